@@ -1,0 +1,6 @@
+//! ingot: write, compile, simulate and test Elastic integrations without a cluster.
+//!
+//! See ARCHITECTURE.md for the map of modules.
+
+pub mod document;
+pub mod value;

@@ -1,0 +1,484 @@
+//! The value model shared by documents, pipeline configuration and Painless.
+//!
+//! Elasticsearch parses JSON with Jackson into Java objects: integers become
+//! `Integer` when they fit 32 bits and `Long` when they fit 64, other numbers
+//! become `Double`. Painless arithmetic and `instanceof` depend on that
+//! distinction, so [`Value`] keeps it instead of collapsing to one number type.
+//! Maps keep insertion order so output is deterministic.
+
+use indexmap::IndexMap;
+use std::fmt::{self, Write as _};
+
+pub type Map = IndexMap<String, Value>;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Value {
+    #[default]
+    Null,
+    Bool(bool),
+    Int(i32),
+    Long(i64),
+    Float(f32),
+    Double(f64),
+    String(String),
+    List(Vec<Value>),
+    Map(Map),
+}
+
+impl Value {
+    /// The Java class name Elasticsearch puts in its error messages.
+    pub fn java_class(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "java.lang.Boolean",
+            Value::Int(_) => "java.lang.Integer",
+            Value::Long(_) => "java.lang.Long",
+            Value::Float(_) => "java.lang.Float",
+            Value::Double(_) => "java.lang.Double",
+            Value::String(_) => "java.lang.String",
+            Value::List(_) => "java.util.ArrayList",
+            Value::Map(_) => "java.util.HashMap",
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&Map> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_map_mut(&mut self) -> Option<&mut Map> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&Vec<Value>> {
+        match self {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// Integral value of an `Int` or `Long`.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i as i64),
+            Value::Long(l) => Some(*l),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::Long(l) => Some(*l as f64),
+            Value::Float(f) => Some(*f as f64),
+            Value::Double(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Int(_) | Value::Long(_) | Value::Float(_) | Value::Double(_))
+    }
+
+    /// An integer as Jackson would box it: `Integer` when it fits, else `Long`.
+    pub fn integer(i: i64) -> Value {
+        match i32::try_from(i) {
+            Ok(small) => Value::Int(small),
+            Err(_) => Value::Long(i),
+        }
+    }
+
+    /// Java's `String.valueOf(Object)` / `Objects.toString`, which is what
+    /// Elasticsearch uses when it turns a value into text (templates, `convert`,
+    /// string concatenation in Painless).
+    pub fn to_java_string(&self) -> String {
+        let mut out = String::new();
+        self.write_java_string(&mut out);
+        out
+    }
+
+    fn write_java_string(&self, out: &mut String) {
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Int(i) => write!(out, "{i}").unwrap(),
+            Value::Long(l) => write!(out, "{l}").unwrap(),
+            Value::Float(f) => out.push_str(&java_float_to_string(*f)),
+            Value::Double(d) => out.push_str(&java_double_to_string(*d)),
+            Value::String(s) => out.push_str(s),
+            Value::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    item.write_java_string(out);
+                }
+                out.push(']');
+            }
+            Value::Map(map) => {
+                out.push('{');
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(k);
+                    out.push('=');
+                    v.write_java_string(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    /// Compact JSON as Elasticsearch's XContent writes it.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        write_json(self, &mut out);
+        out
+    }
+
+    pub fn from_json_str(text: &str) -> Result<Value, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::String(s.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::String(s)
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Self {
+        Value::integer(i)
+    }
+}
+impl From<f64> for Value {
+    fn from(d: f64) -> Self {
+        Value::Double(d)
+    }
+}
+impl From<Vec<Value>> for Value {
+    fn from(l: Vec<Value>) -> Self {
+        Value::List(l)
+    }
+}
+impl From<Map> for Value {
+    fn from(m: Map) -> Self {
+        Value::Map(m)
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_java_string())
+    }
+}
+
+/// Splits a finite non-zero float's shortest round-trip representation into
+/// its decimal digits and the exponent of the first digit (`d.ddd × 10^exp`).
+fn shortest_digits(text: &str) -> (String, i32) {
+    let text = text.trim_start_matches('-');
+    let (mantissa, exp) = match text.find(['e', 'E']) {
+        Some(pos) => (&text[..pos], text[pos + 1..].parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all: String = format!("{int_part}{frac_part}");
+    let leading_zeros = all.len() - all.trim_start_matches('0').len();
+    let digits = all.trim_start_matches('0').trim_end_matches('0').to_string();
+    let point = int_part.len() as i32 + exp;
+    let first_digit_exp = point - leading_zeros as i32 - 1;
+    (if digits.is_empty() { "0".into() } else { digits }, first_digit_exp)
+}
+
+/// Java's `Double.toString` (JDK 19+, shortest digits): plain notation for
+/// 10^-3 <= |d| < 10^7, otherwise computerized scientific notation (`1.0E10`).
+pub fn java_double_to_string(d: f64) -> String {
+    if d.is_nan() {
+        return "NaN".into();
+    }
+    if d.is_infinite() {
+        return if d > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    if d == 0.0 {
+        return if d.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+    }
+    let mut buf = ryu::Buffer::new();
+    format_java_decimal(buf.format_finite(d), d < 0.0, d.abs() >= 1e-3 && d.abs() < 1e7)
+}
+
+/// Java's `Float.toString`, the same rules at `float` precision.
+pub fn java_float_to_string(f: f32) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+    }
+    let mut buf = ryu::Buffer::new();
+    format_java_decimal(buf.format_finite(f), f < 0.0, f.abs() >= 1e-3 && f.abs() < 1e7)
+}
+
+fn format_java_decimal(shortest: &str, negative: bool, plain: bool) -> String {
+    let (digits, exp) = shortest_digits(shortest);
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    if plain {
+        if exp >= 0 {
+            let int_len = exp as usize + 1;
+            if digits.len() <= int_len {
+                out.push_str(&digits);
+                out.extend(std::iter::repeat_n('0', int_len - digits.len()));
+                out.push_str(".0");
+            } else {
+                out.push_str(&digits[..int_len]);
+                out.push('.');
+                out.push_str(&digits[int_len..]);
+            }
+        } else {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', (-exp - 1) as usize));
+            out.push_str(&digits);
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        out.push('.');
+        if digits.len() > 1 {
+            out.push_str(&digits[1..]);
+        } else {
+            out.push('0');
+        }
+        write!(out, "E{exp}").unwrap();
+    }
+    out
+}
+
+/// Writes `value` as compact JSON, numbers formatted as Jackson formats them.
+pub fn write_json(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => write!(out, "{i}").unwrap(),
+        Value::Long(l) => write!(out, "{l}").unwrap(),
+        Value::Float(f) => out.push_str(&json_float_text(java_float_to_string(*f))),
+        Value::Double(d) => out.push_str(&json_float_text(java_double_to_string(*d))),
+        Value::String(s) => write_json_string(s, out),
+        Value::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, out);
+            }
+            out.push(']');
+        }
+        Value::Map(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json_string(k, out);
+                out.push(':');
+                write_json(v, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Jackson writes non-finite doubles as quoted strings when asked to produce
+/// valid JSON; Elasticsearch's XContent does the same.
+fn json_float_text(text: String) -> String {
+    if text == "NaN" || text.ends_with("Infinity") {
+        format!("\"{text}\"")
+    } else {
+        text
+    }
+}
+
+/// JSON string escaping as Jackson does it: control characters as `\uXXXX`
+/// except the short forms, everything else (including non-ASCII) literal.
+pub fn write_json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => write!(out, "\\u{:04X}", c as u32).unwrap(),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Value::Null => serializer.serialize_unit(),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::Int(i) => serializer.serialize_i32(*i),
+            Value::Long(l) => serializer.serialize_i64(*l),
+            Value::Float(f) => serializer.serialize_f32(*f),
+            Value::Double(d) => serializer.serialize_f64(*d),
+            Value::String(s) => serializer.serialize_str(s),
+            Value::List(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Value::Map(map) => {
+                let mut m = serializer.serialize_map(Some(map.len()))?;
+                for (k, v) in map {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::integer(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        // Jackson would produce a BigInteger above Long.MAX_VALUE; the closest
+        // faithful thing we hold is a double, which is what it prints as.
+        Ok(match i64::try_from(v) {
+            Ok(i) => Value::integer(i),
+            Err(_) => Value::Double(v as f64),
+        })
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Double(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        serde::Deserialize::deserialize(d)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::List(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::with_capacity(access.size_hint().unwrap_or(0));
+        while let Some((k, v)) = access.next_entry::<String, Value>()? {
+            map.insert(k, v);
+        }
+        Ok(Value::Map(map))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doubles_print_like_java() {
+        assert_eq!(java_double_to_string(1.0), "1.0");
+        assert_eq!(java_double_to_string(47.2513), "47.2513");
+        assert_eq!(java_double_to_string(-0.0931), "-0.0931");
+        assert_eq!(java_double_to_string(1e7), "1.0E7");
+        assert_eq!(java_double_to_string(1.5e10), "1.5E10");
+        assert_eq!(java_double_to_string(0.001), "0.001");
+        assert_eq!(java_double_to_string(0.0001), "1.0E-4");
+        assert_eq!(java_double_to_string(123456.789), "123456.789");
+        assert_eq!(java_double_to_string(6.920071768563516E18), "6.920071768563516E18");
+        assert_eq!(java_float_to_string(1.1f32), "1.1");
+    }
+
+    #[test]
+    fn integers_keep_their_width() {
+        let v = Value::from_json_str(r#"{"a":1,"b":9007199254740993,"c":1.0}"#).unwrap();
+        let m = v.as_map().unwrap();
+        assert_eq!(m["a"], Value::Int(1));
+        assert_eq!(m["b"], Value::Long(9007199254740993));
+        assert_eq!(m["c"], Value::Double(1.0));
+        assert_eq!(v.to_json(), r#"{"a":1,"b":9007199254740993,"c":1.0}"#);
+    }
+
+    #[test]
+    fn java_string_of_collections() {
+        let v = Value::from_json_str(r#"{"a":[1,"x",null],"b":true}"#).unwrap();
+        assert_eq!(v.to_java_string(), "{a=[1, x, null], b=true}");
+    }
+}
