@@ -3,4 +3,6 @@
 //! See ARCHITECTURE.md for the map of modules.
 
 pub mod document;
+pub mod error;
+pub mod painless;
 pub mod value;

@@ -1,0 +1,97 @@
+//! Exceptions as Elasticsearch reports them.
+//!
+//! Every failure a pipeline can produce, at load time or at run time, is an
+//! [`EsError`]: the exception's type name (`illegal_argument_exception`), its
+//! reason, the extra fields Elasticsearch adds (`processor_type`,
+//! `script_stack`, ...) and an optional cause. `to_value` renders the JSON body
+//! Elasticsearch returns, `root_cause` included.
+
+use crate::value::{Map, Value};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EsError {
+    /// Snake-case exception name, e.g. `illegal_argument_exception`.
+    pub kind: String,
+    pub reason: String,
+    /// Fields such as `processor_type`, `processor_tag`, `property_name`,
+    /// `script_stack`, `script`, `lang`, `position`, in the order they print.
+    pub extra: Map,
+    pub caused_by: Option<Box<EsError>>,
+}
+
+impl EsError {
+    pub fn new(kind: &str, reason: impl Into<String>) -> EsError {
+        EsError { kind: kind.to_string(), reason: reason.into(), extra: Map::new(), caused_by: None }
+    }
+
+    pub fn illegal_argument(reason: impl Into<String>) -> EsError {
+        EsError::new("illegal_argument_exception", reason)
+    }
+
+    pub fn illegal_state(reason: impl Into<String>) -> EsError {
+        EsError::new("illegal_state_exception", reason)
+    }
+
+    /// A pipeline configuration error (`ElasticsearchParseException`).
+    pub fn parse(reason: impl Into<String>) -> EsError {
+        EsError::new("parse_exception", reason)
+    }
+
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> EsError {
+        self.extra.insert(key.to_string(), value.into());
+        self
+    }
+
+    pub fn caused_by(mut self, cause: EsError) -> EsError {
+        self.caused_by = Some(Box::new(cause));
+        self
+    }
+
+    /// The innermost cause: what Elasticsearch lists as `root_cause` and what
+    /// `_ingest.on_failure_message` holds.
+    pub fn root(&self) -> &EsError {
+        let mut e = self;
+        while let Some(c) = &e.caused_by {
+            e = c;
+        }
+        e
+    }
+
+    fn body(&self) -> Map {
+        let mut m = Map::new();
+        m.insert("type".into(), Value::from(self.kind.as_str()));
+        m.insert("reason".into(), Value::from(self.reason.as_str()));
+        for (k, v) in &self.extra {
+            m.insert(k.clone(), v.clone());
+        }
+        if let Some(c) = &self.caused_by {
+            m.insert("caused_by".into(), Value::Map(c.body()));
+        }
+        m
+    }
+
+    /// `{"root_cause": [...], "type": ..., "reason": ..., ...}`.
+    pub fn to_value(&self) -> Value {
+        let mut root = self.root().body();
+        root.shift_remove("caused_by");
+        let mut m = Map::new();
+        m.insert("root_cause".into(), Value::List(vec![Value::Map(root)]));
+        for (k, v) in self.body() {
+            m.insert(k, v);
+        }
+        Value::Map(m)
+    }
+}
+
+impl fmt::Display for EsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind, self.reason)?;
+        if let Some(c) = &self.caused_by {
+            write!(f, "; caused by {c}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for EsError {}
