@@ -13,6 +13,8 @@ use crate::pipeline::BuildContext;
 use crate::value::{Map, Value};
 
 mod append;
+mod dissect;
+mod grok;
 mod set;
 pub mod value_source;
 
@@ -126,7 +128,7 @@ pub const COMMON_OPTIONS: &[&str] = &["if", "tag", "description", "ignore_failur
 pub fn registry() -> &'static [ProcessorSpec] {
     static REGISTRY: std::sync::OnceLock<Vec<ProcessorSpec>> = std::sync::OnceLock::new();
     REGISTRY.get_or_init(|| {
-        let mut specs = vec![append::SPEC, set::SPEC];
+        let mut specs = vec![append::SPEC, dissect::SPEC, grok::SPEC, set::SPEC];
         specs.sort_by_key(|s| s.name);
         specs
     })
