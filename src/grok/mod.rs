@@ -62,10 +62,30 @@ pub const MAX_EXECUTION_TIME_MILLIS: u64 = 1000;
 const RETRY_LIMIT_IN_MATCH: u32 = 10_000_000;
 const RETRY_LIMIT_IN_SEARCH: u64 = 100_000_000;
 
-const LEGACY_FILES: &[(&str, &str)] = &[(
-    "grok-patterns",
-    include_str!("patterns/legacy/grok-patterns"),
-)];
+/// Elasticsearch's `GrokBuiltinPatterns` file order: later files override earlier ones.
+const LEGACY_FILES: &[(&str, &str)] = &[
+    ("aws", include_str!("patterns/legacy/aws")),
+    ("bacula", include_str!("patterns/legacy/bacula")),
+    ("bind", include_str!("patterns/legacy/bind")),
+    ("bro", include_str!("patterns/legacy/bro")),
+    ("exim", include_str!("patterns/legacy/exim")),
+    ("firewalls", include_str!("patterns/legacy/firewalls")),
+    ("grok-patterns", include_str!("patterns/legacy/grok-patterns")),
+    ("haproxy", include_str!("patterns/legacy/haproxy")),
+    ("httpd", include_str!("patterns/legacy/httpd")),
+    ("java", include_str!("patterns/legacy/java")),
+    ("junos", include_str!("patterns/legacy/junos")),
+    ("linux-syslog", include_str!("patterns/legacy/linux-syslog")),
+    ("maven", include_str!("patterns/legacy/maven")),
+    ("mcollective-patterns", include_str!("patterns/legacy/mcollective-patterns")),
+    ("mongodb", include_str!("patterns/legacy/mongodb")),
+    ("nagios", include_str!("patterns/legacy/nagios")),
+    ("postgresql", include_str!("patterns/legacy/postgresql")),
+    ("rails", include_str!("patterns/legacy/rails")),
+    ("redis", include_str!("patterns/legacy/redis")),
+    ("ruby", include_str!("patterns/legacy/ruby")),
+    ("squid", include_str!("patterns/legacy/squid")),
+];
 
 const ECS_V1_FILES: &[(&str, &str)] = &[(
     "grok-patterns",

@@ -485,3 +485,13 @@ fn pattern_files_parse() {
         }
     }
 }
+
+#[test]
+fn legacy_bank_has_elasticsearchs_pattern_count() {
+    // 120_grok.yml: GET _ingest/processor/grok lists 318 patterns.
+    assert_eq!(PatternBank::builtin(EcsMode::Disabled).len(), 318);
+    assert_eq!(
+        PatternBank::builtin(EcsMode::Disabled).get("PATH"),
+        Some("(?:%{UNIXPATH}|%{WINPATH})")
+    );
+}
