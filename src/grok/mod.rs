@@ -410,7 +410,7 @@ impl CaptureConfig {
             CaptureType::String
         };
         CaptureConfig {
-            name: field_reference_to_path(&name),
+            name,
             kind,
             groups,
         }
@@ -424,24 +424,6 @@ fn java_split_colon(s: &str) -> Vec<&str> {
         parts.pop();
     }
     parts
-}
-
-/// The ECS patterns name fields in Logstash's field-reference syntax,
-/// `[log][syslog][priority]`; Elasticsearch captures them as dotted paths
-/// (`log.syslog.priority`). Anything not entirely of that form is kept as is.
-fn field_reference_to_path(name: &str) -> String {
-    if !name.starts_with('[') || !name.ends_with(']') || name.len() < 3 {
-        return name.to_string();
-    }
-    let inner = &name[1..name.len() - 1];
-    let parts: Vec<&str> = inner.split("][").collect();
-    if parts
-        .iter()
-        .any(|p| p.is_empty() || p.contains('[') || p.contains(']'))
-    {
-        return name.to_string();
-    }
-    parts.join(".")
 }
 
 /// A compiled grok expression.

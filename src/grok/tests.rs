@@ -202,12 +202,10 @@ fn syslog_line_ecs_uses_dotted_names_and_types() {
 }
 
 #[test]
-fn field_reference_conversion() {
-    assert_eq!(field_reference_to_path("[a][b]"), "a.b");
-    assert_eq!(field_reference_to_path("[a]"), "a");
-    assert_eq!(field_reference_to_path("metadat[a]"), "metadat[a]");
-    assert_eq!(field_reference_to_path("a.b"), "a.b");
-    assert_eq!(field_reference_to_path("[]"), "[]");
+fn bracket_field_references_stay_literal() {
+    // Elasticsearch does not read Logstash's [a][b] syntax: the name is kept as is.
+    let g = compile("%{WORD:[a][b]}");
+    assert_eq!(caps(&g, "x").unwrap(), vec![(s("[a][b]"), Value::String(s("x")))]);
 }
 
 #[test]
