@@ -14,6 +14,7 @@ use crate::value::{Map, Value};
 
 mod append;
 mod geoip;
+mod registered_domain;
 mod set;
 pub mod value_source;
 
@@ -105,7 +106,7 @@ pub const COMMON_OPTIONS: &[&str] = &["if", "tag", "description", "ignore_failur
 pub fn registry() -> &'static [ProcessorSpec] {
     static REGISTRY: std::sync::OnceLock<Vec<ProcessorSpec>> = std::sync::OnceLock::new();
     REGISTRY.get_or_init(|| {
-        let mut specs = vec![append::SPEC, geoip::SPEC, set::SPEC];
+        let mut specs = vec![append::SPEC, geoip::SPEC, registered_domain::SPEC, set::SPEC];
         specs.sort_by_key(|s| s.name);
         specs
     })
