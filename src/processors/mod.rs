@@ -13,6 +13,7 @@ use crate::pipeline::BuildContext;
 use crate::value::{Map, Value};
 
 mod append;
+mod fingerprint;
 mod geoip;
 mod registered_domain;
 mod set;
@@ -106,7 +107,7 @@ pub const COMMON_OPTIONS: &[&str] = &["if", "tag", "description", "ignore_failur
 pub fn registry() -> &'static [ProcessorSpec] {
     static REGISTRY: std::sync::OnceLock<Vec<ProcessorSpec>> = std::sync::OnceLock::new();
     REGISTRY.get_or_init(|| {
-        let mut specs = vec![append::SPEC, geoip::SPEC, registered_domain::SPEC, set::SPEC];
+        let mut specs = vec![append::SPEC, fingerprint::SPEC, geoip::SPEC, registered_domain::SPEC, set::SPEC];
         specs.sort_by_key(|s| s.name);
         specs
     })
