@@ -17,6 +17,7 @@ mod community_id;
 pub mod field_values;
 mod fingerprint;
 mod geoip;
+mod network_direction;
 mod registered_domain;
 mod set;
 pub mod value_source;
@@ -109,7 +110,7 @@ pub const COMMON_OPTIONS: &[&str] = &["if", "tag", "description", "ignore_failur
 pub fn registry() -> &'static [ProcessorSpec] {
     static REGISTRY: std::sync::OnceLock<Vec<ProcessorSpec>> = std::sync::OnceLock::new();
     REGISTRY.get_or_init(|| {
-        let mut specs = vec![append::SPEC, community_id::SPEC, fingerprint::SPEC, geoip::SPEC, registered_domain::SPEC, set::SPEC];
+        let mut specs = vec![append::SPEC, community_id::SPEC, fingerprint::SPEC, geoip::SPEC, network_direction::SPEC, registered_domain::SPEC, set::SPEC];
         specs.sort_by_key(|s| s.name);
         specs
     })
