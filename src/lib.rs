@@ -4,6 +4,7 @@
 
 pub mod document;
 pub mod error;
+pub mod geoip;
 pub mod painless;
 pub mod pipeline;
 pub mod processors;
