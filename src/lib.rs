@@ -2,6 +2,7 @@
 //!
 //! See ARCHITECTURE.md for the map of modules.
 
+pub mod date;
 pub mod document;
 pub mod error;
 pub mod painless;
