@@ -6,4 +6,7 @@ pub mod date;
 pub mod document;
 pub mod error;
 pub mod painless;
+pub mod pipeline;
+pub mod processors;
+pub mod template;
 pub mod value;
