@@ -108,7 +108,10 @@ fn camel(snake: &str) -> String {
 
 /// The snake-case name `input` spells, if it is one of Elasticsearch's.
 pub fn canonical_name(input: &str) -> Option<&'static str> {
-    ALL_NAMES.iter().copied().find(|n| *n == input || camel(n) == input)
+    ALL_NAMES
+        .iter()
+        .copied()
+        .find(|n| *n == input || camel(n) == input)
 }
 
 // ------------------------------------------------------------ building blocks
@@ -151,12 +154,18 @@ fn hms_colon(b: &mut Builder) {
 }
 
 fn offset_colon_z() -> Elem {
-    Elem::Offset { kind: 4, no_offset: "Z".into() }
+    Elem::Offset {
+        kind: 4,
+        no_offset: "Z".into(),
+    }
 }
 
 fn offset_no_colon() -> Elem {
     // TIME_ZONE_FORMATTER_NO_COLON: appendOffset("+HHmm", "Z")
-    Elem::Offset { kind: 1, no_offset: "Z".into() }
+    Elem::Offset {
+        kind: 1,
+        no_offset: "Z".into(),
+    }
 }
 
 fn seq(f: impl FnOnce(&mut Builder)) -> Vec<Elem> {
@@ -166,11 +175,19 @@ fn seq(f: impl FnOnce(&mut Builder)) -> Vec<Elem> {
 }
 
 fn strict(elems: Vec<Elem>) -> Parser {
-    Parser { elems, resolver: Resolver::Strict }
+    Parser {
+        elems,
+        resolver: Resolver::Strict,
+    }
 }
 
 fn formatter(name: &str, printer: Vec<Elem>, parsers: Vec<Parser>) -> DateFormatter {
-    DateFormatter { format: name.to_string(), printer, parsers, locale: Locale::root() }
+    DateFormatter {
+        format: name.to_string(),
+        printer,
+        parsers,
+        locale: Locale::root(),
+    }
 }
 
 /// A formatter whose printer is also its only parser.
@@ -187,7 +204,11 @@ fn with_zones(name: &str, printer_base: Vec<Elem>, parser_base: Vec<Elem>) -> Da
     p1.push(Elem::Zone(ZoneMode::Id));
     let mut p2 = parser_base;
     p2.push(offset_no_colon());
-    formatter(name, printer.clone(), vec![strict(printer), strict(p1), strict(p2)])
+    formatter(
+        name,
+        printer.clone(),
+        vec![strict(printer), strict(p1), strict(p2)],
+    )
 }
 
 fn basic_time_no_millis_base(b: &mut Builder) {
@@ -253,7 +274,11 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
                 b.optional_end();
                 b.optional_end();
             });
-            formatter(input, strict_date_optional_time_printer(3, 3), vec![strict(parser)])
+            formatter(
+                input,
+                strict_date_optional_time_printer(3, 3),
+                vec![strict(parser)],
+            )
         }
         "strict_date_optional_time" => {
             let parser = seq(|b| {
@@ -286,7 +311,11 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
                 b.optional_end();
                 b.optional_end();
             });
-            formatter(input, strict_date_optional_time_printer(3, 3), vec![strict(parser)])
+            formatter(
+                input,
+                strict_date_optional_time_printer(3, 3),
+                vec![strict(parser)],
+            )
         }
         "strict_date_optional_time_nanos" => {
             let parser = seq(|b| {
@@ -309,9 +338,17 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
                 b.optional_end();
                 b.optional_end();
             });
-            formatter(input, strict_date_optional_time_printer(3, 9), vec![strict(parser)])
+            formatter(
+                input,
+                strict_date_optional_time_printer(3, 9),
+                vec![strict(parser)],
+            )
         }
-        "basic_time_no_millis" => with_zones(input, seq(basic_time_no_millis_base), seq(basic_time_no_millis_base)),
+        "basic_time_no_millis" => with_zones(
+            input,
+            seq(basic_time_no_millis_base),
+            seq(basic_time_no_millis_base),
+        ),
         "basic_time" => with_zones(input, seq(basic_time_printer), seq(basic_time_formatter)),
         "basic_t_time" => with_zones(
             input,
@@ -402,9 +439,13 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
             }),
             Resolver::Strict,
         ),
-        "strict_year" => single(input, seq(|b| {
-            b.value(Field::Year, 4, 4, Sign::ExceedsPad);
-        }), Resolver::Strict),
+        "strict_year" => single(
+            input,
+            seq(|b| {
+                b.value(Field::Year, 4, 4, Sign::ExceedsPad);
+            }),
+            Resolver::Strict,
+        ),
         "strict_hour_minute_second" => single(input, seq(hms_colon), Resolver::Strict),
         "strict_date_time" => {
             let printer = seq(|b| {
@@ -495,13 +536,23 @@ pub fn for_single_pattern(input: &str) -> Result<DateFormatter, DateError> {
         });
     }
     match pattern::compile(input) {
-        Ok(elems) => Ok(DateFormatter::from_pattern_elems(input, elems, Resolver::Strict)),
-        Err(msg) => Err(DateError::illegal_argument(format!("Invalid format: [{input}]: {msg}"))
-            .caused_by(DateError::illegal_argument(msg))),
+        Ok(elems) => Ok(DateFormatter::from_pattern_elems(
+            input,
+            elems,
+            Resolver::Strict,
+        )),
+        Err(msg) => Err(
+            DateError::illegal_argument(format!("Invalid format: [{input}]: {msg}"))
+                .caused_by(DateError::illegal_argument(msg)),
+        ),
     }
 }
 
 /// The named formats ingot implements.
 pub fn supported_names() -> Vec<&'static str> {
-    ALL_NAMES.iter().copied().filter(|n| named(n, n).is_some()).collect()
+    ALL_NAMES
+        .iter()
+        .copied()
+        .filter(|n| named(n, n).is_some())
+        .collect()
 }
