@@ -87,9 +87,7 @@ pub struct Builder {
 
 impl Builder {
     pub fn new() -> Builder {
-        Builder {
-            stack: vec![(Vec::new(), None)],
-        }
+        Builder { stack: vec![(Vec::new(), None)] }
     }
 
     fn top(&mut self) -> &mut (Vec<Elem>, Option<usize>) {
@@ -114,35 +112,15 @@ impl Builder {
     /// `appendValue(field, min, max, sign)` (and reduced / fixed fractions),
     /// taking part in adjacent value parsing.
     pub fn value(&mut self, field: Field, min: usize, max: usize, sign: Sign) -> &mut Self {
-        self.value_elem(Elem::Num {
-            field,
-            min,
-            max,
-            sign,
-            subsequent: 0,
-            reduced: false,
-        })
+        self.value_elem(Elem::Num { field, min, max, sign, subsequent: 0, reduced: false })
     }
 
     pub fn reduced(&mut self, field: Field) -> &mut Self {
-        self.value_elem(Elem::Num {
-            field,
-            min: 2,
-            max: 2,
-            sign: Sign::NotNegative,
-            subsequent: 0,
-            reduced: true,
-        })
+        self.value_elem(Elem::Num { field, min: 2, max: 2, sign: Sign::NotNegative, subsequent: 0, reduced: true })
     }
 
     pub fn fraction(&mut self, min: usize, max: usize, point: bool) -> &mut Self {
-        let e = Elem::Fraction {
-            field: Field::NanoOfSecond,
-            min,
-            max,
-            point,
-            subsequent: 0,
-        };
+        let e = Elem::Fraction { field: Field::NanoOfSecond, min, max, point, subsequent: 0 };
         if min == max && !point {
             self.value_elem(e)
         } else {
@@ -218,37 +196,11 @@ impl Builder {
 
 fn with_fixed(e: Elem) -> Elem {
     match e {
-        Elem::Num {
-            field,
-            min,
-            max,
-            sign,
-            subsequent,
-            reduced,
-        } if subsequent != -1 => {
+        Elem::Num { field, min, max, sign, subsequent, reduced } if subsequent != -1 => {
             let _ = subsequent;
-            Elem::Num {
-                field,
-                min,
-                max,
-                sign,
-                subsequent: -1,
-                reduced,
-            }
+            Elem::Num { field, min, max, sign, subsequent: -1, reduced }
         }
-        Elem::Fraction {
-            field,
-            min,
-            max,
-            point,
-            ..
-        } => Elem::Fraction {
-            field,
-            min,
-            max,
-            point,
-            subsequent: -1,
-        },
+        Elem::Fraction { field, min, max, point, .. } => Elem::Fraction { field, min, max, point, subsequent: -1 },
         other => other,
     }
 }
@@ -340,21 +292,10 @@ fn parse_elem(e: &Elem, ctx: &mut Ctx, pos: usize) -> PResult {
                 }
             }
         }
-        Elem::Num {
-            field,
-            min,
-            max,
-            sign,
-            subsequent,
-            reduced,
-        } => parse_number(ctx, pos, *field, *min, *max, *sign, *subsequent, *reduced),
-        Elem::Fraction {
-            field,
-            min,
-            max,
-            point,
-            ..
-        } => {
+        Elem::Num { field, min, max, sign, subsequent, reduced } => {
+            parse_number(ctx, pos, *field, *min, *max, *sign, *subsequent, *reduced)
+        }
+        Elem::Fraction { field, min, max, point, .. } => {
             if pos == len {
                 return if *min > 0 { Err(pos) } else { Ok(pos) };
             }
@@ -391,11 +332,7 @@ fn parse_elem(e: &Elem, ctx: &mut Ctx, pos: usize) -> PResult {
                 Field::EpochNanosOfMilli => 6,
                 _ => 9,
             };
-            let value = if digits == 0 {
-                0
-            } else {
-                total * 10i64.pow((scale - digits.min(scale)) as u32)
-            };
+            let value = if digits == 0 { 0 } else { total * 10i64.pow((scale - digits.min(scale)) as u32) };
             if !ctx.parsed.set(*field, value) {
                 return Err(start);
             }
@@ -597,11 +534,7 @@ fn parse_number(
             let base = 2000;
             let last = base % range;
             let base_part = base - last;
-            value = if base > 0 {
-                base_part + value
-            } else {
-                base_part - value
-            };
+            value = if base > 0 { base_part + value } else { base_part - value };
             if value < base {
                 value += range;
             }
@@ -614,12 +547,7 @@ fn parse_number(
 }
 
 /// `OffsetIdPrinterParser.parse`: `Ok((end, seconds))` or `Err(error index)`.
-fn parse_offset(
-    text: &[char],
-    position: usize,
-    kind: usize,
-    no_offset: &str,
-) -> Result<(usize, i32), usize> {
+fn parse_offset(text: &[char], position: usize, kind: usize, no_offset: &str) -> Result<(usize, i32), usize> {
     let len = text.len();
     let no: Vec<char> = no_offset.chars().collect();
     if no.is_empty() {
@@ -743,10 +671,7 @@ fn parse_zone(ctx: &mut Ctx, position: usize, mode: ZoneMode) -> PResult {
     let next = text[position];
     let set = |ctx: &mut Ctx, z: ZoneId| ctx.parsed.zone = Some(z);
     let offset_based = |ctx: &mut Ctx, prefix_pos: usize, p: usize, no_offset: &str| -> PResult {
-        let prefix: String = text[prefix_pos..p]
-            .iter()
-            .collect::<String>()
-            .to_uppercase();
+        let prefix: String = text[prefix_pos..p].iter().collect::<String>().to_uppercase();
         if p >= len || text[p] == '0' || text[p] == 'Z' {
             match ZoneId::of(&prefix) {
                 Ok(z) => set(ctx, z),
@@ -789,13 +714,7 @@ fn parse_zone(ctx: &mut Ctx, position: usize, mode: ZoneMode) -> PResult {
             }
         } else if next == 'G' && len >= position + 3 && nn == 'M' && text[position + 2] == 'T' {
             if len >= position + 4 && text[position + 3] == '0' {
-                set(
-                    ctx,
-                    ZoneId::Fixed {
-                        id: "GMT0".into(),
-                        offset: 0,
-                    },
-                );
+                set(ctx, ZoneId::Fixed { id: "GMT0".into(), offset: 0 });
                 return Ok(position + 4);
             }
             return offset_based(ctx, position, position + 3, "0");
@@ -877,16 +796,13 @@ fn parse_epoch(ctx: &mut Ctx, pos: usize, millis: bool) -> PResult {
 /// text Java would produce.
 pub fn parse_unresolved(elems: &[Elem], text: &str) -> Result<Parsed, String> {
     let chars: Vec<char> = text.chars().collect();
-    let mut ctx = Ctx {
-        text: &chars,
-        parsed: Parsed::default(),
-    };
+    let mut ctx = Ctx { text: &chars, parsed: Parsed::default() };
     let abbr = abbreviate(text);
     match parse_elems(elems, &mut ctx, 0) {
         Err(idx) => Err(format!("Text '{abbr}' could not be parsed at index {idx}")),
-        Ok(end) if end < chars.len() => Err(format!(
-            "Text '{abbr}' could not be parsed, unparsed text found at index {end}"
-        )),
+        Ok(end) if end < chars.len() => {
+            Err(format!("Text '{abbr}' could not be parsed, unparsed text found at index {end}"))
+        }
         Ok(_) => Ok(ctx.parsed),
     }
 }
@@ -894,10 +810,7 @@ pub fn parse_unresolved(elems: &[Elem], text: &str) -> Result<Parsed, String> {
 /// Whether the elements consume the whole text (`parseObject` semantics).
 pub fn parse_full(elems: &[Elem], text: &str) -> Option<Parsed> {
     let chars: Vec<char> = text.chars().collect();
-    let mut ctx = Ctx {
-        text: &chars,
-        parsed: Parsed::default(),
-    };
+    let mut ctx = Ctx { text: &chars, parsed: Parsed::default() };
     match parse_elems(elems, &mut ctx, 0) {
         Ok(end) if end == chars.len() => Some(ctx.parsed),
         _ => None,
@@ -983,19 +896,14 @@ impl Accessor {
     }
 
     pub fn supports_instant(&self) -> bool {
-        self.instant.is_some()
-            || (self.date.is_some() && self.time.is_some() && self.zone().is_some())
+        self.instant.is_some() || (self.date.is_some() && self.time.is_some() && self.zone().is_some())
     }
 
     /// Java's `Parsed.toString()` (field order is not Java's hash order).
     pub fn describe(&self) -> String {
         let week = super::fields::ISO_WEEK;
-        let mut fields: Vec<String> = self
-            .fields
-            .fields
-            .iter()
-            .map(|(f, v)| format!("{}={}", f.java_name(week), v))
-            .collect();
+        let mut fields: Vec<String> =
+            self.fields.fields.iter().map(|(f, v)| format!("{}={}", f.java_name(week), v)).collect();
         if let Some(o) = self.fields.offset {
             fields.push(format!("OffsetSeconds={o}"));
         }
@@ -1082,12 +990,8 @@ pub fn time_field(t: NaiveTime, f: Field) -> Option<i64> {
         Field::MinuteOfHour => t.minute() as i64,
         Field::SecondOfMinute => t.second() as i64,
         Field::NanoOfSecond => t.nanosecond() as i64,
-        Field::MilliOfDay => {
-            t.num_seconds_from_midnight() as i64 * 1000 + t.nanosecond() as i64 / 1_000_000
-        }
-        Field::NanoOfDay => {
-            t.num_seconds_from_midnight() as i64 * 1_000_000_000 + t.nanosecond() as i64
-        }
+        Field::MilliOfDay => t.num_seconds_from_midnight() as i64 * 1000 + t.nanosecond() as i64 / 1_000_000,
+        Field::NanoOfDay => t.num_seconds_from_midnight() as i64 * 1_000_000_000 + t.nanosecond() as i64,
         _ => return None,
     })
 }
@@ -1131,19 +1035,12 @@ pub fn local_date_of(y: i64, m: i64, d: i64, week: WeekDef) -> Result<NaiveDate,
         };
         if d > dom {
             if d == 29 {
-                return Err(dt_exc(format!(
-                    "Invalid date 'February 29' as '{y}' is not a leap year"
-                )));
+                return Err(dt_exc(format!("Invalid date 'February 29' as '{y}' is not a leap year")));
             }
-            return Err(dt_exc(format!(
-                "Invalid date '{} {}'",
-                MONTH_NAMES_UPPER[(m - 1) as usize],
-                d
-            )));
+            return Err(dt_exc(format!("Invalid date '{} {}'", MONTH_NAMES_UPPER[(m - 1) as usize], d)));
         }
     }
-    NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32)
-        .ok_or_else(|| dt_exc("date out of the range ingot supports"))
+    NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32).ok_or_else(|| dt_exc("date out of the range ingot supports"))
 }
 
 /// `LocalDate.ofYearDay`.
@@ -1152,12 +1049,9 @@ pub fn local_date_of_year_day(y: i64, doy: i64, week: WeekDef) -> Result<NaiveDa
     Field::DayOfYear.check(doy, week)?;
     let leap = NaiveDate::from_ymd_opt(y as i32, 2, 29).is_some();
     if doy == 366 && !leap {
-        return Err(dt_exc(format!(
-            "Invalid date 'DayOfYear 366' as '{y}' is not a leap year"
-        )));
+        return Err(dt_exc(format!("Invalid date 'DayOfYear 366' as '{y}' is not a leap year")));
     }
-    NaiveDate::from_yo_opt(y as i32, doy as u32)
-        .ok_or_else(|| dt_exc("date out of the range ingot supports"))
+    NaiveDate::from_yo_opt(y as i32, doy as u32).ok_or_else(|| dt_exc("date out of the range ingot supports"))
 }
 
 /// Java's STRICT resolution of the parsed fields.
@@ -1215,9 +1109,7 @@ pub fn resolve(mut p: Parsed, week: WeekDef) -> Result<Accessor, DateError> {
         if let Some(n) = p.get(Field::NanoOfSecond) {
             // MILLI_OF_SECOND cross-checks with an existing nano-of-second
             if n / 1_000_000 != mod_ % 1000 {
-                return Err(dt_exc(
-                    "Conflict found: MilliOfSecond differs from NanoOfSecond",
-                ));
+                return Err(dt_exc("Conflict found: MilliOfSecond differs from NanoOfSecond"));
             }
         } else {
             p.set(Field::NanoOfSecond, mod_ % 1000 * 1_000_000);
@@ -1227,20 +1119,15 @@ pub fn resolve(mut p: Parsed, week: WeekDef) -> Result<Accessor, DateError> {
         let moh = p.get(Field::MinuteOfHour);
         let som = p.get(Field::SecondOfMinute);
         let nos = p.get(Field::NanoOfSecond);
-        let invalid = (moh.is_none() && (som.is_some() || nos.is_some()))
-            || (moh.is_some() && som.is_none() && nos.is_some());
+        let invalid =
+            (moh.is_none() && (som.is_some() || nos.is_some())) || (moh.is_some() && som.is_none() && nos.is_some());
         if !invalid {
             let h = Field::HourOfDay.check(hod, week)?;
             let m = Field::MinuteOfHour.check(moh.unwrap_or(0), week)?;
             let s = Field::SecondOfMinute.check(som.unwrap_or(0), week)?;
             let n = Field::NanoOfSecond.check(nos.unwrap_or(0), week)?;
             acc.time = NaiveTime::from_hms_nano_opt(h as u32, m as u32, s as u32, n as u32);
-            for f in [
-                Field::HourOfDay,
-                Field::MinuteOfHour,
-                Field::SecondOfMinute,
-                Field::NanoOfSecond,
-            ] {
+            for f in [Field::HourOfDay, Field::MinuteOfHour, Field::SecondOfMinute, Field::NanoOfSecond] {
                 p.remove(f);
             }
         }
@@ -1270,9 +1157,7 @@ pub fn resolve(mut p: Parsed, week: WeekDef) -> Result<Accessor, DateError> {
             // strict: cross-check with the year
             let expect = if y > 0 { y } else { 1 - y };
             if expect != yoe {
-                return Err(dt_exc(format!(
-                    "Invalid value for YearOfEra: {yoe} differs from Year {y}"
-                )));
+                return Err(dt_exc(format!("Invalid value for YearOfEra: {yoe} differs from Year {y}")));
             }
             p.remove(Field::YearOfEra);
         }
@@ -1290,40 +1175,23 @@ pub fn resolve(mut p: Parsed, week: WeekDef) -> Result<Accessor, DateError> {
             p.remove(Field::Year);
             p.remove(Field::DayOfYear);
         }
-    } else if p.has(Field::WeekBasedYear)
-        && p.has(Field::WeekOfWeekBasedYear)
-        && p.has(Field::DayOfWeek)
-    {
+    } else if p.has(Field::WeekBasedYear) && p.has(Field::WeekOfWeekBasedYear) && p.has(Field::DayOfWeek) {
         let y = p.get(Field::WeekBasedYear).unwrap();
         let w = p.get(Field::WeekOfWeekBasedYear).unwrap();
         let iso = p.get(Field::DayOfWeek).unwrap();
         let dow = week.localized_dow(iso as u32);
-        let date = week
-            .of_week_based_year(y, w, dow)
-            .ok_or_else(|| dt_exc("date out of the range ingot supports"))?;
+        let date = week.of_week_based_year(y, w, dow).ok_or_else(|| dt_exc("date out of the range ingot supports"))?;
         if week.week_based_year(date) != y {
-            return Err(dt_exc(
-                "Strict mode rejected resolved date as it is in a different week-based-year",
-            ));
+            return Err(dt_exc("Strict mode rejected resolved date as it is in a different week-based-year"));
         }
         acc.date = Some(date);
-        for f in [
-            Field::WeekBasedYear,
-            Field::WeekOfWeekBasedYear,
-            Field::DayOfWeek,
-        ] {
+        for f in [Field::WeekBasedYear, Field::WeekOfWeekBasedYear, Field::DayOfWeek] {
             p.remove(f);
         }
     }
     // cross-check what is left against the resolved date
     if let Some(d) = acc.date {
-        for f in [
-            Field::DayOfWeek,
-            Field::QuarterOfYear,
-            Field::Era,
-            Field::MonthOfYear,
-            Field::DayOfMonth,
-        ] {
+        for f in [Field::DayOfWeek, Field::QuarterOfYear, Field::Era, Field::MonthOfYear, Field::DayOfMonth] {
             if let Some(v) = p.get(f) {
                 let derived = date_field(d, f, week).unwrap();
                 if derived != v {
@@ -1346,30 +1214,14 @@ pub fn resolve(mut p: Parsed, week: WeekDef) -> Result<Accessor, DateError> {
 
 // ---------------------------------------------------------------- printing
 
-const EXCEED_POINTS: [i64; 11] = [
-    0,
-    10,
-    100,
-    1000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-    1_000_000_000,
-    10_000_000_000,
-];
+const EXCEED_POINTS: [i64; 11] =
+    [0, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000];
 
 fn print_value(zdt: &ZonedDateTime, f: Field, week: WeekDef) -> Option<i64> {
     date_field(zdt.date(), f, week).or_else(|| time_field(zdt.local.time(), f))
 }
 
-pub fn print(
-    elems: &[Elem],
-    zdt: &ZonedDateTime,
-    locale: &Locale,
-    out: &mut String,
-) -> Result<bool, DateError> {
+pub fn print(elems: &[Elem], zdt: &ZonedDateTime, locale: &Locale, out: &mut String) -> Result<bool, DateError> {
     let week = locale.week_def();
     for e in elems {
         match e {
@@ -1381,14 +1233,7 @@ pub fn print(
                     out.truncate(len);
                 }
             }
-            Elem::Num {
-                field,
-                min,
-                max,
-                sign,
-                reduced,
-                ..
-            } => {
+            Elem::Num { field, min, max, sign, reduced, .. } => {
                 let Some(mut value) = print_value(zdt, *field, week) else {
                     return Ok(false);
                 };
@@ -1407,11 +1252,7 @@ pub fn print(
                 if value >= 0 {
                     match sign {
                         Sign::ExceedsPad => {
-                            if *min < 19
-                                && *min < EXCEED_POINTS.len()
-                                && value >= EXCEED_POINTS[*min]
-                                && *min > 0
-                            {
+                            if *min < 19 && *min < EXCEED_POINTS.len() && value >= EXCEED_POINTS[*min] && *min > 0 {
                                 out.push('+')
                             }
                         }
@@ -1423,10 +1264,10 @@ pub fn print(
                         Sign::Normal | Sign::ExceedsPad | Sign::Always => out.push('-'),
                         Sign::NotNegative => {
                             return Err(dt_exc(format!(
-                                "Field {} cannot be printed as the value {} cannot be negative according to the SignStyle",
-                                field.java_name(week),
-                                value
-                            )))
+                            "Field {} cannot be printed as the value {} cannot be negative according to the SignStyle",
+                            field.java_name(week),
+                            value
+                        )))
                         }
                         Sign::Never => {}
                     }
@@ -1436,9 +1277,7 @@ pub fn print(
                 }
                 out.push_str(&s);
             }
-            Elem::Fraction {
-                min, max, point, ..
-            } => {
+            Elem::Fraction { min, max, point, .. } => {
                 let nano = zdt.nano();
                 if nano == 0 {
                     if *min > 0 {
@@ -1493,9 +1332,7 @@ pub fn print(
                 }
             }
             Elem::Zone(ZoneMode::Id) => out.push_str(&zdt.zone.id()),
-            Elem::Zone(ZoneMode::ShortText) => {
-                out.push_str(&zdt.zone.short_name(zdt.epoch_second()))
-            }
+            Elem::Zone(ZoneMode::ShortText) => out.push_str(&zdt.zone.short_name(zdt.epoch_second())),
             Elem::Epoch { millis } => {
                 let secs = zdt.epoch_second() as i128;
                 let nanos = secs * 1_000_000_000 + zdt.nano() as i128;

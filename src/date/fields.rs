@@ -102,12 +102,7 @@ impl Field {
             if v < lo || v > hi {
                 return Err(DateError::new(
                     "date_time_exception",
-                    format!(
-                        "Invalid value for {} (valid values {}): {}",
-                        self.java_name(week),
-                        text,
-                        v
-                    ),
+                    format!("Invalid value for {} (valid values {}): {}", self.java_name(week), text, v),
                 ));
             }
         }
@@ -123,20 +118,9 @@ pub struct WeekDef {
     pub min_days: u32,
 }
 
-pub const ISO_WEEK: WeekDef = WeekDef {
-    first_day: 1,
-    min_days: 4,
-};
+pub const ISO_WEEK: WeekDef = WeekDef { first_day: 1, min_days: 4 };
 
-const DAY_NAMES_UPPER: [&str; 7] = [
-    "MONDAY",
-    "TUESDAY",
-    "WEDNESDAY",
-    "THURSDAY",
-    "FRIDAY",
-    "SATURDAY",
-    "SUNDAY",
-];
+const DAY_NAMES_UPPER: [&str; 7] = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"];
 
 impl WeekDef {
     fn first_day_name(self) -> &'static str {
@@ -177,8 +161,7 @@ impl WeekDef {
         if week == 0 {
             return year - 1;
         }
-        let new_year_week =
-            Self::compute_week(offset, Self::year_len(d.year()) + self.min_days as i64);
+        let new_year_week = Self::compute_week(offset, Self::year_len(d.year()) + self.min_days as i64);
         if week >= new_year_week {
             return year + 1;
         }
@@ -194,8 +177,7 @@ impl WeekDef {
             let prev = d - chrono::Duration::days(doy);
             return self.week_of_week_based_year(prev);
         } else if week > 50 {
-            let new_year_week =
-                Self::compute_week(offset, Self::year_len(d.year()) + self.min_days as i64);
+            let new_year_week = Self::compute_week(offset, Self::year_len(d.year()) + self.min_days as i64);
             if week >= new_year_week {
                 week = week - new_year_week + 1;
             }
@@ -250,37 +232,21 @@ pub struct Locale {
 
 impl Locale {
     pub fn root() -> Locale {
-        Locale {
-            language: String::new(),
-            country: String::new(),
-            variant: String::new(),
-        }
+        Locale { language: String::new(), country: String::new(), variant: String::new() }
     }
 
     pub fn english() -> Locale {
-        Locale {
-            language: "en".into(),
-            country: String::new(),
-            variant: String::new(),
-        }
+        Locale { language: "en".into(), country: String::new(), variant: String::new() }
     }
 
     /// Elasticsearch's `LocaleUtils.parse` (`en`, `en_US`, `en-US`, `ROOT`),
     /// limited to the locales whose data ingot has.
     pub fn parse(s: &str) -> Result<Locale, DateError> {
         let underscore = s.chars().find(|c| *c == '-' || *c == '_') == Some('_');
-        let parts: Vec<&str> = if underscore {
-            s.split('_').collect()
-        } else {
-            s.split('-').collect()
-        };
+        let parts: Vec<&str> = if underscore { s.split('_').collect() } else { s.split('-').collect() };
         let locale = match parts.len() {
             1 if parts[0].eq_ignore_ascii_case("ROOT") => return Ok(Locale::root()),
-            1 => Locale {
-                language: parts[0].to_ascii_lowercase(),
-                country: String::new(),
-                variant: String::new(),
-            },
+            1 => Locale { language: parts[0].to_ascii_lowercase(), country: String::new(), variant: String::new() },
             2 => Locale {
                 language: parts[0].to_ascii_lowercase(),
                 country: parts[1].to_ascii_uppercase(),
@@ -318,19 +284,10 @@ impl Locale {
         }
         match self.country.as_str() {
             "" | "US" | "CA" | "AU" | "IN" | "PH" | "ZA" | "JM" | "BZ" | "PK" | "HK" | "IL" => {
-                WeekDef {
-                    first_day: 7,
-                    min_days: 1,
-                }
+                WeekDef { first_day: 7, min_days: 1 }
             }
-            "GB" | "IE" | "NZ" | "MT" => WeekDef {
-                first_day: 1,
-                min_days: 4,
-            },
-            _ => WeekDef {
-                first_day: 1,
-                min_days: 4,
-            },
+            "GB" | "IE" | "NZ" | "MT" => WeekDef { first_day: 1, min_days: 4 },
+            _ => WeekDef { first_day: 1, min_days: 4 },
         }
     }
 }
@@ -349,19 +306,10 @@ pub const MONTHS_FULL: [&str; 12] = [
     "November",
     "December",
 ];
-pub const MONTHS_SHORT: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+pub const MONTHS_SHORT: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 pub const MONTHS_NARROW: [&str; 12] = ["J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D"];
-pub const DAYS_FULL: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
+pub const DAYS_FULL: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 pub const DAYS_SHORT: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 pub const DAYS_NARROW: [&str; 7] = ["M", "T", "W", "T", "F", "S", "S"];
 pub const AMPM: [&str; 2] = ["AM", "PM"];
@@ -401,8 +349,5 @@ pub fn texts(field: Field, style: TextStyle) -> Vec<(&'static str, i64)> {
         Field::AmPmOfDay | Field::Era => 0,
         _ => 1,
     };
-    list.iter()
-        .enumerate()
-        .map(|(i, t)| (*t, i as i64 + base))
-        .collect()
+    list.iter().enumerate().map(|(i, t)| (*t, i as i64 + base)).collect()
 }

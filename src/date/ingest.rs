@@ -30,9 +30,7 @@ pub fn with_current_year<R>(year: i32, f: impl FnOnce() -> R) -> R {
 
 /// `LocalDate.now(ZoneOffset.UTC).getYear()`.
 pub fn current_year_utc() -> i32 {
-    YEAR_OVERRIDE
-        .with(|c| c.get())
-        .unwrap_or_else(|| chrono::Utc::now().year())
+    YEAR_OVERRIDE.with(|c| c.get()).unwrap_or_else(|| chrono::Utc::now().year())
 }
 
 fn nfe(msg: impl Into<String>) -> DateError {
@@ -44,11 +42,7 @@ pub fn java_parse_long(s: &str, radix: u32) -> Result<i64, DateError> {
     let err = || {
         nfe(format!(
             "For input string: \"{s}\"{}",
-            if radix == 10 {
-                String::new()
-            } else {
-                format!(" under radix {radix}")
-            }
+            if radix == 10 { String::new() } else { format!(" under radix {radix}") }
         ))
     };
     let (neg, digits) = match s.chars().next() {
@@ -91,9 +85,7 @@ pub fn java_parse_double(s: &str) -> Result<f64, DateError> {
     }
     let body = body.strip_suffix(['f', 'F', 'd', 'D']).unwrap_or(body);
     let valid = !body.is_empty()
-        && body.chars().all(|c| {
-            c.is_ascii_digit() || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'
-        })
+        && body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')
         && body.chars().any(|c| c.is_ascii_digit());
     if !valid {
         return Err(err());
@@ -167,10 +159,7 @@ impl DateFormat {
                 let date = text.strip_prefix('@').unwrap_or(text);
                 let base = java_parse_long(&substring(date, 1, 16)?, 16)?;
                 let rest = java_parse_long(&substring(date, 16, 24)?, 16)?;
-                let millis = base
-                    .wrapping_mul(1000)
-                    .wrapping_sub(10000)
-                    .wrapping_add(rest / 1_000_000);
+                let millis = base.wrapping_mul(1000).wrapping_sub(10000).wrapping_add(rest / 1_000_000);
                 ZonedDateTime::of_epoch_milli(millis, zone.clone())
             }
             DateFormat::Java => {
@@ -195,11 +184,7 @@ impl DateFormat {
 /// current UTC year and apply nano-of-second, second-of-day, minute-of-day,
 /// hour-of-day, day-of-month and month-of-year in that order; the parsed
 /// zone or offset is dropped and the processor's zone used.
-fn fill_current_year(
-    acc: &super::Accessor,
-    week: super::WeekDef,
-    zone: &ZoneId,
-) -> Result<ZonedDateTime, DateError> {
+fn fill_current_year(acc: &super::Accessor, week: super::WeekDef, zone: &ZoneId) -> Result<ZonedDateTime, DateError> {
     let year = current_year_utc();
     let mut date = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
     let mut time = NaiveTime::MIN;
@@ -216,8 +201,7 @@ fn fill_current_year(
     }
     if let Some(t) = acc.time {
         // SECOND_OF_DAY and MINUTE_OF_DAY come with a resolved time
-        time = NaiveTime::from_hms_nano_opt(t.hour(), t.minute(), t.second(), time.nanosecond())
-            .unwrap();
+        time = NaiveTime::from_hms_nano_opt(t.hour(), t.minute(), t.second(), time.nanosecond()).unwrap();
     }
     if let Some(h) = sup(Field::HourOfDay) {
         Field::HourOfDay.check(h, week)?;
@@ -229,17 +213,10 @@ fn fill_current_year(
     }
     if let Some(m) = sup(Field::MonthOfYear) {
         Field::MonthOfYear.check(m, week)?;
-        let last = (28..=31)
-            .rev()
-            .find(|d| NaiveDate::from_ymd_opt(year, m as u32, *d).is_some())
-            .unwrap();
+        let last = (28..=31).rev().find(|d| NaiveDate::from_ymd_opt(year, m as u32, *d).is_some()).unwrap();
         date = NaiveDate::from_ymd_opt(year, m as u32, date.day().min(last)).unwrap();
     }
-    let utc = ZonedDateTime {
-        local: NaiveDateTime::new(date, time),
-        offset: 0,
-        zone: ZoneId::Offset(0),
-    };
+    let utc = ZonedDateTime { local: NaiveDateTime::new(date, time), offset: 0, zone: ZoneId::Offset(0) };
     let local = utc.with_zone_same_local(zone.clone());
     local.with_zone_same_instant(zone.clone())
 }

@@ -75,12 +75,7 @@ impl DateFormatter {
         }
         let printer = formatters[0].printer.clone();
         let parsers = formatters.into_iter().flat_map(|f| f.parsers).collect();
-        Ok(DateFormatter {
-            format: input.to_string(),
-            printer,
-            parsers,
-            locale: Locale::root(),
-        })
+        Ok(DateFormatter { format: input.to_string(), printer, parsers, locale: Locale::root() })
     }
 
     pub fn from_pattern_elems(format: &str, elems: Vec<Elem>, resolver: Resolver) -> DateFormatter {
@@ -106,11 +101,8 @@ impl DateFormatter {
         }
         let week = self.locale.week_def();
         let wrap = |cause: DateError| {
-            DateError::illegal_argument(format!(
-                "failed to parse date field [{input}] with format [{}]",
-                self.format
-            ))
-            .caused_by(cause)
+            DateError::illegal_argument(format!("failed to parse date field [{input}] with format [{}]", self.format))
+                .caused_by(cause)
         };
         if self.parsers.len() > 1 {
             for p in &self.parsers {
@@ -120,10 +112,7 @@ impl DateFormatter {
                     }
                 }
             }
-            return Err(wrap(DateError::new(
-                "date_time_parse_exception",
-                "Failed to parse with all enclosed parsers",
-            )));
+            return Err(wrap(DateError::new("date_time_parse_exception", "Failed to parse with all enclosed parsers")));
         }
         let p = &self.parsers[0];
         let parsed = engine::parse_unresolved(&p.elems, input)
@@ -131,11 +120,7 @@ impl DateFormatter {
         resolve_with(parsed, week, p.resolver).map_err(|e| {
             wrap(DateError::new(
                 "date_time_parse_exception",
-                format!(
-                    "Text '{}' could not be parsed: {}",
-                    engine::abbreviate(input),
-                    e.reason
-                ),
+                format!("Text '{}' could not be parsed: {}", engine::abbreviate(input), e.reason),
             ))
         })
     }
@@ -148,11 +133,7 @@ impl DateFormatter {
     }
 }
 
-fn resolve_with(
-    parsed: engine::Parsed,
-    week: WeekDef,
-    resolver: Resolver,
-) -> Result<Accessor, DateError> {
+fn resolve_with(parsed: engine::Parsed, week: WeekDef, resolver: Resolver) -> Result<Accessor, DateError> {
     match resolver {
         Resolver::Strict => engine::resolve(parsed, week),
         Resolver::Smart | Resolver::Lenient => {
@@ -164,14 +145,11 @@ fn resolve_with(
                     p.fields.push((Field::Year, yoe));
                 }
             }
-            if let (Some(y), Some(m), Some(d)) = (
-                p.get(Field::Year),
-                p.get(Field::MonthOfYear),
-                p.get(Field::DayOfMonth),
-            ) {
+            if let (Some(y), Some(m), Some(d)) =
+                (p.get(Field::Year), p.get(Field::MonthOfYear), p.get(Field::DayOfMonth))
+            {
                 if resolver == Resolver::Lenient {
-                    let base =
-                        NaiveDate::from_ymd_opt(y as i32, 1, 1).ok_or_else(|| out_of_range())?;
+                    let base = NaiveDate::from_ymd_opt(y as i32, 1, 1).ok_or_else(|| out_of_range())?;
                     let date = base
                         .checked_add_months(chrono::Months::new(0))
                         .and_then(|b| add_months(b, m - 1))
@@ -197,11 +175,7 @@ fn resolve_with(
                     }
                     _ => 31,
                 };
-                let i = p
-                    .fields
-                    .iter()
-                    .position(|(f, _)| *f == Field::DayOfMonth)
-                    .unwrap();
+                let i = p.fields.iter().position(|(f, _)| *f == Field::DayOfMonth).unwrap();
                 p.fields[i].1 = d.min(last);
             }
             engine::resolve(p, week)
@@ -218,16 +192,11 @@ fn add_months(d: NaiveDate, months: i64) -> Option<NaiveDate> {
 }
 
 fn out_of_range() -> DateError {
-    DateError::new(
-        "date_time_exception",
-        "date out of the range ingot supports",
-    )
+    DateError::new("date_time_exception", "date out of the range ingot supports")
 }
 
 fn get_year(acc: &Accessor, week: WeekDef) -> i64 {
-    acc.get(Field::Year, week)
-        .or_else(|| acc.get(Field::YearOfEra, week))
-        .unwrap_or(1970)
+    acc.get(Field::Year, week).or_else(|| acc.get(Field::YearOfEra, week)).unwrap_or(1970)
 }
 
 /// Elasticsearch's `LOCAL_DATE_QUERY`.
@@ -242,12 +211,7 @@ fn local_date_query(acc: &Accessor, week: WeekDef) -> Result<Option<NaiveDate>, 
             let d = acc.get(Field::DayOfMonth, week).unwrap();
             return engine::local_date_of(year, m, d, week).map(Some);
         } else if acc.is_supported(Field::DayOfYear) {
-            return engine::local_date_of_year_day(
-                year,
-                acc.get(Field::DayOfYear, week).unwrap(),
-                week,
-            )
-            .map(Some);
+            return engine::local_date_of_year_day(year, acc.get(Field::DayOfYear, week).unwrap(), week).map(Some);
         }
     }
     Ok(None)
@@ -256,9 +220,7 @@ fn local_date_query(acc: &Accessor, week: WeekDef) -> Result<Option<NaiveDate>, 
 fn local_date_from_week_based(acc: &Accessor, week: WeekDef) -> Result<NaiveDate, DateError> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
     let y = acc.get(Field::WeekBasedYear, week).unwrap();
-    let mut d = week
-        .with_week_based_year(epoch, y)
-        .ok_or_else(out_of_range)?;
+    let mut d = week.with_week_based_year(epoch, y).ok_or_else(out_of_range)?;
     if let Some(w) = acc.get(Field::WeekOfWeekBasedYear, week) {
         d = week.with_week(d, w).ok_or_else(out_of_range)?;
     }
@@ -278,11 +240,7 @@ fn get_local_date(acc: &Accessor, week: WeekDef) -> Result<NaiveDate, DateError>
 }
 
 /// `DateFormatters.from(accessor, locale, defaultZone)`.
-pub fn from_accessor(
-    acc: &Accessor,
-    locale: &Locale,
-    default_zone: &ZoneId,
-) -> Result<ZonedDateTime, DateError> {
+pub fn from_accessor(acc: &Accessor, locale: &Locale, default_zone: &ZoneId) -> Result<ZonedDateTime, DateError> {
     let week = locale.week_def();
     let zone = acc.zone().unwrap_or_else(|| default_zone.clone());
     let date = local_date_query(acc, week)?;
@@ -297,10 +255,7 @@ pub fn from_accessor(
     }
     let midnight = NaiveTime::MIN;
     if let Some(d) = date {
-        return Ok(ZonedDateTime::of_local(
-            NaiveDateTime::new(d, midnight),
-            zone,
-        ));
+        return Ok(ZonedDateTime::of_local(NaiveDateTime::new(d, midnight), zone));
     }
     if let Some(t) = time {
         let d = get_local_date(acc, week)?;
@@ -315,24 +270,15 @@ pub fn from_accessor(
                 NaiveDate::from_ymd_opt(year as i32, 1, 1).ok_or_else(out_of_range)?
             }
         };
-        return Ok(ZonedDateTime::of_local(
-            NaiveDateTime::new(d, midnight),
-            zone,
-        ));
+        return Ok(ZonedDateTime::of_local(NaiveDateTime::new(d, midnight), zone));
     }
     if acc.is_supported(Field::MonthOfYear) {
         let d = get_local_date(acc, week)?;
-        return Ok(ZonedDateTime::of_local(
-            NaiveDateTime::new(d, midnight),
-            zone,
-        ));
+        return Ok(ZonedDateTime::of_local(NaiveDateTime::new(d, midnight), zone));
     }
     if acc.is_supported(Field::WeekBasedYear) {
         let d = local_date_from_week_based(acc, week)?;
-        return Ok(ZonedDateTime::of_local(
-            NaiveDateTime::new(d, midnight),
-            zone,
-        ));
+        return Ok(ZonedDateTime::of_local(NaiveDateTime::new(d, midnight), zone));
     }
     Err(DateError::illegal_argument(format!(
         "temporal accessor [{}] cannot be converted to zoned date time",
@@ -372,9 +318,7 @@ pub fn use_or_suppress(first: Option<DateError>, next: DateError) -> DateError {
             match first.extra.get_mut("suppressed") {
                 Some(Value::List(list)) => list.push(body),
                 _ => {
-                    first
-                        .extra
-                        .insert("suppressed".into(), Value::List(vec![body]));
+                    first.extra.insert("suppressed".into(), Value::List(vec![body]));
                 }
             }
             first

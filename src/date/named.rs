@@ -108,10 +108,7 @@ fn camel(snake: &str) -> String {
 
 /// The snake-case name `input` spells, if it is one of Elasticsearch's.
 pub fn canonical_name(input: &str) -> Option<&'static str> {
-    ALL_NAMES
-        .iter()
-        .copied()
-        .find(|n| *n == input || camel(n) == input)
+    ALL_NAMES.iter().copied().find(|n| *n == input || camel(n) == input)
 }
 
 // ------------------------------------------------------------ building blocks
@@ -154,18 +151,12 @@ fn hms_colon(b: &mut Builder) {
 }
 
 fn offset_colon_z() -> Elem {
-    Elem::Offset {
-        kind: 4,
-        no_offset: "Z".into(),
-    }
+    Elem::Offset { kind: 4, no_offset: "Z".into() }
 }
 
 fn offset_no_colon() -> Elem {
     // TIME_ZONE_FORMATTER_NO_COLON: appendOffset("+HHmm", "Z")
-    Elem::Offset {
-        kind: 1,
-        no_offset: "Z".into(),
-    }
+    Elem::Offset { kind: 1, no_offset: "Z".into() }
 }
 
 fn seq(f: impl FnOnce(&mut Builder)) -> Vec<Elem> {
@@ -175,19 +166,11 @@ fn seq(f: impl FnOnce(&mut Builder)) -> Vec<Elem> {
 }
 
 fn strict(elems: Vec<Elem>) -> Parser {
-    Parser {
-        elems,
-        resolver: Resolver::Strict,
-    }
+    Parser { elems, resolver: Resolver::Strict }
 }
 
 fn formatter(name: &str, printer: Vec<Elem>, parsers: Vec<Parser>) -> DateFormatter {
-    DateFormatter {
-        format: name.to_string(),
-        printer,
-        parsers,
-        locale: Locale::root(),
-    }
+    DateFormatter { format: name.to_string(), printer, parsers, locale: Locale::root() }
 }
 
 /// A formatter whose printer is also its only parser.
@@ -204,11 +187,7 @@ fn with_zones(name: &str, printer_base: Vec<Elem>, parser_base: Vec<Elem>) -> Da
     p1.push(Elem::Zone(ZoneMode::Id));
     let mut p2 = parser_base;
     p2.push(offset_no_colon());
-    formatter(
-        name,
-        printer.clone(),
-        vec![strict(printer), strict(p1), strict(p2)],
-    )
+    formatter(name, printer.clone(), vec![strict(printer), strict(p1), strict(p2)])
 }
 
 fn basic_time_no_millis_base(b: &mut Builder) {
@@ -274,11 +253,7 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
                 b.optional_end();
                 b.optional_end();
             });
-            formatter(
-                input,
-                strict_date_optional_time_printer(3, 3),
-                vec![strict(parser)],
-            )
+            formatter(input, strict_date_optional_time_printer(3, 3), vec![strict(parser)])
         }
         "strict_date_optional_time" => {
             let parser = seq(|b| {
@@ -311,11 +286,7 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
                 b.optional_end();
                 b.optional_end();
             });
-            formatter(
-                input,
-                strict_date_optional_time_printer(3, 3),
-                vec![strict(parser)],
-            )
+            formatter(input, strict_date_optional_time_printer(3, 3), vec![strict(parser)])
         }
         "strict_date_optional_time_nanos" => {
             let parser = seq(|b| {
@@ -338,17 +309,9 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
                 b.optional_end();
                 b.optional_end();
             });
-            formatter(
-                input,
-                strict_date_optional_time_printer(3, 9),
-                vec![strict(parser)],
-            )
+            formatter(input, strict_date_optional_time_printer(3, 9), vec![strict(parser)])
         }
-        "basic_time_no_millis" => with_zones(
-            input,
-            seq(basic_time_no_millis_base),
-            seq(basic_time_no_millis_base),
-        ),
+        "basic_time_no_millis" => with_zones(input, seq(basic_time_no_millis_base), seq(basic_time_no_millis_base)),
         "basic_time" => with_zones(input, seq(basic_time_printer), seq(basic_time_formatter)),
         "basic_t_time" => with_zones(
             input,
@@ -536,23 +499,13 @@ pub fn for_single_pattern(input: &str) -> Result<DateFormatter, DateError> {
         });
     }
     match pattern::compile(input) {
-        Ok(elems) => Ok(DateFormatter::from_pattern_elems(
-            input,
-            elems,
-            Resolver::Strict,
-        )),
-        Err(msg) => Err(
-            DateError::illegal_argument(format!("Invalid format: [{input}]: {msg}"))
-                .caused_by(DateError::illegal_argument(msg)),
-        ),
+        Ok(elems) => Ok(DateFormatter::from_pattern_elems(input, elems, Resolver::Strict)),
+        Err(msg) => Err(DateError::illegal_argument(format!("Invalid format: [{input}]: {msg}"))
+            .caused_by(DateError::illegal_argument(msg))),
     }
 }
 
 /// The named formats ingot implements.
 pub fn supported_names() -> Vec<&'static str> {
-    ALL_NAMES
-        .iter()
-        .copied()
-        .filter(|n| named(n, n).is_some())
-        .collect()
+    ALL_NAMES.iter().copied().filter(|n| named(n, n).is_some()).collect()
 }

@@ -51,9 +51,7 @@ pub fn compile(pattern: &str) -> Result<Vec<Elem>, String> {
                 pos += 1;
             }
             if pos >= chars.len() {
-                return Err(format!(
-                    "Pattern ends with an incomplete string literal: {pattern}"
-                ));
+                return Err(format!("Pattern ends with an incomplete string literal: {pattern}"));
             }
             let inner: String = chars[start + 1..pos].iter().collect();
             if inner.is_empty() {
@@ -86,10 +84,7 @@ pub fn compile(pattern: &str) -> Result<Vec<Elem>, String> {
 fn letter(b: &mut Builder, cur: char, count: usize) -> Result<(), String> {
     match cur {
         'G' => {
-            b.append(Elem::Text {
-                field: Field::Era,
-                style: text_style(count, cur)?,
-            });
+            b.append(Elem::Text { field: Field::Era, style: text_style(count, cur)? });
         }
         'y' | 'u' | 'Y' => {
             let field = match cur {
@@ -106,11 +101,7 @@ fn letter(b: &mut Builder, cur: char, count: usize) -> Result<(), String> {
             }
         }
         'Q' | 'q' | 'M' | 'L' => {
-            let field = if cur == 'Q' || cur == 'q' {
-                Field::QuarterOfYear
-            } else {
-                Field::MonthOfYear
-            };
+            let field = if cur == 'Q' || cur == 'q' { Field::QuarterOfYear } else { Field::MonthOfYear };
             match count {
                 1 => {
                     b.value(field, 1, 19, Sign::Normal);
@@ -119,19 +110,13 @@ fn letter(b: &mut Builder, cur: char, count: usize) -> Result<(), String> {
                     b.value(field, 2, 2, Sign::NotNegative);
                 }
                 3..=5 => {
-                    b.append(Elem::Text {
-                        field,
-                        style: text_style(count, cur)?,
-                    });
+                    b.append(Elem::Text { field, style: text_style(count, cur)? });
                 }
                 _ => return Err(too_many(cur)),
             }
         }
         'E' => {
-            b.append(Elem::Text {
-                field: Field::DayOfWeek,
-                style: text_style(count, cur)?,
-            });
+            b.append(Elem::Text { field: Field::DayOfWeek, style: text_style(count, cur)? });
         }
         'e' | 'c' => {
             if cur == 'c' && count == 2 {
@@ -145,20 +130,14 @@ fn letter(b: &mut Builder, cur: char, count: usize) -> Result<(), String> {
                     b.value(Field::LocalDayOfWeek, 2, 2, Sign::NotNegative);
                 }
                 3..=5 => {
-                    b.append(Elem::Text {
-                        field: Field::DayOfWeek,
-                        style: text_style(count, cur)?,
-                    });
+                    b.append(Elem::Text { field: Field::DayOfWeek, style: text_style(count, cur)? });
                 }
                 _ => return Err(too_many(cur)),
             }
         }
         'a' => {
             if count == 1 {
-                b.append(Elem::Text {
-                    field: Field::AmPmOfDay,
-                    style: TextStyle::Short,
-                });
+                b.append(Elem::Text { field: Field::AmPmOfDay, style: TextStyle::Short });
             } else {
                 return Err(too_many(cur));
             }
@@ -217,9 +196,7 @@ fn letter(b: &mut Builder, cur: char, count: usize) -> Result<(), String> {
         }
         'S' => {
             if count > 9 {
-                return Err(format!(
-                    "Minimum width must be from 0 to 9 inclusive but was {count}"
-                ));
+                return Err(format!("Minimum width must be from 0 to 9 inclusive but was {count}"));
             }
             b.fraction(count, count, false);
         }
@@ -233,18 +210,10 @@ fn letter(b: &mut Builder, cur: char, count: usize) -> Result<(), String> {
             1..=3 => {
                 b.append(Elem::Zone(ZoneMode::ShortText));
             }
-            4 => {
-                return Err(
-                    "ingot does not support full time-zone names (zzzz) in date patterns".into(),
-                )
-            }
+            4 => return Err("ingot does not support full time-zone names (zzzz) in date patterns".into()),
             _ => return Err(too_many(cur)),
         },
-        'v' => {
-            return Err(
-                "ingot does not support generic time-zone names (v) in date patterns".into(),
-            )
-        }
+        'v' => return Err("ingot does not support generic time-zone names (v) in date patterns".into()),
         'O' => match count {
             1 => {
                 b.append(Elem::LocalizedOffset { full: false });
@@ -260,38 +229,23 @@ fn letter(b: &mut Builder, cur: char, count: usize) -> Result<(), String> {
             }
             // +HHmm, +HHMM, +HH:MM, +HHMMss, +HH:MM:ss
             let kind = [0, 1, 3, 4, 5, 6][count];
-            let no_offset = if cur == 'X' {
-                "Z"
-            } else {
-                ["", "+00", "+0000", "+00:00", "+0000", "+00:00"][count]
-            };
-            b.append(Elem::Offset {
-                kind,
-                no_offset: no_offset.to_string(),
-            });
+            let no_offset = if cur == 'X' { "Z" } else { ["", "+00", "+0000", "+00:00", "+0000", "+00:00"][count] };
+            b.append(Elem::Offset { kind, no_offset: no_offset.to_string() });
         }
         'Z' => match count {
             1..=3 => {
-                b.append(Elem::Offset {
-                    kind: 3,
-                    no_offset: "+0000".into(),
-                });
+                b.append(Elem::Offset { kind: 3, no_offset: "+0000".into() });
             }
             4 => {
                 b.append(Elem::LocalizedOffset { full: true });
             }
             5 => {
-                b.append(Elem::Offset {
-                    kind: 6,
-                    no_offset: "Z".into(),
-                });
+                b.append(Elem::Offset { kind: 6, no_offset: "Z".into() });
             }
             _ => return Err(too_many(cur)),
         },
         'W' | 'F' | 'g' | 'B' => {
-            return Err(format!(
-                "ingot does not support the pattern letter '{cur}' in date patterns"
-            ));
+            return Err(format!("ingot does not support the pattern letter '{cur}' in date patterns"));
         }
         _ => return Err(format!("Unknown pattern letter: {cur}")),
     }

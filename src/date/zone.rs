@@ -47,15 +47,11 @@ pub fn parse_offset_id(id: &str) -> Result<i32, DateError> {
     let invalid = || dt_err(format!("Invalid ID for ZoneOffset, invalid format: {id}"));
     let num = |s: &[char], pos: usize, colon: bool| -> Result<i32, DateError> {
         if colon && s[pos - 1] != ':' {
-            return Err(dt_err(format!(
-                "Invalid ID for ZoneOffset, colon not found when expected: {id}"
-            )));
+            return Err(dt_err(format!("Invalid ID for ZoneOffset, colon not found when expected: {id}")));
         }
         let (a, b) = (s[pos], s[pos + 1]);
         if !a.is_ascii_digit() || !b.is_ascii_digit() {
-            return Err(dt_err(format!(
-                "Invalid ID for ZoneOffset, non numeric characters found: {id}"
-            )));
+            return Err(dt_err(format!("Invalid ID for ZoneOffset, non numeric characters found: {id}")));
         }
         Ok((a as i32 - 48) * 10 + (b as i32 - 48))
     };
@@ -72,9 +68,7 @@ pub fn parse_offset_id(id: &str) -> Result<i32, DateError> {
     };
     let first = s[0];
     if first != '+' && first != '-' {
-        return Err(dt_err(format!(
-            "Invalid ID for ZoneOffset, plus/minus not found when expected: {id}"
-        )));
+        return Err(dt_err(format!("Invalid ID for ZoneOffset, plus/minus not found when expected: {id}")));
     }
     let sign = if first == '-' { -1 } else { 1 };
     offset_of_hms(sign * h, sign * m, sign * sec)
@@ -83,36 +77,24 @@ pub fn parse_offset_id(id: &str) -> Result<i32, DateError> {
 /// Java's `ZoneOffset.ofHoursMinutesSeconds` validation.
 pub fn offset_of_hms(h: i32, m: i32, s: i32) -> Result<i32, DateError> {
     if !(-18..=18).contains(&h) {
-        return Err(dt_err(format!(
-            "Zone offset hours not in valid range: value {h} is not in the range -18 to 18"
-        )));
+        return Err(dt_err(format!("Zone offset hours not in valid range: value {h} is not in the range -18 to 18")));
     }
     if h > 0 {
         if m < 0 || s < 0 {
-            return Err(dt_err(
-                "Zone offset minutes and seconds must be positive because hours is positive",
-            ));
+            return Err(dt_err("Zone offset minutes and seconds must be positive because hours is positive"));
         }
     } else if h < 0 {
         if m > 0 || s > 0 {
-            return Err(dt_err(
-                "Zone offset minutes and seconds must be negative because hours is negative",
-            ));
+            return Err(dt_err("Zone offset minutes and seconds must be negative because hours is negative"));
         }
     } else if (m > 0 && s < 0) || (m < 0 && s > 0) {
-        return Err(dt_err(
-            "Zone offset minutes and seconds must have the same sign",
-        ));
+        return Err(dt_err("Zone offset minutes and seconds must have the same sign"));
     }
     if !(-59..=59).contains(&m) {
-        return Err(dt_err(format!(
-            "Zone offset minutes not in valid range: value {m} is not in the range -59 to 59"
-        )));
+        return Err(dt_err(format!("Zone offset minutes not in valid range: value {m} is not in the range -59 to 59")));
     }
     if !(-59..=59).contains(&s) {
-        return Err(dt_err(format!(
-            "Zone offset seconds not in valid range: value {s} is not in the range -59 to 59"
-        )));
+        return Err(dt_err(format!("Zone offset seconds not in valid range: value {s} is not in the range -59 to 59")));
     }
     if h.abs() == 18 && (m | s) != 0 {
         return Err(dt_err("Zone offset not in valid range: -18:00 to +18:00"));
@@ -127,27 +109,16 @@ fn valid_region_format(id: &str) -> bool {
         _ => return false,
     }
     let rest: Vec<char> = chars.collect();
-    !rest.is_empty()
-        && rest
-            .iter()
-            .all(|c| c.is_ascii_alphanumeric() || "~/._+-".contains(*c))
+    !rest.is_empty() && rest.iter().all(|c| c.is_ascii_alphanumeric() || "~/._+-".contains(*c))
 }
 
 fn region(id: &str) -> Result<ZoneId, DateError> {
     if !valid_region_format(id) {
-        return Err(dt_err(format!(
-            "Invalid ID for region-based ZoneId, invalid format: {id}"
-        )));
+        return Err(dt_err(format!("Invalid ID for region-based ZoneId, invalid format: {id}")));
     }
     match id.parse::<Tz>() {
-        Ok(tz) => Ok(ZoneId::Region {
-            id: id.to_string(),
-            tz,
-        }),
-        Err(_) => Err(DateError::new(
-            "zone_rules_exception",
-            format!("Unknown time-zone ID: {id}"),
-        )),
+        Ok(tz) => Ok(ZoneId::Region { id: id.to_string(), tz }),
+        Err(_) => Err(DateError::new("zone_rules_exception", format!("Unknown time-zone ID: {id}"))),
     }
 }
 
@@ -156,11 +127,7 @@ pub fn prefixed(prefix: &str, offset: i32) -> ZoneId {
     if prefix.is_empty() {
         return ZoneId::Offset(offset);
     }
-    let id = if offset != 0 {
-        format!("{prefix}{}", offset_id(offset))
-    } else {
-        prefix.to_string()
-    };
+    let id = if offset != 0 { format!("{prefix}{}", offset_id(offset)) } else { prefix.to_string() };
     ZoneId::Fixed { id, offset }
 }
 
@@ -207,10 +174,7 @@ impl ZoneId {
         match self {
             ZoneId::Offset(o) | ZoneId::Fixed { offset: o, .. } => *o,
             ZoneId::Region { tz, .. } => match chrono::DateTime::from_timestamp(epoch_second, 0) {
-                Some(dt) => tz
-                    .offset_from_utc_datetime(&dt.naive_utc())
-                    .fix()
-                    .local_minus_utc(),
+                Some(dt) => tz.offset_from_utc_datetime(&dt.naive_utc()).fix().local_minus_utc(),
                 None => 0,
             },
         }
@@ -224,9 +188,7 @@ impl ZoneId {
             ZoneId::Region { tz, id } => match chrono::DateTime::from_timestamp(epoch_second, 0) {
                 Some(dt) => {
                     let off = tz.offset_from_utc_datetime(&dt.naive_utc());
-                    off.abbreviation()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| id.clone())
+                    off.abbreviation().map(str::to_string).unwrap_or_else(|| id.clone())
                 }
                 None => id.clone(),
             },
@@ -251,35 +213,22 @@ impl ZonedDateTime {
     /// the gap's length, in an overlap the earlier offset wins.
     pub fn of_local(local: NaiveDateTime, zone: ZoneId) -> ZonedDateTime {
         match &zone {
-            ZoneId::Offset(o) | ZoneId::Fixed { offset: o, .. } => ZonedDateTime {
-                local,
-                offset: *o,
-                zone: zone.clone(),
-            },
+            ZoneId::Offset(o) | ZoneId::Fixed { offset: o, .. } => {
+                ZonedDateTime { local, offset: *o, zone: zone.clone() }
+            }
             ZoneId::Region { tz, .. } => match tz.from_local_datetime(&local) {
-                chrono::LocalResult::Single(dt) => ZonedDateTime {
-                    local,
-                    offset: dt.offset().fix().local_minus_utc(),
-                    zone: zone.clone(),
-                },
-                chrono::LocalResult::Ambiguous(early, _) => ZonedDateTime {
-                    local,
-                    offset: early.offset().fix().local_minus_utc(),
-                    zone: zone.clone(),
-                },
+                chrono::LocalResult::Single(dt) => {
+                    ZonedDateTime { local, offset: dt.offset().fix().local_minus_utc(), zone: zone.clone() }
+                }
+                chrono::LocalResult::Ambiguous(early, _) => {
+                    ZonedDateTime { local, offset: early.offset().fix().local_minus_utc(), zone: zone.clone() }
+                }
                 chrono::LocalResult::None => {
                     // the offset before the transition
-                    let before = tz
-                        .offset_from_utc_datetime(&(local - Duration::days(1)))
-                        .fix()
-                        .local_minus_utc();
+                    let before = tz.offset_from_utc_datetime(&(local - Duration::days(1))).fix().local_minus_utc();
                     let utc = local - Duration::seconds(before as i64);
                     let off = tz.offset_from_utc_datetime(&utc).fix().local_minus_utc();
-                    ZonedDateTime {
-                        local: utc + Duration::seconds(off as i64),
-                        offset: off,
-                        zone: zone.clone(),
-                    }
+                    ZonedDateTime { local: utc + Duration::seconds(off as i64), offset: off, zone: zone.clone() }
                 }
             },
         }
@@ -287,25 +236,13 @@ impl ZonedDateTime {
 
     pub fn of_instant(seconds: i64, nanos: u32, zone: ZoneId) -> Result<ZonedDateTime, DateError> {
         let off = zone.offset_at(seconds);
-        let utc = chrono::DateTime::from_timestamp(seconds, nanos)
-            .ok_or_else(range_err)?
-            .naive_utc();
-        let local = utc
-            .checked_add_signed(Duration::seconds(off as i64))
-            .ok_or_else(range_err)?;
-        Ok(ZonedDateTime {
-            local,
-            offset: off,
-            zone,
-        })
+        let utc = chrono::DateTime::from_timestamp(seconds, nanos).ok_or_else(range_err)?.naive_utc();
+        let local = utc.checked_add_signed(Duration::seconds(off as i64)).ok_or_else(range_err)?;
+        Ok(ZonedDateTime { local, offset: off, zone })
     }
 
     pub fn of_epoch_milli(millis: i64, zone: ZoneId) -> Result<ZonedDateTime, DateError> {
-        ZonedDateTime::of_instant(
-            millis.div_euclid(1000),
-            (millis.rem_euclid(1000) * 1_000_000) as u32,
-            zone,
-        )
+        ZonedDateTime::of_instant(millis.div_euclid(1000), (millis.rem_euclid(1000) * 1_000_000) as u32, zone)
     }
 
     pub fn epoch_second(&self) -> i64 {

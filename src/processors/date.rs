@@ -13,13 +13,16 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
     description: "Parses dates from fields, and then uses the date or timestamp as the timestamp for the document.",
     options: &[
         OptionSpec::required("field", K::String, "The field to get the date from."),
-        OptionSpec::optional("target_field", K::String, "The field that will hold the parsed date.").default("@timestamp"),
+        OptionSpec::optional("target_field", K::String, "The field that will hold the parsed date.")
+            .default("@timestamp"),
         OptionSpec::required(
             "formats",
             K::StringList,
             "The expected date formats: Java time patterns or ISO8601, UNIX, UNIX_MS, TAI64N.",
         ),
-        OptionSpec::optional("timezone", K::String, "The timezone to use when parsing the date.").default("UTC").templated(),
+        OptionSpec::optional("timezone", K::String, "The timezone to use when parsing the date.")
+            .default("UTC")
+            .templated(),
         OptionSpec::optional("locale", K::String, "The locale to use when parsing the date (month and day names).")
             .default("ENGLISH")
             .templated(),
@@ -86,36 +89,20 @@ struct DateProcessor {
 fn template(o: &mut Options, name: &str) -> Result<Option<Template>, EsError> {
     match o.opt_string(name)? {
         None => Ok(None),
-        Some(s) => Template::compile(&s)
-            .map(Some)
-            .map_err(|e| o.error(name, &e.reason)),
+        Some(s) => Template::compile(&s).map(Some).map_err(|e| o.error(name, &e.reason)),
     }
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
     let field = o.string("field")?;
-    let target_field = o
-        .opt_string("target_field")?
-        .unwrap_or_else(|| "@timestamp".into());
+    let target_field = o.opt_string("target_field")?.unwrap_or_else(|| "@timestamp".into());
     let timezone = template(o, "timezone")?;
     let locale = template(o, "locale")?;
-    let formats = o
-        .opt_string_list("formats")?
-        .ok_or_else(|| o.error("formats", "required property is missing"))?;
-    let output_format = o
-        .opt_string("output_format")?
-        .unwrap_or_else(|| date::DEFAULT_OUTPUT_FORMAT.into());
-    let output = DateFormatter::for_pattern(&output_format).map_err(|e| {
-        EsError::illegal_argument(format!("invalid output format [{output_format}]")).caused_by(e)
-    })?;
-    Ok(Box::new(DateProcessor {
-        field,
-        target_field,
-        formats,
-        timezone,
-        locale,
-        output,
-    }))
+    let formats = o.opt_string_list("formats")?.ok_or_else(|| o.error("formats", "required property is missing"))?;
+    let output_format = o.opt_string("output_format")?.unwrap_or_else(|| date::DEFAULT_OUTPUT_FORMAT.into());
+    let output = DateFormatter::for_pattern(&output_format)
+        .map_err(|e| EsError::illegal_argument(format!("invalid output format [{output_format}]")).caused_by(e))?;
+    Ok(Box::new(DateProcessor { field, target_field, formats, timezone, locale, output }))
 }
 
 /// The value as Java's `Object.toString()` gives it; `None` for null.
@@ -155,10 +142,7 @@ impl Processor for DateProcessor {
             }
         }
         let Some(zdt) = parsed else {
-            let e = EsError::illegal_argument(format!(
-                "unable to parse date [{}]",
-                text.as_deref().unwrap_or("null")
-            ));
+            let e = EsError::illegal_argument(format!("unable to parse date [{}]", text.as_deref().unwrap_or("null")));
             return Err(match failure {
                 Some(cause) => e.caused_by(cause),
                 None => e,
@@ -166,8 +150,7 @@ impl Processor for DateProcessor {
         };
         let out = self.output.format(&zdt)?;
         let target = FieldPath::parse(&self.target_field).map_err(EsError::illegal_argument)?;
-        doc.set(&target, Value::String(out))
-            .map_err(EsError::illegal_argument)?;
+        doc.set(&target, Value::String(out)).map_err(EsError::illegal_argument)?;
         Ok(Flow::Continue)
     }
 }

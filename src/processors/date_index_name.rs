@@ -17,22 +17,36 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
     description: "Points documents to the right time-based index by rounding a date field in a date math index name.",
     options: &[
         OptionSpec::required("field", K::String, "The field to get the date or timestamp from."),
-        OptionSpec::optional("index_name_prefix", K::String, "A prefix of the index name to be prepended before the printed date.")
-            .default("")
-            .templated(),
+        OptionSpec::optional(
+            "index_name_prefix",
+            K::String,
+            "A prefix of the index name to be prepended before the printed date.",
+        )
+        .default("")
+        .templated(),
         OptionSpec::required(
             "date_rounding",
             K::String,
             "How to round the date when formatting the date into the index name: y, M, w, d, h, m or s.",
         )
         .templated(),
-        OptionSpec::optional("date_formats", K::StringList, "Formats to parse the date with: Java patterns or ISO8601, UNIX, UNIX_MS, TAI64N.")
-            .default(DEFAULT_DATE_FORMAT),
-        OptionSpec::optional("timezone", K::String, "The timezone to use when parsing the date and rounding.").default("UTC"),
-        OptionSpec::optional("locale", K::String, "The locale to use when parsing month and day names.").default("ENGLISH"),
-        OptionSpec::optional("index_name_format", K::String, "The format for printing the parsed date into the index name.")
-            .default("yyyy-MM-dd")
-            .templated(),
+        OptionSpec::optional(
+            "date_formats",
+            K::StringList,
+            "Formats to parse the date with: Java patterns or ISO8601, UNIX, UNIX_MS, TAI64N.",
+        )
+        .default(DEFAULT_DATE_FORMAT),
+        OptionSpec::optional("timezone", K::String, "The timezone to use when parsing the date and rounding.")
+            .default("UTC"),
+        OptionSpec::optional("locale", K::String, "The locale to use when parsing month and day names.")
+            .default("ENGLISH"),
+        OptionSpec::optional(
+            "index_name_format",
+            K::String,
+            "The format for printing the parsed date into the index name.",
+        )
+        .default("yyyy-MM-dd")
+        .templated(),
     ],
     examples: &[
         Example {
@@ -74,9 +88,7 @@ fn language_tag(tag: &str) -> Result<Locale, EsError> {
             && (i > 0 || (part.len() >= 2 && part.chars().all(|c| c.is_ascii_alphabetic())))
     });
     if !well_formed {
-        return Err(EsError::illegal_argument(format!(
-            "Invalid language tag specified: {tag}"
-        )));
+        return Err(EsError::illegal_argument(format!("Invalid language tag specified: {tag}")));
     }
     Locale::parse(tag)
 }
@@ -96,9 +108,7 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
         None => Locale::english(),
         Some(l) => language_tag(&l)?,
     };
-    let formats = o
-        .opt_string_list("date_formats")?
-        .unwrap_or_else(|| vec![DEFAULT_DATE_FORMAT.to_string()]);
+    let formats = o.opt_string_list("date_formats")?.unwrap_or_else(|| vec![DEFAULT_DATE_FORMAT.to_string()]);
     for format in &formats {
         // Java patterns are compiled when the processor is created
         if DateFormat::from_string(format) == DateFormat::Java {
@@ -110,19 +120,9 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
     let prefix = template(o, "index_name_prefix", prefix)?;
     let rounding = o.string("date_rounding")?;
     let rounding = template(o, "date_rounding", rounding)?;
-    let index_name_format = o
-        .opt_string("index_name_format")?
-        .unwrap_or_else(|| "yyyy-MM-dd".into());
+    let index_name_format = o.opt_string("index_name_format")?.unwrap_or_else(|| "yyyy-MM-dd".into());
     let index_name_format = template(o, "index_name_format", index_name_format)?;
-    Ok(Box::new(DateIndexName {
-        field,
-        formats,
-        zone,
-        locale,
-        prefix,
-        rounding,
-        index_name_format,
-    }))
+    Ok(Box::new(DateIndexName { field, formats, zone, locale, prefix, rounding, index_name_format }))
 }
 
 impl Processor for DateIndexName {
@@ -133,21 +133,13 @@ impl Processor for DateIndexName {
         let mut parsed = None;
         // every format is tried; the last one that parses wins
         for format in &self.formats {
-            match DateFormat::from_string(format).parse(
-                format,
-                text.as_deref(),
-                &self.zone,
-                &self.locale,
-            ) {
+            match DateFormat::from_string(format).parse(format, text.as_deref(), &self.zone, &self.locale) {
                 Ok(zdt) => parsed = Some(zdt),
                 Err(e) => failure = Some(date::use_or_suppress(failure, e)),
             }
         }
         let Some(zdt) = parsed else {
-            let e = EsError::illegal_argument(format!(
-                "unable to parse date [{}]",
-                text.as_deref().unwrap_or("null")
-            ));
+            let e = EsError::illegal_argument(format!("unable to parse date [{}]", text.as_deref().unwrap_or("null")));
             return Err(match failure {
                 Some(cause) => e.caused_by(cause),
                 None => e,
@@ -157,17 +149,9 @@ impl Processor for DateIndexName {
         let index_name_format = self.index_name_format.render(doc);
         let rounding = self.rounding.render(doc);
         let formatter = DateFormatter::for_pattern(&index_name_format)?;
-        let zone = if self.zone.is_utc_offset() {
-            "UTC".to_string()
-        } else {
-            self.zone.id()
-        };
-        let name = format!(
-            "<{prefix}{{{}||/{rounding}{{{index_name_format}|{zone}}}}}>",
-            formatter.format(&zdt)?
-        );
-        doc.set(&FieldPath::parse("_index").unwrap(), Value::String(name))
-            .map_err(EsError::illegal_argument)?;
+        let zone = if self.zone.is_utc_offset() { "UTC".to_string() } else { self.zone.id() };
+        let name = format!("<{prefix}{{{}||/{rounding}{{{index_name_format}|{zone}}}}}>", formatter.format(&zdt)?);
+        doc.set(&FieldPath::parse("_index").unwrap(), Value::String(name)).map_err(EsError::illegal_argument)?;
         Ok(Flow::Continue)
     }
 }
@@ -179,25 +163,12 @@ mod tests {
     use crate::value::Value;
 
     fn index_name(config: &str, source: &str) -> Result<String, String> {
-        let def = Value::from_json_str(&format!(
-            r#"{{"processors": [{{"date_index_name": {config}}}]}}"#
-        ))
-        .unwrap();
-        let pipeline =
-            Pipeline::from_value("p", &def, &BuildContext::default()).map_err(|e| e.reason)?;
-        let Value::Map(src) = Value::from_json_str(source).unwrap() else {
-            panic!()
-        };
+        let def = Value::from_json_str(&format!(r#"{{"processors": [{{"date_index_name": {config}}}]}}"#)).unwrap();
+        let pipeline = Pipeline::from_value("p", &def, &BuildContext::default()).map_err(|e| e.reason)?;
+        let Value::Map(src) = Value::from_json_str(source).unwrap() else { panic!() };
         let mut doc = IngestDocument::new(src);
-        pipeline
-            .execute(&mut doc, &mut RunContext::default())
-            .map_err(|e| e.reason)?;
-        Ok(doc
-            .ctx
-            .get("_index")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string())
+        pipeline.execute(&mut doc, &mut RunContext::default()).map_err(|e| e.reason)?;
+        Ok(doc.ctx.get("_index").and_then(|v| v.as_str()).unwrap_or_default().to_string())
     }
 
     #[test]
@@ -236,24 +207,15 @@ mod tests {
     #[test]
     fn date_index_name_errors() {
         assert_eq!(
-            index_name(
-                r#"{"field": "d", "date_rounding": "d", "locale": "en_US"}"#,
-                "{}"
-            ),
+            index_name(r#"{"field": "d", "date_rounding": "d", "locale": "en_US"}"#, "{}"),
             Err("Invalid language tag specified: en_US".into())
         );
         assert_eq!(
-            index_name(
-                r#"{"field": "d", "date_rounding": "d", "timezone": "Nowhere/City"}"#,
-                "{}"
-            ),
+            index_name(r#"{"field": "d", "date_rounding": "d", "timezone": "Nowhere/City"}"#, "{}"),
             Err("Unknown time-zone ID: Nowhere/City".into())
         );
         assert_eq!(
-            index_name(
-                r#"{"field": "d", "date_rounding": "d", "date_formats": ["yyyy-bb"]}"#,
-                "{}"
-            ),
+            index_name(r#"{"field": "d", "date_rounding": "d", "date_formats": ["yyyy-bb"]}"#, "{}"),
             Err("Invalid format: [yyyy-bb]: Unknown pattern letter: b".into())
         );
         assert_eq!(

@@ -69,9 +69,7 @@ impl Template {
                 (Part::Raw(inner[..end].trim().to_string()), 3 + end + 3)
             } else {
                 let inner = &after[2..];
-                let end = inner
-                    .find("}}")
-                    .ok_or_else(|| template_error(source, "unclosed tag"))?;
+                let end = inner.find("}}").ok_or_else(|| template_error(source, "unclosed tag"))?;
                 let tag = inner[..end].trim();
                 let part = match tag.chars().next() {
                     Some('&') => Part::Raw(tag[1..].trim().to_string()),
@@ -92,11 +90,7 @@ impl Template {
         if !rest.is_empty() {
             parts.push(Part::Text(rest.to_string()));
         }
-        Ok(Template {
-            source: source.to_string(),
-            parts,
-            escaping,
-        })
+        Ok(Template { source: source.to_string(), parts, escaping })
     }
 
     pub fn source(&self) -> &str {
@@ -122,11 +116,8 @@ impl Template {
 }
 
 fn template_error(source: &str, message: &str) -> EsError {
-    EsError::new(
-        "general_script_exception",
-        format!("Failed to compile inline script [{source}] using lang [mustache]"),
-    )
-    .caused_by(EsError::new("mustache_exception", message.to_string()))
+    EsError::new("general_script_exception", format!("Failed to compile inline script [{source}] using lang [mustache]"))
+        .caused_by(EsError::new("mustache_exception", message.to_string()))
 }
 
 /// A missing name renders as the empty string, as in Mustache.
@@ -134,9 +125,7 @@ fn lookup(doc: &IngestDocument, name: &str) -> String {
     if name == "." {
         return String::new();
     }
-    let Ok(path) = FieldPath::parse(name) else {
-        return String::new();
-    };
+    let Ok(path) = FieldPath::parse(name) else { return String::new() };
     match doc.get(&path) {
         Ok(Value::Null) | Err(_) => String::new(),
         Ok(v) => v.to_java_string(),
@@ -155,9 +144,7 @@ fn escape(text: &str, escaping: Escaping, out: &mut String) {
         Escaping::Url => {
             for b in text.bytes() {
                 match b {
-                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => {
-                        out.push(b as char)
-                    }
+                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => out.push(b as char),
                     b' ' => out.push('+'),
                     b => out.push_str(&format!("%{b:02X}")),
                 }
@@ -180,12 +167,7 @@ mod tests {
     #[test]
     fn renders_fields_missing_as_empty() {
         let d = doc(r#"{"a":{"b":"x\"y"},"n":1}"#);
-        assert_eq!(
-            Template::compile("{{a.b}}-{{{a.b}}}-{{n}}-{{nope}}")
-                .unwrap()
-                .render(&d),
-            r#"x\"y-x"y-1-"#
-        );
+        assert_eq!(Template::compile("{{a.b}}-{{{a.b}}}-{{n}}-{{nope}}").unwrap().render(&d), r#"x\"y-x"y-1-"#);
         assert!(Template::compile("plain").unwrap().is_literal());
     }
 }
