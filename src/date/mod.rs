@@ -42,6 +42,8 @@ pub enum Resolver {
 pub struct Parser {
     pub elems: Vec<Elem>,
     pub resolver: Resolver,
+    /// `DateTimeFormatter.withZone`: the zone a parse gets when it has none.
+    pub zone: Option<ZoneId>,
 }
 
 /// Elasticsearch's `DateFormatter` (a `JavaDateFormatter`).
@@ -82,7 +84,7 @@ impl DateFormatter {
         DateFormatter {
             format: format.to_string(),
             printer: elems.clone(),
-            parsers: vec![Parser { elems, resolver }],
+            parsers: vec![Parser { elems, resolver, zone: None }],
             locale: Locale::root(),
         }
     }
@@ -106,7 +108,10 @@ impl DateFormatter {
         };
         if self.parsers.len() > 1 {
             for p in &self.parsers {
-                if let Some(parsed) = engine::parse_full(&p.elems, input) {
+                if let Some(mut parsed) = engine::parse_full(&p.elems, input) {
+                    if parsed.zone.is_none() && parsed.offset.is_none() {
+                        parsed.zone = p.zone.clone();
+                    }
                     if let Ok(acc) = resolve_with(parsed, week, p.resolver) {
                         return Ok(acc);
                     }
@@ -115,8 +120,11 @@ impl DateFormatter {
             return Err(wrap(DateError::new("date_time_parse_exception", "Failed to parse with all enclosed parsers")));
         }
         let p = &self.parsers[0];
-        let parsed = engine::parse_unresolved(&p.elems, input)
+        let mut parsed = engine::parse_unresolved(&p.elems, input)
             .map_err(|msg| wrap(DateError::new("date_time_parse_exception", msg)))?;
+        if parsed.zone.is_none() && parsed.offset.is_none() {
+            parsed.zone = p.zone.clone();
+        }
         resolve_with(parsed, week, p.resolver).map_err(|e| {
             wrap(DateError::new(
                 "date_time_parse_exception",

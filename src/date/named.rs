@@ -2,7 +2,7 @@
 
 use super::engine::{Builder, Elem, Sign, ZoneMode};
 use super::fields::{Field, Locale};
-use super::{pattern, DateError, DateFormatter, Parser, Resolver};
+use super::{pattern, DateError, DateFormatter, Parser, Resolver, ZoneId};
 
 /// Every name `DateFormatters.forPattern` knows (snake case; the camel-case
 /// spellings are accepted too).
@@ -166,7 +166,7 @@ fn seq(f: impl FnOnce(&mut Builder)) -> Vec<Elem> {
 }
 
 fn strict(elems: Vec<Elem>) -> Parser {
-    Parser { elems, resolver: Resolver::Strict }
+    Parser { elems, resolver: Resolver::Strict, zone: None }
 }
 
 fn formatter(name: &str, printer: Vec<Elem>, parsers: Vec<Parser>) -> DateFormatter {
@@ -175,7 +175,7 @@ fn formatter(name: &str, printer: Vec<Elem>, parsers: Vec<Parser>) -> DateFormat
 
 /// A formatter whose printer is also its only parser.
 fn single(name: &str, elems: Vec<Elem>, resolver: Resolver) -> DateFormatter {
-    formatter(name, elems.clone(), vec![Parser { elems, resolver }])
+    formatter(name, elems.clone(), vec![Parser { elems, resolver, zone: None }])
 }
 
 /// The three parsers Elasticsearch builds for "base + zone": printer with
@@ -187,7 +187,7 @@ fn with_zones(name: &str, printer_base: Vec<Elem>, parser_base: Vec<Elem>) -> Da
     p1.push(Elem::Zone(ZoneMode::Id));
     let mut p2 = parser_base;
     p2.push(offset_no_colon());
-    formatter(name, printer.clone(), vec![strict(printer), strict(p1), strict(p2)])
+    formatter(name, printer, vec![strict(p1), strict(p2)])
 }
 
 fn basic_time_no_millis_base(b: &mut Builder) {
@@ -450,6 +450,206 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
             });
             with_zones(input, base.clone(), base)
         }
+        "strict_date_hour_minute_second" => single(input, compiled("uuuu-MM-dd'T'HH:mm:ss"), Resolver::Smart),
+        "strict_hour" => single(input, compiled("HH"), Resolver::Smart),
+        "strict_hour_minute" => single(input, compiled("HH:mm"), Resolver::Smart),
+        "strict_hour_minute_second_millis" | "strict_hour_minute_second_fraction" => formatter(
+            input,
+            seq(|b| {
+                b.append_all(&seq(hms_colon));
+                b.fraction(3, 3, true);
+            }),
+            vec![strict(seq(|b| {
+                b.append_all(&seq(hms_colon));
+                b.fraction(1, 9, true);
+            }))],
+        ),
+        "strict_date_hour_minute_second_fraction" | "strict_date_hour_minute_second_millis" => formatter(
+            input,
+            seq(|b| {
+                b.append_all(&seq(ymd_strict));
+                b.lit("T");
+                b.append_all(&seq(hms_colon));
+                b.fraction(3, 3, true);
+            }),
+            vec![strict(seq(|b| {
+                b.append_all(&seq(ymd_strict));
+                b.lit("T");
+                b.append_all(&seq(hms_colon));
+                b.fraction(1, 9, true);
+            }))],
+        ),
+        "strict_ordinal_date" => single(
+            input,
+            seq(|b| {
+                b.value(Field::Year, 4, 4, Sign::ExceedsPad);
+                b.lit("-");
+                b.value(Field::DayOfYear, 3, 3, Sign::NotNegative);
+            }),
+            Resolver::Strict,
+        ),
+        "strict_ordinal_date_time" => {
+            let base = |fmin: usize| {
+                seq(move |b| {
+                    b.value(Field::Year, 4, 4, Sign::ExceedsPad);
+                    b.lit("-");
+                    b.value(Field::DayOfYear, 3, 3, Sign::NotNegative);
+                    b.lit("T");
+                    b.append_all(&compiled("HH:mm"));
+                    b.optional_start();
+                    b.lit(":");
+                    two(b, Field::SecondOfMinute);
+                    b.fraction(fmin, 9, true);
+                    b.optional_end();
+                })
+            };
+            with_zones(input, base(3), base(1))
+        }
+        "strict_time" | "strict_t_time" => {
+            let t = name == "strict_t_time";
+            let build = |fmin: usize, fmax: usize| {
+                seq(move |b| {
+                    if t {
+                        b.lit("T");
+                    }
+                    b.append_all(&seq(hms_colon));
+                    b.fraction(fmin, fmax, true);
+                })
+            };
+            with_zones(input, build(3, 3), build(1, 9))
+        }
+        "strict_time_no_millis" | "strict_t_time_no_millis" => {
+            let t = name == "strict_t_time_no_millis";
+            let base = seq(|b| {
+                if t {
+                    b.lit("T");
+                }
+                b.append_all(&seq(hms_colon));
+            });
+            with_zones(input, base.clone(), base)
+        }
+        "basic_date" => {
+            let printer = seq(|b| basic_ymd(b, true));
+            let parser = seq(|b| {
+                b.value(Field::Year, 1, 4, Sign::Normal);
+                b.value(Field::MonthOfYear, 1, 2, Sign::NotNegative);
+                b.value(Field::DayOfMonth, 1, 2, Sign::NotNegative);
+            });
+            formatter(
+                input,
+                printer,
+                vec![Parser { elems: parser, resolver: Resolver::Strict, zone: Some(ZoneId::Offset(0)) }],
+            )
+        }
+        "date_optional_time" => {
+            let parser = seq(|b| {
+                b.append_all(&seq(lenient_date));
+                b.optional_start();
+                b.lit("T");
+                b.optional_start();
+                b.value(Field::HourOfDay, 1, 2, Sign::NotNegative);
+                b.optional_start();
+                b.lit(":");
+                b.value(Field::MinuteOfHour, 1, 2, Sign::NotNegative);
+                b.optional_start();
+                b.lit(":");
+                b.value(Field::SecondOfMinute, 1, 2, Sign::NotNegative);
+                b.optional_end();
+                b.optional_start();
+                b.fraction(1, 9, true);
+                b.optional_end();
+                b.optional_start();
+                b.lit(",");
+                b.fraction(1, 9, false);
+                b.optional_end();
+                b.optional_start();
+                b.append(Elem::Zone(ZoneMode::Id));
+                b.optional_end();
+                b.optional_start();
+                b.append(offset_no_colon());
+                b.optional_end();
+                b.optional_end();
+                b.optional_end();
+                b.optional_end();
+            });
+            formatter(input, strict_date_optional_time_printer(3, 3), vec![strict(parser)])
+        }
+        "date" => formatter(input, iso_local_date(), vec![strict(seq(lenient_date))]),
+        "year" => single(
+            input,
+            seq(|b| {
+                b.value(Field::Year, 1, 19, Sign::Normal);
+            }),
+            Resolver::Strict,
+        ),
+        "date_hour" => formatter(
+            input,
+            compiled("uuuu-MM-dd'T'HH"),
+            vec![strict(seq(|b| {
+                b.append_all(&seq(lenient_date));
+                b.lit("T");
+                b.value(Field::HourOfDay, 1, 2, Sign::NotNegative);
+            }))],
+        ),
+        "date_hour_minute" => formatter(
+            input,
+            compiled("uuuu-MM-dd'T'HH:mm"),
+            vec![strict(seq(|b| {
+                b.append_all(&seq(lenient_date));
+                b.lit("T");
+                b.append_all(&seq(lenient_hour_minute));
+            }))],
+        ),
+        "date_hour_minute_second" => formatter(
+            input,
+            compiled("uuuu-MM-dd'T'HH:mm:ss"),
+            vec![strict(seq(|b| {
+                b.append_all(&seq(lenient_date));
+                b.lit("T");
+                b.append_all(&seq(lenient_hour_minute));
+                b.lit(":");
+                b.value(Field::SecondOfMinute, 1, 2, Sign::NotNegative);
+            }))],
+        ),
+        "date_hour_minute_second_millis" | "date_hour_minute_second_fraction" => {
+            let fmax = if name == "date_hour_minute_second_millis" { 3 } else { 9 };
+            formatter(
+                input,
+                seq(|b| {
+                    b.append_all(&seq(ymd_strict));
+                    b.lit("T");
+                    b.append_all(&seq(hms_colon));
+                    b.fraction(3, 3, true);
+                }),
+                vec![strict(seq(|b| {
+                    b.append_all(&seq(lenient_date));
+                    b.lit("T");
+                    b.value(Field::HourOfDay, 1, 2, Sign::NotNegative);
+                    b.lit(":");
+                    b.value(Field::MinuteOfHour, 1, 2, Sign::NotNegative);
+                    b.lit(":");
+                    b.value(Field::SecondOfMinute, 1, 2, Sign::NotNegative);
+                    b.fraction(1, fmax, true);
+                }))],
+            )
+        }
+        "date_time" => {
+            let base = seq(|b| {
+                b.append_all(&seq(lenient_date));
+                b.lit("T");
+                b.append_all(&seq(lenient_hour_minute));
+                b.optional_start();
+                b.lit(":");
+                b.value(Field::SecondOfMinute, 1, 2, Sign::NotNegative);
+                b.fraction(1, 9, true);
+                b.optional_end();
+            });
+            let mut p1 = base.clone();
+            p1.push(offset_colon_z());
+            let mut p2 = base;
+            p2.push(offset_no_colon());
+            formatter(input, strict_date_optional_time_printer(3, 3), vec![strict(p1), strict(p2)])
+        }
         "epoch_second" => {
             let e = vec![Elem::Epoch { millis: false }];
             formatter(input, e.clone(), vec![strict(e)])
@@ -461,6 +661,37 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
         _ => return None,
     };
     Some(f)
+}
+
+/// DATE_FORMATTER: `y[-M[-d]]` with 1-9 digit years and 1-2 digit months and days.
+fn lenient_date(b: &mut Builder) {
+    b.value(Field::Year, 1, 9, Sign::Normal);
+    b.optional_start();
+    b.lit("-");
+    b.value(Field::MonthOfYear, 1, 2, Sign::NotNegative);
+    b.optional_start();
+    b.lit("-");
+    b.value(Field::DayOfMonth, 1, 2, Sign::NotNegative);
+    b.optional_end();
+    b.optional_end();
+}
+
+/// HOUR_MINUTE_FORMATTER: `H:m` with 1-2 digits each.
+fn lenient_hour_minute(b: &mut Builder) {
+    b.value(Field::HourOfDay, 1, 2, Sign::NotNegative);
+    b.lit(":");
+    b.value(Field::MinuteOfHour, 1, 2, Sign::NotNegative);
+}
+
+/// `DateTimeFormatter.ISO_LOCAL_DATE`.
+fn iso_local_date() -> Vec<Elem> {
+    seq(|b| {
+        b.value(Field::Year, 4, 10, Sign::ExceedsPad);
+        b.lit("-");
+        two(b, Field::MonthOfYear);
+        b.lit("-");
+        two(b, Field::DayOfMonth);
+    })
 }
 
 /// STRICT_DATE_OPTIONAL_TIME_PRINTER (fraction 3..3) / _NANOS (3..9).

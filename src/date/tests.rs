@@ -74,8 +74,8 @@ fn date_pattern_errors() {
     assert_eq!(e.reason, "Invalid format: [HHH]: Too many pattern letters: H");
     let e = DateFormatter::for_pattern("yyyy'T").unwrap_err();
     assert_eq!(e.reason, "Invalid format: [yyyy'T]: Pattern ends with an incomplete string literal: yyyy'T");
-    let e = DateFormatter::for_pattern("date_optional_time").unwrap_err();
-    assert!(e.reason.contains("does not support the Elasticsearch date format [date_optional_time]"), "{}", e.reason);
+    let e = DateFormatter::for_pattern("week_date_time").unwrap_err();
+    assert!(e.reason.contains("does not support the Elasticsearch date format [week_date_time]"), "{}", e.reason);
     let e = DateFormatter::for_pattern("").unwrap_err();
     assert_eq!(e.reason, "No date pattern provided");
 }
@@ -196,4 +196,29 @@ fn date_text_and_case() {
         run("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS", "2018-08-05T01:02:03.123456789", "UTC").unwrap(),
         "2018-08-05T01:02:03.123Z"
     );
+}
+
+#[test]
+fn date_more_named_formats() {
+    assert_eq!(run("date_optional_time", "2021-3-4T5:6", "UTC").unwrap(), "2021-03-04T05:06:00.000Z");
+    assert_eq!(run("date_optional_time", "2021-03-04T05:06:07.5+01:00", "UTC").unwrap(), "2021-03-04T04:06:07.500Z");
+    assert_eq!(run("date", "2021-3-4", "UTC").unwrap(), "2021-03-04T00:00:00.000Z");
+    // basic_date parses in UTC whatever the processor's timezone
+    assert_eq!(run("basic_date", "20210304", "+01:00").unwrap(), "2021-03-04T01:00:00.000+01:00");
+    assert_eq!(
+        run("strict_date_hour_minute_second", "2021-03-04T05:06:07", "UTC").unwrap(),
+        "2021-03-04T05:06:07.000Z"
+    );
+    assert_eq!(
+        run("strict_date_hour_minute_second_millis", "2021-03-04T05:06:07.1", "UTC").unwrap(),
+        "2021-03-04T05:06:07.100Z"
+    );
+    assert_eq!(run("strict_ordinal_date", "2021-063", "UTC").unwrap(), "2021-03-04T00:00:00.000Z");
+    assert_eq!(run("date_time", "2021-03-04T05:06:07.089Z", "UTC").unwrap(), "2021-03-04T05:06:07.089Z");
+    assert_eq!(run("strict_date", "2021-02-30", "UTC").unwrap(), "2021-03-02T00:00:00.000Z");
+    assert_eq!(run("strict_date_hour", "2021-02-30T05", "UTC").unwrap(), "2021-02-28T05:00:00.000Z");
+    ingest::with_current_year(2020, || {
+        assert_eq!(run("strict_hour_minute_second", "05:06:07", "UTC").unwrap(), "2020-01-01T05:06:07.000Z");
+    });
+    assert!(named::supported_names().len() > 40, "{:?}", named::supported_names());
 }
