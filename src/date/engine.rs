@@ -456,6 +456,9 @@ fn parse_number(
     let c = text[pos0];
     let (mut negative, mut positive) = (false, false);
     let min_end = pos0 + min;
+    if min_end > len {
+        return Err(pos0);
+    }
     let sign_ok = |positive: bool| match sign {
         Sign::Normal => !positive,
         Sign::Always | Sign::ExceedsPad => true,
@@ -1130,6 +1133,12 @@ pub fn resolve(mut p: Parsed, week: WeekDef) -> Result<Accessor, DateError> {
             for f in [Field::HourOfDay, Field::MinuteOfHour, Field::SecondOfMinute, Field::NanoOfSecond] {
                 p.remove(f);
             }
+        }
+    }
+    // time fields left over are still range-checked (resolveTimeLenient)
+    for f in TIME_FIELDS {
+        if let Some(v) = p.get(*f) {
+            f.check(v, week)?;
         }
     }
     // localized day of week becomes the ISO day of week

@@ -106,6 +106,70 @@ fn substring(s: &str, begin: usize, end: usize) -> Result<String, DateError> {
     Ok(units[begin..end].iter().collect())
 }
 
+/// One entry of a processor's `formats`, with its Java formatter compiled once
+/// (Elasticsearch caches them too); a pattern error is kept and reported
+/// each time the format is tried, as Elasticsearch does.
+#[derive(Clone, Debug)]
+pub struct CompiledFormat {
+    pub format: String,
+    pub kind: DateFormat,
+    formatter: Option<Result<DateFormatter, DateError>>,
+}
+
+fn iso8601() -> &'static DateFormatter {
+    static ISO: std::sync::OnceLock<DateFormatter> = std::sync::OnceLock::new();
+    ISO.get_or_init(|| DateFormatter::for_pattern("iso8601").expect("iso8601"))
+}
+
+impl CompiledFormat {
+    pub fn new(format: &str) -> CompiledFormat {
+        let kind = DateFormat::from_string(format);
+        let formatter = match kind {
+            DateFormat::Java => Some(DateFormatter::for_pattern(format.strip_prefix('8').unwrap_or(format))),
+            _ => None,
+        };
+        CompiledFormat { format: format.to_string(), kind, formatter }
+    }
+
+    /// The pattern error, if the Java pattern does not compile.
+    pub fn error(&self) -> Option<&DateError> {
+        self.formatter.as_ref().and_then(|f| f.as_ref().err())
+    }
+
+    pub fn parse(&self, text: Option<&str>, zone: &ZoneId, locale: &Locale) -> Result<ZonedDateTime, DateError> {
+        match &self.formatter {
+            Some(Ok(f)) => parse_java(f, text, zone, locale),
+            Some(Err(e)) => Err(e.clone()),
+            None => self.kind.parse(&self.format, text, zone, locale),
+        }
+    }
+}
+
+fn parse_java(
+    f: &DateFormatter,
+    text: Option<&str>,
+    zone: &ZoneId,
+    locale: &Locale,
+) -> Result<ZonedDateTime, DateError> {
+    let formatter;
+    let f = if &f.locale == locale {
+        f
+    } else {
+        formatter = f.clone().with_locale(locale.clone());
+        &formatter
+    };
+    let acc = f.parse(text.unwrap_or(""))?;
+    let week = locale.week_def();
+    let has_year = acc.is_supported(Field::Year)
+        || acc.is_supported(Field::YearOfEra)
+        || acc.is_supported(Field::WeekBasedYear)
+        || acc.supports_instant();
+    if !has_year {
+        return fill_current_year(&acc, week, zone);
+    }
+    from_accessor(&acc, locale, zone)?.with_zone_same_instant(zone.clone())
+}
+
 impl DateFormat {
     /// `DateFormat.fromString`.
     pub fn from_string(format: &str) -> DateFormat {
@@ -129,8 +193,7 @@ impl DateFormat {
     ) -> Result<ZonedDateTime, DateError> {
         match self {
             DateFormat::Iso8601 => {
-                let f = DateFormatter::for_pattern("iso8601")?;
-                let acc = f.parse(text.unwrap_or(""))?;
+                let acc = iso8601().parse(text.unwrap_or(""))?;
                 from_accessor(&acc, &Locale::root(), zone)?.with_zone_same_instant(zone.clone())
             }
             DateFormat::Unix => {
@@ -164,17 +227,7 @@ impl DateFormat {
             }
             DateFormat::Java => {
                 let format = format.strip_prefix('8').unwrap_or(format);
-                let formatter = DateFormatter::for_pattern(format)?.with_locale(locale.clone());
-                let acc = formatter.parse(text.unwrap_or(""))?;
-                let week = locale.week_def();
-                let has_year = acc.is_supported(Field::Year)
-                    || acc.is_supported(Field::YearOfEra)
-                    || acc.is_supported(Field::WeekBasedYear)
-                    || acc.supports_instant();
-                if !has_year {
-                    return fill_current_year(&acc, week, zone);
-                }
-                from_accessor(&acc, locale, zone)?.with_zone_same_instant(zone.clone())
+                parse_java(&DateFormatter::for_pattern(format)?, text, zone, locale)
             }
         }
     }

@@ -1,7 +1,8 @@
 //! `date`: parses a date from a field and stores it, formatted, in another.
 
 use super::{Example, Flow, OptionKind as K, OptionSpec, Options, Processor, ProcessorSpec};
-use crate::date::{self, DateFormat, DateFormatter, Locale, ZoneId};
+use crate::date::ingest::CompiledFormat;
+use crate::date::{self, DateFormatter, Locale, ZoneId};
 use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
@@ -80,7 +81,7 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
 struct DateProcessor {
     field: String,
     target_field: String,
-    formats: Vec<String>,
+    formats: Vec<CompiledFormat>,
     timezone: Option<Template>,
     locale: Option<Template>,
     output: DateFormatter,
@@ -102,6 +103,7 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
     let output_format = o.opt_string("output_format")?.unwrap_or_else(|| date::DEFAULT_OUTPUT_FORMAT.into());
     let output = DateFormatter::for_pattern(&output_format)
         .map_err(|e| EsError::illegal_argument(format!("invalid output format [{output_format}]")).caused_by(e))?;
+    let formats = formats.iter().map(|f| CompiledFormat::new(f)).collect();
     Ok(Box::new(DateProcessor { field, target_field, formats, timezone, locale, output }))
 }
 
@@ -131,7 +133,7 @@ impl Processor for DateProcessor {
                     None => Locale::root(),
                     Some(l) => Locale::parse(l)?,
                 };
-                DateFormat::from_string(format).parse(format, text.as_deref(), &zone, &locale)
+                format.parse(text.as_deref(), &zone, &locale)
             })();
             match attempt {
                 Ok(zdt) => {

@@ -3,7 +3,8 @@
 
 use super::date::value_text;
 use super::{Example, Flow, OptionKind as K, OptionSpec, Options, Processor, ProcessorSpec};
-use crate::date::{self, DateFormat, DateFormatter, Locale, ZoneId};
+use crate::date::ingest::CompiledFormat;
+use crate::date::{self, DateFormatter, Locale, ZoneId};
 use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
@@ -68,7 +69,7 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
 #[derive(Debug)]
 struct DateIndexName {
     field: String,
-    formats: Vec<String>,
+    formats: Vec<CompiledFormat>,
     zone: ZoneId,
     locale: Locale,
     prefix: Template,
@@ -109,11 +110,10 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
         Some(l) => language_tag(&l)?,
     };
     let formats = o.opt_string_list("date_formats")?.unwrap_or_else(|| vec![DEFAULT_DATE_FORMAT.to_string()]);
-    for format in &formats {
-        // Java patterns are compiled when the processor is created
-        if DateFormat::from_string(format) == DateFormat::Java {
-            DateFormatter::for_pattern(format.strip_prefix('8').unwrap_or(format))?;
-        }
+    let formats: Vec<CompiledFormat> = formats.iter().map(|f| CompiledFormat::new(f)).collect();
+    // Java patterns are compiled when the processor is created
+    if let Some(e) = formats.iter().find_map(|f| f.error()) {
+        return Err(e.clone());
     }
     let field = o.string("field")?;
     let prefix = o.opt_string("index_name_prefix")?.unwrap_or_default();
@@ -133,7 +133,7 @@ impl Processor for DateIndexName {
         let mut parsed = None;
         // every format is tried; the last one that parses wins
         for format in &self.formats {
-            match DateFormat::from_string(format).parse(format, text.as_deref(), &self.zone, &self.locale) {
+            match format.parse(text.as_deref(), &self.zone, &self.locale) {
                 Ok(zdt) => parsed = Some(zdt),
                 Err(e) => failure = Some(date::use_or_suppress(failure, e)),
             }
