@@ -648,6 +648,26 @@ fn parse_offset(text: &[char], position: usize, kind: usize, no_offset: &str) ->
     Err(position)
 }
 
+/// English short zone names that are not zone ids themselves, with the
+/// region Java's zone-name tree resolves them to.
+const SHORT_ZONE_NAMES: &[(&str, &str)] = &[
+    ("AKST", "America/Anchorage"),
+    ("AKDT", "America/Anchorage"),
+    ("PST", "America/Los_Angeles"),
+    ("PDT", "America/Los_Angeles"),
+    ("MDT", "America/Denver"),
+    ("CDT", "America/Chicago"),
+    ("CST", "America/Chicago"),
+    ("EDT", "America/New_York"),
+    ("CEST", "Europe/Paris"),
+    ("EEST", "Europe/Bucharest"),
+    ("WEST", "Europe/Lisbon"),
+    ("BST", "Europe/London"),
+    ("JST", "Asia/Tokyo"),
+    ("AEST", "Australia/Sydney"),
+    ("AEDT", "Australia/Sydney"),
+];
+
 fn region_ids_match(text: &[char], pos: usize) -> Option<(String, usize)> {
     // longest prefix that is a known region id
     let mut end = pos;
@@ -721,6 +741,21 @@ fn parse_zone(ctx: &mut Ctx, position: usize, mode: ZoneMode) -> PResult {
                 return Ok(position + 4);
             }
             return offset_based(ctx, position, position + 3, "0");
+        }
+    }
+    if mode == ZoneMode::ShortText {
+        // zone names (English short names) map to their preferred region
+        for (name, id) in SHORT_ZONE_NAMES {
+            let n: Vec<char> = name.chars().collect();
+            if position + n.len() <= len && text[position..position + n.len()] == n[..] {
+                let after = text.get(position + n.len());
+                if after.is_none_or(|c| !c.is_ascii_alphanumeric() && *c != '/') {
+                    if let Ok(z) = ZoneId::of(id) {
+                        set(ctx, z);
+                        return Ok(position + n.len());
+                    }
+                }
+            }
         }
     }
     match region_ids_match(text, position) {

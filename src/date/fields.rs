@@ -267,6 +267,19 @@ impl Locale {
         if locale.language.is_empty() && locale.country.is_empty() {
             return Ok(Locale::root());
         }
+        // getISO3Language / getISO3Country: two- or three-letter codes only
+        let lang = &locale.language;
+        if !lang.is_empty() && !((lang.len() == 2 || lang.len() == 3) && lang.chars().all(|c| c.is_ascii_alphabetic()))
+        {
+            return Err(DateError::illegal_argument(format!("Unknown language: {}", parts[0])));
+        }
+        let country = &locale.country;
+        if !country.is_empty()
+            && !((country.len() == 2 && country.chars().all(|c| c.is_ascii_alphabetic()))
+                || (country.len() == 3 && country.chars().all(|c| c.is_ascii_digit())))
+        {
+            return Err(DateError::illegal_argument(format!("Unknown country: {}", parts[1])));
+        }
         if locale.language != "en" {
             return Err(DateError::illegal_argument(format!(
                 "ingot does not support locale [{s}]: only ROOT and English (en, en_US, en_GB, ...) locales are available"

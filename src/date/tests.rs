@@ -222,3 +222,25 @@ fn date_more_named_formats() {
     });
     assert!(named::supported_names().len() > 40, "{:?}", named::supported_names());
 }
+
+#[test]
+fn date_locales_and_zone_names() {
+    assert_eq!(Locale::parse("en_US").unwrap().week_def().first_day, 7);
+    assert_eq!(Locale::parse("ROOT").unwrap(), Locale::root());
+    assert_eq!(Locale::parse("ENGLISH").unwrap_err().reason, "Unknown language: ENGLISH");
+    assert_eq!(Locale::parse("en_USA").unwrap_err().reason, "Unknown country: USA");
+    assert!(Locale::parse("de_DE").unwrap_err().reason.contains("ingot does not support locale [de_DE]"));
+    assert_eq!(
+        run("EEE MMM dd HH:mm:ss zzz yyyy", "Mon Jan 10 10:00:00 UTC 2022", "Europe/Paris").unwrap(),
+        "2022-01-10T11:00:00.000+01:00"
+    );
+    assert_eq!(
+        run("EEE MMM dd HH:mm:ss z yyyy", "Mon Jul 11 10:00:00 PDT 2022", "UTC").unwrap(),
+        "2022-07-11T17:00:00.000Z"
+    );
+    assert_eq!(
+        run("yyyy-MM-dd HH:mm:ss VV", "2022-07-11 10:00:00 Europe/Berlin", "UTC").unwrap(),
+        "2022-07-11T08:00:00.000Z"
+    );
+    assert_eq!(run("yyyy-MM-dd HH:mm:ss O", "2022-07-11 10:00:00 GMT+2", "UTC").unwrap(), "2022-07-11T08:00:00.000Z");
+}
