@@ -3,6 +3,7 @@
 //! See ARCHITECTURE.md for the map of modules.
 
 pub mod dissect;
+pub mod date;
 pub mod document;
 pub mod error;
 pub mod geoip;
