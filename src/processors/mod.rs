@@ -13,8 +13,16 @@ use crate::pipeline::BuildContext;
 use crate::value::{Map, Value};
 
 mod append;
+mod community_id;
+pub mod field_values;
+mod fingerprint;
+mod geoip;
+mod network_direction;
+mod registered_domain;
 mod dissect;
 mod grok;
+mod date;
+mod date_index_name;
 mod set;
 pub mod value_source;
 
@@ -128,7 +136,19 @@ pub const COMMON_OPTIONS: &[&str] = &["if", "tag", "description", "ignore_failur
 pub fn registry() -> &'static [ProcessorSpec] {
     static REGISTRY: std::sync::OnceLock<Vec<ProcessorSpec>> = std::sync::OnceLock::new();
     REGISTRY.get_or_init(|| {
-        let mut specs = vec![append::SPEC, dissect::SPEC, grok::SPEC, set::SPEC];
+        let mut specs = vec![
+            append::SPEC,
+            community_id::SPEC,
+            date::SPEC,
+            date_index_name::SPEC,
+            dissect::SPEC,
+            fingerprint::SPEC,
+            geoip::SPEC,
+            grok::SPEC,
+            network_direction::SPEC,
+            registered_domain::SPEC,
+            set::SPEC,
+        ];
         specs.sort_by_key(|s| s.name);
         specs
     })
@@ -324,6 +344,11 @@ pub(crate) mod examples {
         let mut processor = Map::new();
         processor.insert(spec.name.to_string(), config);
         let mut pipeline = Map::new();
+        pipeline.insert("processors".into(), Value::List(vec![Value::Map(processor)]));
+        // Examples see the tiny test databases, as if given `--geoip-dir`.
+        let ctx = BuildContext { geoip_dir: Some(crate::geoip::testdata::dir()), ..Default::default() };
+        let pipeline = Pipeline::from_value("example", &Value::Map(pipeline), &ctx)
+            .map_err(|e| format!("load: {}", e.reason))?;
         pipeline.insert(
             "processors".into(),
             Value::List(vec![Value::Map(processor)]),
