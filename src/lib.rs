@@ -7,5 +7,6 @@ pub mod error;
 pub mod painless;
 pub mod pipeline;
 pub mod processors;
+pub mod simulate;
 pub mod template;
 pub mod value;
