@@ -4,6 +4,7 @@
 
 pub mod document;
 pub mod error;
+pub mod lint;
 pub mod painless;
 pub mod pipeline;
 pub mod processors;

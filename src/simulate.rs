@@ -602,7 +602,11 @@ fn parse_source_line(line: &[u8]) -> Result<Map, String> {
     match Value::from_json_str(text) {
         Ok(Value::Map(m)) => Ok(m),
         Ok(other) => Err(format!("expected a JSON object, found [{}]", other.java_class())),
-        Err(e) => Err(format!("invalid JSON at column {}: {e}", e.column())),
+        Err(e) => {
+            let message = e.to_string();
+            let cause = message.rsplit_once(" at line ").map_or(message.as_str(), |(cause, _)| cause);
+            Err(format!("invalid JSON at column {}: {cause}", e.column()))
+        }
     }
 }
 
