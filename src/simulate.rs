@@ -440,6 +440,7 @@ const ELASTICSEARCH_EXCEPTIONS: &[&str] = &[
     "version_conflict_engine_exception",
     "security_exception",
     "illegal_index_shard_state_exception",
+    "graph_structure_exception",
 ];
 
 fn is_elasticsearch_exception(e: &EsError) -> bool {
