@@ -7,7 +7,7 @@
 //! `WriteableIngestDocument` (rendering the response). The streaming entry
 //! point [`simulate_ndjson`] runs the same per-document code over NDJSON.
 
-use crate::document::IngestDocument;
+use crate::document::{IngestDocument, METADATA_KEYS};
 use crate::error::EsError;
 use crate::pipeline::exec::{TraceEntry, TraceStatus};
 use crate::pipeline::{BuildContext, Outcome, Pipeline, RunContext};
@@ -218,6 +218,12 @@ impl Metadata {
     /// The ingest document Elasticsearch builds: source and metadata in one
     /// map, `_ingest.timestamp` set to the time the document was created.
     pub fn document(&self, source: Map, now: SystemTime) -> IngestDocument {
+        self.document_with_timestamp(source, ingest_timestamp(now))
+    }
+
+    /// Like [`document`](Self::document), with `_ingest.timestamp` given as
+    /// [`ingest_timestamp`] prints it.
+    pub fn document_with_timestamp(&self, source: Map, timestamp: String) -> IngestDocument {
         let mut ctx = source;
         ctx.insert("_index".into(), Value::from(self.index.as_str()));
         ctx.insert("_id".into(), Value::from(self.id.as_str()));
@@ -238,7 +244,7 @@ impl Metadata {
             ctx.insert("_dynamic_templates".into(), Value::Map(m.clone()));
         }
         let mut ingest = Map::new();
-        ingest.insert("timestamp".into(), Value::String(ingest_timestamp(now)));
+        ingest.insert("timestamp".into(), Value::String(timestamp));
         IngestDocument { ctx, ingest }
     }
 }
@@ -251,15 +257,36 @@ impl Metadata {
 /// both ways, so the clock reading is nudged by at most 9 ns to get one and
 /// the single string serves every use.
 pub fn ingest_timestamp(now: SystemTime) -> String {
-    let since_epoch = now.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
-    let mut nanos = since_epoch.subsec_nanos();
-    if nanos % 10 == 0 {
-        nanos += 1;
-    }
-    let secs = i64::try_from(since_epoch.as_secs()).unwrap_or(0);
-    match chrono::DateTime::from_timestamp(secs, nanos) {
-        Some(t) => format!("{}.{:09}Z", t.format("%Y-%m-%dT%H:%M:%S"), nanos),
-        None => "1970-01-01T00:00:00.000000001Z".to_string(),
+    TimestampClock::default().format(now)
+}
+
+/// Formats timestamps, keeping the date and time of the last second seen:
+/// a stream of documents mostly shares it.
+#[derive(Debug, Default)]
+struct TimestampClock {
+    second: Option<(u64, String)>,
+}
+
+impl TimestampClock {
+    fn format(&mut self, now: SystemTime) -> String {
+        let since_epoch = now.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+        let mut nanos = since_epoch.subsec_nanos();
+        if nanos % 10 == 0 {
+            nanos += 1;
+        }
+        let secs = since_epoch.as_secs();
+        let prefix = match &self.second {
+            Some((s, prefix)) if *s == secs => prefix,
+            _ => {
+                let date_time = i64::try_from(secs)
+                    .ok()
+                    .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+                    .unwrap_or_default();
+                let prefix = date_time.format("%Y-%m-%dT%H:%M:%S").to_string();
+                &self.second.insert((secs, prefix)).1
+            }
+        };
+        format!("{prefix}.{nanos:09}Z")
     }
 }
 
@@ -545,6 +572,7 @@ pub fn simulate_ndjson<R: BufRead, W: Write>(
     mut on_malformed: impl FnMut(&Malformed),
 ) -> io::Result<StreamCounts> {
     let metadata = Metadata::default();
+    let mut clock = TimestampClock::default();
     let mut counts = StreamCounts::default();
     let mut raw = Vec::new();
     let mut out = String::new();
@@ -568,10 +596,10 @@ pub fn simulate_ndjson<R: BufRead, W: Write>(
                 on_malformed(&m);
                 crate::value::write_json(&single("error", error_value(&EsError::parse(m.message))), &mut out);
             }
-            Ok(source) => match run_document(pipeline, metadata.document(source, SystemTime::now())) {
+            Ok(source) => match run_document(pipeline, metadata.document_with_timestamp(source, clock.format(SystemTime::now()))) {
                 DocResult::Kept(doc) => {
                     counts.output += 1;
-                    crate::value::write_json(&Value::Map(doc.source()), &mut out);
+                    write_source_json(&doc, &mut out);
                 }
                 DocResult::Dropped => {
                     counts.dropped += 1;
@@ -588,6 +616,26 @@ pub fn simulate_ndjson<R: BufRead, W: Write>(
     }
     output.flush()?;
     Ok(counts)
+}
+
+/// `_source` as compact JSON, written straight from the document's map
+/// (skipping metadata) rather than from a filtered copy.
+fn write_source_json(doc: &IngestDocument, out: &mut String) {
+    out.push('{');
+    let mut first = true;
+    for (k, v) in &doc.ctx {
+        if METADATA_KEYS.contains(&k.as_str()) {
+            continue;
+        }
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        crate::value::write_json_string(k, out);
+        out.push(':');
+        crate::value::write_json(v, out);
+    }
+    out.push('}');
 }
 
 fn trim_line_end(raw: &[u8]) -> &[u8] {
