@@ -206,3 +206,25 @@ fn request_mode_pretty_prints_like_elasticsearch() {
     assert!(stdout.starts_with("{\n  \"docs\" : [\n    {\n      \"doc\" : {\n        \"_index\" : \"_index\",\n"), "{stdout}");
     assert!(stdout.contains("\"a\" : [ ]"), "{stdout}");
 }
+
+#[test]
+fn request_docs_run_through_a_pipeline_file() {
+    let dir = scratch("request_with_pipeline_file");
+    let pipeline = write(&dir, "logs-default.yml", "processors:\n  - set:\n      field: seen\n      value: true\n");
+    let request = write(&dir, "r.json", r#"{"docs":[{"_id":"1","_source":{"a":1}}]}"#);
+    let out = ingot().args(["simulate", "--verbose", "--pipeline"]).arg(&pipeline).arg("--request").arg(&request).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let response: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let result = &response["docs"][0]["processor_results"][0];
+    assert_eq!(result["status"], "success");
+    assert_eq!(result["doc"]["_source"], serde_json::json!({"a": 1, "seen": true}));
+    assert_eq!(result["doc"]["_ingest"]["pipeline"], "logs-default");
+
+    let bad = write(&dir, "bad.yml", "processors:\n  - set:\n      value: 1\n");
+    let out = ingot().args(["simulate", "--pipeline"]).arg(&bad).arg("--request").arg(&request).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let response: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(response["status"], 400);
+    assert_eq!(response["error"]["reason"], "[field] required property is missing");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.yml: processors[0] (set): [field] required property is missing"));
+}

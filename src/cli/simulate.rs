@@ -23,13 +23,15 @@ use std::process::ExitCode;
 resulting _source, the error Elasticsearch reports for that document ({\"error\":{...}}), or null when \
 the document was dropped. Counts go to stderr.\n\n\
 Request (--request): the file is a _simulate request body ({\"pipeline\":{...},\"docs\":[...]}); the \
-response is printed as Elasticsearch sends it.\n\n\
+response is printed as Elasticsearch sends it. With --pipeline FILE or --id ID the request's docs run \
+through that pipeline instead, as `POST _ingest/pipeline/<id>/_simulate` does.\n\n\
 Exit status: 0 when the run completed, 1 when Elasticsearch would refuse the pipeline or the request, \
 2 when a file cannot be read."
 )]
 pub struct Args {
-    /// Pipeline file (JSON or YAML) to stream documents through.
-    #[arg(long, value_name = "FILE", conflicts_with = "request", required_unless_present = "request")]
+    /// Pipeline file (JSON or YAML) to stream documents through; with
+    /// --request, the pipeline the request's docs run through.
+    #[arg(long, value_name = "FILE", required_unless_present = "request")]
     pub pipeline: Option<PathBuf>,
 
     /// NDJSON input, one `_source` object a line; `-` or absent reads stdin.
@@ -46,7 +48,7 @@ pub struct Args {
 
     /// Run the request's docs through the pipeline with this id, found in
     /// --pipelines-dir (`POST _ingest/pipeline/<ID>/_simulate`).
-    #[arg(long, value_name = "ID", requires = "request")]
+    #[arg(long, value_name = "ID", requires = "request", conflicts_with = "pipeline")]
     pub id: Option<String>,
 
     /// Directory of pipelines (`<id>.yml`, `<id>.json`) that `pipeline`
@@ -62,17 +64,15 @@ pub struct Args {
 
 pub fn run(args: &Args, global: &GlobalArgs) -> ExitCode {
     match (&args.pipeline, &args.request) {
-        (Some(pipeline), _) => stream(args, pipeline, global),
-        (None, Some(request)) => answer_request(args, request, global),
+        (_, Some(request)) => answer_request(args, request, global),
+        (Some(pipeline), None) => stream(args, pipeline, global),
         (None, None) => fail(EXIT_ERROR, "give --pipeline FILE or --request FILE"),
     }
 }
 
 fn stream(args: &Args, pipeline_path: &Path, global: &GlobalArgs) -> ExitCode {
     let mut dirs = args.pipelines_dir.clone();
-    if let Some(parent) = pipeline_path.parent() {
-        dirs.push(if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent.to_path_buf() });
-    }
+    dirs.push(search_dir(pipeline_path));
     let ctx = build_context(global, dirs);
     let pipeline = match Pipeline::load(pipeline_path, &ctx) {
         Ok(p) => p,
@@ -110,16 +110,29 @@ fn report_counts(c: &StreamCounts) {
 /// A pipeline file Elasticsearch would not load: where each problem is
 /// (from lint, which keeps going past the first), then Elasticsearch's error.
 fn refused_pipeline_file(path: &Path, e: &EsError, ctx: &BuildContext) -> ExitCode {
-    eprintln!("ingot: Elasticsearch would refuse pipeline {}:", path.display());
-    let problems = lint::lint_file(path, ctx);
+    report_problems(&format!("pipeline {}", path.display()), &lint::lint_file(path, ctx), path, e);
+    eprintln!("{}", simulate::error_response(e).to_json());
+    ExitCode::from(EXIT_REFUSED)
+}
+
+/// Says on stderr what Elasticsearch would refuse and where: the located
+/// problems, or the error itself when none could be located.
+fn report_problems(what: &str, problems: &[lint::Problem], path: &Path, e: &EsError) {
+    eprintln!("ingot: Elasticsearch would refuse {what}:");
     if problems.is_empty() {
         eprintln!("  {}: {}", path.display(), lint::message(e));
     }
-    for p in &problems {
+    for p in problems {
         eprintln!("  {p}");
     }
-    eprintln!("{}", simulate::error_response(e).to_json());
-    ExitCode::from(EXIT_REFUSED)
+}
+
+/// The directory `pipeline` processors in a pipeline file look in first.
+fn search_dir(pipeline_path: &Path) -> PathBuf {
+    match pipeline_path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 fn answer_request(args: &Args, path: &Path, global: &GlobalArgs) -> ExitCode {
@@ -131,11 +144,26 @@ fn answer_request(args: &Args, path: &Path, global: &GlobalArgs) -> ExitCode {
         Ok(v) => v,
         Err(e) => return fail(EXIT_ERROR, e.reason),
     };
-    let ctx = build_context(global, args.pipelines_dir.clone());
-    let response = match simulate::parse_request(&body, args.id.as_deref(), args.verbose, &ctx) {
+    let mut dirs = args.pipelines_dir.clone();
+    dirs.extend(args.pipeline.as_deref().map(search_dir));
+    let ctx = build_context(global, dirs);
+    // With --pipeline, the request is answered as if that pipeline were
+    // stored and named in the URL.
+    let mut id = args.id.clone();
+    if let Some(pipeline_path) = &args.pipeline {
+        match Pipeline::load(pipeline_path, &ctx) {
+            Ok(p) => id = Some(ctx.registry.insert(p).id.clone()),
+            Err(e) => {
+                report_problems(&format!("pipeline {}", pipeline_path.display()), &lint::lint_file(pipeline_path, &ctx), pipeline_path, &e);
+                print_json(&simulate::error_response(&e), args.pretty);
+                return ExitCode::from(EXIT_REFUSED);
+            }
+        }
+    }
+    let response = match simulate::parse_request(&body, id.as_deref(), args.verbose, &ctx) {
         Ok(request) => simulate::execute(&request),
         Err(e) => {
-            locate_request_error(path, &body, args.id.is_some(), &e, &ctx);
+            locate_request_error(path, &body, id.is_some(), &e, &ctx);
             print_json(&simulate::error_response(&e), args.pretty);
             return ExitCode::from(EXIT_REFUSED);
         }
@@ -152,13 +180,7 @@ fn locate_request_error(path: &Path, body: &Value, by_id: bool, e: &EsError, ctx
         Some(pipeline) if !by_id => lint::lint_value(&label, pipeline, ctx),
         _ => Vec::new(),
     };
-    eprintln!("ingot: Elasticsearch would refuse request {}:", path.display());
-    if problems.is_empty() {
-        eprintln!("  {}: {}", path.display(), lint::message(e));
-    }
-    for p in &problems {
-        eprintln!("  {p}");
-    }
+    report_problems(&format!("request {}", path.display()), &problems, path, e);
 }
 
 fn print_json(value: &Value, pretty: bool) {
