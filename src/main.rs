@@ -1,6 +1,36 @@
 //! The `ingot` command line: a thin layer over the library.
+//!
+//! Each subcommand lives in its own file under `src/cli/`, exporting `Args`
+//! (its clap arguments) and `run(&Args, &GlobalArgs) -> ExitCode`. To add
+//! one: create the file, declare it in `src/cli/mod.rs`, add a variant to
+//! [`Command`] and its arm in `main`.
 
-fn main() {
-    eprintln!("ingot: no commands yet");
-    std::process::exit(2);
+mod cli;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "ingot", version, about = "Simulate, lint and test Elasticsearch ingest pipelines without a cluster")]
+struct Cli {
+    #[command(flatten)]
+    global: cli::GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run documents through a pipeline as `_ingest/pipeline/_simulate` does.
+    Simulate(cli::simulate::Args),
+    /// Check pipeline files: every processor built, every script compiled.
+    Lint(cli::lint::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Simulate(args) => cli::simulate::run(args, &cli.global),
+        Command::Lint(args) => cli::lint::run(args, &cli.global),
+    }
 }
