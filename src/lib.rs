@@ -2,8 +2,10 @@
 //!
 //! See ARCHITECTURE.md for the map of modules.
 
+pub mod cli;
 pub mod document;
 pub mod error;
+pub mod harness;
 pub mod painless;
 pub mod pipeline;
 pub mod processors;
