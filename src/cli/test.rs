@@ -37,6 +37,9 @@ pub struct TestArgs {
     /// ECS schema (ecs_nested.yml or ecs_flat.yml), or a directory of ecs_nested-<version>.yml files.
     #[arg(long, value_name = "FILE")]
     pub ecs: Option<PathBuf>,
+    /// Import the whole ECS schema for validation even where elastic-package would not.
+    #[arg(long)]
+    pub import_ecs: bool,
     /// Also fail on what elastic-package lets through.
     #[arg(long)]
     pub strict: bool,
@@ -107,6 +110,7 @@ pub fn run(args: TestArgs) -> i32 {
         strict: args.strict,
         verbose: args.verbose,
         coverage: args.coverage,
+        import_ecs: args.import_ecs,
     };
     let run = harness::run(&packages, &options);
     let color = match args.color {

@@ -41,6 +41,10 @@ pub struct Options {
     pub strict: bool,
     pub verbose: bool,
     pub coverage: bool,
+    /// Import the whole ECS schema for validation even when elastic-package
+    /// would not (its rule: build.yml's `import_mappings`, or a Kibana
+    /// constraint that excludes every release without `ecs@mappings`).
+    pub import_ecs: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -275,7 +279,7 @@ fn ecs_for_package(
     let Some(build) = fields::read_build_manifest(package_dir)? else {
         return Ok((None, false));
     };
-    let import = ecs_import_enabled(&build, manifest);
+    let import = options.import_ecs || ecs_import_enabled(&build, manifest);
     if build.ecs_reference.is_empty() {
         return Ok((Some(Arc::new(EcsSchema::default())), false));
     }
@@ -503,7 +507,7 @@ fn run_case(
     }
 
     // 5. field validation
-    let validator = match build_validator(folder, &ds_dir, &ds_manifest, &pkg_manifest, &installed, &config, options, ecs_cache) {
+    let validator = match build_validator(folder, &ds_dir, &ds_manifest, &pkg_manifest, &installed.expected_datasets, &config, options, ecs_cache) {
         Ok(v) => v,
         Err(m) => {
             return error_result(
@@ -548,7 +552,7 @@ fn build_validator(
     ds_dir: &Path,
     ds_manifest: &DataStreamManifest,
     pkg_manifest: &PackageManifest,
-    installed: &Installed,
+    reroute_datasets: &[String],
     config: &super::config::CaseConfig,
     options: &Options,
     ecs_cache: &mut HashMap<PathBuf, Result<Arc<EcsSchema>, String>>,
@@ -568,7 +572,7 @@ fn build_validator(
             schema.extend(ecs.import_definitions());
         }
     }
-    let mut expected_datasets = installed.expected_datasets.clone();
+    let mut expected_datasets = reroute_datasets.to_vec();
     if expected_datasets.is_empty() {
         let dataset = if ds_manifest.dataset.is_empty() {
             format!("{}.{}", pkg_manifest.name, folder.data_stream)
@@ -589,6 +593,25 @@ fn build_validator(
         dataset_check_only: ds_manifest.inputs.iter().any(|i| i == "otelcol"),
         strict: options.strict,
     })
+}
+
+/// The validator a case of `folder` gets, built without running anything
+/// (for checking documents from elsewhere, e.g. an expected file).
+pub fn validator_for_case(folder: &TestFolder, case: &str, options: &Options) -> Result<Validator, String> {
+    let (ds_dir, ds_manifest) = discovery::data_stream_root(&folder.path).ok_or("data stream root not found")?;
+    let pkg_manifest = discovery::read_package_manifest(&folder.package_dir)?;
+    let config = load_case_config(&folder.path, case)?;
+    let dir = ds_dir.join("elasticsearch/ingest_pipeline");
+    let mut datasets = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(&dir) {
+        let mut files: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        files.sort();
+        for f in files {
+            datasets.extend(reroute_datasets(&std::fs::read_to_string(&f).unwrap_or_default()));
+        }
+    }
+    let mut cache = HashMap::new();
+    build_validator(folder, &ds_dir, &ds_manifest, &pkg_manifest, &datasets, &config, options, &mut cache)
 }
 
 /// `pipeline.skip` of the package's `_dev/test/config.yml`.
