@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod document;
 pub mod error;
+pub mod geoip;
 pub mod harness;
 pub mod painless;
 pub mod pipeline;
