@@ -9,6 +9,8 @@ pub mod error;
 pub mod geoip;
 pub mod grok;
 pub mod lint;
+pub mod cli;
+pub mod harness;
 pub mod painless;
 pub mod pipeline;
 pub mod processors;

@@ -15,6 +15,11 @@ use std::process::ExitCode;
 struct Cli {
     #[command(flatten)]
     global: cli::GlobalArgs,
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "ingot", version, about = "Write, compile, simulate and test Elastic integrations without a cluster")]
+struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -33,4 +38,14 @@ fn main() -> ExitCode {
         Command::Simulate(args) => cli::simulate::run(args, &cli.global),
         Command::Lint(args) => cli::lint::run(args, &cli.global),
     }
+    /// Run pipeline tests offline, like `elastic-package test pipeline`.
+    Test(ingot::cli::test::TestArgs),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Test(args) => ingot::cli::test::run(args),
+    };
+    std::process::exit(code);
 }
