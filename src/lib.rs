@@ -4,13 +4,16 @@
 
 pub mod dissect;
 pub mod date;
+pub mod cli;
 pub mod document;
+pub mod dsl;
 pub mod error;
 pub mod geoip;
 pub mod grok;
 pub mod lint;
-pub mod cli;
 pub mod harness;
+pub mod integrations;
+pub mod package;
 pub mod painless;
 pub mod pipeline;
 pub mod processors;

@@ -91,3 +91,6 @@ mod tests {
 //! Subcommands of the `ingot` binary: argument parsing, output and exit codes only.
 
 pub mod test;
+//! The command line's subcommands, one file each; `main.rs` dispatches.
+
+pub mod build;
