@@ -143,12 +143,22 @@ impl DissectKey {
                 if let Some(c) = append_with_order_regex().captures(key) {
                     name = Some(c[1].to_string());
                     // Short.valueOf: out of range fails like Java does.
-                    append_position = c[3].parse::<i16>().map_err(|_| {
-                        EsError::new(
-                            "number_format_exception",
-                            format!("Value out of range. Value:\"{}\" Radix:10", &c[3]),
-                        )
-                    })? as i32;
+                    // Short.valueOf: Integer.parseInt's error past int, its own past short.
+                    append_position = match c[3].parse::<i32>() {
+                        Err(_) => {
+                            return Err(EsError::new(
+                                "number_format_exception",
+                                format!("For input string: \"{}\"", &c[3]),
+                            ))
+                        }
+                        Ok(v) if v > i16::MAX as i32 => {
+                            return Err(EsError::new(
+                                "number_format_exception",
+                                format!("Value out of range. Value:\"{}\" Radix:10", &c[3]),
+                            ))
+                        }
+                        Ok(v) => v,
+                    };
                     skip_right_padding = c.get(4).is_some();
                 }
             }

@@ -257,3 +257,12 @@ fn odd_inputs_do_not_panic() {
         }
     }
 }
+
+#[test]
+fn append_position_limits() {
+    assert_eq!(DissectKey::parse("+a/32767").unwrap().append_position, 32767);
+    let e = DissectKey::parse("+a/32768").unwrap_err();
+    assert_eq!(e.reason, "Value out of range. Value:\"32768\" Radix:10");
+    let e = DissectKey::parse("+a/99999999999").unwrap_err();
+    assert_eq!(e.reason, "For input string: \"99999999999\"");
+}

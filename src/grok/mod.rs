@@ -710,7 +710,12 @@ impl Grok {
         }))
     }
 
-    /// The brief's shape: captures and the matching pattern's index (0 when unknown).
+    /// `match`: captures and the matching pattern's index, `None` when nothing matches.
+    pub fn r#match(&self, text: &str) -> Result<Option<(Vec<(String, Value)>, usize)>, EsError> {
+        self.match_text(text)
+    }
+
+    /// Captures and the matching pattern's index (0 when unknown).
     pub fn match_text(&self, text: &str) -> Result<Option<(Vec<(String, Value)>, usize)>, EsError> {
         Ok(self
             .captures(text)?

@@ -607,3 +607,4 @@ fn ecs_bank_loads_every_file() {
         "no Logstash field references left"
     );
 }
+
