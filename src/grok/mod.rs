@@ -544,6 +544,73 @@ pub fn to_regex(bank: &PatternBank, grok_pattern: &str) -> Result<String, EsErro
     ))
 }
 
+/// Joni compiles grok with Ruby syntax options `ASCII_RANGE |
+/// POSIX_BRACKET_ALL_RANGE | WORD_BOUND_ALL_RANGE`: `\w`, `\d` and `\s` (and
+/// their negations) match ASCII only, while POSIX brackets and `\b` stay
+/// Unicode. Oniguruma has no option for that mix, so the shorthand classes
+/// are spelled out as ASCII classes and everything else is left as is.
+pub fn ascii_range_shorthands(expression: &str) -> String {
+    const WORD: &str = "a-zA-Z0-9_";
+    const DIGIT: &str = "0-9";
+    const SPACE: &str = "\\t\\n\\v\\f\\r ";
+    let mut out = String::with_capacity(expression.len() + 16);
+    let mut chars = expression.chars().peekable();
+    // Nesting depth of character classes; POSIX brackets count as nested classes.
+    let mut depth = 0usize;
+    // Whether the previous token opened a class (a `]` right after is literal).
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(next) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let set = match next.to_ascii_lowercase() {
+                    'w' => Some(WORD),
+                    'd' => Some(DIGIT),
+                    's' => Some(SPACE),
+                    _ => None,
+                };
+                match (set, next.is_ascii_uppercase(), depth > 0) {
+                    (Some(set), false, true) => out.push_str(set),
+                    (Some(set), false, false) => {
+                        out.push('[');
+                        out.push_str(set);
+                        out.push(']');
+                    }
+                    (Some(set), true, _) => {
+                        out.push_str("[^");
+                        out.push_str(set);
+                        out.push(']');
+                    }
+                    (None, _, _) => {
+                        out.push(c);
+                        out.push(next);
+                    }
+                }
+            }
+            '[' => {
+                depth += 1;
+                out.push(c);
+                class_start = true;
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                continue;
+            }
+            ']' if depth > 0 && !class_start => {
+                depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        class_start = false;
+    }
+    out
+}
+
 /// `GrokProcessor.combinePatterns`: one pattern as is; several as an
 /// alternation, each wrapped in a named group when `trace_match` is set.
 pub fn combine_patterns(patterns: &[String], trace_match: bool) -> String {
@@ -603,9 +670,12 @@ impl Grok {
         }
         let combined = combine_patterns(patterns, trace_match);
         let expression = to_regex(bank, &combined)?;
-        let regex =
-            Regex::with_options(&expression, RegexOptions::REGEX_OPTION_NONE, Syntax::ruby())
-                .map_err(|e| EsError::illegal_argument(e.description().to_string()))?;
+        let regex = Regex::with_options(
+            &ascii_range_shorthands(&expression),
+            RegexOptions::REGEX_OPTION_NONE,
+            Syntax::ruby(),
+        )
+        .map_err(|e| EsError::illegal_argument(e.description().to_string()))?;
         let mut entries: Vec<(String, Vec<usize>)> = Vec::new();
         regex.foreach_name(|name, groups| {
             entries.push((
