@@ -164,7 +164,7 @@ impl DissectKey {
             }
         }
         match name {
-            Some(name) if !(name.is_empty() && !skip) => Ok(DissectKey {
+            Some(name) if !name.is_empty() || skip => Ok(DissectKey {
                 modifier,
                 skip,
                 skip_right_padding,

@@ -25,9 +25,10 @@ use onig::{MatchParam, Regex, RegexOptions, Region, SearchOptions, Syntax};
 use std::sync::OnceLock;
 
 /// `ecs_compatibility`: which built-in pattern set is used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EcsMode {
     /// `disabled`, Elasticsearch's default: the legacy patterns.
+    #[default]
     Disabled,
     /// `v1`: the ECS-compliant patterns.
     V1,
@@ -43,12 +44,6 @@ impl EcsMode {
             "v1" => Some(EcsMode::V1),
             _ => None,
         }
-    }
-}
-
-impl Default for EcsMode {
-    fn default() -> Self {
-        EcsMode::Disabled
     }
 }
 
