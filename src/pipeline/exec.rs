@@ -9,7 +9,7 @@ use super::{ConfiguredProcessor, Pipeline};
 use crate::document::IngestDocument;
 use crate::error::EsError;
 use crate::processors::Flow;
-use crate::value::{Map, Value};
+use crate::value::Value;
 
 /// What became of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,13 +87,19 @@ impl Pipeline {
     /// Runs the pipeline. `Err` is a failure no handler took: Elasticsearch
     /// returns it in place of the document.
     pub fn execute(&self, doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
-        if run.pipeline_stack.iter().any(|p| p == &self.id) {
-            return Err(EsError::illegal_state(format!("Cycle detected for pipeline: {}", self.id)));
+        // Elasticsearch skips an empty pipeline entirely: no cycle check, no
+        // `_ingest.pipeline` change.
+        if self.processors.is_empty() {
+            return Ok(Outcome::Kept);
         }
         if run.pipeline_stack.len() >= MAX_NESTED_PIPELINES {
-            return Err(EsError::illegal_state(format!(
-                "Too many nested pipelines. Cannot have more than {MAX_NESTED_PIPELINES} nested pipelines"
-            )));
+            return Err(EsError::new(
+                "graph_structure_exception",
+                format!("Too many nested pipelines. Cannot have more than {MAX_NESTED_PIPELINES} nested pipelines"),
+            ));
+        }
+        if run.pipeline_stack.iter().any(|p| p == &self.id) {
+            return Err(EsError::new("graph_structure_exception", format!("Cycle detected for pipeline: {}", self.id)));
         }
         run.pipeline_stack.push(self.id.clone());
         let previous_pipeline = doc.ingest.insert("pipeline".into(), Value::from(self.id.as_str()));
@@ -103,6 +109,7 @@ impl Pipeline {
             None => doc.ingest.shift_remove("pipeline"),
         };
         run.pipeline_stack.pop();
+        // `terminate` ends the pipeline it ran in; a calling pipeline goes on.
         run.terminated = false;
         result
     }
@@ -111,27 +118,64 @@ impl Pipeline {
         match run_list(&self.processors, doc, run) {
             Ok(outcome) => Ok(outcome),
             Err(e) if self.on_failure.is_empty() => Err(e),
-            Err(e) => {
-                run.terminated = false;
-                with_failure_metadata(doc, &e, |doc| run_list(&self.on_failure, doc, run))
-            }
+            Err(e) => run_handlers(&self.on_failure, &e, doc, run),
         }
     }
 }
 
 fn run_list(list: &[ConfiguredProcessor], doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
     for (index, processor) in list.iter().enumerate() {
+        // Checked before each processor, as CompoundProcessor does.
         if run.terminated {
             break;
         }
-        if run_one(processor, index, doc, run)? == Outcome::Dropped {
+        if run_one(processor, index, doc, run, true)? == Outcome::Dropped {
             return Ok(Outcome::Dropped);
         }
     }
     Ok(Outcome::Kept)
 }
 
-fn run_one(p: &ConfiguredProcessor, index: usize, doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
+/// `on_failure` handlers: they see the failure in `_ingest.on_failure_*`,
+/// which is removed (not restored) when they finish or fail, as
+/// CompoundProcessor does. `terminate` does not stop a handler list.
+fn run_handlers(
+    handlers: &[ConfiguredProcessor],
+    e: &EsError,
+    doc: &mut IngestDocument,
+    run: &mut RunContext,
+) -> Result<Outcome, EsError> {
+    put_failure_metadata(doc, e);
+    let mut outcome = Ok(Outcome::Kept);
+    for (index, handler) in handlers.iter().enumerate() {
+        match run_one(handler, index, doc, run, true) {
+            Ok(Outcome::Kept) => {}
+            other => {
+                outcome = other;
+                break;
+            }
+        }
+    }
+    remove_failure_metadata(doc);
+    outcome
+}
+
+/// Runs a processor that another processor owns (`foreach`'s): its own
+/// errors are left for the owner to locate, and it is not traced on its own.
+pub fn run_nested(p: &ConfiguredProcessor, doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
+    let trace = run.trace.take();
+    let result = run_one(p, 0, doc, run, false);
+    run.trace = trace;
+    result
+}
+
+fn run_one(
+    p: &ConfiguredProcessor,
+    index: usize,
+    doc: &mut IngestDocument,
+    run: &mut RunContext,
+    top_level: bool,
+) -> Result<Outcome, EsError> {
     let mut condition_result = None;
     let result = match &p.condition {
         Some(cond) => match cond.script.condition(&doc.ctx, &cond.params) {
@@ -157,7 +201,10 @@ fn run_one(p: &ConfiguredProcessor, index: usize, doc: &mut IngestDocument, run:
             Ok(Outcome::Dropped)
         }
         Err(e) => {
-            let e = located(e, p, run.current_pipeline());
+            // A processor with handlers is wrapped in its own CompoundProcessor
+            // in Elasticsearch, which names the failing processor; so is every
+            // processor of a pipeline's list.
+            let e = if top_level || !p.on_failure.is_empty() { located(e, p, run) } else { e };
             if p.ignore_failure {
                 record(run, p, index, TraceStatus::ErrorIgnored, doc, Some(e), condition_result);
                 return Ok(Outcome::Kept);
@@ -166,14 +213,16 @@ fn run_one(p: &ConfiguredProcessor, index: usize, doc: &mut IngestDocument, run:
             if p.on_failure.is_empty() {
                 return Err(e);
             }
-            with_failure_metadata(doc, &e, |doc| run_list(&p.on_failure, doc, run))
+            run_handlers(&p.on_failure, &e, doc, run)
         }
     }
 }
 
 /// Marks a failure with the processor it came from, unless a nested pipeline
-/// already did (the innermost processor is the one Elasticsearch names).
-fn located(e: EsError, p: &ConfiguredProcessor, pipeline: &str) -> EsError {
+/// or handler already did (the innermost processor is the one Elasticsearch
+/// names). Inside a nested pipeline the failure also records the pipelines
+/// it happened in, innermost first (`pipeline_origin`).
+fn located(e: EsError, p: &ConfiguredProcessor, run: &RunContext) -> EsError {
     if e.headers.contains_key("processor_type") {
         return e;
     }
@@ -181,8 +230,9 @@ fn located(e: EsError, p: &ConfiguredProcessor, pipeline: &str) -> EsError {
     if let Some(tag) = &p.tag {
         e = e.with_header("processor_tag", tag.as_str());
     }
-    if !pipeline.is_empty() {
-        e = e.with_header("pipeline", pipeline);
+    if run.pipeline_stack.len() > 1 {
+        let origin: Vec<Value> = run.pipeline_stack.iter().rev().map(|id| Value::from(id.as_str())).collect();
+        e = e.with_header("pipeline_origin", Value::List(origin));
     }
     e
 }
@@ -190,43 +240,28 @@ fn located(e: EsError, p: &ConfiguredProcessor, pipeline: &str) -> EsError {
 const FAILURE_KEYS: [&str; 4] =
     ["on_failure_message", "on_failure_processor_type", "on_failure_processor_tag", "on_failure_pipeline"];
 
-/// Runs handlers with `_ingest.on_failure_*` describing `e`, then restores
-/// what those keys held before, so nested handlers see their own failure.
-fn with_failure_metadata(
-    doc: &mut IngestDocument,
-    e: &EsError,
-    handlers: impl FnOnce(&mut IngestDocument) -> Result<Outcome, EsError>,
-) -> Result<Outcome, EsError> {
-    let saved: Vec<Option<Value>> = FAILURE_KEYS.iter().map(|k| doc.ingest.get(*k).cloned()).collect();
-    let mut failure = Map::new();
-    failure.insert("on_failure_message".into(), Value::from(e.root().reason.as_str()));
-    failure.insert(
-        "on_failure_processor_type".into(),
-        e.header("processor_type").map(Value::from).unwrap_or(Value::Null),
-    );
-    failure.insert(
-        "on_failure_processor_tag".into(),
-        e.header("processor_tag").map(Value::from).unwrap_or(Value::Null),
-    );
-    if let Some(p) = e.header("pipeline") {
-        failure.insert("on_failure_pipeline".into(), Value::from(p));
+/// `CompoundProcessor.putFailureMetadata`: the root cause's message, the
+/// failing processor's type and tag (null when absent), and the pipeline it
+/// failed in when that was a nested one.
+fn put_failure_metadata(doc: &mut IngestDocument, e: &EsError) {
+    let header = |key: &str| e.header(key).map(Value::from).unwrap_or(Value::Null);
+    doc.ingest.insert("on_failure_message".into(), Value::from(e.root().reason.as_str()));
+    doc.ingest.insert("on_failure_processor_type".into(), header("processor_type"));
+    doc.ingest.insert("on_failure_processor_tag".into(), header("processor_tag"));
+    let origin = match e.headers.get("pipeline_origin") {
+        Some(Value::List(ids)) => ids.first().cloned(),
+        Some(Value::String(id)) => Some(Value::from(id.as_str())),
+        _ => None,
+    };
+    if let Some(pipeline) = origin {
+        doc.ingest.insert("on_failure_pipeline".into(), pipeline);
     }
+}
+
+fn remove_failure_metadata(doc: &mut IngestDocument) {
     for key in FAILURE_KEYS {
         doc.ingest.shift_remove(key);
     }
-    doc.ingest.extend(failure);
-    let result = handlers(doc);
-    for (key, old) in FAILURE_KEYS.iter().zip(saved) {
-        match old {
-            Some(v) => {
-                doc.ingest.insert(key.to_string(), v);
-            }
-            None => {
-                doc.ingest.shift_remove(*key);
-            }
-        }
-    }
-    result
 }
 
 fn record(

@@ -13,7 +13,30 @@ use crate::pipeline::BuildContext;
 use crate::value::{Map, Value};
 
 mod append;
+mod bytes;
+mod convert;
+mod dot_expander;
+mod drop;
+mod fail;
+mod foreach;
+mod gsub;
+pub mod java_regex;
+mod join;
+mod json;
+mod lowercase;
+mod pending;
+mod pipeline;
+mod remove;
+mod rename;
 mod set;
+mod sort;
+mod split;
+mod string_processor;
+pub mod support;
+mod terminate;
+mod trim;
+mod uppercase;
+mod urldecode;
 pub mod value_source;
 
 /// What a processor tells the pipeline after it ran.
@@ -104,7 +127,35 @@ pub const COMMON_OPTIONS: &[&str] = &["if", "tag", "description", "ignore_failur
 pub fn registry() -> &'static [ProcessorSpec] {
     static REGISTRY: std::sync::OnceLock<Vec<ProcessorSpec>> = std::sync::OnceLock::new();
     REGISTRY.get_or_init(|| {
-        let mut specs = vec![append::SPEC, set::SPEC];
+        let mut specs = vec![
+            append::SPEC,
+            bytes::SPEC,
+            convert::SPEC,
+            dot_expander::SPEC,
+            drop::SPEC,
+            fail::SPEC,
+            foreach::SPEC,
+            gsub::SPEC,
+            join::SPEC,
+            json::SPEC,
+            lowercase::SPEC,
+            pipeline::SPEC,
+            remove::SPEC,
+            rename::SPEC,
+            set::SPEC,
+            sort::SPEC,
+            split::SPEC,
+            terminate::SPEC,
+            trim::SPEC,
+            uppercase::SPEC,
+            urldecode::SPEC,
+        ];
+        // A processor that landed replaces its pending declaration.
+        for spec in pending::SPECS {
+            if !specs.iter().any(|s| s.name == spec.name) {
+                specs.push(*spec);
+            }
+        }
         specs.sort_by_key(|s| s.name);
         specs
     })
