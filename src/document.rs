@@ -70,6 +70,29 @@ impl FieldPath {
     }
 }
 
+/// `ZonedDateTime.toString()` for a UTC instant at the microsecond precision
+/// Java's system clock has: seconds only when not zero, the fraction in
+/// groups of three digits, `Z` for the zone.
+pub fn java_zoned_date_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::{Datelike, Timelike};
+    let nanos = t.nanosecond() % 1_000_000_000 / 1000 * 1000;
+    let mut out = format!("{:04}-{:02}-{:02}T{:02}:{:02}", t.year(), t.month(), t.day(), t.hour(), t.minute());
+    if t.second() > 0 || nanos > 0 {
+        out.push_str(&format!(":{:02}", t.second()));
+        if nanos > 0 {
+            if nanos % 1_000_000 == 0 {
+                out.push_str(&format!(".{:03}", nanos / 1_000_000));
+            } else if nanos % 1000 == 0 {
+                out.push_str(&format!(".{:06}", nanos / 1000));
+            } else {
+                out.push_str(&format!(".{nanos:09}"));
+            }
+        }
+    }
+    out.push('Z');
+    out
+}
+
 fn index_of(element: &str, len: usize, path: &str) -> Result<usize, String> {
     let index: i32 = element.parse().map_err(|_| {
         format!("[{element}] is not an integer, cannot be used as an index as part of path [{path}]")
@@ -81,8 +104,17 @@ fn index_of(element: &str, len: usize, path: &str) -> Result<usize, String> {
 }
 
 impl IngestDocument {
+    /// A document as Elasticsearch creates one: `_ingest.timestamp` is the
+    /// time the document entered ingest.
     pub fn new(source: Map) -> IngestDocument {
-        IngestDocument { ctx: source, ingest: Map::new() }
+        IngestDocument::at(source, chrono::Utc::now())
+    }
+
+    /// A document entering ingest at a given time (for reproducible runs).
+    pub fn at(source: Map, now: chrono::DateTime<chrono::Utc>) -> IngestDocument {
+        let mut ingest = Map::new();
+        ingest.insert("timestamp".into(), Value::String(java_zoned_date_time(now)));
+        IngestDocument { ctx: source, ingest }
     }
 
     fn root(&self, root: Root) -> &Map {
@@ -383,6 +415,18 @@ mod tests {
         d.append(&path("a"), Value::from("y"), false).unwrap();
         d.append(&path("n"), Value::List(vec![Value::Int(1), Value::Int(1)]), true).unwrap();
         assert_eq!(Value::Map(d.ctx).to_json(), r#"{"a":["x","y"],"n":[1,1]}"#);
+    }
+
+    #[test]
+    fn ingest_timestamp_prints_like_zoned_date_time() {
+        use chrono::TimeZone;
+        let at = |s, n| java_zoned_date_time(chrono::Utc.timestamp_opt(s, n).unwrap());
+        assert_eq!(at(1_700_000_000, 0), "2023-11-14T22:13:20Z");
+        assert_eq!(at(1_699_999_980, 0), "2023-11-14T22:13Z");
+        assert_eq!(at(1_700_000_000, 120_000_000), "2023-11-14T22:13:20.120Z");
+        assert_eq!(at(1_700_000_000, 123_456_789), "2023-11-14T22:13:20.123456Z");
+        let d = IngestDocument::new(Map::new());
+        assert!(matches!(d.ingest.get("timestamp"), Some(Value::String(s)) if s.ends_with('Z')));
     }
 
     #[test]

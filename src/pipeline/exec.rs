@@ -220,8 +220,9 @@ fn run_one(
 
 /// Marks a failure with the processor it came from, unless a nested pipeline
 /// or handler already did (the innermost processor is the one Elasticsearch
-/// names). Inside a nested pipeline the failure also records the pipelines
-/// it happened in, innermost first (`pipeline_origin`).
+/// names). The failure also records the pipelines it happened in, innermost
+/// first (`pipeline_origin`): current Elasticsearch does so for the
+/// top-level pipeline too, so `_ingest.on_failure_pipeline` is always set.
 fn located(e: EsError, p: &ConfiguredProcessor, run: &RunContext) -> EsError {
     if e.headers.contains_key("processor_type") {
         return e;
@@ -230,7 +231,7 @@ fn located(e: EsError, p: &ConfiguredProcessor, run: &RunContext) -> EsError {
     if let Some(tag) = &p.tag {
         e = e.with_header("processor_tag", tag.as_str());
     }
-    if run.pipeline_stack.len() > 1 {
+    if !run.pipeline_stack.is_empty() {
         let origin: Vec<Value> = run.pipeline_stack.iter().rev().map(|id| Value::from(id.as_str())).collect();
         e = e.with_header("pipeline_origin", Value::List(origin));
     }
@@ -241,8 +242,8 @@ const FAILURE_KEYS: [&str; 4] =
     ["on_failure_message", "on_failure_processor_type", "on_failure_processor_tag", "on_failure_pipeline"];
 
 /// `CompoundProcessor.putFailureMetadata`: the root cause's message, the
-/// failing processor's type and tag (null when absent), and the pipeline it
-/// failed in when that was a nested one.
+/// failing processor's type and tag (null when absent), and the innermost
+/// pipeline it failed in.
 fn put_failure_metadata(doc: &mut IngestDocument, e: &EsError) {
     let header = |key: &str| e.header(key).map(Value::from).unwrap_or(Value::Null);
     doc.ingest.insert("on_failure_message".into(), Value::from(e.root().reason.as_str()));
@@ -287,5 +288,216 @@ fn record(
             error,
             condition,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{BuildContext, Pipeline, PipelineRegistry};
+    use std::sync::Arc;
+
+    fn context() -> BuildContext {
+        BuildContext { registry: Arc::new(PipelineRegistry::default()), geoip_dir: None }
+    }
+
+    fn add(ctx: &BuildContext, id: &str, json: &str) -> Arc<Pipeline> {
+        let p = Pipeline::from_value(id, &Value::from_json_str(json).unwrap(), ctx).unwrap();
+        ctx.registry.insert(p)
+    }
+
+    fn run(p: &Pipeline, source: &str) -> (Result<Outcome, EsError>, IngestDocument) {
+        let Value::Map(m) = Value::from_json_str(source).unwrap() else { panic!() };
+        let mut doc = IngestDocument::new(m);
+        let result = p.execute(&mut doc, &mut RunContext::default());
+        (result, doc)
+    }
+
+    fn source(doc: &IngestDocument) -> String {
+        Value::Map(doc.source()).to_json()
+    }
+
+    #[test]
+    fn processor_on_failure_sees_failure_metadata_which_is_then_removed() {
+        let ctx = context();
+        let p = add(&ctx, "main", r#"{"processors": [
+            {"fail": {"tag": "t1", "message": "boom {{{x}}}", "on_failure": [
+                {"set": {"field": "m", "value": "{{_ingest.on_failure_message}}|{{_ingest.on_failure_processor_type}}|{{_ingest.on_failure_processor_tag}}|{{_ingest.on_failure_pipeline}}"}}
+            ]}},
+            {"set": {"field": "after", "value": "{{_ingest.on_failure_message}}"}}
+        ]}"#);
+        let (result, doc) = run(&p, r#"{"x": 1}"#);
+        assert_eq!(result.unwrap(), Outcome::Kept);
+        assert_eq!(source(&doc), r#"{"x":1,"m":"boom 1|fail|t1|main","after":""}"#);
+        assert!(FAILURE_KEYS.iter().all(|k| !doc.ingest.contains_key(*k)));
+    }
+
+    #[test]
+    fn a_missing_tag_is_null_in_the_metadata() {
+        let ctx = context();
+        let p = add(&ctx, "main", r#"{"processors": [
+            {"fail": {"message": "boom", "on_failure": [{"set": {"field": "tag_is_null", "copy_from": "_ingest.on_failure_processor_tag"}}]}}
+        ]}"#);
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"tag_is_null":null}"#);
+    }
+
+    #[test]
+    fn a_failing_handler_is_what_the_next_level_sees() {
+        let ctx = context();
+        let p = add(&ctx, "main", r#"{"processors": [
+            {"fail": {"tag": "outer", "message": "first", "on_failure": [
+                {"fail": {"tag": "handler", "message": "second: {{_ingest.on_failure_message}}"}}
+            ]}}
+        ], "on_failure": [
+            {"set": {"field": "seen", "value": "{{_ingest.on_failure_message}}/{{_ingest.on_failure_processor_tag}}"}}
+        ]}"#);
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"seen":"second: first/handler"}"#);
+    }
+
+    #[test]
+    fn nested_handlers_remove_the_metadata_rather_than_restore_it() {
+        // CompoundProcessor.removeFailureMetadata drops the keys, so a handler
+        // after a nested on_failure no longer sees the outer failure.
+        let ctx = context();
+        let p = add(&ctx, "main", r#"{"processors": [
+            {"fail": {"message": "outer", "on_failure": [
+                {"fail": {"message": "inner", "on_failure": [{"set": {"field": "a", "value": "{{_ingest.on_failure_message}}"}}]}},
+                {"set": {"field": "b", "value": "[{{_ingest.on_failure_message}}]"}}
+            ]}}
+        ]}"#);
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"a":"inner","b":"[]"}"#);
+    }
+
+    #[test]
+    fn unhandled_failure_carries_processor_headers() {
+        let ctx = context();
+        let p = add(&ctx, "main", r#"{"processors": [{"set": {"field": "a", "value": 1}}, {"fail": {"tag": "t", "message": "no"}}]}"#);
+        let (result, doc) = run(&p, "{}");
+        let e = result.unwrap_err();
+        assert_eq!((e.kind.as_str(), e.reason.as_str()), ("fail_processor_exception", "no"));
+        assert_eq!(e.header("processor_type"), Some("fail"));
+        assert_eq!(e.header("processor_tag"), Some("t"));
+        assert_eq!(e.headers.get("pipeline_origin"), Some(&Value::List(vec![Value::from("main")])));
+        assert_eq!(source(&doc), r#"{"a":1}"#);
+    }
+
+    #[test]
+    fn ignore_failure_wins_over_on_failure() {
+        let ctx = context();
+        let p = add(&ctx, "main", r#"{"processors": [
+            {"fail": {"message": "x", "ignore_failure": true, "on_failure": [{"set": {"field": "handled", "value": true}}]}},
+            {"set": {"field": "next", "value": true}}
+        ]}"#);
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"next":true}"#);
+    }
+
+    #[test]
+    fn nested_pipelines_set_ingest_pipeline_and_restore_it() {
+        let ctx = context();
+        add(&ctx, "another_pipeline2", r#"{"processors": [{"append": {"field": "pipelines", "value": "{{_ingest.pipeline}}"}}]}"#);
+        add(&ctx, "another_pipeline", r#"{"processors": [
+            {"append": {"field": "pipelines", "value": "{{_ingest.pipeline}}"}},
+            {"pipeline": {"name": "another_pipeline2"}},
+            {"append": {"field": "pipelines", "value": "{{_ingest.pipeline}}"}}
+        ]}"#);
+        let p = add(&ctx, "pipeline1", r#"{"processors": [
+            {"append": {"field": "pipelines", "value": "{{_ingest.pipeline}}"}},
+            {"pipeline": {"name": "another_pipeline"}}
+        ]}"#);
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"pipelines":["pipeline1","another_pipeline","another_pipeline2","another_pipeline"]}"#);
+        assert!(!doc.ingest.contains_key("pipeline"));
+    }
+
+    #[test]
+    fn a_failure_in_a_nested_pipeline_names_that_pipeline() {
+        let ctx = context();
+        add(&ctx, "inner", r#"{"processors": [{"fail": {"tag": "f", "message": "inner failed"}}]}"#);
+        let p = add(&ctx, "outer", r#"{"processors": [{"pipeline": {"name": "inner"}}], "on_failure": [
+            {"set": {"field": "seen", "value": "{{_ingest.on_failure_pipeline}} {{_ingest.on_failure_processor_type}} {{_ingest.on_failure_processor_tag}} {{_ingest.on_failure_message}}"}}
+        ]}"#);
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"seen":"inner fail f inner failed"}"#);
+    }
+
+    #[test]
+    fn cycles_and_missing_pipelines_fail() {
+        let ctx = context();
+        add(&ctx, "inner", r#"{"processors": [{"pipeline": {"name": "outer"}}]}"#);
+        let outer = add(&ctx, "outer", r#"{"processors": [{"pipeline": {"name": "inner"}}]}"#);
+        let e = run(&outer, "{}").0.unwrap_err();
+        assert_eq!((e.kind.as_str(), e.reason.as_str()), ("graph_structure_exception", "Cycle detected for pipeline: outer"));
+        let p = add(&ctx, "p", r#"{"processors": [{"pipeline": {"name": "{{org}}-department"}}]}"#);
+        let e = run(&p, r#"{"org": "legal"}"#).0.unwrap_err();
+        assert_eq!(e.kind, "illegal_state_exception");
+        assert_eq!(e.reason, "Pipeline processor configured for non-existent pipeline [legal-department]");
+    }
+
+    #[test]
+    fn terminate_stops_only_the_current_pipeline() {
+        let ctx = context();
+        add(&ctx, "inner", r#"{"processors": [
+            {"append": {"field": "steps", "value": "before"}},
+            {"terminate": {}},
+            {"append": {"field": "steps", "value": "after"}}
+        ]}"#);
+        let outer = add(&ctx, "outer", r#"{"processors": [
+            {"pipeline": {"name": "inner"}},
+            {"append": {"field": "steps", "value": "outer"}}
+        ]}"#);
+        let (result, doc) = run(&outer, r#"{"steps": []}"#);
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"steps":["before","outer"]}"#);
+    }
+
+    #[test]
+    fn terminate_does_not_stop_a_handler_list() {
+        let ctx = context();
+        let p = add(&ctx, "p", r#"{"processors": [
+            {"fail": {"message": "x", "on_failure": [{"terminate": {}}, {"set": {"field": "handler", "value": 2}}]}},
+            {"set": {"field": "after", "value": 3}}
+        ]}"#);
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"handler":2}"#);
+    }
+
+    #[test]
+    fn drop_in_a_nested_pipeline_drops_the_document() {
+        let ctx = context();
+        add(&ctx, "inner", r#"{"processors": [{"drop": {}}]}"#);
+        let p = add(&ctx, "outer", r#"{"processors": [{"pipeline": {"name": "inner"}}, {"set": {"field": "a", "value": 1}}]}"#);
+        assert_eq!(run(&p, "{}").0.unwrap(), Outcome::Dropped);
+    }
+
+    #[test]
+    fn an_empty_nested_pipeline_is_skipped_even_in_a_cycle() {
+        let ctx = context();
+        add(&ctx, "empty", r#"{"processors": []}"#);
+        let p = add(&ctx, "p", r#"{"processors": [{"pipeline": {"name": "empty"}}, {"set": {"field": "p", "value": "{{_ingest.pipeline}}"}}]}"#);
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"p":"p"}"#);
+    }
+
+    #[test]
+    fn foreach_failures_are_reported_as_foreach() {
+        let ctx = context();
+        let p = add(&ctx, "p", r#"{"processors": [
+            {"foreach": {"tag": "loop", "field": "l", "processor": {"uppercase": {"field": "_ingest._value"}}}}
+        ], "on_failure": [{"set": {"field": "t", "value": "{{_ingest.on_failure_processor_type}}/{{_ingest.on_failure_processor_tag}}"}}]}"#);
+        let (result, doc) = run(&p, r#"{"l": [1]}"#);
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"l":[1],"t":"foreach/loop"}"#);
     }
 }
