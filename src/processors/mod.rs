@@ -20,6 +20,7 @@ mod drop;
 mod fail;
 mod foreach;
 mod gsub;
+mod html_strip;
 pub mod java_regex;
 mod join;
 mod json;
@@ -136,6 +137,7 @@ pub fn registry() -> &'static [ProcessorSpec] {
             fail::SPEC,
             foreach::SPEC,
             gsub::SPEC,
+            html_strip::SPEC,
             join::SPEC,
             json::SPEC,
             lowercase::SPEC,
