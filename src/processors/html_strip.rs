@@ -1,7 +1,7 @@
 //! `html_strip`: removes HTML markup, as Lucene's `HTMLStripCharFilter` does
-//! for the common cases: block-level tags become a newline, other tags and
-//! comments disappear, `script`/`style` bodies are dropped, character
-//! entities are decoded.
+//! for the common cases: block-level tags become a newline, inline tags and
+//! comments disappear, `script`/`style` elements become a newline, and
+//! character entities (the common named ones, numeric references) are decoded.
 
 use super::string_processor::{self, StringField};
 use super::{Example, Flow, OptionSpec, Options, Processor, ProcessorSpec};
@@ -58,11 +58,12 @@ impl Processor for HtmlStrip {
     }
 }
 
-const BLOCK: &[&str] = &[
-    "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd", "dir", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6",
-    "head", "header", "hgroup", "hr", "html", "iframe", "li", "menu", "nav", "noframes", "noscript", "ol", "option",
-    "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul",
+/// Lucene's inline elements: removed without a trace. Every other tag,
+/// unknown ones included, is block-level and becomes a newline.
+const INLINE: &[&str] = &[
+    "a", "b", "i", "q", "s", "u", "abbr", "acronym", "basefont", "bdo", "big", "cite", "code", "dfn", "em", "font",
+    "img", "input", "kbd", "label", "samp", "select", "small", "span", "strike", "strong", "sub", "sup", "textarea",
+    "tt", "var",
 ];
 
 /// A tag at the start of `s` (which begins with `<`): its lowercased name,
@@ -150,7 +151,7 @@ pub fn strip(s: &str) -> String {
                         None => i = s.len(),
                     }
                     out.push('\n');
-                } else if BLOCK.contains(&name.as_str()) {
+                } else if !INLINE.contains(&name.as_str()) {
                     out.push('\n');
                 }
                 continue;
