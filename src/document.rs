@@ -332,22 +332,28 @@ fn write_into_map(map: &mut Map, leaf: &str, value: Value, mode: WriteMode) {
         }
         WriteMode::Append { allow_duplicates } => match map.get_mut(leaf) {
             Some(existing) => append_values(existing, value, allow_duplicates),
+            // A new field takes every value: Elasticsearch does not check
+            // duplicates when it creates the list.
             None => {
-                let mut list = Value::List(Vec::new());
-                append_values(&mut list, value, allow_duplicates);
-                map.insert(leaf.to_string(), list);
+                let list = match value {
+                    Value::List(items) => items,
+                    other => vec![other],
+                };
+                map.insert(leaf.to_string(), Value::List(list));
             }
         },
     }
 }
 
 /// Elasticsearch's `appendValues`: a list value contributes each element.
+/// Without duplicates allowed, a scalar that gains nothing stays a scalar.
 pub fn append_values(target: &mut Value, value: Value, allow_duplicates: bool) {
-    if !matches!(target, Value::List(_)) {
-        let old = std::mem::take(target);
-        *target = Value::List(vec![old]);
-    }
-    let Value::List(list) = target else { unreachable!() };
+    let was_list = matches!(target, Value::List(_));
+    let mut list = match &mut *target {
+        Value::List(list) => std::mem::take(list),
+        scalar => vec![scalar.clone()],
+    };
+    let before = list.len();
     let mut push = |v: Value| {
         if allow_duplicates || !list.contains(&v) {
             list.push(v);
@@ -356,6 +362,9 @@ pub fn append_values(target: &mut Value, value: Value, allow_duplicates: bool) {
     match value {
         Value::List(items) => items.into_iter().for_each(&mut push),
         other => push(other),
+    }
+    if was_list || allow_duplicates || list.len() > before {
+        *target = Value::List(list);
     }
 }
 
@@ -413,8 +422,13 @@ mod tests {
         let mut d = doc(r#"{"a":"x"}"#);
         d.append(&path("a"), Value::from("y"), true).unwrap();
         d.append(&path("a"), Value::from("y"), false).unwrap();
-        d.append(&path("n"), Value::List(vec![Value::Int(1), Value::Int(1)]), true).unwrap();
-        assert_eq!(Value::Map(d.ctx).to_json(), r#"{"a":["x","y"],"n":[1,1]}"#);
+        d.append(&path("n"), Value::List(vec![Value::Int(1), Value::Int(1)]), false).unwrap();
+        d.append(&path("s"), Value::from("z"), false).unwrap();
+        d.append(&path("s"), Value::from("z"), false).unwrap();
+        assert_eq!(Value::Map(d.ctx).to_json(), r#"{"a":["x","y"],"n":[1,1],"s":["z"]}"#);
+        let mut d = doc(r#"{"a":"x"}"#);
+        d.append(&path("a"), Value::from("x"), false).unwrap();
+        assert_eq!(Value::Map(d.ctx).to_json(), r#"{"a":"x"}"#, "a scalar that gains nothing stays a scalar");
     }
 
     #[test]
