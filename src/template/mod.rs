@@ -53,10 +53,10 @@ enum Node {
     /// `{{x}}` (escaped) or `{{{x}}}` / `{{& x}}` (raw).
     Var { name: String, escaped: bool },
     Section { name: String, inverted: bool, children: Vec<Node> },
-    /// `{{#toJson}}name{{/toJson}}`: the named value as JSON.
-    ToJson(Vec<Node>),
+    /// `{{#toJson}}name{{/toJson}}`: the named list or map as JSON.
+    ToJson(String),
     /// `{{#join}}name{{/join}}`: the named list's elements joined.
-    Join { delimiter: String, children: Vec<Node> },
+    Join { delimiter: String, name: String },
     /// `{{#url}}...{{/url}}`: the rendered content, URL-encoded.
     Url(Vec<Node>),
 }
@@ -161,14 +161,14 @@ fn parse_nodes<'a>(
                 let children = parse_nodes(tokens, Some(name), source)?;
                 let node = if inverted {
                     Node::Section { name: name.to_string(), inverted, children }
-                } else if name == "toJson" {
-                    Node::ToJson(children)
-                } else if name == "url" {
+                } else if name.eq_ignore_ascii_case("toJson") {
+                    Node::ToJson(function_argument("toJson", children, source)?)
+                } else if name.eq_ignore_ascii_case("url") {
                     Node::Url(children)
-                } else if name == "join" {
-                    Node::Join { delimiter: ",".into(), children }
-                } else if let Some(param) = name.strip_prefix("join ") {
-                    Node::Join { delimiter: join_delimiter(param.trim(), source)?, children }
+                } else if name.eq_ignore_ascii_case("join") {
+                    Node::Join { delimiter: ",".into(), name: function_argument("join", children, source)? }
+                } else if let Some(delimiter) = custom_join_delimiter(name) {
+                    Node::Join { delimiter: delimiter.to_string(), name: function_argument("join", children, source)? }
                 } else {
                     Node::Section { name: name.to_string(), inverted, children }
                 };
@@ -182,17 +182,22 @@ fn parse_nodes<'a>(
     }
 }
 
-/// `delimiter='x'` (or double quotes) in `{{#join delimiter='x'}}`.
-fn join_delimiter(param: &str, source: &str) -> Result<String, EsError> {
-    let value = param
-        .strip_prefix("delimiter=")
-        .map(str::trim)
-        .ok_or_else(|| template_error(source, &format!("unsupported join parameter [{param}]")))?;
-    let quoted = |q: char| value.strip_prefix(q).and_then(|v| v.strip_suffix(q));
-    quoted('\'')
-        .or_else(|| quoted('"'))
-        .map(str::to_string)
-        .ok_or_else(|| template_error(source, &format!("join delimiter must be quoted: [{value}]")))
+/// `join delimiter='x'`, exactly as Elasticsearch's pattern has it.
+fn custom_join_delimiter(name: &str) -> Option<&str> {
+    name.strip_prefix("join delimiter='")?.strip_suffix('\'')
+}
+
+/// A custom function's body is the name of the value it works on: one piece
+/// of plain text, taken as it is (not trimmed). A tag in its place stands
+/// for its own source text, which names nothing.
+fn function_argument(function: &str, children: Vec<Node>, source: &str) -> Result<String, EsError> {
+    match children.as_slice() {
+        [Node::Text(name)] => Ok(name.clone()),
+        [Node::Var { name, escaped: true }] => Ok(format!("{{{{{name}}}}}")),
+        [Node::Var { name, escaped: false }] => Ok(format!("{{{{{{{name}}}}}}}")),
+        [_] => Ok(String::new()),
+        _ => Err(template_error(source, &format!("Mustache function [{function}] must contain one and only one identifier"))),
+    }
 }
 
 fn template_error(source: &str, message: &str) -> EsError {
@@ -212,6 +217,8 @@ enum Scope<'a> {
 enum Found<'a> {
     Value(&'a Value),
     Map(&'a Map),
+    /// A list's `size`.
+    Size(usize),
 }
 
 impl<'a> Found<'a> {
@@ -219,9 +226,11 @@ impl<'a> Found<'a> {
         match self {
             Found::Map(m) => m.get(key).map(Found::Value),
             Found::Value(Value::Map(m)) => m.get(key).map(Found::Value),
-            // Elasticsearch's object handler reaches list elements by index.
+            // Elasticsearch's object handler reaches list elements by
+            // index, and a list's length as `size`.
+            Found::Value(Value::List(l)) if key == "size" => Some(Found::Size(l.len())),
             Found::Value(Value::List(l)) => key.parse::<usize>().ok().and_then(|i| l.get(i)).map(Found::Value),
-            Found::Value(_) => None,
+            Found::Value(_) | Found::Size(_) => None,
         }
     }
 
@@ -229,6 +238,7 @@ impl<'a> Found<'a> {
         match self {
             Found::Value(v) => v.clone(),
             Found::Map(m) => Value::Map(m.clone()),
+            Found::Size(n) => Value::integer(n as i64),
         }
     }
 
@@ -237,6 +247,7 @@ impl<'a> Found<'a> {
             Found::Value(Value::Null) => String::new(),
             Found::Value(v) => v.to_java_string(),
             Found::Map(m) => Value::Map(m.clone()).to_java_string(),
+            Found::Size(n) => n.to_string(),
         }
     }
 }
@@ -321,22 +332,22 @@ fn render_nodes<'a>(nodes: &'a [Node], scopes: &mut Vec<Scope<'a>>, escaping: Es
                     _ => render_nodes(children, scopes, escaping, out),
                 }
             }
-            Node::ToJson(children) => {
-                let name = render_to_string(children, scopes, escaping);
-                let value = lookup(scopes, name.trim()).map(Found::to_value).unwrap_or(Value::Null);
-                out.push_str(&value.to_json());
-            }
-            Node::Join { delimiter, children } => {
-                let name = render_to_string(children, scopes, escaping);
-                match lookup(scopes, name.trim()) {
-                    Some(Found::Value(Value::List(items))) => {
-                        let parts: Vec<String> = items.iter().map(Value::to_java_string).collect();
-                        out.push_str(&parts.join(delimiter));
-                    }
-                    Some(found) => out.push_str(&found.text()),
-                    None => {}
+            Node::ToJson(name) => match lookup(scopes, name) {
+                None | Some(Found::Value(Value::Null)) => {}
+                Some(found @ (Found::Map(_) | Found::Value(Value::Map(_) | Value::List(_)))) => {
+                    out.push_str(&found.to_value().to_json())
                 }
-            }
+                // Anything else is not JSON to Elasticsearch: printed as is.
+                Some(found) => out.push_str(&found.text()),
+            },
+            Node::Join { delimiter, name } => match lookup(scopes, name) {
+                Some(Found::Value(Value::List(items))) => {
+                    let parts: Vec<String> = items.iter().map(Value::to_java_string).collect();
+                    out.push_str(&parts.join(delimiter));
+                }
+                // Not a list: Elasticsearch writes the function's body, the name.
+                _ => out.push_str(name),
+            },
             Node::Url(children) => {
                 let text = render_to_string(children, scopes, escaping);
                 escape(&text, Escaping::Url, out);
@@ -432,11 +443,19 @@ mod tests {
 
     #[test]
     fn custom_functions() {
-        let json = r#"{"l":["a","b",1],"m":{"k":"v\""},"u":"a b/c"}"#;
+        let json = r#"{"l":["a","b",1],"m":{"k":"v\""},"u":"a b/c","s":"x\"y"}"#;
         assert_eq!(render("{{#toJson}}m{{/toJson}}", json), r#"{"k":"v\""}"#);
+        assert_eq!(render("{{#toJson}}l{{/toJson}}", json), r#"["a","b",1]"#);
+        assert_eq!(render("{{#TOJSON}}s{{/TOJSON}}|{{#toJson}}nope{{/toJson}}", json), "x\"y|");
         assert_eq!(render("{{#join}}l{{/join}}", json), "a,b,1");
         assert_eq!(render("{{#join delimiter=' | '}}l{{/join delimiter=' | '}}", json), "a | b | 1");
+        // Not a list: the body itself is written.
+        assert_eq!(render("{{#join}}s{{/join}}", json), "s");
         assert_eq!(render("{{#url}}{{{u}}}{{/url}}", json), "a+b%2Fc");
+        assert_eq!(render("{{#url}}{{s}}{{/url}}", json), "x%5C%22y");
+        assert_eq!(render("{{#l.size}}{{/l.size}}{{l.size}}", json), "3");
+        let e = Template::compile("{{#toJson}}a{{b}}{{/toJson}}").unwrap_err();
+        assert_eq!(e.caused_by.unwrap().reason, "Mustache function [toJson] must contain one and only one identifier");
     }
 
     #[test]
