@@ -28,6 +28,9 @@ pub struct ProcessorDefinition {
     pub options: Map,
 }
 
+/// Header marking the empty pipeline-level `on_failure` error.
+pub const EMPTY_ON_FAILURE: &str = "empty_on_failure";
+
 const PIPELINE_KEYS: &[&str] = &["description", "processors", "on_failure", "version", "_meta", "deprecated"];
 
 /// elastic-package replaces `{{ IngestPipeline "name" }}` with the installed
@@ -69,8 +72,11 @@ impl PipelineDefinition {
         };
         let on_failure = match map.get("on_failure") {
             None | Some(Value::Null) => Vec::new(),
+            // Elasticsearch names the pipeline in this error; the loader,
+            // which knows the id, rewrites it (see `EMPTY_ON_FAILURE`).
             Some(Value::List(items)) if items.is_empty() => {
-                return Err(EsError::parse("pipeline [on_failure] processors cannot be empty"))
+                return Err(EsError::parse("pipeline cannot have an empty on_failure option defined")
+                    .with_header(EMPTY_ON_FAILURE, true))
             }
             Some(Value::List(items)) => parse_processors(items, "on_failure")?,
             Some(_) => return Err(EsError::parse("[on_failure] property isn't a list")),
@@ -188,9 +194,13 @@ impl ProcessorDefinition {
                 }
                 "on_failure" => match v {
                     Value::List(items) if items.is_empty() => {
-                        return Err(EsError::parse(format!("[on_failure] processors list cannot be empty"))
-                            .with("processor_type", kind.as_str())
-                            .with("property_name", "on_failure"))
+                        // The tag may come after on_failure in the object.
+                        let mut e = EsError::parse("[on_failure] processors list cannot be empty")
+                            .with("processor_type", kind.as_str());
+                        if let Some(Value::String(tag)) = map.get(kind.as_str()).and_then(|b| b.as_map()).and_then(|b| b.get("tag")) {
+                            e = e.with("processor_tag", tag.as_str());
+                        }
+                        return Err(e.with("property_name", "on_failure"));
                     }
                     Value::List(items) => {
                         def.on_failure = Some(

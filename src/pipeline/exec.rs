@@ -500,4 +500,70 @@ mod tests {
         result.unwrap();
         assert_eq!(source(&doc), r#"{"l":[1],"t":"foreach/loop"}"#);
     }
+
+    #[test]
+    fn nested_processor_on_failures_as_in_the_rest_tests() {
+        let ctx = context();
+        let p = add(&ctx, "p", r#"{"processors": [
+            {"rename": {"field": "foofield", "target_field": "field1", "on_failure": [
+                {"set": {"field": "foofield", "value": "exists"}},
+                {"rename": {"field": "foofield2", "target_field": "field1", "on_failure": [
+                    {"set": {"field": "foofield2", "value": "ran"}}
+                ]}}
+            ]}}
+        ]}"#);
+        let (result, doc) = run(&p, r#"{"field1": "value1"}"#);
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"field1":"value1","foofield":"exists","foofield2":"ran"}"#);
+    }
+
+    #[test]
+    fn empty_on_failure_lists_are_refused() {
+        let ctx = context();
+        let load = |json: &str| Pipeline::from_value("my_pipeline", &Value::from_json_str(json).unwrap(), &ctx).unwrap_err();
+        let e = load(r#"{"processors": [{"set": {"field": "a", "value": 1}}], "on_failure": []}"#);
+        assert_eq!(e.reason, "pipeline [my_pipeline] cannot have an empty on_failure option defined");
+        let e = load(r#"{"processors": [{"fail": {"message": "m", "on_failure": [], "tag": "emptyfail"}}]}"#);
+        assert_eq!(e.reason, "[on_failure] processors list cannot be empty");
+        assert_eq!(e.extra.get("processor_tag"), Some(&Value::from("emptyfail")));
+        assert_eq!(e.extra.get("property_name"), Some(&Value::from("on_failure")));
+    }
+
+    #[test]
+    fn mutate_processors_as_in_the_rest_tests() {
+        let ctx = context();
+        let p = add(&ctx, "p", r#"{"processors": [
+            {"set": {"field": "new_field", "value": "new_value"}},
+            {"append": {"field": "new_field", "value": ["item2", "item3", "item4"]}},
+            {"rename": {"field": "field_to_rename", "target_field": "renamed_field"}},
+            {"remove": {"field": "field_to_remove"}},
+            {"lowercase": {"field": "field_to_lowercase"}},
+            {"uppercase": {"field": "field_to_uppercase"}},
+            {"trim": {"field": "field_to_trim"}},
+            {"split": {"field": "field_to_split", "separator": "-"}},
+            {"join": {"field": "field_to_join", "separator": "-"}},
+            {"convert": {"field": "field_to_convert", "type": "integer"}},
+            {"gsub": {"field": "field_to_gsub", "pattern": "-", "replacement": "."}},
+            {"html_strip": {"field": "field_to_html_strip"}}
+        ]}"#);
+        let (result, doc) = run(&p, r#"{
+            "field_to_rename": "value", "field_to_remove": "old_value", "field_to_lowercase": "LOWERCASE",
+            "field_to_uppercase": "uppercase", "field_to_trim": "   trimmed   ", "field_to_split": "127-0-0-1",
+            "field_to_join": ["127","0","0","1"], "field_to_convert": ["127","0","0","1"], "field_to_gsub": "127-0-0-1",
+            "field_to_html_strip": "<p>this <title>is</title> a <b>test</b>"}"#);
+        result.unwrap();
+        let Value::Map(out) = Value::from_json_str(&source(&doc)).unwrap() else { panic!() };
+        let field = |k: &str| out.get(k).map(Value::to_json).unwrap_or_default();
+        assert!(!out.contains_key("field_to_rename") && !out.contains_key("field_to_remove"));
+        assert_eq!(field("new_field"), r#"["new_value","item2","item3","item4"]"#);
+        assert_eq!(field("renamed_field"), r#""value""#);
+        assert_eq!(field("field_to_lowercase"), r#""lowercase""#);
+        assert_eq!(field("field_to_uppercase"), r#""UPPERCASE""#);
+        assert_eq!(field("field_to_trim"), r#""trimmed""#);
+        assert_eq!(field("field_to_split"), r#"["127","0","0","1"]"#);
+        assert_eq!(field("field_to_join"), r#""127-0-0-1""#);
+        assert_eq!(field("field_to_convert"), "[127,0,0,1]");
+        assert_eq!(field("field_to_gsub"), r#""127.0.0.1""#);
+        assert_eq!(field("field_to_html_strip"), r#""\nthis \nis\n a test""#);
+    }
 }
