@@ -2,8 +2,12 @@
 //!
 //! See ARCHITECTURE.md for the map of modules.
 
+pub mod dissect;
+pub mod date;
 pub mod document;
 pub mod error;
+pub mod geoip;
+pub mod grok;
 pub mod painless;
 pub mod pipeline;
 pub mod processors;

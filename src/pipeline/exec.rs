@@ -72,7 +72,11 @@ pub struct RunContext {
 
 impl RunContext {
     pub fn tracing(with_documents: bool) -> RunContext {
-        RunContext { trace: Some(Vec::new()), trace_documents: with_documents, ..RunContext::default() }
+        RunContext {
+            trace: Some(Vec::new()),
+            trace_documents: with_documents,
+            ..RunContext::default()
+        }
     }
 
     pub fn current_pipeline(&self) -> &str {
@@ -86,7 +90,11 @@ pub const MAX_NESTED_PIPELINES: usize = 100;
 impl Pipeline {
     /// Runs the pipeline. `Err` is a failure no handler took: Elasticsearch
     /// returns it in place of the document.
-    pub fn execute(&self, doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
+    pub fn execute(
+        &self,
+        doc: &mut IngestDocument,
+        run: &mut RunContext,
+    ) -> Result<Outcome, EsError> {
         // Elasticsearch skips an empty pipeline entirely: no cycle check, no
         // `_ingest.pipeline` change.
         if self.processors.is_empty() {
@@ -99,10 +107,15 @@ impl Pipeline {
             ));
         }
         if run.pipeline_stack.iter().any(|p| p == &self.id) {
-            return Err(EsError::new("graph_structure_exception", format!("Cycle detected for pipeline: {}", self.id)));
+            return Err(EsError::new(
+                "graph_structure_exception",
+                format!("Cycle detected for pipeline: {}", self.id),
+            ));
         }
         run.pipeline_stack.push(self.id.clone());
-        let previous_pipeline = doc.ingest.insert("pipeline".into(), Value::from(self.id.as_str()));
+        let previous_pipeline = doc
+            .ingest
+            .insert("pipeline".into(), Value::from(self.id.as_str()));
         let result = self.execute_inner(doc, run);
         match previous_pipeline {
             Some(p) => doc.ingest.insert("pipeline".into(), p),
@@ -114,7 +127,11 @@ impl Pipeline {
         result
     }
 
-    fn execute_inner(&self, doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
+    fn execute_inner(
+        &self,
+        doc: &mut IngestDocument,
+        run: &mut RunContext,
+    ) -> Result<Outcome, EsError> {
         match run_list(&self.processors, doc, run) {
             Ok(outcome) => Ok(outcome),
             Err(e) if self.on_failure.is_empty() => Err(e),
@@ -123,7 +140,11 @@ impl Pipeline {
     }
 }
 
-fn run_list(list: &[ConfiguredProcessor], doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
+fn run_list(
+    list: &[ConfiguredProcessor],
+    doc: &mut IngestDocument,
+    run: &mut RunContext,
+) -> Result<Outcome, EsError> {
     for (index, processor) in list.iter().enumerate() {
         // Checked before each processor, as CompoundProcessor does.
         if run.terminated {
@@ -162,7 +183,11 @@ fn run_handlers(
 
 /// Runs a processor that another processor owns (`foreach`'s): its own
 /// errors are left for the owner to locate, and it is not traced on its own.
-pub fn run_nested(p: &ConfiguredProcessor, doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
+pub fn run_nested(
+    p: &ConfiguredProcessor,
+    doc: &mut IngestDocument,
+    run: &mut RunContext,
+) -> Result<Outcome, EsError> {
     let trace = run.trace.take();
     let result = run_one(p, 0, doc, run, false);
     run.trace = trace;
@@ -184,7 +209,15 @@ fn run_one(
                 p.processor.execute(doc, run)
             }
             Ok(false) => {
-                record(run, p, index, TraceStatus::Skipped, doc, None, Some((cond.source.clone(), false)));
+                record(
+                    run,
+                    p,
+                    index,
+                    TraceStatus::Skipped,
+                    doc,
+                    None,
+                    Some((cond.source.clone(), false)),
+                );
                 return Ok(Outcome::Kept);
             }
             Err(e) => Err(e),
@@ -193,23 +226,59 @@ fn run_one(
     };
     match result {
         Ok(Flow::Continue) => {
-            record(run, p, index, TraceStatus::Success, doc, None, condition_result);
+            record(
+                run,
+                p,
+                index,
+                TraceStatus::Success,
+                doc,
+                None,
+                condition_result,
+            );
             Ok(Outcome::Kept)
         }
         Ok(Flow::Drop) => {
-            record(run, p, index, TraceStatus::Dropped, doc, None, condition_result);
+            record(
+                run,
+                p,
+                index,
+                TraceStatus::Dropped,
+                doc,
+                None,
+                condition_result,
+            );
             Ok(Outcome::Dropped)
         }
         Err(e) => {
             // A processor with handlers is wrapped in its own CompoundProcessor
             // in Elasticsearch, which names the failing processor; so is every
             // processor of a pipeline's list.
-            let e = if top_level || !p.on_failure.is_empty() { located(e, p, run) } else { e };
+            let e = if top_level || !p.on_failure.is_empty() {
+                located(e, p, run)
+            } else {
+                e
+            };
             if p.ignore_failure {
-                record(run, p, index, TraceStatus::ErrorIgnored, doc, Some(e), condition_result);
+                record(
+                    run,
+                    p,
+                    index,
+                    TraceStatus::ErrorIgnored,
+                    doc,
+                    Some(e),
+                    condition_result,
+                );
                 return Ok(Outcome::Kept);
             }
-            record(run, p, index, TraceStatus::Error, doc, Some(e.clone()), condition_result);
+            record(
+                run,
+                p,
+                index,
+                TraceStatus::Error,
+                doc,
+                Some(e.clone()),
+                condition_result,
+            );
             if p.on_failure.is_empty() {
                 return Err(e);
             }
@@ -232,23 +301,37 @@ fn located(e: EsError, p: &ConfiguredProcessor, run: &RunContext) -> EsError {
         e = e.with_header("processor_tag", tag.as_str());
     }
     if !run.pipeline_stack.is_empty() {
-        let origin: Vec<Value> = run.pipeline_stack.iter().rev().map(|id| Value::from(id.as_str())).collect();
+        let origin: Vec<Value> = run
+            .pipeline_stack
+            .iter()
+            .rev()
+            .map(|id| Value::from(id.as_str()))
+            .collect();
         e = e.with_header("pipeline_origin", Value::List(origin));
     }
     e
 }
 
-const FAILURE_KEYS: [&str; 4] =
-    ["on_failure_message", "on_failure_processor_type", "on_failure_processor_tag", "on_failure_pipeline"];
+const FAILURE_KEYS: [&str; 4] = [
+    "on_failure_message",
+    "on_failure_processor_type",
+    "on_failure_processor_tag",
+    "on_failure_pipeline",
+];
 
 /// `CompoundProcessor.putFailureMetadata`: the root cause's message, the
 /// failing processor's type and tag (null when absent), and the innermost
 /// pipeline it failed in.
 fn put_failure_metadata(doc: &mut IngestDocument, e: &EsError) {
     let header = |key: &str| e.header(key).map(Value::from).unwrap_or(Value::Null);
-    doc.ingest.insert("on_failure_message".into(), Value::from(e.root().reason.as_str()));
-    doc.ingest.insert("on_failure_processor_type".into(), header("processor_type"));
-    doc.ingest.insert("on_failure_processor_tag".into(), header("processor_tag"));
+    doc.ingest.insert(
+        "on_failure_message".into(),
+        Value::from(e.root().reason.as_str()),
+    );
+    doc.ingest
+        .insert("on_failure_processor_type".into(), header("processor_type"));
+    doc.ingest
+        .insert("on_failure_processor_tag".into(), header("processor_tag"));
     let origin = match e.headers.get("pipeline_origin") {
         Some(Value::List(ids)) => ids.first().cloned(),
         Some(Value::String(id)) => Some(Value::from(id.as_str())),
@@ -298,7 +381,10 @@ mod tests {
     use std::sync::Arc;
 
     fn context() -> BuildContext {
-        BuildContext { registry: Arc::new(PipelineRegistry::default()), geoip_dir: None }
+        BuildContext {
+            registry: Arc::new(PipelineRegistry::default()),
+            geoip_dir: None,
+        }
     }
 
     fn add(ctx: &BuildContext, id: &str, json: &str) -> Arc<Pipeline> {
@@ -307,7 +393,9 @@ mod tests {
     }
 
     fn run(p: &Pipeline, source: &str) -> (Result<Outcome, EsError>, IngestDocument) {
-        let Value::Map(m) = Value::from_json_str(source).unwrap() else { panic!() };
+        let Value::Map(m) = Value::from_json_str(source).unwrap() else {
+            panic!()
+        };
         let mut doc = IngestDocument::new(m);
         let result = p.execute(&mut doc, &mut RunContext::default());
         (result, doc)
@@ -320,24 +408,35 @@ mod tests {
     #[test]
     fn processor_on_failure_sees_failure_metadata_which_is_then_removed() {
         let ctx = context();
-        let p = add(&ctx, "main", r#"{"processors": [
+        let p = add(
+            &ctx,
+            "main",
+            r#"{"processors": [
             {"fail": {"tag": "t1", "message": "boom {{{x}}}", "on_failure": [
                 {"set": {"field": "m", "value": "{{_ingest.on_failure_message}}|{{_ingest.on_failure_processor_type}}|{{_ingest.on_failure_processor_tag}}|{{_ingest.on_failure_pipeline}}"}}
             ]}},
             {"set": {"field": "after", "value": "{{_ingest.on_failure_message}}"}}
-        ]}"#);
+        ]}"#,
+        );
         let (result, doc) = run(&p, r#"{"x": 1}"#);
         assert_eq!(result.unwrap(), Outcome::Kept);
-        assert_eq!(source(&doc), r#"{"x":1,"m":"boom 1|fail|t1|main","after":""}"#);
+        assert_eq!(
+            source(&doc),
+            r#"{"x":1,"m":"boom 1|fail|t1|main","after":""}"#
+        );
         assert!(FAILURE_KEYS.iter().all(|k| !doc.ingest.contains_key(*k)));
     }
 
     #[test]
     fn a_missing_tag_is_null_in_the_metadata() {
         let ctx = context();
-        let p = add(&ctx, "main", r#"{"processors": [
+        let p = add(
+            &ctx,
+            "main",
+            r#"{"processors": [
             {"fail": {"message": "boom", "on_failure": [{"set": {"field": "tag_is_null", "copy_from": "_ingest.on_failure_processor_tag"}}]}}
-        ]}"#);
+        ]}"#,
+        );
         let (result, doc) = run(&p, "{}");
         result.unwrap();
         assert_eq!(source(&doc), r#"{"tag_is_null":null}"#);
@@ -346,13 +445,17 @@ mod tests {
     #[test]
     fn a_failing_handler_is_what_the_next_level_sees() {
         let ctx = context();
-        let p = add(&ctx, "main", r#"{"processors": [
+        let p = add(
+            &ctx,
+            "main",
+            r#"{"processors": [
             {"fail": {"tag": "outer", "message": "first", "on_failure": [
                 {"fail": {"tag": "handler", "message": "second: {{_ingest.on_failure_message}}"}}
             ]}}
         ], "on_failure": [
             {"set": {"field": "seen", "value": "{{_ingest.on_failure_message}}/{{_ingest.on_failure_processor_tag}}"}}
-        ]}"#);
+        ]}"#,
+        );
         let (result, doc) = run(&p, "{}");
         result.unwrap();
         assert_eq!(source(&doc), r#"{"seen":"second: first/handler"}"#);
@@ -363,12 +466,16 @@ mod tests {
         // CompoundProcessor.removeFailureMetadata drops the keys, so a handler
         // after a nested on_failure no longer sees the outer failure.
         let ctx = context();
-        let p = add(&ctx, "main", r#"{"processors": [
+        let p = add(
+            &ctx,
+            "main",
+            r#"{"processors": [
             {"fail": {"message": "outer", "on_failure": [
                 {"fail": {"message": "inner", "on_failure": [{"set": {"field": "a", "value": "{{_ingest.on_failure_message}}"}}]}},
                 {"set": {"field": "b", "value": "[{{_ingest.on_failure_message}}]"}}
             ]}}
-        ]}"#);
+        ]}"#,
+        );
         let (result, doc) = run(&p, "{}");
         result.unwrap();
         assert_eq!(source(&doc), r#"{"a":"inner","b":"[]"}"#);
@@ -377,23 +484,37 @@ mod tests {
     #[test]
     fn unhandled_failure_carries_processor_headers() {
         let ctx = context();
-        let p = add(&ctx, "main", r#"{"processors": [{"set": {"field": "a", "value": 1}}, {"fail": {"tag": "t", "message": "no"}}]}"#);
+        let p = add(
+            &ctx,
+            "main",
+            r#"{"processors": [{"set": {"field": "a", "value": 1}}, {"fail": {"tag": "t", "message": "no"}}]}"#,
+        );
         let (result, doc) = run(&p, "{}");
         let e = result.unwrap_err();
-        assert_eq!((e.kind.as_str(), e.reason.as_str()), ("fail_processor_exception", "no"));
+        assert_eq!(
+            (e.kind.as_str(), e.reason.as_str()),
+            ("fail_processor_exception", "no")
+        );
         assert_eq!(e.header("processor_type"), Some("fail"));
         assert_eq!(e.header("processor_tag"), Some("t"));
-        assert_eq!(e.headers.get("pipeline_origin"), Some(&Value::List(vec![Value::from("main")])));
+        assert_eq!(
+            e.headers.get("pipeline_origin"),
+            Some(&Value::List(vec![Value::from("main")]))
+        );
         assert_eq!(source(&doc), r#"{"a":1}"#);
     }
 
     #[test]
     fn ignore_failure_wins_over_on_failure() {
         let ctx = context();
-        let p = add(&ctx, "main", r#"{"processors": [
+        let p = add(
+            &ctx,
+            "main",
+            r#"{"processors": [
             {"fail": {"message": "x", "ignore_failure": true, "on_failure": [{"set": {"field": "handled", "value": true}}]}},
             {"set": {"field": "next", "value": true}}
-        ]}"#);
+        ]}"#,
+        );
         let (result, doc) = run(&p, "{}");
         result.unwrap();
         assert_eq!(source(&doc), r#"{"next":true}"#);
@@ -402,29 +523,52 @@ mod tests {
     #[test]
     fn nested_pipelines_set_ingest_pipeline_and_restore_it() {
         let ctx = context();
-        add(&ctx, "another_pipeline2", r#"{"processors": [{"append": {"field": "pipelines", "value": "{{_ingest.pipeline}}"}}]}"#);
-        add(&ctx, "another_pipeline", r#"{"processors": [
+        add(
+            &ctx,
+            "another_pipeline2",
+            r#"{"processors": [{"append": {"field": "pipelines", "value": "{{_ingest.pipeline}}"}}]}"#,
+        );
+        add(
+            &ctx,
+            "another_pipeline",
+            r#"{"processors": [
             {"append": {"field": "pipelines", "value": "{{_ingest.pipeline}}"}},
             {"pipeline": {"name": "another_pipeline2"}},
             {"append": {"field": "pipelines", "value": "{{_ingest.pipeline}}"}}
-        ]}"#);
-        let p = add(&ctx, "pipeline1", r#"{"processors": [
+        ]}"#,
+        );
+        let p = add(
+            &ctx,
+            "pipeline1",
+            r#"{"processors": [
             {"append": {"field": "pipelines", "value": "{{_ingest.pipeline}}"}},
             {"pipeline": {"name": "another_pipeline"}}
-        ]}"#);
+        ]}"#,
+        );
         let (result, doc) = run(&p, "{}");
         result.unwrap();
-        assert_eq!(source(&doc), r#"{"pipelines":["pipeline1","another_pipeline","another_pipeline2","another_pipeline"]}"#);
+        assert_eq!(
+            source(&doc),
+            r#"{"pipelines":["pipeline1","another_pipeline","another_pipeline2","another_pipeline"]}"#
+        );
         assert!(!doc.ingest.contains_key("pipeline"));
     }
 
     #[test]
     fn a_failure_in_a_nested_pipeline_names_that_pipeline() {
         let ctx = context();
-        add(&ctx, "inner", r#"{"processors": [{"fail": {"tag": "f", "message": "inner failed"}}]}"#);
-        let p = add(&ctx, "outer", r#"{"processors": [{"pipeline": {"name": "inner"}}], "on_failure": [
+        add(
+            &ctx,
+            "inner",
+            r#"{"processors": [{"fail": {"tag": "f", "message": "inner failed"}}]}"#,
+        );
+        let p = add(
+            &ctx,
+            "outer",
+            r#"{"processors": [{"pipeline": {"name": "inner"}}], "on_failure": [
             {"set": {"field": "seen", "value": "{{_ingest.on_failure_pipeline}} {{_ingest.on_failure_processor_type}} {{_ingest.on_failure_processor_tag}} {{_ingest.on_failure_message}}"}}
-        ]}"#);
+        ]}"#,
+        );
         let (result, doc) = run(&p, "{}");
         result.unwrap();
         assert_eq!(source(&doc), r#"{"seen":"inner fail f inner failed"}"#);
@@ -433,28 +577,57 @@ mod tests {
     #[test]
     fn cycles_and_missing_pipelines_fail() {
         let ctx = context();
-        add(&ctx, "inner", r#"{"processors": [{"pipeline": {"name": "outer"}}]}"#);
-        let outer = add(&ctx, "outer", r#"{"processors": [{"pipeline": {"name": "inner"}}]}"#);
+        add(
+            &ctx,
+            "inner",
+            r#"{"processors": [{"pipeline": {"name": "outer"}}]}"#,
+        );
+        let outer = add(
+            &ctx,
+            "outer",
+            r#"{"processors": [{"pipeline": {"name": "inner"}}]}"#,
+        );
         let e = run(&outer, "{}").0.unwrap_err();
-        assert_eq!((e.kind.as_str(), e.reason.as_str()), ("graph_structure_exception", "Cycle detected for pipeline: outer"));
-        let p = add(&ctx, "p", r#"{"processors": [{"pipeline": {"name": "{{org}}-department"}}]}"#);
+        assert_eq!(
+            (e.kind.as_str(), e.reason.as_str()),
+            (
+                "graph_structure_exception",
+                "Cycle detected for pipeline: outer"
+            )
+        );
+        let p = add(
+            &ctx,
+            "p",
+            r#"{"processors": [{"pipeline": {"name": "{{org}}-department"}}]}"#,
+        );
         let e = run(&p, r#"{"org": "legal"}"#).0.unwrap_err();
         assert_eq!(e.kind, "illegal_state_exception");
-        assert_eq!(e.reason, "Pipeline processor configured for non-existent pipeline [legal-department]");
+        assert_eq!(
+            e.reason,
+            "Pipeline processor configured for non-existent pipeline [legal-department]"
+        );
     }
 
     #[test]
     fn terminate_stops_only_the_current_pipeline() {
         let ctx = context();
-        add(&ctx, "inner", r#"{"processors": [
+        add(
+            &ctx,
+            "inner",
+            r#"{"processors": [
             {"append": {"field": "steps", "value": "before"}},
             {"terminate": {}},
             {"append": {"field": "steps", "value": "after"}}
-        ]}"#);
-        let outer = add(&ctx, "outer", r#"{"processors": [
+        ]}"#,
+        );
+        let outer = add(
+            &ctx,
+            "outer",
+            r#"{"processors": [
             {"pipeline": {"name": "inner"}},
             {"append": {"field": "steps", "value": "outer"}}
-        ]}"#);
+        ]}"#,
+        );
         let (result, doc) = run(&outer, r#"{"steps": []}"#);
         result.unwrap();
         assert_eq!(source(&doc), r#"{"steps":["before","outer"]}"#);
@@ -463,10 +636,14 @@ mod tests {
     #[test]
     fn terminate_does_not_stop_a_handler_list() {
         let ctx = context();
-        let p = add(&ctx, "p", r#"{"processors": [
+        let p = add(
+            &ctx,
+            "p",
+            r#"{"processors": [
             {"fail": {"message": "x", "on_failure": [{"terminate": {}}, {"set": {"field": "handler", "value": 2}}]}},
             {"set": {"field": "after", "value": 3}}
-        ]}"#);
+        ]}"#,
+        );
         let (result, doc) = run(&p, "{}");
         result.unwrap();
         assert_eq!(source(&doc), r#"{"handler":2}"#);
@@ -476,7 +653,11 @@ mod tests {
     fn drop_in_a_nested_pipeline_drops_the_document() {
         let ctx = context();
         add(&ctx, "inner", r#"{"processors": [{"drop": {}}]}"#);
-        let p = add(&ctx, "outer", r#"{"processors": [{"pipeline": {"name": "inner"}}, {"set": {"field": "a", "value": 1}}]}"#);
+        let p = add(
+            &ctx,
+            "outer",
+            r#"{"processors": [{"pipeline": {"name": "inner"}}, {"set": {"field": "a", "value": 1}}]}"#,
+        );
         assert_eq!(run(&p, "{}").0.unwrap(), Outcome::Dropped);
     }
 
@@ -484,7 +665,11 @@ mod tests {
     fn an_empty_nested_pipeline_is_skipped_even_in_a_cycle() {
         let ctx = context();
         add(&ctx, "empty", r#"{"processors": []}"#);
-        let p = add(&ctx, "p", r#"{"processors": [{"pipeline": {"name": "empty"}}, {"set": {"field": "p", "value": "{{_ingest.pipeline}}"}}]}"#);
+        let p = add(
+            &ctx,
+            "p",
+            r#"{"processors": [{"pipeline": {"name": "empty"}}, {"set": {"field": "p", "value": "{{_ingest.pipeline}}"}}]}"#,
+        );
         let (result, doc) = run(&p, "{}");
         result.unwrap();
         assert_eq!(source(&doc), r#"{"p":"p"}"#);
@@ -493,9 +678,13 @@ mod tests {
     #[test]
     fn foreach_failures_are_reported_as_foreach() {
         let ctx = context();
-        let p = add(&ctx, "p", r#"{"processors": [
+        let p = add(
+            &ctx,
+            "p",
+            r#"{"processors": [
             {"foreach": {"tag": "loop", "field": "l", "processor": {"uppercase": {"field": "_ingest._value"}}}}
-        ], "on_failure": [{"set": {"field": "t", "value": "{{_ingest.on_failure_processor_type}}/{{_ingest.on_failure_processor_tag}}"}}]}"#);
+        ], "on_failure": [{"set": {"field": "t", "value": "{{_ingest.on_failure_processor_type}}/{{_ingest.on_failure_processor_tag}}"}}]}"#,
+        );
         let (result, doc) = run(&p, r#"{"l": [1]}"#);
         result.unwrap();
         assert_eq!(source(&doc), r#"{"l":[1],"t":"foreach/loop"}"#);
@@ -504,35 +693,59 @@ mod tests {
     #[test]
     fn nested_processor_on_failures_as_in_the_rest_tests() {
         let ctx = context();
-        let p = add(&ctx, "p", r#"{"processors": [
+        let p = add(
+            &ctx,
+            "p",
+            r#"{"processors": [
             {"rename": {"field": "foofield", "target_field": "field1", "on_failure": [
                 {"set": {"field": "foofield", "value": "exists"}},
                 {"rename": {"field": "foofield2", "target_field": "field1", "on_failure": [
                     {"set": {"field": "foofield2", "value": "ran"}}
                 ]}}
             ]}}
-        ]}"#);
+        ]}"#,
+        );
         let (result, doc) = run(&p, r#"{"field1": "value1"}"#);
         result.unwrap();
-        assert_eq!(source(&doc), r#"{"field1":"value1","foofield":"exists","foofield2":"ran"}"#);
+        assert_eq!(
+            source(&doc),
+            r#"{"field1":"value1","foofield":"exists","foofield2":"ran"}"#
+        );
     }
 
     #[test]
     fn empty_on_failure_lists_are_refused() {
         let ctx = context();
-        let load = |json: &str| Pipeline::from_value("my_pipeline", &Value::from_json_str(json).unwrap(), &ctx).unwrap_err();
+        let load = |json: &str| {
+            Pipeline::from_value("my_pipeline", &Value::from_json_str(json).unwrap(), &ctx)
+                .unwrap_err()
+        };
         let e = load(r#"{"processors": [{"set": {"field": "a", "value": 1}}], "on_failure": []}"#);
-        assert_eq!(e.reason, "pipeline [my_pipeline] cannot have an empty on_failure option defined");
-        let e = load(r#"{"processors": [{"fail": {"message": "m", "on_failure": [], "tag": "emptyfail"}}]}"#);
+        assert_eq!(
+            e.reason,
+            "pipeline [my_pipeline] cannot have an empty on_failure option defined"
+        );
+        let e = load(
+            r#"{"processors": [{"fail": {"message": "m", "on_failure": [], "tag": "emptyfail"}}]}"#,
+        );
         assert_eq!(e.reason, "[on_failure] processors list cannot be empty");
-        assert_eq!(e.extra.get("processor_tag"), Some(&Value::from("emptyfail")));
-        assert_eq!(e.extra.get("property_name"), Some(&Value::from("on_failure")));
+        assert_eq!(
+            e.extra.get("processor_tag"),
+            Some(&Value::from("emptyfail"))
+        );
+        assert_eq!(
+            e.extra.get("property_name"),
+            Some(&Value::from("on_failure"))
+        );
     }
 
     #[test]
     fn mutate_processors_as_in_the_rest_tests() {
         let ctx = context();
-        let p = add(&ctx, "p", r#"{"processors": [
+        let p = add(
+            &ctx,
+            "p",
+            r#"{"processors": [
             {"set": {"field": "new_field", "value": "new_value"}},
             {"append": {"field": "new_field", "value": ["item2", "item3", "item4"]}},
             {"rename": {"field": "field_to_rename", "target_field": "renamed_field"}},
@@ -545,17 +758,26 @@ mod tests {
             {"convert": {"field": "field_to_convert", "type": "integer"}},
             {"gsub": {"field": "field_to_gsub", "pattern": "-", "replacement": "."}},
             {"html_strip": {"field": "field_to_html_strip"}}
-        ]}"#);
-        let (result, doc) = run(&p, r#"{
+        ]}"#,
+        );
+        let (result, doc) = run(
+            &p,
+            r#"{
             "field_to_rename": "value", "field_to_remove": "old_value", "field_to_lowercase": "LOWERCASE",
             "field_to_uppercase": "uppercase", "field_to_trim": "   trimmed   ", "field_to_split": "127-0-0-1",
             "field_to_join": ["127","0","0","1"], "field_to_convert": ["127","0","0","1"], "field_to_gsub": "127-0-0-1",
-            "field_to_html_strip": "<p>this <title>is</title> a <b>test</b>"}"#);
+            "field_to_html_strip": "<p>this <title>is</title> a <b>test</b>"}"#,
+        );
         result.unwrap();
-        let Value::Map(out) = Value::from_json_str(&source(&doc)).unwrap() else { panic!() };
+        let Value::Map(out) = Value::from_json_str(&source(&doc)).unwrap() else {
+            panic!()
+        };
         let field = |k: &str| out.get(k).map(Value::to_json).unwrap_or_default();
         assert!(!out.contains_key("field_to_rename") && !out.contains_key("field_to_remove"));
-        assert_eq!(field("new_field"), r#"["new_value","item2","item3","item4"]"#);
+        assert_eq!(
+            field("new_field"),
+            r#"["new_value","item2","item3","item4"]"#
+        );
         assert_eq!(field("renamed_field"), r#""value""#);
         assert_eq!(field("field_to_lowercase"), r#""lowercase""#);
         assert_eq!(field("field_to_uppercase"), r#""UPPERCASE""#);

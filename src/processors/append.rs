@@ -95,19 +95,34 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
     let value = o.opt_value("value");
     let allow_duplicates = o.bool_or("allow_duplicates", true)?;
     let ignore_empty_values = o.bool_or("ignore_empty_values", false)?;
-    let media_type = o.opt_string("media_type")?.unwrap_or_else(|| "application/json".into());
+    let media_type = o
+        .opt_string("media_type")?
+        .unwrap_or_else(|| "application/json".into());
     let escaping = Escaping::for_media_type(&media_type).ok_or_else(|| {
-        o.error("media_type", &format!("property does not contain a supported media type [{media_type}]"))
+        o.error(
+            "media_type",
+            &format!("property does not contain a supported media type [{media_type}]"),
+        )
     })?;
     let source = match (copy_from, value) {
         (Some(_), Some(_)) => {
-            return Err(o.error("copy_from", "cannot set both `copy_from` and `value` in the same processor"))
+            return Err(o.error(
+                "copy_from",
+                "cannot set both `copy_from` and `value` in the same processor",
+            ))
         }
-        (Some(from), None) => Source::CopyFrom(FieldPath::parse(&from).map_err(|e| o.error("copy_from", &e))?),
+        (Some(from), None) => {
+            Source::CopyFrom(FieldPath::parse(&from).map_err(|e| o.error("copy_from", &e))?)
+        }
         (None, Some(v)) => Source::Value(ValueSource::wrap(v, escaping)?),
         (None, None) => return Err(o.error("value", "required property is missing")),
     };
-    Ok(Box::new(Append { field, source, allow_duplicates, ignore_empty_values }))
+    Ok(Box::new(Append {
+        field,
+        source,
+        allow_duplicates,
+        ignore_empty_values,
+    }))
 }
 
 fn is_empty(v: &Value) -> bool {
@@ -138,7 +153,8 @@ impl Processor for Append {
         } else {
             value
         };
-        doc.append(&path, value, self.allow_duplicates).map_err(EsError::illegal_argument)?;
+        doc.append(&path, value, self.allow_duplicates)
+            .map_err(EsError::illegal_argument)?;
         Ok(Flow::Continue)
     }
 }

@@ -53,12 +53,17 @@ struct Bytes {
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
     let field = StringField::read(o)?;
-    Ok(Box::new(Bytes { name: field.name().to_string(), field }))
+    Ok(Box::new(Bytes {
+        name: field.name().to_string(),
+        field,
+    }))
 }
 
 impl Processor for Bytes {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        self.field.apply(doc, |s| parse_byte_size(s, &self.name).map(|n| Value::Long(n)))?;
+        self.field.apply(doc, |s| {
+            parse_byte_size(s, &self.name).map(|n| Value::Long(n))
+        })?;
         Ok(Flow::Continue)
     }
 }
@@ -104,7 +109,9 @@ pub fn parse_byte_size(input: &str, setting: &str) -> Result<i64, EsError> {
     };
     match bytes {
         Some(b) if b >= -1 => Ok(b),
-        Some(_) => Err(EsError::illegal_argument(format!("Values less than -1 bytes are not supported: {input}"))),
+        Some(_) => Err(EsError::illegal_argument(format!(
+            "Values less than -1 bytes are not supported: {input}"
+        ))),
         None => Err(EsError::illegal_argument(format!(
             "Values greater than {} bytes are not supported: {input}",
             i64::MAX

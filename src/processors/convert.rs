@@ -99,7 +99,16 @@ impl Type {
     }
 
     fn parse(s: &str) -> Option<Type> {
-        let all = [Type::Integer, Type::Long, Type::Float, Type::Double, Type::Boolean, Type::Ip, Type::String, Type::Auto];
+        let all = [
+            Type::Integer,
+            Type::Long,
+            Type::Float,
+            Type::Double,
+            Type::Boolean,
+            Type::Ip,
+            Type::String,
+            Type::Auto,
+        ];
         all.into_iter().find(|t| t.name().eq_ignore_ascii_case(s))
     }
 }
@@ -116,9 +125,15 @@ struct Convert {
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
     let field = o.string("field")?;
     let type_name = o.string("type")?;
-    let target = o.opt_string("target_field")?.unwrap_or_else(|| field.clone());
-    let kind = Type::parse(&type_name)
-        .ok_or_else(|| o.error("type", &format!("type [{type_name}] not supported, cannot convert field.")))?;
+    let target = o
+        .opt_string("target_field")?
+        .unwrap_or_else(|| field.clone());
+    let kind = Type::parse(&type_name).ok_or_else(|| {
+        o.error(
+            "type",
+            &format!("type [{type_name}] not supported, cannot convert field."),
+        )
+    })?;
     let ignore_missing = o.bool_or("ignore_missing", false)?;
     Ok(Box::new(Convert {
         path: FieldPath::parse(&field).map_err(|e| o.error("field", &e))?,
@@ -140,9 +155,12 @@ impl Processor for Convert {
                     self.kind.name()
                 )))
             }
-            Some(Value::List(items)) => {
-                Value::List(items.iter().map(|v| convert(self.kind, v)).collect::<Result<_, _>>()?)
-            }
+            Some(Value::List(items)) => Value::List(
+                items
+                    .iter()
+                    .map(|v| convert(self.kind, v))
+                    .collect::<Result<_, _>>()?,
+            ),
             Some(v) => convert(self.kind, v)?,
         };
         set_field(doc, &self.target, new_value)?;
@@ -153,12 +171,18 @@ impl Processor for Convert {
 fn convert(kind: Type, value: &Value) -> Result<Value, EsError> {
     if value.is_null() {
         // value.toString() on a null list element.
-        return Err(EsError::new("null_pointer_exception", "Cannot invoke \"Object.toString()\" because \"value\" is null"));
+        return Err(EsError::new(
+            "null_pointer_exception",
+            "Cannot invoke \"Object.toString()\" because \"value\" is null",
+        ));
     }
     let text = value.to_java_string();
-    let unable = |to: &str| EsError::illegal_argument(format!("unable to convert [{text}] to {to}"));
+    let unable =
+        |to: &str| EsError::illegal_argument(format!("unable to convert [{text}] to {to}"));
     Ok(match kind {
-        Type::Integer => Value::Int(parse_java_integer(&text, 32).ok_or_else(|| unable("integer"))? as i32),
+        Type::Integer => {
+            Value::Int(parse_java_integer(&text, 32).ok_or_else(|| unable("integer"))? as i32)
+        }
         Type::Long => Value::Long(parse_java_integer(&text, 64).ok_or_else(|| unable("long"))?),
         Type::Float => Value::Float(parse_java_float(&text).ok_or_else(|| unable("float"))?),
         Type::Double => Value::Double(parse_java_double(&text).ok_or_else(|| unable("double"))?),
@@ -183,13 +207,17 @@ fn convert(kind: Type, value: &Value) -> Result<Value, EsError> {
                 ));
             };
             if !is_ip_literal(s) {
-                return Err(EsError::illegal_argument(format!("'{s}' is not an IP string literal.")));
+                return Err(EsError::illegal_argument(format!(
+                    "'{s}' is not an IP string literal."
+                )));
             }
             value.clone()
         }
         Type::String => Value::String(text),
         Type::Auto => {
-            let Value::String(s) = value else { return Ok(value.clone()) };
+            let Value::String(s) = value else {
+                return Ok(value.clone());
+            };
             if s.eq_ignore_ascii_case("true") {
                 Value::Bool(true)
             } else if s.eq_ignore_ascii_case("false") {
@@ -225,7 +253,11 @@ pub fn parse_java_integer(s: &str, bits: u32) -> Option<i64> {
     }
     let magnitude = i128::from_str_radix(digits, radix).ok()?;
     let v = if negative { -magnitude } else { magnitude };
-    let (min, max) = if bits == 32 { (i32::MIN as i128, i32::MAX as i128) } else { (i64::MIN as i128, i64::MAX as i128) };
+    let (min, max) = if bits == 32 {
+        (i32::MIN as i128, i32::MAX as i128)
+    } else {
+        (i64::MIN as i128, i64::MAX as i128)
+    };
     (min..=max).contains(&v).then_some(v as i64)
 }
 
@@ -253,8 +285,13 @@ fn java_decimal(s: &str) -> Option<(f64, &str)> {
     }
     let body = body.strip_suffix(['f', 'F', 'd', 'D']).unwrap_or(body);
     let valid = !body.is_empty()
-        && body.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
-        && body.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '.');
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+        && body
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '.');
     if !valid {
         return None;
     }

@@ -76,7 +76,10 @@ fn field_error(o: &Options, message: &str) -> EsError {
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
     let field = o.string("field")?;
     if !field.contains('.') && field != "*" {
-        return Err(field_error(o, "field does not contain a dot and is not a wildcard"));
+        return Err(field_error(
+            o,
+            "field does not contain a dot and is not a wildcard",
+        ));
     }
     if field.starts_with('.') || field.ends_with('.') {
         return Err(field_error(o, "Field can't start or end with a dot"));
@@ -85,16 +88,26 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
         return Err(field_error(o, "No space between dots"));
     }
     let path = match o.opt_string("path")? {
-        Some(p) => Some((p.clone(), FieldPath::parse(&p).map_err(|e| o.error("path", &e))?)),
+        Some(p) => Some((
+            p.clone(),
+            FieldPath::parse(&p).map_err(|e| o.error("path", &e))?,
+        )),
         None => None,
     };
     let override_existing = o.bool_or("override", false)?;
-    Ok(Box::new(DotExpander { field, path, override_existing }))
+    Ok(Box::new(DotExpander {
+        field,
+        path,
+        override_existing,
+    }))
 }
 
 impl DotExpander {
     /// The map holding the dotted keys: the document root or the `path` object.
-    fn container<'d>(&self, doc: &'d mut IngestDocument) -> Result<&'d mut crate::value::Map, EsError> {
+    fn container<'d>(
+        &self,
+        doc: &'d mut IngestDocument,
+    ) -> Result<&'d mut crate::value::Map, EsError> {
         match &self.path {
             None => Ok(&mut doc.ctx),
             Some((name, p)) => match doc.get_value_mut(p).map_err(EsError::illegal_argument)? {
@@ -111,13 +124,16 @@ impl DotExpander {
             Some((p, _)) => format!("{p}.{key}"),
             None => key.to_string(),
         };
-        let Some(value) = self.container(doc)?.shift_remove(key) else { return Ok(()) };
+        let Some(value) = self.container(doc)?.shift_remove(key) else {
+            return Ok(());
+        };
         let target = path(&full)?;
         if doc.has(&target) {
             if self.override_existing {
                 doc.set(&target, value).map_err(EsError::illegal_argument)?;
             } else {
-                doc.append(&target, value, true).map_err(EsError::illegal_argument)?;
+                doc.append(&target, value, true)
+                    .map_err(EsError::illegal_argument)?;
             }
             return Ok(());
         }
@@ -141,8 +157,12 @@ impl DotExpander {
 impl Processor for DotExpander {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
         if self.field == "*" {
-            let keys: Vec<std::string::String> =
-                self.container(doc)?.keys().filter(|k| k.find('.').is_some_and(|i| i > 0)).cloned().collect();
+            let keys: Vec<std::string::String> = self
+                .container(doc)?
+                .keys()
+                .filter(|k| k.find('.').is_some_and(|i| i > 0))
+                .cloned()
+                .collect();
             for key in keys {
                 self.expand(doc, &key)?;
             }

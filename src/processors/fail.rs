@@ -33,11 +33,16 @@ struct Fail {
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
-    Ok(Box::new(Fail { message: Template::compile(&o.string("message")?)? }))
+    Ok(Box::new(Fail {
+        message: Template::compile(&o.string("message")?)?,
+    }))
 }
 
 impl Processor for Fail {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        Err(EsError::new("fail_processor_exception", self.message.render(doc)))
+        Err(EsError::new(
+            "fail_processor_exception",
+            self.message.render(doc),
+        ))
     }
 }

@@ -5,7 +5,9 @@ use super::support::{get_field, set_field};
 use super::{Example, Flow, OptionKind::*, OptionSpec, Options, Processor, ProcessorSpec};
 use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
-use crate::pipeline::{exec, BuildContext, ConfiguredProcessor, Outcome, ProcessorDefinition, RunContext};
+use crate::pipeline::{
+    exec, BuildContext, ConfiguredProcessor, Outcome, ProcessorDefinition, RunContext,
+};
 use crate::value::{Map, Value};
 
 pub const SPEC: ProcessorSpec = ProcessorSpec {
@@ -75,7 +77,9 @@ struct ForEach {
 fn build(o: &mut Options, ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
     let field = o.string("field")?;
     let ignore_missing = o.bool_or("ignore_missing", false)?;
-    let config = o.opt_map("processor")?.ok_or_else(|| o.error("processor", "required property is missing"))?;
+    let config = o
+        .opt_map("processor")?
+        .ok_or_else(|| o.error("processor", "required property is missing"))?;
     if config.len() != 1 {
         return Err(o.error("processor", "Must specify exactly one processor type"));
     }
@@ -90,7 +94,11 @@ fn build(o: &mut Options, ctx: &BuildContext) -> Result<Box<dyn Processor>, EsEr
 }
 
 impl ForEach {
-    fn run_inner(&self, doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
+    fn run_inner(
+        &self,
+        doc: &mut IngestDocument,
+        run: &mut RunContext,
+    ) -> Result<Outcome, EsError> {
         exec::run_nested(&self.processor, doc, run)
     }
 }
@@ -116,7 +124,11 @@ impl Processor for ForEach {
                     // The element as the processor left it; the previous
                     // `_value` goes back (null when there was none, as Java's
                     // `Map.put` leaves it).
-                    new_values.push(doc.ingest.insert("_value".into(), previous.unwrap_or(Value::Null)).unwrap_or(Value::Null));
+                    new_values.push(
+                        doc.ingest
+                            .insert("_value".into(), previous.unwrap_or(Value::Null))
+                            .unwrap_or(Value::Null),
+                    );
                     if result? == Outcome::Dropped {
                         return Ok(Flow::Drop);
                     }
@@ -135,10 +147,13 @@ impl Processor for ForEach {
                     };
                     // An emptied key drops the entry (and leaves `_value` as it is).
                     if let Some(k) = new_key {
-                        let v = doc.ingest.insert("_value".into(), previous_value.unwrap_or(Value::Null));
+                        let v = doc
+                            .ingest
+                            .insert("_value".into(), previous_value.unwrap_or(Value::Null));
                         new_values.insert(k, v.unwrap_or(Value::Null));
                     }
-                    doc.ingest.insert("_key".into(), previous_key.unwrap_or(Value::Null));
+                    doc.ingest
+                        .insert("_key".into(), previous_key.unwrap_or(Value::Null));
                     if result? == Outcome::Dropped {
                         return Ok(Flow::Drop);
                     }

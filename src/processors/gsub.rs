@@ -55,7 +55,11 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
     let replacement = o.string("replacement")?;
     let pattern = java_regex::compile(&pattern)
         .map_err(|e| o.error("pattern", &format!("Invalid regex pattern. {e}")))?;
-    Ok(Box::new(Gsub { field, pattern, replacement }))
+    Ok(Box::new(Gsub {
+        field,
+        pattern,
+        replacement,
+    }))
 }
 
 impl Processor for Gsub {

@@ -48,7 +48,9 @@ struct HtmlStrip {
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
-    Ok(Box::new(HtmlStrip { field: StringField::read(o)? }))
+    Ok(Box::new(HtmlStrip {
+        field: StringField::read(o)?,
+    }))
 }
 
 impl Processor for HtmlStrip {
@@ -61,9 +63,9 @@ impl Processor for HtmlStrip {
 /// Lucene's inline elements: removed without a trace. Every other tag,
 /// unknown ones included, is block-level and becomes a newline.
 const INLINE: &[&str] = &[
-    "a", "b", "i", "q", "s", "u", "abbr", "acronym", "basefont", "bdo", "big", "cite", "code", "dfn", "em", "font",
-    "img", "input", "kbd", "label", "samp", "select", "small", "span", "strike", "strong", "sub", "sup", "textarea",
-    "tt", "var",
+    "a", "b", "i", "q", "s", "u", "abbr", "acronym", "basefont", "bdo", "big", "cite", "code",
+    "dfn", "em", "font", "img", "input", "kbd", "label", "samp", "select", "small", "span",
+    "strike", "strong", "sub", "sup", "textarea", "tt", "var",
 ];
 
 /// A tag at the start of `s` (which begins with `<`): its lowercased name,
@@ -76,7 +78,10 @@ fn tag_at(s: &str) -> Option<(String, bool, usize)> {
         i += 1;
     }
     let start = i;
-    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || (i > start && matches!(bytes[i], b'-' | b':' | b'_'))) {
+    while i < bytes.len()
+        && (bytes[i].is_ascii_alphanumeric()
+            || (i > start && matches!(bytes[i], b'-' | b':' | b'_')))
+    {
         i += 1;
     }
     if i == start || !bytes[start].is_ascii_alphabetic() {
@@ -146,7 +151,10 @@ pub fn strip(s: &str) -> String {
                 if !closing && (name == "script" || name == "style") {
                     let close = format!("</{name}");
                     let lower = s[i..].to_ascii_lowercase();
-                    match lower.find(&close).and_then(|p| lower[p..].find('>').map(|q| p + q + 1)) {
+                    match lower
+                        .find(&close)
+                        .and_then(|p| lower[p..].find('>').map(|q| p + q + 1))
+                    {
                         Some(end) => i += end,
                         None => i = s.len(),
                     }

@@ -22,10 +22,22 @@ fn translate(pattern: &str) -> String {
             '\\' => match chars.next() {
                 Some('d') => out.push_str(if in_class { "0-9" } else { "[0-9]" }),
                 Some('D') => out.push_str(if in_class { "\\D" } else { "[^0-9]" }),
-                Some('w') => out.push_str(if in_class { "a-zA-Z0-9_" } else { "[a-zA-Z0-9_]" }),
+                Some('w') => out.push_str(if in_class {
+                    "a-zA-Z0-9_"
+                } else {
+                    "[a-zA-Z0-9_]"
+                }),
                 Some('W') => out.push_str(if in_class { "\\W" } else { "[^a-zA-Z0-9_]" }),
-                Some('s') => out.push_str(if in_class { " \\t\\n\\x0B\\f\\r" } else { "[ \\t\\n\\x0B\\f\\r]" }),
-                Some('S') => out.push_str(if in_class { "\\S" } else { "[^ \\t\\n\\x0B\\f\\r]" }),
+                Some('s') => out.push_str(if in_class {
+                    " \\t\\n\\x0B\\f\\r"
+                } else {
+                    "[ \\t\\n\\x0B\\f\\r]"
+                }),
+                Some('S') => out.push_str(if in_class {
+                    "\\S"
+                } else {
+                    "[^ \\t\\n\\x0B\\f\\r]"
+                }),
                 Some(other) => {
                     out.push('\\');
                     out.push(other);
@@ -75,7 +87,9 @@ pub fn expand(replacement: &str, caps: &Captures, regex: &Regex) -> Result<Strin
                 if next == '{' {
                     let end = chars[i..].iter().position(|c| *c == '}').map(|p| p + i);
                     let name: String = chars[i + 1..end.unwrap_or(chars.len())].iter().collect();
-                    let Some(end) = end else { return Err("named capturing group is missing trailing '}'".into()) };
+                    let Some(end) = end else {
+                        return Err("named capturing group is missing trailing '}'".into());
+                    };
                     if name.is_empty() {
                         return Err("named capturing group has 0 length name".into());
                     }
@@ -177,11 +191,17 @@ mod tests {
     #[test]
     fn replacement_syntax_matches_java() {
         let r = compile("(\\w)(?<rest>\\w*)").unwrap();
-        assert_eq!(replace_all(&r, "hello world", "$2$1").unwrap(), "elloh orldw");
+        assert_eq!(
+            replace_all(&r, "hello world", "$2$1").unwrap(),
+            "elloh orldw"
+        );
         assert_eq!(replace_all(&r, "ab", "${rest}\\$").unwrap(), "b$");
         assert_eq!(replace_all(&r, "ab", "$3").unwrap_err(), "No group 3");
         assert_eq!(replace_all(&r, "ab", "$12").unwrap(), "a2");
         // Java's \d is ASCII only.
-        assert_eq!(replace_all(&compile("\\d").unwrap(), "1٣", "x").unwrap(), "x٣");
+        assert_eq!(
+            replace_all(&compile("\\d").unwrap(), "1٣", "x").unwrap(),
+            "x٣"
+        );
     }
 }

@@ -49,7 +49,9 @@ struct Join {
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
     let field = o.string("field")?;
     let separator = o.string("separator")?;
-    let target = o.opt_string("target_field")?.unwrap_or_else(|| field.clone());
+    let target = o
+        .opt_string("target_field")?
+        .unwrap_or_else(|| field.clone());
     Ok(Box::new(Join {
         path: FieldPath::parse(&field).map_err(|e| o.error("field", &e))?,
         target: FieldPath::parse(&target).map_err(|e| o.error("target_field", &e))?,
@@ -62,14 +64,24 @@ impl Processor for Join {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
         let joined = match doc.get(&self.path).map_err(EsError::illegal_argument)? {
             Value::Null => {
-                return Err(EsError::illegal_argument(format!("field [{}] is null, cannot join.", self.field)))
+                return Err(EsError::illegal_argument(format!(
+                    "field [{}] is null, cannot join.",
+                    self.field
+                )))
             }
             Value::List(items) => {
                 if items.iter().any(Value::is_null) {
                     // Object::toString on a null element.
-                    return Err(EsError::new("null_pointer_exception", "Cannot invoke \"Object.toString()\" because \"<parameter1>\" is null"));
+                    return Err(EsError::new(
+                        "null_pointer_exception",
+                        "Cannot invoke \"Object.toString()\" because \"<parameter1>\" is null",
+                    ));
                 }
-                items.iter().map(Value::to_java_string).collect::<Vec<_>>().join(&self.separator)
+                items
+                    .iter()
+                    .map(Value::to_java_string)
+                    .collect::<Vec<_>>()
+                    .join(&self.separator)
             }
             other => return Err(cannot_cast(&self.field, other, "java.util.List")),
         };

@@ -118,7 +118,10 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
         }
     };
     if add_to_root && target.is_some() {
-        return Err(o.error("target_field", "Cannot set a target field while also setting `add_to_root` to true"));
+        return Err(o.error(
+            "target_field",
+            "Cannot set a target field while also setting `add_to_root` to true",
+        ));
     }
     if !add_to_root && strategy.is_some() {
         return Err(o.error(
@@ -144,16 +147,24 @@ impl Processor for Json {
         if self.add_to_root {
             // Elasticsearch reads the field as a top-level key of the
             // document here, not as a dotted path.
-            let text = doc.ctx.get(&self.field).map(Value::to_java_string).unwrap_or_else(|| "null".into());
+            let text = doc
+                .ctx
+                .get(&self.field)
+                .map(Value::to_java_string)
+                .unwrap_or_else(|| "null".into());
             let Value::Map(parsed) = parse(&text, self.allow_duplicate_keys, self.strict)? else {
-                return Err(EsError::illegal_argument("cannot add non-map fields to root of document"));
+                return Err(EsError::illegal_argument(
+                    "cannot add non-map fields to root of document",
+                ));
             };
             match self.conflict {
                 Conflict::Replace => doc.ctx.extend(parsed),
                 Conflict::Merge => merge(&mut doc.ctx, parsed),
             }
         } else {
-            let text = get_field(doc, &self.path, false)?.map(Value::to_java_string).unwrap_or_default();
+            let text = get_field(doc, &self.path, false)?
+                .map(Value::to_java_string)
+                .unwrap_or_default();
             let value = parse(&text, self.allow_duplicate_keys, self.strict)?;
             set_field(doc, &self.target, value)?;
         }
@@ -176,9 +187,11 @@ fn merge(target: &mut Map, from: Map) {
 /// duplicate keys refused unless allowed, and in strict mode nothing after it.
 pub fn parse(text: &str, allow_duplicate_keys: bool, strict: bool) -> Result<Value, EsError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = JsonSeed { allow_duplicate_keys }
-        .deserialize(&mut de)
-        .map_err(|e| EsError::illegal_argument(parse_error_message(&e)))?;
+    let value = JsonSeed {
+        allow_duplicate_keys,
+    }
+    .deserialize(&mut de)
+    .map_err(|e| EsError::illegal_argument(parse_error_message(&e)))?;
     if strict && de.end().is_err() {
         return Err(EsError::illegal_argument(format!(
             "The input {text} is not valid JSON and the strict_json_parsing parameter is true"
@@ -220,7 +233,9 @@ impl<'de> Visitor<'de> for JsonSeed {
         Ok(Value::integer(v))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(i64::try_from(v).map(Value::integer).unwrap_or(Value::Double(v as f64)))
+        Ok(i64::try_from(v)
+            .map(Value::integer)
+            .unwrap_or(Value::Double(v as f64)))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
         Ok(Value::Double(v))

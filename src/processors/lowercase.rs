@@ -7,7 +7,10 @@ use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
 use crate::value::Value;
 
-const OPTIONS: [OptionSpec; 3] = string_processor::options("The field to make lowercase.", "The field to assign the converted value to, by default field is updated in-place.");
+const OPTIONS: [OptionSpec; 3] = string_processor::options(
+    "The field to make lowercase.",
+    "The field to assign the converted value to, by default field is updated in-place.",
+);
 
 pub const SPEC: ProcessorSpec = ProcessorSpec {
     name: "lowercase",
@@ -66,12 +69,15 @@ struct Lowercase {
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
-    Ok(Box::new(Lowercase { field: StringField::read(o)? }))
+    Ok(Box::new(Lowercase {
+        field: StringField::read(o)?,
+    }))
 }
 
 impl Processor for Lowercase {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        self.field.apply(doc, |s| Ok(Value::String(s.to_lowercase())))?;
+        self.field
+            .apply(doc, |s| Ok(Value::String(s.to_lowercase())))?;
         Ok(Flow::Continue)
     }
 }

@@ -7,11 +7,26 @@
 use super::OptionKind::*;
 use super::{OptionSpec as O, ProcessorSpec};
 
-const fn pending(name: &'static str, description: &'static str, options: &'static [O]) -> ProcessorSpec {
-    ProcessorSpec { name, description, options, examples: &[], build: None }
+const fn pending(
+    name: &'static str,
+    description: &'static str,
+    options: &'static [O],
+) -> ProcessorSpec {
+    ProcessorSpec {
+        name,
+        description,
+        options,
+        examples: &[],
+        build: None,
+    }
 }
 
-const IGNORE_MISSING: O = O::optional("ignore_missing", Bool, "If true and field does not exist, the processor quietly exits without modifying the document.").default("false");
+const IGNORE_MISSING: O = O::optional(
+    "ignore_missing",
+    Bool,
+    "If true and field does not exist, the processor quietly exits without modifying the document.",
+)
+.default("false");
 
 pub const SPECS: &[ProcessorSpec] = &[
     pending("attachment", "Extracts file attachments in common formats (such as PPT, XLS, and PDF) by using the Apache text extraction library Tika.", &[

@@ -11,8 +11,12 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
     description: "Executes another pipeline.",
     options: &[
         OptionSpec::required("name", String, "The name of the pipeline to execute.").templated(),
-        OptionSpec::optional("ignore_missing_pipeline", Bool, "Whether to ignore missing pipelines instead of failing.")
-            .default("false"),
+        OptionSpec::optional(
+            "ignore_missing_pipeline",
+            Bool,
+            "Whether to ignore missing pipelines instead of failing.",
+        )
+        .default("false"),
     ],
     examples: &[
         Example {
@@ -41,7 +45,11 @@ struct PipelineCall {
 fn build(o: &mut Options, ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
     let name = Template::compile(&o.string("name")?)?;
     let ignore_missing_pipeline = o.bool_or("ignore_missing_pipeline", false)?;
-    Ok(Box::new(PipelineCall { name, ignore_missing_pipeline, ctx: ctx.clone() }))
+    Ok(Box::new(PipelineCall {
+        name,
+        ignore_missing_pipeline,
+        ctx: ctx.clone(),
+    }))
 }
 
 impl Processor for PipelineCall {

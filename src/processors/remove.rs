@@ -69,11 +69,23 @@ fn templates(o: &mut Options, name: &str) -> Result<Vec<Template>, EsError> {
             .into_iter()
             .map(|v| match v {
                 Value::String(s) => Ok(s),
-                other => Err(o.error(name, &format!("property isn't a list of strings, but contains [{}]", other.java_class()))),
+                other => Err(o.error(
+                    name,
+                    &format!(
+                        "property isn't a list of strings, but contains [{}]",
+                        other.java_class()
+                    ),
+                )),
             })
             .collect::<Result<_, _>>()?,
         Some(other) => {
-            return Err(o.error(name, &format!("property isn't a string or a list, but of type [{}]", other.java_class())))
+            return Err(o.error(
+                name,
+                &format!(
+                    "property isn't a string or a list, but of type [{}]",
+                    other.java_class()
+                ),
+            ))
         }
     };
     names.iter().map(|n| Template::compile(n)).collect()
@@ -86,10 +98,17 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
         return Err(o.error("keep", "or [field] must be specified"));
     }
     if !fields.is_empty() && !keep.is_empty() {
-        return Err(o.error("keep", "and [field] cannot both be used in the same processor"));
+        return Err(o.error(
+            "keep",
+            "and [field] cannot both be used in the same processor",
+        ));
     }
     let ignore_missing = o.bool_or("ignore_missing", false)?;
-    Ok(Box::new(Remove { fields, keep, ignore_missing }))
+    Ok(Box::new(Remove {
+        fields,
+        keep,
+        ignore_missing,
+    }))
 }
 
 /// Every field path of the document, nested maps included (`getAllFields`).
@@ -114,7 +133,9 @@ impl Processor for Remove {
                     continue;
                 }
                 let kept = keep.iter().any(|k| {
-                    *k == field || k.starts_with(&format!("{field}.")) || field.starts_with(&format!("{k}."))
+                    *k == field
+                        || k.starts_with(&format!("{field}."))
+                        || field.starts_with(&format!("{k}."))
                 });
                 if !kept {
                     let p = path(&field)?;

@@ -78,7 +78,12 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
     let target = Template::compile(&o.string("target_field")?)?;
     let ignore_missing = o.bool_or("ignore_missing", false)?;
     let override_existing = o.bool_or("override", false)?;
-    Ok(Box::new(Rename { field, target, ignore_missing, override_existing }))
+    Ok(Box::new(Rename {
+        field,
+        target,
+        ignore_missing,
+        override_existing,
+    }))
 }
 
 /// `hasField(path, failOutOfRange = true)`: an index past a list's end is an
@@ -99,12 +104,16 @@ impl Processor for Rename {
             if self.ignore_missing {
                 return Ok(Flow::Continue);
             }
-            return Err(EsError::illegal_argument(format!("field [{from_name}] doesn't exist")));
+            return Err(EsError::illegal_argument(format!(
+                "field [{from_name}] doesn't exist"
+            )));
         }
         let to_name = self.target.render(doc);
         let to = path(&to_name)?;
         if has_field_strict(doc, &to)? && !self.override_existing {
-            return Err(EsError::illegal_argument(format!("field [{to_name}] already exists")));
+            return Err(EsError::illegal_argument(format!(
+                "field [{to_name}] already exists"
+            )));
         }
         let value = doc.remove(&from).map_err(EsError::illegal_argument)?;
         if let Err(e) = doc.set(&to, value.clone()) {

@@ -61,12 +61,19 @@ struct Sort {
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
     let field = o.string("field")?;
-    let target = o.opt_string("target_field")?.unwrap_or_else(|| field.clone());
+    let target = o
+        .opt_string("target_field")?
+        .unwrap_or_else(|| field.clone());
     let order = o.opt_string("order")?.unwrap_or_else(|| "asc".into());
     let descending = match order.as_str() {
         "asc" => false,
         "desc" => true,
-        _ => return Err(o.error("order", &format!("Sort direction [{order}] not recognized. Valid values are: [asc, desc]"))),
+        _ => {
+            return Err(o.error(
+                "order",
+                &format!("Sort direction [{order}] not recognized. Valid values are: [asc, desc]"),
+            ))
+        }
     };
     Ok(Box::new(Sort {
         path: FieldPath::parse(&field).map_err(|e| o.error("field", &e))?,
@@ -79,12 +86,23 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
 impl Processor for Sort {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
         let mut list = match doc.get(&self.path).map_err(EsError::illegal_argument)? {
-            Value::Null => return Err(EsError::illegal_argument(format!("field [{}] is null, cannot sort.", self.field))),
+            Value::Null => {
+                return Err(EsError::illegal_argument(format!(
+                    "field [{}] is null, cannot sort.",
+                    self.field
+                )))
+            }
             Value::List(l) => l.clone(),
             other => return Err(cannot_cast(&self.field, other, "java.util.List")),
         };
         let descending = self.descending;
-        java_sort(&mut list, |a, b| if descending { compare(b, a) } else { compare(a, b) })?;
+        java_sort(&mut list, |a, b| {
+            if descending {
+                compare(b, a)
+            } else {
+                compare(a, b)
+            }
+        })?;
         set_field(doc, &self.target, Value::List(list))?;
         Ok(Flow::Continue)
     }
@@ -101,9 +119,18 @@ fn bootstrap_cast(from: &str, to: &str) -> EsError {
 fn compare(receiver: &Value, other: &Value) -> Result<Ordering, EsError> {
     use Value::*;
     match (receiver, other) {
-        (Null, _) => Err(EsError::new("null_pointer_exception", "Cannot invoke \"java.lang.Comparable.compareTo(Object)\" because \"a[runHi]\" is null")),
-        (List(_) | Map(_), _) => Err(bootstrap_cast(receiver.java_class(), "java.lang.Comparable")),
-        (_, Null) => Err(EsError::new("null_pointer_exception", "Cannot read field \"value\" because \"anotherValue\" is null")),
+        (Null, _) => Err(EsError::new(
+            "null_pointer_exception",
+            "Cannot invoke \"java.lang.Comparable.compareTo(Object)\" because \"a[runHi]\" is null",
+        )),
+        (List(_) | Map(_), _) => Err(bootstrap_cast(
+            receiver.java_class(),
+            "java.lang.Comparable",
+        )),
+        (_, Null) => Err(EsError::new(
+            "null_pointer_exception",
+            "Cannot read field \"value\" because \"anotherValue\" is null",
+        )),
         (String(a), String(b)) => Ok(a.encode_utf16().cmp(b.encode_utf16())),
         (Int(a), Int(b)) => Ok(a.cmp(b)),
         (Long(a), Long(b)) => Ok(a.cmp(b)),
@@ -128,7 +155,10 @@ fn java_double_compare(a: f64, b: f64) -> Ordering {
 /// insertion. The comparisons happen in Java's order, so a list that cannot
 /// be sorted fails with the same pair Java would report. (Longer lists are
 /// merged in Java; a stable sort gives the same order either way.)
-fn java_sort(a: &mut [Value], mut cmp: impl FnMut(&Value, &Value) -> Result<Ordering, EsError>) -> Result<(), EsError> {
+fn java_sort(
+    a: &mut [Value],
+    mut cmp: impl FnMut(&Value, &Value) -> Result<Ordering, EsError>,
+) -> Result<(), EsError> {
     let n = a.len();
     if n < 2 {
         return Ok(());

@@ -68,7 +68,9 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
     let field = o.string("field")?;
     let ignore_missing = o.bool_or("ignore_missing", false)?;
     let preserve_trailing = o.bool_or("preserve_trailing", false)?;
-    let target = o.opt_string("target_field")?.unwrap_or_else(|| field.clone());
+    let target = o
+        .opt_string("target_field")?
+        .unwrap_or_else(|| field.clone());
     let separator = o.string("separator")?;
     let separator = java_regex::compile(&separator).map_err(|e| o.error("separator", &e))?;
     Ok(Box::new(Split {
@@ -86,13 +88,27 @@ impl Processor for Split {
         let text = match get_field(doc, &self.path, self.ignore_missing)? {
             None | Some(Value::Null) if self.ignore_missing => return Ok(Flow::Continue),
             None | Some(Value::Null) => {
-                return Err(EsError::illegal_argument(format!("field [{}] is null, cannot split.", self.field)))
+                return Err(EsError::illegal_argument(format!(
+                    "field [{}] is null, cannot split.",
+                    self.field
+                )))
             }
             Some(Value::String(s)) => s.clone(),
-            Some(other) => return Err(super::support::cannot_cast(&self.field, other, "java.lang.String")),
+            Some(other) => {
+                return Err(super::support::cannot_cast(
+                    &self.field,
+                    other,
+                    "java.lang.String",
+                ))
+            }
         };
-        let parts = java_regex::split(&self.separator, &text, self.preserve_trailing).map_err(EsError::illegal_argument)?;
-        set_field(doc, &self.target, Value::List(parts.into_iter().map(Value::String).collect()))?;
+        let parts = java_regex::split(&self.separator, &text, self.preserve_trailing)
+            .map_err(EsError::illegal_argument)?;
+        set_field(
+            doc,
+            &self.target,
+            Value::List(parts.into_iter().map(Value::String).collect()),
+        )?;
         Ok(Flow::Continue)
     }
 }

@@ -31,7 +31,9 @@ impl StringField {
     pub fn read(o: &mut Options) -> Result<StringField, EsError> {
         let field = o.string("field")?;
         let ignore_missing = o.bool_or("ignore_missing", false)?;
-        let target = o.opt_string("target_field")?.unwrap_or_else(|| field.clone());
+        let target = o
+            .opt_string("target_field")?
+            .unwrap_or_else(|| field.clone());
         Ok(StringField {
             path: FieldPath::parse(&field).map_err(|e| o.error("field", &e))?,
             target: FieldPath::parse(&target).map_err(|e| o.error("target_field", &e))?,

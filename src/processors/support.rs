@@ -11,7 +11,11 @@ pub fn path(field: &str) -> Result<FieldPath, EsError> {
 
 /// `getFieldValue(field, Object.class, ignoreMissing)`: with `ignore_missing`
 /// an absent field is `None`; without it, absence is the path's error.
-pub fn get_field<'d>(doc: &'d IngestDocument, field: &FieldPath, ignore_missing: bool) -> Result<Option<&'d Value>, EsError> {
+pub fn get_field<'d>(
+    doc: &'d IngestDocument,
+    field: &FieldPath,
+    ignore_missing: bool,
+) -> Result<Option<&'d Value>, EsError> {
     match doc.get(field) {
         Ok(v) => Ok(Some(v)),
         Err(_) if ignore_missing => Ok(None),

@@ -7,7 +7,10 @@ use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
 use crate::value::Value;
 
-const OPTIONS: [OptionSpec; 3] = string_processor::options("The string-valued field to trim whitespace from.", "The field to assign the trimmed value to, by default field is updated in-place.");
+const OPTIONS: [OptionSpec; 3] = string_processor::options(
+    "The string-valued field to trim whitespace from.",
+    "The field to assign the trimmed value to, by default field is updated in-place.",
+);
 
 pub const SPEC: ProcessorSpec = ProcessorSpec {
     name: "trim",
@@ -42,12 +45,18 @@ struct Trim {
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
-    Ok(Box::new(Trim { field: StringField::read(o)? }))
+    Ok(Box::new(Trim {
+        field: StringField::read(o)?,
+    }))
 }
 
 impl Processor for Trim {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        self.field.apply(doc, |s| Ok(Value::String(s.trim_matches(|c: char| c <= ' ').to_string())))?;
+        self.field.apply(doc, |s| {
+            Ok(Value::String(
+                s.trim_matches(|c: char| c <= ' ').to_string(),
+            ))
+        })?;
         Ok(Flow::Continue)
     }
 }

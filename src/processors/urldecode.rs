@@ -45,12 +45,18 @@ struct UrlDecode {
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
-    Ok(Box::new(UrlDecode { field: StringField::read(o)? }))
+    Ok(Box::new(UrlDecode {
+        field: StringField::read(o)?,
+    }))
 }
 
 impl Processor for UrlDecode {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        self.field.apply(doc, |s| decode(s).map(Value::String).map_err(EsError::illegal_argument))?;
+        self.field.apply(doc, |s| {
+            decode(s)
+                .map(Value::String)
+                .map_err(EsError::illegal_argument)
+        })?;
         Ok(Flow::Continue)
     }
 }
@@ -85,8 +91,9 @@ pub fn decode(s: &str) -> Result<String, String> {
             '%' => {
                 let mut bytes = Vec::new();
                 while i + 2 < n && chars[i] == '%' {
-                    let v = hex_pair(&chars[i + 1..i + 3])
-                        .map_err(|m| format!("URLDecoder: Illegal hex characters in escape (%) pattern - {m}"))?;
+                    let v = hex_pair(&chars[i + 1..i + 3]).map_err(|m| {
+                        format!("URLDecoder: Illegal hex characters in escape (%) pattern - {m}")
+                    })?;
                     if v < 0 {
                         return Err("URLDecoder: Illegal hex characters in escape (%) pattern - negative value".into());
                     }

@@ -51,12 +51,22 @@ impl Escaping {
 enum Node {
     Text(String),
     /// `{{x}}` (escaped) or `{{{x}}}` / `{{& x}}` (raw).
-    Var { name: String, escaped: bool },
-    Section { name: String, inverted: bool, children: Vec<Node> },
+    Var {
+        name: String,
+        escaped: bool,
+    },
+    Section {
+        name: String,
+        inverted: bool,
+        children: Vec<Node>,
+    },
     /// `{{#toJson}}name{{/toJson}}`: the named list or map as JSON.
     ToJson(String),
     /// `{{#join}}name{{/join}}`: the named list's elements joined.
-    Join { delimiter: String, name: String },
+    Join {
+        delimiter: String,
+        name: String,
+    },
     /// `{{#url}}...{{/url}}`: the rendered content, URL-encoded.
     Url(Vec<Node>),
 }
@@ -82,11 +92,15 @@ impl Template {
             }
             let after = &rest[start..];
             let (tag, consumed) = if let Some(inner) = after.strip_prefix("{{{") {
-                let end = inner.find("}}}").ok_or_else(|| template_error(source, "unclosed triple mustache"))?;
+                let end = inner
+                    .find("}}}")
+                    .ok_or_else(|| template_error(source, "unclosed triple mustache"))?;
                 (Tag::Var(inner[..end].trim(), false), 3 + end + 3)
             } else {
                 let inner = &after[2..];
-                let end = inner.find("}}").ok_or_else(|| template_error(source, "unclosed tag"))?;
+                let end = inner
+                    .find("}}")
+                    .ok_or_else(|| template_error(source, "unclosed tag"))?;
                 let tag = inner[..end].trim();
                 let tag = match tag.chars().next() {
                     Some('&') => Tag::Var(tag_body(tag), false),
@@ -94,12 +108,12 @@ impl Template {
                     Some('#') => Tag::Open(tag_body(tag), false),
                     Some('^') => Tag::Open(tag_body(tag), true),
                     Some('/') => Tag::Close(tag_body(tag)),
-                    Some(c @ ('>' | '<' | '=' | '$')) => {
-                        return Err(template_error(
-                            source,
-                            &format!("mustache tag [{c}] (partials, delimiters, blocks) is not supported"),
-                        ))
-                    }
+                    Some(c @ ('>' | '<' | '=' | '$')) => return Err(template_error(
+                        source,
+                        &format!(
+                            "mustache tag [{c}] (partials, delimiters, blocks) is not supported"
+                        ),
+                    )),
                     _ => Tag::Var(tag, true),
                 };
                 (tag, 2 + end + 2)
@@ -112,7 +126,11 @@ impl Template {
         }
         let mut iter = tokens.into_iter();
         let nodes = parse_nodes(&mut iter, None, source)?;
-        Ok(Template { source: source.to_string(), nodes, escaping })
+        Ok(Template {
+            source: source.to_string(),
+            nodes,
+            escaping,
+        })
     }
 
     pub fn source(&self) -> &str {
@@ -149,35 +167,61 @@ fn parse_nodes<'a>(
         match token {
             Err(text) => nodes.push(Node::Text(text.to_string())),
             Ok(Tag::Comment) => {}
-            Ok(Tag::Var(name, escaped)) => nodes.push(Node::Var { name: name.to_string(), escaped }),
+            Ok(Tag::Var(name, escaped)) => nodes.push(Node::Var {
+                name: name.to_string(),
+                escaped,
+            }),
             Ok(Tag::Close(name)) => {
                 return match open {
                     Some(o) if o == name => Ok(nodes),
-                    Some(o) => Err(template_error(source, &format!("Mismatched start/end tags: {o} != {name}"))),
-                    None => Err(template_error(source, &format!("Closing tag [{name}] without an opening tag"))),
+                    Some(o) => Err(template_error(
+                        source,
+                        &format!("Mismatched start/end tags: {o} != {name}"),
+                    )),
+                    None => Err(template_error(
+                        source,
+                        &format!("Closing tag [{name}] without an opening tag"),
+                    )),
                 };
             }
             Ok(Tag::Open(name, inverted)) => {
                 let children = parse_nodes(tokens, Some(name), source)?;
                 let node = if inverted {
-                    Node::Section { name: name.to_string(), inverted, children }
+                    Node::Section {
+                        name: name.to_string(),
+                        inverted,
+                        children,
+                    }
                 } else if name.eq_ignore_ascii_case("toJson") {
                     Node::ToJson(function_argument("toJson", children, source)?)
                 } else if name.eq_ignore_ascii_case("url") {
                     Node::Url(children)
                 } else if name.eq_ignore_ascii_case("join") {
-                    Node::Join { delimiter: ",".into(), name: function_argument("join", children, source)? }
+                    Node::Join {
+                        delimiter: ",".into(),
+                        name: function_argument("join", children, source)?,
+                    }
                 } else if let Some(delimiter) = custom_join_delimiter(name) {
-                    Node::Join { delimiter: delimiter.to_string(), name: function_argument("join", children, source)? }
+                    Node::Join {
+                        delimiter: delimiter.to_string(),
+                        name: function_argument("join", children, source)?,
+                    }
                 } else {
-                    Node::Section { name: name.to_string(), inverted, children }
+                    Node::Section {
+                        name: name.to_string(),
+                        inverted,
+                        children,
+                    }
                 };
                 nodes.push(node);
             }
         }
     }
     match open {
-        Some(o) => Err(template_error(source, &format!("Failed to close '{o}' tag"))),
+        Some(o) => Err(template_error(
+            source,
+            &format!("Failed to close '{o}' tag"),
+        )),
         None => Ok(nodes),
     }
 }
@@ -193,16 +237,28 @@ fn custom_join_delimiter(name: &str) -> Option<&str> {
 fn function_argument(function: &str, children: Vec<Node>, source: &str) -> Result<String, EsError> {
     match children.as_slice() {
         [Node::Text(name)] => Ok(name.clone()),
-        [Node::Var { name, escaped: true }] => Ok(format!("{{{{{name}}}}}")),
-        [Node::Var { name, escaped: false }] => Ok(format!("{{{{{{{name}}}}}}}")),
+        [Node::Var {
+            name,
+            escaped: true,
+        }] => Ok(format!("{{{{{name}}}}}")),
+        [Node::Var {
+            name,
+            escaped: false,
+        }] => Ok(format!("{{{{{{{name}}}}}}}")),
         [_] => Ok(String::new()),
-        _ => Err(template_error(source, &format!("Mustache function [{function}] must contain one and only one identifier"))),
+        _ => Err(template_error(
+            source,
+            &format!("Mustache function [{function}] must contain one and only one identifier"),
+        )),
     }
 }
 
 fn template_error(source: &str, message: &str) -> EsError {
-    EsError::new("general_script_exception", format!("Failed to compile inline script [{source}] using lang [mustache]"))
-        .caused_by(EsError::new("mustache_exception", message.to_string()))
+    EsError::new(
+        "general_script_exception",
+        format!("Failed to compile inline script [{source}] using lang [mustache]"),
+    )
+    .caused_by(EsError::new("mustache_exception", message.to_string()))
 }
 
 /// A context a name can be looked up in: the document at the bottom, then
@@ -229,7 +285,11 @@ impl<'a> Found<'a> {
             // Elasticsearch's object handler reaches list elements by
             // index, and a list's length as `size`.
             Found::Value(Value::List(l)) if key == "size" => Some(Found::Size(l.len())),
-            Found::Value(Value::List(l)) => key.parse::<usize>().ok().and_then(|i| l.get(i)).map(Found::Value),
+            Found::Value(Value::List(l)) => key
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| l.get(i))
+                .map(Found::Value),
             Found::Value(_) | Found::Size(_) => None,
         }
     }
@@ -292,7 +352,12 @@ fn truthy(found: Option<Found>) -> bool {
     }
 }
 
-fn render_nodes<'a>(nodes: &'a [Node], scopes: &mut Vec<Scope<'a>>, escaping: Escaping, out: &mut String) {
+fn render_nodes<'a>(
+    nodes: &'a [Node],
+    scopes: &mut Vec<Scope<'a>>,
+    escaping: Escaping,
+    out: &mut String,
+) {
     for node in nodes {
         match node {
             Node::Text(t) => out.push_str(t),
@@ -304,12 +369,20 @@ fn render_nodes<'a>(nodes: &'a [Node], scopes: &mut Vec<Scope<'a>>, escaping: Es
                     out.push_str(&text);
                 }
             }
-            Node::Section { name, inverted: true, children } => {
+            Node::Section {
+                name,
+                inverted: true,
+                children,
+            } => {
                 if !truthy(lookup(scopes, name)) {
                     render_nodes(children, scopes, escaping, out);
                 }
             }
-            Node::Section { name, inverted: false, children } => {
+            Node::Section {
+                name,
+                inverted: false,
+                children,
+            } => {
                 let found = lookup(scopes, name);
                 if !truthy(found) {
                     continue;
@@ -356,7 +429,11 @@ fn render_nodes<'a>(nodes: &'a [Node], scopes: &mut Vec<Scope<'a>>, escaping: Es
     }
 }
 
-fn render_to_string<'a>(nodes: &'a [Node], scopes: &mut Vec<Scope<'a>>, escaping: Escaping) -> String {
+fn render_to_string<'a>(
+    nodes: &'a [Node],
+    scopes: &mut Vec<Scope<'a>>,
+    escaping: Escaping,
+) -> String {
     let mut s = String::new();
     render_nodes(nodes, scopes, escaping, &mut s);
     s
@@ -375,7 +452,9 @@ fn escape(text: &str, escaping: Escaping, out: &mut String) {
             // java.net.URLEncoder with UTF-8.
             for b in text.bytes() {
                 match b {
-                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => out.push(b as char),
+                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => {
+                        out.push(b as char)
+                    }
                     b' ' => out.push('+'),
                     b => out.push_str(&format!("%{b:02X}")),
                 }
@@ -402,9 +481,17 @@ mod tests {
     #[test]
     fn renders_fields_missing_as_empty() {
         let d = doc(r#"{"a":{"b":"x\"y"},"n":1}"#);
-        assert_eq!(Template::compile("{{a.b}}-{{{a.b}}}-{{n}}-{{nope}}").unwrap().render(&d), r#"x\"y-x"y-1-"#);
+        assert_eq!(
+            Template::compile("{{a.b}}-{{{a.b}}}-{{n}}-{{nope}}")
+                .unwrap()
+                .render(&d),
+            r#"x\"y-x"y-1-"#
+        );
         assert!(Template::compile("plain").unwrap().is_literal());
-        assert_eq!(render("{{& a.b}}|{{!comment}}", r#"{"a":{"b":"<\\"}}"#), "<\\|");
+        assert_eq!(
+            render("{{& a.b}}|{{!comment}}", r#"{"a":{"b":"<\\"}}"#),
+            "<\\|"
+        );
     }
 
     #[test]
@@ -419,23 +506,44 @@ mod tests {
     #[test]
     fn list_indices_values_and_source_prefix() {
         let json = r#"{"l":["x","y"],"d":1.0,"m":{"k":[1,2]},"b":true}"#;
-        assert_eq!(render("{{l.1}} {{d}} {{m.k}} {{b}} {{l.9}}", json), "y 1.0 [1, 2] true ");
+        assert_eq!(
+            render("{{l.1}} {{d}} {{m.k}} {{b}} {{l.9}}", json),
+            "y 1.0 [1, 2] true "
+        );
         assert_eq!(render("{{_source.l.0}}", json), "x");
     }
 
     #[test]
     fn ingest_metadata_is_reachable() {
         let mut d = doc("{}");
-        d.ingest.insert("on_failure_message".into(), Value::from("boom"));
-        assert_eq!(Template::compile("{{ _ingest.on_failure_message }}").unwrap().render(&d), "boom");
+        d.ingest
+            .insert("on_failure_message".into(), Value::from("boom"));
+        assert_eq!(
+            Template::compile("{{ _ingest.on_failure_message }}")
+                .unwrap()
+                .render(&d),
+            "boom"
+        );
     }
 
     #[test]
     fn sections_iterate_and_skip_falsy() {
         let json = r#"{"l":["a","b"],"e":[],"f":false,"s":"","m":{"k":"v"},"n":0}"#;
         assert_eq!(render("{{#l}}<{{.}}>{{/l}}", json), "<a><b>");
-        assert_eq!(render("{{#e}}x{{/e}}{{#f}}x{{/f}}{{#s}}x{{/s}}{{#missing}}x{{/missing}}", json), "");
-        assert_eq!(render("{{^e}}1{{/e}}{{^f}}2{{/f}}{{^s}}3{{/s}}{{^missing}}4{{/missing}}{{^l}}5{{/l}}", json), "1234");
+        assert_eq!(
+            render(
+                "{{#e}}x{{/e}}{{#f}}x{{/f}}{{#s}}x{{/s}}{{#missing}}x{{/missing}}",
+                json
+            ),
+            ""
+        );
+        assert_eq!(
+            render(
+                "{{^e}}1{{/e}}{{^f}}2{{/f}}{{^s}}3{{/s}}{{^missing}}4{{/missing}}{{^l}}5{{/l}}",
+                json
+            ),
+            "1234"
+        );
         assert_eq!(render("{{#m}}{{k}}{{/m}}{{#n}}[{{.}}]{{/n}}", json), "v[0]");
         // Names not found in the pushed scope are looked up outside it.
         assert_eq!(render("{{#m}}{{n}}{{/m}}", json), "0");
@@ -446,16 +554,25 @@ mod tests {
         let json = r#"{"l":["a","b",1],"m":{"k":"v\""},"u":"a b/c","s":"x\"y"}"#;
         assert_eq!(render("{{#toJson}}m{{/toJson}}", json), r#"{"k":"v\""}"#);
         assert_eq!(render("{{#toJson}}l{{/toJson}}", json), r#"["a","b",1]"#);
-        assert_eq!(render("{{#TOJSON}}s{{/TOJSON}}|{{#toJson}}nope{{/toJson}}", json), "x\"y|");
+        assert_eq!(
+            render("{{#TOJSON}}s{{/TOJSON}}|{{#toJson}}nope{{/toJson}}", json),
+            "x\"y|"
+        );
         assert_eq!(render("{{#join}}l{{/join}}", json), "a,b,1");
-        assert_eq!(render("{{#join delimiter=' | '}}l{{/join delimiter=' | '}}", json), "a | b | 1");
+        assert_eq!(
+            render("{{#join delimiter=' | '}}l{{/join delimiter=' | '}}", json),
+            "a | b | 1"
+        );
         // Not a list: the body itself is written.
         assert_eq!(render("{{#join}}s{{/join}}", json), "s");
         assert_eq!(render("{{#url}}{{{u}}}{{/url}}", json), "a+b%2Fc");
         assert_eq!(render("{{#url}}{{s}}{{/url}}", json), "x%5C%22y");
         assert_eq!(render("{{#l.size}}{{/l.size}}{{l.size}}", json), "3");
         let e = Template::compile("{{#toJson}}a{{b}}{{/toJson}}").unwrap_err();
-        assert_eq!(e.caused_by.unwrap().reason, "Mustache function [toJson] must contain one and only one identifier");
+        assert_eq!(
+            e.caused_by.unwrap().reason,
+            "Mustache function [toJson] must contain one and only one identifier"
+        );
     }
 
     #[test]
