@@ -216,9 +216,10 @@ impl ProcessorDefinition {
                 "description" => def.description = Some(v.to_java_string()),
                 "if" => def.condition = Some(v),
                 "ignore_failure" => {
+                    // `readBooleanProperty`: null is the default, a string is refused.
                     def.ignore_failure = match v {
                         Value::Bool(b) => b,
-                        Value::String(s) if s == "true" || s == "false" => s == "true",
+                        Value::Null => false,
                         other => {
                             return Err(EsError::parse(format!(
                                 "[ignore_failure] property isn't a boolean, but of type [{}]",

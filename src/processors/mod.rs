@@ -289,7 +289,7 @@ impl Options {
         match self.take(name) {
             None | Some(Value::Null) => Ok(default),
             Some(Value::Bool(b)) => Ok(b),
-            Some(Value::String(s)) if s == "true" || s == "false" => Ok(s == "true"),
+            // `readBooleanProperty` takes only a real boolean: "true" is refused.
             Some(other) => Err(self.error(
                 name,
                 &format!(
