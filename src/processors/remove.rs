@@ -2,7 +2,7 @@
 
 use super::support::path;
 use super::{Example, Flow, OptionKind::*, OptionSpec, Options, Processor, ProcessorSpec};
-use crate::document::{IngestDocument, METADATA_KEYS};
+use crate::document::{FieldPath, IngestDocument, METADATA_KEYS};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
 use crate::template::Template;
@@ -147,11 +147,11 @@ impl Processor for Remove {
             return Ok(Flow::Continue);
         }
         for template in &self.fields {
-            let p = path(&template.render(doc))?;
-            if self.ignore_missing && !doc.has(&p) {
+            let name = template.render(doc);
+            if self.ignore_missing && !FieldPath::parse(&name).is_ok_and(|p| doc.has(&p)) {
                 continue;
             }
-            doc.remove(&p).map_err(EsError::illegal_argument)?;
+            doc.remove(&path(&name)?).map_err(EsError::illegal_argument)?;
         }
         Ok(Flow::Continue)
     }

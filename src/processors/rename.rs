@@ -50,6 +50,12 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
             output: Ok(r#"{"b": 1}"#),
         },
         Example {
+            title: "a template naming nothing counts as missing",
+            config: r#"{"field": "{{foo}}", "target_field": "bar", "ignore_missing": true}"#,
+            input: r#"{"message": "test"}"#,
+            output: Ok(r#"{"message": "test"}"#),
+        },
+        Example {
             title: "ignore_missing",
             config: r#"{"field": "a", "target_field": "b", "ignore_missing": true}"#,
             input: r#"{"c": 1}"#,
@@ -99,8 +105,12 @@ pub fn has_field_strict(doc: &IngestDocument, path: &FieldPath) -> Result<bool, 
 impl Processor for Rename {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
         let from_name = self.field.render(doc);
-        let from = path(&from_name)?;
-        if !has_field_strict(doc, &from)? {
+        // An empty name (a template that rendered nothing) is simply absent.
+        let present = match FieldPath::parse(&from_name) {
+            Ok(from) => has_field_strict(doc, &from)?,
+            Err(_) => false,
+        };
+        if !present {
             if self.ignore_missing {
                 return Ok(Flow::Continue);
             }
@@ -108,6 +118,7 @@ impl Processor for Rename {
                 "field [{from_name}] doesn't exist"
             )));
         }
+        let from = path(&from_name)?;
         let to_name = self.target.render(doc);
         let to = path(&to_name)?;
         if has_field_strict(doc, &to)? && !self.override_existing {
