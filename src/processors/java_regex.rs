@@ -4,8 +4,10 @@
 
 use fancy_regex::{Captures, Regex};
 
-/// Compiles a Java pattern. Java's `\d`, `\w`, `\s` and `\b` are ASCII-only
-/// unless `(?U)` is given, so they are translated to ASCII classes.
+/// Compiles a Java pattern. Java's `\d`, `\w` and `\s` are ASCII-only unless
+/// `(?U)` is given, so they become ASCII classes; Java-only syntax (`\Q..\E`
+/// quoting, the POSIX classes `\p{Alpha}` and friends, `\Z`, `\h`) is
+/// rewritten into its equivalent.
 pub fn compile(pattern: &str) -> Result<Regex, String> {
     Regex::new(&translate(pattern)).map_err(|e| e.to_string())
 }
@@ -20,6 +22,37 @@ fn translate(pattern: &str) -> String {
     while let Some(c) = chars.next() {
         match c {
             '\\' => match chars.next() {
+                Some('Q') => {
+                    // Everything up to \E (or the end) is literal.
+                    let mut literal = String::new();
+                    while let Some(c) = chars.next() {
+                        if c == '\\' && chars.peek() == Some(&'E') {
+                            chars.next();
+                            break;
+                        }
+                        literal.push(c);
+                    }
+                    out.push_str(&fancy_regex::escape(&literal));
+                }
+                Some(p @ ('p' | 'P')) if chars.peek() == Some(&'{') => {
+                    let mut name = String::new();
+                    chars.next();
+                    for c in chars.by_ref() {
+                        if c == '}' {
+                            break;
+                        }
+                        name.push(c);
+                    }
+                    match posix_class(&name) {
+                        Some(set) if p == 'p' && in_class => out.push_str(set),
+                        Some(set) if p == 'p' => out.push_str(&format!("[{set}]")),
+                        Some(set) if !in_class => out.push_str(&format!("[^{set}]")),
+                        // A negated class inside a class has no flat form here.
+                        _ => out.push_str(&format!("\\{p}{{{name}}}")),
+                    }
+                }
+                Some('Z') if !in_class => out.push_str("(?=\\n?\\z)"),
+                Some('h') => out.push_str(if in_class { HORIZONTAL } else { "[ \\t\\xA0\\u{1680}\\u{180e}\\u{2000}-\\u{200a}\\u{202f}\\u{205f}\\u{3000}]" }),
                 Some('d') => out.push_str(if in_class { "0-9" } else { "[0-9]" }),
                 Some('D') => out.push_str(if in_class { "\\D" } else { "[^0-9]" }),
                 Some('w') => out.push_str(if in_class {
@@ -64,6 +97,28 @@ fn translate(pattern: &str) -> String {
         }
     }
     out
+}
+
+const HORIZONTAL: &str = " \\t\\xA0\\u{1680}\\u{180e}\\u{2000}-\\u{200a}\\u{202f}\\u{205f}\\u{3000}";
+
+/// Java's POSIX character classes (US-ASCII only), as class contents.
+fn posix_class(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "Lower" => "a-z",
+        "Upper" => "A-Z",
+        "ASCII" => "\\x00-\\x7F",
+        "Alpha" => "a-zA-Z",
+        "Digit" => "0-9",
+        "Alnum" => "a-zA-Z0-9",
+        "Punct" => "!-/:-@\\[-`{-~",
+        "Graph" => "!-~",
+        "Print" => " -~",
+        "Blank" => " \\t",
+        "Cntrl" => "\\x00-\\x1F\\x7F",
+        "XDigit" => "0-9a-fA-F",
+        "Space" => " \\t\\n\\x0B\\f\\r",
+        _ => return None,
+    })
 }
 
 /// `Matcher.appendReplacement`'s expansion of `replacement` for one match.
@@ -198,6 +253,13 @@ mod tests {
         assert_eq!(replace_all(&r, "ab", "${rest}\\$").unwrap(), "b$");
         assert_eq!(replace_all(&r, "ab", "$3").unwrap_err(), "No group 3");
         assert_eq!(replace_all(&r, "ab", "$12").unwrap(), "a2");
+        // Java-only syntax.
+        assert_eq!(replace_all(&compile("\\Q.*\\E").unwrap(), "a.*b", "-").unwrap(), "a-b");
+        assert_eq!(replace_all(&compile("\\p{Punct}+").unwrap(), "a!?b", "").unwrap(), "ab");
+        assert_eq!(replace_all(&compile("[\\p{Alpha}_]+").unwrap(), "ab_1", "x").unwrap(), "x1");
+        assert_eq!(replace_all(&compile("\\P{Digit}").unwrap(), "a1", "").unwrap(), "1");
+        assert_eq!(replace_all(&compile("x\\Z").unwrap(), "x\n", "y").unwrap(), "y\n");
+        assert_eq!(replace_all(&compile("\\h+").unwrap(), "a \tb", "_").unwrap(), "a_b");
         // Java's \d is ASCII only.
         assert_eq!(
             replace_all(&compile("\\d").unwrap(), "1٣", "x").unwrap(),
