@@ -52,7 +52,11 @@ fn translate(pattern: &str) -> String {
                     }
                 }
                 Some('Z') if !in_class => out.push_str("(?=\\n?\\z)"),
-                Some('h') => out.push_str(if in_class { HORIZONTAL } else { "[ \\t\\xA0\\u{1680}\\u{180e}\\u{2000}-\\u{200a}\\u{202f}\\u{205f}\\u{3000}]" }),
+                Some('h') => out.push_str(if in_class {
+                    HORIZONTAL
+                } else {
+                    "[ \\t\\xA0\\u{1680}\\u{180e}\\u{2000}-\\u{200a}\\u{202f}\\u{205f}\\u{3000}]"
+                }),
                 Some('d') => out.push_str(if in_class { "0-9" } else { "[0-9]" }),
                 Some('D') => out.push_str(if in_class { "\\D" } else { "[^0-9]" }),
                 Some('w') => out.push_str(if in_class {
@@ -99,7 +103,8 @@ fn translate(pattern: &str) -> String {
     out
 }
 
-const HORIZONTAL: &str = " \\t\\xA0\\u{1680}\\u{180e}\\u{2000}-\\u{200a}\\u{202f}\\u{205f}\\u{3000}";
+const HORIZONTAL: &str =
+    " \\t\\xA0\\u{1680}\\u{180e}\\u{2000}-\\u{200a}\\u{202f}\\u{205f}\\u{3000}";
 
 /// Java's POSIX character classes (US-ASCII only), as class contents.
 fn posix_class(name: &str) -> Option<&'static str> {
@@ -254,12 +259,30 @@ mod tests {
         assert_eq!(replace_all(&r, "ab", "$3").unwrap_err(), "No group 3");
         assert_eq!(replace_all(&r, "ab", "$12").unwrap(), "a2");
         // Java-only syntax.
-        assert_eq!(replace_all(&compile("\\Q.*\\E").unwrap(), "a.*b", "-").unwrap(), "a-b");
-        assert_eq!(replace_all(&compile("\\p{Punct}+").unwrap(), "a!?b", "").unwrap(), "ab");
-        assert_eq!(replace_all(&compile("[\\p{Alpha}_]+").unwrap(), "ab_1", "x").unwrap(), "x1");
-        assert_eq!(replace_all(&compile("\\P{Digit}").unwrap(), "a1", "").unwrap(), "1");
-        assert_eq!(replace_all(&compile("x\\Z").unwrap(), "x\n", "y").unwrap(), "y\n");
-        assert_eq!(replace_all(&compile("\\h+").unwrap(), "a \tb", "_").unwrap(), "a_b");
+        assert_eq!(
+            replace_all(&compile("\\Q.*\\E").unwrap(), "a.*b", "-").unwrap(),
+            "a-b"
+        );
+        assert_eq!(
+            replace_all(&compile("\\p{Punct}+").unwrap(), "a!?b", "").unwrap(),
+            "ab"
+        );
+        assert_eq!(
+            replace_all(&compile("[\\p{Alpha}_]+").unwrap(), "ab_1", "x").unwrap(),
+            "x1"
+        );
+        assert_eq!(
+            replace_all(&compile("\\P{Digit}").unwrap(), "a1", "").unwrap(),
+            "1"
+        );
+        assert_eq!(
+            replace_all(&compile("x\\Z").unwrap(), "x\n", "y").unwrap(),
+            "y\n"
+        );
+        assert_eq!(
+            replace_all(&compile("\\h+").unwrap(), "a \tb", "_").unwrap(),
+            "a_b"
+        );
         // Java's \d is ASCII only.
         assert_eq!(
             replace_all(&compile("\\d").unwrap(), "1٣", "x").unwrap(),

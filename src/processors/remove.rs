@@ -151,7 +151,8 @@ impl Processor for Remove {
             if self.ignore_missing && !FieldPath::parse(&name).is_ok_and(|p| doc.has(&p)) {
                 continue;
             }
-            doc.remove(&path(&name)?).map_err(EsError::illegal_argument)?;
+            doc.remove(&path(&name)?)
+                .map_err(EsError::illegal_argument)?;
         }
         Ok(Flow::Continue)
     }
