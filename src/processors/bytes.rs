@@ -36,10 +36,22 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
             output: Err("failed to parse setting [size] with value [12] as a size in bytes: unit is missing or unrecognized"),
         },
         Example {
-            title: "a bad number",
+            title: "a bad number fails with Java's message",
             config: r#"{"field": "size"}"#,
             input: r#"{"size": "xkb"}"#,
-            output: Err("failed to parse [xkb]"),
+            output: Err("For input string: \"x\""),
+        },
+        Example {
+            title: "negative sizes are refused",
+            config: r#"{"field": "size"}"#,
+            input: r#"{"size": "-2kb"}"#,
+            output: Err("Values less than -1 bytes are not supported: -2kb"),
+        },
+        Example {
+            title: "bytes, with spaces around",
+            config: r#"{"field": "size"}"#,
+            input: r#"{"size": [" 12 B ", "-1", "2m"]}"#,
+            output: Ok(r#"{"size": [12, -1, 2097152]}"#),
         },
     ],
     build: Some(build),
@@ -68,7 +80,8 @@ impl Processor for Bytes {
     }
 }
 
-const UNITS: [(&str, u32); 11] = [
+/// Suffixes in the order Elasticsearch tries them, with their power of 1024.
+const UNITS: [(&str, u32); 10] = [
     ("k", 1),
     ("kb", 1),
     ("m", 2),
@@ -79,42 +92,77 @@ const UNITS: [(&str, u32); 11] = [
     ("tb", 4),
     ("p", 5),
     ("pb", 5),
-    ("b", 0),
 ];
 
-/// Elasticsearch's `ByteSizeValue.parseBytesSizeValue`.
-pub fn parse_byte_size(input: &str, setting: &str) -> Result<i64, EsError> {
-    let lower = input.to_lowercase();
-    let lower = lower.trim();
-    // The order matters: "kb" also ends with "b", so the longer suffixes are
-    // tried in the order Elasticsearch tries them.
-    let unit = UNITS.iter().find(|(suffix, _)| lower.ends_with(suffix));
-    let Some((suffix, power)) = unit else {
-        return match lower {
-            "-1" => Ok(-1),
-            "0" => Ok(0),
-            _ => Err(EsError::parse(format!(
-                "failed to parse setting [{setting}] with value [{input}] as a size in bytes: unit is missing or unrecognized"
-            ))),
-        };
-    };
-    let multiplier = 1024i64.pow(*power);
-    let number = lower[..lower.len() - suffix.len()].trim();
-    let bytes = match number.parse::<i64>() {
-        Ok(n) => n.checked_mul(multiplier),
-        Err(_) => match number.parse::<f64>() {
-            Ok(d) if !number.contains(char::is_alphabetic) => Some((d * multiplier as f64) as i64),
-            _ => return Err(EsError::parse(format!("failed to parse [{input}]"))),
-        },
-    };
-    match bytes {
-        Some(b) if b >= -1 => Ok(b),
-        Some(_) => Err(EsError::illegal_argument(format!(
-            "Values less than -1 bytes are not supported: {input}"
-        ))),
-        None => Err(EsError::illegal_argument(format!(
-            "Values greater than {} bytes are not supported: {input}",
+const SUFFIXES: [&str; 6] = ["b", "kb", "mb", "gb", "tb", "pb"];
+
+/// `new ByteSizeValue(size, unit)`'s range check.
+fn byte_size(size: i64, power: u32) -> Result<i64, std::string::String> {
+    let unit = 1024i64.pow(power);
+    let suffix = SUFFIXES[power as usize];
+    if size < -1 || (size == -1 && power != 0) {
+        return Err(format!(
+            "Values less than -1 bytes are not supported: {size}{suffix}"
+        ));
+    }
+    if size > i64::MAX / unit {
+        return Err(format!(
+            "Values greater than {} bytes are not supported: {size}{suffix}",
             i64::MAX
-        ))),
+        ));
+    }
+    Ok(size * unit)
+}
+
+/// `Long.parseLong`'s failure.
+fn number_format(s: &str) -> EsError {
+    EsError::new(
+        "number_format_exception",
+        format!("For input string: \"{s}\""),
+    )
+}
+
+/// Elasticsearch's `ByteSizeValue.parseBytesSizeValue`. Errors are
+/// `parse_exception`s whose cause (what `_ingest.on_failure_message` shows)
+/// is Java's own exception.
+pub fn parse_byte_size(input: &str, setting: &str) -> Result<i64, EsError> {
+    match input {
+        "0" | "0b" | "0B" => return Ok(0),
+        "1b" | "1B" => return Ok(1),
+        "-1" | "-1b" | "-1B" => return Ok(-1),
+        _ => {}
+    }
+    let failed = || {
+        EsError::parse(format!(
+            "failed to parse setting [{setting}] with value [{input}]"
+        ))
+    };
+    let out_of_range = |message: std::string::String| {
+        EsError::parse(format!(
+            "failed to parse setting [{setting}] with value [{input}] as a size in bytes"
+        ))
+        .caused_by(EsError::illegal_argument(message))
+    };
+    let lower = input.to_lowercase();
+    let lower = lower.trim_matches(|c: char| c <= ' ');
+    let Some((suffix, power)) = UNITS.iter().find(|(suffix, _)| lower.ends_with(suffix)) else {
+        if let Some(number) = lower.strip_suffix('b') {
+            let number = number.trim_matches(|c: char| c <= ' ');
+            let size = super::convert::parse_java_integer_decimal(number)
+                .ok_or_else(|| failed().caused_by(number_format(number)))?;
+            return byte_size(size, 0).map_err(out_of_range);
+        }
+        return Err(EsError::parse(format!(
+            "failed to parse setting [{setting}] with value [{input}] as a size in bytes: unit is missing or unrecognized"
+        )));
+    };
+    let number = lower[..lower.len() - suffix.len()].trim_matches(|c: char| c <= ' ');
+    match super::convert::parse_java_integer_decimal(number) {
+        Some(size) => byte_size(size, *power).map_err(out_of_range),
+        None => match super::convert::parse_java_double(number) {
+            // A fraction is taken in bytes, truncated (Java's long cast saturates).
+            Some(d) => byte_size((d * 1024f64.powi(*power as i32)) as i64, 0).map_err(out_of_range),
+            None => Err(failed().caused_by(number_format(number))),
+        },
     }
 }

@@ -261,6 +261,14 @@ pub fn parse_java_integer(s: &str, bits: u32) -> Option<i64> {
     (min..=max).contains(&v).then_some(v as i64)
 }
 
+/// `Long.parseLong` in base 10.
+pub fn parse_java_integer_decimal(s: &str) -> Option<i64> {
+    if s.starts_with("0x") || s.starts_with("-0x") {
+        return None;
+    }
+    parse_java_integer(s, 64)
+}
+
 /// `Double.parseDouble`: surrounding whitespace (up to U+0020) ignored, an
 /// optional `f`/`d` suffix, `NaN` and `Infinity` spelled exactly.
 pub fn parse_java_double(s: &str) -> Option<f64> {
