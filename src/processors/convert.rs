@@ -27,10 +27,16 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
             output: Ok(r#"{"n": [12, -31, 7]}"#),
         },
         Example {
-            title: "a decimal is not an integer",
+            title: "a decimal is not an integer (the root cause is Java's)",
             config: r#"{"field": "n", "type": "integer"}"#,
             input: r#"{"n": 1.5}"#,
-            output: Err("unable to convert [1.5] to integer"),
+            output: Err("For input string: \"1.5\""),
+        },
+        Example {
+            title: "an empty string is no double",
+            config: r#"{"field": "n", "type": "double"}"#,
+            input: r#"{"n": " "}"#,
+            output: Err("empty String"),
         },
         Example {
             title: "auto picks boolean, then integer, long, float, double",
@@ -177,8 +183,16 @@ fn convert(kind: Type, value: &Value) -> Result<Value, EsError> {
         ));
     }
     let text = value.to_java_string();
-    let unable =
-        |to: &str| EsError::illegal_argument(format!("unable to convert [{text}] to {to}"));
+    // Elasticsearch wraps Java's NumberFormatException, whose message is the
+    // root cause `_ingest.on_failure_message` shows.
+    let unable = |to: &str| {
+        let cause = match to {
+            "float" | "double" => decimal_format_error(&text),
+            _ => integer_format_error(&text),
+        };
+        EsError::illegal_argument(format!("unable to convert [{text}] to {to}"))
+            .caused_by(EsError::new("number_format_exception", cause))
+    };
     Ok(match kind {
         Type::Integer => {
             Value::Int(parse_java_integer(&text, 32).ok_or_else(|| unable("integer"))? as i32)
@@ -261,6 +275,33 @@ pub fn parse_java_integer(s: &str, bits: u32) -> Option<i64> {
     (min..=max).contains(&v).then_some(v as i64)
 }
 
+/// The message of the NumberFormatException `Integer.parseInt` (or
+/// `Integer.decode`, for `0x` numbers) throws.
+fn integer_format_error(s: &str) -> std::string::String {
+    let hex = s.strip_prefix("0x").or_else(|| s.strip_prefix("-0x"));
+    match hex {
+        Some(digits) if digits.starts_with(['-', '+']) => "Sign character in wrong position".into(),
+        Some(digits) => {
+            let constant = if s.starts_with('-') {
+                format!("-{digits}")
+            } else {
+                digits.to_string()
+            };
+            format!("For input string: \"{constant}\" under radix 16")
+        }
+        None => format!("For input string: \"{s}\""),
+    }
+}
+
+/// The message of the NumberFormatException `Double.parseDouble` throws.
+fn decimal_format_error(s: &str) -> std::string::String {
+    if s.trim_matches(|c: char| c <= ' ').is_empty() {
+        "empty String".into()
+    } else {
+        format!("For input string: \"{s}\"")
+    }
+}
+
 /// `Long.parseLong` in base 10.
 pub fn parse_java_integer_decimal(s: &str) -> Option<i64> {
     if s.starts_with("0x") || s.starts_with("-0x") {
@@ -308,4 +349,34 @@ fn java_decimal(s: &str) -> Option<(f64, &str)> {
 
 fn is_ip_literal(s: &str) -> bool {
     s.parse::<std::net::Ipv4Addr>().is_ok() || s.parse::<std::net::Ipv6Addr>().is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_wrap_java_number_format_errors() {
+        let e = convert(Type::Long, &Value::from("12x")).unwrap_err();
+        assert_eq!(e.reason, "unable to convert [12x] to long");
+        assert_eq!(e.root().kind, "number_format_exception");
+        assert_eq!(e.root().reason, "For input string: \"12x\"");
+        let e = convert(Type::Integer, &Value::from("0xZZ")).unwrap_err();
+        assert_eq!(e.root().reason, "For input string: \"ZZ\" under radix 16");
+        let e = convert(Type::Integer, &Value::from("3000000000")).unwrap_err();
+        assert_eq!(e.reason, "unable to convert [3000000000] to integer");
+    }
+
+    #[test]
+    fn java_number_parsing() {
+        assert_eq!(parse_java_integer("+12", 32), Some(12));
+        assert_eq!(parse_java_integer("-0x80000000", 32), Some(i32::MIN as i64));
+        assert_eq!(parse_java_integer("2147483648", 32), None);
+        assert_eq!(parse_java_integer("", 64), None);
+        assert_eq!(parse_java_double(" 1.5e3d "), Some(1500.0));
+        assert_eq!(parse_java_double("-Infinity"), Some(f64::NEG_INFINITY));
+        assert_eq!(parse_java_double("inf"), None);
+        assert_eq!(parse_java_double("1_0"), None);
+        assert_eq!(parse_java_float("0.1"), Some(0.1f32));
+    }
 }
