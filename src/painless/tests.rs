@@ -303,6 +303,44 @@ fn strings_and_library() {
     assert_eq!(eval("def s = new HashSet(); s.add(1); s.add(1); s.size()"), Value::Int(1));
 }
 
+#[test]
+fn date_arithmetic() {
+    let src = r#"
+        ZonedDateTime start = ZonedDateTime.parse(ctx.start);
+        ZonedDateTime end = ZonedDateTime.parse(ctx.end);
+        ctx.duration_ms = ChronoUnit.MILLIS.between(start, end);
+        ctx.duration_ns = Duration.between(start, end).toNanos();
+        ctx.days = ChronoUnit.DAYS.between(start, end);
+        ctx.next_day = start.plusDays(1).toString();
+        ctx.epoch = start.toInstant().toEpochMilli();
+        ctx.local = start.withZoneSameInstant(ZoneId.of('Europe/Paris')).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+        ctx.year = start.getYear();
+        ctx.dow = start.getDayOfWeek().toString();
+        ctx.iso = Instant.ofEpochMilli(1700000000123L).toString();
+        ctx.custom = start.format(DateTimeFormatter.ofPattern('yyyy/MM/dd HH:mm:ss.SSS XXX'));
+        ctx.parsed = LocalDateTime.parse('03/01/2024 07:08:09', DateTimeFormatter.ofPattern('dd/MM/yyyy HH:mm:ss')).toString();
+        ctx.dur = Duration.ofMillis(5432100).toString();
+    "#;
+    let out = run(src, r#"{"start":"2024-01-31T22:30:00Z","end":"2024-02-02T00:00:00.5+01:00"}"#);
+    assert_eq!(out["duration_ms"], Value::Long(88_200_500));
+    assert_eq!(out["duration_ns"], Value::Long(88_200_500_000_000));
+    assert_eq!(out["days"], Value::Long(1));
+    assert_eq!(out["next_day"], Value::from("2024-02-01T22:30Z"));
+    assert_eq!(out["epoch"], Value::Long(1_706_740_200_000));
+    assert_eq!(out["local"], Value::from("2024-01-31T23:30:00"));
+    assert_eq!(out["year"], Value::Int(2024));
+    assert_eq!(out["dow"], Value::from("WEDNESDAY"));
+    assert_eq!(out["iso"], Value::from("2023-11-14T22:13:20.123Z"));
+    assert_eq!(out["custom"], Value::from("2024/01/31 22:30:00.000 Z"));
+    assert_eq!(out["parsed"], Value::from("2024-01-03T07:08:09"));
+    assert_eq!(out["dur"], Value::from("PT1H30M32.1S"));
+    assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00+01:00[Europe/Paris]').toString()"), Value::from("2024-03-01T10:00+01:00[Europe/Paris]"));
+    assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00Z').plusMonths(1).minusHours(2)"), Value::from("2024-04-01T08:00Z"));
+    assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00Z').isBefore(ZonedDateTime.parse('2024-03-01T11:00:00+00:30'))"), Value::Bool(true));
+    let e = run_err("ZonedDateTime.parse('not a date')", "{}");
+    assert_eq!(cause(&e), ("date_time_parse_exception".into(), "Text 'not a date' could not be parsed at index 0".into()));
+}
+
 // ---- errors ----
 
 #[test]
