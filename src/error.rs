@@ -18,11 +18,21 @@ pub struct EsError {
     /// `script_stack`, `script`, `lang`, `position`, in the order they print.
     pub extra: Map,
     pub caused_by: Option<Box<EsError>>,
+    /// Elasticsearch's exception headers (`processor_type`, `processor_tag`,
+    /// `pipeline_origin`): they say where a failure happened and feed
+    /// `_ingest.on_failure_*`; they are not part of the rendered body.
+    pub headers: Map,
 }
 
 impl EsError {
     pub fn new(kind: &str, reason: impl Into<String>) -> EsError {
-        EsError { kind: kind.to_string(), reason: reason.into(), extra: Map::new(), caused_by: None }
+        EsError {
+            kind: kind.to_string(),
+            reason: reason.into(),
+            extra: Map::new(),
+            caused_by: None,
+            headers: Map::new(),
+        }
     }
 
     pub fn illegal_argument(reason: impl Into<String>) -> EsError {
@@ -40,6 +50,15 @@ impl EsError {
 
     pub fn with(mut self, key: &str, value: impl Into<Value>) -> EsError {
         self.extra.insert(key.to_string(), value.into());
+        self
+    }
+
+    pub fn header(&self, key: &str) -> Option<&str> {
+        self.headers.get(key).and_then(Value::as_str)
+    }
+
+    pub fn with_header(mut self, key: &str, value: impl Into<Value>) -> EsError {
+        self.headers.insert(key.to_string(), value.into());
         self
     }
 

@@ -1,0 +1,348 @@
+//! The typed, validated definition of a pipeline, as integrations ship it.
+
+use crate::error::EsError;
+use crate::processors::{self, COMMON_OPTIONS};
+use crate::value::{Map, Value};
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PipelineDefinition {
+    pub description: Option<String>,
+    pub version: Option<i64>,
+    pub meta: Option<Value>,
+    pub deprecated: Option<bool>,
+    pub processors: Vec<ProcessorDefinition>,
+    pub on_failure: Vec<ProcessorDefinition>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcessorDefinition {
+    pub kind: String,
+    pub tag: Option<String>,
+    pub description: Option<String>,
+    /// The `if`: a Painless source string or a script object.
+    pub condition: Option<Value>,
+    pub ignore_failure: bool,
+    pub on_failure: Option<Vec<ProcessorDefinition>>,
+    /// The processor's own options, validated against its spec.
+    pub options: Map,
+}
+
+const PIPELINE_KEYS: &[&str] = &[
+    "description",
+    "processors",
+    "on_failure",
+    "version",
+    "_meta",
+    "deprecated",
+];
+
+/// elastic-package replaces `{{ IngestPipeline "name" }}` with the installed
+/// name of the data stream's pipeline `name`; ingot installs pipelines under
+/// their plain names, so the reference becomes the name itself.
+pub fn resolve_ingest_pipeline_refs(text: &str) -> String {
+    let re = regex::Regex::new(r#"\{\{\s*IngestPipeline\s+"([^"]*)"\s*\}\}"#).expect("valid regex");
+    re.replace_all(text, "$1").into_owned()
+}
+
+impl PipelineDefinition {
+    pub fn load(path: &Path) -> Result<PipelineDefinition, EsError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            EsError::illegal_argument(format!("cannot read pipeline {}: {e}", path.display()))
+        })?;
+        let value = parse_document(path, &text)?;
+        PipelineDefinition::from_value(&value)
+    }
+
+    pub fn from_value(value: &Value) -> Result<PipelineDefinition, EsError> {
+        let map = value
+            .as_map()
+            .ok_or_else(|| EsError::parse("pipeline definition must be an object"))?;
+        if let Some(unknown) = map.keys().find(|k| !PIPELINE_KEYS.contains(&k.as_str())) {
+            return Err(EsError::parse(format!("pipeline doesn't support one or more provided configuration parameters [{unknown}]")));
+        }
+        let description = match map.get("description") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_java_string()),
+        };
+        let version = match map.get("version") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(
+                v.as_i64()
+                    .ok_or_else(|| EsError::parse("[version] must be an integer"))?,
+            ),
+        };
+        let processors = match map.get("processors") {
+            Some(Value::List(items)) => parse_processors(items, "processors")?,
+            Some(_) => return Err(EsError::parse("[processors] property isn't a list")),
+            None => {
+                return Err(EsError::parse("[processors] required property is missing")
+                    .with("property_name", "processors"))
+            }
+        };
+        let on_failure = match map.get("on_failure") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::List(items)) if items.is_empty() => {
+                return Err(EsError::parse(
+                    "pipeline [on_failure] processors cannot be empty",
+                ))
+            }
+            Some(Value::List(items)) => parse_processors(items, "on_failure")?,
+            Some(_) => return Err(EsError::parse("[on_failure] property isn't a list")),
+        };
+        Ok(PipelineDefinition {
+            description,
+            version,
+            meta: map.get("_meta").cloned(),
+            deprecated: map.get("deprecated").and_then(Value::as_bool),
+            processors,
+            on_failure,
+        })
+    }
+
+    /// Canonical JSON form: keys in a fixed order, processors as
+    /// [`ProcessorDefinition::to_value`] writes them.
+    pub fn to_value(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(d) = &self.description {
+            m.insert("description".into(), Value::from(d.as_str()));
+        }
+        if let Some(v) = self.version {
+            m.insert("version".into(), Value::integer(v));
+        }
+        m.insert(
+            "processors".into(),
+            Value::List(self.processors.iter().map(|p| p.to_value()).collect()),
+        );
+        if !self.on_failure.is_empty() {
+            m.insert(
+                "on_failure".into(),
+                Value::List(self.on_failure.iter().map(|p| p.to_value()).collect()),
+            );
+        }
+        if let Some(meta) = &self.meta {
+            m.insert("_meta".into(), meta.clone());
+        }
+        if let Some(d) = self.deprecated {
+            m.insert("deprecated".into(), Value::Bool(d));
+        }
+        Value::Map(m)
+    }
+}
+
+/// Parses JSON or YAML by extension, with the location of syntax errors.
+pub fn parse_document(path: &Path, text: &str) -> Result<Value, EsError> {
+    let text = resolve_ingest_pipeline_refs(text);
+    let is_json = path.extension().is_some_and(|e| e == "json");
+    if is_json {
+        serde_json::from_str(&text).map_err(|e| {
+            EsError::parse(format!(
+                "{}:{}:{}: invalid JSON: {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            ))
+        })
+    } else {
+        serde_yaml_ng::from_str(&text).map_err(|e| {
+            let loc = e
+                .location()
+                .map(|l| format!("{}:{}", l.line(), l.column()))
+                .unwrap_or_default();
+            EsError::parse(format!("{}:{loc}: invalid YAML: {e}", path.display()))
+        })
+    }
+}
+
+fn parse_processors(items: &[Value], list: &str) -> Result<Vec<ProcessorDefinition>, EsError> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            ProcessorDefinition::from_value(item).map_err(|e| {
+                e.with_header("processor_index", Value::integer(i as i64))
+                    .with_header("list", list)
+            })
+        })
+        .collect()
+}
+
+impl ProcessorDefinition {
+    pub fn new(kind: &str) -> ProcessorDefinition {
+        ProcessorDefinition {
+            kind: kind.to_string(),
+            tag: None,
+            description: None,
+            condition: None,
+            ignore_failure: false,
+            on_failure: None,
+            options: Map::new(),
+        }
+    }
+
+    pub fn from_value(value: &Value) -> Result<ProcessorDefinition, EsError> {
+        let map = match value {
+            Value::Map(m) if m.len() == 1 => m,
+            _ => {
+                return Err(EsError::parse(
+                    "processor must be an object with a single key: its type",
+                ))
+            }
+        };
+        let (kind, body) = map.iter().next().expect("one entry");
+        let body = match body {
+            Value::Map(b) => b.clone(),
+            Value::Null => Map::new(),
+            other => {
+                return Err(EsError::parse(format!(
+                    "processor [{kind}] must be an object, but is of type [{}]",
+                    other.java_class()
+                ))
+                .with("processor_type", kind.as_str()))
+            }
+        };
+        let mut def = ProcessorDefinition::new(kind);
+        let mut options = Map::new();
+        for (key, v) in body {
+            match key.as_str() {
+                "tag" => def.tag = Some(v.to_java_string()),
+                "description" => def.description = Some(v.to_java_string()),
+                "if" => def.condition = Some(v),
+                "ignore_failure" => {
+                    def.ignore_failure = match v {
+                        Value::Bool(b) => b,
+                        Value::String(s) if s == "true" || s == "false" => s == "true",
+                        other => {
+                            return Err(EsError::parse(format!(
+                                "[ignore_failure] property isn't a boolean, but of type [{}]",
+                                other.java_class()
+                            ))
+                            .with("processor_type", kind.as_str()))
+                        }
+                    }
+                }
+                "on_failure" => match v {
+                    Value::List(items) if items.is_empty() => {
+                        return Err(EsError::parse(format!(
+                            "[on_failure] processors list cannot be empty"
+                        ))
+                        .with("processor_type", kind.as_str())
+                        .with("property_name", "on_failure"))
+                    }
+                    Value::List(items) => {
+                        def.on_failure = Some(
+                            items
+                                .iter()
+                                .map(ProcessorDefinition::from_value)
+                                .collect::<Result<Vec<_>, _>>()?,
+                        )
+                    }
+                    _ => {
+                        return Err(EsError::parse("[on_failure] property isn't a list")
+                            .with("processor_type", kind.as_str()))
+                    }
+                },
+                _ => {
+                    options.insert(key, v);
+                }
+            }
+        }
+        if let Some(spec) = processors::lookup(kind) {
+            if let Some(unknown) = options
+                .keys()
+                .find(|k| !spec.options.iter().any(|o| o.name == k.as_str()))
+            {
+                let mut e = EsError::parse(format!(
+                    "processor [{kind}] doesn't support one or more provided configuration parameters [{unknown}]"
+                ))
+                .with("processor_type", kind.as_str());
+                if let Some(tag) = &def.tag {
+                    e = e.with("processor_tag", tag.as_str());
+                }
+                return Err(e.with_header("option", unknown.as_str()));
+            }
+        }
+        def.options = options;
+        Ok(def)
+    }
+
+    /// Canonical form: `tag`, `description`, `if`, the processor's options
+    /// in the order its spec declares them, `ignore_failure`, `on_failure`.
+    pub fn to_value(&self) -> Value {
+        let mut body = Map::new();
+        if let Some(tag) = &self.tag {
+            body.insert("tag".into(), Value::from(tag.as_str()));
+        }
+        if let Some(d) = &self.description {
+            body.insert("description".into(), Value::from(d.as_str()));
+        }
+        if let Some(c) = &self.condition {
+            body.insert("if".into(), c.clone());
+        }
+        let order: Vec<&str> = processors::lookup(&self.kind)
+            .map(|s| s.options.iter().map(|o| o.name).collect())
+            .unwrap_or_default();
+        for name in &order {
+            if let Some(v) = self.options.get(*name) {
+                body.insert(name.to_string(), v.clone());
+            }
+        }
+        for (k, v) in &self.options {
+            if !order.contains(&k.as_str()) {
+                body.insert(k.clone(), v.clone());
+            }
+        }
+        if self.ignore_failure {
+            body.insert("ignore_failure".into(), Value::Bool(true));
+        }
+        if let Some(handlers) = &self.on_failure {
+            body.insert(
+                "on_failure".into(),
+                Value::List(handlers.iter().map(|p| p.to_value()).collect()),
+            );
+        }
+        debug_assert!(COMMON_OPTIONS.contains(&"tag"));
+        let mut m = Map::new();
+        m.insert(self.kind.clone(), Value::Map(body));
+        Value::Map(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ingest_pipeline_refs_resolve_to_names() {
+        assert_eq!(
+            resolve_ingest_pipeline_refs(r#"name: '{{ IngestPipeline "audit" }}'"#),
+            "name: 'audit'"
+        );
+    }
+
+    #[test]
+    fn round_trips_through_canonical_json() {
+        let text = r#"{"description":"d","processors":[{"set":{"value":"v","field":"a","tag":"t","if":"ctx.x != null"}}],"on_failure":[{"set":{"field":"e","value":"x"}}]}"#;
+        let def = PipelineDefinition::from_value(&Value::from_json_str(text).unwrap()).unwrap();
+        let canonical = def.to_value();
+        assert_eq!(
+            canonical.to_json(),
+            r#"{"description":"d","processors":[{"set":{"tag":"t","if":"ctx.x != null","field":"a","value":"v"}}],"on_failure":[{"set":{"field":"e","value":"x"}}]}"#
+        );
+        assert_eq!(PipelineDefinition::from_value(&canonical).unwrap(), def);
+    }
+
+    #[test]
+    fn unknown_option_names_processor_and_option() {
+        let text = r#"{"processors":[{"set":{"field":"a","value":1}},{"set":{"field":"a","valu":1,"tag":"t2"}}]}"#;
+        let e = PipelineDefinition::from_value(&Value::from_json_str(text).unwrap()).unwrap_err();
+        assert_eq!(
+            e.reason,
+            "processor [set] doesn't support one or more provided configuration parameters [valu]"
+        );
+        assert_eq!(e.header("processor_type"), None);
+        assert_eq!(e.extra["processor_tag"], Value::from("t2"));
+        assert_eq!(e.headers["processor_index"], Value::Int(1));
+    }
+}
