@@ -17,9 +17,11 @@ mod community_id;
 pub mod field_values;
 mod fingerprint;
 mod geoip;
+mod java_url;
 mod network_direction;
 mod registered_domain;
 mod set;
+mod uri_parts;
 pub mod value_source;
 
 /// What a processor tells the pipeline after it ran.
@@ -110,7 +112,7 @@ pub const COMMON_OPTIONS: &[&str] = &["if", "tag", "description", "ignore_failur
 pub fn registry() -> &'static [ProcessorSpec] {
     static REGISTRY: std::sync::OnceLock<Vec<ProcessorSpec>> = std::sync::OnceLock::new();
     REGISTRY.get_or_init(|| {
-        let mut specs = vec![append::SPEC, community_id::SPEC, fingerprint::SPEC, geoip::SPEC, network_direction::SPEC, registered_domain::SPEC, set::SPEC];
+        let mut specs = vec![append::SPEC, community_id::SPEC, fingerprint::SPEC, geoip::SPEC, network_direction::SPEC, registered_domain::SPEC, set::SPEC, uri_parts::SPEC];
         specs.sort_by_key(|s| s.name);
         specs
     })
