@@ -14,6 +14,7 @@ use crate::value::{Map, Value};
 
 mod append;
 mod community_id;
+mod csv;
 pub mod field_values;
 mod fingerprint;
 mod geoip;
@@ -114,7 +115,7 @@ pub const COMMON_OPTIONS: &[&str] = &["if", "tag", "description", "ignore_failur
 pub fn registry() -> &'static [ProcessorSpec] {
     static REGISTRY: std::sync::OnceLock<Vec<ProcessorSpec>> = std::sync::OnceLock::new();
     REGISTRY.get_or_init(|| {
-        let mut specs = vec![append::SPEC, community_id::SPEC, fingerprint::SPEC, geoip::SPEC, kv::SPEC, network_direction::SPEC, registered_domain::SPEC, set::SPEC, uri_parts::SPEC];
+        let mut specs = vec![append::SPEC, community_id::SPEC, csv::SPEC, fingerprint::SPEC, geoip::SPEC, kv::SPEC, network_direction::SPEC, registered_domain::SPEC, set::SPEC, uri_parts::SPEC];
         specs.sort_by_key(|s| s.name);
         specs
     })
