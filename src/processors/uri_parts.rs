@@ -8,7 +8,7 @@ use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
 use crate::geoip::java_hash_order;
 use crate::pipeline::{BuildContext, RunContext};
-use crate::value::{Map, Value};
+use crate::value::Value;
 
 pub const SPEC: ProcessorSpec = ProcessorSpec {
     name: "uri_parts",
@@ -161,6 +161,7 @@ fn uri_parts(text: &str) -> Result<Vec<(&'static str, Value)>, EsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::Map;
 
     fn parts(s: &str) -> Map {
         java_hash_order(uri_parts(s).unwrap())
