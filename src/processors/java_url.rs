@@ -513,7 +513,8 @@ fn normalize_path(mut path: String) -> String {
     while let Some(found) = path[i..].find("/../").map(|f| f + i) {
         let prev = if found > 0 { path[..found].rfind('/') } else { None };
         match prev {
-            Some(limit) if !path[limit..].starts_with("/../") => {
+            // Java's `path.indexOf("/../", limit) != 0`.
+            Some(limit) if !(limit == 0 && path.starts_with("/../")) => {
                 path.replace_range(limit..found + 3, "");
                 i = 0;
             }
@@ -600,5 +601,8 @@ mod tests {
         assert!(parse("foo://h/a b").is_none(), "unknown protocol");
         assert!(parse("no scheme here").is_none());
         assert!(parse("http://h:x1/a b").is_none(), "bad port");
+        assert_eq!(p("http://h/a/../../b c").path.as_deref(), Some("/../b c"));
+        assert_eq!(p("http://h/a/./b/.. c").path.as_deref(), Some("/a/b/.. c"));
+        assert_eq!(p("http://h/a/b/.. ").path.as_deref(), Some("/a/"), "blanks are trimmed, then a trailing .. resolved");
     }
 }
