@@ -349,4 +349,23 @@ mod tests {
         let cfg = r#"{"field": "l", "target_fields": ["x.a", "x.b"], "empty_value": 0}"#;
         assert_eq!(csv(cfg, r#"{"l": ",5"}"#).unwrap(), r#"{"l":",5","x":{"a":0,"b":"5"}}"#);
     }
+
+    #[test]
+    fn no_input_panics() {
+        let alphabet = [",", "\"", " ", "\t", "\n", "a", "é"];
+        let mut inputs = vec![String::new()];
+        for trim in [false, true] {
+            let cfg = format!(r#"{{"field": "l", "target_fields": ["a", "b", "c"], "trim": {trim}, "empty_value": ""}}"#);
+            for _ in 0..5 {
+                let longer: Vec<String> =
+                    inputs.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+                inputs = longer;
+                for line in &inputs {
+                    let doc = Value::Map([("l".to_string(), Value::from(line.as_str()))].into_iter().collect()).to_json();
+                    let _ = csv(&cfg, &doc);
+                }
+            }
+            inputs = vec![String::new()];
+        }
+    }
 }

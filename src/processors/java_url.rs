@@ -605,4 +605,22 @@ mod tests {
         assert_eq!(p("http://h/a/./b/.. c").path.as_deref(), Some("/a/b/.. c"));
         assert_eq!(p("http://h/a/b/.. ").path.as_deref(), Some("/a/"), "blanks are trimmed, then a trailing .. resolved");
     }
+
+    #[test]
+    fn no_input_panics() {
+        // Every string of up to four awkward characters, bare and after a scheme.
+        let alphabet: Vec<char> = ":/?#[]@%.-_ a1é\t".chars().collect();
+        let mut inputs = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> =
+                inputs.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            inputs.extend(longer);
+            inputs.dedup();
+        }
+        for tail in &inputs {
+            for head in ["", "http://", "mailto:", "url:file:", "http://[::1"] {
+                let _ = parse(&format!("{head}{tail}"));
+            }
+        }
+    }
 }
