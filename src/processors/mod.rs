@@ -22,6 +22,7 @@ mod java_split;
 mod java_url;
 mod kv;
 mod network_direction;
+mod redact;
 mod registered_domain;
 mod dissect;
 mod grok;
@@ -153,6 +154,7 @@ pub fn registry() -> &'static [ProcessorSpec] {
             grok::SPEC,
             kv::SPEC,
             network_direction::SPEC,
+            redact::SPEC,
             registered_domain::SPEC,
             set::SPEC,
             uri_parts::SPEC,
