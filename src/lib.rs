@@ -5,6 +5,7 @@
 pub mod date;
 pub mod document;
 pub mod error;
+pub mod geoip;
 pub mod painless;
 pub mod pipeline;
 pub mod processors;

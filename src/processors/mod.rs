@@ -13,8 +13,14 @@ use crate::pipeline::BuildContext;
 use crate::value::{Map, Value};
 
 mod append;
+mod community_id;
 mod date;
 mod date_index_name;
+pub mod field_values;
+mod fingerprint;
+mod geoip;
+mod network_direction;
+mod registered_domain;
 mod set;
 pub mod value_source;
 
@@ -106,7 +112,17 @@ pub const COMMON_OPTIONS: &[&str] = &["if", "tag", "description", "ignore_failur
 pub fn registry() -> &'static [ProcessorSpec] {
     static REGISTRY: std::sync::OnceLock<Vec<ProcessorSpec>> = std::sync::OnceLock::new();
     REGISTRY.get_or_init(|| {
-        let mut specs = vec![append::SPEC, date::SPEC, date_index_name::SPEC, set::SPEC];
+        let mut specs = vec![
+            append::SPEC,
+            community_id::SPEC,
+            date::SPEC,
+            date_index_name::SPEC,
+            fingerprint::SPEC,
+            geoip::SPEC,
+            network_direction::SPEC,
+            registered_domain::SPEC,
+            set::SPEC,
+        ];
         specs.sort_by_key(|s| s.name);
         specs
     })
@@ -273,7 +289,9 @@ pub(crate) mod examples {
         processor.insert(spec.name.to_string(), config);
         let mut pipeline = Map::new();
         pipeline.insert("processors".into(), Value::List(vec![Value::Map(processor)]));
-        let pipeline = Pipeline::from_value("example", &Value::Map(pipeline), &BuildContext::default())
+        // Examples see the tiny test databases, as if given `--geoip-dir`.
+        let ctx = BuildContext { geoip_dir: Some(crate::geoip::testdata::dir()), ..Default::default() };
+        let pipeline = Pipeline::from_value("example", &Value::Map(pipeline), &ctx)
             .map_err(|e| format!("load: {}", e.reason))?;
         let input = match Value::from_json_str(example.input).map_err(|e| e.to_string())? {
             Value::Map(m) => m,
