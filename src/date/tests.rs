@@ -244,3 +244,93 @@ fn date_locales_and_zone_names() {
     );
     assert_eq!(run("yyyy-MM-dd HH:mm:ss O", "2022-07-11 10:00:00 GMT+2", "UTC").unwrap(), "2022-07-11T08:00:00.000Z");
 }
+
+/// Inputs Elasticsearch's JavaJodaTimeDuellingTests expect each named format to accept or refuse.
+#[test]
+fn date_named_formats_accept_like_elasticsearch() {
+    let ok: &[(&str, &[&str])] = &[
+        ("epoch_second", &["1522332219", "0", "1"]),
+        ("epoch_millis", &["1522332219321", "0", "1"]),
+        ("basic_date", &["20181126"]),
+        ("basic_date_time", &["20181126T121212.123Z", "20181126T121212.123+10:00", "20181126T121212.123-0800"]),
+        ("basic_date_time_no_millis", &["20181126T121212Z", "20181126T121212+01:00", "20181126T121212+0100"]),
+        ("basic_ordinal_date", &["2018363"]),
+        (
+            "basic_ordinal_date_time",
+            &[
+                "2018363T121212.1Z",
+                "2018363T121212.123Z",
+                "2018363T121212.123456789Z",
+                "2018363T121212.123+0100",
+                "2018363T121212.123+01:00",
+            ],
+        ),
+        ("basic_ordinal_date_time_no_millis", &["2018363T121212Z", "2018363T121212+0100", "2018363T121212+01:00"]),
+        (
+            "basic_time",
+            &["121212.1Z", "121212.123Z", "121212.123456789Z", "121212.1+0100", "121212.123+0100", "121212.123+01:00"],
+        ),
+        ("basic_time_no_millis", &["121212Z", "121212+0100", "121212+01:00"]),
+        ("basic_t_time", &["T121212.1Z", "T121212.123Z", "T121212.123456789Z", "T121212.1+0100", "T121212.123+01:00"]),
+        ("basic_t_time_no_millis", &["T121212Z", "T121212+0100", "T121212+01:00"]),
+        ("date", &["2018-12-31", "18-5-6", "10000-5-6"]),
+        ("date_hour", &["2018-12-31T12", "2018-12-31T8"]),
+        ("date_hour_minute", &["2018-12-31T12:12", "2018-12-31T8:3"]),
+        ("date_hour_minute_second", &["2018-12-31T12:12:12", "2018-12-31T12:12:1"]),
+        (
+            "date_hour_minute_second_fraction",
+            &["2018-12-31T12:12:12.1", "2018-12-31T12:12:12.123", "2018-12-31T12:12:12.123456789"],
+        ),
+        ("date_hour_minute_second_millis", &["2018-12-31T12:12:12.1", "2018-12-31T12:12:12.123"]),
+        (
+            "date_optional_time",
+            &[
+                "2018-05",
+                "2018-05-30",
+                "2018-05-30T20",
+                "2018-05-30T20:21",
+                "2018-05-30T20:21:23",
+                "2018-05-30T20:21:23.1",
+                "2018-05-30T20:21:23.123456789",
+                "2018-05-30T20:21:23.123Z",
+                "2018-05-30T20:21:23.1+0100",
+                "2018-05-30T20:21:23.123+01:00",
+                "2018-12-1",
+                "2018-12-31T10:15:3",
+                "2018-12-31T10:5:30",
+                "2018-12-31T1:15:30",
+            ],
+        ),
+        (
+            "date_time",
+            &[
+                "2018-12-31T10:15:30.1Z",
+                "2018-12-31T10:15:30.123456789Z",
+                "2018-12-31T10:15:30.1+0100",
+                "2018-12-31T10:15:30.123+01:00",
+                "2018-12-31T10:15:30.11Z",
+                "2018-12-31T10:15:3.1Z",
+                "2018-12-31T10:15:3.123+0100",
+            ],
+        ),
+        ("year", &["2012", "1", "-2000"]),
+    ];
+    for (format, inputs) in ok {
+        for input in *inputs {
+            assert!(
+                run(format, input, "UTC").is_ok(),
+                "{format} should parse {input}: {:?}",
+                run(format, input, "UTC")
+            );
+        }
+    }
+    let refused: &[(&str, &str)] = &[("date_hour_minute_second_millis", "2018-12-31T12:12:12.123456789")];
+    for (format, input) in refused {
+        assert!(run(format, input, "UTC").is_err(), "{format} should refuse {input}");
+    }
+    // values
+    assert_eq!(run("basic_date_time", "20181126T121212.123+10:00", "UTC").unwrap(), "2018-11-26T02:12:12.123Z");
+    assert_eq!(run("basic_ordinal_date", "2018363", "UTC").unwrap(), "2018-12-29T00:00:00.000Z");
+    assert_eq!(run("date", "10000-5-6", "UTC").unwrap(), "+10000-05-06T00:00:00.000Z");
+    assert_eq!(run("year", "-2000", "UTC").unwrap(), "2001-01-01T00:00:00.000Z");
+}
