@@ -650,6 +650,162 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
             p2.push(offset_no_colon());
             formatter(input, strict_date_optional_time_printer(3, 3), vec![strict(p1), strict(p2)])
         }
+        "hour" => formatter(
+            input,
+            compiled("HH"),
+            vec![strict(seq(|b| {
+                b.value(Field::HourOfDay, 1, 2, Sign::NotNegative);
+            }))],
+        ),
+        "hour_minute" => formatter(input, compiled("HH:mm"), vec![strict(seq(lenient_hour_minute))]),
+        "hour_minute_second" => formatter(input, seq(hms_colon), vec![strict(seq(lenient_hms))]),
+        "hour_minute_second_millis" | "hour_minute_second_fraction" => {
+            let fmax = if name == "hour_minute_second_millis" { 3 } else { 9 };
+            formatter(
+                input,
+                seq(|b| {
+                    b.append_all(&seq(hms_colon));
+                    b.fraction(3, 3, true);
+                }),
+                vec![strict(seq(|b| {
+                    b.append_all(&seq(lenient_hms));
+                    b.fraction(1, fmax, true);
+                }))],
+            )
+        }
+        "ordinal_date" => formatter(
+            input,
+            seq(|b| {
+                b.value(Field::Year, 4, 10, Sign::ExceedsPad);
+                b.lit("-");
+                b.value(Field::DayOfYear, 3, 3, Sign::NotNegative);
+            }),
+            vec![strict(seq(lenient_ordinal_date))],
+        ),
+        "ordinal_date_time" => {
+            let printer = seq(|b| {
+                b.value(Field::Year, 4, 4, Sign::ExceedsPad);
+                b.lit("-");
+                b.value(Field::DayOfYear, 3, 3, Sign::NotNegative);
+                b.lit("T");
+                b.append_all(&compiled("HH:mm"));
+                b.optional_start();
+                b.lit(":");
+                two(b, Field::SecondOfMinute);
+                b.fraction(3, 9, true);
+                b.optional_end();
+            });
+            let base = seq(|b| {
+                b.append_all(&seq(lenient_ordinal_date));
+                b.lit("T");
+                b.append_all(&seq(lenient_hour_minute));
+                b.optional_start();
+                b.lit(":");
+                b.value(Field::SecondOfMinute, 1, 2, Sign::NotNegative);
+                b.fraction(1, 9, true);
+                b.optional_end();
+            });
+            with_zones(input, printer, base)
+        }
+        "ordinal_date_time_no_millis" => {
+            let printer = seq(|b| {
+                b.value(Field::Year, 4, 4, Sign::ExceedsPad);
+                b.lit("-");
+                b.value(Field::DayOfYear, 3, 3, Sign::NotNegative);
+                b.lit("T");
+                b.append_all(&seq(hms_colon));
+            });
+            let base = seq(|b| {
+                b.append_all(&seq(lenient_ordinal_date));
+                b.lit("T");
+                b.append_all(&seq(lenient_hms));
+            });
+            with_zones(input, printer, base)
+        }
+        "time" | "t_time" => {
+            let t = name == "t_time";
+            let printer = seq(|b| {
+                if t {
+                    b.lit("T");
+                }
+                b.append_all(&seq(hms_colon));
+                b.fraction(3, 3, true);
+            });
+            let base = seq(|b| {
+                if t {
+                    b.lit("T");
+                }
+                b.append_all(&seq(lenient_hms));
+                b.fraction(1, 9, true);
+            });
+            with_zones(input, printer, base)
+        }
+        "time_no_millis" | "t_time_no_millis" => {
+            let t = name == "t_time_no_millis";
+            let printer = seq(|b| {
+                if t {
+                    b.lit("T");
+                }
+                b.append_all(&seq(hms_colon));
+            });
+            let base = seq(|b| {
+                if t {
+                    b.lit("T");
+                }
+                b.append_all(&seq(lenient_hms));
+            });
+            with_zones(input, printer, base)
+        }
+        "year_month" => formatter(
+            input,
+            seq(|b| {
+                b.value(Field::Year, 4, 10, Sign::ExceedsPad);
+                b.lit("-");
+                two(b, Field::MonthOfYear);
+            }),
+            vec![strict(seq(|b| {
+                b.value(Field::Year, 1, 19, Sign::Normal);
+                b.lit("-");
+                b.value(Field::MonthOfYear, 1, 19, Sign::Normal);
+            }))],
+        ),
+        "year_month_day" => formatter(
+            input,
+            seq(ymd_strict),
+            vec![strict(seq(|b| {
+                b.value(Field::Year, 1, 19, Sign::Normal);
+                b.lit("-");
+                b.value(Field::MonthOfYear, 1, 19, Sign::Normal);
+                b.lit("-");
+                b.value(Field::DayOfMonth, 1, 19, Sign::Normal);
+            }))],
+        ),
+        "date_time_no_millis" => {
+            let printer = seq(|b| {
+                b.append_all(&iso_local_date());
+                b.lit("T");
+                b.append_all(&compiled("HH:mm"));
+                b.lit(":");
+                two(b, Field::SecondOfMinute);
+                b.append(Elem::Zone(ZoneMode::Id));
+            });
+            let prefix = seq(|b| {
+                b.append_all(&seq(lenient_date));
+                b.lit("T");
+                b.append_all(&seq(lenient_hour_minute));
+                b.optional_start();
+                b.lit(":");
+                b.value(Field::SecondOfMinute, 1, 2, Sign::NotNegative);
+                b.optional_end();
+            });
+            let mut p1 = prefix.clone();
+            p1.push(offset_colon_z());
+            let mut p2 = prefix.clone();
+            p2.push(offset_no_colon());
+            let mut p3 = prefix;
+            p3.push(Elem::Optional(vec![Elem::Zone(ZoneMode::Id)]));
+            formatter(input, printer, vec![strict(p1), strict(p2), strict(p3)])
+        }
         "epoch_second" => {
             let e = vec![Elem::Epoch { millis: false }];
             formatter(input, e.clone(), vec![strict(e)])
@@ -681,6 +837,20 @@ fn lenient_hour_minute(b: &mut Builder) {
     b.value(Field::HourOfDay, 1, 2, Sign::NotNegative);
     b.lit(":");
     b.value(Field::MinuteOfHour, 1, 2, Sign::NotNegative);
+}
+
+/// HOUR_MINUTE_SECOND_FORMATTER / TIME_NO_MILLIS_FORMATTER: `H:m:s`, 1-2 digits each.
+fn lenient_hms(b: &mut Builder) {
+    lenient_hour_minute(b);
+    b.lit(":");
+    b.value(Field::SecondOfMinute, 1, 2, Sign::NotNegative);
+}
+
+/// ORDINAL_DATE_FORMATTER: 4-10 digit year, `-`, 1-3 digit day of year.
+fn lenient_ordinal_date(b: &mut Builder) {
+    b.value(Field::Year, 4, 10, Sign::ExceedsPad);
+    b.lit("-");
+    b.value(Field::DayOfYear, 1, 3, Sign::NotNegative);
 }
 
 /// `DateTimeFormatter.ISO_LOCAL_DATE`.
@@ -721,6 +891,10 @@ fn strict_date_optional_time_printer(fmin: usize, fmax: usize) -> Vec<Elem> {
 
 /// `DateFormatters.forPattern` for one element of a `||` list.
 pub fn for_single_pattern(input: &str) -> Result<DateFormatter, DateError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(DateError::illegal_argument("No date pattern provided"));
+    }
     if let Some(name) = canonical_name(input) {
         return named(name, input).ok_or_else(|| {
             DateError::illegal_argument(format!(

@@ -314,6 +314,51 @@ fn date_named_formats_accept_like_elasticsearch() {
             ],
         ),
         ("year", &["2012", "1", "-2000"]),
+        (
+            "date_time_no_millis",
+            &[
+                "2018-12-31T10:15:30Z",
+                "2018-12-31T10:15:30+0100",
+                "2018-12-31T10:15:30+01:00",
+                "2018-12-31T10:5:30Z",
+                "2018-12-31T1:15:30+01:00",
+            ],
+        ),
+        ("hour", &["12", "01", "1"]),
+        ("hour_minute", &["12:12", "12:01", "12:1"]),
+        ("hour_minute_second", &["12:12:12", "12:12:01", "12:12:1"]),
+        ("hour_minute_second_fraction", &["12:12:12.123", "12:12:12.123456789", "12:12:12.1"]),
+        ("hour_minute_second_millis", &["12:12:12.123", "12:12:12.1"]),
+        ("ordinal_date", &["2018-128", "2018-1"]),
+        (
+            "ordinal_date_time",
+            &[
+                "2018-128T10:15:30.1Z",
+                "2018-128T10:15:30.123456789Z",
+                "2018-128T10:15:30.123+0100",
+                "2018-1T10:15:30.123+01:00",
+            ],
+        ),
+        ("ordinal_date_time_no_millis", &["2018-128T10:15:30Z", "2018-128T10:15:30+0100", "2018-1T10:15:30+01:00"]),
+        (
+            "time",
+            &[
+                "10:15:30.1Z",
+                "10:15:30.123456789Z",
+                "10:15:30.123+0100",
+                "1:15:30.123+01:00",
+                "10:1:30.1Z",
+                "10:15:3.123+01:00",
+            ],
+        ),
+        (
+            "time_no_millis",
+            &["10:15:30Z", "10:15:30+0100", "01:15:30+01:00", "1:15:30Z", "10:5:30+0100", "10:15:3+01:00"],
+        ),
+        ("t_time", &["T10:15:30.1Z", "T10:15:30.123456789Z", "T1:15:30.123+0100", "T10:15:3.123+01:00"]),
+        ("t_time_no_millis", &["T10:15:30Z", "T1:15:30+0100", "T10:15:3+01:00"]),
+        ("year_month", &["2012-12", "1-1"]),
+        ("year_month_day", &["2012-12-31", "1-12-31", "2012-1-31", "2012-12-1"]),
     ];
     for (format, inputs) in ok {
         for input in *inputs {
@@ -324,7 +369,17 @@ fn date_named_formats_accept_like_elasticsearch() {
             );
         }
     }
-    let refused: &[(&str, &str)] = &[("date_hour_minute_second_millis", "2018-12-31T12:12:12.123456789")];
+    let refused: &[(&str, &str)] = &[
+        ("date_hour_minute_second_millis", "2018-12-31T12:12:12.123456789"),
+        ("hour_minute_second_fraction", "12:12:12"),
+        ("hour_minute_second_millis", "12:12:12.123456789"),
+        ("hour_minute_second_millis", "12:12:12"),
+        ("time", "10:15:3.1"),
+        ("time", "10:15:3Z"),
+        ("time_no_millis", "10:15:3"),
+        ("t_time", "T10:15:3.1"),
+        ("t_time_no_millis", "T10:15:3"),
+    ];
     for (format, input) in refused {
         assert!(run(format, input, "UTC").is_err(), "{format} should refuse {input}");
     }
