@@ -887,6 +887,8 @@ const DATE_FIELDS: &[Field] = &[
     Field::WeekBasedYear,
     Field::WeekOfWeekBasedYear,
     Field::LocalDayOfWeek,
+    Field::IsoWeekBasedYear,
+    Field::IsoWeekOfWeekBasedYear,
 ];
 const TIME_FIELDS: &[Field] = &[
     Field::AmPmOfDay,
@@ -1001,6 +1003,8 @@ pub fn date_field(d: NaiveDate, f: Field, week: WeekDef) -> Option<i64> {
         Field::WeekBasedYear => week.week_based_year(d),
         Field::WeekOfWeekBasedYear => week.week_of_week_based_year(d),
         Field::LocalDayOfWeek => week.localized_dow(d.weekday().number_from_monday()),
+        Field::IsoWeekBasedYear => super::fields::ISO_WEEK.week_based_year(d),
+        Field::IsoWeekOfWeekBasedYear => super::fields::ISO_WEEK.week_of_week_based_year(d),
         _ => return None,
     })
 }
@@ -1218,6 +1222,28 @@ pub fn resolve(mut p: Parsed, week: WeekDef) -> Result<Accessor, DateError> {
             acc.date = Some(local_date_of_year_day(y, doy, week)?);
             p.remove(Field::Year);
             p.remove(Field::DayOfYear);
+        }
+    } else if p.has(Field::IsoWeekBasedYear) && p.has(Field::IsoWeekOfWeekBasedYear) && p.has(Field::DayOfWeek) {
+        // IsoFields: Jan 4th of the week-based-year, plus weeks, then the day of week
+        let wby = p.get(Field::IsoWeekBasedYear).unwrap();
+        let wowby = p.get(Field::IsoWeekOfWeekBasedYear).unwrap();
+        let dow = Field::DayOfWeek.check(p.get(Field::DayOfWeek).unwrap(), week)?;
+        let jan4 = NaiveDate::from_ymd_opt(i32::try_from(wby).unwrap_or(i32::MAX), 1, 4)
+            .ok_or_else(|| dt_exc("date out of the range ingot supports"))?;
+        if !(1..=52).contains(&wowby) {
+            let weeks =
+                super::fields::ISO_WEEK.week_of_week_based_year(NaiveDate::from_ymd_opt(jan4.year(), 12, 28).unwrap());
+            if wowby < 1 || wowby > weeks {
+                return Err(dt_exc(format!(
+                    "Invalid value for WeekOfWeekBasedYear (valid values 1 - {weeks}): {wowby}"
+                )));
+            }
+        }
+        let monday = jan4 - chrono::Duration::days(jan4.weekday().num_days_from_monday() as i64);
+        let date = monday + chrono::Duration::weeks(wowby - 1) + chrono::Duration::days(dow - 1);
+        acc.date = Some(date);
+        for f in [Field::IsoWeekBasedYear, Field::IsoWeekOfWeekBasedYear, Field::DayOfWeek] {
+            p.remove(f);
         }
     } else if p.has(Field::WeekBasedYear) && p.has(Field::WeekOfWeekBasedYear) && p.has(Field::DayOfWeek) {
         let y = p.get(Field::WeekBasedYear).unwrap();

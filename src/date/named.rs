@@ -806,6 +806,75 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
             p3.push(Elem::Optional(vec![Elem::Zone(ZoneMode::Id)]));
             formatter(input, printer, vec![strict(p1), strict(p2), strict(p3)])
         }
+        "week_date" | "strict_week_date" => {
+            let parser = if name == "week_date" { seq(week_date_lenient) } else { seq(iso_week_date) };
+            formatter(input, seq(iso_week_date), vec![strict(parser)])
+        }
+        "week_date_time" | "week_date_time_no_millis" | "strict_week_date_time" | "strict_week_date_time_no_millis" => {
+            let millis = !name.ends_with("no_millis");
+            let lenient = !name.starts_with("strict");
+            let printer = seq(|b| {
+                b.append_all(&seq(iso_week_date));
+                b.lit("T");
+                b.append_all(&seq(hms_colon));
+                if millis {
+                    b.fraction(3, 3, true);
+                }
+            });
+            let base = seq(|b| {
+                if lenient {
+                    b.append_all(&seq(week_date_lenient));
+                    b.lit("T");
+                    b.append_all(&seq(lenient_hms));
+                } else {
+                    b.append_all(&seq(iso_week_date));
+                    b.lit("T");
+                    b.append_all(&seq(hms_colon));
+                }
+                if millis {
+                    b.fraction(1, 9, true);
+                }
+            });
+            with_zones(input, printer, base)
+        }
+        "basic_week_date" | "strict_basic_week_date" => {
+            let parser =
+                if name == "basic_week_date" { seq(basic_week_date_lenient) } else { seq(basic_week_date_strict) };
+            formatter(input, seq(basic_week_date_printer), vec![strict(parser)])
+        }
+        "basic_week_date_time"
+        | "basic_week_date_time_no_millis"
+        | "strict_basic_week_date_time"
+        | "strict_basic_week_date_time_no_millis" => {
+            let millis = !name.ends_with("no_millis");
+            let lenient = !name.starts_with("strict");
+            let printer = seq(|b| {
+                b.append_all(&seq(basic_week_date_printer));
+                b.lit("T");
+                basic_time_no_millis_base(b);
+                if millis {
+                    b.fraction(3, 3, true);
+                }
+                b.append(Elem::Offset { kind: 1, no_offset: "Z".into() });
+            });
+            let base = seq(|b| {
+                if lenient {
+                    b.append_all(&seq(basic_week_date_lenient));
+                } else {
+                    b.append_all(&seq(basic_week_date_strict));
+                }
+                b.lit("T");
+                basic_time_no_millis_base(b);
+                if millis {
+                    b.fraction(1, 9, true);
+                }
+            });
+            let mut p1 = base.clone();
+            p1.push(Elem::Zone(ZoneMode::Id));
+            let mut p2 = base;
+            p2.push(offset_no_colon());
+            formatter(input, printer, vec![strict(p1), strict(p2)])
+        }
         "epoch_second" => {
             let e = vec![Elem::Epoch { millis: false }];
             formatter(input, e.clone(), vec![strict(e)])
@@ -851,6 +920,48 @@ fn lenient_ordinal_date(b: &mut Builder) {
     b.value(Field::Year, 4, 10, Sign::ExceedsPad);
     b.lit("-");
     b.value(Field::DayOfYear, 1, 3, Sign::NotNegative);
+}
+
+/// ISO_WEEK_DATE: `xxxx-'W'ww-e` with ISO week fields.
+fn iso_week_date(b: &mut Builder) {
+    b.value(Field::IsoWeekBasedYear, 4, 10, Sign::ExceedsPad);
+    b.lit("-W");
+    b.value(Field::IsoWeekOfWeekBasedYear, 2, 2, Sign::NotNegative);
+    b.lit("-");
+    b.value(Field::DayOfWeek, 1, 1, Sign::NotNegative);
+}
+
+/// WEEK_DATE_FORMATTER: like ISO_WEEK_DATE with a 1-2 digit week.
+fn week_date_lenient(b: &mut Builder) {
+    b.value(Field::IsoWeekBasedYear, 4, 10, Sign::ExceedsPad);
+    b.lit("-W");
+    b.value(Field::IsoWeekOfWeekBasedYear, 1, 2, Sign::NotNegative);
+    b.lit("-");
+    b.value(Field::DayOfWeek, 1, 1, Sign::NotNegative);
+}
+
+/// STRICT_BASIC_WEEK_DATE_PRINTER: `xxxx'W'wwe`.
+fn basic_week_date_printer(b: &mut Builder) {
+    b.value(Field::IsoWeekBasedYear, 4, 10, Sign::Normal);
+    b.lit("W");
+    b.value(Field::IsoWeekOfWeekBasedYear, 2, 2, Sign::Never);
+    b.value(Field::DayOfWeek, 1, 19, Sign::Normal);
+}
+
+/// BASIC_WEEK_DATE_FORMATTER.
+fn basic_week_date_lenient(b: &mut Builder) {
+    b.value(Field::IsoWeekBasedYear, 1, 19, Sign::Normal);
+    b.lit("W");
+    b.value(Field::IsoWeekOfWeekBasedYear, 1, 2, Sign::Never);
+    b.value(Field::DayOfWeek, 1, 19, Sign::Normal);
+}
+
+/// STRICT_BASIC_WEEK_DATE_FORMATTER.
+fn basic_week_date_strict(b: &mut Builder) {
+    b.value(Field::IsoWeekBasedYear, 4, 4, Sign::NotNegative);
+    b.lit("W");
+    b.value(Field::IsoWeekOfWeekBasedYear, 1, 2, Sign::Never);
+    b.value(Field::DayOfWeek, 1, 19, Sign::Normal);
 }
 
 /// `DateTimeFormatter.ISO_LOCAL_DATE`.

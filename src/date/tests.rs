@@ -74,8 +74,8 @@ fn date_pattern_errors() {
     assert_eq!(e.reason, "Invalid format: [HHH]: Too many pattern letters: H");
     let e = DateFormatter::for_pattern("yyyy'T").unwrap_err();
     assert_eq!(e.reason, "Invalid format: [yyyy'T]: Pattern ends with an incomplete string literal: yyyy'T");
-    let e = DateFormatter::for_pattern("week_date_time").unwrap_err();
-    assert!(e.reason.contains("does not support the Elasticsearch date format [week_date_time]"), "{}", e.reason);
+    let e = DateFormatter::for_pattern("weekyear_week").unwrap_err();
+    assert!(e.reason.contains("does not support the Elasticsearch date format [weekyear_week]"), "{}", e.reason);
     let e = DateFormatter::for_pattern("").unwrap_err();
     assert_eq!(e.reason, "No date pattern provided");
 }
@@ -358,6 +358,28 @@ fn date_named_formats_accept_like_elasticsearch() {
         ("t_time", &["T10:15:30.1Z", "T10:15:30.123456789Z", "T1:15:30.123+0100", "T10:15:3.123+01:00"]),
         ("t_time_no_millis", &["T10:15:30Z", "T1:15:30+0100", "T10:15:3+01:00"]),
         ("year_month", &["2012-12", "1-1"]),
+        ("week_date", &["2012-W48-6", "2012-W01-6", "2012-W1-6"]),
+        (
+            "week_date_time",
+            &[
+                "2012-W48-6T10:15:30.1Z",
+                "2012-W48-6T10:15:30.123456789Z",
+                "2012-W48-6T10:15:30.1+0100",
+                "2012-W1-6T10:15:30.123+01:00",
+            ],
+        ),
+        ("week_date_time_no_millis", &["2012-W48-6T10:15:30Z", "2012-W48-6T10:15:30+0100", "2012-W1-6T10:15:30+01:00"]),
+        ("basic_week_date", &["2018W313", "1W313", "18W313"]),
+        (
+            "basic_week_date_time",
+            &[
+                "2018W313T121212.1Z",
+                "2018W313T121212.123456789Z",
+                "2018W313T121212.123+0100",
+                "2018W313T121212.123+01:00",
+            ],
+        ),
+        ("basic_week_date_time_no_millis", &["2018W313T121212Z", "2018W313T121212+0100", "2018W313T121212+01:00"]),
         ("year_month_day", &["2012-12-31", "1-12-31", "2012-1-31", "2012-12-1"]),
     ];
     for (format, inputs) in ok {
@@ -379,11 +401,20 @@ fn date_named_formats_accept_like_elasticsearch() {
         ("time_no_millis", "10:15:3"),
         ("t_time", "T10:15:3.1"),
         ("t_time_no_millis", "T10:15:3"),
+        ("week_date", "2012-W1-8"),
     ];
     for (format, input) in refused {
         assert!(run(format, input, "UTC").is_err(), "{format} should refuse {input}");
     }
     // values
+    assert_eq!(run("week_date", "2012-W48-6", "UTC").unwrap(), "2012-12-01T00:00:00.000Z");
+    assert_eq!(run("basic_week_date", "2018W313", "UTC").unwrap(), "2018-08-01T00:00:00.000Z");
+    assert_eq!(run("strict_week_date", "2020-W53-5", "UTC").unwrap(), "2021-01-01T00:00:00.000Z");
+    let e = run("strict_week_date", "2021-W53-5", "UTC").unwrap_err();
+    assert_eq!(
+        e.caused_by.unwrap().reason,
+        "Text '2021-W53-5' could not be parsed: Invalid value for WeekOfWeekBasedYear (valid values 1 - 52): 53"
+    );
     assert_eq!(run("basic_date_time", "20181126T121212.123+10:00", "UTC").unwrap(), "2018-11-26T02:12:12.123Z");
     assert_eq!(run("basic_ordinal_date", "2018363", "UTC").unwrap(), "2018-12-29T00:00:00.000Z");
     assert_eq!(run("date", "10000-5-6", "UTC").unwrap(), "+10000-05-06T00:00:00.000Z");
