@@ -6,7 +6,7 @@ use super::{pattern, DateError, DateFormatter, Parser, Resolver, ZoneId};
 
 /// Every name `DateFormatters.forPattern` knows (snake case; the camel-case
 /// spellings are accepted too).
-const ALL_NAMES: &[&str] = &[
+pub(crate) const ALL_NAMES: &[&str] = &[
     "iso8601",
     "basic_date",
     "basic_date_time",
@@ -875,6 +875,49 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
             p2.push(offset_no_colon());
             formatter(input, printer, vec![strict(p1), strict(p2)])
         }
+        "weekyear" | "week_year" => single(
+            input,
+            seq(|b| {
+                b.value(Field::WeekBasedYear, 1, 19, Sign::Normal);
+            }),
+            Resolver::Strict,
+        ),
+        "strict_weekyear" => single(
+            input,
+            seq(|b| {
+                b.value(Field::WeekBasedYear, 4, 10, Sign::ExceedsPad);
+            }),
+            Resolver::Strict,
+        ),
+        "weekyear_week" => formatter(
+            input,
+            seq(strict_weekyear_week),
+            vec![strict(seq(|b| {
+                b.value(Field::WeekBasedYear, 1, 19, Sign::Normal);
+                b.lit("-W");
+                b.value(Field::WeekOfWeekBasedYear, 1, 19, Sign::Normal);
+            }))],
+        ),
+        "strict_weekyear_week" => single(input, seq(strict_weekyear_week), Resolver::Strict),
+        "weekyear_week_day" | "strict_weekyear_week_day" => {
+            let printer = seq(|b| {
+                b.append_all(&seq(strict_weekyear_week));
+                b.lit("-");
+                b.value(Field::LocalDayOfWeek, 1, 19, Sign::Normal);
+            });
+            let parser = if name == "weekyear_week_day" {
+                seq(|b| {
+                    b.value(Field::WeekBasedYear, 1, 19, Sign::Normal);
+                    b.lit("-W");
+                    b.value(Field::WeekOfWeekBasedYear, 1, 19, Sign::Normal);
+                    b.lit("-");
+                    b.value(Field::LocalDayOfWeek, 1, 19, Sign::Normal);
+                })
+            } else {
+                printer.clone()
+            };
+            formatter(input, printer, vec![strict(parser)])
+        }
         "epoch_second" => {
             let e = vec![Elem::Epoch { millis: false }];
             formatter(input, e.clone(), vec![strict(e)])
@@ -920,6 +963,14 @@ fn lenient_ordinal_date(b: &mut Builder) {
     b.value(Field::Year, 4, 10, Sign::ExceedsPad);
     b.lit("-");
     b.value(Field::DayOfYear, 1, 3, Sign::NotNegative);
+}
+
+/// STRICT_WEEKYEAR_WEEK_FORMATTER (Elasticsearch's ROOT week fields, which are
+/// ISO weeks; ingot applies the formatter locale's week definition).
+fn strict_weekyear_week(b: &mut Builder) {
+    b.value(Field::WeekBasedYear, 4, 10, Sign::ExceedsPad);
+    b.lit("-W");
+    b.value(Field::WeekOfWeekBasedYear, 2, 2, Sign::NotNegative);
 }
 
 /// ISO_WEEK_DATE: `xxxx-'W'ww-e` with ISO week fields.
