@@ -124,7 +124,8 @@ fn letter(b: &mut Builder, cur: char, count: usize) -> Result<(), String> {
             }
             match count {
                 1 => {
-                    b.value(Field::LocalDayOfWeek, 1, 1, Sign::NotNegative);
+                    // WeekBasedFieldPrinterParser: one or two digits
+                    b.value(Field::LocalDayOfWeek, 1, 2, Sign::NotNegative);
                 }
                 2 => {
                     b.value(Field::LocalDayOfWeek, 2, 2, Sign::NotNegative);

@@ -422,3 +422,14 @@ fn date_named_formats_accept_like_elasticsearch() {
     assert_eq!(run("date", "10000-5-6", "UTC").unwrap(), "+10000-05-06T00:00:00.000Z");
     assert_eq!(run("year", "-2000", "UTC").unwrap(), "2001-01-01T00:00:00.000Z");
 }
+
+#[test]
+fn date_zone_id_lookup_is_case_sensitive() {
+    assert_eq!(ZoneId::of("utc").unwrap_err().reason, "Unknown time-zone ID: utc");
+    assert_eq!(ZoneId::of("europe/paris").unwrap_err().reason, "Unknown time-zone ID: europe/paris");
+    assert_eq!(ZoneId::of("US/Eastern").unwrap().id(), "US/Eastern");
+    assert_eq!(ZoneId::of("EST").unwrap().id(), "EST");
+    assert_eq!(ZoneId::of("UT").unwrap().id(), "UT");
+    assert_eq!(ZoneId::of("UTC+0").unwrap().id(), "UTC");
+    assert_eq!(ZoneId::of("UTC+5:30").unwrap_err().reason, "Invalid ID for offset-based ZoneId: UTC+5:30");
+}
