@@ -4,7 +4,6 @@
 
 pub mod dissect;
 pub mod date;
-pub mod cli;
 pub mod document;
 pub mod dsl;
 pub mod error;

@@ -1,8 +1,8 @@
 //! `ingot build`: compiles every integration into its package and files;
 //! `ingot build --check` compares instead of writing and fails on drift.
 
-use crate::dsl::integration::Integration;
-use crate::package::{compile, drift, BuildSettings};
+use ingot::dsl::integration::Integration;
+use ingot::package::{compile, drift, BuildSettings};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug, Clone)]
@@ -78,5 +78,5 @@ pub fn run_with(args: &BuildArgs, integrations: &[Integration]) -> i32 {
 
 /// `ingot build` over the integrations compiled into ingot.
 pub fn run(args: &BuildArgs) -> i32 {
-    run_with(args, &crate::integrations::all())
+    run_with(args, &ingot::integrations::all())
 }

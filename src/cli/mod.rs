@@ -1,7 +1,9 @@
 //! Subcommands of the `ingot` binary, one file each, and what they share.
 
+pub mod build;
 pub mod lint;
 pub mod simulate;
+pub mod test;
 
 use ingot::pipeline::{BuildContext, PipelineRegistry};
 use ingot::value::{write_json, write_json_string, Value};
@@ -88,9 +90,3 @@ mod tests {
         );
     }
 }
-//! Subcommands of the `ingot` binary: argument parsing, output and exit codes only.
-
-pub mod test;
-//! The command line's subcommands, one file each; `main.rs` dispatches.
-
-pub mod build;

@@ -1,7 +1,7 @@
 //! `ingot test`: an offline drop-in for `elastic-package test pipeline`.
 
-use crate::harness::report::{self, Format};
-use crate::harness::{self, discovery, Generate, Options, Status};
+use ingot::harness::report::{self, Format};
+use ingot::harness::{self, discovery, Generate, Options, Status};
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -31,9 +31,6 @@ pub struct TestArgs {
     /// Write <case>-expected.json from the results; with PATH, only for that case file.
     #[arg(short = 'g', long, num_args = 0..=1, value_name = "PATH")]
     pub generate: Option<Option<PathBuf>>,
-    /// Directory of GeoIP databases [env: INGOT_GEOIP_DIR].
-    #[arg(long, value_name = "DIR")]
-    pub geoip_dir: Option<PathBuf>,
     /// ECS schema (ecs_nested.yml or ecs_flat.yml), or a directory of ecs_nested-<version>.yml files.
     #[arg(long, value_name = "FILE")]
     pub ecs: Option<PathBuf>,
@@ -64,7 +61,7 @@ fn default_packages() -> Vec<PathBuf> {
 }
 
 /// Runs the command; returns the process exit code.
-pub fn run(args: TestArgs) -> i32 {
+pub fn run(args: TestArgs, global: &super::GlobalArgs) -> i32 {
     let mut packages = args.packages.clone();
     let generate = match &args.generate {
         None => Generate::No,
@@ -105,7 +102,7 @@ pub fn run(args: TestArgs) -> i32 {
     let options = Options {
         data_streams: args.data_streams.clone(),
         generate,
-        geoip_dir: args.geoip_dir.clone().or_else(|| std::env::var_os("INGOT_GEOIP_DIR").map(PathBuf::from)),
+        geoip_dir: global.geoip_dir.clone(),
         ecs: args.ecs.clone(),
         strict: args.strict,
         verbose: args.verbose,

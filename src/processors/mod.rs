@@ -349,13 +349,6 @@ pub(crate) mod examples {
         let ctx = BuildContext { geoip_dir: Some(crate::geoip::testdata::dir()), ..Default::default() };
         let pipeline = Pipeline::from_value("example", &Value::Map(pipeline), &ctx)
             .map_err(|e| format!("load: {}", e.reason))?;
-        pipeline.insert(
-            "processors".into(),
-            Value::List(vec![Value::Map(processor)]),
-        );
-        let pipeline =
-            Pipeline::from_value("example", &Value::Map(pipeline), &BuildContext::default())
-                .map_err(|e| format!("load: {}", e.reason))?;
         let input = match Value::from_json_str(example.input).map_err(|e| e.to_string())? {
             Value::Map(m) => m,
             _ => return Err("example input must be an object".into()),
