@@ -99,7 +99,7 @@ impl DateFormatter {
     /// `DateTimeParseException`).
     pub fn parse(&self, input: &str) -> Result<Accessor, DateError> {
         if input.is_empty() {
-            return Err(DateError::illegal_argument("cannot parse empty date"));
+            return Err(DateError::illegal_argument("cannot parse empty datetime"));
         }
         let week = self.locale.week_def();
         let wrap = |cause: DateError| {

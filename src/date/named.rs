@@ -253,7 +253,7 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
                 b.optional_end();
                 b.optional_end();
             });
-            formatter(input, strict_date_optional_time_printer(3, 3), vec![strict(parser)])
+            formatter(input, strict_date_optional_time_printer(3, 3), iso_parsers(parser))
         }
         "strict_date_optional_time" => {
             let parser = seq(|b| {
@@ -286,7 +286,7 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
                 b.optional_end();
                 b.optional_end();
             });
-            formatter(input, strict_date_optional_time_printer(3, 3), vec![strict(parser)])
+            formatter(input, strict_date_optional_time_printer(3, 3), iso_parsers(parser))
         }
         "strict_date_optional_time_nanos" => {
             let parser = seq(|b| {
@@ -309,7 +309,7 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
                 b.optional_end();
                 b.optional_end();
             });
-            formatter(input, strict_date_optional_time_printer(3, 9), vec![strict(parser)])
+            formatter(input, strict_date_optional_time_printer(3, 9), iso_parsers(parser))
         }
         "basic_time_no_millis" => with_zones(input, seq(basic_time_no_millis_base), seq(basic_time_no_millis_base)),
         "basic_time" => with_zones(input, seq(basic_time_printer), seq(basic_time_formatter)),
@@ -1024,6 +1024,14 @@ fn iso_local_date() -> Vec<Elem> {
         b.lit("-");
         two(b, Field::DayOfMonth);
     })
+}
+
+/// `iso8601` and `strict_date_optional_time[_nanos]` have two parsers in
+/// Elasticsearch 8.x: the fast `Iso8601DateTimeParser`, then java.time as a
+/// fallback. What they accept is java.time's; having two parsers shows in the
+/// error, which is "Failed to parse with all enclosed parsers".
+fn iso_parsers(parser: Vec<Elem>) -> Vec<Parser> {
+    vec![strict(parser.clone()), strict(parser)]
 }
 
 /// STRICT_DATE_OPTIONAL_TIME_PRINTER (fraction 3..3) / _NANOS (3..9).

@@ -143,7 +143,7 @@ fn date_parse_errors_like_java() {
     let e = run("yyyy-MM-dd", "2021-02-03x", "UTC").unwrap_err();
     assert_eq!(e.caused_by.unwrap().reason, "Text '2021-02-03x' could not be parsed, unparsed text found at index 10");
     let e = run("yyyy-MM-dd", "", "UTC").unwrap_err();
-    assert_eq!(e.reason, "cannot parse empty date");
+    assert_eq!(e.reason, "cannot parse empty datetime");
     let e = run("UNIX_MS", "abc", "UTC").unwrap_err();
     assert_eq!((e.kind.as_str(), e.reason.as_str()), ("number_format_exception", "For input string: \"abc\""));
     let e = run("UNIX", "x1", "UTC").unwrap_err();

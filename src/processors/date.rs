@@ -192,7 +192,7 @@ mod tests {
         );
         assert_eq!(
             suppressed[1].to_json(),
-            r#"{"type":"illegal_argument_exception","reason":"failed to parse date field [foo] with format [iso8601]","caused_by":{"type":"date_time_parse_exception","reason":"Text 'foo' could not be parsed at index 0"}}"#
+            r#"{"type":"illegal_argument_exception","reason":"failed to parse date field [foo] with format [iso8601]","caused_by":{"type":"date_time_parse_exception","reason":"Failed to parse with all enclosed parsers"}}"#
         );
     }
 
@@ -201,7 +201,7 @@ mod tests {
         // null values
         let e = run(r#"{"field": "d", "formats": ["yyyy"]}"#, r#"{"d": null}"#).unwrap_err();
         assert_eq!(e.reason, "unable to parse date [null]");
-        assert_eq!(e.caused_by.unwrap().reason, "cannot parse empty date");
+        assert_eq!(e.caused_by.unwrap().reason, "cannot parse empty datetime");
         // a missing field
         let e = run(r#"{"field": "d", "formats": ["yyyy"]}"#, r#"{}"#).unwrap_err();
         assert_eq!(e.reason, "field [d] not present as part of path [d]");
