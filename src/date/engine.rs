@@ -1404,24 +1404,19 @@ pub fn print(elems: &[Elem], zdt: &ZonedDateTime, locale: &Locale, out: &mut Str
             Elem::Zone(ZoneMode::Id) => out.push_str(&zdt.zone.id()),
             Elem::Zone(ZoneMode::ShortText) => out.push_str(&zdt.zone.short_name(zdt.epoch_second())),
             Elem::Epoch { millis } => {
-                let secs = zdt.epoch_second() as i128;
-                let nanos = secs * 1_000_000_000 + zdt.nano() as i128;
-                if *millis {
-                    let ms = nanos.div_euclid(1_000_000);
-                    let rest = nanos.rem_euclid(1_000_000);
-                    out.push_str(&ms.to_string());
-                    if rest != 0 {
-                        let d = format!("{rest:06}");
-                        out.push('.');
-                        out.push_str(d.trim_end_matches('0'));
-                    }
-                } else {
-                    out.push_str(&secs.to_string());
-                    if zdt.nano() != 0 {
-                        let d = format!("{:09}", zdt.nano());
-                        out.push('.');
-                        out.push_str(d.trim_end_matches('0'));
-                    }
+                // the sign is printed apart and the magnitude rounds toward the epoch
+                let nanos = zdt.epoch_second() as i128 * 1_000_000_000 + zdt.nano() as i128;
+                if nanos < 0 {
+                    out.push('-');
+                }
+                let abs = nanos.unsigned_abs();
+                let (unit, width) = if *millis { (1_000_000u128, 6) } else { (1_000_000_000u128, 9) };
+                out.push_str(&(abs / unit).to_string());
+                let rest = abs % unit;
+                if rest != 0 {
+                    let digits = format!("{rest:0width$}");
+                    out.push('.');
+                    out.push_str(digits.trim_end_matches('0'));
                 }
             }
         }

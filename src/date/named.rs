@@ -919,12 +919,16 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
             formatter(input, printer, vec![strict(parser)])
         }
         "epoch_second" => {
+            // Elasticsearch has a second parser for a trailing dot, which the first
+            // already accepts; the pair shows in the error message
             let e = vec![Elem::Epoch { millis: false }];
-            formatter(input, e.clone(), vec![strict(e)])
+            formatter(input, e.clone(), vec![strict(e.clone()), strict(e)])
         }
         "epoch_millis" => {
+            // Elasticsearch has a second parser for a trailing dot, which the first
+            // already accepts; the pair shows in the error message
             let e = vec![Elem::Epoch { millis: true }];
-            formatter(input, e.clone(), vec![strict(e)])
+            formatter(input, e.clone(), vec![strict(e.clone()), strict(e)])
         }
         _ => return None,
     };

@@ -433,3 +433,21 @@ fn date_zone_id_lookup_is_case_sensitive() {
     assert_eq!(ZoneId::of("UTC+0").unwrap().id(), "UTC");
     assert_eq!(ZoneId::of("UTC+5:30").unwrap_err().reason, "Invalid ID for offset-based ZoneId: UTC+5:30");
 }
+
+#[test]
+fn date_epoch_formats_with_signs_and_fractions() {
+    let millis = DateFormatter::for_pattern("epoch_millis").unwrap();
+    let seconds = DateFormatter::for_pattern("epoch_second").unwrap();
+    for (text, back) in [("-1.5", "-1.5"), ("-0.5", "-0.5"), ("-1", "-1"), ("1.000500", "1.0005"), ("123.", "123")] {
+        let zdt = from_accessor(&millis.parse(text).unwrap(), &Locale::root(), &utc()).unwrap();
+        assert_eq!(millis.format(&zdt).unwrap(), back, "{text}");
+    }
+    let zdt = from_accessor(&seconds.parse("-1.25").unwrap(), &Locale::root(), &utc()).unwrap();
+    assert_eq!(seconds.format(&zdt).unwrap(), "-1.25");
+    assert_eq!(
+        DateFormatter::for_pattern(DEFAULT_OUTPUT_FORMAT).unwrap().format(&zdt).unwrap(),
+        "1969-12-31T23:59:58.750Z"
+    );
+    let e = millis.parse("+1").unwrap_err();
+    assert_eq!(e.caused_by.unwrap().reason, "Failed to parse with all enclosed parsers");
+}
