@@ -2,8 +2,11 @@
 //!
 //! See ARCHITECTURE.md for the map of modules.
 
+pub mod dissect;
 pub mod document;
 pub mod error;
+pub mod geoip;
+pub mod grok;
 pub mod lint;
 pub mod painless;
 pub mod pipeline;
