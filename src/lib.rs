@@ -3,11 +3,16 @@
 //! See ARCHITECTURE.md for the map of modules.
 
 pub mod dissect;
+pub mod date;
 pub mod document;
+pub mod dsl;
 pub mod error;
 pub mod geoip;
 pub mod grok;
+pub mod harness;
+pub mod integrations;
 pub mod lint;
+pub mod package;
 pub mod painless;
 pub mod pipeline;
 pub mod processors;

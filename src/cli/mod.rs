@@ -1,7 +1,9 @@
 //! Subcommands of the `ingot` binary, one file each, and what they share.
 
+pub mod build;
 pub mod lint;
 pub mod simulate;
+pub mod test;
 
 use ingot::pipeline::{BuildContext, PipelineRegistry};
 use ingot::value::{write_json, write_json_string, Value};

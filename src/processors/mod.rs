@@ -21,6 +21,8 @@ mod network_direction;
 mod registered_domain;
 mod dissect;
 mod grok;
+mod date;
+mod date_index_name;
 mod set;
 pub mod value_source;
 
@@ -137,6 +139,8 @@ pub fn registry() -> &'static [ProcessorSpec] {
         let mut specs = vec![
             append::SPEC,
             community_id::SPEC,
+            date::SPEC,
+            date_index_name::SPEC,
             dissect::SPEC,
             fingerprint::SPEC,
             geoip::SPEC,
