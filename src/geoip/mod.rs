@@ -730,6 +730,29 @@ pub(crate) mod testdata {
                 ("192.0.2.128/25", json!({"is_anonymous": true, "is_tor_exit_node": true})),
             ]);
             write(&dir, "Custom-Thing.mmdb", "Custom-Thing", &[("192.0.2.0/24", json!({"x": 1}))]);
+            write(&dir, "GeoIP2-ISP.mmdb", "GeoIP2-ISP", &[(
+                "198.51.100.0/24",
+                json!({"autonomous_system_number": 64510, "autonomous_system_organization": "Transit Org",
+                       "isp": "Example ISP", "organization": "Example Org", "mobile_country_code": "310",
+                       "mobile_network_code": "004"}),
+            )]);
+            write(&dir, "GeoIP2-Connection-Type.mmdb", "GeoIP2-Connection-Type", &[
+                ("198.51.100.0/25", json!({"connection_type": "Cable/DSL"})),
+                ("198.51.100.128/25", json!({"connection_type": "Carrier Pigeon"})),
+            ]);
+            write(&dir, "GeoIP2-Domain.mmdb", "GeoIP2-Domain", &[("198.51.100.0/24", json!({"domain": "example.net"}))]);
+            write(&dir, "GeoIP2-Enterprise.mmdb", "GeoIP2-Enterprise", &[(
+                "198.51.100.0/24",
+                json!({
+                    "city": {"confidence": 40, "names": {"en": "Lyon"}},
+                    "country": {"confidence": 99, "iso_code": "FR", "is_in_european_union": true, "names": {"en": "France"}},
+                    "location": {"latitude": 45.75, "longitude": 4.85},
+                    "postal": {"code": "69001", "confidence": 10},
+                    "subdivisions": [{"iso_code": "ARA", "names": {"en": "Auvergne-Rhone-Alpes"}}],
+                    "traits": {"autonomous_system_number": 64511, "is_anycast": true, "user_type": "business",
+                               "connection_type": "Corporate", "domain": "example.fr", "isp": "FR ISP"}
+                }),
+            )]);
             dir
         })
         .clone()
@@ -829,6 +852,43 @@ mod tests {
         assert_eq!(m["tor_exit_node"], Value::Bool(true));
         assert_eq!(m["public_proxy"], Value::Bool(false));
         assert_eq!(m.len(), 6);
+    }
+
+    #[test]
+    fn isp_connection_type_domain_and_enterprise() {
+        let isp = db("GeoIP2-ISP.mmdb").lookup(Kind::Isp, Kind::Isp.default_properties(), "198.51.100.7").unwrap();
+        assert_eq!(isp["asn"], Value::Long(64510));
+        assert_eq!(isp["organization_name"], Value::from("Transit Org"));
+        assert_eq!(isp["isp"], Value::from("Example ISP"));
+        assert_eq!(isp["isp_organization_name"], Value::from("Example Org"));
+        assert_eq!(isp["mobile_country_code"], Value::from("310"));
+        assert_eq!(isp["mobile_network_code"], Value::from("004"));
+        assert_eq!(isp["network"], Value::from("198.51.100.0/24"));
+
+        let ct = db("GeoIP2-Connection-Type.mmdb");
+        let m = ct.lookup(Kind::ConnectionType, Kind::ConnectionType.default_properties(), "198.51.100.1").unwrap();
+        assert_eq!(Value::Map(m).to_json(), r#"{"connection_type":"Cable/DSL"}"#);
+        let m = ct.lookup(Kind::ConnectionType, Kind::ConnectionType.default_properties(), "198.51.100.200").unwrap();
+        assert!(m.is_empty(), "a type MaxMind's Java reader does not know reads as none");
+
+        let m = db("GeoIP2-Domain.mmdb").lookup(Kind::Domain, &[Property::Domain], "198.51.100.1").unwrap();
+        assert_eq!(m["domain"], Value::from("example.net"));
+
+        let all = Kind::Enterprise.valid_properties();
+        let m = db("GeoIP2-Enterprise.mmdb").lookup(Kind::Enterprise, all, "198.51.100.1").unwrap();
+        assert_eq!(m["city_confidence"], Value::Int(40));
+        assert_eq!(m["country_confidence"], Value::Int(99));
+        assert_eq!(m["postal_confidence"], Value::Int(10));
+        assert_eq!(m["region_iso_code"], Value::from("FR-ARA"));
+        assert_eq!(m["country_in_european_union"], Value::Bool(true));
+        assert_eq!(m["asn"], Value::Long(64511));
+        assert_eq!(m["user_type"], Value::from("business"));
+        assert_eq!(m["connection_type"], Value::from("Corporate"));
+        assert_eq!(m["domain"], Value::from("example.fr"));
+        assert_eq!(m["isp"], Value::from("FR ISP"));
+        assert_eq!(m["hosting_provider"], Value::Bool(false));
+        assert_eq!(m["network"], Value::from("198.51.100.0/24"));
+        assert!(!m.contains_key("registered_country_iso_code"));
     }
 
     #[test]
