@@ -6,6 +6,7 @@
 //! and shared between processors through an [`Arc`].
 
 use crate::error::EsError;
+use crate::inet::{format_ip, parse_ip};
 use crate::value::{Map, Value};
 use maxminddb::{geoip2, Reader};
 use std::collections::HashMap;
@@ -444,62 +445,6 @@ fn decoded<T>(r: Result<Option<T>, maxminddb::MaxMindDbError>, ip: &str) -> Resu
 
 fn lookup_error(ip: &str, e: maxminddb::MaxMindDbError) -> EsError {
     EsError::new("io_exception", format!("Error looking up [{ip}]: {e}"))
-}
-
-/// Elasticsearch's `InetAddresses.forString`: dotted quads without leading
-/// zeros, IPv6 with an optional scope; an IPv4-mapped IPv6 address is IPv4.
-pub fn parse_ip(text: &str) -> Result<IpAddr, EsError> {
-    let invalid = || EsError::illegal_argument(format!("'{text}' is not an IP string literal."));
-    let unscoped = match text.split_once('%') {
-        Some((addr, scope)) if addr.contains(':') && !scope.is_empty() => addr,
-        Some(_) => return Err(invalid()),
-        None => text,
-    };
-    match unscoped.parse::<IpAddr>().map_err(|_| invalid())? {
-        IpAddr::V6(v6) => Ok(v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(IpAddr::V6(v6))),
-        v4 => Ok(v4),
-    }
-}
-
-/// `NetworkAddress.format`: RFC 5952 text for IPv6.
-fn format_ip(ip: IpAddr) -> String {
-    match ip {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => {
-            // Rust prints IPv4-compatible forms with a dotted tail; Java never does.
-            let s = v6.segments();
-            let text = v6.to_string();
-            if text.contains('.') {
-                compress_groups(&s)
-            } else {
-                text
-            }
-        }
-    }
-}
-
-fn compress_groups(s: &[u16; 8]) -> String {
-    let (mut best, mut best_len, mut i) = (8, 0, 0);
-    while i < 8 {
-        if s[i] == 0 {
-            let start = i;
-            while i < 8 && s[i] == 0 {
-                i += 1;
-            }
-            if i - start > best_len && i - start >= 2 {
-                best = start;
-                best_len = i - start;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    let hex = |g: &[u16]| g.iter().map(|x| format!("{x:x}")).collect::<Vec<_>>().join(":");
-    if best_len == 0 {
-        hex(s)
-    } else {
-        format!("{}::{}", hex(&s[..best]), hex(&s[best + best_len..]))
-    }
 }
 
 /// MaxMind's Java `Network.toString()`: `InetAddress.getHostAddress()`
