@@ -480,14 +480,13 @@ impl<'a> From<geoip2::enterprise::Country<'a>> for CountryRecord<'a> {
 
 /// The result map under construction: only requested properties are kept.
 struct Data<'p> {
-    ip: IpAddr,
     properties: &'p [Property],
     entries: Vec<(&'static str, Value)>,
 }
 
 impl<'p> Data<'p> {
     fn new(ip: IpAddr, properties: &'p [Property]) -> Data<'p> {
-        let mut d = Data { ip, properties, entries: Vec::new() };
+        let mut d = Data { properties, entries: Vec::new() };
         d.put(Property::Ip, Some(Value::String(format_ip(ip))));
         d
     }
@@ -606,7 +605,6 @@ impl<'p> Data<'p> {
     }
 
     fn finish(self) -> Map {
-        let _ = self.ip;
         java_hash_order(self.entries)
     }
 }
