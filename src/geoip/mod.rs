@@ -392,7 +392,7 @@ impl Database {
         match kind {
             Kind::City => {
                 let r: geoip2::City = decoded(result.decode(), ip_text)?;
-                data.city(&r, network);
+                data.city(&r);
             }
             Kind::Enterprise => {
                 let r: geoip2::Enterprise = decoded(result.decode(), ip_text)?;
@@ -535,7 +535,7 @@ impl<'p> Data<'p> {
         self.put(Property::AccuracyRadius, radius.map(|r| Value::Int(r as i32)));
     }
 
-    fn city<F: Fn() -> Option<String>>(&mut self, r: &geoip2::City, _network: F) {
+    fn city(&mut self, r: &geoip2::City) {
         let country: CountryRecord = r.country.clone().into();
         let registered: CountryRecord = r.registered_country.clone().into();
         self.countries(&country, &registered, r.continent.code, r.continent.names.english);
