@@ -10,6 +10,21 @@
 //!   `UNIX`, `UNIX_MS`, `TAI64N` and Java patterns).
 //!
 //! Errors are [`EsError`]s carrying the Java exception's type and message.
+//!
+//! What follows Elasticsearch 8.x exactly: the pattern letters
+//! `G u y Y Q q M L D d E e c a h K k H m s S n N A V z O X x Z` with Java's
+//! widths, sign styles, adjacent-value parsing and case-sensitive text;
+//! `'literals'` and `[optional]` sections; STRICT resolving with Java's
+//! messages; every named format of `DateFormatters` (the `*weekyear*` ones
+//! use the formatter locale's weeks, which are ISO weeks for ROOT); the
+//! missing-year rule of the ingest `DateFormat` (the current UTC year, no
+//! adjustment for dates in the future — Elasticsearch has none); time zones
+//! through `ZoneId.of`.
+//!
+//! Not implemented, with an error naming them: the pad modifier `p`, the
+//! letters `W F g B v`, full zone names (`zzzz`), and locales other than ROOT
+//! and English. Approximations: `z` prints the tz database abbreviation and
+//! parses zone ids plus a table of English short names.
 
 pub mod engine;
 pub mod fields;
