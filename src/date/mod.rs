@@ -321,11 +321,14 @@ pub fn exception_body(e: &DateError) -> crate::value::Value {
     let mut m = Map::new();
     m.insert("type".into(), Value::from(e.kind.as_str()));
     m.insert("reason".into(), Value::from(e.reason.as_str()));
+    for (k, v) in e.extra.iter().filter(|(k, _)| k.as_str() != "suppressed") {
+        m.insert(k.clone(), v.clone());
+    }
     if let Some(c) = &e.caused_by {
         m.insert("caused_by".into(), exception_body(c));
     }
-    for (k, v) in &e.extra {
-        m.insert(k.clone(), v.clone());
+    if let Some(v) = e.extra.get("suppressed") {
+        m.insert("suppressed".into(), v.clone());
     }
     Value::Map(m)
 }
