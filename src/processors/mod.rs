@@ -404,9 +404,6 @@ pub(crate) mod examples {
         let mut processor = Map::new();
         processor.insert(spec.name.to_string(), config);
         let mut pipeline = Map::new();
-        pipeline.insert("processors".into(), Value::List(vec![Value::Map(processor)]));
-        // Examples see the tiny test databases, as if given `--geoip-dir`.
-        let ctx = BuildContext { geoip_dir: Some(crate::geoip::testdata::dir()), ..Default::default() };
         pipeline.insert(
             "processors".into(),
             Value::List(vec![Value::Map(processor)]),
