@@ -59,6 +59,10 @@ pub struct Parser {
     pub resolver: Resolver,
     /// `DateTimeFormatter.withZone`: the zone a parse gets when it has none.
     pub zone: Option<ZoneId>,
+    /// Elasticsearch's `Iso8601DateTimeParser` fast path: it only range-checks
+    /// fields coarsely (month <= 12, day <= 31), so a well-formed but impossible
+    /// date gets through and fails later, in `DateFormatters.from`.
+    pub fast_iso: bool,
 }
 
 /// Elasticsearch's `DateFormatter` (a `JavaDateFormatter`).
@@ -99,7 +103,7 @@ impl DateFormatter {
         DateFormatter {
             format: format.to_string(),
             printer: elems.clone(),
-            parsers: vec![Parser { elems, resolver, zone: None }],
+            parsers: vec![Parser { elems, resolver, zone: None, fast_iso: false }],
             locale: Locale::root(),
         }
     }
@@ -127,8 +131,14 @@ impl DateFormatter {
                     if parsed.zone.is_none() && parsed.offset.is_none() {
                         parsed.zone = p.zone.clone();
                     }
-                    if let Ok(acc) = resolve_with(parsed, week, p.resolver) {
-                        return Ok(acc);
+                    match resolve_with(parsed.clone(), week, p.resolver) {
+                        Ok(acc) => return Ok(acc),
+                        Err(_) if p.fast_iso && fast_iso_accepts(&parsed) => {
+                            // the unresolved fields: `from_accessor` builds the
+                            // date and fails the way Elasticsearch does
+                            return Ok(Accessor { fields: parsed, ..Accessor::default() });
+                        }
+                        Err(_) => {}
                     }
                 }
             }
@@ -154,6 +164,17 @@ impl DateFormatter {
         engine::print(&self.printer, zdt, &self.locale, &mut out)?;
         Ok(out)
     }
+}
+
+/// The coarse checks of `Iso8601Parser`.
+fn fast_iso_accepts(p: &engine::Parsed) -> bool {
+    let within = |f: Field, max: i64| p.get(f).is_none_or(|v| (0..=max).contains(&v));
+    p.has(Field::Year)
+        && within(Field::MonthOfYear, 12)
+        && within(Field::DayOfMonth, 31)
+        && within(Field::HourOfDay, 23)
+        && within(Field::MinuteOfHour, 59)
+        && within(Field::SecondOfMinute, 59)
 }
 
 fn resolve_with(parsed: engine::Parsed, week: WeekDef, resolver: Resolver) -> Result<Accessor, DateError> {

@@ -166,7 +166,7 @@ fn seq(f: impl FnOnce(&mut Builder)) -> Vec<Elem> {
 }
 
 fn strict(elems: Vec<Elem>) -> Parser {
-    Parser { elems, resolver: Resolver::Strict, zone: None }
+    Parser { elems, resolver: Resolver::Strict, zone: None, fast_iso: false }
 }
 
 fn formatter(name: &str, printer: Vec<Elem>, parsers: Vec<Parser>) -> DateFormatter {
@@ -175,7 +175,7 @@ fn formatter(name: &str, printer: Vec<Elem>, parsers: Vec<Parser>) -> DateFormat
 
 /// A formatter whose printer is also its only parser.
 fn single(name: &str, elems: Vec<Elem>, resolver: Resolver) -> DateFormatter {
-    formatter(name, elems.clone(), vec![Parser { elems, resolver, zone: None }])
+    formatter(name, elems.clone(), vec![Parser { elems, resolver, zone: None, fast_iso: false }])
 }
 
 /// The three parsers Elasticsearch builds for "base + zone": printer with
@@ -538,7 +538,12 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
             formatter(
                 input,
                 printer,
-                vec![Parser { elems: parser, resolver: Resolver::Strict, zone: Some(ZoneId::Offset(0)) }],
+                vec![Parser {
+                    elems: parser,
+                    resolver: Resolver::Strict,
+                    zone: Some(ZoneId::Offset(0)),
+                    fast_iso: false,
+                }],
             )
         }
         "date_optional_time" => {
@@ -1035,7 +1040,9 @@ fn iso_local_date() -> Vec<Elem> {
 /// fallback. What they accept is java.time's; having two parsers shows in the
 /// error, which is "Failed to parse with all enclosed parsers".
 fn iso_parsers(parser: Vec<Elem>) -> Vec<Parser> {
-    vec![strict(parser.clone()), strict(parser)]
+    let mut fast = strict(parser.clone());
+    fast.fast_iso = true;
+    vec![fast, strict(parser)]
 }
 
 /// STRICT_DATE_OPTIONAL_TIME_PRINTER (fraction 3..3) / _NANOS (3..9).
