@@ -27,6 +27,7 @@
 //! parses zone ids plus a table of English short names.
 
 pub mod engine;
+pub mod fast_iso;
 pub mod fields;
 pub mod ingest;
 pub mod named;
@@ -59,10 +60,9 @@ pub struct Parser {
     pub resolver: Resolver,
     /// `DateTimeFormatter.withZone`: the zone a parse gets when it has none.
     pub zone: Option<ZoneId>,
-    /// Elasticsearch's `Iso8601DateTimeParser` fast path: it only range-checks
-    /// fields coarsely (month <= 12, day <= 31), so a well-formed but impossible
-    /// date gets through and fails later, in `DateFormatters.from`.
-    pub fast_iso: bool,
+    /// This parser is Elasticsearch's `Iso8601DateTimeParser` (see
+    /// [`fast_iso`]) rather than the elements: `Some(time_required)`.
+    pub fast_iso: Option<bool>,
 }
 
 /// Elasticsearch's `DateFormatter` (a `JavaDateFormatter`).
@@ -103,7 +103,7 @@ impl DateFormatter {
         DateFormatter {
             format: format.to_string(),
             printer: elems.clone(),
-            parsers: vec![Parser { elems, resolver, zone: None, fast_iso: false }],
+            parsers: vec![Parser { elems, resolver, zone: None, fast_iso: None }],
             locale: Locale::root(),
         }
     }
@@ -127,18 +127,18 @@ impl DateFormatter {
         };
         if self.parsers.len() > 1 {
             for p in &self.parsers {
+                if let Some(time_required) = p.fast_iso {
+                    if let Some(acc) = fast_iso::parse(input, time_required) {
+                        return Ok(acc);
+                    }
+                    continue;
+                }
                 if let Some(mut parsed) = engine::parse_full(&p.elems, input) {
                     if parsed.zone.is_none() && parsed.offset.is_none() {
                         parsed.zone = p.zone.clone();
                     }
-                    match resolve_with(parsed.clone(), week, p.resolver) {
-                        Ok(acc) => return Ok(acc),
-                        Err(_) if p.fast_iso && fast_iso_accepts(&parsed) => {
-                            // the unresolved fields: `from_accessor` builds the
-                            // date and fails the way Elasticsearch does
-                            return Ok(Accessor { fields: parsed, ..Accessor::default() });
-                        }
-                        Err(_) => {}
+                    if let Ok(acc) = resolve_with(parsed, week, p.resolver) {
+                        return Ok(acc);
                     }
                 }
             }
@@ -164,17 +164,6 @@ impl DateFormatter {
         engine::print(&self.printer, zdt, &self.locale, &mut out)?;
         Ok(out)
     }
-}
-
-/// The coarse checks of `Iso8601Parser`.
-fn fast_iso_accepts(p: &engine::Parsed) -> bool {
-    let within = |f: Field, max: i64| p.get(f).is_none_or(|v| (0..=max).contains(&v));
-    p.has(Field::Year)
-        && within(Field::MonthOfYear, 12)
-        && within(Field::DayOfMonth, 31)
-        && within(Field::HourOfDay, 23)
-        && within(Field::MinuteOfHour, 59)
-        && within(Field::SecondOfMinute, 59)
 }
 
 fn resolve_with(parsed: engine::Parsed, week: WeekDef, resolver: Resolver) -> Result<Accessor, DateError> {

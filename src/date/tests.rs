@@ -464,3 +464,17 @@ fn date_iso_fast_path_errors() {
     assert_eq!(e.reason, "failed to parse date field [2021-13-01] with format [iso8601]");
     assert_eq!(e.caused_by.unwrap().reason, "Failed to parse with all enclosed parsers");
 }
+
+#[test]
+fn date_iso_fast_parser_extras() {
+    // the fast parser takes any ZoneId.of id after the time
+    assert_eq!(run("ISO8601", "2021-03-04T10:00:00GMT+1", "UTC").unwrap(), "2021-03-04T09:00:00.000Z");
+    assert_eq!(run("ISO8601", "2021-03-04T10:00:00,5+01:00", "UTC").unwrap(), "2021-03-04T09:00:00.500Z");
+    assert_eq!(run("ISO8601", "-0001-03-04", "UTC").unwrap(), "0002-03-04T00:00:00.000Z");
+    assert_eq!(run("ISO8601", "2021-03-04T", "+02:00").unwrap(), "2021-03-04T00:00:00.000+02:00");
+    assert_eq!(
+        run("strict_date_optional_time_nanos", "2021-03-04T10:11:12.123456789Z", "UTC").unwrap(),
+        "2021-03-04T10:11:12.123Z"
+    );
+    assert!(run("strict_date_optional_time_nanos", "2021-03-04T10:11", "UTC").is_err());
+}
