@@ -1164,10 +1164,11 @@ pub fn resolve(mut p: Parsed, week: WeekDef) -> Result<Accessor, DateError> {
         let invalid =
             (moh.is_none() && (som.is_some() || nos.is_some())) || (moh.is_some() && som.is_none() && nos.is_some());
         if !invalid {
-            let h = Field::HourOfDay.check(hod, week)?;
+            // resolveTime checks minute and nano first, then hour and second
             let m = Field::MinuteOfHour.check(moh.unwrap_or(0), week)?;
-            let s = Field::SecondOfMinute.check(som.unwrap_or(0), week)?;
             let n = Field::NanoOfSecond.check(nos.unwrap_or(0), week)?;
+            let h = Field::HourOfDay.check(hod, week)?;
+            let s = Field::SecondOfMinute.check(som.unwrap_or(0), week)?;
             acc.time = NaiveTime::from_hms_nano_opt(h as u32, m as u32, s as u32, n as u32);
             for f in [Field::HourOfDay, Field::MinuteOfHour, Field::SecondOfMinute, Field::NanoOfSecond] {
                 p.remove(f);
