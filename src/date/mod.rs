@@ -19,7 +19,8 @@
 //! use the formatter locale's weeks, which are ISO weeks for ROOT); the
 //! missing-year rule of the ingest `DateFormat` (the current UTC year, no
 //! adjustment for dates in the future — Elasticsearch has none); time zones
-//! through `ZoneId.of`.
+//! through `ZoneId.of`; `iso8601` and `strict_date_optional_time[_nanos]`
+//! with Elasticsearch's fast `Iso8601Parser` in front of java.time.
 //!
 //! Not implemented, with an error naming them: the pad modifier `p`, the
 //! letters `W F g B v`, full zone names (`zzzz`), and locales other than ROOT
