@@ -44,6 +44,7 @@ mod pending;
 mod pipeline;
 mod remove;
 mod rename;
+mod script;
 mod set;
 mod sort;
 mod split;
@@ -194,6 +195,7 @@ pub fn registry() -> &'static [ProcessorSpec] {
             registered_domain::SPEC,
             remove::SPEC,
             rename::SPEC,
+            script::SPEC,
             set::SPEC,
             sort::SPEC,
             split::SPEC,
@@ -404,10 +406,7 @@ pub(crate) mod examples {
         let mut processor = Map::new();
         processor.insert(spec.name.to_string(), config);
         let mut pipeline = Map::new();
-        pipeline.insert(
-            "processors".into(),
-            Value::List(vec![Value::Map(processor)]),
-        );
+        pipeline.insert("processors".into(), Value::List(vec![Value::Map(processor)]));
         // Examples see the tiny test databases, as if given `--geoip-dir`.
         let ctx = BuildContext {
             geoip_dir: Some(crate::geoip::testdata::dir()),
