@@ -353,6 +353,42 @@ pub fn java_hash_map_order(map: &Map) -> Vec<(&String, &Value)> {
     entries
 }
 
+/// Compact JSON with maps in `java.util.HashMap` order, as Elasticsearch
+/// writes a document's maps when it serialises them itself (Mustache's
+/// `toJson`, for one).
+pub fn to_json_java_order(value: &Value) -> String {
+    fn write(value: &Value, out: &mut String) {
+        match value {
+            Value::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            Value::Map(map) => {
+                out.push('{');
+                for (i, (k, v)) in java_hash_map_order(map).into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_json_string(k, out);
+                    out.push(':');
+                    write(v, out);
+                }
+                out.push('}');
+            }
+            scalar => write_json(scalar, out),
+        }
+    }
+    let mut out = String::new();
+    write(value, &mut out);
+    out
+}
+
 /// Writes `value` as compact JSON, numbers formatted as Jackson formats them.
 pub fn write_json(value: &Value, out: &mut String) {
     match value {
