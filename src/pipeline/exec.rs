@@ -871,4 +871,65 @@ mod tests {
         assert_eq!(trace.len(), 1);
         assert_eq!(trace[0].status, TraceStatus::Error);
     }
+
+    #[test]
+    fn processors_never_panic_on_odd_values() {
+        let ctx = context();
+        let configs = [
+            r#"{"lowercase": {"field": "f"}}"#,
+            r#"{"uppercase": {"field": "f", "target_field": "f.g"}}"#,
+            r#"{"trim": {"field": "f"}}"#,
+            r#"{"urldecode": {"field": "f"}}"#,
+            r#"{"html_strip": {"field": "f"}}"#,
+            r#"{"bytes": {"field": "f"}}"#,
+            r#"{"gsub": {"field": "f", "pattern": "(a)|", "replacement": "$1$0"}}"#,
+            r#"{"split": {"field": "f", "separator": ""}}"#,
+            r#"{"join": {"field": "f", "separator": ","}}"#,
+            r#"{"convert": {"field": "f", "type": "auto"}}"#,
+            r#"{"convert": {"field": "f", "type": "ip"}}"#,
+            r#"{"convert": {"field": "f", "type": "float", "target_field": "f.0"}}"#,
+            r#"{"json": {"field": "f"}}"#,
+            r#"{"json": {"field": "f", "add_to_root": true, "add_to_root_conflict_strategy": "merge"}}"#,
+            r#"{"rename": {"field": "f", "target_field": "f.x"}}"#,
+            r#"{"rename": {"field": "f.0", "target_field": "g.1"}}"#,
+            r#"{"remove": {"field": ["f.0", "f.a.b"], "ignore_missing": true}}"#,
+            r#"{"remove": {"keep": "f.a"}}"#,
+            r#"{"foreach": {"field": "f", "processor": {"append": {"field": "_ingest._value", "value": "{{_ingest._key}}"}}}}"#,
+            r#"{"dot_expander": {"field": "*", "path": "f"}}"#,
+            r#"{"sort": {"field": "f", "order": "desc"}}"#,
+            r#"{"append": {"field": "f.0", "copy_from": "f", "allow_duplicates": false}}"#,
+            r#"{"set": {"field": "{{f}}", "copy_from": "f"}}"#,
+            r#"{"fail": {"message": "{{#toJson}}f{{/toJson}}"}}"#,
+        ];
+        let values = [
+            "null",
+            "true",
+            "1",
+            "12345678901",
+            "1.5",
+            "-0.0",
+            r#""""#,
+            r#""a,b""#,
+            r#""1.5kb""#,
+            r#""{\"a\":[1]}""#,
+            r#""%zz""#,
+            r#""<p>x""#,
+            "[]",
+            r#"[1, "a", 2.5]"#,
+            "[null]",
+            r#"[["x"]]"#,
+            r#"{"a": {"b": 1}, "c.d": 2}"#,
+            "{}",
+        ];
+        for (i, config) in configs.iter().enumerate() {
+            let p = add(
+                &ctx,
+                &format!("p{i}"),
+                &format!(r#"{{"processors": [{config}]}}"#),
+            );
+            for value in values {
+                let _ = run(&p, &format!(r#"{{"f": {value}}}"#));
+            }
+        }
+    }
 }
