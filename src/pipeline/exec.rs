@@ -202,7 +202,6 @@ fn run_one(
     top_level: bool,
 ) -> Result<Outcome, EsError> {
     let mut condition_result = None;
-    let trace_mark = run.trace.as_ref().map(Vec::len);
     let result = match &p.condition {
         Some(cond) => match cond.script.condition(&doc.ctx, &cond.params) {
             Ok(true) => {
@@ -225,36 +224,6 @@ fn run_one(
         },
         None => p.processor.execute(doc, run),
     };
-    // Verbose simulate lists a `pipeline` processor that ran its pipeline
-    // before the processors of that pipeline, without a document, and
-    // nothing more for it whatever the pipeline did. Failures of its own
-    // (missing pipeline, cycle) are recorded as any processor's.
-    let own_failure = matches!(&result, Err(e) if !e.headers.contains_key("processor_type"));
-    if p.kind == "pipeline" && !own_failure {
-        if let Some(mark) = trace_mark {
-            record(
-                run,
-                p,
-                index,
-                TraceStatus::Success,
-                doc,
-                None,
-                condition_result.clone(),
-            );
-            if let Some(trace) = run.trace.as_mut() {
-                let mut entry = trace.pop().expect("just recorded");
-                entry.doc = None;
-                trace.insert(mark, entry);
-            }
-            return match result {
-                Ok(Flow::Continue) => Ok(Outcome::Kept),
-                Ok(Flow::Drop) => Ok(Outcome::Dropped),
-                Err(_) if p.ignore_failure => Ok(Outcome::Kept),
-                Err(e) if p.on_failure.is_empty() => Err(e),
-                Err(e) => run_handlers(&p.on_failure, &e, doc, run),
-            };
-        }
-    }
     match result {
         Ok(Flow::Continue) => {
             record(
@@ -818,58 +787,6 @@ mod tests {
         assert_eq!(field("field_to_convert"), "[127,0,0,1]");
         assert_eq!(field("field_to_gsub"), r#""127.0.0.1""#);
         assert_eq!(field("field_to_html_strip"), r#""\nthis \nis\n a test""#);
-    }
-
-    #[test]
-    fn verbose_traces_list_a_pipeline_call_before_its_processors() {
-        let ctx = context();
-        add(
-            &ctx,
-            "inner",
-            r#"{"processors": [{"set": {"tag": "in", "field": "a", "value": 1}}]}"#,
-        );
-        let p = add(
-            &ctx,
-            "outer",
-            r#"{"processors": [{"pipeline": {"tag": "call", "name": "inner"}}, {"set": {"tag": "after", "field": "b", "value": 2}}]}"#,
-        );
-        let Value::Map(m) = Value::from_json_str("{}").unwrap() else {
-            panic!()
-        };
-        let mut doc = IngestDocument::new(m);
-        let mut run = RunContext::tracing(true);
-        p.execute(&mut doc, &mut run).unwrap();
-        let trace = run.trace.unwrap();
-        let tags: Vec<_> = trace
-            .iter()
-            .map(|t| {
-                (
-                    t.tag.clone().unwrap_or_default(),
-                    t.pipeline.clone(),
-                    t.doc.is_some(),
-                )
-            })
-            .collect();
-        assert_eq!(
-            tags,
-            [
-                ("call".to_string(), "outer".to_string(), false),
-                ("in".to_string(), "inner".to_string(), true),
-                ("after".to_string(), "outer".to_string(), true)
-            ]
-        );
-        // A missing pipeline is the call's own failure, recorded for it.
-        let p = add(
-            &ctx,
-            "broken",
-            r#"{"processors": [{"pipeline": {"tag": "call", "name": "nope"}}]}"#,
-        );
-        let mut run = RunContext::tracing(false);
-        let mut doc = IngestDocument::new(crate::value::Map::new());
-        assert!(p.execute(&mut doc, &mut run).is_err());
-        let trace = run.trace.unwrap();
-        assert_eq!(trace.len(), 1);
-        assert_eq!(trace[0].status, TraceStatus::Error);
     }
 
     #[test]
