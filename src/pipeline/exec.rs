@@ -258,7 +258,7 @@ fn run_one(
             } else {
                 e
             };
-            if p.ignore_failure {
+            if p.ignore_failure || e.headers.contains_key(crate::processors::pipeline::IGNORED) {
                 record(
                     run,
                     p,
@@ -848,5 +848,37 @@ mod tests {
                 let _ = run(&p, &format!(r#"{{"f": {value}}}"#));
             }
         }
+    }
+
+    #[test]
+    fn a_missing_pipeline_in_a_verbose_run_is_an_illegal_argument() {
+        let ctx = context();
+        let p = add(
+            &ctx,
+            "p",
+            r#"{"processors": [{"pipeline": {"name": "nope"}}]}"#,
+        );
+        let mut doc = IngestDocument::new(crate::value::Map::new());
+        let mut run = RunContext::tracing(true);
+        let e = p.execute(&mut doc, &mut run).unwrap_err();
+        assert_eq!(e.kind, "illegal_argument_exception");
+        let p = add(
+            &ctx,
+            "q",
+            r#"{"processors": [{"pipeline": {"name": "nope", "ignore_missing_pipeline": true}}, {"set": {"field": "a", "value": 1}}]}"#,
+        );
+        let mut run = RunContext::tracing(true);
+        p.execute(&mut doc, &mut run).unwrap();
+        let trace = run.trace.unwrap();
+        assert_eq!(trace[0].status, TraceStatus::ErrorIgnored);
+        assert_eq!(
+            trace[0].error.as_ref().map(|e| e.kind.as_str()),
+            Some("illegal_argument_exception")
+        );
+        assert_eq!(trace[1].status, TraceStatus::Success);
+        // Without a verbose trace it is an illegal state, or nothing at all.
+        let mut run = RunContext::tracing(false);
+        p.execute(&mut doc, &mut run).unwrap();
+        assert_eq!(run.trace.unwrap()[0].status, TraceStatus::Success);
     }
 }
