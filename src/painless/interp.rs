@@ -248,7 +248,7 @@ impl<'a> Interp<'a> {
             ExprKind::Local(v) => f[v.slot].clone(),
             ExprKind::ListInit(items) => Val::new_list(self.eval_args(items, f)?),
             ExprKind::MapInit(entries) => {
-                let mut m = JMap::with_capacity(entries.len());
+                let mut m = JMap::new(MapKind::Hash);
                 for (k, v) in entries {
                     let k = self.eval(k, f)?;
                     let v = self.eval(v, f)?;

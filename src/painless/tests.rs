@@ -181,6 +181,21 @@ fn conditions_cannot_mutate() {
     assert_eq!(cause(&e), ("unsupported_operation_exception".into(), "Mutating ingest documents in conditionals is not supported".into()));
 }
 
+#[test]
+fn hash_maps_iterate_in_java_order() {
+    // Java: banana and date share bucket 0, apple and cherry bucket 1, kiwi 2.
+    let keys = "['banana', 'apple', 'cherry', 'kiwi', 'date']";
+    assert_eq!(
+        json(&run(&format!("def m = new HashMap(); for (k in {keys}) {{ m[k] = 1 }} ctx.m = m; ctx.keys = new ArrayList(m.keySet())"), "{}")),
+        r#"{"m":{"banana":1,"date":1,"apple":1,"cherry":1,"kiwi":1},"keys":["banana","date","apple","cherry","kiwi"]}"#
+    );
+    assert_eq!(eval("def m = new LinkedHashMap(); m.b = 1; m.a = 2; m").to_json(), r#"{"b":1,"a":2}"#);
+    assert_eq!(eval("def m = new TreeMap(); m.b = 1; m.a = 2; m").to_json(), r#"{"a":2,"b":1}"#);
+    assert_eq!(eval(&format!("new HashSet({keys})")).to_json(), r#"["banana","date","apple","cherry","kiwi"]"#);
+    // The document's own maps keep their order.
+    assert_eq!(json(&run("ctx.z = 1; ctx.a = 2", r#"{"m":1}"#)), r#"{"m":1,"z":1,"a":2}"#);
+}
+
 // ---- Java semantics ----
 
 #[test]

@@ -32,7 +32,63 @@ impl std::ops::Deref for Str<'_> {
 }
 
 pub type Shared<T> = Rc<RefCell<T>>;
-pub type JMap<'a> = IndexMap<Key<'a>, Val<'a>>;
+/// How a map iterates, which decides where its keys land in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapKind {
+    /// Documents and `LinkedHashMap`: insertion order.
+    Linked,
+    /// `HashMap` (map literals, `new HashMap()`, collectors): Java's bucket order.
+    Hash,
+    /// `TreeMap`: natural key order.
+    Tree,
+}
+
+/// A script map: entries in insertion order plus the Java class's iteration rule.
+#[derive(Debug, Clone)]
+pub struct JMap<'a> {
+    pub entries: IndexMap<Key<'a>, Val<'a>>,
+    pub kind: MapKind,
+}
+
+impl<'a> JMap<'a> {
+    pub fn new(kind: MapKind) -> JMap<'a> {
+        JMap { entries: IndexMap::new(), kind }
+    }
+
+    /// Entries in the order Java would iterate them.
+    pub fn ordered(&self) -> Vec<(Val<'a>, Val<'a>)> {
+        let mut out: Vec<(Val<'a>, Val<'a>)> = self.entries.iter().map(|(k, v)| (k.0.clone(), v.clone())).collect();
+        match self.kind {
+            MapKind::Linked => {}
+            MapKind::Hash => {
+                // Table length: 16 growing by doubling at a 0.75 load factor.
+                let mut capacity = 16usize;
+                while out.len() * 4 > capacity * 3 {
+                    capacity *= 2;
+                }
+                out.sort_by_key(|(k, _)| {
+                    let h = super::lib::misc::hash_code(k) as u32;
+                    ((h ^ (h >> 16)) as usize) & (capacity - 1)
+                });
+            }
+            MapKind::Tree => out.sort_by(|(a, _), (b, _)| super::lib::collections::natural_cmp(a, b).unwrap_or(std::cmp::Ordering::Equal)),
+        }
+        out
+    }
+}
+
+impl<'a> std::ops::Deref for JMap<'a> {
+    type Target = IndexMap<Key<'a>, Val<'a>>;
+    fn deref(&self) -> &Self::Target {
+        &self.entries
+    }
+}
+
+impl std::ops::DerefMut for JMap<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.entries
+    }
+}
 
 #[derive(Clone, Debug)]
 pub enum ListRef<'a> {
@@ -174,7 +230,7 @@ impl<'a> Val<'a> {
             Val::Str(s) => Value::String(s.to_string()),
             Val::List(l) => Value::List(list_items(l).iter().map(|v| v.to_value_depth(depth + 1)).collect()),
             Val::Array(a) => Value::List(a.borrow().items.iter().map(|v| v.to_value_depth(depth + 1)).collect()),
-            Val::Set(s) => Value::List(s.borrow().keys().map(|k| k.0.to_value_depth(depth + 1)).collect()),
+            Val::Set(_) => Value::List(iter_items(self).unwrap_or_default().iter().map(|k| k.to_value_depth(depth + 1)).collect()),
             Val::Map(m) => {
                 let mut out = ValueMap::new();
                 for (k, v) in map_entries(m) {
@@ -375,7 +431,7 @@ pub fn class_of_type(t: &super::ast::Type) -> String {
 }
 
 pub fn map_from_value<'a>(m: &ValueMap) -> JMap<'a> {
-    let mut out = JMap::with_capacity(m.len());
+    let mut out = JMap::new(MapKind::Linked);
     for (k, v) in m {
         out.insert(Key(Val::str(k)), Val::from_value(v));
     }
@@ -405,7 +461,7 @@ pub fn list_get<'a>(l: &ListRef<'a>, i: usize) -> Option<Val<'a>> {
 
 pub fn map_entries<'a>(m: &MapRef<'a>) -> Vec<(Val<'a>, Val<'a>)> {
     match m {
-        MapRef::Own(map) => map.borrow().iter().map(|(k, v)| (k.0.clone(), v.clone())).collect(),
+        MapRef::Own(map) => map.borrow().ordered(),
         MapRef::Doc(map) => map.iter().map(|(k, v)| (Val::Str(Str::Doc(k)), Val::from_doc(v))).collect(),
     }
 }
@@ -449,11 +505,25 @@ pub fn view_items<'a>(m: &MapRef<'a>, kind: ViewKind) -> Vec<Val<'a>> {
     }
 }
 
+/// `HashSet` iteration order: Java's bucket order at the table's capacity.
+pub fn hash_set_order(items: Vec<Val<'_>>) -> Vec<Val<'_>> {
+    let mut capacity = 16usize;
+    while items.len() * 4 > capacity * 3 {
+        capacity *= 2;
+    }
+    let mut items = items;
+    items.sort_by_key(|k| {
+        let h = super::lib::misc::hash_code(k) as u32;
+        ((h ^ (h >> 16)) as usize) & (capacity - 1)
+    });
+    items
+}
+
 /// The elements a for-each loop or a stream sees, `None` if not iterable.
 pub fn iter_items<'a>(v: &Val<'a>) -> Option<Vec<Val<'a>>> {
     Some(match v {
         Val::List(l) => list_items(l),
-        Val::Set(s) => s.borrow().keys().map(|k| k.0.clone()).collect(),
+        Val::Set(s) => hash_set_order(s.borrow().keys().map(|k| k.0.clone()).collect()),
         Val::Array(a) => a.borrow().items.clone(),
         Val::View(m, kind) => view_items(m, *kind),
         Val::Obj(o) => return o.iter_items(),

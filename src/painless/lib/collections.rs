@@ -818,7 +818,7 @@ fn collect<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, collector: &Val<'a>) ->
             format!("{}{}{}", s(2), items.iter().map(|v| v.to_java_string()).collect::<Vec<_>>().join(&s(1)), s(3)).into_val()
         }
         "toMap" => {
-            let mut m = JMap::new();
+            let mut m = JMap::new(MapKind::Hash);
             for i in items {
                 let k = it.call_func(&spec[1], vec![i.clone()])?;
                 let v = it.call_func(&spec[2], vec![i])?;
@@ -830,7 +830,7 @@ fn collect<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, collector: &Val<'a>) ->
             Val::new_map(m)
         }
         "groupingBy" => {
-            let mut m: JMap<'a> = JMap::new();
+            let mut m: JMap<'a> = JMap::new(MapKind::Hash);
             for i in items {
                 let k = it.call_func(&spec[1], vec![i.clone()])?;
                 match m.get(&Key(k.clone())) {
@@ -872,12 +872,12 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
             ("Collectors", "toMap", 2) => collector("toMap", args),
             ("Collectors", "groupingBy", 1) => collector("groupingBy", args),
             ("Collections", "emptyList", 0) => Val::new_list(vec![]),
-            ("Collections", "emptyMap", 0) => Val::new_map(JMap::new()),
+            ("Collections", "emptyMap", 0) => Val::new_map(JMap::new(MapKind::Hash)),
             ("Collections", "emptySet", 0) => new_set(vec![]),
             ("Collections", "singletonList", 1) => Val::new_list(vec![args[0].clone()]),
             ("Collections", "singleton", 1) => new_set(vec![args[0].clone()]),
             ("Collections", "singletonMap", 2) => {
-                let mut m = JMap::new();
+                let mut m = JMap::new(MapKind::Hash);
                 m.insert(Key(args[0].clone()), args[1].clone());
                 Val::new_map(m)
             }
@@ -970,17 +970,24 @@ pub fn construct<'a>(_it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> Opt
     Some(match class {
         "ArrayList" | "LinkedList" => copy_items().map(Val::new_list),
         "HashSet" | "LinkedHashSet" | "TreeSet" => copy_items().map(new_set),
-        "HashMap" | "LinkedHashMap" | "TreeMap" => match args.first() {
+        "HashMap" | "LinkedHashMap" | "TreeMap" => {
+            let kind = match class {
+                "HashMap" => MapKind::Hash,
+                "TreeMap" => MapKind::Tree,
+                _ => MapKind::Linked,
+            };
+            match args.first() {
             Some(Val::Map(m)) => {
-                let mut out = JMap::new();
+                let mut out = JMap::new(kind);
                 for (k, v) in map_entries(m) {
                     out.insert(Key(k), v);
                 }
                 Ok(Val::new_map(out))
             }
-            None | Some(Val::Int(_)) => Ok(Val::new_map(JMap::new())),
+            None | Some(Val::Int(_)) => Ok(Val::new_map(JMap::new(kind))),
             Some(v) => Err(Exc::class_cast(format!("Cannot cast [{}] to [java.util.Map]", v.class_name()))),
-        },
+            }
+        }
         _ => return None,
     })
 }
