@@ -363,10 +363,6 @@ impl<'a> Interp<'a> {
         })
     }
 
-    fn mutable_check(&self) -> R<()> {
-        Ok(())
-    }
-
     pub fn get_field(&mut self, recv: &Val<'a>, name: &str) -> R<Val<'a>> {
         match recv {
             Val::Null => Err(null_access(name)),
@@ -398,6 +394,7 @@ impl<'a> Interp<'a> {
     }
 
     pub fn set_field(&mut self, recv: &Val<'a>, name: &str, value: Val<'a>) -> R<()> {
+        let value = value.owned();
         match recv {
             Val::Null => Err(null_access(name)),
             Val::Map(MapRef::Own(m)) => {
@@ -467,6 +464,7 @@ impl<'a> Interp<'a> {
     }
 
     pub fn set_index(&mut self, recv: &Val<'a>, idx: Val<'a>, value: Val<'a>) -> R<()> {
+        let value = value.owned();
         match recv {
             Val::Null => Err(Exc::npe("Cannot invoke \"Object.getClass()\" because \"receiver\" is null")),
             Val::Map(MapRef::Own(m)) => {
@@ -500,7 +498,6 @@ impl<'a> Interp<'a> {
     }
 
     fn assign(&mut self, target: &'a Expr, op: Option<BinOp>, value: &'a Expr, f: &mut [Val<'a>]) -> R<Val<'a>> {
-        let _ = self.mutable_check();
         match &target.kind {
             ExprKind::Local(v) => {
                 let rhs = self.eval(value, f)?;

@@ -130,7 +130,9 @@ fn mapping_tables_through_params() {
     let params = r#"{"severity_map":{"1":"low","2":"high","default":"n/a"}}"#;
     assert_eq!(run_with(src, r#"{"sev":"2"}"#, params).unwrap()["level"], Value::from("high"));
     assert_eq!(run_with(src, r#"{"sev":"9"}"#, params).unwrap()["level"], Value::from("n/a"));
-    // params are read-only
+    // params are read-only, but what a script copies out of them it may change
+    let out = run_with("ctx.tags = params.tags; ctx.tags.add('c'); ctx.n = params.tags.size()", "{}", r#"{"tags":["a"]}"#).unwrap();
+    assert_eq!(json(&out), r#"{"tags":["a","c"],"n":1}"#);
     let e = run_with("params.x = 1", "{}", "{}").unwrap_err();
     assert_eq!(cause(&e).0, "unsupported_operation_exception");
 }
@@ -173,6 +175,31 @@ fn aliases_mutate_the_document() {
     assert_eq!(json(&run("for (def e : ctx.entrySet()) { if (e.getValue() instanceof String) { e.setValue(e.getValue().toUpperCase()) } }", r#"{"a":"x","b":1}"#)), r#"{"a":"X","b":1}"#);
     assert_eq!(json(&run("ctx.keySet().removeIf(k -> k.startsWith('_tmp'))", r#"{"_tmp1":1,"a":2,"_tmp2":3}"#)), r#"{"a":2}"#);
     assert_eq!(json(&run("ctx.remove('a'); ctx['b.c'] = 1", r#"{"a":1}"#)), r#"{"b.c":1}"#);
+}
+
+#[test]
+fn typical_integration_idioms() {
+    let src = r#"
+        if (ctx.tags == null) { ctx.tags = new ArrayList(); }
+        if (!ctx.tags.contains('x')) { ctx.tags.add('x'); }
+        ctx.network = ['bytes': ctx.source.bytes + ctx.destination.bytes];
+        Map labels = ctx.labels ?: [:];
+        for (entry in ctx.entrySet()) { if (entry.getKey().startsWith('lbl_')) { labels[entry.getKey().substring(4)] = entry.getValue(); } }
+        ctx.labels = labels;
+        ctx.upper = ctx.names.stream().map((String s) -> s.toUpperCase()).collect(Collectors.toList());
+        def host = ctx.url.substring(0, ctx.url.indexOf(':'));
+        ctx.host = host;
+        ctx.port = Integer.parseInt(ctx.url.splitOnToken(':')[1]);
+        ctx.size = (long) ctx.size_f;
+        ctx.pct = Math.round(ctx.part * 100.0 / ctx.whole);
+        ctx.empty = ctx.names.isEmpty() ? 'yes' : 'no';
+        ctx.remove('lbl_env');
+    "#;
+    let out = run(src, r#"{"source":{"bytes":10},"destination":{"bytes":3000000000},"lbl_env":"prod","names":["a","b"],"url":"example.com:8080","size_f":12.9,"part":1,"whole":3}"#);
+    assert_eq!(
+        json(&out),
+        r#"{"source":{"bytes":10},"destination":{"bytes":3000000000},"names":["a","b"],"url":"example.com:8080","size_f":12.9,"part":1,"whole":3,"tags":["x"],"network":{"bytes":3000000010},"labels":{"env":"prod"},"upper":["A","B"],"host":"example.com","port":8080,"size":12,"pct":33,"empty":"no"}"#
+    );
 }
 
 #[test]

@@ -207,6 +207,16 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// A value about to be stored in a script-owned container: borrowed
+    /// (read-only) lists and maps from `params` become owned copies, so the
+    /// script can go on to change them as it could in Java.
+    pub fn owned(self) -> Val<'a> {
+        match &self {
+            Val::List(ListRef::Doc(_)) | Val::Map(MapRef::Doc(_)) => Val::from_value(&self.to_value()),
+            _ => self,
+        }
+    }
+
     /// Back to the document model. Objects without a JSON form become their
     /// Java `toString`, as XContent writes them.
     pub fn to_value(&self) -> Value {

@@ -296,7 +296,7 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
                 Val::new_list(items[from as usize..to as usize].to_vec())
             }
             ("add", 1) => {
-                own_list(it, l)?.borrow_mut().push(args[0].clone());
+                own_list(it, l)?.borrow_mut().push(args[0].clone().owned());
                 Val::Bool(true)
             }
             ("add", 2) => {
@@ -306,7 +306,7 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
                 if i < 0 || i as usize > len {
                     return Err(Exc::index_oob(i, len));
                 }
-                v.borrow_mut().insert(i as usize, args[1].clone());
+                v.borrow_mut().insert(i as usize, args[1].clone().owned());
                 Val::Null
             }
             ("addAll", 1) => {
@@ -510,14 +510,14 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
             ("keySet", 0) => Val::View(m.clone(), ViewKind::Keys),
             ("values", 0) => Val::View(m.clone(), ViewKind::Values),
             ("entrySet", 0) => Val::View(m.clone(), ViewKind::Entries),
-            ("put", 2) => own_map(it, m)?.borrow_mut().insert(Key(args[0].clone()), args[1].clone()).unwrap_or(Val::Null),
+            ("put", 2) => own_map(it, m)?.borrow_mut().insert(Key(args[0].clone()), args[1].clone().owned()).unwrap_or(Val::Null),
             ("putIfAbsent", 2) => {
                 let map = own_map(it, m)?;
                 let existing = map.borrow().get(&Key(args[0].clone())).cloned();
                 match existing {
                     Some(v) if !v.is_null() => v,
                     _ => {
-                        map.borrow_mut().insert(Key(args[0].clone()), args[1].clone());
+                        map.borrow_mut().insert(Key(args[0].clone()), args[1].clone().owned());
                         Val::Null
                     }
                 }
