@@ -455,6 +455,44 @@ fn runtime_errors_render_like_elasticsearch() {
 }
 
 #[test]
+fn every_error_class() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("def a = new int[2]; a[2] = 1", "array_index_out_of_bounds_exception", "Index 2 out of bounds for length 2"),
+        ("def a = new int[-1]", "negative_array_size_exception", "-1"),
+        ("def m = (Map) 'x'", "class_cast_exception", "class java.lang.String cannot be cast to class java.util.Map (java.lang.String and java.util.Map are in module java.base of loader 'bootstrap')"),
+        ("ctx.s.add(1)", "illegal_argument_exception", "dynamic method [java.lang.String, add/1] not found"),
+        ("ctx.l.foo", "illegal_argument_exception", "Illegal list shortcut value [foo]."),
+        ("ctx.s[0]", "illegal_argument_exception", "Attempting to address a non-array-like type [java.lang.String] as an array."),
+        ("ctx.l.iterator().next(); def i = [].iterator(); i.next()", "no_such_element_exception", ""),
+        ("ctx.x = 'a' - 1", "class_cast_exception", "Cannot apply [-] operation to types [java.lang.String] and [java.lang.Integer]."),
+        ("if (ctx.s) {}", "class_cast_exception", "cannot cast def [java.lang.String] to boolean"),
+        ("int i = ctx.big", "class_cast_exception", "cannot cast def [long] to int"),
+        ("ctx.l.remove('a')", "class_cast_exception", "cannot cast def [java.lang.String] to int"),
+        ("Double.parseDouble('1,5')", "number_format_exception", "For input string: \"1,5\""),
+        ("ctx.x = ctx.l.get(3)", "index_out_of_bounds_exception", "Index 3 out of bounds for length 1"),
+        ("ctx.x = Optional.empty().get()", "no_such_element_exception", "No value present"),
+    ];
+    for (src, kind, reason) in cases {
+        let e = run_err(src, r#"{"s":"str","l":["a"],"big":9999999999}"#);
+        assert_eq!(e.kind, "script_exception", "{src}");
+        assert_eq!(cause(&e), (kind.to_string(), reason.to_string()), "{src}");
+    }
+}
+
+#[test]
+fn catching_follows_the_exception_hierarchy() {
+    let src = r#"
+        def out = [];
+        try { Integer.parseInt('x') } catch (IllegalArgumentException e) { out.add('iae:' + e.getMessage()) }
+        try { def n = null; n.size() } catch (Exception e) { out.add('npe') }
+        try { [1][5] } catch (IndexOutOfBoundsException e) { out.add('ioobe') }
+        try { try { throw new RuntimeException('inner') } catch (NullPointerException e) { out.add('wrong') } } catch (RuntimeException e) { out.add(e.getMessage()) }
+        ctx.out = out;
+    "#;
+    assert_eq!(json(&run(src, "{}")), r#"{"out":["iae:For input string: \"x\"","npe","ioobe","inner"]}"#);
+}
+
+#[test]
 fn loop_limit() {
     let e = run_err("while (true) {}", "{}");
     assert_eq!(cause(&e), ("painless_error".into(), "The maximum number of statements that can be executed in a loop has been reached.".into()));
