@@ -405,6 +405,9 @@ fn compile_errors_render_like_elasticsearch() {
     assert!(cause(&compile("'a\\nb'", ScriptContext::Ingest).unwrap_err()).1.contains("unexpected character"));
     assert!(cause(&compile("2147483648", ScriptContext::Ingest).unwrap_err()).1.contains("Invalid int constant"));
     assert_eq!(eval("-2147483648"), Value::Int(i32::MIN));
+    assert_eq!(cause(&compile("1 + 1", ScriptContext::Ingest).unwrap_err()).1, "not a statement: result not used from addition operation [+]");
+    assert_eq!(cause(&compile("ctx.a == 1; true", ScriptContext::Condition).unwrap_err()).1, "not a statement: result not used from equals operation [==]");
+    assert!(compile("ctx.a == 1", ScriptContext::Condition).is_ok());
 }
 
 #[test]
