@@ -15,6 +15,8 @@ use std::rc::Rc;
 
 const MAX_LOOP_ITERATIONS: u32 = 1_000_000;
 const MAX_CALL_DEPTH: usize = 64;
+/// Larger arrays would exhaust memory here long before they would in a JVM heap.
+const MAX_ARRAY_ELEMENTS: usize = 1 << 24;
 
 pub struct Interp<'a> {
     prog: &'a Program,
@@ -269,6 +271,9 @@ impl<'a> Interp<'a> {
                         return Err(Exc::new("NegativeArraySizeException", n.to_string()).at(d.span.start));
                     }
                     sizes.push(n as usize);
+                }
+                if sizes.iter().try_fold(1usize, |acc, n| acc.checked_mul((*n).max(1))).is_none_or(|total| total > MAX_ARRAY_ELEMENTS) {
+                    return Err(Exc::new("OutOfMemoryError", "Java heap space").at(e.span.start));
                 }
                 new_array(elem, &sizes)
             }
