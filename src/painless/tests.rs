@@ -522,6 +522,20 @@ fn hostile_scripts_fail_cleanly() {
 }
 
 #[test]
+fn deep_nesting_compiles_or_is_refused_without_crashing() {
+    let ok = format!("ctx.x = {}1{}", "(".repeat(60), ")".repeat(60));
+    assert_eq!(run(&ok, "{}")["x"], Value::Int(1));
+    let deep = format!("ctx.x = {}1{}", "(".repeat(5000), ")".repeat(5000));
+    assert!(cause(&compile(&deep, ScriptContext::Ingest).unwrap_err()).1.contains("nested too deeply"));
+    let blocks = format!("{}ctx.x = 1;{}", "if (true) { ".repeat(80), "}".repeat(80));
+    assert_eq!(run(&blocks, "{}")["x"], Value::Int(1));
+    assert_eq!(eval("1 + 2 * 3 - 4 / 2 % 3 << 1 >> 1 & 7 | 8 ^ 1"), Value::Int(13));
+    assert_eq!(eval("null ?: null ?: 3"), Value::Int(3));
+    assert_eq!(eval("true ? false ? 1 : 2 : 3"), Value::Int(2));
+    assert_eq!(eval("1 < 2 == true && !(3 >= 4) || false"), Value::Bool(true));
+}
+
+#[test]
 fn script_is_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Script>();

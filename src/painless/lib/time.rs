@@ -24,7 +24,7 @@ pub const METHODS: &[&str] = &[
     "minusHours", "minusMinutes", "minusSeconds", "minusMillis", "minusNanos", "isBefore", "isAfter", "isEqual", "format", "truncatedTo",
     "between", "toMillis", "toSeconds", "toMinutes", "toHours", "toDays", "toNanos", "getSeconds", "isNegative", "isZero", "getValue",
     "withZone", "getId", "until", "withHour", "withMinute", "withSecond", "withNano", "withDayOfMonth", "getTotalSeconds", "name", "abs",
-    "negated", "ofPattern",
+    "negated",
 ];
 
 pub const STATICS: &[(&str, &str)] = &[
@@ -48,7 +48,6 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Duration", "ofHours"),
     ("Duration", "ofDays"),
     ("Duration", "ofNanos"),
-    ("Duration", "parse"),
     ("ZoneId", "of"),
     ("ZoneOffset", "of"),
     ("ZoneOffset", "ofHours"),
