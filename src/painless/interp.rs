@@ -56,17 +56,26 @@ impl<'a> Interp<'a> {
     /// Runs the main body; the value of a trailing expression statement is
     /// the script's result, as Painless returns it implicitly.
     pub fn run(&mut self, ctx: Val<'a>, params: Val<'a>) -> R<Val<'a>> {
-        let mut frame = vec![Val::Null; self.prog.frame_size.max(2)];
+        // Conditions rarely need more than a few slots: keep those on the stack.
+        let size = self.prog.frame_size.max(2);
+        let mut small: [Val<'a>; 8] = std::array::from_fn(|_| Val::Null);
+        let mut large = Vec::new();
+        let frame: &mut [Val<'a>] = if size <= small.len() {
+            &mut small[..size]
+        } else {
+            large.resize(size, Val::Null);
+            &mut large
+        };
         frame[CTX_SLOT] = ctx;
         frame[PARAMS_SLOT] = params;
         let body = &self.prog.body;
         for (i, s) in body.iter().enumerate() {
             if i + 1 == body.len() {
                 if let StmtKind::Expr(e) = &s.kind {
-                    return self.eval(e, &mut frame);
+                    return self.eval(e, frame);
                 }
             }
-            match self.exec(s, &mut frame)? {
+            match self.exec(s, frame)? {
                 Flow::Return(v) => return Ok(v),
                 Flow::Normal => {}
                 Flow::Break | Flow::Continue => break,
