@@ -343,6 +343,11 @@ fn strings_and_library() {
     assert_eq!(eval("int[] a = new int[] {1, 2}; a[1] + a.length"), Value::Int(4));
     assert_eq!(eval("[1, 2, 3][-1]"), Value::Int(3));
     assert_eq!(eval("def s = new HashSet(); s.add(1); s.add(1); s.size()"), Value::Int(1));
+    assert_eq!(eval("def m = ['a': 1, 'b': 2]; m.count((k, v) -> v > 1)"), Value::Int(1));
+    assert_eq!(eval("def m = ['a': 1, 'b': 2]; m.collect((k, v) -> k + v)").to_json(), r#"["a1","b2"]"#);
+    assert_eq!(eval("def m = ['a': 1, 'b': 2]; m.findAll((k, v) -> v > 1)").to_json(), r#"{"b":2}"#);
+    assert_eq!(eval("def m = ['a': 1]; m.computeIfPresent('a', (k, v) -> v + 1); m.replace('z', 0); m").to_json(), r#"{"a":2}"#);
+    assert_eq!(cause(&run_err("new ArrayList(10)", "{}")).0, "class_cast_exception");
 }
 
 #[test]

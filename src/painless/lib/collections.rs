@@ -26,7 +26,7 @@ pub const METHODS: &[&str] = &[
     "anyMatch", "allMatch", "noneMatch", "count", "findFirst", "findAny", "distinct", "sorted", "limit", "skip", "mapToInt", "mapToLong",
     "mapToDouble", "mapToObj", "boxed", "sum", "max", "min", "toArray", "reduce", "flatMap", "isPresent", "orElse", "orElseGet",
     "ifPresent", "orElseThrow", "any", "every", "each", "find", "findAll", "join", "getLength", "retainAll", "removeAll", "asList",
-    "average", "getAsInt", "getAsDouble", "getAsLong", "replaceAll", "merge", "compute", "asCollection",
+    "average", "getAsInt", "getAsDouble", "getAsLong", "replaceAll", "merge", "compute", "asCollection", "replace", "computeIfPresent",
 ];
 
 pub const STATICS: &[(&str, &str)] = &[
@@ -582,7 +582,78 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
                 for (k, v) in map_entries(m) {
                     it.call_func(&args[0], vec![k, v])?;
                 }
+                if name == "each" {
+                    Val::Map(m.clone())
+                } else {
+                    Val::Null
+                }
+            }
+            // Painless's Map augmentations take (key, value) functions.
+            ("collect", 1) => {
+                let mut out = Vec::new();
+                for (k, v) in map_entries(m) {
+                    out.push(it.call_func(&args[0], vec![k, v])?);
+                }
+                Val::new_list(out)
+            }
+            ("count", 1) => {
+                let mut n = 0;
+                for (k, v) in map_entries(m) {
+                    if predicate(it, &args[0], vec![k, v])? {
+                        n += 1;
+                    }
+                }
+                Val::Int(n)
+            }
+            ("every", 1) => {
+                for (k, v) in map_entries(m) {
+                    if !predicate(it, &args[0], vec![k, v])? {
+                        return Ok(Some(Val::Bool(false)));
+                    }
+                }
+                Val::Bool(true)
+            }
+            ("find", 1) => {
+                for (k, v) in map_entries(m) {
+                    if predicate(it, &args[0], vec![k.clone(), v.clone()])? {
+                        return Ok(Some(Val::Entry(Rc::new((k, RefCell::new(v), Some(m.clone()))))));
+                    }
+                }
                 Val::Null
+            }
+            ("findAll", 1) => {
+                let mut out = JMap::new(MapKind::Hash);
+                for (k, v) in map_entries(m) {
+                    if predicate(it, &args[0], vec![k.clone(), v.clone()])? {
+                        out.insert(Key(k), v);
+                    }
+                }
+                Val::new_map(out)
+            }
+            ("replace", 2) => {
+                let map = own_map(it, m)?;
+                let key = Key(args[0].clone());
+                let mut map = map.borrow_mut();
+                match map.get_mut(&key) {
+                    Some(slot) => std::mem::replace(slot, args[1].clone().owned()),
+                    None => Val::Null,
+                }
+            }
+            ("computeIfPresent", 2) => {
+                let map = own_map(it, m)?.clone();
+                let old = map.borrow().get(&Key(args[0].clone())).cloned();
+                match old {
+                    Some(o) if !o.is_null() => {
+                        let v = it.call_func(&args[1], vec![args[0].clone(), o])?;
+                        if v.is_null() {
+                            map.borrow_mut().shift_remove(&Key(args[0].clone()));
+                        } else {
+                            map.borrow_mut().insert(Key(args[0].clone()), v.clone());
+                        }
+                        v
+                    }
+                    _ => Val::Null,
+                }
             }
             ("equals", 1) => Val::Bool(Val::Map(m.clone()).java_equals(&args[0])),
             _ => return Ok(None),
@@ -963,7 +1034,6 @@ pub fn construct<'a>(_it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> Opt
     let copy_items = || -> R<Vec<Val<'a>>> {
         match args.first() {
             None => Ok(Vec::new()),
-            Some(Val::Int(_)) => Ok(Vec::new()),
             Some(v) => iter_items(v).ok_or_else(|| Exc::class_cast(format!("Cannot cast [{}] to [java.util.Collection]", v.class_name()))),
         }
     };
@@ -984,7 +1054,7 @@ pub fn construct<'a>(_it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> Opt
                 }
                 Ok(Val::new_map(out))
             }
-            None | Some(Val::Int(_)) => Ok(Val::new_map(JMap::new(kind))),
+            None => Ok(Val::new_map(JMap::new(kind))),
             Some(v) => Err(Exc::class_cast(format!("Cannot cast [{}] to [java.util.Map]", v.class_name()))),
             }
         }
