@@ -871,6 +871,51 @@ mod tests {
         assert_eq!(shape(recorded), ["pipeline@_simulate_pipeline:error"]);
     }
 
+    /// Drops documents whose `drop` field is true, as a `drop` processor with
+    /// that condition would.
+    #[derive(Debug)]
+    struct DropFlagged;
+
+    impl crate::processors::Processor for DropFlagged {
+        fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<crate::processors::Flow, EsError> {
+            Ok(match doc.ctx.get("drop") {
+                Some(Value::Bool(true)) => crate::processors::Flow::Drop,
+                _ => crate::processors::Flow::Continue,
+            })
+        }
+    }
+
+    fn dropping_pipeline() -> Pipeline {
+        let mut p = pipeline(r#"{"processors":[{"set":{"field":"seen","value":true}}]}"#);
+        p.processors.push(crate::pipeline::ConfiguredProcessor {
+            kind: "drop",
+            tag: Some("d".into()),
+            description: None,
+            condition: None,
+            ignore_failure: false,
+            on_failure: Vec::new(),
+            processor: Box::new(DropFlagged),
+        });
+        p
+    }
+
+    #[test]
+    fn dropped_documents_are_null_and_verbose_says_dropped() {
+        let p = dropping_pipeline();
+        let flagged = || Metadata::default().document(json(r#"{"drop":true}"#).as_map().unwrap().clone(), SystemTime::now());
+        assert_eq!(simulate_document(&p, flagged()), Value::Null);
+        let verbose = simulate_verbose(&p, flagged());
+        let results = verbose.as_map().unwrap()["processor_results"].as_list().unwrap();
+        assert_eq!(results.len(), 2);
+        assert_eq!(results[1].to_json(), r#"{"processor_type":"drop","status":"dropped","tag":"d"}"#);
+
+        let mut out = Vec::new();
+        let input = "{\"drop\":true}\n{\"drop\":false}\n";
+        let counts = simulate_ndjson(&p, input.as_bytes(), &mut out, |_| {}).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "null\n{\"drop\":false,\"seen\":true}\n");
+        assert_eq!(counts, StreamCounts { input: 2, output: 1, dropped: 1, failed: 0, malformed: 0 });
+    }
+
     #[test]
     fn ndjson_streams_documents_errors_and_malformed_lines() {
         let p = pipeline(r#"{"processors":[{"set":{"field":"b","copy_from":"a"}}]}"#);
