@@ -365,6 +365,12 @@ fn elasticsearch_trace_order(entries: Vec<TraceEntry>) -> Vec<TraceEntry> {
         // pipeline this processor belongs to.
         let start = out.iter().rposition(|e| e.pipeline == entry.pipeline).map_or(0, |i| i + 1);
         if start == out.len() {
+            if let Some(e) = entry.error.as_mut().filter(|e| e.reason.starts_with(MISSING_PIPELINE)) {
+                // `PipelineProcessor` throws an `IllegalStateException`, but
+                // verbose simulate looks the pipeline up itself and reports
+                // an `IllegalArgumentException`.
+                e.kind = "illegal_argument_exception".to_string();
+            }
             out.push(entry);
         } else if entry.error.as_ref().is_some_and(is_pipeline_graph_error) {
             out.truncate(start);
@@ -378,6 +384,8 @@ fn elasticsearch_trace_order(entries: Vec<TraceEntry>) -> Vec<TraceEntry> {
     }
     out
 }
+
+const MISSING_PIPELINE: &str = "Pipeline processor configured for non-existent pipeline [";
 
 /// The failures Elasticsearch's verbose simulate finds before running a
 /// called pipeline (`GraphStructureException`).
