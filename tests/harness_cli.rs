@@ -31,6 +31,13 @@ fn broken_package_reports_every_problem() {
 }
 
 #[test]
+fn strict_reports_what_elastic_package_lets_through() {
+    let options = Options { strict: true, data_streams: vec!["access".into()], ..Options::default() };
+    let run = harness::run(&[PathBuf::from(GOOD)], &options);
+    insta::assert_snapshot!(report::human(&run.results, false));
+}
+
+#[test]
 fn data_stream_filter_and_unknown_data_streams() {
     let options = Options { data_streams: vec!["failures".into()], ..Options::default() };
     let run = harness::run(&[PathBuf::from(BAD)], &options);

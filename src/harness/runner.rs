@@ -528,10 +528,15 @@ fn run_case(
         warnings.extend(f.warnings);
     }
     if !problems.is_empty() {
-        return fail("test case failed: one or more problems with fields found in documents", numbered(problems), None, None);
+        let mut details = numbered(problems);
+        if !warnings.is_empty() {
+            details.push_str("\n--strict also found:\n");
+            details.push_str(&numbered(warnings));
+        }
+        return fail("test case failed: one or more problems with fields found in documents", details, None, None);
     }
     if !warnings.is_empty() {
-        return fail("test case failed: --strict found problems elastic-package does not check", numbered(warnings), None, None);
+        return fail("test case failed: --strict found problems elastic-package lets through", numbered(warnings), None, None);
     }
     CaseResult {
         package: folder.package.clone(),
