@@ -2,7 +2,6 @@
 //!
 //! See ARCHITECTURE.md for the map of modules.
 
-pub mod cli;
 pub mod document;
 pub mod error;
 pub mod geoip;

@@ -1,10 +1,18 @@
 //! The `ingot` command line: a thin layer over the library.
+//!
+//! Each subcommand lives in its own file under `src/cli/`, exporting `Args`
+//! (its clap arguments) and `run(&Args, &GlobalArgs) -> ExitCode`.
+
+mod cli;
 
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "ingot", version, about = "Write, compile, simulate and test Elastic integrations without a cluster")]
+#[command(name = "ingot", version, about = "Simulate, lint and test Elasticsearch ingest pipelines without a cluster")]
 struct Cli {
+    #[command(flatten)]
+    global: cli::GlobalArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -12,13 +20,12 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run pipeline tests offline, like `elastic-package test pipeline`.
-    Test(ingot::cli::test::TestArgs),
+    Test(cli::test::Args),
 }
 
-fn main() {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    let code = match cli.command {
-        Command::Test(args) => ingot::cli::test::run(args),
-    };
-    std::process::exit(code);
+    match &cli.command {
+        Command::Test(args) => cli::test::run(args, &cli.global),
+    }
 }

@@ -1,10 +1,12 @@
 //! `ingot test`: an offline drop-in for `elastic-package test pipeline`.
 
-use crate::harness::report::{self, Format};
-use crate::harness::{self, discovery, Generate, Options, Status};
-use clap::{Args, ValueEnum};
+use super::GlobalArgs;
+use clap::ValueEnum;
+use ingot::harness::report::{self, Format};
+use ingot::harness::{self, discovery, Generate, Options, Status};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -21,8 +23,8 @@ pub enum ReportFormat {
 }
 
 /// Run the pipeline tests of integration packages without a cluster.
-#[derive(Debug, Args)]
-pub struct TestArgs {
+#[derive(Debug, clap::Args)]
+pub struct Args {
     /// Package directories (default: every package under ./package/).
     pub packages: Vec<PathBuf>,
     /// Only these data streams (comma-separated directory names).
@@ -31,9 +33,6 @@ pub struct TestArgs {
     /// Write <case>-expected.json from the results; with PATH, only for that case file.
     #[arg(short = 'g', long, num_args = 0..=1, value_name = "PATH")]
     pub generate: Option<Option<PathBuf>>,
-    /// Directory of GeoIP databases [env: INGOT_GEOIP_DIR].
-    #[arg(long, value_name = "DIR")]
-    pub geoip_dir: Option<PathBuf>,
     /// ECS schema (ecs_nested.yml or ecs_flat.yml), or a directory of ecs_nested-<version>.yml files.
     #[arg(long, value_name = "FILE")]
     pub ecs: Option<PathBuf>,
@@ -63,8 +62,8 @@ fn default_packages() -> Vec<PathBuf> {
     dirs
 }
 
-/// Runs the command; returns the process exit code.
-pub fn run(args: TestArgs) -> i32 {
+/// Runs the command: 0 when nothing failed or errored, 1 otherwise, 2 on bad usage.
+pub fn run(args: &Args, global: &GlobalArgs) -> ExitCode {
     let mut packages = args.packages.clone();
     let generate = match &args.generate {
         None => Generate::No,
@@ -81,14 +80,14 @@ pub fn run(args: TestArgs) -> i32 {
                 .unwrap_or_else(|| path.clone());
             let Ok(canonical) = case.canonicalize() else {
                 eprintln!("ingot test: --generate {}: no such test case file", case.display());
-                return 2;
+                return ExitCode::from(2);
             };
             if packages.is_empty() {
                 match discovery::package_root_of(&canonical) {
                     Some(root) => packages.push(root),
                     None => {
                         eprintln!("ingot test: --generate {}: not inside a package (no manifest.yml above it)", case.display());
-                        return 2;
+                        return ExitCode::from(2);
                     }
                 }
             }
@@ -99,13 +98,13 @@ pub fn run(args: TestArgs) -> i32 {
         packages = default_packages();
         if packages.is_empty() {
             eprintln!("ingot test: no packages given and none found under ./package/; pass PACKAGE_DIR");
-            return 2;
+            return ExitCode::from(2);
         }
     }
     let options = Options {
         data_streams: args.data_streams.clone(),
         generate,
-        geoip_dir: args.geoip_dir.clone().or_else(|| std::env::var_os("INGOT_GEOIP_DIR").map(PathBuf::from)),
+        geoip_dir: global.geoip_dir.clone().or_else(|| std::env::var_os("INGOT_GEOIP_DIR").map(PathBuf::from)),
         ecs: args.ecs.clone(),
         strict: args.strict,
         verbose: args.verbose,
@@ -160,8 +159,8 @@ pub fn run(args: TestArgs) -> i32 {
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
     if run.results.iter().any(|r| matches!(r.status, Status::Fail | Status::Error)) {
-        1
+        ExitCode::from(1)
     } else {
-        0
+        ExitCode::SUCCESS
     }
 }
