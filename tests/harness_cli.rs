@@ -156,3 +156,19 @@ fn coverage_lists_processors_that_never_ran() {
     assert_eq!(reports.len(), 1);
     std::fs::remove_dir_all(&tmp).unwrap();
 }
+
+#[test]
+fn coverage_does_not_count_on_failure_handlers_as_top_level_processors() {
+    let options = Options { coverage: true, data_streams: vec!["failures".into()], ..Options::default() };
+    let run = harness::run(&[PathBuf::from(BAD)], &options);
+    let (source, hits) = run
+        .coverage
+        .pipelines
+        .values()
+        .find(|(s, _)| s.file.ends_with("failures/elasticsearch/ingest_pipeline/default.yml"))
+        .unwrap();
+    assert_eq!(source.processors.len(), 2);
+    // Three documents reach the first processor; the handler of document 3
+    // (a `set` at index 0 of its on_failure list) is not counted for it.
+    assert_eq!(hits, &vec![3, 3]);
+}

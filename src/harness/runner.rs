@@ -183,7 +183,7 @@ fn install_pipelines(ds_dir: &Path, manifest: &DataStreamManifest, geoip_dir: Op
         })?;
         let text = std::fs::read_to_string(file).unwrap_or_default();
         expected_datasets.extend(reroute_datasets(&text));
-        sources.push(PipelineSource::parse(&pipeline.id, file, &text));
+        sources.push(PipelineSource::parse(&pipeline.id, file, &text).with_definition(&pipeline.definition));
         registry.insert(pipeline);
     }
     let entry_name = if manifest.ingest_pipeline.is_empty() { "default" } else { manifest.ingest_pipeline.as_str() };
