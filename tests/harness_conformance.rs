@@ -72,3 +72,23 @@ fn seed_package_passes() {
         assert_eq!(r.status, Status::Pass, "{}/{}/{}: {}\n{}", r.package, r.data_stream, r.case, r.message, r.details);
     }
 }
+
+/// `external: ecs` resolves from a schema file (nested or flat) or from a
+/// directory by the build manifest's reference, with ECS's `normalize`,
+/// `allowed_values` and expected event types.
+#[test]
+fn external_ecs_fields_resolve_from_file_or_directory() {
+    let Some(shared) = shared() else { return };
+    let package = PathBuf::from("tests/fixtures/harness/bad/broken");
+    for ecs in [shared.join("ecs"), shared.join("ecs/ecs_nested-8.11.0.yml"), shared.join("ecs/ecs_flat-8.11.0.yml")] {
+        let options = Options { ecs: Some(ecs.clone()), data_streams: vec!["external".into()], ..Options::default() };
+        let run = harness::run(std::slice::from_ref(&package), &options);
+        assert_eq!(run.results.len(), 1);
+        let r = &run.results[0];
+        assert_eq!(r.status, Status::Fail, "{}: {}", ecs.display(), r.message);
+        assert_eq!(
+            r.details,
+            "[0] field \"event.type\" value \"creation\" is not one of the expected values (access, error, info) for any of the values of \"event.category\" (web)"
+        );
+    }
+}
