@@ -172,3 +172,18 @@ fn coverage_does_not_count_on_failure_handlers_as_top_level_processors() {
     // (a `set` at index 0 of its on_failure list) is not counted for it.
     assert_eq!(hits, &vec![3, 3]);
 }
+
+#[test]
+fn verbose_trace_shows_handled_and_unhandled_failures() {
+    let tmp = std::env::temp_dir().join(format!("ingot-trace-{}", std::process::id()));
+    let copy = tmp.join("broken");
+    copy_dir(Path::new(BAD), &copy);
+    let expected = copy.join("data_stream/failures/_dev/test/pipeline/test-failures.json-expected.json");
+    let options = Options { verbose: true, data_streams: vec!["failures".into()], ..Options::default() };
+    std::fs::write(&expected, r#"{"expected":[{"name": "n1", "uid": "u1", "user": {"id": "u1", "name": "n1"}},{},{}]}"#).unwrap();
+    let unhandled = report::human(&harness::run(std::slice::from_ref(&copy), &options).results, false);
+    std::fs::write(&expected, r#"{"expected":[{"name": "n1", "uid": "u1", "user": {"id": "u1", "name": "n1"}},null,{}]}"#).unwrap();
+    let handled = report::human(&harness::run(std::slice::from_ref(&copy), &options).results, false);
+    std::fs::remove_dir_all(&tmp).unwrap();
+    insta::assert_snapshot!(format!("{unhandled}\n{handled}"));
+}

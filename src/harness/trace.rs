@@ -35,7 +35,8 @@ fn fields_of_event(event: &Json) -> BTreeMap<String, String> {
 pub fn render(event: &Json, simulated: &Simulated) -> String {
     let mut out = String::new();
     let mut before = fields_of_event(event);
-    for entry in &simulated.trace {
+    let last = simulated.trace.len().saturating_sub(1);
+    for (position, entry) in simulated.trace.iter().enumerate() {
         let tag = entry.tag.as_deref().map(|t| format!(" [{t}]")).unwrap_or_default();
         let _ = write!(out, "{} #{} {}{tag}: ", entry.pipeline, entry.index, entry.processor_type);
         match entry.status {
@@ -52,7 +53,9 @@ pub fn render(event: &Json, simulated: &Simulated) -> String {
             }
             TraceStatus::Error => {
                 let e = entry.error.as_ref().map(|e| e.to_string()).unwrap_or_default();
-                let _ = writeln!(out, "failed: {e} (on_failure handlers, if any, follow)");
+                let unhandled = position == last && simulated.error.is_some();
+                let what = if unhandled { "not handled" } else { "handled by the on_failure processors below" };
+                let _ = writeln!(out, "failed: {e} ({what})");
             }
         }
         let Some(doc) = &entry.doc else { continue };
