@@ -62,7 +62,11 @@ impl FieldPath {
         if elements.is_empty() {
             return Err(format!("path [{path}] is not valid"));
         }
-        Ok(FieldPath { original: path.to_string(), root, elements })
+        Ok(FieldPath {
+            original: path.to_string(),
+            root,
+            elements,
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -72,17 +76,24 @@ impl FieldPath {
 
 fn index_of(element: &str, len: usize, path: &str) -> Result<usize, String> {
     let index: i32 = element.parse().map_err(|_| {
-        format!("[{element}] is not an integer, cannot be used as an index as part of path [{path}]")
+        format!(
+            "[{element}] is not an integer, cannot be used as an index as part of path [{path}]"
+        )
     })?;
     if index < 0 || index as usize >= len {
-        return Err(format!("[{index}] is out of bounds for array with length [{len}] as part of path [{path}]"));
+        return Err(format!(
+            "[{index}] is out of bounds for array with length [{len}] as part of path [{path}]"
+        ));
     }
     Ok(index as usize)
 }
 
 impl IngestDocument {
     pub fn new(source: Map) -> IngestDocument {
-        IngestDocument { ctx: source, ingest: Map::new() }
+        IngestDocument {
+            ctx: source,
+            ingest: Map::new(),
+        }
     }
 
     fn root(&self, root: Root) -> &Map {
@@ -123,10 +134,14 @@ impl IngestDocument {
             .ok_or_else(|| format!("field [{first}] not present as part of path [{p}]"))?;
         for element in elements {
             current = match current {
-                Value::Null => return Err(format!("cannot resolve [{element}] from null as part of path [{p}]")),
-                Value::Map(map) => map
-                    .get(element)
-                    .ok_or_else(|| format!("field [{element}] not present as part of path [{p}]"))?,
+                Value::Null => {
+                    return Err(format!(
+                        "cannot resolve [{element}] from null as part of path [{p}]"
+                    ))
+                }
+                Value::Map(map) => map.get(element).ok_or_else(|| {
+                    format!("field [{element}] not present as part of path [{p}]")
+                })?,
                 Value::List(list) => &list[index_of(element, list.len(), p)?],
                 other => {
                     return Err(format!(
@@ -164,10 +179,14 @@ impl IngestDocument {
             .ok_or_else(|| format!("field [{first}] not present as part of path [{p}]"))?;
         for element in elements {
             current = match current {
-                Value::Null => return Err(format!("cannot resolve [{element}] from null as part of path [{p}]")),
-                Value::Map(map) => map
-                    .get_mut(element)
-                    .ok_or_else(|| format!("field [{element}] not present as part of path [{p}]"))?,
+                Value::Null => {
+                    return Err(format!(
+                        "cannot resolve [{element}] from null as part of path [{p}]"
+                    ))
+                }
+                Value::Map(map) => map.get_mut(element).ok_or_else(|| {
+                    format!("field [{element}] not present as part of path [{p}]")
+                })?,
                 Value::List(list) => {
                     let i = index_of(element, list.len(), &p)?;
                     &mut list[i]
@@ -194,7 +213,12 @@ impl IngestDocument {
     }
 
     /// Elasticsearch's `appendFieldValue`: turns a scalar leaf into a list and adds to it.
-    pub fn append(&mut self, path: &FieldPath, value: Value, allow_duplicates: bool) -> Result<(), String> {
+    pub fn append(
+        &mut self,
+        path: &FieldPath,
+        value: Value,
+        allow_duplicates: bool,
+    ) -> Result<(), String> {
         self.write(path, value, WriteMode::Append { allow_duplicates })
     }
 
@@ -211,7 +235,9 @@ impl IngestDocument {
         let containers = &path.elements[..path.elements.len() - 1];
         parent = parent_for_write(self.root_mut(path.root), containers, &p)?;
         match parent {
-            Value::Null => Err(format!("cannot set [{leaf}] with null parent as part of path [{p}]")),
+            Value::Null => Err(format!(
+                "cannot set [{leaf}] with null parent as part of path [{p}]"
+            )),
             Value::Map(map) => {
                 write_into_map(map, &leaf, value, mode);
                 Ok(())
@@ -220,7 +246,9 @@ impl IngestDocument {
                 let i = index_of(&leaf, list.len(), &p)?;
                 match mode {
                     WriteMode::Set => list[i] = value,
-                    WriteMode::Append { allow_duplicates } => append_values(&mut list[i], value, allow_duplicates),
+                    WriteMode::Append { allow_duplicates } => {
+                        append_values(&mut list[i], value, allow_duplicates)
+                    }
                 }
                 Ok(())
             }
@@ -248,10 +276,12 @@ impl IngestDocument {
         };
         let parent = self.get_mut(&parent_path)?;
         match parent {
-            Value::Null => Err(format!("cannot remove [{leaf}] from null as part of path [{p}]")),
-            Value::Map(map) => {
-                map.shift_remove(&leaf).ok_or_else(|| format!("field [{leaf}] not present as part of path [{p}]"))
-            }
+            Value::Null => Err(format!(
+                "cannot remove [{leaf}] from null as part of path [{p}]"
+            )),
+            Value::Map(map) => map
+                .shift_remove(&leaf)
+                .ok_or_else(|| format!("field [{leaf}] not present as part of path [{p}]")),
             Value::List(list) => {
                 let i = index_of(&leaf, list.len(), &p)?;
                 Ok(list.remove(i))
@@ -265,13 +295,25 @@ impl IngestDocument {
 }
 
 /// Walks to the container of the leaf, creating missing maps on the way.
-fn parent_for_write<'a>(root: &'a mut Map, containers: &[String], p: &str) -> Result<&'a mut Value, String> {
+fn parent_for_write<'a>(
+    root: &'a mut Map,
+    containers: &[String],
+    p: &str,
+) -> Result<&'a mut Value, String> {
     let (first, rest) = containers.split_first().expect("at least one container");
-    let mut current = root.entry(first.clone()).or_insert_with(|| Value::Map(Map::new()));
+    let mut current = root
+        .entry(first.clone())
+        .or_insert_with(|| Value::Map(Map::new()));
     for element in rest {
         current = match current {
-            Value::Null => return Err(format!("cannot set [{element}] with null parent as part of path [{p}]")),
-            Value::Map(map) => map.entry(element.clone()).or_insert_with(|| Value::Map(Map::new())),
+            Value::Null => {
+                return Err(format!(
+                    "cannot set [{element}] with null parent as part of path [{p}]"
+                ))
+            }
+            Value::Map(map) => map
+                .entry(element.clone())
+                .or_insert_with(|| Value::Map(Map::new())),
             Value::List(list) => {
                 let i = index_of(element, list.len(), p)?;
                 &mut list[i]
@@ -315,7 +357,9 @@ pub fn append_values(target: &mut Value, value: Value, allow_duplicates: bool) {
         let old = std::mem::take(target);
         *target = Value::List(vec![old]);
     }
-    let Value::List(list) = target else { unreachable!() };
+    let Value::List(list) = target else {
+        unreachable!()
+    };
     let mut push = |v: Value| {
         if allow_duplicates || !list.contains(&v) {
             list.push(v);
@@ -345,7 +389,10 @@ mod tests {
     #[test]
     fn get_errors_match_elasticsearch() {
         let d = doc(r#"{"a":"x","l":[1,2]}"#);
-        assert_eq!(d.get(&path("b.c")).unwrap_err(), "field [b] not present as part of path [b.c]");
+        assert_eq!(
+            d.get(&path("b.c")).unwrap_err(),
+            "field [b] not present as part of path [b.c]"
+        );
         assert_eq!(
             d.get(&path("a.b")).unwrap_err(),
             "cannot resolve [b] from object of type [java.lang.String] as part of path [a.b]"
@@ -381,15 +428,26 @@ mod tests {
         let mut d = doc(r#"{"a":"x"}"#);
         d.append(&path("a"), Value::from("y"), true).unwrap();
         d.append(&path("a"), Value::from("y"), false).unwrap();
-        d.append(&path("n"), Value::List(vec![Value::Int(1), Value::Int(1)]), true).unwrap();
+        d.append(
+            &path("n"),
+            Value::List(vec![Value::Int(1), Value::Int(1)]),
+            true,
+        )
+        .unwrap();
         assert_eq!(Value::Map(d.ctx).to_json(), r#"{"a":["x","y"],"n":[1,1]}"#);
     }
 
     #[test]
     fn remove_reports_missing() {
         let mut d = doc(r#"{"a":{"b":1}}"#);
-        assert_eq!(d.remove(&path("a.c")).unwrap_err(), "field [c] not present as part of path [a.c]");
+        assert_eq!(
+            d.remove(&path("a.c")).unwrap_err(),
+            "field [c] not present as part of path [a.c]"
+        );
         assert_eq!(d.remove(&path("a.b")).unwrap(), Value::Int(1));
-        assert_eq!(FieldPath::parse("").unwrap_err(), "path cannot be null nor empty");
+        assert_eq!(
+            FieldPath::parse("").unwrap_err(),
+            "path cannot be null nor empty"
+        );
     }
 }

@@ -6,7 +6,6 @@ use ingot::harness::report::{self, Format};
 use ingot::harness::{self, discovery, Generate, Options, Status};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -24,7 +23,7 @@ pub enum ReportFormat {
 
 /// Run the pipeline tests of integration packages without a cluster.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub struct TestArgs {
     /// Package directories (default: every package under ./package/).
     pub packages: Vec<PathBuf>,
     /// Only these data streams (comma-separated directory names).
@@ -62,8 +61,9 @@ fn default_packages() -> Vec<PathBuf> {
     dirs
 }
 
-/// Runs the command: 0 when nothing failed or errored, 1 otherwise, 2 on bad usage.
-pub fn run(args: &Args, global: &GlobalArgs) -> ExitCode {
+/// Runs the command; the exit code is 0 when nothing failed or errored, 1
+/// otherwise, 2 on bad usage.
+pub fn run(args: TestArgs, global: &GlobalArgs) -> i32 {
     let mut packages = args.packages.clone();
     let generate = match &args.generate {
         None => Generate::No,
@@ -80,14 +80,14 @@ pub fn run(args: &Args, global: &GlobalArgs) -> ExitCode {
                 .unwrap_or_else(|| path.clone());
             let Ok(canonical) = case.canonicalize() else {
                 eprintln!("ingot test: --generate {}: no such test case file", case.display());
-                return ExitCode::from(2);
+                return 2;
             };
             if packages.is_empty() {
                 match discovery::package_root_of(&canonical) {
                     Some(root) => packages.push(root),
                     None => {
                         eprintln!("ingot test: --generate {}: not inside a package (no manifest.yml above it)", case.display());
-                        return ExitCode::from(2);
+                        return 2;
                     }
                 }
             }
@@ -98,13 +98,13 @@ pub fn run(args: &Args, global: &GlobalArgs) -> ExitCode {
         packages = default_packages();
         if packages.is_empty() {
             eprintln!("ingot test: no packages given and none found under ./package/; pass PACKAGE_DIR");
-            return ExitCode::from(2);
+            return 2;
         }
     }
     let options = Options {
         data_streams: args.data_streams.clone(),
         generate,
-        geoip_dir: global.geoip_dir.clone().or_else(|| std::env::var_os("INGOT_GEOIP_DIR").map(PathBuf::from)),
+        geoip_dir: global.geoip_dir.clone(),
         ecs: args.ecs.clone(),
         strict: args.strict,
         verbose: args.verbose,
@@ -159,8 +159,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> ExitCode {
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
     if run.results.iter().any(|r| matches!(r.status, Status::Fail | Status::Error)) {
-        ExitCode::from(1)
+        1
     } else {
-        ExitCode::SUCCESS
+        0
     }
 }

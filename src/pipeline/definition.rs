@@ -28,7 +28,14 @@ pub struct ProcessorDefinition {
     pub options: Map,
 }
 
-const PIPELINE_KEYS: &[&str] = &["description", "processors", "on_failure", "version", "_meta", "deprecated"];
+const PIPELINE_KEYS: &[&str] = &[
+    "description",
+    "processors",
+    "on_failure",
+    "version",
+    "_meta",
+    "deprecated",
+];
 
 /// elastic-package replaces `{{ IngestPipeline "name" }}` with the installed
 /// name of the data stream's pipeline `name`; ingot installs pipelines under
@@ -40,8 +47,9 @@ pub fn resolve_ingest_pipeline_refs(text: &str) -> String {
 
 impl PipelineDefinition {
     pub fn load(path: &Path) -> Result<PipelineDefinition, EsError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| EsError::illegal_argument(format!("cannot read pipeline {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            EsError::illegal_argument(format!("cannot read pipeline {}: {e}", path.display()))
+        })?;
         let value = parse_document(path, &text)?;
         PipelineDefinition::from_value(&value)
     }
@@ -60,17 +68,25 @@ impl PipelineDefinition {
         };
         let version = match map.get("version") {
             None | Some(Value::Null) => None,
-            Some(v) => Some(v.as_i64().ok_or_else(|| EsError::parse("[version] must be an integer"))?),
+            Some(v) => Some(
+                v.as_i64()
+                    .ok_or_else(|| EsError::parse("[version] must be an integer"))?,
+            ),
         };
         let processors = match map.get("processors") {
             Some(Value::List(items)) => parse_processors(items, "processors")?,
             Some(_) => return Err(EsError::parse("[processors] property isn't a list")),
-            None => return Err(EsError::parse("[processors] required property is missing").with("property_name", "processors")),
+            None => {
+                return Err(EsError::parse("[processors] required property is missing")
+                    .with("property_name", "processors"))
+            }
         };
         let on_failure = match map.get("on_failure") {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::List(items)) if items.is_empty() => {
-                return Err(EsError::parse("pipeline [on_failure] processors cannot be empty"))
+                return Err(EsError::parse(
+                    "pipeline [on_failure] processors cannot be empty",
+                ))
             }
             Some(Value::List(items)) => parse_processors(items, "on_failure")?,
             Some(_) => return Err(EsError::parse("[on_failure] property isn't a list")),
@@ -95,9 +111,15 @@ impl PipelineDefinition {
         if let Some(v) = self.version {
             m.insert("version".into(), Value::integer(v));
         }
-        m.insert("processors".into(), Value::List(self.processors.iter().map(|p| p.to_value()).collect()));
+        m.insert(
+            "processors".into(),
+            Value::List(self.processors.iter().map(|p| p.to_value()).collect()),
+        );
         if !self.on_failure.is_empty() {
-            m.insert("on_failure".into(), Value::List(self.on_failure.iter().map(|p| p.to_value()).collect()));
+            m.insert(
+                "on_failure".into(),
+                Value::List(self.on_failure.iter().map(|p| p.to_value()).collect()),
+            );
         }
         if let Some(meta) = &self.meta {
             m.insert("_meta".into(), meta.clone());
@@ -115,11 +137,19 @@ pub fn parse_document(path: &Path, text: &str) -> Result<Value, EsError> {
     let is_json = path.extension().is_some_and(|e| e == "json");
     if is_json {
         serde_json::from_str(&text).map_err(|e| {
-            EsError::parse(format!("{}:{}:{}: invalid JSON: {e}", path.display(), e.line(), e.column()))
+            EsError::parse(format!(
+                "{}:{}:{}: invalid JSON: {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            ))
         })
     } else {
         serde_yaml_ng::from_str(&text).map_err(|e| {
-            let loc = e.location().map(|l| format!("{}:{}", l.line(), l.column())).unwrap_or_default();
+            let loc = e
+                .location()
+                .map(|l| format!("{}:{}", l.line(), l.column()))
+                .unwrap_or_default();
             EsError::parse(format!("{}:{loc}: invalid YAML: {e}", path.display()))
         })
     }
@@ -130,8 +160,10 @@ fn parse_processors(items: &[Value], list: &str) -> Result<Vec<ProcessorDefiniti
         .iter()
         .enumerate()
         .map(|(i, item)| {
-            ProcessorDefinition::from_value(item)
-                .map_err(|e| e.with_header("processor_index", Value::integer(i as i64)).with_header("list", list))
+            ProcessorDefinition::from_value(item).map_err(|e| {
+                e.with_header("processor_index", Value::integer(i as i64))
+                    .with_header("list", list)
+            })
         })
         .collect()
 }
@@ -152,7 +184,11 @@ impl ProcessorDefinition {
     pub fn from_value(value: &Value) -> Result<ProcessorDefinition, EsError> {
         let map = match value {
             Value::Map(m) if m.len() == 1 => m,
-            _ => return Err(EsError::parse("processor must be an object with a single key: its type")),
+            _ => {
+                return Err(EsError::parse(
+                    "processor must be an object with a single key: its type",
+                ))
+            }
         };
         let (kind, body) = map.iter().next().expect("one entry");
         let body = match body {
@@ -188,16 +224,24 @@ impl ProcessorDefinition {
                 }
                 "on_failure" => match v {
                     Value::List(items) if items.is_empty() => {
-                        return Err(EsError::parse(format!("[on_failure] processors list cannot be empty"))
-                            .with("processor_type", kind.as_str())
-                            .with("property_name", "on_failure"))
+                        return Err(EsError::parse(format!(
+                            "[on_failure] processors list cannot be empty"
+                        ))
+                        .with("processor_type", kind.as_str())
+                        .with("property_name", "on_failure"))
                     }
                     Value::List(items) => {
                         def.on_failure = Some(
-                            items.iter().map(ProcessorDefinition::from_value).collect::<Result<Vec<_>, _>>()?,
+                            items
+                                .iter()
+                                .map(ProcessorDefinition::from_value)
+                                .collect::<Result<Vec<_>, _>>()?,
                         )
                     }
-                    _ => return Err(EsError::parse("[on_failure] property isn't a list").with("processor_type", kind.as_str())),
+                    _ => {
+                        return Err(EsError::parse("[on_failure] property isn't a list")
+                            .with("processor_type", kind.as_str()))
+                    }
                 },
                 _ => {
                     options.insert(key, v);
@@ -205,7 +249,10 @@ impl ProcessorDefinition {
             }
         }
         if let Some(spec) = processors::lookup(kind) {
-            if let Some(unknown) = options.keys().find(|k| !spec.options.iter().any(|o| o.name == k.as_str())) {
+            if let Some(unknown) = options
+                .keys()
+                .find(|k| !spec.options.iter().any(|o| o.name == k.as_str()))
+            {
                 let mut e = EsError::parse(format!(
                     "processor [{kind}] doesn't support one or more provided configuration parameters [{unknown}]"
                 ))
@@ -250,7 +297,10 @@ impl ProcessorDefinition {
             body.insert("ignore_failure".into(), Value::Bool(true));
         }
         if let Some(handlers) = &self.on_failure {
-            body.insert("on_failure".into(), Value::List(handlers.iter().map(|p| p.to_value()).collect()));
+            body.insert(
+                "on_failure".into(),
+                Value::List(handlers.iter().map(|p| p.to_value()).collect()),
+            );
         }
         debug_assert!(COMMON_OPTIONS.contains(&"tag"));
         let mut m = Map::new();
@@ -265,7 +315,10 @@ mod tests {
 
     #[test]
     fn ingest_pipeline_refs_resolve_to_names() {
-        assert_eq!(resolve_ingest_pipeline_refs(r#"name: '{{ IngestPipeline "audit" }}'"#), "name: 'audit'");
+        assert_eq!(
+            resolve_ingest_pipeline_refs(r#"name: '{{ IngestPipeline "audit" }}'"#),
+            "name: 'audit'"
+        );
     }
 
     #[test]
@@ -284,7 +337,10 @@ mod tests {
     fn unknown_option_names_processor_and_option() {
         let text = r#"{"processors":[{"set":{"field":"a","value":1}},{"set":{"field":"a","valu":1,"tag":"t2"}}]}"#;
         let e = PipelineDefinition::from_value(&Value::from_json_str(text).unwrap()).unwrap_err();
-        assert_eq!(e.reason, "processor [set] doesn't support one or more provided configuration parameters [valu]");
+        assert_eq!(
+            e.reason,
+            "processor [set] doesn't support one or more provided configuration parameters [valu]"
+        );
         assert_eq!(e.header("processor_type"), None);
         assert_eq!(e.extra["processor_tag"], Value::from("t2"));
         assert_eq!(e.headers["processor_index"], Value::Int(1));

@@ -72,7 +72,11 @@ pub struct RunContext {
 
 impl RunContext {
     pub fn tracing(with_documents: bool) -> RunContext {
-        RunContext { trace: Some(Vec::new()), trace_documents: with_documents, ..RunContext::default() }
+        RunContext {
+            trace: Some(Vec::new()),
+            trace_documents: with_documents,
+            ..RunContext::default()
+        }
     }
 
     pub fn current_pipeline(&self) -> &str {
@@ -86,9 +90,16 @@ pub const MAX_NESTED_PIPELINES: usize = 100;
 impl Pipeline {
     /// Runs the pipeline. `Err` is a failure no handler took: Elasticsearch
     /// returns it in place of the document.
-    pub fn execute(&self, doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
+    pub fn execute(
+        &self,
+        doc: &mut IngestDocument,
+        run: &mut RunContext,
+    ) -> Result<Outcome, EsError> {
         if run.pipeline_stack.iter().any(|p| p == &self.id) {
-            return Err(EsError::illegal_state(format!("Cycle detected for pipeline: {}", self.id)));
+            return Err(EsError::illegal_state(format!(
+                "Cycle detected for pipeline: {}",
+                self.id
+            )));
         }
         if run.pipeline_stack.len() >= MAX_NESTED_PIPELINES {
             return Err(EsError::illegal_state(format!(
@@ -96,7 +107,9 @@ impl Pipeline {
             )));
         }
         run.pipeline_stack.push(self.id.clone());
-        let previous_pipeline = doc.ingest.insert("pipeline".into(), Value::from(self.id.as_str()));
+        let previous_pipeline = doc
+            .ingest
+            .insert("pipeline".into(), Value::from(self.id.as_str()));
         let result = self.execute_inner(doc, run);
         match previous_pipeline {
             Some(p) => doc.ingest.insert("pipeline".into(), p),
@@ -107,7 +120,11 @@ impl Pipeline {
         result
     }
 
-    fn execute_inner(&self, doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
+    fn execute_inner(
+        &self,
+        doc: &mut IngestDocument,
+        run: &mut RunContext,
+    ) -> Result<Outcome, EsError> {
         match run_list(&self.processors, doc, run) {
             Ok(outcome) => Ok(outcome),
             Err(e) if self.on_failure.is_empty() => Err(e),
@@ -119,7 +136,11 @@ impl Pipeline {
     }
 }
 
-fn run_list(list: &[ConfiguredProcessor], doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
+fn run_list(
+    list: &[ConfiguredProcessor],
+    doc: &mut IngestDocument,
+    run: &mut RunContext,
+) -> Result<Outcome, EsError> {
     for (index, processor) in list.iter().enumerate() {
         if run.terminated {
             break;
@@ -131,7 +152,12 @@ fn run_list(list: &[ConfiguredProcessor], doc: &mut IngestDocument, run: &mut Ru
     Ok(Outcome::Kept)
 }
 
-fn run_one(p: &ConfiguredProcessor, index: usize, doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
+fn run_one(
+    p: &ConfiguredProcessor,
+    index: usize,
+    doc: &mut IngestDocument,
+    run: &mut RunContext,
+) -> Result<Outcome, EsError> {
     let mut condition_result = None;
     let result = match &p.condition {
         Some(cond) => match cond.script.condition(&doc.ctx, &cond.params) {
@@ -140,7 +166,15 @@ fn run_one(p: &ConfiguredProcessor, index: usize, doc: &mut IngestDocument, run:
                 p.processor.execute(doc, run)
             }
             Ok(false) => {
-                record(run, p, index, TraceStatus::Skipped, doc, None, Some((cond.source.clone(), false)));
+                record(
+                    run,
+                    p,
+                    index,
+                    TraceStatus::Skipped,
+                    doc,
+                    None,
+                    Some((cond.source.clone(), false)),
+                );
                 return Ok(Outcome::Kept);
             }
             Err(e) => Err(e),
@@ -149,20 +183,52 @@ fn run_one(p: &ConfiguredProcessor, index: usize, doc: &mut IngestDocument, run:
     };
     match result {
         Ok(Flow::Continue) => {
-            record(run, p, index, TraceStatus::Success, doc, None, condition_result);
+            record(
+                run,
+                p,
+                index,
+                TraceStatus::Success,
+                doc,
+                None,
+                condition_result,
+            );
             Ok(Outcome::Kept)
         }
         Ok(Flow::Drop) => {
-            record(run, p, index, TraceStatus::Dropped, doc, None, condition_result);
+            record(
+                run,
+                p,
+                index,
+                TraceStatus::Dropped,
+                doc,
+                None,
+                condition_result,
+            );
             Ok(Outcome::Dropped)
         }
         Err(e) => {
             let e = located(e, p, run.current_pipeline());
             if p.ignore_failure {
-                record(run, p, index, TraceStatus::ErrorIgnored, doc, Some(e), condition_result);
+                record(
+                    run,
+                    p,
+                    index,
+                    TraceStatus::ErrorIgnored,
+                    doc,
+                    Some(e),
+                    condition_result,
+                );
                 return Ok(Outcome::Kept);
             }
-            record(run, p, index, TraceStatus::Error, doc, Some(e.clone()), condition_result);
+            record(
+                run,
+                p,
+                index,
+                TraceStatus::Error,
+                doc,
+                Some(e.clone()),
+                condition_result,
+            );
             if p.on_failure.is_empty() {
                 return Err(e);
             }
@@ -187,8 +253,12 @@ fn located(e: EsError, p: &ConfiguredProcessor, pipeline: &str) -> EsError {
     e
 }
 
-const FAILURE_KEYS: [&str; 4] =
-    ["on_failure_message", "on_failure_processor_type", "on_failure_processor_tag", "on_failure_pipeline"];
+const FAILURE_KEYS: [&str; 4] = [
+    "on_failure_message",
+    "on_failure_processor_type",
+    "on_failure_processor_tag",
+    "on_failure_pipeline",
+];
 
 /// Runs handlers with `_ingest.on_failure_*` describing `e`, then restores
 /// what those keys held before, so nested handlers see their own failure.
@@ -197,16 +267,26 @@ fn with_failure_metadata(
     e: &EsError,
     handlers: impl FnOnce(&mut IngestDocument) -> Result<Outcome, EsError>,
 ) -> Result<Outcome, EsError> {
-    let saved: Vec<Option<Value>> = FAILURE_KEYS.iter().map(|k| doc.ingest.get(*k).cloned()).collect();
+    let saved: Vec<Option<Value>> = FAILURE_KEYS
+        .iter()
+        .map(|k| doc.ingest.get(*k).cloned())
+        .collect();
     let mut failure = Map::new();
-    failure.insert("on_failure_message".into(), Value::from(e.root().reason.as_str()));
+    failure.insert(
+        "on_failure_message".into(),
+        Value::from(e.root().reason.as_str()),
+    );
     failure.insert(
         "on_failure_processor_type".into(),
-        e.header("processor_type").map(Value::from).unwrap_or(Value::Null),
+        e.header("processor_type")
+            .map(Value::from)
+            .unwrap_or(Value::Null),
     );
     failure.insert(
         "on_failure_processor_tag".into(),
-        e.header("processor_tag").map(Value::from).unwrap_or(Value::Null),
+        e.header("processor_tag")
+            .map(Value::from)
+            .unwrap_or(Value::Null),
     );
     if let Some(p) = e.header("pipeline") {
         failure.insert("on_failure_pipeline".into(), Value::from(p));

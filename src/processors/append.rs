@@ -50,20 +50,32 @@ struct Append {
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
     let field = Template::compile(&o.string("field")?)?;
-    let value = o.opt_value("value").ok_or_else(|| o.error("value", "required property is missing"))?;
+    let value = o
+        .opt_value("value")
+        .ok_or_else(|| o.error("value", "required property is missing"))?;
     let allow_duplicates = o.bool_or("allow_duplicates", true)?;
-    let media_type = o.opt_string("media_type")?.unwrap_or_else(|| "application/json".into());
+    let media_type = o
+        .opt_string("media_type")?
+        .unwrap_or_else(|| "application/json".into());
     let escaping = Escaping::for_media_type(&media_type).ok_or_else(|| {
-        o.error("media_type", &format!("property does not contain a supported media type [{media_type}]"))
+        o.error(
+            "media_type",
+            &format!("property does not contain a supported media type [{media_type}]"),
+        )
     })?;
-    Ok(Box::new(Append { field, value: ValueSource::wrap(value, escaping)?, allow_duplicates }))
+    Ok(Box::new(Append {
+        field,
+        value: ValueSource::wrap(value, escaping)?,
+        allow_duplicates,
+    }))
 }
 
 impl Processor for Append {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
         let path = FieldPath::parse(&self.field.render(doc)).map_err(EsError::illegal_argument)?;
         let value = self.value.resolve(doc);
-        doc.append(&path, value, self.allow_duplicates).map_err(EsError::illegal_argument)?;
+        doc.append(&path, value, self.allow_duplicates)
+            .map_err(EsError::illegal_argument)?;
         Ok(Flow::Continue)
     }
 }

@@ -19,6 +19,10 @@ mod fingerprint;
 mod geoip;
 mod network_direction;
 mod registered_domain;
+mod dissect;
+mod grok;
+mod date;
+mod date_index_name;
 mod set;
 pub mod value_source;
 
@@ -63,11 +67,33 @@ pub struct OptionSpec {
 }
 
 impl OptionSpec {
-    pub const fn required(name: &'static str, kind: OptionKind, description: &'static str) -> OptionSpec {
-        OptionSpec { name, kind, required: true, default: None, templated: false, description }
+    pub const fn required(
+        name: &'static str,
+        kind: OptionKind,
+        description: &'static str,
+    ) -> OptionSpec {
+        OptionSpec {
+            name,
+            kind,
+            required: true,
+            default: None,
+            templated: false,
+            description,
+        }
     }
-    pub const fn optional(name: &'static str, kind: OptionKind, description: &'static str) -> OptionSpec {
-        OptionSpec { name, kind, required: false, default: None, templated: false, description }
+    pub const fn optional(
+        name: &'static str,
+        kind: OptionKind,
+        description: &'static str,
+    ) -> OptionSpec {
+        OptionSpec {
+            name,
+            kind,
+            required: false,
+            default: None,
+            templated: false,
+            description,
+        }
     }
     pub const fn default(mut self, default: &'static str) -> OptionSpec {
         self.default = Some(default);
@@ -110,7 +136,19 @@ pub const COMMON_OPTIONS: &[&str] = &["if", "tag", "description", "ignore_failur
 pub fn registry() -> &'static [ProcessorSpec] {
     static REGISTRY: std::sync::OnceLock<Vec<ProcessorSpec>> = std::sync::OnceLock::new();
     REGISTRY.get_or_init(|| {
-        let mut specs = vec![append::SPEC, community_id::SPEC, fingerprint::SPEC, geoip::SPEC, network_direction::SPEC, registered_domain::SPEC, set::SPEC];
+        let mut specs = vec![
+            append::SPEC,
+            community_id::SPEC,
+            date::SPEC,
+            date_index_name::SPEC,
+            dissect::SPEC,
+            fingerprint::SPEC,
+            geoip::SPEC,
+            grok::SPEC,
+            network_direction::SPEC,
+            registered_domain::SPEC,
+            set::SPEC,
+        ];
         specs.sort_by_key(|s| s.name);
         specs
     })
@@ -131,12 +169,17 @@ pub struct Options {
 
 impl Options {
     pub fn new(processor_type: &'static str, tag: Option<String>, values: Map) -> Options {
-        Options { processor_type, tag, values }
+        Options {
+            processor_type,
+            tag,
+            values,
+        }
     }
 
     /// `[field] <message>` as a `parse_exception` with Elasticsearch's headers.
     pub fn error(&self, property: &str, message: &str) -> EsError {
-        let mut e = EsError::parse(format!("[{property}] {message}")).with("processor_type", self.processor_type);
+        let mut e = EsError::parse(format!("[{property}] {message}"))
+            .with("processor_type", self.processor_type);
         if let Some(tag) = &self.tag {
             e = e.with("processor_tag", tag.as_str());
         }
@@ -152,7 +195,8 @@ impl Options {
     }
 
     pub fn string(&mut self, name: &str) -> Result<String, EsError> {
-        self.opt_string(name)?.ok_or_else(|| self.error(name, "required property is missing"))
+        self.opt_string(name)?
+            .ok_or_else(|| self.error(name, "required property is missing"))
     }
 
     pub fn opt_string(&mut self, name: &str) -> Result<Option<String>, EsError> {
@@ -161,7 +205,10 @@ impl Options {
             Some(Value::String(s)) => Ok(Some(s)),
             Some(other) => Err(self.error(
                 name,
-                &format!("property isn't a string, but of type [{}]", other.java_class()),
+                &format!(
+                    "property isn't a string, but of type [{}]",
+                    other.java_class()
+                ),
             )),
         }
     }
@@ -171,12 +218,19 @@ impl Options {
         match self.take(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(v @ (Value::Int(_) | Value::Long(_) | Value::Float(_) | Value::Double(_) | Value::Bool(_))) => {
-                Ok(Some(v.to_java_string()))
-            }
+            Some(
+                v @ (Value::Int(_)
+                | Value::Long(_)
+                | Value::Float(_)
+                | Value::Double(_)
+                | Value::Bool(_)),
+            ) => Ok(Some(v.to_java_string())),
             Some(other) => Err(self.error(
                 name,
-                &format!("property isn't a string, but of type [{}]", other.java_class()),
+                &format!(
+                    "property isn't a string, but of type [{}]",
+                    other.java_class()
+                ),
             )),
         }
     }
@@ -188,7 +242,10 @@ impl Options {
             Some(Value::String(s)) if s == "true" || s == "false" => Ok(s == "true"),
             Some(other) => Err(self.error(
                 name,
-                &format!("property isn't a boolean, but of type [{}]", other.java_class()),
+                &format!(
+                    "property isn't a boolean, but of type [{}]",
+                    other.java_class()
+                ),
             )),
         }
     }
@@ -197,13 +254,18 @@ impl Options {
         match self.take(name) {
             None | Some(Value::Null) => Ok(None),
             Some(v) if v.as_i64().is_some() => Ok(v.as_i64()),
-            Some(Value::String(s)) => s
-                .parse::<i64>()
-                .map(Some)
-                .map_err(|_| self.error(name, &format!("property cannot be parsed as an integer [{s}]"))),
+            Some(Value::String(s)) => s.parse::<i64>().map(Some).map_err(|_| {
+                self.error(
+                    name,
+                    &format!("property cannot be parsed as an integer [{s}]"),
+                )
+            }),
             Some(other) => Err(self.error(
                 name,
-                &format!("property isn't an integer, but of type [{}]", other.java_class()),
+                &format!(
+                    "property isn't an integer, but of type [{}]",
+                    other.java_class()
+                ),
             )),
         }
     }
@@ -218,7 +280,10 @@ impl Options {
             Some(Value::List(l)) => Ok(Some(l)),
             Some(other) => Err(self.error(
                 name,
-                &format!("property isn't a list, but of type [{}]", other.java_class()),
+                &format!(
+                    "property isn't a list, but of type [{}]",
+                    other.java_class()
+                ),
             )),
         }
     }
@@ -232,7 +297,10 @@ impl Options {
                     Value::String(s) => Ok(s),
                     other => Err(self.error(
                         name,
-                        &format!("property isn't a list of strings, but contains [{}]", other.java_class()),
+                        &format!(
+                            "property isn't a list of strings, but contains [{}]",
+                            other.java_class()
+                        ),
                     )),
                 })
                 .collect::<Result<Vec<_>, _>>()
@@ -298,8 +366,15 @@ pub(crate) mod examples {
         for spec in registry() {
             for example in spec.examples {
                 let got = run_example(spec, example);
-                let want = example.output.map(|s| Value::from_json_str(s).unwrap().to_json()).map_err(str::to_string);
-                assert_eq!(got, want, "processor [{}] example {:?}", spec.name, example.title);
+                let want = example
+                    .output
+                    .map(|s| Value::from_json_str(s).unwrap().to_json())
+                    .map_err(str::to_string);
+                assert_eq!(
+                    got, want,
+                    "processor [{}] example {:?}",
+                    spec.name, example.title
+                );
             }
         }
     }

@@ -26,7 +26,10 @@ impl ValueSource {
                 }
             }
             Value::List(items) => ValueSource::List(
-                items.into_iter().map(|v| ValueSource::wrap(v, escaping)).collect::<Result<_, _>>()?,
+                items
+                    .into_iter()
+                    .map(|v| ValueSource::wrap(v, escaping))
+                    .collect::<Result<_, _>>()?,
             ),
             Value::Map(m) => ValueSource::Map(
                 m.into_iter()
@@ -46,9 +49,12 @@ impl ValueSource {
             ValueSource::Literal(v) => v.clone(),
             ValueSource::Template(t) => Value::String(t.render(doc)),
             ValueSource::List(items) => Value::List(items.iter().map(|v| v.resolve(doc)).collect()),
-            ValueSource::Map(entries) => {
-                Value::Map(entries.iter().map(|(k, v)| (k.clone(), v.resolve(doc))).collect::<Map>())
-            }
+            ValueSource::Map(entries) => Value::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.resolve(doc)))
+                    .collect::<Map>(),
+            ),
         }
     }
 }

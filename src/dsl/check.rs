@@ -1,0 +1,394 @@
+//! Static checks run when an integration compiles. Each finding names the
+//! data stream and, for processor findings, the processor's tag.
+//!
+//! Field findings are decided by name: a field is ECS if the pinned ECS
+//! schema has it, declared if the data stream declares it, scratch if its
+//! root starts with `_` (`_temp_`, `_conf`), which is never indexed.
+
+use crate::dsl::ecs;
+use crate::dsl::field::{FieldType, ValueClass};
+use crate::dsl::integration::{Check, DataStream, Integration};
+use crate::dsl::processor::{PainlessUse, Processor, Written};
+use crate::painless::{self, ScriptContext};
+use crate::value::Value;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{level}: {}", self.message)
+    }
+}
+
+fn is_scratch(name: &str) -> bool {
+    name.starts_with('_')
+}
+
+/// `a.b` covers `a.b` and everything under it.
+fn covers(parent: &str, name: &str) -> bool {
+    name == parent || (name.len() > parent.len() && name.starts_with(parent) && name.as_bytes()[parent.len()] == b'.')
+}
+
+/// The mapping type of a field by name, from the declarations or ECS.
+fn type_of(ds: &DataStream, name: &str) -> Option<FieldType> {
+    ds.fields
+        .iter()
+        .chain(&ds.input_fields)
+        .find(|d| d.full_name() == name)
+        .map(|d| d.ty)
+        .or_else(|| ecs::lookup(name).map(|f| f.ty()))
+}
+
+/// Whether a write to `name` lands somewhere the mappings know: a declared
+/// or ECS field, a parent of some, or inside an object-typed one.
+fn is_known_target(ds: &DataStream, name: &str) -> bool {
+    let declared = ds.fields.iter().chain(&ds.input_fields).map(|d| (d.full_name(), d.ty));
+    let groups = ds.groups.iter().map(|g| (g.name.clone(), FieldType::Group));
+    let ecs_fields = ecs::ALL.iter().map(|f| (f.name().to_string(), f.ty()));
+    declared.chain(groups).chain(ecs_fields).any(|(known, ty)| {
+        covers(name, &known)
+            || (covers(&known, name)
+                && matches!(ty, FieldType::Object | FieldType::Flattened | FieldType::Nested | FieldType::Group))
+    })
+}
+
+fn literal_fits(value: &Value, class: ValueClass) -> bool {
+    match (value, class) {
+        (Value::Null, _) => true,
+        (Value::List(items), _) => items.iter().all(|v| literal_fits(v, class)),
+        (Value::Map(_), ValueClass::Object | ValueClass::GeoPoint) => true,
+        (Value::Map(_), _) => false,
+        (_, ValueClass::Object) => false,
+        (_, ValueClass::String) => true,
+        (Value::String(s), ValueClass::Number) => s.trim().parse::<f64>().is_ok(),
+        (v, ValueClass::Number) => v.is_number(),
+        (Value::Bool(_), ValueClass::Bool) => true,
+        (Value::String(s), ValueClass::Bool) => s == "true" || s == "false",
+        (_, ValueClass::Bool) => false,
+        (Value::String(_), ValueClass::Date) => true,
+        (v, ValueClass::Date) => v.is_number(),
+        (Value::String(s), ValueClass::Ip) => s.parse::<std::net::IpAddr>().is_ok(),
+        (_, ValueClass::Ip) => false,
+        (Value::String(_), ValueClass::GeoPoint) => true,
+        (_, ValueClass::GeoPoint) => false,
+    }
+}
+
+/// Whether a value of mapping class `from` indexes into a field of class `to`.
+/// Strings may hold anything, so only clear mismatches are refused.
+fn class_fits(from: ValueClass, to: ValueClass) -> bool {
+    use ValueClass::*;
+    if from == to {
+        return true;
+    }
+    match (from, to) {
+        (Object, _) | (_, Object) => false,
+        // Strings may hold numbers, dates and addresses; scalars index as keywords.
+        (String, _) | (_, String) => true,
+        // Epoch milliseconds.
+        (Number, Date) => true,
+        _ => false,
+    }
+}
+
+fn describe(v: &Value) -> String {
+    v.to_json()
+}
+
+/// Runs every check on one data stream whose pipeline is tagged.
+pub fn check_data_stream(integration: &Integration, ds: &DataStream, duplicate_tags: &[String]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let ctx = format!("data stream [{}]", ds.name);
+    let error = |m: String| Diagnostic { severity: Severity::Error, message: m };
+    for tag in duplicate_tags {
+        out.push(error(format!("{ctx}: tag [{tag}] is used by more than one processor")));
+    }
+    let processors = ds.pipeline.all_processors();
+    let writes: Vec<String> = processors.iter().flat_map(|p| p.writes.iter().map(|w| w.field.name().to_string())).collect();
+    let provided: Vec<String> = ds
+        .input_ecs_fields
+        .iter()
+        .map(|f| f.name().to_string())
+        .chain(ds.input_fields.iter().map(|d| d.full_name()))
+        .collect();
+
+    for p in &processors {
+        let tag = p.def.tag.clone().unwrap_or_default();
+        let at = format!("{ctx}: processor [{}] tag [{tag}]", p.kind());
+        for e in p.option_errors() {
+            out.push(error(format!("{at}: {e}")));
+        }
+        if p.is_unregistered() && p.option_errors().is_empty() {
+            out.push(Diagnostic {
+                severity: Severity::Warning,
+                message: format!("{at}: ingot has no spec for [{}] yet; its options are not validated", p.kind()),
+            });
+        }
+        check_painless(p, &at, &mut out);
+        for w in &p.writes {
+            let name = w.field.name();
+            if !is_scratch(name)
+                && !is_known_target(ds, name)
+                && !ds.is_allowed(Check::UndeclaredWrite, name)
+                && !ds.is_allowed(Check::UndeclaredWrite, &tag)
+            {
+                out.push(error(format!(
+                    "{at}: writes [{name}], which is neither declared nor in ECS {}; declare it in the data stream's fields",
+                    crate::package::ecs_schema::ECS_VERSION
+                )));
+            }
+            if ds.is_allowed(Check::WrongType, name) || ds.is_allowed(Check::WrongType, &tag) {
+                continue;
+            }
+            let Some(target) = type_of(ds, name) else { continue };
+            let mismatch = match &w.value {
+                Written::Literal(v) if !literal_fits(v, target.class()) => {
+                    Some(format!("the value {} does not fit", describe(v)))
+                }
+                Written::CopyOf(src) => type_of(ds, src.name())
+                    .filter(|s| !class_fits(s.class(), target.class()))
+                    .map(|s| format!("a {} copied from [{}] does not fit", s.as_str(), src.name())),
+                Written::Typed(t) if !class_fits(t.class(), target.class()) => {
+                    Some(format!("a {} value does not fit", t.as_str()))
+                }
+                _ => None,
+            };
+            if let Some(why) = mismatch {
+                out.push(error(format!("{at}: writes [{name}] of type {}: {why}", target.as_str())));
+            }
+        }
+        for r in &p.reads {
+            let name = r.name();
+            let satisfied = writes.iter().chain(&provided).any(|w| covers(w, name) || covers(name, w));
+            if !satisfied && !ds.is_allowed(Check::UnwrittenRead, name) && !ds.is_allowed(Check::UnwrittenRead, &tag) {
+                out.push(error(format!(
+                    "{at}: reads [{name}], which no processor writes and no input provides; declare it with input_provides or input_fields"
+                )));
+            }
+        }
+    }
+    for d in &ds.fields {
+        let name = d.full_name();
+        if !writes.iter().any(|w| covers(w, &name)) {
+            out.push(Diagnostic {
+                severity: Severity::Warning,
+                message: format!("{ctx}: field [{name}] is declared but no processor writes it"),
+            });
+        }
+    }
+    for stream in &ds.streams {
+        let mut declared: BTreeSet<String> = stream.vars.iter().map(|v| v.name.clone()).collect();
+        for t in &integration.policy_templates {
+            for input in t.inputs.iter().filter(|i| i.input_type == stream.input) {
+                declared.extend(input.vars.iter().map(|v| v.name.clone()));
+            }
+        }
+        for var in template_variables(&stream.template) {
+            if !declared.contains(&var) {
+                out.push(error(format!(
+                    "{ctx}: agent template {} uses [{var}], which is not a variable of the stream or its input",
+                    stream.template_file()
+                )));
+            }
+        }
+    }
+    out
+}
+
+/// Parses raw Painless so a syntax error fails the build with its position.
+fn check_painless(p: &Processor, at: &str, out: &mut Vec<Diagnostic>) {
+    for use_ in &p.painless {
+        let (source, context, what) = match use_ {
+            PainlessUse::Condition(s) => (s, ScriptContext::Condition, "condition"),
+            PainlessUse::Script(s) => (s, ScriptContext::Ingest, "script"),
+        };
+        if let Err(e) = painless::compile(source, context) {
+            // Until the Painless engine lands, compile refuses everything;
+            // that is not the script's fault.
+            if e.reason == "painless is not supported yet" {
+                continue;
+            }
+            let position = e.extra.get("position").map(|p| format!(" at {}", p.to_json())).unwrap_or_default();
+            out.push(Diagnostic {
+                severity: Severity::Error,
+                message: format!("{at}: {what} does not compile{position}: {}", e.reason),
+            });
+        }
+    }
+}
+
+const HANDLEBARS_HELPERS: &[&str] = &["if", "unless", "each", "with", "contains", "escape_string", "escape_multiline_string", "to_json", "url_encode"];
+
+/// Variables a Handlebars agent template reads, without helpers, block
+/// parameters (`as |path i|`), literals and `this`/`@index`.
+pub fn template_variables(template: &str) -> Vec<String> {
+    let tag = regex::Regex::new(r"\{\{\{?~?([^{}]*?)~?\}?\}\}").expect("valid regex");
+    let params = regex::Regex::new(r"\|([^|]*)\|").expect("valid regex");
+    let mut block_params = BTreeSet::new();
+    for c in tag.captures_iter(template) {
+        if let Some(p) = params.captures(&c[1]) {
+            block_params.extend(p[1].split_whitespace().map(str::to_string));
+        }
+    }
+    let mut vars = Vec::new();
+    for c in tag.captures_iter(template) {
+        let body = c[1].trim();
+        if body.starts_with('!') || body.starts_with('/') || body == "else" {
+            continue;
+        }
+        let body = params.replace(body.trim_start_matches(['#', '^', '&']), "");
+        let tokens: Vec<&str> = body.split_whitespace().filter(|t| *t != "as").collect();
+        let args: &[&str] = match tokens.as_slice() {
+            [single] => std::slice::from_ref(single),
+            [first, rest @ ..] if HANDLEBARS_HELPERS.contains(first) => rest,
+            [_, rest @ ..] => rest,
+            [] => &[],
+        };
+        for arg in args {
+            let name = arg.trim_start_matches("../");
+            let root = name.split('.').next().unwrap_or_default();
+            let literal = name.starts_with(['"', '\'']) || name.parse::<f64>().is_ok() || name == "true" || name == "false";
+            if literal || name == "this" || name.starts_with('@') || block_params.contains(root) || name.contains('=') {
+                continue;
+            }
+            if !vars.iter().any(|v| v == name) {
+                vars.push(name.to_string());
+            }
+        }
+    }
+    vars
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dsl::field::Group;
+    use crate::dsl::integration::{Input, PolicyTemplate, Stream, Var};
+    use crate::dsl::pipeline::Pipeline;
+    use crate::dsl::processors::*;
+
+    fn group() -> Group {
+        Group::new("acme")
+    }
+
+    fn run(ds: DataStream) -> Vec<Diagnostic> {
+        run_with(Integration::new("acme", "Acme", "1.0.0"), ds)
+    }
+
+    fn run_with(integration: Integration, mut ds: DataStream) -> Vec<Diagnostic> {
+        let dups = ds.pipeline.assign_tags();
+        check_data_stream(&integration, &ds, &dups)
+    }
+
+    /// Findings without those about processors ingot has no spec for yet.
+    fn errors(d: &[Diagnostic]) -> Vec<&str> {
+        d.iter().filter(|d| d.severity == Severity::Error).map(|d| d.message.as_str()).collect()
+    }
+
+    fn warnings(d: &[Diagnostic]) -> Vec<&str> {
+        d.iter()
+            .filter(|d| d.severity == Severity::Warning && !d.message.contains("has no spec"))
+            .map(|d| d.message.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn undeclared_write_fires_and_declared_or_ecs_or_allowed_do_not() {
+        let bad = DataStream::new("log", "L").pipeline(Pipeline::new("p").then(set(crate::dsl::field::Field::named("acme.nope"), "x")));
+        let e = run(bad.clone());
+        assert!(errors(&e)[0].contains("writes [acme.nope], which is neither declared nor in ECS"), "{e:?}");
+        assert!(errors(&run(bad.allow(Check::UndeclaredWrite, "acme.nope"))).is_empty());
+        let status = group().keyword("status");
+        let good = DataStream::new("log", "L")
+            .group(&group(), [status.clone()])
+            .pipeline(Pipeline::new("p").then(set(&status, "ok")).then(set(ecs::EVENT_KIND, "event")).then(set(crate::dsl::field::Field::temp("_temp_.x"), 1i64)));
+        assert_eq!(run(good), vec![]);
+    }
+
+    #[test]
+    fn unwritten_read_fires_and_written_or_provided_do_not() {
+        let p = Pipeline::new("p").then(copy(ecs::MESSAGE, ecs::EVENT_ORIGINAL));
+        let e = run(DataStream::new("log", "L").pipeline(p.clone()));
+        assert!(errors(&e)[0].contains("reads [message], which no processor writes"), "{e:?}");
+        assert!(errors(&run(DataStream::new("log", "L").input_provides([ecs::MESSAGE]).pipeline(p.clone()))).is_empty());
+        // A write of a parent object (json into a group) covers reads below it.
+        let g = group();
+        let size = g.long("size");
+        let parsed = Pipeline::new("p").then(json(ecs::EVENT_ORIGINAL).target(&g)).then(copy(&size, ecs::EMAIL_ATTACHMENTS_FILE_SIZE));
+        let ds = DataStream::new("log", "L").group(&g, [size]).input_provides([ecs::EVENT_ORIGINAL]).pipeline(parsed);
+        assert_eq!(errors(&run(ds)), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn wrong_types_fire_where_the_dsl_knows_them() {
+        let g = group();
+        let name = g.keyword("name");
+        let cases = [
+            set(ecs::SOURCE_PORT, "http"),
+            set(ecs::SOURCE_IP, "not-an-ip"),
+            set(ecs::EVENT_KIND, Value::Map(Default::default())),
+            copy(ecs::SOURCE_GEO_LOCATION, ecs::SOURCE_PORT),
+            convert(ecs::SOURCE_IP, "long"),
+        ];
+        for p in cases {
+            let ds = DataStream::new("log", "L").group(&g, [name.clone()]).input_provides([ecs::SOURCE_IP, ecs::SOURCE_GEO_LOCATION]).pipeline(Pipeline::new("p").then(p.clone()));
+            let e = run(ds);
+            assert!(errors(&e).iter().any(|m| m.contains("does not fit")), "{p:?}: {e:?}");
+        }
+        let fine = [set(ecs::SOURCE_PORT, "8080"), set(ecs::SOURCE_PORT, 80i64), set(ecs::SOURCE_IP, "10.0.0.1"), copy(&name, ecs::SOURCE_IP), set(ecs::EVENT_CATEGORY, Value::List(vec!["email".into()]))];
+        for p in fine {
+            let ds = DataStream::new("log", "L").group(&g, [name.clone()]).pipeline(Pipeline::new("p").then(set(&name, "x")).then(p.clone()));
+            assert!(errors(&run(ds)).is_empty(), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn declared_but_unwritten_is_a_warning() {
+        let g = group();
+        let ds = DataStream::new("log", "L").group(&g, [g.keyword("a"), g.keyword("b")]).pipeline(Pipeline::new("p").then(set(&g.keyword("a"), "x")));
+        let d = run(ds);
+        assert_eq!(warnings(&d), ["data stream [log]: field [acme.b] is declared but no processor writes it"]);
+        assert!(errors(&d).is_empty());
+    }
+
+    #[test]
+    fn duplicate_tags_and_option_errors_fire() {
+        let ds = DataStream::new("log", "L").pipeline(Pipeline::new("p").then(drop().tag("t")).then(drop().tag("t")).then(drop().tag("u")));
+        assert_eq!(errors(&run(ds)), ["data stream [log]: tag [t] is used by more than one processor"]);
+        let ds = DataStream::new("log", "L").pipeline(Pipeline::new("p").then(set(ecs::EVENT_KIND, "x").opt("overide", false)));
+        assert!(errors(&run(ds))[0].contains("tag [set_event_kind]: processor [set] has no option [overide]"));
+    }
+
+    #[test]
+    fn template_variables_skip_helpers_params_and_literals() {
+        let hbs = "paths:\n{{#each paths as |path i|}}\n  - {{path}}\n{{/each}}\n{{#if preserve_original_event}}x{{/if}}\n{{#contains \"forwarded\" tags}}y{{/contains}}\n{{processors}}\n{{escape_string url}}\n{{!-- comment --}}";
+        assert_eq!(template_variables(hbs), ["paths", "preserve_original_event", "tags", "processors", "url"]);
+    }
+
+    #[test]
+    fn unknown_template_variables_fire() {
+        let integration = Integration::new("acme", "Acme", "1.0.0")
+            .policy_template(PolicyTemplate::new("acme", "A", "A").input(Input::new("logfile", "L", "L").var(Var::text("paths"))));
+        let stream = Stream::new("logfile", "L", "L").var(Var::text("tags")).template("{{#each paths as |p|}}{{p}}{{/each}}{{tags}}{{tagz}}");
+        let ds = DataStream::new("log", "L").stream(stream);
+        let e = run_with(integration.clone(), ds.clone());
+        assert_eq!(errors(&e), ["data stream [log]: agent template logfile.yml.hbs uses [tagz], which is not a variable of the stream or its input"]);
+        let ok = DataStream::new("log", "L").stream(Stream::new("logfile", "L", "L").var(Var::text("tags")).template("{{paths}}{{tags}}"));
+        assert!(run_with(integration, ok).is_empty());
+    }
+}

@@ -1,0 +1,1 @@
+//! Validation against the package-spec JSON schemas (placeholder filled below).
