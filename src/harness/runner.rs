@@ -12,7 +12,6 @@ use super::fields::{self, EcsSchema, FieldDef};
 use super::json::Json;
 use super::trace;
 use super::validate::{Validator, Version};
-use crate::document::IngestDocument;
 use crate::pipeline::exec::TraceEntry;
 use crate::pipeline::{BuildContext, Outcome, Pipeline, PipelineRegistry, RunContext};
 use crate::value::Value;
@@ -222,22 +221,6 @@ fn reroute_datasets(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The current time as Java's `ZonedDateTime.toString()` prints it in UTC.
-fn ingest_timestamp() -> String {
-    let now = chrono::Utc::now();
-    let nanos = now.timestamp_subsec_nanos();
-    let base = now.format("%Y-%m-%dT%H:%M:%S").to_string();
-    if nanos == 0 {
-        format!("{base}Z")
-    } else if nanos % 1_000_000 == 0 {
-        format!("{base}.{:03}Z", nanos / 1_000_000)
-    } else if nanos % 1_000 == 0 {
-        format!("{base}.{:06}Z", nanos / 1_000)
-    } else {
-        format!("{base}.{nanos:09}Z")
-    }
-}
-
 /// One simulated document: its `_source` (or `null` when dropped or failed)
 /// and the processors it went through.
 pub struct Simulated {
@@ -252,10 +235,8 @@ pub fn simulate(pipeline: &Pipeline, event: &Json, index: &str, trace_docs: bool
         Ok(Value::Map(m)) => m,
         _ => Default::default(),
     };
-    let mut doc = IngestDocument::new(source);
-    doc.ctx.insert("_index".into(), Value::from(index));
-    doc.ctx.insert("_id".into(), Value::from("_id"));
-    doc.ingest.insert("timestamp".into(), Value::from(ingest_timestamp()));
+    let metadata = crate::simulate::Metadata { index: index.to_string(), ..Default::default() };
+    let mut doc = metadata.document(source, std::time::SystemTime::now());
     let mut run = RunContext::tracing(trace_docs);
     let outcome = pipeline.execute(&mut doc, &mut run);
     let trace = run.trace.take().unwrap_or_default();
