@@ -129,7 +129,19 @@ pub fn run(packages: &[PathBuf], options: &Options) -> RunReport {
                         continue;
                     }
                 }
-                let result = run_case(&folder, &case, options, &mut ecs_cache, &mut report.coverage);
+                // A panic in a processor is a bug in ingot, not in the package:
+                // report it as this case's error and go on with the others.
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    run_case(&folder, &case, options, &mut ecs_cache, &mut report.coverage)
+                }));
+                let result = outcome.unwrap_or_else(|panic| {
+                    let what = panic
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_default();
+                    error_result(&folder, &case, format!("internal error in ingot (please report it): {what}"), 0)
+                });
                 report.results.push(result);
             }
         }
