@@ -187,3 +187,19 @@ fn verbose_trace_shows_handled_and_unhandled_failures() {
     std::fs::remove_dir_all(&tmp).unwrap();
     insta::assert_snapshot!(format!("{unhandled}\n{handled}"));
 }
+
+#[test]
+fn link_files_stand_for_the_files_they_name() {
+    let tmp = std::env::temp_dir().join(format!("ingot-link-{}", std::process::id()));
+    let copy = tmp.join("sample");
+    copy_dir(Path::new(GOOD), &copy);
+    let ds = copy.join("data_stream/access");
+    std::fs::create_dir_all(tmp.join("shared")).unwrap();
+    std::fs::rename(ds.join("elasticsearch/ingest_pipeline/default.yml"), tmp.join("shared/pipeline.yml")).unwrap();
+    std::fs::write(ds.join("elasticsearch/ingest_pipeline/default.yml.link"), "../../../../../shared/pipeline.yml 0123abcd\n").unwrap();
+    std::fs::rename(ds.join("fields/fields.yml"), tmp.join("shared/fields.yml")).unwrap();
+    std::fs::write(ds.join("fields/fields.yml.link"), "../../../../shared/fields.yml\n").unwrap();
+    let run = harness::run(std::slice::from_ref(&copy), &Options::default());
+    std::fs::remove_dir_all(&tmp).unwrap();
+    assert_eq!(report::summary_line(&run.results), "3 passed, 0 failed", "{:#?}", run.results);
+}

@@ -13,7 +13,7 @@ use super::json::Json;
 use super::trace;
 use super::validate::{Validator, Version};
 use crate::pipeline::exec::TraceEntry;
-use crate::pipeline::{BuildContext, Outcome, Pipeline, PipelineRegistry, RunContext};
+use crate::pipeline::{BuildContext, Outcome, Pipeline, PipelineDefinition, PipelineRegistry, RunContext};
 use crate::value::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -176,7 +176,7 @@ struct Installed {
 fn install_pipelines(ds_dir: &Path, manifest: &DataStreamManifest, geoip_dir: Option<&Path>) -> Result<Installed, String> {
     let dir = ds_dir.join("elasticsearch/ingest_pipeline");
     let mut files: Vec<PathBuf> = Vec::new();
-    for ext in ["json", "yml"] {
+    for ext in ["json", "yml", "link"] {
         let mut these: Vec<PathBuf> = std::fs::read_dir(&dir)
             .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
             .unwrap_or_default();
@@ -189,12 +189,16 @@ fn install_pipelines(ds_dir: &Path, manifest: &DataStreamManifest, geoip_dir: Op
     let mut sources = Vec::new();
     let mut expected_datasets = Vec::new();
     for file in &files {
-        let pipeline = Pipeline::load(file, &ctx).map_err(|e| {
-            format!("installing ingest pipelines failed: loading {} failed: {}", file.display(), describe_error(&e))
-        })?;
-        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let id = crate::pipeline::pipeline_id(file);
+        let target = if file.extension().is_some_and(|e| e == "link") { link_target(file)? } else { file.clone() };
+        let pipeline = PipelineDefinition::load(&target)
+            .and_then(|definition| Pipeline::build(&id, definition, &ctx))
+            .map_err(|e| {
+                format!("installing ingest pipelines failed: loading {} failed: {}", target.display(), describe_error(&e))
+            })?;
+        let text = std::fs::read_to_string(&target).unwrap_or_default();
         expected_datasets.extend(reroute_datasets(&text));
-        sources.push(PipelineSource::parse(&pipeline.id, file, &text).with_definition(&pipeline.definition));
+        sources.push(PipelineSource::parse(&pipeline.id, &target, &text).with_definition(&pipeline.definition));
         registry.insert(pipeline);
     }
     let entry_name = if manifest.ingest_pipeline.is_empty() { "default" } else { manifest.ingest_pipeline.as_str() };
@@ -208,6 +212,20 @@ fn install_pipelines(ds_dir: &Path, manifest: &DataStreamManifest, geoip_dir: Op
             )
         })?;
     Ok(Installed { entry, sources, expected_datasets })
+}
+
+/// The file a `.link` file points at: its first word, relative to the link's folder.
+pub fn link_target(link: &Path) -> Result<PathBuf, String> {
+    let text = std::fs::read_to_string(link).map_err(|e| format!("reading link file {} failed: {e}", link.display()))?;
+    let relative = text
+        .split_whitespace()
+        .next()
+        .ok_or_else(|| format!("link file {} is empty; it should name the linked file", link.display()))?;
+    let target = link.parent().unwrap_or(Path::new(".")).join(relative);
+    if !target.is_file() {
+        return Err(format!("link file {} points at {}, which does not exist", link.display(), target.display()));
+    }
+    Ok(target)
 }
 
 fn describe_error(e: &crate::error::EsError) -> String {
