@@ -484,7 +484,7 @@ fn run_case(
         let trace = if options.verbose {
             mismatch.document.and_then(|i| events.get(i)).map(|event| {
                 let s = simulate(&installed.entry, event, &index, true);
-                trace::render(event, &s)
+                trace::render(event, &s, mismatch.path.as_deref())
             })
         } else {
             None
