@@ -203,3 +203,25 @@ fn link_files_stand_for_the_files_they_name() {
     std::fs::remove_dir_all(&tmp).unwrap();
     assert_eq!(report::summary_line(&run.results), "3 passed, 0 failed", "{:#?}", run.results);
 }
+
+#[test]
+fn routing_rules_become_reroute_processors_of_the_default_pipeline() {
+    let tmp = std::env::temp_dir().join(format!("ingot-routing-{}", std::process::id()));
+    let copy = tmp.join("sample");
+    copy_dir(Path::new(GOOD), &copy);
+    std::fs::write(
+        copy.join("data_stream/access/routing_rules.yml"),
+        "- source_dataset: sample.access\n  rules:\n    - target_dataset: sample.other\n      if: ctx.message == 'x'\n      namespace: ['{{labels.ns}}', default]\n",
+    )
+    .unwrap();
+    let run = harness::run(std::slice::from_ref(&copy), &Options::default());
+    std::fs::remove_dir_all(&tmp).unwrap();
+    // Until the reroute processor exists, the pipeline cannot be installed;
+    // once it does, no document matches the rule's condition.
+    for r in &run.results {
+        match r.status {
+            Status::Error => assert!(r.message.contains("[reroute]"), "{}", r.message),
+            status => assert_eq!(status, Status::Pass, "{}: {}", r.message, r.details),
+        }
+    }
+}

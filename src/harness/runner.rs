@@ -13,7 +13,7 @@ use super::json::Json;
 use super::trace;
 use super::validate::{Validator, Version};
 use crate::pipeline::exec::TraceEntry;
-use crate::pipeline::{BuildContext, Outcome, Pipeline, PipelineDefinition, PipelineRegistry, RunContext};
+use crate::pipeline::{BuildContext, Outcome, Pipeline, PipelineDefinition, PipelineRegistry, ProcessorDefinition, RunContext};
 use crate::value::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -187,12 +187,17 @@ fn install_pipelines(ds_dir: &Path, manifest: &DataStreamManifest, geoip_dir: Op
     let registry = Arc::new(PipelineRegistry::with_dirs(vec![dir.clone()]));
     let ctx = BuildContext { registry: registry.clone(), geoip_dir: geoip_dir.map(Path::to_path_buf) };
     let mut sources = Vec::new();
-    let mut expected_datasets = Vec::new();
+    let (routing, mut expected_datasets) = routing_rules(ds_dir)?;
     for file in &files {
         let id = crate::pipeline::pipeline_id(file);
         let target = if file.extension().is_some_and(|e| e == "link") { link_target(file)? } else { file.clone() };
         let pipeline = PipelineDefinition::load(&target)
-            .and_then(|definition| Pipeline::build(&id, definition, &ctx))
+            .and_then(|mut definition| {
+                if id == "default" {
+                    definition.processors.extend(routing.iter().map(ProcessorDefinition::from_value).collect::<Result<Vec<_>, _>>()?);
+                }
+                Pipeline::build(&id, definition, &ctx)
+            })
             .map_err(|e| {
                 format!("installing ingest pipelines failed: loading {} failed: {}", target.display(), describe_error(&e))
             })?;
@@ -212,6 +217,46 @@ fn install_pipelines(ds_dir: &Path, manifest: &DataStreamManifest, geoip_dir: Op
             )
         })?;
     Ok(Installed { entry, sources, expected_datasets })
+}
+
+/// `routing_rules.yml` as elastic-package installs it: one `reroute`
+/// processor per rule (tag = source dataset, `dataset` and `namespace` as
+/// lists), appended to the default pipeline; and the target datasets.
+fn routing_rules(ds_dir: &Path) -> Result<(Vec<Value>, Vec<String>), String> {
+    use serde_yaml_ng::Value as Yaml;
+    let path = ds_dir.join("routing_rules.yml");
+    if !path.is_file() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("reading {} failed: {e}", path.display()))?;
+    let y: Yaml = serde_yaml_ng::from_str(&text).map_err(|e| format!("installing ingest pipelines failed: {}: {e}", path.display()))?;
+    let as_list = |v: Option<&Yaml>| -> Vec<String> {
+        match v {
+            Some(Yaml::Sequence(items)) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+            Some(Yaml::String(s)) => vec![s.clone()],
+            _ => Vec::new(),
+        }
+    };
+    let mut processors = Vec::new();
+    let mut datasets = Vec::new();
+    for source in y.as_sequence().map(Vec::as_slice).unwrap_or_default() {
+        let source_dataset = source.get("source_dataset").and_then(Yaml::as_str).unwrap_or_default();
+        for rule in source.get("rules").and_then(Yaml::as_sequence).map(Vec::as_slice).unwrap_or_default() {
+            let dataset = as_list(rule.get("target_dataset"));
+            datasets.extend(dataset.iter().cloned());
+            let mut body = crate::value::Map::new();
+            body.insert("tag".into(), Value::from(source_dataset));
+            if let Some(cond) = rule.get("if").and_then(Yaml::as_str) {
+                body.insert("if".into(), Value::from(cond));
+            }
+            body.insert("dataset".into(), Value::List(dataset.into_iter().map(Value::from).collect()));
+            body.insert("namespace".into(), Value::List(as_list(rule.get("namespace")).into_iter().map(Value::from).collect()));
+            let mut processor = crate::value::Map::new();
+            processor.insert("reroute".into(), Value::Map(body));
+            processors.push(Value::Map(processor));
+        }
+    }
+    Ok((processors, datasets))
 }
 
 /// The file a `.link` file points at: its first word, relative to the link's folder.
