@@ -13,6 +13,9 @@
 //!   `%{SYNTAX:field:type}` (Elasticsearch's `toRegex`), joins several
 //!   patterns into one alternation (`GrokProcessor.combinePatterns`) and reads
 //!   the capture configuration (`GrokCaptureConfig`).
+//! * Joni's Ruby syntax makes `\w`, `\d` and `\s` ASCII-only while `\b` and
+//!   POSIX brackets stay Unicode; [`ascii_range_shorthands`] spells the
+//!   shorthands out so Oniguruma matches the same text.
 //! * [`Grok::captures`]: one search, captures converted to their types and
 //!   repeated names collected into a list (`GrokCaptureExtracter`). A search
 //!   that backtracks without end is cut off by Oniguruma's retry limits and
