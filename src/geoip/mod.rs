@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
-#[cfg(test)]
+/// Builds small MaxMind databases from JSON records: used by the tests and
+/// the benchmarks, which cannot ship MaxMind's own databases.
 pub mod writer;
 
 /// The kinds of MaxMind database Elasticsearch knows, from the suffix of the

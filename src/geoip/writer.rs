@@ -1,4 +1,4 @@
-//! A minimal MaxMind DB writer, for tests only: builds tiny `.mmdb` files
+//! A minimal MaxMind DB writer, for tests and benchmarks: builds tiny `.mmdb` files
 //! from JSON so the lookups are tested without MaxMind's databases.
 //!
 //! Format (MaxMind DB spec v2.0): a binary search tree over the address bits

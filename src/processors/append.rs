@@ -5,7 +5,7 @@ use super::{Example, Flow, OptionKind::*, OptionSpec, Options, Processor, Proces
 use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
-use crate::template::{Escaping, Template};
+use crate::template::{Escaping, FieldTemplate};
 use crate::value::Value;
 
 pub const SPEC: ProcessorSpec = ProcessorSpec {
@@ -83,14 +83,14 @@ enum Source {
 
 #[derive(Debug)]
 struct Append {
-    field: Template,
+    field: FieldTemplate,
     source: Source,
     allow_duplicates: bool,
     ignore_empty_values: bool,
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
-    let field = Template::compile(&o.string("field")?)?;
+    let field = FieldTemplate::compile(&o.string("field")?)?;
     let copy_from = o.opt_string("copy_from")?;
     let value = o.opt_value("value");
     let allow_duplicates = o.bool_or("allow_duplicates", true)?;
@@ -131,7 +131,8 @@ fn is_empty(v: &Value) -> bool {
 
 impl Processor for Append {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        let path = FieldPath::parse(&self.field.render(doc)).map_err(EsError::illegal_argument)?;
+        let path = self.field.path(doc).map_err(EsError::illegal_argument)?;
+        let path = path.as_ref();
         let value = match &self.source {
             Source::Value(v) => v.resolve(doc),
             Source::CopyFrom(from) => match doc.get(from) {
@@ -153,7 +154,7 @@ impl Processor for Append {
         } else {
             value
         };
-        doc.append(&path, value, self.allow_duplicates)
+        doc.append(path, value, self.allow_duplicates)
             .map_err(EsError::illegal_argument)?;
         Ok(Flow::Continue)
     }

@@ -79,8 +79,9 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
 
 #[derive(Debug)]
 struct DateProcessor {
-    field: String,
-    target_field: String,
+    /// Parsed once; an invalid path fails each document, as in Elasticsearch.
+    field: Result<FieldPath, String>,
+    target_field: Result<FieldPath, String>,
     formats: Vec<CompiledFormat>,
     timezone: Option<Template>,
     locale: Option<Template>,
@@ -105,6 +106,7 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
         date::factory_error(EsError::illegal_argument(format!("invalid output format [{output_format}]")).caused_by(e))
     })?;
     let formats = formats.iter().map(|f| CompiledFormat::new(f)).collect();
+    let (field, target_field) = (FieldPath::parse(&field), FieldPath::parse(&target_field));
     Ok(Box::new(DateProcessor { field, target_field, formats, timezone, locale, output }))
 }
 
@@ -118,8 +120,8 @@ pub(crate) fn value_text(v: &Value) -> Option<String> {
 
 impl Processor for DateProcessor {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        let path = FieldPath::parse(&self.field).map_err(EsError::illegal_argument)?;
-        let text = value_text(doc.get(&path).map_err(EsError::illegal_argument)?);
+        let path = self.field.as_ref().map_err(|e| EsError::illegal_argument(e.clone()))?;
+        let text = value_text(doc.get(path).map_err(EsError::illegal_argument)?);
         let tz = self.timezone.as_ref().map(|t| t.render(doc));
         let locale = self.locale.as_ref().map(|t| t.render(doc));
         let mut failure = None;
@@ -152,8 +154,8 @@ impl Processor for DateProcessor {
             });
         };
         let out = self.output.format(&zdt)?;
-        let target = FieldPath::parse(&self.target_field).map_err(EsError::illegal_argument)?;
-        doc.set(&target, Value::String(out)).map_err(EsError::illegal_argument)?;
+        let target = self.target_field.as_ref().map_err(|e| EsError::illegal_argument(e.clone()))?;
+        doc.set(target, Value::String(out)).map_err(EsError::illegal_argument)?;
         Ok(Flow::Continue)
     }
 }

@@ -2,10 +2,10 @@
 
 use super::support::path;
 use super::{Example, Flow, OptionKind::*, OptionSpec, Options, Processor, ProcessorSpec};
-use crate::document::{FieldPath, IngestDocument, METADATA_KEYS};
+use crate::document::{IngestDocument, METADATA_KEYS};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
-use crate::template::Template;
+use crate::template::{FieldTemplate, Template};
 use crate::value::{Map, Value};
 
 pub const SPEC: ProcessorSpec = ProcessorSpec {
@@ -55,7 +55,7 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
 
 #[derive(Debug)]
 struct Remove {
-    fields: Vec<Template>,
+    fields: Vec<FieldTemplate>,
     keep: Vec<Template>,
     ignore_missing: bool,
 }
@@ -92,7 +92,7 @@ fn templates(o: &mut Options, name: &str) -> Result<Vec<Template>, EsError> {
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
-    let fields = templates(o, "field")?;
+    let fields = templates(o, "field")?.into_iter().map(FieldTemplate::new).collect::<Result<Vec<_>, _>>()?;
     let keep = templates(o, "keep")?;
     if fields.is_empty() && keep.is_empty() {
         return Err(o.error("keep", "or [field] must be specified"));
@@ -147,11 +147,11 @@ impl Processor for Remove {
             return Ok(Flow::Continue);
         }
         for template in &self.fields {
-            let name = template.render(doc);
-            if self.ignore_missing && !FieldPath::parse(&name).is_ok_and(|p| doc.has(&p)) {
+            let path = template.path(doc);
+            if self.ignore_missing && !path.as_ref().is_ok_and(|p| doc.has(p)) {
                 continue;
             }
-            doc.remove(&path(&name)?)
+            doc.remove(&*path.map_err(EsError::illegal_argument)?)
                 .map_err(EsError::illegal_argument)?;
         }
         Ok(Flow::Continue)

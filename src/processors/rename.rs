@@ -1,11 +1,10 @@
 //! `rename`: moves a field to a new name.
 
-use super::support::path;
 use super::{Example, Flow, OptionKind::*, OptionSpec, Options, Processor, ProcessorSpec};
 use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
-use crate::template::Template;
+use crate::template::FieldTemplate;
 
 pub const SPEC: ProcessorSpec = ProcessorSpec {
     name: "rename",
@@ -73,15 +72,15 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
 
 #[derive(Debug)]
 struct Rename {
-    field: Template,
-    target: Template,
+    field: FieldTemplate,
+    target: FieldTemplate,
     ignore_missing: bool,
     override_existing: bool,
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
-    let field = Template::compile(&o.string("field")?)?;
-    let target = Template::compile(&o.string("target_field")?)?;
+    let field = FieldTemplate::compile(&o.string("field")?)?;
+    let target = FieldTemplate::compile(&o.string("target_field")?)?;
     let ignore_missing = o.bool_or("ignore_missing", false)?;
     let override_existing = o.bool_or("override", false)?;
     Ok(Box::new(Rename {
@@ -106,8 +105,9 @@ impl Processor for Rename {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
         let from_name = self.field.render(doc);
         // An empty name (a template that rendered nothing) is simply absent.
-        let present = match FieldPath::parse(&from_name) {
-            Ok(from) => has_field_strict(doc, &from)?,
+        let from = self.field.path(doc);
+        let present = match &from {
+            Ok(from) => has_field_strict(doc, from)?,
             Err(_) => false,
         };
         if !present {
@@ -118,12 +118,12 @@ impl Processor for Rename {
                 "field [{from_name}] doesn't exist"
             )));
         }
-        let from = path(&from_name)?;
-        let to_name = self.target.render(doc);
-        let to = path(&to_name)?;
+        let from = from.map_err(EsError::illegal_argument)?;
+        let to = self.target.path(doc).map_err(EsError::illegal_argument)?;
         if has_field_strict(doc, &to)? && !self.override_existing {
             return Err(EsError::illegal_argument(format!(
-                "field [{to_name}] already exists"
+                "field [{}] already exists",
+                self.target.render(doc)
             )));
         }
         let value = doc.remove(&from).map_err(EsError::illegal_argument)?;

@@ -5,7 +5,7 @@ use super::{Example, Flow, OptionKind::*, OptionSpec, Options, Processor, Proces
 use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
-use crate::template::{Escaping, Template};
+use crate::template::{Escaping, FieldTemplate};
 use crate::value::Value;
 
 pub const SPEC: ProcessorSpec = ProcessorSpec {
@@ -105,7 +105,7 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
 
 #[derive(Debug)]
 struct Set {
-    field: Template,
+    field: FieldTemplate,
     value: Option<ValueSource>,
     copy_from: Option<FieldPath>,
     override_existing: bool,
@@ -113,7 +113,7 @@ struct Set {
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
-    let field = Template::compile(&o.string("field")?)?;
+    let field = FieldTemplate::compile(&o.string("field")?)?;
     let copy_from = o.opt_string("copy_from")?;
     let raw_value = o.opt_value("value");
     let override_existing = o.bool_or("override", true)?;
@@ -160,8 +160,9 @@ fn is_empty(v: &Value) -> bool {
 
 impl Processor for Set {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        let path = FieldPath::parse(&self.field.render(doc)).map_err(EsError::illegal_argument)?;
-        if !self.override_existing && doc.get(&path).is_ok_and(|v| !v.is_null()) {
+        let path = self.field.path(doc).map_err(EsError::illegal_argument)?;
+        let path = path.as_ref();
+        if !self.override_existing && doc.get(path).is_ok_and(|v| !v.is_null()) {
             return Ok(Flow::Continue);
         }
         let value = match (&self.copy_from, &self.value) {
@@ -184,7 +185,7 @@ impl Processor for Set {
         if self.ignore_empty_value && self.copy_from.is_some() && is_empty(&value) {
             return Ok(Flow::Continue);
         }
-        doc.set(&path, value).map_err(EsError::illegal_argument)?;
+        doc.set(path, value).map_err(EsError::illegal_argument)?;
         Ok(Flow::Continue)
     }
 }

@@ -12,7 +12,8 @@
 //! lists and are skipped for null, `false`, `""` and empty lists, and the
 //! custom sections `toJson`, `join` and `url` transform their content.
 
-use crate::document::IngestDocument;
+use crate::document::{FieldPath, IngestDocument};
+use std::borrow::Cow;
 use crate::error::EsError;
 use crate::value::{Map, Value};
 
@@ -145,10 +146,68 @@ impl Template {
     }
 
     pub fn render(&self, doc: &IngestDocument) -> String {
-        let mut out = String::new();
-        let mut scopes = vec![Scope::Doc(doc)];
-        render_nodes(&self.nodes, &mut scopes, self.escaping, &mut out);
-        out
+        self.render_cow(doc).into_owned()
+    }
+
+    /// Renders without allocating when the template is plain text (the
+    /// common case of a field name or a constant value).
+    pub fn render_cow(&self, doc: &IngestDocument) -> Cow<'_, str> {
+        match self.nodes.as_slice() {
+            [] => Cow::Borrowed(""),
+            [Node::Text(text)] => Cow::Borrowed(text),
+            nodes => {
+                let mut out = String::new();
+                let mut scopes = vec![Scope::Doc(doc)];
+                render_nodes(nodes, &mut scopes, self.escaping, &mut out);
+                Cow::Owned(out)
+            }
+        }
+    }
+}
+
+/// A field-name option that Elasticsearch treats as a template (`set`'s
+/// `field`, `rename`'s `field` and `target_field`, ...). Most are plain
+/// names, which are parsed into a [`FieldPath`] once here instead of once
+/// per document; a templated one is rendered and parsed per document, as
+/// Elasticsearch does. A plain name that is not a valid path keeps its
+/// error for run time, where Elasticsearch reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldTemplate {
+    template: Template,
+    parsed: Option<Result<FieldPath, String>>,
+}
+
+impl FieldTemplate {
+    pub fn compile(source: &str) -> Result<FieldTemplate, EsError> {
+        FieldTemplate::new(Template::compile(source)?)
+    }
+
+    pub fn new(template: Template) -> Result<FieldTemplate, EsError> {
+        let parsed = match template.nodes.as_slice() {
+            [] => Some(FieldPath::parse("")),
+            [Node::Text(text)] => Some(FieldPath::parse(text)),
+            _ => None,
+        };
+        Ok(FieldTemplate { template, parsed })
+    }
+
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    /// The field's name for this document.
+    pub fn render(&self, doc: &IngestDocument) -> Cow<'_, str> {
+        self.template.render_cow(doc)
+    }
+
+    /// The field's path for this document: `FieldPath::parse` of the
+    /// rendered name.
+    pub fn path(&self, doc: &IngestDocument) -> Result<Cow<'_, FieldPath>, String> {
+        match &self.parsed {
+            Some(Ok(path)) => Ok(Cow::Borrowed(path)),
+            Some(Err(e)) => Err(e.clone()),
+            None => FieldPath::parse(&self.template.render_cow(doc)).map(Cow::Owned),
+        }
     }
 }
 
