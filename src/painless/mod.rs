@@ -14,6 +14,7 @@
 
 pub mod ast;
 pub mod interp;
+pub mod intrinsic;
 pub mod lexer;
 pub mod lib;
 pub mod parser;
@@ -42,6 +43,8 @@ pub struct Script {
     source: Arc<str>,
     program: Arc<ast::Program>,
     context: ScriptContext,
+    /// A native version of the script, when it is a well-known one.
+    intrinsic: Option<intrinsic::Intrinsic>,
 }
 
 /// A compile-time failure at a byte offset of the source.
@@ -113,7 +116,13 @@ pub fn exception_type(class: &str) -> String {
 /// Compiles `source`; errors are `script_exception`s as Elasticsearch reports them.
 pub fn compile(source: &str, context: ScriptContext) -> Result<Script, EsError> {
     match compile_program(source, context) {
-        Ok(program) => Ok(Script { source: Arc::from(source), program: Arc::new(program), context }),
+        Ok(program) => {
+            let intrinsic = match context {
+                ScriptContext::Ingest => intrinsic::recognise(source),
+                ScriptContext::Condition => None,
+            };
+            Ok(Script { source: Arc::from(source), program: Arc::new(program), context, intrinsic })
+        }
         Err(e) => Err(compile_error(source, &e)),
     }
 }
@@ -193,6 +202,17 @@ impl Script {
 
     /// Runs an ingest script that may modify `ctx`.
     pub fn execute(&self, ctx: &mut Map, params: &Map) -> Result<(), EsError> {
+        if let Some(native) = self.intrinsic {
+            if native.run(ctx) {
+                return Ok(());
+            }
+        }
+        self.interpret(ctx, params)
+    }
+
+    /// Runs an ingest script with the interpreter, even when it has a
+    /// native version.
+    pub fn interpret(&self, ctx: &mut Map, params: &Map) -> Result<(), EsError> {
         let shared = val::Val::new_map(val::map_from_value(ctx));
         let mut it = interp::Interp::new(&self.program, false);
         match it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))) {

@@ -205,7 +205,7 @@ fn run_one(
     let result = match &p.condition {
         Some(cond) => match cond.script.condition(&doc.ctx, &cond.params) {
             Ok(true) => {
-                condition_result = Some((cond.source.clone(), true));
+                condition_result = Some((cond.source.as_str(), true));
                 p.processor.execute(doc, run)
             }
             Ok(false) => {
@@ -216,7 +216,7 @@ fn run_one(
                     TraceStatus::Skipped,
                     doc,
                     None,
-                    Some((cond.source.clone(), false)),
+                    Some((cond.source.as_str(), false)),
                 );
                 return Ok(Outcome::Kept);
             }
@@ -265,7 +265,7 @@ fn run_one(
                     index,
                     TraceStatus::ErrorIgnored,
                     doc,
-                    Some(e),
+                    Some(&e),
                     condition_result,
                 );
                 return Ok(Outcome::Kept);
@@ -276,7 +276,7 @@ fn run_one(
                 index,
                 TraceStatus::Error,
                 doc,
-                Some(e.clone()),
+                Some(&e),
                 condition_result,
             );
             if p.on_failure.is_empty() {
@@ -354,9 +354,13 @@ fn record(
     index: usize,
     status: TraceStatus,
     doc: &IngestDocument,
-    error: Option<EsError>,
-    condition: Option<(String, bool)>,
+    error: Option<&EsError>,
+    condition: Option<(&str, bool)>,
 ) {
+    // Nothing to do (and nothing to allocate) unless the run is traced.
+    if run.trace.is_none() {
+        return;
+    }
     let with_doc = run.trace_documents;
     let pipeline = run.current_pipeline().to_string();
     if let Some(trace) = run.trace.as_mut() {
@@ -368,8 +372,8 @@ fn record(
             index,
             status,
             doc: with_doc.then(|| doc.clone()),
-            error,
-            condition,
+            error: error.cloned(),
+            condition: condition.map(|(source, result)| (source.to_string(), result)),
         });
     }
 }
