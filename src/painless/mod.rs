@@ -13,6 +13,7 @@
 //! the supported library ends.
 
 pub mod ast;
+pub mod ctx_keys;
 pub mod interp;
 pub mod intrinsic;
 pub mod lexer;
@@ -45,6 +46,9 @@ pub struct Script {
     context: ScriptContext,
     /// A native version of the script, when it is a well-known one.
     intrinsic: Option<intrinsic::Intrinsic>,
+    /// The only top-level `ctx` fields an ingest script can reach, when
+    /// that is known: only they are copied in and out.
+    ctx_keys: Option<Arc<[String]>>,
 }
 
 /// A compile-time failure at a byte offset of the source.
@@ -117,11 +121,11 @@ pub fn exception_type(class: &str) -> String {
 pub fn compile(source: &str, context: ScriptContext) -> Result<Script, EsError> {
     match compile_program(source, context) {
         Ok(program) => {
-            let intrinsic = match context {
-                ScriptContext::Ingest => intrinsic::recognise(source),
-                ScriptContext::Condition => None,
+            let (intrinsic, ctx_keys) = match context {
+                ScriptContext::Ingest => (intrinsic::recognise(source), ctx_keys::top_level_keys(&program).map(Arc::from)),
+                ScriptContext::Condition => (None, None),
             };
-            Ok(Script { source: Arc::from(source), program: Arc::new(program), context, intrinsic })
+            Ok(Script { source: Arc::from(source), program: Arc::new(program), context, intrinsic, ctx_keys })
         }
         Err(e) => Err(compile_error(source, &e)),
     }
@@ -207,7 +211,54 @@ impl Script {
                 return Ok(());
             }
         }
+        if let Some(keys) = &self.ctx_keys {
+            if let Some(result) = self.interpret_fields(ctx, params, keys) {
+                return result;
+            }
+        }
         self.interpret(ctx, params)
+    }
+
+    /// Runs the script on a `ctx` holding only the fields it can reach,
+    /// then puts them back: the same document as running it on the whole
+    /// `ctx`. `None` (with `ctx` untouched) when the result cannot be put
+    /// back exactly, because the script removed and re-added a field, which
+    /// moves it after all the others; the caller then runs it on all of `ctx`.
+    fn interpret_fields(&self, ctx: &mut Map, params: &Map, keys: &[String]) -> Option<Result<(), EsError>> {
+        let mut part = val::JMap::new(val::MapKind::Linked);
+        let mut present: Vec<&str> = Vec::new();
+        for (k, v) in ctx.iter() {
+            if keys.iter().any(|key| key == k) {
+                part.insert(val::Key(val::Val::str(k)), val::Val::from_value(v));
+                present.push(k);
+            }
+        }
+        let shared = val::Val::new_map(part);
+        let mut it = interp::Interp::new(&self.program, false);
+        if let Err(e) = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))) {
+            return Some(Err(self.runtime_error(&e)));
+        }
+        let Value::Map(result) = shared.to_value() else { return None };
+        // The fields that were there and still are must come first, in
+        // their order; new fields follow, as they would at the end of ctx.
+        let kept: Vec<&str> = present.iter().copied().filter(|k| result.contains_key(*k)).collect();
+        if !result.keys().map(String::as_str).take(kept.len()).eq(kept.iter().copied()) {
+            return None;
+        }
+        let removed: Vec<String> =
+            present.iter().filter(|k| !result.contains_key(**k)).map(|k| k.to_string()).collect();
+        for k in removed {
+            ctx.shift_remove(&k);
+        }
+        for (k, v) in result {
+            match ctx.get_mut(&k) {
+                Some(slot) => *slot = v,
+                None => {
+                    ctx.insert(k, v);
+                }
+            }
+        }
+        Some(Ok(()))
     }
 
     /// Runs an ingest script with the interpreter, even when it has a

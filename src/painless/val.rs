@@ -32,6 +32,62 @@ impl std::ops::Deref for Str<'_> {
 }
 
 pub type Shared<T> = Rc<RefCell<T>>;
+
+/// The hasher of script maps: their keys are short strings and small
+/// numbers, hashed once per lookup and per entry copied in from a document,
+/// where SipHash's flood resistance buys nothing.
+pub type FastHash = std::hash::BuildHasherDefault<FxHasher>;
+
+/// The Firefox/rustc hash: a multiply and rotate per word.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
 /// How a map iterates, which decides where its keys land in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MapKind {
@@ -46,13 +102,13 @@ pub enum MapKind {
 /// A script map: entries in insertion order plus the Java class's iteration rule.
 #[derive(Debug, Clone)]
 pub struct JMap<'a> {
-    pub entries: IndexMap<Key<'a>, Val<'a>>,
+    pub entries: IndexMap<Key<'a>, Val<'a>, FastHash>,
     pub kind: MapKind,
 }
 
 impl<'a> JMap<'a> {
     pub fn new(kind: MapKind) -> JMap<'a> {
-        JMap { entries: IndexMap::new(), kind }
+        JMap { entries: IndexMap::default(), kind }
     }
 
     /// Entries in the order Java would iterate them.
@@ -78,7 +134,7 @@ impl<'a> JMap<'a> {
 }
 
 impl<'a> std::ops::Deref for JMap<'a> {
-    type Target = IndexMap<Key<'a>, Val<'a>>;
+    type Target = IndexMap<Key<'a>, Val<'a>, FastHash>;
     fn deref(&self) -> &Self::Target {
         &self.entries
     }
@@ -263,9 +319,24 @@ impl<'a> Val<'a> {
             Val::Float(f) => Value::Float(*f),
             Val::Double(d) => Value::Double(*d),
             Val::Str(s) => Value::String(s.to_string()),
+            // Containers are read in place (a cycle never reaches here:
+            // `to_value_in` stops at it before borrowing again).
+            Val::List(ListRef::Own(l)) => Value::List(l.borrow().iter().map(|v| v.to_value_in(path)).collect()),
             Val::List(l) => Value::List(list_items(l).iter().map(|v| v.to_value_in(path)).collect()),
             Val::Array(a) => Value::List(a.borrow().items.iter().map(|v| v.to_value_in(path)).collect()),
             Val::Set(_) => Value::List(iter_items(self).unwrap_or_default().iter().map(|k| k.to_value_in(path)).collect()),
+            Val::Map(MapRef::Own(m)) if m.borrow().kind == MapKind::Linked => {
+                let m = m.borrow();
+                let mut out = ValueMap::with_capacity(m.entries.len());
+                for (k, v) in &m.entries {
+                    let key = match &k.0 {
+                        Val::Str(s) => s.to_string(),
+                        other => other.to_java_string(),
+                    };
+                    out.insert(key, v.to_value_in(path));
+                }
+                Value::Map(out)
+            }
             Val::Map(m) => {
                 let mut out = ValueMap::new();
                 for (k, v) in map_entries(m) {
@@ -488,6 +559,7 @@ pub fn class_of_type(t: &super::ast::Type) -> String {
 
 pub fn map_from_value<'a>(m: &ValueMap) -> JMap<'a> {
     let mut out = JMap::new(MapKind::Linked);
+    out.entries.reserve(m.len());
     for (k, v) in m {
         out.insert(Key(Val::str(k)), Val::from_value(v));
     }
