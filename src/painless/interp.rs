@@ -380,6 +380,8 @@ impl<'a> Interp<'a> {
     pub fn get_field(&mut self, recv: &Val<'a>, name: &str) -> R<Val<'a>> {
         match recv {
             Val::Null => Err(null_access(name)),
+            // Painless tries the class's getters before the map shortcut: `isEmpty()` is `.empty`.
+            Val::Map(m) if name == "empty" => Ok(Val::Bool(map_len(m) == 0)),
             Val::Map(m) => Ok(map_get_str(m, name).unwrap_or(Val::Null)),
             Val::List(l) => match name {
                 "length" => Ok(Val::Int(list_len(l) as i32)),

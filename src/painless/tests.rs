@@ -597,3 +597,12 @@ fn fuzz_never_panics() {
         }
     }
 }
+
+// ---- conformance with real integrations ----
+
+#[test]
+fn map_empty_property_is_is_empty_not_a_key() {
+    // The getter wins over the map shortcut, even when the map has a key "empty".
+    let ctx = run("ctx.a = ctx.full.empty; ctx.b = ctx['none'].empty; if (!ctx.full.empty) { ctx.c = 1 }", r#"{"full": {"empty": "key", "k": 1}, "none": {}}"#);
+    assert_eq!(json(&ctx), r#"{"full":{"empty":"key","k":1},"none":{},"a":false,"b":true,"c":1}"#);
+}
