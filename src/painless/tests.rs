@@ -606,3 +606,17 @@ fn map_empty_property_is_is_empty_not_a_key() {
     let ctx = run("ctx.a = ctx.full.empty; ctx.b = ctx['none'].empty; if (!ctx.full.empty) { ctx.c = 1 }", r#"{"full": {"empty": "key", "k": 1}, "none": {}}"#);
     assert_eq!(json(&ctx), r#"{"full":{"empty":"key","k":1},"none":{},"a":false,"b":true,"c":1}"#);
 }
+
+#[test]
+fn formatter_formats_a_temporal() {
+    let ctx = run(
+        "Instant i = Instant.ofEpochSecond(86400); \
+         ctx.a = DateTimeFormatter.ISO_INSTANT.format(i); \
+         ctx.b = DateTimeFormatter.ofPattern('dd/MM/yyyy HH:mm').withZone(ZoneId.of('Europe/Paris')).format(i); \
+         ctx.c = DateTimeFormatter.ofPattern('yyyy').format(LocalDate.of(1999, 5, 6));",
+        "{}",
+    );
+    assert_eq!(json(&ctx), r#"{"a":"1970-01-02T00:00:00Z","b":"02/01/1970 01:00","c":"1999"}"#);
+    let e = run_err("ctx.d = DateTimeFormatter.ofPattern('yyyy').format(Instant.ofEpochSecond(0))", "{}");
+    assert_eq!(cause(&e).0, "unsupported_temporal_type_exception");
+}

@@ -1163,10 +1163,14 @@ pub fn call<'a>(t: &Time, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
                 })
             }
             ("compareTo", 1) => Val::Int(t.compare(time_arg(&args[0])?) as i32),
-            ("format", 1) => {
-                let (f, z) = formatter_arg(&args[0])?;
-                Val::string(format_with(t, &f, z.as_ref())?)
-            }
+            // `formatter.format(temporal)` is the same as `temporal.format(formatter)`.
+            ("format", 1) => match t {
+                Time::Formatter(f, z) => Val::string(format_with(time_arg(&args[0])?, f, z.as_ref())?),
+                _ => {
+                    let (f, z) = formatter_arg(&args[0])?;
+                    Val::string(format_with(t, &f, z.as_ref())?)
+                }
+            },
             ("truncatedTo", 1) => {
                 let unit = unit_arg(&args[0])?;
                 let n = unit.nanos().filter(|n| *n <= 86_400_000_000_000).ok_or_else(|| Exc::new("UnsupportedTemporalTypeException", "Unit is too large to be used for truncation"))?;
