@@ -620,3 +620,8 @@ fn formatter_formats_a_temporal() {
     let e = run_err("ctx.d = DateTimeFormatter.ofPattern('yyyy').format(Instant.ofEpochSecond(0))", "{}");
     assert_eq!(cause(&e).0, "unsupported_temporal_type_exception");
 }
+
+#[test]
+fn double_to_string_widens_an_int_argument() {
+    assert_eq!(eval("Double.toString(100) + ' ' + Float.toString(3) + ' ' + Double.toString(2.5)"), Value::from("100.0 3.0 2.5"));
+}
