@@ -625,3 +625,21 @@ fn formatter_formats_a_temporal() {
 fn double_to_string_widens_an_int_argument() {
     assert_eq!(eval("Double.toString(100) + ' ' + Float.toString(3) + ' ' + Double.toString(2.5)"), Value::from("100.0 3.0 2.5"));
 }
+
+#[test]
+fn date_times_stored_in_the_document_are_written_as_xcontent_does() {
+    let ctx = run(
+        "ctx.zoned = Instant.ofEpochSecond(1700000000L, 123456000L).atZone(ZoneId.of('UTC')); \
+         ctx.paris = ZonedDateTime.parse('2020-01-02T03:04:05.1+01:00[Europe/Paris]'); \
+         ctx.instant = Instant.ofEpochSecond(0); \
+         ctx.local = LocalDateTime.of(2020, 1, 2, 3, 4); \
+         ctx.date = LocalDate.of(2020, 1, 2); \
+         ctx.time = LocalTime.of(3, 4); \
+         ctx.duration = Duration.ofMinutes(90);",
+        "{}",
+    );
+    assert_eq!(
+        json(&ctx),
+        r#"{"zoned":"2023-11-14T22:13:20.123456Z","paris":"2020-01-02T03:04:05.100+01:00","instant":"1970-01-01T00:00:00.000Z","local":"2020-01-02T03:04:00.000","date":"2020-01-02","time":"03:04:00.000","duration":"PT1H30M"}"#
+    );
+}
