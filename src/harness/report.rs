@@ -83,10 +83,7 @@ pub fn human(results: &[CaseResult], color: bool) -> String {
             out.push_str(&indent(&r.details, "      "));
         }
         if let Some(t) = &r.trace {
-            if let Some(d) = r.mismatch.as_ref().and_then(|m| m.document) {
-                let _ = writeln!(out, "      trace of document {d}:");
-            }
-            out.push_str(&indent(t, "        "));
+            out.push_str(&indent(t, "      "));
         }
     }
     if !results.is_empty() {

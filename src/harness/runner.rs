@@ -529,7 +529,8 @@ fn run_case(
         let trace = if options.verbose {
             mismatch.document.and_then(|i| events.get(i)).map(|event| {
                 let s = simulate(&installed.entry, event, &index, true);
-                trace::render(event, &s, mismatch.path.as_deref())
+                let i = mismatch.document.unwrap_or_default();
+                format!("trace of document {i}:\n{}", trace::render(event, &s, mismatch.path.as_deref(), "first difference"))
             })
         } else {
             None
@@ -539,9 +540,8 @@ fn run_case(
     }
 
     // 3. drop nulls; 4. dynamic fields
-    let kept: Vec<&Json> = docs.iter().filter(|d| !d.is_null()).collect();
     let mut problems: Vec<String> = Vec::new();
-    for doc in &kept {
+    for doc in docs.iter().filter(|d| !d.is_null()) {
         for (field, pattern) in &config.dynamic_fields {
             let Some(Json::String(value)) = compare::get_path(doc, field) else { continue };
             match regex::Regex::new(pattern) {
@@ -578,21 +578,33 @@ fn run_case(
         }
     };
     let mut warnings = Vec::new();
-    for doc in &kept {
+    // The first document with a finding, and that finding, for --verbose.
+    let mut first_finding: Option<(usize, String)> = None;
+    for (i, doc) in docs.iter().enumerate().filter(|(_, d)| !d.is_null()) {
         let f = validator.validate(doc);
+        if first_finding.is_none() {
+            first_finding = f.errors.first().or(f.warnings.first()).map(|m| (i, m.clone()));
+        }
         problems.extend(f.errors);
         warnings.extend(f.warnings);
     }
+    let trace = |finding: &Option<(usize, String)>| {
+        let (i, message) = finding.as_ref().filter(|_| options.verbose)?;
+        let field = message.split('"').nth(1);
+        let s = simulate(&installed.entry, &events[*i], &index, true);
+        Some(format!("trace of document {i}:\n{}", trace::render(&events[*i], &s, field, "reported field")))
+    };
     if !problems.is_empty() {
         let mut details = numbered(problems);
         if !warnings.is_empty() {
             details.push_str("\n--strict also found:\n");
             details.push_str(&numbered(warnings));
         }
-        return fail("test case failed: one or more problems with fields found in documents", details, None, None);
+        return fail("test case failed: one or more problems with fields found in documents", details, None, trace(&first_finding));
     }
     if !warnings.is_empty() {
-        return fail("test case failed: --strict found problems elastic-package lets through", numbered(warnings), None, None);
+        let details = numbered(warnings);
+        return fail("test case failed: --strict found problems elastic-package lets through", details, None, trace(&first_finding));
     }
     CaseResult {
         package: folder.package.clone(),

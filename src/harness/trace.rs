@@ -40,14 +40,14 @@ fn touches(key: &str, focus: Option<&str>) -> bool {
 }
 
 /// One line per processor run, with the fields it added, changed or
-/// removed; changes to `focus` (the first differing path) are marked.
-pub fn render(event: &Json, simulated: &Simulated, focus: Option<&str>) -> String {
+/// removed; changes to `focus` (a field path) are marked with `label`.
+pub fn render(event: &Json, simulated: &Simulated, focus: Option<&str>, label: &str) -> String {
     let mut out = String::new();
     let mut before = fields_of_event(event);
     let last = simulated.trace.len().saturating_sub(1);
     for (position, entry) in simulated.trace.iter().enumerate() {
         let tag = entry.tag.as_deref().map(|t| format!(" [{t}]")).unwrap_or_default();
-        let _ = write!(out, "{} #{} {}{tag}: ", entry.pipeline, entry.index, entry.processor_type);
+        let _ = write!(out, "  {} #{} {}{tag}: ", entry.pipeline, entry.index, entry.processor_type);
         match entry.status {
             TraceStatus::Skipped => {
                 let cond = entry.condition.as_ref().map(|(s, _)| s.as_str()).unwrap_or("");
@@ -70,29 +70,29 @@ pub fn render(event: &Json, simulated: &Simulated, focus: Option<&str>) -> Strin
         let Some(doc) = &entry.doc else { continue };
         let mut after = BTreeMap::new();
         flatten("", &doc.ctx, &mut after);
-        let mark = |k: &str| if touches(k, focus) { "   <== first difference" } else { "" };
+        let mark = |k: &str| if touches(k, focus) { format!("   <== {label}") } else { String::new() };
         for (k, v) in &after {
             match before.get(k) {
                 None => {
-                    let _ = writeln!(out, "    + {k} = {v}{}", mark(k));
+                    let _ = writeln!(out, "      + {k} = {v}{}", mark(k));
                 }
                 Some(old) if old != v => {
-                    let _ = writeln!(out, "    ~ {k}: {old} -> {v}{}", mark(k));
+                    let _ = writeln!(out, "      ~ {k}: {old} -> {v}{}", mark(k));
                 }
                 _ => {}
             }
         }
         for k in before.keys().filter(|k| !after.contains_key(*k)) {
-            let _ = writeln!(out, "    - {k}{}", mark(k));
+            let _ = writeln!(out, "      - {k}{}", mark(k));
         }
         before = after;
     }
     match (&simulated.error, simulated.doc.is_null()) {
         (Some(e), _) => {
-            let _ = writeln!(out, "result: unhandled failure, the document becomes null: {e}");
+            let _ = writeln!(out, "  result: unhandled failure, the document becomes null: {e}");
         }
-        (None, true) => out.push_str("result: dropped, the document becomes null\n"),
-        (None, false) => out.push_str("result: document kept\n"),
+        (None, true) => out.push_str("  result: dropped, the document becomes null\n"),
+        (None, false) => out.push_str("  result: document kept\n"),
     }
     out
 }
