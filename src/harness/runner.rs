@@ -590,7 +590,13 @@ fn run_case(
     }
     let trace = |finding: &Option<(usize, String)>| {
         let (i, message) = finding.as_ref().filter(|_| options.verbose)?;
-        let field = message.split('"').nth(1);
+        let field = if message.starts_with("unexpected pipeline error") {
+            Some("error.message")
+        } else if message.starts_with("field ") {
+            message.split('"').nth(1)
+        } else {
+            None
+        };
         let s = simulate(&installed.entry, &events[*i], &index, true);
         Some(format!("trace of document {i}:\n{}", trace::render(&events[*i], &s, field, "reported field")))
     };
