@@ -32,7 +32,7 @@ pub struct TestArgs {
     /// Write <case>-expected.json from the results; with PATH, only for that case file.
     #[arg(short = 'g', long, num_args = 0..=1, value_name = "PATH")]
     pub generate: Option<Option<PathBuf>>,
-    /// ECS schema (ecs_nested.yml or ecs_flat.yml), or a directory of ecs_nested-<version>.yml files.
+    /// ECS schema (ecs_nested.yml or ecs_flat.yml), or a directory of ecs_nested-<version>.yml files [env: INGOT_ECS_DIR].
     #[arg(long, value_name = "FILE")]
     pub ecs: Option<PathBuf>,
     /// Import the whole ECS schema for validation even where elastic-package would not.
@@ -105,7 +105,7 @@ pub fn run(args: TestArgs, global: &GlobalArgs) -> i32 {
         data_streams: args.data_streams.clone(),
         generate,
         geoip_dir: global.geoip_dir.clone(),
-        ecs: args.ecs.clone(),
+        ecs: args.ecs.clone().or_else(|| std::env::var_os("INGOT_ECS_DIR").map(PathBuf::from)),
         strict: args.strict,
         verbose: args.verbose,
         coverage: args.coverage,
