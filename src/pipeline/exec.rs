@@ -881,4 +881,26 @@ mod tests {
         p.execute(&mut doc, &mut run).unwrap();
         assert_eq!(run.trace.unwrap()[0].status, TraceStatus::Success);
     }
+
+    #[test]
+    fn a_template_that_does_not_compile_names_its_processor_and_option() {
+        let ctx = context();
+        let e = Pipeline::from_value(
+            "p",
+            &Value::from_json_str(
+                r#"{"processors": [{"set": {"tag": "t", "field": "{{#a}}", "value": 1}}]}"#,
+            )
+            .unwrap(),
+            &ctx,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, "general_script_exception");
+        assert_eq!(
+            e.reason,
+            "Failed to compile inline script [{{#a}}] using lang [mustache]"
+        );
+        assert_eq!(e.extra.get("processor_type"), Some(&Value::from("set")));
+        assert_eq!(e.extra.get("processor_tag"), Some(&Value::from("t")));
+        assert_eq!(e.extra.get("property_name"), Some(&Value::from("field")));
+    }
 }
