@@ -69,3 +69,41 @@ pub const SPECS: &[ProcessorSpec] = &[
         IGNORE_MISSING,
     ]),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::processors::{lookup, registry};
+
+    /// The processors package-spec's `pipeline.spec.yml` allows.
+    const PACKAGE_SPEC: &[&str] = &[
+        "append", "attachment", "bytes", "circle", "community_id", "convert", "csv", "date", "date_index_name", "dissect",
+        "dot_expander", "drop", "fail", "fingerprint", "foreach", "geoip", "grok", "gsub", "html_strip", "inference", "join",
+        "json", "kv", "lowercase", "network_direction", "pipeline", "redact", "registered_domain", "remove", "rename",
+        "script", "set", "sort", "split", "terminate", "trim", "uppercase", "urldecode", "uri_parts", "user_agent",
+    ];
+
+    #[test]
+    fn every_package_spec_processor_is_known_once() {
+        for name in PACKAGE_SPEC {
+            assert!(lookup(name).is_some(), "processor [{name}] is not in the registry");
+        }
+        let mut names: Vec<_> = registry().iter().map(|s| s.name).collect();
+        names.dedup();
+        assert_eq!(names.len(), registry().len(), "a processor is registered twice");
+    }
+
+    #[test]
+    fn a_pending_processor_is_recognised_then_refused() {
+        use crate::pipeline::{BuildContext, Pipeline};
+        use crate::value::Value;
+        let load = |json: &str| {
+            Pipeline::from_value("p", &Value::from_json_str(json).unwrap(), &BuildContext::default()).unwrap_err()
+        };
+        let e = load(r#"{"processors": [{"attachment": {"field": "data", "tag": "a"}}]}"#);
+        assert_eq!(e.reason, "processor [attachment] is not supported yet");
+        assert_eq!(e.extra.get("processor_tag"), Some(&Value::from("a")));
+        // Options are still checked against Elasticsearch's list.
+        let e = load(r#"{"processors": [{"circle": {"field": "c", "nope": 1}}]}"#);
+        assert_eq!(e.reason, "processor [circle] doesn't support one or more provided configuration parameters [nope]");
+    }
+}
