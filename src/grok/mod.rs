@@ -25,9 +25,10 @@ use onig::{MatchParam, Regex, RegexOptions, Region, SearchOptions, Syntax};
 use std::sync::OnceLock;
 
 /// `ecs_compatibility`: which built-in pattern set is used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EcsMode {
     /// `disabled`, Elasticsearch's default: the legacy patterns.
+    #[default]
     Disabled,
     /// `v1`: the ECS-compliant patterns.
     V1,
@@ -43,12 +44,6 @@ impl EcsMode {
             "v1" => Some(EcsMode::V1),
             _ => None,
         }
-    }
-}
-
-impl Default for EcsMode {
-    fn default() -> Self {
-        EcsMode::Disabled
     }
 }
 
@@ -544,6 +539,73 @@ pub fn to_regex(bank: &PatternBank, grok_pattern: &str) -> Result<String, EsErro
     ))
 }
 
+/// Joni compiles grok with Ruby syntax options `ASCII_RANGE |
+/// POSIX_BRACKET_ALL_RANGE | WORD_BOUND_ALL_RANGE`: `\w`, `\d` and `\s` (and
+/// their negations) match ASCII only, while POSIX brackets and `\b` stay
+/// Unicode. Oniguruma has no option for that mix, so the shorthand classes
+/// are spelled out as ASCII classes and everything else is left as is.
+pub fn ascii_range_shorthands(expression: &str) -> String {
+    const WORD: &str = "a-zA-Z0-9_";
+    const DIGIT: &str = "0-9";
+    const SPACE: &str = "\\t\\n\\v\\f\\r ";
+    let mut out = String::with_capacity(expression.len() + 16);
+    let mut chars = expression.chars().peekable();
+    // Nesting depth of character classes; POSIX brackets count as nested classes.
+    let mut depth = 0usize;
+    // Whether the previous token opened a class (a `]` right after is literal).
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(next) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let set = match next.to_ascii_lowercase() {
+                    'w' => Some(WORD),
+                    'd' => Some(DIGIT),
+                    's' => Some(SPACE),
+                    _ => None,
+                };
+                match (set, next.is_ascii_uppercase(), depth > 0) {
+                    (Some(set), false, true) => out.push_str(set),
+                    (Some(set), false, false) => {
+                        out.push('[');
+                        out.push_str(set);
+                        out.push(']');
+                    }
+                    (Some(set), true, _) => {
+                        out.push_str("[^");
+                        out.push_str(set);
+                        out.push(']');
+                    }
+                    (None, _, _) => {
+                        out.push(c);
+                        out.push(next);
+                    }
+                }
+            }
+            '[' => {
+                depth += 1;
+                out.push(c);
+                class_start = true;
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                continue;
+            }
+            ']' if depth > 0 && !class_start => {
+                depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        class_start = false;
+    }
+    out
+}
+
 /// `GrokProcessor.combinePatterns`: one pattern as is; several as an
 /// alternation, each wrapped in a named group when `trace_match` is set.
 pub fn combine_patterns(patterns: &[String], trace_match: bool) -> String {
@@ -603,9 +665,12 @@ impl Grok {
         }
         let combined = combine_patterns(patterns, trace_match);
         let expression = to_regex(bank, &combined)?;
-        let regex =
-            Regex::with_options(&expression, RegexOptions::REGEX_OPTION_NONE, Syntax::ruby())
-                .map_err(|e| EsError::illegal_argument(e.description().to_string()))?;
+        let regex = Regex::with_options(
+            &ascii_range_shorthands(&expression),
+            RegexOptions::REGEX_OPTION_NONE,
+            Syntax::ruby(),
+        )
+        .map_err(|e| EsError::illegal_argument(e.description().to_string()))?;
         let mut entries: Vec<(String, Vec<usize>)> = Vec::new();
         regex.foreach_name(|name, groups| {
             entries.push((
@@ -710,7 +775,12 @@ impl Grok {
         }))
     }
 
-    /// The brief's shape: captures and the matching pattern's index (0 when unknown).
+    /// `match`: captures and the matching pattern's index, `None` when nothing matches.
+    pub fn r#match(&self, text: &str) -> Result<Option<(Vec<(String, Value)>, usize)>, EsError> {
+        self.match_text(text)
+    }
+
+    /// Captures and the matching pattern's index (0 when unknown).
     pub fn match_text(&self, text: &str) -> Result<Option<(Vec<(String, Value)>, usize)>, EsError> {
         Ok(self
             .captures(text)?

@@ -54,12 +54,6 @@ pub const SPECS: &[ProcessorSpec] = &[
         O::optional("inference_config", Map, "Contains the inference type and its options."),
         IGNORE_MISSING,
     ]),
-    pending("script", "Runs an inline or stored script on incoming documents.", &[
-        O::optional("lang", String, "Script language.").default("painless"),
-        O::optional("id", String, "ID of a stored script. If no source is specified, this parameter is required."),
-        O::optional("source", Any, "Inline script. If no id is specified, this parameter is required."),
-        O::optional("params", Map, "Object containing parameters for the script."),
-    ]),
     pending("user_agent", "Extracts details from the user agent string a browser sends with its web requests.", &[
         O::required("field", String, "The field containing the user agent string."),
         O::optional("target_field", String, "The field that will be filled with the user agent details.").default("user_agent"),
