@@ -33,6 +33,12 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
             output: Ok(r#"{"h": "a &amp; b<!-- c --><script>d()</script>&#65;&#x42;&eacute;&Omega;&apos;&amp", "t": "a & b\nABéΩ&apos;&"}"#),
         },
         Example {
+            title: "declarations go, CDATA text stays",
+            config: r#"{"field": "h"}"#,
+            input: r#"{"h": "<!DOCTYPE html><?xml version=\"1.0\"?>a<![CDATA[<b>]]>"}"#,
+            output: Ok(r#"{"h": "a<b>"}"#),
+        },
+        Example {
             title: "a lone angle bracket is text",
             config: r#"{"field": "h"}"#,
             input: r#"{"h": "1 < 2 > 0"}"#,
@@ -331,6 +337,21 @@ pub fn strip(s: &str) -> String {
         if rest.starts_with("<!--") {
             if let Some(end) = rest.find("-->") {
                 i += end + 3;
+                continue;
+            }
+        }
+        // CDATA keeps its text; declarations (`<!DOCTYPE ...>`) and
+        // processing instructions (`<?xml ...?>`) vanish.
+        if let Some(body) = rest.strip_prefix("<![CDATA[") {
+            if let Some(end) = body.find("]]>") {
+                out.push_str(&body[..end]);
+                i += "<![CDATA[".len() + end + 3;
+                continue;
+            }
+        }
+        if rest.starts_with("<!") || rest.starts_with("<?") {
+            if let Some(end) = rest.find('>') {
+                i += end + 1;
                 continue;
             }
         }
