@@ -801,7 +801,7 @@ fn coerce_prim<'a>(p: Prim, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
             if units.len() == 1 {
                 return Ok(Val::Char(units[0]));
             }
-            return Err(Exc::class_cast(format!("cannot cast java.lang.String with length not equal to one to char")));
+            return Err(Exc::class_cast("cannot cast java.lang.String with length not equal to one to char"));
         }
     }
     let r = rank(&v);
@@ -858,7 +858,7 @@ pub fn instance_of(v: &Val<'_>, ty: &Type) -> bool {
                 | (Prim::Double, Val::Double(_))
         ),
         Type::Array(inner) => match v {
-            Val::Array(a) => &a.borrow().elem == &**inner || (**inner == Type::Def || **inner == Type::Class("Object".into())) && !matches!(a.borrow().elem, Type::Prim(_)),
+            Val::Array(a) => a.borrow().elem == **inner || (**inner == Type::Def || **inner == Type::Class("Object".into())) && !matches!(a.borrow().elem, Type::Prim(_)),
             _ => false,
         },
         Type::Class(c) => lib::is_instance(v, c),

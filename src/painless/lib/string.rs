@@ -118,7 +118,7 @@ fn needle<'v>(args: &'v [Val<'_>], i: usize, method: &str) -> R<std::borrow::Cow
 }
 
 pub fn call<'a>(it: &mut Interp<'a>, s: &str, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
-    Some(call_inner(it, s, name, args)?)
+    call_inner(it, s, name, args)
 }
 
 fn call_inner<'a>(it: &mut Interp<'a>, s: &str, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
