@@ -207,7 +207,7 @@ impl<'a> Interp<'a> {
                 let v = self.eval(e, f)?;
                 return Err(match &v {
                     Val::Obj(o) => match &**o {
-                        Obj::Exception { class, message } => Exc { class, message: message.clone(), offset: Some(s.span.start) },
+                        Obj::Exception { class, message } => Exc { class, message: message.clone(), offset: Some(s.span.start), explain: None },
                         _ => Exc::class_cast(format!("Cannot cast from [{}] to [java.lang.Throwable].", v.class_name())).at(s.span.start),
                     },
                     Val::Null => Exc::npe("Cannot throw exception because \"value\" is null").at(s.span.start),
@@ -449,7 +449,7 @@ impl<'a> Interp<'a> {
         if self.read_only {
             Exc::unsupported("Mutating ingest documents in conditionals is not supported")
         } else {
-            Exc { class: "UnsupportedOperationException", message: None, offset: None }
+            Exc::bare("UnsupportedOperationException")
         }
     }
 
@@ -587,7 +587,7 @@ impl<'a> Interp<'a> {
             return Err(Exc::illegal_arg(format!("function [{}] expects {} arguments", func.name, func.params.len())));
         }
         if self.depth >= MAX_CALL_DEPTH {
-            return Err(Exc { class: "StackOverflowError", message: None, offset: None });
+            return Err(Exc::bare("StackOverflowError"));
         }
         self.depth += 1;
         let mut frame = vec![Val::Null; func.frame_size.max(func.params.len())];
@@ -619,7 +619,7 @@ impl<'a> Interp<'a> {
         match &**c {
             Closure::Lambda { lambda, captured } => {
                 if self.depth >= MAX_CALL_DEPTH {
-                    return Err(Exc { class: "StackOverflowError", message: None, offset: None });
+                    return Err(Exc::bare("StackOverflowError"));
                 }
                 if args.len() != lambda.params.len() {
                     return Err(Exc::illegal_arg(format!("Incorrect number of parameters for lambda: expected [{}] but found [{}]", lambda.params.len(), args.len())));

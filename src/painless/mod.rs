@@ -61,11 +61,17 @@ pub struct Exc {
     pub message: Option<String>,
     /// Where in the source it was raised; filled in by the innermost node.
     pub offset: Option<u32>,
+    /// `Debug.explain(x)`: the Java class (none for null) and `toString` of `x`.
+    pub explain: Option<Box<(Option<String>, String)>>,
 }
 
 impl Exc {
     pub fn new(class: &'static str, message: impl Into<String>) -> Exc {
-        Exc { class, message: Some(message.into()), offset: None }
+        Exc { class, message: Some(message.into()), offset: None, explain: None }
+    }
+    /// An exception without a message (Java's `null`).
+    pub fn bare(class: &'static str) -> Exc {
+        Exc { class, message: None, offset: None, explain: None }
     }
     pub fn npe(message: impl Into<String>) -> Exc {
         Exc::new("NullPointerException", message)
@@ -151,7 +157,7 @@ fn compile_error(source: &str, e: &CompileError) -> EsError {
     }
     pointer.extend(std::iter::repeat_n(' ', offset - start));
     pointer.push_str("^---- HERE");
-    script_exception("compile error", source, vec![snippet, pointer], offset, start, end)
+    script_exception(EsError::new("script_exception", "compile error"), source, vec![snippet, pointer], offset, start, end)
         .caused_by(EsError::new(e.kind, e.message.clone()))
 }
 
@@ -160,13 +166,12 @@ fn char_index(source: &str, byte_offset: usize) -> usize {
     source.char_indices().take_while(|(i, _)| *i < b).count()
 }
 
-fn script_exception(reason: &str, source: &str, stack: Vec<String>, offset: usize, start: usize, end: usize) -> EsError {
+fn script_exception(base: EsError, source: &str, stack: Vec<String>, offset: usize, start: usize, end: usize) -> EsError {
     let mut position = Map::new();
     position.insert("offset".into(), Value::from(offset as i64));
     position.insert("start".into(), Value::from(start as i64));
     position.insert("end".into(), Value::from(end as i64));
-    EsError::new("script_exception", reason)
-        .with("script_stack", Value::List(stack.into_iter().map(Value::String).collect()))
+    base.with("script_stack", Value::List(stack.into_iter().map(Value::String).collect()))
         .with("script", source)
         .with("lang", "painless")
         .with("position", Value::Map(position))
@@ -223,6 +228,14 @@ impl Script {
         pointer.push_str("^---- HERE");
         let cause_kind = exception_type(e.class);
         let cause = EsError::new(&cause_kind, e.message.clone().unwrap_or_default());
-        script_exception("runtime error", source, vec![snippet, pointer], offset, start, end).caused_by(cause)
+        // Debug.explain's headers print before the script fields, sorted by name.
+        let mut base = EsError::new("script_exception", "runtime error");
+        if let Some(explain) = &e.explain {
+            if let Some(class) = &explain.0 {
+                base = base.with("java_class", class.as_str()).with("painless_class", class.as_str());
+            }
+            base = base.with("to_string", explain.1.as_str());
+        }
+        script_exception(base, source, vec![snippet, pointer], offset, start, end).caused_by(cause)
     }
 }

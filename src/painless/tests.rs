@@ -501,6 +501,20 @@ fn catching_follows_the_exception_hierarchy() {
 }
 
 #[test]
+fn debug_explain() {
+    let e = run_err("try { Debug.explain(ctx.a) } catch (Exception e) {}", r#"{"a":"x"}"#);
+    let v = e.to_value();
+    let m = v.as_map().unwrap();
+    assert_eq!(m["java_class"], Value::from("java.lang.String"));
+    assert_eq!(m["to_string"], Value::from("x"));
+    assert_eq!(m.keys().position(|k| k == "to_string") < m.keys().position(|k| k == "script_stack"), true);
+    assert_eq!(cause(&e).0, "painless_explain_error");
+    let e = run_err("Debug.explain(null)", "{}");
+    assert!(!e.extra.contains_key("java_class"));
+    assert_eq!(e.extra["to_string"], Value::from("null"));
+}
+
+#[test]
 fn loop_limit() {
     let e = run_err("while (true) {}", "{}");
     assert_eq!(cause(&e), ("painless_error".into(), "The maximum number of statements that can be executed in a loop has been reached.".into()));

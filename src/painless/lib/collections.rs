@@ -487,7 +487,7 @@ fn view_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, name: &str
                 own_map(it, m)?.borrow_mut().clear();
                 Val::Null
             }
-            ("add" | "addAll", _) => return Err(Exc { class: "UnsupportedOperationException", message: None, offset: None }),
+            ("add" | "addAll", _) => return Err(Exc::bare("UnsupportedOperationException")),
             _ => return Ok(None),
         }))
     })();
@@ -683,7 +683,7 @@ pub fn call_obj<'a>(it: &mut Interp<'a>, o: &Rc<Obj<'a>>, name: &str, args: &[Va
                             s.1 += 1;
                             v
                         }
-                        None => return Err(Exc { class: "NoSuchElementException", message: None, offset: None }),
+                        None => return Err(Exc::bare("NoSuchElementException")),
                     }
                 }
                 _ => return Ok(None),
@@ -988,7 +988,7 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
                 }
                 match best {
                     Some(b) => b,
-                    None => return Err(Exc { class: "NoSuchElementException", message: None, offset: None }),
+                    None => return Err(Exc::bare("NoSuchElementException")),
                 }
             }
             ("Collections", "frequency", 2) => {
@@ -1014,7 +1014,7 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
             }
             ("Optional", "of", 1) => {
                 if args[0].is_null() {
-                    return Err(Exc { class: "NullPointerException", message: None, offset: None });
+                    return Err(Exc::bare("NullPointerException"));
                 }
                 optional(Some(args[0].clone()))
             }

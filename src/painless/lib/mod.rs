@@ -199,6 +199,7 @@ const CLASSES: &[(&str, &str)] = &[
     ("Function", "java.util.function.Function"),
     ("Predicate", "java.util.function.Predicate"),
     ("Processors", "org.elasticsearch.painless.api.Processors"),
+    ("Debug", "org.elasticsearch.painless.api.Debug"),
     ("ZonedDateTime", "java.time.ZonedDateTime"),
     ("OffsetDateTime", "java.time.OffsetDateTime"),
     ("Instant", "java.time.Instant"),
