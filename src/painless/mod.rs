@@ -200,15 +200,13 @@ impl Script {
     pub fn execute(&self, ctx: &mut Map, params: &Map) -> Result<(), EsError> {
         let shared = val::Val::new_map(val::map_from_value(ctx));
         let mut it = interp::Interp::new(&self.program, false);
-        match it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))) {
-            Ok(_) => {
-                if let Value::Map(m) = shared.to_value() {
-                    *ctx = m;
-                }
-                Ok(())
-            }
-            Err(e) => Err(self.runtime_error(&e)),
+        let result = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params)));
+        // Elasticsearch mutates the document in place, so changes made before
+        // an exception stay (visible with `ignore_failure` or `on_failure`).
+        if let Value::Map(m) = shared.to_value() {
+            *ctx = m;
         }
+        result.map(|_| ()).map_err(|e| self.runtime_error(&e))
     }
 
     /// `script_exception` for a runtime error: the snippet runs from the

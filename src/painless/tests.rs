@@ -203,6 +203,14 @@ fn typical_integration_idioms() {
 }
 
 #[test]
+fn changes_before_an_exception_stay() {
+    let script = compile("ctx.a = 1; ctx.b.c = 2", ScriptContext::Ingest).unwrap();
+    let mut ctx = map("{}");
+    assert!(script.execute(&mut ctx, &Map::new()).is_err());
+    assert_eq!(json(&ctx), r#"{"a":1}"#);
+}
+
+#[test]
 fn conditions_cannot_mutate() {
     let e = cond_err("ctx.a = 1; return true", "{}");
     assert_eq!(cause(&e), ("unsupported_operation_exception".into(), "Mutating ingest documents in conditionals is not supported".into()));
