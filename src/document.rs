@@ -74,6 +74,36 @@ impl FieldPath {
     }
 }
 
+/// `ZonedDateTime.toString()` for a UTC instant at the microsecond precision
+/// Java's system clock has: seconds only when not zero, the fraction in
+/// groups of three digits, `Z` for the zone.
+pub fn java_zoned_date_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::{Datelike, Timelike};
+    let nanos = t.nanosecond() % 1_000_000_000 / 1000 * 1000;
+    let mut out = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    );
+    if t.second() > 0 || nanos > 0 {
+        out.push_str(&format!(":{:02}", t.second()));
+        if nanos > 0 {
+            if nanos % 1_000_000 == 0 {
+                out.push_str(&format!(".{:03}", nanos / 1_000_000));
+            } else if nanos % 1000 == 0 {
+                out.push_str(&format!(".{:06}", nanos / 1000));
+            } else {
+                out.push_str(&format!(".{nanos:09}"));
+            }
+        }
+    }
+    out.push('Z');
+    out
+}
+
 fn index_of(element: &str, len: usize, path: &str) -> Result<usize, String> {
     let index: i32 = element.parse().map_err(|_| {
         format!(
@@ -89,10 +119,19 @@ fn index_of(element: &str, len: usize, path: &str) -> Result<usize, String> {
 }
 
 impl IngestDocument {
+    /// A document as Elasticsearch creates one: `_ingest.timestamp` is the
+    /// time the document entered ingest.
     pub fn new(source: Map) -> IngestDocument {
+        IngestDocument::at(source, chrono::Utc::now())
+    }
+
+    /// A document entering ingest at a given time (for reproducible runs).
+    pub fn at(source: Map, now: chrono::DateTime<chrono::Utc>) -> IngestDocument {
+        let mut ingest = Map::new();
+        ingest.insert("timestamp".into(), Value::String(java_zoned_date_time(now)));
         IngestDocument {
             ctx: source,
-            ingest: Map::new(),
+            ingest,
         }
     }
 
@@ -342,24 +381,28 @@ fn write_into_map(map: &mut Map, leaf: &str, value: Value, mode: WriteMode) {
         }
         WriteMode::Append { allow_duplicates } => match map.get_mut(leaf) {
             Some(existing) => append_values(existing, value, allow_duplicates),
+            // A new field takes every value: Elasticsearch does not check
+            // duplicates when it creates the list.
             None => {
-                let mut list = Value::List(Vec::new());
-                append_values(&mut list, value, allow_duplicates);
-                map.insert(leaf.to_string(), list);
+                let list = match value {
+                    Value::List(items) => items,
+                    other => vec![other],
+                };
+                map.insert(leaf.to_string(), Value::List(list));
             }
         },
     }
 }
 
 /// Elasticsearch's `appendValues`: a list value contributes each element.
+/// Without duplicates allowed, a scalar that gains nothing stays a scalar.
 pub fn append_values(target: &mut Value, value: Value, allow_duplicates: bool) {
-    if !matches!(target, Value::List(_)) {
-        let old = std::mem::take(target);
-        *target = Value::List(vec![old]);
-    }
-    let Value::List(list) = target else {
-        unreachable!()
+    let was_list = matches!(target, Value::List(_));
+    let mut list = match &mut *target {
+        Value::List(list) => std::mem::take(list),
+        scalar => vec![scalar.clone()],
     };
+    let before = list.len();
     let mut push = |v: Value| {
         if allow_duplicates || !list.contains(&v) {
             list.push(v);
@@ -368,6 +411,9 @@ pub fn append_values(target: &mut Value, value: Value, allow_duplicates: bool) {
     match value {
         Value::List(items) => items.into_iter().for_each(&mut push),
         other => push(other),
+    }
+    if was_list || allow_duplicates || list.len() > before {
+        *target = Value::List(list);
     }
 }
 
@@ -431,10 +477,37 @@ mod tests {
         d.append(
             &path("n"),
             Value::List(vec![Value::Int(1), Value::Int(1)]),
-            true,
+            false,
         )
         .unwrap();
-        assert_eq!(Value::Map(d.ctx).to_json(), r#"{"a":["x","y"],"n":[1,1]}"#);
+        d.append(&path("s"), Value::from("z"), false).unwrap();
+        d.append(&path("s"), Value::from("z"), false).unwrap();
+        assert_eq!(
+            Value::Map(d.ctx).to_json(),
+            r#"{"a":["x","y"],"n":[1,1],"s":["z"]}"#
+        );
+        let mut d = doc(r#"{"a":"x"}"#);
+        d.append(&path("a"), Value::from("x"), false).unwrap();
+        assert_eq!(
+            Value::Map(d.ctx).to_json(),
+            r#"{"a":"x"}"#,
+            "a scalar that gains nothing stays a scalar"
+        );
+    }
+
+    #[test]
+    fn ingest_timestamp_prints_like_zoned_date_time() {
+        use chrono::TimeZone;
+        let at = |s, n| java_zoned_date_time(chrono::Utc.timestamp_opt(s, n).unwrap());
+        assert_eq!(at(1_700_000_000, 0), "2023-11-14T22:13:20Z");
+        assert_eq!(at(1_699_999_980, 0), "2023-11-14T22:13Z");
+        assert_eq!(at(1_700_000_000, 120_000_000), "2023-11-14T22:13:20.120Z");
+        assert_eq!(
+            at(1_700_000_000, 123_456_789),
+            "2023-11-14T22:13:20.123456Z"
+        );
+        let d = IngestDocument::new(Map::new());
+        assert!(matches!(d.ingest.get("timestamp"), Some(Value::String(s)) if s.ends_with('Z')));
     }
 
     #[test]

@@ -342,8 +342,56 @@ pub fn simulate_verbose(pipeline: &Pipeline, mut doc: IngestDocument) -> Value {
     // The outcome is told by the processor results: a failure is the last
     // result's error, a drop the last result's status.
     let _ = pipeline.execute(&mut doc, &mut run);
-    let results = run.trace.unwrap_or_default().iter().map(processor_result).collect();
+    let trace = elasticsearch_trace_order(run.trace.unwrap_or_default());
+    let results = trace.iter().map(processor_result).collect();
     single("processor_results", Value::List(results))
+}
+
+/// Puts `pipeline` processor entries where `TrackingResultProcessor` puts
+/// them. The run records a processor after it ran, so a `pipeline`
+/// processor's entry follows the entries of the pipeline it called, and a
+/// failure inside that pipeline is recorded again on the way out.
+/// Elasticsearch records one `success` entry (without a document) before
+/// the called pipeline's entries; when the call would close a cycle, its
+/// up-front check leaves a single `error` entry instead.
+fn elasticsearch_trace_order(entries: Vec<TraceEntry>) -> Vec<TraceEntry> {
+    let mut out: Vec<TraceEntry> = Vec::with_capacity(entries.len());
+    for mut entry in entries {
+        if entry.processor_type != "pipeline" || entry.status == TraceStatus::Skipped {
+            out.push(entry);
+            continue;
+        }
+        // The called pipeline's entries: those since the last entry of the
+        // pipeline this processor belongs to.
+        let start = out.iter().rposition(|e| e.pipeline == entry.pipeline).map_or(0, |i| i + 1);
+        if start == out.len() {
+            if let Some(e) = entry.error.as_mut().filter(|e| e.reason.starts_with(MISSING_PIPELINE)) {
+                // `PipelineProcessor` throws an `IllegalStateException`, but
+                // verbose simulate looks the pipeline up itself and reports
+                // an `IllegalArgumentException`.
+                e.kind = "illegal_argument_exception".to_string();
+            }
+            out.push(entry);
+        } else if entry.error.as_ref().is_some_and(is_pipeline_graph_error) {
+            out.truncate(start);
+            out.push(entry);
+        } else {
+            entry.status = TraceStatus::Success;
+            entry.error = None;
+            entry.doc = None;
+            out.insert(start, entry);
+        }
+    }
+    out
+}
+
+const MISSING_PIPELINE: &str = "Pipeline processor configured for non-existent pipeline [";
+
+/// The failures Elasticsearch's verbose simulate finds before running a
+/// called pipeline (`GraphStructureException`).
+fn is_pipeline_graph_error(e: &EsError) -> bool {
+    let reason = &root_cause(e).reason;
+    reason.starts_with("Cycle detected for pipeline: ") || reason.starts_with("Too many nested pipelines")
 }
 
 fn single(key: &str, value: Value) -> Value {
@@ -498,7 +546,8 @@ fn exception_body(e: &EsError, with_cause: bool) -> Map {
     let mut m = Map::new();
     m.insert("type".into(), Value::from(e.kind.as_str()));
     m.insert("reason".into(), Value::from(e.reason.as_str()));
-    let metadata: Vec<(&String, &Value)> = e.extra.iter().filter(|(k, _)| !SCRIPT_FIELDS.contains(&k.as_str())).collect();
+    let metadata: Vec<(&String, &Value)> =
+        e.extra.iter().filter(|(k, _)| !SCRIPT_FIELDS.contains(&k.as_str()) && k.as_str() != "suppressed").collect();
     let prefixed: Vec<String> = metadata.iter().map(|(k, _)| format!("es.{k}")).collect();
     for i in java_hash_order(prefixed.iter().map(String::as_str)) {
         let (k, v) = metadata[i];
@@ -513,6 +562,10 @@ fn exception_body(e: &EsError, with_cause: bool) -> Map {
         if let Some(c) = &e.caused_by {
             m.insert("caused_by".into(), Value::Map(exception_body(c, true)));
         }
+    }
+    // `Throwable.getSuppressed()`, which Elasticsearch writes after the cause
+    if let Some(suppressed) = e.extra.get("suppressed") {
+        m.insert("suppressed".into(), suppressed.clone());
     }
     m
 }
@@ -770,6 +823,110 @@ mod tests {
         let ingest = result["doc"].as_map().unwrap()["_ingest"].as_map().unwrap();
         assert_eq!(ingest.keys().collect::<Vec<_>>(), ["pipeline", "timestamp"]);
         assert_eq!(ingest["pipeline"], Value::from(SIMULATED_PIPELINE_ID));
+    }
+
+    fn entry(kind: &'static str, pipeline: &str, status: TraceStatus, error: Option<&str>) -> TraceEntry {
+        TraceEntry {
+            processor_type: kind,
+            tag: None,
+            description: None,
+            pipeline: pipeline.to_string(),
+            index: 0,
+            status,
+            doc: None,
+            error: error.map(EsError::illegal_state),
+            condition: None,
+        }
+    }
+
+    fn shape(entries: Vec<TraceEntry>) -> Vec<String> {
+        elasticsearch_trace_order(entries)
+            .iter()
+            .map(|e| format!("{}@{}:{}", e.processor_type, e.pipeline, e.status.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn pipeline_processor_entries_precede_the_called_pipeline() {
+        use TraceStatus::*;
+        let s = SIMULATED_PIPELINE_ID;
+        // set; pipeline(p1: set, pipeline(p2: set))
+        let recorded = vec![
+            entry("set", s, Success, None),
+            entry("set", "p1", Success, None),
+            entry("set", "p2", Success, None),
+            entry("pipeline", "p1", Success, None),
+            entry("pipeline", s, Success, None),
+        ];
+        assert_eq!(
+            shape(recorded),
+            [
+                "set@_simulate_pipeline:success",
+                "pipeline@_simulate_pipeline:success",
+                "set@p1:success",
+                "pipeline@p1:success",
+                "set@p2:success"
+            ]
+        );
+        // A failure in the called pipeline is reported once, where it happened.
+        let recorded = vec![entry("rename", "p1", Error, Some("x")), entry("pipeline", s, Error, Some("x"))];
+        assert_eq!(shape(recorded), ["pipeline@_simulate_pipeline:success", "rename@p1:error"]);
+        // A cycle is one error entry.
+        let cycle = "Cycle detected for pipeline: outer";
+        let recorded = vec![
+            entry("pipeline", "inner", Error, Some(cycle)),
+            entry("pipeline", "outer", Error, Some(cycle)),
+            entry("pipeline", s, Error, Some(cycle)),
+        ];
+        assert_eq!(shape(recorded), ["pipeline@_simulate_pipeline:error"]);
+        // A missing pipeline: nothing ran, the entry stays an error.
+        let recorded = vec![entry("pipeline", s, Error, Some("Pipeline processor configured for non-existent pipeline [x]"))];
+        assert_eq!(shape(recorded), ["pipeline@_simulate_pipeline:error"]);
+    }
+
+    /// Drops documents whose `drop` field is true, as a `drop` processor with
+    /// that condition would.
+    #[derive(Debug)]
+    struct DropFlagged;
+
+    impl crate::processors::Processor for DropFlagged {
+        fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<crate::processors::Flow, EsError> {
+            Ok(match doc.ctx.get("drop") {
+                Some(Value::Bool(true)) => crate::processors::Flow::Drop,
+                _ => crate::processors::Flow::Continue,
+            })
+        }
+    }
+
+    fn dropping_pipeline() -> Pipeline {
+        let mut p = pipeline(r#"{"processors":[{"set":{"field":"seen","value":true}}]}"#);
+        p.processors.push(crate::pipeline::ConfiguredProcessor {
+            kind: "drop",
+            tag: Some("d".into()),
+            description: None,
+            condition: None,
+            ignore_failure: false,
+            on_failure: Vec::new(),
+            processor: Box::new(DropFlagged),
+        });
+        p
+    }
+
+    #[test]
+    fn dropped_documents_are_null_and_verbose_says_dropped() {
+        let p = dropping_pipeline();
+        let flagged = || Metadata::default().document(json(r#"{"drop":true}"#).as_map().unwrap().clone(), SystemTime::now());
+        assert_eq!(simulate_document(&p, flagged()), Value::Null);
+        let verbose = simulate_verbose(&p, flagged());
+        let results = verbose.as_map().unwrap()["processor_results"].as_list().unwrap();
+        assert_eq!(results.len(), 2);
+        assert_eq!(results[1].to_json(), r#"{"processor_type":"drop","status":"dropped","tag":"d"}"#);
+
+        let mut out = Vec::new();
+        let input = "{\"drop\":true}\n{\"drop\":false}\n";
+        let counts = simulate_ndjson(&p, input.as_bytes(), &mut out, |_| {}).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "null\n{\"drop\":false,\"seen\":true}\n");
+        assert_eq!(counts, StreamCounts { input: 2, output: 1, dropped: 1, failed: 0, malformed: 0 });
     }
 
     #[test]

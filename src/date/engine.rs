@@ -887,6 +887,8 @@ const DATE_FIELDS: &[Field] = &[
     Field::WeekBasedYear,
     Field::WeekOfWeekBasedYear,
     Field::LocalDayOfWeek,
+    Field::IsoWeekBasedYear,
+    Field::IsoWeekOfWeekBasedYear,
 ];
 const TIME_FIELDS: &[Field] = &[
     Field::AmPmOfDay,
@@ -1001,6 +1003,8 @@ pub fn date_field(d: NaiveDate, f: Field, week: WeekDef) -> Option<i64> {
         Field::WeekBasedYear => week.week_based_year(d),
         Field::WeekOfWeekBasedYear => week.week_of_week_based_year(d),
         Field::LocalDayOfWeek => week.localized_dow(d.weekday().number_from_monday()),
+        Field::IsoWeekBasedYear => super::fields::ISO_WEEK.week_based_year(d),
+        Field::IsoWeekOfWeekBasedYear => super::fields::ISO_WEEK.week_of_week_based_year(d),
         _ => return None,
     })
 }
@@ -1116,66 +1120,6 @@ pub fn resolve(mut p: Parsed, week: WeekDef) -> Result<Accessor, DateError> {
         p.set(f, v);
         Ok(())
     };
-    // time fields
-    if let Some(ch) = p.remove(Field::ClockHourOfDay) {
-        Field::ClockHourOfDay.check(ch, week)?;
-        conflict(&mut p, Field::HourOfDay, if ch == 24 { 0 } else { ch })?;
-    }
-    if let Some(ch) = p.remove(Field::ClockHourOfAmPm) {
-        Field::ClockHourOfAmPm.check(ch, week)?;
-        conflict(&mut p, Field::HourOfAmPm, if ch == 12 { 0 } else { ch })?;
-    }
-    if p.has(Field::AmPmOfDay) && p.has(Field::HourOfAmPm) {
-        let ap = p.remove(Field::AmPmOfDay).unwrap();
-        let hap = p.remove(Field::HourOfAmPm).unwrap();
-        Field::AmPmOfDay.check(ap, week)?;
-        Field::HourOfAmPm.check(hap, week)?;
-        conflict(&mut p, Field::HourOfDay, ap * 12 + hap)?;
-    }
-    if let Some(nod) = p.remove(Field::NanoOfDay) {
-        Field::NanoOfDay.check(nod, week)?;
-        conflict(&mut p, Field::HourOfDay, nod / 3_600_000_000_000)?;
-        conflict(&mut p, Field::MinuteOfHour, nod / 60_000_000_000 % 60)?;
-        conflict(&mut p, Field::SecondOfMinute, nod / 1_000_000_000 % 60)?;
-        conflict(&mut p, Field::NanoOfSecond, nod % 1_000_000_000)?;
-    }
-    if let Some(mod_) = p.remove(Field::MilliOfDay) {
-        Field::MilliOfDay.check(mod_, week)?;
-        conflict(&mut p, Field::HourOfDay, mod_ / 3_600_000)?;
-        conflict(&mut p, Field::MinuteOfHour, mod_ / 60_000 % 60)?;
-        conflict(&mut p, Field::SecondOfMinute, mod_ / 1000 % 60)?;
-        if let Some(n) = p.get(Field::NanoOfSecond) {
-            // MILLI_OF_SECOND cross-checks with an existing nano-of-second
-            if n / 1_000_000 != mod_ % 1000 {
-                return Err(dt_exc("Conflict found: MilliOfSecond differs from NanoOfSecond"));
-            }
-        } else {
-            p.set(Field::NanoOfSecond, mod_ % 1000 * 1_000_000);
-        }
-    }
-    if let Some(hod) = p.get(Field::HourOfDay) {
-        let moh = p.get(Field::MinuteOfHour);
-        let som = p.get(Field::SecondOfMinute);
-        let nos = p.get(Field::NanoOfSecond);
-        let invalid =
-            (moh.is_none() && (som.is_some() || nos.is_some())) || (moh.is_some() && som.is_none() && nos.is_some());
-        if !invalid {
-            let h = Field::HourOfDay.check(hod, week)?;
-            let m = Field::MinuteOfHour.check(moh.unwrap_or(0), week)?;
-            let s = Field::SecondOfMinute.check(som.unwrap_or(0), week)?;
-            let n = Field::NanoOfSecond.check(nos.unwrap_or(0), week)?;
-            acc.time = NaiveTime::from_hms_nano_opt(h as u32, m as u32, s as u32, n as u32);
-            for f in [Field::HourOfDay, Field::MinuteOfHour, Field::SecondOfMinute, Field::NanoOfSecond] {
-                p.remove(f);
-            }
-        }
-    }
-    // time fields left over are still range-checked (resolveTimeLenient)
-    for f in TIME_FIELDS {
-        if let Some(v) = p.get(*f) {
-            f.check(v, week)?;
-        }
-    }
     // localized day of week becomes the ISO day of week
     if let Some(ldow) = p.remove(Field::LocalDayOfWeek) {
         if !(1..=7).contains(&ldow) {
@@ -1219,6 +1163,28 @@ pub fn resolve(mut p: Parsed, week: WeekDef) -> Result<Accessor, DateError> {
             p.remove(Field::Year);
             p.remove(Field::DayOfYear);
         }
+    } else if p.has(Field::IsoWeekBasedYear) && p.has(Field::IsoWeekOfWeekBasedYear) && p.has(Field::DayOfWeek) {
+        // IsoFields: Jan 4th of the week-based-year, plus weeks, then the day of week
+        let wby = p.get(Field::IsoWeekBasedYear).unwrap();
+        let wowby = p.get(Field::IsoWeekOfWeekBasedYear).unwrap();
+        let dow = Field::DayOfWeek.check(p.get(Field::DayOfWeek).unwrap(), week)?;
+        let jan4 = NaiveDate::from_ymd_opt(i32::try_from(wby).unwrap_or(i32::MAX), 1, 4)
+            .ok_or_else(|| dt_exc("date out of the range ingot supports"))?;
+        if !(1..=52).contains(&wowby) {
+            let weeks =
+                super::fields::ISO_WEEK.week_of_week_based_year(NaiveDate::from_ymd_opt(jan4.year(), 12, 28).unwrap());
+            if wowby < 1 || wowby > weeks {
+                return Err(dt_exc(format!(
+                    "Invalid value for WeekOfWeekBasedYear (valid values 1 - {weeks}): {wowby}"
+                )));
+            }
+        }
+        let monday = jan4 - chrono::Duration::days(jan4.weekday().num_days_from_monday() as i64);
+        let date = monday + chrono::Duration::weeks(wowby - 1) + chrono::Duration::days(dow - 1);
+        acc.date = Some(date);
+        for f in [Field::IsoWeekBasedYear, Field::IsoWeekOfWeekBasedYear, Field::DayOfWeek] {
+            p.remove(f);
+        }
     } else if p.has(Field::WeekBasedYear) && p.has(Field::WeekOfWeekBasedYear) && p.has(Field::DayOfWeek) {
         let y = p.get(Field::WeekBasedYear).unwrap();
         let w = p.get(Field::WeekOfWeekBasedYear).unwrap();
@@ -1231,6 +1197,67 @@ pub fn resolve(mut p: Parsed, week: WeekDef) -> Result<Accessor, DateError> {
         acc.date = Some(date);
         for f in [Field::WeekBasedYear, Field::WeekOfWeekBasedYear, Field::DayOfWeek] {
             p.remove(f);
+        }
+    }
+    // time fields (Java resolves them after the date fields)
+    if let Some(ch) = p.remove(Field::ClockHourOfDay) {
+        Field::ClockHourOfDay.check(ch, week)?;
+        conflict(&mut p, Field::HourOfDay, if ch == 24 { 0 } else { ch })?;
+    }
+    if let Some(ch) = p.remove(Field::ClockHourOfAmPm) {
+        Field::ClockHourOfAmPm.check(ch, week)?;
+        conflict(&mut p, Field::HourOfAmPm, if ch == 12 { 0 } else { ch })?;
+    }
+    if p.has(Field::AmPmOfDay) && p.has(Field::HourOfAmPm) {
+        let ap = p.remove(Field::AmPmOfDay).unwrap();
+        let hap = p.remove(Field::HourOfAmPm).unwrap();
+        Field::AmPmOfDay.check(ap, week)?;
+        Field::HourOfAmPm.check(hap, week)?;
+        conflict(&mut p, Field::HourOfDay, ap * 12 + hap)?;
+    }
+    if let Some(nod) = p.remove(Field::NanoOfDay) {
+        Field::NanoOfDay.check(nod, week)?;
+        conflict(&mut p, Field::HourOfDay, nod / 3_600_000_000_000)?;
+        conflict(&mut p, Field::MinuteOfHour, nod / 60_000_000_000 % 60)?;
+        conflict(&mut p, Field::SecondOfMinute, nod / 1_000_000_000 % 60)?;
+        conflict(&mut p, Field::NanoOfSecond, nod % 1_000_000_000)?;
+    }
+    if let Some(mod_) = p.remove(Field::MilliOfDay) {
+        Field::MilliOfDay.check(mod_, week)?;
+        conflict(&mut p, Field::HourOfDay, mod_ / 3_600_000)?;
+        conflict(&mut p, Field::MinuteOfHour, mod_ / 60_000 % 60)?;
+        conflict(&mut p, Field::SecondOfMinute, mod_ / 1000 % 60)?;
+        if let Some(n) = p.get(Field::NanoOfSecond) {
+            // MILLI_OF_SECOND cross-checks with an existing nano-of-second
+            if n / 1_000_000 != mod_ % 1000 {
+                return Err(dt_exc("Conflict found: MilliOfSecond differs from NanoOfSecond"));
+            }
+        } else {
+            p.set(Field::NanoOfSecond, mod_ % 1000 * 1_000_000);
+        }
+    }
+    if let Some(hod) = p.get(Field::HourOfDay) {
+        let moh = p.get(Field::MinuteOfHour);
+        let som = p.get(Field::SecondOfMinute);
+        let nos = p.get(Field::NanoOfSecond);
+        let invalid =
+            (moh.is_none() && (som.is_some() || nos.is_some())) || (moh.is_some() && som.is_none() && nos.is_some());
+        if !invalid {
+            // resolveTime checks minute and nano first, then hour and second
+            let m = Field::MinuteOfHour.check(moh.unwrap_or(0), week)?;
+            let n = Field::NanoOfSecond.check(nos.unwrap_or(0), week)?;
+            let h = Field::HourOfDay.check(hod, week)?;
+            let s = Field::SecondOfMinute.check(som.unwrap_or(0), week)?;
+            acc.time = NaiveTime::from_hms_nano_opt(h as u32, m as u32, s as u32, n as u32);
+            for f in [Field::HourOfDay, Field::MinuteOfHour, Field::SecondOfMinute, Field::NanoOfSecond] {
+                p.remove(f);
+            }
+        }
+    }
+    // time fields left over are still range-checked (resolveTimeLenient)
+    for f in TIME_FIELDS {
+        if let Some(v) = p.get(*f) {
+            f.check(v, week)?;
         }
     }
     // cross-check what is left against the resolved date
@@ -1378,24 +1405,19 @@ pub fn print(elems: &[Elem], zdt: &ZonedDateTime, locale: &Locale, out: &mut Str
             Elem::Zone(ZoneMode::Id) => out.push_str(&zdt.zone.id()),
             Elem::Zone(ZoneMode::ShortText) => out.push_str(&zdt.zone.short_name(zdt.epoch_second())),
             Elem::Epoch { millis } => {
-                let secs = zdt.epoch_second() as i128;
-                let nanos = secs * 1_000_000_000 + zdt.nano() as i128;
-                if *millis {
-                    let ms = nanos.div_euclid(1_000_000);
-                    let rest = nanos.rem_euclid(1_000_000);
-                    out.push_str(&ms.to_string());
-                    if rest != 0 {
-                        let d = format!("{rest:06}");
-                        out.push('.');
-                        out.push_str(d.trim_end_matches('0'));
-                    }
-                } else {
-                    out.push_str(&secs.to_string());
-                    if zdt.nano() != 0 {
-                        let d = format!("{:09}", zdt.nano());
-                        out.push('.');
-                        out.push_str(d.trim_end_matches('0'));
-                    }
+                // the sign is printed apart and the magnitude rounds toward the epoch
+                let nanos = zdt.epoch_second() as i128 * 1_000_000_000 + zdt.nano() as i128;
+                if nanos < 0 {
+                    out.push('-');
+                }
+                let abs = nanos.unsigned_abs();
+                let (unit, width) = if *millis { (1_000_000u128, 6) } else { (1_000_000_000u128, 9) };
+                out.push_str(&(abs / unit).to_string());
+                let rest = abs % unit;
+                if rest != 0 {
+                    let digits = format!("{rest:0width$}");
+                    out.push('.');
+                    out.push_str(digits.trim_end_matches('0'));
                 }
             }
         }

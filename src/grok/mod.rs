@@ -25,9 +25,10 @@ use onig::{MatchParam, Regex, RegexOptions, Region, SearchOptions, Syntax};
 use std::sync::OnceLock;
 
 /// `ecs_compatibility`: which built-in pattern set is used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EcsMode {
     /// `disabled`, Elasticsearch's default: the legacy patterns.
+    #[default]
     Disabled,
     /// `v1`: the ECS-compliant patterns.
     V1,
@@ -43,12 +44,6 @@ impl EcsMode {
             "v1" => Some(EcsMode::V1),
             _ => None,
         }
-    }
-}
-
-impl Default for EcsMode {
-    fn default() -> Self {
-        EcsMode::Disabled
     }
 }
 
@@ -70,14 +65,20 @@ const LEGACY_FILES: &[(&str, &str)] = &[
     ("bro", include_str!("patterns/legacy/bro")),
     ("exim", include_str!("patterns/legacy/exim")),
     ("firewalls", include_str!("patterns/legacy/firewalls")),
-    ("grok-patterns", include_str!("patterns/legacy/grok-patterns")),
+    (
+        "grok-patterns",
+        include_str!("patterns/legacy/grok-patterns"),
+    ),
     ("haproxy", include_str!("patterns/legacy/haproxy")),
     ("httpd", include_str!("patterns/legacy/httpd")),
     ("java", include_str!("patterns/legacy/java")),
     ("junos", include_str!("patterns/legacy/junos")),
     ("linux-syslog", include_str!("patterns/legacy/linux-syslog")),
     ("maven", include_str!("patterns/legacy/maven")),
-    ("mcollective-patterns", include_str!("patterns/legacy/mcollective-patterns")),
+    (
+        "mcollective-patterns",
+        include_str!("patterns/legacy/mcollective-patterns"),
+    ),
     ("mongodb", include_str!("patterns/legacy/mongodb")),
     ("nagios", include_str!("patterns/legacy/nagios")),
     ("postgresql", include_str!("patterns/legacy/postgresql")),
@@ -87,10 +88,34 @@ const LEGACY_FILES: &[(&str, &str)] = &[
     ("squid", include_str!("patterns/legacy/squid")),
 ];
 
-const ECS_V1_FILES: &[(&str, &str)] = &[(
-    "grok-patterns",
-    include_str!("patterns/ecs-v1/grok-patterns"),
-)];
+/// Elasticsearch's ECS file order.
+const ECS_V1_FILES: &[(&str, &str)] = &[
+    ("aws", include_str!("patterns/ecs-v1/aws")),
+    ("bacula", include_str!("patterns/ecs-v1/bacula")),
+    ("bind", include_str!("patterns/ecs-v1/bind")),
+    ("bro", include_str!("patterns/ecs-v1/bro")),
+    ("exim", include_str!("patterns/ecs-v1/exim")),
+    ("firewalls", include_str!("patterns/ecs-v1/firewalls")),
+    (
+        "grok-patterns",
+        include_str!("patterns/ecs-v1/grok-patterns"),
+    ),
+    ("haproxy", include_str!("patterns/ecs-v1/haproxy")),
+    ("httpd", include_str!("patterns/ecs-v1/httpd")),
+    ("java", include_str!("patterns/ecs-v1/java")),
+    ("junos", include_str!("patterns/ecs-v1/junos")),
+    ("linux-syslog", include_str!("patterns/ecs-v1/linux-syslog")),
+    ("maven", include_str!("patterns/ecs-v1/maven")),
+    ("mcollective", include_str!("patterns/ecs-v1/mcollective")),
+    ("mongodb", include_str!("patterns/ecs-v1/mongodb")),
+    ("nagios", include_str!("patterns/ecs-v1/nagios")),
+    ("postgresql", include_str!("patterns/ecs-v1/postgresql")),
+    ("rails", include_str!("patterns/ecs-v1/rails")),
+    ("redis", include_str!("patterns/ecs-v1/redis")),
+    ("ruby", include_str!("patterns/ecs-v1/ruby")),
+    ("squid", include_str!("patterns/ecs-v1/squid")),
+    ("zeek", include_str!("patterns/ecs-v1/zeek")),
+];
 
 /// Reads a pattern file the way `GrokBuiltinPatterns.loadPatternsFromFile`
 /// does: leading whitespace trimmed, `#` comments and blank lines skipped,
@@ -409,11 +434,7 @@ impl CaptureConfig {
         } else {
             CaptureType::String
         };
-        CaptureConfig {
-            name: field_reference_to_path(&name),
-            kind,
-            groups,
-        }
+        CaptureConfig { name, kind, groups }
     }
 }
 
@@ -424,24 +445,6 @@ fn java_split_colon(s: &str) -> Vec<&str> {
         parts.pop();
     }
     parts
-}
-
-/// The ECS patterns name fields in Logstash's field-reference syntax,
-/// `[log][syslog][priority]`; Elasticsearch captures them as dotted paths
-/// (`log.syslog.priority`). Anything not entirely of that form is kept as is.
-fn field_reference_to_path(name: &str) -> String {
-    if !name.starts_with('[') || !name.ends_with(']') || name.len() < 3 {
-        return name.to_string();
-    }
-    let inner = &name[1..name.len() - 1];
-    let parts: Vec<&str> = inner.split("][").collect();
-    if parts
-        .iter()
-        .any(|p| p.is_empty() || p.contains('[') || p.contains(']'))
-    {
-        return name.to_string();
-    }
-    parts.join(".")
 }
 
 /// A compiled grok expression.
@@ -536,6 +539,73 @@ pub fn to_regex(bank: &PatternBank, grok_pattern: &str) -> Result<String, EsErro
     ))
 }
 
+/// Joni compiles grok with Ruby syntax options `ASCII_RANGE |
+/// POSIX_BRACKET_ALL_RANGE | WORD_BOUND_ALL_RANGE`: `\w`, `\d` and `\s` (and
+/// their negations) match ASCII only, while POSIX brackets and `\b` stay
+/// Unicode. Oniguruma has no option for that mix, so the shorthand classes
+/// are spelled out as ASCII classes and everything else is left as is.
+pub fn ascii_range_shorthands(expression: &str) -> String {
+    const WORD: &str = "a-zA-Z0-9_";
+    const DIGIT: &str = "0-9";
+    const SPACE: &str = "\\t\\n\\v\\f\\r ";
+    let mut out = String::with_capacity(expression.len() + 16);
+    let mut chars = expression.chars().peekable();
+    // Nesting depth of character classes; POSIX brackets count as nested classes.
+    let mut depth = 0usize;
+    // Whether the previous token opened a class (a `]` right after is literal).
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(next) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let set = match next.to_ascii_lowercase() {
+                    'w' => Some(WORD),
+                    'd' => Some(DIGIT),
+                    's' => Some(SPACE),
+                    _ => None,
+                };
+                match (set, next.is_ascii_uppercase(), depth > 0) {
+                    (Some(set), false, true) => out.push_str(set),
+                    (Some(set), false, false) => {
+                        out.push('[');
+                        out.push_str(set);
+                        out.push(']');
+                    }
+                    (Some(set), true, _) => {
+                        out.push_str("[^");
+                        out.push_str(set);
+                        out.push(']');
+                    }
+                    (None, _, _) => {
+                        out.push(c);
+                        out.push(next);
+                    }
+                }
+            }
+            '[' => {
+                depth += 1;
+                out.push(c);
+                class_start = true;
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                continue;
+            }
+            ']' if depth > 0 && !class_start => {
+                depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        class_start = false;
+    }
+    out
+}
+
 /// `GrokProcessor.combinePatterns`: one pattern as is; several as an
 /// alternation, each wrapped in a named group when `trace_match` is set.
 pub fn combine_patterns(patterns: &[String], trace_match: bool) -> String {
@@ -595,9 +665,12 @@ impl Grok {
         }
         let combined = combine_patterns(patterns, trace_match);
         let expression = to_regex(bank, &combined)?;
-        let regex =
-            Regex::with_options(&expression, RegexOptions::REGEX_OPTION_NONE, Syntax::ruby())
-                .map_err(|e| EsError::illegal_argument(e.description().to_string()))?;
+        let regex = Regex::with_options(
+            &ascii_range_shorthands(&expression),
+            RegexOptions::REGEX_OPTION_NONE,
+            Syntax::ruby(),
+        )
+        .map_err(|e| EsError::illegal_argument(e.description().to_string()))?;
         let mut entries: Vec<(String, Vec<usize>)> = Vec::new();
         regex.foreach_name(|name, groups| {
             entries.push((
@@ -702,7 +775,12 @@ impl Grok {
         }))
     }
 
-    /// The brief's shape: captures and the matching pattern's index (0 when unknown).
+    /// `match`: captures and the matching pattern's index, `None` when nothing matches.
+    pub fn r#match(&self, text: &str) -> Result<Option<(Vec<(String, Value)>, usize)>, EsError> {
+        self.match_text(text)
+    }
+
+    /// Captures and the matching pattern's index (0 when unknown).
     pub fn match_text(&self, text: &str) -> Result<Option<(Vec<(String, Value)>, usize)>, EsError> {
         Ok(self
             .captures(text)?

@@ -28,6 +28,9 @@ pub struct ProcessorDefinition {
     pub options: Map,
 }
 
+/// Header marking the empty pipeline-level `on_failure` error.
+pub const EMPTY_ON_FAILURE: &str = "empty_on_failure";
+
 const PIPELINE_KEYS: &[&str] = &[
     "description",
     "processors",
@@ -83,10 +86,13 @@ impl PipelineDefinition {
         };
         let on_failure = match map.get("on_failure") {
             None | Some(Value::Null) => Vec::new(),
+            // Elasticsearch names the pipeline in this error; the loader,
+            // which knows the id, rewrites it (see `EMPTY_ON_FAILURE`).
             Some(Value::List(items)) if items.is_empty() => {
                 return Err(EsError::parse(
-                    "pipeline [on_failure] processors cannot be empty",
-                ))
+                    "pipeline cannot have an empty on_failure option defined",
+                )
+                .with_header(EMPTY_ON_FAILURE, true))
             }
             Some(Value::List(items)) => parse_processors(items, "on_failure")?,
             Some(_) => return Err(EsError::parse("[on_failure] property isn't a list")),
@@ -210,9 +216,10 @@ impl ProcessorDefinition {
                 "description" => def.description = Some(v.to_java_string()),
                 "if" => def.condition = Some(v),
                 "ignore_failure" => {
+                    // `readBooleanProperty`: null is the default, a string is refused.
                     def.ignore_failure = match v {
                         Value::Bool(b) => b,
-                        Value::String(s) if s == "true" || s == "false" => s == "true",
+                        Value::Null => false,
                         other => {
                             return Err(EsError::parse(format!(
                                 "[ignore_failure] property isn't a boolean, but of type [{}]",
@@ -224,11 +231,17 @@ impl ProcessorDefinition {
                 }
                 "on_failure" => match v {
                     Value::List(items) if items.is_empty() => {
-                        return Err(EsError::parse(format!(
-                            "[on_failure] processors list cannot be empty"
-                        ))
-                        .with("processor_type", kind.as_str())
-                        .with("property_name", "on_failure"))
+                        // The tag may come after on_failure in the object.
+                        let mut e = EsError::parse("[on_failure] processors list cannot be empty")
+                            .with("processor_type", kind.as_str());
+                        if let Some(Value::String(tag)) = map
+                            .get(kind.as_str())
+                            .and_then(|b| b.as_map())
+                            .and_then(|b| b.get("tag"))
+                        {
+                            e = e.with("processor_tag", tag.as_str());
+                        }
+                        return Err(e.with("property_name", "on_failure"));
                     }
                     Value::List(items) => {
                         def.on_failure = Some(

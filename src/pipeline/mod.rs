@@ -61,14 +61,16 @@ impl Pipeline {
     /// Loads a pipeline file (`.json`, `.yml` or `.yaml`); its id is the file
     /// name up to the first dot, as elastic-package installs it.
     pub fn load(path: &Path, ctx: &BuildContext) -> Result<Pipeline, EsError> {
-        let definition = PipelineDefinition::load(path)?;
         let id = pipeline_id(path);
+        let definition = PipelineDefinition::load(path)
+            .map_err(|e| name_pipeline(e, &id).with_header("file", path.display().to_string()))?;
         Pipeline::build(&id, definition, ctx)
             .map_err(|e| e.with_header("file", path.display().to_string()))
     }
 
     pub fn from_value(id: &str, value: &Value, ctx: &BuildContext) -> Result<Pipeline, EsError> {
-        Pipeline::build(id, PipelineDefinition::from_value(value)?, ctx)
+        let definition = PipelineDefinition::from_value(value).map_err(|e| name_pipeline(e, id))?;
+        Pipeline::build(id, definition, ctx)
     }
 
     pub fn build(
@@ -85,6 +87,16 @@ impl Pipeline {
             on_failure,
         })
     }
+}
+
+/// Elasticsearch's wording for an empty pipeline-level `on_failure` names the pipeline.
+fn name_pipeline(e: EsError, id: &str) -> EsError {
+    if e.headers.contains_key(definition::EMPTY_ON_FAILURE) {
+        return EsError::parse(format!(
+            "pipeline [{id}] cannot have an empty on_failure option defined"
+        ));
+    }
+    e
 }
 
 /// The id elastic-package gives a pipeline file: its name up to the first dot.

@@ -13,17 +13,48 @@ use crate::pipeline::BuildContext;
 use crate::value::{Map, Value};
 
 mod append;
+mod bytes;
 mod community_id;
+mod convert;
+mod csv;
 pub mod field_values;
 mod fingerprint;
 mod geoip;
+mod java_split;
+mod java_url;
+mod kv;
 mod network_direction;
+mod redact;
 mod registered_domain;
 mod dissect;
 mod grok;
 mod date;
 mod date_index_name;
+mod dot_expander;
+mod drop;
+mod fail;
+mod foreach;
+mod gsub;
+mod html_strip;
+pub mod java_regex;
+mod join;
+mod json;
+mod lowercase;
+mod pending;
+pub mod pipeline;
+mod remove;
+mod rename;
+mod script;
 mod set;
+mod sort;
+mod split;
+mod string_processor;
+pub mod support;
+mod terminate;
+mod trim;
+mod uppercase;
+mod urldecode;
+mod uri_parts;
 pub mod value_source;
 
 /// What a processor tells the pipeline after it ran.
@@ -138,17 +169,48 @@ pub fn registry() -> &'static [ProcessorSpec] {
     REGISTRY.get_or_init(|| {
         let mut specs = vec![
             append::SPEC,
+            bytes::SPEC,
             community_id::SPEC,
+            convert::SPEC,
+            csv::SPEC,
             date::SPEC,
             date_index_name::SPEC,
             dissect::SPEC,
+            dot_expander::SPEC,
+            drop::SPEC,
+            fail::SPEC,
             fingerprint::SPEC,
+            foreach::SPEC,
             geoip::SPEC,
             grok::SPEC,
+            gsub::SPEC,
+            html_strip::SPEC,
+            join::SPEC,
+            json::SPEC,
+            kv::SPEC,
+            lowercase::SPEC,
             network_direction::SPEC,
+            pipeline::SPEC,
+            redact::SPEC,
             registered_domain::SPEC,
+            remove::SPEC,
+            rename::SPEC,
+            script::SPEC,
             set::SPEC,
+            sort::SPEC,
+            split::SPEC,
+            terminate::SPEC,
+            trim::SPEC,
+            uppercase::SPEC,
+            uri_parts::SPEC,
+            urldecode::SPEC,
         ];
+        // A processor that landed replaces its pending declaration.
+        for spec in pending::SPECS {
+            if !specs.iter().any(|s| s.name == spec.name) {
+                specs.push(*spec);
+            }
+        }
         specs.sort_by_key(|s| s.name);
         specs
     })
@@ -239,7 +301,7 @@ impl Options {
         match self.take(name) {
             None | Some(Value::Null) => Ok(default),
             Some(Value::Bool(b)) => Ok(b),
-            Some(Value::String(s)) if s == "true" || s == "false" => Ok(s == "true"),
+            // `readBooleanProperty` takes only a real boolean: "true" is refused.
             Some(other) => Err(self.error(
                 name,
                 &format!(
@@ -346,7 +408,10 @@ pub(crate) mod examples {
         let mut pipeline = Map::new();
         pipeline.insert("processors".into(), Value::List(vec![Value::Map(processor)]));
         // Examples see the tiny test databases, as if given `--geoip-dir`.
-        let ctx = BuildContext { geoip_dir: Some(crate::geoip::testdata::dir()), ..Default::default() };
+        let ctx = BuildContext {
+            geoip_dir: Some(crate::geoip::testdata::dir()),
+            ..Default::default()
+        };
         let pipeline = Pipeline::from_value("example", &Value::Map(pipeline), &ctx)
             .map_err(|e| format!("load: {}", e.reason))?;
         let input = match Value::from_json_str(example.input).map_err(|e| e.to_string())? {

@@ -223,7 +223,10 @@ fn parent_has_wildcard(parent: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn parts(name: &str) -> Option<(Option<String>, Option<String>, Option<String>, Option<String>)> {
+    /// domain, registered_domain, top_level_domain, subdomain.
+    type Parts = (Option<String>, Option<String>, Option<String>, Option<String>);
+
+    fn parts(name: &str) -> Option<Parts> {
         domain_info(name).map(|i| (i.domain, i.registered_domain, i.top_level_domain, i.subdomain))
     }
 
@@ -274,5 +277,18 @@ mod tests {
         assert_eq!(parts(""), None);
         // An empty label is a label like any other.
         assert_eq!(parts("a..com"), Some((s("a..com"), s(".com"), s("com"), s("a"))));
+    }
+
+    #[test]
+    fn no_input_panics() {
+        let alphabet = [".", "-", "a", "A", "_", "é", "ck", "www", "uk", "co", "!", "*"];
+        let mut inputs = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = inputs.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            inputs = longer;
+            for name in &inputs {
+                let _ = domain_info(name);
+            }
+        }
     }
 }

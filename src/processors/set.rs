@@ -70,6 +70,30 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
             output: Ok(r#"{"a": 1}"#),
         },
         Example {
+            title: "ignore_empty_value skips a template that renders empty",
+            config: r#"{"field": "b", "value": "{{missing}}", "ignore_empty_value": true}"#,
+            input: r#"{"a": 1}"#,
+            output: Ok(r#"{"a": 1}"#),
+        },
+        Example {
+            title: "but not a literal empty string",
+            config: r#"{"field": "b", "value": "", "ignore_empty_value": true}"#,
+            input: r#"{"a": 1}"#,
+            output: Ok(r#"{"a": 1, "b": ""}"#),
+        },
+        Example {
+            title: "override false sets a null field",
+            config: r#"{"field": "a", "value": 2, "override": false}"#,
+            input: r#"{"a": null}"#,
+            output: Ok(r#"{"a": 2}"#),
+        },
+        Example {
+            title: "values keep their types and templates inside them render",
+            config: r#"{"field": "o", "value": {"n": 1, "l": [true, "{{{a}}}"], "k_{{a}}": null}}"#,
+            input: r#"{"a": "x"}"#,
+            output: Ok(r#"{"a": "x", "o": {"n": 1, "l": [true, "x"], "k_x": null}}"#),
+        },
+        Example {
             title: "a missing copy_from fails",
             config: r#"{"field": "b", "copy_from": "missing"}"#,
             input: r#"{"a": 1}"#,
@@ -148,7 +172,8 @@ impl Processor for Set {
             },
             (None, Some(source)) => {
                 let v = source.resolve(doc);
-                // Only templated values are checked for emptiness, as in Elasticsearch.
+                // Only a templated value is checked for emptiness: a literal
+                // "" is set even with ignore_empty_value, as in Elasticsearch.
                 if self.ignore_empty_value && source.is_template() && is_empty(&v) {
                     return Ok(Flow::Continue);
                 }
@@ -156,7 +181,7 @@ impl Processor for Set {
             }
             (None, None) => unreachable!("build requires value or copy_from"),
         };
-        if self.ignore_empty_value && is_empty(&value) {
+        if self.ignore_empty_value && self.copy_from.is_some() && is_empty(&value) {
             return Ok(Flow::Continue);
         }
         doc.set(&path, value).map_err(EsError::illegal_argument)?;

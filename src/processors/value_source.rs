@@ -11,7 +11,8 @@ pub enum ValueSource {
     Literal(Value),
     Template(Template),
     List(Vec<ValueSource>),
-    Map(Vec<(String, ValueSource)>),
+    /// Keys are templates too, as in Elasticsearch's `MapValue`.
+    Map(Vec<(Template, ValueSource)>),
 }
 
 impl ValueSource {
@@ -33,7 +34,12 @@ impl ValueSource {
             ),
             Value::Map(m) => ValueSource::Map(
                 m.into_iter()
-                    .map(|(k, v)| Ok((k, ValueSource::wrap(v, escaping)?)))
+                    .map(|(k, v)| {
+                        Ok((
+                            Template::compile_with(&k, escaping)?,
+                            ValueSource::wrap(v, escaping)?,
+                        ))
+                    })
                     .collect::<Result<_, EsError>>()?,
             ),
             other => ValueSource::Literal(other),
@@ -52,7 +58,7 @@ impl ValueSource {
             ValueSource::Map(entries) => Value::Map(
                 entries
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.resolve(doc)))
+                    .map(|(k, v)| (k.render(doc), v.resolve(doc)))
                     .collect::<Map>(),
             ),
         }

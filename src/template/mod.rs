@@ -51,12 +51,22 @@ impl Escaping {
 enum Node {
     Text(String),
     /// `{{x}}` (escaped) or `{{{x}}}` / `{{& x}}` (raw).
-    Var { name: String, escaped: bool },
-    Section { name: String, inverted: bool, children: Vec<Node> },
-    /// `{{#toJson}}name{{/toJson}}`: the named value as JSON.
-    ToJson(Vec<Node>),
+    Var {
+        name: String,
+        escaped: bool,
+    },
+    Section {
+        name: String,
+        inverted: bool,
+        children: Vec<Node>,
+    },
+    /// `{{#toJson}}name{{/toJson}}`: the named list or map as JSON.
+    ToJson(String),
     /// `{{#join}}name{{/join}}`: the named list's elements joined.
-    Join { delimiter: String, children: Vec<Node> },
+    Join {
+        delimiter: String,
+        name: String,
+    },
     /// `{{#url}}...{{/url}}`: the rendered content, URL-encoded.
     Url(Vec<Node>),
 }
@@ -82,11 +92,15 @@ impl Template {
             }
             let after = &rest[start..];
             let (tag, consumed) = if let Some(inner) = after.strip_prefix("{{{") {
-                let end = inner.find("}}}").ok_or_else(|| template_error(source, "unclosed triple mustache"))?;
+                let end = inner
+                    .find("}}}")
+                    .ok_or_else(|| template_error(source, "unclosed triple mustache"))?;
                 (Tag::Var(inner[..end].trim(), false), 3 + end + 3)
             } else {
                 let inner = &after[2..];
-                let end = inner.find("}}").ok_or_else(|| template_error(source, "unclosed tag"))?;
+                let end = inner
+                    .find("}}")
+                    .ok_or_else(|| template_error(source, "unclosed tag"))?;
                 let tag = inner[..end].trim();
                 let tag = match tag.chars().next() {
                     Some('&') => Tag::Var(tag_body(tag), false),
@@ -97,7 +111,9 @@ impl Template {
                     Some(c @ ('>' | '<' | '=' | '$')) => {
                         return Err(template_error(
                             source,
-                            &format!("mustache tag [{c}] (partials, delimiters, blocks) is not supported"),
+                            &format!(
+                            "mustache tag [{c}] (partials, delimiters, blocks) is not supported"
+                        ),
                         ))
                     }
                     _ => Tag::Var(tag, true),
@@ -112,7 +128,11 @@ impl Template {
         }
         let mut iter = tokens.into_iter();
         let nodes = parse_nodes(&mut iter, None, source)?;
-        Ok(Template { source: source.to_string(), nodes, escaping })
+        Ok(Template {
+            source: source.to_string(),
+            nodes,
+            escaping,
+        })
     }
 
     pub fn source(&self) -> &str {
@@ -149,55 +169,98 @@ fn parse_nodes<'a>(
         match token {
             Err(text) => nodes.push(Node::Text(text.to_string())),
             Ok(Tag::Comment) => {}
-            Ok(Tag::Var(name, escaped)) => nodes.push(Node::Var { name: name.to_string(), escaped }),
+            Ok(Tag::Var(name, escaped)) => nodes.push(Node::Var {
+                name: name.to_string(),
+                escaped,
+            }),
             Ok(Tag::Close(name)) => {
                 return match open {
                     Some(o) if o == name => Ok(nodes),
-                    Some(o) => Err(template_error(source, &format!("Mismatched start/end tags: {o} != {name}"))),
-                    None => Err(template_error(source, &format!("Closing tag [{name}] without an opening tag"))),
+                    Some(o) => Err(template_error(
+                        source,
+                        &format!("Mismatched start/end tags: {o} != {name}"),
+                    )),
+                    None => Err(template_error(
+                        source,
+                        &format!("Closing tag [{name}] without an opening tag"),
+                    )),
                 };
             }
             Ok(Tag::Open(name, inverted)) => {
                 let children = parse_nodes(tokens, Some(name), source)?;
                 let node = if inverted {
-                    Node::Section { name: name.to_string(), inverted, children }
-                } else if name == "toJson" {
-                    Node::ToJson(children)
-                } else if name == "url" {
+                    Node::Section {
+                        name: name.to_string(),
+                        inverted,
+                        children,
+                    }
+                } else if name.eq_ignore_ascii_case("toJson") {
+                    Node::ToJson(function_argument("toJson", children, source)?)
+                } else if name.eq_ignore_ascii_case("url") {
                     Node::Url(children)
-                } else if name == "join" {
-                    Node::Join { delimiter: ",".into(), children }
-                } else if let Some(param) = name.strip_prefix("join ") {
-                    Node::Join { delimiter: join_delimiter(param.trim(), source)?, children }
+                } else if name.eq_ignore_ascii_case("join") {
+                    Node::Join {
+                        delimiter: ",".into(),
+                        name: function_argument("join", children, source)?,
+                    }
+                } else if let Some(delimiter) = custom_join_delimiter(name) {
+                    Node::Join {
+                        delimiter: delimiter.to_string(),
+                        name: function_argument("join", children, source)?,
+                    }
                 } else {
-                    Node::Section { name: name.to_string(), inverted, children }
+                    Node::Section {
+                        name: name.to_string(),
+                        inverted,
+                        children,
+                    }
                 };
                 nodes.push(node);
             }
         }
     }
     match open {
-        Some(o) => Err(template_error(source, &format!("Failed to close '{o}' tag"))),
+        Some(o) => Err(template_error(
+            source,
+            &format!("Failed to close '{o}' tag"),
+        )),
         None => Ok(nodes),
     }
 }
 
-/// `delimiter='x'` (or double quotes) in `{{#join delimiter='x'}}`.
-fn join_delimiter(param: &str, source: &str) -> Result<String, EsError> {
-    let value = param
-        .strip_prefix("delimiter=")
-        .map(str::trim)
-        .ok_or_else(|| template_error(source, &format!("unsupported join parameter [{param}]")))?;
-    let quoted = |q: char| value.strip_prefix(q).and_then(|v| v.strip_suffix(q));
-    quoted('\'')
-        .or_else(|| quoted('"'))
-        .map(str::to_string)
-        .ok_or_else(|| template_error(source, &format!("join delimiter must be quoted: [{value}]")))
+/// `join delimiter='x'`, exactly as Elasticsearch's pattern has it.
+fn custom_join_delimiter(name: &str) -> Option<&str> {
+    name.strip_prefix("join delimiter='")?.strip_suffix('\'')
+}
+
+/// A custom function's body is the name of the value it works on: one piece
+/// of plain text, taken as it is (not trimmed). A tag in its place stands
+/// for its own source text, which names nothing.
+fn function_argument(function: &str, children: Vec<Node>, source: &str) -> Result<String, EsError> {
+    match children.as_slice() {
+        [Node::Text(name)] => Ok(name.clone()),
+        [Node::Var {
+            name,
+            escaped: true,
+        }] => Ok(format!("{{{{{name}}}}}")),
+        [Node::Var {
+            name,
+            escaped: false,
+        }] => Ok(format!("{{{{{{{name}}}}}}}")),
+        [_] => Ok(String::new()),
+        _ => Err(template_error(
+            source,
+            &format!("Mustache function [{function}] must contain one and only one identifier"),
+        )),
+    }
 }
 
 fn template_error(source: &str, message: &str) -> EsError {
-    EsError::new("general_script_exception", format!("Failed to compile inline script [{source}] using lang [mustache]"))
-        .caused_by(EsError::new("mustache_exception", message.to_string()))
+    EsError::new(
+        "general_script_exception",
+        format!("Failed to compile inline script [{source}] using lang [mustache]"),
+    )
+    .caused_by(EsError::new("mustache_exception", message.to_string()))
 }
 
 /// A context a name can be looked up in: the document at the bottom, then
@@ -212,6 +275,8 @@ enum Scope<'a> {
 enum Found<'a> {
     Value(&'a Value),
     Map(&'a Map),
+    /// A list's `size`.
+    Size(usize),
 }
 
 impl<'a> Found<'a> {
@@ -219,9 +284,15 @@ impl<'a> Found<'a> {
         match self {
             Found::Map(m) => m.get(key).map(Found::Value),
             Found::Value(Value::Map(m)) => m.get(key).map(Found::Value),
-            // Elasticsearch's object handler reaches list elements by index.
-            Found::Value(Value::List(l)) => key.parse::<usize>().ok().and_then(|i| l.get(i)).map(Found::Value),
-            Found::Value(_) => None,
+            // Elasticsearch's object handler reaches list elements by
+            // index, and a list's length as `size`.
+            Found::Value(Value::List(l)) if key == "size" => Some(Found::Size(l.len())),
+            Found::Value(Value::List(l)) => key
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| l.get(i))
+                .map(Found::Value),
+            Found::Value(_) | Found::Size(_) => None,
         }
     }
 
@@ -229,6 +300,7 @@ impl<'a> Found<'a> {
         match self {
             Found::Value(v) => v.clone(),
             Found::Map(m) => Value::Map(m.clone()),
+            Found::Size(n) => Value::integer(n as i64),
         }
     }
 
@@ -237,6 +309,7 @@ impl<'a> Found<'a> {
             Found::Value(Value::Null) => String::new(),
             Found::Value(v) => v.to_java_string(),
             Found::Map(m) => Value::Map(m.clone()).to_java_string(),
+            Found::Size(n) => n.to_string(),
         }
     }
 }
@@ -281,7 +354,12 @@ fn truthy(found: Option<Found>) -> bool {
     }
 }
 
-fn render_nodes<'a>(nodes: &'a [Node], scopes: &mut Vec<Scope<'a>>, escaping: Escaping, out: &mut String) {
+fn render_nodes<'a>(
+    nodes: &'a [Node],
+    scopes: &mut Vec<Scope<'a>>,
+    escaping: Escaping,
+    out: &mut String,
+) {
     for node in nodes {
         match node {
             Node::Text(t) => out.push_str(t),
@@ -293,12 +371,20 @@ fn render_nodes<'a>(nodes: &'a [Node], scopes: &mut Vec<Scope<'a>>, escaping: Es
                     out.push_str(&text);
                 }
             }
-            Node::Section { name, inverted: true, children } => {
+            Node::Section {
+                name,
+                inverted: true,
+                children,
+            } => {
                 if !truthy(lookup(scopes, name)) {
                     render_nodes(children, scopes, escaping, out);
                 }
             }
-            Node::Section { name, inverted: false, children } => {
+            Node::Section {
+                name,
+                inverted: false,
+                children,
+            } => {
                 let found = lookup(scopes, name);
                 if !truthy(found) {
                     continue;
@@ -321,22 +407,22 @@ fn render_nodes<'a>(nodes: &'a [Node], scopes: &mut Vec<Scope<'a>>, escaping: Es
                     _ => render_nodes(children, scopes, escaping, out),
                 }
             }
-            Node::ToJson(children) => {
-                let name = render_to_string(children, scopes, escaping);
-                let value = lookup(scopes, name.trim()).map(Found::to_value).unwrap_or(Value::Null);
-                out.push_str(&value.to_json());
-            }
-            Node::Join { delimiter, children } => {
-                let name = render_to_string(children, scopes, escaping);
-                match lookup(scopes, name.trim()) {
-                    Some(Found::Value(Value::List(items))) => {
-                        let parts: Vec<String> = items.iter().map(Value::to_java_string).collect();
-                        out.push_str(&parts.join(delimiter));
-                    }
-                    Some(found) => out.push_str(&found.text()),
-                    None => {}
+            Node::ToJson(name) => match lookup(scopes, name) {
+                None | Some(Found::Value(Value::Null)) => {}
+                Some(found @ (Found::Map(_) | Found::Value(Value::Map(_) | Value::List(_)))) => {
+                    out.push_str(&crate::value::to_json_java_order(&found.to_value()))
                 }
-            }
+                // Anything else is not JSON to Elasticsearch: printed as is.
+                Some(found) => out.push_str(&found.text()),
+            },
+            Node::Join { delimiter, name } => match lookup(scopes, name) {
+                Some(Found::Value(Value::List(items))) => {
+                    let parts: Vec<String> = items.iter().map(Value::to_java_string).collect();
+                    out.push_str(&parts.join(delimiter));
+                }
+                // Not a list: Elasticsearch writes the function's body, the name.
+                _ => out.push_str(name),
+            },
             Node::Url(children) => {
                 let text = render_to_string(children, scopes, escaping);
                 escape(&text, Escaping::Url, out);
@@ -345,7 +431,11 @@ fn render_nodes<'a>(nodes: &'a [Node], scopes: &mut Vec<Scope<'a>>, escaping: Es
     }
 }
 
-fn render_to_string<'a>(nodes: &'a [Node], scopes: &mut Vec<Scope<'a>>, escaping: Escaping) -> String {
+fn render_to_string<'a>(
+    nodes: &'a [Node],
+    scopes: &mut Vec<Scope<'a>>,
+    escaping: Escaping,
+) -> String {
     let mut s = String::new();
     render_nodes(nodes, scopes, escaping, &mut s);
     s
@@ -364,7 +454,9 @@ fn escape(text: &str, escaping: Escaping, out: &mut String) {
             // java.net.URLEncoder with UTF-8.
             for b in text.bytes() {
                 match b {
-                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => out.push(b as char),
+                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => {
+                        out.push(b as char)
+                    }
                     b' ' => out.push('+'),
                     b => out.push_str(&format!("%{b:02X}")),
                 }
@@ -391,9 +483,17 @@ mod tests {
     #[test]
     fn renders_fields_missing_as_empty() {
         let d = doc(r#"{"a":{"b":"x\"y"},"n":1}"#);
-        assert_eq!(Template::compile("{{a.b}}-{{{a.b}}}-{{n}}-{{nope}}").unwrap().render(&d), r#"x\"y-x"y-1-"#);
+        assert_eq!(
+            Template::compile("{{a.b}}-{{{a.b}}}-{{n}}-{{nope}}")
+                .unwrap()
+                .render(&d),
+            r#"x\"y-x"y-1-"#
+        );
         assert!(Template::compile("plain").unwrap().is_literal());
-        assert_eq!(render("{{& a.b}}|{{!comment}}", r#"{"a":{"b":"<\\"}}"#), "<\\|");
+        assert_eq!(
+            render("{{& a.b}}|{{!comment}}", r#"{"a":{"b":"<\\"}}"#),
+            "<\\|"
+        );
     }
 
     #[test]
@@ -408,23 +508,44 @@ mod tests {
     #[test]
     fn list_indices_values_and_source_prefix() {
         let json = r#"{"l":["x","y"],"d":1.0,"m":{"k":[1,2]},"b":true}"#;
-        assert_eq!(render("{{l.1}} {{d}} {{m.k}} {{b}} {{l.9}}", json), "y 1.0 [1, 2] true ");
+        assert_eq!(
+            render("{{l.1}} {{d}} {{m.k}} {{b}} {{l.9}}", json),
+            "y 1.0 [1, 2] true "
+        );
         assert_eq!(render("{{_source.l.0}}", json), "x");
     }
 
     #[test]
     fn ingest_metadata_is_reachable() {
         let mut d = doc("{}");
-        d.ingest.insert("on_failure_message".into(), Value::from("boom"));
-        assert_eq!(Template::compile("{{ _ingest.on_failure_message }}").unwrap().render(&d), "boom");
+        d.ingest
+            .insert("on_failure_message".into(), Value::from("boom"));
+        assert_eq!(
+            Template::compile("{{ _ingest.on_failure_message }}")
+                .unwrap()
+                .render(&d),
+            "boom"
+        );
     }
 
     #[test]
     fn sections_iterate_and_skip_falsy() {
         let json = r#"{"l":["a","b"],"e":[],"f":false,"s":"","m":{"k":"v"},"n":0}"#;
         assert_eq!(render("{{#l}}<{{.}}>{{/l}}", json), "<a><b>");
-        assert_eq!(render("{{#e}}x{{/e}}{{#f}}x{{/f}}{{#s}}x{{/s}}{{#missing}}x{{/missing}}", json), "");
-        assert_eq!(render("{{^e}}1{{/e}}{{^f}}2{{/f}}{{^s}}3{{/s}}{{^missing}}4{{/missing}}{{^l}}5{{/l}}", json), "1234");
+        assert_eq!(
+            render(
+                "{{#e}}x{{/e}}{{#f}}x{{/f}}{{#s}}x{{/s}}{{#missing}}x{{/missing}}",
+                json
+            ),
+            ""
+        );
+        assert_eq!(
+            render(
+                "{{^e}}1{{/e}}{{^f}}2{{/f}}{{^s}}3{{/s}}{{^missing}}4{{/missing}}{{^l}}5{{/l}}",
+                json
+            ),
+            "1234"
+        );
         assert_eq!(render("{{#m}}{{k}}{{/m}}{{#n}}[{{.}}]{{/n}}", json), "v[0]");
         // Names not found in the pushed scope are looked up outside it.
         assert_eq!(render("{{#m}}{{n}}{{/m}}", json), "0");
@@ -432,11 +553,34 @@ mod tests {
 
     #[test]
     fn custom_functions() {
-        let json = r#"{"l":["a","b",1],"m":{"k":"v\""},"u":"a b/c"}"#;
+        let json = r#"{"l":["a","b",1],"m":{"k":"v\""},"u":"a b/c","s":"x\"y"}"#;
         assert_eq!(render("{{#toJson}}m{{/toJson}}", json), r#"{"k":"v\""}"#);
+        assert_eq!(render("{{#toJson}}l{{/toJson}}", json), r#"["a","b",1]"#);
+        // Maps come out in Java's HashMap order.
+        let nested = r#"{"m":{"message":{"z":1,"host":2},"b":[{"message":0,"a":1}]}}"#;
+        assert_eq!(
+            render("{{#toJson}}m{{/toJson}}", nested),
+            r#"{"b":[{"a":1,"message":0}],"message":{"host":2,"z":1}}"#
+        );
+        assert_eq!(
+            render("{{#TOJSON}}s{{/TOJSON}}|{{#toJson}}nope{{/toJson}}", json),
+            "x\"y|"
+        );
         assert_eq!(render("{{#join}}l{{/join}}", json), "a,b,1");
-        assert_eq!(render("{{#join delimiter=' | '}}l{{/join delimiter=' | '}}", json), "a | b | 1");
+        assert_eq!(
+            render("{{#join delimiter=' | '}}l{{/join delimiter=' | '}}", json),
+            "a | b | 1"
+        );
+        // Not a list: the body itself is written.
+        assert_eq!(render("{{#join}}s{{/join}}", json), "s");
         assert_eq!(render("{{#url}}{{{u}}}{{/url}}", json), "a+b%2Fc");
+        assert_eq!(render("{{#url}}{{s}}{{/url}}", json), "x%5C%22y");
+        assert_eq!(render("{{#l.size}}{{/l.size}}{{l.size}}", json), "3");
+        let e = Template::compile("{{#toJson}}a{{b}}{{/toJson}}").unwrap_err();
+        assert_eq!(
+            e.caused_by.unwrap().reason,
+            "Mustache function [toJson] must contain one and only one identifier"
+        );
     }
 
     #[test]
