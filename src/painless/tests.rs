@@ -433,6 +433,17 @@ fn unsupported_features_fail_at_compile_time() {
 }
 
 #[test]
+fn unsupported_features_report_line_and_column() {
+    let e = compile("def x = 1;\n  x = Thread.currentThread();", ScriptContext::Ingest).unwrap_err();
+    assert_eq!(cause(&e).1, "unsupported Painless feature class [Thread] at 2:7");
+    let e = compile("ctx.a = 1;\nctx.b = ctx.a.frobnicate(2);", ScriptContext::Ingest).unwrap_err();
+    assert_eq!(cause(&e).1, "unsupported Painless feature method [frobnicate/1] at 2:14");
+    let e = compile("ctx.t = new TreeBag()", ScriptContext::Ingest).unwrap_err();
+    assert_eq!(cause(&e).1, "unsupported Painless feature constructor [TreeBag/0] at 1:9");
+    assert_eq!(e.extra["position"].to_json(), r#"{"offset":8,"start":0,"end":21}"#);
+}
+
+#[test]
 fn runtime_errors_render_like_elasticsearch() {
     let e = run_err("ctx.a.b = 1", "{}");
     assert_eq!(e.reason, "runtime error");
