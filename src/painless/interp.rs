@@ -16,7 +16,7 @@ use std::rc::Rc;
 const MAX_LOOP_ITERATIONS: u32 = 1_000_000;
 const MAX_CALL_DEPTH: usize = 64;
 /// Larger arrays would exhaust memory here long before they would in a JVM heap.
-const MAX_ARRAY_ELEMENTS: usize = 1 << 24;
+const MAX_ARRAY_ELEMENTS: usize = Exc::MAX_ELEMENTS;
 
 pub struct Interp<'a> {
     prog: &'a Program,
@@ -966,9 +966,9 @@ pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
         RefNe => return Ok(Val::Bool(!a.identical(&b))),
         Find | Match => return lib::regex::find_or_match(op == Match, &a, &b),
         Add if matches!(a, Val::Str(_)) || matches!(b, Val::Str(_)) => {
-            let mut s = a.to_java_string();
-            s.push_str(&b.to_java_string());
-            return Ok(Val::string(s));
+            let (x, y) = (a.to_java_string(), b.to_java_string());
+            Exc::check_size(x.len() + y.len())?;
+            return Ok(Val::string(x + &y));
         }
         BitAnd | BitOr | Xor => {
             if let (Val::Bool(x), Val::Bool(y)) = (&a, &b) {

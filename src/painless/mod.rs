@@ -92,6 +92,30 @@ impl Exc {
     pub fn painless_error(message: impl Into<String>) -> Exc {
         Exc::new("PainlessError", message)
     }
+    /// Bytes of string a script may build; doubling a string in a loop
+    /// stops here (as a JVM heap would) instead of exhausting this process.
+    pub const MAX_STRING_BYTES: usize = 1 << 26;
+    /// Elements of one list or array, for the same reason.
+    pub const MAX_ELEMENTS: usize = 1 << 22;
+
+    /// `OutOfMemoryError` when a string would exceed [`Exc::MAX_STRING_BYTES`].
+    pub fn check_size(len: usize) -> Result<(), Exc> {
+        if len > Exc::MAX_STRING_BYTES {
+            Err(Exc::new("OutOfMemoryError", "Java heap space"))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// `OutOfMemoryError` when a collection would exceed [`Exc::MAX_ELEMENTS`].
+    pub fn check_len(len: usize) -> Result<(), Exc> {
+        if len > Exc::MAX_ELEMENTS {
+            Err(Exc::new("OutOfMemoryError", "Java heap space"))
+        } else {
+            Ok(())
+        }
+    }
+
     pub fn at(mut self, offset: u32) -> Exc {
         if self.offset.is_none() {
             self.offset = Some(offset);

@@ -554,6 +554,8 @@ fn hostile_scripts_fail_cleanly() {
     assert_eq!(eval("def l = [1]; l.add(l); l.toString()"), Value::from("[1, (this Collection)]"));
     assert_eq!(eval("def a = []; def b = [a]; a.add(b); a == b"), Value::Bool(false));
     assert_eq!(cause(&run_err("def a = new int[2000000000]", "{}")).0, "out_of_memory_error");
+    assert_eq!(cause(&run_err("String s = 'ab'; while (true) { s += s }", "{}")).0, "out_of_memory_error");
+    assert_eq!(cause(&run_err("def l = [1]; while (true) { l.addAll(l) }", "{}")).0, "out_of_memory_error");
     assert_eq!(cause(&run_err("ZonedDateTime.parse('2020-01-01T00:00:00Z').plusYears(999999999999L)", "{}")).0, "date_time_exception");
     assert_eq!(cause(&run_err("Instant.ofEpochMilli(0).plusSeconds(9223372036854775807L)", "{}")).0, "date_time_exception");
     assert_eq!(eval("Instant.ofEpochMilli(0).plus(200000, ChronoUnit.DAYS).toString()"), Value::from("2517-08-01T00:00:00Z"));

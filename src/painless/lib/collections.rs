@@ -312,7 +312,9 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
             ("addAll", 1) => {
                 let items = iter_items(&args[0]).ok_or_else(|| Exc::class_cast(format!("Cannot cast [{}] to [java.util.Collection]", args[0].class_name())))?;
                 let changed = !items.is_empty();
-                own_list(it, l)?.borrow_mut().extend(items);
+                let list = own_list(it, l)?;
+                Exc::check_len(list.borrow().len() + items.len())?;
+                list.borrow_mut().extend(items);
                 Val::Bool(changed)
             }
             ("set", 2) => {

@@ -262,7 +262,11 @@ pub fn call<'a>(_it: &mut Interp<'a>, o: &Rc<Obj<'a>>, name: &str, args: &[Val<'
     match &**o {
         Obj::StringBuilder(sb) => Some(Ok(match (name, args.len()) {
             ("append", 1) => {
-                sb.borrow_mut().push_str(&args[0].to_java_string());
+                let add = args[0].to_java_string();
+                if let Err(e) = Exc::check_size(sb.borrow().len() + add.len()) {
+                    return Some(Err(e));
+                }
+                sb.borrow_mut().push_str(&add);
                 Val::Obj(o.clone())
             }
             ("insert", 2) => {

@@ -188,9 +188,15 @@ fn call_inner<'a>(it: &mut Interp<'a>, s: &str, name: &str, args: &[Val<'a>]) ->
             ("replace", 2) => {
                 let from = needle(args, 0, name)?;
                 let to = needle(args, 1, name)?;
+                let worst = if from.is_empty() { (s.len() + 1) * to.len() } else { s.len() / from.len() * to.len() };
+                Exc::check_size(s.len() + worst)?;
                 Val::string(java_replace(s, &from, &to))
             }
-            ("concat", 1) => Val::string(format!("{s}{}", arg_str(args, 0, name)?)),
+            ("concat", 1) => {
+                let other = arg_str(args, 0, name)?;
+                Exc::check_size(s.len() + other.len())?;
+                Val::string(format!("{s}{other}"))
+            }
             ("splitOnToken", 1 | 2) => {
                 let token = arg_str(args, 0, name)?;
                 let limit = if args.len() == 2 { arg_int(args, 1)? } else { 0 };
