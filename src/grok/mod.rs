@@ -13,6 +13,9 @@
 //!   `%{SYNTAX:field:type}` (Elasticsearch's `toRegex`), joins several
 //!   patterns into one alternation (`GrokProcessor.combinePatterns`) and reads
 //!   the capture configuration (`GrokCaptureConfig`).
+//! * Joni's Ruby syntax makes `\w`, `\d` and `\s` ASCII-only while `\b` and
+//!   POSIX brackets stay Unicode; [`ascii_range_shorthands`] spells the
+//!   shorthands out so Oniguruma matches the same text.
 //! * [`Grok::captures`]: one search, captures converted to their types and
 //!   repeated names collected into a list (`GrokCaptureExtracter`). A search
 //!   that backtracks without end is cut off by Oniguruma's retry limits and
@@ -352,7 +355,7 @@ impl CaptureType {
             CaptureType::Long => {
                 Value::Long(parse_java_int(text).ok_or_else(|| number_format(text))?)
             }
-            CaptureType::Float => Value::Float(parse_java_float(text)? as f32),
+            CaptureType::Float => Value::Float(parse_java_f32(text)?),
             CaptureType::Double => Value::Double(parse_java_float(text)?),
             CaptureType::Boolean => Value::Bool(text.eq_ignore_ascii_case("true")),
         })
@@ -375,40 +378,62 @@ fn parse_java_int(text: &str) -> Option<i64> {
     text.parse::<i64>().ok()
 }
 
-/// `Double.parseDouble` / `Float.parseFloat`: surrounding control characters
-/// and spaces trimmed, an optional `f`/`d` suffix, `NaN` and `Infinity`.
-/// Floats are parsed as doubles and narrowed, as Java rounds them (exact
-/// for every input but a few halfway cases).
-fn parse_java_float(text: &str) -> Result<f64, EsError> {
+/// A decimal number as `Double.parseDouble` / `Float.parseFloat` read it:
+/// surrounding control characters and spaces trimmed, an optional sign, an
+/// optional `f`/`d` suffix, `NaN` and `Infinity`.
+enum JavaDecimal<'a> {
+    NaN,
+    Infinity(bool),
+    Number(bool, &'a str),
+}
+
+fn java_decimal(text: &str) -> Result<JavaDecimal<'_>, EsError> {
     let trimmed = text.trim_matches(|c: char| c <= ' ');
     if trimmed.is_empty() {
         return Err(EsError::new("number_format_exception", "empty String"));
     }
-    let (sign, body) = match trimmed.as_bytes()[0] {
-        b'-' => (-1.0, &trimmed[1..]),
-        b'+' => (1.0, &trimmed[1..]),
-        _ => (1.0, trimmed),
+    let (negative, body) = match trimmed.as_bytes()[0] {
+        b'-' => (true, &trimmed[1..]),
+        b'+' => (false, &trimmed[1..]),
+        _ => (false, trimmed),
     };
     match body {
-        "NaN" => return Ok(f64::NAN),
-        "Infinity" => return Ok(sign * f64::INFINITY),
+        "NaN" => return Ok(JavaDecimal::NaN),
+        "Infinity" => return Ok(JavaDecimal::Infinity(negative)),
         _ => {}
     }
     let body = body.strip_suffix(['f', 'F', 'd', 'D']).unwrap_or(body);
     let valid = !body.is_empty()
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
-        && body
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_digit() || b == b'.');
+        && body.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+        && body.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.');
     if !valid {
         return Err(number_format(text));
     }
-    body.parse::<f64>()
-        .map(|v| sign * v)
-        .map_err(|_| number_format(text))
+    Ok(JavaDecimal::Number(negative, body))
+}
+
+/// `Double.parseDouble`.
+fn parse_java_float(text: &str) -> Result<f64, EsError> {
+    match java_decimal(text)? {
+        JavaDecimal::NaN => Ok(f64::NAN),
+        JavaDecimal::Infinity(negative) => Ok(if negative { f64::NEG_INFINITY } else { f64::INFINITY }),
+        JavaDecimal::Number(negative, body) => body
+            .parse::<f64>()
+            .map(|v| if negative { -v } else { v })
+            .map_err(|_| number_format(text)),
+    }
+}
+
+/// `Float.parseFloat`: rounded once, straight to single precision.
+fn parse_java_f32(text: &str) -> Result<f32, EsError> {
+    match java_decimal(text)? {
+        JavaDecimal::NaN => Ok(f32::NAN),
+        JavaDecimal::Infinity(negative) => Ok(if negative { f32::NEG_INFINITY } else { f32::INFINITY }),
+        JavaDecimal::Number(negative, body) => body
+            .parse::<f32>()
+            .map(|v| if negative { -v } else { v })
+            .map_err(|_| number_format(text)),
+    }
 }
 
 /// One name the regex can capture: `GrokCaptureConfig`.

@@ -460,6 +460,9 @@ fn odd_inputs_do_not_panic() {
 #[test]
 fn java_number_parsing() {
     assert_eq!(parse_java_float(" 1.5 ").unwrap(), 1.5);
+    assert_eq!(parse_java_f32("-2.5").unwrap(), -2.5f32);
+    // Rounded once to single precision, not through a double.
+    assert_eq!(parse_java_f32("1.00000017881393432617187499").unwrap(), 1.0000001f32);
     assert_eq!(parse_java_float("1.5f").unwrap(), 1.5);
     assert!(parse_java_float("-Infinity").unwrap().is_infinite());
     assert!(parse_java_float("NaN").unwrap().is_nan());
