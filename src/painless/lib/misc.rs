@@ -39,7 +39,7 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Debug", "explain"),
 ];
 
-pub const FIELDS: &[(&str, &str)] = &[];
+pub const FIELDS: &[(&str, &str)] = &[("Locale", "ROOT"), ("Locale", "ENGLISH"), ("Locale", "US"), ("Locale", "UK")];
 
 pub const CONSTRUCTORS: &[&str] = &[
     "StringBuilder",
@@ -237,8 +237,15 @@ pub fn call_static<'a>(_it: &mut Interp<'a>, class: &str, name: &str, args: &[Va
     })
 }
 
-pub fn static_field<'a>(_class: &str, _name: &str) -> Option<R<Val<'a>>> {
-    None
+pub fn static_field<'a>(class: &str, name: &str) -> Option<R<Val<'a>>> {
+    let tag = match (class, name) {
+        ("Locale", "ROOT") => "",
+        ("Locale", "ENGLISH") => "en",
+        ("Locale", "US") => "en_US",
+        ("Locale", "UK") => "en_GB",
+        _ => return None,
+    };
+    Some(Ok(Val::Obj(Rc::new(Obj::Locale(tag)))))
 }
 
 pub fn construct<'a>(class: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {

@@ -182,8 +182,8 @@ fn call_inner<'a>(it: &mut Interp<'a>, s: &str, name: &str, args: &[Val<'a>]) ->
                 let fold = |x: &str| x.chars().map(|c| c.to_uppercase().collect::<String>().to_lowercase()).collect::<String>();
                 Val::Int(compare_to(&fold(s), &fold(o)))
             }
-            ("toLowerCase", 0) => Val::string(lower(s)),
-            ("toUpperCase", 0) => Val::string(upper(s)),
+            ("toLowerCase", 0 | 1) => Val::string(lower(s)),
+            ("toUpperCase", 0 | 1) => Val::string(upper(s)),
             ("trim", 0) => Val::str(trim(s)),
             ("replace", 2) => {
                 let from = needle(args, 0, name)?;
@@ -326,6 +326,7 @@ pub fn call_static<'a>(_class: &str, name: &str, args: &[Val<'a>]) -> Option<R<V
                 None => Err(Exc::class_cast(format!("Cannot cast [{}] to [java.lang.Iterable]", args[1].class_name()))),
             }
         }
+        ("format", n) if n >= 2 && matches!(&args[0], Val::Obj(o) if matches!(&**o, super::Obj::Locale(_))) => call_static(_class, name, &args[1..])?,
         ("format", n) if n >= 1 => match arg_str(args, 0, "format") {
             Ok(fmt) => {
                 let rest: Vec<Val<'a>> = if n == 2 {
