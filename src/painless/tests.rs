@@ -592,6 +592,9 @@ fn fuzz_never_panics() {
         "boolean d(Object o) { if (o == null || o == \"\") { return true; } else if (o instanceof Map) { ((Map) o).values().removeIf(v -> d(v)); return ((Map) o).size() == 0; } return false; } d(ctx);",
         "def m = /a(b+)c/.matcher(ctx.s); if (m.find()) { ctx.g = m.group(1) } for (x in [1,2]) { ctx.n = (ctx.n ?: 0) + x; }",
         "int i = 0; while (i < 3) { i++; } ctx.x = ['a': 1, 'b': [1, 2L, 3.0f, 4d]]; ctx.y = 0x1F >>> 2 << 1; String s = 'x' + ctx.x;",
+        "ZonedDateTime z = ZonedDateTime.parse('2024-01-31T22:30:00Z'); ctx.d = ChronoUnit.DAYS.between(z, z.plusDays(3)); ctx.f = z.format(DateTimeFormatter.ofPattern('yyyy-MM-dd HH:mm'));",
+        "ctx.l = [3, 1, 2].stream().filter(x -> x > 1).map(x -> x * 2).sorted().collect(Collectors.toList()); def m = new HashMap(); m.put('k', [1]); m.computeIfAbsent('j', k -> []).add(2); ctx.m = m;",
+        "try { throw new IllegalArgumentException('x') } catch (Exception e) { ctx.e = e.getMessage() } String t = ctx.s; ctx.t = t.substring(1, 3).toUpperCase() + t.splitOnToken('b').length;",
     ];
     let tokens = ["(", ")", "{", "}", "[", "]", ";", ".", "?.", "?:", "=", "==", "===", "+", "-", "/", "'", "\"", "/x/", "new", "def", "for", "in", "ctx", "null", "0", "1L", "->", "::", "instanceof", "Map", "int", ",", ":", "!", "++", "return", "\\"];
     let ctx = map(r#"{"s":"abbbc","n":1,"microsoft":{"online_message_trace":{"value":[]}},"_conf":{"local_domains":"x"},"a":{"b":[1,{"c":""}]}}"#);
@@ -602,7 +605,7 @@ fn fuzz_never_panics() {
         state ^= state << 17;
         (state % n.max(1) as u64) as usize
     };
-    for round in 0..3000 {
+    for round in 0..5000 {
         let mut src: Vec<char> = seeds[round % seeds.len()].chars().collect();
         for _ in 0..1 + next(4) {
             let at = next(src.len() + 1);
@@ -610,6 +613,14 @@ fn fuzz_never_panics() {
                 0 if !src.is_empty() => {
                     let end = (at + next(6)).min(src.len());
                     src.drain(at.min(src.len())..end);
+                }
+                1 if next(4) == 0 && !src.is_empty() => {
+                    // Duplicate a slice elsewhere: nests and repeats real syntax.
+                    let a = next(src.len());
+                    let b = (a + next(20)).min(src.len());
+                    let piece: Vec<char> = src[a..b].to_vec();
+                    let at = at.min(src.len());
+                    src.splice(at..at, piece);
                 }
                 1 => {
                     let t: Vec<char> = tokens[next(tokens.len())].chars().collect();
