@@ -233,12 +233,22 @@ pub struct FieldDecl {
     pub example: Option<String>,
     /// The value of a `constant_keyword`.
     pub value: Option<String>,
+    /// The typed handle, so a declaration reads as its field in conditions.
+    handle: Field,
 }
 
 impl FieldDecl {
     pub fn new(name: &str, ty: FieldType) -> FieldDecl {
+        FieldDecl::in_group(None, name, ty)
+    }
+
+    fn in_group(group: Option<&str>, name: &str, ty: FieldType) -> FieldDecl {
+        let full = match group {
+            Some(g) => format!("{g}.{name}"),
+            None => name.to_string(),
+        };
         FieldDecl {
-            group: None,
+            group: group.map(str::to_string),
             local_name: name.to_string(),
             ty,
             description: None,
@@ -246,6 +256,7 @@ impl FieldDecl {
             metric_type: None,
             example: None,
             value: None,
+            handle: Field::package(full, ty),
         }
     }
 
@@ -258,7 +269,7 @@ impl FieldDecl {
 
     /// The typed handle processors use.
     pub fn field(&self) -> Field {
-        Field::package(self.full_name(), self.ty)
+        self.handle.clone()
     }
 
     pub fn description(mut self, text: &str) -> FieldDecl {
@@ -286,6 +297,14 @@ impl FieldDecl {
     pub fn value(mut self, value: &str) -> FieldDecl {
         self.value = Some(value.to_string());
         self
+    }
+}
+
+/// A declaration stands for its field: `level.eq_ignore_case("error")`.
+impl std::ops::Deref for FieldDecl {
+    type Target = Field;
+    fn deref(&self) -> &Field {
+        &self.handle
     }
 }
 
@@ -318,7 +337,7 @@ impl Group {
     }
 
     pub fn declare(&self, name: &str, ty: FieldType) -> FieldDecl {
-        FieldDecl { group: Some(self.name.clone()), ..FieldDecl::new(name, ty) }
+        FieldDecl::in_group(Some(&self.name), name, ty)
     }
 
     pub fn keyword(&self, name: &str) -> FieldDecl {
@@ -373,5 +392,6 @@ mod tests {
         assert_eq!(size.full_name(), "microsoft.trace.Size");
         assert_eq!(size.field().ty(), FieldType::Long);
         assert_eq!(size.field().origin(), Origin::Package);
+        assert_eq!(size.name(), "microsoft.trace.Size");
     }
 }

@@ -114,9 +114,12 @@ impl EcsLock {
     }
 }
 
-/// `../shared` beside the repository: the reference data CI provides.
+/// `../shared` beside the repository: the reference data CI provides
+/// (`INGOT_SHARED_DIR` overrides it, e.g. in a worktree elsewhere).
 pub fn shared_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    let dir = std::env::var_os("INGOT_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
     dir.is_dir().then_some(dir)
 }
 

@@ -167,7 +167,8 @@ fn emit(integration: &Integration, lock: &EcsLock, root: &Path) -> Result<Vec<Ge
         let definition = ds.pipeline.definition().to_value();
         let json = serde_json::to_string_pretty(&definition).map_err(|e| e.to_string())?;
         out.add(PathBuf::from("pipelines").join(&ds.name).join(format!("{}.json", ds.pipeline.name)), json + "\n");
-        out.add(ds_dir.join("elasticsearch/ingest_pipeline").join(format!("{}.yml", ds.pipeline.name)), document(&definition));
+        // The package spec requires pipeline YAML to start with `---`.
+        out.add(ds_dir.join("elasticsearch/ingest_pipeline").join(format!("{}.yml", ds.pipeline.name)), format!("---\n{}", document(&definition)));
         let fields = fields_files(integration, ds);
         for (name, text) in &fields {
             out.add(PathBuf::from("fields").join(&ds.name).join(name), text.clone());
