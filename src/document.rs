@@ -62,7 +62,11 @@ impl FieldPath {
         if elements.is_empty() {
             return Err(format!("path [{path}] is not valid"));
         }
-        Ok(FieldPath { original: path.to_string(), root, elements })
+        Ok(FieldPath {
+            original: path.to_string(),
+            root,
+            elements,
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -70,19 +74,65 @@ impl FieldPath {
     }
 }
 
+/// `ZonedDateTime.toString()` for a UTC instant at the microsecond precision
+/// Java's system clock has: seconds only when not zero, the fraction in
+/// groups of three digits, `Z` for the zone.
+pub fn java_zoned_date_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::{Datelike, Timelike};
+    let nanos = t.nanosecond() % 1_000_000_000 / 1000 * 1000;
+    let mut out = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    );
+    if t.second() > 0 || nanos > 0 {
+        out.push_str(&format!(":{:02}", t.second()));
+        if nanos > 0 {
+            if nanos % 1_000_000 == 0 {
+                out.push_str(&format!(".{:03}", nanos / 1_000_000));
+            } else if nanos % 1000 == 0 {
+                out.push_str(&format!(".{:06}", nanos / 1000));
+            } else {
+                out.push_str(&format!(".{nanos:09}"));
+            }
+        }
+    }
+    out.push('Z');
+    out
+}
+
 fn index_of(element: &str, len: usize, path: &str) -> Result<usize, String> {
     let index: i32 = element.parse().map_err(|_| {
-        format!("[{element}] is not an integer, cannot be used as an index as part of path [{path}]")
+        format!(
+            "[{element}] is not an integer, cannot be used as an index as part of path [{path}]"
+        )
     })?;
     if index < 0 || index as usize >= len {
-        return Err(format!("[{index}] is out of bounds for array with length [{len}] as part of path [{path}]"));
+        return Err(format!(
+            "[{index}] is out of bounds for array with length [{len}] as part of path [{path}]"
+        ));
     }
     Ok(index as usize)
 }
 
 impl IngestDocument {
+    /// A document as Elasticsearch creates one: `_ingest.timestamp` is the
+    /// time the document entered ingest.
     pub fn new(source: Map) -> IngestDocument {
-        IngestDocument { ctx: source, ingest: Map::new() }
+        IngestDocument::at(source, chrono::Utc::now())
+    }
+
+    /// A document entering ingest at a given time (for reproducible runs).
+    pub fn at(source: Map, now: chrono::DateTime<chrono::Utc>) -> IngestDocument {
+        let mut ingest = Map::new();
+        ingest.insert("timestamp".into(), Value::String(java_zoned_date_time(now)));
+        IngestDocument {
+            ctx: source,
+            ingest,
+        }
     }
 
     fn root(&self, root: Root) -> &Map {
@@ -123,10 +173,14 @@ impl IngestDocument {
             .ok_or_else(|| format!("field [{first}] not present as part of path [{p}]"))?;
         for element in elements {
             current = match current {
-                Value::Null => return Err(format!("cannot resolve [{element}] from null as part of path [{p}]")),
-                Value::Map(map) => map
-                    .get(element)
-                    .ok_or_else(|| format!("field [{element}] not present as part of path [{p}]"))?,
+                Value::Null => {
+                    return Err(format!(
+                        "cannot resolve [{element}] from null as part of path [{p}]"
+                    ))
+                }
+                Value::Map(map) => map.get(element).ok_or_else(|| {
+                    format!("field [{element}] not present as part of path [{p}]")
+                })?,
                 Value::List(list) => &list[index_of(element, list.len(), p)?],
                 other => {
                     return Err(format!(
@@ -164,10 +218,14 @@ impl IngestDocument {
             .ok_or_else(|| format!("field [{first}] not present as part of path [{p}]"))?;
         for element in elements {
             current = match current {
-                Value::Null => return Err(format!("cannot resolve [{element}] from null as part of path [{p}]")),
-                Value::Map(map) => map
-                    .get_mut(element)
-                    .ok_or_else(|| format!("field [{element}] not present as part of path [{p}]"))?,
+                Value::Null => {
+                    return Err(format!(
+                        "cannot resolve [{element}] from null as part of path [{p}]"
+                    ))
+                }
+                Value::Map(map) => map.get_mut(element).ok_or_else(|| {
+                    format!("field [{element}] not present as part of path [{p}]")
+                })?,
                 Value::List(list) => {
                     let i = index_of(element, list.len(), &p)?;
                     &mut list[i]
@@ -194,7 +252,12 @@ impl IngestDocument {
     }
 
     /// Elasticsearch's `appendFieldValue`: turns a scalar leaf into a list and adds to it.
-    pub fn append(&mut self, path: &FieldPath, value: Value, allow_duplicates: bool) -> Result<(), String> {
+    pub fn append(
+        &mut self,
+        path: &FieldPath,
+        value: Value,
+        allow_duplicates: bool,
+    ) -> Result<(), String> {
         self.write(path, value, WriteMode::Append { allow_duplicates })
     }
 
@@ -211,7 +274,9 @@ impl IngestDocument {
         let containers = &path.elements[..path.elements.len() - 1];
         parent = parent_for_write(self.root_mut(path.root), containers, &p)?;
         match parent {
-            Value::Null => Err(format!("cannot set [{leaf}] with null parent as part of path [{p}]")),
+            Value::Null => Err(format!(
+                "cannot set [{leaf}] with null parent as part of path [{p}]"
+            )),
             Value::Map(map) => {
                 write_into_map(map, &leaf, value, mode);
                 Ok(())
@@ -220,7 +285,9 @@ impl IngestDocument {
                 let i = index_of(&leaf, list.len(), &p)?;
                 match mode {
                     WriteMode::Set => list[i] = value,
-                    WriteMode::Append { allow_duplicates } => append_values(&mut list[i], value, allow_duplicates),
+                    WriteMode::Append { allow_duplicates } => {
+                        append_values(&mut list[i], value, allow_duplicates)
+                    }
                 }
                 Ok(())
             }
@@ -248,10 +315,12 @@ impl IngestDocument {
         };
         let parent = self.get_mut(&parent_path)?;
         match parent {
-            Value::Null => Err(format!("cannot remove [{leaf}] from null as part of path [{p}]")),
-            Value::Map(map) => {
-                map.shift_remove(&leaf).ok_or_else(|| format!("field [{leaf}] not present as part of path [{p}]"))
-            }
+            Value::Null => Err(format!(
+                "cannot remove [{leaf}] from null as part of path [{p}]"
+            )),
+            Value::Map(map) => map
+                .shift_remove(&leaf)
+                .ok_or_else(|| format!("field [{leaf}] not present as part of path [{p}]")),
             Value::List(list) => {
                 let i = index_of(&leaf, list.len(), &p)?;
                 Ok(list.remove(i))
@@ -265,13 +334,25 @@ impl IngestDocument {
 }
 
 /// Walks to the container of the leaf, creating missing maps on the way.
-fn parent_for_write<'a>(root: &'a mut Map, containers: &[String], p: &str) -> Result<&'a mut Value, String> {
+fn parent_for_write<'a>(
+    root: &'a mut Map,
+    containers: &[String],
+    p: &str,
+) -> Result<&'a mut Value, String> {
     let (first, rest) = containers.split_first().expect("at least one container");
-    let mut current = root.entry(first.clone()).or_insert_with(|| Value::Map(Map::new()));
+    let mut current = root
+        .entry(first.clone())
+        .or_insert_with(|| Value::Map(Map::new()));
     for element in rest {
         current = match current {
-            Value::Null => return Err(format!("cannot set [{element}] with null parent as part of path [{p}]")),
-            Value::Map(map) => map.entry(element.clone()).or_insert_with(|| Value::Map(Map::new())),
+            Value::Null => {
+                return Err(format!(
+                    "cannot set [{element}] with null parent as part of path [{p}]"
+                ))
+            }
+            Value::Map(map) => map
+                .entry(element.clone())
+                .or_insert_with(|| Value::Map(Map::new())),
             Value::List(list) => {
                 let i = index_of(element, list.len(), p)?;
                 &mut list[i]
@@ -300,22 +381,28 @@ fn write_into_map(map: &mut Map, leaf: &str, value: Value, mode: WriteMode) {
         }
         WriteMode::Append { allow_duplicates } => match map.get_mut(leaf) {
             Some(existing) => append_values(existing, value, allow_duplicates),
+            // A new field takes every value: Elasticsearch does not check
+            // duplicates when it creates the list.
             None => {
-                let mut list = Value::List(Vec::new());
-                append_values(&mut list, value, allow_duplicates);
-                map.insert(leaf.to_string(), list);
+                let list = match value {
+                    Value::List(items) => items,
+                    other => vec![other],
+                };
+                map.insert(leaf.to_string(), Value::List(list));
             }
         },
     }
 }
 
 /// Elasticsearch's `appendValues`: a list value contributes each element.
+/// Without duplicates allowed, a scalar that gains nothing stays a scalar.
 pub fn append_values(target: &mut Value, value: Value, allow_duplicates: bool) {
-    if !matches!(target, Value::List(_)) {
-        let old = std::mem::take(target);
-        *target = Value::List(vec![old]);
-    }
-    let Value::List(list) = target else { unreachable!() };
+    let was_list = matches!(target, Value::List(_));
+    let mut list = match &mut *target {
+        Value::List(list) => std::mem::take(list),
+        scalar => vec![scalar.clone()],
+    };
+    let before = list.len();
     let mut push = |v: Value| {
         if allow_duplicates || !list.contains(&v) {
             list.push(v);
@@ -324,6 +411,9 @@ pub fn append_values(target: &mut Value, value: Value, allow_duplicates: bool) {
     match value {
         Value::List(items) => items.into_iter().for_each(&mut push),
         other => push(other),
+    }
+    if was_list || allow_duplicates || list.len() > before {
+        *target = Value::List(list);
     }
 }
 
@@ -345,7 +435,10 @@ mod tests {
     #[test]
     fn get_errors_match_elasticsearch() {
         let d = doc(r#"{"a":"x","l":[1,2]}"#);
-        assert_eq!(d.get(&path("b.c")).unwrap_err(), "field [b] not present as part of path [b.c]");
+        assert_eq!(
+            d.get(&path("b.c")).unwrap_err(),
+            "field [b] not present as part of path [b.c]"
+        );
         assert_eq!(
             d.get(&path("a.b")).unwrap_err(),
             "cannot resolve [b] from object of type [java.lang.String] as part of path [a.b]"
@@ -381,15 +474,53 @@ mod tests {
         let mut d = doc(r#"{"a":"x"}"#);
         d.append(&path("a"), Value::from("y"), true).unwrap();
         d.append(&path("a"), Value::from("y"), false).unwrap();
-        d.append(&path("n"), Value::List(vec![Value::Int(1), Value::Int(1)]), true).unwrap();
-        assert_eq!(Value::Map(d.ctx).to_json(), r#"{"a":["x","y"],"n":[1,1]}"#);
+        d.append(
+            &path("n"),
+            Value::List(vec![Value::Int(1), Value::Int(1)]),
+            false,
+        )
+        .unwrap();
+        d.append(&path("s"), Value::from("z"), false).unwrap();
+        d.append(&path("s"), Value::from("z"), false).unwrap();
+        assert_eq!(
+            Value::Map(d.ctx).to_json(),
+            r#"{"a":["x","y"],"n":[1,1],"s":["z"]}"#
+        );
+        let mut d = doc(r#"{"a":"x"}"#);
+        d.append(&path("a"), Value::from("x"), false).unwrap();
+        assert_eq!(
+            Value::Map(d.ctx).to_json(),
+            r#"{"a":"x"}"#,
+            "a scalar that gains nothing stays a scalar"
+        );
+    }
+
+    #[test]
+    fn ingest_timestamp_prints_like_zoned_date_time() {
+        use chrono::TimeZone;
+        let at = |s, n| java_zoned_date_time(chrono::Utc.timestamp_opt(s, n).unwrap());
+        assert_eq!(at(1_700_000_000, 0), "2023-11-14T22:13:20Z");
+        assert_eq!(at(1_699_999_980, 0), "2023-11-14T22:13Z");
+        assert_eq!(at(1_700_000_000, 120_000_000), "2023-11-14T22:13:20.120Z");
+        assert_eq!(
+            at(1_700_000_000, 123_456_789),
+            "2023-11-14T22:13:20.123456Z"
+        );
+        let d = IngestDocument::new(Map::new());
+        assert!(matches!(d.ingest.get("timestamp"), Some(Value::String(s)) if s.ends_with('Z')));
     }
 
     #[test]
     fn remove_reports_missing() {
         let mut d = doc(r#"{"a":{"b":1}}"#);
-        assert_eq!(d.remove(&path("a.c")).unwrap_err(), "field [c] not present as part of path [a.c]");
+        assert_eq!(
+            d.remove(&path("a.c")).unwrap_err(),
+            "field [c] not present as part of path [a.c]"
+        );
         assert_eq!(d.remove(&path("a.b")).unwrap(), Value::Int(1));
-        assert_eq!(FieldPath::parse("").unwrap_err(), "path cannot be null nor empty");
+        assert_eq!(
+            FieldPath::parse("").unwrap_err(),
+            "path cannot be null nor empty"
+        );
     }
 }

@@ -2,14 +2,20 @@
 //!
 //! See ARCHITECTURE.md for the map of modules.
 
-pub mod cli;
+pub mod dissect;
+pub mod date;
 pub mod document;
 pub mod dsl;
 pub mod error;
+pub mod geoip;
+pub mod grok;
+pub mod lint;
+pub mod harness;
 pub mod integrations;
 pub mod package;
 pub mod painless;
 pub mod pipeline;
 pub mod processors;
+pub mod simulate;
 pub mod template;
 pub mod value;

@@ -100,7 +100,10 @@ impl Value {
     }
 
     pub fn is_number(&self) -> bool {
-        matches!(self, Value::Int(_) | Value::Long(_) | Value::Float(_) | Value::Double(_))
+        matches!(
+            self,
+            Value::Int(_) | Value::Long(_) | Value::Float(_) | Value::Double(_)
+        )
     }
 
     /// An integer as Jackson would box it: `Integer` when it fits, else `Long`.
@@ -219,10 +222,20 @@ fn shortest_digits(text: &str) -> (String, i32) {
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let all: String = format!("{int_part}{frac_part}");
     let leading_zeros = all.len() - all.trim_start_matches('0').len();
-    let digits = all.trim_start_matches('0').trim_end_matches('0').to_string();
+    let digits = all
+        .trim_start_matches('0')
+        .trim_end_matches('0')
+        .to_string();
     let point = int_part.len() as i32 + exp;
     let first_digit_exp = point - leading_zeros as i32 - 1;
-    (if digits.is_empty() { "0".into() } else { digits }, first_digit_exp)
+    (
+        if digits.is_empty() {
+            "0".into()
+        } else {
+            digits
+        },
+        first_digit_exp,
+    )
 }
 
 /// Java's `Double.toString` (JDK 19+, shortest digits): plain notation for
@@ -232,13 +245,25 @@ pub fn java_double_to_string(d: f64) -> String {
         return "NaN".into();
     }
     if d.is_infinite() {
-        return if d > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if d > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     if d == 0.0 {
-        return if d.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if d.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let mut buf = ryu::Buffer::new();
-    format_java_decimal(buf.format_finite(d), d < 0.0, d.abs() >= 1e-3 && d.abs() < 1e7)
+    format_java_decimal(
+        buf.format_finite(d),
+        d < 0.0,
+        d.abs() >= 1e-3 && d.abs() < 1e7,
+    )
 }
 
 /// Java's `Float.toString`, the same rules at `float` precision.
@@ -247,13 +272,25 @@ pub fn java_float_to_string(f: f32) -> String {
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if f > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let mut buf = ryu::Buffer::new();
-    format_java_decimal(buf.format_finite(f), f < 0.0, f.abs() >= 1e-3 && f.abs() < 1e7)
+    format_java_decimal(
+        buf.format_finite(f),
+        f < 0.0,
+        f.abs() >= 1e-3 && f.abs() < 1e7,
+    )
 }
 
 fn format_java_decimal(shortest: &str, negative: bool, plain: bool) -> String {
@@ -462,7 +499,10 @@ mod tests {
         assert_eq!(java_double_to_string(0.001), "0.001");
         assert_eq!(java_double_to_string(0.0001), "1.0E-4");
         assert_eq!(java_double_to_string(123456.789), "123456.789");
-        assert_eq!(java_double_to_string(6.920071768563516E18), "6.920071768563516E18");
+        assert_eq!(
+            java_double_to_string(6.920071768563516E18),
+            "6.920071768563516E18"
+        );
         assert_eq!(java_float_to_string(1.1f32), "1.1");
     }
 

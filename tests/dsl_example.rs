@@ -5,7 +5,7 @@
 
 mod support;
 
-use ingot::cli::build::{run_with, BuildArgs};
+use ingot::package::command::{run as run_with, BuildRequest};
 use ingot::package::drift::{self, Drift};
 use ingot::package::ecs_schema::{shared_dir, shared_dir_or_skip};
 use ingot::package::{compile, BuildSettings};
@@ -169,7 +169,7 @@ fn build_check_fails_on_drift_and_build_fixes_it() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("package")).unwrap();
     std::fs::copy(fixture_root().join("package/example_logs.ecs-lock.yml"), dir.join("package/example_logs.ecs-lock.yml")).unwrap();
-    let args = |check| BuildArgs { check, root: dir.clone(), ecs_dir: Some(dir.join("no-ecs-here")), names: vec![] };
+    let args = |check| BuildRequest { check, root: dir.clone(), ecs_dir: Some(dir.join("no-ecs-here")), names: vec![] };
     let integrations = [example_logs()];
     assert_eq!(run_with(&args(true), &integrations), 1, "missing files are drift");
     assert_eq!(run_with(&args(false), &integrations), 0);
@@ -181,7 +181,7 @@ fn build_check_fails_on_drift_and_build_fixes_it() {
     assert_eq!(run_with(&args(true), &integrations), 1);
     assert_eq!(run_with(&args(false), &integrations), 0);
     assert_eq!(run_with(&args(true), &integrations), 0);
-    let unknown = BuildArgs { names: vec!["nope".into()], ..args(true) };
+    let unknown = BuildRequest { names: vec!["nope".into()], ..args(true) };
     assert_eq!(run_with(&unknown, &integrations), 2);
     let _ = std::fs::remove_dir_all(&dir);
 }

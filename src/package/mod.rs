@@ -4,6 +4,7 @@
 //! `Integration -> checks -> PipelineDefinition + fields -> files`;
 //! nothing is written here, the CLI writes or compares the files.
 
+pub mod command;
 pub mod drift;
 pub mod ecs_schema;
 pub mod emit;

@@ -1,10 +1,31 @@
 //! Painless: the scripting language of `if` conditions and the `script` processor.
 //!
-//! The engine is not written yet; every entry point refuses with a clear
-//! error so a pipeline that needs Painless fails when it loads.
+//! The engine follows jaq's layout: [`lexer`] turns source into tokens,
+//! [`parser`] builds the [`ast`] with spans, [`resolve`] binds every name to a
+//! frame slot, a script function or a whitelisted class and refuses what we
+//! do not support, and [`interp`] walks the resolved tree. The Java class
+//! library Painless exposes lives in [`lib`], one file per family of classes.
+//!
+//! Runtime values ([`val::Val`]) have Java reference semantics. `execute`
+//! copies `ctx` into shared objects on entry and back on exit; `condition`
+//! evaluates against the borrowed map, so a null-safe field test costs a few
+//! map lookups and no allocation. See `README.md` in this directory for where
+//! the supported library ends.
+
+pub mod ast;
+pub mod interp;
+pub mod lexer;
+pub mod lib;
+pub mod parser;
+pub mod resolve;
+pub mod val;
+
+#[cfg(test)]
+mod tests;
 
 use crate::error::EsError;
-use crate::value::Map;
+use crate::value::{Map, Value};
+use std::sync::Arc;
 
 /// Where a script runs decides what `ctx` allows: conditions see it read-only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,24 +37,192 @@ pub enum ScriptContext {
 }
 
 /// A compiled script, parsed and checked once per pipeline load.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Script {
-    _private: (),
+    source: Arc<str>,
+    program: Arc<ast::Program>,
+    context: ScriptContext,
+}
+
+/// A compile-time failure at a byte offset of the source.
+#[derive(Debug, Clone)]
+pub struct CompileError {
+    pub offset: usize,
+    /// Exception name, e.g. `illegal_argument_exception`.
+    pub kind: &'static str,
+    pub message: String,
+}
+
+/// A Java exception thrown while a script runs.
+#[derive(Debug, Clone)]
+pub struct Exc {
+    /// Simple Java class name: `NullPointerException`.
+    pub class: &'static str,
+    pub message: Option<String>,
+    /// Where in the source it was raised; filled in by the innermost node.
+    pub offset: Option<u32>,
+}
+
+impl Exc {
+    pub fn new(class: &'static str, message: impl Into<String>) -> Exc {
+        Exc { class, message: Some(message.into()), offset: None }
+    }
+    pub fn npe(message: impl Into<String>) -> Exc {
+        Exc::new("NullPointerException", message)
+    }
+    pub fn illegal_arg(message: impl Into<String>) -> Exc {
+        Exc::new("IllegalArgumentException", message)
+    }
+    pub fn class_cast(message: impl Into<String>) -> Exc {
+        Exc::new("ClassCastException", message)
+    }
+    pub fn unsupported(message: impl Into<String>) -> Exc {
+        Exc::new("UnsupportedOperationException", message)
+    }
+    pub fn index_oob(index: i64, len: usize) -> Exc {
+        Exc::new("IndexOutOfBoundsException", format!("Index {index} out of bounds for length {len}"))
+    }
+    /// `PainlessError` (not catchable by scripts).
+    pub fn painless_error(message: impl Into<String>) -> Exc {
+        Exc::new("PainlessError", message)
+    }
+    pub fn at(mut self, offset: u32) -> Exc {
+        if self.offset.is_none() {
+            self.offset = Some(offset);
+        }
+        self
+    }
+}
+
+/// Java class name → Elasticsearch's snake-case exception type.
+pub fn exception_type(class: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in class.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Compiles `source`; errors are `script_exception`s as Elasticsearch reports them.
-pub fn compile(_source: &str, _context: ScriptContext) -> Result<Script, EsError> {
-    Err(EsError::illegal_argument("painless is not supported yet"))
+pub fn compile(source: &str, context: ScriptContext) -> Result<Script, EsError> {
+    match compile_program(source, context) {
+        Ok(program) => Ok(Script { source: Arc::from(source), program: Arc::new(program), context }),
+        Err(e) => Err(compile_error(source, &e)),
+    }
+}
+
+fn compile_program(source: &str, context: ScriptContext) -> Result<ast::Program, CompileError> {
+    let tokens = lexer::lex(source).map_err(|e| CompileError { offset: e.offset, kind: "illegal_argument_exception", message: e.message })?;
+    let mut parser = parser::Parser::new(&tokens);
+    let (functions, body) = parser.program()?;
+    let mut starts = std::mem::take(&mut parser.statement_starts);
+    starts.sort_unstable();
+    starts.dedup();
+    let mut program = ast::Program { functions, body, frame_size: 0, statement_starts: starts };
+    resolve::resolve(&mut program, source, context)?;
+    Ok(program)
+}
+
+/// `script_exception` for a compile error: a ±25 character snippet, as
+/// PainlessScriptEngine renders it.
+fn compile_error(source: &str, e: &CompileError) -> EsError {
+    let chars: Vec<char> = source.chars().collect();
+    let offset = char_index(source, e.offset);
+    let start = offset.saturating_sub(25);
+    let end = (offset + 25).min(chars.len());
+    let mut snippet = String::new();
+    if start > 0 {
+        snippet.push_str("... ");
+    }
+    snippet.extend(&chars[start..end]);
+    if end < chars.len() {
+        snippet.push_str(" ...");
+    }
+    let mut pointer = String::new();
+    if start > 0 {
+        pointer.push_str("    ");
+    }
+    pointer.extend(std::iter::repeat_n(' ', offset - start));
+    pointer.push_str("^---- HERE");
+    script_exception("compile error", source, vec![snippet, pointer], offset, start, end)
+        .caused_by(EsError::new(e.kind, e.message.clone()))
+}
+
+fn char_index(source: &str, byte_offset: usize) -> usize {
+    let b = byte_offset.min(source.len());
+    source.char_indices().take_while(|(i, _)| *i < b).count()
+}
+
+fn script_exception(reason: &str, source: &str, stack: Vec<String>, offset: usize, start: usize, end: usize) -> EsError {
+    let mut position = Map::new();
+    position.insert("offset".into(), Value::from(offset as i64));
+    position.insert("start".into(), Value::from(start as i64));
+    position.insert("end".into(), Value::from(end as i64));
+    EsError::new("script_exception", reason)
+        .with("script_stack", Value::List(stack.into_iter().map(Value::String).collect()))
+        .with("script", source)
+        .with("lang", "painless")
+        .with("position", Value::Map(position))
 }
 
 impl Script {
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn context(&self) -> ScriptContext {
+        self.context
+    }
+
     /// Evaluates a condition against `ctx` (source and metadata).
-    pub fn condition(&self, _ctx: &Map, _params: &Map) -> Result<bool, EsError> {
-        Err(EsError::illegal_argument("painless is not supported yet"))
+    pub fn condition(&self, ctx: &Map, params: &Map) -> Result<bool, EsError> {
+        let mut it = interp::Interp::new(&self.program, true);
+        let result = it.run(val::Val::Map(val::MapRef::Doc(ctx)), val::Val::Map(val::MapRef::Doc(params)));
+        match result.and_then(|v| interp::to_boolean(&v).map_err(|e| e.at(0))) {
+            Ok(b) => Ok(b),
+            Err(e) => Err(self.runtime_error(&e)),
+        }
     }
 
     /// Runs an ingest script that may modify `ctx`.
-    pub fn execute(&self, _ctx: &mut Map, _params: &Map) -> Result<(), EsError> {
-        Err(EsError::illegal_argument("painless is not supported yet"))
+    pub fn execute(&self, ctx: &mut Map, params: &Map) -> Result<(), EsError> {
+        let shared = val::Val::new_map(val::map_from_value(ctx));
+        let mut it = interp::Interp::new(&self.program, false);
+        match it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))) {
+            Ok(_) => {
+                if let Value::Map(m) = shared.to_value() {
+                    *ctx = m;
+                }
+                Ok(())
+            }
+            Err(e) => Err(self.runtime_error(&e)),
+        }
+    }
+
+    /// `script_exception` for a runtime error: the snippet runs from the
+    /// statement containing the failure to the next statement, as
+    /// PainlessScript renders it.
+    fn runtime_error(&self, e: &Exc) -> EsError {
+        let source = &*self.source;
+        let byte_offset = e.offset.unwrap_or(0) as usize;
+        let starts = &self.program.statement_starts;
+        let stmt_start = starts.iter().rev().find(|s| **s as usize <= byte_offset).copied().unwrap_or(0) as usize;
+        let stmt_end = starts.iter().find(|s| **s as usize > stmt_start).map(|s| *s as usize).unwrap_or(source.len());
+        let snippet = source.get(stmt_start..stmt_end).unwrap_or("").to_string();
+        let offset = char_index(source, byte_offset);
+        let start = char_index(source, stmt_start);
+        let end = char_index(source, stmt_end);
+        let mut pointer = " ".repeat(offset.saturating_sub(start));
+        pointer.push_str("^---- HERE");
+        let cause_kind = exception_type(e.class);
+        let cause = EsError::new(&cause_kind, e.message.clone().unwrap_or_default());
+        script_exception("runtime error", source, vec![snippet, pointer], offset, start, end).caused_by(cause)
     }
 }

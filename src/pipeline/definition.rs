@@ -28,7 +28,17 @@ pub struct ProcessorDefinition {
     pub options: Map,
 }
 
-const PIPELINE_KEYS: &[&str] = &["description", "processors", "on_failure", "version", "_meta", "deprecated"];
+/// Header marking the empty pipeline-level `on_failure` error.
+pub const EMPTY_ON_FAILURE: &str = "empty_on_failure";
+
+const PIPELINE_KEYS: &[&str] = &[
+    "description",
+    "processors",
+    "on_failure",
+    "version",
+    "_meta",
+    "deprecated",
+];
 
 /// elastic-package replaces `{{ IngestPipeline "name" }}` with the installed
 /// name of the data stream's pipeline `name`; ingot installs pipelines under
@@ -40,8 +50,9 @@ pub fn resolve_ingest_pipeline_refs(text: &str) -> String {
 
 impl PipelineDefinition {
     pub fn load(path: &Path) -> Result<PipelineDefinition, EsError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| EsError::illegal_argument(format!("cannot read pipeline {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            EsError::illegal_argument(format!("cannot read pipeline {}: {e}", path.display()))
+        })?;
         let value = parse_document(path, &text)?;
         PipelineDefinition::from_value(&value)
     }
@@ -60,17 +71,28 @@ impl PipelineDefinition {
         };
         let version = match map.get("version") {
             None | Some(Value::Null) => None,
-            Some(v) => Some(v.as_i64().ok_or_else(|| EsError::parse("[version] must be an integer"))?),
+            Some(v) => Some(
+                v.as_i64()
+                    .ok_or_else(|| EsError::parse("[version] must be an integer"))?,
+            ),
         };
         let processors = match map.get("processors") {
             Some(Value::List(items)) => parse_processors(items, "processors")?,
             Some(_) => return Err(EsError::parse("[processors] property isn't a list")),
-            None => return Err(EsError::parse("[processors] required property is missing").with("property_name", "processors")),
+            None => {
+                return Err(EsError::parse("[processors] required property is missing")
+                    .with("property_name", "processors"))
+            }
         };
         let on_failure = match map.get("on_failure") {
             None | Some(Value::Null) => Vec::new(),
+            // Elasticsearch names the pipeline in this error; the loader,
+            // which knows the id, rewrites it (see `EMPTY_ON_FAILURE`).
             Some(Value::List(items)) if items.is_empty() => {
-                return Err(EsError::parse("pipeline [on_failure] processors cannot be empty"))
+                return Err(EsError::parse(
+                    "pipeline cannot have an empty on_failure option defined",
+                )
+                .with_header(EMPTY_ON_FAILURE, true))
             }
             Some(Value::List(items)) => parse_processors(items, "on_failure")?,
             Some(_) => return Err(EsError::parse("[on_failure] property isn't a list")),
@@ -95,9 +117,15 @@ impl PipelineDefinition {
         if let Some(v) = self.version {
             m.insert("version".into(), Value::integer(v));
         }
-        m.insert("processors".into(), Value::List(self.processors.iter().map(|p| p.to_value()).collect()));
+        m.insert(
+            "processors".into(),
+            Value::List(self.processors.iter().map(|p| p.to_value()).collect()),
+        );
         if !self.on_failure.is_empty() {
-            m.insert("on_failure".into(), Value::List(self.on_failure.iter().map(|p| p.to_value()).collect()));
+            m.insert(
+                "on_failure".into(),
+                Value::List(self.on_failure.iter().map(|p| p.to_value()).collect()),
+            );
         }
         if let Some(meta) = &self.meta {
             m.insert("_meta".into(), meta.clone());
@@ -115,11 +143,19 @@ pub fn parse_document(path: &Path, text: &str) -> Result<Value, EsError> {
     let is_json = path.extension().is_some_and(|e| e == "json");
     if is_json {
         serde_json::from_str(&text).map_err(|e| {
-            EsError::parse(format!("{}:{}:{}: invalid JSON: {e}", path.display(), e.line(), e.column()))
+            EsError::parse(format!(
+                "{}:{}:{}: invalid JSON: {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            ))
         })
     } else {
         serde_yaml_ng::from_str(&text).map_err(|e| {
-            let loc = e.location().map(|l| format!("{}:{}", l.line(), l.column())).unwrap_or_default();
+            let loc = e
+                .location()
+                .map(|l| format!("{}:{}", l.line(), l.column()))
+                .unwrap_or_default();
             EsError::parse(format!("{}:{loc}: invalid YAML: {e}", path.display()))
         })
     }
@@ -130,8 +166,10 @@ fn parse_processors(items: &[Value], list: &str) -> Result<Vec<ProcessorDefiniti
         .iter()
         .enumerate()
         .map(|(i, item)| {
-            ProcessorDefinition::from_value(item)
-                .map_err(|e| e.with_header("processor_index", Value::integer(i as i64)).with_header("list", list))
+            ProcessorDefinition::from_value(item).map_err(|e| {
+                e.with_header("processor_index", Value::integer(i as i64))
+                    .with_header("list", list)
+            })
         })
         .collect()
 }
@@ -152,7 +190,11 @@ impl ProcessorDefinition {
     pub fn from_value(value: &Value) -> Result<ProcessorDefinition, EsError> {
         let map = match value {
             Value::Map(m) if m.len() == 1 => m,
-            _ => return Err(EsError::parse("processor must be an object with a single key: its type")),
+            _ => {
+                return Err(EsError::parse(
+                    "processor must be an object with a single key: its type",
+                ))
+            }
         };
         let (kind, body) = map.iter().next().expect("one entry");
         let body = match body {
@@ -174,9 +216,10 @@ impl ProcessorDefinition {
                 "description" => def.description = Some(v.to_java_string()),
                 "if" => def.condition = Some(v),
                 "ignore_failure" => {
+                    // `readBooleanProperty`: null is the default, a string is refused.
                     def.ignore_failure = match v {
                         Value::Bool(b) => b,
-                        Value::String(s) if s == "true" || s == "false" => s == "true",
+                        Value::Null => false,
                         other => {
                             return Err(EsError::parse(format!(
                                 "[ignore_failure] property isn't a boolean, but of type [{}]",
@@ -188,16 +231,30 @@ impl ProcessorDefinition {
                 }
                 "on_failure" => match v {
                     Value::List(items) if items.is_empty() => {
-                        return Err(EsError::parse(format!("[on_failure] processors list cannot be empty"))
-                            .with("processor_type", kind.as_str())
-                            .with("property_name", "on_failure"))
+                        // The tag may come after on_failure in the object.
+                        let mut e = EsError::parse("[on_failure] processors list cannot be empty")
+                            .with("processor_type", kind.as_str());
+                        if let Some(Value::String(tag)) = map
+                            .get(kind.as_str())
+                            .and_then(|b| b.as_map())
+                            .and_then(|b| b.get("tag"))
+                        {
+                            e = e.with("processor_tag", tag.as_str());
+                        }
+                        return Err(e.with("property_name", "on_failure"));
                     }
                     Value::List(items) => {
                         def.on_failure = Some(
-                            items.iter().map(ProcessorDefinition::from_value).collect::<Result<Vec<_>, _>>()?,
+                            items
+                                .iter()
+                                .map(ProcessorDefinition::from_value)
+                                .collect::<Result<Vec<_>, _>>()?,
                         )
                     }
-                    _ => return Err(EsError::parse("[on_failure] property isn't a list").with("processor_type", kind.as_str())),
+                    _ => {
+                        return Err(EsError::parse("[on_failure] property isn't a list")
+                            .with("processor_type", kind.as_str()))
+                    }
                 },
                 _ => {
                     options.insert(key, v);
@@ -205,7 +262,10 @@ impl ProcessorDefinition {
             }
         }
         if let Some(spec) = processors::lookup(kind) {
-            if let Some(unknown) = options.keys().find(|k| !spec.options.iter().any(|o| o.name == k.as_str())) {
+            if let Some(unknown) = options
+                .keys()
+                .find(|k| !spec.options.iter().any(|o| o.name == k.as_str()))
+            {
                 let mut e = EsError::parse(format!(
                     "processor [{kind}] doesn't support one or more provided configuration parameters [{unknown}]"
                 ))
@@ -250,7 +310,10 @@ impl ProcessorDefinition {
             body.insert("ignore_failure".into(), Value::Bool(true));
         }
         if let Some(handlers) = &self.on_failure {
-            body.insert("on_failure".into(), Value::List(handlers.iter().map(|p| p.to_value()).collect()));
+            body.insert(
+                "on_failure".into(),
+                Value::List(handlers.iter().map(|p| p.to_value()).collect()),
+            );
         }
         debug_assert!(COMMON_OPTIONS.contains(&"tag"));
         let mut m = Map::new();
@@ -265,7 +328,10 @@ mod tests {
 
     #[test]
     fn ingest_pipeline_refs_resolve_to_names() {
-        assert_eq!(resolve_ingest_pipeline_refs(r#"name: '{{ IngestPipeline "audit" }}'"#), "name: 'audit'");
+        assert_eq!(
+            resolve_ingest_pipeline_refs(r#"name: '{{ IngestPipeline "audit" }}'"#),
+            "name: 'audit'"
+        );
     }
 
     #[test]
@@ -284,7 +350,10 @@ mod tests {
     fn unknown_option_names_processor_and_option() {
         let text = r#"{"processors":[{"set":{"field":"a","value":1}},{"set":{"field":"a","valu":1,"tag":"t2"}}]}"#;
         let e = PipelineDefinition::from_value(&Value::from_json_str(text).unwrap()).unwrap_err();
-        assert_eq!(e.reason, "processor [set] doesn't support one or more provided configuration parameters [valu]");
+        assert_eq!(
+            e.reason,
+            "processor [set] doesn't support one or more provided configuration parameters [valu]"
+        );
         assert_eq!(e.header("processor_type"), None);
         assert_eq!(e.extra["processor_tag"], Value::from("t2"));
         assert_eq!(e.headers["processor_index"], Value::Int(1));

@@ -9,7 +9,7 @@ use super::{ConfiguredProcessor, Pipeline};
 use crate::document::IngestDocument;
 use crate::error::EsError;
 use crate::processors::Flow;
-use crate::value::{Map, Value};
+use crate::value::Value;
 
 /// What became of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +72,11 @@ pub struct RunContext {
 
 impl RunContext {
     pub fn tracing(with_documents: bool) -> RunContext {
-        RunContext { trace: Some(Vec::new()), trace_documents: with_documents, ..RunContext::default() }
+        RunContext {
+            trace: Some(Vec::new()),
+            trace_documents: with_documents,
+            ..RunContext::default()
+        }
     }
 
     pub fn current_pipeline(&self) -> &str {
@@ -86,52 +90,117 @@ pub const MAX_NESTED_PIPELINES: usize = 100;
 impl Pipeline {
     /// Runs the pipeline. `Err` is a failure no handler took: Elasticsearch
     /// returns it in place of the document.
-    pub fn execute(&self, doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
-        if run.pipeline_stack.iter().any(|p| p == &self.id) {
-            return Err(EsError::illegal_state(format!("Cycle detected for pipeline: {}", self.id)));
+    pub fn execute(
+        &self,
+        doc: &mut IngestDocument,
+        run: &mut RunContext,
+    ) -> Result<Outcome, EsError> {
+        // Elasticsearch skips an empty pipeline entirely: no cycle check, no
+        // `_ingest.pipeline` change.
+        if self.processors.is_empty() {
+            return Ok(Outcome::Kept);
         }
         if run.pipeline_stack.len() >= MAX_NESTED_PIPELINES {
-            return Err(EsError::illegal_state(format!(
-                "Too many nested pipelines. Cannot have more than {MAX_NESTED_PIPELINES} nested pipelines"
-            )));
+            return Err(EsError::new(
+                "graph_structure_exception",
+                format!("Too many nested pipelines. Cannot have more than {MAX_NESTED_PIPELINES} nested pipelines"),
+            ));
+        }
+        if run.pipeline_stack.iter().any(|p| p == &self.id) {
+            return Err(EsError::new(
+                "graph_structure_exception",
+                format!("Cycle detected for pipeline: {}", self.id),
+            ));
         }
         run.pipeline_stack.push(self.id.clone());
-        let previous_pipeline = doc.ingest.insert("pipeline".into(), Value::from(self.id.as_str()));
+        let previous_pipeline = doc
+            .ingest
+            .insert("pipeline".into(), Value::from(self.id.as_str()));
         let result = self.execute_inner(doc, run);
         match previous_pipeline {
             Some(p) => doc.ingest.insert("pipeline".into(), p),
             None => doc.ingest.shift_remove("pipeline"),
         };
         run.pipeline_stack.pop();
+        // `terminate` ends the pipeline it ran in; a calling pipeline goes on.
         run.terminated = false;
         result
     }
 
-    fn execute_inner(&self, doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
+    fn execute_inner(
+        &self,
+        doc: &mut IngestDocument,
+        run: &mut RunContext,
+    ) -> Result<Outcome, EsError> {
         match run_list(&self.processors, doc, run) {
             Ok(outcome) => Ok(outcome),
             Err(e) if self.on_failure.is_empty() => Err(e),
-            Err(e) => {
-                run.terminated = false;
-                with_failure_metadata(doc, &e, |doc| run_list(&self.on_failure, doc, run))
-            }
+            Err(e) => run_handlers(&self.on_failure, &e, doc, run),
         }
     }
 }
 
-fn run_list(list: &[ConfiguredProcessor], doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
+fn run_list(
+    list: &[ConfiguredProcessor],
+    doc: &mut IngestDocument,
+    run: &mut RunContext,
+) -> Result<Outcome, EsError> {
     for (index, processor) in list.iter().enumerate() {
+        // Checked before each processor, as CompoundProcessor does.
         if run.terminated {
             break;
         }
-        if run_one(processor, index, doc, run)? == Outcome::Dropped {
+        if run_one(processor, index, doc, run, true)? == Outcome::Dropped {
             return Ok(Outcome::Dropped);
         }
     }
     Ok(Outcome::Kept)
 }
 
-fn run_one(p: &ConfiguredProcessor, index: usize, doc: &mut IngestDocument, run: &mut RunContext) -> Result<Outcome, EsError> {
+/// `on_failure` handlers: they see the failure in `_ingest.on_failure_*`,
+/// which is removed (not restored) when they finish or fail, as
+/// CompoundProcessor does. `terminate` does not stop a handler list.
+fn run_handlers(
+    handlers: &[ConfiguredProcessor],
+    e: &EsError,
+    doc: &mut IngestDocument,
+    run: &mut RunContext,
+) -> Result<Outcome, EsError> {
+    put_failure_metadata(doc, e);
+    let mut outcome = Ok(Outcome::Kept);
+    for (index, handler) in handlers.iter().enumerate() {
+        match run_one(handler, index, doc, run, true) {
+            Ok(Outcome::Kept) => {}
+            other => {
+                outcome = other;
+                break;
+            }
+        }
+    }
+    remove_failure_metadata(doc);
+    outcome
+}
+
+/// Runs a processor that another processor owns (`foreach`'s): its own
+/// errors are left for the owner to locate, and it is not traced on its own.
+pub fn run_nested(
+    p: &ConfiguredProcessor,
+    doc: &mut IngestDocument,
+    run: &mut RunContext,
+) -> Result<Outcome, EsError> {
+    let trace = run.trace.take();
+    let result = run_one(p, 0, doc, run, false);
+    run.trace = trace;
+    result
+}
+
+fn run_one(
+    p: &ConfiguredProcessor,
+    index: usize,
+    doc: &mut IngestDocument,
+    run: &mut RunContext,
+    top_level: bool,
+) -> Result<Outcome, EsError> {
     let mut condition_result = None;
     let result = match &p.condition {
         Some(cond) => match cond.script.condition(&doc.ctx, &cond.params) {
@@ -140,7 +209,15 @@ fn run_one(p: &ConfiguredProcessor, index: usize, doc: &mut IngestDocument, run:
                 p.processor.execute(doc, run)
             }
             Ok(false) => {
-                record(run, p, index, TraceStatus::Skipped, doc, None, Some((cond.source.clone(), false)));
+                record(
+                    run,
+                    p,
+                    index,
+                    TraceStatus::Skipped,
+                    doc,
+                    None,
+                    Some((cond.source.clone(), false)),
+                );
                 return Ok(Outcome::Kept);
             }
             Err(e) => Err(e),
@@ -149,31 +226,73 @@ fn run_one(p: &ConfiguredProcessor, index: usize, doc: &mut IngestDocument, run:
     };
     match result {
         Ok(Flow::Continue) => {
-            record(run, p, index, TraceStatus::Success, doc, None, condition_result);
+            record(
+                run,
+                p,
+                index,
+                TraceStatus::Success,
+                doc,
+                None,
+                condition_result,
+            );
             Ok(Outcome::Kept)
         }
         Ok(Flow::Drop) => {
-            record(run, p, index, TraceStatus::Dropped, doc, None, condition_result);
+            record(
+                run,
+                p,
+                index,
+                TraceStatus::Dropped,
+                doc,
+                None,
+                condition_result,
+            );
             Ok(Outcome::Dropped)
         }
         Err(e) => {
-            let e = located(e, p, run.current_pipeline());
+            // A processor with handlers is wrapped in its own CompoundProcessor
+            // in Elasticsearch, which names the failing processor; so is every
+            // processor of a pipeline's list.
+            let e = if top_level || !p.on_failure.is_empty() {
+                located(e, p, run)
+            } else {
+                e
+            };
             if p.ignore_failure {
-                record(run, p, index, TraceStatus::ErrorIgnored, doc, Some(e), condition_result);
+                record(
+                    run,
+                    p,
+                    index,
+                    TraceStatus::ErrorIgnored,
+                    doc,
+                    Some(e),
+                    condition_result,
+                );
                 return Ok(Outcome::Kept);
             }
-            record(run, p, index, TraceStatus::Error, doc, Some(e.clone()), condition_result);
+            record(
+                run,
+                p,
+                index,
+                TraceStatus::Error,
+                doc,
+                Some(e.clone()),
+                condition_result,
+            );
             if p.on_failure.is_empty() {
                 return Err(e);
             }
-            with_failure_metadata(doc, &e, |doc| run_list(&p.on_failure, doc, run))
+            run_handlers(&p.on_failure, &e, doc, run)
         }
     }
 }
 
 /// Marks a failure with the processor it came from, unless a nested pipeline
-/// already did (the innermost processor is the one Elasticsearch names).
-fn located(e: EsError, p: &ConfiguredProcessor, pipeline: &str) -> EsError {
+/// or handler already did (the innermost processor is the one Elasticsearch
+/// names). The failure also records the pipelines it happened in, innermost
+/// first (`pipeline_origin`): current Elasticsearch does so for the
+/// top-level pipeline too, so `_ingest.on_failure_pipeline` is always set.
+fn located(e: EsError, p: &ConfiguredProcessor, run: &RunContext) -> EsError {
     if e.headers.contains_key("processor_type") {
         return e;
     }
@@ -181,52 +300,52 @@ fn located(e: EsError, p: &ConfiguredProcessor, pipeline: &str) -> EsError {
     if let Some(tag) = &p.tag {
         e = e.with_header("processor_tag", tag.as_str());
     }
-    if !pipeline.is_empty() {
-        e = e.with_header("pipeline", pipeline);
+    if !run.pipeline_stack.is_empty() {
+        let origin: Vec<Value> = run
+            .pipeline_stack
+            .iter()
+            .rev()
+            .map(|id| Value::from(id.as_str()))
+            .collect();
+        e = e.with_header("pipeline_origin", Value::List(origin));
     }
     e
 }
 
-const FAILURE_KEYS: [&str; 4] =
-    ["on_failure_message", "on_failure_processor_type", "on_failure_processor_tag", "on_failure_pipeline"];
+const FAILURE_KEYS: [&str; 4] = [
+    "on_failure_message",
+    "on_failure_processor_type",
+    "on_failure_processor_tag",
+    "on_failure_pipeline",
+];
 
-/// Runs handlers with `_ingest.on_failure_*` describing `e`, then restores
-/// what those keys held before, so nested handlers see their own failure.
-fn with_failure_metadata(
-    doc: &mut IngestDocument,
-    e: &EsError,
-    handlers: impl FnOnce(&mut IngestDocument) -> Result<Outcome, EsError>,
-) -> Result<Outcome, EsError> {
-    let saved: Vec<Option<Value>> = FAILURE_KEYS.iter().map(|k| doc.ingest.get(*k).cloned()).collect();
-    let mut failure = Map::new();
-    failure.insert("on_failure_message".into(), Value::from(e.root().reason.as_str()));
-    failure.insert(
-        "on_failure_processor_type".into(),
-        e.header("processor_type").map(Value::from).unwrap_or(Value::Null),
+/// `CompoundProcessor.putFailureMetadata`: the root cause's message, the
+/// failing processor's type and tag (null when absent), and the innermost
+/// pipeline it failed in.
+fn put_failure_metadata(doc: &mut IngestDocument, e: &EsError) {
+    let header = |key: &str| e.header(key).map(Value::from).unwrap_or(Value::Null);
+    doc.ingest.insert(
+        "on_failure_message".into(),
+        Value::from(e.root().reason.as_str()),
     );
-    failure.insert(
-        "on_failure_processor_tag".into(),
-        e.header("processor_tag").map(Value::from).unwrap_or(Value::Null),
-    );
-    if let Some(p) = e.header("pipeline") {
-        failure.insert("on_failure_pipeline".into(), Value::from(p));
+    doc.ingest
+        .insert("on_failure_processor_type".into(), header("processor_type"));
+    doc.ingest
+        .insert("on_failure_processor_tag".into(), header("processor_tag"));
+    let origin = match e.headers.get("pipeline_origin") {
+        Some(Value::List(ids)) => ids.first().cloned(),
+        Some(Value::String(id)) => Some(Value::from(id.as_str())),
+        _ => None,
+    };
+    if let Some(pipeline) = origin {
+        doc.ingest.insert("on_failure_pipeline".into(), pipeline);
     }
+}
+
+fn remove_failure_metadata(doc: &mut IngestDocument) {
     for key in FAILURE_KEYS {
         doc.ingest.shift_remove(key);
     }
-    doc.ingest.extend(failure);
-    let result = handlers(doc);
-    for (key, old) in FAILURE_KEYS.iter().zip(saved) {
-        match old {
-            Some(v) => {
-                doc.ingest.insert(key.to_string(), v);
-            }
-            None => {
-                doc.ingest.shift_remove(*key);
-            }
-        }
-    }
-    result
 }
 
 fn record(
@@ -252,5 +371,421 @@ fn record(
             error,
             condition,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{BuildContext, Pipeline, PipelineRegistry};
+    use std::sync::Arc;
+
+    fn context() -> BuildContext {
+        BuildContext {
+            registry: Arc::new(PipelineRegistry::default()),
+            geoip_dir: None,
+        }
+    }
+
+    fn add(ctx: &BuildContext, id: &str, json: &str) -> Arc<Pipeline> {
+        let p = Pipeline::from_value(id, &Value::from_json_str(json).unwrap(), ctx).unwrap();
+        ctx.registry.insert(p)
+    }
+
+    fn run(p: &Pipeline, source: &str) -> (Result<Outcome, EsError>, IngestDocument) {
+        let Value::Map(m) = Value::from_json_str(source).unwrap() else {
+            panic!()
+        };
+        let mut doc = IngestDocument::new(m);
+        let result = p.execute(&mut doc, &mut RunContext::default());
+        (result, doc)
+    }
+
+    fn source(doc: &IngestDocument) -> String {
+        Value::Map(doc.source()).to_json()
+    }
+
+    #[test]
+    fn processor_on_failure_sees_failure_metadata_which_is_then_removed() {
+        let ctx = context();
+        let p = add(
+            &ctx,
+            "main",
+            r#"{"processors": [
+            {"fail": {"tag": "t1", "message": "boom {{{x}}}", "on_failure": [
+                {"set": {"field": "m", "value": "{{_ingest.on_failure_message}}|{{_ingest.on_failure_processor_type}}|{{_ingest.on_failure_processor_tag}}|{{_ingest.on_failure_pipeline}}"}}
+            ]}},
+            {"set": {"field": "after", "value": "{{_ingest.on_failure_message}}"}}
+        ]}"#,
+        );
+        let (result, doc) = run(&p, r#"{"x": 1}"#);
+        assert_eq!(result.unwrap(), Outcome::Kept);
+        assert_eq!(
+            source(&doc),
+            r#"{"x":1,"m":"boom 1|fail|t1|main","after":""}"#
+        );
+        assert!(FAILURE_KEYS.iter().all(|k| !doc.ingest.contains_key(*k)));
+    }
+
+    #[test]
+    fn a_missing_tag_is_null_in_the_metadata() {
+        let ctx = context();
+        let p = add(
+            &ctx,
+            "main",
+            r#"{"processors": [
+            {"fail": {"message": "boom", "on_failure": [{"set": {"field": "tag_is_null", "copy_from": "_ingest.on_failure_processor_tag"}}]}}
+        ]}"#,
+        );
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"tag_is_null":null}"#);
+    }
+
+    #[test]
+    fn a_failing_handler_is_what_the_next_level_sees() {
+        let ctx = context();
+        let p = add(
+            &ctx,
+            "main",
+            r#"{"processors": [
+            {"fail": {"tag": "outer", "message": "first", "on_failure": [
+                {"fail": {"tag": "handler", "message": "second: {{_ingest.on_failure_message}}"}}
+            ]}}
+        ], "on_failure": [
+            {"set": {"field": "seen", "value": "{{_ingest.on_failure_message}}/{{_ingest.on_failure_processor_tag}}"}}
+        ]}"#,
+        );
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"seen":"second: first/handler"}"#);
+    }
+
+    #[test]
+    fn nested_handlers_remove_the_metadata_rather_than_restore_it() {
+        // CompoundProcessor.removeFailureMetadata drops the keys, so a handler
+        // after a nested on_failure no longer sees the outer failure.
+        let ctx = context();
+        let p = add(
+            &ctx,
+            "main",
+            r#"{"processors": [
+            {"fail": {"message": "outer", "on_failure": [
+                {"fail": {"message": "inner", "on_failure": [{"set": {"field": "a", "value": "{{_ingest.on_failure_message}}"}}]}},
+                {"set": {"field": "b", "value": "[{{_ingest.on_failure_message}}]"}}
+            ]}}
+        ]}"#,
+        );
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"a":"inner","b":"[]"}"#);
+    }
+
+    #[test]
+    fn unhandled_failure_carries_processor_headers() {
+        let ctx = context();
+        let p = add(
+            &ctx,
+            "main",
+            r#"{"processors": [{"set": {"field": "a", "value": 1}}, {"fail": {"tag": "t", "message": "no"}}]}"#,
+        );
+        let (result, doc) = run(&p, "{}");
+        let e = result.unwrap_err();
+        assert_eq!(
+            (e.kind.as_str(), e.reason.as_str()),
+            ("fail_processor_exception", "no")
+        );
+        assert_eq!(e.header("processor_type"), Some("fail"));
+        assert_eq!(e.header("processor_tag"), Some("t"));
+        assert_eq!(
+            e.headers.get("pipeline_origin"),
+            Some(&Value::List(vec![Value::from("main")]))
+        );
+        assert_eq!(source(&doc), r#"{"a":1}"#);
+    }
+
+    #[test]
+    fn ignore_failure_wins_over_on_failure() {
+        let ctx = context();
+        let p = add(
+            &ctx,
+            "main",
+            r#"{"processors": [
+            {"fail": {"message": "x", "ignore_failure": true, "on_failure": [{"set": {"field": "handled", "value": true}}]}},
+            {"set": {"field": "next", "value": true}}
+        ]}"#,
+        );
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"next":true}"#);
+    }
+
+    #[test]
+    fn nested_pipelines_set_ingest_pipeline_and_restore_it() {
+        let ctx = context();
+        add(
+            &ctx,
+            "another_pipeline2",
+            r#"{"processors": [{"append": {"field": "pipelines", "value": "{{_ingest.pipeline}}"}}]}"#,
+        );
+        add(
+            &ctx,
+            "another_pipeline",
+            r#"{"processors": [
+            {"append": {"field": "pipelines", "value": "{{_ingest.pipeline}}"}},
+            {"pipeline": {"name": "another_pipeline2"}},
+            {"append": {"field": "pipelines", "value": "{{_ingest.pipeline}}"}}
+        ]}"#,
+        );
+        let p = add(
+            &ctx,
+            "pipeline1",
+            r#"{"processors": [
+            {"append": {"field": "pipelines", "value": "{{_ingest.pipeline}}"}},
+            {"pipeline": {"name": "another_pipeline"}}
+        ]}"#,
+        );
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(
+            source(&doc),
+            r#"{"pipelines":["pipeline1","another_pipeline","another_pipeline2","another_pipeline"]}"#
+        );
+        assert!(!doc.ingest.contains_key("pipeline"));
+    }
+
+    #[test]
+    fn a_failure_in_a_nested_pipeline_names_that_pipeline() {
+        let ctx = context();
+        add(
+            &ctx,
+            "inner",
+            r#"{"processors": [{"fail": {"tag": "f", "message": "inner failed"}}]}"#,
+        );
+        let p = add(
+            &ctx,
+            "outer",
+            r#"{"processors": [{"pipeline": {"name": "inner"}}], "on_failure": [
+            {"set": {"field": "seen", "value": "{{_ingest.on_failure_pipeline}} {{_ingest.on_failure_processor_type}} {{_ingest.on_failure_processor_tag}} {{_ingest.on_failure_message}}"}}
+        ]}"#,
+        );
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"seen":"inner fail f inner failed"}"#);
+    }
+
+    #[test]
+    fn cycles_and_missing_pipelines_fail() {
+        let ctx = context();
+        add(
+            &ctx,
+            "inner",
+            r#"{"processors": [{"pipeline": {"name": "outer"}}]}"#,
+        );
+        let outer = add(
+            &ctx,
+            "outer",
+            r#"{"processors": [{"pipeline": {"name": "inner"}}]}"#,
+        );
+        let e = run(&outer, "{}").0.unwrap_err();
+        assert_eq!(
+            (e.kind.as_str(), e.reason.as_str()),
+            (
+                "graph_structure_exception",
+                "Cycle detected for pipeline: outer"
+            )
+        );
+        let p = add(
+            &ctx,
+            "p",
+            r#"{"processors": [{"pipeline": {"name": "{{org}}-department"}}]}"#,
+        );
+        let e = run(&p, r#"{"org": "legal"}"#).0.unwrap_err();
+        assert_eq!(e.kind, "illegal_state_exception");
+        assert_eq!(
+            e.reason,
+            "Pipeline processor configured for non-existent pipeline [legal-department]"
+        );
+    }
+
+    #[test]
+    fn terminate_stops_only_the_current_pipeline() {
+        let ctx = context();
+        add(
+            &ctx,
+            "inner",
+            r#"{"processors": [
+            {"append": {"field": "steps", "value": "before"}},
+            {"terminate": {}},
+            {"append": {"field": "steps", "value": "after"}}
+        ]}"#,
+        );
+        let outer = add(
+            &ctx,
+            "outer",
+            r#"{"processors": [
+            {"pipeline": {"name": "inner"}},
+            {"append": {"field": "steps", "value": "outer"}}
+        ]}"#,
+        );
+        let (result, doc) = run(&outer, r#"{"steps": []}"#);
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"steps":["before","outer"]}"#);
+    }
+
+    #[test]
+    fn terminate_does_not_stop_a_handler_list() {
+        let ctx = context();
+        let p = add(
+            &ctx,
+            "p",
+            r#"{"processors": [
+            {"fail": {"message": "x", "on_failure": [{"terminate": {}}, {"set": {"field": "handler", "value": 2}}]}},
+            {"set": {"field": "after", "value": 3}}
+        ]}"#,
+        );
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"handler":2}"#);
+    }
+
+    #[test]
+    fn drop_in_a_nested_pipeline_drops_the_document() {
+        let ctx = context();
+        add(&ctx, "inner", r#"{"processors": [{"drop": {}}]}"#);
+        let p = add(
+            &ctx,
+            "outer",
+            r#"{"processors": [{"pipeline": {"name": "inner"}}, {"set": {"field": "a", "value": 1}}]}"#,
+        );
+        assert_eq!(run(&p, "{}").0.unwrap(), Outcome::Dropped);
+    }
+
+    #[test]
+    fn an_empty_nested_pipeline_is_skipped_even_in_a_cycle() {
+        let ctx = context();
+        add(&ctx, "empty", r#"{"processors": []}"#);
+        let p = add(
+            &ctx,
+            "p",
+            r#"{"processors": [{"pipeline": {"name": "empty"}}, {"set": {"field": "p", "value": "{{_ingest.pipeline}}"}}]}"#,
+        );
+        let (result, doc) = run(&p, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"p":"p"}"#);
+    }
+
+    #[test]
+    fn foreach_failures_are_reported_as_foreach() {
+        let ctx = context();
+        let p = add(
+            &ctx,
+            "p",
+            r#"{"processors": [
+            {"foreach": {"tag": "loop", "field": "l", "processor": {"uppercase": {"field": "_ingest._value"}}}}
+        ], "on_failure": [{"set": {"field": "t", "value": "{{_ingest.on_failure_processor_type}}/{{_ingest.on_failure_processor_tag}}"}}]}"#,
+        );
+        let (result, doc) = run(&p, r#"{"l": [1]}"#);
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"l":[1],"t":"foreach/loop"}"#);
+    }
+
+    #[test]
+    fn nested_processor_on_failures_as_in_the_rest_tests() {
+        let ctx = context();
+        let p = add(
+            &ctx,
+            "p",
+            r#"{"processors": [
+            {"rename": {"field": "foofield", "target_field": "field1", "on_failure": [
+                {"set": {"field": "foofield", "value": "exists"}},
+                {"rename": {"field": "foofield2", "target_field": "field1", "on_failure": [
+                    {"set": {"field": "foofield2", "value": "ran"}}
+                ]}}
+            ]}}
+        ]}"#,
+        );
+        let (result, doc) = run(&p, r#"{"field1": "value1"}"#);
+        result.unwrap();
+        assert_eq!(
+            source(&doc),
+            r#"{"field1":"value1","foofield":"exists","foofield2":"ran"}"#
+        );
+    }
+
+    #[test]
+    fn empty_on_failure_lists_are_refused() {
+        let ctx = context();
+        let load = |json: &str| {
+            Pipeline::from_value("my_pipeline", &Value::from_json_str(json).unwrap(), &ctx)
+                .unwrap_err()
+        };
+        let e = load(r#"{"processors": [{"set": {"field": "a", "value": 1}}], "on_failure": []}"#);
+        assert_eq!(
+            e.reason,
+            "pipeline [my_pipeline] cannot have an empty on_failure option defined"
+        );
+        let e = load(
+            r#"{"processors": [{"fail": {"message": "m", "on_failure": [], "tag": "emptyfail"}}]}"#,
+        );
+        assert_eq!(e.reason, "[on_failure] processors list cannot be empty");
+        assert_eq!(
+            e.extra.get("processor_tag"),
+            Some(&Value::from("emptyfail"))
+        );
+        assert_eq!(
+            e.extra.get("property_name"),
+            Some(&Value::from("on_failure"))
+        );
+    }
+
+    #[test]
+    fn mutate_processors_as_in_the_rest_tests() {
+        let ctx = context();
+        let p = add(
+            &ctx,
+            "p",
+            r#"{"processors": [
+            {"set": {"field": "new_field", "value": "new_value"}},
+            {"append": {"field": "new_field", "value": ["item2", "item3", "item4"]}},
+            {"rename": {"field": "field_to_rename", "target_field": "renamed_field"}},
+            {"remove": {"field": "field_to_remove"}},
+            {"lowercase": {"field": "field_to_lowercase"}},
+            {"uppercase": {"field": "field_to_uppercase"}},
+            {"trim": {"field": "field_to_trim"}},
+            {"split": {"field": "field_to_split", "separator": "-"}},
+            {"join": {"field": "field_to_join", "separator": "-"}},
+            {"convert": {"field": "field_to_convert", "type": "integer"}},
+            {"gsub": {"field": "field_to_gsub", "pattern": "-", "replacement": "."}},
+            {"html_strip": {"field": "field_to_html_strip"}}
+        ]}"#,
+        );
+        let (result, doc) = run(
+            &p,
+            r#"{
+            "field_to_rename": "value", "field_to_remove": "old_value", "field_to_lowercase": "LOWERCASE",
+            "field_to_uppercase": "uppercase", "field_to_trim": "   trimmed   ", "field_to_split": "127-0-0-1",
+            "field_to_join": ["127","0","0","1"], "field_to_convert": ["127","0","0","1"], "field_to_gsub": "127-0-0-1",
+            "field_to_html_strip": "<p>this <title>is</title> a <b>test</b>"}"#,
+        );
+        result.unwrap();
+        let Value::Map(out) = Value::from_json_str(&source(&doc)).unwrap() else {
+            panic!()
+        };
+        let field = |k: &str| out.get(k).map(Value::to_json).unwrap_or_default();
+        assert!(!out.contains_key("field_to_rename") && !out.contains_key("field_to_remove"));
+        assert_eq!(
+            field("new_field"),
+            r#"["new_value","item2","item3","item4"]"#
+        );
+        assert_eq!(field("renamed_field"), r#""value""#);
+        assert_eq!(field("field_to_lowercase"), r#""lowercase""#);
+        assert_eq!(field("field_to_uppercase"), r#""UPPERCASE""#);
+        assert_eq!(field("field_to_trim"), r#""trimmed""#);
+        assert_eq!(field("field_to_split"), r#"["127","0","0","1"]"#);
+        assert_eq!(field("field_to_join"), r#""127-0-0-1""#);
+        assert_eq!(field("field_to_convert"), "[127,0,0,1]");
+        assert_eq!(field("field_to_gsub"), r#""127.0.0.1""#);
+        assert_eq!(field("field_to_html_strip"), r#""\nthis \nis\n a test""#);
     }
 }

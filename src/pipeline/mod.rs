@@ -61,41 +61,73 @@ impl Pipeline {
     /// Loads a pipeline file (`.json`, `.yml` or `.yaml`); its id is the file
     /// name up to the first dot, as elastic-package installs it.
     pub fn load(path: &Path, ctx: &BuildContext) -> Result<Pipeline, EsError> {
-        let definition = PipelineDefinition::load(path)?;
         let id = pipeline_id(path);
+        let definition = PipelineDefinition::load(path)
+            .map_err(|e| name_pipeline(e, &id).with_header("file", path.display().to_string()))?;
         Pipeline::build(&id, definition, ctx)
             .map_err(|e| e.with_header("file", path.display().to_string()))
     }
 
     pub fn from_value(id: &str, value: &Value, ctx: &BuildContext) -> Result<Pipeline, EsError> {
-        Pipeline::build(id, PipelineDefinition::from_value(value)?, ctx)
+        let definition = PipelineDefinition::from_value(value).map_err(|e| name_pipeline(e, id))?;
+        Pipeline::build(id, definition, ctx)
     }
 
-    pub fn build(id: &str, definition: PipelineDefinition, ctx: &BuildContext) -> Result<Pipeline, EsError> {
+    pub fn build(
+        id: &str,
+        definition: PipelineDefinition,
+        ctx: &BuildContext,
+    ) -> Result<Pipeline, EsError> {
         let processors = build_all(&definition.processors, ctx)?;
         let on_failure = build_all(&definition.on_failure, ctx)?;
-        Ok(Pipeline { id: id.to_string(), definition, processors, on_failure })
+        Ok(Pipeline {
+            id: id.to_string(),
+            definition,
+            processors,
+            on_failure,
+        })
     }
+}
+
+/// Elasticsearch's wording for an empty pipeline-level `on_failure` names the pipeline.
+fn name_pipeline(e: EsError, id: &str) -> EsError {
+    if e.headers.contains_key(definition::EMPTY_ON_FAILURE) {
+        return EsError::parse(format!(
+            "pipeline [{id}] cannot have an empty on_failure option defined"
+        ));
+    }
+    e
 }
 
 /// The id elastic-package gives a pipeline file: its name up to the first dot.
 pub fn pipeline_id(path: &Path) -> String {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     name.split('.').next().unwrap_or_default().to_string()
 }
 
-fn build_all(defs: &[ProcessorDefinition], ctx: &BuildContext) -> Result<Vec<ConfiguredProcessor>, EsError> {
+fn build_all(
+    defs: &[ProcessorDefinition],
+    ctx: &BuildContext,
+) -> Result<Vec<ConfiguredProcessor>, EsError> {
     defs.iter().map(|d| build_processor(d, ctx)).collect()
 }
 
 /// Builds one processor; errors carry `processor_type` and `processor_tag`.
-pub fn build_processor(def: &ProcessorDefinition, ctx: &BuildContext) -> Result<ConfiguredProcessor, EsError> {
+pub fn build_processor(
+    def: &ProcessorDefinition,
+    ctx: &BuildContext,
+) -> Result<ConfiguredProcessor, EsError> {
     let spec = processors::lookup(&def.kind).ok_or_else(|| {
         EsError::parse(format!("No processor type exists with name [{}]", def.kind))
             .with("processor_type", def.kind.as_str())
     })?;
     let tagged = |e: EsError| match &def.tag {
-        Some(tag) if !e.extra.contains_key("processor_tag") => e.with("processor_tag", tag.as_str()),
+        Some(tag) if !e.extra.contains_key("processor_tag") => {
+            e.with("processor_tag", tag.as_str())
+        }
         _ => e,
     };
     let Some(build) = spec.build else {
@@ -106,9 +138,10 @@ pub fn build_processor(def: &ProcessorDefinition, ctx: &BuildContext) -> Result<
     };
     let condition = match &def.condition {
         None => None,
-        Some(cond) => Some(compile_condition(cond).map_err(|e| {
-            tagged(e.with_header("processor_type", spec.name))
-        })?),
+        Some(cond) => Some(
+            compile_condition(cond)
+                .map_err(|e| tagged(e.with_header("processor_type", spec.name)))?,
+        ),
     };
     let mut options = Options::new(spec.name, def.tag.clone(), def.options.clone());
     let processor = build(&mut options, ctx).map_err(tagged)?;
@@ -151,13 +184,21 @@ fn compile_condition(cond: &Value) -> Result<Condition, EsError> {
             }
             if let Some(lang) = m.get("lang").and_then(Value::as_str) {
                 if lang != "painless" {
-                    return Err(EsError::illegal_argument(format!("script lang [{lang}] is not supported")));
+                    return Err(EsError::illegal_argument(format!(
+                        "script lang [{lang}] is not supported"
+                    )));
                 }
             }
             let source = m.get("source").and_then(Value::as_str).ok_or_else(|| {
-                EsError::parse("must specify either [source] for an inline script or [id] for a stored script")
+                EsError::parse(
+                    "must specify either [source] for an inline script or [id] for a stored script",
+                )
             })?;
-            let params = m.get("params").and_then(Value::as_map).cloned().unwrap_or_default();
+            let params = m
+                .get("params")
+                .and_then(Value::as_map)
+                .cloned()
+                .unwrap_or_default();
             (source.to_string(), params)
         }
         other => {
@@ -168,5 +209,9 @@ fn compile_condition(cond: &Value) -> Result<Condition, EsError> {
         }
     };
     let script = painless::compile(&source, ScriptContext::Condition)?;
-    Ok(Condition { source, script, params })
+    Ok(Condition {
+        source,
+        script,
+        params,
+    })
 }

@@ -16,12 +16,18 @@ pub struct PipelineRegistry {
 
 impl PipelineRegistry {
     pub fn with_dirs(dirs: Vec<PathBuf>) -> PipelineRegistry {
-        PipelineRegistry { dirs, loaded: RwLock::default() }
+        PipelineRegistry {
+            dirs,
+            loaded: RwLock::default(),
+        }
     }
 
     pub fn insert(&self, pipeline: Pipeline) -> Arc<Pipeline> {
         let p = Arc::new(pipeline);
-        self.loaded.write().expect("registry lock").insert(p.id.clone(), p.clone());
+        self.loaded
+            .write()
+            .expect("registry lock")
+            .insert(p.id.clone(), p.clone());
         p
     }
 

@@ -13,7 +13,41 @@ use crate::pipeline::BuildContext;
 use crate::value::{Map, Value};
 
 mod append;
+mod bytes;
+mod community_id;
+mod convert;
+mod date;
+mod date_index_name;
+mod dissect;
+mod dot_expander;
+mod drop;
+mod fail;
+pub mod field_values;
+mod fingerprint;
+mod foreach;
+mod geoip;
+mod grok;
+mod gsub;
+mod html_strip;
+pub mod java_regex;
+mod join;
+mod json;
+mod lowercase;
+mod network_direction;
+mod pending;
+mod pipeline;
+mod registered_domain;
+mod remove;
+mod rename;
 mod set;
+mod sort;
+mod split;
+mod string_processor;
+pub mod support;
+mod terminate;
+mod trim;
+mod uppercase;
+mod urldecode;
 pub mod value_source;
 
 /// What a processor tells the pipeline after it ran.
@@ -57,11 +91,33 @@ pub struct OptionSpec {
 }
 
 impl OptionSpec {
-    pub const fn required(name: &'static str, kind: OptionKind, description: &'static str) -> OptionSpec {
-        OptionSpec { name, kind, required: true, default: None, templated: false, description }
+    pub const fn required(
+        name: &'static str,
+        kind: OptionKind,
+        description: &'static str,
+    ) -> OptionSpec {
+        OptionSpec {
+            name,
+            kind,
+            required: true,
+            default: None,
+            templated: false,
+            description,
+        }
     }
-    pub const fn optional(name: &'static str, kind: OptionKind, description: &'static str) -> OptionSpec {
-        OptionSpec { name, kind, required: false, default: None, templated: false, description }
+    pub const fn optional(
+        name: &'static str,
+        kind: OptionKind,
+        description: &'static str,
+    ) -> OptionSpec {
+        OptionSpec {
+            name,
+            kind,
+            required: false,
+            default: None,
+            templated: false,
+            description,
+        }
     }
     pub const fn default(mut self, default: &'static str) -> OptionSpec {
         self.default = Some(default);
@@ -104,7 +160,45 @@ pub const COMMON_OPTIONS: &[&str] = &["if", "tag", "description", "ignore_failur
 pub fn registry() -> &'static [ProcessorSpec] {
     static REGISTRY: std::sync::OnceLock<Vec<ProcessorSpec>> = std::sync::OnceLock::new();
     REGISTRY.get_or_init(|| {
-        let mut specs = vec![append::SPEC, set::SPEC];
+        let mut specs = vec![
+            append::SPEC,
+            bytes::SPEC,
+            community_id::SPEC,
+            convert::SPEC,
+            date::SPEC,
+            date_index_name::SPEC,
+            dissect::SPEC,
+            dot_expander::SPEC,
+            drop::SPEC,
+            fail::SPEC,
+            fingerprint::SPEC,
+            foreach::SPEC,
+            geoip::SPEC,
+            grok::SPEC,
+            gsub::SPEC,
+            html_strip::SPEC,
+            join::SPEC,
+            json::SPEC,
+            lowercase::SPEC,
+            network_direction::SPEC,
+            pipeline::SPEC,
+            registered_domain::SPEC,
+            remove::SPEC,
+            rename::SPEC,
+            set::SPEC,
+            sort::SPEC,
+            split::SPEC,
+            terminate::SPEC,
+            trim::SPEC,
+            uppercase::SPEC,
+            urldecode::SPEC,
+        ];
+        // A processor that landed replaces its pending declaration.
+        for spec in pending::SPECS {
+            if !specs.iter().any(|s| s.name == spec.name) {
+                specs.push(*spec);
+            }
+        }
         specs.sort_by_key(|s| s.name);
         specs
     })
@@ -125,12 +219,17 @@ pub struct Options {
 
 impl Options {
     pub fn new(processor_type: &'static str, tag: Option<String>, values: Map) -> Options {
-        Options { processor_type, tag, values }
+        Options {
+            processor_type,
+            tag,
+            values,
+        }
     }
 
     /// `[field] <message>` as a `parse_exception` with Elasticsearch's headers.
     pub fn error(&self, property: &str, message: &str) -> EsError {
-        let mut e = EsError::parse(format!("[{property}] {message}")).with("processor_type", self.processor_type);
+        let mut e = EsError::parse(format!("[{property}] {message}"))
+            .with("processor_type", self.processor_type);
         if let Some(tag) = &self.tag {
             e = e.with("processor_tag", tag.as_str());
         }
@@ -146,7 +245,8 @@ impl Options {
     }
 
     pub fn string(&mut self, name: &str) -> Result<String, EsError> {
-        self.opt_string(name)?.ok_or_else(|| self.error(name, "required property is missing"))
+        self.opt_string(name)?
+            .ok_or_else(|| self.error(name, "required property is missing"))
     }
 
     pub fn opt_string(&mut self, name: &str) -> Result<Option<String>, EsError> {
@@ -155,7 +255,10 @@ impl Options {
             Some(Value::String(s)) => Ok(Some(s)),
             Some(other) => Err(self.error(
                 name,
-                &format!("property isn't a string, but of type [{}]", other.java_class()),
+                &format!(
+                    "property isn't a string, but of type [{}]",
+                    other.java_class()
+                ),
             )),
         }
     }
@@ -165,12 +268,19 @@ impl Options {
         match self.take(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
-            Some(v @ (Value::Int(_) | Value::Long(_) | Value::Float(_) | Value::Double(_) | Value::Bool(_))) => {
-                Ok(Some(v.to_java_string()))
-            }
+            Some(
+                v @ (Value::Int(_)
+                | Value::Long(_)
+                | Value::Float(_)
+                | Value::Double(_)
+                | Value::Bool(_)),
+            ) => Ok(Some(v.to_java_string())),
             Some(other) => Err(self.error(
                 name,
-                &format!("property isn't a string, but of type [{}]", other.java_class()),
+                &format!(
+                    "property isn't a string, but of type [{}]",
+                    other.java_class()
+                ),
             )),
         }
     }
@@ -179,10 +289,13 @@ impl Options {
         match self.take(name) {
             None | Some(Value::Null) => Ok(default),
             Some(Value::Bool(b)) => Ok(b),
-            Some(Value::String(s)) if s == "true" || s == "false" => Ok(s == "true"),
+            // `readBooleanProperty` takes only a real boolean: "true" is refused.
             Some(other) => Err(self.error(
                 name,
-                &format!("property isn't a boolean, but of type [{}]", other.java_class()),
+                &format!(
+                    "property isn't a boolean, but of type [{}]",
+                    other.java_class()
+                ),
             )),
         }
     }
@@ -191,13 +304,18 @@ impl Options {
         match self.take(name) {
             None | Some(Value::Null) => Ok(None),
             Some(v) if v.as_i64().is_some() => Ok(v.as_i64()),
-            Some(Value::String(s)) => s
-                .parse::<i64>()
-                .map(Some)
-                .map_err(|_| self.error(name, &format!("property cannot be parsed as an integer [{s}]"))),
+            Some(Value::String(s)) => s.parse::<i64>().map(Some).map_err(|_| {
+                self.error(
+                    name,
+                    &format!("property cannot be parsed as an integer [{s}]"),
+                )
+            }),
             Some(other) => Err(self.error(
                 name,
-                &format!("property isn't an integer, but of type [{}]", other.java_class()),
+                &format!(
+                    "property isn't an integer, but of type [{}]",
+                    other.java_class()
+                ),
             )),
         }
     }
@@ -212,7 +330,10 @@ impl Options {
             Some(Value::List(l)) => Ok(Some(l)),
             Some(other) => Err(self.error(
                 name,
-                &format!("property isn't a list, but of type [{}]", other.java_class()),
+                &format!(
+                    "property isn't a list, but of type [{}]",
+                    other.java_class()
+                ),
             )),
         }
     }
@@ -226,7 +347,10 @@ impl Options {
                     Value::String(s) => Ok(s),
                     other => Err(self.error(
                         name,
-                        &format!("property isn't a list of strings, but contains [{}]", other.java_class()),
+                        &format!(
+                            "property isn't a list of strings, but contains [{}]",
+                            other.java_class()
+                        ),
                     )),
                 })
                 .collect::<Result<Vec<_>, _>>()
@@ -271,7 +395,18 @@ pub(crate) mod examples {
         processor.insert(spec.name.to_string(), config);
         let mut pipeline = Map::new();
         pipeline.insert("processors".into(), Value::List(vec![Value::Map(processor)]));
-        let pipeline = Pipeline::from_value("example", &Value::Map(pipeline), &BuildContext::default())
+        // Examples see the tiny test databases, as if given `--geoip-dir`.
+        let ctx = BuildContext { geoip_dir: Some(crate::geoip::testdata::dir()), ..Default::default() };
+        pipeline.insert(
+            "processors".into(),
+            Value::List(vec![Value::Map(processor)]),
+        );
+        // Examples see the tiny test databases, as if given `--geoip-dir`.
+        let ctx = BuildContext {
+            geoip_dir: Some(crate::geoip::testdata::dir()),
+            ..Default::default()
+        };
+        let pipeline = Pipeline::from_value("example", &Value::Map(pipeline), &ctx)
             .map_err(|e| format!("load: {}", e.reason))?;
         let input = match Value::from_json_str(example.input).map_err(|e| e.to_string())? {
             Value::Map(m) => m,
@@ -290,8 +425,15 @@ pub(crate) mod examples {
         for spec in registry() {
             for example in spec.examples {
                 let got = run_example(spec, example);
-                let want = example.output.map(|s| Value::from_json_str(s).unwrap().to_json()).map_err(str::to_string);
-                assert_eq!(got, want, "processor [{}] example {:?}", spec.name, example.title);
+                let want = example
+                    .output
+                    .map(|s| Value::from_json_str(s).unwrap().to_json())
+                    .map_err(str::to_string);
+                assert_eq!(
+                    got, want,
+                    "processor [{}] example {:?}",
+                    spec.name, example.title
+                );
             }
         }
     }

@@ -12,16 +12,37 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
     name: "set",
     description: "Sets one field and associates it with the specified value.",
     options: &[
-        OptionSpec::required("field", String, "The field to insert, upsert, or update.").templated(),
-        OptionSpec::optional("value", Any, "The value to be set for the field. Required unless copy_from is set.")
+        OptionSpec::required("field", String, "The field to insert, upsert, or update.")
             .templated(),
-        OptionSpec::optional("copy_from", String, "The origin field which will be copied to field."),
-        OptionSpec::optional("override", Bool, "Whether to replace a field that already holds a non-null value.")
-            .default("true"),
-        OptionSpec::optional("ignore_empty_value", Bool, "Skip when the value is null or an empty string.")
-            .default("false"),
-        OptionSpec::optional("media_type", String, "Media type for encoding value's templates.")
-            .default("application/json"),
+        OptionSpec::optional(
+            "value",
+            Any,
+            "The value to be set for the field. Required unless copy_from is set.",
+        )
+        .templated(),
+        OptionSpec::optional(
+            "copy_from",
+            String,
+            "The origin field which will be copied to field.",
+        ),
+        OptionSpec::optional(
+            "override",
+            Bool,
+            "Whether to replace a field that already holds a non-null value.",
+        )
+        .default("true"),
+        OptionSpec::optional(
+            "ignore_empty_value",
+            Bool,
+            "Skip when the value is null or an empty string.",
+        )
+        .default("false"),
+        OptionSpec::optional(
+            "media_type",
+            String,
+            "Media type for encoding value's templates.",
+        )
+        .default("application/json"),
     ],
     examples: &[
         Example {
@@ -49,6 +70,30 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
             output: Ok(r#"{"a": 1}"#),
         },
         Example {
+            title: "ignore_empty_value skips a template that renders empty",
+            config: r#"{"field": "b", "value": "{{missing}}", "ignore_empty_value": true}"#,
+            input: r#"{"a": 1}"#,
+            output: Ok(r#"{"a": 1}"#),
+        },
+        Example {
+            title: "but not a literal empty string",
+            config: r#"{"field": "b", "value": "", "ignore_empty_value": true}"#,
+            input: r#"{"a": 1}"#,
+            output: Ok(r#"{"a": 1, "b": ""}"#),
+        },
+        Example {
+            title: "override false sets a null field",
+            config: r#"{"field": "a", "value": 2, "override": false}"#,
+            input: r#"{"a": null}"#,
+            output: Ok(r#"{"a": 2}"#),
+        },
+        Example {
+            title: "values keep their types and templates inside them render",
+            config: r#"{"field": "o", "value": {"n": 1, "l": [true, "{{{a}}}"], "k_{{a}}": null}}"#,
+            input: r#"{"a": "x"}"#,
+            output: Ok(r#"{"a": "x", "o": {"n": 1, "l": [true, "x"], "k_x": null}}"#),
+        },
+        Example {
             title: "a missing copy_from fails",
             config: r#"{"field": "b", "copy_from": "missing"}"#,
             input: r#"{"a": 1}"#,
@@ -73,17 +118,36 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
     let raw_value = o.opt_value("value");
     let override_existing = o.bool_or("override", true)?;
     let ignore_empty_value = o.bool_or("ignore_empty_value", false)?;
-    let media_type = o.opt_string("media_type")?.unwrap_or_else(|| "application/json".into());
+    let media_type = o
+        .opt_string("media_type")?
+        .unwrap_or_else(|| "application/json".into());
     let escaping = Escaping::for_media_type(&media_type).ok_or_else(|| {
-        o.error("media_type", &format!("property does not contain a supported media type [{media_type}]"))
+        o.error(
+            "media_type",
+            &format!("property does not contain a supported media type [{media_type}]"),
+        )
     })?;
     let (value, copy_from) = match (copy_from, raw_value) {
-        (Some(_), Some(_)) => return Err(o.error("copy_from", "cannot set both `copy_from` and `value` in the same processor")),
-        (Some(from), None) => (None, Some(FieldPath::parse(&from).map_err(|e| o.error("copy_from", &e))?)),
+        (Some(_), Some(_)) => {
+            return Err(o.error(
+                "copy_from",
+                "cannot set both `copy_from` and `value` in the same processor",
+            ))
+        }
+        (Some(from), None) => (
+            None,
+            Some(FieldPath::parse(&from).map_err(|e| o.error("copy_from", &e))?),
+        ),
         (None, Some(v)) => (Some(ValueSource::wrap(v, escaping)?), None),
         (None, None) => return Err(o.error("value", "required property is missing")),
     };
-    Ok(Box::new(Set { field, value, copy_from, override_existing, ignore_empty_value }))
+    Ok(Box::new(Set {
+        field,
+        value,
+        copy_from,
+        override_existing,
+        ignore_empty_value,
+    }))
 }
 
 fn is_empty(v: &Value) -> bool {
@@ -108,7 +172,8 @@ impl Processor for Set {
             },
             (None, Some(source)) => {
                 let v = source.resolve(doc);
-                // Only templated values are checked for emptiness, as in Elasticsearch.
+                // Only a templated value is checked for emptiness: a literal
+                // "" is set even with ignore_empty_value, as in Elasticsearch.
                 if self.ignore_empty_value && source.is_template() && is_empty(&v) {
                     return Ok(Flow::Continue);
                 }
@@ -116,7 +181,7 @@ impl Processor for Set {
             }
             (None, None) => unreachable!("build requires value or copy_from"),
         };
-        if self.ignore_empty_value && is_empty(&value) {
+        if self.ignore_empty_value && self.copy_from.is_some() && is_empty(&value) {
             return Ok(Flow::Continue);
         }
         doc.set(&path, value).map_err(EsError::illegal_argument)?;

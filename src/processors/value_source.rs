@@ -11,7 +11,8 @@ pub enum ValueSource {
     Literal(Value),
     Template(Template),
     List(Vec<ValueSource>),
-    Map(Vec<(String, ValueSource)>),
+    /// Keys are templates too, as in Elasticsearch's `MapValue`.
+    Map(Vec<(Template, ValueSource)>),
 }
 
 impl ValueSource {
@@ -26,11 +27,19 @@ impl ValueSource {
                 }
             }
             Value::List(items) => ValueSource::List(
-                items.into_iter().map(|v| ValueSource::wrap(v, escaping)).collect::<Result<_, _>>()?,
+                items
+                    .into_iter()
+                    .map(|v| ValueSource::wrap(v, escaping))
+                    .collect::<Result<_, _>>()?,
             ),
             Value::Map(m) => ValueSource::Map(
                 m.into_iter()
-                    .map(|(k, v)| Ok((k, ValueSource::wrap(v, escaping)?)))
+                    .map(|(k, v)| {
+                        Ok((
+                            Template::compile_with(&k, escaping)?,
+                            ValueSource::wrap(v, escaping)?,
+                        ))
+                    })
                     .collect::<Result<_, EsError>>()?,
             ),
             other => ValueSource::Literal(other),
@@ -46,9 +55,12 @@ impl ValueSource {
             ValueSource::Literal(v) => v.clone(),
             ValueSource::Template(t) => Value::String(t.render(doc)),
             ValueSource::List(items) => Value::List(items.iter().map(|v| v.resolve(doc)).collect()),
-            ValueSource::Map(entries) => {
-                Value::Map(entries.iter().map(|(k, v)| (k.clone(), v.resolve(doc))).collect::<Map>())
-            }
+            ValueSource::Map(entries) => Value::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.render(doc), v.resolve(doc)))
+                    .collect::<Map>(),
+            ),
         }
     }
 }

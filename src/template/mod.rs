@@ -4,15 +4,22 @@
 //! a string without `{{` stays a literal and costs nothing to render. The
 //! model a template sees is the document: its fields, `_source.*` and
 //! `_ingest.*`.
+//!
+//! Elasticsearch renders with mustache.java plus its `CustomMustacheFactory`:
+//! `{{x}}` is escaped for the template's content type (JSON string escaping
+//! unless told otherwise), `{{{x}}}` and `{{& x}}` are raw, a missing name is
+//! empty, list elements are reached by index (`{{list.0}}`), sections iterate
+//! lists and are skipped for null, `false`, `""` and empty lists, and the
+//! custom sections `toJson`, `join` and `url` transform their content.
 
-use crate::document::{FieldPath, IngestDocument};
+use crate::document::IngestDocument;
 use crate::error::EsError;
-use crate::value::Value;
+use crate::value::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
     source: String,
-    parts: Vec<Part>,
+    nodes: Vec<Node>,
     escaping: Escaping,
 }
 
@@ -41,12 +48,34 @@ impl Escaping {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Part {
+enum Node {
     Text(String),
-    /// `{{x}}`: HTML-escaped.
-    Escaped(String),
-    /// `{{{x}}}` or `{{& x}}`: verbatim.
-    Raw(String),
+    /// `{{x}}` (escaped) or `{{{x}}}` / `{{& x}}` (raw).
+    Var {
+        name: String,
+        escaped: bool,
+    },
+    Section {
+        name: String,
+        inverted: bool,
+        children: Vec<Node>,
+    },
+    /// `{{#toJson}}name{{/toJson}}`: the named list or map as JSON.
+    ToJson(String),
+    /// `{{#join}}name{{/join}}`: the named list's elements joined.
+    Join {
+        delimiter: String,
+        name: String,
+    },
+    /// `{{#url}}...{{/url}}`: the rendered content, URL-encoded.
+    Url(Vec<Node>),
+}
+
+enum Tag<'a> {
+    Var(&'a str, bool),
+    Open(&'a str, bool),
+    Close(&'a str),
+    Comment,
 }
 
 impl Template {
@@ -55,42 +84,53 @@ impl Template {
     }
 
     pub fn compile_with(source: &str, escaping: Escaping) -> Result<Template, EsError> {
-        let mut parts = Vec::new();
+        let mut tokens = Vec::new();
         let mut rest = source;
         while let Some(start) = rest.find("{{") {
             if start > 0 {
-                parts.push(Part::Text(rest[..start].to_string()));
+                tokens.push(Err(&rest[..start]));
             }
             let after = &rest[start..];
-            let (part, consumed) = if let Some(inner) = after.strip_prefix("{{{") {
+            let (tag, consumed) = if let Some(inner) = after.strip_prefix("{{{") {
                 let end = inner
                     .find("}}}")
                     .ok_or_else(|| template_error(source, "unclosed triple mustache"))?;
-                (Part::Raw(inner[..end].trim().to_string()), 3 + end + 3)
+                (Tag::Var(inner[..end].trim(), false), 3 + end + 3)
             } else {
                 let inner = &after[2..];
-                let end = inner.find("}}").ok_or_else(|| template_error(source, "unclosed tag"))?;
+                let end = inner
+                    .find("}}")
+                    .ok_or_else(|| template_error(source, "unclosed tag"))?;
                 let tag = inner[..end].trim();
-                let part = match tag.chars().next() {
-                    Some('&') => Part::Raw(tag[1..].trim().to_string()),
-                    Some('!') => Part::Text(String::new()),
-                    Some(c @ ('#' | '^' | '/' | '>' | '=')) => {
-                        return Err(template_error(
-                            source,
-                            &format!("mustache tag [{c}] (sections, partials, delimiters) is not supported yet"),
-                        ))
-                    }
-                    _ => Part::Escaped(tag.to_string()),
+                let tag = match tag.chars().next() {
+                    Some('&') => Tag::Var(tag_body(tag), false),
+                    Some('!') => Tag::Comment,
+                    Some('#') => Tag::Open(tag_body(tag), false),
+                    Some('^') => Tag::Open(tag_body(tag), true),
+                    Some('/') => Tag::Close(tag_body(tag)),
+                    Some(c @ ('>' | '<' | '=' | '$')) => return Err(template_error(
+                        source,
+                        &format!(
+                            "mustache tag [{c}] (partials, delimiters, blocks) is not supported"
+                        ),
+                    )),
+                    _ => Tag::Var(tag, true),
                 };
-                (part, 2 + end + 2)
+                (tag, 2 + end + 2)
             };
-            parts.push(part);
+            tokens.push(Ok(tag));
             rest = &after[consumed..];
         }
         if !rest.is_empty() {
-            parts.push(Part::Text(rest.to_string()));
+            tokens.push(Err(rest));
         }
-        Ok(Template { source: source.to_string(), parts, escaping })
+        let mut iter = tokens.into_iter();
+        let nodes = parse_nodes(&mut iter, None, source)?;
+        Ok(Template {
+            source: source.to_string(),
+            nodes,
+            escaping,
+        })
     }
 
     pub fn source(&self) -> &str {
@@ -99,37 +139,304 @@ impl Template {
 
     /// True when the text has no tags: rendering returns it unchanged.
     pub fn is_literal(&self) -> bool {
-        self.parts.iter().all(|p| matches!(p, Part::Text(_)))
+        self.nodes.iter().all(|n| matches!(n, Node::Text(_)))
     }
 
     pub fn render(&self, doc: &IngestDocument) -> String {
         let mut out = String::new();
-        for part in &self.parts {
-            match part {
-                Part::Text(t) => out.push_str(t),
-                Part::Escaped(name) => escape(&lookup(doc, name), self.escaping, &mut out),
-                Part::Raw(name) => out.push_str(&lookup(doc, name)),
-            }
-        }
+        let mut scopes = vec![Scope::Doc(doc)];
+        render_nodes(&self.nodes, &mut scopes, self.escaping, &mut out);
         out
     }
 }
 
-fn template_error(source: &str, message: &str) -> EsError {
-    EsError::new("general_script_exception", format!("Failed to compile inline script [{source}] using lang [mustache]"))
-        .caused_by(EsError::new("mustache_exception", message.to_string()))
+/// A tag's name after its sigil (`#`, `^`, `/`, `&`).
+fn tag_body(tag: &str) -> &str {
+    tag[1..].trim()
 }
 
-/// A missing name renders as the empty string, as in Mustache.
-fn lookup(doc: &IngestDocument, name: &str) -> String {
+type Token<'a> = Result<Tag<'a>, &'a str>;
+
+fn parse_nodes<'a>(
+    tokens: &mut impl Iterator<Item = Token<'a>>,
+    open: Option<&str>,
+    source: &str,
+) -> Result<Vec<Node>, EsError> {
+    let mut nodes = Vec::new();
+    while let Some(token) = tokens.next() {
+        match token {
+            Err(text) => nodes.push(Node::Text(text.to_string())),
+            Ok(Tag::Comment) => {}
+            Ok(Tag::Var(name, escaped)) => nodes.push(Node::Var {
+                name: name.to_string(),
+                escaped,
+            }),
+            Ok(Tag::Close(name)) => {
+                return match open {
+                    Some(o) if o == name => Ok(nodes),
+                    Some(o) => Err(template_error(
+                        source,
+                        &format!("Mismatched start/end tags: {o} != {name}"),
+                    )),
+                    None => Err(template_error(
+                        source,
+                        &format!("Closing tag [{name}] without an opening tag"),
+                    )),
+                };
+            }
+            Ok(Tag::Open(name, inverted)) => {
+                let children = parse_nodes(tokens, Some(name), source)?;
+                let node = if inverted {
+                    Node::Section {
+                        name: name.to_string(),
+                        inverted,
+                        children,
+                    }
+                } else if name.eq_ignore_ascii_case("toJson") {
+                    Node::ToJson(function_argument("toJson", children, source)?)
+                } else if name.eq_ignore_ascii_case("url") {
+                    Node::Url(children)
+                } else if name.eq_ignore_ascii_case("join") {
+                    Node::Join {
+                        delimiter: ",".into(),
+                        name: function_argument("join", children, source)?,
+                    }
+                } else if let Some(delimiter) = custom_join_delimiter(name) {
+                    Node::Join {
+                        delimiter: delimiter.to_string(),
+                        name: function_argument("join", children, source)?,
+                    }
+                } else {
+                    Node::Section {
+                        name: name.to_string(),
+                        inverted,
+                        children,
+                    }
+                };
+                nodes.push(node);
+            }
+        }
+    }
+    match open {
+        Some(o) => Err(template_error(
+            source,
+            &format!("Failed to close '{o}' tag"),
+        )),
+        None => Ok(nodes),
+    }
+}
+
+/// `join delimiter='x'`, exactly as Elasticsearch's pattern has it.
+fn custom_join_delimiter(name: &str) -> Option<&str> {
+    name.strip_prefix("join delimiter='")?.strip_suffix('\'')
+}
+
+/// A custom function's body is the name of the value it works on: one piece
+/// of plain text, taken as it is (not trimmed). A tag in its place stands
+/// for its own source text, which names nothing.
+fn function_argument(function: &str, children: Vec<Node>, source: &str) -> Result<String, EsError> {
+    match children.as_slice() {
+        [Node::Text(name)] => Ok(name.clone()),
+        [Node::Var {
+            name,
+            escaped: true,
+        }] => Ok(format!("{{{{{name}}}}}")),
+        [Node::Var {
+            name,
+            escaped: false,
+        }] => Ok(format!("{{{{{{{name}}}}}}}")),
+        [_] => Ok(String::new()),
+        _ => Err(template_error(
+            source,
+            &format!("Mustache function [{function}] must contain one and only one identifier"),
+        )),
+    }
+}
+
+fn template_error(source: &str, message: &str) -> EsError {
+    EsError::new(
+        "general_script_exception",
+        format!("Failed to compile inline script [{source}] using lang [mustache]"),
+    )
+    .caused_by(EsError::new("mustache_exception", message.to_string()))
+}
+
+/// A context a name can be looked up in: the document at the bottom, then
+/// the values sections push.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    Doc(&'a IngestDocument),
+    Value(&'a Value),
+}
+
+#[derive(Clone, Copy)]
+enum Found<'a> {
+    Value(&'a Value),
+    Map(&'a Map),
+    /// A list's `size`.
+    Size(usize),
+}
+
+impl<'a> Found<'a> {
+    fn child(self, key: &str) -> Option<Found<'a>> {
+        match self {
+            Found::Map(m) => m.get(key).map(Found::Value),
+            Found::Value(Value::Map(m)) => m.get(key).map(Found::Value),
+            // Elasticsearch's object handler reaches list elements by
+            // index, and a list's length as `size`.
+            Found::Value(Value::List(l)) if key == "size" => Some(Found::Size(l.len())),
+            Found::Value(Value::List(l)) => key
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| l.get(i))
+                .map(Found::Value),
+            Found::Value(_) | Found::Size(_) => None,
+        }
+    }
+
+    fn to_value(self) -> Value {
+        match self {
+            Found::Value(v) => v.clone(),
+            Found::Map(m) => Value::Map(m.clone()),
+            Found::Size(n) => Value::integer(n as i64),
+        }
+    }
+
+    fn text(self) -> String {
+        match self {
+            Found::Value(Value::Null) => String::new(),
+            Found::Value(v) => v.to_java_string(),
+            Found::Map(m) => Value::Map(m.clone()).to_java_string(),
+            Found::Size(n) => n.to_string(),
+        }
+    }
+}
+
+fn scope_child<'a>(scope: Scope<'a>, key: &str) -> Option<Found<'a>> {
+    match scope {
+        Scope::Doc(doc) => match key {
+            "_ingest" => Some(Found::Map(&doc.ingest)),
+            // `_source` is the whole ctx map here; metadata keys are reachable
+            // through it too, as in Elasticsearch's template model.
+            "_source" => Some(Found::Map(&doc.ctx)),
+            _ => doc.ctx.get(key).map(Found::Value),
+        },
+        Scope::Value(v) => Found::Value(v).child(key),
+    }
+}
+
+/// mustache.java's lookup: the first segment is searched from the innermost
+/// scope outwards; the rest are resolved inside what it found.
+fn lookup<'a>(scopes: &[Scope<'a>], name: &str) -> Option<Found<'a>> {
     if name == "." {
-        return String::new();
+        return match scopes.last()? {
+            Scope::Doc(doc) => Some(Found::Map(&doc.ctx)),
+            Scope::Value(v) => Some(Found::Value(v)),
+        };
     }
-    let Ok(path) = FieldPath::parse(name) else { return String::new() };
-    match doc.get(&path) {
-        Ok(Value::Null) | Err(_) => String::new(),
-        Ok(v) => v.to_java_string(),
+    let mut segments = name.split('.');
+    let first = segments.next()?;
+    let mut found = scopes.iter().rev().find_map(|s| scope_child(*s, first))?;
+    for segment in segments {
+        found = found.child(segment)?;
     }
+    Some(found)
+}
+
+fn truthy(found: Option<Found>) -> bool {
+    match found {
+        None | Some(Found::Value(Value::Null)) | Some(Found::Value(Value::Bool(false))) => false,
+        Some(Found::Value(Value::String(s))) => !s.is_empty(),
+        Some(Found::Value(Value::List(l))) => !l.is_empty(),
+        Some(_) => true,
+    }
+}
+
+fn render_nodes<'a>(
+    nodes: &'a [Node],
+    scopes: &mut Vec<Scope<'a>>,
+    escaping: Escaping,
+    out: &mut String,
+) {
+    for node in nodes {
+        match node {
+            Node::Text(t) => out.push_str(t),
+            Node::Var { name, escaped } => {
+                let text = lookup(scopes, name).map(Found::text).unwrap_or_default();
+                if *escaped {
+                    escape(&text, escaping, out);
+                } else {
+                    out.push_str(&text);
+                }
+            }
+            Node::Section {
+                name,
+                inverted: true,
+                children,
+            } => {
+                if !truthy(lookup(scopes, name)) {
+                    render_nodes(children, scopes, escaping, out);
+                }
+            }
+            Node::Section {
+                name,
+                inverted: false,
+                children,
+            } => {
+                let found = lookup(scopes, name);
+                if !truthy(found) {
+                    continue;
+                }
+                match found {
+                    Some(Found::Value(Value::List(items))) => {
+                        for item in items {
+                            scopes.push(Scope::Value(item));
+                            render_nodes(children, scopes, escaping, out);
+                            scopes.pop();
+                        }
+                    }
+                    Some(Found::Value(v)) => {
+                        scopes.push(Scope::Value(v));
+                        render_nodes(children, scopes, escaping, out);
+                        scopes.pop();
+                    }
+                    // The `_ingest`/`_source` maps: their fields are reachable
+                    // by their full names already, so no new scope is needed.
+                    _ => render_nodes(children, scopes, escaping, out),
+                }
+            }
+            Node::ToJson(name) => match lookup(scopes, name) {
+                None | Some(Found::Value(Value::Null)) => {}
+                Some(found @ (Found::Map(_) | Found::Value(Value::Map(_) | Value::List(_)))) => {
+                    out.push_str(&found.to_value().to_json())
+                }
+                // Anything else is not JSON to Elasticsearch: printed as is.
+                Some(found) => out.push_str(&found.text()),
+            },
+            Node::Join { delimiter, name } => match lookup(scopes, name) {
+                Some(Found::Value(Value::List(items))) => {
+                    let parts: Vec<String> = items.iter().map(Value::to_java_string).collect();
+                    out.push_str(&parts.join(delimiter));
+                }
+                // Not a list: Elasticsearch writes the function's body, the name.
+                _ => out.push_str(name),
+            },
+            Node::Url(children) => {
+                let text = render_to_string(children, scopes, escaping);
+                escape(&text, Escaping::Url, out);
+            }
+        }
+    }
+}
+
+fn render_to_string<'a>(
+    nodes: &'a [Node],
+    scopes: &mut Vec<Scope<'a>>,
+    escaping: Escaping,
+) -> String {
+    let mut s = String::new();
+    render_nodes(nodes, scopes, escaping, &mut s);
+    s
 }
 
 fn escape(text: &str, escaping: Escaping, out: &mut String) {
@@ -142,9 +449,12 @@ fn escape(text: &str, escaping: Escaping, out: &mut String) {
             out.push_str(&quoted[1..quoted.len() - 1]);
         }
         Escaping::Url => {
+            // java.net.URLEncoder with UTF-8.
             for b in text.bytes() {
                 match b {
-                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => out.push(b as char),
+                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => {
+                        out.push(b as char)
+                    }
                     b' ' => out.push('+'),
                     b => out.push_str(&format!("%{b:02X}")),
                 }
@@ -164,10 +474,113 @@ mod tests {
         }
     }
 
+    fn render(t: &str, json: &str) -> String {
+        Template::compile(t).unwrap().render(&doc(json))
+    }
+
     #[test]
     fn renders_fields_missing_as_empty() {
         let d = doc(r#"{"a":{"b":"x\"y"},"n":1}"#);
-        assert_eq!(Template::compile("{{a.b}}-{{{a.b}}}-{{n}}-{{nope}}").unwrap().render(&d), r#"x\"y-x"y-1-"#);
+        assert_eq!(
+            Template::compile("{{a.b}}-{{{a.b}}}-{{n}}-{{nope}}")
+                .unwrap()
+                .render(&d),
+            r#"x\"y-x"y-1-"#
+        );
         assert!(Template::compile("plain").unwrap().is_literal());
+        assert_eq!(
+            render("{{& a.b}}|{{!comment}}", r#"{"a":{"b":"<\\"}}"#),
+            "<\\|"
+        );
+    }
+
+    #[test]
+    fn escaping_follows_content_type() {
+        let d = doc(r#"{"s":"a b&\"\n"}"#);
+        let with = |e| Template::compile_with("{{s}}", e).unwrap().render(&d);
+        assert_eq!(with(Escaping::Json), "a b&\\\"\\n");
+        assert_eq!(with(Escaping::Plain), "a b&\"\n");
+        assert_eq!(with(Escaping::Url), "a+b%26%22%0A");
+    }
+
+    #[test]
+    fn list_indices_values_and_source_prefix() {
+        let json = r#"{"l":["x","y"],"d":1.0,"m":{"k":[1,2]},"b":true}"#;
+        assert_eq!(
+            render("{{l.1}} {{d}} {{m.k}} {{b}} {{l.9}}", json),
+            "y 1.0 [1, 2] true "
+        );
+        assert_eq!(render("{{_source.l.0}}", json), "x");
+    }
+
+    #[test]
+    fn ingest_metadata_is_reachable() {
+        let mut d = doc("{}");
+        d.ingest
+            .insert("on_failure_message".into(), Value::from("boom"));
+        assert_eq!(
+            Template::compile("{{ _ingest.on_failure_message }}")
+                .unwrap()
+                .render(&d),
+            "boom"
+        );
+    }
+
+    #[test]
+    fn sections_iterate_and_skip_falsy() {
+        let json = r#"{"l":["a","b"],"e":[],"f":false,"s":"","m":{"k":"v"},"n":0}"#;
+        assert_eq!(render("{{#l}}<{{.}}>{{/l}}", json), "<a><b>");
+        assert_eq!(
+            render(
+                "{{#e}}x{{/e}}{{#f}}x{{/f}}{{#s}}x{{/s}}{{#missing}}x{{/missing}}",
+                json
+            ),
+            ""
+        );
+        assert_eq!(
+            render(
+                "{{^e}}1{{/e}}{{^f}}2{{/f}}{{^s}}3{{/s}}{{^missing}}4{{/missing}}{{^l}}5{{/l}}",
+                json
+            ),
+            "1234"
+        );
+        assert_eq!(render("{{#m}}{{k}}{{/m}}{{#n}}[{{.}}]{{/n}}", json), "v[0]");
+        // Names not found in the pushed scope are looked up outside it.
+        assert_eq!(render("{{#m}}{{n}}{{/m}}", json), "0");
+    }
+
+    #[test]
+    fn custom_functions() {
+        let json = r#"{"l":["a","b",1],"m":{"k":"v\""},"u":"a b/c","s":"x\"y"}"#;
+        assert_eq!(render("{{#toJson}}m{{/toJson}}", json), r#"{"k":"v\""}"#);
+        assert_eq!(render("{{#toJson}}l{{/toJson}}", json), r#"["a","b",1]"#);
+        assert_eq!(
+            render("{{#TOJSON}}s{{/TOJSON}}|{{#toJson}}nope{{/toJson}}", json),
+            "x\"y|"
+        );
+        assert_eq!(render("{{#join}}l{{/join}}", json), "a,b,1");
+        assert_eq!(
+            render("{{#join delimiter=' | '}}l{{/join delimiter=' | '}}", json),
+            "a | b | 1"
+        );
+        // Not a list: the body itself is written.
+        assert_eq!(render("{{#join}}s{{/join}}", json), "s");
+        assert_eq!(render("{{#url}}{{{u}}}{{/url}}", json), "a+b%2Fc");
+        assert_eq!(render("{{#url}}{{s}}{{/url}}", json), "x%5C%22y");
+        assert_eq!(render("{{#l.size}}{{/l.size}}{{l.size}}", json), "3");
+        let e = Template::compile("{{#toJson}}a{{b}}{{/toJson}}").unwrap_err();
+        assert_eq!(
+            e.caused_by.unwrap().reason,
+            "Mustache function [toJson] must contain one and only one identifier"
+        );
+    }
+
+    #[test]
+    fn malformed_templates_fail_to_compile() {
+        for bad in ["{{#a}}x", "{{/a}}", "{{#a}}{{/b}}", "{{x", "{{>partial}}"] {
+            let e = Template::compile(bad).unwrap_err();
+            assert_eq!(e.kind, "general_script_exception", "{bad}");
+            assert_eq!(e.caused_by.unwrap().kind, "mustache_exception");
+        }
     }
 }

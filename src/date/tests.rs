@@ -1,0 +1,246 @@
+use super::*;
+
+fn utc() -> ZoneId {
+    ZoneId::Offset(0)
+}
+
+/// Parses like the date processor does and prints with its default output format.
+fn run(format: &str, text: &str, tz: &str) -> Result<String, DateError> {
+    let zone = ZoneId::of(tz)?;
+    let zdt = DateFormat::from_string(format).parse(format, Some(text), &zone, &Locale::root())?;
+    DateFormatter::for_pattern(DEFAULT_OUTPUT_FORMAT)?.format(&zdt)
+}
+
+#[test]
+fn date_upstream_pipeline_formats() {
+    let formats = ["yyyy-MM-dd'T'HH:mm:ss.SSSSSSSZ", "ISO8601"];
+    let try_all = |text: &str| -> String {
+        for f in formats {
+            if let Ok(s) = run(f, text, "UTC") {
+                return s;
+            }
+        }
+        panic!("no format parsed {text}");
+    };
+    assert_eq!(try_all("2022-09-05T18:10:13.4907658"), "2022-09-05T18:10:13.490Z");
+    assert_eq!(try_all("2022-09-05T21:46:46.4206759Z"), "2022-09-05T21:46:46.420Z");
+    assert_eq!(try_all("2022-10-21T09:40:10Z"), "2022-10-21T09:40:10.000Z");
+    // the Z pattern letter does not take a literal Z
+    let e = run(formats[0], "2022-09-05T21:46:46.4206759Z", "UTC").unwrap_err();
+    assert_eq!(
+        e.reason,
+        "failed to parse date field [2022-09-05T21:46:46.4206759Z] with format [yyyy-MM-dd'T'HH:mm:ss.SSSSSSSZ]"
+    );
+    assert_eq!(e.caused_by.unwrap().reason, "Text '2022-09-05T21:46:46.4206759Z' could not be parsed at index 27");
+}
+
+#[test]
+fn date_rest_test_formats() {
+    assert_eq!(run("dd/MM/yyyy", "12/06/2010", "Europe/Amsterdam").unwrap(), "2010-06-12T00:00:00.000+02:00");
+    assert_eq!(run("ISO8601", "2010-06-01T00:00:00.000", "+01:00").unwrap(), "2010-06-01T00:00:00.000+01:00");
+    assert_eq!(run("ISO8601", "2010-06-01T00:00:00.000Z", "+01:00").unwrap(), "2010-06-01T01:00:00.000+01:00");
+    assert_eq!(
+        run("yyyy-MM-dd'T'HH:mm:ss.SSSZZ", "2018-02-05T13:44:56.657+0100", "UTC").unwrap(),
+        "2018-02-05T12:44:56.657Z"
+    );
+    assert_eq!(run("yyyy-MM-dd HH:mm:ss Z", "2017-04-04 13:43:09 +0200", "UTC").unwrap(), "2017-04-04T11:43:09.000Z");
+    assert_eq!(run("dd/MMM/yyyy:H:m:s Z", "10/Aug/2018:09:45:56 +0200", "UTC").unwrap(), "2018-08-10T07:45:56.000Z");
+    assert_eq!(run("UNIX", "1", "UTC").unwrap(), "1970-01-01T00:00:01.000Z");
+    assert_eq!(run("UNIX_MS", "1", "UTC").unwrap(), "1970-01-01T00:00:00.001Z");
+    assert_eq!(run("TAI64N", "4000000050d506482dbdf024", "UTC").unwrap(), "2012-12-22T01:00:46.767Z");
+    assert_eq!(run("ISO8601", "2018-02-05T13:44:56.657+0100", "UTC").unwrap(), "2018-02-05T12:44:56.657Z");
+    assert_eq!(run("epoch_second", "1688548995.987654321", "UTC").unwrap(), "2023-07-05T09:23:15.987Z");
+    assert_eq!(run("YYYY-ww", "2020-33", "UTC").unwrap(), "2020-08-10T00:00:00.000Z");
+}
+
+#[test]
+fn date_missing_year_uses_current_year() {
+    ingest::with_current_year(2023, || {
+        assert_eq!(run("MMM dd HH:mm:ss", "Feb 29 10:11:12", "UTC").unwrap(), "2023-02-28T10:11:12.000Z");
+        assert_eq!(
+            run("MMM dd HH:mm:ss", "Nov 24 01:29:01", "Europe/Amsterdam").unwrap(),
+            "2023-11-24T01:29:01.000+01:00"
+        );
+        // the parsed offset is dropped when the year is missing
+        assert_eq!(run("MMM d HH:mm:ss Z", "Jun 3 10:00:00 +0500", "UTC").unwrap(), "2023-06-03T10:00:00.000Z");
+    });
+}
+
+#[test]
+fn date_pattern_errors() {
+    let e = DateFormatter::for_pattern("yyyy-bb").unwrap_err();
+    assert_eq!(e.reason, "Invalid format: [yyyy-bb]: Unknown pattern letter: b");
+    let e = DateFormatter::for_pattern("HHH").unwrap_err();
+    assert_eq!(e.reason, "Invalid format: [HHH]: Too many pattern letters: H");
+    let e = DateFormatter::for_pattern("yyyy'T").unwrap_err();
+    assert_eq!(e.reason, "Invalid format: [yyyy'T]: Pattern ends with an incomplete string literal: yyyy'T");
+    let e = DateFormatter::for_pattern("week_date_time").unwrap_err();
+    assert!(e.reason.contains("does not support the Elasticsearch date format [week_date_time]"), "{}", e.reason);
+    let e = DateFormatter::for_pattern("").unwrap_err();
+    assert_eq!(e.reason, "No date pattern provided");
+}
+
+#[test]
+fn date_formatting_patterns() {
+    let zdt = ZonedDateTime::of_local(
+        NaiveDateTime::parse_from_str("2021-03-04 05:06:07.089", "%Y-%m-%d %H:%M:%S%.f").unwrap(),
+        ZoneId::of("Europe/Paris").unwrap(),
+    );
+    let f = |p: &str| DateFormatter::for_pattern(p).unwrap().format(&zdt).unwrap();
+    assert_eq!(f("yyyy-MM-dd'T'HH:mm:ss.SSSXXX"), "2021-03-04T05:06:07.089+01:00");
+    assert_eq!(f("yy.M.d h:m:s a"), "21.3.4 5:6:7 AM");
+    assert_eq!(f("EEE, dd MMM yyyy HH:mm:ss Z"), "Thu, 04 Mar 2021 05:06:07 +0100");
+    assert_eq!(f("EEEE MMMM D VV"), "Thursday March 63 Europe/Paris");
+    assert_eq!(f("xx X O ZZZZZ"), "+0100 +01 GMT+1 +01:00");
+    assert_eq!(f("SSSSSS n"), "089000 89000000");
+    assert_eq!(f("'It''s' ''"), "It's '");
+    assert_eq!(f("yyyy[ HH]"), "2021 05");
+    assert_eq!(f("strict_date_optional_time"), "2021-03-04T05:06:07.089+01:00");
+    assert_eq!(f("epoch_millis"), "1614830767089");
+    assert_eq!(f("basic_date_time"), "20210304T050607.089+01:00");
+    let utc = zdt.with_zone_same_instant(utc()).unwrap();
+    assert_eq!(
+        DateFormatter::for_pattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").unwrap().format(&utc).unwrap(),
+        "2021-03-04T04:06:07.089Z"
+    );
+}
+
+#[test]
+fn date_parse_named_formats() {
+    assert_eq!(run("strict_date_optional_time", "2021-03-04", "UTC").unwrap(), "2021-03-04T00:00:00.000Z");
+    assert_eq!(run("strict_date_optional_time", "2021-03", "UTC").unwrap(), "2021-03-01T00:00:00.000Z");
+    assert_eq!(
+        run("strict_date_optional_time", "2021-03-04T10:11:12.123456789+05:30", "UTC").unwrap(),
+        "2021-03-04T04:41:12.123Z"
+    );
+    assert_eq!(run("epoch_millis", "1614830767089.5", "UTC").unwrap(), "2021-03-04T04:06:07.089Z");
+    assert_eq!(run("basic_date_time", "20210304T050607.089+0100", "UTC").unwrap(), "2021-03-04T04:06:07.089Z");
+    assert_eq!(run("basic_date_time_no_millis", "20210304T050607Z", "UTC").unwrap(), "2021-03-04T05:06:07.000Z");
+    assert_eq!(
+        run("strict_date_time", "2021-03-04T05:06:07.1Europe/Paris", "UTC").unwrap(),
+        "2021-03-04T04:06:07.100Z"
+    );
+    assert_eq!(run("yyyy-MM-dd||epoch_millis", "1000", "UTC").unwrap(), "1970-01-01T00:00:01.000Z");
+    let e = run("strict_date_time", "2021-03-04", "UTC").unwrap_err();
+    assert_eq!(e.caused_by.unwrap().reason, "Failed to parse with all enclosed parsers");
+}
+
+#[test]
+fn date_parse_errors_like_java() {
+    let e = run("yyyy-MM-dd", "2021-02-30", "UTC").unwrap_err();
+    // with yyyy the date is built by Elasticsearch, not by java.time
+    assert_eq!(e.kind, "date_time_exception");
+    assert_eq!(e.reason, "Invalid date 'FEBRUARY 30'");
+    let e = run("uuuu-MM-dd", "2021-02-29", "UTC").unwrap_err();
+    assert_eq!(
+        e.caused_by.unwrap().reason,
+        "Text '2021-02-29' could not be parsed: Invalid date 'February 29' as '2021' is not a leap year"
+    );
+    let e = run("yyyy-MM-dd HH:mm", "2021-02-03 25:00", "UTC").unwrap_err();
+    assert_eq!(
+        e.caused_by.unwrap().reason,
+        "Text '2021-02-03 25:00' could not be parsed: Invalid value for HourOfDay (valid values 0 - 23): 25"
+    );
+    let e = run("yyyy-MM-dd", "2021-02-03x", "UTC").unwrap_err();
+    assert_eq!(e.caused_by.unwrap().reason, "Text '2021-02-03x' could not be parsed, unparsed text found at index 10");
+    let e = run("yyyy-MM-dd", "", "UTC").unwrap_err();
+    assert_eq!(e.reason, "cannot parse empty date");
+    let e = run("UNIX_MS", "abc", "UTC").unwrap_err();
+    assert_eq!((e.kind.as_str(), e.reason.as_str()), ("number_format_exception", "For input string: \"abc\""));
+    let e = run("UNIX", "x1", "UTC").unwrap_err();
+    assert_eq!(e.reason, "For input string: \"x1\"");
+    let e = run("TAI64N", "40000", "UTC").unwrap_err();
+    assert_eq!(e.reason, "begin 1, end 16, length 5");
+    let e = run("ISO8601", "2021", "Mars/Olympus").unwrap_err();
+    assert_eq!((e.kind.as_str(), e.reason.as_str()), ("zone_rules_exception", "Unknown time-zone ID: Mars/Olympus"));
+}
+
+#[test]
+fn date_zone_ids() {
+    assert_eq!(ZoneId::of("Z").unwrap(), ZoneId::Offset(0));
+    assert_eq!(ZoneId::of("+01:00").unwrap().id(), "+01:00");
+    assert_eq!(ZoneId::of("+1").unwrap().id(), "+01:00");
+    assert_eq!(ZoneId::of("-0530").unwrap().id(), "-05:30");
+    assert_eq!(ZoneId::of("UTC").unwrap().id(), "UTC");
+    assert_eq!(ZoneId::of("GMT+2").unwrap().id(), "GMT+02:00");
+    assert_eq!(ZoneId::of("America/New_York").unwrap().id(), "America/New_York");
+    assert_eq!(
+        ZoneId::of("+25:00").unwrap_err().reason,
+        "Zone offset hours not in valid range: value 25 is not in the range -18 to 18"
+    );
+    assert_eq!(ZoneId::of("a b").unwrap_err().reason, "Invalid ID for region-based ZoneId, invalid format: a b");
+    // a local time in a DST gap moves forward
+    let gap = DateFormat::Java
+        .parse("yyyy-MM-dd HH:mm", Some("2021-03-28 02:30"), &ZoneId::of("Europe/Paris").unwrap(), &Locale::root())
+        .unwrap();
+    assert_eq!(
+        DateFormatter::for_pattern(DEFAULT_OUTPUT_FORMAT).unwrap().format(&gap).unwrap(),
+        "2021-03-28T03:30:00.000+02:00"
+    );
+}
+
+#[test]
+fn date_text_and_case() {
+    assert_eq!(run("dd MMMM yyyy", "05 August 2018", "UTC").unwrap(), "2018-08-05T00:00:00.000Z");
+    assert!(run("dd MMM yyyy", "05 aug 2018", "UTC").is_err());
+    assert_eq!(run("EEE MMM dd HH:mm:ss yyyy", "Sun Aug 05 10:00:00 2018", "UTC").unwrap(), "2018-08-05T10:00:00.000Z");
+    let e = run("EEE MMM dd yyyy", "Mon Aug 05 2018", "UTC");
+    // yyyy leaves the date to Elasticsearch, which does not cross-check the day of week
+    assert_eq!(e.unwrap(), "2018-08-05T00:00:00.000Z");
+    assert_eq!(run("yyyy-MM-dd hh:mm:ss a", "2018-08-05 12:30:00 AM", "UTC").unwrap(), "2018-08-05T00:30:00.000Z");
+    assert_eq!(run("yyyyMMddHHmmss", "20180805123000", "UTC").unwrap(), "2018-08-05T12:30:00.000Z");
+    assert_eq!(run("yyyyMMdd", "20180805", "UTC").unwrap(), "2018-08-05T00:00:00.000Z");
+    assert_eq!(run("yy-MM-dd", "18-08-05", "UTC").unwrap(), "2018-08-05T00:00:00.000Z");
+    assert_eq!(run("yyyy-MM-dd[ HH:mm]", "2018-08-05", "UTC").unwrap(), "2018-08-05T00:00:00.000Z");
+    assert_eq!(
+        run("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS", "2018-08-05T01:02:03.123456789", "UTC").unwrap(),
+        "2018-08-05T01:02:03.123Z"
+    );
+}
+
+#[test]
+fn date_more_named_formats() {
+    assert_eq!(run("date_optional_time", "2021-3-4T5:6", "UTC").unwrap(), "2021-03-04T05:06:00.000Z");
+    assert_eq!(run("date_optional_time", "2021-03-04T05:06:07.5+01:00", "UTC").unwrap(), "2021-03-04T04:06:07.500Z");
+    assert_eq!(run("date", "2021-3-4", "UTC").unwrap(), "2021-03-04T00:00:00.000Z");
+    // basic_date parses in UTC whatever the processor's timezone
+    assert_eq!(run("basic_date", "20210304", "+01:00").unwrap(), "2021-03-04T01:00:00.000+01:00");
+    assert_eq!(
+        run("strict_date_hour_minute_second", "2021-03-04T05:06:07", "UTC").unwrap(),
+        "2021-03-04T05:06:07.000Z"
+    );
+    assert_eq!(
+        run("strict_date_hour_minute_second_millis", "2021-03-04T05:06:07.1", "UTC").unwrap(),
+        "2021-03-04T05:06:07.100Z"
+    );
+    assert_eq!(run("strict_ordinal_date", "2021-063", "UTC").unwrap(), "2021-03-04T00:00:00.000Z");
+    assert_eq!(run("date_time", "2021-03-04T05:06:07.089Z", "UTC").unwrap(), "2021-03-04T05:06:07.089Z");
+    assert_eq!(run("strict_date", "2021-02-30", "UTC").unwrap(), "2021-03-02T00:00:00.000Z");
+    assert_eq!(run("strict_date_hour", "2021-02-30T05", "UTC").unwrap(), "2021-02-28T05:00:00.000Z");
+    ingest::with_current_year(2020, || {
+        assert_eq!(run("strict_hour_minute_second", "05:06:07", "UTC").unwrap(), "2020-01-01T05:06:07.000Z");
+    });
+    assert!(named::supported_names().len() > 40, "{:?}", named::supported_names());
+}
+
+#[test]
+fn date_locales_and_zone_names() {
+    assert_eq!(Locale::parse("en_US").unwrap().week_def().first_day, 7);
+    assert_eq!(Locale::parse("ROOT").unwrap(), Locale::root());
+    assert_eq!(Locale::parse("ENGLISH").unwrap_err().reason, "Unknown language: ENGLISH");
+    assert_eq!(Locale::parse("en_USA").unwrap_err().reason, "Unknown country: USA");
+    assert!(Locale::parse("de_DE").unwrap_err().reason.contains("ingot does not support locale [de_DE]"));
+    assert_eq!(
+        run("EEE MMM dd HH:mm:ss zzz yyyy", "Mon Jan 10 10:00:00 UTC 2022", "Europe/Paris").unwrap(),
+        "2022-01-10T11:00:00.000+01:00"
+    );
+    assert_eq!(
+        run("EEE MMM dd HH:mm:ss z yyyy", "Mon Jul 11 10:00:00 PDT 2022", "UTC").unwrap(),
+        "2022-07-11T17:00:00.000Z"
+    );
+    assert_eq!(
+        run("yyyy-MM-dd HH:mm:ss VV", "2022-07-11 10:00:00 Europe/Berlin", "UTC").unwrap(),
+        "2022-07-11T08:00:00.000Z"
+    );
+    assert_eq!(run("yyyy-MM-dd HH:mm:ss O", "2022-07-11 10:00:00 GMT+2", "UTC").unwrap(), "2022-07-11T08:00:00.000Z");
+}

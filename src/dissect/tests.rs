@@ -1,0 +1,259 @@
+//! Cases from Elasticsearch's dissect specification tests, DissectParserTests,
+//! DissectKeyTests and 200_dissect_processor.yml.
+
+use super::*;
+
+fn ok(pattern: &str, input: &str, sep: &str) -> Vec<(String, String)> {
+    DissectParser::new(pattern, sep)
+        .unwrap_or_else(|e| panic!("{pattern}: {}", e.reason))
+        .parse(input)
+        .unwrap_or_else(|e| panic!("{pattern} on {input:?}: {}", e.reason))
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str().unwrap_or("<null>").to_string()))
+        .collect()
+}
+
+fn sorted(mut v: Vec<(String, String)>) -> Vec<(String, String)> {
+    v.sort();
+    v
+}
+
+fn kv(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn fails(pattern: &str, input: &str) -> bool {
+    match DissectParser::new(pattern, "") {
+        Err(_) => true,
+        Ok(p) => p.parse(input).is_err(),
+    }
+}
+
+#[test]
+fn specification_cases() {
+    let cases: &[(&str, &str, &str, &[(&str, &str)])] = &[
+        (
+            "level=%{level} ts=%{timestamp} caller=%{caller} msg=\"%{message}\"",
+            "level=info ts=2018-06-27T17:19:13.036579993Z caller=main.go:222 msg=\"Starting OK\" version=\"(version=2.3.1)\"}",
+            "",
+            &[("caller", "main.go:222"), ("level", "info"), ("message", "Starting OK"), ("timestamp", "2018-06-27T17:19:13.036579993Z")],
+        ),
+        ("/var/log/%{key}.log", "/var/log/foobar.log", "", &[("key", "foobar")]),
+        ("%{key}", "foobar", "", &[("key", "foobar")]),
+        ("%{key1} %{key2}", "foo bar", "", &[("key1", "foo"), ("key2", "bar")]),
+        ("/var/%{key}/log", "/var/foobar/log", "", &[("key", "foobar")]),
+        ("/var/%{key}", "/var/foobar/log", "", &[("key", "foobar/log")]),
+        ("/var/%{key}/log/%{key1}", "/var/foobar/log/apache", "", &[("key", "foobar"), ("key1", "apache")]),
+        ("/var/%{key}/log/%{key1}.log", "/var/foobar/log/apache.log", "", &[("key", "foobar"), ("key1", "apache")]),
+        ("%{+key/3} %{+key/1} %{+key/2}", "1 2 3", "", &[("key", "231")]),
+        ("%{+key/3} %{+key/1} %{+key/2}", "1 2 3", "::", &[("key", "2::3::1")]),
+        ("%{+key/3} %{+key/1->} %{+key/2}", "1 2              3", "", &[("key", "231")]),
+        ("%{key}-%{+key}-%{+key}", "1-2-3", "", &[("key", "123")]),
+        ("%{key}-%{+key}-%{+key}", "1-2-3", ",", &[("key", "1,2,3")]),
+        ("%{*key} %{&key}", "hello world", "", &[("hello", "world")]),
+        ("%{&key} %{*key}", "hello world", "", &[("world", "hello")]),
+        ("%{} %{key}", "hello world", "", &[("key", "world")]),
+        ("%{?skipme} %{key}", "hello world", "", &[("key", "world")]),
+        (
+            "%{name},%{addr1},%{addr2},%{addr3},%{city},%{zip}",
+            "Jane Doe,4321 Fifth Avenue,,,New York,87432",
+            "",
+            &[("addr1", "4321 Fifth Avenue"), ("addr2", ""), ("addr3", ""), ("city", "New York"), ("name", "Jane Doe"), ("zip", "87432")],
+        ),
+        (
+            "%{name},%{addr1->},%{city},%{zip}",
+            "Jane Doe,4321 Fifth Avenue,,,New York,87432",
+            "",
+            &[("addr1", "4321 Fifth Avenue"), ("city", "New York"), ("name", "Jane Doe"), ("zip", "87432")],
+        ),
+        (
+            "%{id} %{function->} %{server}",
+            "00000043 ViewReceive     machine-321",
+            "",
+            &[("function", "ViewReceive"), ("id", "00000043"), ("server", "machine-321")],
+        ),
+        (
+            "%{id} %{function} %{server->} ",
+            "00000043 ViewReceive machine-321    ",
+            "",
+            &[("function", "ViewReceive"), ("id", "00000043"), ("server", "machine-321")],
+        ),
+        (
+            "%{id->} %{function} %{server}",
+            "00000043    ViewReceive machine-321",
+            "",
+            &[("function", "ViewReceive"), ("id", "00000043"), ("server", "machine-321")],
+        ),
+        ("{%{a}}{%{b}} %{rest}", "{c}{d} anything", "", &[("a", "c"), ("b", "d"), ("rest", "anything")]),
+        ("%{a}࿏%{b} %{c}", "⟳༒࿏༒⟲ 子", "", &[("a", "⟳༒"), ("b", "༒⟲"), ("c", "子")]),
+    ];
+    for (pattern, input, sep, expected) in cases {
+        assert_eq!(
+            sorted(ok(pattern, input, sep)),
+            kv(expected),
+            "{pattern} on {input:?}"
+        );
+    }
+}
+
+#[test]
+fn specification_failures() {
+    assert!(fails("/var/log/%{key}.log", "foobar"));
+    assert!(fails("/var/log/%{key}.log", "/var/log/foobar"));
+    assert!(fails("%{key1} %{key2} %{key3}", "foo bar"));
+    assert!(fails("%{key} %{&key}", "hello world"));
+    assert!(fails("anything", "anything"));
+    assert!(fails("%{some?thing}", "anything"));
+}
+
+#[test]
+fn rest_test_messages() {
+    let c = ok("%{a} %{b} %{c}", "foo bar baz", "");
+    assert_eq!(sorted(c), kv(&[("a", "foo"), ("b", "bar"), ("c", "baz")]));
+    let e = DissectParser::new("%{a},%{b},%{c}", "")
+        .unwrap()
+        .parse("foo bar baz")
+        .unwrap_err();
+    assert_eq!(
+        e.reason,
+        "Unable to find match for dissect pattern: %{a},%{b},%{c} against source: foo bar baz"
+    );
+    let e = DissectParser::new("bad pattern", "").unwrap_err();
+    assert_eq!(
+        e.reason,
+        "Unable to parse pattern: bad pattern Reason: Unable to find any keys or delimiters."
+    );
+}
+
+#[test]
+fn key_errors() {
+    let e = DissectParser::new("%{+}", "").unwrap_err();
+    assert_eq!(
+        e.reason,
+        "Unable to parse key: + Reason: The key name could not be determined"
+    );
+    let e = DissectParser::new("%{*a} %{&a} %{*b}", "").unwrap_err();
+    assert_eq!(
+        e.reason,
+        "Unable to parse pattern: %{*a} %{&a} %{*b} Reason: Found invalid key/reference associations: 'b' Please ensure each '*<key>' is matched with a matching '&<key>"
+    );
+    let e = DissectParser::new("%{*a&}", "").unwrap_err();
+    assert_eq!(
+        e.reason,
+        "Unable to parse key: *a& Reason: multiple modifiers are not allowed."
+    );
+    assert!(DissectParser::new("%{+a/1/2}", "").is_err());
+}
+
+#[test]
+fn key_parsing() {
+    let k = DissectKey::parse("a->").unwrap();
+    assert_eq!(
+        (k.name.as_str(), k.skip_right_padding, k.modifier),
+        ("a", true, Modifier::None)
+    );
+    let k = DissectKey::parse("+a/12->").unwrap();
+    assert_eq!(
+        (
+            k.name.as_str(),
+            k.append_position,
+            k.skip_right_padding,
+            k.modifier
+        ),
+        ("a", 12, true, Modifier::AppendWithOrder)
+    );
+    let k = DissectKey::parse("?").unwrap();
+    assert!(k.skip);
+    let k = DissectKey::parse("").unwrap();
+    assert!(k.skip);
+    let k = DissectKey::parse("->").unwrap();
+    assert!(k.skip && k.skip_right_padding);
+    let k = DissectKey::parse("&a.b").unwrap();
+    assert_eq!((k.name.as_str(), k.modifier), ("a.b", Modifier::FieldValue));
+}
+
+#[test]
+fn leading_and_trailing_delimiters() {
+    assert_eq!(
+        ok("[%{a}]", "[x]", ""),
+        vec![("a".to_string(), "x".to_string())]
+    );
+    // The input must be longer than the leading delimiter.
+    assert!(fails("abc%{a}", "abc"));
+    assert_eq!(
+        ok("abc%{a}", "abcd", ""),
+        vec![("a".to_string(), "d".to_string())]
+    );
+    // A trailing delimiter must be found.
+    assert!(fails("%{a}.", "x"));
+    assert_eq!(
+        ok("%{a}.", "x.", ""),
+        vec![("a".to_string(), "x".to_string())]
+    );
+}
+
+#[test]
+fn results_come_in_java_hash_map_order() {
+    // HashMap<>(3) -> 4 buckets: "c"=99->3, "b"=98->2, "a"=97->1; 3 > 0.75*4 doubles to 8.
+    let c = ok("%{c} %{b} %{a}", "1 2 3", "");
+    let keys: Vec<&str> = c.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["a", "b", "c"]);
+}
+
+#[test]
+fn upstream_pipeline_pattern() {
+    let c = ok(
+        "%{_temp_.to_user_name}@%{_temp_.to_user_domain}",
+        "john@example.com",
+        "",
+    );
+    assert_eq!(
+        sorted(c),
+        kv(&[
+            ("_temp_.to_user_domain", "example.com"),
+            ("_temp_.to_user_name", "john")
+        ])
+    );
+    assert!(fails(
+        "%{_temp_.to_user_name}@%{_temp_.to_user_domain}",
+        "nobody"
+    ));
+}
+
+#[test]
+fn odd_inputs_do_not_panic() {
+    let patterns = [
+        "%{",
+        "%{}",
+        "%{a",
+        "%{a}%",
+        "%{a}%%{b}",
+        "%{+a/99999}",
+        "%{*a}",
+        "%{&a}",
+        "%{&a} %{&a}",
+        "é%{a}",
+        "%{a}é",
+        "\n%{a}",
+        "%{a->}",
+        "%{?a} %{?a}",
+        "%{a}\u{0}%{b}",
+        "%{a} %{a}",
+        "%{+a} %{a}",
+    ];
+    let inputs = [
+        "", " ", "é", "éé x", "a b c", "\u{0}", "%{a}", "x\ny", "ab ab ab",
+    ];
+    for p in patterns {
+        if let Ok(parser) = DissectParser::new(p, "-") {
+            for i in inputs {
+                let _ = parser.parse(i);
+            }
+        }
+    }
+}

@@ -1,0 +1,846 @@
+//! MaxMind databases as the `geoip` processor reads them.
+//!
+//! Mirrors Elasticsearch's `Database` (which properties each kind of
+//! database offers and which it writes by default) and `MaxmindIpDataLookups`
+//! (what each property is made of). Databases are opened once per process
+//! and shared between processors through an [`Arc`].
+
+use crate::error::EsError;
+use crate::value::{Map, Value};
+use maxminddb::{geoip2, Reader};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
+
+#[cfg(test)]
+pub mod writer;
+
+/// The kinds of MaxMind database Elasticsearch knows, from the suffix of the
+/// database type in the file's metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    City,
+    Country,
+    Asn,
+    AnonymousIp,
+    ConnectionType,
+    Domain,
+    Enterprise,
+    Isp,
+}
+
+impl Kind {
+    /// `IpDataLookupFactories.getDatabase`: a case-sensitive suffix match.
+    pub fn from_database_type(database_type: &str) -> Option<Kind> {
+        const SUFFIXES: &[(&str, Kind)] = &[
+            ("-City", Kind::City),
+            ("-Country", Kind::Country),
+            ("-ASN", Kind::Asn),
+            ("-Anonymous-IP", Kind::AnonymousIp),
+            ("-Connection-Type", Kind::ConnectionType),
+            ("-Domain", Kind::Domain),
+            ("-Enterprise", Kind::Enterprise),
+            ("-ISP", Kind::Isp),
+        ];
+        if database_type.trim().is_empty() {
+            return None;
+        }
+        SUFFIXES.iter().find(|(s, _)| database_type.ends_with(s)).map(|&(_, k)| k)
+    }
+
+    pub fn valid_properties(self) -> &'static [Property] {
+        use Property::*;
+        match self {
+            Kind::City => &[
+                Ip,
+                CountryInEuropeanUnion,
+                CountryIsoCode,
+                CountryName,
+                ContinentCode,
+                ContinentName,
+                RegionIsoCode,
+                RegionName,
+                CityName,
+                Timezone,
+                Location,
+                PostalCode,
+                AccuracyRadius,
+                RegisteredCountryInEuropeanUnion,
+                RegisteredCountryIsoCode,
+                RegisteredCountryName,
+            ],
+            Kind::Country => &[
+                Ip,
+                CountryInEuropeanUnion,
+                CountryIsoCode,
+                CountryName,
+                ContinentCode,
+                ContinentName,
+                RegisteredCountryInEuropeanUnion,
+                RegisteredCountryIsoCode,
+                RegisteredCountryName,
+            ],
+            Kind::Asn => &[Ip, Asn, OrganizationName, Network],
+            Kind::AnonymousIp => {
+                &[Ip, HostingProvider, TorExitNode, AnonymousVpn, Anonymous, PublicProxy, ResidentialProxy]
+            }
+            Kind::ConnectionType => &[Ip, ConnectionType],
+            Kind::Domain => &[Ip, Domain],
+            Kind::Enterprise => &[
+                Ip,
+                CountryConfidence,
+                CountryInEuropeanUnion,
+                CountryIsoCode,
+                CountryName,
+                ContinentCode,
+                ContinentName,
+                RegionIsoCode,
+                RegionName,
+                CityConfidence,
+                CityName,
+                Timezone,
+                Location,
+                Asn,
+                OrganizationName,
+                Network,
+                HostingProvider,
+                TorExitNode,
+                AnonymousVpn,
+                Anonymous,
+                PublicProxy,
+                ResidentialProxy,
+                Domain,
+                Isp,
+                IspOrganizationName,
+                MobileCountryCode,
+                MobileNetworkCode,
+                ConnectionType,
+                UserType,
+                PostalCode,
+                PostalConfidence,
+                AccuracyRadius,
+                RegisteredCountryInEuropeanUnion,
+                RegisteredCountryIsoCode,
+                RegisteredCountryName,
+            ],
+            Kind::Isp => &[
+                Ip,
+                Asn,
+                OrganizationName,
+                Network,
+                Isp,
+                IspOrganizationName,
+                MobileCountryCode,
+                MobileNetworkCode,
+            ],
+        }
+    }
+
+    pub fn default_properties(self) -> &'static [Property] {
+        use Property::*;
+        match self {
+            Kind::City | Kind::Enterprise => {
+                &[CountryIsoCode, CountryName, ContinentName, RegionIsoCode, RegionName, CityName, Location]
+            }
+            Kind::Country => &[CountryIsoCode, CountryName, ContinentName],
+            Kind::Asn => &[Ip, Asn, OrganizationName, Network],
+            Kind::AnonymousIp => &[HostingProvider, TorExitNode, AnonymousVpn, Anonymous, PublicProxy, ResidentialProxy],
+            Kind::ConnectionType => &[ConnectionType],
+            Kind::Domain => &[Domain],
+            Kind::Isp => self.valid_properties(),
+        }
+    }
+
+    /// `Database.parseProperties`: names are matched case-insensitively
+    /// against the enum; an unknown or unsupported one lists the valid values.
+    pub fn parse_properties(self, names: Option<&[String]>) -> Result<Vec<Property>, String> {
+        let Some(names) = names else { return Ok(self.default_properties().to_vec()) };
+        let valid = self.valid_properties();
+        let mut parsed = Vec::new();
+        for name in names {
+            let upper = name.to_uppercase();
+            match Property::ALL.iter().find(|p| p.enum_name() == upper && valid.contains(p)) {
+                Some(p) => {
+                    if !parsed.contains(p) {
+                        parsed.push(*p);
+                    }
+                }
+                None => {
+                    let mut sorted = valid.to_vec();
+                    sorted.sort();
+                    let list = sorted.iter().map(|p| p.enum_name()).collect::<Vec<_>>().join(", ");
+                    return Err(format!("illegal property value [{name}]. valid values are [{list}]"));
+                }
+            }
+        }
+        parsed.sort();
+        Ok(parsed)
+    }
+}
+
+/// `Database.Property`, in Elasticsearch's declaration order (which orders
+/// the list of valid values in error messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Property {
+    Ip,
+    CountryConfidence,
+    CountryInEuropeanUnion,
+    CountryIsoCode,
+    CountryName,
+    ContinentCode,
+    ContinentName,
+    RegionIsoCode,
+    RegionName,
+    CityConfidence,
+    CityName,
+    Timezone,
+    Location,
+    Asn,
+    OrganizationName,
+    Network,
+    HostingProvider,
+    TorExitNode,
+    AnonymousVpn,
+    Anonymous,
+    PublicProxy,
+    ResidentialProxy,
+    Domain,
+    Isp,
+    IspOrganizationName,
+    MobileCountryCode,
+    MobileNetworkCode,
+    ConnectionType,
+    UserType,
+    Type,
+    PostalCode,
+    PostalConfidence,
+    AccuracyRadius,
+    Hosting,
+    Tor,
+    Proxy,
+    Relay,
+    Vpn,
+    Service,
+    RegisteredCountryInEuropeanUnion,
+    RegisteredCountryIsoCode,
+    RegisteredCountryName,
+}
+
+impl Property {
+    const ALL: &'static [Property] = &[
+        Property::Ip,
+        Property::CountryConfidence,
+        Property::CountryInEuropeanUnion,
+        Property::CountryIsoCode,
+        Property::CountryName,
+        Property::ContinentCode,
+        Property::ContinentName,
+        Property::RegionIsoCode,
+        Property::RegionName,
+        Property::CityConfidence,
+        Property::CityName,
+        Property::Timezone,
+        Property::Location,
+        Property::Asn,
+        Property::OrganizationName,
+        Property::Network,
+        Property::HostingProvider,
+        Property::TorExitNode,
+        Property::AnonymousVpn,
+        Property::Anonymous,
+        Property::PublicProxy,
+        Property::ResidentialProxy,
+        Property::Domain,
+        Property::Isp,
+        Property::IspOrganizationName,
+        Property::MobileCountryCode,
+        Property::MobileNetworkCode,
+        Property::ConnectionType,
+        Property::UserType,
+        Property::Type,
+        Property::PostalCode,
+        Property::PostalConfidence,
+        Property::AccuracyRadius,
+        Property::Hosting,
+        Property::Tor,
+        Property::Proxy,
+        Property::Relay,
+        Property::Vpn,
+        Property::Service,
+        Property::RegisteredCountryInEuropeanUnion,
+        Property::RegisteredCountryIsoCode,
+        Property::RegisteredCountryName,
+    ];
+
+    /// The output key, which is also the lower-cased enum constant.
+    pub fn key(self) -> &'static str {
+        use Property::*;
+        match self {
+            Ip => "ip",
+            CountryConfidence => "country_confidence",
+            CountryInEuropeanUnion => "country_in_european_union",
+            CountryIsoCode => "country_iso_code",
+            CountryName => "country_name",
+            ContinentCode => "continent_code",
+            ContinentName => "continent_name",
+            RegionIsoCode => "region_iso_code",
+            RegionName => "region_name",
+            CityConfidence => "city_confidence",
+            CityName => "city_name",
+            Timezone => "timezone",
+            Location => "location",
+            Asn => "asn",
+            OrganizationName => "organization_name",
+            Network => "network",
+            HostingProvider => "hosting_provider",
+            TorExitNode => "tor_exit_node",
+            AnonymousVpn => "anonymous_vpn",
+            Anonymous => "anonymous",
+            PublicProxy => "public_proxy",
+            ResidentialProxy => "residential_proxy",
+            Domain => "domain",
+            Isp => "isp",
+            IspOrganizationName => "isp_organization_name",
+            MobileCountryCode => "mobile_country_code",
+            MobileNetworkCode => "mobile_network_code",
+            ConnectionType => "connection_type",
+            UserType => "user_type",
+            Type => "type",
+            PostalCode => "postal_code",
+            PostalConfidence => "postal_confidence",
+            AccuracyRadius => "accuracy_radius",
+            Hosting => "hosting",
+            Tor => "tor",
+            Proxy => "proxy",
+            Relay => "relay",
+            Vpn => "vpn",
+            Service => "service",
+            RegisteredCountryInEuropeanUnion => "registered_country_in_european_union",
+            RegisteredCountryIsoCode => "registered_country_iso_code",
+            RegisteredCountryName => "registered_country_name",
+        }
+    }
+
+    /// The Java enum constant's name, as error messages print it.
+    pub fn enum_name(self) -> String {
+        self.key().to_uppercase()
+    }
+}
+
+/// An open database file.
+pub struct Database {
+    pub file: String,
+    pub database_type: String,
+    reader: Reader<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database").field("file", &self.file).field("database_type", &self.database_type).finish()
+    }
+}
+
+type Cache = Mutex<HashMap<PathBuf, (Option<SystemTime>, Arc<Database>)>>;
+
+impl Database {
+    pub fn from_bytes(file: &str, bytes: Vec<u8>) -> Result<Database, String> {
+        let reader = Reader::from_source(bytes).map_err(|e| e.to_string())?;
+        let database_type = reader.metadata().database_type.clone();
+        Ok(Database { file: file.to_string(), database_type, reader })
+    }
+
+    /// Opens `dir/file`, sharing one reader per path (reopened if the file
+    /// changed). `Ok(None)` when the file does not exist: Elasticsearch then
+    /// treats the database as unavailable rather than failing.
+    pub fn open_shared(dir: &Path, file: &str) -> Result<Option<Arc<Database>>, String> {
+        static CACHE: OnceLock<Cache> = OnceLock::new();
+        let path = dir.join(file);
+        let Ok(meta) = std::fs::metadata(&path) else { return Ok(None) };
+        if !meta.is_file() {
+            return Ok(None);
+        }
+        let modified = meta.modified().ok();
+        let cache = CACHE.get_or_init(Default::default);
+        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((stamp, db)) = cache.get(&path) {
+            if *stamp == modified {
+                return Ok(Some(db.clone()));
+            }
+        }
+        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read [{}]: {e}", path.display()))?;
+        let db = Arc::new(
+            Database::from_bytes(file, bytes)
+                .map_err(|e| format!("[{}] is not a valid MaxMind database: {e}", path.display()))?,
+        );
+        cache.insert(path, (modified, db.clone()));
+        Ok(Some(db))
+    }
+
+    /// Looks one address up; an empty map when the database has nothing for
+    /// it (Elasticsearch then writes nothing).
+    pub fn lookup(&self, kind: Kind, properties: &[Property], ip_text: &str) -> Result<Map, EsError> {
+        let ip = parse_ip(ip_text)?;
+        let result = self.reader.lookup(ip).map_err(|e| lookup_error(ip_text, e))?;
+        if !result.has_data() {
+            return Ok(Map::new());
+        }
+        let network = || result.network().ok().map(|n| format_network(n.ip(), n.prefix()));
+        let mut data = Data::new(ip, properties);
+        match kind {
+            Kind::City => {
+                let r: geoip2::City = decoded(result.decode(), ip_text)?;
+                data.city(&r, network);
+            }
+            Kind::Enterprise => {
+                let r: geoip2::Enterprise = decoded(result.decode(), ip_text)?;
+                data.enterprise(&r, network);
+            }
+            Kind::Country => {
+                let r: geoip2::Country = decoded(result.decode(), ip_text)?;
+                data.countries(&r.country.into(), &r.registered_country.into(), r.continent.code, r.continent.names.english);
+            }
+            Kind::Asn => {
+                let r: geoip2::Asn = decoded(result.decode(), ip_text)?;
+                data.asn(r.autonomous_system_number, r.autonomous_system_organization, network);
+            }
+            Kind::Isp => {
+                let r: geoip2::Isp = decoded(result.decode(), ip_text)?;
+                data.asn(r.autonomous_system_number, r.autonomous_system_organization, network);
+                data.isp(r.isp, r.organization, r.mobile_country_code, r.mobile_network_code);
+            }
+            Kind::AnonymousIp => {
+                let r: geoip2::AnonymousIp = decoded(result.decode(), ip_text)?;
+                data.anonymous([
+                    r.is_hosting_provider,
+                    r.is_tor_exit_node,
+                    r.is_anonymous_vpn,
+                    r.is_anonymous,
+                    r.is_public_proxy,
+                    r.is_residential_proxy,
+                ]);
+            }
+            Kind::ConnectionType => {
+                let r: geoip2::ConnectionType = decoded(result.decode(), ip_text)?;
+                data.connection_type(r.connection_type);
+            }
+            Kind::Domain => {
+                let r: geoip2::Domain = decoded(result.decode(), ip_text)?;
+                data.put_str(Property::Domain, r.domain);
+            }
+        }
+        Ok(data.finish())
+    }
+}
+
+fn decoded<T>(r: Result<Option<T>, maxminddb::MaxMindDbError>, ip: &str) -> Result<T, EsError> {
+    match r {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(EsError::new("io_exception", format!("no record for [{ip}]"))),
+        Err(e) => Err(lookup_error(ip, e)),
+    }
+}
+
+fn lookup_error(ip: &str, e: maxminddb::MaxMindDbError) -> EsError {
+    EsError::new("io_exception", format!("Error looking up [{ip}]: {e}"))
+}
+
+/// Elasticsearch's `InetAddresses.forString`: dotted quads without leading
+/// zeros, IPv6 with an optional scope; an IPv4-mapped IPv6 address is IPv4.
+pub fn parse_ip(text: &str) -> Result<IpAddr, EsError> {
+    let invalid = || EsError::illegal_argument(format!("'{text}' is not an IP string literal."));
+    let unscoped = match text.split_once('%') {
+        Some((addr, scope)) if addr.contains(':') && !scope.is_empty() => addr,
+        Some(_) => return Err(invalid()),
+        None => text,
+    };
+    match unscoped.parse::<IpAddr>().map_err(|_| invalid())? {
+        IpAddr::V6(v6) => Ok(v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(IpAddr::V6(v6))),
+        v4 => Ok(v4),
+    }
+}
+
+/// `NetworkAddress.format`: RFC 5952 text for IPv6.
+fn format_ip(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            // Rust prints IPv4-compatible forms with a dotted tail; Java never does.
+            let s = v6.segments();
+            let text = v6.to_string();
+            if text.contains('.') {
+                compress_groups(&s)
+            } else {
+                text
+            }
+        }
+    }
+}
+
+fn compress_groups(s: &[u16; 8]) -> String {
+    let (mut best, mut best_len, mut i) = (8, 0, 0);
+    while i < 8 {
+        if s[i] == 0 {
+            let start = i;
+            while i < 8 && s[i] == 0 {
+                i += 1;
+            }
+            if i - start > best_len && i - start >= 2 {
+                best = start;
+                best_len = i - start;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let hex = |g: &[u16]| g.iter().map(|x| format!("{x:x}")).collect::<Vec<_>>().join(":");
+    if best_len == 0 {
+        hex(s)
+    } else {
+        format!("{}::{}", hex(&s[..best]), hex(&s[best + best_len..]))
+    }
+}
+
+/// MaxMind's Java `Network.toString()`: `InetAddress.getHostAddress()`
+/// (IPv6 uncompressed, without leading zeros) and the prefix length.
+fn format_network(ip: IpAddr, prefix: u8) -> String {
+    match ip {
+        IpAddr::V4(v4) => format!("{v4}/{prefix}"),
+        IpAddr::V6(v6) => {
+            let groups = v6.segments().iter().map(|g| format!("{g:x}")).collect::<Vec<_>>().join(":");
+            format!("{groups}/{prefix}")
+        }
+    }
+}
+
+/// The country record's fields Elasticsearch reads.
+struct CountryRecord<'a> {
+    iso_code: Option<&'a str>,
+    name: Option<&'a str>,
+    in_eu: bool,
+}
+
+impl<'a> From<geoip2::country::Country<'a>> for CountryRecord<'a> {
+    fn from(c: geoip2::country::Country<'a>) -> Self {
+        CountryRecord { iso_code: c.iso_code, name: c.names.english, in_eu: c.is_in_european_union.unwrap_or(false) }
+    }
+}
+
+impl<'a> From<geoip2::enterprise::Country<'a>> for CountryRecord<'a> {
+    fn from(c: geoip2::enterprise::Country<'a>) -> Self {
+        CountryRecord { iso_code: c.iso_code, name: c.names.english, in_eu: c.is_in_european_union.unwrap_or(false) }
+    }
+}
+
+/// The result map under construction: only requested properties are kept.
+struct Data<'p> {
+    ip: IpAddr,
+    properties: &'p [Property],
+    entries: Vec<(&'static str, Value)>,
+}
+
+impl<'p> Data<'p> {
+    fn new(ip: IpAddr, properties: &'p [Property]) -> Data<'p> {
+        let mut d = Data { ip, properties, entries: Vec::new() };
+        d.put(Property::Ip, Some(Value::String(format_ip(ip))));
+        d
+    }
+
+    fn put(&mut self, p: Property, v: Option<Value>) {
+        if let Some(v) = v {
+            if self.properties.contains(&p) {
+                self.entries.push((p.key(), v));
+            }
+        }
+    }
+
+    fn put_str(&mut self, p: Property, v: Option<&str>) {
+        self.put(p, v.map(Value::from));
+    }
+
+    fn countries(&mut self, country: &CountryRecord, registered: &CountryRecord, continent_code: Option<&str>, continent_name: Option<&str>) {
+        // Membership of the EU only means something when the country is known.
+        self.put(Property::CountryInEuropeanUnion, country.iso_code.map(|_| Value::Bool(country.in_eu)));
+        self.put_str(Property::CountryIsoCode, country.iso_code);
+        self.put_str(Property::CountryName, country.name);
+        self.put_str(Property::ContinentCode, continent_code);
+        self.put_str(Property::ContinentName, continent_name);
+        self.put(
+            Property::RegisteredCountryInEuropeanUnion,
+            registered.iso_code.map(|_| Value::Bool(registered.in_eu)),
+        );
+        self.put_str(Property::RegisteredCountryIsoCode, registered.iso_code);
+        self.put_str(Property::RegisteredCountryName, registered.name);
+    }
+
+    /// Region as ISO 3166-2 (`GB-ENG`), from the most specific subdivision.
+    fn region(&mut self, country_iso: Option<&str>, subdivision_iso: Option<&str>, subdivision_name: Option<&str>) {
+        if let (Some(c), Some(s)) = (country_iso, subdivision_iso) {
+            self.put(Property::RegionIsoCode, Some(Value::String(format!("{c}-{s}"))));
+        }
+        self.put_str(Property::RegionName, subdivision_name);
+    }
+
+    fn location(&mut self, lat: Option<f64>, lon: Option<f64>, tz: Option<&str>, radius: Option<u16>) {
+        self.put_str(Property::Timezone, tz);
+        if let (Some(lat), Some(lon)) = (lat, lon) {
+            let loc = java_hash_order(vec![("lat", Value::Double(lat)), ("lon", Value::Double(lon))]);
+            self.put(Property::Location, Some(Value::Map(loc)));
+        }
+        self.put(Property::AccuracyRadius, radius.map(|r| Value::Int(r as i32)));
+    }
+
+    fn city<F: Fn() -> Option<String>>(&mut self, r: &geoip2::City, _network: F) {
+        let country: CountryRecord = r.country.clone().into();
+        let registered: CountryRecord = r.registered_country.clone().into();
+        self.countries(&country, &registered, r.continent.code, r.continent.names.english);
+        let sub = r.subdivisions.last();
+        self.region(country.iso_code, sub.and_then(|s| s.iso_code), sub.and_then(|s| s.names.english));
+        self.put_str(Property::CityName, r.city.names.english);
+        self.location(r.location.latitude, r.location.longitude, r.location.time_zone, r.location.accuracy_radius);
+        self.put_str(Property::PostalCode, r.postal.code);
+    }
+
+    fn enterprise<F: Fn() -> Option<String>>(&mut self, r: &geoip2::Enterprise, network: F) {
+        let country: CountryRecord = r.country.clone().into();
+        let registered: CountryRecord = r.registered_country.clone().into();
+        self.countries(&country, &registered, r.continent.code, r.continent.names.english);
+        self.put(Property::CountryConfidence, r.country.confidence.map(|c| Value::Int(c as i32)));
+        let sub = r.subdivisions.last();
+        self.region(country.iso_code, sub.and_then(|s| s.iso_code), sub.and_then(|s| s.names.english));
+        self.put(Property::CityConfidence, r.city.confidence.map(|c| Value::Int(c as i32)));
+        self.put_str(Property::CityName, r.city.names.english);
+        self.location(r.location.latitude, r.location.longitude, r.location.time_zone, r.location.accuracy_radius);
+        self.put_str(Property::PostalCode, r.postal.code);
+        self.put(Property::PostalConfidence, r.postal.confidence.map(|c| Value::Int(c as i32)));
+        let t = &r.traits;
+        self.asn(t.autonomous_system_number, t.autonomous_system_organization, network);
+        self.anonymous([
+            t.is_hosting_provider,
+            t.is_tor_exit_node,
+            t.is_anonymous_vpn,
+            t.is_anonymous,
+            t.is_public_proxy,
+            t.is_residential_proxy,
+        ]);
+        self.put_str(Property::Domain, t.domain);
+        self.isp(t.isp, t.organization, t.mobile_country_code, t.mobile_network_code);
+        self.put_str(Property::UserType, t.user_type);
+        self.connection_type(t.connection_type);
+    }
+
+    fn asn<F: Fn() -> Option<String>>(&mut self, number: Option<u32>, org: Option<&str>, network: F) {
+        self.put(Property::Asn, number.map(|n| Value::Long(n as i64)));
+        self.put_str(Property::OrganizationName, org);
+        if self.properties.contains(&Property::Network) {
+            self.put(Property::Network, network().map(Value::String));
+        }
+    }
+
+    fn isp(&mut self, isp: Option<&str>, org: Option<&str>, mcc: Option<&str>, mnc: Option<&str>) {
+        self.put_str(Property::Isp, isp);
+        self.put_str(Property::IspOrganizationName, org);
+        self.put_str(Property::MobileCountryCode, mcc);
+        self.put_str(Property::MobileNetworkCode, mnc);
+    }
+
+    /// The anonymity flags are Java primitives: absent means `false`.
+    fn anonymous(&mut self, flags: [Option<bool>; 6]) {
+        use Property::*;
+        let props = [HostingProvider, TorExitNode, AnonymousVpn, Anonymous, PublicProxy, ResidentialProxy];
+        for (p, f) in props.into_iter().zip(flags) {
+            self.put(p, Some(Value::Bool(f.unwrap_or(false))));
+        }
+    }
+
+    /// MaxMind's Java `ConnectionType` knows five values; others read as none.
+    fn connection_type(&mut self, t: Option<&str>) {
+        const KNOWN: &[&str] = &["Dialup", "Cable/DSL", "Corporate", "Cellular", "Satellite"];
+        self.put_str(Property::ConnectionType, t.filter(|t| KNOWN.contains(t)));
+    }
+
+    fn finish(self) -> Map {
+        let _ = self.ip;
+        java_hash_order(self.entries)
+    }
+}
+
+/// Orders entries as a `java.util.HashMap` filled in this order iterates
+/// them, which is the order Elasticsearch writes the geoip result in.
+pub fn java_hash_order(entries: Vec<(&'static str, Value)>) -> Map {
+    let mut capacity = 16usize;
+    while entries.len() > capacity * 3 / 4 {
+        capacity *= 2;
+    }
+    let bucket = |k: &str| {
+        let h = k.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)) as u32;
+        ((h ^ (h >> 16)) as usize) & (capacity - 1)
+    };
+    let mut indexed: Vec<(usize, usize, &'static str, Value)> =
+        entries.into_iter().enumerate().map(|(i, (k, v))| (bucket(k), i, k, v)).collect();
+    indexed.sort_by_key(|&(b, i, _, _)| (b, i));
+    indexed.into_iter().map(|(_, _, k, v)| (k.to_string(), v)).collect()
+}
+
+#[cfg(test)]
+pub(crate) mod testdata {
+    //! Tiny databases built from our own records, written once per test run.
+    use super::writer;
+    use serde_json::json;
+    use std::path::PathBuf;
+    use std::sync::OnceLock;
+
+    /// A directory holding `GeoLite2-City.mmdb`, `GeoLite2-Country.mmdb`,
+    /// `GeoLite2-ASN.mmdb` and `GeoIP2-Anonymous-IP.mmdb` test databases.
+    pub fn dir() -> PathBuf {
+        static DIR: OnceLock<PathBuf> = OnceLock::new();
+        DIR.get_or_init(|| {
+            let dir = std::env::temp_dir().join(format!("ingot-geoip-test-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let city = json!({
+                "city": {"names": {"en": "Springfield", "de": "Springfeld"}},
+                "continent": {"code": "NA", "names": {"en": "North America"}},
+                "country": {"iso_code": "US", "names": {"en": "United States"}},
+                "location": {"latitude": 39.7817, "longitude": -89.6501, "time_zone": "America/Chicago", "accuracy_radius": 20},
+                "postal": {"code": "62701"},
+                "registered_country": {"iso_code": "DE", "is_in_european_union": true, "names": {"en": "Germany"}},
+                "subdivisions": [{"iso_code": "XX", "names": {"en": "Outer"}}, {"iso_code": "IL", "names": {"en": "Illinois"}}]
+            });
+            let country_only = json!({
+                "continent": {"code": "EU", "names": {"en": "Europe"}},
+                "country": {"iso_code": "FR", "is_in_european_union": true, "names": {"en": "France"}}
+            });
+            let v6 = json!({
+                "city": {"names": {"en": "Sixton"}},
+                "country": {"iso_code": "NZ", "names": {"en": "New Zealand"}},
+                "location": {"latitude": -41.5, "longitude": 174.25}
+            });
+            write(&dir, "GeoLite2-City.mmdb", "GeoLite2-City", &[
+                ("192.0.2.0/24", city),
+                ("198.51.100.0/25", country_only.clone()),
+                ("2001:db8::/48", v6),
+            ]);
+            write(&dir, "GeoLite2-Country.mmdb", "GeoLite2-Country", &[("198.51.100.0/25", country_only)]);
+            write(&dir, "GeoLite2-ASN.mmdb", "GeoLite2-ASN", &[
+                ("203.0.113.0/26", json!({"autonomous_system_number": 64500, "autonomous_system_organization": "Example Networks"})),
+                ("2001:db8:1::/48", json!({"autonomous_system_number": 64501})),
+            ]);
+            write(&dir, "GeoIP2-Anonymous-IP.mmdb", "GeoIP2-Anonymous-IP", &[
+                ("192.0.2.128/25", json!({"is_anonymous": true, "is_tor_exit_node": true})),
+            ]);
+            write(&dir, "Custom-Thing.mmdb", "Custom-Thing", &[("192.0.2.0/24", json!({"x": 1}))]);
+            dir
+        })
+        .clone()
+    }
+
+    fn write(dir: &std::path::Path, file: &str, db_type: &str, networks: &[(&str, serde_json::Value)]) {
+        std::fs::write(dir.join(file), writer::build(db_type, networks)).unwrap();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db(file: &str) -> Arc<Database> {
+        Database::open_shared(&testdata::dir(), file).unwrap().unwrap()
+    }
+
+    #[test]
+    fn kinds_come_from_the_type_suffix() {
+        assert_eq!(Kind::from_database_type("GeoLite2-City"), Some(Kind::City));
+        assert_eq!(Kind::from_database_type("GeoIP2-Enterprise"), Some(Kind::Enterprise));
+        assert_eq!(Kind::from_database_type("GeoLite2-city"), None);
+        assert_eq!(Kind::from_database_type(""), None);
+    }
+
+    #[test]
+    fn properties_parse_case_insensitively_and_list_valid_values() {
+        let names = vec!["LOCATION".to_string(), "ip".to_string()];
+        assert_eq!(Kind::City.parse_properties(Some(&names)).unwrap(), vec![Property::Ip, Property::Location]);
+        let bad = vec!["asn".to_string()];
+        assert_eq!(
+            Kind::Country.parse_properties(Some(&bad)).unwrap_err(),
+            "illegal property value [asn]. valid values are [IP, COUNTRY_IN_EUROPEAN_UNION, COUNTRY_ISO_CODE, \
+             COUNTRY_NAME, CONTINENT_CODE, CONTINENT_NAME, REGISTERED_COUNTRY_IN_EUROPEAN_UNION, \
+             REGISTERED_COUNTRY_ISO_CODE, REGISTERED_COUNTRY_NAME]"
+        );
+    }
+
+    #[test]
+    fn city_lookup_reads_every_property() {
+        let all = Kind::City.valid_properties();
+        let m = db("GeoLite2-City.mmdb").lookup(Kind::City, all, "192.0.2.7").unwrap();
+        assert_eq!(m["ip"], Value::from("192.0.2.7"));
+        assert_eq!(m["city_name"], Value::from("Springfield"));
+        assert_eq!(m["region_iso_code"], Value::from("US-IL"), "the most specific subdivision wins");
+        assert_eq!(m["region_name"], Value::from("Illinois"));
+        assert_eq!(m["country_in_european_union"], Value::Bool(false));
+        assert_eq!(m["registered_country_in_european_union"], Value::Bool(true));
+        assert_eq!(m["registered_country_name"], Value::from("Germany"));
+        assert_eq!(m["accuracy_radius"], Value::Int(20));
+        assert_eq!(m["postal_code"], Value::from("62701"));
+        assert_eq!(m["timezone"], Value::from("America/Chicago"));
+        assert_eq!(Value::Map(m["location"].as_map().unwrap().clone()).to_json(), r#"{"lon":-89.6501,"lat":39.7817}"#);
+    }
+
+    #[test]
+    fn absent_fields_are_left_out() {
+        let m = db("GeoLite2-City.mmdb").lookup(Kind::City, Kind::City.default_properties(), "198.51.100.1").unwrap();
+        assert_eq!(Value::Map(m).to_json(), r#"{"continent_name":"Europe","country_iso_code":"FR","country_name":"France"}"#);
+    }
+
+    #[test]
+    fn unknown_addresses_give_nothing_and_bad_ones_fail() {
+        let city = db("GeoLite2-City.mmdb");
+        assert!(city.lookup(Kind::City, Kind::City.default_properties(), "10.0.0.1").unwrap().is_empty());
+        let e = city.lookup(Kind::City, Kind::City.default_properties(), "not-an-ip").unwrap_err();
+        assert_eq!(e.reason, "'not-an-ip' is not an IP string literal.");
+        assert_eq!(e.kind, "illegal_argument_exception");
+        assert!(parse_ip("01.2.3.4").is_err(), "leading zeros are refused as in Elasticsearch");
+    }
+
+    #[test]
+    fn asn_network_is_printed_as_java_does() {
+        let asn = db("GeoLite2-ASN.mmdb");
+        let m = asn.lookup(Kind::Asn, Kind::Asn.default_properties(), "203.0.113.9").unwrap();
+        assert_eq!(m["asn"], Value::Long(64500));
+        assert_eq!(m["network"], Value::from("203.0.113.0/26"));
+        assert_eq!(m["organization_name"], Value::from("Example Networks"));
+        let m = asn.lookup(Kind::Asn, Kind::Asn.default_properties(), "2001:db8:1:0::5").unwrap();
+        assert_eq!(m["network"], Value::from("2001:db8:1:0:0:0:0:0/48"));
+        assert_eq!(m["ip"], Value::from("2001:db8:1::5"));
+        assert!(!m.contains_key("organization_name"));
+    }
+
+    #[test]
+    fn ipv4_mapped_addresses_are_ipv4() {
+        let m = db("GeoLite2-ASN.mmdb").lookup(Kind::Asn, &[Property::Ip], "::ffff:203.0.113.9").unwrap();
+        assert_eq!(m["ip"], Value::from("203.0.113.9"));
+    }
+
+    #[test]
+    fn anonymous_flags_default_to_false() {
+        let m = db("GeoIP2-Anonymous-IP.mmdb")
+            .lookup(Kind::AnonymousIp, Kind::AnonymousIp.default_properties(), "192.0.2.200")
+            .unwrap();
+        assert_eq!(m["tor_exit_node"], Value::Bool(true));
+        assert_eq!(m["public_proxy"], Value::Bool(false));
+        assert_eq!(m.len(), 6);
+    }
+
+    #[test]
+    fn databases_are_opened_once() {
+        assert!(Arc::ptr_eq(&db("GeoLite2-City.mmdb"), &db("GeoLite2-City.mmdb")));
+        assert!(Database::open_shared(&testdata::dir(), "nope.mmdb").unwrap().is_none());
+    }
+
+    #[test]
+    fn hash_order_follows_java() {
+        // "lon" lands in bucket 10 and "lat" in bucket 14 of a 16-slot table.
+        let m = java_hash_order(vec![("lat", Value::Int(1)), ("lon", Value::Int(2))]);
+        assert_eq!(m.keys().collect::<Vec<_>>(), ["lon", "lat"]);
+    }
+}

@@ -1,0 +1,289 @@
+//! The Painless syntax tree. Every node carries the byte span of its source;
+//! the resolve pass fills in variable slots so the interpreter never looks a
+//! name up by string.
+
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start: start as u32, end: end as u32 }
+    }
+    pub fn to(self, other: Span) -> Span {
+        Span { start: self.start, end: other.end.max(self.end) }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prim {
+    Boolean,
+    Byte,
+    Short,
+    Char,
+    Int,
+    Long,
+    Float,
+    Double,
+}
+
+impl Prim {
+    pub fn from_name(name: &str) -> Option<Prim> {
+        Some(match name {
+            "boolean" => Prim::Boolean,
+            "byte" => Prim::Byte,
+            "short" => Prim::Short,
+            "char" => Prim::Char,
+            "int" => Prim::Int,
+            "long" => Prim::Long,
+            "float" => Prim::Float,
+            "double" => Prim::Double,
+            _ => return None,
+        })
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Prim::Boolean => "boolean",
+            Prim::Byte => "byte",
+            Prim::Short => "short",
+            Prim::Char => "char",
+            Prim::Int => "int",
+            Prim::Long => "long",
+            Prim::Float => "float",
+            Prim::Double => "double",
+        }
+    }
+}
+
+/// A declared type: `def`, a primitive, a whitelisted class, or an array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Type {
+    Def,
+    Prim(Prim),
+    Class(String),
+    Array(Box<Type>),
+}
+
+impl Type {
+    pub fn name(&self) -> String {
+        match self {
+            Type::Def => "def".into(),
+            Type::Prim(p) => p.name().into(),
+            Type::Class(c) => c.clone(),
+            Type::Array(t) => format!("{}[]", t.name()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub functions: Vec<Function>,
+    pub body: Vec<Stmt>,
+    /// Slots the main body needs (ctx and params included).
+    pub frame_size: usize,
+    /// Start offsets of statements, for the runtime `script_stack`.
+    pub statement_starts: Vec<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub name: String,
+    pub ret: Type,
+    pub params: Vec<(Type, String)>,
+    pub body: Vec<Stmt>,
+    pub frame_size: usize,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum StmtKind {
+    Expr(Expr),
+    Decl(Type, Vec<DeclVar>),
+    If(Expr, Box<Stmt>, Option<Box<Stmt>>),
+    While(Expr, Option<Box<Stmt>>),
+    DoWhile(Box<Stmt>, Expr),
+    For { init: Option<Box<Stmt>>, cond: Option<Expr>, after: Option<Expr>, body: Option<Box<Stmt>> },
+    /// `for (T x : e)` (type given) or `for (x in e)`.
+    ForEach { ty: Type, var: Var, iter: Expr, body: Box<Stmt> },
+    Block(Vec<Stmt>),
+    Break,
+    Continue,
+    Return(Option<Expr>),
+    Throw(Expr),
+    Try(Box<Stmt>, Vec<Catch>),
+}
+
+#[derive(Debug, Clone)]
+pub struct DeclVar {
+    pub var: Var,
+    pub init: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Catch {
+    pub class: String,
+    pub var: Var,
+    pub body: Box<Stmt>,
+}
+
+/// A variable: its name from the source and the frame slot the resolver gives it.
+#[derive(Debug, Clone)]
+pub struct Var {
+    pub name: String,
+    pub slot: usize,
+    /// The declared type, which assignments convert to (`def` keeps values as they are).
+    pub ty: Type,
+}
+
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Mul,
+    Div,
+    Rem,
+    Add,
+    Sub,
+    Find,
+    Match,
+    Shl,
+    Shr,
+    Ushr,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    RefEq,
+    RefNe,
+    BitAnd,
+    Xor,
+    BitOr,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Rem => "%",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Find => "=~",
+            BinOp::Match => "==~",
+            BinOp::Shl => "<<",
+            BinOp::Shr => ">>",
+            BinOp::Ushr => ">>>",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::RefEq => "===",
+            BinOp::RefNe => "!==",
+            BinOp::BitAnd => "&",
+            BinOp::Xor => "^",
+            BinOp::BitOr => "|",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnOp {
+    Not,
+    BitNot,
+    Neg,
+    Plus,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Null,
+    Bool(bool),
+    Int(i32),
+    Long(i64),
+    Float(f32),
+    Double(f64),
+    Str(Arc<str>),
+    Regex(Arc<RegexLit>),
+    /// A name before resolution; the resolver turns it into `Local` or `Class`.
+    Name(String),
+    Local(Var),
+    /// A whitelisted class used statically: `Math`, `Collectors`, ...
+    Class(String),
+    ListInit(Vec<Expr>),
+    MapInit(Vec<(Expr, Expr)>),
+    New { class: String, args: Vec<Expr> },
+    NewArray { elem: Type, dims: Vec<Expr> },
+    NewArrayInit { elem: Type, items: Vec<Expr> },
+    Field { obj: Box<Expr>, name: String, null_safe: bool },
+    Index { obj: Box<Expr>, index: Box<Expr> },
+    Call { obj: Box<Expr>, name: String, args: Vec<Expr>, null_safe: bool },
+    LocalCall { name: String, index: usize, args: Vec<Expr> },
+    Unary(UnOp, Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    Elvis(Box<Expr>, Box<Expr>),
+    InstanceOf(Box<Expr>, Type),
+    Cast(Type, Box<Expr>),
+    Assign { target: Box<Expr>, op: Option<BinOp>, value: Box<Expr> },
+    /// `++x`, `x--`, ...
+    IncDec { target: Box<Expr>, pre: bool, delta: i8 },
+    Lambda(Arc<Lambda>),
+    /// `Type::method`, `Type::new`, `this::function`, `variable::method`.
+    FuncRef(Arc<FuncRef>),
+}
+
+#[derive(Debug)]
+pub struct RegexLit {
+    pub pattern: String,
+    pub flags: String,
+    pub regex: fancy_regex::Regex,
+    /// The same pattern anchored at both ends, for `matches()` and `==~`.
+    pub anchored: fancy_regex::Regex,
+}
+
+#[derive(Debug, Clone)]
+pub struct Lambda {
+    pub params: Vec<(Type, Var)>,
+    pub body: LambdaBody,
+    /// Outer slot copied into inner slot when the lambda is created.
+    pub captures: Vec<(usize, usize)>,
+    pub frame_size: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum LambdaBody {
+    Expr(Expr),
+    Block(Vec<Stmt>),
+}
+
+#[derive(Debug, Clone)]
+pub enum FuncRef {
+    /// `Class::method` (static, or instance method with the receiver first).
+    Method { class: String, method: String },
+    Constructor { class: String },
+    /// `this::function` to a script function.
+    Local { name: String, index: usize },
+    /// `variable::method` bound to a captured receiver.
+    Bound { receiver: Box<Expr>, method: String },
+}

@@ -1,0 +1,987 @@
+//! java.util collections: List, Map, Set, the live views `keySet()`,
+//! `values()` and `entrySet()`, Map.Entry, Iterator, arrays, Optional,
+//! and eager streams with the common Collectors. Painless's Augmentation
+//! methods on collections (`any`, `every`, `each`, `collect`, `find`,
+//! `findAll`, `join`, `sum`, `getLength`) are included.
+//!
+//! Callbacks into the interpreter never run while a collection is borrowed:
+//! the elements are copied out first, the predicate runs, then the result
+//! is written back, so a lambda may read the collection it filters.
+
+use super::super::ast::Type;
+use super::super::interp::{as_index, Interp};
+use super::super::val::*;
+use super::super::Exc;
+use super::{arg_str, Obj};
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+type R<T> = Result<T, Exc>;
+
+pub const METHODS: &[&str] = &[
+    "add", "addAll", "get", "set", "remove", "removeIf", "size", "isEmpty", "contains", "containsAll", "indexOf", "lastIndexOf", "clear",
+    "sort", "iterator", "stream", "forEach", "subList", "put", "putAll", "putIfAbsent", "getOrDefault", "containsKey", "containsValue",
+    "keySet", "values", "entrySet", "computeIfAbsent", "getKey", "getValue", "setValue", "hasNext", "next", "filter", "map", "collect",
+    "anyMatch", "allMatch", "noneMatch", "count", "findFirst", "findAny", "distinct", "sorted", "limit", "skip", "mapToInt", "mapToLong",
+    "mapToDouble", "mapToObj", "boxed", "sum", "max", "min", "toArray", "reduce", "flatMap", "isPresent", "orElse", "orElseGet",
+    "ifPresent", "orElseThrow", "any", "every", "each", "find", "findAll", "join", "getLength", "retainAll", "removeAll", "asList",
+    "average", "getAsInt", "getAsDouble", "getAsLong", "replaceAll", "merge", "compute", "asCollection",
+];
+
+pub const STATICS: &[(&str, &str)] = &[
+    ("Collections", "sort"),
+    ("Collections", "reverse"),
+    ("Collections", "emptyList"),
+    ("Collections", "emptyMap"),
+    ("Collections", "emptySet"),
+    ("Collections", "singletonList"),
+    ("Collections", "singleton"),
+    ("Collections", "singletonMap"),
+    ("Collections", "unmodifiableList"),
+    ("Collections", "unmodifiableMap"),
+    ("Collections", "max"),
+    ("Collections", "min"),
+    ("Collections", "frequency"),
+    ("Arrays", "asList"),
+    ("Arrays", "sort"),
+    ("Arrays", "toString"),
+    ("Arrays", "stream"),
+    ("Collectors", "toList"),
+    ("Collectors", "toSet"),
+    ("Collectors", "joining"),
+    ("Collectors", "toMap"),
+    ("Collectors", "groupingBy"),
+    ("Collectors", "counting"),
+    ("Optional", "of"),
+    ("Optional", "ofNullable"),
+    ("Optional", "empty"),
+];
+
+pub const CONSTRUCTORS: &[&str] = &["ArrayList", "HashMap", "LinkedHashMap", "HashSet", "LinkedHashSet", "TreeMap", "TreeSet", "LinkedList"];
+
+fn doc_error(it: &Interp<'_>) -> Exc {
+    it.doc_mutation()
+}
+
+fn own_list<'a, 'b>(it: &Interp<'a>, l: &'b ListRef<'a>) -> R<&'b Shared<Vec<Val<'a>>>> {
+    match l {
+        ListRef::Own(v) => Ok(v),
+        ListRef::Doc(_) => Err(doc_error(it)),
+    }
+}
+
+fn own_map<'a, 'b>(it: &Interp<'a>, m: &'b MapRef<'a>) -> R<&'b Shared<JMap<'a>>> {
+    match m {
+        MapRef::Own(v) => Ok(v),
+        MapRef::Doc(_) => Err(doc_error(it)),
+    }
+}
+
+fn predicate<'a>(it: &mut Interp<'a>, f: &Val<'a>, args: Vec<Val<'a>>) -> R<bool> {
+    let v = it.call_func(f, args)?;
+    super::super::interp::to_boolean(&v)
+}
+
+fn contains<'a>(items: &[Val<'a>], x: &Val<'a>) -> bool {
+    items.iter().any(|v| v.java_equals(x))
+}
+
+/// Natural ordering (`Comparable`): numbers by value, strings by UTF-16.
+pub fn natural_cmp<'a>(a: &Val<'a>, b: &Val<'a>) -> R<Ordering> {
+    if a.is_numeric() && b.is_numeric() && std::mem::discriminant(a) == std::mem::discriminant(b) {
+        let x = super::number::to_f64(a).unwrap_or(0.0);
+        let y = super::number::to_f64(b).unwrap_or(0.0);
+        if let (Val::Long(p), Val::Long(q)) = (a, b) {
+            return Ok(p.cmp(q));
+        }
+        return Ok(x.partial_cmp(&y).unwrap_or(Ordering::Equal));
+    }
+    match (a, b) {
+        (Val::Str(x), Val::Str(y)) => Ok(super::string::compare_to(x, y).cmp(&0)),
+        (Val::Bool(x), Val::Bool(y)) => Ok(x.cmp(y)),
+        (Val::Obj(x), Val::Obj(y)) => match (&**x, &**y) {
+            (Obj::Time(p), Obj::Time(q)) => Ok(p.compare(q)),
+            _ => Err(Exc::class_cast(format!("class {} cannot be cast to class java.lang.Comparable", a.class_name()))),
+        },
+        (Val::Null, _) | (_, Val::Null) => Err(Exc::npe("Cannot invoke \"java.lang.Comparable.compareTo(Object)\" because \"a[runHi]\" is null")),
+        _ => Err(Exc::class_cast(format!(
+            "class {} cannot be cast to class {} ({} and {} are in module java.base of loader 'bootstrap')",
+            a.class_name(),
+            b.class_name(),
+            a.class_name(),
+            b.class_name()
+        ))),
+    }
+}
+
+/// Stable merge sort with a fallible comparator (Java's TimSort is stable too).
+pub fn sort_values<'a>(it: &mut Interp<'a>, items: &mut Vec<Val<'a>>, cmp: Option<&Val<'a>>) -> R<()> {
+    let mut err = None;
+    let mut compare = |a: &Val<'a>, b: &Val<'a>| -> Ordering {
+        if err.is_some() {
+            return Ordering::Equal;
+        }
+        let r = match cmp {
+            Some(f) if !f.is_null() => it.call_func(f, vec![a.clone(), b.clone()]).and_then(|v| match v {
+                Val::Int(i) => Ok(i.cmp(&0)),
+                Val::Long(i) => Ok(i.cmp(&0)),
+                other => Err(Exc::class_cast(format!("cannot cast def [{}] to int", other.unboxed_name()))),
+            }),
+            _ => natural_cmp(a, b),
+        };
+        match r {
+            Ok(o) => o,
+            Err(e) => {
+                err = Some(e);
+                Ordering::Equal
+            }
+        }
+    };
+    // `sort_by` needs a `FnMut` without fallible returns; errors are parked.
+    let mut v = std::mem::take(items);
+    v.sort_by(&mut compare);
+    *items = v;
+    match err {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+fn new_stream<'a>(items: Vec<Val<'a>>) -> Val<'a> {
+    Val::Obj(Rc::new(Obj::Stream(RefCell::new(items))))
+}
+
+fn new_set<'a>(items: Vec<Val<'a>>) -> Val<'a> {
+    let mut s = indexmap::IndexMap::new();
+    for i in items {
+        s.insert(Key(i), ());
+    }
+    Val::Set(Rc::new(RefCell::new(s)))
+}
+
+fn optional<'a>(v: Option<Val<'a>>) -> Val<'a> {
+    Val::Obj(Rc::new(Obj::Optional(v)))
+}
+
+pub fn entry_set_value<'a>(it: &Interp<'a>, e: &Rc<(Val<'a>, RefCell<Val<'a>>, Option<MapRef<'a>>)>, value: Val<'a>) -> R<Val<'a>> {
+    if let Some(m) = &e.2 {
+        let m = own_map(it, m)?;
+        if let Some(slot) = m.borrow_mut().get_mut(&Key(e.0.clone())) {
+            *slot = value.clone();
+        }
+    }
+    Ok(e.1.replace(value))
+}
+
+/// Methods shared by every Collection (List, Set, views): read-only ones
+/// work on a copy of the elements.
+fn collection_common<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    let items = iter_items(recv)?;
+    let r = (|| -> R<Option<Val<'a>>> {
+        Ok(Some(match (name, args.len()) {
+            ("size", 0) => Val::Int(items.len() as i32),
+            ("isEmpty", 0) => Val::Bool(items.is_empty()),
+            ("contains", 1) => Val::Bool(contains(&items, &args[0])),
+            ("containsAll", 1) => {
+                let other = iter_items(&args[0]).ok_or_else(|| Exc::class_cast("argument is not a Collection"))?;
+                Val::Bool(other.iter().all(|x| contains(&items, x)))
+            }
+            ("iterator", 0) => Val::Obj(Rc::new(Obj::Iterator(RefCell::new((items, 0))))),
+            ("stream", 0) => new_stream(items),
+            ("forEach" | "each", 1) => {
+                for i in items {
+                    it.call_func(&args[0], vec![i])?;
+                }
+                if name == "each" {
+                    recv.clone()
+                } else {
+                    Val::Null
+                }
+            }
+            ("any", 1) => {
+                for i in items {
+                    if predicate(it, &args[0], vec![i])? {
+                        return Ok(Some(Val::Bool(true)));
+                    }
+                }
+                Val::Bool(false)
+            }
+            ("every", 1) => {
+                for i in items {
+                    if !predicate(it, &args[0], vec![i])? {
+                        return Ok(Some(Val::Bool(false)));
+                    }
+                }
+                Val::Bool(true)
+            }
+            ("find", 1) => {
+                for i in items {
+                    if predicate(it, &args[0], vec![i.clone()])? {
+                        return Ok(Some(i));
+                    }
+                }
+                Val::Null
+            }
+            ("findAll", 1) => {
+                let mut out = Vec::new();
+                for i in items {
+                    if predicate(it, &args[0], vec![i.clone()])? {
+                        out.push(i);
+                    }
+                }
+                Val::new_list(out)
+            }
+            ("collect", 1) if matches!(args[0], Val::Func(_)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(it.call_func(&args[0], vec![i])?);
+                }
+                Val::new_list(out)
+            }
+            ("join", 1) => {
+                let sep = arg_str(args, 0, name)?;
+                Val::string(items.iter().map(|v| v.to_java_string()).collect::<Vec<_>>().join(sep))
+            }
+            ("sum", 0) => Val::Double(items.iter().map(|v| super::number::to_f64(v).unwrap_or(0.0)).sum()),
+            ("asList" | "asCollection", 0) => Val::new_list(items),
+            ("toArray", 0) => Val::Array(Rc::new(RefCell::new(JArray { elem: Type::Def, items }))),
+            _ => return Ok(None),
+        }))
+    })();
+    match r {
+        Ok(Some(v)) => Some(Ok(v)),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
+}
+
+pub fn call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    match recv {
+        Val::List(l) => list_call(it, recv, l, name, args).or_else(|| collection_common(it, recv, name, args)),
+        Val::Set(s) => set_call(it, s, name, args).or_else(|| collection_common(it, recv, name, args)),
+        Val::View(m, kind) => view_call(it, m, *kind, name, args).or_else(|| collection_common(it, recv, name, args)),
+        Val::Map(m) => map_call(it, m, name, args),
+        Val::Entry(e) => match (name, args.len()) {
+            ("getKey", 0) => Some(Ok(e.0.clone())),
+            ("getValue", 0) => Some(Ok(e.1.borrow().clone())),
+            ("setValue", 1) => Some(entry_set_value(it, e, args[0].clone())),
+            _ => None,
+        },
+        Val::Array(_) => None,
+        _ => None,
+    }
+}
+
+fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    let r = (|| -> R<Option<Val<'a>>> {
+        Ok(Some(match (name, args.len()) {
+            ("get", 1) => {
+                let i = as_index(&args[0])?;
+                let len = list_len(l);
+                if i < 0 || i as usize >= len {
+                    return Err(Exc::index_oob(i, len));
+                }
+                list_get(l, i as usize).unwrap_or(Val::Null)
+            }
+            ("getLength", 0) => Val::Int(list_len(l) as i32),
+            ("indexOf", 1) => Val::Int(list_items(l).iter().position(|v| v.java_equals(&args[0])).map(|i| i as i32).unwrap_or(-1)),
+            ("lastIndexOf", 1) => Val::Int(list_items(l).iter().rposition(|v| v.java_equals(&args[0])).map(|i| i as i32).unwrap_or(-1)),
+            ("subList", 2) => {
+                let items = list_items(l);
+                let (from, to) = (as_index(&args[0])?, as_index(&args[1])?);
+                if from < 0 || to as usize > items.len() || from > to {
+                    return Err(Exc::new("IndexOutOfBoundsException", format!("fromIndex: {from}, toIndex: {to}, size: {}", items.len())));
+                }
+                Val::new_list(items[from as usize..to as usize].to_vec())
+            }
+            ("add", 1) => {
+                own_list(it, l)?.borrow_mut().push(args[0].clone());
+                Val::Bool(true)
+            }
+            ("add", 2) => {
+                let v = own_list(it, l)?;
+                let i = as_index(&args[0])?;
+                let len = v.borrow().len();
+                if i < 0 || i as usize > len {
+                    return Err(Exc::index_oob(i, len));
+                }
+                v.borrow_mut().insert(i as usize, args[1].clone());
+                Val::Null
+            }
+            ("addAll", 1) => {
+                let items = iter_items(&args[0]).ok_or_else(|| Exc::class_cast(format!("Cannot cast [{}] to [java.util.Collection]", args[0].class_name())))?;
+                let changed = !items.is_empty();
+                own_list(it, l)?.borrow_mut().extend(items);
+                Val::Bool(changed)
+            }
+            ("set", 2) => {
+                let v = own_list(it, l)?;
+                let i = as_index(&args[0])?;
+                let len = v.borrow().len();
+                if i < 0 || i as usize >= len {
+                    return Err(Exc::index_oob(i, len));
+                }
+                std::mem::replace(&mut v.borrow_mut()[i as usize], args[1].clone())
+            }
+            // Painless resolves `remove/1` on a List to `remove(int)`.
+            ("remove", 1) => {
+                let v = own_list(it, l)?;
+                let i = match &args[0] {
+                    Val::Int(_) | Val::Short(_) | Val::Byte(_) | Val::Char(_) => as_index(&args[0])?,
+                    other => return Err(Exc::class_cast(format!("cannot cast def [{}] to int", other.unboxed_name()))),
+                };
+                let len = v.borrow().len();
+                if i < 0 || i as usize >= len {
+                    return Err(Exc::index_oob(i, len));
+                }
+                v.borrow_mut().remove(i as usize)
+            }
+            ("removeIf", 1) => {
+                let v = own_list(it, l)?.clone();
+                let items = v.borrow().clone();
+                let mut keep = Vec::with_capacity(items.len());
+                for i in &items {
+                    keep.push(!predicate(it, &args[0], vec![i.clone()])?);
+                }
+                let removed = keep.iter().any(|k| !k);
+                let mut idx = 0;
+                let mut current = v.borrow_mut();
+                if current.len() == keep.len() {
+                    current.retain(|_| {
+                        idx += 1;
+                        keep[idx - 1]
+                    });
+                }
+                Val::Bool(removed)
+            }
+            ("removeAll" | "retainAll", 1) => {
+                let other = iter_items(&args[0]).ok_or_else(|| Exc::class_cast("argument is not a Collection"))?;
+                let v = own_list(it, l)?;
+                let before = v.borrow().len();
+                let retain = name == "retainAll";
+                v.borrow_mut().retain(|x| contains(&other, x) == retain);
+                Val::Bool(v.borrow().len() != before)
+            }
+            ("replaceAll", 1) => {
+                let v = own_list(it, l)?.clone();
+                let items = v.borrow().clone();
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(it.call_func(&args[0], vec![i])?);
+                }
+                *v.borrow_mut() = out;
+                Val::Null
+            }
+            ("clear", 0) => {
+                own_list(it, l)?.borrow_mut().clear();
+                Val::Null
+            }
+            ("sort", 1) => {
+                let v = own_list(it, l)?.clone();
+                let mut items = v.borrow().clone();
+                sort_values(it, &mut items, Some(&args[0]))?;
+                *v.borrow_mut() = items;
+                Val::Null
+            }
+            ("equals", 1) => Val::Bool(recv.java_equals(&args[0])),
+            _ => return Ok(None),
+        }))
+    })();
+    match r {
+        Ok(Some(v)) => Some(Ok(v)),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
+}
+
+type SetRef<'a> = Shared<indexmap::IndexMap<Key<'a>, ()>>;
+
+fn set_call<'a>(it: &mut Interp<'a>, s: &SetRef<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    let r = (|| -> R<Option<Val<'a>>> {
+        Ok(Some(match (name, args.len()) {
+            ("add", 1) => Val::Bool(s.borrow_mut().insert(Key(args[0].clone()), ()).is_none()),
+            ("addAll", 1) => {
+                let items = iter_items(&args[0]).ok_or_else(|| Exc::class_cast("argument is not a Collection"))?;
+                let mut changed = false;
+                for i in items {
+                    changed |= s.borrow_mut().insert(Key(i), ()).is_none();
+                }
+                Val::Bool(changed)
+            }
+            ("remove", 1) => Val::Bool(s.borrow_mut().shift_remove(&Key(args[0].clone())).is_some()),
+            ("contains", 1) => Val::Bool(s.borrow().contains_key(&Key(args[0].clone()))),
+            ("clear", 0) => {
+                s.borrow_mut().clear();
+                Val::Null
+            }
+            ("removeIf", 1) => {
+                let items: Vec<Val<'a>> = s.borrow().keys().map(|k| k.0.clone()).collect();
+                let mut removed = false;
+                for i in items {
+                    if predicate(it, &args[0], vec![i.clone()])? {
+                        s.borrow_mut().shift_remove(&Key(i));
+                        removed = true;
+                    }
+                }
+                Val::Bool(removed)
+            }
+            ("removeAll" | "retainAll", 1) => {
+                let other = iter_items(&args[0]).ok_or_else(|| Exc::class_cast("argument is not a Collection"))?;
+                let before = s.borrow().len();
+                let retain = name == "retainAll";
+                s.borrow_mut().retain(|k, _| contains(&other, &k.0) == retain);
+                Val::Bool(s.borrow().len() != before)
+            }
+            _ => return Ok(None),
+        }))
+    })();
+    match r {
+        Ok(Some(v)) => Some(Ok(v)),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
+}
+
+/// Mutations through `keySet()`, `values()` and `entrySet()` change the map.
+fn view_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    let r = (|| -> R<Option<Val<'a>>> {
+        Ok(Some(match (name, args.len()) {
+            ("removeIf", 1) => {
+                let entries = map_entries(m);
+                let mut doomed = Vec::new();
+                for (k, v) in entries {
+                    let arg = match kind {
+                        ViewKind::Keys => k.clone(),
+                        ViewKind::Values => v,
+                        ViewKind::Entries => Val::Entry(Rc::new((k.clone(), RefCell::new(v), Some(m.clone())))),
+                    };
+                    if predicate(it, &args[0], vec![arg])? {
+                        doomed.push(k);
+                    }
+                }
+                if !doomed.is_empty() {
+                    let map = own_map(it, m)?;
+                    let mut map = map.borrow_mut();
+                    for k in &doomed {
+                        map.shift_remove(&Key(k.clone()));
+                    }
+                }
+                Val::Bool(!doomed.is_empty())
+            }
+            ("remove", 1) => {
+                let key = match kind {
+                    ViewKind::Keys => Some(args[0].clone()),
+                    ViewKind::Values => map_entries(m).into_iter().find(|(_, v)| v.java_equals(&args[0])).map(|(k, _)| k),
+                    ViewKind::Entries => match &args[0] {
+                        Val::Entry(e) => Some(e.0.clone()),
+                        _ => None,
+                    },
+                };
+                match key {
+                    Some(k) => Val::Bool(own_map(it, m)?.borrow_mut().shift_remove(&Key(k)).is_some()),
+                    None => Val::Bool(false),
+                }
+            }
+            ("clear", 0) => {
+                own_map(it, m)?.borrow_mut().clear();
+                Val::Null
+            }
+            ("add" | "addAll", _) => return Err(Exc { class: "UnsupportedOperationException", message: None, offset: None }),
+            _ => return Ok(None),
+        }))
+    })();
+    match r {
+        Ok(Some(v)) => Some(Ok(v)),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
+}
+
+fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    let r = (|| -> R<Option<Val<'a>>> {
+        Ok(Some(match (name, args.len()) {
+            ("get", 1) => map_get(m, &args[0]).unwrap_or(Val::Null),
+            ("getOrDefault", 2) => map_get(m, &args[0]).unwrap_or_else(|| args[1].clone()),
+            ("containsKey", 1) => Val::Bool(map_get(m, &args[0]).is_some()),
+            ("containsValue", 1) => Val::Bool(map_entries(m).iter().any(|(_, v)| v.java_equals(&args[0]))),
+            ("size", 0) => Val::Int(map_len(m) as i32),
+            ("isEmpty", 0) => Val::Bool(map_len(m) == 0),
+            ("keySet", 0) => Val::View(m.clone(), ViewKind::Keys),
+            ("values", 0) => Val::View(m.clone(), ViewKind::Values),
+            ("entrySet", 0) => Val::View(m.clone(), ViewKind::Entries),
+            ("put", 2) => own_map(it, m)?.borrow_mut().insert(Key(args[0].clone()), args[1].clone()).unwrap_or(Val::Null),
+            ("putIfAbsent", 2) => {
+                let map = own_map(it, m)?;
+                let existing = map.borrow().get(&Key(args[0].clone())).cloned();
+                match existing {
+                    Some(v) if !v.is_null() => v,
+                    _ => {
+                        map.borrow_mut().insert(Key(args[0].clone()), args[1].clone());
+                        Val::Null
+                    }
+                }
+            }
+            ("putAll", 1) => {
+                let entries = match &args[0] {
+                    Val::Map(o) => map_entries(o),
+                    other => return Err(Exc::class_cast(format!("Cannot cast [{}] to [java.util.Map]", other.class_name()))),
+                };
+                let map = own_map(it, m)?;
+                let mut map = map.borrow_mut();
+                for (k, v) in entries {
+                    map.insert(Key(k), v);
+                }
+                Val::Null
+            }
+            ("remove", 1) => own_map(it, m)?.borrow_mut().shift_remove(&Key(args[0].clone())).unwrap_or(Val::Null),
+            ("clear", 0) => {
+                own_map(it, m)?.borrow_mut().clear();
+                Val::Null
+            }
+            ("computeIfAbsent", 2) => {
+                let map = own_map(it, m)?.clone();
+                let existing = map.borrow().get(&Key(args[0].clone())).cloned();
+                match existing {
+                    Some(v) if !v.is_null() => v,
+                    _ => {
+                        let v = it.call_func(&args[1], vec![args[0].clone()])?;
+                        if !v.is_null() {
+                            map.borrow_mut().insert(Key(args[0].clone()), v.clone());
+                        }
+                        v
+                    }
+                }
+            }
+            ("compute", 2) => {
+                let map = own_map(it, m)?.clone();
+                let old = map.borrow().get(&Key(args[0].clone())).cloned().unwrap_or(Val::Null);
+                let v = it.call_func(&args[1], vec![args[0].clone(), old])?;
+                if v.is_null() {
+                    map.borrow_mut().shift_remove(&Key(args[0].clone()));
+                } else {
+                    map.borrow_mut().insert(Key(args[0].clone()), v.clone());
+                }
+                v
+            }
+            ("merge", 3) => {
+                let map = own_map(it, m)?.clone();
+                let old = map.borrow().get(&Key(args[0].clone())).cloned();
+                let v = match old {
+                    Some(o) if !o.is_null() => it.call_func(&args[2], vec![o, args[1].clone()])?,
+                    _ => args[1].clone(),
+                };
+                if v.is_null() {
+                    map.borrow_mut().shift_remove(&Key(args[0].clone()));
+                } else {
+                    map.borrow_mut().insert(Key(args[0].clone()), v.clone());
+                }
+                v
+            }
+            ("forEach" | "each", 1) => {
+                for (k, v) in map_entries(m) {
+                    it.call_func(&args[0], vec![k, v])?;
+                }
+                Val::Null
+            }
+            ("equals", 1) => Val::Bool(Val::Map(m.clone()).java_equals(&args[0])),
+            _ => return Ok(None),
+        }))
+    })();
+    match r {
+        Ok(Some(v)) => Some(Ok(v)),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
+}
+
+/// Streams, Optionals and Iterators.
+pub fn call_obj<'a>(it: &mut Interp<'a>, o: &Rc<Obj<'a>>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    let r = (|| -> R<Option<Val<'a>>> {
+        Ok(Some(match &**o {
+            Obj::Iterator(state) => match (name, args.len()) {
+                ("hasNext", 0) => {
+                    let s = state.borrow();
+                    Val::Bool(s.1 < s.0.len())
+                }
+                ("next", 0) => {
+                    let mut s = state.borrow_mut();
+                    let i = s.1;
+                    match s.0.get(i).cloned() {
+                        Some(v) => {
+                            s.1 += 1;
+                            v
+                        }
+                        None => return Err(Exc { class: "NoSuchElementException", message: None, offset: None }),
+                    }
+                }
+                _ => return Ok(None),
+            },
+            Obj::Optional(v) => match (name, args.len()) {
+                ("isPresent", 0) => Val::Bool(v.is_some()),
+                ("isEmpty", 0) => Val::Bool(v.is_none()),
+                ("get" | "orElseThrow" | "getAsInt" | "getAsLong" | "getAsDouble", 0) => match v {
+                    Some(x) => x.clone(),
+                    None => return Err(Exc::new("NoSuchElementException", "No value present")),
+                },
+                ("orElse", 1) => v.clone().unwrap_or_else(|| args[0].clone()),
+                ("orElseGet", 1) => match v {
+                    Some(x) => x.clone(),
+                    None => it.call_func(&args[0], vec![])?,
+                },
+                ("ifPresent", 1) => {
+                    if let Some(x) = v {
+                        it.call_func(&args[0], vec![x.clone()])?;
+                    }
+                    Val::Null
+                }
+                ("map", 1) => match v {
+                    Some(x) => {
+                        let r = it.call_func(&args[0], vec![x.clone()])?;
+                        optional(if r.is_null() { None } else { Some(r) })
+                    }
+                    None => optional(None),
+                },
+                ("filter", 1) => match v {
+                    Some(x) if predicate(it, &args[0], vec![x.clone()])? => optional(Some(x.clone())),
+                    _ => optional(None),
+                },
+                _ => return Ok(None),
+            },
+            Obj::Stream(items) => {
+                let items = items.borrow().clone();
+                stream_call(it, items, name, args)?
+            }
+            _ => return Ok(None),
+        }))
+    })();
+    match r {
+        Ok(Some(v)) => Some(Ok(v)),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
+}
+
+fn stream_call<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, name: &str, args: &[Val<'a>]) -> R<Val<'a>> {
+    Ok(match (name, args.len()) {
+        ("filter", 1) => {
+            let mut out = Vec::new();
+            for i in items {
+                if predicate(it, &args[0], vec![i.clone()])? {
+                    out.push(i);
+                }
+            }
+            new_stream(out)
+        }
+        ("map" | "mapToInt" | "mapToLong" | "mapToDouble" | "mapToObj", 1) => {
+            let mut out = Vec::with_capacity(items.len());
+            for i in items {
+                let v = it.call_func(&args[0], vec![i])?;
+                out.push(match name {
+                    "mapToLong" => super::super::interp::coerce(&Type::Prim(super::super::ast::Prim::Long), v, false)?,
+                    "mapToDouble" => super::super::interp::coerce(&Type::Prim(super::super::ast::Prim::Double), v, false)?,
+                    "mapToInt" => super::super::interp::coerce(&Type::Prim(super::super::ast::Prim::Int), v, false)?,
+                    _ => v,
+                });
+            }
+            new_stream(out)
+        }
+        ("flatMap", 1) => {
+            let mut out = Vec::new();
+            for i in items {
+                let s = it.call_func(&args[0], vec![i])?;
+                out.extend(iter_items(&s).unwrap_or_default());
+            }
+            new_stream(out)
+        }
+        ("boxed", 0) => new_stream(items),
+        ("distinct", 0) => {
+            let mut out: Vec<Val<'a>> = Vec::new();
+            for i in items {
+                if !contains(&out, &i) {
+                    out.push(i);
+                }
+            }
+            new_stream(out)
+        }
+        ("sorted", 0 | 1) => {
+            let mut items = items;
+            sort_values(it, &mut items, args.first())?;
+            new_stream(items)
+        }
+        ("limit", 1) => new_stream(items.into_iter().take(as_index(&args[0])?.max(0) as usize).collect()),
+        ("skip", 1) => new_stream(items.into_iter().skip(as_index(&args[0])?.max(0) as usize).collect()),
+        ("anyMatch" | "allMatch" | "noneMatch", 1) => {
+            let mut any = false;
+            let mut all = true;
+            for i in items {
+                let p = predicate(it, &args[0], vec![i])?;
+                any |= p;
+                all &= p;
+                if (name == "anyMatch" || name == "noneMatch") && any || name == "allMatch" && !all {
+                    break;
+                }
+            }
+            Val::Bool(match name {
+                "anyMatch" => any,
+                "allMatch" => all,
+                _ => !any,
+            })
+        }
+        ("count", 0) => Val::Long(items.len() as i64),
+        ("findFirst" | "findAny", 0) => optional(items.into_iter().next()),
+        ("forEach", 1) => {
+            for i in items {
+                it.call_func(&args[0], vec![i])?;
+            }
+            Val::Null
+        }
+        ("toArray", 0) => Val::Array(Rc::new(RefCell::new(JArray { elem: Type::Def, items }))),
+        ("sum", 0) => {
+            if items.iter().all(|v| matches!(v, Val::Int(_))) {
+                Val::Int(items.iter().fold(0i32, |a, v| a.wrapping_add(if let Val::Int(i) = v { *i } else { 0 })))
+            } else if items.iter().all(|v| matches!(v, Val::Int(_) | Val::Long(_))) {
+                Val::Long(items.iter().fold(0i64, |a, v| a.wrapping_add(as_index(v).unwrap_or(0))))
+            } else {
+                Val::Double(items.iter().map(|v| super::number::to_f64(v).unwrap_or(0.0)).sum())
+            }
+        }
+        ("average", 0) => {
+            if items.is_empty() {
+                optional(None)
+            } else {
+                let n = items.len() as f64;
+                optional(Some(Val::Double(items.iter().map(|v| super::number::to_f64(v).unwrap_or(0.0)).sum::<f64>() / n)))
+            }
+        }
+        ("max" | "min", 0 | 1) => {
+            let mut best: Option<Val<'a>> = None;
+            for i in items {
+                best = Some(match best {
+                    None => i,
+                    Some(b) => {
+                        let ord = match args.first() {
+                            Some(f) => match it.call_func(f, vec![i.clone(), b.clone()])? {
+                                Val::Int(x) => x.cmp(&0),
+                                _ => Ordering::Equal,
+                            },
+                            None => natural_cmp(&i, &b)?,
+                        };
+                        if (name == "max" && ord == Ordering::Greater) || (name == "min" && ord == Ordering::Less) {
+                            i
+                        } else {
+                            b
+                        }
+                    }
+                });
+            }
+            optional(best)
+        }
+        ("reduce", 2) => {
+            let mut acc = args[0].clone();
+            for i in items {
+                acc = it.call_func(&args[1], vec![acc, i])?;
+            }
+            acc
+        }
+        ("reduce", 1) => {
+            let mut acc: Option<Val<'a>> = None;
+            for i in items {
+                acc = Some(match acc {
+                    None => i,
+                    Some(a) => it.call_func(&args[0], vec![a, i])?,
+                });
+            }
+            optional(acc)
+        }
+        ("collect", 1) => collect(it, items, &args[0])?,
+        _ => return Err(Exc::illegal_arg(format!("dynamic method [java.util.stream.Stream, {name}/{}] not found", args.len()))),
+    })
+}
+
+fn collect<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, collector: &Val<'a>) -> R<Val<'a>> {
+    let (kind, spec) = match collector {
+        Val::Obj(o) => match &**o {
+            Obj::Collector(kind, args) => (*kind, args),
+            _ => return Err(Exc::class_cast(format!("Cannot cast [{}] to [java.util.stream.Collector]", collector.class_name()))),
+        },
+        _ => return Err(Exc::class_cast(format!("Cannot cast [{}] to [java.util.stream.Collector]", collector.class_name()))),
+    };
+    // `spec[0]` is unused padding so that argument indices read naturally.
+    let spec: Vec<Val<'a>> = std::iter::once(Val::Null).chain(spec.iter().cloned()).collect();
+    Ok(match kind {
+        "toList" => Val::new_list(items),
+        "toSet" => new_set(items),
+        "counting" => Val::Long(items.len() as i64),
+        "joining" => {
+            let s = |i: usize| spec.get(i).map(|v| v.to_java_string()).unwrap_or_default();
+            format!("{}{}{}", s(2), items.iter().map(|v| v.to_java_string()).collect::<Vec<_>>().join(&s(1)), s(3)).into_val()
+        }
+        "toMap" => {
+            let mut m = JMap::new();
+            for i in items {
+                let k = it.call_func(&spec[1], vec![i.clone()])?;
+                let v = it.call_func(&spec[2], vec![i])?;
+                if m.contains_key(&Key(k.clone())) {
+                    return Err(Exc::new("IllegalStateException", format!("Duplicate key {} (attempted merging values {} and {})", k.to_java_string(), m[&Key(k.clone())].to_java_string(), v.to_java_string())));
+                }
+                m.insert(Key(k), v);
+            }
+            Val::new_map(m)
+        }
+        "groupingBy" => {
+            let mut m: JMap<'a> = JMap::new();
+            for i in items {
+                let k = it.call_func(&spec[1], vec![i.clone()])?;
+                match m.get(&Key(k.clone())) {
+                    Some(Val::List(ListRef::Own(l))) => l.borrow_mut().push(i),
+                    _ => {
+                        m.insert(Key(k), Val::new_list(vec![i]));
+                    }
+                }
+            }
+            Val::new_map(m)
+        }
+        _ => return Err(Exc::class_cast(format!("Cannot cast [{}] to [java.util.stream.Collector]", collector.class_name()))),
+    })
+}
+
+trait IntoVal<'a> {
+    fn into_val(self) -> Val<'a>;
+}
+impl<'a> IntoVal<'a> for String {
+    fn into_val(self) -> Val<'a> {
+        Val::string(self)
+    }
+}
+
+/// A `Collector`: which one, and the functions or strings it was given.
+fn collector<'a>(kind: &'static str, args: &[Val<'a>]) -> Val<'a> {
+    Val::Obj(Rc::new(Obj::Collector(kind, args.to_vec())))
+}
+
+pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    let r = (|| -> R<Option<Val<'a>>> {
+        Ok(Some(match (class, name, args.len()) {
+            ("Collectors", "toList", 0) => collector("toList", args),
+            ("Collectors", "toSet", 0) => collector("toSet", args),
+            ("Collectors", "counting", 0) => collector("counting", args),
+            ("Collectors", "joining", 0) => collector("joining", &[Val::str(""), Val::str(""), Val::str("")]),
+            ("Collectors", "joining", 1) => collector("joining", &[args[0].clone(), Val::str(""), Val::str("")]),
+            ("Collectors", "joining", 3) => collector("joining", args),
+            ("Collectors", "toMap", 2) => collector("toMap", args),
+            ("Collectors", "groupingBy", 1) => collector("groupingBy", args),
+            ("Collections", "emptyList", 0) => Val::new_list(vec![]),
+            ("Collections", "emptyMap", 0) => Val::new_map(JMap::new()),
+            ("Collections", "emptySet", 0) => new_set(vec![]),
+            ("Collections", "singletonList", 1) => Val::new_list(vec![args[0].clone()]),
+            ("Collections", "singleton", 1) => new_set(vec![args[0].clone()]),
+            ("Collections", "singletonMap", 2) => {
+                let mut m = JMap::new();
+                m.insert(Key(args[0].clone()), args[1].clone());
+                Val::new_map(m)
+            }
+            ("Collections", "unmodifiableList" | "unmodifiableMap", 1) => args[0].clone(),
+            ("Collections", "sort", 1 | 2) => {
+                let Val::List(l) = &args[0] else {
+                    return Err(Exc::class_cast(format!("Cannot cast [{}] to [java.util.List]", args[0].class_name())));
+                };
+                let v = own_list(it, l)?.clone();
+                let mut items = v.borrow().clone();
+                sort_values(it, &mut items, args.get(1))?;
+                *v.borrow_mut() = items;
+                Val::Null
+            }
+            ("Collections", "reverse", 1) => {
+                let Val::List(l) = &args[0] else {
+                    return Err(Exc::class_cast(format!("Cannot cast [{}] to [java.util.List]", args[0].class_name())));
+                };
+                own_list(it, l)?.borrow_mut().reverse();
+                Val::Null
+            }
+            ("Collections", "max" | "min", 1) => {
+                let items = iter_items(&args[0]).ok_or_else(|| Exc::class_cast("argument is not a Collection"))?;
+                let mut best: Option<Val<'a>> = None;
+                for i in items {
+                    best = Some(match best {
+                        None => i,
+                        Some(b) => {
+                            let o = natural_cmp(&i, &b)?;
+                            if (name == "max" && o == Ordering::Greater) || (name == "min" && o == Ordering::Less) {
+                                i
+                            } else {
+                                b
+                            }
+                        }
+                    });
+                }
+                match best {
+                    Some(b) => b,
+                    None => return Err(Exc { class: "NoSuchElementException", message: None, offset: None }),
+                }
+            }
+            ("Collections", "frequency", 2) => {
+                let items = iter_items(&args[0]).ok_or_else(|| Exc::class_cast("argument is not a Collection"))?;
+                Val::Int(items.iter().filter(|v| v.java_equals(&args[1])).count() as i32)
+            }
+            ("Arrays", "asList", _) => match args {
+                [Val::Array(a)] => Val::new_list(a.borrow().items.clone()),
+                _ => Val::new_list(args.to_vec()),
+            },
+            ("Arrays", "stream", 1) => new_stream(iter_items(&args[0]).unwrap_or_default()),
+            ("Arrays", "toString", 1) => match &args[0] {
+                Val::Null => Val::str("null"),
+                v => Val::string(format!("[{}]", iter_items(v).unwrap_or_default().iter().map(|x| x.to_java_string()).collect::<Vec<_>>().join(", "))),
+            },
+            ("Arrays", "sort", 1) => {
+                if let Val::Array(a) = &args[0] {
+                    let mut items = a.borrow().items.clone();
+                    sort_values(it, &mut items, None)?;
+                    a.borrow_mut().items = items;
+                }
+                Val::Null
+            }
+            ("Optional", "of", 1) => {
+                if args[0].is_null() {
+                    return Err(Exc { class: "NullPointerException", message: None, offset: None });
+                }
+                optional(Some(args[0].clone()))
+            }
+            ("Optional", "ofNullable", 1) => optional(if args[0].is_null() { None } else { Some(args[0].clone()) }),
+            ("Optional", "empty", 0) => optional(None),
+            _ => return Ok(None),
+        }))
+    })();
+    match r {
+        Ok(Some(v)) => Some(Ok(v)),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
+}
+
+pub fn construct<'a>(_it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    let copy_items = || -> R<Vec<Val<'a>>> {
+        match args.first() {
+            None => Ok(Vec::new()),
+            Some(Val::Int(_)) => Ok(Vec::new()),
+            Some(v) => iter_items(v).ok_or_else(|| Exc::class_cast(format!("Cannot cast [{}] to [java.util.Collection]", v.class_name()))),
+        }
+    };
+    Some(match class {
+        "ArrayList" | "LinkedList" => copy_items().map(Val::new_list),
+        "HashSet" | "LinkedHashSet" | "TreeSet" => copy_items().map(new_set),
+        "HashMap" | "LinkedHashMap" | "TreeMap" => match args.first() {
+            Some(Val::Map(m)) => {
+                let mut out = JMap::new();
+                for (k, v) in map_entries(m) {
+                    out.insert(Key(k), v);
+                }
+                Ok(Val::new_map(out))
+            }
+            None | Some(Val::Int(_)) => Ok(Val::new_map(JMap::new())),
+            Some(v) => Err(Exc::class_cast(format!("Cannot cast [{}] to [java.util.Map]", v.class_name()))),
+        },
+        _ => return None,
+    })
+}
+

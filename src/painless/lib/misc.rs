@@ -1,0 +1,317 @@
+//! The rest of the whitelist ingest scripts reach for: Base64, Objects,
+//! StringBuilder, exceptions (constructed and caught), and the ingest
+//! `Processors` helpers (`lowercase`, `uppercase`, `json`, `urlDecode`,
+//! `bytes`) that Elasticsearch exposes to Painless in ingest contexts.
+
+use super::super::interp::Interp;
+use super::super::val::*;
+use super::super::Exc;
+use super::{arg_str, Obj};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+type R<T> = Result<T, Exc>;
+
+pub const METHODS: &[&str] = &[
+    "append", "insert", "reverse", "setLength", "deleteCharAt", "delete", "getMessage", "getLocalizedMessage", "encodeToString", "decode",
+    "encode", "getEncoder", "getDecoder", "getUrlEncoder", "getUrlDecoder", "getMimeDecoder",
+];
+
+pub const STATICS: &[(&str, &str)] = &[
+    ("Base64", "getEncoder"),
+    ("Base64", "getDecoder"),
+    ("Base64", "getUrlEncoder"),
+    ("Base64", "getUrlDecoder"),
+    ("Base64", "getMimeDecoder"),
+    ("Objects", "equals"),
+    ("Objects", "isNull"),
+    ("Objects", "nonNull"),
+    ("Objects", "requireNonNull"),
+    ("Objects", "toString"),
+    ("Objects", "hash"),
+    ("Objects", "hashCode"),
+    ("Objects", "requireNonNullElse"),
+    ("Processors", "lowercase"),
+    ("Processors", "uppercase"),
+    ("Processors", "json"),
+    ("Processors", "urlDecode"),
+    ("Processors", "bytes"),
+];
+
+pub const FIELDS: &[(&str, &str)] = &[];
+
+pub const CONSTRUCTORS: &[&str] = &[
+    "StringBuilder",
+    "Exception",
+    "RuntimeException",
+    "IllegalArgumentException",
+    "IllegalStateException",
+    "NullPointerException",
+    "ClassCastException",
+    "NumberFormatException",
+    "ArithmeticException",
+    "IndexOutOfBoundsException",
+    "ArrayIndexOutOfBoundsException",
+    "StringIndexOutOfBoundsException",
+    "UnsupportedOperationException",
+];
+
+pub const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+pub const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+pub fn base64_encode(bytes: &[u8], alphabet: &[u8; 64]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(alphabet[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Java's basic decoder: padding optional at the end, anything outside the
+/// alphabet is an `IllegalArgumentException`.
+pub fn base64_decode(s: &str, alphabet: &[u8; 64]) -> R<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() / 4 * 3);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    let trimmed = s.trim_end_matches('=');
+    if s.len() - trimmed.len() > 2 {
+        return Err(Exc::illegal_arg("Input byte array has incorrect ending byte"));
+    }
+    for (i, c) in trimmed.bytes().enumerate() {
+        let Some(v) = alphabet.iter().position(|a| *a == c) else {
+            return Err(Exc::illegal_arg(format!("Illegal base64 character {:x}", c)));
+        };
+        let _ = i;
+        acc = acc << 6 | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    if trimmed.len() % 4 == 1 {
+        return Err(Exc::illegal_arg("Last unit does not have enough valid bits"));
+    }
+    Ok(out)
+}
+
+/// Java `hashCode()` for the common types (String's is the classic 31·h + c).
+pub fn hash_code(v: &Val<'_>) -> i32 {
+    match v {
+        Val::Null => 0,
+        Val::Bool(b) => {
+            if *b {
+                1231
+            } else {
+                1237
+            }
+        }
+        Val::Int(i) => *i,
+        Val::Short(i) => *i as i32,
+        Val::Byte(i) => *i as i32,
+        Val::Char(c) => *c as i32,
+        Val::Long(l) => (*l ^ ((*l as u64) >> 32) as i64) as i32,
+        Val::Double(d) => {
+            let bits = if d.is_nan() { 0x7ff8000000000000u64 } else { d.to_bits() };
+            (bits ^ (bits >> 32)) as i32
+        }
+        Val::Float(f) => f.to_bits() as i32,
+        Val::Str(s) => s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)),
+        Val::List(_) | Val::Array(_) => iter_items(v).unwrap_or_default().iter().fold(1i32, |h, x| h.wrapping_mul(31).wrapping_add(hash_code(x))),
+        Val::Map(m) => map_entries(m).iter().fold(0i32, |h, (k, x)| h.wrapping_add(hash_code(k) ^ hash_code(x))),
+        _ => 0,
+    }
+}
+
+fn url_decode(s: &str) -> R<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b'%' => {
+                let hex = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => out.push(b),
+                    None => return Err(Exc::illegal_arg(format!("URLDecoder: Illegal hex characters in escape (%) pattern - Error at index 0 in: \"{}\"", s.get(i + 1..(i + 3).min(s.len())).unwrap_or("")))),
+                }
+                i += 3;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Byte sizes as the `bytes` processor reads them: `1kb`, `2.5mb`, `10b`.
+fn parse_bytes(s: &str) -> R<i64> {
+    let lower = s.trim().to_lowercase();
+    let units: [(&str, i64); 6] = [("pb", 1 << 50), ("tb", 1 << 40), ("gb", 1 << 30), ("mb", 1 << 20), ("kb", 1 << 10), ("b", 1)];
+    for (suffix, mult) in units {
+        if let Some(num) = lower.strip_suffix(suffix) {
+            let num = num.trim();
+            if let Ok(i) = num.parse::<i64>() {
+                return Ok(i * mult);
+            }
+            if let Ok(d) = num.parse::<f64>() {
+                return Ok((d * mult as f64) as i64);
+            }
+            break;
+        }
+    }
+    if lower == "-1" || lower == "0" {
+        return Ok(lower.parse().unwrap());
+    }
+    Err(Exc::new(
+        "ElasticsearchParseException",
+        format!("failed to parse setting [Ingest Field] with value [{s}] as a size in bytes: unit is missing or unrecognized"),
+    ))
+}
+
+pub fn call_static<'a>(_it: &mut Interp<'a>, class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    let encoder = |kind: &'static str| Val::Obj(Rc::new(Obj::Base64(kind)));
+    Some(match (class, name, args.len()) {
+        ("Base64", "getEncoder", 0) => Ok(encoder("encoder")),
+        ("Base64", "getDecoder" | "getMimeDecoder", 0) => Ok(encoder("decoder")),
+        ("Base64", "getUrlEncoder", 0) => Ok(encoder("url-encoder")),
+        ("Base64", "getUrlDecoder", 0) => Ok(encoder("url-decoder")),
+        ("Objects", "equals", 2) => Ok(Val::Bool(args[0].java_equals(&args[1]))),
+        ("Objects", "isNull", 1) => Ok(Val::Bool(args[0].is_null())),
+        ("Objects", "nonNull", 1) => Ok(Val::Bool(!args[0].is_null())),
+        ("Objects", "requireNonNull", 1 | 2) => {
+            if args[0].is_null() {
+                Err(Exc { class: "NullPointerException", message: args.get(1).map(|m| m.to_java_string()), offset: None })
+            } else {
+                Ok(args[0].clone())
+            }
+        }
+        ("Objects", "requireNonNullElse", 2) => Ok(if args[0].is_null() { args[1].clone() } else { args[0].clone() }),
+        ("Objects", "toString", 1) => Ok(Val::string(args[0].to_java_string())),
+        ("Objects", "toString", 2) => Ok(if args[0].is_null() { args[1].clone() } else { Val::string(args[0].to_java_string()) }),
+        ("Objects", "hashCode", 1) => Ok(Val::Int(hash_code(&args[0]))),
+        ("Objects", "hash", _) => Ok(Val::Int(args.iter().fold(1i32, |h, x| h.wrapping_mul(31).wrapping_add(hash_code(x))))),
+        ("Processors", "lowercase", 1) => arg_str(args, 0, name).map(|s| Val::string(s.to_lowercase())),
+        ("Processors", "uppercase", 1) => arg_str(args, 0, name).map(|s| Val::string(s.to_uppercase())),
+        ("Processors", "urlDecode", 1) => arg_str(args, 0, name).and_then(url_decode).map(Val::string),
+        ("Processors", "bytes", 1) => arg_str(args, 0, name).and_then(parse_bytes).map(Val::Long),
+        ("Processors", "json", 1) => match &args[0] {
+            Val::Str(s) => match crate::value::Value::from_json_str(s) {
+                Ok(v) => Ok(Val::from_value(&v)),
+                Err(e) => Err(Exc::illegal_arg(format!("{e}"))),
+            },
+            Val::Map(m) => Ok(Val::string(Val::Map(m.clone()).to_value().to_json())),
+            other => Err(Exc::class_cast(format!("Cannot cast [{}] to [java.lang.Object]", other.class_name()))),
+        },
+        _ => return None,
+    })
+}
+
+pub fn static_field<'a>(_class: &str, _name: &str) -> Option<R<Val<'a>>> {
+    None
+}
+
+pub fn construct<'a>(class: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    if class == "StringBuilder" {
+        let init = match args.first() {
+            None | Some(Val::Int(_)) => String::new(),
+            Some(v) => v.to_java_string(),
+        };
+        return Some(Ok(Val::Obj(Rc::new(Obj::StringBuilder(RefCell::new(init))))));
+    }
+    let class = super::static_exception_name(class)?;
+    let message = match args.first() {
+        None => None,
+        Some(Val::Null) => None,
+        Some(v) => Some(v.to_java_string()),
+    };
+    Some(Ok(Val::Obj(Rc::new(Obj::Exception { class, message }))))
+}
+
+pub fn call<'a>(_it: &mut Interp<'a>, o: &Rc<Obj<'a>>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    match &**o {
+        Obj::StringBuilder(sb) => Some(Ok(match (name, args.len()) {
+            ("append", 1) => {
+                sb.borrow_mut().push_str(&args[0].to_java_string());
+                Val::Obj(o.clone())
+            }
+            ("insert", 2) => {
+                let i = match super::arg_int(args, 0) {
+                    Ok(i) => i.max(0) as usize,
+                    Err(e) => return Some(Err(e)),
+                };
+                let mut s = sb.borrow_mut();
+                let at = s.char_indices().map(|(b, _)| b).chain(std::iter::once(s.len())).nth(i).unwrap_or(s.len());
+                s.insert_str(at, &args[1].to_java_string());
+                Val::Obj(o.clone())
+            }
+            ("reverse", 0) => {
+                let r: String = sb.borrow().chars().rev().collect();
+                *sb.borrow_mut() = r;
+                Val::Obj(o.clone())
+            }
+            ("length", 0) => Val::Int(super::string::java_len(&sb.borrow()) as i32),
+            ("setLength", 1) => {
+                let n = super::arg_int(args, 0).unwrap_or(0).max(0) as usize;
+                let mut s = sb.borrow_mut();
+                let cut: String = s.chars().take(n).collect();
+                let pad = n.saturating_sub(cut.chars().count());
+                *s = cut + &"\u{0}".repeat(pad);
+                Val::Null
+            }
+            ("toString", 0) => Val::string(sb.borrow().clone()),
+            _ => {
+                let s = sb.borrow().clone();
+                return super::string::call(_it, &s, name, args);
+            }
+        })),
+        Obj::Base64(kind) => {
+            let alphabet = if kind.starts_with("url") { URL_SAFE } else { STANDARD };
+            Some(match (kind.ends_with("encoder"), name, args.len()) {
+                (true, "encodeToString", 1) => bytes_arg(&args[0]).map(|b| Val::string(base64_encode(&b, alphabet))),
+                (true, "encode", 1) => bytes_arg(&args[0]).map(|b| bytes_val(base64_encode(&b, alphabet).into_bytes())),
+                (false, "decode", 1) => match &args[0] {
+                    Val::Str(s) => base64_decode(s, alphabet).map(bytes_val),
+                    other => bytes_arg(other).and_then(|b| base64_decode(&String::from_utf8_lossy(&b), alphabet)).map(bytes_val),
+                },
+                _ => return None,
+            })
+        }
+        Obj::Exception { message, .. } => match (name, args.len()) {
+            ("getMessage" | "getLocalizedMessage", 0) => Some(Ok(message.as_ref().map(|m| Val::str(m)).unwrap_or(Val::Null))),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A `byte[]`, as `String.getBytes()`-style APIs hand them around.
+fn bytes_val<'a>(bytes: Vec<u8>) -> Val<'a> {
+    Val::Array(Rc::new(RefCell::new(JArray {
+        elem: super::super::ast::Type::Prim(super::super::ast::Prim::Byte),
+        items: bytes.into_iter().map(|b| Val::Byte(b as i8)).collect(),
+    })))
+}
+
+fn bytes_arg(v: &Val<'_>) -> R<Vec<u8>> {
+    match v {
+        Val::Array(a) => Ok(a.borrow().items.iter().map(|b| if let Val::Byte(x) = b { *x as u8 } else { 0 }).collect()),
+        Val::Str(s) => Ok(s.as_bytes().to_vec()),
+        other => Err(Exc::class_cast(format!("Cannot cast [{}] to [byte[]]", other.class_name()))),
+    }
+}

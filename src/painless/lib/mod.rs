@@ -1,0 +1,404 @@
+//! The part of Painless's Java class library that ingest scripts use.
+//!
+//! One file per family: [`string`], [`collections`] (List, Map, Set, views,
+//! iterators, streams), [`number`] (Math and the boxes), [`regex`] (Pattern,
+//! Matcher), [`time`] (java.time), [`misc`] (Base64, Objects, StringBuilder,
+//! Processors, exceptions). Each file lists the names it implements; the
+//! resolve pass consults those lists so a script that calls anything else is
+//! refused at compile time.
+
+pub mod collections;
+pub mod misc;
+pub mod number;
+pub mod regex;
+pub mod string;
+pub mod time;
+
+use super::ast::{Prim, RegexLit};
+use super::interp::Interp;
+use super::val::*;
+use super::Exc;
+use std::cell::RefCell;
+use std::sync::Arc;
+
+type R<T> = Result<T, Exc>;
+
+/// Library objects that are not collections or boxes.
+#[derive(Debug)]
+pub enum Obj<'a> {
+    Pattern(Arc<RegexLit>),
+    Matcher(RefCell<regex::MatcherState>),
+    Exception { class: &'static str, message: Option<String> },
+    Optional(Option<Val<'a>>),
+    /// Streams are evaluated eagerly: each stage produces the next list.
+    Stream(RefCell<Vec<Val<'a>>>),
+    /// A `Collector`: its kind and the arguments it was built with.
+    Collector(&'static str, Vec<Val<'a>>),
+    StringBuilder(RefCell<String>),
+    Iterator(RefCell<(Vec<Val<'a>>, usize)>),
+    Time(time::Time),
+    /// `Base64.getEncoder()` and friends: `encoder`, `decoder`, `url-encoder`, `url-decoder`.
+    Base64(&'static str),
+}
+
+impl<'a> Obj<'a> {
+    pub fn class_name(&self) -> &'static str {
+        match self {
+            Obj::Pattern(_) => "java.util.regex.Pattern",
+            Obj::Matcher(_) => "java.util.regex.Matcher",
+            Obj::Exception { class, .. } => exception_qualified(class),
+            Obj::Optional(_) => "java.util.Optional",
+            Obj::Stream(_) => "java.util.stream.ReferencePipeline",
+            Obj::Collector(..) => "java.util.stream.Collectors$CollectorImpl",
+            Obj::StringBuilder(_) => "java.lang.StringBuilder",
+            Obj::Iterator(_) => "java.util.ArrayList$Itr",
+            Obj::Time(t) => t.class_name(),
+            Obj::Base64(kind) if kind.ends_with("encoder") => "java.util.Base64$Encoder",
+            Obj::Base64(_) => "java.util.Base64$Decoder",
+        }
+    }
+
+    pub fn to_java_string(&self) -> String {
+        match self {
+            Obj::Pattern(p) => p.pattern.clone(),
+            Obj::Exception { class, message } => match message {
+                Some(m) => format!("{}: {m}", exception_qualified(class)),
+                None => exception_qualified(class).to_string(),
+            },
+            Obj::Optional(Some(v)) => format!("Optional[{}]", v.to_java_string()),
+            Obj::Optional(None) => "Optional.empty".into(),
+            Obj::StringBuilder(s) => s.borrow().clone(),
+            Obj::Time(t) => t.to_java_string(),
+            other => format!("{}@1", other.class_name()),
+        }
+    }
+
+    pub fn equals(&self, other: &Obj<'a>) -> bool {
+        match (self, other) {
+            (Obj::Time(a), Obj::Time(b)) => a == b,
+            (Obj::Optional(a), Obj::Optional(b)) => match (a, b) {
+                (Some(x), Some(y)) => x.java_equals(y),
+                (None, None) => true,
+                _ => false,
+            },
+            _ => std::ptr::eq(self, other),
+        }
+    }
+
+    pub fn iter_items(&self) -> Option<Vec<Val<'a>>> {
+        match self {
+            Obj::Stream(s) => Some(s.borrow().clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Dispatches an instance method on `recv` (never null here).
+pub fn call_method<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: Vec<Val<'a>>) -> R<Val<'a>> {
+    let result = match recv {
+        Val::Str(s) => string::call(it, s, name, &args),
+        Val::List(_) | Val::Set(_) | Val::View(..) | Val::Map(_) | Val::Entry(_) | Val::Array(_) => collections::call(it, recv, name, &args),
+        Val::Obj(o) => match &**o {
+            Obj::Pattern(_) | Obj::Matcher(_) => regex::call(it, o, name, &args),
+            Obj::Stream(_) | Obj::Optional(_) | Obj::Iterator(_) => collections::call_obj(it, o, name, &args),
+            Obj::Time(t) => time::call(t, name, &args),
+            Obj::StringBuilder(_) | Obj::Exception { .. } | Obj::Base64(_) => misc::call(it, o, name, &args),
+            Obj::Collector(..) => None,
+        },
+        Val::Func(_) => match name {
+            "apply" | "accept" | "test" | "compare" | "get" | "applyAsInt" | "applyAsLong" | "applyAsDouble" => Some(it.call_func(recv, args.clone())),
+            _ => None,
+        },
+        _ => number::call(recv, name, &args),
+    };
+    if let Some(r) = result {
+        return r;
+    }
+    // Methods of java.lang.Object that every class has.
+    match (name, args.len()) {
+        ("toString", 0) => Ok(Val::string(recv.to_java_string())),
+        ("equals", 1) => Ok(Val::Bool(recv.java_equals(&args[0]))),
+        ("hashCode", 0) => Ok(Val::Int(misc::hash_code(recv))),
+        _ => Err(Exc::illegal_arg(format!("dynamic method [{}, {name}/{}] not found", recv.class_name(), args.len()))),
+    }
+}
+
+pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: Vec<Val<'a>>) -> R<Val<'a>> {
+    let r = match class {
+        "Math" | "StrictMath" | "Integer" | "Long" | "Double" | "Float" | "Boolean" | "Character" | "Short" | "Byte" => number::call_static(class, name, &args),
+        "String" => string::call_static(class, name, &args),
+        "Pattern" => regex::call_static(name, &args),
+        "Collections" | "Arrays" | "Collectors" | "List" | "Map" | "Set" | "Optional" => collections::call_static(it, class, name, &args),
+        "ZonedDateTime" | "Instant" | "LocalDateTime" | "LocalDate" | "LocalTime" | "Duration" | "ChronoUnit" | "DateTimeFormatter" | "ZoneId" | "ZoneOffset" | "OffsetDateTime" => {
+            time::call_static(class, name, &args)
+        }
+        _ => misc::call_static(it, class, name, &args),
+    };
+    r.unwrap_or_else(|| Err(Exc::illegal_arg(format!("static method [{class}, {name}/{}] not found", args.len()))))
+}
+
+pub fn construct<'a>(it: &mut Interp<'a>, class: &str, args: Vec<Val<'a>>) -> R<Val<'a>> {
+    if let Some(r) = collections::construct(it, class, &args) {
+        return r;
+    }
+    if let Some(r) = misc::construct(class, &args) {
+        return r;
+    }
+    Err(Exc::illegal_arg(format!("constructor [{class}/{}] not found", args.len())))
+}
+
+pub fn static_field<'a>(class: &str, name: &str) -> R<Val<'a>> {
+    number::static_field(class, name)
+        .or_else(|| time::static_field(class, name))
+        .or_else(|| misc::static_field(class, name))
+        .unwrap_or_else(|| Err(Exc::illegal_arg(format!("static field [{class}, {name}] not found"))))
+}
+
+// ---- the registry the resolve pass checks ----
+
+const CLASSES: &[(&str, &str)] = &[
+    ("Object", "java.lang.Object"),
+    ("String", "java.lang.String"),
+    ("CharSequence", "java.lang.CharSequence"),
+    ("Number", "java.lang.Number"),
+    ("Integer", "java.lang.Integer"),
+    ("Long", "java.lang.Long"),
+    ("Double", "java.lang.Double"),
+    ("Float", "java.lang.Float"),
+    ("Short", "java.lang.Short"),
+    ("Byte", "java.lang.Byte"),
+    ("Boolean", "java.lang.Boolean"),
+    ("Character", "java.lang.Character"),
+    ("Math", "java.lang.Math"),
+    ("StrictMath", "java.lang.StrictMath"),
+    ("StringBuilder", "java.lang.StringBuilder"),
+    ("Iterable", "java.lang.Iterable"),
+    ("Collection", "java.util.Collection"),
+    ("List", "java.util.List"),
+    ("ArrayList", "java.util.ArrayList"),
+    ("LinkedList", "java.util.LinkedList"),
+    ("Map", "java.util.Map"),
+    ("HashMap", "java.util.HashMap"),
+    ("LinkedHashMap", "java.util.LinkedHashMap"),
+    ("TreeMap", "java.util.TreeMap"),
+    ("Map.Entry", "java.util.Map$Entry"),
+    ("Set", "java.util.Set"),
+    ("HashSet", "java.util.HashSet"),
+    ("LinkedHashSet", "java.util.LinkedHashSet"),
+    ("TreeSet", "java.util.TreeSet"),
+    ("Iterator", "java.util.Iterator"),
+    ("Collections", "java.util.Collections"),
+    ("Arrays", "java.util.Arrays"),
+    ("Objects", "java.util.Objects"),
+    ("Optional", "java.util.Optional"),
+    ("Base64", "java.util.Base64"),
+    ("Collectors", "java.util.stream.Collectors"),
+    ("Stream", "java.util.stream.Stream"),
+    ("Pattern", "java.util.regex.Pattern"),
+    ("Matcher", "java.util.regex.Matcher"),
+    ("Function", "java.util.function.Function"),
+    ("Predicate", "java.util.function.Predicate"),
+    ("Processors", "org.elasticsearch.painless.api.Processors"),
+    ("ZonedDateTime", "java.time.ZonedDateTime"),
+    ("OffsetDateTime", "java.time.OffsetDateTime"),
+    ("Instant", "java.time.Instant"),
+    ("LocalDateTime", "java.time.LocalDateTime"),
+    ("LocalDate", "java.time.LocalDate"),
+    ("LocalTime", "java.time.LocalTime"),
+    ("Duration", "java.time.Duration"),
+    ("ZoneId", "java.time.ZoneId"),
+    ("ZoneOffset", "java.time.ZoneOffset"),
+    ("ChronoUnit", "java.time.temporal.ChronoUnit"),
+    ("DateTimeFormatter", "java.time.format.DateTimeFormatter"),
+    ("Exception", "java.lang.Exception"),
+    ("RuntimeException", "java.lang.RuntimeException"),
+    ("IllegalArgumentException", "java.lang.IllegalArgumentException"),
+    ("IllegalStateException", "java.lang.IllegalStateException"),
+    ("NullPointerException", "java.lang.NullPointerException"),
+    ("ClassCastException", "java.lang.ClassCastException"),
+    ("NumberFormatException", "java.lang.NumberFormatException"),
+    ("ArithmeticException", "java.lang.ArithmeticException"),
+    ("IndexOutOfBoundsException", "java.lang.IndexOutOfBoundsException"),
+    ("ArrayIndexOutOfBoundsException", "java.lang.ArrayIndexOutOfBoundsException"),
+    ("StringIndexOutOfBoundsException", "java.lang.StringIndexOutOfBoundsException"),
+    ("UnsupportedOperationException", "java.lang.UnsupportedOperationException"),
+    ("DateTimeParseException", "java.time.format.DateTimeParseException"),
+    ("DateTimeException", "java.time.DateTimeException"),
+    ("PatternSyntaxException", "java.util.regex.PatternSyntaxException"),
+];
+
+/// Classes usable as a static receiver (`Math.max`, `Collectors.toList()`).
+pub fn is_class(name: &str) -> bool {
+    CLASSES.iter().any(|(c, _)| *c == name) && name != "Map.Entry"
+}
+
+/// Types usable in declarations, casts and `instanceof`.
+pub fn is_type(name: &str) -> bool {
+    CLASSES.iter().any(|(c, _)| *c == name) || name == "void"
+}
+
+pub fn qualified_class(name: &str) -> String {
+    CLASSES.iter().find(|(c, _)| *c == name).map(|(_, q)| q.to_string()).unwrap_or_else(|| name.to_string())
+}
+
+const EXCEPTIONS: &[&str] = &[
+    "Exception",
+    "RuntimeException",
+    "IllegalArgumentException",
+    "IllegalStateException",
+    "NullPointerException",
+    "ClassCastException",
+    "NumberFormatException",
+    "ArithmeticException",
+    "IndexOutOfBoundsException",
+    "ArrayIndexOutOfBoundsException",
+    "StringIndexOutOfBoundsException",
+    "UnsupportedOperationException",
+    "DateTimeParseException",
+    "DateTimeException",
+    "PatternSyntaxException",
+    "NegativeArraySizeException",
+    "StackOverflowError",
+    "PainlessError",
+];
+
+pub fn is_exception_class(name: &str) -> bool {
+    EXCEPTIONS.contains(&name) && !name.ends_with("Error")
+}
+
+pub fn static_exception_name(name: &str) -> Option<&'static str> {
+    EXCEPTIONS.iter().find(|e| **e == name).copied()
+}
+
+fn exception_qualified(class: &str) -> &'static str {
+    match class {
+        "DateTimeParseException" => "java.time.format.DateTimeParseException",
+        "DateTimeException" => "java.time.DateTimeException",
+        "PatternSyntaxException" => "java.util.regex.PatternSyntaxException",
+        "PainlessError" => "org.elasticsearch.painless.PainlessError",
+        other => {
+            let q = CLASSES.iter().find(|(c, _)| *c == other).map(|(_, q)| *q);
+            q.unwrap_or("java.lang.Exception")
+        }
+    }
+}
+
+/// Does a thrown exception of class `thrown` match `catch (class e)`?
+pub fn exception_is_a(thrown: &str, class: &str) -> bool {
+    if thrown == class {
+        return true;
+    }
+    match class {
+        "Exception" | "RuntimeException" => !thrown.ends_with("Error"),
+        "IllegalArgumentException" => matches!(thrown, "NumberFormatException" | "PatternSyntaxException"),
+        "IndexOutOfBoundsException" => matches!(thrown, "ArrayIndexOutOfBoundsException" | "StringIndexOutOfBoundsException"),
+        "DateTimeException" => thrown == "DateTimeParseException",
+        _ => false,
+    }
+}
+
+pub fn boxed_prim(class: &str) -> Option<Prim> {
+    Some(match class {
+        "Integer" => Prim::Int,
+        "Long" => Prim::Long,
+        "Double" => Prim::Double,
+        "Float" => Prim::Float,
+        "Short" => Prim::Short,
+        "Byte" => Prim::Byte,
+        "Character" => Prim::Char,
+        "Boolean" => Prim::Boolean,
+        _ => return None,
+    })
+}
+
+pub fn is_instance(v: &Val<'_>, class: &str) -> bool {
+    if v.is_null() {
+        return false;
+    }
+    match class {
+        "Object" => true,
+        "Number" => v.is_numeric() && !matches!(v, Val::Char(_)),
+        "Integer" => matches!(v, Val::Int(_)),
+        "Long" => matches!(v, Val::Long(_)),
+        "Double" => matches!(v, Val::Double(_)),
+        "Float" => matches!(v, Val::Float(_)),
+        "Short" => matches!(v, Val::Short(_)),
+        "Byte" => matches!(v, Val::Byte(_)),
+        "Character" => matches!(v, Val::Char(_)),
+        "Boolean" => matches!(v, Val::Bool(_)),
+        "String" => matches!(v, Val::Str(_)),
+        "CharSequence" => matches!(v, Val::Str(_) | Val::Obj(_)) && (matches!(v, Val::Str(_)) || v.class_name() == "java.lang.StringBuilder"),
+        "Map" | "HashMap" | "LinkedHashMap" => matches!(v, Val::Map(_)),
+        "TreeMap" => false,
+        "List" | "ArrayList" => matches!(v, Val::List(_)),
+        "LinkedList" => false,
+        "Set" | "HashSet" | "LinkedHashSet" => matches!(v, Val::Set(_) | Val::View(_, ViewKind::Keys | ViewKind::Entries)),
+        "Collection" | "Iterable" => matches!(v, Val::List(_) | Val::Set(_) | Val::View(..)),
+        "Map.Entry" => matches!(v, Val::Entry(_)),
+        "Function" | "Predicate" => matches!(v, Val::Func(_)),
+        other => match v {
+            Val::Obj(o) => match &**o {
+                Obj::Exception { class, .. } => exception_is_a(class, other),
+                _ => {
+                    let q = qualified_class(other);
+                    o.class_name() == q
+                }
+            },
+            _ => false,
+        },
+    }
+}
+
+pub fn known_method(name: &str, _arity: usize) -> bool {
+    known_method_any(name)
+}
+
+pub fn known_method_any(name: &str) -> bool {
+    const OBJECT: &[&str] = &["toString", "equals", "hashCode", "apply", "accept", "test", "compare", "get"];
+    OBJECT.contains(&name)
+        || string::METHODS.contains(&name)
+        || collections::METHODS.contains(&name)
+        || number::METHODS.contains(&name)
+        || regex::METHODS.contains(&name)
+        || time::METHODS.contains(&name)
+        || misc::METHODS.contains(&name)
+}
+
+pub fn known_static(class: &str, name: &str, _arity: usize) -> bool {
+    known_static_any(class, name)
+}
+
+pub fn known_static_any(class: &str, name: &str) -> bool {
+    [number::STATICS, string::STATICS, regex::STATICS, collections::STATICS, time::STATICS, misc::STATICS]
+        .iter()
+        .any(|list| list.iter().any(|(c, m)| *c == class && *m == name))
+}
+
+pub fn known_static_field(class: &str, name: &str) -> bool {
+    [number::FIELDS, time::FIELDS, misc::FIELDS].iter().any(|list| list.iter().any(|(c, m)| *c == class && *m == name))
+}
+
+pub fn known_constructor(class: &str, _arity: usize) -> bool {
+    collections::CONSTRUCTORS.contains(&class) || misc::CONSTRUCTORS.contains(&class)
+}
+
+/// A Java-typed argument check used by the library files.
+pub fn arg_str<'v, 'a>(args: &'v [Val<'a>], i: usize, method: &str) -> R<&'v str> {
+    match args.get(i) {
+        Some(Val::Str(s)) => Ok(s),
+        Some(Val::Null) => Err(Exc::npe(format!("Cannot invoke \"String.length()\" because the argument of [{method}] is null"))),
+        Some(other) => Err(Exc::class_cast(format!(
+            "class {} cannot be cast to class java.lang.String ({} and java.lang.String are in module java.base of loader 'bootstrap')",
+            other.class_name(),
+            other.class_name()
+        ))),
+        None => Err(Exc::illegal_arg(format!("missing argument to [{method}]"))),
+    }
+}
+
+pub fn arg_int(args: &[Val<'_>], i: usize) -> R<i64> {
+    match args.get(i) {
+        Some(v) => super::interp::as_index(v),
+        None => Err(Exc::illegal_arg("missing argument")),
+    }
+}

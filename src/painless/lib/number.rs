@@ -1,0 +1,544 @@
+//! java.lang.Math and the boxed numbers (Integer, Long, Double, Float,
+//! Short, Byte), Boolean and Character. Painless whitelists only the
+//! `double` overloads of Math (`Math.max(1, 2)` is `2.0`), and `round`
+//! returns a `long`.
+
+use super::super::val::*;
+use super::super::Exc;
+use super::arg_str;
+
+type R<T> = Result<T, Exc>;
+
+pub const METHODS: &[&str] = &[
+    "intValue", "longValue", "doubleValue", "floatValue", "shortValue", "byteValue", "booleanValue", "charValue", "compareTo", "isNaN",
+    "isInfinite",
+];
+
+pub const STATICS: &[(&str, &str)] = &[
+    ("Math", "abs"),
+    ("Math", "max"),
+    ("Math", "min"),
+    ("Math", "pow"),
+    ("Math", "sqrt"),
+    ("Math", "cbrt"),
+    ("Math", "floor"),
+    ("Math", "ceil"),
+    ("Math", "round"),
+    ("Math", "rint"),
+    ("Math", "log"),
+    ("Math", "log10"),
+    ("Math", "log1p"),
+    ("Math", "exp"),
+    ("Math", "expm1"),
+    ("Math", "signum"),
+    ("Math", "random"),
+    ("Math", "sin"),
+    ("Math", "cos"),
+    ("Math", "tan"),
+    ("Math", "asin"),
+    ("Math", "acos"),
+    ("Math", "atan"),
+    ("Math", "atan2"),
+    ("Math", "sinh"),
+    ("Math", "cosh"),
+    ("Math", "tanh"),
+    ("Math", "hypot"),
+    ("Math", "toDegrees"),
+    ("Math", "toRadians"),
+    ("StrictMath", "abs"),
+    ("StrictMath", "max"),
+    ("StrictMath", "min"),
+    ("StrictMath", "pow"),
+    ("StrictMath", "sqrt"),
+    ("StrictMath", "floor"),
+    ("StrictMath", "ceil"),
+    ("StrictMath", "round"),
+    ("Integer", "parseInt"),
+    ("Integer", "valueOf"),
+    ("Integer", "toString"),
+    ("Integer", "toHexString"),
+    ("Integer", "toBinaryString"),
+    ("Integer", "compare"),
+    ("Integer", "max"),
+    ("Integer", "min"),
+    ("Integer", "sum"),
+    ("Integer", "signum"),
+    ("Long", "parseLong"),
+    ("Long", "valueOf"),
+    ("Long", "toString"),
+    ("Long", "toHexString"),
+    ("Long", "compare"),
+    ("Long", "max"),
+    ("Long", "min"),
+    ("Long", "sum"),
+    ("Double", "parseDouble"),
+    ("Double", "valueOf"),
+    ("Double", "toString"),
+    ("Double", "compare"),
+    ("Double", "isNaN"),
+    ("Double", "isInfinite"),
+    ("Double", "isFinite"),
+    ("Double", "max"),
+    ("Double", "min"),
+    ("Double", "sum"),
+    ("Float", "parseFloat"),
+    ("Float", "valueOf"),
+    ("Float", "toString"),
+    ("Short", "parseShort"),
+    ("Short", "valueOf"),
+    ("Byte", "parseByte"),
+    ("Byte", "valueOf"),
+    ("Boolean", "parseBoolean"),
+    ("Boolean", "valueOf"),
+    ("Boolean", "toString"),
+    ("Boolean", "compare"),
+    ("Character", "isDigit"),
+    ("Character", "isLetter"),
+    ("Character", "isLetterOrDigit"),
+    ("Character", "isWhitespace"),
+    ("Character", "isUpperCase"),
+    ("Character", "isLowerCase"),
+    ("Character", "isAlphabetic"),
+    ("Character", "isSpaceChar"),
+    ("Character", "toUpperCase"),
+    ("Character", "toLowerCase"),
+    ("Character", "toString"),
+    ("Character", "valueOf"),
+    ("Character", "getNumericValue"),
+    ("Character", "digit"),
+];
+
+pub const FIELDS: &[(&str, &str)] = &[
+    ("Math", "PI"),
+    ("Math", "E"),
+    ("StrictMath", "PI"),
+    ("StrictMath", "E"),
+    ("Integer", "MAX_VALUE"),
+    ("Integer", "MIN_VALUE"),
+    ("Long", "MAX_VALUE"),
+    ("Long", "MIN_VALUE"),
+    ("Double", "MAX_VALUE"),
+    ("Double", "MIN_VALUE"),
+    ("Double", "NaN"),
+    ("Double", "POSITIVE_INFINITY"),
+    ("Double", "NEGATIVE_INFINITY"),
+    ("Float", "MAX_VALUE"),
+    ("Float", "MIN_VALUE"),
+    ("Float", "NaN"),
+    ("Short", "MAX_VALUE"),
+    ("Short", "MIN_VALUE"),
+    ("Byte", "MAX_VALUE"),
+    ("Byte", "MIN_VALUE"),
+    ("Boolean", "TRUE"),
+    ("Boolean", "FALSE"),
+    ("Character", "MAX_VALUE"),
+    ("Character", "MIN_VALUE"),
+];
+
+pub fn to_f64(v: &Val<'_>) -> Option<f64> {
+    Some(match v {
+        Val::Byte(x) => *x as f64,
+        Val::Short(x) => *x as f64,
+        Val::Char(x) => *x as f64,
+        Val::Int(x) => *x as f64,
+        Val::Long(x) => *x as f64,
+        Val::Float(x) => *x as f64,
+        Val::Double(x) => *x,
+        _ => return None,
+    })
+}
+
+fn to_i64(v: &Val<'_>) -> Option<i64> {
+    Some(match v {
+        Val::Byte(x) => *x as i64,
+        Val::Short(x) => *x as i64,
+        Val::Char(x) => *x as i64,
+        Val::Int(x) => *x as i64,
+        Val::Long(x) => *x,
+        Val::Float(x) => *x as i64,
+        Val::Double(x) => *x as i64,
+        _ => return None,
+    })
+}
+
+fn num_arg(args: &[Val<'_>], i: usize) -> R<f64> {
+    match args.get(i) {
+        Some(v) => to_f64(v).ok_or_else(|| {
+            if v.is_null() {
+                Exc::npe("Cannot invoke \"java.lang.Number.doubleValue()\" because \"value\" is null")
+            } else {
+                Exc::class_cast(format!("cannot cast def [{}] to double", v.unboxed_name()))
+            }
+        }),
+        None => Err(Exc::illegal_arg("missing argument")),
+    }
+}
+
+fn long_arg(args: &[Val<'_>], i: usize) -> R<i64> {
+    match args.get(i) {
+        Some(v @ (Val::Float(_) | Val::Double(_))) => Err(Exc::class_cast(format!("cannot cast def [{}] to long", v.unboxed_name()))),
+        Some(v) => to_i64(v).ok_or_else(|| Exc::class_cast(format!("cannot cast def [{}] to long", v.unboxed_name()))),
+        None => Err(Exc::illegal_arg("missing argument")),
+    }
+}
+
+fn int_arg(args: &[Val<'_>], i: usize) -> R<i32> {
+    match args.get(i) {
+        Some(Val::Int(x)) => Ok(*x),
+        Some(Val::Short(x)) => Ok(*x as i32),
+        Some(Val::Byte(x)) => Ok(*x as i32),
+        Some(Val::Char(x)) => Ok(*x as i32),
+        Some(v) => Err(Exc::class_cast(format!("cannot cast def [{}] to int", v.unboxed_name()))),
+        None => Err(Exc::illegal_arg("missing argument")),
+    }
+}
+
+fn number_format(s: &str, radix: u32) -> Exc {
+    if radix == 10 {
+        Exc::new("NumberFormatException", format!("For input string: \"{s}\""))
+    } else {
+        Exc::new("NumberFormatException", format!("For input string: \"{s}\" under radix {radix}"))
+    }
+}
+
+/// Java `Long.parseLong(s, radix)`: optional sign, digits only, no spaces.
+pub fn parse_long(s: &str, radix: u32, min: i64, max: i64) -> R<i64> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return Err(number_format(s, radix));
+    }
+    match i64::from_str_radix(s, radix) {
+        Ok(v) if v >= min && v <= max => Ok(v),
+        _ => Err(number_format(s, radix)),
+    }
+}
+
+/// Java `Double.parseDouble`: trims, accepts a trailing d/f and the words
+/// NaN and Infinity, but not Rust's `inf`/`nan`.
+pub fn parse_double(s: &str) -> R<f64> {
+    let t = s.trim_matches(|c: char| c <= ' ');
+    if t.is_empty() {
+        return Err(Exc::new("NumberFormatException", if s.is_empty() { "empty String".to_string() } else { format!("For input string: \"{s}\"") }));
+    }
+    let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
+    match unsigned {
+        "NaN" => return Ok(f64::NAN),
+        "Infinity" => return Ok(if t.starts_with('-') { f64::NEG_INFINITY } else { f64::INFINITY }),
+        _ => {}
+    }
+    let body = t.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(t);
+    let ok_chars = body.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+    match body.parse::<f64>() {
+        Ok(v) if ok_chars => Ok(v),
+        _ => Err(Exc::new("NumberFormatException", format!("For input string: \"{s}\""))),
+    }
+}
+
+fn str_arg<'v>(args: &'v [Val<'_>], i: usize, what: &str) -> R<&'v str> {
+    match args.get(i) {
+        Some(Val::Null) => Err(Exc::new("NumberFormatException", format!("Cannot parse null string: null"))).map_err(|e| if what == "double" { Exc::npe("Cannot invoke \"String.trim()\" because \"in\" is null") } else { e }),
+        _ => arg_str(args, i, what),
+    }
+}
+
+/// Java `Math.round(double)`.
+fn java_round(d: f64) -> i64 {
+    if d.is_nan() {
+        return 0;
+    }
+    (d + 0.5).floor() as i64
+}
+
+fn char_arg(args: &[Val<'_>], i: usize) -> R<u32> {
+    match args.get(i) {
+        Some(Val::Char(c)) => Ok(*c as u32),
+        Some(Val::Int(c)) => Ok(*c as u32),
+        Some(v) => Err(Exc::class_cast(format!("cannot cast def [{}] to char", v.unboxed_name()))),
+        None => Err(Exc::illegal_arg("missing argument")),
+    }
+}
+
+fn random() -> f64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let mut x = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(88172645463325252) | 1;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    let r = (|| -> R<Option<Val<'a>>> {
+        Ok(Some(match (class, name, args.len()) {
+            ("Math" | "StrictMath", _, _) => {
+                let a = |i| num_arg(args, i);
+                Val::Double(match (name, args.len()) {
+                    ("abs", 1) => a(0)?.abs(),
+                    ("max", 2) => {
+                        let (x, y) = (a(0)?, a(1)?);
+                        if x.is_nan() || y.is_nan() {
+                            f64::NAN
+                        } else {
+                            x.max(y)
+                        }
+                    }
+                    ("min", 2) => {
+                        let (x, y) = (a(0)?, a(1)?);
+                        if x.is_nan() || y.is_nan() {
+                            f64::NAN
+                        } else {
+                            x.min(y)
+                        }
+                    }
+                    ("pow", 2) => a(0)?.powf(a(1)?),
+                    ("sqrt", 1) => a(0)?.sqrt(),
+                    ("cbrt", 1) => a(0)?.cbrt(),
+                    ("floor", 1) => a(0)?.floor(),
+                    ("ceil", 1) => a(0)?.ceil(),
+                    ("rint", 1) => {
+                        let x = a(0)?;
+                        let r = x.round();
+                        if (x - x.trunc()).abs() == 0.5 {
+                            2.0 * (x / 2.0).round()
+                        } else {
+                            r
+                        }
+                    }
+                    ("round", 1) => return Ok(Some(Val::Long(java_round(a(0)?)))),
+                    ("log", 1) => a(0)?.ln(),
+                    ("log10", 1) => a(0)?.log10(),
+                    ("log1p", 1) => a(0)?.ln_1p(),
+                    ("exp", 1) => a(0)?.exp(),
+                    ("expm1", 1) => a(0)?.exp_m1(),
+                    ("signum", 1) => {
+                        let x = a(0)?;
+                        if x == 0.0 || x.is_nan() {
+                            x
+                        } else {
+                            x.signum()
+                        }
+                    }
+                    ("random", 0) => random(),
+                    ("sin", 1) => a(0)?.sin(),
+                    ("cos", 1) => a(0)?.cos(),
+                    ("tan", 1) => a(0)?.tan(),
+                    ("asin", 1) => a(0)?.asin(),
+                    ("acos", 1) => a(0)?.acos(),
+                    ("atan", 1) => a(0)?.atan(),
+                    ("atan2", 2) => a(0)?.atan2(a(1)?),
+                    ("sinh", 1) => a(0)?.sinh(),
+                    ("cosh", 1) => a(0)?.cosh(),
+                    ("tanh", 1) => a(0)?.tanh(),
+                    ("hypot", 2) => a(0)?.hypot(a(1)?),
+                    ("toDegrees", 1) => a(0)?.to_degrees(),
+                    ("toRadians", 1) => a(0)?.to_radians(),
+                    _ => return Ok(None),
+                })
+            }
+            ("Integer", "parseInt", 1 | 2) | ("Integer", "valueOf", 2) => {
+                let s = str_arg(args, 0, "int")?;
+                let radix = if args.len() == 2 { int_arg(args, 1)? as u32 } else { 10 };
+                Val::Int(parse_long(s, radix.clamp(2, 36), i32::MIN as i64, i32::MAX as i64)? as i32)
+            }
+            ("Integer", "valueOf", 1) => match &args[0] {
+                Val::Str(s) => Val::Int(parse_long(s, 10, i32::MIN as i64, i32::MAX as i64)? as i32),
+                _ => Val::Int(int_arg(args, 0)?),
+            },
+            ("Long", "parseLong", 1 | 2) | ("Long", "valueOf", 2) => {
+                let s = str_arg(args, 0, "long")?;
+                let radix = if args.len() == 2 { int_arg(args, 1)? as u32 } else { 10 };
+                Val::Long(parse_long(s, radix.clamp(2, 36), i64::MIN, i64::MAX)?)
+            }
+            ("Long", "valueOf", 1) => match &args[0] {
+                Val::Str(s) => Val::Long(parse_long(s, 10, i64::MIN, i64::MAX)?),
+                _ => Val::Long(long_arg(args, 0)?),
+            },
+            ("Short", "parseShort" | "valueOf", 1) => match &args[0] {
+                Val::Str(s) => Val::Short(parse_long(s, 10, i16::MIN as i64, i16::MAX as i64)? as i16),
+                _ => Val::Short(int_arg(args, 0)? as i16),
+            },
+            ("Byte", "parseByte" | "valueOf", 1) => match &args[0] {
+                Val::Str(s) => Val::Byte(parse_long(s, 10, i8::MIN as i64, i8::MAX as i64)? as i8),
+                _ => Val::Byte(int_arg(args, 0)? as i8),
+            },
+            ("Double", "parseDouble", 1) => Val::Double(parse_double(str_arg(args, 0, "double")?)?),
+            ("Double", "valueOf", 1) => match &args[0] {
+                Val::Str(s) => Val::Double(parse_double(s)?),
+                _ => Val::Double(num_arg(args, 0)?),
+            },
+            ("Float", "parseFloat", 1) => Val::Float(parse_double(str_arg(args, 0, "double")?)? as f32),
+            ("Float", "valueOf", 1) => match &args[0] {
+                Val::Str(s) => Val::Float(parse_double(s)? as f32),
+                _ => Val::Float(num_arg(args, 0)? as f32),
+            },
+            ("Integer" | "Long" | "Double" | "Float" | "Boolean" | "Character", "toString", 1) => Val::string(args[0].to_java_string()),
+            ("Integer", "toString", 2) | ("Long", "toString", 2) => {
+                let v = long_arg(args, 0)?;
+                let radix = int_arg(args, 1)? as u32;
+                Val::string(to_radix(v, radix))
+            }
+            ("Integer", "toHexString", 1) => Val::string(format!("{:x}", int_arg(args, 0)? as u32)),
+            ("Integer", "toBinaryString", 1) => Val::string(format!("{:b}", int_arg(args, 0)? as u32)),
+            ("Long", "toHexString", 1) => Val::string(format!("{:x}", long_arg(args, 0)? as u64)),
+            ("Integer", "compare", 2) => Val::Int(int_arg(args, 0)?.cmp(&int_arg(args, 1)?) as i32),
+            ("Long", "compare", 2) => Val::Int(long_arg(args, 0)?.cmp(&long_arg(args, 1)?) as i32),
+            ("Double", "compare", 2) => Val::Int(num_arg(args, 0)?.total_cmp(&num_arg(args, 1)?) as i32),
+            ("Integer", "max", 2) => Val::Int(int_arg(args, 0)?.max(int_arg(args, 1)?)),
+            ("Integer", "min", 2) => Val::Int(int_arg(args, 0)?.min(int_arg(args, 1)?)),
+            ("Integer", "sum", 2) => Val::Int(int_arg(args, 0)?.wrapping_add(int_arg(args, 1)?)),
+            ("Integer", "signum", 1) => Val::Int(int_arg(args, 0)?.signum()),
+            ("Long", "max", 2) => Val::Long(long_arg(args, 0)?.max(long_arg(args, 1)?)),
+            ("Long", "min", 2) => Val::Long(long_arg(args, 0)?.min(long_arg(args, 1)?)),
+            ("Long", "sum", 2) => Val::Long(long_arg(args, 0)?.wrapping_add(long_arg(args, 1)?)),
+            ("Double", "max", 2) => Val::Double(num_arg(args, 0)?.max(num_arg(args, 1)?)),
+            ("Double", "min", 2) => Val::Double(num_arg(args, 0)?.min(num_arg(args, 1)?)),
+            ("Double", "sum", 2) => Val::Double(num_arg(args, 0)? + num_arg(args, 1)?),
+            ("Double", "isNaN", 1) => Val::Bool(num_arg(args, 0)?.is_nan()),
+            ("Double", "isInfinite", 1) => Val::Bool(num_arg(args, 0)?.is_infinite()),
+            ("Double", "isFinite", 1) => Val::Bool(num_arg(args, 0)?.is_finite()),
+            ("Boolean", "parseBoolean", 1) => Val::Bool(matches!(&args[0], Val::Str(s) if s.eq_ignore_ascii_case("true"))),
+            ("Boolean", "valueOf", 1) => match &args[0] {
+                Val::Bool(b) => Val::Bool(*b),
+                Val::Str(s) => Val::Bool(s.eq_ignore_ascii_case("true")),
+                _ => Val::Bool(false),
+            },
+            ("Boolean", "compare", 2) => match (&args[0], &args[1]) {
+                (Val::Bool(a), Val::Bool(b)) => Val::Int(a.cmp(b) as i32),
+                _ => return Err(Exc::class_cast("cannot cast def to boolean")),
+            },
+            ("Character", "valueOf", 1) => Val::Char(char_arg(args, 0)? as u16),
+            ("Character", _, 1) => {
+                let code = char_arg(args, 0)?;
+                let c = char::from_u32(code).unwrap_or('\u{fffd}');
+                match name {
+                    "isDigit" => Val::Bool(c.is_numeric() && c.to_digit(10).is_some() || c.is_ascii_digit()),
+                    "isLetter" | "isAlphabetic" => Val::Bool(c.is_alphabetic()),
+                    "isLetterOrDigit" => Val::Bool(c.is_alphanumeric()),
+                    "isWhitespace" => Val::Bool(matches!(c, ' ' | '\t' | '\n' | '\u{0b}' | '\u{0c}' | '\r' | '\u{1c}'..='\u{1f}') || (c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}'))),
+                    "isSpaceChar" => Val::Bool(c == ' ' || matches!(c, '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{1680}')),
+                    "isUpperCase" => Val::Bool(c.is_uppercase()),
+                    "isLowerCase" => Val::Bool(c.is_lowercase()),
+                    "toUpperCase" | "toLowerCase" => {
+                        let mapped: Vec<char> = if name == "toUpperCase" { c.to_uppercase().collect() } else { c.to_lowercase().collect() };
+                        let out = if mapped.len() == 1 { mapped[0] } else { c };
+                        if matches!(args[0], Val::Int(_)) {
+                            Val::Int(out as i32)
+                        } else {
+                            Val::Char(out as u32 as u16)
+                        }
+                    }
+                    "getNumericValue" => Val::Int(c.to_digit(36).map(|d| d as i32).unwrap_or(-1)),
+                    _ => return Ok(None),
+                }
+            }
+            ("Character", "digit", 2) => {
+                let c = char::from_u32(char_arg(args, 0)?).unwrap_or('\u{fffd}');
+                Val::Int(c.to_digit(int_arg(args, 1)?.clamp(2, 36) as u32).map(|d| d as i32).unwrap_or(-1))
+            }
+            _ => return Ok(None),
+        }))
+    })();
+    match r {
+        Ok(Some(v)) => Some(Ok(v)),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
+}
+
+fn to_radix(v: i64, radix: u32) -> String {
+    let radix = if (2..=36).contains(&radix) { radix } else { 10 };
+    if v == 0 {
+        return "0".into();
+    }
+    let neg = v < 0;
+    let mut n = v.unsigned_abs();
+    let mut digits = Vec::new();
+    while n > 0 {
+        digits.push(std::char::from_digit((n % radix as u64) as u32, radix).unwrap());
+        n /= radix as u64;
+    }
+    if neg {
+        digits.push('-');
+    }
+    digits.iter().rev().collect()
+}
+
+pub fn static_field<'a>(class: &str, name: &str) -> Option<R<Val<'a>>> {
+    Some(Ok(match (class, name) {
+        ("Math" | "StrictMath", "PI") => Val::Double(std::f64::consts::PI),
+        ("Math" | "StrictMath", "E") => Val::Double(std::f64::consts::E),
+        ("Integer", "MAX_VALUE") => Val::Int(i32::MAX),
+        ("Integer", "MIN_VALUE") => Val::Int(i32::MIN),
+        ("Long", "MAX_VALUE") => Val::Long(i64::MAX),
+        ("Long", "MIN_VALUE") => Val::Long(i64::MIN),
+        ("Double", "MAX_VALUE") => Val::Double(f64::MAX),
+        ("Double", "MIN_VALUE") => Val::Double(f64::from_bits(1)),
+        ("Double", "NaN") => Val::Double(f64::NAN),
+        ("Double", "POSITIVE_INFINITY") => Val::Double(f64::INFINITY),
+        ("Double", "NEGATIVE_INFINITY") => Val::Double(f64::NEG_INFINITY),
+        ("Float", "MAX_VALUE") => Val::Float(f32::MAX),
+        ("Float", "MIN_VALUE") => Val::Float(f32::from_bits(1)),
+        ("Float", "NaN") => Val::Float(f32::NAN),
+        ("Short", "MAX_VALUE") => Val::Short(i16::MAX),
+        ("Short", "MIN_VALUE") => Val::Short(i16::MIN),
+        ("Byte", "MAX_VALUE") => Val::Byte(i8::MAX),
+        ("Byte", "MIN_VALUE") => Val::Byte(i8::MIN),
+        ("Boolean", "TRUE") => Val::Bool(true),
+        ("Boolean", "FALSE") => Val::Bool(false),
+        ("Character", "MAX_VALUE") => Val::Char(u16::MAX),
+        ("Character", "MIN_VALUE") => Val::Char(0),
+        _ => return None,
+    }))
+}
+
+/// Instance methods of the boxes (`Number.intValue()`, `compareTo`, ...).
+pub fn call<'a>(recv: &Val<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    if let Val::Bool(b) = recv {
+        return match (name, args.len()) {
+            ("booleanValue", 0) => Some(Ok(Val::Bool(*b))),
+            ("compareTo", 1) => Some(match &args[0] {
+                Val::Bool(o) => Ok(Val::Int(b.cmp(o) as i32)),
+                other => Err(Exc::class_cast(format!("cannot cast def [{}] to java.lang.Boolean", other.class_name()))),
+            }),
+            _ => None,
+        };
+    }
+    if let Val::Char(c) = recv {
+        return match (name, args.len()) {
+            ("charValue", 0) => Some(Ok(Val::Char(*c))),
+            ("compareTo", 1) => Some(match &args[0] {
+                Val::Char(o) => Ok(Val::Int(*c as i32 - *o as i32)),
+                other => Err(Exc::class_cast(format!("cannot cast def [{}] to java.lang.Character", other.class_name()))),
+            }),
+            _ => None,
+        };
+    }
+    let d = to_f64(recv)?;
+    let i = to_i64(recv)?;
+    Some(Ok(match (name, args.len()) {
+        ("intValue", 0) => Val::Int(if matches!(recv, Val::Float(_) | Val::Double(_)) { d as i32 } else { i as i32 }),
+        ("longValue", 0) => Val::Long(if matches!(recv, Val::Float(_) | Val::Double(_)) { d as i64 } else { i }),
+        ("shortValue", 0) => Val::Short(i as i16),
+        ("byteValue", 0) => Val::Byte(i as i8),
+        ("doubleValue", 0) => Val::Double(d),
+        ("floatValue", 0) => Val::Float(d as f32),
+        ("isNaN", 0) => Val::Bool(d.is_nan()),
+        ("isInfinite", 0) => Val::Bool(d.is_infinite()),
+        ("compareTo", 1) => {
+            if std::mem::discriminant(recv) != std::mem::discriminant(&args[0]) {
+                return Some(Err(Exc::class_cast(format!(
+                    "class {} cannot be cast to class {} ({} and {} are in module java.base of loader 'bootstrap')",
+                    args[0].class_name(),
+                    recv.class_name(),
+                    args[0].class_name(),
+                    recv.class_name()
+                ))));
+            }
+            match (recv, &args[0]) {
+                (Val::Long(a), Val::Long(b)) => Val::Int(a.cmp(b) as i32),
+                _ => Val::Int(d.total_cmp(&to_f64(&args[0]).unwrap_or(0.0)) as i32),
+            }
+        }
+        _ => return None,
+    }))
+}

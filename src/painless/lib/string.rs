@@ -1,0 +1,469 @@
+//! java.lang.String as Painless whitelists it, with the Augmentation
+//! methods `splitOnToken`, `encodeBase64`, `decodeBase64`, `replaceAll` and
+//! `replaceFirst` (Pattern + Function). Indices count UTF-16 code units as in
+//! Java. There is no `split(String)` or `matches(String)`: Painless does not
+//! whitelist them; regex work goes through regex literals.
+
+use super::super::interp::Interp;
+use super::super::val::*;
+use super::super::Exc;
+use super::{arg_int, arg_str, Obj};
+
+type R<T> = Result<T, Exc>;
+
+pub const METHODS: &[&str] = &[
+    "length",
+    "isEmpty",
+    "charAt",
+    "substring",
+    "indexOf",
+    "lastIndexOf",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "equalsIgnoreCase",
+    "compareTo",
+    "compareToIgnoreCase",
+    "toLowerCase",
+    "toUpperCase",
+    "trim",
+    "replace",
+    "concat",
+    "splitOnToken",
+    "encodeBase64",
+    "decodeBase64",
+    "replaceAll",
+    "replaceFirst",
+    "toCharArray",
+    "contentEquals",
+    "codePointAt",
+    "subSequence",
+];
+
+pub const STATICS: &[(&str, &str)] = &[("String", "valueOf"), ("String", "join"), ("String", "format"), ("String", "copyValueOf")];
+
+fn utf16(s: &str) -> Vec<u16> {
+    s.encode_utf16().collect()
+}
+
+/// Java `String.length()`.
+pub fn java_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.encode_utf16().count()
+    }
+}
+
+fn sub16(s: &str, start: usize, end: usize) -> String {
+    if s.is_ascii() {
+        s[start..end].to_string()
+    } else {
+        String::from_utf16_lossy(&utf16(s)[start..end])
+    }
+}
+
+fn string_oob(message: String) -> Exc {
+    Exc::new("StringIndexOutOfBoundsException", message)
+}
+
+/// Java `indexOf(str, from)` in UTF-16 units.
+fn index_of(hay: &str, needle: &str, from: i64) -> i64 {
+    let from = from.max(0) as usize;
+    if hay.is_ascii() && needle.is_ascii() {
+        if from > hay.len() {
+            return -1;
+        }
+        return hay[from..].find(needle).map(|i| (i + from) as i64).unwrap_or(-1);
+    }
+    let h = utf16(hay);
+    let n = utf16(needle);
+    if n.is_empty() {
+        return if from <= h.len() { from as i64 } else { h.len() as i64 };
+    }
+    (from..h.len().saturating_sub(n.len() - 1)).find(|&i| h[i..i + n.len()] == n[..]).map(|i| i as i64).unwrap_or(-1)
+}
+
+fn last_index_of(hay: &str, needle: &str, from: i64) -> i64 {
+    let h = utf16(hay);
+    let n = utf16(needle);
+    if from < 0 || n.len() > h.len() {
+        return -1;
+    }
+    let max_start = (h.len() - n.len()).min(from as usize);
+    (0..=max_start).rev().find(|&i| h[i..i + n.len()] == n[..]).map(|i| i as i64).unwrap_or(-1)
+}
+
+/// Java's `String.toLowerCase()` (root locale) is Unicode lowercasing.
+pub fn lower(s: &str) -> String {
+    s.to_lowercase()
+}
+
+pub fn upper(s: &str) -> String {
+    s.to_uppercase()
+}
+
+/// Java `trim()`: strips code units <= U+0020 from both ends.
+fn trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c <= ' ')
+}
+
+fn needle<'v>(args: &'v [Val<'_>], i: usize, method: &str) -> R<std::borrow::Cow<'v, str>> {
+    match args.get(i) {
+        Some(Val::Char(c)) => Ok(std::borrow::Cow::Owned(char_to_string(*c))),
+        Some(Val::Int(c)) => Ok(std::borrow::Cow::Owned(char::from_u32(*c as u32).map(|c| c.to_string()).unwrap_or_default())),
+        Some(Val::Obj(o)) if matches!(&**o, Obj::StringBuilder(_)) => Ok(std::borrow::Cow::Owned(o.to_java_string())),
+        _ => arg_str(args, i, method).map(std::borrow::Cow::Borrowed),
+    }
+}
+
+pub fn call<'a>(it: &mut Interp<'a>, s: &str, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    Some(call_inner(it, s, name, args)?)
+}
+
+fn call_inner<'a>(it: &mut Interp<'a>, s: &str, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    let r = (|| -> R<Option<Val<'a>>> {
+        Ok(Some(match (name, args.len()) {
+            ("length", 0) => Val::Int(java_len(s) as i32),
+            ("isEmpty", 0) => Val::Bool(s.is_empty()),
+            ("charAt", 1) => {
+                let i = arg_int(args, 0)?;
+                let u = utf16(s);
+                match usize::try_from(i).ok().and_then(|i| u.get(i)) {
+                    Some(c) => Val::Char(*c),
+                    None => return Err(string_oob(format!("Index {i} out of bounds for length {}", u.len()))),
+                }
+            }
+            ("codePointAt", 1) => {
+                let i = arg_int(args, 0)?;
+                let u = utf16(s);
+                match usize::try_from(i).ok().filter(|i| *i < u.len()) {
+                    Some(i) => Val::Int(char::decode_utf16(u[i..].iter().copied()).next().and_then(|c| c.ok()).map(|c| c as i32).unwrap_or(u[i] as i32)),
+                    None => return Err(string_oob(format!("Index {i} out of bounds for length {}", u.len()))),
+                }
+            }
+            ("substring" | "subSequence", 1 | 2) => {
+                let len = java_len(s) as i64;
+                let begin = arg_int(args, 0)?;
+                let end = if args.len() == 2 { arg_int(args, 1)? } else { len };
+                if begin < 0 || end > len || begin > end {
+                    return Err(string_oob(format!("begin {begin}, end {end}, length {len}")));
+                }
+                Val::string(sub16(s, begin as usize, end as usize))
+            }
+            ("indexOf", 1 | 2) => {
+                let n = needle(args, 0, name)?;
+                let from = if args.len() == 2 { arg_int(args, 1)? } else { 0 };
+                Val::Int(index_of(s, &n, from) as i32)
+            }
+            ("lastIndexOf", 1 | 2) => {
+                let n = needle(args, 0, name)?;
+                let from = if args.len() == 2 { arg_int(args, 1)? } else { i32::MAX as i64 };
+                Val::Int(last_index_of(s, &n, from) as i32)
+            }
+            ("contains", 1) => Val::Bool(s.contains(&*needle(args, 0, name)?)),
+            ("contentEquals", 1) => Val::Bool(s == &*needle(args, 0, name)?),
+            ("startsWith", 1) => Val::Bool(s.starts_with(arg_str(args, 0, name)?)),
+            ("startsWith", 2) => {
+                let p = arg_str(args, 0, name)?;
+                let off = arg_int(args, 1)?;
+                let u = utf16(s);
+                let pu = utf16(p);
+                Val::Bool(off >= 0 && (off as usize) + pu.len() <= u.len() && u[off as usize..off as usize + pu.len()] == pu[..])
+            }
+            ("endsWith", 1) => Val::Bool(s.ends_with(arg_str(args, 0, name)?)),
+            ("equalsIgnoreCase", 1) => match &args[0] {
+                Val::Str(o) => Val::Bool(equals_ignore_case(s, o)),
+                _ => Val::Bool(false),
+            },
+            ("compareTo", 1) => Val::Int(compare_to(s, arg_str(args, 0, name)?)),
+            ("compareToIgnoreCase", 1) => {
+                let o = arg_str(args, 0, name)?;
+                let fold = |x: &str| x.chars().map(|c| c.to_uppercase().collect::<String>().to_lowercase()).collect::<String>();
+                Val::Int(compare_to(&fold(s), &fold(o)))
+            }
+            ("toLowerCase", 0) => Val::string(lower(s)),
+            ("toUpperCase", 0) => Val::string(upper(s)),
+            ("trim", 0) => Val::str(trim(s)),
+            ("replace", 2) => {
+                let from = needle(args, 0, name)?;
+                let to = needle(args, 1, name)?;
+                Val::string(java_replace(s, &from, &to))
+            }
+            ("concat", 1) => Val::string(format!("{s}{}", arg_str(args, 0, name)?)),
+            ("splitOnToken", 1 | 2) => {
+                let token = arg_str(args, 0, name)?;
+                let limit = if args.len() == 2 { arg_int(args, 1)? } else { 0 };
+                let parts = split_on_token(s, token, limit)?;
+                array_of_strings(parts)
+            }
+            ("encodeBase64", 0) => Val::string(super::misc::base64_encode(s.as_bytes(), super::misc::STANDARD)),
+            ("decodeBase64", 0) => {
+                let bytes = super::misc::base64_decode(s, super::misc::STANDARD)?;
+                Val::string(String::from_utf8_lossy(&bytes).into_owned())
+            }
+            ("replaceAll" | "replaceFirst", 2) => {
+                let pattern = match &args[0] {
+                    Val::Obj(o) => match &**o {
+                        Obj::Pattern(p) => p.clone(),
+                        _ => return Err(Exc::class_cast(format!("Cannot cast [{}] to [java.util.regex.Pattern]", args[0].class_name()))),
+                    },
+                    other => return Err(Exc::class_cast(format!("Cannot cast [{}] to [java.util.regex.Pattern]", other.class_name()))),
+                };
+                return super::regex::replace_with_function(it, &pattern, s, &args[1], name == "replaceAll").map(Some);
+            }
+            ("toCharArray", 0) => {
+                let items = utf16(s).into_iter().map(Val::Char).collect();
+                Val::Array(std::rc::Rc::new(std::cell::RefCell::new(JArray { elem: super::super::ast::Type::Prim(super::super::ast::Prim::Char), items })))
+            }
+            _ => return Ok(None),
+        }))
+    })();
+    match r {
+        Ok(Some(v)) => Some(Ok(v)),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    }
+}
+
+pub fn array_of_strings<'a>(parts: Vec<String>) -> Val<'a> {
+    let items = parts.into_iter().map(Val::string).collect();
+    Val::Array(std::rc::Rc::new(std::cell::RefCell::new(JArray { elem: super::super::ast::Type::Class("String".into()), items })))
+}
+
+fn equals_ignore_case(a: &str, b: &str) -> bool {
+    let (a, b) = (utf16(a), utf16(b));
+    a.len() == b.len()
+        && a.iter().zip(&b).all(|(x, y)| {
+            if x == y {
+                return true;
+            }
+            let cx = char::from_u32(*x as u32);
+            let cy = char::from_u32(*y as u32);
+            match (cx, cy) {
+                (Some(cx), Some(cy)) => {
+                    let ux: String = cx.to_uppercase().collect();
+                    let uy: String = cy.to_uppercase().collect();
+                    ux == uy || ux.to_lowercase() == uy.to_lowercase()
+                }
+                _ => false,
+            }
+        })
+}
+
+/// Java `compareTo`: difference of the first differing UTF-16 units, else of lengths.
+pub fn compare_to(a: &str, b: &str) -> i32 {
+    let (a, b) = (utf16(a), utf16(b));
+    for (x, y) in a.iter().zip(&b) {
+        if x != y {
+            return *x as i32 - *y as i32;
+        }
+    }
+    a.len() as i32 - b.len() as i32
+}
+
+/// Java `String.replace(CharSequence, CharSequence)`: literal, all occurrences;
+/// an empty target inserts the replacement between every character.
+fn java_replace(s: &str, from: &str, to: &str) -> String {
+    if from.is_empty() {
+        let mut out = String::from(to);
+        for c in s.chars() {
+            out.push(c);
+            out.push_str(to);
+        }
+        return out;
+    }
+    s.replace(from, to)
+}
+
+/// Painless's `splitOnToken`: splits on a literal token keeping every part
+/// (empty ones too); a limit above 0 caps the number of parts.
+fn split_on_token(s: &str, token: &str, limit: i64) -> R<Vec<String>> {
+    if s.is_empty() || token.is_empty() || s.len() < token.len() {
+        return Ok(vec![s.to_string()]);
+    }
+    let mut parts = Vec::new();
+    let mut rest = s;
+    loop {
+        if limit > 0 && parts.len() as i64 == limit - 1 {
+            parts.push(rest.to_string());
+            break;
+        }
+        match rest.find(token) {
+            Some(i) => {
+                parts.push(rest[..i].to_string());
+                rest = &rest[i + token.len()..];
+            }
+            None => {
+                parts.push(rest.to_string());
+                break;
+            }
+        }
+    }
+    Ok(parts)
+}
+
+pub fn call_static<'a>(_class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    Some(match (name, args.len()) {
+        ("valueOf", 1) => Ok(match &args[0] {
+            Val::Array(a) => Val::string(a.borrow().items.iter().map(|c| c.to_java_string()).collect()),
+            other => Val::string(other.to_java_string()),
+        }),
+        ("copyValueOf", 1) => Ok(Val::string(args[0].to_java_string())),
+        ("join", 2) => {
+            let sep = match &args[0] {
+                Val::Null => return Some(Err(Exc::npe("Cannot invoke \"Object.toString()\" because \"delimiter\" is null"))),
+                v => v.to_java_string(),
+            };
+            match iter_items(&args[1]) {
+                Some(items) => Ok(Val::string(items.iter().map(|v| v.to_java_string()).collect::<Vec<_>>().join(&sep))),
+                None => Err(Exc::class_cast(format!("Cannot cast [{}] to [java.lang.Iterable]", args[1].class_name()))),
+            }
+        }
+        ("format", n) if n >= 1 => match arg_str(args, 0, "format") {
+            Ok(fmt) => {
+                let rest: Vec<Val<'a>> = if n == 2 {
+                    match &args[1] {
+                        Val::Array(a) => a.borrow().items.clone(),
+                        other => vec![other.clone()],
+                    }
+                } else {
+                    args[1..].to_vec()
+                };
+                java_format(fmt, &rest).map(Val::string)
+            }
+            Err(e) => Err(e),
+        },
+        _ => return None,
+    })
+}
+
+/// A subset of `java.util.Formatter`: `%s %d %f %.Nf %x %n %%` with widths,
+/// `-` and `0` flags.
+pub fn java_format(fmt: &str, args: &[Val<'_>]) -> R<String> {
+    let mut out = String::new();
+    let mut chars = fmt.chars().peekable();
+    let mut next_arg = 0;
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let mut flags = String::new();
+        while let Some(&f) = chars.peek() {
+            if "-0+, #".contains(f) {
+                flags.push(f);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let mut width = String::new();
+        while let Some(&d) = chars.peek() {
+            if d.is_ascii_digit() {
+                width.push(d);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let mut precision: Option<usize> = None;
+        if chars.peek() == Some(&'.') {
+            chars.next();
+            let mut p = String::new();
+            while let Some(&d) = chars.peek() {
+                if d.is_ascii_digit() {
+                    p.push(d);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            precision = p.parse().ok();
+        }
+        let Some(conv) = chars.next() else {
+            return Err(Exc::new("UnknownFormatConversionException", "Conversion = '%'"));
+        };
+        let mut take = || -> R<Val<'_>> {
+            let v = args.get(next_arg).cloned().ok_or_else(|| Exc::new("MissingFormatArgumentException", format!("Format specifier '%{conv}'")))?;
+            next_arg += 1;
+            Ok(v)
+        };
+        let body = match conv {
+            '%' => "%".to_string(),
+            'n' => "\n".to_string(),
+            's' | 'S' => {
+                let v = take()?.to_java_string();
+                let v = match precision {
+                    Some(p) => v.chars().take(p).collect(),
+                    None => v,
+                };
+                if conv == 'S' {
+                    v.to_uppercase()
+                } else {
+                    v
+                }
+            }
+            'd' => match take()? {
+                v @ (Val::Int(_) | Val::Long(_) | Val::Short(_) | Val::Byte(_)) => {
+                    let n = v.to_java_string();
+                    if flags.contains(',') {
+                        group_thousands(&n)
+                    } else {
+                        n
+                    }
+                }
+                v => return Err(Exc::new("IllegalFormatConversionException", format!("d != {}", v.class_name()))),
+            },
+            'x' | 'X' => match take()? {
+                Val::Int(i) => format!("{:x}", i as u32),
+                Val::Long(l) => format!("{:x}", l as u64),
+                v => return Err(Exc::new("IllegalFormatConversionException", format!("x != {}", v.class_name()))),
+            },
+            'f' => match take()? {
+                Val::Double(d) => format!("{:.*}", precision.unwrap_or(6), d),
+                Val::Float(f) => format!("{:.*}", precision.unwrap_or(6), f),
+                v => return Err(Exc::new("IllegalFormatConversionException", format!("f != {}", v.class_name()))),
+            },
+            'b' => match take()? {
+                Val::Null => "false".into(),
+                Val::Bool(b) => b.to_string(),
+                _ => "true".into(),
+            },
+            other => return Err(Exc::new("UnknownFormatConversionException", format!("Conversion = '{other}'"))),
+        };
+        let body = if conv == 'X' { body.to_uppercase() } else { body };
+        let w: usize = width.parse().unwrap_or(0);
+        let len = body.chars().count();
+        if len < w {
+            let pad = w - len;
+            if flags.contains('-') {
+                out.push_str(&body);
+                out.extend(std::iter::repeat_n(' ', pad));
+            } else if flags.contains('0') {
+                let (sign, digits) = if let Some(d) = body.strip_prefix('-') { ("-", d) } else { ("", body.as_str()) };
+                out.push_str(sign);
+                out.extend(std::iter::repeat_n('0', pad));
+                out.push_str(digits);
+            } else {
+                out.extend(std::iter::repeat_n(' ', pad));
+                out.push_str(&body);
+            }
+        } else {
+            out.push_str(&body);
+        }
+    }
+    Ok(out)
+}
+
+fn group_thousands(n: &str) -> String {
+    let (sign, digits) = if let Some(d) = n.strip_prefix('-') { ("-", d) } else { ("", n) };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}

@@ -1,0 +1,486 @@
+//! Engine tests: the upstream pipeline's scripts, a corpus modelled on real
+//! integrations, Java semantics, every error class, and a no-panic fuzz.
+
+use super::*;
+use crate::value::{Map, Value};
+
+fn map(json: &str) -> Map {
+    match Value::from_json_str(json).unwrap() {
+        Value::Map(m) => m,
+        _ => panic!("not an object"),
+    }
+}
+
+fn cond(src: &str, ctx: &str) -> bool {
+    compile(src, ScriptContext::Condition).unwrap_or_else(|e| panic!("{src}: {e}")).condition(&map(ctx), &Map::new()).unwrap_or_else(|e| panic!("{src}: {e}"))
+}
+
+fn cond_err(src: &str, ctx: &str) -> EsError {
+    compile(src, ScriptContext::Condition).unwrap().condition(&map(ctx), &Map::new()).unwrap_err()
+}
+
+fn run_with(src: &str, ctx: &str, params: &str) -> Result<Map, EsError> {
+    let script = compile(src, ScriptContext::Ingest)?;
+    let mut ctx = map(ctx);
+    script.execute(&mut ctx, &map(params))?;
+    Ok(ctx)
+}
+
+fn run(src: &str, ctx: &str) -> Map {
+    run_with(src, ctx, "{}").unwrap_or_else(|e| panic!("{src}: {}", e.to_value().to_json()))
+}
+
+fn run_err(src: &str, ctx: &str) -> EsError {
+    run_with(src, ctx, "{}").unwrap_err()
+}
+
+/// Evaluates `expr` in an ingest script and returns what it stored.
+fn eval(expr: &str) -> Value {
+    let src = match expr.rsplit_once("; ") {
+        Some((stmts, last)) => format!("{stmts}; ctx.r = {last}"),
+        None => format!("ctx.r = {expr}"),
+    };
+    let ctx = run(&src, "{}");
+    ctx.get("r").cloned().unwrap_or(Value::Null)
+}
+
+fn json(m: &Map) -> String {
+    Value::Map(m.clone()).to_json()
+}
+
+fn cause(e: &EsError) -> (String, String) {
+    let c = e.caused_by.as_ref().expect("a cause");
+    (c.kind.clone(), c.reason.clone())
+}
+
+// ---- the upstream pipeline ----
+
+#[test]
+fn upstream_conditions() {
+    let c1 = "ctx.microsoft?.online_message_trace?.value instanceof List && ctx.microsoft.online_message_trace.value.length == 0";
+    assert!(cond(c1, r#"{"microsoft":{"online_message_trace":{"value":[]}}}"#));
+    assert!(!cond(c1, r#"{"microsoft":{"online_message_trace":{"value":[1]}}}"#));
+    assert!(!cond(c1, r#"{}"#));
+    assert!(!cond(c1, r#"{"microsoft":{"online_message_trace":{"value":"x"}}}"#));
+
+    let c2 = "ctx.microsoft?.online_message_trace?.Status?.equalsIgnoreCase('delivered') == true";
+    assert!(cond(c2, r#"{"microsoft":{"online_message_trace":{"Status":"Delivered"}}}"#));
+    assert!(!cond(c2, r#"{"microsoft":{"online_message_trace":{"Status":"Failed"}}}"#));
+    assert!(!cond(c2, r#"{"microsoft":{}}"#));
+
+    let c3 = r#"ctx._temp_?.email?.to?.address != null && ctx._temp_.email.to.address != "" && ctx.email?.direction == "inbound" || ctx.email?.direction == "internal""#;
+    assert!(cond(c3, r#"{"_temp_":{"email":{"to":{"address":"a@b"}}},"email":{"direction":"inbound"}}"#));
+    assert!(!cond(c3, r#"{"_temp_":{"email":{"to":{"address":""}}},"email":{"direction":"inbound"}}"#));
+    assert!(cond(c3, r#"{"email":{"direction":"internal"}}"#));
+    assert!(!cond(c3, r#"{}"#));
+
+    let c4 = "ctx.tags == null || !(ctx.tags.contains('preserve_original_event'))";
+    assert!(cond(c4, "{}"));
+    assert!(!cond(c4, r#"{"tags":["preserve_original_event"]}"#));
+    assert!(cond(c4, r#"{"tags":["other"]}"#));
+}
+
+#[test]
+fn upstream_scripts() {
+    let s1 = "if (!(ctx._conf.local_domains instanceof List)) {ctx._conf.local_domains = [ctx._conf.local_domains]}";
+    assert_eq!(json(&run(s1, r#"{"_conf":{"local_domains":"a.com"}}"#)), r#"{"_conf":{"local_domains":["a.com"]}}"#);
+    assert_eq!(json(&run(s1, r#"{"_conf":{"local_domains":["a.com"]}}"#)), r#"{"_conf":{"local_domains":["a.com"]}}"#);
+
+    let s2 = "def destination_internal = 0;\nfor (local_domain in ctx._conf.local_domains) { if (ctx.destination?.domain == local_domain){ destination_internal = 1; } }\nctx.internal = destination_internal";
+    assert_eq!(run(s2, r#"{"_conf":{"local_domains":["a.com","b.com"]},"destination":{"domain":"b.com"}}"#)["internal"], Value::Int(1));
+    assert_eq!(run(s2, r#"{"_conf":{"local_domains":["a.com"]}}"#)["internal"], Value::Int(0));
+
+    let s3 = "if (ctx.user?.name != null && ctx.user.name.length == 1) { ctx.user.name = ctx.user.name[0]; }";
+    assert_eq!(json(&run(s3, r#"{"user":{"name":["bob"]}}"#)), r#"{"user":{"name":"bob"}}"#);
+    assert_eq!(json(&run(s3, r#"{"user":{"name":["a","b"]}}"#)), r#"{"user":{"name":["a","b"]}}"#);
+    assert_eq!(json(&run(s3, r#"{}"#)), r#"{}"#);
+
+    let s4 = r#"boolean dropEmptyFields(Object object) {
+  if (object == null || object == "") { return true; }
+  else if (object instanceof Map) { ((Map) object).values().removeIf(value -> dropEmptyFields(value)); return (((Map) object).size() == 0); }
+  else if (object instanceof List) { ((List) object).removeIf(value -> dropEmptyFields(value)); return (((List) object).length == 0); }
+  return false;
+}
+dropEmptyFields(ctx);"#;
+    let out = run(s4, r#"{"a":"","b":{"c":null,"d":[],"e":[""],"f":{"g":{}}},"h":"keep","i":[1,"",{"j":null}],"k":0}"#);
+    assert_eq!(json(&out), r#"{"h":"keep","i":[1],"k":0}"#);
+}
+
+// ---- a corpus modelled on integrations ----
+
+#[test]
+fn ecs_categorisation_with_lists() {
+    let src = r#"
+        ctx.event = ctx.event ?: new HashMap();
+        def cats = [];
+        def types = new ArrayList();
+        String action = ctx.action;
+        if (action == 'login' || action == 'logout') { cats.add('authentication'); types.add(action == 'login' ? 'start' : 'end'); }
+        if (action.startsWith('file_')) { cats.add('file'); types.add(action.substring(5)); }
+        ctx.event.category = cats;
+        ctx.event.type = types;
+    "#;
+    assert_eq!(json(&run(src, r#"{"action":"login"}"#)), r#"{"action":"login","event":{"category":["authentication"],"type":["start"]}}"#);
+    assert_eq!(json(&run(src, r#"{"action":"file_delete","event":{"kind":"event"}}"#)), r#"{"action":"file_delete","event":{"kind":"event","category":["file"],"type":["delete"]}}"#);
+}
+
+#[test]
+fn mapping_tables_through_params() {
+    let src = "def m = params.severity_map; if (ctx.sev != null && m.containsKey(ctx.sev)) { ctx.level = m[ctx.sev]; } else { ctx.level = m.getOrDefault('default', 'unknown'); }";
+    let params = r#"{"severity_map":{"1":"low","2":"high","default":"n/a"}}"#;
+    assert_eq!(run_with(src, r#"{"sev":"2"}"#, params).unwrap()["level"], Value::from("high"));
+    assert_eq!(run_with(src, r#"{"sev":"9"}"#, params).unwrap()["level"], Value::from("n/a"));
+    // params are read-only
+    let e = run_with("params.x = 1", "{}", "{}").unwrap_err();
+    assert_eq!(cause(&e).0, "unsupported_operation_exception");
+}
+
+#[test]
+fn regex_extraction() {
+    let src = r#"
+        def m = /(?<user>[a-z]+)@(?<domain>[a-z.]+)/.matcher(ctx.msg);
+        if (m.find()) { ctx.user = m.group('user'); ctx.domain = m.group(2); ctx.at = m.start(); }
+        ctx.matches = ctx.msg ==~ /.*@.*/;
+        ctx.found = ctx.msg =~ /example/;
+        ctx.parts = /\s*,\s*/.split('a , b,c');
+        ctx.masked = ctx.msg.replaceAll(/[aeiou]/, m2 -> m2.group().toUpperCase());
+    "#;
+    let out = run(src, r#"{"msg":"mail bob@example.com now"}"#);
+    assert_eq!(out["user"], Value::from("bob"));
+    assert_eq!(out["domain"], Value::from("example.com"));
+    assert_eq!(out["at"], Value::Int(5));
+    assert_eq!(out["matches"], Value::Bool(true));
+    assert_eq!(out["found"], Value::Bool(true));
+    assert_eq!(Value::Map(out.clone()).as_map().unwrap()["parts"].to_json(), r#"["a","b","c"]"#);
+    assert_eq!(out["masked"], Value::from("mAIl bOb@ExAmplE.cOm nOw"));
+    assert!(cond("ctx.x =~ /^ab/i", r#"{"x":"ABC"}"#));
+}
+
+#[test]
+fn instanceof_checks() {
+    let src = "def v = ctx.v; ctx.kind = v instanceof String ? 'string' : v instanceof Integer ? 'int' : v instanceof Long ? 'long' : v instanceof Double ? 'double' : v instanceof Map ? 'map' : v instanceof List ? 'list' : v instanceof Boolean ? 'bool' : 'null'";
+    for (input, kind) in [("\"s\"", "string"), ("1", "int"), ("9999999999", "long"), ("1.5", "double"), ("{}", "map"), ("[]", "list"), ("true", "bool"), ("null", "null")] {
+        assert_eq!(run(src, &format!(r#"{{"v":{input}}}"#))["kind"], Value::from(kind), "{input}");
+    }
+    assert_eq!(eval("1 instanceof Number"), Value::Bool(true));
+    assert_eq!(eval("null instanceof Object"), Value::Bool(false));
+}
+
+#[test]
+fn aliases_mutate_the_document() {
+    assert_eq!(json(&run("def m = ctx.user; m.name = 'x'; m.put('id', 1)", r#"{"user":{}}"#)), r#"{"user":{"name":"x","id":1}}"#);
+    assert_eq!(json(&run("List l = ctx.tags; l.add('b'); ctx.n = ctx.tags.size()", r#"{"tags":["a"]}"#)), r#"{"tags":["a","b"],"n":2}"#);
+    assert_eq!(json(&run("for (def e : ctx.entrySet()) { if (e.getValue() instanceof String) { e.setValue(e.getValue().toUpperCase()) } }", r#"{"a":"x","b":1}"#)), r#"{"a":"X","b":1}"#);
+    assert_eq!(json(&run("ctx.keySet().removeIf(k -> k.startsWith('_tmp'))", r#"{"_tmp1":1,"a":2,"_tmp2":3}"#)), r#"{"a":2}"#);
+    assert_eq!(json(&run("ctx.remove('a'); ctx['b.c'] = 1", r#"{"a":1}"#)), r#"{"b.c":1}"#);
+}
+
+#[test]
+fn conditions_cannot_mutate() {
+    let e = cond_err("ctx.a = 1; return true", "{}");
+    assert_eq!(cause(&e), ("unsupported_operation_exception".into(), "Mutating ingest documents in conditionals is not supported".into()));
+}
+
+// ---- Java semantics ----
+
+#[test]
+fn numeric_promotion_and_overflow() {
+    assert_eq!(eval("2147483647 + 1"), Value::Int(i32::MIN));
+    assert_eq!(eval("2147483647L + 1"), Value::Long(2147483648));
+    assert_eq!(eval("7 / 2"), Value::Int(3));
+    assert_eq!(eval("-7 / 2"), Value::Int(-3));
+    assert_eq!(eval("-7 % 3"), Value::Int(-1));
+    assert_eq!(eval("7.0 / 2"), Value::Double(3.5));
+    assert_eq!(eval("1 / 2.0f"), Value::Float(0.5));
+    assert_eq!(eval("0x10 + 010"), Value::Int(24));
+    assert_eq!(eval("1 << 33"), Value::Int(2));
+    assert_eq!(eval("-1 >>> 28"), Value::Int(15));
+    assert_eq!(eval("5 & 3 | 8 ^ 1"), Value::Int(9));
+    assert_eq!(eval("(int) 3.9"), Value::Int(3));
+    assert_eq!(eval("(long) -2.5"), Value::Long(-2));
+    assert_eq!(eval("Math.max(1, 2)"), Value::Double(2.0));
+    assert_eq!(eval("Math.round(2.5)"), Value::Long(3));
+    assert_eq!(eval("Integer.parseInt('-42') * 2"), Value::Int(-84));
+    assert_eq!(eval("Long.parseLong('9999999999')"), Value::Long(9999999999));
+    assert_eq!(eval("Double.parseDouble('1.5e2')"), Value::Double(150.0));
+    assert_eq!(eval("int x = 5; x += 2.7; x"), Value::Int(7));
+    assert_eq!(eval("long t = 0; t += 3; t"), Value::Long(3));
+    assert_eq!(eval("double d = 1; d"), Value::Double(1.0));
+    assert_eq!(eval("def i = 0; i++; ++i; i--; i"), Value::Int(1));
+}
+
+#[test]
+fn string_concatenation_uses_java_to_string() {
+    assert_eq!(eval("'a' + 1 + 2"), Value::from("a12"));
+    assert_eq!(eval("1 + 2 + 'a'"), Value::from("3a"));
+    assert_eq!(eval("'x' + null + true + 1.0 + 1e10 + 2L + 0.1f"), Value::from("xnulltrue1.01.0E1020.1"));
+    assert_eq!(eval("'v' + [1, 'a'] + ['k': 2]"), Value::from("v[1, a]{k=2}"));
+    assert_eq!(eval("def s = 'a'; s += 1; s"), Value::from("a1"));
+}
+
+#[test]
+fn equality_and_identity() {
+    assert_eq!(eval("1 == 1L"), Value::Bool(true));
+    assert_eq!(eval("1 == 1.0"), Value::Bool(true));
+    assert_eq!(eval("'a' == 'a'"), Value::Bool(true));
+    assert_eq!(eval("[1, 2] == [1, 2]"), Value::Bool(true));
+    assert_eq!(eval("[1, 2] === [1, 2]"), Value::Bool(false));
+    assert_eq!(eval("def l = [1]; def m = l; l === m"), Value::Bool(true));
+    assert_eq!(eval("null == null"), Value::Bool(true));
+    assert_eq!(eval("['a': 1] != ['a': 1L]"), Value::Bool(true));
+    assert_eq!(eval("Objects.equals(1, 1L)"), Value::Bool(false));
+}
+
+#[test]
+fn null_safety_and_elvis() {
+    assert!(cond("ctx.event?.original == null", "{}"));
+    assert!(cond("ctx.a?.b?.c?.size() == null", r#"{"a":{}}"#));
+    assert_eq!(run("ctx.x = ctx.missing ?: 'dflt'", "{}")["x"], Value::from("dflt"));
+    assert_eq!(run("ctx.x = ctx.y ?: 'dflt'", r#"{"y":0}"#)["x"], Value::Int(0));
+}
+
+#[test]
+fn statements() {
+    let src = r#"
+        int total = 0;
+        for (int i = 0; i < 10; i++) { if (i % 2 == 0) { continue; } if (i > 7) { break; } total += i; }
+        int j = 0; while (j < 3) { j++; }
+        int k = 0; do { k += 2; } while (k < 5);
+        def seen = [];
+        for (String s : ['a', 'b']) { seen.add(s); }
+        String label;
+        try { throw new IllegalArgumentException('boom'); } catch (IllegalArgumentException e) { label = e.getMessage(); }
+        ctx.out = [total, j, k, seen, label];
+    "#;
+    assert_eq!(Value::List(vec![]).to_json(), "[]");
+    assert_eq!(json(&run(src, "{}")), r#"{"out":[16,3,6,["a","b"],"boom"]}"#);
+}
+
+#[test]
+fn functions_lambdas_and_refs() {
+    let src = r#"
+        int twice(int x) { return x * 2; }
+        String greet(def name) { return 'hi ' + name; }
+        def xs = [3, 1, 2];
+        xs.sort((a, b) -> a - b);
+        ctx.sorted = xs;
+        ctx.doubled = xs.stream().map(x -> twice(x)).collect(Collectors.toList());
+        ctx.big = xs.stream().filter(x -> x > 1).count();
+        ctx.any = xs.stream().anyMatch(x -> x == 2);
+        ctx.strs = xs.stream().map(String::valueOf).collect(Collectors.joining(','));
+        ctx.greet = ['bob'].stream().map(this::greet).collect(Collectors.toList());
+        int offset = 10;
+        ctx.shifted = xs.collect(x -> x + offset);
+    "#;
+    assert_eq!(
+        json(&run(src, "{}")),
+        r#"{"sorted":[1,2,3],"doubled":[2,4,6],"big":2,"any":true,"strs":"1,2,3","greet":["hi bob"],"shifted":[11,12,13]}"#
+    );
+}
+
+#[test]
+fn strings_and_library() {
+    assert_eq!(eval("'a,b,,c'.splitOnToken(',')").to_json(), r#"["a","b","","c"]"#);
+    assert_eq!(eval("'a,b,c'.splitOnToken(',', 2)").to_json(), r#"["a","b,c"]"#);
+    assert_eq!(eval("'  Hi  '.trim().toLowerCase()"), Value::from("hi"));
+    assert_eq!(eval("'hello'.indexOf('l') + 'hello'.lastIndexOf('l')"), Value::Int(5));
+    assert_eq!(eval("'hello'.substring(1, 3)"), Value::from("el"));
+    assert_eq!(eval("'abc'.replace('b', 'x')"), Value::from("axc"));
+    assert_eq!(eval("'abc'.charAt(1) == (char) 'b'"), Value::Bool(true));
+    assert_eq!(eval("String.join('-', ['a', 'b'])"), Value::from("a-b"));
+    assert_eq!(eval("String.format('%s=%05d', 'n', 42)"), Value::from("n=00042"));
+    assert_eq!(eval("'aGk='.decodeBase64()"), Value::from("hi"));
+    assert_eq!(eval("'hi'.encodeBase64()"), Value::from("aGk="));
+    assert_eq!(eval("Character.isDigit('7'.charAt(0))"), Value::Bool(true));
+    assert_eq!(eval("Processors.lowercase('AB') + Processors.uppercase('c')"), Value::from("abC"));
+    assert_eq!(eval("Processors.urlDecode('a%20b+c')"), Value::from("a b c"));
+    assert_eq!(eval("Processors.bytes('1kb')"), Value::Long(1024));
+    assert_eq!(eval("Processors.json('{\"a\":[1]}').a[0]"), Value::Int(1));
+    assert_eq!(eval("def m = ['b': 2, 'a': 1]; m.keySet().stream().sorted().collect(Collectors.toList())").to_json(), r#"["a","b"]"#);
+    assert_eq!(eval("new String[2].length"), Value::Int(2));
+    assert_eq!(eval("int[] a = new int[] {1, 2}; a[1] + a.length"), Value::Int(4));
+    assert_eq!(eval("[1, 2, 3][-1]"), Value::Int(3));
+    assert_eq!(eval("def s = new HashSet(); s.add(1); s.add(1); s.size()"), Value::Int(1));
+}
+
+#[test]
+fn date_arithmetic() {
+    let src = r#"
+        ZonedDateTime start = ZonedDateTime.parse(ctx.start);
+        ZonedDateTime end = ZonedDateTime.parse(ctx.end);
+        ctx.duration_ms = ChronoUnit.MILLIS.between(start, end);
+        ctx.duration_ns = Duration.between(start, end).toNanos();
+        ctx.days = ChronoUnit.DAYS.between(start, end);
+        ctx.next_day = start.plusDays(1).toString();
+        ctx.epoch = start.toInstant().toEpochMilli();
+        ctx.local = start.withZoneSameInstant(ZoneId.of('Europe/Paris')).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+        ctx.year = start.getYear();
+        ctx.dow = start.getDayOfWeek().toString();
+        ctx.iso = Instant.ofEpochMilli(1700000000123L).toString();
+        ctx.custom = start.format(DateTimeFormatter.ofPattern('yyyy/MM/dd HH:mm:ss.SSS XXX'));
+        ctx.parsed = LocalDateTime.parse('03/01/2024 07:08:09', DateTimeFormatter.ofPattern('dd/MM/yyyy HH:mm:ss')).toString();
+        ctx.dur = Duration.ofMillis(5432100).toString();
+    "#;
+    let out = run(src, r#"{"start":"2024-01-31T22:30:00Z","end":"2024-02-02T00:00:00.5+01:00"}"#);
+    assert_eq!(out["duration_ms"], Value::Long(88_200_500));
+    assert_eq!(out["duration_ns"], Value::Long(88_200_500_000_000));
+    assert_eq!(out["days"], Value::Long(1));
+    assert_eq!(out["next_day"], Value::from("2024-02-01T22:30Z"));
+    assert_eq!(out["epoch"], Value::Long(1_706_740_200_000));
+    assert_eq!(out["local"], Value::from("2024-01-31T23:30:00"));
+    assert_eq!(out["year"], Value::Int(2024));
+    assert_eq!(out["dow"], Value::from("WEDNESDAY"));
+    assert_eq!(out["iso"], Value::from("2023-11-14T22:13:20.123Z"));
+    assert_eq!(out["custom"], Value::from("2024/01/31 22:30:00.000 Z"));
+    assert_eq!(out["parsed"], Value::from("2024-01-03T07:08:09"));
+    assert_eq!(out["dur"], Value::from("PT1H30M32.1S"));
+    assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00+01:00[Europe/Paris]').toString()"), Value::from("2024-03-01T10:00+01:00[Europe/Paris]"));
+    assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00Z').plusMonths(1).minusHours(2)"), Value::from("2024-04-01T08:00Z"));
+    assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00Z').isBefore(ZonedDateTime.parse('2024-03-01T11:00:00+00:30'))"), Value::Bool(true));
+    let e = run_err("ZonedDateTime.parse('not a date')", "{}");
+    assert_eq!(cause(&e), ("date_time_parse_exception".into(), "Text 'not a date' could not be parsed at index 0".into()));
+}
+
+// ---- errors ----
+
+#[test]
+fn compile_errors_render_like_elasticsearch() {
+    let e = compile("ctx.a = ;", ScriptContext::Ingest).unwrap_err();
+    let v = e.to_value();
+    assert_eq!(e.kind, "script_exception");
+    assert_eq!(e.reason, "compile error");
+    assert_eq!(v.as_map().unwrap()["lang"], Value::from("painless"));
+    assert_eq!(v.as_map().unwrap()["script_stack"].to_json(), r#"["ctx.a = ;","        ^---- HERE"]"#);
+    assert_eq!(v.as_map().unwrap()["position"].to_json(), r#"{"offset":8,"start":0,"end":9}"#);
+    assert_eq!(cause(&e).0, "illegal_argument_exception");
+
+    let long = format!("{}ctx.a = ;", "x = 1; ".repeat(8).replace("x = 1; ", "ctx.x = 1; "));
+    let e = compile(&long, ScriptContext::Ingest).unwrap_err();
+    let stack = e.extra["script_stack"].to_json();
+    assert!(stack.starts_with("[\"... "), "{stack}");
+
+    assert!(cause(&compile("undefinedVar + 1", ScriptContext::Ingest).unwrap_err()).1.contains("cannot resolve symbol [undefinedVar]"));
+    assert!(cause(&compile("'a\\nb'", ScriptContext::Ingest).unwrap_err()).1.contains("unexpected character"));
+    assert!(cause(&compile("2147483648", ScriptContext::Ingest).unwrap_err()).1.contains("Invalid int constant"));
+    assert_eq!(eval("-2147483648"), Value::Int(i32::MIN));
+}
+
+#[test]
+fn unsupported_features_fail_at_compile_time() {
+    for src in ["new java.io.File('x')", "Thread.sleep(1)", "ctx.a.someUnknownMethod()", "Foo x = null"] {
+        let e = compile(src, ScriptContext::Ingest).unwrap_err();
+        let (_, reason) = cause(&e);
+        assert!(reason.starts_with("unsupported Painless feature") && reason.contains(" at 1:"), "{src}: {reason}");
+    }
+}
+
+#[test]
+fn runtime_errors_render_like_elasticsearch() {
+    let e = run_err("ctx.a.b = 1", "{}");
+    assert_eq!(e.reason, "runtime error");
+    assert_eq!(cause(&e), ("null_pointer_exception".into(), "cannot access method/field [b] from a null def reference".into()));
+    assert_eq!(e.extra["script_stack"].to_json(), r#"["ctx.a.b = 1","     ^---- HERE"]"#);
+    assert_eq!(e.extra["position"].to_json(), r#"{"offset":5,"start":0,"end":11}"#);
+
+    let e = run_err("def x = 1;\nctx.l[5]", r#"{"l":[1]}"#);
+    assert_eq!(cause(&e), ("index_out_of_bounds_exception".into(), "Index 5 out of bounds for length 1".into()));
+    assert_eq!(e.extra["script_stack"].to_json(), r#"["ctx.l[5]","     ^---- HERE"]"#);
+
+    let e = run_err("String s = ctx.n", r#"{"n":1}"#);
+    assert_eq!(cause(&e).0, "class_cast_exception");
+    assert!(cause(&e).1.contains("java.lang.Integer cannot be cast to class java.lang.String"));
+
+    let e = run_err("ctx.x = Integer.parseInt('abc')", "{}");
+    assert_eq!(cause(&e), ("number_format_exception".into(), "For input string: \"abc\"".into()));
+
+    let e = run_err("ctx.x = 1 / 0", "{}");
+    assert_eq!(cause(&e), ("arithmetic_exception".into(), "/ by zero".into()));
+
+    let e = run_err("throw new IllegalStateException('custom')", "{}");
+    assert_eq!(cause(&e), ("illegal_state_exception".into(), "custom".into()));
+
+    let e = run_err("ctx.s.foo = 1", r#"{"s":"str"}"#);
+    assert_eq!(cause(&e), ("illegal_argument_exception".into(), "dynamic setter [java.lang.String, foo] not found".into()));
+
+    let e = run_err("ctx.x = ctx.s.substring(9)", r#"{"s":"str"}"#);
+    assert_eq!(cause(&e).0, "string_index_out_of_bounds_exception");
+
+    let e = cond_err("ctx.missing.equalsIgnoreCase('x')", "{}");
+    assert_eq!(cause(&e).1, "cannot access method/field [equalsIgnoreCase] from a null def reference");
+
+    let e = cond_err("ctx.n > 5", "{}");
+    assert_eq!(cause(&e).0, "null_pointer_exception");
+}
+
+#[test]
+fn loop_limit() {
+    let e = run_err("while (true) {}", "{}");
+    assert_eq!(cause(&e), ("painless_error".into(), "The maximum number of statements that can be executed in a loop has been reached.".into()));
+    // A caught exception does not swallow it.
+    let e = run_err("try { while (true) {} } catch (Exception e) {}", "{}");
+    assert_eq!(cause(&e).0, "painless_error");
+}
+
+#[test]
+fn deep_recursion_is_an_error_not_a_crash() {
+    let e = run_err("int f(int x) { return f(x + 1); } f(0)", "{}");
+    assert_eq!(cause(&e).0, "stack_overflow_error");
+}
+
+#[test]
+fn script_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Script>();
+}
+
+/// Deterministic mutation fuzz: random edits of real scripts must never
+/// panic the lexer, parser, resolver or interpreter.
+#[test]
+fn fuzz_never_panics() {
+    let seeds = [
+        "ctx.microsoft?.online_message_trace?.value instanceof List && ctx.microsoft.online_message_trace.value.length == 0",
+        "if (!(ctx._conf.local_domains instanceof List)) {ctx._conf.local_domains = [ctx._conf.local_domains]}",
+        "boolean d(Object o) { if (o == null || o == \"\") { return true; } else if (o instanceof Map) { ((Map) o).values().removeIf(v -> d(v)); return ((Map) o).size() == 0; } return false; } d(ctx);",
+        "def m = /a(b+)c/.matcher(ctx.s); if (m.find()) { ctx.g = m.group(1) } for (x in [1,2]) { ctx.n = (ctx.n ?: 0) + x; }",
+        "int i = 0; while (i < 3) { i++; } ctx.x = ['a': 1, 'b': [1, 2L, 3.0f, 4d]]; ctx.y = 0x1F >>> 2 << 1; String s = 'x' + ctx.x;",
+    ];
+    let tokens = ["(", ")", "{", "}", "[", "]", ";", ".", "?.", "?:", "=", "==", "===", "+", "-", "/", "'", "\"", "/x/", "new", "def", "for", "in", "ctx", "null", "0", "1L", "->", "::", "instanceof", "Map", "int", ",", ":", "!", "++", "return", "\\"];
+    let ctx = map(r#"{"s":"abbbc","n":1,"microsoft":{"online_message_trace":{"value":[]}},"_conf":{"local_domains":"x"},"a":{"b":[1,{"c":""}]}}"#);
+    let mut state: u64 = 0x9E3779B97F4A7C15;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n.max(1) as u64) as usize
+    };
+    for round in 0..3000 {
+        let mut src: Vec<char> = seeds[round % seeds.len()].chars().collect();
+        for _ in 0..1 + next(4) {
+            let at = next(src.len() + 1);
+            match next(3) {
+                0 if !src.is_empty() => {
+                    let end = (at + next(6)).min(src.len());
+                    src.drain(at.min(src.len())..end);
+                }
+                1 => {
+                    let t: Vec<char> = tokens[next(tokens.len())].chars().collect();
+                    let at = at.min(src.len());
+                    src.splice(at..at, t);
+                }
+                _ => {
+                    let c = (b' ' + next(95) as u8) as char;
+                    let at = at.min(src.len());
+                    src.insert(at, c);
+                }
+            }
+        }
+        let text: String = src.into_iter().collect();
+        for context in [ScriptContext::Condition, ScriptContext::Ingest] {
+            if let Ok(script) = compile(&text, context) {
+                let _ = script.condition(&ctx, &Map::new());
+                let mut copy = ctx.clone();
+                let _ = script.execute(&mut copy, &Map::new());
+            }
+        }
+    }
+}

@@ -1,0 +1,522 @@
+//! Runtime values: Java objects with reference semantics.
+//!
+//! Lists, maps, sets and arrays are shared (`Rc<RefCell<..>>`) so that an
+//! alias (`def m = ctx.user; m.name = 'x'`) and a view
+//! (`map.values().removeIf(..)`) change the one object, as in Java.
+//! Conditions read the document in place: the `Doc` variants borrow the
+//! caller's `Value`s and refuse mutation, which is also what Elasticsearch
+//! does to `ctx` inside an `if`.
+
+use super::ast::Lambda;
+use super::lib::Obj;
+use crate::value::{Map as ValueMap, Value};
+use indexmap::{Equivalent, IndexMap};
+use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+
+#[derive(Clone, Debug)]
+pub enum Str<'a> {
+    Own(Rc<str>),
+    Doc(&'a str),
+}
+
+impl std::ops::Deref for Str<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Str::Own(s) => s,
+            Str::Doc(s) => s,
+        }
+    }
+}
+
+pub type Shared<T> = Rc<RefCell<T>>;
+pub type JMap<'a> = IndexMap<Key<'a>, Val<'a>>;
+
+#[derive(Clone, Debug)]
+pub enum ListRef<'a> {
+    Own(Shared<Vec<Val<'a>>>),
+    Doc(&'a Vec<Value>),
+}
+
+#[derive(Clone, Debug)]
+pub enum MapRef<'a> {
+    Own(Shared<JMap<'a>>),
+    Doc(&'a ValueMap),
+}
+
+/// A Java array: fixed length, with its element type for `instanceof` and defaults.
+#[derive(Debug)]
+pub struct JArray<'a> {
+    pub elem: super::ast::Type,
+    pub items: Vec<Val<'a>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewKind {
+    Keys,
+    Values,
+    Entries,
+}
+
+#[derive(Clone, Debug)]
+pub enum Val<'a> {
+    Null,
+    Bool(bool),
+    Byte(i8),
+    Short(i16),
+    Char(u16),
+    Int(i32),
+    Long(i64),
+    Float(f32),
+    Double(f64),
+    Str(Str<'a>),
+    List(ListRef<'a>),
+    Map(MapRef<'a>),
+    Set(Shared<IndexMap<Key<'a>, ()>>),
+    Array(Shared<JArray<'a>>),
+    /// `keySet()`, `values()`, `entrySet()`: live views of a map.
+    View(MapRef<'a>, ViewKind),
+    /// A `Map.Entry`; `setValue` writes through to the map.
+    Entry(Rc<(Val<'a>, RefCell<Val<'a>>, Option<MapRef<'a>>)>),
+    Func(Rc<Closure<'a>>),
+    Obj(Rc<Obj<'a>>),
+}
+
+#[derive(Debug)]
+pub enum Closure<'a> {
+    Lambda { lambda: &'a Lambda, captured: Vec<Val<'a>> },
+    /// A script function by index.
+    Local(usize),
+    /// `Class::method`: static, or an instance method with the receiver first.
+    Method { class: &'a str, method: &'a str },
+    Constructor(&'a str),
+    Bound { receiver: Val<'a>, method: &'a str },
+}
+
+impl<'a> Val<'a> {
+    pub fn str(s: &str) -> Val<'a> {
+        Val::Str(Str::Own(Rc::from(s)))
+    }
+    pub fn string(s: String) -> Val<'a> {
+        Val::Str(Str::Own(Rc::from(s)))
+    }
+    pub fn new_list(items: Vec<Val<'a>>) -> Val<'a> {
+        Val::List(ListRef::Own(Rc::new(RefCell::new(items))))
+    }
+    pub fn new_map(map: JMap<'a>) -> Val<'a> {
+        Val::Map(MapRef::Own(Rc::new(RefCell::new(map))))
+    }
+    pub fn is_null(&self) -> bool {
+        matches!(self, Val::Null)
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Val::Byte(_) | Val::Short(_) | Val::Char(_) | Val::Int(_) | Val::Long(_) | Val::Float(_) | Val::Double(_))
+    }
+
+    /// Borrow a document value without copying containers.
+    pub fn from_doc(v: &'a Value) -> Val<'a> {
+        match v {
+            Value::Null => Val::Null,
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Int(i) => Val::Int(*i),
+            Value::Long(l) => Val::Long(*l),
+            Value::Float(f) => Val::Float(*f),
+            Value::Double(d) => Val::Double(*d),
+            Value::String(s) => Val::Str(Str::Doc(s)),
+            Value::List(l) => Val::List(ListRef::Doc(l)),
+            Value::Map(m) => Val::Map(MapRef::Doc(m)),
+        }
+    }
+
+    /// Deep-copy a document value into shared, mutable objects.
+    pub fn from_value(v: &Value) -> Val<'a> {
+        match v {
+            Value::Null => Val::Null,
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Int(i) => Val::Int(*i),
+            Value::Long(l) => Val::Long(*l),
+            Value::Float(f) => Val::Float(*f),
+            Value::Double(d) => Val::Double(*d),
+            Value::String(s) => Val::str(s),
+            Value::List(l) => Val::new_list(l.iter().map(Val::from_value).collect()),
+            Value::Map(m) => Val::new_map(map_from_value(m)),
+        }
+    }
+
+    /// Back to the document model. Objects without a JSON form become their
+    /// Java `toString`, as XContent writes them.
+    pub fn to_value(&self) -> Value {
+        self.to_value_depth(0)
+    }
+
+    fn to_value_depth(&self, depth: usize) -> Value {
+        if depth > 200 {
+            return Value::String("(this Collection)".into());
+        }
+        match self {
+            Val::Null => Value::Null,
+            Val::Bool(b) => Value::Bool(*b),
+            Val::Byte(b) => Value::Int(*b as i32),
+            Val::Short(s) => Value::Int(*s as i32),
+            Val::Char(c) => Value::String(char_to_string(*c)),
+            Val::Int(i) => Value::Int(*i),
+            Val::Long(l) => Value::Long(*l),
+            Val::Float(f) => Value::Float(*f),
+            Val::Double(d) => Value::Double(*d),
+            Val::Str(s) => Value::String(s.to_string()),
+            Val::List(l) => Value::List(list_items(l).iter().map(|v| v.to_value_depth(depth + 1)).collect()),
+            Val::Array(a) => Value::List(a.borrow().items.iter().map(|v| v.to_value_depth(depth + 1)).collect()),
+            Val::Set(s) => Value::List(s.borrow().keys().map(|k| k.0.to_value_depth(depth + 1)).collect()),
+            Val::Map(m) => {
+                let mut out = ValueMap::new();
+                for (k, v) in map_entries(m) {
+                    out.insert(k.to_java_string(), v.to_value_depth(depth + 1));
+                }
+                Value::Map(out)
+            }
+            Val::View(m, kind) => Value::List(view_items(m, *kind).iter().map(|v| v.to_value_depth(depth + 1)).collect()),
+            other => Value::String(other.to_java_string()),
+        }
+    }
+
+    pub fn to_java_string(&self) -> String {
+        let mut out = String::new();
+        self.write_java_string(&mut out, 0);
+        out
+    }
+
+    fn write_java_string(&self, out: &mut String, depth: usize) {
+        use std::fmt::Write;
+        if depth > 100 {
+            out.push_str("(this Collection)");
+            return;
+        }
+        match self {
+            Val::Null => out.push_str("null"),
+            Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Val::Byte(b) => write!(out, "{b}").unwrap(),
+            Val::Short(s) => write!(out, "{s}").unwrap(),
+            Val::Char(c) => out.push_str(&char_to_string(*c)),
+            Val::Int(i) => write!(out, "{i}").unwrap(),
+            Val::Long(l) => write!(out, "{l}").unwrap(),
+            Val::Float(f) => out.push_str(&crate::value::java_float_to_string(*f)),
+            Val::Double(d) => out.push_str(&crate::value::java_double_to_string(*d)),
+            Val::Str(s) => out.push_str(s),
+            Val::List(_) | Val::Set(_) | Val::View(_, ViewKind::Keys | ViewKind::Values | ViewKind::Entries) => {
+                out.push('[');
+                for (i, item) in iter_items(self).unwrap_or_default().iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    item.write_java_string(out, depth + 1);
+                }
+                out.push(']');
+            }
+            Val::Array(a) => {
+                let code = match &a.borrow().elem {
+                    super::ast::Type::Prim(p) => match p {
+                        super::ast::Prim::Int => "I",
+                        super::ast::Prim::Long => "J",
+                        super::ast::Prim::Double => "D",
+                        super::ast::Prim::Float => "F",
+                        super::ast::Prim::Boolean => "Z",
+                        super::ast::Prim::Byte => "B",
+                        super::ast::Prim::Short => "S",
+                        super::ast::Prim::Char => "C",
+                    }
+                    .to_string(),
+                    other => format!("L{};", class_of_type(other)),
+                };
+                write!(out, "[{code}@{:x}", Rc::as_ptr(a) as usize as u32).unwrap();
+            }
+            Val::Map(m) => {
+                out.push('{');
+                for (i, (k, v)) in map_entries(m).iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    k.write_java_string(out, depth + 1);
+                    out.push('=');
+                    v.write_java_string(out, depth + 1);
+                }
+                out.push('}');
+            }
+            Val::Entry(e) => {
+                e.0.write_java_string(out, depth + 1);
+                out.push('=');
+                e.1.borrow().write_java_string(out, depth + 1);
+            }
+            Val::Func(_) => out.push_str("$Lambda"),
+            Val::Obj(o) => out.push_str(&o.to_java_string()),
+        }
+    }
+
+    /// The runtime class name used in error messages.
+    pub fn class_name(&self) -> String {
+        match self {
+            Val::Null => "null".into(),
+            Val::Bool(_) => "java.lang.Boolean".into(),
+            Val::Byte(_) => "java.lang.Byte".into(),
+            Val::Short(_) => "java.lang.Short".into(),
+            Val::Char(_) => "java.lang.Character".into(),
+            Val::Int(_) => "java.lang.Integer".into(),
+            Val::Long(_) => "java.lang.Long".into(),
+            Val::Float(_) => "java.lang.Float".into(),
+            Val::Double(_) => "java.lang.Double".into(),
+            Val::Str(_) => "java.lang.String".into(),
+            Val::List(_) => "java.util.ArrayList".into(),
+            Val::Map(MapRef::Own(_)) => "java.util.HashMap".into(),
+            Val::Map(MapRef::Doc(_)) => "java.util.HashMap".into(),
+            Val::Set(_) => "java.util.HashSet".into(),
+            Val::Array(a) => format!("{}[]", class_of_type(&a.borrow().elem)),
+            Val::View(_, ViewKind::Keys) => "java.util.HashMap$KeySet".into(),
+            Val::View(_, ViewKind::Values) => "java.util.HashMap$Values".into(),
+            Val::View(_, ViewKind::Entries) => "java.util.HashMap$EntrySet".into(),
+            Val::Entry(_) => "java.util.HashMap$Node".into(),
+            Val::Func(_) => "java.util.function.Function".into(),
+            Val::Obj(o) => o.class_name().into(),
+        }
+    }
+
+    /// Name of the primitive a boxed value unboxes to, as Painless casts print it.
+    pub fn unboxed_name(&self) -> String {
+        match self {
+            Val::Bool(_) => "boolean".into(),
+            Val::Byte(_) => "byte".into(),
+            Val::Short(_) => "short".into(),
+            Val::Char(_) => "char".into(),
+            Val::Int(_) => "int".into(),
+            Val::Long(_) => "long".into(),
+            Val::Float(_) => "float".into(),
+            Val::Double(_) => "double".into(),
+            other => other.class_name(),
+        }
+    }
+
+    /// `Object.equals`: boxed numbers equal only with the same box type.
+    pub fn java_equals(&self, other: &Val<'a>) -> bool {
+        match (self, other) {
+            (Val::Null, Val::Null) => true,
+            (Val::Bool(a), Val::Bool(b)) => a == b,
+            (Val::Byte(a), Val::Byte(b)) => a == b,
+            (Val::Short(a), Val::Short(b)) => a == b,
+            (Val::Char(a), Val::Char(b)) => a == b,
+            (Val::Int(a), Val::Int(b)) => a == b,
+            (Val::Long(a), Val::Long(b)) => a == b,
+            (Val::Float(a), Val::Float(b)) => a.to_bits() == b.to_bits() || (a == b && *a != 0.0),
+            (Val::Double(a), Val::Double(b)) => a.to_bits() == b.to_bits() || (a == b && *a != 0.0),
+            (Val::Str(a), Val::Str(b)) => **a == **b,
+            (a @ (Val::List(_) | Val::View(_, ViewKind::Values)), b @ (Val::List(_) | Val::View(_, ViewKind::Values))) => {
+                if let (Val::List(ListRef::Own(x)), Val::List(ListRef::Own(y))) = (a, b) {
+                    if Rc::ptr_eq(x, y) {
+                        return true;
+                    }
+                }
+                let (x, y) = (iter_items(a).unwrap_or_default(), iter_items(b).unwrap_or_default());
+                x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| p.java_equals(q))
+            }
+            (Val::Map(a), Val::Map(b)) => {
+                if let (MapRef::Own(x), MapRef::Own(y)) = (a, b) {
+                    if Rc::ptr_eq(x, y) {
+                        return true;
+                    }
+                }
+                let (x, y) = (map_entries(a), map_entries(b));
+                x.len() == y.len()
+                    && x.iter().all(|(k, v)| y.iter().any(|(k2, v2)| k.java_equals(k2) && v.java_equals(v2)))
+            }
+            (a @ (Val::Set(_) | Val::View(_, ViewKind::Keys | ViewKind::Entries)), b @ (Val::Set(_) | Val::View(_, ViewKind::Keys | ViewKind::Entries))) => {
+                let (x, y) = (iter_items(a).unwrap_or_default(), iter_items(b).unwrap_or_default());
+                x.len() == y.len() && x.iter().all(|p| y.iter().any(|q| p.java_equals(q)))
+            }
+            (Val::Entry(a), Val::Entry(b)) => a.0.java_equals(&b.0) && a.1.borrow().java_equals(&b.1.borrow()),
+            (Val::Array(a), Val::Array(b)) => Rc::ptr_eq(a, b),
+            (Val::Func(a), Val::Func(b)) => Rc::ptr_eq(a, b),
+            (Val::Obj(a), Val::Obj(b)) => a.equals(b),
+            _ => false,
+        }
+    }
+
+    /// `===`: identity for objects, value for primitives and strings.
+    pub fn identical(&self, other: &Val<'a>) -> bool {
+        match (self, other) {
+            (Val::List(ListRef::Own(a)), Val::List(ListRef::Own(b))) => Rc::ptr_eq(a, b),
+            (Val::List(ListRef::Doc(a)), Val::List(ListRef::Doc(b))) => std::ptr::eq(*a, *b),
+            (Val::Map(MapRef::Own(a)), Val::Map(MapRef::Own(b))) => Rc::ptr_eq(a, b),
+            (Val::Map(MapRef::Doc(a)), Val::Map(MapRef::Doc(b))) => std::ptr::eq(*a, *b),
+            (Val::Set(a), Val::Set(b)) => Rc::ptr_eq(a, b),
+            (Val::Array(a), Val::Array(b)) => Rc::ptr_eq(a, b),
+            (Val::Obj(a), Val::Obj(b)) => Rc::ptr_eq(a, b),
+            (Val::List(_) | Val::Map(_) | Val::Set(_) | Val::Array(_) | Val::Obj(_) | Val::View(..) | Val::Entry(_) | Val::Func(_), _) => false,
+            _ => self.java_equals(other),
+        }
+    }
+}
+
+pub fn char_to_string(c: u16) -> String {
+    String::from_utf16_lossy(&[c])
+}
+
+pub fn class_of_type(t: &super::ast::Type) -> String {
+    match t {
+        super::ast::Type::Def => "java.lang.Object".into(),
+        super::ast::Type::Prim(p) => p.name().into(),
+        super::ast::Type::Class(c) => super::lib::qualified_class(c),
+        super::ast::Type::Array(inner) => format!("{}[]", class_of_type(inner)),
+    }
+}
+
+pub fn map_from_value<'a>(m: &ValueMap) -> JMap<'a> {
+    let mut out = JMap::with_capacity(m.len());
+    for (k, v) in m {
+        out.insert(Key(Val::str(k)), Val::from_value(v));
+    }
+    out
+}
+
+pub fn list_items<'a>(l: &ListRef<'a>) -> Vec<Val<'a>> {
+    match l {
+        ListRef::Own(v) => v.borrow().clone(),
+        ListRef::Doc(v) => v.iter().map(Val::from_doc).collect(),
+    }
+}
+
+pub fn list_len(l: &ListRef<'_>) -> usize {
+    match l {
+        ListRef::Own(v) => v.borrow().len(),
+        ListRef::Doc(v) => v.len(),
+    }
+}
+
+pub fn list_get<'a>(l: &ListRef<'a>, i: usize) -> Option<Val<'a>> {
+    match l {
+        ListRef::Own(v) => v.borrow().get(i).cloned(),
+        ListRef::Doc(v) => v.get(i).map(Val::from_doc),
+    }
+}
+
+pub fn map_entries<'a>(m: &MapRef<'a>) -> Vec<(Val<'a>, Val<'a>)> {
+    match m {
+        MapRef::Own(map) => map.borrow().iter().map(|(k, v)| (k.0.clone(), v.clone())).collect(),
+        MapRef::Doc(map) => map.iter().map(|(k, v)| (Val::Str(Str::Doc(k)), Val::from_doc(v))).collect(),
+    }
+}
+
+pub fn map_len(m: &MapRef<'_>) -> usize {
+    match m {
+        MapRef::Own(map) => map.borrow().len(),
+        MapRef::Doc(map) => map.len(),
+    }
+}
+
+pub fn map_get<'a>(m: &MapRef<'a>, key: &Val<'a>) -> Option<Val<'a>> {
+    match m {
+        MapRef::Own(map) => {
+            let map = map.borrow();
+            match key {
+                Val::Str(s) => map.get(&StrKey(s)).cloned(),
+                other => map.get(&Key(other.clone())).cloned(),
+            }
+        }
+        MapRef::Doc(map) => match key {
+            Val::Str(s) => map.get(&**s).map(Val::from_doc),
+            _ => None,
+        },
+    }
+}
+
+pub fn map_get_str<'a>(m: &MapRef<'a>, key: &str) -> Option<Val<'a>> {
+    match m {
+        MapRef::Own(map) => map.borrow().get(&StrKey(key)).cloned(),
+        MapRef::Doc(map) => map.get(key).map(Val::from_doc),
+    }
+}
+
+pub fn view_items<'a>(m: &MapRef<'a>, kind: ViewKind) -> Vec<Val<'a>> {
+    let entries = map_entries(m);
+    match kind {
+        ViewKind::Keys => entries.into_iter().map(|(k, _)| k).collect(),
+        ViewKind::Values => entries.into_iter().map(|(_, v)| v).collect(),
+        ViewKind::Entries => entries.into_iter().map(|(k, v)| Val::Entry(Rc::new((k, RefCell::new(v), Some(m.clone()))))).collect(),
+    }
+}
+
+/// The elements a for-each loop or a stream sees, `None` if not iterable.
+pub fn iter_items<'a>(v: &Val<'a>) -> Option<Vec<Val<'a>>> {
+    Some(match v {
+        Val::List(l) => list_items(l),
+        Val::Set(s) => s.borrow().keys().map(|k| k.0.clone()).collect(),
+        Val::Array(a) => a.borrow().items.clone(),
+        Val::View(m, kind) => view_items(m, *kind),
+        Val::Obj(o) => return o.iter_items(),
+        _ => return None,
+    })
+}
+
+/// A hash key with Java `equals`/`hashCode` semantics for the common cases.
+#[derive(Clone, Debug)]
+pub struct Key<'a>(pub Val<'a>);
+
+impl Hash for Key<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match &self.0 {
+            Val::Str(s) => {
+                state.write_u8(1);
+                s.hash(state);
+            }
+            Val::Int(i) => {
+                state.write_u8(2);
+                i.hash(state)
+            }
+            Val::Long(l) => {
+                state.write_u8(3);
+                l.hash(state)
+            }
+            Val::Bool(b) => {
+                state.write_u8(4);
+                b.hash(state)
+            }
+            Val::Double(d) => {
+                state.write_u8(5);
+                d.to_bits().hash(state)
+            }
+            Val::Char(c) => {
+                state.write_u8(6);
+                c.hash(state)
+            }
+            _ => state.write_u8(0),
+        }
+    }
+}
+
+impl PartialEq for Key<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.java_equals(&other.0)
+    }
+}
+impl Eq for Key<'_> {}
+
+/// Borrowed string probe for `JMap` lookups without allocating; hashes
+/// exactly as `Key` hashes a string.
+pub struct StrKey<'s>(pub &'s str);
+
+impl Hash for StrKey<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u8(1);
+        self.0.hash(state);
+    }
+}
+
+impl<'a> Equivalent<Key<'a>> for StrKey<'_> {
+    fn equivalent(&self, key: &Key<'a>) -> bool {
+        matches!(&key.0, Val::Str(s) if **s == *self.0)
+    }
+}

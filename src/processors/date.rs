@@ -1,0 +1,158 @@
+//! `date`: parses a date from a field and stores it, formatted, in another.
+
+use super::{Example, Flow, OptionKind as K, OptionSpec, Options, Processor, ProcessorSpec};
+use crate::date::ingest::CompiledFormat;
+use crate::date::{self, DateFormatter, Locale, ZoneId};
+use crate::document::{FieldPath, IngestDocument};
+use crate::error::EsError;
+use crate::pipeline::{BuildContext, RunContext};
+use crate::template::Template;
+use crate::value::Value;
+
+pub const SPEC: ProcessorSpec = ProcessorSpec {
+    name: "date",
+    description: "Parses dates from fields, and then uses the date or timestamp as the timestamp for the document.",
+    options: &[
+        OptionSpec::required("field", K::String, "The field to get the date from."),
+        OptionSpec::optional("target_field", K::String, "The field that will hold the parsed date.")
+            .default("@timestamp"),
+        OptionSpec::required(
+            "formats",
+            K::StringList,
+            "The expected date formats: Java time patterns or ISO8601, UNIX, UNIX_MS, TAI64N.",
+        ),
+        OptionSpec::optional("timezone", K::String, "The timezone to use when parsing the date.")
+            .default("UTC")
+            .templated(),
+        OptionSpec::optional("locale", K::String, "The locale to use when parsing the date (month and day names).")
+            .default("ENGLISH")
+            .templated(),
+        OptionSpec::optional("output_format", K::String, "The format to use when writing the date to target_field.")
+            .default(date::DEFAULT_OUTPUT_FORMAT),
+    ],
+    examples: &[
+        Example {
+            title: "a 7-digit fraction without zone: the first format fails, ISO8601 parses",
+            config: r#"{"field": "t", "formats": ["yyyy-MM-dd'T'HH:mm:ss.SSSSSSSZ", "ISO8601"]}"#,
+            input: r#"{"t": "2022-09-05T18:10:13.4907658"}"#,
+            output: Ok(r#"{"t": "2022-09-05T18:10:13.4907658", "@timestamp": "2022-09-05T18:10:13.490Z"}"#),
+        },
+        Example {
+            title: "the Z pattern letter does not accept a literal Z",
+            config: r#"{"field": "t", "formats": ["yyyy-MM-dd'T'HH:mm:ss.SSSSSSSZ", "ISO8601"]}"#,
+            input: r#"{"t": "2022-09-05T21:46:46.4206759Z"}"#,
+            output: Ok(r#"{"t": "2022-09-05T21:46:46.4206759Z", "@timestamp": "2022-09-05T21:46:46.420Z"}"#),
+        },
+        Example {
+            title: "no fraction prints .000",
+            config: r#"{"field": "t", "formats": ["yyyy-MM-dd'T'HH:mm:ss.SSSSSSSZ", "ISO8601"]}"#,
+            input: r#"{"t": "2022-10-21T09:40:10Z"}"#,
+            output: Ok(r#"{"t": "2022-10-21T09:40:10Z", "@timestamp": "2022-10-21T09:40:10.000Z"}"#),
+        },
+        Example {
+            title: "templated timezone",
+            config: r#"{"field": "d", "target_field": "out", "formats": ["dd/MM/yyyy"], "timezone": "{{{tz}}}"}"#,
+            input: r#"{"d": "12/06/2010", "tz": "Europe/Amsterdam"}"#,
+            output: Ok(r#"{"d": "12/06/2010", "tz": "Europe/Amsterdam", "out": "2010-06-12T00:00:00.000+02:00"}"#),
+        },
+        Example {
+            title: "numbers are parsed from their text; output_format",
+            config: r#"{"field": "ts", "formats": ["UNIX_MS"], "output_format": "yyyy.MM.dd HH:mm"}"#,
+            input: r#"{"ts": 1500000000000}"#,
+            output: Ok(r#"{"ts": 1500000000000, "@timestamp": "2017.07.14 02:40"}"#),
+        },
+        Example {
+            title: "English month names",
+            config: r#"{"field": "d", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"], "locale": "en"}"#,
+            input: r#"{"d": "10/Aug/2018:09:45:56 +0200"}"#,
+            output: Ok(r#"{"d": "10/Aug/2018:09:45:56 +0200", "@timestamp": "2018-08-10T07:45:56.000Z"}"#),
+        },
+        Example {
+            title: "a date no format parses",
+            config: r#"{"field": "d", "formats": ["yyyy-MM-dd"]}"#,
+            input: r#"{"d": "not a date"}"#,
+            output: Err("Text 'not a date' could not be parsed at index 0"),
+        },
+    ],
+    build: Some(build),
+};
+
+#[derive(Debug)]
+struct DateProcessor {
+    field: String,
+    target_field: String,
+    formats: Vec<CompiledFormat>,
+    timezone: Option<Template>,
+    locale: Option<Template>,
+    output: DateFormatter,
+}
+
+fn template(o: &mut Options, name: &str) -> Result<Option<Template>, EsError> {
+    match o.opt_string(name)? {
+        None => Ok(None),
+        Some(s) => Template::compile(&s).map(Some).map_err(|e| o.error(name, &e.reason)),
+    }
+}
+
+fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
+    let field = o.string("field")?;
+    let target_field = o.opt_string("target_field")?.unwrap_or_else(|| "@timestamp".into());
+    let timezone = template(o, "timezone")?;
+    let locale = template(o, "locale")?;
+    let formats = o.opt_string_list("formats")?.ok_or_else(|| o.error("formats", "required property is missing"))?;
+    let output_format = o.opt_string("output_format")?.unwrap_or_else(|| date::DEFAULT_OUTPUT_FORMAT.into());
+    let output = DateFormatter::for_pattern(&output_format)
+        .map_err(|e| EsError::illegal_argument(format!("invalid output format [{output_format}]")).caused_by(e))?;
+    let formats = formats.iter().map(|f| CompiledFormat::new(f)).collect();
+    Ok(Box::new(DateProcessor { field, target_field, formats, timezone, locale, output }))
+}
+
+/// The value as Java's `Object.toString()` gives it; `None` for null.
+pub(crate) fn value_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        other => Some(other.to_java_string()),
+    }
+}
+
+impl Processor for DateProcessor {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
+        let path = FieldPath::parse(&self.field).map_err(EsError::illegal_argument)?;
+        let text = value_text(doc.get(&path).map_err(EsError::illegal_argument)?);
+        let tz = self.timezone.as_ref().map(|t| t.render(doc));
+        let locale = self.locale.as_ref().map(|t| t.render(doc));
+        let mut failure = None;
+        let mut parsed = None;
+        for format in &self.formats {
+            let attempt = (|| {
+                let zone = match &tz {
+                    None => ZoneId::Offset(0),
+                    Some(id) => ZoneId::of(id)?,
+                };
+                let locale = match &locale {
+                    None => Locale::root(),
+                    Some(l) => Locale::parse(l)?,
+                };
+                format.parse(text.as_deref(), &zone, &locale)
+            })();
+            match attempt {
+                Ok(zdt) => {
+                    parsed = Some(zdt);
+                    break;
+                }
+                Err(e) => failure = Some(date::use_or_suppress(failure, e)),
+            }
+        }
+        let Some(zdt) = parsed else {
+            let e = EsError::illegal_argument(format!("unable to parse date [{}]", text.as_deref().unwrap_or("null")));
+            return Err(match failure {
+                Some(cause) => e.caused_by(cause),
+                None => e,
+            });
+        };
+        let out = self.output.format(&zdt)?;
+        let target = FieldPath::parse(&self.target_field).map_err(EsError::illegal_argument)?;
+        doc.set(&target, Value::String(out)).map_err(EsError::illegal_argument)?;
+        Ok(Flow::Continue)
+    }
+}

@@ -1,0 +1,119 @@
+//! `dissect`: splits a text field by the delimiters of a pattern.
+
+use super::{Example, Flow, OptionKind::*, OptionSpec, Options, Processor, ProcessorSpec};
+use crate::dissect::DissectParser;
+use crate::document::{FieldPath, IngestDocument};
+use crate::error::EsError;
+use crate::pipeline::{BuildContext, RunContext};
+use crate::value::Value;
+
+pub const SPEC: ProcessorSpec = ProcessorSpec {
+    name: "dissect",
+    description: "Extracts structured fields out of a single text field by matching the field against a delimiter-based pattern.",
+    options: &[
+        OptionSpec::required("field", String, "The field to dissect."),
+        OptionSpec::required("pattern", String, "The pattern to apply to the field."),
+        OptionSpec::optional("append_separator", String, "The characters that separate appended fields.")
+            .default("\"\""),
+        OptionSpec::optional("ignore_missing", Bool, "Quietly skip a missing or null field.").default("false"),
+    ],
+    examples: &[
+        Example {
+            title: "keys and delimiters",
+            config: r#"{"field": "message", "pattern": "%{a} %{b} %{c}"}"#,
+            input: r#"{"message": "foo bar baz"}"#,
+            output: Ok(r#"{"message": "foo bar baz", "a": "foo", "b": "bar", "c": "baz"}"#),
+        },
+        Example {
+            title: "dotted keys make objects",
+            config: r#"{"field": "to", "pattern": "%{_temp_.to_user_name}@%{_temp_.to_user_domain}", "ignore_missing": true}"#,
+            input: r#"{"to": "john@example.com"}"#,
+            // Elasticsearch's HashMap yields to_user_domain first.
+            output: Ok(r#"{"to": "john@example.com", "_temp_": {"to_user_domain": "example.com", "to_user_name": "john"}}"#),
+        },
+        Example {
+            title: "ignore_missing skips a missing field",
+            config: r#"{"field": "to", "pattern": "%{_temp_.to_user_name}@%{_temp_.to_user_domain}", "ignore_missing": true}"#,
+            input: r#"{"other": 1}"#,
+            output: Ok(r#"{"other": 1}"#),
+        },
+        Example {
+            title: "append with order and separator, right padding",
+            config: r#"{"field": "m", "pattern": "%{+name/2->} %{+name/1} %{?skip}", "append_separator": " "}"#,
+            input: r#"{"m": "Doe    John x"}"#,
+            output: Ok(r#"{"m": "Doe    John x", "name": "John Doe"}"#),
+        },
+        Example {
+            title: "reference keys",
+            config: r#"{"field": "m", "pattern": "%{*key}=%{&key}"}"#,
+            input: r#"{"m": "color=blue"}"#,
+            output: Ok(r#"{"m": "color=blue", "color": "blue"}"#),
+        },
+        Example {
+            title: "no match",
+            config: r#"{"field": "message", "pattern": "%{a},%{b},%{c}"}"#,
+            input: r#"{"message": "foo bar baz"}"#,
+            output: Err("Unable to find match for dissect pattern: %{a},%{b},%{c} against source: foo bar baz"),
+        },
+    ],
+    build: Some(build),
+};
+
+#[derive(Debug)]
+struct Dissect {
+    field: FieldPath,
+    parser: DissectParser,
+    ignore_missing: bool,
+}
+
+fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
+    let field = o.string("field")?;
+    let pattern = o.string("pattern")?;
+    let append_separator = o.opt_string("append_separator")?.unwrap_or_default();
+    let ignore_missing = o.bool_or("ignore_missing", false)?;
+    let field = FieldPath::parse(&field).map_err(|e| o.error("field", &e))?;
+    // The parser's exception escapes the factory and Elasticsearch wraps it.
+    let parser = DissectParser::new(&pattern, &append_separator).map_err(|e| {
+        let class = match e.kind.as_str() {
+            "pattern_parse" => "org.elasticsearch.dissect.DissectException$PatternParse",
+            "key_parse" => "org.elasticsearch.dissect.DissectException$KeyParse",
+            _ => "java.lang.NumberFormatException",
+        };
+        EsError::new("exception", format!("{class}: {}", e.reason))
+            .with("processor_type", "dissect")
+            .caused_by(e)
+    })?;
+    Ok(Box::new(Dissect {
+        field,
+        parser,
+        ignore_missing,
+    }))
+}
+
+impl Processor for Dissect {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
+        let text = match doc.get(&self.field) {
+            Ok(Value::String(s)) => s.clone(),
+            Ok(Value::Null) | Err(_) if self.ignore_missing => return Ok(Flow::Continue),
+            Ok(Value::Null) => {
+                return Err(EsError::illegal_argument(format!(
+                    "field [{}] is null, cannot process it.",
+                    self.field.as_str()
+                )))
+            }
+            Ok(other) => {
+                return Err(EsError::illegal_argument(format!(
+                    "field [{}] of type [{}] cannot be cast to [java.lang.String]",
+                    self.field.as_str(),
+                    other.java_class()
+                )))
+            }
+            Err(e) => return Err(EsError::illegal_argument(e)),
+        };
+        for (name, value) in self.parser.parse(&text)? {
+            let path = FieldPath::parse(&name).map_err(EsError::illegal_argument)?;
+            doc.set(&path, value).map_err(EsError::illegal_argument)?;
+        }
+        Ok(Flow::Continue)
+    }
+}

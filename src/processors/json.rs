@@ -1,0 +1,267 @@
+//! `json`: parses a JSON string into a value, at a target field or merged
+//! into the document root.
+
+use super::support::{get_field, set_field};
+use super::{Example, Flow, OptionKind::*, OptionSpec, Options, Processor, ProcessorSpec};
+use crate::document::{FieldPath, IngestDocument};
+use crate::error::EsError;
+use crate::pipeline::{BuildContext, RunContext};
+use crate::value::{Map, Value};
+use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+
+pub const SPEC: ProcessorSpec = ProcessorSpec {
+    name: "json",
+    description: "Converts a JSON string into a structured JSON object.",
+    options: &[
+        OptionSpec::required("field", String, "The field to be parsed."),
+        OptionSpec::optional("target_field", String, "The field that the converted structured object will be written into. Any existing content in this field will be overwritten."),
+        OptionSpec::optional("add_to_root", Bool, "Flag that forces the parsed JSON to be added at the top level of the document. target_field must not be set when this option is chosen.")
+            .default("false"),
+        OptionSpec::optional("add_to_root_conflict_strategy", String, "When add_to_root is true, what to do with fields that already exist: replace or merge.")
+            .default("replace"),
+        OptionSpec::optional("allow_duplicate_keys", Bool, "When true, the JSON parser does not fail on duplicate keys; the last one wins.")
+            .default("false"),
+        OptionSpec::optional("strict_json_parsing", Bool, "When false, anything after the first JSON value is ignored (\"123 foo\" parses as 123).")
+            .default("true"),
+    ],
+    examples: &[
+        Example {
+            title: "an object to a target field",
+            config: r#"{"field": "s", "target_field": "o"}"#,
+            input: r#"{"s": "{\"a\": [1, 2.5, null], \"b\": {\"c\": true}}"}"#,
+            output: Ok(r#"{"s": "{\"a\": [1, 2.5, null], \"b\": {\"c\": true}}", "o": {"a": [1, 2.5, null], "b": {"c": true}}}"#),
+        },
+        Example {
+            title: "scalars parse too",
+            config: r#"{"field": "s"}"#,
+            input: r#"{"s": "\"text\""}"#,
+            output: Ok(r#"{"s": "text"}"#),
+        },
+        Example {
+            title: "add_to_root replaces top-level fields",
+            config: r#"{"field": "s", "add_to_root": true}"#,
+            input: r#"{"s": "{\"a\": {\"x\": 1}}", "a": {"y": 2}}"#,
+            output: Ok(r#"{"s": "{\"a\": {\"x\": 1}}", "a": {"x": 1}}"#),
+        },
+        Example {
+            title: "the merge strategy merges maps recursively",
+            config: r#"{"field": "s", "add_to_root": true, "add_to_root_conflict_strategy": "merge"}"#,
+            input: r#"{"s": "{\"a\": {\"x\": 1}}", "a": {"y": 2}}"#,
+            output: Ok(r#"{"s": "{\"a\": {\"x\": 1}}", "a": {"y": 2, "x": 1}}"#),
+        },
+        Example {
+            title: "only a map can go to the root",
+            config: r#"{"field": "s", "add_to_root": true}"#,
+            input: r#"{"s": "[1]"}"#,
+            output: Err("cannot add non-map fields to root of document"),
+        },
+        Example {
+            title: "trailing content fails strict parsing",
+            config: r#"{"field": "s"}"#,
+            input: r#"{"s": "123 \"foo\""}"#,
+            output: Err("The input 123 \"foo\" is not valid JSON and the strict_json_parsing parameter is true"),
+        },
+        Example {
+            title: "lenient parsing keeps the first value",
+            config: r#"{"field": "s", "strict_json_parsing": false}"#,
+            input: r#"{"s": "123 \"foo\""}"#,
+            output: Ok(r#"{"s": 123}"#),
+        },
+        Example {
+            title: "duplicate keys fail unless allowed",
+            config: r#"{"field": "s"}"#,
+            input: r#"{"s": "{\"a\": 1, \"a\": 2}"}"#,
+            output: Err("Duplicate field 'a'"),
+        },
+        Example {
+            title: "allow_duplicate_keys keeps the last",
+            config: r#"{"field": "s", "allow_duplicate_keys": true}"#,
+            input: r#"{"s": "{\"a\": 1, \"a\": 2}"}"#,
+            output: Ok(r#"{"s": {"a": 2}}"#),
+        },
+    ],
+    build: Some(build),
+};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Conflict {
+    Replace,
+    Merge,
+}
+
+#[derive(Debug)]
+struct Json {
+    field: std::string::String,
+    path: FieldPath,
+    target: FieldPath,
+    add_to_root: bool,
+    conflict: Conflict,
+    allow_duplicate_keys: bool,
+    strict: bool,
+}
+
+fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
+    let field = o.string("field")?;
+    let target = o.opt_string("target_field")?;
+    let add_to_root = o.bool_or("add_to_root", false)?;
+    let allow_duplicate_keys = o.bool_or("allow_duplicate_keys", false)?;
+    let strategy = o.opt_string("add_to_root_conflict_strategy")?;
+    let conflict = match strategy.as_deref().map(str::to_uppercase).as_deref() {
+        None | Some("REPLACE") => Conflict::Replace,
+        Some("MERGE") => Conflict::Merge,
+        Some(_) => {
+            let s = strategy.clone().unwrap_or_default();
+            return Err(o.error(
+                "add_to_root_conflict_strategy",
+                &format!("conflict strategy [{s}] not supported, cannot convert field."),
+            ));
+        }
+    };
+    if add_to_root && target.is_some() {
+        return Err(o.error(
+            "target_field",
+            "Cannot set a target field while also setting `add_to_root` to true",
+        ));
+    }
+    if !add_to_root && strategy.is_some() {
+        return Err(o.error(
+            "add_to_root_conflict_strategy",
+            "Cannot set `add_to_root_conflict_strategy` if `add_to_root` is false",
+        ));
+    }
+    let strict = o.bool_or("strict_json_parsing", true)?;
+    let target = target.unwrap_or_else(|| field.clone());
+    Ok(Box::new(Json {
+        path: FieldPath::parse(&field).map_err(|e| o.error("field", &e))?,
+        target: FieldPath::parse(&target).map_err(|e| o.error("target_field", &e))?,
+        field,
+        add_to_root,
+        conflict,
+        allow_duplicate_keys,
+        strict,
+    }))
+}
+
+impl Processor for Json {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
+        if self.add_to_root {
+            // Elasticsearch reads the field as a top-level key of the
+            // document here, not as a dotted path.
+            let text = doc
+                .ctx
+                .get(&self.field)
+                .map(Value::to_java_string)
+                .unwrap_or_else(|| "null".into());
+            let Value::Map(parsed) = parse(&text, self.allow_duplicate_keys, self.strict)? else {
+                return Err(EsError::illegal_argument(
+                    "cannot add non-map fields to root of document",
+                ));
+            };
+            match self.conflict {
+                Conflict::Replace => doc.ctx.extend(parsed),
+                Conflict::Merge => merge(&mut doc.ctx, parsed),
+            }
+        } else {
+            let text = get_field(doc, &self.path, false)?
+                .map(Value::to_java_string)
+                .unwrap_or_default();
+            let value = parse(&text, self.allow_duplicate_keys, self.strict)?;
+            set_field(doc, &self.target, value)?;
+        }
+        Ok(Flow::Continue)
+    }
+}
+
+fn merge(target: &mut Map, from: Map) {
+    for (key, value) in from {
+        match (target.get_mut(&key), value) {
+            (Some(Value::Map(existing)), Value::Map(incoming)) => merge(existing, incoming),
+            (_, value) => {
+                target.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Parses like the json processor's XContent parser: any JSON value, with
+/// duplicate keys refused unless allowed, and in strict mode nothing after it.
+pub fn parse(text: &str, allow_duplicate_keys: bool, strict: bool) -> Result<Value, EsError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = JsonSeed {
+        allow_duplicate_keys,
+    }
+    .deserialize(&mut de)
+    .map_err(|e| EsError::illegal_argument(parse_error_message(&e)))?;
+    if strict && de.end().is_err() {
+        return Err(EsError::illegal_argument(format!(
+            "The input {text} is not valid JSON and the strict_json_parsing parameter is true"
+        )));
+    }
+    Ok(value)
+}
+
+fn parse_error_message(e: &serde_json::Error) -> std::string::String {
+    let message = e.to_string();
+    // serde_json appends " at line L column C"; the duplicate-key message is ours.
+    match message.find(" at line ") {
+        Some(i) if message.starts_with("Duplicate field") => message[..i].to_string(),
+        _ => message,
+    }
+}
+
+#[derive(Clone, Copy)]
+struct JsonSeed {
+    allow_duplicate_keys: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for JsonSeed {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for JsonSeed {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::integer(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(i64::try_from(v)
+            .map(Value::integer)
+            .unwrap_or(Value::Double(v as f64)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Double(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element_seed(self)? {
+            items.push(v);
+        }
+        Ok(Value::List(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<std::string::String>()? {
+            let value = access.next_value_seed(self)?;
+            if map.contains_key(&key) && !self.allow_duplicate_keys {
+                return Err(A::Error::custom(format!("Duplicate field '{key}'")));
+            }
+            map.insert(key, value);
+        }
+        Ok(Value::Map(map))
+    }
+}

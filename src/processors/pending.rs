@@ -1,0 +1,183 @@
+//! Processors whose execution is not written yet. Each is declared with
+//! Elasticsearch's full option list, so a pipeline using one is recognised
+//! and its options checked, and loading then fails with "processor [x] is
+//! not supported yet". A processor's file replaces its entry here when it
+//! lands.
+
+use super::OptionKind::*;
+use super::{OptionSpec as O, ProcessorSpec};
+
+const fn pending(
+    name: &'static str,
+    description: &'static str,
+    options: &'static [O],
+) -> ProcessorSpec {
+    ProcessorSpec {
+        name,
+        description,
+        options,
+        examples: &[],
+        build: None,
+    }
+}
+
+const IGNORE_MISSING: O = O::optional(
+    "ignore_missing",
+    Bool,
+    "If true and field does not exist, the processor quietly exits without modifying the document.",
+)
+.default("false");
+
+pub const SPECS: &[ProcessorSpec] = &[
+    pending("attachment", "Extracts file attachments in common formats (such as PPT, XLS, and PDF) by using the Apache text extraction library Tika.", &[
+        O::required("field", String, "The field to get the base64 encoded field from."),
+        O::optional("target_field", String, "The field that will hold the attachment information.").default("attachment"),
+        O::optional("indexed_chars", Int, "The number of chars being used for extraction to prevent huge fields. Use -1 for no limit.").default("100000"),
+        O::optional("indexed_chars_field", String, "Field name from which you can overwrite the number of chars being used for extraction."),
+        O::optional("properties", StringList, "Array of properties to select to be stored."),
+        IGNORE_MISSING,
+        O::optional("remove_binary", Bool, "If true, the binary field will be removed from the document.").default("false"),
+        O::optional("resource_name", String, "Field containing the name of the resource to decode."),
+    ]),
+    pending("circle", "Converts circle definitions of shapes to regular polygons which approximate them.", &[
+        O::required("field", String, "The field to interpret as a circle."),
+        O::optional("target_field", String, "The field to assign the polygon shape to, by default field is updated in-place."),
+        IGNORE_MISSING,
+        O::required("error_distance", Any, "The difference between the resulting inscribed distance from center to side and the circle's radius."),
+        O::required("shape_type", String, "Which field mapping type is to be used when processing the circle: geo_shape or shape."),
+    ]),
+    pending("community_id", "Computes the Community ID for network flow data as defined in the Community ID Specification.", &[
+        O::optional("source_ip", String, "Field containing the source IP address.").default("source.ip"),
+        O::optional("source_port", String, "Field containing the source port.").default("source.port"),
+        O::optional("destination_ip", String, "Field containing the destination IP address.").default("destination.ip"),
+        O::optional("destination_port", String, "Field containing the destination port.").default("destination.port"),
+        O::optional("iana_number", String, "Field containing the IANA number.").default("network.iana_number"),
+        O::optional("icmp_type", String, "Field containing the ICMP type.").default("icmp.type"),
+        O::optional("icmp_code", String, "Field containing the ICMP code.").default("icmp.code"),
+        O::optional("transport", String, "Field containing the transport protocol name or number.").default("network.transport"),
+        O::optional("target_field", String, "Output field for the community ID.").default("network.community_id"),
+        O::optional("seed", Int, "Seed for the community ID hash.").default("0"),
+        O::optional("ignore_missing", Bool, "If true and any required fields are missing, the processor quietly exits without modifying the document.").default("true"),
+    ]),
+    pending("csv", "Extracts fields from CSV line out of a single text field within a document.", &[
+        O::required("field", String, "The field to extract data from."),
+        O::required("target_fields", StringOrList, "The array of fields to assign extracted values to."),
+        O::optional("separator", String, "Separator used in CSV, has to be single character string.").default(","),
+        O::optional("quote", String, "Quote used in CSV, has to be single character string.").default("\""),
+        IGNORE_MISSING,
+        O::optional("trim", Bool, "Trim whitespaces in unquoted fields.").default("false"),
+        O::optional("empty_value", Any, "Value used to fill empty fields, empty fields will be skipped if this is not provided."),
+    ]),
+    pending("date", "Parses dates from fields, and then uses the date or timestamp as the timestamp for the document.", &[
+        O::required("field", String, "The field to get the date from."),
+        O::optional("target_field", String, "The field that will hold the parsed date.").default("@timestamp"),
+        O::required("formats", StringList, "An array of the expected date formats."),
+        O::optional("timezone", String, "The timezone to use when parsing the date.").default("UTC").templated(),
+        O::optional("locale", String, "The locale to use when parsing the date.").default("ENGLISH").templated(),
+        O::optional("output_format", String, "The format to use when writing the date to target_field.").default("yyyy-MM-dd'T'HH:mm:ss.SSSXXX"),
+    ]),
+    pending("date_index_name", "Points documents to the right time based index based on a date or timestamp field in a document.", &[
+        O::required("field", String, "The field to get the date or timestamp from."),
+        O::optional("index_name_prefix", String, "A prefix of the index name to be prepended before the printed date.").templated(),
+        O::required("date_rounding", String, "How to round the date when formatting the date into the index name.").templated(),
+        O::optional("date_formats", StringList, "An array of the expected date formats for parsing dates / timestamps in the document being preprocessed.").default("yyyy-MM-dd'T'HH:mm:ss.SSSXX"),
+        O::optional("timezone", String, "The timezone to use when parsing the date and when date math index supports resolves expressions into concrete index names.").default("UTC"),
+        O::optional("locale", String, "The locale to use when parsing the date from the document being preprocessed.").default("ENGLISH"),
+        O::optional("index_name_format", String, "The format to be used when printing the parsed date into the index name.").default("yyyy-MM-dd").templated(),
+    ]),
+    pending("dissect", "Extracts structured fields out of a single text field by matching the text field against a delimiter-based pattern.", &[
+        O::required("field", String, "The field to dissect."),
+        O::required("pattern", String, "The pattern to apply to the field."),
+        O::optional("append_separator", String, "The character(s) that separate the appended fields.").default(""),
+        IGNORE_MISSING,
+    ]),
+    pending("fingerprint", "Computes a hash of the document's content.", &[
+        O::required("fields", StringOrList, "Array of fields to include in the fingerprint."),
+        O::optional("target_field", String, "Output field for the fingerprint.").default("fingerprint"),
+        O::optional("salt", String, "Salt value for the hash function."),
+        O::optional("method", String, "The hash method used to compute the fingerprint: MD5, SHA-1, SHA-256, SHA-512 or MurmurHash3.").default("SHA-1"),
+        IGNORE_MISSING,
+    ]),
+    pending("geoip", "Adds information about the geographical location of an IPv4 or IPv6 address.", &[
+        O::required("field", String, "The field to get the ip address from for the geographical lookup."),
+        O::optional("target_field", String, "The field that will hold the geographical information looked up from the MaxMind database.").default("geoip"),
+        O::optional("database_file", String, "The database filename referring to a database the module ships with or a custom database.").default("GeoLite2-City.mmdb"),
+        O::optional("properties", StringList, "Controls what properties are added to the target_field based on the geoip lookup."),
+        IGNORE_MISSING,
+        O::optional("first_only", Bool, "If true only first found geoip data will be returned, even if field contains array.").default("true"),
+        O::optional("download_database_on_pipeline_creation", Bool, "If true, the database is downloaded when the pipeline is created.").default("true"),
+    ]),
+    pending("grok", "Extracts structured fields out of a single text field within a document.", &[
+        O::required("field", String, "The field to use for grok expression parsing."),
+        O::required("patterns", StringList, "An ordered list of grok expression to match and extract named captures with."),
+        O::optional("pattern_definitions", Map, "A map of pattern-name and pattern tuples defining custom patterns to be used by the current processor."),
+        O::optional("ecs_compatibility", String, "Must be disabled or v1. If v1, the processor uses patterns with ECS field names.").default("disabled"),
+        O::optional("trace_match", Bool, "When true, _ingest._grok_match_index will be inserted into your matched document's metadata.").default("false"),
+        IGNORE_MISSING,
+    ]),
+    pending("inference", "Uses a pre-trained data frame analytics model or a model deployed for natural language processing tasks to infer against the data that is being ingested in the pipeline.", &[
+        O::required("model_id", String, "The ID or alias for the trained model, or the ID of the deployment."),
+        O::optional("input_output", Any, "Input fields for inference and output (destination) fields for the inference results."),
+        O::optional("target_field", String, "Field added to incoming documents to contain results objects.").default("ml.inference.<processor_tag>"),
+        O::optional("field_map", Map, "Maps the document field names to the known field names of the model."),
+        O::optional("inference_config", Map, "Contains the inference type and its options."),
+        IGNORE_MISSING,
+    ]),
+    pending("kv", "Helps automatically parse messages (or specific event fields) which are of the foo=bar variety.", &[
+        O::required("field", String, "The field to be parsed."),
+        O::required("field_split", String, "Regex pattern to use for splitting key-value pairs."),
+        O::required("value_split", String, "Regex pattern to use for splitting the key from the value within a key-value pair."),
+        O::optional("target_field", String, "The field to insert the extracted keys into."),
+        O::optional("include_keys", StringList, "List of keys to filter and insert into document."),
+        O::optional("exclude_keys", StringList, "List of keys to exclude from document."),
+        IGNORE_MISSING,
+        O::optional("prefix", String, "Prefix to be added to extracted keys."),
+        O::optional("trim_key", String, "String of characters to trim from extracted keys."),
+        O::optional("trim_value", String, "String of characters to trim from extracted values."),
+        O::optional("strip_brackets", Bool, "If true strip brackets (), <>, [] as well as quotes ' and \" from extracted values.").default("false"),
+    ]),
+    pending("network_direction", "Calculates the network direction given a source IP address, destination IP address, and a list of internal networks.", &[
+        O::optional("source_ip", String, "Field containing the source IP address.").default("source.ip"),
+        O::optional("destination_ip", String, "Field containing the destination IP address.").default("destination.ip"),
+        O::optional("target_field", String, "Output field for the network direction.").default("network.direction"),
+        O::optional("internal_networks", StringList, "List of internal networks."),
+        O::optional("internal_networks_field", String, "A field on the given document to read the internal_networks configuration from."),
+        O::optional("ignore_missing", Bool, "If true and any required fields are missing, the processor quietly exits without modifying the document.").default("true"),
+    ]),
+    pending("redact", "Uses the Grok rules engine to obscure text in the input document matching the given Grok patterns.", &[
+        O::required("field", String, "The field to be redacted."),
+        O::required("patterns", StringList, "A list of grok expressions to match and redact named captures with."),
+        O::optional("pattern_definitions", Map, "A map of pattern-name and pattern tuples defining custom patterns to be used by the processor."),
+        O::optional("prefix", String, "Start a redacted section with this token.").default("<"),
+        O::optional("suffix", String, "End a redacted section with this token.").default(">"),
+        IGNORE_MISSING,
+        O::optional("skip_if_unlicensed", Bool, "If true and the current license does not support running redact processors, then the processor quietly exits.").default("false"),
+        O::optional("trace_redact", Bool, "If true then ingest metadata _ingest._redact._is_redacted is set to true if the document has been redacted.").default("false"),
+    ]),
+    pending("registered_domain", "Extracts the registered domain (also known as the effective top-level domain or eTLD), sub-domain, and top-level domain from a fully qualified domain name (FQDN).", &[
+        O::required("field", String, "Field containing the source FQDN."),
+        O::optional("target_field", String, "Object field containing extracted domain components.").default(""),
+        O::optional("ignore_missing", Bool, "If true and any required fields are missing, the processor quietly exits without modifying the document.").default("true"),
+    ]),
+    pending("script", "Runs an inline or stored script on incoming documents.", &[
+        O::optional("lang", String, "Script language.").default("painless"),
+        O::optional("id", String, "ID of a stored script. If no source is specified, this parameter is required."),
+        O::optional("source", Any, "Inline script. If no id is specified, this parameter is required."),
+        O::optional("params", Map, "Object containing parameters for the script."),
+    ]),
+    pending("uri_parts", "Parses a Uniform Resource Identifier (URI) string and extracts its components as an object.", &[
+        O::required("field", String, "Field containing the URI string."),
+        O::optional("target_field", String, "Output field for the URI object.").default("url"),
+        O::optional("keep_original", Bool, "If true, the processor copies the unparsed URI to <target_field>.original.").default("true"),
+        O::optional("remove_if_successful", Bool, "If true, the processor removes the field after parsing the URI string.").default("false"),
+        IGNORE_MISSING,
+    ]),
+    pending("user_agent", "Extracts details from the user agent string a browser sends with its web requests.", &[
+        O::required("field", String, "The field containing the user agent string."),
+        O::optional("target_field", String, "The field that will be filled with the user agent details.").default("user_agent"),
+        O::optional("regex_file", String, "The name of the file in the config/ingest-user-agent directory containing the regular expressions for parsing the user agent string."),
+        O::optional("properties", StringList, "Controls what properties are added to target_field."),
+        O::optional("extract_device_type", Bool, "Extracts device type from the user agent string on a best-effort basis.").default("false"),
+        IGNORE_MISSING,
+    ]),
+];

@@ -1,0 +1,278 @@
+//! `registered_domain`: splits a domain name into registered domain,
+//! top-level domain and subdomain, using the public suffix list.
+//!
+//! Elasticsearch uses Apache HttpClient's `PublicSuffixMatcher` with the list
+//! bundled in its jar. Its `getDomainRoot` differs from the usual algorithm
+//! in ways that show in the output, and we follow it: a name under a
+//! *private* suffix (`foo.blogspot.com`) has that suffix as its root, and a
+//! name whose last label is no known suffix (`foo.bar.baz`) has none. The
+//! rules come from the `psl` crate's embedded list, which may be newer than
+//! HttpClient's copy for recently added suffixes.
+
+use super::{Example, Flow, OptionKind, OptionSpec, Options, Processor, ProcessorSpec};
+use crate::document::{FieldPath, IngestDocument};
+use crate::error::EsError;
+use crate::pipeline::{BuildContext, RunContext};
+use crate::value::Value;
+
+pub const SPEC: ProcessorSpec = ProcessorSpec {
+    name: "registered_domain",
+    description: "Extracts the registered domain (effective second-level domain), sub-domain, and top-level domain \
+                  from a fully qualified domain name, using the Mozilla public suffix list.",
+    options: &[
+        OptionSpec::required("field", OptionKind::String, "Field containing the source FQDN."),
+        OptionSpec::optional(
+            "target_field",
+            OptionKind::String,
+            "Object field containing the extracted domain components; empty writes them at the root.",
+        )
+        .default(""),
+        OptionSpec::optional(
+            "ignore_missing",
+            OptionKind::Bool,
+            "Do nothing when the field is missing or null, or the name has no known suffix.",
+        )
+        .default("true"),
+    ],
+    examples: &[
+        Example {
+            title: "a name with a subdomain",
+            config: r#"{"field": "fqdn", "target_field": "url"}"#,
+            input: r#"{"fqdn": "www.example.ac.uk"}"#,
+            output: Ok(r#"{"fqdn": "www.example.ac.uk", "url": {"domain": "www.example.ac.uk",
+                "registered_domain": "example.ac.uk", "top_level_domain": "ac.uk", "subdomain": "www"}}"#),
+        },
+        Example {
+            title: "no target_field writes at the root",
+            config: r#"{"field": "fqdn"}"#,
+            input: r#"{"fqdn": "contoso.com"}"#,
+            output: Ok(r#"{"fqdn": "contoso.com", "domain": "contoso.com", "registered_domain": "contoso.com",
+                "top_level_domain": "com"}"#),
+        },
+        Example {
+            title: "a public suffix alone",
+            config: r#"{"field": "fqdn", "target_field": "d"}"#,
+            input: r#"{"fqdn": "co.uk"}"#,
+            output: Ok(r#"{"fqdn": "co.uk", "d": {"domain": "co.uk", "top_level_domain": "co.uk"}}"#),
+        },
+        Example {
+            title: "an unknown suffix fails unless ignore_missing (the default)",
+            config: r#"{"field": "fqdn", "ignore_missing": false}"#,
+            input: r#"{"fqdn": "foo.bar.baz"}"#,
+            output: Err("unable to set domain information for document"),
+        },
+        Example {
+            title: "a missing field fails when ignore_missing is false",
+            config: r#"{"field": "fqdn", "ignore_missing": false}"#,
+            input: r#"{"other": "value"}"#,
+            output: Err("field [fqdn] not present as part of path [fqdn]"),
+        },
+        Example {
+            title: "a missing field is skipped by default",
+            config: r#"{"field": "fqdn", "target_field": "d"}"#,
+            input: r#"{"other": "value"}"#,
+            output: Ok(r#"{"other": "value"}"#),
+        },
+    ],
+    build: Some(build),
+};
+
+#[derive(Debug)]
+struct RegisteredDomain {
+    field: FieldPath,
+    /// `domain`, `registered_domain`, `top_level_domain`, `subdomain`
+    /// under the target field.
+    targets: [FieldPath; 4],
+    ignore_missing: bool,
+}
+
+fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
+    let field = o.string("field")?;
+    let target_field = o.opt_string("target_field")?.unwrap_or_default();
+    let ignore_missing = o.bool_or("ignore_missing", true)?;
+    let field = FieldPath::parse(&field).map_err(|e| o.error("field", &e))?;
+    let prefix = if target_field.is_empty() { target_field } else { format!("{target_field}.") };
+    let target = |name: &str| FieldPath::parse(&format!("{prefix}{name}")).map_err(|e| o.error("target_field", &e));
+    let targets = [target("domain")?, target("registered_domain")?, target("top_level_domain")?, target("subdomain")?];
+    Ok(Box::new(RegisteredDomain { field, targets, ignore_missing }))
+}
+
+/// What gets written; `None` parts are left out.
+#[derive(Debug, Default, PartialEq)]
+struct DomainInfo {
+    domain: Option<String>,
+    registered_domain: Option<String>,
+    top_level_domain: Option<String>,
+    subdomain: Option<String>,
+}
+
+impl Processor for RegisteredDomain {
+    fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
+        let name = match doc.get(&self.field) {
+            Ok(Value::String(s)) => Some(s.clone()),
+            Ok(Value::Null) => None,
+            Ok(other) => {
+                return Err(EsError::illegal_argument(format!(
+                    "field [{}] of type [{}] cannot be cast to [java.lang.String]",
+                    self.field.as_str(),
+                    other.java_class()
+                )))
+            }
+            Err(_) if self.ignore_missing => None,
+            Err(e) => return Err(EsError::illegal_argument(e)),
+        };
+        let Some(info) = name.as_deref().and_then(domain_info) else {
+            if self.ignore_missing {
+                return Ok(Flow::Continue);
+            }
+            return Err(EsError::illegal_argument("unable to set domain information for document"));
+        };
+        let parts = [info.domain, info.registered_domain, info.top_level_domain, info.subdomain];
+        for (target, part) in self.targets.iter().zip(parts) {
+            if let Some(part) = part {
+                doc.set(target, Value::String(part)).map_err(EsError::illegal_argument)?;
+            }
+        }
+        Ok(Flow::Continue)
+    }
+}
+
+/// The processor's reading of a name; `None` when it cannot set anything.
+fn domain_info(name: &str) -> Option<DomainInfo> {
+    let Some(root) = domain_root(name) else {
+        // A public suffix by itself is its own top-level domain.
+        if domain_root(name.strip_prefix('.').unwrap_or(name)).is_none() {
+            return Some(DomainInfo {
+                domain: Some(name.to_string()),
+                top_level_domain: Some(name.to_string()),
+                ..Default::default()
+            });
+        }
+        return None;
+    };
+    let dot = root.find('.')?;
+    if dot + 1 >= root.len() {
+        return Some(DomainInfo::default());
+    }
+    // Searched in the name as given, so a differently cased name has no subdomain.
+    let subdomain = match name.rfind(&format!(".{root}")) {
+        Some(i) if i > 0 => Some(name[..i].to_string()),
+        _ => None,
+    };
+    Some(DomainInfo {
+        domain: Some(name.to_string()),
+        top_level_domain: Some(root[dot + 1..].to_string()),
+        registered_domain: Some(root),
+        subdomain,
+    })
+}
+
+/// HttpClient's `PublicSuffixMatcher.getDomainRoot`: walks the name from
+/// the left, one label at a time, until a suffix rule matches.
+fn domain_root(name: &str) -> Option<String> {
+    if name.starts_with('.') {
+        return None;
+    }
+    let normalized = name.to_ascii_lowercase();
+    let mut segment = normalized.as_str();
+    let mut result: Option<&str> = None;
+    loop {
+        if is_exception(segment) {
+            return Some(segment.to_string());
+        }
+        if let Some(typ) = rule_type(segment) {
+            return match typ {
+                psl::Type::Private => Some(segment.to_string()),
+                psl::Type::Icann => result.map(str::to_string),
+            };
+        }
+        result = Some(segment);
+        match segment.find('.') {
+            Some(i) => segment = &segment[i + 1..],
+            None => return result.map(str::to_string),
+        }
+    }
+}
+
+/// Whether `segment` is itself a public suffix, by a plain or wildcard rule.
+fn rule_type(segment: &str) -> Option<psl::Type> {
+    if segment.is_empty() || segment.ends_with('.') || segment.starts_with('.') || segment.contains("..") {
+        return None;
+    }
+    let suffix = psl::suffix(segment.as_bytes())?;
+    (suffix.is_known() && suffix.as_bytes() == segment.as_bytes()).then(|| suffix.typ()).flatten()
+}
+
+/// Whether an exception rule (`!www.ck`) names `segment`: its parent is the
+/// suffix although a wildcard covers the parent's other children.
+fn is_exception(segment: &str) -> bool {
+    let Some((_, parent)) = segment.split_once('.') else { return false };
+    if rule_type(parent).is_none() && !parent_has_wildcard(parent) {
+        return false;
+    }
+    let suffix_is_parent = psl::suffix(segment.as_bytes())
+        .is_some_and(|s| s.is_known() && s.as_bytes() == parent.as_bytes());
+    suffix_is_parent && parent_has_wildcard(parent)
+}
+
+fn parent_has_wildcard(parent: &str) -> bool {
+    rule_type(&format!("ingot-probe-label.{parent}")).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(name: &str) -> Option<(Option<String>, Option<String>, Option<String>, Option<String>)> {
+        domain_info(name).map(|i| (i.domain, i.registered_domain, i.top_level_domain, i.subdomain))
+    }
+
+    fn s(v: &str) -> Option<String> {
+        Some(v.to_string())
+    }
+
+    #[test]
+    fn the_elasticsearch_rest_test_cases() {
+        assert_eq!(parts("www.google.com"), Some((s("www.google.com"), s("google.com"), s("com"), s("www"))));
+        assert_eq!(parts("example.com"), Some((s("example.com"), s("example.com"), s("com"), None)));
+        assert_eq!(parts("com"), Some((s("com"), None, s("com"), None)));
+        assert_eq!(
+            parts("www.books.amazon.co.uk"),
+            Some((s("www.books.amazon.co.uk"), s("amazon.co.uk"), s("co.uk"), s("www.books")))
+        );
+        assert_eq!(parts("foo.bar.baz"), None);
+        assert_eq!(parts("123"), None);
+    }
+
+    #[test]
+    fn the_briefs_cases() {
+        assert_eq!(parts("azure.microsoft.com"), Some((s("azure.microsoft.com"), s("microsoft.com"), s("com"), s("azure"))));
+        assert_eq!(parts("contoso.com"), Some((s("contoso.com"), s("contoso.com"), s("com"), None)));
+    }
+
+    #[test]
+    fn private_suffixes_are_their_own_root_as_in_httpclient() {
+        assert_eq!(domain_root("www.foo.blogspot.com").as_deref(), Some("blogspot.com"));
+        assert_eq!(parts("www.foo.blogspot.com"), Some((s("www.foo.blogspot.com"), s("blogspot.com"), s("com"), s("www.foo"))));
+    }
+
+    #[test]
+    fn wildcards_and_exceptions() {
+        // `*.ck` makes every child of ck a suffix, except `!www.ck`.
+        assert_eq!(domain_root("a.b.ck").as_deref(), Some("a.b.ck"));
+        assert_eq!(domain_root("b.ck"), None);
+        assert_eq!(domain_root("www.ck").as_deref(), Some("www.ck"));
+        assert_eq!(domain_root("x.www.ck").as_deref(), Some("www.ck"));
+    }
+
+    #[test]
+    fn case_and_odd_input() {
+        // The root is lower-cased but the subdomain is searched in the name as given.
+        assert_eq!(parts("WWW.Example.COM"), Some((s("WWW.Example.COM"), s("example.com"), s("com"), None)));
+        assert_eq!(parts(".example.com"), None);
+        assert_eq!(parts("example.com."), None);
+        assert_eq!(parts(""), None);
+        // An empty label is a label like any other.
+        assert_eq!(parts("a..com"), Some((s("a..com"), s(".com"), s("com"), s("a"))));
+    }
+}
