@@ -342,8 +342,48 @@ pub fn simulate_verbose(pipeline: &Pipeline, mut doc: IngestDocument) -> Value {
     // The outcome is told by the processor results: a failure is the last
     // result's error, a drop the last result's status.
     let _ = pipeline.execute(&mut doc, &mut run);
-    let results = run.trace.unwrap_or_default().iter().map(processor_result).collect();
+    let trace = elasticsearch_trace_order(run.trace.unwrap_or_default());
+    let results = trace.iter().map(processor_result).collect();
     single("processor_results", Value::List(results))
+}
+
+/// Puts `pipeline` processor entries where `TrackingResultProcessor` puts
+/// them. The run records a processor after it ran, so a `pipeline`
+/// processor's entry follows the entries of the pipeline it called, and a
+/// failure inside that pipeline is recorded again on the way out.
+/// Elasticsearch records one `success` entry (without a document) before
+/// the called pipeline's entries; when the call would close a cycle, its
+/// up-front check leaves a single `error` entry instead.
+fn elasticsearch_trace_order(entries: Vec<TraceEntry>) -> Vec<TraceEntry> {
+    let mut out: Vec<TraceEntry> = Vec::with_capacity(entries.len());
+    for mut entry in entries {
+        if entry.processor_type != "pipeline" || entry.status == TraceStatus::Skipped {
+            out.push(entry);
+            continue;
+        }
+        // The called pipeline's entries: those since the last entry of the
+        // pipeline this processor belongs to.
+        let start = out.iter().rposition(|e| e.pipeline == entry.pipeline).map_or(0, |i| i + 1);
+        if start == out.len() {
+            out.push(entry);
+        } else if entry.error.as_ref().is_some_and(is_pipeline_graph_error) {
+            out.truncate(start);
+            out.push(entry);
+        } else {
+            entry.status = TraceStatus::Success;
+            entry.error = None;
+            entry.doc = None;
+            out.insert(start, entry);
+        }
+    }
+    out
+}
+
+/// The failures Elasticsearch's verbose simulate finds before running a
+/// called pipeline (`GraphStructureException`).
+fn is_pipeline_graph_error(e: &EsError) -> bool {
+    let reason = &root_cause(e).reason;
+    reason.starts_with("Cycle detected for pipeline: ") || reason.starts_with("Too many nested pipelines")
 }
 
 fn single(key: &str, value: Value) -> Value {
@@ -770,6 +810,65 @@ mod tests {
         let ingest = result["doc"].as_map().unwrap()["_ingest"].as_map().unwrap();
         assert_eq!(ingest.keys().collect::<Vec<_>>(), ["pipeline", "timestamp"]);
         assert_eq!(ingest["pipeline"], Value::from(SIMULATED_PIPELINE_ID));
+    }
+
+    fn entry(kind: &'static str, pipeline: &str, status: TraceStatus, error: Option<&str>) -> TraceEntry {
+        TraceEntry {
+            processor_type: kind,
+            tag: None,
+            description: None,
+            pipeline: pipeline.to_string(),
+            index: 0,
+            status,
+            doc: None,
+            error: error.map(EsError::illegal_state),
+            condition: None,
+        }
+    }
+
+    fn shape(entries: Vec<TraceEntry>) -> Vec<String> {
+        elasticsearch_trace_order(entries)
+            .iter()
+            .map(|e| format!("{}@{}:{}", e.processor_type, e.pipeline, e.status.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn pipeline_processor_entries_precede_the_called_pipeline() {
+        use TraceStatus::*;
+        let s = SIMULATED_PIPELINE_ID;
+        // set; pipeline(p1: set, pipeline(p2: set))
+        let recorded = vec![
+            entry("set", s, Success, None),
+            entry("set", "p1", Success, None),
+            entry("set", "p2", Success, None),
+            entry("pipeline", "p1", Success, None),
+            entry("pipeline", s, Success, None),
+        ];
+        assert_eq!(
+            shape(recorded),
+            [
+                "set@_simulate_pipeline:success",
+                "pipeline@_simulate_pipeline:success",
+                "set@p1:success",
+                "pipeline@p1:success",
+                "set@p2:success"
+            ]
+        );
+        // A failure in the called pipeline is reported once, where it happened.
+        let recorded = vec![entry("rename", "p1", Error, Some("x")), entry("pipeline", s, Error, Some("x"))];
+        assert_eq!(shape(recorded), ["pipeline@_simulate_pipeline:success", "rename@p1:error"]);
+        // A cycle is one error entry.
+        let cycle = "Cycle detected for pipeline: outer";
+        let recorded = vec![
+            entry("pipeline", "inner", Error, Some(cycle)),
+            entry("pipeline", "outer", Error, Some(cycle)),
+            entry("pipeline", s, Error, Some(cycle)),
+        ];
+        assert_eq!(shape(recorded), ["pipeline@_simulate_pipeline:error"]);
+        // A missing pipeline: nothing ran, the entry stays an error.
+        let recorded = vec![entry("pipeline", s, Error, Some("Pipeline processor configured for non-existent pipeline [x]"))];
+        assert_eq!(shape(recorded), ["pipeline@_simulate_pipeline:error"]);
     }
 
     #[test]

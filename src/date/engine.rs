@@ -887,6 +887,8 @@ const DATE_FIELDS: &[Field] = &[
     Field::WeekBasedYear,
     Field::WeekOfWeekBasedYear,
     Field::LocalDayOfWeek,
+    Field::IsoWeekBasedYear,
+    Field::IsoWeekOfWeekBasedYear,
 ];
 const TIME_FIELDS: &[Field] = &[
     Field::AmPmOfDay,
@@ -1001,6 +1003,8 @@ pub fn date_field(d: NaiveDate, f: Field, week: WeekDef) -> Option<i64> {
         Field::WeekBasedYear => week.week_based_year(d),
         Field::WeekOfWeekBasedYear => week.week_of_week_based_year(d),
         Field::LocalDayOfWeek => week.localized_dow(d.weekday().number_from_monday()),
+        Field::IsoWeekBasedYear => super::fields::ISO_WEEK.week_based_year(d),
+        Field::IsoWeekOfWeekBasedYear => super::fields::ISO_WEEK.week_of_week_based_year(d),
         _ => return None,
     })
 }
@@ -1219,6 +1223,28 @@ pub fn resolve(mut p: Parsed, week: WeekDef) -> Result<Accessor, DateError> {
             p.remove(Field::Year);
             p.remove(Field::DayOfYear);
         }
+    } else if p.has(Field::IsoWeekBasedYear) && p.has(Field::IsoWeekOfWeekBasedYear) && p.has(Field::DayOfWeek) {
+        // IsoFields: Jan 4th of the week-based-year, plus weeks, then the day of week
+        let wby = p.get(Field::IsoWeekBasedYear).unwrap();
+        let wowby = p.get(Field::IsoWeekOfWeekBasedYear).unwrap();
+        let dow = Field::DayOfWeek.check(p.get(Field::DayOfWeek).unwrap(), week)?;
+        let jan4 = NaiveDate::from_ymd_opt(i32::try_from(wby).unwrap_or(i32::MAX), 1, 4)
+            .ok_or_else(|| dt_exc("date out of the range ingot supports"))?;
+        if !(1..=52).contains(&wowby) {
+            let weeks =
+                super::fields::ISO_WEEK.week_of_week_based_year(NaiveDate::from_ymd_opt(jan4.year(), 12, 28).unwrap());
+            if wowby < 1 || wowby > weeks {
+                return Err(dt_exc(format!(
+                    "Invalid value for WeekOfWeekBasedYear (valid values 1 - {weeks}): {wowby}"
+                )));
+            }
+        }
+        let monday = jan4 - chrono::Duration::days(jan4.weekday().num_days_from_monday() as i64);
+        let date = monday + chrono::Duration::weeks(wowby - 1) + chrono::Duration::days(dow - 1);
+        acc.date = Some(date);
+        for f in [Field::IsoWeekBasedYear, Field::IsoWeekOfWeekBasedYear, Field::DayOfWeek] {
+            p.remove(f);
+        }
     } else if p.has(Field::WeekBasedYear) && p.has(Field::WeekOfWeekBasedYear) && p.has(Field::DayOfWeek) {
         let y = p.get(Field::WeekBasedYear).unwrap();
         let w = p.get(Field::WeekOfWeekBasedYear).unwrap();
@@ -1378,24 +1404,19 @@ pub fn print(elems: &[Elem], zdt: &ZonedDateTime, locale: &Locale, out: &mut Str
             Elem::Zone(ZoneMode::Id) => out.push_str(&zdt.zone.id()),
             Elem::Zone(ZoneMode::ShortText) => out.push_str(&zdt.zone.short_name(zdt.epoch_second())),
             Elem::Epoch { millis } => {
-                let secs = zdt.epoch_second() as i128;
-                let nanos = secs * 1_000_000_000 + zdt.nano() as i128;
-                if *millis {
-                    let ms = nanos.div_euclid(1_000_000);
-                    let rest = nanos.rem_euclid(1_000_000);
-                    out.push_str(&ms.to_string());
-                    if rest != 0 {
-                        let d = format!("{rest:06}");
-                        out.push('.');
-                        out.push_str(d.trim_end_matches('0'));
-                    }
-                } else {
-                    out.push_str(&secs.to_string());
-                    if zdt.nano() != 0 {
-                        let d = format!("{:09}", zdt.nano());
-                        out.push('.');
-                        out.push_str(d.trim_end_matches('0'));
-                    }
+                // the sign is printed apart and the magnitude rounds toward the epoch
+                let nanos = zdt.epoch_second() as i128 * 1_000_000_000 + zdt.nano() as i128;
+                if nanos < 0 {
+                    out.push('-');
+                }
+                let abs = nanos.unsigned_abs();
+                let (unit, width) = if *millis { (1_000_000u128, 6) } else { (1_000_000_000u128, 9) };
+                out.push_str(&(abs / unit).to_string());
+                let rest = abs % unit;
+                if rest != 0 {
+                    let digits = format!("{rest:0width$}");
+                    out.push('.');
+                    out.push_str(digits.trim_end_matches('0'));
                 }
             }
         }

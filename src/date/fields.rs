@@ -28,6 +28,9 @@ pub enum Field {
     WeekBasedYear,
     WeekOfWeekBasedYear,
     LocalDayOfWeek,
+    /// `IsoFields.WEEK_BASED_YEAR` / `WEEK_OF_WEEK_BASED_YEAR` (always ISO weeks).
+    IsoWeekBasedYear,
+    IsoWeekOfWeekBasedYear,
     /// Elasticsearch's epoch fields (`epoch_second`, `epoch_millis`).
     EpochSeconds,
     EpochNanosOfSecond,
@@ -63,6 +66,8 @@ impl Field {
             Field::WeekBasedYear => format!("WeekBasedYear[{}]", w()),
             Field::WeekOfWeekBasedYear => format!("WeekOfWeekBasedYear[{}]", w()),
             Field::LocalDayOfWeek => format!("DayOfWeek[{}]", w()),
+            Field::IsoWeekBasedYear => "WeekBasedYear".into(),
+            Field::IsoWeekOfWeekBasedYear => "WeekOfWeekBasedYear".into(),
             Field::EpochSeconds => "EpochSeconds".into(),
             Field::EpochNanosOfSecond => "EpochNanosOfSeconds".into(),
             Field::EpochMillis => "EpochMillis".into(),

@@ -99,7 +99,7 @@ impl DateFormatter {
     /// `DateTimeParseException`).
     pub fn parse(&self, input: &str) -> Result<Accessor, DateError> {
         if input.is_empty() {
-            return Err(DateError::illegal_argument("cannot parse empty date"));
+            return Err(DateError::illegal_argument("cannot parse empty datetime"));
         }
         let week = self.locale.week_def();
         let wrap = |cause: DateError| {
@@ -332,4 +332,29 @@ pub fn use_or_suppress(first: Option<DateError>, next: DateError) -> DateError {
             first
         }
     }
+}
+
+/// The Java class behind an exception type name, for messages that print it.
+pub fn java_class(kind: &str) -> &'static str {
+    match kind {
+        "illegal_argument_exception" => "java.lang.IllegalArgumentException",
+        "date_time_exception" => "java.time.DateTimeException",
+        "date_time_parse_exception" => "java.time.format.DateTimeParseException",
+        "zone_rules_exception" => "java.time.zone.ZoneRulesException",
+        "number_format_exception" => "java.lang.NumberFormatException",
+        "null_pointer_exception" => "java.lang.NullPointerException",
+        "string_index_out_of_bounds_exception" => "java.lang.StringIndexOutOfBoundsException",
+        _ => "java.lang.RuntimeException",
+    }
+}
+
+/// How a processor factory's failure reaches the user: Elasticsearch's
+/// `ConfigurationUtils.newConfigurationException` keeps its own parse
+/// exceptions and wraps any other exception in an `ElasticsearchException`
+/// whose message is the Java `toString()` of the cause.
+pub fn factory_error(e: DateError) -> DateError {
+    if e.kind == "parse_exception" {
+        return e;
+    }
+    DateError::new("exception", format!("{}: {}", java_class(&e.kind), e.reason)).caused_by(e)
 }

@@ -6,7 +6,7 @@ use super::{pattern, DateError, DateFormatter, Parser, Resolver, ZoneId};
 
 /// Every name `DateFormatters.forPattern` knows (snake case; the camel-case
 /// spellings are accepted too).
-const ALL_NAMES: &[&str] = &[
+pub(crate) const ALL_NAMES: &[&str] = &[
     "iso8601",
     "basic_date",
     "basic_date_time",
@@ -253,7 +253,7 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
                 b.optional_end();
                 b.optional_end();
             });
-            formatter(input, strict_date_optional_time_printer(3, 3), vec![strict(parser)])
+            formatter(input, strict_date_optional_time_printer(3, 3), iso_parsers(parser))
         }
         "strict_date_optional_time" => {
             let parser = seq(|b| {
@@ -286,7 +286,7 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
                 b.optional_end();
                 b.optional_end();
             });
-            formatter(input, strict_date_optional_time_printer(3, 3), vec![strict(parser)])
+            formatter(input, strict_date_optional_time_printer(3, 3), iso_parsers(parser))
         }
         "strict_date_optional_time_nanos" => {
             let parser = seq(|b| {
@@ -309,7 +309,7 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
                 b.optional_end();
                 b.optional_end();
             });
-            formatter(input, strict_date_optional_time_printer(3, 9), vec![strict(parser)])
+            formatter(input, strict_date_optional_time_printer(3, 9), iso_parsers(parser))
         }
         "basic_time_no_millis" => with_zones(input, seq(basic_time_no_millis_base), seq(basic_time_no_millis_base)),
         "basic_time" => with_zones(input, seq(basic_time_printer), seq(basic_time_formatter)),
@@ -650,13 +650,285 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
             p2.push(offset_no_colon());
             formatter(input, strict_date_optional_time_printer(3, 3), vec![strict(p1), strict(p2)])
         }
+        "hour" => formatter(
+            input,
+            compiled("HH"),
+            vec![strict(seq(|b| {
+                b.value(Field::HourOfDay, 1, 2, Sign::NotNegative);
+            }))],
+        ),
+        "hour_minute" => formatter(input, compiled("HH:mm"), vec![strict(seq(lenient_hour_minute))]),
+        "hour_minute_second" => formatter(input, seq(hms_colon), vec![strict(seq(lenient_hms))]),
+        "hour_minute_second_millis" | "hour_minute_second_fraction" => {
+            let fmax = if name == "hour_minute_second_millis" { 3 } else { 9 };
+            formatter(
+                input,
+                seq(|b| {
+                    b.append_all(&seq(hms_colon));
+                    b.fraction(3, 3, true);
+                }),
+                vec![strict(seq(|b| {
+                    b.append_all(&seq(lenient_hms));
+                    b.fraction(1, fmax, true);
+                }))],
+            )
+        }
+        "ordinal_date" => formatter(
+            input,
+            seq(|b| {
+                b.value(Field::Year, 4, 10, Sign::ExceedsPad);
+                b.lit("-");
+                b.value(Field::DayOfYear, 3, 3, Sign::NotNegative);
+            }),
+            vec![strict(seq(lenient_ordinal_date))],
+        ),
+        "ordinal_date_time" => {
+            let printer = seq(|b| {
+                b.value(Field::Year, 4, 4, Sign::ExceedsPad);
+                b.lit("-");
+                b.value(Field::DayOfYear, 3, 3, Sign::NotNegative);
+                b.lit("T");
+                b.append_all(&compiled("HH:mm"));
+                b.optional_start();
+                b.lit(":");
+                two(b, Field::SecondOfMinute);
+                b.fraction(3, 9, true);
+                b.optional_end();
+            });
+            let base = seq(|b| {
+                b.append_all(&seq(lenient_ordinal_date));
+                b.lit("T");
+                b.append_all(&seq(lenient_hour_minute));
+                b.optional_start();
+                b.lit(":");
+                b.value(Field::SecondOfMinute, 1, 2, Sign::NotNegative);
+                b.fraction(1, 9, true);
+                b.optional_end();
+            });
+            with_zones(input, printer, base)
+        }
+        "ordinal_date_time_no_millis" => {
+            let printer = seq(|b| {
+                b.value(Field::Year, 4, 4, Sign::ExceedsPad);
+                b.lit("-");
+                b.value(Field::DayOfYear, 3, 3, Sign::NotNegative);
+                b.lit("T");
+                b.append_all(&seq(hms_colon));
+            });
+            let base = seq(|b| {
+                b.append_all(&seq(lenient_ordinal_date));
+                b.lit("T");
+                b.append_all(&seq(lenient_hms));
+            });
+            with_zones(input, printer, base)
+        }
+        "time" | "t_time" => {
+            let t = name == "t_time";
+            let printer = seq(|b| {
+                if t {
+                    b.lit("T");
+                }
+                b.append_all(&seq(hms_colon));
+                b.fraction(3, 3, true);
+            });
+            let base = seq(|b| {
+                if t {
+                    b.lit("T");
+                }
+                b.append_all(&seq(lenient_hms));
+                b.fraction(1, 9, true);
+            });
+            with_zones(input, printer, base)
+        }
+        "time_no_millis" | "t_time_no_millis" => {
+            let t = name == "t_time_no_millis";
+            let printer = seq(|b| {
+                if t {
+                    b.lit("T");
+                }
+                b.append_all(&seq(hms_colon));
+            });
+            let base = seq(|b| {
+                if t {
+                    b.lit("T");
+                }
+                b.append_all(&seq(lenient_hms));
+            });
+            with_zones(input, printer, base)
+        }
+        "year_month" => formatter(
+            input,
+            seq(|b| {
+                b.value(Field::Year, 4, 10, Sign::ExceedsPad);
+                b.lit("-");
+                two(b, Field::MonthOfYear);
+            }),
+            vec![strict(seq(|b| {
+                b.value(Field::Year, 1, 19, Sign::Normal);
+                b.lit("-");
+                b.value(Field::MonthOfYear, 1, 19, Sign::Normal);
+            }))],
+        ),
+        "year_month_day" => formatter(
+            input,
+            seq(ymd_strict),
+            vec![strict(seq(|b| {
+                b.value(Field::Year, 1, 19, Sign::Normal);
+                b.lit("-");
+                b.value(Field::MonthOfYear, 1, 19, Sign::Normal);
+                b.lit("-");
+                b.value(Field::DayOfMonth, 1, 19, Sign::Normal);
+            }))],
+        ),
+        "date_time_no_millis" => {
+            let printer = seq(|b| {
+                b.append_all(&iso_local_date());
+                b.lit("T");
+                b.append_all(&compiled("HH:mm"));
+                b.lit(":");
+                two(b, Field::SecondOfMinute);
+                b.append(Elem::Zone(ZoneMode::Id));
+            });
+            let prefix = seq(|b| {
+                b.append_all(&seq(lenient_date));
+                b.lit("T");
+                b.append_all(&seq(lenient_hour_minute));
+                b.optional_start();
+                b.lit(":");
+                b.value(Field::SecondOfMinute, 1, 2, Sign::NotNegative);
+                b.optional_end();
+            });
+            let mut p1 = prefix.clone();
+            p1.push(offset_colon_z());
+            let mut p2 = prefix.clone();
+            p2.push(offset_no_colon());
+            let mut p3 = prefix;
+            p3.push(Elem::Optional(vec![Elem::Zone(ZoneMode::Id)]));
+            formatter(input, printer, vec![strict(p1), strict(p2), strict(p3)])
+        }
+        "week_date" | "strict_week_date" => {
+            let parser = if name == "week_date" { seq(week_date_lenient) } else { seq(iso_week_date) };
+            formatter(input, seq(iso_week_date), vec![strict(parser)])
+        }
+        "week_date_time" | "week_date_time_no_millis" | "strict_week_date_time" | "strict_week_date_time_no_millis" => {
+            let millis = !name.ends_with("no_millis");
+            let lenient = !name.starts_with("strict");
+            let printer = seq(|b| {
+                b.append_all(&seq(iso_week_date));
+                b.lit("T");
+                b.append_all(&seq(hms_colon));
+                if millis {
+                    b.fraction(3, 3, true);
+                }
+            });
+            let base = seq(|b| {
+                if lenient {
+                    b.append_all(&seq(week_date_lenient));
+                    b.lit("T");
+                    b.append_all(&seq(lenient_hms));
+                } else {
+                    b.append_all(&seq(iso_week_date));
+                    b.lit("T");
+                    b.append_all(&seq(hms_colon));
+                }
+                if millis {
+                    b.fraction(1, 9, true);
+                }
+            });
+            with_zones(input, printer, base)
+        }
+        "basic_week_date" | "strict_basic_week_date" => {
+            let parser =
+                if name == "basic_week_date" { seq(basic_week_date_lenient) } else { seq(basic_week_date_strict) };
+            formatter(input, seq(basic_week_date_printer), vec![strict(parser)])
+        }
+        "basic_week_date_time"
+        | "basic_week_date_time_no_millis"
+        | "strict_basic_week_date_time"
+        | "strict_basic_week_date_time_no_millis" => {
+            let millis = !name.ends_with("no_millis");
+            let lenient = !name.starts_with("strict");
+            let printer = seq(|b| {
+                b.append_all(&seq(basic_week_date_printer));
+                b.lit("T");
+                basic_time_no_millis_base(b);
+                if millis {
+                    b.fraction(3, 3, true);
+                }
+                b.append(Elem::Offset { kind: 1, no_offset: "Z".into() });
+            });
+            let base = seq(|b| {
+                if lenient {
+                    b.append_all(&seq(basic_week_date_lenient));
+                } else {
+                    b.append_all(&seq(basic_week_date_strict));
+                }
+                b.lit("T");
+                basic_time_no_millis_base(b);
+                if millis {
+                    b.fraction(1, 9, true);
+                }
+            });
+            let mut p1 = base.clone();
+            p1.push(Elem::Zone(ZoneMode::Id));
+            let mut p2 = base;
+            p2.push(offset_no_colon());
+            formatter(input, printer, vec![strict(p1), strict(p2)])
+        }
+        "weekyear" | "week_year" => single(
+            input,
+            seq(|b| {
+                b.value(Field::WeekBasedYear, 1, 19, Sign::Normal);
+            }),
+            Resolver::Strict,
+        ),
+        "strict_weekyear" => single(
+            input,
+            seq(|b| {
+                b.value(Field::WeekBasedYear, 4, 10, Sign::ExceedsPad);
+            }),
+            Resolver::Strict,
+        ),
+        "weekyear_week" => formatter(
+            input,
+            seq(strict_weekyear_week),
+            vec![strict(seq(|b| {
+                b.value(Field::WeekBasedYear, 1, 19, Sign::Normal);
+                b.lit("-W");
+                b.value(Field::WeekOfWeekBasedYear, 1, 19, Sign::Normal);
+            }))],
+        ),
+        "strict_weekyear_week" => single(input, seq(strict_weekyear_week), Resolver::Strict),
+        "weekyear_week_day" | "strict_weekyear_week_day" => {
+            let printer = seq(|b| {
+                b.append_all(&seq(strict_weekyear_week));
+                b.lit("-");
+                b.value(Field::LocalDayOfWeek, 1, 19, Sign::Normal);
+            });
+            let parser = if name == "weekyear_week_day" {
+                seq(|b| {
+                    b.value(Field::WeekBasedYear, 1, 19, Sign::Normal);
+                    b.lit("-W");
+                    b.value(Field::WeekOfWeekBasedYear, 1, 19, Sign::Normal);
+                    b.lit("-");
+                    b.value(Field::LocalDayOfWeek, 1, 19, Sign::Normal);
+                })
+            } else {
+                printer.clone()
+            };
+            formatter(input, printer, vec![strict(parser)])
+        }
         "epoch_second" => {
+            // Elasticsearch has a second parser for a trailing dot, which the first
+            // already accepts; the pair shows in the error message
             let e = vec![Elem::Epoch { millis: false }];
-            formatter(input, e.clone(), vec![strict(e)])
+            formatter(input, e.clone(), vec![strict(e.clone()), strict(e)])
         }
         "epoch_millis" => {
+            // Elasticsearch has a second parser for a trailing dot, which the first
+            // already accepts; the pair shows in the error message
             let e = vec![Elem::Epoch { millis: true }];
-            formatter(input, e.clone(), vec![strict(e)])
+            formatter(input, e.clone(), vec![strict(e.clone()), strict(e)])
         }
         _ => return None,
     };
@@ -683,6 +955,70 @@ fn lenient_hour_minute(b: &mut Builder) {
     b.value(Field::MinuteOfHour, 1, 2, Sign::NotNegative);
 }
 
+/// HOUR_MINUTE_SECOND_FORMATTER / TIME_NO_MILLIS_FORMATTER: `H:m:s`, 1-2 digits each.
+fn lenient_hms(b: &mut Builder) {
+    lenient_hour_minute(b);
+    b.lit(":");
+    b.value(Field::SecondOfMinute, 1, 2, Sign::NotNegative);
+}
+
+/// ORDINAL_DATE_FORMATTER: 4-10 digit year, `-`, 1-3 digit day of year.
+fn lenient_ordinal_date(b: &mut Builder) {
+    b.value(Field::Year, 4, 10, Sign::ExceedsPad);
+    b.lit("-");
+    b.value(Field::DayOfYear, 1, 3, Sign::NotNegative);
+}
+
+/// STRICT_WEEKYEAR_WEEK_FORMATTER (Elasticsearch's ROOT week fields, which are
+/// ISO weeks; ingot applies the formatter locale's week definition).
+fn strict_weekyear_week(b: &mut Builder) {
+    b.value(Field::WeekBasedYear, 4, 10, Sign::ExceedsPad);
+    b.lit("-W");
+    b.value(Field::WeekOfWeekBasedYear, 2, 2, Sign::NotNegative);
+}
+
+/// ISO_WEEK_DATE: `xxxx-'W'ww-e` with ISO week fields.
+fn iso_week_date(b: &mut Builder) {
+    b.value(Field::IsoWeekBasedYear, 4, 10, Sign::ExceedsPad);
+    b.lit("-W");
+    b.value(Field::IsoWeekOfWeekBasedYear, 2, 2, Sign::NotNegative);
+    b.lit("-");
+    b.value(Field::DayOfWeek, 1, 1, Sign::NotNegative);
+}
+
+/// WEEK_DATE_FORMATTER: like ISO_WEEK_DATE with a 1-2 digit week.
+fn week_date_lenient(b: &mut Builder) {
+    b.value(Field::IsoWeekBasedYear, 4, 10, Sign::ExceedsPad);
+    b.lit("-W");
+    b.value(Field::IsoWeekOfWeekBasedYear, 1, 2, Sign::NotNegative);
+    b.lit("-");
+    b.value(Field::DayOfWeek, 1, 1, Sign::NotNegative);
+}
+
+/// STRICT_BASIC_WEEK_DATE_PRINTER: `xxxx'W'wwe`.
+fn basic_week_date_printer(b: &mut Builder) {
+    b.value(Field::IsoWeekBasedYear, 4, 10, Sign::Normal);
+    b.lit("W");
+    b.value(Field::IsoWeekOfWeekBasedYear, 2, 2, Sign::Never);
+    b.value(Field::DayOfWeek, 1, 19, Sign::Normal);
+}
+
+/// BASIC_WEEK_DATE_FORMATTER.
+fn basic_week_date_lenient(b: &mut Builder) {
+    b.value(Field::IsoWeekBasedYear, 1, 19, Sign::Normal);
+    b.lit("W");
+    b.value(Field::IsoWeekOfWeekBasedYear, 1, 2, Sign::Never);
+    b.value(Field::DayOfWeek, 1, 19, Sign::Normal);
+}
+
+/// STRICT_BASIC_WEEK_DATE_FORMATTER.
+fn basic_week_date_strict(b: &mut Builder) {
+    b.value(Field::IsoWeekBasedYear, 4, 4, Sign::NotNegative);
+    b.lit("W");
+    b.value(Field::IsoWeekOfWeekBasedYear, 1, 2, Sign::Never);
+    b.value(Field::DayOfWeek, 1, 19, Sign::Normal);
+}
+
 /// `DateTimeFormatter.ISO_LOCAL_DATE`.
 fn iso_local_date() -> Vec<Elem> {
     seq(|b| {
@@ -692,6 +1028,14 @@ fn iso_local_date() -> Vec<Elem> {
         b.lit("-");
         two(b, Field::DayOfMonth);
     })
+}
+
+/// `iso8601` and `strict_date_optional_time[_nanos]` have two parsers in
+/// Elasticsearch 8.x: the fast `Iso8601DateTimeParser`, then java.time as a
+/// fallback. What they accept is java.time's; having two parsers shows in the
+/// error, which is "Failed to parse with all enclosed parsers".
+fn iso_parsers(parser: Vec<Elem>) -> Vec<Parser> {
+    vec![strict(parser.clone()), strict(parser)]
 }
 
 /// STRICT_DATE_OPTIONAL_TIME_PRINTER (fraction 3..3) / _NANOS (3..9).
@@ -721,6 +1065,10 @@ fn strict_date_optional_time_printer(fmin: usize, fmax: usize) -> Vec<Elem> {
 
 /// `DateFormatters.forPattern` for one element of a `||` list.
 pub fn for_single_pattern(input: &str) -> Result<DateFormatter, DateError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(DateError::illegal_argument("No date pattern provided"));
+    }
     if let Some(name) = canonical_name(input) {
         return named(name, input).ok_or_else(|| {
             DateError::illegal_argument(format!(

@@ -92,6 +92,9 @@ fn letter(b: &mut Builder, cur: char, count: usize) -> Result<(), String> {
                 'u' => Field::Year,
                 _ => Field::WeekBasedYear,
             };
+            if count > 19 {
+                return Err(format!("The minimum width must be from 1 to 19 inclusive but was {count}"));
+            }
             if count == 2 {
                 b.reduced(field);
             } else if count < 4 {
@@ -124,7 +127,8 @@ fn letter(b: &mut Builder, cur: char, count: usize) -> Result<(), String> {
             }
             match count {
                 1 => {
-                    b.value(Field::LocalDayOfWeek, 1, 1, Sign::NotNegative);
+                    // WeekBasedFieldPrinterParser: one or two digits
+                    b.value(Field::LocalDayOfWeek, 1, 2, Sign::NotNegative);
                 }
                 2 => {
                     b.value(Field::LocalDayOfWeek, 2, 2, Sign::NotNegative);
@@ -191,7 +195,7 @@ fn letter(b: &mut Builder, cur: char, count: usize) -> Result<(), String> {
             } else if count <= 19 {
                 b.value(field, count, count, Sign::NotNegative);
             } else {
-                return Err(too_many(cur));
+                return Err(format!("The width must be from 1 to 19 inclusive but was {count}"));
             }
         }
         'S' => {

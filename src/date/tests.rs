@@ -74,8 +74,7 @@ fn date_pattern_errors() {
     assert_eq!(e.reason, "Invalid format: [HHH]: Too many pattern letters: H");
     let e = DateFormatter::for_pattern("yyyy'T").unwrap_err();
     assert_eq!(e.reason, "Invalid format: [yyyy'T]: Pattern ends with an incomplete string literal: yyyy'T");
-    let e = DateFormatter::for_pattern("week_date_time").unwrap_err();
-    assert!(e.reason.contains("does not support the Elasticsearch date format [week_date_time]"), "{}", e.reason);
+    assert_eq!(named::supported_names().len(), named::ALL_NAMES.len(), "every Elasticsearch name is implemented");
     let e = DateFormatter::for_pattern("").unwrap_err();
     assert_eq!(e.reason, "No date pattern provided");
 }
@@ -144,7 +143,7 @@ fn date_parse_errors_like_java() {
     let e = run("yyyy-MM-dd", "2021-02-03x", "UTC").unwrap_err();
     assert_eq!(e.caused_by.unwrap().reason, "Text '2021-02-03x' could not be parsed, unparsed text found at index 10");
     let e = run("yyyy-MM-dd", "", "UTC").unwrap_err();
-    assert_eq!(e.reason, "cannot parse empty date");
+    assert_eq!(e.reason, "cannot parse empty datetime");
     let e = run("UNIX_MS", "abc", "UTC").unwrap_err();
     assert_eq!((e.kind.as_str(), e.reason.as_str()), ("number_format_exception", "For input string: \"abc\""));
     let e = run("UNIX", "x1", "UTC").unwrap_err();
@@ -243,4 +242,212 @@ fn date_locales_and_zone_names() {
         "2022-07-11T08:00:00.000Z"
     );
     assert_eq!(run("yyyy-MM-dd HH:mm:ss O", "2022-07-11 10:00:00 GMT+2", "UTC").unwrap(), "2022-07-11T08:00:00.000Z");
+}
+
+/// Inputs Elasticsearch's JavaJodaTimeDuellingTests expect each named format to accept or refuse.
+#[test]
+fn date_named_formats_accept_like_elasticsearch() {
+    let ok: &[(&str, &[&str])] = &[
+        ("epoch_second", &["1522332219", "0", "1"]),
+        ("epoch_millis", &["1522332219321", "0", "1"]),
+        ("basic_date", &["20181126"]),
+        ("basic_date_time", &["20181126T121212.123Z", "20181126T121212.123+10:00", "20181126T121212.123-0800"]),
+        ("basic_date_time_no_millis", &["20181126T121212Z", "20181126T121212+01:00", "20181126T121212+0100"]),
+        ("basic_ordinal_date", &["2018363"]),
+        (
+            "basic_ordinal_date_time",
+            &[
+                "2018363T121212.1Z",
+                "2018363T121212.123Z",
+                "2018363T121212.123456789Z",
+                "2018363T121212.123+0100",
+                "2018363T121212.123+01:00",
+            ],
+        ),
+        ("basic_ordinal_date_time_no_millis", &["2018363T121212Z", "2018363T121212+0100", "2018363T121212+01:00"]),
+        (
+            "basic_time",
+            &["121212.1Z", "121212.123Z", "121212.123456789Z", "121212.1+0100", "121212.123+0100", "121212.123+01:00"],
+        ),
+        ("basic_time_no_millis", &["121212Z", "121212+0100", "121212+01:00"]),
+        ("basic_t_time", &["T121212.1Z", "T121212.123Z", "T121212.123456789Z", "T121212.1+0100", "T121212.123+01:00"]),
+        ("basic_t_time_no_millis", &["T121212Z", "T121212+0100", "T121212+01:00"]),
+        ("date", &["2018-12-31", "18-5-6", "10000-5-6"]),
+        ("date_hour", &["2018-12-31T12", "2018-12-31T8"]),
+        ("date_hour_minute", &["2018-12-31T12:12", "2018-12-31T8:3"]),
+        ("date_hour_minute_second", &["2018-12-31T12:12:12", "2018-12-31T12:12:1"]),
+        (
+            "date_hour_minute_second_fraction",
+            &["2018-12-31T12:12:12.1", "2018-12-31T12:12:12.123", "2018-12-31T12:12:12.123456789"],
+        ),
+        ("date_hour_minute_second_millis", &["2018-12-31T12:12:12.1", "2018-12-31T12:12:12.123"]),
+        (
+            "date_optional_time",
+            &[
+                "2018-05",
+                "2018-05-30",
+                "2018-05-30T20",
+                "2018-05-30T20:21",
+                "2018-05-30T20:21:23",
+                "2018-05-30T20:21:23.1",
+                "2018-05-30T20:21:23.123456789",
+                "2018-05-30T20:21:23.123Z",
+                "2018-05-30T20:21:23.1+0100",
+                "2018-05-30T20:21:23.123+01:00",
+                "2018-12-1",
+                "2018-12-31T10:15:3",
+                "2018-12-31T10:5:30",
+                "2018-12-31T1:15:30",
+            ],
+        ),
+        (
+            "date_time",
+            &[
+                "2018-12-31T10:15:30.1Z",
+                "2018-12-31T10:15:30.123456789Z",
+                "2018-12-31T10:15:30.1+0100",
+                "2018-12-31T10:15:30.123+01:00",
+                "2018-12-31T10:15:30.11Z",
+                "2018-12-31T10:15:3.1Z",
+                "2018-12-31T10:15:3.123+0100",
+            ],
+        ),
+        ("year", &["2012", "1", "-2000"]),
+        (
+            "date_time_no_millis",
+            &[
+                "2018-12-31T10:15:30Z",
+                "2018-12-31T10:15:30+0100",
+                "2018-12-31T10:15:30+01:00",
+                "2018-12-31T10:5:30Z",
+                "2018-12-31T1:15:30+01:00",
+            ],
+        ),
+        ("hour", &["12", "01", "1"]),
+        ("hour_minute", &["12:12", "12:01", "12:1"]),
+        ("hour_minute_second", &["12:12:12", "12:12:01", "12:12:1"]),
+        ("hour_minute_second_fraction", &["12:12:12.123", "12:12:12.123456789", "12:12:12.1"]),
+        ("hour_minute_second_millis", &["12:12:12.123", "12:12:12.1"]),
+        ("ordinal_date", &["2018-128", "2018-1"]),
+        (
+            "ordinal_date_time",
+            &[
+                "2018-128T10:15:30.1Z",
+                "2018-128T10:15:30.123456789Z",
+                "2018-128T10:15:30.123+0100",
+                "2018-1T10:15:30.123+01:00",
+            ],
+        ),
+        ("ordinal_date_time_no_millis", &["2018-128T10:15:30Z", "2018-128T10:15:30+0100", "2018-1T10:15:30+01:00"]),
+        (
+            "time",
+            &[
+                "10:15:30.1Z",
+                "10:15:30.123456789Z",
+                "10:15:30.123+0100",
+                "1:15:30.123+01:00",
+                "10:1:30.1Z",
+                "10:15:3.123+01:00",
+            ],
+        ),
+        (
+            "time_no_millis",
+            &["10:15:30Z", "10:15:30+0100", "01:15:30+01:00", "1:15:30Z", "10:5:30+0100", "10:15:3+01:00"],
+        ),
+        ("t_time", &["T10:15:30.1Z", "T10:15:30.123456789Z", "T1:15:30.123+0100", "T10:15:3.123+01:00"]),
+        ("t_time_no_millis", &["T10:15:30Z", "T1:15:30+0100", "T10:15:3+01:00"]),
+        ("year_month", &["2012-12", "1-1"]),
+        ("week_date", &["2012-W48-6", "2012-W01-6", "2012-W1-6"]),
+        (
+            "week_date_time",
+            &[
+                "2012-W48-6T10:15:30.1Z",
+                "2012-W48-6T10:15:30.123456789Z",
+                "2012-W48-6T10:15:30.1+0100",
+                "2012-W1-6T10:15:30.123+01:00",
+            ],
+        ),
+        ("week_date_time_no_millis", &["2012-W48-6T10:15:30Z", "2012-W48-6T10:15:30+0100", "2012-W1-6T10:15:30+01:00"]),
+        ("basic_week_date", &["2018W313", "1W313", "18W313"]),
+        (
+            "basic_week_date_time",
+            &[
+                "2018W313T121212.1Z",
+                "2018W313T121212.123456789Z",
+                "2018W313T121212.123+0100",
+                "2018W313T121212.123+01:00",
+            ],
+        ),
+        ("basic_week_date_time_no_millis", &["2018W313T121212Z", "2018W313T121212+0100", "2018W313T121212+01:00"]),
+        ("year_month_day", &["2012-12-31", "1-12-31", "2012-1-31", "2012-12-1"]),
+    ];
+    for (format, inputs) in ok {
+        for input in *inputs {
+            assert!(
+                run(format, input, "UTC").is_ok(),
+                "{format} should parse {input}: {:?}",
+                run(format, input, "UTC")
+            );
+        }
+    }
+    let refused: &[(&str, &str)] = &[
+        ("date_hour_minute_second_millis", "2018-12-31T12:12:12.123456789"),
+        ("hour_minute_second_fraction", "12:12:12"),
+        ("hour_minute_second_millis", "12:12:12.123456789"),
+        ("hour_minute_second_millis", "12:12:12"),
+        ("time", "10:15:3.1"),
+        ("time", "10:15:3Z"),
+        ("time_no_millis", "10:15:3"),
+        ("t_time", "T10:15:3.1"),
+        ("t_time_no_millis", "T10:15:3"),
+        ("week_date", "2012-W1-8"),
+    ];
+    for (format, input) in refused {
+        assert!(run(format, input, "UTC").is_err(), "{format} should refuse {input}");
+    }
+    // values
+    assert_eq!(run("weekyear_week", "2020-W33", "UTC").unwrap(), "2020-08-10T00:00:00.000Z");
+    assert_eq!(run("weekyear_week_day", "2020-W33-3", "UTC").unwrap(), "2020-08-12T00:00:00.000Z");
+    assert_eq!(run("strict_weekyear", "2020", "UTC").unwrap(), "2019-12-30T00:00:00.000Z");
+    assert_eq!(run("week_date", "2012-W48-6", "UTC").unwrap(), "2012-12-01T00:00:00.000Z");
+    assert_eq!(run("basic_week_date", "2018W313", "UTC").unwrap(), "2018-08-01T00:00:00.000Z");
+    assert_eq!(run("strict_week_date", "2020-W53-5", "UTC").unwrap(), "2021-01-01T00:00:00.000Z");
+    let e = run("strict_week_date", "2021-W53-5", "UTC").unwrap_err();
+    assert_eq!(
+        e.caused_by.unwrap().reason,
+        "Text '2021-W53-5' could not be parsed: Invalid value for WeekOfWeekBasedYear (valid values 1 - 52): 53"
+    );
+    assert_eq!(run("basic_date_time", "20181126T121212.123+10:00", "UTC").unwrap(), "2018-11-26T02:12:12.123Z");
+    assert_eq!(run("basic_ordinal_date", "2018363", "UTC").unwrap(), "2018-12-29T00:00:00.000Z");
+    assert_eq!(run("date", "10000-5-6", "UTC").unwrap(), "+10000-05-06T00:00:00.000Z");
+    assert_eq!(run("year", "-2000", "UTC").unwrap(), "2001-01-01T00:00:00.000Z");
+}
+
+#[test]
+fn date_zone_id_lookup_is_case_sensitive() {
+    assert_eq!(ZoneId::of("utc").unwrap_err().reason, "Unknown time-zone ID: utc");
+    assert_eq!(ZoneId::of("europe/paris").unwrap_err().reason, "Unknown time-zone ID: europe/paris");
+    assert_eq!(ZoneId::of("US/Eastern").unwrap().id(), "US/Eastern");
+    assert_eq!(ZoneId::of("EST").unwrap().id(), "EST");
+    assert_eq!(ZoneId::of("UT").unwrap().id(), "UT");
+    assert_eq!(ZoneId::of("UTC+0").unwrap().id(), "UTC");
+    assert_eq!(ZoneId::of("UTC+5:30").unwrap_err().reason, "Invalid ID for offset-based ZoneId: UTC+5:30");
+}
+
+#[test]
+fn date_epoch_formats_with_signs_and_fractions() {
+    let millis = DateFormatter::for_pattern("epoch_millis").unwrap();
+    let seconds = DateFormatter::for_pattern("epoch_second").unwrap();
+    for (text, back) in [("-1.5", "-1.5"), ("-0.5", "-0.5"), ("-1", "-1"), ("1.000500", "1.0005"), ("123.", "123")] {
+        let zdt = from_accessor(&millis.parse(text).unwrap(), &Locale::root(), &utc()).unwrap();
+        assert_eq!(millis.format(&zdt).unwrap(), back, "{text}");
+    }
+    let zdt = from_accessor(&seconds.parse("-1.25").unwrap(), &Locale::root(), &utc()).unwrap();
+    assert_eq!(seconds.format(&zdt).unwrap(), "-1.25");
+    assert_eq!(
+        DateFormatter::for_pattern(DEFAULT_OUTPUT_FORMAT).unwrap().format(&zdt).unwrap(),
+        "1969-12-31T23:59:58.750Z"
+    );
+    let e = millis.parse("+1").unwrap_err();
+    assert_eq!(e.caused_by.unwrap().reason, "Failed to parse with all enclosed parsers");
 }

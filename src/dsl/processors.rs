@@ -10,7 +10,7 @@ use crate::value::Value;
 /// Processors with a typed constructor here. Every processor of the registry
 /// must be in this list (a test checks it); add the constructor with it.
 pub const TYPED: &[&str] = &[
-    "append", "bytes", "community_id", "convert", "csv", "date", "dissect", "dot_expander", "drop", "fail",
+    "append", "bytes", "community_id", "convert", "csv", "date", "date_index_name", "dissect", "dot_expander", "drop", "fail",
     "fingerprint", "foreach", "geoip", "grok", "gsub", "html_strip", "join", "json", "kv", "lowercase",
     "network_direction", "pipeline", "registered_domain", "remove", "rename", "script", "set", "sort", "split",
     "trim", "uppercase", "uri_parts", "urldecode", "user_agent",
@@ -93,6 +93,12 @@ pub fn date<S: Into<String>>(field: impl Into<Field>, formats: impl IntoIterator
     p.writes.push(crate::dsl::processor::Write { field: crate::dsl::ecs::TIMESTAMP, value: Written::Typed(FieldType::Date) });
     p.tag_subject = Some("@timestamp".into());
     p
+}
+
+/// `date_index_name`: points `_index` at a date-math name built from the
+/// field's date, rounded by `date_rounding` (`y`, `M`, `w`, `d`, `h`, `m`, `s`).
+pub fn date_index_name(field: impl Into<Field>, date_rounding: &str) -> Processor {
+    Processor::new("date_index_name").read_opt("field", field).opt("date_rounding", date_rounding)
 }
 
 /// `json`: parses the field's JSON in place (or into `.target(...)`).

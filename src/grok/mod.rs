@@ -70,14 +70,20 @@ const LEGACY_FILES: &[(&str, &str)] = &[
     ("bro", include_str!("patterns/legacy/bro")),
     ("exim", include_str!("patterns/legacy/exim")),
     ("firewalls", include_str!("patterns/legacy/firewalls")),
-    ("grok-patterns", include_str!("patterns/legacy/grok-patterns")),
+    (
+        "grok-patterns",
+        include_str!("patterns/legacy/grok-patterns"),
+    ),
     ("haproxy", include_str!("patterns/legacy/haproxy")),
     ("httpd", include_str!("patterns/legacy/httpd")),
     ("java", include_str!("patterns/legacy/java")),
     ("junos", include_str!("patterns/legacy/junos")),
     ("linux-syslog", include_str!("patterns/legacy/linux-syslog")),
     ("maven", include_str!("patterns/legacy/maven")),
-    ("mcollective-patterns", include_str!("patterns/legacy/mcollective-patterns")),
+    (
+        "mcollective-patterns",
+        include_str!("patterns/legacy/mcollective-patterns"),
+    ),
     ("mongodb", include_str!("patterns/legacy/mongodb")),
     ("nagios", include_str!("patterns/legacy/nagios")),
     ("postgresql", include_str!("patterns/legacy/postgresql")),
@@ -87,10 +93,34 @@ const LEGACY_FILES: &[(&str, &str)] = &[
     ("squid", include_str!("patterns/legacy/squid")),
 ];
 
-const ECS_V1_FILES: &[(&str, &str)] = &[(
-    "grok-patterns",
-    include_str!("patterns/ecs-v1/grok-patterns"),
-)];
+/// Elasticsearch's ECS file order.
+const ECS_V1_FILES: &[(&str, &str)] = &[
+    ("aws", include_str!("patterns/ecs-v1/aws")),
+    ("bacula", include_str!("patterns/ecs-v1/bacula")),
+    ("bind", include_str!("patterns/ecs-v1/bind")),
+    ("bro", include_str!("patterns/ecs-v1/bro")),
+    ("exim", include_str!("patterns/ecs-v1/exim")),
+    ("firewalls", include_str!("patterns/ecs-v1/firewalls")),
+    (
+        "grok-patterns",
+        include_str!("patterns/ecs-v1/grok-patterns"),
+    ),
+    ("haproxy", include_str!("patterns/ecs-v1/haproxy")),
+    ("httpd", include_str!("patterns/ecs-v1/httpd")),
+    ("java", include_str!("patterns/ecs-v1/java")),
+    ("junos", include_str!("patterns/ecs-v1/junos")),
+    ("linux-syslog", include_str!("patterns/ecs-v1/linux-syslog")),
+    ("maven", include_str!("patterns/ecs-v1/maven")),
+    ("mcollective", include_str!("patterns/ecs-v1/mcollective")),
+    ("mongodb", include_str!("patterns/ecs-v1/mongodb")),
+    ("nagios", include_str!("patterns/ecs-v1/nagios")),
+    ("postgresql", include_str!("patterns/ecs-v1/postgresql")),
+    ("rails", include_str!("patterns/ecs-v1/rails")),
+    ("redis", include_str!("patterns/ecs-v1/redis")),
+    ("ruby", include_str!("patterns/ecs-v1/ruby")),
+    ("squid", include_str!("patterns/ecs-v1/squid")),
+    ("zeek", include_str!("patterns/ecs-v1/zeek")),
+];
 
 /// Reads a pattern file the way `GrokBuiltinPatterns.loadPatternsFromFile`
 /// does: leading whitespace trimmed, `#` comments and blank lines skipped,
@@ -409,11 +439,7 @@ impl CaptureConfig {
         } else {
             CaptureType::String
         };
-        CaptureConfig {
-            name: field_reference_to_path(&name),
-            kind,
-            groups,
-        }
+        CaptureConfig { name, kind, groups }
     }
 }
 
@@ -424,24 +450,6 @@ fn java_split_colon(s: &str) -> Vec<&str> {
         parts.pop();
     }
     parts
-}
-
-/// The ECS patterns name fields in Logstash's field-reference syntax,
-/// `[log][syslog][priority]`; Elasticsearch captures them as dotted paths
-/// (`log.syslog.priority`). Anything not entirely of that form is kept as is.
-fn field_reference_to_path(name: &str) -> String {
-    if !name.starts_with('[') || !name.ends_with(']') || name.len() < 3 {
-        return name.to_string();
-    }
-    let inner = &name[1..name.len() - 1];
-    let parts: Vec<&str> = inner.split("][").collect();
-    if parts
-        .iter()
-        .any(|p| p.is_empty() || p.contains('[') || p.contains(']'))
-    {
-        return name.to_string();
-    }
-    parts.join(".")
 }
 
 /// A compiled grok expression.

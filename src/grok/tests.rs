@@ -202,12 +202,13 @@ fn syslog_line_ecs_uses_dotted_names_and_types() {
 }
 
 #[test]
-fn field_reference_conversion() {
-    assert_eq!(field_reference_to_path("[a][b]"), "a.b");
-    assert_eq!(field_reference_to_path("[a]"), "a");
-    assert_eq!(field_reference_to_path("metadat[a]"), "metadat[a]");
-    assert_eq!(field_reference_to_path("a.b"), "a.b");
-    assert_eq!(field_reference_to_path("[]"), "[]");
+fn bracket_field_references_stay_literal() {
+    // Elasticsearch does not read Logstash's [a][b] syntax: the name is kept as is.
+    let g = compile("%{WORD:[a][b]}");
+    assert_eq!(
+        caps(&g, "x").unwrap(),
+        vec![(s("[a][b]"), Value::String(s("x")))]
+    );
 }
 
 #[test]
@@ -493,5 +494,116 @@ fn legacy_bank_has_elasticsearchs_pattern_count() {
     assert_eq!(
         PatternBank::builtin(EcsMode::Disabled).get("PATH"),
         Some("(?:%{UNIXPATH}|%{WINPATH})")
+    );
+}
+
+#[test]
+fn syslog5424_line_in_both_modes() {
+    let line = "<191>1 2009-06-30T18:30:00+02:00 paxton.local grokdebug 4123 - [id1 foo=\\\"bar\\\"][id2 baz=\\\"something\\\"] Hello, syslog.";
+    let c = caps(&compile("%{SYSLOG5424LINE}"), line).unwrap();
+    assert_eq!(get(&c, "syslog5424_pri"), Some(&Value::String(s("191"))));
+    assert_eq!(get(&c, "syslog5424_proc"), Some(&Value::String(s("4123"))));
+    assert_eq!(get(&c, "syslog5424_msgid"), None);
+    assert_eq!(
+        get(&c, "syslog5424_msg"),
+        Some(&Value::String(s("Hello, syslog.")))
+    );
+    let c = caps(&compile_ecs("%{SYSLOG5424LINE}"), line).unwrap();
+    assert_eq!(get(&c, "log.syslog.priority"), Some(&Value::Int(191)));
+    assert_eq!(get(&c, "process.pid"), Some(&Value::Int(4123)));
+    assert_eq!(
+        get(&c, "process.name"),
+        Some(&Value::String(s("grokdebug")))
+    );
+    assert_eq!(
+        get(&c, "host.hostname"),
+        Some(&Value::String(s("paxton.local")))
+    );
+    assert_eq!(
+        get(&c, "system.syslog.version"),
+        Some(&Value::String(s("1")))
+    );
+    assert_eq!(get(&c, "event.code"), None);
+    assert_eq!(
+        get(&c, "system.syslog.structured_data"),
+        Some(&Value::String(s(
+            "[id1 foo=\\\"bar\\\"][id2 baz=\\\"something\\\"]"
+        )))
+    );
+    assert_eq!(
+        get(&c, "message"),
+        Some(&Value::String(s("Hello, syslog.")))
+    );
+}
+
+#[test]
+fn combined_apache_log_in_both_modes() {
+    let line = r#"83.149.9.216 - - [19/Jul/2015:08:13:42 +0000] "GET /presentations/logstash-monitorama-2013/images/kibana-dashboard3.png HTTP/1.1" 200 171717 "http://semicomplete.com/presentations/logstash-monitorama-2013/" "Mozilla/5.0 (Macintosh)""#;
+    let c = caps(&compile("%{COMBINEDAPACHELOG}"), line).unwrap();
+    assert_eq!(get(&c, "clientip"), Some(&Value::String(s("83.149.9.216"))));
+    assert_eq!(get(&c, "verb"), Some(&Value::String(s("GET"))));
+    assert_eq!(get(&c, "response"), Some(&Value::String(s("200"))));
+    assert_eq!(
+        get(&c, "referrer"),
+        Some(&Value::String(s(
+            "\"http://semicomplete.com/presentations/logstash-monitorama-2013/\""
+        )))
+    );
+    let c = caps(&compile_ecs("%{COMBINEDAPACHELOG}"), line).unwrap();
+    assert_eq!(
+        get(&c, "source.address"),
+        Some(&Value::String(s("83.149.9.216")))
+    );
+    assert_eq!(
+        get(&c, "http.request.method"),
+        Some(&Value::String(s("GET")))
+    );
+    assert_eq!(get(&c, "http.response.status_code"), Some(&Value::Int(200)));
+    assert_eq!(
+        get(&c, "http.response.body.bytes"),
+        Some(&Value::Int(171717))
+    );
+    assert_eq!(
+        get(&c, "user_agent.original"),
+        Some(&Value::String(s("Mozilla/5.0 (Macintosh)")))
+    );
+    assert_eq!(
+        get(&c, "timestamp"),
+        Some(&Value::String(s("19/Jul/2015:08:13:42 +0000")))
+    );
+}
+
+#[test]
+fn ecs_bank_loads_every_file() {
+    let ecs = PatternBank::builtin(EcsMode::V1);
+    for name in [
+        "S3_ACCESS_LOG",
+        "BACULA_LOG",
+        "BIND9",
+        "BRO_CONN",
+        "EXIM",
+        "CISCOFW106001",
+        "HAPROXYHTTP",
+        "HTTPD_COMBINEDLOG",
+        "CATALINA8_LOG",
+        "RT_FLOW1",
+        "SYSLOG5424LINE",
+        "MAVEN_VERSION",
+        "MCOLLECTIVE",
+        "MONGO3_LOG",
+        "NAGIOSLOGLINE",
+        "POSTGRESQL",
+        "RAILS3",
+        "REDISMONLOG",
+        "RUBY_LOGGER",
+        "SQUID3",
+        "ZEEK_CONN",
+    ] {
+        assert!(ecs.get(name).is_some(), "{name}");
+    }
+    let field_reference = regex::Regex::new(r"%\{\w+:\[").unwrap();
+    assert!(
+        ecs.iter().all(|(_, v)| !field_reference.is_match(v)),
+        "no Logstash field references left"
     );
 }

@@ -101,8 +101,9 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
     let locale = template(o, "locale")?;
     let formats = o.opt_string_list("formats")?.ok_or_else(|| o.error("formats", "required property is missing"))?;
     let output_format = o.opt_string("output_format")?.unwrap_or_else(|| date::DEFAULT_OUTPUT_FORMAT.into());
-    let output = DateFormatter::for_pattern(&output_format)
-        .map_err(|e| EsError::illegal_argument(format!("invalid output format [{output_format}]")).caused_by(e))?;
+    let output = DateFormatter::for_pattern(&output_format).map_err(|e| {
+        date::factory_error(EsError::illegal_argument(format!("invalid output format [{output_format}]")).caused_by(e))
+    })?;
     let formats = formats.iter().map(|f| CompiledFormat::new(f)).collect();
     Ok(Box::new(DateProcessor { field, target_field, formats, timezone, locale, output }))
 }
@@ -154,5 +155,96 @@ impl Processor for DateProcessor {
         let target = FieldPath::parse(&self.target_field).map_err(EsError::illegal_argument)?;
         doc.set(&target, Value::String(out)).map_err(EsError::illegal_argument)?;
         Ok(Flow::Continue)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::date::ingest::with_current_year;
+    use crate::document::IngestDocument;
+    use crate::error::EsError;
+    use crate::pipeline::{BuildContext, Pipeline, RunContext};
+    use crate::value::Value;
+
+    fn run(config: &str, source: &str) -> Result<Value, EsError> {
+        let def = Value::from_json_str(&format!(r#"{{"processors": [{{"date": {config}}}]}}"#)).unwrap();
+        let pipeline = Pipeline::from_value("p", &def, &BuildContext::default())?;
+        let Value::Map(src) = Value::from_json_str(source).unwrap() else { panic!() };
+        let mut doc = IngestDocument::new(src);
+        pipeline.execute(&mut doc, &mut RunContext::default())?;
+        Ok(Value::Map(doc.source()))
+    }
+
+    #[test]
+    fn date_processor_failure_chain() {
+        let e =
+            run(r#"{"field": "d", "formats": ["yyyy-MM-dd", "UNIX_MS", "ISO8601"]}"#, r#"{"d": "foo"}"#).unwrap_err();
+        assert_eq!((e.kind.as_str(), e.reason.as_str()), ("illegal_argument_exception", "unable to parse date [foo]"));
+        let cause = e.caused_by.as_deref().unwrap();
+        assert_eq!(cause.reason, "failed to parse date field [foo] with format [yyyy-MM-dd]");
+        assert_eq!(cause.caused_by.as_deref().unwrap().kind, "date_time_parse_exception");
+        assert_eq!(cause.caused_by.as_deref().unwrap().reason, "Text 'foo' could not be parsed at index 0");
+        let suppressed = cause.extra.get("suppressed").and_then(Value::as_list).unwrap();
+        assert_eq!(suppressed.len(), 2);
+        assert_eq!(
+            suppressed[0].to_json(),
+            r#"{"type":"number_format_exception","reason":"For input string: \"foo\""}"#
+        );
+        assert_eq!(
+            suppressed[1].to_json(),
+            r#"{"type":"illegal_argument_exception","reason":"failed to parse date field [foo] with format [iso8601]","caused_by":{"type":"date_time_parse_exception","reason":"Failed to parse with all enclosed parsers"}}"#
+        );
+    }
+
+    #[test]
+    fn date_processor_options() {
+        // null values
+        let e = run(r#"{"field": "d", "formats": ["yyyy"]}"#, r#"{"d": null}"#).unwrap_err();
+        assert_eq!(e.reason, "unable to parse date [null]");
+        assert_eq!(e.caused_by.unwrap().reason, "cannot parse empty datetime");
+        // a missing field
+        let e = run(r#"{"field": "d", "formats": ["yyyy"]}"#, r#"{}"#).unwrap_err();
+        assert_eq!(e.reason, "field [d] not present as part of path [d]");
+        // an invalid timezone fails each format at run time
+        let e = run(
+            r#"{"field": "d", "formats": ["yyyy"], "timezone": "{{{tz}}}"}"#,
+            r#"{"d": "2020", "tz": "Moon/Base"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.reason, "unable to parse date [2020]");
+        assert_eq!(e.caused_by.unwrap().reason, "Unknown time-zone ID: Moon/Base");
+        let e =
+            run(r#"{"field": "d", "formats": ["yyyy"], "locale": "invalid_locale"}"#, r#"{"d": "2020"}"#).unwrap_err();
+        assert_eq!(e.caused_by.unwrap().reason, "Unknown language: invalid");
+        // an invalid output format fails at load time
+        let e =
+            run(r#"{"field": "d", "formats": ["yyyy"], "output_format": "yyyy-bb"}"#, r#"{"d": "2020"}"#).unwrap_err();
+        assert_eq!(e.reason, "java.lang.IllegalArgumentException: invalid output format [yyyy-bb]");
+        // formats is required
+        let e = run(r#"{"field": "d"}"#, r#"{"d": "2020"}"#).unwrap_err();
+        assert_eq!(e.reason, "[formats] required property is missing");
+        // the year comes from the clock when the format has none
+        let out = with_current_year(2031, || {
+            run(r#"{"field": "d", "formats": ["dd/MM"], "timezone": "Europe/Amsterdam"}"#, r#"{"d": "12/06"}"#)
+        })
+        .unwrap();
+        assert_eq!(out.to_json(), r#"{"d":"12/06","@timestamp":"2031-06-12T00:00:00.000+02:00"}"#);
+        // ES's unit tests
+        let out = run(
+            r#"{"field": "d", "target_field": "t", "formats": ["yyyy dd MM", "dd/MM/yyyy", "dd-MM-yyyy"], "timezone": "Europe/Amsterdam"}"#,
+            r#"{"d": "12-06-2010"}"#,
+        )
+        .unwrap();
+        assert_eq!(out.to_json(), r#"{"d":"12-06-2010","t":"2010-06-12T00:00:00.000+02:00"}"#);
+        let out = run(
+            r#"{"field": "d", "formats": ["TAI64N"], "timezone": "+02:00"}"#,
+            r#"{"d": "@4000000050d506482dbdf024"}"#,
+        )
+        .unwrap();
+        assert_eq!(out.to_json(), r#"{"d":"@4000000050d506482dbdf024","@timestamp":"2012-12-22T03:00:46.767+02:00"}"#);
+        let out = run(r#"{"field": "d", "formats": ["UNIX"]}"#, r#"{"d": "1000.5"}"#).unwrap();
+        assert_eq!(out.to_json(), r#"{"d":"1000.5","@timestamp":"1970-01-01T00:16:40.500Z"}"#);
+        let out = run(r#"{"field": "d", "formats": ["UNIX_MS"]}"#, r#"{"d": 1000500}"#).unwrap();
+        assert_eq!(out.to_json(), r#"{"d":1000500,"@timestamp":"1970-01-01T00:16:40.500Z"}"#);
     }
 }

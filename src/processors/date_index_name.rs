@@ -103,17 +103,17 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
     let timezone_string = o.opt_string("timezone")?;
     let zone = match timezone_string {
         None => ZoneId::Offset(0),
-        Some(tz) => ZoneId::of(&tz)?,
+        Some(tz) => ZoneId::of(&tz).map_err(date::factory_error)?,
     };
     let locale = match locale_string {
         None => Locale::english(),
-        Some(l) => language_tag(&l)?,
+        Some(l) => language_tag(&l).map_err(date::factory_error)?,
     };
     let formats = o.opt_string_list("date_formats")?.unwrap_or_else(|| vec![DEFAULT_DATE_FORMAT.to_string()]);
     let formats: Vec<CompiledFormat> = formats.iter().map(|f| CompiledFormat::new(f)).collect();
     // Java patterns are compiled when the processor is created
     if let Some(e) = formats.iter().find_map(|f| f.error()) {
-        return Err(e.clone());
+        return Err(date::factory_error(e.clone()));
     }
     let field = o.string("field")?;
     let prefix = o.opt_string("index_name_prefix")?.unwrap_or_default();
@@ -208,15 +208,15 @@ mod tests {
     fn date_index_name_errors() {
         assert_eq!(
             index_name(r#"{"field": "d", "date_rounding": "d", "locale": "en_US"}"#, "{}"),
-            Err("Invalid language tag specified: en_US".into())
+            Err("java.lang.IllegalArgumentException: Invalid language tag specified: en_US".into())
         );
         assert_eq!(
             index_name(r#"{"field": "d", "date_rounding": "d", "timezone": "Nowhere/City"}"#, "{}"),
-            Err("Unknown time-zone ID: Nowhere/City".into())
+            Err("java.time.zone.ZoneRulesException: Unknown time-zone ID: Nowhere/City".into())
         );
         assert_eq!(
             index_name(r#"{"field": "d", "date_rounding": "d", "date_formats": ["yyyy-bb"]}"#, "{}"),
-            Err("Invalid format: [yyyy-bb]: Unknown pattern letter: b".into())
+            Err("java.lang.IllegalArgumentException: Invalid format: [yyyy-bb]: Unknown pattern letter: b".into())
         );
         assert_eq!(
             index_name(r#"{"field": "d", "date_rounding": "d"}"#, r#"{"d": "x"}"#),

@@ -117,3 +117,68 @@ impl Processor for Dissect {
         Ok(Flow::Continue)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::Pipeline;
+    use crate::value::Map;
+
+    fn run(config: &str, source: &str) -> Result<IngestDocument, EsError> {
+        let mut processor = Map::new();
+        processor.insert("dissect".into(), Value::from_json_str(config).unwrap());
+        let mut pipeline = Map::new();
+        pipeline.insert("processors".into(), Value::List(vec![Value::Map(processor)]));
+        let pipeline = Pipeline::from_value("t", &Value::Map(pipeline), &BuildContext::default())?;
+        let Value::Map(source) = Value::from_json_str(source).unwrap() else { panic!() };
+        let mut doc = IngestDocument::new(source);
+        pipeline.execute(&mut doc, &mut RunContext::default())?;
+        Ok(doc)
+    }
+
+    fn source(doc: &IngestDocument) -> std::string::String {
+        Value::Map(doc.source()).to_json()
+    }
+
+    #[test]
+    fn dissect_processor_tests_from_elasticsearch() {
+        // testMatchOverwrite: existing fields are replaced.
+        let doc = run(r#"{"field": "message", "pattern": "%{a},%{b}"}"#, r#"{"message": "foo,bar", "a": "willgetstompped"}"#).unwrap();
+        assert_eq!(source(&doc), r#"{"message":"foo,bar","a":"foo","b":"bar"}"#);
+        // testMatchEmptyBrackets
+        let doc = run(r#"{"field": "message", "pattern": "[%{a}][%{b}][%{c}]"}"#, r#"{"message": "[foo][][bar]"}"#).unwrap();
+        let m = doc.source();
+        assert_eq!((m.get("a"), m.get("b"), m.get("c")), (Some(&Value::from("foo")), Some(&Value::from("")), Some(&Value::from("bar"))));
+        // testAdvancedMatch: append with order and separator, skip, reference
+        let doc = run(
+            r#"{"field": "message", "pattern": "%{a->},%{+a/2} %{b} %{?skip} %{*c}:%{&c}", "append_separator": "-"}"#,
+            r#"{"message": "foo,,,,bar baz x k:v"}"#,
+        );
+        let m = doc.unwrap().source();
+        assert_eq!(m.get("k"), Some(&Value::from("v")));
+        assert_eq!(m.get("a"), Some(&Value::from("foo-bar")));
+        assert_eq!(m.get("b"), Some(&Value::from("baz")));
+        assert_eq!(m.get("skip"), None);
+        // testNullValueWithIgnoreMissing / without
+        assert!(run(r#"{"field": "m", "pattern": "%{a}", "ignore_missing": true}"#, r#"{"m": null}"#).is_ok());
+        let e = run(r#"{"field": "m", "pattern": "%{a}"}"#, r#"{"m": null}"#).unwrap_err();
+        assert_eq!(e.root().reason, "field [m] is null, cannot process it.");
+        // testNonStringValueWithIgnoreMissing: the cast still fails
+        let e = run(r#"{"field": "m", "pattern": "%{a}", "ignore_missing": true}"#, r#"{"m": 5}"#).unwrap_err();
+        assert_eq!(e.root().reason, "field [m] of type [java.lang.Integer] cannot be cast to [java.lang.String]");
+        // A missing field without ignore_missing
+        let e = run(r#"{"field": "x.y", "pattern": "%{a}"}"#, r#"{"m": 5}"#).unwrap_err();
+        assert_eq!(e.root().reason, "field [x] not present as part of path [x.y]");
+    }
+
+    #[test]
+    fn invalid_patterns_fail_to_load() {
+        let e = run(r#"{"field": "m", "pattern": "bad pattern"}"#, r#"{}"#).unwrap_err();
+        assert_eq!(e.root().reason, "Unable to parse pattern: bad pattern Reason: Unable to find any keys or delimiters.");
+        assert_eq!(e.root().kind, "pattern_parse");
+        let e = run(r#"{"field": "m", "pattern": "%{*a} %{b}"}"#, r#"{}"#).unwrap_err();
+        assert!(e.root().reason.contains("Found invalid key/reference associations: 'a'"), "{}", e.root().reason);
+        let e = run(r#"{"field": "m"}"#, r#"{}"#).unwrap_err();
+        assert_eq!(e.reason, "[pattern] required property is missing");
+    }
+}

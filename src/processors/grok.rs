@@ -284,6 +284,104 @@ mod tests {
         );
     }
 
+    fn get(doc: &IngestDocument, path: &str) -> Option<Value> {
+        doc.get(&FieldPath::parse(path).unwrap()).ok().cloned()
+    }
+
+    #[test]
+    fn grok_processor_tests_from_elasticsearch() {
+        let defs =
+            r#""pattern_definitions": {"ONE": "1", "TWO": "2", "THREE": "3", "ONETWO": "1|2"}"#;
+        // testIgnoreCase
+        let doc = run(
+            r#"{"field": "f", "patterns": ["(?<a>(?i)A)"]}"#,
+            r#"{"f": "A"}"#,
+        )
+        .unwrap();
+        assert_eq!(get(&doc, "a"), Some(Value::String("A".into())));
+        // testMultiplePatternsWithMatchReturn
+        let doc = run(&format!(r#"{{"field": "f", "patterns": ["%{{ONE:one}}", "%{{TWO:two}}", "%{{THREE:three}}"], {defs}}}"#), r#"{"f": "2"}"#).unwrap();
+        assert_eq!(
+            (get(&doc, "one"), get(&doc, "two"), get(&doc, "three")),
+            (None, Some(Value::String("2".into())), None)
+        );
+        // testSetMetadata
+        let doc = run(
+            &format!(r#"{{"field": "f", "patterns": ["%{{ONE:one}}", "%{{TWO:two}}", "%{{THREE:three}}"], "trace_match": true, {defs}}}"#),
+            r#"{"f": "abc23"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            get(&doc, "_ingest._grok_match_index"),
+            Some(Value::String("1".into()))
+        );
+        // testCombineSamePatternNameAcrossPatterns
+        for trace in [false, true] {
+            let doc = run(
+                &format!(r#"{{"field": "f", "patterns": ["%{{ONE:first}}-%{{TWO:second}}", "%{{ONE:first}}-%{{THREE:second}}"], "trace_match": {trace}, {defs}}}"#),
+                r#"{"f": "1-3"}"#,
+            )
+            .unwrap();
+            assert_eq!(
+                (get(&doc, "first"), get(&doc, "second")),
+                (
+                    Some(Value::String("1".into())),
+                    Some(Value::String("3".into()))
+                )
+            );
+        }
+        // testShouldCaptureAllSameNameGroupsAsList
+        let doc = run(
+            &format!(
+                r#"{{"field": "f", "patterns": ["%{{ONETWO:first}}%{{ONETWO:first}}"], {defs}}}"#
+            ),
+            r#"{"f": "12"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            get(&doc, "first"),
+            Some(Value::List(vec![
+                Value::String("1".into()),
+                Value::String("2".into())
+            ]))
+        );
+        // testUnmatchedNamesNotIncludedInDocument
+        let doc = run(
+            &format!(
+                r#"{{"field": "f", "patterns": ["%{{ONETWO:first}}|%{{THREE:second}}"], {defs}}}"#
+            ),
+            r#"{"f": "3"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (get(&doc, "first"), get(&doc, "second")),
+            (None, Some(Value::String("3".into())))
+        );
+        // testNotStringFieldWithIgnoreMissing: the cast still fails
+        let e = run(
+            r#"{"field": "f", "patterns": ["x"], "ignore_missing": true}"#,
+            r#"{"f": 1}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.root().reason,
+            "field [f] of type [java.lang.Integer] cannot be cast to [java.lang.String]"
+        );
+        // testMissingField
+        let e = run(r#"{"field": "foo.bar", "patterns": ["x"]}"#, r#"{"a": 1}"#).unwrap_err();
+        assert_eq!(
+            e.root().reason,
+            "field [foo] not present as part of path [foo.bar]"
+        );
+        // testMatchWithoutCaptures: the document is unchanged
+        let doc = run(
+            r#"{"field": "value", "patterns": ["value"]}"#,
+            r#"{"value": "value"}"#,
+        )
+        .unwrap();
+        assert_eq!(Value::Map(doc.source()).to_json(), r#"{"value":"value"}"#);
+    }
+
     #[test]
     fn upstream_pipeline_grok() {
         let doc = run(

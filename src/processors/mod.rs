@@ -16,27 +16,32 @@ mod append;
 mod bytes;
 mod community_id;
 mod convert;
+mod csv;
+pub mod field_values;
+mod fingerprint;
+mod geoip;
+mod java_split;
+mod java_url;
+mod kv;
+mod network_direction;
+mod redact;
+mod registered_domain;
+mod dissect;
+mod grok;
 mod date;
 mod date_index_name;
-mod dissect;
 mod dot_expander;
 mod drop;
 mod fail;
-pub mod field_values;
-mod fingerprint;
 mod foreach;
-mod geoip;
-mod grok;
 mod gsub;
 mod html_strip;
 pub mod java_regex;
 mod join;
 mod json;
 mod lowercase;
-mod network_direction;
 mod pending;
 mod pipeline;
-mod registered_domain;
 mod remove;
 mod rename;
 mod set;
@@ -48,6 +53,7 @@ mod terminate;
 mod trim;
 mod uppercase;
 mod urldecode;
+mod uri_parts;
 pub mod value_source;
 
 /// What a processor tells the pipeline after it ran.
@@ -165,6 +171,7 @@ pub fn registry() -> &'static [ProcessorSpec] {
             bytes::SPEC,
             community_id::SPEC,
             convert::SPEC,
+            csv::SPEC,
             date::SPEC,
             date_index_name::SPEC,
             dissect::SPEC,
@@ -179,9 +186,11 @@ pub fn registry() -> &'static [ProcessorSpec] {
             html_strip::SPEC,
             join::SPEC,
             json::SPEC,
+            kv::SPEC,
             lowercase::SPEC,
             network_direction::SPEC,
             pipeline::SPEC,
+            redact::SPEC,
             registered_domain::SPEC,
             remove::SPEC,
             rename::SPEC,
@@ -191,6 +200,7 @@ pub fn registry() -> &'static [ProcessorSpec] {
             terminate::SPEC,
             trim::SPEC,
             uppercase::SPEC,
+            uri_parts::SPEC,
             urldecode::SPEC,
         ];
         // A processor that landed replaces its pending declaration.

@@ -275,4 +275,17 @@ mod tests {
         // An empty label is a label like any other.
         assert_eq!(parts("a..com"), Some((s("a..com"), s(".com"), s("com"), s("a"))));
     }
+
+    #[test]
+    fn no_input_panics() {
+        let alphabet = [".", "-", "a", "A", "_", "é", "ck", "www", "uk", "co", "!", "*"];
+        let mut inputs = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = inputs.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            inputs = longer;
+            for name in &inputs {
+                let _ = domain_info(name);
+            }
+        }
+    }
 }
