@@ -406,12 +406,6 @@ pub(crate) mod examples {
         let mut pipeline = Map::new();
         pipeline.insert("processors".into(), Value::List(vec![Value::Map(processor)]));
         // Examples see the tiny test databases, as if given `--geoip-dir`.
-        let ctx = BuildContext { geoip_dir: Some(crate::geoip::testdata::dir()), ..Default::default() };
-        pipeline.insert(
-            "processors".into(),
-            Value::List(vec![Value::Map(processor)]),
-        );
-        // Examples see the tiny test databases, as if given `--geoip-dir`.
         let ctx = BuildContext {
             geoip_dir: Some(crate::geoip::testdata::dir()),
             ..Default::default()
