@@ -218,15 +218,17 @@ fn check_painless(p: &Processor, at: &str, out: &mut Vec<Diagnostic>) {
             PainlessUse::Script(s) => (s, ScriptContext::Ingest, "script"),
         };
         if let Err(e) = painless::compile(source, context) {
-            // Until the Painless engine lands, compile refuses everything;
-            // that is not the script's fault.
-            if e.reason == "painless is not supported yet" {
-                continue;
-            }
-            let position = e.extra.get("position").map(|p| format!(" at {}", p.to_json())).unwrap_or_default();
+            let offset = e
+                .extra
+                .get("position")
+                .and_then(Value::as_map)
+                .and_then(|p| p.get("offset"))
+                .map(|o| format!(" at offset {}", o.to_java_string()))
+                .unwrap_or_default();
+            let reason = e.caused_by.as_ref().map(|c| c.reason.clone()).unwrap_or(e.reason.clone());
             out.push(Diagnostic {
                 severity: Severity::Error,
-                message: format!("{at}: {what} does not compile{position}: {}", e.reason),
+                message: format!("{at}: {what} does not compile{offset}: {reason} in `{source}`"),
             });
         }
     }
@@ -372,6 +374,17 @@ mod tests {
         assert_eq!(errors(&run(ds)), ["data stream [log]: tag [t] is used by more than one processor"]);
         let ds = DataStream::new("log", "L").pipeline(Pipeline::new("p").then(set(ecs::EVENT_KIND, "x").opt("overide", false)));
         assert!(errors(&run(ds))[0].contains("tag [set_event_kind]: processor [set] has no option [overide]"));
+    }
+
+    #[test]
+    fn raw_painless_that_does_not_parse_fails_with_its_position() {
+        let bad = DataStream::new("log", "L").pipeline(Pipeline::new("p").then(drop().when(crate::dsl::condition::painless("ctx.a == ("))));
+        let e = run(bad);
+        assert!(errors(&e).iter().any(|m| m.contains("tag [drop]: condition does not compile at offset")), "{e:?}");
+        let bad_script = DataStream::new("log", "L").pipeline(Pipeline::new("p").then(script("ctx.x = ;")));
+        assert!(errors(&run(bad_script)).iter().any(|m| m.contains("script does not compile")));
+        let good = DataStream::new("log", "L").pipeline(Pipeline::new("p").then(drop().when(crate::dsl::condition::painless("ctx.a == null"))));
+        assert!(errors(&run(good)).is_empty());
     }
 
     #[test]

@@ -10,10 +10,11 @@ use crate::value::Value;
 /// Processors with a typed constructor here. Every processor of the registry
 /// must be in this list (a test checks it); add the constructor with it.
 pub const TYPED: &[&str] = &[
-    "append", "bytes", "community_id", "convert", "csv", "date", "date_index_name", "dissect", "dot_expander", "drop", "fail",
-    "fingerprint", "foreach", "geoip", "grok", "gsub", "html_strip", "join", "json", "kv", "lowercase",
-    "network_direction", "pipeline", "registered_domain", "remove", "rename", "script", "set", "sort", "split",
-    "trim", "uppercase", "uri_parts", "urldecode", "user_agent",
+    "append", "attachment", "bytes", "circle", "community_id", "convert", "csv", "date", "date_index_name", "dissect",
+    "dot_expander", "drop", "fail", "fingerprint", "foreach", "geoip", "grok", "gsub", "html_strip", "inference",
+    "join", "json", "kv", "lowercase", "network_direction", "pipeline", "redact", "registered_domain", "remove",
+    "rename", "script", "set", "sort", "split", "terminate", "trim", "uppercase", "uri_parts", "urldecode",
+    "user_agent",
 ];
 
 fn written(value: &Value) -> Written {
@@ -266,6 +267,34 @@ pub fn network_direction() -> Processor {
     p
 }
 
+/// `terminate`: stops the pipeline, keeping the document.
+pub fn terminate() -> Processor {
+    Processor::new("terminate")
+}
+
+/// `redact`: masks what the grok patterns match in the field.
+pub fn redact<S: Into<String>>(field: impl Into<Field>, patterns: impl IntoIterator<Item = S>) -> Processor {
+    let patterns = Value::List(patterns.into_iter().map(|p| Value::String(p.into())).collect());
+    in_place("redact", field).opt("patterns", patterns)
+}
+
+/// `attachment`: extracts text and metadata from a base64 field.
+pub fn attachment(field: impl Into<Field>, target: impl Into<Field>) -> Processor {
+    Processor::new("attachment").read_opt("field", field).write_opt("target_field", target, Written::Unknown)
+}
+
+/// `circle`: turns a circle into a polygon of the given precision.
+pub fn circle(field: impl Into<Field>, error_distance: f64, shape_type: &str) -> Processor {
+    in_place("circle", field).opt("error_distance", Value::Double(error_distance)).opt("shape_type", shape_type)
+}
+
+/// `inference`: runs a trained model; ingot cannot run it offline.
+pub fn inference(model_id: &str) -> Processor {
+    let mut p = Processor::new("inference").opt("model_id", model_id);
+    p.tag_subject = Some(model_id.to_string());
+    p
+}
+
 impl Processor {
     /// `geoip`'s `database_file`.
     pub fn database_file(self, file: &str) -> Processor {
@@ -318,6 +347,63 @@ mod tests {
         let built = [set(ecs::EVENT_KIND, "event"), copy(ecs::MESSAGE, ecs::EVENT_ORIGINAL), append(ecs::TAGS, "x")];
         for p in built {
             assert!(p.option_errors().is_empty(), "{:?}", p.option_errors());
+        }
+    }
+
+    /// Each typed constructor, with the options it sets, is valid for its
+    /// processor's spec; together they cover the registry.
+    #[test]
+    fn typed_constructors_satisfy_their_specs() {
+        let f = ecs::MESSAGE;
+        let built = [
+            set(ecs::EVENT_KIND, "event"),
+            copy(ecs::MESSAGE, ecs::EVENT_ORIGINAL),
+            append(ecs::TAGS, "x"),
+            attachment(f.clone(), Field::named("attachment")),
+            bytes(f.clone()),
+            circle(f.clone(), 10.0, "geo_shape"),
+            community_id(),
+            convert(ecs::SOURCE_PORT, "long"),
+            csv(f.clone(), ["a", "b"]),
+            date(f.clone(), ["ISO8601"]).timezone("UTC"),
+            date_index_name(ecs::TIMESTAMP, "M"),
+            dissect(f.clone(), "%{a} %{b}"),
+            dot_expander("*"),
+            drop(),
+            fail("no"),
+            fingerprint([ecs::SOURCE_IP], ecs::EVENT_HASH),
+            foreach(ecs::TAGS, lowercase(Field::named("_ingest._value"))),
+            geoip(ecs::SOURCE_IP, Field::named("source.geo")).database_file("GeoLite2-City.mmdb").properties(["location"]),
+            grok(f.clone(), ["%{IP:source.ip}"]),
+            gsub(f.clone(), "a", "b"),
+            html_strip(f.clone()),
+            inference("model"),
+            join(ecs::TAGS, ","),
+            json(f.clone()).target(Field::named("x")),
+            kv(f.clone(), " ", "="),
+            lowercase(f.clone()),
+            network_direction(),
+            pipeline("other"),
+            redact(f.clone(), ["%{IP:ip}"]),
+            registered_domain(ecs::URL_DOMAIN, Field::named("url")),
+            remove([ecs::EVENT_ORIGINAL]).ignore_missing(),
+            rename(ecs::MESSAGE, ecs::EVENT_ORIGINAL).ignore_missing(),
+            script("ctx.a = 1").param("x", 1i64),
+            sort(ecs::TAGS),
+            split(f.clone(), ","),
+            terminate(),
+            trim(f.clone()),
+            uppercase(f.clone()),
+            uri_parts(ecs::URL_ORIGINAL),
+            urldecode(f.clone()),
+            user_agent(ecs::USER_AGENT_ORIGINAL),
+        ];
+        let mut kinds: Vec<&str> = built.iter().map(|p| p.kind()).collect();
+        kinds.sort();
+        kinds.dedup();
+        assert_eq!(kinds, TYPED);
+        for p in &built {
+            assert!(p.option_errors().is_empty(), "{}: {:?}", p.kind(), p.option_errors());
         }
     }
 
