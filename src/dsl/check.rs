@@ -35,8 +35,15 @@ impl std::fmt::Display for Diagnostic {
     }
 }
 
+/// Document metadata an ingest pipeline may set; not scratch, not mapped.
+const METADATA_FIELDS: &[&str] = &["_index", "_id", "_routing", "_version", "_version_type", "_if_seq_no", "_if_primary_term", "_dynamic_templates"];
+
+fn is_metadata(name: &str) -> bool {
+    METADATA_FIELDS.contains(&name)
+}
+
 fn is_scratch(name: &str) -> bool {
-    name.starts_with('_')
+    name.starts_with('_') && !is_metadata(name)
 }
 
 /// `a.b` covers `a.b` and everything under it.
@@ -143,6 +150,7 @@ pub fn check_data_stream(integration: &Integration, ds: &DataStream, duplicate_t
         for w in &p.writes {
             let name = w.field.name();
             if !is_scratch(name)
+                && !is_metadata(name)
                 && !is_known_target(ds, name)
                 && !ds.is_allowed(Check::UndeclaredWrite, name)
                 && !ds.is_allowed(Check::UndeclaredWrite, &tag)
@@ -190,6 +198,24 @@ pub fn check_data_stream(integration: &Integration, ds: &DataStream, duplicate_t
                 message: format!("{ctx}: field [{name}] is declared but no processor writes it"),
             });
         }
+    }
+    let removed: Vec<String> = processors
+        .iter()
+        .filter(|p| p.kind() == "remove")
+        .flat_map(|p| match p.def.options.get("field") {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::List(items)) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut unremoved: Vec<&String> = writes.iter().filter(|w| is_scratch(w) && !removed.iter().any(|r| covers(r, w))).collect();
+    unremoved.sort();
+    unremoved.dedup();
+    for name in unremoved {
+        out.push(Diagnostic {
+            severity: Severity::Warning,
+            message: format!("{ctx}: scratch field [{name}] is written but no `remove` processor removes it, so it is indexed"),
+        });
     }
     for stream in &ds.streams {
         let mut declared: BTreeSet<String> = stream.vars.iter().map(|v| v.name.clone()).collect();
@@ -318,7 +344,7 @@ mod tests {
         let status = group().keyword("status");
         let good = DataStream::new("log", "L")
             .group(&group(), [status.clone()])
-            .pipeline(Pipeline::new("p").then(set(&status, "ok")).then(set(ecs::EVENT_KIND, "event")).then(set(crate::dsl::field::Field::temp("_temp_.x"), 1i64)));
+            .pipeline(Pipeline::new("p").then(set(&status, "ok")).then(set(ecs::EVENT_KIND, "event")).then(set(crate::dsl::field::Field::temp("_temp_.x"), 1i64)).then(remove([crate::dsl::field::Field::temp("_temp_")])));
         assert_eq!(run(good), vec![]);
     }
 
@@ -357,6 +383,15 @@ mod tests {
             let ds = DataStream::new("log", "L").group(&g, [name.clone()]).pipeline(Pipeline::new("p").then(set(&name, "x")).then(p.clone()));
             assert!(errors(&run(ds)).is_empty(), "{p:?}");
         }
+    }
+
+    #[test]
+    fn scratch_fields_left_behind_are_a_warning() {
+        let scratch = crate::dsl::field::Field::temp("_temp_.x");
+        let ds = DataStream::new("log", "L").pipeline(Pipeline::new("p").then(set(scratch.clone(), "x")));
+        assert_eq!(warnings(&run(ds)), ["data stream [log]: scratch field [_temp_.x] is written but no `remove` processor removes it, so it is indexed"]);
+        let ds = DataStream::new("log", "L").pipeline(Pipeline::new("p").then(set(scratch.clone(), "x")).then(remove([scratch])));
+        assert!(warnings(&run(ds)).is_empty());
     }
 
     #[test]

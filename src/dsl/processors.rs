@@ -308,6 +308,10 @@ impl Processor {
     pub fn timezone(self, tz: &str) -> Processor {
         self.opt("timezone", tz)
     }
+    /// `append`'s `allow_duplicates: false`.
+    pub fn no_duplicates(self) -> Processor {
+        self.opt("allow_duplicates", false)
+    }
     /// A script parameter (`params.name`).
     pub fn param(mut self, name: &str, value: impl Into<Value>) -> Processor {
         let mut params = self.def.options.get("params").and_then(Value::as_map).cloned().unwrap_or_default();
