@@ -17,17 +17,33 @@ use ingot::dsl::prelude::*;
 
 pub fn example_logs() -> Integration {
     // The fields the application's JSON log line is parsed into.
-    let app = Group::new("example_logs.app").description("Fields of the example application's JSON log line.");
-    let ts = app.keyword("ts").description("When the application wrote the line.");
-    let level = app.keyword("level").description("Log level as the application writes it.").example("ERROR");
-    let user = app.keyword("user").description("Name of the user the request ran as.");
-    let client_ip = app.keyword("client_ip").description("Client address as logged.");
-    let took = app.long("took_ms").description("Time the request took.").unit("ms").metric_type("gauge");
+    let app = Group::new("example_logs.app")
+        .description("Fields of the example application's JSON log line.");
+    let ts = app
+        .keyword("ts")
+        .description("When the application wrote the line.");
+    let level = app
+        .keyword("level")
+        .description("Log level as the application writes it.")
+        .example("ERROR");
+    let user = app
+        .keyword("user")
+        .description("Name of the user the request ran as.");
+    let client_ip = app
+        .keyword("client_ip")
+        .description("Client address as logged.");
+    let took = app
+        .long("took_ms")
+        .description("Time the request took.")
+        .unit("ms")
+        .metric_type("gauge");
     let msg = app.keyword("msg").description("The log message.");
 
     let pipeline = Pipeline::new("Pipeline for example application logs")
         .processors([
-            rename(ecs::MESSAGE, ecs::EVENT_ORIGINAL).ignore_missing().when(ecs::EVENT_ORIGINAL.is_null()),
+            rename(ecs::MESSAGE, ecs::EVENT_ORIGINAL)
+                .ignore_missing()
+                .when(ecs::EVENT_ORIGINAL.is_null()),
             set(ecs::ECS_VERSION, "8.11.0"),
             json(ecs::EVENT_ORIGINAL).target(&app),
             date(&ts, ["ISO8601"]),
@@ -44,7 +60,9 @@ pub fn example_logs() -> Integration {
             copy(&msg, ecs::MESSAGE),
             remove([ecs::EVENT_ORIGINAL])
                 .ignore_missing()
-                .when(painless("ctx.tags == null || !ctx.tags.contains('preserve_original_event')")),
+                .when(painless(
+                    "ctx.tags == null || !ctx.tags.contains('preserve_original_event')",
+                )),
         ])
         .on_failure_record_error();
 
@@ -101,8 +119,12 @@ fn docs_show_the_example_verbatim() {
     let source = std::fs::read_to_string(file!()).unwrap();
     let start = source.find("// BEGIN EXAMPLE\n").unwrap() + "// BEGIN EXAMPLE\n".len();
     let end = source.find("// END EXAMPLE").unwrap();
-    let guide = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/dsl.md")).unwrap();
-    assert!(guide.contains(&source[start..end]), "docs/dsl.md must contain the example of tests/dsl_example.rs verbatim");
+    let guide =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/dsl.md")).unwrap();
+    assert!(
+        guide.contains(&source[start..end]),
+        "docs/dsl.md must contain the example of tests/dsl_example.rs verbatim"
+    );
 }
 
 #[test]
@@ -113,7 +135,15 @@ fn generated_package_matches_the_committed_tree() {
         drift::write(&root, &output).unwrap();
     }
     let drifts = drift::compare(&root, &output);
-    assert!(drifts.is_empty(), "{}\nregenerate with INGOT_UPDATE_FIXTURES=1", drifts.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        drifts.is_empty(),
+        "{}\nregenerate with INGOT_UPDATE_FIXTURES=1",
+        drifts
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     // Building twice gives the same bytes.
     let again = compile(&example_logs(), &settings(&root)).unwrap();
     assert_eq!(again.files, output.files);
@@ -121,14 +151,22 @@ fn generated_package_matches_the_committed_tree() {
 
 #[test]
 fn the_package_validates_against_the_package_spec() {
-    let Some(shared) = shared_dir_or_skip("the_package_validates_against_the_package_spec") else { return };
-    let errors = support::package_spec::validate_package(&shared.join("package-spec/spec"), &fixture_root().join("package/example_logs"));
+    let Some(shared) = shared_dir_or_skip("the_package_validates_against_the_package_spec") else {
+        return;
+    };
+    let errors = support::package_spec::validate_package(
+        &shared.join("package-spec/spec"),
+        &fixture_root().join("package/example_logs"),
+    );
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
 #[test]
 fn the_package_spec_validation_catches_a_broken_package() {
-    let Some(shared) = shared_dir_or_skip("the_package_spec_validation_catches_a_broken_package") else { return };
+    let Some(shared) = shared_dir_or_skip("the_package_spec_validation_catches_a_broken_package")
+    else {
+        return;
+    };
     let dir = std::env::temp_dir().join(format!("ingot-broken-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let mut broken = example_logs();
@@ -136,10 +174,21 @@ fn the_package_spec_validation_catches_a_broken_package() {
     let output = compile(&broken, &settings(&fixture_root())).unwrap();
     drift::write(&dir, &output).unwrap();
     std::fs::remove_file(dir.join("package/example_logs/changelog.yml")).unwrap();
-    let errors = support::package_spec::validate_package(&shared.join("package-spec/spec"), &dir.join("package/example_logs"));
+    let errors = support::package_spec::validate_package(
+        &shared.join("package-spec/spec"),
+        &dir.join("package/example_logs"),
+    );
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(errors.iter().any(|e| e.contains("changelog.yml")), "{errors:#?}");
-    assert!(errors.iter().any(|e| e.contains("manifest.yml") && e.contains("nobody")), "{errors:#?}");
+    assert!(
+        errors.iter().any(|e| e.contains("changelog.yml")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("manifest.yml") && e.contains("nobody")),
+        "{errors:#?}"
+    );
 }
 
 /// Loading may only fail for what ingot cannot run yet (processors whose
@@ -147,7 +196,8 @@ fn the_package_spec_validation_catches_a_broken_package() {
 fn assert_loads(result: Result<LoadedPipeline, ingot::error::EsError>) {
     if let Err(e) = result {
         let reason = &e.root().reason;
-        let pending = reason.ends_with("is not supported yet") || reason.starts_with("No processor type exists");
+        let pending = reason.ends_with("is not supported yet")
+            || reason.starts_with("No processor type exists");
         assert!(pending, "pipeline does not load: {e:?}");
         eprintln!("pipeline load check limited by what ingot runs so far: {reason}");
     }
@@ -156,9 +206,13 @@ fn assert_loads(result: Result<LoadedPipeline, ingot::error::EsError>) {
 #[test]
 fn the_emitted_pipeline_loads_as_lint_loads_it() {
     let root = fixture_root();
-    assert_loads(LoadedPipeline::load(&root.join("pipelines/log/default.json"), &BuildContext::default()));
     assert_loads(LoadedPipeline::load(
-        &root.join("package/example_logs/data_stream/log/elasticsearch/ingest_pipeline/default.yml"),
+        &root.join("pipelines/log/default.json"),
+        &BuildContext::default(),
+    ));
+    assert_loads(LoadedPipeline::load(
+        &root
+            .join("package/example_logs/data_stream/log/elasticsearch/ingest_pipeline/default.yml"),
         &BuildContext::default(),
     ));
 }
@@ -168,20 +222,48 @@ fn build_check_fails_on_drift_and_build_fixes_it() {
     let dir = std::env::temp_dir().join(format!("ingot-check-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("package")).unwrap();
-    std::fs::copy(fixture_root().join("package/example_logs.ecs-lock.yml"), dir.join("package/example_logs.ecs-lock.yml")).unwrap();
-    let args = |check| BuildRequest { check, root: dir.clone(), ecs_dir: Some(dir.join("no-ecs-here")), names: vec![] };
+    std::fs::copy(
+        fixture_root().join("package/example_logs.ecs-lock.yml"),
+        dir.join("package/example_logs.ecs-lock.yml"),
+    )
+    .unwrap();
+    let args = |check| BuildRequest {
+        check,
+        root: dir.clone(),
+        ecs_dir: Some(dir.join("no-ecs-here")),
+        names: vec![],
+    };
     let integrations = [example_logs()];
-    assert_eq!(run_with(&args(true), &integrations), 1, "missing files are drift");
+    assert_eq!(
+        run_with(&args(true), &integrations),
+        1,
+        "missing files are drift"
+    );
     assert_eq!(run_with(&args(false), &integrations), 0);
     assert_eq!(run_with(&args(true), &integrations), 0);
     let manifest = dir.join("package/example_logs/manifest.yml");
-    std::fs::write(&manifest, std::fs::read_to_string(&manifest).unwrap().replace("0.1.0", "0.1.1")).unwrap();
-    let output = compile(&example_logs(), &BuildSettings::new(&dir, Some(dir.join("no-ecs-here")))).unwrap();
-    assert!(matches!(&drift::compare(&dir, &output)[..], [Drift::Changed(p, diff)] if p.ends_with("manifest.yml") && diff.contains("-version: 0.1.1\n+version: 0.1.0")));
+    std::fs::write(
+        &manifest,
+        std::fs::read_to_string(&manifest)
+            .unwrap()
+            .replace("0.1.0", "0.1.1"),
+    )
+    .unwrap();
+    let output = compile(
+        &example_logs(),
+        &BuildSettings::new(&dir, Some(dir.join("no-ecs-here"))),
+    )
+    .unwrap();
+    assert!(
+        matches!(&drift::compare(&dir, &output)[..], [Drift::Changed(p, diff)] if p.ends_with("manifest.yml") && diff.contains("-version: 0.1.1\n+version: 0.1.0"))
+    );
     assert_eq!(run_with(&args(true), &integrations), 1);
     assert_eq!(run_with(&args(false), &integrations), 0);
     assert_eq!(run_with(&args(true), &integrations), 0);
-    let unknown = BuildRequest { names: vec!["nope".into()], ..args(true) };
+    let unknown = BuildRequest {
+        names: vec!["nope".into()],
+        ..args(true)
+    };
     assert_eq!(run_with(&unknown, &integrations), 2);
     let _ = std::fs::remove_dir_all(&dir);
 }

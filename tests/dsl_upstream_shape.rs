@@ -13,7 +13,10 @@ fn untagged(mut p: ProcessorDefinition) -> ProcessorDefinition {
 
 #[test]
 fn message_trace_processors_compile_to_the_upstream_ones() {
-    let Some(shared) = shared_dir_or_skip("message_trace_processors_compile_to_the_upstream_ones") else { return };
+    let Some(shared) = shared_dir_or_skip("message_trace_processors_compile_to_the_upstream_ones")
+    else {
+        return;
+    };
     let path = shared.join("reference/upstream/seed/microsoft_exchange_online_message_trace/data_stream/log/elasticsearch/ingest_pipeline/default.yml");
     let upstream = PipelineDefinition::load(&path).unwrap();
 
@@ -47,6 +50,10 @@ fn message_trace_processors_compile_to_the_upstream_ones() {
         let mut pipeline = Pipeline::new("p").then(processor);
         pipeline.assign_tags();
         let ours = untagged(pipeline.definition().processors.remove(0));
-        assert_eq!(ours, untagged(upstream.processors[index].clone()), "processor {index}");
+        assert_eq!(
+            ours,
+            untagged(upstream.processors[index].clone()),
+            "processor {index}"
+        );
     }
 }

@@ -23,6 +23,11 @@ pub struct BuildArgs {
 
 /// `ingot build` over the integrations compiled into ingot.
 pub fn run(args: &BuildArgs) -> i32 {
-    let request = BuildRequest { check: args.check, root: args.root.clone(), ecs_dir: args.ecs_dir.clone(), names: args.names.clone() };
+    let request = BuildRequest {
+        check: args.check,
+        root: args.root.clone(),
+        ecs_dir: args.ecs_dir.clone(),
+        names: args.names.clone(),
+    };
     command::run(&request, &ingot::integrations::all())
 }

@@ -116,7 +116,10 @@ impl FieldType {
 
     /// The Rust path of the variant, for generated code.
     pub fn variant_name(self) -> String {
-        self.as_str().split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect()
+        self.as_str()
+            .split('_')
+            .map(|w| w[..1].to_uppercase() + &w[1..])
+            .collect()
     }
 
     pub const fn class(self) -> ValueClass {
@@ -141,7 +144,9 @@ impl FieldType {
             FieldType::Boolean => ValueClass::Bool,
             FieldType::Ip => ValueClass::Ip,
             FieldType::GeoPoint => ValueClass::GeoPoint,
-            FieldType::Object | FieldType::Nested | FieldType::Flattened | FieldType::Group => ValueClass::Object,
+            FieldType::Object | FieldType::Nested | FieldType::Flattened | FieldType::Group => {
+                ValueClass::Object
+            }
         }
     }
 }
@@ -174,21 +179,41 @@ pub struct Field {
 impl Field {
     /// An ECS field; used by the generated constants.
     pub const fn ecs(name: &'static str, ty: FieldType, array: bool) -> Field {
-        Field { name: Cow::Borrowed(name), ty, origin: Origin::Ecs, array }
+        Field {
+            name: Cow::Borrowed(name),
+            ty,
+            origin: Origin::Ecs,
+            array,
+        }
     }
 
     /// A scratch field under a temporary root such as `_temp_`.
     pub fn temp(name: impl Into<String>) -> Field {
-        Field { name: Cow::Owned(name.into()), ty: FieldType::Object, origin: Origin::Temp, array: false }
+        Field {
+            name: Cow::Owned(name.into()),
+            ty: FieldType::Object,
+            origin: Origin::Temp,
+            array: false,
+        }
     }
 
     /// A field known by name only; see [`Origin::Named`].
     pub fn named(name: impl Into<String>) -> Field {
-        Field { name: Cow::Owned(name.into()), ty: FieldType::Object, origin: Origin::Named, array: false }
+        Field {
+            name: Cow::Owned(name.into()),
+            ty: FieldType::Object,
+            origin: Origin::Named,
+            array: false,
+        }
     }
 
     pub(crate) fn package(name: String, ty: FieldType) -> Field {
-        Field { name: Cow::Owned(name), ty, origin: Origin::Package, array: false }
+        Field {
+            name: Cow::Owned(name),
+            ty,
+            origin: Origin::Package,
+            array: false,
+        }
     }
 
     pub fn name(&self) -> &str {
@@ -209,7 +234,12 @@ impl Field {
 
     /// A sub-field of a temp or object field, e.g. a key under `_temp_`.
     pub fn child(&self, name: &str) -> Field {
-        Field { name: Cow::Owned(format!("{}.{name}", self.name)), ty: FieldType::Object, origin: self.origin, array: false }
+        Field {
+            name: Cow::Owned(format!("{}.{name}", self.name)),
+            ty: FieldType::Object,
+            origin: self.origin,
+            array: false,
+        }
     }
 }
 
@@ -323,7 +353,10 @@ pub struct Group {
 
 impl Group {
     pub fn new(name: &str) -> Group {
-        Group { name: name.to_string(), description: None }
+        Group {
+            name: name.to_string(),
+            description: None,
+        }
     }
 
     pub fn description(mut self, text: &str) -> Group {

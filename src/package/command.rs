@@ -21,7 +21,11 @@ pub struct BuildRequest {
 /// Runs the build over `integrations`; returns the exit code: 0 when done
 /// (or up to date), 1 on build errors or drift, 2 for unknown names.
 pub fn run(request: &BuildRequest, integrations: &[Integration]) -> i32 {
-    let unknown: Vec<&String> = request.names.iter().filter(|n| !integrations.iter().any(|i| &i.name == *n)).collect();
+    let unknown: Vec<&String> = request
+        .names
+        .iter()
+        .filter(|n| !integrations.iter().any(|i| &i.name == *n))
+        .collect();
     if !unknown.is_empty() {
         let known: Vec<&str> = integrations.iter().map(|i| i.name.as_str()).collect();
         eprintln!("ingot build: unknown integration(s) {unknown:?}; known: {known:?}");
@@ -29,14 +33,21 @@ pub fn run(request: &BuildRequest, integrations: &[Integration]) -> i32 {
     }
     let settings = BuildSettings::new(&request.root, request.ecs_dir.clone());
     let mut failed = false;
-    for integration in integrations.iter().filter(|i| request.names.is_empty() || request.names.contains(&i.name)) {
+    for integration in integrations
+        .iter()
+        .filter(|i| request.names.is_empty() || request.names.contains(&i.name))
+    {
         let output = match compile(integration, &settings) {
             Ok(o) => o,
             Err(errors) => {
                 for e in &errors {
                     eprintln!("{}: {e}", integration.name);
                 }
-                eprintln!("ingot build: {} failed with {} error(s)", integration.name, errors.len());
+                eprintln!(
+                    "ingot build: {} failed with {} error(s)",
+                    integration.name,
+                    errors.len()
+                );
                 failed = true;
                 continue;
             }
@@ -50,9 +61,17 @@ pub fn run(request: &BuildRequest, integrations: &[Integration]) -> i32 {
                 println!("{d}");
             }
             if drifts.is_empty() {
-                println!("{}: {} generated files are up to date", integration.name, output.files.len());
+                println!(
+                    "{}: {} generated files are up to date",
+                    integration.name,
+                    output.files.len()
+                );
             } else {
-                eprintln!("ingot build --check: {} file(s) of {} drifted; run `ingot build`", drifts.len(), integration.name);
+                eprintln!(
+                    "ingot build --check: {} file(s) of {} drifted; run `ingot build`",
+                    drifts.len(),
+                    integration.name
+                );
                 failed = true;
             }
         } else {
@@ -61,7 +80,12 @@ pub fn run(request: &BuildRequest, integrations: &[Integration]) -> i32 {
                     for p in &touched {
                         println!("wrote {}", p.display());
                     }
-                    println!("{}: {} files, {} changed", integration.name, output.files.len(), touched.len());
+                    println!(
+                        "{}: {} files, {} changed",
+                        integration.name,
+                        output.files.len(),
+                        touched.len()
+                    );
                 }
                 Err(e) => {
                     eprintln!("ingot build: {e}");
