@@ -81,11 +81,15 @@ impl EsError {
         let mut m = Map::new();
         m.insert("type".into(), Value::from(self.kind.as_str()));
         m.insert("reason".into(), Value::from(self.reason.as_str()));
-        for (k, v) in &self.extra {
+        for (k, v) in self.extra.iter().filter(|(k, _)| k.as_str() != "suppressed") {
             m.insert(k.clone(), v.clone());
         }
         if let Some(c) = &self.caused_by {
             m.insert("caused_by".into(), Value::Map(c.body()));
+        }
+        // suppressed exceptions come after the cause, as Elasticsearch writes them
+        if let Some(v) = self.extra.get("suppressed") {
+            m.insert("suppressed".into(), v.clone());
         }
         m
     }

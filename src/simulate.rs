@@ -538,7 +538,8 @@ fn exception_body(e: &EsError, with_cause: bool) -> Map {
     let mut m = Map::new();
     m.insert("type".into(), Value::from(e.kind.as_str()));
     m.insert("reason".into(), Value::from(e.reason.as_str()));
-    let metadata: Vec<(&String, &Value)> = e.extra.iter().filter(|(k, _)| !SCRIPT_FIELDS.contains(&k.as_str())).collect();
+    let metadata: Vec<(&String, &Value)> =
+        e.extra.iter().filter(|(k, _)| !SCRIPT_FIELDS.contains(&k.as_str()) && k.as_str() != "suppressed").collect();
     let prefixed: Vec<String> = metadata.iter().map(|(k, _)| format!("es.{k}")).collect();
     for i in java_hash_order(prefixed.iter().map(String::as_str)) {
         let (k, v) = metadata[i];
@@ -553,6 +554,10 @@ fn exception_body(e: &EsError, with_cause: bool) -> Map {
         if let Some(c) = &e.caused_by {
             m.insert("caused_by".into(), Value::Map(exception_body(c, true)));
         }
+    }
+    // `Throwable.getSuppressed()`, which Elasticsearch writes after the cause
+    if let Some(suppressed) = e.extra.get("suppressed") {
+        m.insert("suppressed".into(), suppressed.clone());
     }
     m
 }

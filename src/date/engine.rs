@@ -1120,66 +1120,6 @@ pub fn resolve(mut p: Parsed, week: WeekDef) -> Result<Accessor, DateError> {
         p.set(f, v);
         Ok(())
     };
-    // time fields
-    if let Some(ch) = p.remove(Field::ClockHourOfDay) {
-        Field::ClockHourOfDay.check(ch, week)?;
-        conflict(&mut p, Field::HourOfDay, if ch == 24 { 0 } else { ch })?;
-    }
-    if let Some(ch) = p.remove(Field::ClockHourOfAmPm) {
-        Field::ClockHourOfAmPm.check(ch, week)?;
-        conflict(&mut p, Field::HourOfAmPm, if ch == 12 { 0 } else { ch })?;
-    }
-    if p.has(Field::AmPmOfDay) && p.has(Field::HourOfAmPm) {
-        let ap = p.remove(Field::AmPmOfDay).unwrap();
-        let hap = p.remove(Field::HourOfAmPm).unwrap();
-        Field::AmPmOfDay.check(ap, week)?;
-        Field::HourOfAmPm.check(hap, week)?;
-        conflict(&mut p, Field::HourOfDay, ap * 12 + hap)?;
-    }
-    if let Some(nod) = p.remove(Field::NanoOfDay) {
-        Field::NanoOfDay.check(nod, week)?;
-        conflict(&mut p, Field::HourOfDay, nod / 3_600_000_000_000)?;
-        conflict(&mut p, Field::MinuteOfHour, nod / 60_000_000_000 % 60)?;
-        conflict(&mut p, Field::SecondOfMinute, nod / 1_000_000_000 % 60)?;
-        conflict(&mut p, Field::NanoOfSecond, nod % 1_000_000_000)?;
-    }
-    if let Some(mod_) = p.remove(Field::MilliOfDay) {
-        Field::MilliOfDay.check(mod_, week)?;
-        conflict(&mut p, Field::HourOfDay, mod_ / 3_600_000)?;
-        conflict(&mut p, Field::MinuteOfHour, mod_ / 60_000 % 60)?;
-        conflict(&mut p, Field::SecondOfMinute, mod_ / 1000 % 60)?;
-        if let Some(n) = p.get(Field::NanoOfSecond) {
-            // MILLI_OF_SECOND cross-checks with an existing nano-of-second
-            if n / 1_000_000 != mod_ % 1000 {
-                return Err(dt_exc("Conflict found: MilliOfSecond differs from NanoOfSecond"));
-            }
-        } else {
-            p.set(Field::NanoOfSecond, mod_ % 1000 * 1_000_000);
-        }
-    }
-    if let Some(hod) = p.get(Field::HourOfDay) {
-        let moh = p.get(Field::MinuteOfHour);
-        let som = p.get(Field::SecondOfMinute);
-        let nos = p.get(Field::NanoOfSecond);
-        let invalid =
-            (moh.is_none() && (som.is_some() || nos.is_some())) || (moh.is_some() && som.is_none() && nos.is_some());
-        if !invalid {
-            let h = Field::HourOfDay.check(hod, week)?;
-            let m = Field::MinuteOfHour.check(moh.unwrap_or(0), week)?;
-            let s = Field::SecondOfMinute.check(som.unwrap_or(0), week)?;
-            let n = Field::NanoOfSecond.check(nos.unwrap_or(0), week)?;
-            acc.time = NaiveTime::from_hms_nano_opt(h as u32, m as u32, s as u32, n as u32);
-            for f in [Field::HourOfDay, Field::MinuteOfHour, Field::SecondOfMinute, Field::NanoOfSecond] {
-                p.remove(f);
-            }
-        }
-    }
-    // time fields left over are still range-checked (resolveTimeLenient)
-    for f in TIME_FIELDS {
-        if let Some(v) = p.get(*f) {
-            f.check(v, week)?;
-        }
-    }
     // localized day of week becomes the ISO day of week
     if let Some(ldow) = p.remove(Field::LocalDayOfWeek) {
         if !(1..=7).contains(&ldow) {
@@ -1257,6 +1197,67 @@ pub fn resolve(mut p: Parsed, week: WeekDef) -> Result<Accessor, DateError> {
         acc.date = Some(date);
         for f in [Field::WeekBasedYear, Field::WeekOfWeekBasedYear, Field::DayOfWeek] {
             p.remove(f);
+        }
+    }
+    // time fields (Java resolves them after the date fields)
+    if let Some(ch) = p.remove(Field::ClockHourOfDay) {
+        Field::ClockHourOfDay.check(ch, week)?;
+        conflict(&mut p, Field::HourOfDay, if ch == 24 { 0 } else { ch })?;
+    }
+    if let Some(ch) = p.remove(Field::ClockHourOfAmPm) {
+        Field::ClockHourOfAmPm.check(ch, week)?;
+        conflict(&mut p, Field::HourOfAmPm, if ch == 12 { 0 } else { ch })?;
+    }
+    if p.has(Field::AmPmOfDay) && p.has(Field::HourOfAmPm) {
+        let ap = p.remove(Field::AmPmOfDay).unwrap();
+        let hap = p.remove(Field::HourOfAmPm).unwrap();
+        Field::AmPmOfDay.check(ap, week)?;
+        Field::HourOfAmPm.check(hap, week)?;
+        conflict(&mut p, Field::HourOfDay, ap * 12 + hap)?;
+    }
+    if let Some(nod) = p.remove(Field::NanoOfDay) {
+        Field::NanoOfDay.check(nod, week)?;
+        conflict(&mut p, Field::HourOfDay, nod / 3_600_000_000_000)?;
+        conflict(&mut p, Field::MinuteOfHour, nod / 60_000_000_000 % 60)?;
+        conflict(&mut p, Field::SecondOfMinute, nod / 1_000_000_000 % 60)?;
+        conflict(&mut p, Field::NanoOfSecond, nod % 1_000_000_000)?;
+    }
+    if let Some(mod_) = p.remove(Field::MilliOfDay) {
+        Field::MilliOfDay.check(mod_, week)?;
+        conflict(&mut p, Field::HourOfDay, mod_ / 3_600_000)?;
+        conflict(&mut p, Field::MinuteOfHour, mod_ / 60_000 % 60)?;
+        conflict(&mut p, Field::SecondOfMinute, mod_ / 1000 % 60)?;
+        if let Some(n) = p.get(Field::NanoOfSecond) {
+            // MILLI_OF_SECOND cross-checks with an existing nano-of-second
+            if n / 1_000_000 != mod_ % 1000 {
+                return Err(dt_exc("Conflict found: MilliOfSecond differs from NanoOfSecond"));
+            }
+        } else {
+            p.set(Field::NanoOfSecond, mod_ % 1000 * 1_000_000);
+        }
+    }
+    if let Some(hod) = p.get(Field::HourOfDay) {
+        let moh = p.get(Field::MinuteOfHour);
+        let som = p.get(Field::SecondOfMinute);
+        let nos = p.get(Field::NanoOfSecond);
+        let invalid =
+            (moh.is_none() && (som.is_some() || nos.is_some())) || (moh.is_some() && som.is_none() && nos.is_some());
+        if !invalid {
+            // resolveTime checks minute and nano first, then hour and second
+            let m = Field::MinuteOfHour.check(moh.unwrap_or(0), week)?;
+            let n = Field::NanoOfSecond.check(nos.unwrap_or(0), week)?;
+            let h = Field::HourOfDay.check(hod, week)?;
+            let s = Field::SecondOfMinute.check(som.unwrap_or(0), week)?;
+            acc.time = NaiveTime::from_hms_nano_opt(h as u32, m as u32, s as u32, n as u32);
+            for f in [Field::HourOfDay, Field::MinuteOfHour, Field::SecondOfMinute, Field::NanoOfSecond] {
+                p.remove(f);
+            }
+        }
+    }
+    // time fields left over are still range-checked (resolveTimeLenient)
+    for f in TIME_FIELDS {
+        if let Some(v) = p.get(*f) {
+            f.check(v, week)?;
         }
     }
     // cross-check what is left against the resolved date

@@ -10,8 +10,25 @@
 //!   `UNIX`, `UNIX_MS`, `TAI64N` and Java patterns).
 //!
 //! Errors are [`EsError`]s carrying the Java exception's type and message.
+//!
+//! What follows Elasticsearch 8.x exactly: the pattern letters
+//! `G u y Y Q q M L D d E e c a h K k H m s S n N A V z O X x Z` with Java's
+//! widths, sign styles, adjacent-value parsing and case-sensitive text;
+//! `'literals'` and `[optional]` sections; STRICT resolving with Java's
+//! messages; every named format of `DateFormatters` (the `*weekyear*` ones
+//! use the formatter locale's weeks, which are ISO weeks for ROOT); the
+//! missing-year rule of the ingest `DateFormat` (the current UTC year, no
+//! adjustment for dates in the future — Elasticsearch has none); time zones
+//! through `ZoneId.of`; `iso8601` and `strict_date_optional_time[_nanos]`
+//! with Elasticsearch's fast `Iso8601Parser` in front of java.time.
+//!
+//! Not implemented, with an error naming them: the pad modifier `p`, the
+//! letters `W F g B v`, full zone names (`zzzz`), and locales other than ROOT
+//! and English. Approximations: `z` prints the tz database abbreviation and
+//! parses zone ids plus a table of English short names.
 
 pub mod engine;
+pub mod fast_iso;
 pub mod fields;
 pub mod ingest;
 pub mod named;
@@ -44,6 +61,9 @@ pub struct Parser {
     pub resolver: Resolver,
     /// `DateTimeFormatter.withZone`: the zone a parse gets when it has none.
     pub zone: Option<ZoneId>,
+    /// This parser is Elasticsearch's `Iso8601DateTimeParser` (see
+    /// [`fast_iso`]) rather than the elements: `Some(time_required)`.
+    pub fast_iso: Option<bool>,
 }
 
 /// Elasticsearch's `DateFormatter` (a `JavaDateFormatter`).
@@ -84,7 +104,7 @@ impl DateFormatter {
         DateFormatter {
             format: format.to_string(),
             printer: elems.clone(),
-            parsers: vec![Parser { elems, resolver, zone: None }],
+            parsers: vec![Parser { elems, resolver, zone: None, fast_iso: None }],
             locale: Locale::root(),
         }
     }
@@ -108,6 +128,12 @@ impl DateFormatter {
         };
         if self.parsers.len() > 1 {
             for p in &self.parsers {
+                if let Some(time_required) = p.fast_iso {
+                    if let Some(acc) = fast_iso::parse(input, time_required) {
+                        return Ok(acc);
+                    }
+                    continue;
+                }
                 if let Some(mut parsed) = engine::parse_full(&p.elems, input) {
                     if parsed.zone.is_none() && parsed.offset.is_none() {
                         parsed.zone = p.zone.clone();
@@ -306,11 +332,14 @@ pub fn exception_body(e: &DateError) -> crate::value::Value {
     let mut m = Map::new();
     m.insert("type".into(), Value::from(e.kind.as_str()));
     m.insert("reason".into(), Value::from(e.reason.as_str()));
+    for (k, v) in e.extra.iter().filter(|(k, _)| k.as_str() != "suppressed") {
+        m.insert(k.clone(), v.clone());
+    }
     if let Some(c) = &e.caused_by {
         m.insert("caused_by".into(), exception_body(c));
     }
-    for (k, v) in &e.extra {
-        m.insert(k.clone(), v.clone());
+    if let Some(v) = e.extra.get("suppressed") {
+        m.insert("suppressed".into(), v.clone());
     }
     Value::Map(m)
 }

@@ -166,7 +166,7 @@ fn seq(f: impl FnOnce(&mut Builder)) -> Vec<Elem> {
 }
 
 fn strict(elems: Vec<Elem>) -> Parser {
-    Parser { elems, resolver: Resolver::Strict, zone: None }
+    Parser { elems, resolver: Resolver::Strict, zone: None, fast_iso: None }
 }
 
 fn formatter(name: &str, printer: Vec<Elem>, parsers: Vec<Parser>) -> DateFormatter {
@@ -175,7 +175,7 @@ fn formatter(name: &str, printer: Vec<Elem>, parsers: Vec<Parser>) -> DateFormat
 
 /// A formatter whose printer is also its only parser.
 fn single(name: &str, elems: Vec<Elem>, resolver: Resolver) -> DateFormatter {
-    formatter(name, elems.clone(), vec![Parser { elems, resolver, zone: None }])
+    formatter(name, elems.clone(), vec![Parser { elems, resolver, zone: None, fast_iso: None }])
 }
 
 /// The three parsers Elasticsearch builds for "base + zone": printer with
@@ -253,7 +253,7 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
                 b.optional_end();
                 b.optional_end();
             });
-            formatter(input, strict_date_optional_time_printer(3, 3), iso_parsers(parser))
+            formatter(input, strict_date_optional_time_printer(3, 3), iso_parsers(parser, false))
         }
         "strict_date_optional_time" => {
             let parser = seq(|b| {
@@ -286,7 +286,7 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
                 b.optional_end();
                 b.optional_end();
             });
-            formatter(input, strict_date_optional_time_printer(3, 3), iso_parsers(parser))
+            formatter(input, strict_date_optional_time_printer(3, 3), iso_parsers(parser, false))
         }
         "strict_date_optional_time_nanos" => {
             let parser = seq(|b| {
@@ -309,7 +309,7 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
                 b.optional_end();
                 b.optional_end();
             });
-            formatter(input, strict_date_optional_time_printer(3, 9), iso_parsers(parser))
+            formatter(input, strict_date_optional_time_printer(3, 9), iso_parsers(parser, true))
         }
         "basic_time_no_millis" => with_zones(input, seq(basic_time_no_millis_base), seq(basic_time_no_millis_base)),
         "basic_time" => with_zones(input, seq(basic_time_printer), seq(basic_time_formatter)),
@@ -538,7 +538,12 @@ fn named(name: &'static str, input: &str) -> Option<DateFormatter> {
             formatter(
                 input,
                 printer,
-                vec![Parser { elems: parser, resolver: Resolver::Strict, zone: Some(ZoneId::Offset(0)) }],
+                vec![Parser {
+                    elems: parser,
+                    resolver: Resolver::Strict,
+                    zone: Some(ZoneId::Offset(0)),
+                    fast_iso: None,
+                }],
             )
         }
         "date_optional_time" => {
@@ -1032,10 +1037,12 @@ fn iso_local_date() -> Vec<Elem> {
 
 /// `iso8601` and `strict_date_optional_time[_nanos]` have two parsers in
 /// Elasticsearch 8.x: the fast `Iso8601DateTimeParser`, then java.time as a
-/// fallback. What they accept is java.time's; having two parsers shows in the
-/// error, which is "Failed to parse with all enclosed parsers".
-fn iso_parsers(parser: Vec<Elem>) -> Vec<Parser> {
-    vec![strict(parser.clone()), strict(parser)]
+/// fallback; with two parsers a failure reads "Failed to parse with all
+/// enclosed parsers".
+fn iso_parsers(parser: Vec<Elem>, time_required: bool) -> Vec<Parser> {
+    let mut fast = strict(Vec::new());
+    fast.fast_iso = Some(time_required);
+    vec![fast, strict(parser)]
 }
 
 /// STRICT_DATE_OPTIONAL_TIME_PRINTER (fraction 3..3) / _NANOS (3..9).

@@ -451,3 +451,30 @@ fn date_epoch_formats_with_signs_and_fractions() {
     let e = millis.parse("+1").unwrap_err();
     assert_eq!(e.caused_by.unwrap().reason, "Failed to parse with all enclosed parsers");
 }
+
+#[test]
+fn date_iso_fast_path_errors() {
+    // well-formed but impossible dates pass Elasticsearch's fast ISO parser and fail in DateFormatters.from
+    let e = run("ISO8601", "2021-02-30T10:00:00Z", "UTC").unwrap_err();
+    assert_eq!((e.kind.as_str(), e.reason.as_str()), ("date_time_exception", "Invalid date 'FEBRUARY 30'"));
+    let e = run("strict_date_optional_time", "2021-00-10", "UTC").unwrap_err();
+    assert_eq!(e.reason, "Invalid value for MonthOfYear (valid values 1 - 12): 0");
+    // out of the coarse ranges: no parser accepts it
+    let e = run("ISO8601", "2021-13-01", "UTC").unwrap_err();
+    assert_eq!(e.reason, "failed to parse date field [2021-13-01] with format [iso8601]");
+    assert_eq!(e.caused_by.unwrap().reason, "Failed to parse with all enclosed parsers");
+}
+
+#[test]
+fn date_iso_fast_parser_extras() {
+    // the fast parser takes any ZoneId.of id after the time
+    assert_eq!(run("ISO8601", "2021-03-04T10:00:00GMT+1", "UTC").unwrap(), "2021-03-04T09:00:00.000Z");
+    assert_eq!(run("ISO8601", "2021-03-04T10:00:00,5+01:00", "UTC").unwrap(), "2021-03-04T09:00:00.500Z");
+    assert_eq!(run("ISO8601", "-0001-03-04", "UTC").unwrap(), "0002-03-04T00:00:00.000Z");
+    assert_eq!(run("ISO8601", "2021-03-04T", "+02:00").unwrap(), "2021-03-04T00:00:00.000+02:00");
+    assert_eq!(
+        run("strict_date_optional_time_nanos", "2021-03-04T10:11:12.123456789Z", "UTC").unwrap(),
+        "2021-03-04T10:11:12.123Z"
+    );
+    assert!(run("strict_date_optional_time_nanos", "2021-03-04T10:11", "UTC").is_err());
+}

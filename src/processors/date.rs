@@ -248,3 +248,24 @@ mod tests {
         assert_eq!(out.to_json(), r#"{"d":1000500,"@timestamp":"1970-01-01T00:16:40.500Z"}"#);
     }
 }
+
+#[cfg(test)]
+mod rendering {
+    use crate::document::IngestDocument;
+    use crate::pipeline::{BuildContext, Pipeline, RunContext};
+    use crate::value::Value;
+
+    #[test]
+    fn date_failure_renders_suppressed_after_the_cause() {
+        let def = Value::from_json_str(r#"{"processors": [{"date": {"field": "d", "formats": ["yyyy", "UNIX_MS"]}}]}"#)
+            .unwrap();
+        let pipeline = Pipeline::from_value("p", &def, &BuildContext::default()).unwrap();
+        let Value::Map(src) = Value::from_json_str(r#"{"d": "x"}"#).unwrap() else { panic!() };
+        let e = pipeline.execute(&mut IngestDocument::new(src), &mut RunContext::default()).unwrap_err();
+        let json = crate::simulate::error_value(&e).to_json();
+        assert!(
+            json.contains(r#""caused_by":{"type":"illegal_argument_exception","reason":"failed to parse date field [x] with format [yyyy]","caused_by":{"type":"date_time_parse_exception","reason":"Text 'x' could not be parsed at index 0"},"suppressed":[{"type":"number_format_exception","reason":"For input string: \"x\""}]}"#),
+            "{json}"
+        );
+    }
+}

@@ -205,6 +205,31 @@ mod tests {
     }
 
     #[test]
+    fn date_index_name_elasticsearch_unit_cases() {
+        let cfg = |formats: &str| {
+            format!(
+                r#"{{"field": "_field", "date_formats": {formats}, "index_name_prefix": "events-", "date_rounding": "m", "index_name_format": "yyyyMMdd"}}"#
+            )
+        };
+        assert_eq!(
+            index_name(&cfg(r#"["yyyy-MM-dd'T'HH:mm:ss.SSSZ"]"#), r#"{"_field": "2016-04-25T12:24:20.101+0000"}"#),
+            Ok("<events-{20160425||/m{yyyyMMdd|UTC}}>".into())
+        );
+        assert_eq!(
+            index_name(&cfg(r#"["TAI64N"]"#), r#"{"_field": "@4000000050d506482dbdf024"}"#),
+            Ok("<events-{20121222||/m{yyyyMMdd|UTC}}>".into())
+        );
+        assert_eq!(
+            index_name(&cfg(r#"["UNIX_MS"]"#), r#"{"_field": 1000500}"#),
+            Ok("<events-{19700101||/m{yyyyMMdd|UTC}}>".into())
+        );
+        assert_eq!(
+            index_name(&cfg(r#"["UNIX"]"#), r#"{"_field": "1000.5"}"#),
+            Ok("<events-{19700101||/m{yyyyMMdd|UTC}}>".into())
+        );
+    }
+
+    #[test]
     fn date_index_name_errors() {
         assert_eq!(
             index_name(r#"{"field": "d", "date_rounding": "d", "locale": "en_US"}"#, "{}"),

@@ -44,6 +44,7 @@ mod pending;
 mod pipeline;
 mod remove;
 mod rename;
+mod script;
 mod set;
 mod sort;
 mod split;
@@ -194,6 +195,7 @@ pub fn registry() -> &'static [ProcessorSpec] {
             registered_domain::SPEC,
             remove::SPEC,
             rename::SPEC,
+            script::SPEC,
             set::SPEC,
             sort::SPEC,
             split::SPEC,

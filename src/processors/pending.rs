@@ -159,12 +159,6 @@ pub const SPECS: &[ProcessorSpec] = &[
         O::optional("target_field", String, "Object field containing extracted domain components.").default(""),
         O::optional("ignore_missing", Bool, "If true and any required fields are missing, the processor quietly exits without modifying the document.").default("true"),
     ]),
-    pending("script", "Runs an inline or stored script on incoming documents.", &[
-        O::optional("lang", String, "Script language.").default("painless"),
-        O::optional("id", String, "ID of a stored script. If no source is specified, this parameter is required."),
-        O::optional("source", Any, "Inline script. If no id is specified, this parameter is required."),
-        O::optional("params", Map, "Object containing parameters for the script."),
-    ]),
     pending("uri_parts", "Parses a Uniform Resource Identifier (URI) string and extracts its components as an object.", &[
         O::required("field", String, "Field containing the URI string."),
         O::optional("target_field", String, "Output field for the URI object.").default("url"),
