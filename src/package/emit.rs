@@ -3,7 +3,7 @@
 use crate::dsl::check::{check_data_stream, Diagnostic, Severity};
 use crate::dsl::ecs;
 use crate::dsl::field::FieldDecl;
-use crate::dsl::integration::{DataStream, Integration, Var};
+use crate::dsl::integration::{DataStream, Image, Integration, Var};
 use crate::package::ecs_schema::{EcsLock, EcsSchema, ECS_VERSION};
 use crate::package::readme::{render, DocsContext};
 use crate::package::yaml::{document, map, opt_s, s};
@@ -278,6 +278,9 @@ fn emit(
             out.add(ds_dir.join("_dev/test/pipeline").join(name), bytes);
         }
     }
+    for (path, bytes) in files_under(&root.join("assets"))? {
+        out.add(pkg.join(path), bytes);
+    }
     let template = format!("<!-- {GENERATED_NOTE} -->\n{}", integration.readme);
     let rendered =
         render(&template, &docs).map_err(|e| format!("package [{}]: {e}", integration.name))?;
@@ -292,6 +295,28 @@ fn ensure_newline(mut s: String) -> String {
         s.push('\n');
     }
     s
+}
+
+/// Files the package ships as they are (images, Kibana assets): everything
+/// under `<root>/assets/`, at the same relative path in the package.
+fn files_under(dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let relative = path.strip_prefix(dir).map(Path::to_path_buf).unwrap_or_default();
+                out.push((relative, bytes));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// Pipeline-test fixtures: every file of `sample_events/<data stream>/`.
@@ -377,6 +402,14 @@ fn package_manifest(i: &Integration) -> Value {
             ),
         ])
     });
+    let image = |img: &Image| {
+        map([
+            ("src", s(&img.src)),
+            ("title", s(&img.title)),
+            ("size", opt_s(&img.size)),
+            ("type", opt_s(&img.media_type)),
+        ])
+    };
     map([
         ("format_version", s(&i.format_version)),
         ("name", s(&i.name)),
@@ -389,6 +422,8 @@ fn package_manifest(i: &Integration) -> Value {
             list(&i.categories, |c| Value::from(c.as_str())),
         ),
         ("conditions", conditions),
+        ("icons", list(&i.icons, image)),
+        ("screenshots", list(&i.screenshots, image)),
         ("policy_templates", templates),
         (
             "owner",
