@@ -18,3 +18,7 @@ pub fn shared_dir() -> Option<PathBuf> {
         None
     }
 }
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+pub mod package_spec;
