@@ -1,4 +1,8 @@
-//! What the integration tests share: finding the reference data in `../shared`.
+//! What the integration tests share: finding the reference data in
+//! `../shared`, and validating packages against the package spec.
+#![allow(dead_code)]
+
+pub mod package_spec;
 
 use std::path::{Path, PathBuf};
 
@@ -18,7 +22,3 @@ pub fn shared_dir() -> Option<PathBuf> {
         None
     }
 }
-//! Helpers shared by the integration tests.
-#![allow(dead_code)]
-
-pub mod package_spec;
