@@ -395,6 +395,7 @@ impl<'a> Interp<'a> {
             Val::Entry(e) if name == "key" => Ok(e.0.clone()),
             Val::Entry(e) if name == "value" => Ok(e.1.borrow().clone()),
             Val::Set(s) if name == "empty" => Ok(Val::Bool(s.borrow().is_empty())),
+            Val::Str(s) if name == "empty" => Ok(Val::Bool(s.is_empty())),
             Val::View(m, _) if name == "empty" => Ok(Val::Bool(map_len(m) == 0)),
             Val::Obj(_) => {
                 let cap = capitalize(name);

@@ -690,3 +690,11 @@ fn date_times_stored_in_the_document_are_written_as_xcontent_does() {
         r#"{"zoned":"2023-11-14T22:13:20.123456Z","paris":"2020-01-02T03:04:05.100+01:00","instant":"1970-01-01T00:00:00.000Z","local":"2020-01-02T03:04:00.000","date":"2020-01-02","time":"03:04:00.000","duration":"PT1H30M"}"#
     );
 }
+
+#[test]
+fn string_empty_property_is_is_empty() {
+    let ctx = run("ctx.a = ctx.s.empty; ctx.b = ctx.e.empty;", r#"{"s": "x", "e": ""}"#);
+    assert_eq!(json(&ctx), r#"{"s":"x","e":"","a":false,"b":true}"#);
+    let e = run_err("ctx.a = ctx.s.length", r#"{"s": "x"}"#);
+    assert_eq!(cause(&e).1, "dynamic getter [java.lang.String, length] not found");
+}
