@@ -698,3 +698,14 @@ fn string_empty_property_is_is_empty() {
     let e = run_err("ctx.a = ctx.s.length", r#"{"s": "x"}"#);
     assert_eq!(cause(&e).1, "dynamic getter [java.lang.String, length] not found");
 }
+
+#[test]
+fn document_maps_iterate_in_hash_map_order() {
+    // Elasticsearch's document maps are HashMaps: "zeta" (bucket 0), "b" (2), "alpha" (7).
+    let ctx = run(
+        "def out = []; for (e in ctx.m.entrySet()) { out.add(e.getKey()) } ctx.keys = out; ctx.vals = new ArrayList(ctx.m.values());",
+        r#"{"m": {"zeta": 1, "alpha": 2, "b": 3}}"#,
+    );
+    assert_eq!(json(&ctx), r#"{"m":{"zeta":1,"alpha":2,"b":3},"keys":["zeta","b","alpha"],"vals":[1,3,2]}"#);
+    assert!(cond("def k = ''; for (x in ctx.m.keySet()) { k += x } return k == 'zetabalpha'", r#"{"m": {"zeta": 1, "alpha": 2, "b": 3}}"#));
+}
