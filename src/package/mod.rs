@@ -9,7 +9,6 @@ pub mod drift;
 pub mod ecs_schema;
 pub mod emit;
 pub mod readme;
-pub mod spec;
 pub mod yaml;
 
 pub use emit::{compile, BuildOutput, BuildSettings, GeneratedFile};
