@@ -98,7 +98,8 @@ impl Integration {
         self
     }
     pub fn input_documentation(mut self, input_type: &str, markdown: &str) -> Integration {
-        self.input_docs.insert(input_type.to_string(), markdown.to_string());
+        self.input_docs
+            .insert(input_type.to_string(), markdown.to_string());
         self
     }
     pub fn link(mut self, key: &str, url: &str) -> Integration {
@@ -117,7 +118,12 @@ pub struct PolicyTemplate {
 
 impl PolicyTemplate {
     pub fn new(name: &str, title: &str, description: &str) -> PolicyTemplate {
-        PolicyTemplate { name: name.into(), title: title.into(), description: description.into(), inputs: Vec::new() }
+        PolicyTemplate {
+            name: name.into(),
+            title: title.into(),
+            description: description.into(),
+            inputs: Vec::new(),
+        }
     }
     pub fn input(mut self, input: Input) -> PolicyTemplate {
         self.inputs.push(input);
@@ -137,7 +143,12 @@ pub struct Input {
 
 impl Input {
     pub fn new(input_type: &str, title: &str, description: &str) -> Input {
-        Input { input_type: input_type.into(), title: title.into(), description: description.into(), vars: Vec::new() }
+        Input {
+            input_type: input_type.into(),
+            title: title.into(),
+            description: description.into(),
+            vars: Vec::new(),
+        }
     }
     pub fn var(mut self, var: Var) -> Input {
         self.vars.push(var);
@@ -184,7 +195,10 @@ impl Var {
         Var::new(name, "yaml")
     }
     pub fn password(name: &str) -> Var {
-        Var { secret: Some(true), ..Var::new(name, "password") }
+        Var {
+            secret: Some(true),
+            ..Var::new(name, "password")
+        }
     }
     pub fn title(mut self, t: &str) -> Var {
         self.title = Some(t.into());
@@ -315,7 +329,11 @@ impl DataStream {
         self
     }
     /// Declares a group and its fields (emitted in `fields.yml`).
-    pub fn group(mut self, group: &Group, fields: impl IntoIterator<Item = FieldDecl>) -> DataStream {
+    pub fn group(
+        mut self,
+        group: &Group,
+        fields: impl IntoIterator<Item = FieldDecl>,
+    ) -> DataStream {
         self.groups.push(group.clone());
         self.fields.extend(fields);
         self
@@ -326,8 +344,12 @@ impl DataStream {
         self
     }
     /// ECS fields the inputs put in the event (e.g. `message`).
-    pub fn input_provides(mut self, fields: impl IntoIterator<Item = impl Into<Field>>) -> DataStream {
-        self.input_ecs_fields.extend(fields.into_iter().map(Into::into));
+    pub fn input_provides(
+        mut self,
+        fields: impl IntoIterator<Item = impl Into<Field>>,
+    ) -> DataStream {
+        self.input_ecs_fields
+            .extend(fields.into_iter().map(Into::into));
         self
     }
     /// Non-ECS fields the inputs put in the event (e.g. `input.type`).
@@ -336,7 +358,8 @@ impl DataStream {
         self
     }
     pub fn ecs_fields(mut self, fields: impl IntoIterator<Item = impl Into<Field>>) -> DataStream {
-        self.extra_ecs_fields.extend(fields.into_iter().map(Into::into));
+        self.extra_ecs_fields
+            .extend(fields.into_iter().map(Into::into));
         self
     }
     pub fn pipeline(mut self, p: Pipeline) -> DataStream {
@@ -353,7 +376,9 @@ impl DataStream {
         self
     }
     pub fn is_allowed(&self, check: Check, subject: &str) -> bool {
-        self.allowed.iter().any(|(c, s)| *c == check && (s == "*" || s == subject))
+        self.allowed
+            .iter()
+            .any(|(c, s)| *c == check && (s == "*" || s == subject))
     }
     /// `<package>.<data stream>`.
     pub fn dataset(&self, package: &str) -> String {
@@ -378,10 +403,17 @@ pub struct Change {
 
 impl Release {
     pub fn new(version: &str) -> Release {
-        Release { version: version.into(), changes: Vec::new() }
+        Release {
+            version: version.into(),
+            changes: Vec::new(),
+        }
     }
     pub fn change(mut self, change_type: &str, description: &str, link: &str) -> Release {
-        self.changes.push(Change { description: description.into(), change_type: change_type.into(), link: link.into() });
+        self.changes.push(Change {
+            description: description.into(),
+            change_type: change_type.into(),
+            link: link.into(),
+        });
         self
     }
 }

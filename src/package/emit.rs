@@ -34,7 +34,10 @@ impl BuildSettings {
         let ecs_dir = ecs_dir
             .or_else(|| std::env::var_os("INGOT_ECS_DIR").map(PathBuf::from))
             .or_else(|| Some(root.join("../shared/ecs")).filter(|d| d.is_dir()));
-        BuildSettings { root: root.to_path_buf(), ecs_dir }
+        BuildSettings {
+            root: root.to_path_buf(),
+            ecs_dir,
+        }
     }
 }
 
@@ -52,7 +55,10 @@ pub fn lock_path(name: &str) -> PathBuf {
 }
 
 /// Checks and compiles; `Err` holds every error found.
-pub fn compile(integration: &Integration, settings: &BuildSettings) -> Result<BuildOutput, Vec<String>> {
+pub fn compile(
+    integration: &Integration,
+    settings: &BuildSettings,
+) -> Result<BuildOutput, Vec<String>> {
     let mut integration = integration.clone();
     let mut diagnostics = Vec::new();
     let snapshot = integration.clone();
@@ -65,8 +71,9 @@ pub fn compile(integration: &Integration, settings: &BuildSettings) -> Result<Bu
             diagnostics.push(d);
         }
     }
-    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
     if !errors.is_empty() {
         return Err(errors.iter().map(|d| d.to_string()).collect());
     }
@@ -77,35 +84,72 @@ pub fn compile(integration: &Integration, settings: &BuildSettings) -> Result<Bu
         owned_dirs.push(PathBuf::from("pipelines").join(&ds.name));
         owned_dirs.push(PathBuf::from("fields").join(&ds.name));
     }
-    Ok(BuildOutput { files, owned_dirs, warnings })
+    Ok(BuildOutput {
+        files,
+        owned_dirs,
+        warnings,
+    })
 }
 
 /// The emitted pipeline must load exactly as `ingot lint` loads it.
 fn load_check(ds: &DataStream) -> Option<Diagnostic> {
     let definition = ds.pipeline.definition();
-    let err = LoadedPipeline::build(&ds.pipeline.name, definition, &BuildContext::default()).err()?;
+    let err =
+        LoadedPipeline::build(&ds.pipeline.name, definition, &BuildContext::default()).err()?;
     let root = err.root();
     // Processors and Painless that ingot cannot run yet say so; the
     // integration is not at fault, so this stays a warning.
-    let unregistered = ds.pipeline.all_processors().iter().any(|p| p.is_unregistered());
+    let unregistered = ds
+        .pipeline
+        .all_processors()
+        .iter()
+        .any(|p| p.is_unregistered());
     let not_yet = root.reason.ends_with("is not supported yet")
         || (unregistered && root.reason.starts_with("No processor type exists"));
-    let severity = if not_yet { Severity::Warning } else { Severity::Error };
-    let tag = err.extra.get("processor_tag").or_else(|| err.headers.get("processor_tag")).map(|t| format!(" (tag {})", t.to_java_string()));
+    let severity = if not_yet {
+        Severity::Warning
+    } else {
+        Severity::Error
+    };
+    let tag = err
+        .extra
+        .get("processor_tag")
+        .or_else(|| err.headers.get("processor_tag"))
+        .map(|t| format!(" (tag {})", t.to_java_string()));
     Some(Diagnostic {
         severity,
-        message: format!("data stream [{}]: pipeline does not load{}: {}", ds.name, tag.unwrap_or_default(), err.reason),
+        message: format!(
+            "data stream [{}]: pipeline does not load{}: {}",
+            ds.name,
+            tag.unwrap_or_default(),
+            err.reason
+        ),
     })
 }
 
 /// Fields the base file defines, which ECS references must not repeat.
-const BASE_FIELDS: &[&str] = &["data_stream.type", "data_stream.dataset", "data_stream.namespace", "@timestamp", "event.module", "event.dataset"];
+const BASE_FIELDS: &[&str] = &[
+    "data_stream.type",
+    "data_stream.dataset",
+    "data_stream.namespace",
+    "@timestamp",
+    "event.module",
+    "event.dataset",
+];
 
 /// The ECS fields a data stream references with `external: ecs`: those the
 /// pipeline writes, the inputs provide, and the extras it lists.
 fn ecs_references(ds: &DataStream) -> Vec<String> {
-    let written = ds.pipeline.all_processors().into_iter().flat_map(|p| p.writes.iter().map(|w| w.field.name().to_string()));
-    let provided = ds.input_ecs_fields.iter().chain(&ds.extra_ecs_fields).map(|f| f.name().to_string());
+    let written = ds
+        .pipeline
+        .all_processors()
+        .into_iter()
+        .flat_map(|p| p.writes.iter().map(|w| w.field.name().to_string()));
+    let provided = ds
+        .input_ecs_fields
+        .iter()
+        .chain(&ds.extra_ecs_fields)
+        .map(|f| f.name().to_string());
     let mut names: Vec<String> = written
         .chain(provided)
         .filter(|n| ecs::lookup(n).is_some() && !BASE_FIELDS.contains(&n.as_str()))
@@ -116,7 +160,11 @@ fn ecs_references(ds: &DataStream) -> Vec<String> {
 }
 
 fn resolve_ecs(integration: &Integration, settings: &BuildSettings) -> Result<EcsLock, String> {
-    let mut names: Vec<String> = integration.data_streams.iter().flat_map(ecs_references).collect();
+    let mut names: Vec<String> = integration
+        .data_streams
+        .iter()
+        .flat_map(ecs_references)
+        .collect();
     names.sort();
     names.dedup();
     if let Some(dir) = &settings.ecs_dir {
@@ -142,40 +190,88 @@ struct Files {
 
 impl Files {
     fn add(&mut self, path: impl Into<PathBuf>, contents: impl Into<Vec<u8>>) {
-        self.files.push(GeneratedFile { path: path.into(), contents: contents.into() });
+        self.files.push(GeneratedFile {
+            path: path.into(),
+            contents: contents.into(),
+        });
     }
 }
 
-fn emit(integration: &Integration, lock: &EcsLock, root: &Path) -> Result<Vec<GeneratedFile>, String> {
+fn emit(
+    integration: &Integration,
+    lock: &EcsLock,
+    root: &Path,
+) -> Result<Vec<GeneratedFile>, String> {
     let mut out = Files { files: Vec::new() };
     let pkg = PathBuf::from("package").join(&integration.name);
     out.add(lock_path(&integration.name), lock.to_yaml(&format!("# {GENERATED_NOTE}\n# The ECS definitions the package uses, so builds need no ECS schema.\n")));
-    out.add(pkg.join("manifest.yml"), document(&package_manifest(integration)));
+    out.add(
+        pkg.join("manifest.yml"),
+        document(&package_manifest(integration)),
+    );
     out.add(pkg.join("changelog.yml"), document(&changelog(integration)));
-    let build_yml = map([("dependencies", Some(map([("ecs", Some(map([("reference", s(&format!("git@v{}", lock.ecs_version)))])))])))]);
+    let build_yml = map([(
+        "dependencies",
+        Some(map([(
+            "ecs",
+            Some(map([(
+                "reference",
+                s(&format!("git@v{}", lock.ecs_version)),
+            )])),
+        )])),
+    )]);
     out.add(pkg.join("_dev/build/build.yml"), document(&build_yml));
 
-    let mut docs = DocsContext { ecs: Some(lock), format_version: integration.format_version.clone(), links: integration.links.clone(), input_docs: integration.input_docs.clone(), ..Default::default() };
+    let mut docs = DocsContext {
+        ecs: Some(lock),
+        format_version: integration.format_version.clone(),
+        links: integration.links.clone(),
+        input_docs: integration.input_docs.clone(),
+        ..Default::default()
+    };
     for ds in &integration.data_streams {
         let ds_dir = pkg.join("data_stream").join(&ds.name);
-        out.add(ds_dir.join("manifest.yml"), document(&data_stream_manifest(ds)));
+        out.add(
+            ds_dir.join("manifest.yml"),
+            document(&data_stream_manifest(ds)),
+        );
         for stream in &ds.streams {
             docs.inputs.push(stream.input.clone());
             let template = format!("# {GENERATED_NOTE}\n{}", stream.template);
-            out.add(ds_dir.join("agent/stream").join(stream.template_file()), ensure_newline(template));
+            out.add(
+                ds_dir.join("agent/stream").join(stream.template_file()),
+                ensure_newline(template),
+            );
         }
         let definition = ds.pipeline.definition().to_value();
         let json = serde_json::to_string_pretty(&definition).map_err(|e| e.to_string())?;
-        out.add(PathBuf::from("pipelines").join(&ds.name).join(format!("{}.json", ds.pipeline.name)), json + "\n");
-        out.add(ds_dir.join("elasticsearch/ingest_pipeline").join(format!("{}.yml", ds.pipeline.name)), document(&definition));
+        out.add(
+            PathBuf::from("pipelines")
+                .join(&ds.name)
+                .join(format!("{}.json", ds.pipeline.name)),
+            json + "\n",
+        );
+        // The package spec requires pipeline YAML to start with `---`.
+        out.add(
+            ds_dir
+                .join("elasticsearch/ingest_pipeline")
+                .join(format!("{}.yml", ds.pipeline.name)),
+            format!("---\n{}", document(&definition)),
+        );
         let fields = fields_files(integration, ds);
         for (name, text) in &fields {
-            out.add(PathBuf::from("fields").join(&ds.name).join(name), text.clone());
+            out.add(
+                PathBuf::from("fields").join(&ds.name).join(name),
+                text.clone(),
+            );
             out.add(ds_dir.join("fields").join(name), text.clone());
         }
         docs.fields.insert(ds.name.clone(), fields);
         if let Some(event) = &ds.sample_event {
-            out.add(ds_dir.join("sample_event.json"), ensure_newline(event.clone()));
+            out.add(
+                ds_dir.join("sample_event.json"),
+                ensure_newline(event.clone()),
+            );
             docs.sample_events.insert(ds.name.clone(), event.clone());
         }
         for (name, bytes) in fixtures(root, &ds.name)? {
@@ -183,7 +279,8 @@ fn emit(integration: &Integration, lock: &EcsLock, root: &Path) -> Result<Vec<Ge
         }
     }
     let template = format!("<!-- {GENERATED_NOTE} -->\n{}", integration.readme);
-    let rendered = render(&template, &docs).map_err(|e| format!("package [{}]: {e}", integration.name))?;
+    let rendered =
+        render(&template, &docs).map_err(|e| format!("package [{}]: {e}", integration.name))?;
     out.add(pkg.join("_dev/build/docs/README.md"), template);
     out.add(pkg.join("docs/README.md"), rendered);
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -200,12 +297,15 @@ fn ensure_newline(mut s: String) -> String {
 /// Pipeline-test fixtures: every file of `sample_events/<data stream>/`.
 fn fixtures(root: &Path, ds: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
     let dir = root.join("sample_events").join(ds);
-    let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(Vec::new()) };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_file() {
-            let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let bytes =
+                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             out.push((entry.file_name().to_string_lossy().into_owned(), bytes));
         }
     }
@@ -238,8 +338,16 @@ fn list<T>(items: &[T], f: impl Fn(&T) -> Value) -> Option<Value> {
 fn package_manifest(i: &Integration) -> Value {
     let conditions = (i.kibana_version.is_some() || i.subscription.is_some()).then(|| {
         map([
-            ("kibana", i.kibana_version.as_ref().map(|v| map([("version", s(v))]))),
-            ("elastic", i.subscription.as_ref().map(|v| map([("subscription", s(v))]))),
+            (
+                "kibana",
+                i.kibana_version.as_ref().map(|v| map([("version", s(v))])),
+            ),
+            (
+                "elastic",
+                i.subscription
+                    .as_ref()
+                    .map(|v| map([("subscription", s(v))])),
+            ),
         ])
     });
     let templates = list(&i.policy_templates, |t| {
@@ -247,7 +355,15 @@ fn package_manifest(i: &Integration) -> Value {
             ("name", s(&t.name)),
             ("title", s(&t.title)),
             ("description", s(&t.description)),
-            ("data_streams", Some(Value::List(i.data_streams.iter().map(|d| Value::from(d.name.as_str())).collect()))),
+            (
+                "data_streams",
+                Some(Value::List(
+                    i.data_streams
+                        .iter()
+                        .map(|d| Value::from(d.name.as_str()))
+                        .collect(),
+                )),
+            ),
             (
                 "inputs",
                 list(&t.inputs, |input| {
@@ -268,10 +384,19 @@ fn package_manifest(i: &Integration) -> Value {
         ("version", s(&i.version)),
         ("description", s(&i.description)),
         ("type", s("integration")),
-        ("categories", list(&i.categories, |c| Value::from(c.as_str()))),
+        (
+            "categories",
+            list(&i.categories, |c| Value::from(c.as_str())),
+        ),
         ("conditions", conditions),
         ("policy_templates", templates),
-        ("owner", Some(map([("github", s(&i.owner_github)), ("type", s(&i.owner_type))]))),
+        (
+            "owner",
+            Some(map([
+                ("github", s(&i.owner_github)),
+                ("type", s(&i.owner_type)),
+            ])),
+        ),
     ])
 }
 
@@ -287,7 +412,13 @@ fn changelog(i: &Integration) -> Value {
                         Some(Value::List(
                             r.changes
                                 .iter()
-                                .map(|c| map([("description", s(&c.description)), ("type", s(&c.change_type)), ("link", s(&c.link))]))
+                                .map(|c| {
+                                    map([
+                                        ("description", s(&c.description)),
+                                        ("type", s(&c.change_type)),
+                                        ("link", s(&c.link)),
+                                    ])
+                                })
                                 .collect(),
                         )),
                     ),
@@ -333,20 +464,41 @@ fn decl_value(d: &FieldDecl, name: &str) -> Value {
 /// non-ECS fields, `agent.yml`, as (file name, text), sorted by name.
 fn fields_files(integration: &Integration, ds: &DataStream) -> Vec<(String, String)> {
     let constant = |name: &str, description: &str, value: Option<String>| {
-        map([("name", s(name)), ("type", s("constant_keyword")), ("description", s(description)), ("value", value.map(Value::from))])
+        map([
+            ("name", s(name)),
+            ("type", s("constant_keyword")),
+            ("description", s(description)),
+            ("value", value.map(Value::from)),
+        ])
     };
     let base = Value::List(vec![
         constant("data_stream.type", "Data stream type.", None),
         constant("data_stream.dataset", "Data stream dataset.", None),
         constant("data_stream.namespace", "Data stream namespace.", None),
-        map([("name", s("@timestamp")), ("type", s("date")), ("description", s("Event timestamp."))]),
-        constant("event.module", "Event module.", Some(integration.name.clone())),
-        constant("event.dataset", "Event dataset.", Some(ds.dataset(&integration.name))),
+        map([
+            ("name", s("@timestamp")),
+            ("type", s("date")),
+            ("description", s("Event timestamp.")),
+        ]),
+        constant(
+            "event.module",
+            "Event module.",
+            Some(integration.name.clone()),
+        ),
+        constant(
+            "event.dataset",
+            "Event dataset.",
+            Some(ds.dataset(&integration.name)),
+        ),
     ]);
     let mut files = vec![("base-fields.yml".to_string(), document(&base))];
     let refs = ecs_references(ds);
     if !refs.is_empty() {
-        let ecs = Value::List(refs.iter().map(|n| map([("name", s(n)), ("external", s("ecs"))])).collect());
+        let ecs = Value::List(
+            refs.iter()
+                .map(|n| map([("name", s(n)), ("external", s("ecs"))]))
+                .collect(),
+        );
         files.push(("ecs.yml".to_string(), document(&ecs)));
     }
     let mut entries = Vec::new();
@@ -354,7 +506,12 @@ fn fields_files(integration: &Integration, ds: &DataStream) -> Vec<(String, Stri
         entries.push(decl_value(d, &d.local_name));
     }
     for g in &ds.groups {
-        let members: Vec<Value> = ds.fields.iter().filter(|d| d.group.as_deref() == Some(g.name.as_str())).map(|d| decl_value(d, &d.local_name)).collect();
+        let members: Vec<Value> = ds
+            .fields
+            .iter()
+            .filter(|d| d.group.as_deref() == Some(g.name.as_str()))
+            .map(|d| decl_value(d, &d.local_name))
+            .collect();
         entries.push(map([
             ("name", s(&g.name)),
             ("type", s("group")),
@@ -366,7 +523,12 @@ fn fields_files(integration: &Integration, ds: &DataStream) -> Vec<(String, Stri
         files.push(("fields.yml".to_string(), document(&Value::List(entries))));
     }
     if !ds.input_fields.is_empty() {
-        let agent = Value::List(ds.input_fields.iter().map(|d| decl_value(d, &d.full_name())).collect());
+        let agent = Value::List(
+            ds.input_fields
+                .iter()
+                .map(|d| decl_value(d, &d.full_name()))
+                .collect(),
+        );
         files.push(("agent.yml".to_string(), document(&agent)));
     }
     files.sort();
@@ -375,5 +537,13 @@ fn fields_files(integration: &Integration, ds: &DataStream) -> Vec<(String, Stri
 
 /// Files of a map for tests and tools: path → text.
 pub fn as_text_map(files: &[GeneratedFile]) -> IndexMap<String, String> {
-    files.iter().map(|f| (f.path.display().to_string(), String::from_utf8_lossy(&f.contents).into_owned())).collect()
+    files
+        .iter()
+        .map(|f| {
+            (
+                f.path.display().to_string(),
+                String::from_utf8_lossy(&f.contents).into_owned(),
+            )
+        })
+        .collect()
 }
