@@ -96,6 +96,7 @@ pub fn example_logs() -> Integration {
             PolicyTemplate::new("example_logs", "Example logs", "Collect example application logs")
                 .input(Input::new("logfile", "Collect example logs from files", "Collecting example logs from files")),
         )
+        .icon(Image::new("/img/logo.svg", "Example logo").size("32x32").media_type("image/svg+xml"))
         .data_stream(log)
         .input_documentation("logfile", "Reads lines from files on the host the agent runs on.")
         .release(Release::new("0.1.0").change("enhancement", "Initial release.", "https://github.com/elastic/integrations/pull/1"))

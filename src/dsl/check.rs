@@ -235,6 +235,19 @@ pub fn check_data_stream(
             }
         }
     }
+    const UNITS: &[&str] = &["byte", "percent", "d", "h", "m", "s", "ms", "micros", "nanos"];
+    for d in ds.fields.iter().chain(&ds.input_fields) {
+        let name = d.full_name();
+        if let Some(unit) = d.unit.as_deref().filter(|u| !UNITS.contains(u)) {
+            out.push(error(format!("{ctx}: field [{name}] has unit [{unit}]; the package spec allows {UNITS:?}")));
+        }
+        if let Some(m) = d.metric_type.as_deref().filter(|m| *m != "counter" && *m != "gauge") {
+            out.push(error(format!("{ctx}: field [{name}] has metric_type [{m}]; the package spec allows counter or gauge")));
+        }
+        if d.metric_type.is_some() && d.ty.class() != ValueClass::Number {
+            out.push(error(format!("{ctx}: field [{name}] has a metric_type but is not numeric")));
+        }
+    }
     for d in &ds.fields {
         let name = d.full_name();
         if !writes.iter().any(|w| covers(w, &name)) {
@@ -469,6 +482,7 @@ mod tests {
             set(ecs::SOURCE_PORT, "http"),
             set(ecs::SOURCE_IP, "not-an-ip"),
             set(ecs::EVENT_KIND, Value::Map(Default::default())),
+            append(ecs::RELATED_IP, Value::List(vec!["10.0.0.1".into(), "nope".into()])),
             copy(ecs::SOURCE_GEO_LOCATION, ecs::SOURCE_PORT),
             convert(ecs::SOURCE_IP, "long"),
         ];
@@ -510,6 +524,17 @@ mod tests {
                 .then(remove([scratch])),
         );
         assert!(warnings(&run(ds)).is_empty());
+    }
+
+    #[test]
+    fn units_and_metric_types_must_be_the_spec_ones() {
+        let g = group();
+        let bad = [g.long("a").unit("bytes"), g.long("b").metric_type("sum"), g.keyword("c").metric_type("gauge")];
+        let ds = DataStream::new("log", "L").group(&g, bad.clone()).pipeline(Pipeline::new("p").then(json(ecs::MESSAGE).target(&g))).input_provides([ecs::MESSAGE]);
+        assert_eq!(errors(&run(ds)).len(), 3);
+        let good = [g.long("a").unit("byte").metric_type("counter")];
+        let ds = DataStream::new("log", "L").group(&g, good).pipeline(Pipeline::new("p").then(json(ecs::MESSAGE).target(&g))).input_provides([ecs::MESSAGE]);
+        assert!(errors(&run(ds)).is_empty());
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct Integration {
     pub readme: String,
     /// Keys for `{{ url "key" }}`.
     pub links: IndexMap<String, String>,
+    pub icons: Vec<Image>,
+    pub screenshots: Vec<Image>,
     /// Texts `{{ inputDocs }}` shows per input type (see `package::readme`).
     pub input_docs: IndexMap<String, String>,
 }
@@ -52,6 +54,8 @@ impl Integration {
             changelog: Vec::new(),
             readme: String::new(),
             links: IndexMap::new(),
+            icons: Vec::new(),
+            screenshots: Vec::new(),
             input_docs: IndexMap::new(),
         }
     }
@@ -97,6 +101,15 @@ impl Integration {
         self.readme = template.to_string();
         self
     }
+    /// An icon; the file itself goes under `assets/` (see `package::emit`).
+    pub fn icon(mut self, image: Image) -> Integration {
+        self.icons.push(image);
+        self
+    }
+    pub fn screenshot(mut self, image: Image) -> Integration {
+        self.screenshots.push(image);
+        self
+    }
     pub fn input_documentation(mut self, input_type: &str, markdown: &str) -> Integration {
         self.input_docs
             .insert(input_type.to_string(), markdown.to_string());
@@ -104,6 +117,31 @@ impl Integration {
     }
     pub fn link(mut self, key: &str, url: &str) -> Integration {
         self.links.insert(key.to_string(), url.to_string());
+        self
+    }
+}
+
+/// An icon or screenshot of the manifest: `src` is the package path
+/// (`/img/logo.svg`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    pub src: String,
+    pub title: String,
+    pub size: Option<String>,
+    pub media_type: Option<String>,
+}
+
+impl Image {
+    pub fn new(src: &str, title: &str) -> Image {
+        Image { src: src.into(), title: title.into(), size: None, media_type: None }
+    }
+    pub fn size(mut self, size: &str) -> Image {
+        self.size = Some(size.into());
+        self
+    }
+    /// `image/svg+xml`, `image/png`, ...
+    pub fn media_type(mut self, media_type: &str) -> Image {
+        self.media_type = Some(media_type.into());
         self
     }
 }
@@ -238,6 +276,8 @@ pub struct Stream {
     pub description: String,
     /// The agent stream template (Handlebars), `agent/stream/<input>.yml.hbs`.
     pub template: String,
+    /// Its file name when not `<input>.yml.hbs`.
+    pub template_name: Option<String>,
     pub vars: Vec<Var>,
     pub enabled: Option<bool>,
 }
@@ -249,12 +289,18 @@ impl Stream {
             title: title.into(),
             description: description.into(),
             template: String::new(),
+            template_name: None,
             vars: Vec::new(),
             enabled: None,
         }
     }
     pub fn template(mut self, hbs: &str) -> Stream {
         self.template = hbs.to_string();
+        self
+    }
+    /// Names the template file (`log.yml.hbs`) instead of `<input>.yml.hbs`.
+    pub fn template_name(mut self, file_name: &str) -> Stream {
+        self.template_name = Some(file_name.to_string());
         self
     }
     pub fn var(mut self, var: Var) -> Stream {
@@ -267,7 +313,7 @@ impl Stream {
     }
     /// The template's file name under `agent/stream/`.
     pub fn template_file(&self) -> String {
-        format!("{}.yml.hbs", self.input)
+        self.template_name.clone().unwrap_or_else(|| format!("{}.yml.hbs", self.input))
     }
 }
 

@@ -22,7 +22,7 @@ pub mod prelude {
     pub use super::condition::{painless, Cond};
     pub use super::ecs;
     pub use super::field::{Field, FieldDecl, FieldType, Group};
-    pub use super::integration::{
+    pub use super::integration::{Image, 
         Check, DataStream, Input, Integration, PolicyTemplate, Release, Stream, Var,
     };
     pub use super::pipeline::Pipeline;

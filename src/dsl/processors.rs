@@ -88,7 +88,7 @@ pub fn copy(from: impl Into<Field>, to: impl Into<Field>) -> Processor {
 /// `append`: adds a value (or each value of a list) to an array field.
 pub fn append(field: impl Into<Field>, value: impl Into<Value>) -> Processor {
     let value = value.into();
-    let p = Processor::new("append").write_opt("field", field, Written::Unknown);
+    let p = Processor::new("append").write_opt("field", field, written(&value));
     with_template_reads(p, &value).opt("value", value)
 }
 

@@ -31,6 +31,10 @@ pub fn run(request: &BuildRequest, integrations: &[Integration]) -> i32 {
         eprintln!("ingot build: unknown integration(s) {unknown:?}; known: {known:?}");
         return 2;
     }
+    if integrations.is_empty() {
+        println!("ingot build: no integrations are listed in src/integrations/mod.rs");
+        return 0;
+    }
     let settings = BuildSettings::new(&request.root, request.ecs_dir.clone());
     let mut failed = false;
     for integration in integrations

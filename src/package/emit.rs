@@ -3,14 +3,13 @@
 use crate::dsl::check::{check_data_stream, Diagnostic, Severity};
 use crate::dsl::ecs;
 use crate::dsl::field::FieldDecl;
-use crate::dsl::integration::{DataStream, Integration, Var};
+use crate::dsl::integration::{DataStream, Image, Integration, Var};
 use crate::package::ecs_schema::{EcsLock, EcsSchema, ECS_VERSION};
 use crate::package::readme::{render, DocsContext};
 use crate::package::yaml::{document, map, opt_s, s};
 use crate::package::GENERATED_NOTE;
 use crate::pipeline::{BuildContext, Pipeline as LoadedPipeline};
 use crate::value::Value;
-use indexmap::IndexMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,9 +66,8 @@ pub fn compile(
         diagnostics.extend(check_data_stream(&snapshot, ds, &duplicates));
     }
     for ds in &integration.data_streams {
-        if let Some(d) = load_check(ds) {
-            diagnostics.push(d);
-        }
+        diagnostics.extend(load_check(ds));
+        diagnostics.extend(duplicate_definitions(&integration, ds));
     }
     let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
         .into_iter()
@@ -125,6 +123,37 @@ fn load_check(ds: &DataStream) -> Option<Diagnostic> {
             err.reason
         ),
     })
+}
+
+/// The package spec refuses a field defined twice in one data stream.
+fn duplicate_definitions(integration: &Integration, ds: &DataStream) -> Vec<Diagnostic> {
+    let mut seen = std::collections::BTreeMap::new();
+    let mut out = Vec::new();
+    for (file, text) in fields_files(integration, ds) {
+        let defs: Value = serde_yaml_ng::from_str(&text).unwrap_or_default();
+        let mut names = Vec::new();
+        leaf_names(defs.as_list().map(Vec::as_slice).unwrap_or_default(), "", &mut names);
+        for name in names {
+            if let Some(first) = seen.insert(name.clone(), file.clone()) {
+                out.push(Diagnostic {
+                    severity: Severity::Error,
+                    message: format!("data stream [{}]: field [{name}] is defined in both {first} and {file}", ds.name),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn leaf_names(defs: &[Value], prefix: &str, out: &mut Vec<String>) {
+    for def in defs.iter().filter_map(Value::as_map) {
+        let name = def.get("name").map(Value::to_java_string).unwrap_or_default();
+        let full = if prefix.is_empty() { name } else { format!("{prefix}.{name}") };
+        match def.get("fields").and_then(Value::as_list) {
+            Some(children) => leaf_names(children, &full, out),
+            None => out.push(full),
+        }
+    }
 }
 
 /// Fields the base file defines, which ECS references must not repeat.
@@ -278,6 +307,9 @@ fn emit(
             out.add(ds_dir.join("_dev/test/pipeline").join(name), bytes);
         }
     }
+    for (path, bytes) in files_under(&root.join("assets"))? {
+        out.add(pkg.join(path), bytes);
+    }
     let template = format!("<!-- {GENERATED_NOTE} -->\n{}", integration.readme);
     let rendered =
         render(&template, &docs).map_err(|e| format!("package [{}]: {e}", integration.name))?;
@@ -292,6 +324,28 @@ fn ensure_newline(mut s: String) -> String {
         s.push('\n');
     }
     s
+}
+
+/// Files the package ships as they are (images, Kibana assets): everything
+/// under `<root>/assets/`, at the same relative path in the package.
+fn files_under(dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let relative = path.strip_prefix(dir).map(Path::to_path_buf).unwrap_or_default();
+                out.push((relative, bytes));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// Pipeline-test fixtures: every file of `sample_events/<data stream>/`.
@@ -377,6 +431,14 @@ fn package_manifest(i: &Integration) -> Value {
             ),
         ])
     });
+    let image = |img: &Image| {
+        map([
+            ("src", s(&img.src)),
+            ("title", s(&img.title)),
+            ("size", opt_s(&img.size)),
+            ("type", opt_s(&img.media_type)),
+        ])
+    };
     map([
         ("format_version", s(&i.format_version)),
         ("name", s(&i.name)),
@@ -389,6 +451,8 @@ fn package_manifest(i: &Integration) -> Value {
             list(&i.categories, |c| Value::from(c.as_str())),
         ),
         ("conditions", conditions),
+        ("icons", list(&i.icons, image)),
+        ("screenshots", list(&i.screenshots, image)),
         ("policy_templates", templates),
         (
             "owner",
@@ -535,15 +599,32 @@ fn fields_files(integration: &Integration, ds: &DataStream) -> Vec<(String, Stri
     files
 }
 
-/// Files of a map for tests and tools: path → text.
-pub fn as_text_map(files: &[GeneratedFile]) -> IndexMap<String, String> {
-    files
-        .iter()
-        .map(|f| {
-            (
-                f.path.display().to_string(),
-                String::from_utf8_lossy(&f.contents).into_owned(),
-            )
-        })
-        .collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dsl::prelude::*;
+
+    fn integration(ds: DataStream) -> Integration {
+        Integration::new("acme", "Acme", "1.0.0").data_stream(ds)
+    }
+
+    #[test]
+    fn fields_defined_twice_are_refused() {
+        let twice = DataStream::new("log", "L")
+            .fields([FieldDecl::new("event.dataset", FieldType::Keyword)])
+            .pipeline(Pipeline::new("p").then(set(&FieldDecl::new("event.dataset", FieldType::Keyword), "x")));
+        let d = duplicate_definitions(&integration(twice.clone()), &twice);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("[event.dataset] is defined in both base-fields.yml and fields.yml"), "{d:?}");
+        let once = DataStream::new("log", "L").pipeline(Pipeline::new("p").then(set(ecs::EVENT_KIND, "event")));
+        assert!(duplicate_definitions(&integration(once.clone()), &once).is_empty());
+    }
+
+    #[test]
+    fn ecs_references_skip_base_fields_and_non_ecs_names() {
+        let ds = DataStream::new("log", "L")
+            .input_provides([ecs::MESSAGE])
+            .pipeline(Pipeline::new("p").then(set(ecs::EVENT_DATASET, "x")).then(set(ecs::EVENT_KIND, "e")).then(set(Field::temp("_temp_.a"), 1i64)));
+        assert_eq!(ecs_references(&ds), ["event.kind", "message"]);
+    }
 }
