@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 const CANDIDATE_PROCESSORS: &[&str] = &[
     r#"{"set": {"field": "event.kind", "value": "event"}}"#,
     r#"{"set": {"field": "event.ingested", "value": "{{{_ingest.timestamp}}}"}}"#,
+    r#"{"dissect": {"field": "message", "pattern": "%{http.verb} %{url.path} %{http.code} %{bytes}"}}"#,
+    r#"{"date": {"field": "@timestamp", "target_field": "event.created", "formats": ["ISO8601"]}}"#,
     r#"{"rename": {"field": "message", "target_field": "event.original"}}"#,
     r#"{"lowercase": {"field": "log.level"}}"#,
     r#"{"uppercase": {"field": "http.method", "ignore_missing": true}}"#,

@@ -67,7 +67,7 @@ impl EsError {
         self
     }
 
-    /// The innermost cause: what Elasticsearch lists as `root_cause` and what
+    /// The innermost cause (Java's `getRootCause`): what
     /// `_ingest.on_failure_message` holds.
     pub fn root(&self) -> &EsError {
         let mut e = self;
@@ -94,9 +94,12 @@ impl EsError {
         m
     }
 
-    /// `{"root_cause": [...], "type": ..., "reason": ..., ...}`.
+    /// `{"root_cause": [...], "type": ..., "reason": ..., ...}`. Elasticsearch
+    /// guesses root causes by unwrapping only its wrapper exceptions (which
+    /// ingot models as headers), so the root cause it lists is this error
+    /// itself, not the innermost cause that `_ingest.on_failure_message` uses.
     pub fn to_value(&self) -> Value {
-        let mut root = self.root().body();
+        let mut root = self.body();
         root.shift_remove("caused_by");
         let mut m = Map::new();
         m.insert("root_cause".into(), Value::List(vec![Value::Map(root)]));
@@ -118,3 +121,19 @@ impl fmt::Display for EsError {
 }
 
 impl std::error::Error for EsError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_cause_is_the_error_itself_and_caused_by_nests() {
+        let e = EsError::illegal_argument("unable to convert [x] to long")
+            .caused_by(EsError::new("number_format_exception", "For input string: \"x\""));
+        assert_eq!(e.root().reason, "For input string: \"x\"");
+        assert_eq!(
+            e.to_value().to_json(),
+            r#"{"root_cause":[{"type":"illegal_argument_exception","reason":"unable to convert [x] to long"}],"type":"illegal_argument_exception","reason":"unable to convert [x] to long","caused_by":{"type":"number_format_exception","reason":"For input string: \"x\""}}"#
+        );
+    }
+}

@@ -10,6 +10,7 @@ pub mod error;
 pub mod geoip;
 pub mod grok;
 pub mod harness;
+pub mod inet;
 pub mod integrations;
 pub mod lint;
 pub mod package;

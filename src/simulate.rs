@@ -365,6 +365,12 @@ fn elasticsearch_trace_order(entries: Vec<TraceEntry>) -> Vec<TraceEntry> {
         // pipeline this processor belongs to.
         let start = out.iter().rposition(|e| e.pipeline == entry.pipeline).map_or(0, |i| i + 1);
         if start == out.len() {
+            if let Some(e) = entry.error.as_mut().filter(|e| e.reason.starts_with(MISSING_PIPELINE)) {
+                // `PipelineProcessor` throws an `IllegalStateException`, but
+                // verbose simulate looks the pipeline up itself and reports
+                // an `IllegalArgumentException`.
+                e.kind = "illegal_argument_exception".to_string();
+            }
             out.push(entry);
         } else if entry.error.as_ref().is_some_and(is_pipeline_graph_error) {
             out.truncate(start);
@@ -378,6 +384,8 @@ fn elasticsearch_trace_order(entries: Vec<TraceEntry>) -> Vec<TraceEntry> {
     }
     out
 }
+
+const MISSING_PIPELINE: &str = "Pipeline processor configured for non-existent pipeline [";
 
 /// The failures Elasticsearch's verbose simulate finds before running a
 /// called pipeline (`GraphStructureException`).
@@ -874,6 +882,51 @@ mod tests {
         // A missing pipeline: nothing ran, the entry stays an error.
         let recorded = vec![entry("pipeline", s, Error, Some("Pipeline processor configured for non-existent pipeline [x]"))];
         assert_eq!(shape(recorded), ["pipeline@_simulate_pipeline:error"]);
+    }
+
+    /// Drops documents whose `drop` field is true, as a `drop` processor with
+    /// that condition would.
+    #[derive(Debug)]
+    struct DropFlagged;
+
+    impl crate::processors::Processor for DropFlagged {
+        fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<crate::processors::Flow, EsError> {
+            Ok(match doc.ctx.get("drop") {
+                Some(Value::Bool(true)) => crate::processors::Flow::Drop,
+                _ => crate::processors::Flow::Continue,
+            })
+        }
+    }
+
+    fn dropping_pipeline() -> Pipeline {
+        let mut p = pipeline(r#"{"processors":[{"set":{"field":"seen","value":true}}]}"#);
+        p.processors.push(crate::pipeline::ConfiguredProcessor {
+            kind: "drop",
+            tag: Some("d".into()),
+            description: None,
+            condition: None,
+            ignore_failure: false,
+            on_failure: Vec::new(),
+            processor: Box::new(DropFlagged),
+        });
+        p
+    }
+
+    #[test]
+    fn dropped_documents_are_null_and_verbose_says_dropped() {
+        let p = dropping_pipeline();
+        let flagged = || Metadata::default().document(json(r#"{"drop":true}"#).as_map().unwrap().clone(), SystemTime::now());
+        assert_eq!(simulate_document(&p, flagged()), Value::Null);
+        let verbose = simulate_verbose(&p, flagged());
+        let results = verbose.as_map().unwrap()["processor_results"].as_list().unwrap();
+        assert_eq!(results.len(), 2);
+        assert_eq!(results[1].to_json(), r#"{"processor_type":"drop","status":"dropped","tag":"d"}"#);
+
+        let mut out = Vec::new();
+        let input = "{\"drop\":true}\n{\"drop\":false}\n";
+        let counts = simulate_ndjson(&p, input.as_bytes(), &mut out, |_| {}).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "null\n{\"drop\":false,\"seen\":true}\n");
+        assert_eq!(counts, StreamCounts { input: 2, output: 1, dropped: 1, failed: 0, malformed: 0 });
     }
 
     #[test]

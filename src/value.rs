@@ -144,7 +144,7 @@ impl Value {
             }
             Value::Map(map) => {
                 out.push('{');
-                for (i, (k, v)) in map.iter().enumerate() {
+                for (i, (k, v)) in java_hash_map_order(map).into_iter().enumerate() {
                     if i > 0 {
                         out.push_str(", ");
                     }
@@ -326,6 +326,66 @@ fn format_java_decimal(shortest: &str, negative: bool, plain: bool) -> String {
         }
         write!(out, "E{exp}").unwrap();
     }
+    out
+}
+
+/// The order a `java.util.HashMap` holding these entries iterates in, which
+/// is what `toString` prints: documents and the maps processors build are
+/// HashMaps in Elasticsearch. Entries go by bucket (`String.hashCode` spread
+/// over a power-of-two table, at least 16, resized at 0.75 load) and keep
+/// insertion order within a bucket. A map that shrank may have a larger
+/// table in Java than its size implies; that history is not kept.
+pub fn java_hash_map_order(map: &Map) -> Vec<(&String, &Value)> {
+    let mut capacity = 16usize;
+    while map.len() * 4 > capacity * 3 {
+        capacity *= 2;
+    }
+    let bucket = |k: &str| {
+        let mut h: i32 = 0;
+        for unit in k.encode_utf16() {
+            h = h.wrapping_mul(31).wrapping_add(unit as i32);
+        }
+        let h = h as u32;
+        ((h ^ (h >> 16)) as usize) & (capacity - 1)
+    };
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    entries.sort_by_key(|(k, _)| bucket(k));
+    entries
+}
+
+/// Compact JSON with maps in `java.util.HashMap` order, as Elasticsearch
+/// writes a document's maps when it serialises them itself (Mustache's
+/// `toJson`, for one).
+pub fn to_json_java_order(value: &Value) -> String {
+    fn write(value: &Value, out: &mut String) {
+        match value {
+            Value::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            Value::Map(map) => {
+                out.push('{');
+                for (i, (k, v)) in java_hash_map_order(map).into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_json_string(k, out);
+                    out.push(':');
+                    write(v, out);
+                }
+                out.push('}');
+            }
+            scalar => write_json(scalar, out),
+        }
+    }
+    let mut out = String::new();
+    write(value, &mut out);
     out
 }
 
@@ -520,5 +580,9 @@ mod tests {
     fn java_string_of_collections() {
         let v = Value::from_json_str(r#"{"a":[1,"x",null],"b":true}"#).unwrap();
         assert_eq!(v.to_java_string(), "{a=[1, x, null], b=true}");
+        // HashMap order, not insertion order: "b" (98) and "a" (97) land in
+        // buckets 2 and 1 of a 16-slot table, "host" in 8, "message" in 12.
+        let v = Value::from_json_str(r#"{"message":3,"host":1,"b":2,"a":4}"#).unwrap();
+        assert_eq!(v.to_java_string(), "{a=4, b=2, host=1, message=3}");
     }
 }

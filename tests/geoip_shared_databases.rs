@@ -56,6 +56,19 @@ fn city_country_and_asn_from_the_shared_databases() {
     assert_eq!(at(&out, "b_geo.region_iso_code"), &Value::from("US-WA"));
     assert_eq!(at(&out, "b_as.asn"), &Value::Long(209));
     assert_eq!(at(&out, "b_as.ip"), &Value::from("216.160.83.56"));
+    assert_eq!(at(&out, "b_as.network"), &Value::from("216.160.64.0/18"));
     assert_eq!(at(&out, "a_country.country_iso_code"), &Value::from("GB"));
     assert_eq!(at(&out, "a_country").as_map().unwrap().len(), 3, "country defaults: iso code, name, continent");
+}
+
+#[test]
+fn ipv6_networks_print_as_java_does() {
+    let Some(dir) = shared_dir() else {
+        eprintln!("skipping: no GeoLite2 test databases (set INGOT_GEOIP_DIR or provide ../shared/geoip)");
+        return;
+    };
+    let out = run(&dir, r#"[{"geoip": {"field": "ip", "database_file": "GeoLite2-ASN.mmdb"}}]"#, r#"{"ip": "2001:db8::5"}"#);
+    assert_eq!(at(&out, "geoip.network"), &Value::from("2001:db8:0:0:0:0:0:0/32"));
+    assert_eq!(at(&out, "geoip.ip"), &Value::from("2001:db8::5"));
+    assert_eq!(at(&out, "geoip.asn"), &Value::Long(65551));
 }

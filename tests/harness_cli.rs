@@ -31,6 +31,13 @@ fn broken_package_reports_every_problem() {
 }
 
 #[test]
+fn strict_reports_what_elastic_package_lets_through() {
+    let options = Options { strict: true, data_streams: vec!["access".into()], ..Options::default() };
+    let run = harness::run(&[PathBuf::from(GOOD)], &options);
+    insta::assert_snapshot!(report::human(&run.results, false));
+}
+
+#[test]
 fn data_stream_filter_and_unknown_data_streams() {
     let options = Options { data_streams: vec!["failures".into()], ..Options::default() };
     let run = harness::run(&[PathBuf::from(BAD)], &options);
@@ -148,4 +155,73 @@ fn coverage_lists_processors_that_never_ran() {
     let reports: Vec<_> = std::fs::read_dir(tmp.join("build/test-coverage")).unwrap().collect();
     assert_eq!(reports.len(), 1);
     std::fs::remove_dir_all(&tmp).unwrap();
+}
+
+#[test]
+fn coverage_does_not_count_on_failure_handlers_as_top_level_processors() {
+    let options = Options { coverage: true, data_streams: vec!["failures".into()], ..Options::default() };
+    let run = harness::run(&[PathBuf::from(BAD)], &options);
+    let (source, hits) = run
+        .coverage
+        .pipelines
+        .values()
+        .find(|(s, _)| s.file.ends_with("failures/elasticsearch/ingest_pipeline/default.yml"))
+        .unwrap();
+    assert_eq!(source.processors.len(), 2);
+    // Three documents reach the first processor; the handler of document 3
+    // (a `set` at index 0 of its on_failure list) is not counted for it.
+    assert_eq!(hits, &vec![3, 3]);
+}
+
+#[test]
+fn verbose_trace_shows_handled_and_unhandled_failures() {
+    let tmp = std::env::temp_dir().join(format!("ingot-trace-{}", std::process::id()));
+    let copy = tmp.join("broken");
+    copy_dir(Path::new(BAD), &copy);
+    let expected = copy.join("data_stream/failures/_dev/test/pipeline/test-failures.json-expected.json");
+    let options = Options { verbose: true, data_streams: vec!["failures".into()], ..Options::default() };
+    std::fs::write(&expected, r#"{"expected":[{"name": "n1", "uid": "u1", "user": {"id": "u1", "name": "n1"}},{},{}]}"#).unwrap();
+    let unhandled = report::human(&harness::run(std::slice::from_ref(&copy), &options).results, false);
+    std::fs::write(&expected, r#"{"expected":[{"name": "n1", "uid": "u1", "user": {"id": "u1", "name": "n1"}},null,{}]}"#).unwrap();
+    let handled = report::human(&harness::run(std::slice::from_ref(&copy), &options).results, false);
+    std::fs::remove_dir_all(&tmp).unwrap();
+    insta::assert_snapshot!(format!("{unhandled}\n{handled}"));
+}
+
+#[test]
+fn link_files_stand_for_the_files_they_name() {
+    let tmp = std::env::temp_dir().join(format!("ingot-link-{}", std::process::id()));
+    let copy = tmp.join("sample");
+    copy_dir(Path::new(GOOD), &copy);
+    let ds = copy.join("data_stream/access");
+    std::fs::create_dir_all(tmp.join("shared")).unwrap();
+    std::fs::rename(ds.join("elasticsearch/ingest_pipeline/default.yml"), tmp.join("shared/pipeline.yml")).unwrap();
+    std::fs::write(ds.join("elasticsearch/ingest_pipeline/default.yml.link"), "../../../../../shared/pipeline.yml 0123abcd\n").unwrap();
+    std::fs::rename(ds.join("fields/fields.yml"), tmp.join("shared/fields.yml")).unwrap();
+    std::fs::write(ds.join("fields/fields.yml.link"), "../../../../shared/fields.yml\n").unwrap();
+    let run = harness::run(std::slice::from_ref(&copy), &Options::default());
+    std::fs::remove_dir_all(&tmp).unwrap();
+    assert_eq!(report::summary_line(&run.results), "3 passed, 0 failed", "{:#?}", run.results);
+}
+
+#[test]
+fn routing_rules_become_reroute_processors_of_the_default_pipeline() {
+    let tmp = std::env::temp_dir().join(format!("ingot-routing-{}", std::process::id()));
+    let copy = tmp.join("sample");
+    copy_dir(Path::new(GOOD), &copy);
+    std::fs::write(
+        copy.join("data_stream/access/routing_rules.yml"),
+        "- source_dataset: sample.access\n  rules:\n    - target_dataset: sample.other\n      if: ctx.message == 'x'\n      namespace: ['{{labels.ns}}', default]\n",
+    )
+    .unwrap();
+    let run = harness::run(std::slice::from_ref(&copy), &Options::default());
+    std::fs::remove_dir_all(&tmp).unwrap();
+    // Until the reroute processor exists, the pipeline cannot be installed;
+    // once it does, no document matches the rule's condition.
+    for r in &run.results {
+        match r.status {
+            Status::Error => assert!(r.message.contains("[reroute]"), "{}", r.message),
+            status => assert_eq!(status, Status::Pass, "{}: {}", r.message, r.details),
+        }
+    }
 }

@@ -1,8 +1,9 @@
 //! `ingot test`: an offline drop-in for `elastic-package test pipeline`.
 
+use super::GlobalArgs;
+use clap::ValueEnum;
 use ingot::harness::report::{self, Format};
 use ingot::harness::{self, discovery, Generate, Options, Status};
-use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -21,7 +22,7 @@ pub enum ReportFormat {
 }
 
 /// Run the pipeline tests of integration packages without a cluster.
-#[derive(Debug, Args)]
+#[derive(Debug, clap::Args)]
 pub struct TestArgs {
     /// Package directories (default: every package under ./package/).
     pub packages: Vec<PathBuf>,
@@ -60,8 +61,9 @@ fn default_packages() -> Vec<PathBuf> {
     dirs
 }
 
-/// Runs the command; returns the process exit code.
-pub fn run(args: TestArgs, global: &super::GlobalArgs) -> i32 {
+/// Runs the command; the exit code is 0 when nothing failed or errored, 1
+/// otherwise, 2 on bad usage.
+pub fn run(args: TestArgs, global: &GlobalArgs) -> i32 {
     let mut packages = args.packages.clone();
     let generate = match &args.generate {
         None => Generate::No,

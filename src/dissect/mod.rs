@@ -19,9 +19,38 @@ use std::sync::OnceLock;
 /// Java's `$` (no MULTILINE): the end, or a final line terminator before it.
 const JAVA_DOLLAR: &str = r"(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z";
 
-fn key_delimiter_regex() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?s)%\{([^}]*?)\}([^%]*)").expect("valid"))
+/// The `%{key}delimiter` pairs of a pattern, as Elasticsearch's
+/// `%\{([^}]*?)}(.+?(?=%\{)|.*$)` (DOTALL) finds them: a key runs to the first
+/// `}`; its delimiter runs up to the next `%{` at least one character on, or
+/// else to the end of the pattern.
+fn key_delimiter_pairs(pattern: &str) -> Vec<(&str, &str)> {
+    let mut pairs = Vec::new();
+    let mut from = 0;
+    while let Some(rel) = pattern[from..].find("%{") {
+        let open = from + rel;
+        let key_start = open + 2;
+        let Some(close) = pattern[key_start..].find('}').map(|p| key_start + p) else {
+            // No `}` after this `%{`: the search goes on one character later.
+            from = open + 1;
+            continue;
+        };
+        let rest = &pattern[close + 1..];
+        let first_len = rest.chars().next().map_or(0, char::len_utf8);
+        let delimiter_len = if first_len == 0 {
+            0
+        } else {
+            match rest[first_len..].find("%{") {
+                Some(p) => first_len + p,
+                None => rest.len(),
+            }
+        };
+        pairs.push((&pattern[key_start..close], &rest[..delimiter_len]));
+        from = close + 1 + delimiter_len;
+        if delimiter_len == rest.len() {
+            break;
+        }
+    }
+    pairs
 }
 
 fn left_modifier_regex() -> &'static Regex {
@@ -143,18 +172,28 @@ impl DissectKey {
                 if let Some(c) = append_with_order_regex().captures(key) {
                     name = Some(c[1].to_string());
                     // Short.valueOf: out of range fails like Java does.
-                    append_position = c[3].parse::<i16>().map_err(|_| {
-                        EsError::new(
-                            "number_format_exception",
-                            format!("Value out of range. Value:\"{}\" Radix:10", &c[3]),
-                        )
-                    })? as i32;
+                    // Short.valueOf: Integer.parseInt's error past int, its own past short.
+                    append_position = match c[3].parse::<i32>() {
+                        Err(_) => {
+                            return Err(EsError::new(
+                                "number_format_exception",
+                                format!("For input string: \"{}\"", &c[3]),
+                            ))
+                        }
+                        Ok(v) if v > i16::MAX as i32 => {
+                            return Err(EsError::new(
+                                "number_format_exception",
+                                format!("Value out of range. Value:\"{}\" Radix:10", &c[3]),
+                            ))
+                        }
+                        Ok(v) => v,
+                    };
                     skip_right_padding = c.get(4).is_some();
                 }
             }
         }
         match name {
-            Some(name) if !(name.is_empty() && !skip) => Ok(DissectKey {
+            Some(name) if !name.is_empty() || skip => Ok(DissectKey {
                 modifier,
                 skip,
                 skip_right_padding,
@@ -192,20 +231,17 @@ fn is_java_line_terminator(c: char) -> bool {
 
 impl DissectParser {
     pub fn new(pattern: &str, append_separator: &str) -> Result<DissectParser, EsError> {
-        // LEADING_DELIMITER_PATTERN "^(.*?)%": the text before the first '%',
+        // LEADING_DELIMITER_PATTERN "^(.*?)%\{": the text before the first `%{`,
         // unless a line terminator comes first.
-        let leading_delimiter = match pattern.find('%') {
+        let leading_delimiter = match pattern.find("%{") {
             Some(p) if !pattern[..p].chars().any(is_java_line_terminator) => {
                 pattern[..p].to_string()
             }
             _ => String::new(),
         };
         let mut pairs = Vec::new();
-        for c in key_delimiter_regex().captures_iter(&pattern[leading_delimiter.len()..]) {
-            pairs.push(DissectPair {
-                key: DissectKey::parse(&c[1])?,
-                delimiter: c[2].to_string(),
-            });
+        for (key, delimiter) in key_delimiter_pairs(&pattern[leading_delimiter.len()..]) {
+            pairs.push(DissectPair { key: DissectKey::parse(key)?, delimiter: delimiter.to_string() });
         }
         let max_matches = pairs.len();
         let mut names: Vec<&str> = Vec::new();
@@ -293,10 +329,7 @@ impl DissectParser {
     /// `DissectParser.parse`: `None` when the input does not match.
     pub fn try_parse(&self, input: &str) -> Option<Map> {
         let mut m = DissectMatch::new(self);
-        let leading_units = self.leading_delimiter.encode_utf16().count();
-        if input.encode_utf16().count() > leading_units
-            && input.starts_with(&self.leading_delimiter)
-        {
+        if input.len() > self.leading_delimiter.len() && input.starts_with(&self.leading_delimiter) {
             let bytes = input.as_bytes();
             let text = |from: usize, to: usize| {
                 String::from_utf8_lossy(&bytes[from.min(to)..to]).into_owned()
@@ -305,8 +338,8 @@ impl DissectParser {
             let mut pair = it.next().expect("at least one key");
             let mut key = &pair.key;
             let mut delimiter = pair.delimiter.as_bytes();
-            // Elasticsearch starts at the delimiter's length in UTF-16 units.
-            let mut i = leading_units;
+            // Dissection starts right after the leading delimiter's bytes.
+            let mut i = self.leading_delimiter.len();
             let mut value_start = i;
             let delimiter_at = |i: usize, d: &[u8]| -> bool {
                 let mut count = 0;
@@ -321,22 +354,11 @@ impl DissectParser {
                 if !delimiter.is_empty() && bytes[i] == delimiter[0] && delimiter_at(i, delimiter) {
                     m.add(key, text(value_start, i));
                     i += delimiter.len();
-                    // Consecutive delimiters: empty values, or skipped after `->`.
-                    while i < bytes.len() {
-                        if delimiter_at(i, delimiter) {
+                    // Repeated delimiters are skipped only after `->`; otherwise the
+                    // next keys find them and take empty values (elasticsearch#119264).
+                    if key.skip_right_padding {
+                        while i < bytes.len() && delimiter_at(i, delimiter) {
                             i += delimiter.len();
-                            if !key.skip_right_padding {
-                                match it.next() {
-                                    None => break,
-                                    Some(next) => {
-                                        pair = next;
-                                        key = &pair.key;
-                                        m.add(key, String::new());
-                                    }
-                                }
-                            }
-                        } else {
-                            break;
                         }
                     }
                     match it.next() {

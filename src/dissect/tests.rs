@@ -257,3 +257,164 @@ fn odd_inputs_do_not_panic() {
         }
     }
 }
+
+#[test]
+fn append_position_limits() {
+    assert_eq!(DissectKey::parse("+a/32767").unwrap().append_position, 32767);
+    let e = DissectKey::parse("+a/32768").unwrap_err();
+    assert_eq!(e.reason, "Value out of range. Value:\"32768\" Radix:10");
+    let e = DissectKey::parse("+a/99999999999").unwrap_err();
+    assert_eq!(e.reason, "For input string: \"99999999999\"");
+}
+
+/// (pattern, input, separator, expected key/value pairs)
+type Case<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+#[test]
+fn parser_cases_from_elasticsearch() {
+    let cases: &[Case] = &[
+        ("%{a} %{b},%{c}", "foo bar,baz", "", &[("a", "foo"), ("b", "bar"), ("c", "baz")]),
+        ("%{a->} %{b} %{c}", "foo         bar baz", "", &[("a", "foo"), ("b", "bar"), ("c", "baz")]),
+        ("%{a} %{+a} %{+a}", "foo bar baz", "", &[("a", "foobarbaz")]),
+        ("%{a} %{+a/2} %{+a/1}", "foo bar baz", "", &[("a", "foobazbar")]),
+        ("%{*a} %{b} %{&a}", "foo bar baz", "", &[("foo", "baz"), ("b", "bar")]),
+        ("%{a} %{} %{c}", "foo bar baz", "", &[("a", "foo"), ("c", "baz")]),
+        ("%{a},%{b},%{c},%{d}", "foo,,,", "", &[("a", "foo"), ("b", ""), ("c", ""), ("d", "")]),
+        ("%{a->},%{b}", "foo,,,,,,bar", "", &[("a", "foo"), ("b", "bar")]),
+        ("%{a} %{b->} %{c}", "foo bar   baz", "", &[("a", "foo"), ("b", "bar"), ("c", "baz")]),
+        ("%{a} %{b} %{+b} %{z}", "foo bar baz quux", " ", &[("a", "foo"), ("b", "bar baz"), ("z", "quux")]),
+        ("%{a}------->%{b}", "foo------->bar baz quux", "", &[("a", "foo"), ("b", "bar baz quux")]),
+        ("%{a}------->%{}", "foo------->bar baz quux", "", &[("a", "foo")]),
+        ("%{a} » %{b}»%{c}€%{d}", "foo » bar»baz€quux", "", &[("a", "foo"), ("b", "bar"), ("c", "baz"), ("d", "quux")]),
+        ("%{a} %{b} %{+a}", "foo bar baz quux", " ", &[("a", "foo baz quux"), ("b", "bar")]),
+        ("%{+a} %{a} %{+a} %{b}", "December 31 1999 quux", " ", &[("a", "December 31 1999"), ("b", "quux")]),
+        ("%{+a/1} %{a} %{+a/2} %{b}", "December 31 1999 quux", " ", &[("a", "31 December 1999"), ("b", "quux")]),
+        ("%{+a/2} %{+a/4} %{+a/1} %{+a/3}", "bar quux foo baz", " ", &[("a", "foo bar baz quux")]),
+        ("%{+a} %{b}", "foo bar", "", &[("a", "foo"), ("b", "bar")]),
+        ("%{+a} %{b} %{+a} %{c}", "foo bar baz quux", " ", &[("a", "foo baz"), ("b", "bar"), ("c", "quux")]),
+        ("%{a->}   %{b->}---%{c}", "foo            bar------------baz", "", &[("a", "foo"), ("b", "bar"), ("c", "baz")]),
+        ("%{->}-%{a}", "-----666", "", &[("a", "666")]),
+        ("%{?skipme->}-%{a}", "-----666", "", &[("a", "666")]),
+        (
+            "%{a},%{b},%{c},%{d},%{e},%{f}",
+            "111,,333,,555,666",
+            "",
+            &[("a", "111"), ("b", ""), ("c", "333"), ("d", ""), ("e", "555"), ("f", "666")],
+        ),
+        ("%{a}.࿏.%{b}", "⟳༒.࿏.༒⟲", "", &[("a", "⟳༒"), ("b", "༒⟲")]),
+        ("%{a}", "子", "", &[("a", "子")]),
+        ("%{a}{\n}%{b}", "aaa{\n}bbb", "", &[("a", "aaa"), ("b", "bbb")]),
+        ("/var/%{key1}/log/%{key2}.log", "/var/foo/log/bar.log", "", &[("key1", "foo"), ("key2", "bar")]),
+        (
+            "%{a->}   %{b}-.-%{c}-%{d}-..-%{e}-%{f}-%{g}-%{h}",
+            "foo            bar-.-baz-1111-..-22-333-4444-55555",
+            "",
+            &[("a", "foo"), ("b", "bar"), ("c", "baz"), ("d", "1111"), ("e", "22"), ("f", "333"), ("g", "4444"), ("h", "55555")],
+        ),
+        ("%{a}࿏%{+a} %{+a}", "⟳༒࿏༒⟲ 子", "", &[("a", "⟳༒༒⟲子")]),
+        ("%{a}࿏%{+a/2} %{+a/1}", "⟳༒࿏༒⟲ 子", "", &[("a", "⟳༒子༒⟲")]),
+        ("%{a->}࿏%{b}", "⟳༒࿏࿏࿏࿏࿏༒⟲", "", &[("a", "⟳༒"), ("b", "༒⟲")]),
+        ("%{*a}࿏%{&a}", "⟳༒࿏༒⟲", "", &[("⟳༒", "༒⟲")]),
+        ("Zürich, the %{adjective} city in Switzerland", "Zürich, the largest city in Switzerland", "", &[("adjective", "largest")]),
+        ("%{a} %{b->}", "foo bar the rest", "", &[("a", "foo"), ("b", "bar the rest")]),
+        ("%{*a} %{&a}", "foo bar the rest", "", &[("foo", "bar the rest")]),
+        ("%{a} %{+a}", "foo bar the rest", " ", &[("a", "foo bar the rest")]),
+        ("%{a} %{+a} %{b} %{+b}", "foo bar baz lol", "", &[("a", "foobar"), ("b", "bazlol")]),
+        ("%{*a} %{&a} %{c} %{*b} %{&b}", "foo bar x baz lol", "", &[("foo", "bar"), ("baz", "lol"), ("c", "x")]),
+        ("%{a} %%{b},%{c}", "foo %bar,baz", "", &[("a", "foo"), ("b", "bar"), ("c", "baz")]),
+        ("%{a} %{b},%%{c}", "foo bar,%baz", "", &[("a", "foo"), ("b", "bar"), ("c", "baz")]),
+        ("%%{a} %{b},%{c}", "%foo bar,baz", "", &[("a", "foo"), ("b", "bar"), ("c", "baz")]),
+        ("%foo %{bar}", "%foo test", "", &[("bar", "test")]),
+        ("%{a->} %{+a/2} %{+a/1} %{*b} %{&b}", "foo      bar baz lol x", "", &[("a", "foobazbar"), ("lol", "x")]),
+        ("%{->} %{b}", "foo        bar", "", &[("b", "bar")]),
+        ("%{->} %{b}", "        bar", "", &[("b", "bar")]),
+        ("%{a} %{->}", "foo  bar       ", "", &[("a", "foo")]),
+        ("%{?foo->} %{b}", "        bar", "", &[("b", "bar")]),
+        ("%{a} %{->?bar}", "foo  bar       ", "", &[("a", "foo")]),
+        ("%{a} %{?skipme} %{?skipme}", "foo  bar  baz", "", &[("a", "foo")]),
+    ];
+    for (pattern, input, sep, expected) in cases {
+        assert_eq!(sorted(ok(pattern, input, sep)), kv(expected), "{pattern} on {input:?}");
+    }
+    for (pattern, input) in [
+        ("%{a},%{b}:%{c}", "foo,bar,baz"),
+        ("%{a} %{b}%{c} %{d}", "foo bar baz"),
+        ("%{a} %{b} %{c}%{d}", "foo bar baz quux"),
+        ("MACHINE[%{a}] %{b}", "1234567890 MACHINE[foo] bar"),
+        ("%{a} %{b} %{c}", "foo:bar:baz"),
+        ("%{*a} %{&a} {a} %{*b} %{&b}", "foo bar x baz lol"),
+    ] {
+        assert!(fails(pattern, input), "{pattern} on {input:?} should miss");
+    }
+    for bad in ["%{+/2}", "%{&+a_field}"] {
+        assert_eq!(DissectParser::new(bad, "").unwrap_err().kind, "key_parse", "{bad}");
+    }
+    for bad in ["%{*a} %{a}", "%{a} %{&a}"] {
+        assert_eq!(DissectParser::new(bad, "").unwrap_err().kind, "pattern_parse", "{bad}");
+    }
+}
+
+#[test]
+fn consecutive_delimiters_as_elasticsearch_now_treats_them() {
+    let cases: &[Case] = &[
+        ("%{a}-%{b}", "foo------bar", "", &[("a", "foo"), ("b", "-----bar")]),
+        ("%{}|%{}|foo=%{field}", "||foo=bar", "", &[("field", "bar")]),
+        ("%{->},%{a}", ",,,,,foo", "", &[("a", "foo")]),
+        ("%{a->},%{b}", ",,,,,foo", "", &[("a", ""), ("b", "foo")]),
+        ("%{a->},", "foo,,,,,", "", &[("a", "foo")]),
+        ("%{a} %{b},", "foo bar,,,,,", "", &[("a", "foo"), ("b", "bar")]),
+        ("%{a} %{b->},", "foo bar,,,,,", "", &[("a", "foo"), ("b", "bar")]),
+        ("%{a->},%{b}", "foo,,,,,bar", "", &[("a", "foo"), ("b", "bar")]),
+        ("%{a->} %{b}", "foo     bar", "", &[("a", "foo"), ("b", "bar")]),
+        ("%{a->}x%{b}", "fooxxxxxbar", "", &[("a", "foo"), ("b", "bar")]),
+        ("%{a->} xyz%{b}", "foo xyz xyz xyz xyz xyzbar", "", &[("a", "foo"), ("b", "bar")]),
+        ("%{a},%{b},%{c},%{d}", "foo,,bar,baz", "", &[("a", "foo"), ("b", ""), ("c", "bar"), ("d", "baz")]),
+        ("%{a},%{b},%{c},%{d}", "foo,,,baz", "", &[("a", "foo"), ("b", ""), ("c", ""), ("d", "baz")]),
+        ("%{a},%{b},%{c},%{d}", ",bar,,baz", "", &[("a", ""), ("b", "bar"), ("c", ""), ("d", "baz")]),
+        ("%{->},%{a->},%{b}", ",,,bar,,baz", "", &[("a", "bar"), ("b", "baz")]),
+        ("%{+a/1},%{+a/3}-%{+a/2} %{b}", "foo,bar----baz lol", "", &[("a", "foo---bazbar"), ("b", "lol")]),
+        ("%{+a/1},%{+a/3->}-%{+a/2} %{b}", "foo,bar----baz lol", "", &[("a", "foobazbar"), ("b", "lol")]),
+        ("%{a->} %{+a->} %{*b->} %{&b->} %{c}", "foo       bar    baz  lol    x", "", &[("a", "foobar"), ("baz", "lol"), ("c", "x")]),
+        ("%{a} %{b->} ", "foo bar        ", "", &[("a", "foo"), ("b", "bar")]),
+        ("%{a} %{b->}", "foo bar,,,,,,", "", &[("a", "foo"), ("b", "bar,,,,,,")]),
+        (",,,%{a} %{b}", ",,,foo bar", "", &[("a", "foo"), ("b", "bar")]),
+        (",%{a} %{b}", ",,foo bar", "", &[("a", ",foo"), ("b", "bar")]),
+        ("(%{a}) [%{b}] -[%{c}]", "(foo) [] -[bar]", "", &[("a", "foo"), ("b", ""), ("c", "bar")]),
+        ("[%{a}] [%{b}]", "[] []", "", &[("a", ""), ("b", "")]),
+        (
+            "%{timestamp} %{+timestamp} %{+timestamp} %{logsource} %{program}[%{pid}]: %{message}",
+            "Mar 16 00:01:25 evita postfix/smtpd[1713]: connect from camomile.cloud9.net[168.100.1.3]",
+            " ",
+            &[
+                ("timestamp", "Mar 16 00:01:25"),
+                ("logsource", "evita"),
+                ("program", "postfix/smtpd"),
+                ("pid", "1713"),
+                ("message", "connect from camomile.cloud9.net[168.100.1.3]"),
+            ],
+        ),
+    ];
+    for (pattern, input, sep, expected) in cases {
+        assert_eq!(sorted(ok(pattern, input, sep)), kv(expected), "{pattern} on {input:?}");
+    }
+    for (pattern, input) in [
+        ("%{a}%{b}", "foo"),
+        ("%{a},%{b}", "foo bar"),
+        ("%{a}, %{b}", "foo,bar"),
+        ("x%{a},%{b}", "foo,bar"),
+        ("x%{},%{b}", "foo,bar"),
+        ("leading_delimiter_long%{a}", "foo"),
+        ("%{a}trailing_delimiter_long", "foo"),
+        ("leading_delimiter_long%{a}trailing_delimiter_long", "foo"),
+        ("%{a}x", "foo"),
+        ("%{a},%{b}x", "foo,bar"),
+    ] {
+        assert!(fails(pattern, input), "{pattern} on {input:?} should miss");
+    }
+    for bad in ["", "{}", "%{*a} %{&b}"] {
+        assert_eq!(DissectParser::new(bad, "").unwrap_err().kind, "pattern_parse", "{bad}");
+    }
+    for bad in ["%{*}", "%{++}"] {
+        assert_eq!(DissectParser::new(bad, "").unwrap_err().kind, "key_parse", "{bad}");
+    }
+}

@@ -6,6 +6,7 @@
 //! and shared between processors through an [`Arc`].
 
 use crate::error::EsError;
+use crate::inet::{format_ip, parse_ip};
 use crate::value::{Map, Value};
 use maxminddb::{geoip2, Reader};
 use std::collections::HashMap;
@@ -391,7 +392,7 @@ impl Database {
         match kind {
             Kind::City => {
                 let r: geoip2::City = decoded(result.decode(), ip_text)?;
-                data.city(&r, network);
+                data.city(&r);
             }
             Kind::Enterprise => {
                 let r: geoip2::Enterprise = decoded(result.decode(), ip_text)?;
@@ -446,62 +447,6 @@ fn lookup_error(ip: &str, e: maxminddb::MaxMindDbError) -> EsError {
     EsError::new("io_exception", format!("Error looking up [{ip}]: {e}"))
 }
 
-/// Elasticsearch's `InetAddresses.forString`: dotted quads without leading
-/// zeros, IPv6 with an optional scope; an IPv4-mapped IPv6 address is IPv4.
-pub fn parse_ip(text: &str) -> Result<IpAddr, EsError> {
-    let invalid = || EsError::illegal_argument(format!("'{text}' is not an IP string literal."));
-    let unscoped = match text.split_once('%') {
-        Some((addr, scope)) if addr.contains(':') && !scope.is_empty() => addr,
-        Some(_) => return Err(invalid()),
-        None => text,
-    };
-    match unscoped.parse::<IpAddr>().map_err(|_| invalid())? {
-        IpAddr::V6(v6) => Ok(v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(IpAddr::V6(v6))),
-        v4 => Ok(v4),
-    }
-}
-
-/// `NetworkAddress.format`: RFC 5952 text for IPv6.
-fn format_ip(ip: IpAddr) -> String {
-    match ip {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => {
-            // Rust prints IPv4-compatible forms with a dotted tail; Java never does.
-            let s = v6.segments();
-            let text = v6.to_string();
-            if text.contains('.') {
-                compress_groups(&s)
-            } else {
-                text
-            }
-        }
-    }
-}
-
-fn compress_groups(s: &[u16; 8]) -> String {
-    let (mut best, mut best_len, mut i) = (8, 0, 0);
-    while i < 8 {
-        if s[i] == 0 {
-            let start = i;
-            while i < 8 && s[i] == 0 {
-                i += 1;
-            }
-            if i - start > best_len && i - start >= 2 {
-                best = start;
-                best_len = i - start;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    let hex = |g: &[u16]| g.iter().map(|x| format!("{x:x}")).collect::<Vec<_>>().join(":");
-    if best_len == 0 {
-        hex(s)
-    } else {
-        format!("{}::{}", hex(&s[..best]), hex(&s[best + best_len..]))
-    }
-}
-
 /// MaxMind's Java `Network.toString()`: `InetAddress.getHostAddress()`
 /// (IPv6 uncompressed, without leading zeros) and the prefix length.
 fn format_network(ip: IpAddr, prefix: u8) -> String {
@@ -535,14 +480,13 @@ impl<'a> From<geoip2::enterprise::Country<'a>> for CountryRecord<'a> {
 
 /// The result map under construction: only requested properties are kept.
 struct Data<'p> {
-    ip: IpAddr,
     properties: &'p [Property],
     entries: Vec<(&'static str, Value)>,
 }
 
 impl<'p> Data<'p> {
     fn new(ip: IpAddr, properties: &'p [Property]) -> Data<'p> {
-        let mut d = Data { ip, properties, entries: Vec::new() };
+        let mut d = Data { properties, entries: Vec::new() };
         d.put(Property::Ip, Some(Value::String(format_ip(ip))));
         d
     }
@@ -591,7 +535,7 @@ impl<'p> Data<'p> {
         self.put(Property::AccuracyRadius, radius.map(|r| Value::Int(r as i32)));
     }
 
-    fn city<F: Fn() -> Option<String>>(&mut self, r: &geoip2::City, _network: F) {
+    fn city(&mut self, r: &geoip2::City) {
         let country: CountryRecord = r.country.clone().into();
         let registered: CountryRecord = r.registered_country.clone().into();
         self.countries(&country, &registered, r.continent.code, r.continent.names.english);
@@ -661,7 +605,6 @@ impl<'p> Data<'p> {
     }
 
     fn finish(self) -> Map {
-        let _ = self.ip;
         java_hash_order(self.entries)
     }
 }
@@ -730,6 +673,29 @@ pub(crate) mod testdata {
                 ("192.0.2.128/25", json!({"is_anonymous": true, "is_tor_exit_node": true})),
             ]);
             write(&dir, "Custom-Thing.mmdb", "Custom-Thing", &[("192.0.2.0/24", json!({"x": 1}))]);
+            write(&dir, "GeoIP2-ISP.mmdb", "GeoIP2-ISP", &[(
+                "198.51.100.0/24",
+                json!({"autonomous_system_number": 64510, "autonomous_system_organization": "Transit Org",
+                       "isp": "Example ISP", "organization": "Example Org", "mobile_country_code": "310",
+                       "mobile_network_code": "004"}),
+            )]);
+            write(&dir, "GeoIP2-Connection-Type.mmdb", "GeoIP2-Connection-Type", &[
+                ("198.51.100.0/25", json!({"connection_type": "Cable/DSL"})),
+                ("198.51.100.128/25", json!({"connection_type": "Carrier Pigeon"})),
+            ]);
+            write(&dir, "GeoIP2-Domain.mmdb", "GeoIP2-Domain", &[("198.51.100.0/24", json!({"domain": "example.net"}))]);
+            write(&dir, "GeoIP2-Enterprise.mmdb", "GeoIP2-Enterprise", &[(
+                "198.51.100.0/24",
+                json!({
+                    "city": {"confidence": 40, "names": {"en": "Lyon"}},
+                    "country": {"confidence": 99, "iso_code": "FR", "is_in_european_union": true, "names": {"en": "France"}},
+                    "location": {"latitude": 45.75, "longitude": 4.85},
+                    "postal": {"code": "69001", "confidence": 10},
+                    "subdivisions": [{"iso_code": "ARA", "names": {"en": "Auvergne-Rhone-Alpes"}}],
+                    "traits": {"autonomous_system_number": 64511, "is_anycast": true, "user_type": "business",
+                               "connection_type": "Corporate", "domain": "example.fr", "isp": "FR ISP"}
+                }),
+            )]);
             dir
         })
         .clone()
@@ -829,6 +795,43 @@ mod tests {
         assert_eq!(m["tor_exit_node"], Value::Bool(true));
         assert_eq!(m["public_proxy"], Value::Bool(false));
         assert_eq!(m.len(), 6);
+    }
+
+    #[test]
+    fn isp_connection_type_domain_and_enterprise() {
+        let isp = db("GeoIP2-ISP.mmdb").lookup(Kind::Isp, Kind::Isp.default_properties(), "198.51.100.7").unwrap();
+        assert_eq!(isp["asn"], Value::Long(64510));
+        assert_eq!(isp["organization_name"], Value::from("Transit Org"));
+        assert_eq!(isp["isp"], Value::from("Example ISP"));
+        assert_eq!(isp["isp_organization_name"], Value::from("Example Org"));
+        assert_eq!(isp["mobile_country_code"], Value::from("310"));
+        assert_eq!(isp["mobile_network_code"], Value::from("004"));
+        assert_eq!(isp["network"], Value::from("198.51.100.0/24"));
+
+        let ct = db("GeoIP2-Connection-Type.mmdb");
+        let m = ct.lookup(Kind::ConnectionType, Kind::ConnectionType.default_properties(), "198.51.100.1").unwrap();
+        assert_eq!(Value::Map(m).to_json(), r#"{"connection_type":"Cable/DSL"}"#);
+        let m = ct.lookup(Kind::ConnectionType, Kind::ConnectionType.default_properties(), "198.51.100.200").unwrap();
+        assert!(m.is_empty(), "a type MaxMind's Java reader does not know reads as none");
+
+        let m = db("GeoIP2-Domain.mmdb").lookup(Kind::Domain, &[Property::Domain], "198.51.100.1").unwrap();
+        assert_eq!(m["domain"], Value::from("example.net"));
+
+        let all = Kind::Enterprise.valid_properties();
+        let m = db("GeoIP2-Enterprise.mmdb").lookup(Kind::Enterprise, all, "198.51.100.1").unwrap();
+        assert_eq!(m["city_confidence"], Value::Int(40));
+        assert_eq!(m["country_confidence"], Value::Int(99));
+        assert_eq!(m["postal_confidence"], Value::Int(10));
+        assert_eq!(m["region_iso_code"], Value::from("FR-ARA"));
+        assert_eq!(m["country_in_european_union"], Value::Bool(true));
+        assert_eq!(m["asn"], Value::Long(64511));
+        assert_eq!(m["user_type"], Value::from("business"));
+        assert_eq!(m["connection_type"], Value::from("Corporate"));
+        assert_eq!(m["domain"], Value::from("example.fr"));
+        assert_eq!(m["isp"], Value::from("FR ISP"));
+        assert_eq!(m["hosting_provider"], Value::Bool(false));
+        assert_eq!(m["network"], Value::from("198.51.100.0/24"));
+        assert!(!m.contains_key("registered_country_iso_code"));
     }
 
     #[test]

@@ -13,6 +13,9 @@
 //!   `%{SYNTAX:field:type}` (Elasticsearch's `toRegex`), joins several
 //!   patterns into one alternation (`GrokProcessor.combinePatterns`) and reads
 //!   the capture configuration (`GrokCaptureConfig`).
+//! * Joni's Ruby syntax makes `\w`, `\d` and `\s` ASCII-only while `\b` and
+//!   POSIX brackets stay Unicode; [`ascii_range_shorthands`] spells the
+//!   shorthands out so Oniguruma matches the same text.
 //! * [`Grok::captures`]: one search, captures converted to their types and
 //!   repeated names collected into a list (`GrokCaptureExtracter`). A search
 //!   that backtracks without end is cut off by Oniguruma's retry limits and
@@ -25,9 +28,10 @@ use onig::{MatchParam, Regex, RegexOptions, Region, SearchOptions, Syntax};
 use std::sync::OnceLock;
 
 /// `ecs_compatibility`: which built-in pattern set is used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EcsMode {
     /// `disabled`, Elasticsearch's default: the legacy patterns.
+    #[default]
     Disabled,
     /// `v1`: the ECS-compliant patterns.
     V1,
@@ -43,12 +47,6 @@ impl EcsMode {
             "v1" => Some(EcsMode::V1),
             _ => None,
         }
-    }
-}
-
-impl Default for EcsMode {
-    fn default() -> Self {
-        EcsMode::Disabled
     }
 }
 
@@ -357,7 +355,7 @@ impl CaptureType {
             CaptureType::Long => {
                 Value::Long(parse_java_int(text).ok_or_else(|| number_format(text))?)
             }
-            CaptureType::Float => Value::Float(parse_java_float(text)? as f32),
+            CaptureType::Float => Value::Float(parse_java_f32(text)?),
             CaptureType::Double => Value::Double(parse_java_float(text)?),
             CaptureType::Boolean => Value::Bool(text.eq_ignore_ascii_case("true")),
         })
@@ -380,40 +378,62 @@ fn parse_java_int(text: &str) -> Option<i64> {
     text.parse::<i64>().ok()
 }
 
-/// `Double.parseDouble` / `Float.parseFloat`: surrounding control characters
-/// and spaces trimmed, an optional `f`/`d` suffix, `NaN` and `Infinity`.
-/// Floats are parsed as doubles and narrowed, as Java rounds them (exact
-/// for every input but a few halfway cases).
-fn parse_java_float(text: &str) -> Result<f64, EsError> {
+/// A decimal number as `Double.parseDouble` / `Float.parseFloat` read it:
+/// surrounding control characters and spaces trimmed, an optional sign, an
+/// optional `f`/`d` suffix, `NaN` and `Infinity`.
+enum JavaDecimal<'a> {
+    NaN,
+    Infinity(bool),
+    Number(bool, &'a str),
+}
+
+fn java_decimal(text: &str) -> Result<JavaDecimal<'_>, EsError> {
     let trimmed = text.trim_matches(|c: char| c <= ' ');
     if trimmed.is_empty() {
         return Err(EsError::new("number_format_exception", "empty String"));
     }
-    let (sign, body) = match trimmed.as_bytes()[0] {
-        b'-' => (-1.0, &trimmed[1..]),
-        b'+' => (1.0, &trimmed[1..]),
-        _ => (1.0, trimmed),
+    let (negative, body) = match trimmed.as_bytes()[0] {
+        b'-' => (true, &trimmed[1..]),
+        b'+' => (false, &trimmed[1..]),
+        _ => (false, trimmed),
     };
     match body {
-        "NaN" => return Ok(f64::NAN),
-        "Infinity" => return Ok(sign * f64::INFINITY),
+        "NaN" => return Ok(JavaDecimal::NaN),
+        "Infinity" => return Ok(JavaDecimal::Infinity(negative)),
         _ => {}
     }
     let body = body.strip_suffix(['f', 'F', 'd', 'D']).unwrap_or(body);
     let valid = !body.is_empty()
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
-        && body
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_digit() || b == b'.');
+        && body.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+        && body.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.');
     if !valid {
         return Err(number_format(text));
     }
-    body.parse::<f64>()
-        .map(|v| sign * v)
-        .map_err(|_| number_format(text))
+    Ok(JavaDecimal::Number(negative, body))
+}
+
+/// `Double.parseDouble`.
+fn parse_java_float(text: &str) -> Result<f64, EsError> {
+    match java_decimal(text)? {
+        JavaDecimal::NaN => Ok(f64::NAN),
+        JavaDecimal::Infinity(negative) => Ok(if negative { f64::NEG_INFINITY } else { f64::INFINITY }),
+        JavaDecimal::Number(negative, body) => body
+            .parse::<f64>()
+            .map(|v| if negative { -v } else { v })
+            .map_err(|_| number_format(text)),
+    }
+}
+
+/// `Float.parseFloat`: rounded once, straight to single precision.
+fn parse_java_f32(text: &str) -> Result<f32, EsError> {
+    match java_decimal(text)? {
+        JavaDecimal::NaN => Ok(f32::NAN),
+        JavaDecimal::Infinity(negative) => Ok(if negative { f32::NEG_INFINITY } else { f32::INFINITY }),
+        JavaDecimal::Number(negative, body) => body
+            .parse::<f32>()
+            .map(|v| if negative { -v } else { v })
+            .map_err(|_| number_format(text)),
+    }
 }
 
 /// One name the regex can capture: `GrokCaptureConfig`.
@@ -544,6 +564,73 @@ pub fn to_regex(bank: &PatternBank, grok_pattern: &str) -> Result<String, EsErro
     ))
 }
 
+/// Joni compiles grok with Ruby syntax options `ASCII_RANGE |
+/// POSIX_BRACKET_ALL_RANGE | WORD_BOUND_ALL_RANGE`: `\w`, `\d` and `\s` (and
+/// their negations) match ASCII only, while POSIX brackets and `\b` stay
+/// Unicode. Oniguruma has no option for that mix, so the shorthand classes
+/// are spelled out as ASCII classes and everything else is left as is.
+pub fn ascii_range_shorthands(expression: &str) -> String {
+    const WORD: &str = "a-zA-Z0-9_";
+    const DIGIT: &str = "0-9";
+    const SPACE: &str = "\\t\\n\\v\\f\\r ";
+    let mut out = String::with_capacity(expression.len() + 16);
+    let mut chars = expression.chars().peekable();
+    // Nesting depth of character classes; POSIX brackets count as nested classes.
+    let mut depth = 0usize;
+    // Whether the previous token opened a class (a `]` right after is literal).
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(next) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let set = match next.to_ascii_lowercase() {
+                    'w' => Some(WORD),
+                    'd' => Some(DIGIT),
+                    's' => Some(SPACE),
+                    _ => None,
+                };
+                match (set, next.is_ascii_uppercase(), depth > 0) {
+                    (Some(set), false, true) => out.push_str(set),
+                    (Some(set), false, false) => {
+                        out.push('[');
+                        out.push_str(set);
+                        out.push(']');
+                    }
+                    (Some(set), true, _) => {
+                        out.push_str("[^");
+                        out.push_str(set);
+                        out.push(']');
+                    }
+                    (None, _, _) => {
+                        out.push(c);
+                        out.push(next);
+                    }
+                }
+            }
+            '[' => {
+                depth += 1;
+                out.push(c);
+                class_start = true;
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                continue;
+            }
+            ']' if depth > 0 && !class_start => {
+                depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        class_start = false;
+    }
+    out
+}
+
 /// `GrokProcessor.combinePatterns`: one pattern as is; several as an
 /// alternation, each wrapped in a named group when `trace_match` is set.
 pub fn combine_patterns(patterns: &[String], trace_match: bool) -> String {
@@ -603,9 +690,12 @@ impl Grok {
         }
         let combined = combine_patterns(patterns, trace_match);
         let expression = to_regex(bank, &combined)?;
-        let regex =
-            Regex::with_options(&expression, RegexOptions::REGEX_OPTION_NONE, Syntax::ruby())
-                .map_err(|e| EsError::illegal_argument(e.description().to_string()))?;
+        let regex = Regex::with_options(
+            &ascii_range_shorthands(&expression),
+            RegexOptions::REGEX_OPTION_NONE,
+            Syntax::ruby(),
+        )
+        .map_err(|e| EsError::illegal_argument(e.description().to_string()))?;
         let mut entries: Vec<(String, Vec<usize>)> = Vec::new();
         regex.foreach_name(|name, groups| {
             entries.push((
@@ -710,7 +800,12 @@ impl Grok {
         }))
     }
 
-    /// The brief's shape: captures and the matching pattern's index (0 when unknown).
+    /// `match`: captures and the matching pattern's index, `None` when nothing matches.
+    pub fn r#match(&self, text: &str) -> Result<Option<(Vec<(String, Value)>, usize)>, EsError> {
+        self.match_text(text)
+    }
+
+    /// Captures and the matching pattern's index (0 when unknown).
     pub fn match_text(&self, text: &str) -> Result<Option<(Vec<(String, Value)>, usize)>, EsError> {
         Ok(self
             .captures(text)?

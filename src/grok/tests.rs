@@ -426,7 +426,8 @@ fn catastrophic_backtracking_is_interrupted() {
 #[test]
 fn unicode_text_and_offsets() {
     let g = compile("%{WORD:a} %{GREEDYDATA:b}");
-    let c = caps(&g, "héllo wörld ✓").unwrap();
+    let c = caps(&g, "hello wörld ✓").unwrap();
+    assert_eq!(get(&c, "a"), Some(&Value::String(s("hello"))));
     assert_eq!(get(&c, "b"), Some(&Value::String(s("wörld ✓"))));
 }
 
@@ -459,6 +460,9 @@ fn odd_inputs_do_not_panic() {
 #[test]
 fn java_number_parsing() {
     assert_eq!(parse_java_float(" 1.5 ").unwrap(), 1.5);
+    assert_eq!(parse_java_f32("-2.5").unwrap(), -2.5f32);
+    // Rounded once to single precision, not through a double.
+    assert_eq!(parse_java_f32("1.00000017881393432617187499").unwrap(), 1.0000001f32);
     assert_eq!(parse_java_float("1.5f").unwrap(), 1.5);
     assert!(parse_java_float("-Infinity").unwrap().is_infinite());
     assert!(parse_java_float("NaN").unwrap().is_nan());
@@ -606,4 +610,39 @@ fn ecs_bank_loads_every_file() {
         ecs.iter().all(|(_, v)| !field_reference.is_match(v)),
         "no Logstash field references left"
     );
+}
+
+#[test]
+fn shorthand_classes_are_ascii_like_jonis_ruby_syntax() {
+    assert_eq!(
+        ascii_range_shorthands(r"\w+\s\d"),
+        r"[a-zA-Z0-9_]+[\t\n\v\f\r ][0-9]"
+    );
+    assert_eq!(
+        ascii_range_shorthands(r"[\w.-]\W\S\D"),
+        r"[a-zA-Z0-9_.-][^a-zA-Z0-9_][^\t\n\v\f\r ][^0-9]"
+    );
+    assert_eq!(ascii_range_shorthands(r"[^\W]"), r"[^[^a-zA-Z0-9_]]");
+    assert_eq!(
+        ascii_range_shorthands(r"\\w[]\w][[:alpha:]\d]\b\h"),
+        r"\\w[]a-zA-Z0-9_][[:alpha:]0-9]\b\h"
+    );
+    // \w is ASCII but \b sees Unicode letters: no WORD inside "héllo".
+    assert_eq!(caps(&compile("%{WORD:w}"), "héllo"), None);
+    assert_eq!(
+        caps(&compile("%{WORD:w}"), "ab héllo").unwrap(),
+        vec![(s("w"), Value::String(s("ab")))]
+    );
+    // POSIX brackets stay Unicode.
+    assert_eq!(
+        caps(&compile("(?<w>[[:alpha:]]+)"), "héllo").unwrap(),
+        vec![(s("w"), Value::String(s("héllo")))]
+    );
+    // \s is ASCII: a no-break space is not a space.
+    assert_eq!(
+        caps(&compile("^%{NOTSPACE:a}$"), "a\u{a0}b").unwrap(),
+        vec![(s("a"), Value::String(s("a\u{a0}b")))]
+    );
+    // \d is ASCII.
+    assert_eq!(caps(&compile("^(?<d>\\d+)$"), "١٢"), None);
 }

@@ -21,13 +21,23 @@ pub struct PipelineSource {
     pub id: String,
     pub file: PathBuf,
     pub processors: Vec<ProcessorSpan>,
+    /// Per top-level processor: whether a failure of it is handled in place
+    /// (`on_failure` or `ignore_failure`) rather than by the pipeline.
+    pub handles_failure: Vec<bool>,
 }
 
 impl PipelineSource {
     pub fn parse(id: &str, file: &Path, text: &str) -> PipelineSource {
         let is_json = file.extension().is_some_and(|e| e == "json");
         let processors = if is_json { json_spans(text) } else { yaml_spans(text) };
-        PipelineSource { id: id.to_string(), file: file.to_path_buf(), processors }
+        PipelineSource { id: id.to_string(), file: file.to_path_buf(), processors, handles_failure: Vec::new() }
+    }
+
+    /// Adds what the built pipeline knows about failure handling.
+    pub fn with_definition(mut self, definition: &crate::pipeline::PipelineDefinition) -> PipelineSource {
+        self.handles_failure =
+            definition.processors.iter().map(|p| p.ignore_failure || p.on_failure.as_ref().is_some_and(|h| !h.is_empty())).collect();
+        self
     }
 }
 
@@ -178,16 +188,28 @@ impl Coverage {
         for source in sources {
             self.ensure(source.clone());
         }
+        // Top-level processors of a pipeline run in increasing index order;
+        // on_failure handlers report their own list positions, so an entry
+        // counts only if its index is past the last one counted and its type
+        // matches, and nothing counts after a failure the pipeline handles.
+        let mut next: BTreeMap<&str, usize> = BTreeMap::new();
         for entry in trace {
+            let Some(source) = sources.iter().find(|s| s.id == entry.pipeline) else { continue };
+            let cursor = next.entry(source.id.as_str()).or_insert(0);
+            if entry.index < *cursor || source.processors.get(entry.index).is_none_or(|p| p.kind != entry.processor_type) {
+                continue;
+            }
+            *cursor = entry.index + 1;
+            if entry.status == TraceStatus::Error && !source.handles_failure.get(entry.index).copied().unwrap_or(false) {
+                *cursor = usize::MAX;
+            }
             if entry.status == TraceStatus::Skipped {
                 continue;
             }
-            let Some(source) = sources.iter().find(|s| s.id == entry.pipeline) else { continue };
-            let Some((src, hits)) = self.pipelines.get_mut(&source.file) else { continue };
-            // on_failure handlers report their own list position; the type
-            // check keeps them from counting for a top-level processor.
-            if src.processors.get(entry.index).is_some_and(|p| p.kind == entry.processor_type) {
-                hits[entry.index] += 1;
+            if let Some((_, hits)) = self.pipelines.get_mut(&source.file) {
+                if let Some(h) = hits.get_mut(entry.index) {
+                    *h += 1;
+                }
             }
         }
     }

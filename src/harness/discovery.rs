@@ -57,14 +57,25 @@ pub fn read_data_stream_manifest(dir: &Path) -> Result<DataStreamManifest, Strin
         title: text(y.get("title")),
         kind: text(y.get("type")),
         dataset: text(y.get("dataset")),
-        ingest_pipeline: text(
-            y.get("elasticsearch")
-                .and_then(|e| e.get("index_template"))
-                .and_then(|t| t.get("ingest_pipeline"))
-                .and_then(|p| p.get("name")),
-        ),
+        ingest_pipeline: ingest_pipeline_name(&y),
         inputs,
     })
+}
+
+/// `elasticsearch.index_template.ingest_pipeline.name` (package-spec), or
+/// the older `elasticsearch.ingest_pipeline.name`; dotted keys also count.
+fn ingest_pipeline_name(manifest: &Yaml) -> String {
+    fn lookup<'a>(v: &'a Yaml, path: &[&str]) -> Option<&'a Yaml> {
+        if path.is_empty() {
+            return Some(v);
+        }
+        (1..=path.len()).find_map(|n| v.get(path[..n].join(".").as_str()).and_then(|child| lookup(child, &path[n..])))
+    }
+    [&["elasticsearch", "index_template", "ingest_pipeline", "name"][..], &["elasticsearch", "ingest_pipeline", "name"]]
+        .iter()
+        .map(|path| text(lookup(manifest, path)))
+        .find(|name| !name.is_empty())
+        .unwrap_or_default()
 }
 
 impl DataStreamManifest {
@@ -196,6 +207,15 @@ pub fn package_root_of(path: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entry_pipeline_name_from_either_manifest_layout() {
+        let y = |t: &str| serde_yaml_ng::from_str::<Yaml>(t).unwrap();
+        assert_eq!(ingest_pipeline_name(&y("elasticsearch:\n  index_template:\n    ingest_pipeline:\n      name: a")), "a");
+        assert_eq!(ingest_pipeline_name(&y("elasticsearch:\n  ingest_pipeline.name: b")), "b");
+        assert_eq!(ingest_pipeline_name(&y("elasticsearch:\n  ingest_pipeline:\n    name: c")), "c");
+        assert_eq!(ingest_pipeline_name(&y("title: x")), "");
+    }
 
     #[test]
     fn case_files_exclude_configs_and_expectations() {

@@ -100,11 +100,14 @@ pub fn load_data_stream_fields(ds_dir: &Path) -> Result<Vec<FieldDef>, String> {
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Ok(Vec::new());
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "yml") && p.is_file())
-        .collect();
+    let all: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+    let mut files: Vec<PathBuf> = all.iter().filter(|p| p.extension().is_some_and(|e| e == "yml")).cloned().collect();
     files.sort();
+    let mut links: Vec<PathBuf> = all.into_iter().filter(|p| p.to_string_lossy().ends_with(".yml.link")).collect();
+    links.sort();
+    for link in links {
+        files.push(super::runner::link_target(&link)?);
+    }
     let mut defs = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).map_err(|e| format!("reading {} failed: {e}", file.display()))?;

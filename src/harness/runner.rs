@@ -12,9 +12,8 @@ use super::fields::{self, EcsSchema, FieldDef};
 use super::json::Json;
 use super::trace;
 use super::validate::{Validator, Version};
-use crate::document::IngestDocument;
 use crate::pipeline::exec::TraceEntry;
-use crate::pipeline::{BuildContext, Outcome, Pipeline, PipelineRegistry, RunContext};
+use crate::pipeline::{BuildContext, Outcome, Pipeline, PipelineDefinition, PipelineRegistry, ProcessorDefinition, RunContext};
 use crate::value::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -130,7 +129,19 @@ pub fn run(packages: &[PathBuf], options: &Options) -> RunReport {
                         continue;
                     }
                 }
-                let result = run_case(&folder, &case, options, &mut ecs_cache, &mut report.coverage);
+                // A panic in a processor is a bug in ingot, not in the package:
+                // report it as this case's error and go on with the others.
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    run_case(&folder, &case, options, &mut ecs_cache, &mut report.coverage)
+                }));
+                let result = outcome.unwrap_or_else(|panic| {
+                    let what = panic
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_default();
+                    error_result(&folder, &case, format!("internal error in ingot (please report it): {what}"), 0)
+                });
                 report.results.push(result);
             }
         }
@@ -165,7 +176,7 @@ struct Installed {
 fn install_pipelines(ds_dir: &Path, manifest: &DataStreamManifest, geoip_dir: Option<&Path>) -> Result<Installed, String> {
     let dir = ds_dir.join("elasticsearch/ingest_pipeline");
     let mut files: Vec<PathBuf> = Vec::new();
-    for ext in ["json", "yml"] {
+    for ext in ["json", "yml", "link"] {
         let mut these: Vec<PathBuf> = std::fs::read_dir(&dir)
             .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
             .unwrap_or_default();
@@ -176,14 +187,23 @@ fn install_pipelines(ds_dir: &Path, manifest: &DataStreamManifest, geoip_dir: Op
     let registry = Arc::new(PipelineRegistry::with_dirs(vec![dir.clone()]));
     let ctx = BuildContext { registry: registry.clone(), geoip_dir: geoip_dir.map(Path::to_path_buf) };
     let mut sources = Vec::new();
-    let mut expected_datasets = Vec::new();
+    let (routing, mut expected_datasets) = routing_rules(ds_dir)?;
     for file in &files {
-        let pipeline = Pipeline::load(file, &ctx).map_err(|e| {
-            format!("installing ingest pipelines failed: loading {} failed: {}", file.display(), describe_error(&e))
-        })?;
-        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let id = crate::pipeline::pipeline_id(file);
+        let target = if file.extension().is_some_and(|e| e == "link") { link_target(file)? } else { file.clone() };
+        let pipeline = PipelineDefinition::load(&target)
+            .and_then(|mut definition| {
+                if id == "default" {
+                    definition.processors.extend(routing.iter().map(ProcessorDefinition::from_value).collect::<Result<Vec<_>, _>>()?);
+                }
+                Pipeline::build(&id, definition, &ctx)
+            })
+            .map_err(|e| {
+                format!("installing ingest pipelines failed: loading {} failed: {}", target.display(), describe_error(&e))
+            })?;
+        let text = std::fs::read_to_string(&target).unwrap_or_default();
         expected_datasets.extend(reroute_datasets(&text));
-        sources.push(PipelineSource::parse(&pipeline.id, file, &text));
+        sources.push(PipelineSource::parse(&pipeline.id, &target, &text).with_definition(&pipeline.definition));
         registry.insert(pipeline);
     }
     let entry_name = if manifest.ingest_pipeline.is_empty() { "default" } else { manifest.ingest_pipeline.as_str() };
@@ -197,6 +217,60 @@ fn install_pipelines(ds_dir: &Path, manifest: &DataStreamManifest, geoip_dir: Op
             )
         })?;
     Ok(Installed { entry, sources, expected_datasets })
+}
+
+/// `routing_rules.yml` as elastic-package installs it: one `reroute`
+/// processor per rule (tag = source dataset, `dataset` and `namespace` as
+/// lists), appended to the default pipeline; and the target datasets.
+fn routing_rules(ds_dir: &Path) -> Result<(Vec<Value>, Vec<String>), String> {
+    use serde_yaml_ng::Value as Yaml;
+    let path = ds_dir.join("routing_rules.yml");
+    if !path.is_file() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("reading {} failed: {e}", path.display()))?;
+    let y: Yaml = serde_yaml_ng::from_str(&text).map_err(|e| format!("installing ingest pipelines failed: {}: {e}", path.display()))?;
+    let as_list = |v: Option<&Yaml>| -> Vec<String> {
+        match v {
+            Some(Yaml::Sequence(items)) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+            Some(Yaml::String(s)) => vec![s.clone()],
+            _ => Vec::new(),
+        }
+    };
+    let mut processors = Vec::new();
+    let mut datasets = Vec::new();
+    for source in y.as_sequence().map(Vec::as_slice).unwrap_or_default() {
+        let source_dataset = source.get("source_dataset").and_then(Yaml::as_str).unwrap_or_default();
+        for rule in source.get("rules").and_then(Yaml::as_sequence).map(Vec::as_slice).unwrap_or_default() {
+            let dataset = as_list(rule.get("target_dataset"));
+            datasets.extend(dataset.iter().cloned());
+            let mut body = crate::value::Map::new();
+            body.insert("tag".into(), Value::from(source_dataset));
+            if let Some(cond) = rule.get("if").and_then(Yaml::as_str) {
+                body.insert("if".into(), Value::from(cond));
+            }
+            body.insert("dataset".into(), Value::List(dataset.into_iter().map(Value::from).collect()));
+            body.insert("namespace".into(), Value::List(as_list(rule.get("namespace")).into_iter().map(Value::from).collect()));
+            let mut processor = crate::value::Map::new();
+            processor.insert("reroute".into(), Value::Map(body));
+            processors.push(Value::Map(processor));
+        }
+    }
+    Ok((processors, datasets))
+}
+
+/// The file a `.link` file points at: its first word, relative to the link's folder.
+pub fn link_target(link: &Path) -> Result<PathBuf, String> {
+    let text = std::fs::read_to_string(link).map_err(|e| format!("reading link file {} failed: {e}", link.display()))?;
+    let relative = text
+        .split_whitespace()
+        .next()
+        .ok_or_else(|| format!("link file {} is empty; it should name the linked file", link.display()))?;
+    let target = link.parent().unwrap_or(Path::new(".")).join(relative);
+    if !target.is_file() {
+        return Err(format!("link file {} points at {}, which does not exist", link.display(), target.display()));
+    }
+    Ok(target)
 }
 
 fn describe_error(e: &crate::error::EsError) -> String {
@@ -222,22 +296,6 @@ fn reroute_datasets(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The current time as Java's `ZonedDateTime.toString()` prints it in UTC.
-fn ingest_timestamp() -> String {
-    let now = chrono::Utc::now();
-    let nanos = now.timestamp_subsec_nanos();
-    let base = now.format("%Y-%m-%dT%H:%M:%S").to_string();
-    if nanos == 0 {
-        format!("{base}Z")
-    } else if nanos % 1_000_000 == 0 {
-        format!("{base}.{:03}Z", nanos / 1_000_000)
-    } else if nanos % 1_000 == 0 {
-        format!("{base}.{:06}Z", nanos / 1_000)
-    } else {
-        format!("{base}.{nanos:09}Z")
-    }
-}
-
 /// One simulated document: its `_source` (or `null` when dropped or failed)
 /// and the processors it went through.
 pub struct Simulated {
@@ -252,10 +310,8 @@ pub fn simulate(pipeline: &Pipeline, event: &Json, index: &str, trace_docs: bool
         Ok(Value::Map(m)) => m,
         _ => Default::default(),
     };
-    let mut doc = IngestDocument::new(source);
-    doc.ctx.insert("_index".into(), Value::from(index));
-    doc.ctx.insert("_id".into(), Value::from("_id"));
-    doc.ingest.insert("timestamp".into(), Value::from(ingest_timestamp()));
+    let metadata = crate::simulate::Metadata { index: index.to_string(), ..Default::default() };
+    let mut doc = metadata.document(source, std::time::SystemTime::now());
     let mut run = RunContext::tracing(trace_docs);
     let outcome = pipeline.execute(&mut doc, &mut run);
     let trace = run.trace.take().unwrap_or_default();
@@ -473,7 +529,7 @@ fn run_case(
         let trace = if options.verbose {
             mismatch.document.and_then(|i| events.get(i)).map(|event| {
                 let s = simulate(&installed.entry, event, &index, true);
-                trace::render(event, &s)
+                trace::render(event, &s, mismatch.path.as_deref())
             })
         } else {
             None
@@ -528,10 +584,15 @@ fn run_case(
         warnings.extend(f.warnings);
     }
     if !problems.is_empty() {
-        return fail("test case failed: one or more problems with fields found in documents", numbered(problems), None, None);
+        let mut details = numbered(problems);
+        if !warnings.is_empty() {
+            details.push_str("\n--strict also found:\n");
+            details.push_str(&numbered(warnings));
+        }
+        return fail("test case failed: one or more problems with fields found in documents", details, None, None);
     }
     if !warnings.is_empty() {
-        return fail("test case failed: --strict found problems elastic-package does not check", numbered(warnings), None, None);
+        return fail("test case failed: --strict found problems elastic-package lets through", numbered(warnings), None, None);
     }
     CaseResult {
         package: folder.package.clone(),

@@ -31,11 +31,21 @@ fn fields_of_event(event: &Json) -> BTreeMap<String, String> {
     out
 }
 
-/// One line per processor run, with the fields it added, changed or removed.
-pub fn render(event: &Json, simulated: &Simulated) -> String {
+/// Whether a flattened key is, contains or lies inside the focused path
+/// (the first difference, whose array positions are dropped).
+fn touches(key: &str, focus: Option<&str>) -> bool {
+    let Some(focus) = focus else { return false };
+    let focus = focus.split('[').next().unwrap_or(focus);
+    key == focus || key.starts_with(&format!("{focus}.")) || focus.starts_with(&format!("{key}."))
+}
+
+/// One line per processor run, with the fields it added, changed or
+/// removed; changes to `focus` (the first differing path) are marked.
+pub fn render(event: &Json, simulated: &Simulated, focus: Option<&str>) -> String {
     let mut out = String::new();
     let mut before = fields_of_event(event);
-    for entry in &simulated.trace {
+    let last = simulated.trace.len().saturating_sub(1);
+    for (position, entry) in simulated.trace.iter().enumerate() {
         let tag = entry.tag.as_deref().map(|t| format!(" [{t}]")).unwrap_or_default();
         let _ = write!(out, "{} #{} {}{tag}: ", entry.pipeline, entry.index, entry.processor_type);
         match entry.status {
@@ -52,25 +62,28 @@ pub fn render(event: &Json, simulated: &Simulated) -> String {
             }
             TraceStatus::Error => {
                 let e = entry.error.as_ref().map(|e| e.to_string()).unwrap_or_default();
-                let _ = writeln!(out, "failed: {e} (on_failure handlers, if any, follow)");
+                let unhandled = position == last && simulated.error.is_some();
+                let what = if unhandled { "not handled" } else { "handled by the on_failure processors below" };
+                let _ = writeln!(out, "failed: {e} ({what})");
             }
         }
         let Some(doc) = &entry.doc else { continue };
         let mut after = BTreeMap::new();
         flatten("", &doc.ctx, &mut after);
+        let mark = |k: &str| if touches(k, focus) { "   <== first difference" } else { "" };
         for (k, v) in &after {
             match before.get(k) {
                 None => {
-                    let _ = writeln!(out, "    + {k} = {v}");
+                    let _ = writeln!(out, "    + {k} = {v}{}", mark(k));
                 }
                 Some(old) if old != v => {
-                    let _ = writeln!(out, "    ~ {k}: {old} -> {v}");
+                    let _ = writeln!(out, "    ~ {k}: {old} -> {v}{}", mark(k));
                 }
                 _ => {}
             }
         }
         for k in before.keys().filter(|k| !after.contains_key(*k)) {
-            let _ = writeln!(out, "    - {k}");
+            let _ = writeln!(out, "    - {k}{}", mark(k));
         }
         before = after;
     }

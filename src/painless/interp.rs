@@ -15,6 +15,8 @@ use std::rc::Rc;
 
 const MAX_LOOP_ITERATIONS: u32 = 1_000_000;
 const MAX_CALL_DEPTH: usize = 64;
+/// Larger arrays would exhaust memory here long before they would in a JVM heap.
+const MAX_ARRAY_ELEMENTS: usize = 1 << 24;
 
 pub struct Interp<'a> {
     prog: &'a Program,
@@ -54,17 +56,26 @@ impl<'a> Interp<'a> {
     /// Runs the main body; the value of a trailing expression statement is
     /// the script's result, as Painless returns it implicitly.
     pub fn run(&mut self, ctx: Val<'a>, params: Val<'a>) -> R<Val<'a>> {
-        let mut frame = vec![Val::Null; self.prog.frame_size.max(2)];
+        // Conditions rarely need more than a few slots: keep those on the stack.
+        let size = self.prog.frame_size.max(2);
+        let mut small: [Val<'a>; 8] = std::array::from_fn(|_| Val::Null);
+        let mut large = Vec::new();
+        let frame: &mut [Val<'a>] = if size <= small.len() {
+            &mut small[..size]
+        } else {
+            large.resize(size, Val::Null);
+            &mut large
+        };
         frame[CTX_SLOT] = ctx;
         frame[PARAMS_SLOT] = params;
         let body = &self.prog.body;
         for (i, s) in body.iter().enumerate() {
             if i + 1 == body.len() {
                 if let StmtKind::Expr(e) = &s.kind {
-                    return self.eval(e, &mut frame);
+                    return self.eval(e, frame);
                 }
             }
-            match self.exec(s, &mut frame)? {
+            match self.exec(s, frame)? {
                 Flow::Return(v) => return Ok(v),
                 Flow::Normal => {}
                 Flow::Break | Flow::Continue => break,
@@ -248,7 +259,7 @@ impl<'a> Interp<'a> {
             ExprKind::Local(v) => f[v.slot].clone(),
             ExprKind::ListInit(items) => Val::new_list(self.eval_args(items, f)?),
             ExprKind::MapInit(entries) => {
-                let mut m = JMap::with_capacity(entries.len());
+                let mut m = JMap::new(MapKind::Hash);
                 for (k, v) in entries {
                     let k = self.eval(k, f)?;
                     let v = self.eval(v, f)?;
@@ -269,6 +280,9 @@ impl<'a> Interp<'a> {
                         return Err(Exc::new("NegativeArraySizeException", n.to_string()).at(d.span.start));
                     }
                     sizes.push(n as usize);
+                }
+                if sizes.iter().try_fold(1usize, |acc, n| acc.checked_mul((*n).max(1))).is_none_or(|total| total > MAX_ARRAY_ELEMENTS) {
+                    return Err(Exc::new("OutOfMemoryError", "Java heap space").at(e.span.start));
                 }
                 new_array(elem, &sizes)
             }
@@ -363,10 +377,6 @@ impl<'a> Interp<'a> {
         })
     }
 
-    fn mutable_check(&self) -> R<()> {
-        Ok(())
-    }
-
     pub fn get_field(&mut self, recv: &Val<'a>, name: &str) -> R<Val<'a>> {
         match recv {
             Val::Null => Err(null_access(name)),
@@ -398,6 +408,7 @@ impl<'a> Interp<'a> {
     }
 
     pub fn set_field(&mut self, recv: &Val<'a>, name: &str, value: Val<'a>) -> R<()> {
+        let value = value.owned();
         match recv {
             Val::Null => Err(null_access(name)),
             Val::Map(MapRef::Own(m)) => {
@@ -467,6 +478,7 @@ impl<'a> Interp<'a> {
     }
 
     pub fn set_index(&mut self, recv: &Val<'a>, idx: Val<'a>, value: Val<'a>) -> R<()> {
+        let value = value.owned();
         match recv {
             Val::Null => Err(Exc::npe("Cannot invoke \"Object.getClass()\" because \"receiver\" is null")),
             Val::Map(MapRef::Own(m)) => {
@@ -500,7 +512,6 @@ impl<'a> Interp<'a> {
     }
 
     fn assign(&mut self, target: &'a Expr, op: Option<BinOp>, value: &'a Expr, f: &mut [Val<'a>]) -> R<Val<'a>> {
-        let _ = self.mutable_check();
         match &target.kind {
             ExprKind::Local(v) => {
                 let rhs = self.eval(value, f)?;

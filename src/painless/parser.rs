@@ -11,7 +11,8 @@ use super::lexer::{Tok, Token};
 use super::CompileError;
 use std::sync::Arc;
 
-const MAX_DEPTH: usize = 200;
+/// Nesting beyond this is refused rather than risking the Rust stack.
+const MAX_DEPTH: usize = 300;
 
 pub struct Parser<'t> {
     toks: &'t [Token],
@@ -434,7 +435,7 @@ impl<'t> Parser<'t> {
 
     pub fn expr(&mut self) -> PResult<Expr> {
         self.enter()?;
-        let lhs = self.binary(0)?;
+        let lhs = self.binary(1)?;
         let result = if self.is_punct("?") {
             self.bump();
             let a = self.expr()?;
@@ -480,69 +481,80 @@ impl<'t> Parser<'t> {
         })
     }
 
-    /// Levels, loosest first: elvis, ||, &&, |, ^, &, equality, instanceof,
-    /// relational, shift, find/match, additive, multiplicative.
-    fn binary(&mut self, level: usize) -> PResult<Expr> {
-        const LEVELS: usize = 13;
-        if level >= LEVELS {
-            return self.unary();
+    /// Precedence climbing over the grammar's binary levels, loosest first:
+    /// elvis (1, right-associative), `||`, `&&`, `|`, `^`, `&`, equality,
+    /// `instanceof`, relational, shift, find/match, additive,
+    /// multiplicative (13). One call per operand keeps the Rust stack shallow
+    /// for deeply parenthesised input.
+    fn binary(&mut self, min_prec: u8) -> PResult<Expr> {
+        enum Kind {
+            Elvis,
+            Or,
+            And,
+            InstanceOf,
+            Op(BinOp),
         }
         self.enter()?;
-        let mut lhs = self.binary(level + 1)?;
+        let mut lhs = self.unary()?;
         loop {
-            let Tok::Punct(p) = self.peek().clone() else {
-                if level == 7 && self.is_word("instanceof") {
-                    self.bump();
-                    let ty = self.decltype()?;
-                    let span = lhs.span.to(self.prev_span());
-                    lhs = Expr { kind: ExprKind::InstanceOf(Box::new(lhs), ty), span };
-                    continue;
-                }
-                break;
-            };
-            let op = match (level, p) {
-                (0, "?:") => {
-                    self.bump();
-                    let rhs = self.binary(0)?;
-                    let span = lhs.span.to(rhs.span);
-                    lhs = Expr { kind: ExprKind::Elvis(Box::new(lhs), Box::new(rhs)), span };
-                    break;
-                }
-                (1, "||") | (2, "&&") => {
-                    self.bump();
-                    let rhs = self.binary(level + 1)?;
-                    let span = lhs.span.to(rhs.span);
-                    let kind = if p == "||" { ExprKind::Or(Box::new(lhs), Box::new(rhs)) } else { ExprKind::And(Box::new(lhs), Box::new(rhs)) };
-                    lhs = Expr { kind, span };
-                    continue;
-                }
-                (3, "|") => BinOp::BitOr,
-                (4, "^") => BinOp::Xor,
-                (5, "&") => BinOp::BitAnd,
-                (6, "==") => BinOp::Eq,
-                (6, "!=") => BinOp::Ne,
-                (6, "===") => BinOp::RefEq,
-                (6, "!==") => BinOp::RefNe,
-                (8, "<") => BinOp::Lt,
-                (8, "<=") => BinOp::Le,
-                (8, ">") => BinOp::Gt,
-                (8, ">=") => BinOp::Ge,
-                (9, "<<") => BinOp::Shl,
-                (9, ">>") => BinOp::Shr,
-                (9, ">>>") => BinOp::Ushr,
-                (10, "=~") => BinOp::Find,
-                (10, "==~") => BinOp::Match,
-                (11, "+") => BinOp::Add,
-                (11, "-") => BinOp::Sub,
-                (12, "*") => BinOp::Mul,
-                (12, "/") => BinOp::Div,
-                (12, "%") => BinOp::Rem,
+            let (prec, kind) = match self.peek() {
+                Tok::Ident(w) if w == "instanceof" => (8, Kind::InstanceOf),
+                Tok::Punct(p) => match *p {
+                    "?:" => (1, Kind::Elvis),
+                    "||" => (2, Kind::Or),
+                    "&&" => (3, Kind::And),
+                    "|" => (4, Kind::Op(BinOp::BitOr)),
+                    "^" => (5, Kind::Op(BinOp::Xor)),
+                    "&" => (6, Kind::Op(BinOp::BitAnd)),
+                    "==" => (7, Kind::Op(BinOp::Eq)),
+                    "!=" => (7, Kind::Op(BinOp::Ne)),
+                    "===" => (7, Kind::Op(BinOp::RefEq)),
+                    "!==" => (7, Kind::Op(BinOp::RefNe)),
+                    "<" => (9, Kind::Op(BinOp::Lt)),
+                    "<=" => (9, Kind::Op(BinOp::Le)),
+                    ">" => (9, Kind::Op(BinOp::Gt)),
+                    ">=" => (9, Kind::Op(BinOp::Ge)),
+                    "<<" => (10, Kind::Op(BinOp::Shl)),
+                    ">>" => (10, Kind::Op(BinOp::Shr)),
+                    ">>>" => (10, Kind::Op(BinOp::Ushr)),
+                    "=~" => (11, Kind::Op(BinOp::Find)),
+                    "==~" => (11, Kind::Op(BinOp::Match)),
+                    "+" => (12, Kind::Op(BinOp::Add)),
+                    "-" => (12, Kind::Op(BinOp::Sub)),
+                    "*" => (13, Kind::Op(BinOp::Mul)),
+                    "/" => (13, Kind::Op(BinOp::Div)),
+                    "%" => (13, Kind::Op(BinOp::Rem)),
+                    _ => break,
+                },
                 _ => break,
             };
+            if prec < min_prec {
+                break;
+            }
             self.bump();
-            let rhs = self.binary(level + 1)?;
-            let span = lhs.span.to(rhs.span);
-            lhs = Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span };
+            lhs = match kind {
+                Kind::InstanceOf => {
+                    let ty = self.decltype()?;
+                    let span = lhs.span.to(self.prev_span());
+                    Expr { kind: ExprKind::InstanceOf(Box::new(lhs), ty), span }
+                }
+                Kind::Elvis => {
+                    let rhs = self.binary(prec)?;
+                    let span = lhs.span.to(rhs.span);
+                    Expr { kind: ExprKind::Elvis(Box::new(lhs), Box::new(rhs)), span }
+                }
+                Kind::Or | Kind::And => {
+                    let rhs = self.binary(prec + 1)?;
+                    let span = lhs.span.to(rhs.span);
+                    let kind = if matches!(kind, Kind::Or) { ExprKind::Or(Box::new(lhs), Box::new(rhs)) } else { ExprKind::And(Box::new(lhs), Box::new(rhs)) };
+                    Expr { kind, span }
+                }
+                Kind::Op(op) => {
+                    let rhs = self.binary(prec + 1)?;
+                    let span = lhs.span.to(rhs.span);
+                    Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span }
+                }
+            };
         }
         self.depth -= 1;
         Ok(lhs)

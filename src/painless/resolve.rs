@@ -35,7 +35,7 @@ struct Resolver<'s> {
 
 type R<T> = Result<T, CompileError>;
 
-pub fn resolve(program: &mut Program, source: &str, _context: ScriptContext) -> R<()> {
+pub fn resolve(program: &mut Program, source: &str, context: ScriptContext) -> R<()> {
     let functions: Vec<(String, usize)> = program.functions.iter().map(|f| (f.name.clone(), f.params.len())).collect();
     for (i, f) in functions.iter().enumerate() {
         if functions[..i].contains(f) {
@@ -61,8 +61,95 @@ pub fn resolve(program: &mut Program, source: &str, _context: ScriptContext) -> 
     r.declare("params", &Type::Class("Map".into()), Span::default())?;
     r.declare("ctx", &Type::Class("Map".into()), Span::default())?;
     r.stmts(&mut program.body)?;
+    // A condition returns its last expression; everything else must have an effect.
+    let n = program.body.len();
+    for (i, stmt) in program.body.iter().enumerate() {
+        if !(context == ScriptContext::Condition && i + 1 == n) {
+            check_statements(std::slice::from_ref(stmt))?;
+        }
+    }
+    for f in &program.functions {
+        check_statements(&f.body)?;
+    }
     program.frame_size = r.frames.pop().unwrap().max;
     Ok(())
+}
+
+/// Painless refuses expression statements whose result is unused
+/// ("not a statement: result not used from addition operation [+]").
+fn check_statements(stmts: &[Stmt]) -> R<()> {
+    for s in stmts {
+        match &s.kind {
+            StmtKind::Expr(e) => {
+                if let Some(what) = unused_result(e) {
+                    return Err(CompileError { offset: e.span.start as usize, kind: "illegal_argument_exception", message: format!("not a statement: result not used from {what}") });
+                }
+            }
+            StmtKind::If(_, a, b) => {
+                check_statements(std::slice::from_ref(a))?;
+                if let Some(b) = b {
+                    check_statements(std::slice::from_ref(b))?;
+                }
+            }
+            StmtKind::While(_, Some(b)) | StmtKind::DoWhile(b, _) | StmtKind::For { body: Some(b), .. } | StmtKind::ForEach { body: b, .. } => {
+                check_statements(std::slice::from_ref(b))?
+            }
+            StmtKind::Block(b) => check_statements(b)?,
+            StmtKind::Try(b, catches) => {
+                check_statements(std::slice::from_ref(b))?;
+                for c in catches {
+                    check_statements(std::slice::from_ref(&c.body))?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn operation_name(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Mul => "multiplication",
+        BinOp::Div => "division",
+        BinOp::Rem => "remainder",
+        BinOp::Add => "addition",
+        BinOp::Sub => "subtraction",
+        BinOp::Find => "find",
+        BinOp::Match => "match",
+        BinOp::Shl => "left shift",
+        BinOp::Shr => "right shift",
+        BinOp::Ushr => "unsigned shift",
+        BinOp::Lt => "less than",
+        BinOp::Le => "less than or equals",
+        BinOp::Gt => "greater than",
+        BinOp::Ge => "greater than or equals",
+        BinOp::Eq => "equals",
+        BinOp::Ne => "not equals",
+        BinOp::RefEq => "reference equals",
+        BinOp::RefNe => "reference not equals",
+        BinOp::BitAnd => "bitwise and",
+        BinOp::Xor => "bitwise xor",
+        BinOp::BitOr => "bitwise or",
+    }
+}
+
+/// What Painless calls an expression whose value a statement drops; `None`
+/// for expressions that are statements (assignments, calls, `new`, ++/--).
+fn unused_result(e: &Expr) -> Option<String> {
+    Some(match &e.kind {
+        ExprKind::Binary(op, ..) => format!("{} operation [{}]", operation_name(*op), op.symbol()),
+        ExprKind::And(..) => "boolean and operation [&&]".into(),
+        ExprKind::Or(..) => "boolean or operation [||]".into(),
+        ExprKind::Unary(UnOp::Not, _) => "boolean not operation [!]".into(),
+        ExprKind::Unary(UnOp::BitNot, _) => "bitwise not operation [~]".into(),
+        ExprKind::Unary(UnOp::Neg, _) => "subtraction operation [-]".into(),
+        ExprKind::Unary(UnOp::Plus, _) => "addition operation [+]".into(),
+        ExprKind::InstanceOf(_, ty) => format!("instanceof with target type [{}]", ty.name()),
+        ExprKind::ListInit(_) => "list initializer".into(),
+        ExprKind::MapInit(_) => "map initializer".into(),
+        ExprKind::NewArray { .. } | ExprKind::NewArrayInit { .. } => "new array".into(),
+        _ => return None,
+    })
 }
 
 /// Slot numbers of the script's own variables in the main frame.

@@ -130,7 +130,9 @@ fn mapping_tables_through_params() {
     let params = r#"{"severity_map":{"1":"low","2":"high","default":"n/a"}}"#;
     assert_eq!(run_with(src, r#"{"sev":"2"}"#, params).unwrap()["level"], Value::from("high"));
     assert_eq!(run_with(src, r#"{"sev":"9"}"#, params).unwrap()["level"], Value::from("n/a"));
-    // params are read-only
+    // params are read-only, but what a script copies out of them it may change
+    let out = run_with("ctx.tags = params.tags; ctx.tags.add('c'); ctx.n = params.tags.size()", "{}", r#"{"tags":["a"]}"#).unwrap();
+    assert_eq!(json(&out), r#"{"tags":["a","c"],"n":1}"#);
     let e = run_with("params.x = 1", "{}", "{}").unwrap_err();
     assert_eq!(cause(&e).0, "unsupported_operation_exception");
 }
@@ -176,9 +178,49 @@ fn aliases_mutate_the_document() {
 }
 
 #[test]
+fn typical_integration_idioms() {
+    let src = r#"
+        if (ctx.tags == null) { ctx.tags = new ArrayList(); }
+        if (!ctx.tags.contains('x')) { ctx.tags.add('x'); }
+        ctx.network = ['bytes': ctx.source.bytes + ctx.destination.bytes];
+        Map labels = ctx.labels ?: [:];
+        for (entry in ctx.entrySet()) { if (entry.getKey().startsWith('lbl_')) { labels[entry.getKey().substring(4)] = entry.getValue(); } }
+        ctx.labels = labels;
+        ctx.upper = ctx.names.stream().map((String s) -> s.toUpperCase()).collect(Collectors.toList());
+        def host = ctx.url.substring(0, ctx.url.indexOf(':'));
+        ctx.host = host;
+        ctx.port = Integer.parseInt(ctx.url.splitOnToken(':')[1]);
+        ctx.size = (long) ctx.size_f;
+        ctx.pct = Math.round(ctx.part * 100.0 / ctx.whole);
+        ctx.empty = ctx.names.isEmpty() ? 'yes' : 'no';
+        ctx.remove('lbl_env');
+    "#;
+    let out = run(src, r#"{"source":{"bytes":10},"destination":{"bytes":3000000000},"lbl_env":"prod","names":["a","b"],"url":"example.com:8080","size_f":12.9,"part":1,"whole":3}"#);
+    assert_eq!(
+        json(&out),
+        r#"{"source":{"bytes":10},"destination":{"bytes":3000000000},"names":["a","b"],"url":"example.com:8080","size_f":12.9,"part":1,"whole":3,"tags":["x"],"network":{"bytes":3000000010},"labels":{"env":"prod"},"upper":["A","B"],"host":"example.com","port":8080,"size":12,"pct":33,"empty":"no"}"#
+    );
+}
+
+#[test]
 fn conditions_cannot_mutate() {
     let e = cond_err("ctx.a = 1; return true", "{}");
     assert_eq!(cause(&e), ("unsupported_operation_exception".into(), "Mutating ingest documents in conditionals is not supported".into()));
+}
+
+#[test]
+fn hash_maps_iterate_in_java_order() {
+    // Java: banana and date share bucket 0, apple and cherry bucket 1, kiwi 2.
+    let keys = "['banana', 'apple', 'cherry', 'kiwi', 'date']";
+    assert_eq!(
+        json(&run(&format!("def m = new HashMap(); for (k in {keys}) {{ m[k] = 1 }} ctx.m = m; ctx.keys = new ArrayList(m.keySet())"), "{}")),
+        r#"{"m":{"banana":1,"date":1,"apple":1,"cherry":1,"kiwi":1},"keys":["banana","date","apple","cherry","kiwi"]}"#
+    );
+    assert_eq!(eval("def m = new LinkedHashMap(); m.b = 1; m.a = 2; m").to_json(), r#"{"b":1,"a":2}"#);
+    assert_eq!(eval("def m = new TreeMap(); m.b = 1; m.a = 2; m").to_json(), r#"{"a":2,"b":1}"#);
+    assert_eq!(eval(&format!("new HashSet({keys})")).to_json(), r#"["banana","date","apple","cherry","kiwi"]"#);
+    // The document's own maps keep their order.
+    assert_eq!(json(&run("ctx.z = 1; ctx.a = 2", r#"{"m":1}"#)), r#"{"m":1,"z":1,"a":2}"#);
 }
 
 // ---- Java semantics ----
@@ -301,6 +343,11 @@ fn strings_and_library() {
     assert_eq!(eval("int[] a = new int[] {1, 2}; a[1] + a.length"), Value::Int(4));
     assert_eq!(eval("[1, 2, 3][-1]"), Value::Int(3));
     assert_eq!(eval("def s = new HashSet(); s.add(1); s.add(1); s.size()"), Value::Int(1));
+    assert_eq!(eval("def m = ['a': 1, 'b': 2]; m.count((k, v) -> v > 1)"), Value::Int(1));
+    assert_eq!(eval("def m = ['a': 1, 'b': 2]; m.collect((k, v) -> k + v)").to_json(), r#"["a1","b2"]"#);
+    assert_eq!(eval("def m = ['a': 1, 'b': 2]; m.findAll((k, v) -> v > 1)").to_json(), r#"{"b":2}"#);
+    assert_eq!(eval("def m = ['a': 1]; m.computeIfPresent('a', (k, v) -> v + 1); m.replace('z', 0); m").to_json(), r#"{"a":2}"#);
+    assert_eq!(cause(&run_err("new ArrayList(10)", "{}")).0, "class_cast_exception");
 }
 
 #[test]
@@ -363,6 +410,9 @@ fn compile_errors_render_like_elasticsearch() {
     assert!(cause(&compile("'a\\nb'", ScriptContext::Ingest).unwrap_err()).1.contains("unexpected character"));
     assert!(cause(&compile("2147483648", ScriptContext::Ingest).unwrap_err()).1.contains("Invalid int constant"));
     assert_eq!(eval("-2147483648"), Value::Int(i32::MIN));
+    assert_eq!(cause(&compile("1 + 1", ScriptContext::Ingest).unwrap_err()).1, "not a statement: result not used from addition operation [+]");
+    assert_eq!(cause(&compile("ctx.a == 1; true", ScriptContext::Condition).unwrap_err()).1, "not a statement: result not used from equals operation [==]");
+    assert!(compile("ctx.a == 1", ScriptContext::Condition).is_ok());
 }
 
 #[test]
@@ -413,6 +463,44 @@ fn runtime_errors_render_like_elasticsearch() {
 }
 
 #[test]
+fn every_error_class() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("def a = new int[2]; a[2] = 1", "array_index_out_of_bounds_exception", "Index 2 out of bounds for length 2"),
+        ("def a = new int[-1]", "negative_array_size_exception", "-1"),
+        ("def m = (Map) 'x'", "class_cast_exception", "class java.lang.String cannot be cast to class java.util.Map (java.lang.String and java.util.Map are in module java.base of loader 'bootstrap')"),
+        ("ctx.s.add(1)", "illegal_argument_exception", "dynamic method [java.lang.String, add/1] not found"),
+        ("ctx.l.foo", "illegal_argument_exception", "Illegal list shortcut value [foo]."),
+        ("ctx.s[0]", "illegal_argument_exception", "Attempting to address a non-array-like type [java.lang.String] as an array."),
+        ("ctx.l.iterator().next(); def i = [].iterator(); i.next()", "no_such_element_exception", ""),
+        ("ctx.x = 'a' - 1", "class_cast_exception", "Cannot apply [-] operation to types [java.lang.String] and [java.lang.Integer]."),
+        ("if (ctx.s) {}", "class_cast_exception", "cannot cast def [java.lang.String] to boolean"),
+        ("int i = ctx.big", "class_cast_exception", "cannot cast def [long] to int"),
+        ("ctx.l.remove('a')", "class_cast_exception", "cannot cast def [java.lang.String] to int"),
+        ("Double.parseDouble('1,5')", "number_format_exception", "For input string: \"1,5\""),
+        ("ctx.x = ctx.l.get(3)", "index_out_of_bounds_exception", "Index 3 out of bounds for length 1"),
+        ("ctx.x = Optional.empty().get()", "no_such_element_exception", "No value present"),
+    ];
+    for (src, kind, reason) in cases {
+        let e = run_err(src, r#"{"s":"str","l":["a"],"big":9999999999}"#);
+        assert_eq!(e.kind, "script_exception", "{src}");
+        assert_eq!(cause(&e), (kind.to_string(), reason.to_string()), "{src}");
+    }
+}
+
+#[test]
+fn catching_follows_the_exception_hierarchy() {
+    let src = r#"
+        def out = [];
+        try { Integer.parseInt('x') } catch (IllegalArgumentException e) { out.add('iae:' + e.getMessage()) }
+        try { def n = null; n.size() } catch (Exception e) { out.add('npe') }
+        try { [1][5] } catch (IndexOutOfBoundsException e) { out.add('ioobe') }
+        try { try { throw new RuntimeException('inner') } catch (NullPointerException e) { out.add('wrong') } } catch (RuntimeException e) { out.add(e.getMessage()) }
+        ctx.out = out;
+    "#;
+    assert_eq!(json(&run(src, "{}")), r#"{"out":["iae:For input string: \"x\"","npe","ioobe","inner"]}"#);
+}
+
+#[test]
 fn loop_limit() {
     let e = run_err("while (true) {}", "{}");
     assert_eq!(cause(&e), ("painless_error".into(), "The maximum number of statements that can be executed in a loop has been reached.".into()));
@@ -425,6 +513,31 @@ fn loop_limit() {
 fn deep_recursion_is_an_error_not_a_crash() {
     let e = run_err("int f(int x) { return f(x + 1); } f(0)", "{}");
     assert_eq!(cause(&e).0, "stack_overflow_error");
+}
+
+#[test]
+fn hostile_scripts_fail_cleanly() {
+    // A list that contains itself prints and serialises like Java's.
+    assert_eq!(eval("def l = [1]; l.add(l); l.toString()"), Value::from("[1, (this Collection)]"));
+    assert_eq!(eval("def a = []; def b = [a]; a.add(b); a == b"), Value::Bool(false));
+    assert_eq!(cause(&run_err("def a = new int[2000000000]", "{}")).0, "out_of_memory_error");
+    assert_eq!(cause(&run_err("ZonedDateTime.parse('2020-01-01T00:00:00Z').plusYears(999999999999L)", "{}")).0, "date_time_exception");
+    assert_eq!(cause(&run_err("Instant.ofEpochMilli(0).plusSeconds(9223372036854775807L)", "{}")).0, "date_time_exception");
+    assert_eq!(eval("Instant.ofEpochMilli(0).plus(200000, ChronoUnit.DAYS).toString()"), Value::from("2517-08-01T00:00:00Z"));
+}
+
+#[test]
+fn deep_nesting_compiles_or_is_refused_without_crashing() {
+    let ok = format!("ctx.x = {}1{}", "(".repeat(60), ")".repeat(60));
+    assert_eq!(run(&ok, "{}")["x"], Value::Int(1));
+    let deep = format!("ctx.x = {}1{}", "(".repeat(5000), ")".repeat(5000));
+    assert!(cause(&compile(&deep, ScriptContext::Ingest).unwrap_err()).1.contains("nested too deeply"));
+    let blocks = format!("{}ctx.x = 1;{}", "if (true) { ".repeat(80), "}".repeat(80));
+    assert_eq!(run(&blocks, "{}")["x"], Value::Int(1));
+    assert_eq!(eval("1 + 2 * 3 - 4 / 2 % 3 << 1 >> 1 & 7 | 8 ^ 1"), Value::Int(13));
+    assert_eq!(eval("null ?: null ?: 3"), Value::Int(3));
+    assert_eq!(eval("true ? false ? 1 : 2 : 3"), Value::Int(2));
+    assert_eq!(eval("1 < 2 == true && !(3 >= 4) || false"), Value::Bool(true));
 }
 
 #[test]

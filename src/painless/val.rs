@@ -32,7 +32,63 @@ impl std::ops::Deref for Str<'_> {
 }
 
 pub type Shared<T> = Rc<RefCell<T>>;
-pub type JMap<'a> = IndexMap<Key<'a>, Val<'a>>;
+/// How a map iterates, which decides where its keys land in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapKind {
+    /// Documents and `LinkedHashMap`: insertion order.
+    Linked,
+    /// `HashMap` (map literals, `new HashMap()`, collectors): Java's bucket order.
+    Hash,
+    /// `TreeMap`: natural key order.
+    Tree,
+}
+
+/// A script map: entries in insertion order plus the Java class's iteration rule.
+#[derive(Debug, Clone)]
+pub struct JMap<'a> {
+    pub entries: IndexMap<Key<'a>, Val<'a>>,
+    pub kind: MapKind,
+}
+
+impl<'a> JMap<'a> {
+    pub fn new(kind: MapKind) -> JMap<'a> {
+        JMap { entries: IndexMap::new(), kind }
+    }
+
+    /// Entries in the order Java would iterate them.
+    pub fn ordered(&self) -> Vec<(Val<'a>, Val<'a>)> {
+        let mut out: Vec<(Val<'a>, Val<'a>)> = self.entries.iter().map(|(k, v)| (k.0.clone(), v.clone())).collect();
+        match self.kind {
+            MapKind::Linked => {}
+            MapKind::Hash => {
+                // Table length: 16 growing by doubling at a 0.75 load factor.
+                let mut capacity = 16usize;
+                while out.len() * 4 > capacity * 3 {
+                    capacity *= 2;
+                }
+                out.sort_by_key(|(k, _)| {
+                    let h = super::lib::misc::hash_code(k) as u32;
+                    ((h ^ (h >> 16)) as usize) & (capacity - 1)
+                });
+            }
+            MapKind::Tree => out.sort_by(|(a, _), (b, _)| super::lib::collections::natural_cmp(a, b).unwrap_or(std::cmp::Ordering::Equal)),
+        }
+        out
+    }
+}
+
+impl<'a> std::ops::Deref for JMap<'a> {
+    type Target = IndexMap<Key<'a>, Val<'a>>;
+    fn deref(&self) -> &Self::Target {
+        &self.entries
+    }
+}
+
+impl std::ops::DerefMut for JMap<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.entries
+    }
+}
 
 #[derive(Clone, Debug)]
 pub enum ListRef<'a> {
@@ -151,16 +207,51 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// A value about to be stored in a script-owned container: borrowed
+    /// (read-only) lists and maps from `params` become owned copies, so the
+    /// script can go on to change them as it could in Java.
+    pub fn owned(self) -> Val<'a> {
+        match &self {
+            Val::List(ListRef::Doc(_)) | Val::Map(MapRef::Doc(_)) => Val::from_value(&self.to_value()),
+            _ => self,
+        }
+    }
+
     /// Back to the document model. Objects without a JSON form become their
     /// Java `toString`, as XContent writes them.
     pub fn to_value(&self) -> Value {
-        self.to_value_depth(0)
+        self.to_value_in(&mut Vec::new())
     }
 
-    fn to_value_depth(&self, depth: usize) -> Value {
-        if depth > 200 {
-            return Value::String("(this Collection)".into());
+    /// Identity of a shared container, to stop at cycles.
+    fn container_id(&self) -> Option<usize> {
+        Some(match self {
+            Val::List(ListRef::Own(l)) => Rc::as_ptr(l) as *const () as usize,
+            Val::Map(MapRef::Own(m)) | Val::View(MapRef::Own(m), _) => Rc::as_ptr(m) as *const () as usize,
+            Val::Set(s) => Rc::as_ptr(s) as *const () as usize,
+            Val::Array(a) => Rc::as_ptr(a) as *const () as usize,
+            _ => return None,
+        })
+    }
+
+    /// `path` holds the containers being converted, so a collection that
+    /// contains itself ends as Java's `(this Collection)` instead of looping.
+    fn to_value_in(&self, path: &mut Vec<usize>) -> Value {
+        let id = self.container_id();
+        if let Some(id) = id {
+            if path.contains(&id) || path.len() > 200 {
+                return Value::String("(this Collection)".into());
+            }
+            path.push(id);
         }
+        let v = self.to_value_inner(path);
+        if id.is_some() {
+            path.pop();
+        }
+        v
+    }
+
+    fn to_value_inner(&self, path: &mut Vec<usize>) -> Value {
         match self {
             Val::Null => Value::Null,
             Val::Bool(b) => Value::Bool(*b),
@@ -172,33 +263,44 @@ impl<'a> Val<'a> {
             Val::Float(f) => Value::Float(*f),
             Val::Double(d) => Value::Double(*d),
             Val::Str(s) => Value::String(s.to_string()),
-            Val::List(l) => Value::List(list_items(l).iter().map(|v| v.to_value_depth(depth + 1)).collect()),
-            Val::Array(a) => Value::List(a.borrow().items.iter().map(|v| v.to_value_depth(depth + 1)).collect()),
-            Val::Set(s) => Value::List(s.borrow().keys().map(|k| k.0.to_value_depth(depth + 1)).collect()),
+            Val::List(l) => Value::List(list_items(l).iter().map(|v| v.to_value_in(path)).collect()),
+            Val::Array(a) => Value::List(a.borrow().items.iter().map(|v| v.to_value_in(path)).collect()),
+            Val::Set(_) => Value::List(iter_items(self).unwrap_or_default().iter().map(|k| k.to_value_in(path)).collect()),
             Val::Map(m) => {
                 let mut out = ValueMap::new();
                 for (k, v) in map_entries(m) {
-                    out.insert(k.to_java_string(), v.to_value_depth(depth + 1));
+                    out.insert(k.to_java_string(), v.to_value_in(path));
                 }
                 Value::Map(out)
             }
-            Val::View(m, kind) => Value::List(view_items(m, *kind).iter().map(|v| v.to_value_depth(depth + 1)).collect()),
+            Val::View(m, kind) => Value::List(view_items(m, *kind).iter().map(|v| v.to_value_in(path)).collect()),
             other => Value::String(other.to_java_string()),
         }
     }
 
     pub fn to_java_string(&self) -> String {
         let mut out = String::new();
-        self.write_java_string(&mut out, 0);
+        self.write_java_string(&mut out, &mut Vec::new());
         out
     }
 
-    fn write_java_string(&self, out: &mut String, depth: usize) {
-        use std::fmt::Write;
-        if depth > 100 {
-            out.push_str("(this Collection)");
-            return;
+    fn write_java_string(&self, out: &mut String, path: &mut Vec<usize>) {
+        let id = self.container_id();
+        if let Some(id) = id {
+            if path.contains(&id) || path.len() > 200 {
+                out.push_str(if matches!(self, Val::Map(_)) { "(this Map)" } else { "(this Collection)" });
+                return;
+            }
+            path.push(id);
         }
+        self.write_java_string_inner(out, path);
+        if id.is_some() {
+            path.pop();
+        }
+    }
+
+    fn write_java_string_inner(&self, out: &mut String, path: &mut Vec<usize>) {
+        use std::fmt::Write;
         match self {
             Val::Null => out.push_str("null"),
             Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -216,7 +318,7 @@ impl<'a> Val<'a> {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    item.write_java_string(out, depth + 1);
+                    item.write_java_string(out, path);
                 }
                 out.push(']');
             }
@@ -243,16 +345,16 @@ impl<'a> Val<'a> {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    k.write_java_string(out, depth + 1);
+                    k.write_java_string(out, path);
                     out.push('=');
-                    v.write_java_string(out, depth + 1);
+                    v.write_java_string(out, path);
                 }
                 out.push('}');
             }
             Val::Entry(e) => {
-                e.0.write_java_string(out, depth + 1);
+                e.0.write_java_string(out, path);
                 out.push('=');
-                e.1.borrow().write_java_string(out, depth + 1);
+                e.1.borrow().write_java_string(out, path);
             }
             Val::Func(_) => out.push_str("$Lambda"),
             Val::Obj(o) => out.push_str(&o.to_java_string()),
@@ -303,6 +405,16 @@ impl<'a> Val<'a> {
 
     /// `Object.equals`: boxed numbers equal only with the same box type.
     pub fn java_equals(&self, other: &Val<'a>) -> bool {
+        self.equals_depth(other, 0)
+    }
+
+    /// Deeply nested or cyclic structures compare unequal past 100 levels
+    /// (Java would overflow its stack).
+    fn equals_depth(&self, other: &Val<'a>, depth: usize) -> bool {
+        if depth > 100 {
+            return false;
+        }
+        let d = depth + 1;
         match (self, other) {
             (Val::Null, Val::Null) => true,
             (Val::Bool(a), Val::Bool(b)) => a == b,
@@ -321,7 +433,7 @@ impl<'a> Val<'a> {
                     }
                 }
                 let (x, y) = (iter_items(a).unwrap_or_default(), iter_items(b).unwrap_or_default());
-                x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| p.java_equals(q))
+                x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| p.equals_depth(q, d))
             }
             (Val::Map(a), Val::Map(b)) => {
                 if let (MapRef::Own(x), MapRef::Own(y)) = (a, b) {
@@ -331,13 +443,13 @@ impl<'a> Val<'a> {
                 }
                 let (x, y) = (map_entries(a), map_entries(b));
                 x.len() == y.len()
-                    && x.iter().all(|(k, v)| y.iter().any(|(k2, v2)| k.java_equals(k2) && v.java_equals(v2)))
+                    && x.iter().all(|(k, v)| y.iter().any(|(k2, v2)| k.equals_depth(k2, d) && v.equals_depth(v2, d)))
             }
             (a @ (Val::Set(_) | Val::View(_, ViewKind::Keys | ViewKind::Entries)), b @ (Val::Set(_) | Val::View(_, ViewKind::Keys | ViewKind::Entries))) => {
                 let (x, y) = (iter_items(a).unwrap_or_default(), iter_items(b).unwrap_or_default());
-                x.len() == y.len() && x.iter().all(|p| y.iter().any(|q| p.java_equals(q)))
+                x.len() == y.len() && x.iter().all(|p| y.iter().any(|q| p.equals_depth(q, d)))
             }
-            (Val::Entry(a), Val::Entry(b)) => a.0.java_equals(&b.0) && a.1.borrow().java_equals(&b.1.borrow()),
+            (Val::Entry(a), Val::Entry(b)) => a.0.equals_depth(&b.0, d) && a.1.borrow().equals_depth(&b.1.borrow(), d),
             (Val::Array(a), Val::Array(b)) => Rc::ptr_eq(a, b),
             (Val::Func(a), Val::Func(b)) => Rc::ptr_eq(a, b),
             (Val::Obj(a), Val::Obj(b)) => a.equals(b),
@@ -375,7 +487,7 @@ pub fn class_of_type(t: &super::ast::Type) -> String {
 }
 
 pub fn map_from_value<'a>(m: &ValueMap) -> JMap<'a> {
-    let mut out = JMap::with_capacity(m.len());
+    let mut out = JMap::new(MapKind::Linked);
     for (k, v) in m {
         out.insert(Key(Val::str(k)), Val::from_value(v));
     }
@@ -405,7 +517,7 @@ pub fn list_get<'a>(l: &ListRef<'a>, i: usize) -> Option<Val<'a>> {
 
 pub fn map_entries<'a>(m: &MapRef<'a>) -> Vec<(Val<'a>, Val<'a>)> {
     match m {
-        MapRef::Own(map) => map.borrow().iter().map(|(k, v)| (k.0.clone(), v.clone())).collect(),
+        MapRef::Own(map) => map.borrow().ordered(),
         MapRef::Doc(map) => map.iter().map(|(k, v)| (Val::Str(Str::Doc(k)), Val::from_doc(v))).collect(),
     }
 }
@@ -449,11 +561,25 @@ pub fn view_items<'a>(m: &MapRef<'a>, kind: ViewKind) -> Vec<Val<'a>> {
     }
 }
 
+/// `HashSet` iteration order: Java's bucket order at the table's capacity.
+pub fn hash_set_order(items: Vec<Val<'_>>) -> Vec<Val<'_>> {
+    let mut capacity = 16usize;
+    while items.len() * 4 > capacity * 3 {
+        capacity *= 2;
+    }
+    let mut items = items;
+    items.sort_by_key(|k| {
+        let h = super::lib::misc::hash_code(k) as u32;
+        ((h ^ (h >> 16)) as usize) & (capacity - 1)
+    });
+    items
+}
+
 /// The elements a for-each loop or a stream sees, `None` if not iterable.
 pub fn iter_items<'a>(v: &Val<'a>) -> Option<Vec<Val<'a>>> {
     Some(match v {
         Val::List(l) => list_items(l),
-        Val::Set(s) => s.borrow().keys().map(|k| k.0.clone()).collect(),
+        Val::Set(s) => hash_set_order(s.borrow().keys().map(|k| k.0.clone()).collect()),
         Val::Array(a) => a.borrow().items.clone(),
         Val::View(m, kind) => view_items(m, *kind),
         Val::Obj(o) => return o.iter_items(),

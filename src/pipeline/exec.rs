@@ -258,7 +258,7 @@ fn run_one(
             } else {
                 e
             };
-            if p.ignore_failure {
+            if p.ignore_failure || e.headers.contains_key(crate::processors::pipeline::IGNORED) {
                 record(
                     run,
                     p,
@@ -787,5 +787,98 @@ mod tests {
         assert_eq!(field("field_to_convert"), "[127,0,0,1]");
         assert_eq!(field("field_to_gsub"), r#""127.0.0.1""#);
         assert_eq!(field("field_to_html_strip"), r#""\nthis \nis\n a test""#);
+    }
+
+    #[test]
+    fn processors_never_panic_on_odd_values() {
+        let ctx = context();
+        let configs = [
+            r#"{"lowercase": {"field": "f"}}"#,
+            r#"{"uppercase": {"field": "f", "target_field": "f.g"}}"#,
+            r#"{"trim": {"field": "f"}}"#,
+            r#"{"urldecode": {"field": "f"}}"#,
+            r#"{"html_strip": {"field": "f"}}"#,
+            r#"{"bytes": {"field": "f"}}"#,
+            r#"{"gsub": {"field": "f", "pattern": "(a)|", "replacement": "$1$0"}}"#,
+            r#"{"split": {"field": "f", "separator": ""}}"#,
+            r#"{"join": {"field": "f", "separator": ","}}"#,
+            r#"{"convert": {"field": "f", "type": "auto"}}"#,
+            r#"{"convert": {"field": "f", "type": "ip"}}"#,
+            r#"{"convert": {"field": "f", "type": "float", "target_field": "f.0"}}"#,
+            r#"{"json": {"field": "f"}}"#,
+            r#"{"json": {"field": "f", "add_to_root": true, "add_to_root_conflict_strategy": "merge"}}"#,
+            r#"{"rename": {"field": "f", "target_field": "f.x"}}"#,
+            r#"{"rename": {"field": "f.0", "target_field": "g.1"}}"#,
+            r#"{"remove": {"field": ["f.0", "f.a.b"], "ignore_missing": true}}"#,
+            r#"{"remove": {"keep": "f.a"}}"#,
+            r#"{"foreach": {"field": "f", "processor": {"append": {"field": "_ingest._value", "value": "{{_ingest._key}}"}}}}"#,
+            r#"{"dot_expander": {"field": "*", "path": "f"}}"#,
+            r#"{"sort": {"field": "f", "order": "desc"}}"#,
+            r#"{"append": {"field": "f.0", "copy_from": "f", "allow_duplicates": false}}"#,
+            r#"{"set": {"field": "{{f}}", "copy_from": "f"}}"#,
+            r#"{"fail": {"message": "{{#toJson}}f{{/toJson}}"}}"#,
+        ];
+        let values = [
+            "null",
+            "true",
+            "1",
+            "12345678901",
+            "1.5",
+            "-0.0",
+            r#""""#,
+            r#""a,b""#,
+            r#""1.5kb""#,
+            r#""{\"a\":[1]}""#,
+            r#""%zz""#,
+            r#""<p>x""#,
+            "[]",
+            r#"[1, "a", 2.5]"#,
+            "[null]",
+            r#"[["x"]]"#,
+            r#"{"a": {"b": 1}, "c.d": 2}"#,
+            "{}",
+        ];
+        for (i, config) in configs.iter().enumerate() {
+            let p = add(
+                &ctx,
+                &format!("p{i}"),
+                &format!(r#"{{"processors": [{config}]}}"#),
+            );
+            for value in values {
+                let _ = run(&p, &format!(r#"{{"f": {value}}}"#));
+            }
+        }
+    }
+
+    #[test]
+    fn a_missing_pipeline_in_a_verbose_run_is_an_illegal_argument() {
+        let ctx = context();
+        let p = add(
+            &ctx,
+            "p",
+            r#"{"processors": [{"pipeline": {"name": "nope"}}]}"#,
+        );
+        let mut doc = IngestDocument::new(crate::value::Map::new());
+        let mut run = RunContext::tracing(true);
+        let e = p.execute(&mut doc, &mut run).unwrap_err();
+        assert_eq!(e.kind, "illegal_argument_exception");
+        let p = add(
+            &ctx,
+            "q",
+            r#"{"processors": [{"pipeline": {"name": "nope", "ignore_missing_pipeline": true}}, {"set": {"field": "a", "value": 1}}]}"#,
+        );
+        let mut run = RunContext::tracing(true);
+        p.execute(&mut doc, &mut run).unwrap();
+        let trace = run.trace.unwrap();
+        assert_eq!(trace[0].status, TraceStatus::ErrorIgnored);
+        assert_eq!(
+            trace[0].error.as_ref().map(|e| e.kind.as_str()),
+            Some("illegal_argument_exception")
+        );
+        assert_eq!(trace[1].status, TraceStatus::Success);
+        // Without a verbose trace it is an illegal state, or nothing at all.
+        let mut run = RunContext::tracing(false);
+        p.execute(&mut doc, &mut run).unwrap();
+        assert_eq!(run.trace.unwrap()[0].status, TraceStatus::Success);
     }
 }

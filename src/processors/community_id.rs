@@ -4,7 +4,7 @@ use super::field_values::{get_string, get_value};
 use super::{Example, Flow, OptionKind, OptionSpec, Options, Processor, ProcessorSpec};
 use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
-use crate::geoip::parse_ip;
+use crate::inet::parse_ip;
 use crate::pipeline::{BuildContext, RunContext};
 use crate::value::Value;
 use base64::Engine as _;

@@ -42,6 +42,12 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
             output: Ok(r#"{".e": 3, "a": {"b": 1}, "c": {"d": 2}}"#),
         },
         Example {
+            title: "wildcard with override merges into an existing object",
+            config: r#"{"field": "*", "override": true}"#,
+            input: r#"{"foo.bar": "baz", "foo": {"bar": "override_me", "qux": "quux"}}"#,
+            output: Ok(r#"{"foo": {"bar": "baz", "qux": "quux"}}"#),
+        },
+        Example {
             title: "inside another object with path",
             config: r#"{"field": "x.y", "path": "o"}"#,
             input: r#"{"o": {"x.y": 1}}"#,

@@ -111,8 +111,18 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
     fields.sort_by(|a, b| java_cmp(&a.0, &b.0));
     let target_field = FieldPath::parse(&target_field).map_err(|e| o.error("target_field", &e))?;
     // Only a salt with non-whitespace text counts (`Strings.hasText`).
-    let salt = if salt.chars().any(|c| !c.is_whitespace()) { salt.into_bytes() } else { Vec::new() };
+    let salt = if salt.chars().any(|c| !java_is_whitespace(c)) { salt.into_bytes() } else { Vec::new() };
     Ok(Box::new(Fingerprint { fields, target_field, salt, method, ignore_missing }))
+}
+
+/// `Character.isWhitespace`: Unicode spaces except the no-break ones, and
+/// the ASCII controls tab to carriage return and the four separators.
+fn java_is_whitespace(c: char) -> bool {
+    match c {
+        '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{85}' => false,
+        '\u{1c}'..='\u{1f}' => true,
+        c => c.is_whitespace(),
+    }
 }
 
 /// `String.compareTo`: UTF-16 code unit order.
@@ -275,6 +285,15 @@ mod tests {
         assert_eq!(err, "load: [fields] must specify at least one field");
         let err = fingerprint(r#"{"target_field": "x"}"#, "{}").unwrap_err();
         assert_eq!(err, "load: [fields] required property is missing");
+    }
+
+    #[test]
+    fn blank_salts_are_ignored_but_no_break_spaces_count() {
+        let unsalted = value_of(&fingerprint(r#"{"fields": ["foo"]}"#, r#"{"foo": "foo"}"#).unwrap());
+        let blank = value_of(&fingerprint(r#"{"fields": ["foo"], "salt": " \t"}"#, r#"{"foo": "foo"}"#).unwrap());
+        let nbsp = value_of(&fingerprint(r#"{"fields": ["foo"], "salt": "\u00a0"}"#, r#"{"foo": "foo"}"#).unwrap());
+        assert_eq!(unsalted, blank);
+        assert_ne!(unsalted, nbsp);
     }
 
     #[test]

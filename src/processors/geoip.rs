@@ -63,9 +63,9 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
         },
         Example {
             title: "a missing database tags the document",
-            config: r#"{"field": "ip", "database_file": "GeoIP2-Enterprise.mmdb"}"#,
+            config: r#"{"field": "ip", "database_file": "GeoIP2-City.mmdb"}"#,
             input: r#"{"ip": "192.0.2.10"}"#,
-            output: Ok(r#"{"ip": "192.0.2.10", "tags": ["_geoip_database_unavailable_GeoIP2-Enterprise.mmdb"]}"#),
+            output: Ok(r#"{"ip": "192.0.2.10", "tags": ["_geoip_database_unavailable_GeoIP2-City.mmdb"]}"#),
         },
         Example {
             title: "a missing field fails",

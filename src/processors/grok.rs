@@ -113,10 +113,6 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
     }
     let definitions = o.opt_map("pattern_definitions")?.unwrap_or_default();
     let field = FieldPath::parse(&field).map_err(|e| o.error("field", &e))?;
-    let mut custom = Vec::with_capacity(definitions.len());
-    for (name, value) in definitions {
-        custom.push((name, value.to_java_string()));
-    }
     let invalid = |reason: &str| {
         o.error(
             "patterns",
@@ -126,6 +122,23 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
             ),
         )
     };
+    // Elasticsearch reads the definitions as a Map<String, String> unchecked:
+    // another value fails when the pattern bank first reads it as a string.
+    let mut custom = Vec::with_capacity(definitions.len());
+    for (name, value) in definitions {
+        match value {
+            Value::String(text) => custom.push((name, text)),
+            Value::Null => {
+                return Err(invalid("Cannot invoke \"String.indexOf(String)\" because \"pattern\" is null"))
+            }
+            other => {
+                let class = other.java_class();
+                return Err(invalid(&format!(
+                    "class {class} cannot be cast to class java.lang.String ({class} and java.lang.String are in module java.base of loader 'bootstrap')"
+                )));
+            }
+        }
+    }
     let grok = PatternBank::builtin(ecs_mode)
         .extend_with(custom)
         .and_then(|bank| Grok::with_bank(&bank, &patterns, trace_match))
@@ -252,6 +265,10 @@ mod tests {
         assert_eq!(
             reason(r#"{"field": "f", "patterns": []}"#),
             "[patterns] List of patterns must not be empty"
+        );
+        assert_eq!(
+            reason(r#"{"field": "f", "patterns": ["%{A}"], "pattern_definitions": {"A": 1}}"#),
+            "[patterns] Invalid regex pattern found in: [%{A}]. class java.lang.Integer cannot be cast to class java.lang.String (java.lang.Integer and java.lang.String are in module java.base of loader 'bootstrap')"
         );
         assert_eq!(
             reason(r#"{"field": "f"}"#),

@@ -16,6 +16,10 @@ fn translate(pattern: &str) -> String {
     if pattern.contains("(?U)") {
         return pattern.replace("(?U)", "");
     }
+    // Without the DOTALL and MULTILINE flags Java's `.` stops at every line
+    // terminator and `$` also matches before a final one; Rust's stop at
+    // `\n` only. Patterns that set flags are left to the engine.
+    let plain = !pattern.contains("(?");
     let mut out = String::with_capacity(pattern.len());
     let mut chars = pattern.chars().peekable();
     let mut in_class = false;
@@ -96,6 +100,10 @@ fn translate(pattern: &str) -> String {
             ']' if in_class => {
                 in_class = false;
                 out.push(']');
+            }
+            '.' if plain && !in_class => out.push_str("[^\\n\\r\\u{85}\\u{2028}\\u{2029}]"),
+            '$' if plain && !in_class => {
+                out.push_str("(?=(?:\\r\\n|[\\n\\r\\u{85}\\u{2028}\\u{2029}])?\\z)")
             }
             c => out.push(c),
         }
@@ -282,6 +290,19 @@ mod tests {
         assert_eq!(
             replace_all(&compile("\\h+").unwrap(), "a \tb", "_").unwrap(),
             "a_b"
+        );
+        // Java's `.` stops at \r too, and `$` matches before a final newline.
+        assert_eq!(
+            replace_all(&compile("a.").unwrap(), "a\rab", "-").unwrap(),
+            "a\r-"
+        );
+        assert_eq!(
+            replace_all(&compile("x$").unwrap(), "ax\n", "-").unwrap(),
+            "a-\n"
+        );
+        assert_eq!(
+            replace_all(&compile("(?s)a.").unwrap(), "a\r", "-").unwrap(),
+            "-"
         );
         // Java's \d is ASCII only.
         assert_eq!(

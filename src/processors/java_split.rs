@@ -1,13 +1,13 @@
-//! Java's `Pattern.split(input, limit)` (and so `String.split`), which
-//! `kv` and friends use: the pattern is a Java regular expression, compiled
-//! here with `fancy-regex` so that look-around works as in Java.
+//! Java's `Pattern.split(input, limit)` (and so `String.split`) with a
+//! limit, which `kv` uses; patterns are Java regular expressions compiled by
+//! [`java_regex`](super::java_regex).
 
 use crate::error::EsError;
 use fancy_regex::Regex;
 
 /// Compiles a Java regular expression, or says why it cannot.
 pub fn compile(pattern: &str) -> Result<Regex, String> {
-    Regex::new(pattern).map_err(|e| format!("invalid regular expression [{pattern}]: {e}"))
+    super::java_regex::compile(pattern).map_err(|e| format!("invalid regular expression [{pattern}]: {e}"))
 }
 
 /// `Pattern.split`: no empty leading part for a zero-width match at the

@@ -259,4 +259,11 @@ mod tests {
         let cfg = r#"{"field": "m", "field_split": ",", "value_split": "="}"#;
         assert_eq!(kv(cfg, r#"{"m": "a=b=c"}"#).unwrap(), r#"{"m":"a=b=c","a":"b=c"}"#);
     }
+
+    #[test]
+    fn java_character_classes_are_ascii() {
+        // Java's \s does not match a no-break space, so it stays inside the value.
+        let cfg = r#"{"field": "m", "field_split": "\\s", "value_split": "="}"#;
+        assert_eq!(kv(cfg, "{\"m\": \"a=1\u{a0}x b=2\"}").unwrap(), "{\"m\":\"a=1\u{a0}x b=2\",\"a\":\"1\u{a0}x\",\"b\":\"2\"}");
+    }
 }

@@ -41,7 +41,7 @@ mod join;
 mod json;
 mod lowercase;
 mod pending;
-mod pipeline;
+pub mod pipeline;
 mod remove;
 mod rename;
 mod script;

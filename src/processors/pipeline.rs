@@ -35,6 +35,10 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
     build: Some(build),
 };
 
+/// Header on a verbose run's missing-pipeline failure that
+/// `ignore_missing_pipeline` tells the run to record and pass over.
+pub const IGNORED: &str = "ignored_missing_pipeline";
+
 #[derive(Debug)]
 struct PipelineCall {
     name: Template,
@@ -56,12 +60,23 @@ impl Processor for PipelineCall {
     fn execute(&self, doc: &mut IngestDocument, run: &mut RunContext) -> Result<Flow, EsError> {
         let name = self.name.render(doc);
         let Some(pipeline) = self.ctx.registry.get(&name, &self.ctx)? else {
+            let message =
+                format!("Pipeline processor configured for non-existent pipeline [{name}]");
+            // Verbose simulate runs the call through TrackingResultProcessor,
+            // which reports a missing pipeline as an IllegalArgumentException
+            // and lists an ignored one as a failure that was ignored.
+            if run.trace_documents {
+                let e = EsError::illegal_argument(message);
+                return Err(if self.ignore_missing_pipeline {
+                    e.with_header(IGNORED, true)
+                } else {
+                    e
+                });
+            }
             if self.ignore_missing_pipeline {
                 return Ok(Flow::Continue);
             }
-            return Err(EsError::illegal_state(format!(
-                "Pipeline processor configured for non-existent pipeline [{name}]"
-            )));
+            return Err(EsError::illegal_state(message));
         };
         match pipeline.execute(doc, run)? {
             Outcome::Kept => Ok(Flow::Continue),

@@ -223,7 +223,10 @@ fn parent_has_wildcard(parent: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn parts(name: &str) -> Option<(Option<String>, Option<String>, Option<String>, Option<String>)> {
+    /// domain, registered_domain, top_level_domain, subdomain.
+    type Parts = (Option<String>, Option<String>, Option<String>, Option<String>);
+
+    fn parts(name: &str) -> Option<Parts> {
         domain_info(name).map(|i| (i.domain, i.registered_domain, i.top_level_domain, i.subdomain))
     }
 

@@ -58,7 +58,9 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
 struct Split {
     field: std::string::String,
     path: FieldPath,
-    separator: fancy_regex::Regex,
+    /// Elasticsearch compiles the separator for each document, so a bad one
+    /// fails the documents, not the pipeline.
+    separator: Result<fancy_regex::Regex, std::string::String>,
     target: FieldPath,
     ignore_missing: bool,
     preserve_trailing: bool,
@@ -72,7 +74,7 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
         .opt_string("target_field")?
         .unwrap_or_else(|| field.clone());
     let separator = o.string("separator")?;
-    let separator = java_regex::compile(&separator).map_err(|e| o.error("separator", &e))?;
+    let separator = java_regex::compile(&separator);
     Ok(Box::new(Split {
         path: FieldPath::parse(&field).map_err(|e| o.error("field", &e))?,
         target: FieldPath::parse(&target).map_err(|e| o.error("target_field", &e))?,
@@ -102,7 +104,11 @@ impl Processor for Split {
                 ))
             }
         };
-        let parts = java_regex::split(&self.separator, &text, self.preserve_trailing)
+        let separator = self
+            .separator
+            .as_ref()
+            .map_err(|e| EsError::new("pattern_syntax_exception", e.clone()))?;
+        let parts = java_regex::split(separator, &text, self.preserve_trailing)
             .map_err(EsError::illegal_argument)?;
         set_field(
             doc,
@@ -110,5 +116,33 @@ impl Processor for Split {
             Value::List(parts.into_iter().map(Value::String).collect()),
         )?;
         Ok(Flow::Continue)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::processors::examples::run_example;
+    use crate::processors::{lookup, Example};
+
+    #[test]
+    fn a_bad_separator_fails_documents_not_the_pipeline() {
+        let example = Example {
+            title: "",
+            config: r#"{"field": "f", "separator": "["}"#,
+            input: r#"{"f": "a"}"#,
+            output: Ok(""),
+        };
+        let got = run_example(lookup("split").unwrap(), &example).unwrap_err();
+        // Not a load failure: the document failed. (The text is the regex
+        // engine's, not Java's PatternSyntaxException message.)
+        assert!(!got.starts_with("load:"), "{got}");
+        let ok = Example {
+            input: r#"{"g": 1}"#,
+            ..example
+        };
+        assert_eq!(
+            run_example(lookup("split").unwrap(), &ok).unwrap_err(),
+            "field [f] not present as part of path [f]"
+        );
     }
 }

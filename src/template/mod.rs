@@ -108,12 +108,14 @@ impl Template {
                     Some('#') => Tag::Open(tag_body(tag), false),
                     Some('^') => Tag::Open(tag_body(tag), true),
                     Some('/') => Tag::Close(tag_body(tag)),
-                    Some(c @ ('>' | '<' | '=' | '$')) => return Err(template_error(
-                        source,
-                        &format!(
+                    Some(c @ ('>' | '<' | '=' | '$')) => {
+                        return Err(template_error(
+                            source,
+                            &format!(
                             "mustache tag [{c}] (partials, delimiters, blocks) is not supported"
                         ),
-                    )),
+                        ))
+                    }
                     _ => Tag::Var(tag, true),
                 };
                 (tag, 2 + end + 2)
@@ -408,7 +410,7 @@ fn render_nodes<'a>(
             Node::ToJson(name) => match lookup(scopes, name) {
                 None | Some(Found::Value(Value::Null)) => {}
                 Some(found @ (Found::Map(_) | Found::Value(Value::Map(_) | Value::List(_)))) => {
-                    out.push_str(&found.to_value().to_json())
+                    out.push_str(&crate::value::to_json_java_order(&found.to_value()))
                 }
                 // Anything else is not JSON to Elasticsearch: printed as is.
                 Some(found) => out.push_str(&found.text()),
@@ -554,6 +556,12 @@ mod tests {
         let json = r#"{"l":["a","b",1],"m":{"k":"v\""},"u":"a b/c","s":"x\"y"}"#;
         assert_eq!(render("{{#toJson}}m{{/toJson}}", json), r#"{"k":"v\""}"#);
         assert_eq!(render("{{#toJson}}l{{/toJson}}", json), r#"["a","b",1]"#);
+        // Maps come out in Java's HashMap order.
+        let nested = r#"{"m":{"message":{"z":1,"host":2},"b":[{"message":0,"a":1}]}}"#;
+        assert_eq!(
+            render("{{#toJson}}m{{/toJson}}", nested),
+            r#"{"b":[{"a":1,"message":0}],"message":{"host":2,"z":1}}"#
+        );
         assert_eq!(
             render("{{#TOJSON}}s{{/TOJSON}}|{{#toJson}}nope{{/toJson}}", json),
             "x\"y|"

@@ -26,7 +26,7 @@ pub const METHODS: &[&str] = &[
     "anyMatch", "allMatch", "noneMatch", "count", "findFirst", "findAny", "distinct", "sorted", "limit", "skip", "mapToInt", "mapToLong",
     "mapToDouble", "mapToObj", "boxed", "sum", "max", "min", "toArray", "reduce", "flatMap", "isPresent", "orElse", "orElseGet",
     "ifPresent", "orElseThrow", "any", "every", "each", "find", "findAll", "join", "getLength", "retainAll", "removeAll", "asList",
-    "average", "getAsInt", "getAsDouble", "getAsLong", "replaceAll", "merge", "compute", "asCollection",
+    "average", "getAsInt", "getAsDouble", "getAsLong", "replaceAll", "merge", "compute", "asCollection", "replace", "computeIfPresent",
 ];
 
 pub const STATICS: &[(&str, &str)] = &[
@@ -296,7 +296,7 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
                 Val::new_list(items[from as usize..to as usize].to_vec())
             }
             ("add", 1) => {
-                own_list(it, l)?.borrow_mut().push(args[0].clone());
+                own_list(it, l)?.borrow_mut().push(args[0].clone().owned());
                 Val::Bool(true)
             }
             ("add", 2) => {
@@ -306,7 +306,7 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
                 if i < 0 || i as usize > len {
                     return Err(Exc::index_oob(i, len));
                 }
-                v.borrow_mut().insert(i as usize, args[1].clone());
+                v.borrow_mut().insert(i as usize, args[1].clone().owned());
                 Val::Null
             }
             ("addAll", 1) => {
@@ -510,14 +510,14 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
             ("keySet", 0) => Val::View(m.clone(), ViewKind::Keys),
             ("values", 0) => Val::View(m.clone(), ViewKind::Values),
             ("entrySet", 0) => Val::View(m.clone(), ViewKind::Entries),
-            ("put", 2) => own_map(it, m)?.borrow_mut().insert(Key(args[0].clone()), args[1].clone()).unwrap_or(Val::Null),
+            ("put", 2) => own_map(it, m)?.borrow_mut().insert(Key(args[0].clone()), args[1].clone().owned()).unwrap_or(Val::Null),
             ("putIfAbsent", 2) => {
                 let map = own_map(it, m)?;
                 let existing = map.borrow().get(&Key(args[0].clone())).cloned();
                 match existing {
                     Some(v) if !v.is_null() => v,
                     _ => {
-                        map.borrow_mut().insert(Key(args[0].clone()), args[1].clone());
+                        map.borrow_mut().insert(Key(args[0].clone()), args[1].clone().owned());
                         Val::Null
                     }
                 }
@@ -582,7 +582,78 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
                 for (k, v) in map_entries(m) {
                     it.call_func(&args[0], vec![k, v])?;
                 }
+                if name == "each" {
+                    Val::Map(m.clone())
+                } else {
+                    Val::Null
+                }
+            }
+            // Painless's Map augmentations take (key, value) functions.
+            ("collect", 1) => {
+                let mut out = Vec::new();
+                for (k, v) in map_entries(m) {
+                    out.push(it.call_func(&args[0], vec![k, v])?);
+                }
+                Val::new_list(out)
+            }
+            ("count", 1) => {
+                let mut n = 0;
+                for (k, v) in map_entries(m) {
+                    if predicate(it, &args[0], vec![k, v])? {
+                        n += 1;
+                    }
+                }
+                Val::Int(n)
+            }
+            ("every", 1) => {
+                for (k, v) in map_entries(m) {
+                    if !predicate(it, &args[0], vec![k, v])? {
+                        return Ok(Some(Val::Bool(false)));
+                    }
+                }
+                Val::Bool(true)
+            }
+            ("find", 1) => {
+                for (k, v) in map_entries(m) {
+                    if predicate(it, &args[0], vec![k.clone(), v.clone()])? {
+                        return Ok(Some(Val::Entry(Rc::new((k, RefCell::new(v), Some(m.clone()))))));
+                    }
+                }
                 Val::Null
+            }
+            ("findAll", 1) => {
+                let mut out = JMap::new(MapKind::Hash);
+                for (k, v) in map_entries(m) {
+                    if predicate(it, &args[0], vec![k.clone(), v.clone()])? {
+                        out.insert(Key(k), v);
+                    }
+                }
+                Val::new_map(out)
+            }
+            ("replace", 2) => {
+                let map = own_map(it, m)?;
+                let key = Key(args[0].clone());
+                let mut map = map.borrow_mut();
+                match map.get_mut(&key) {
+                    Some(slot) => std::mem::replace(slot, args[1].clone().owned()),
+                    None => Val::Null,
+                }
+            }
+            ("computeIfPresent", 2) => {
+                let map = own_map(it, m)?.clone();
+                let old = map.borrow().get(&Key(args[0].clone())).cloned();
+                match old {
+                    Some(o) if !o.is_null() => {
+                        let v = it.call_func(&args[1], vec![args[0].clone(), o])?;
+                        if v.is_null() {
+                            map.borrow_mut().shift_remove(&Key(args[0].clone()));
+                        } else {
+                            map.borrow_mut().insert(Key(args[0].clone()), v.clone());
+                        }
+                        v
+                    }
+                    _ => Val::Null,
+                }
             }
             ("equals", 1) => Val::Bool(Val::Map(m.clone()).java_equals(&args[0])),
             _ => return Ok(None),
@@ -818,7 +889,7 @@ fn collect<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, collector: &Val<'a>) ->
             format!("{}{}{}", s(2), items.iter().map(|v| v.to_java_string()).collect::<Vec<_>>().join(&s(1)), s(3)).into_val()
         }
         "toMap" => {
-            let mut m = JMap::new();
+            let mut m = JMap::new(MapKind::Hash);
             for i in items {
                 let k = it.call_func(&spec[1], vec![i.clone()])?;
                 let v = it.call_func(&spec[2], vec![i])?;
@@ -830,7 +901,7 @@ fn collect<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, collector: &Val<'a>) ->
             Val::new_map(m)
         }
         "groupingBy" => {
-            let mut m: JMap<'a> = JMap::new();
+            let mut m: JMap<'a> = JMap::new(MapKind::Hash);
             for i in items {
                 let k = it.call_func(&spec[1], vec![i.clone()])?;
                 match m.get(&Key(k.clone())) {
@@ -872,12 +943,12 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
             ("Collectors", "toMap", 2) => collector("toMap", args),
             ("Collectors", "groupingBy", 1) => collector("groupingBy", args),
             ("Collections", "emptyList", 0) => Val::new_list(vec![]),
-            ("Collections", "emptyMap", 0) => Val::new_map(JMap::new()),
+            ("Collections", "emptyMap", 0) => Val::new_map(JMap::new(MapKind::Hash)),
             ("Collections", "emptySet", 0) => new_set(vec![]),
             ("Collections", "singletonList", 1) => Val::new_list(vec![args[0].clone()]),
             ("Collections", "singleton", 1) => new_set(vec![args[0].clone()]),
             ("Collections", "singletonMap", 2) => {
-                let mut m = JMap::new();
+                let mut m = JMap::new(MapKind::Hash);
                 m.insert(Key(args[0].clone()), args[1].clone());
                 Val::new_map(m)
             }
@@ -963,24 +1034,30 @@ pub fn construct<'a>(_it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> Opt
     let copy_items = || -> R<Vec<Val<'a>>> {
         match args.first() {
             None => Ok(Vec::new()),
-            Some(Val::Int(_)) => Ok(Vec::new()),
             Some(v) => iter_items(v).ok_or_else(|| Exc::class_cast(format!("Cannot cast [{}] to [java.util.Collection]", v.class_name()))),
         }
     };
     Some(match class {
         "ArrayList" | "LinkedList" => copy_items().map(Val::new_list),
         "HashSet" | "LinkedHashSet" | "TreeSet" => copy_items().map(new_set),
-        "HashMap" | "LinkedHashMap" | "TreeMap" => match args.first() {
+        "HashMap" | "LinkedHashMap" | "TreeMap" => {
+            let kind = match class {
+                "HashMap" => MapKind::Hash,
+                "TreeMap" => MapKind::Tree,
+                _ => MapKind::Linked,
+            };
+            match args.first() {
             Some(Val::Map(m)) => {
-                let mut out = JMap::new();
+                let mut out = JMap::new(kind);
                 for (k, v) in map_entries(m) {
                     out.insert(Key(k), v);
                 }
                 Ok(Val::new_map(out))
             }
-            None | Some(Val::Int(_)) => Ok(Val::new_map(JMap::new())),
+            None => Ok(Val::new_map(JMap::new(kind))),
             Some(v) => Err(Exc::class_cast(format!("Cannot cast [{}] to [java.util.Map]", v.class_name()))),
-        },
+            }
+        }
         _ => return None,
     })
 }

@@ -106,6 +106,14 @@ pub fn base64_decode(s: &str, alphabet: &[u8; 64]) -> R<Vec<u8>> {
 
 /// Java `hashCode()` for the common types (String's is the classic 31·h + c).
 pub fn hash_code(v: &Val<'_>) -> i32 {
+    hash_code_depth(v, 0)
+}
+
+fn hash_code_depth(v: &Val<'_>, depth: usize) -> i32 {
+    if depth > 100 {
+        return 0;
+    }
+    let hash_code = |x: &Val<'_>| hash_code_depth(x, depth + 1);
     match v {
         Val::Null => 0,
         Val::Bool(b) => {

@@ -17,7 +17,7 @@ type R<T> = Result<T, Exc>;
 
 pub const METHODS: &[&str] = &[
     "matcher", "split", "splitAsStream", "pattern", "matches", "find", "group", "groupCount", "start", "end", "replaceAll", "replaceFirst",
-    "namedGroup", "lookingAt", "hitEnd", "reset", "asPredicate",
+    "namedGroup", "lookingAt", "hitEnd", "reset",
 ];
 
 pub const STATICS: &[(&str, &str)] = &[("Pattern", "quote")];
@@ -91,7 +91,6 @@ pub fn call<'a>(it: &mut Interp<'a>, o: &Rc<Obj<'a>>, name: &str, args: &[Val<'a
                     let parts = java_split(p, arg_str(args, 0, name)?, 0)?;
                     Val::Obj(Rc::new(Obj::Stream(RefCell::new(parts.into_iter().map(Val::string).collect()))))
                 }
-                ("asPredicate", 0) => return Ok(None),
                 _ => return Ok(None),
             },
             Obj::Matcher(state) => matcher_call(state, name, args)?,

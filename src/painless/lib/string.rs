@@ -433,7 +433,7 @@ pub fn java_format(fmt: &str, args: &[Val<'_>]) -> R<String> {
             other => return Err(Exc::new("UnknownFormatConversionException", format!("Conversion = '{other}'"))),
         };
         let body = if conv == 'X' { body.to_uppercase() } else { body };
-        let w: usize = width.parse().unwrap_or(0);
+        let w: usize = width.parse::<usize>().unwrap_or(0).min(1 << 16);
         let len = body.chars().count();
         if len < w {
             let pad = w - len;

@@ -24,7 +24,7 @@ pub const METHODS: &[&str] = &[
     "minusHours", "minusMinutes", "minusSeconds", "minusMillis", "minusNanos", "isBefore", "isAfter", "isEqual", "format", "truncatedTo",
     "between", "toMillis", "toSeconds", "toMinutes", "toHours", "toDays", "toNanos", "getSeconds", "isNegative", "isZero", "getValue",
     "withZone", "getId", "until", "withHour", "withMinute", "withSecond", "withNano", "withDayOfMonth", "getTotalSeconds", "name", "abs",
-    "negated", "ofPattern",
+    "negated",
 ];
 
 pub const STATICS: &[(&str, &str)] = &[
@@ -48,7 +48,6 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Duration", "ofHours"),
     ("Duration", "ofDays"),
     ("Duration", "ofNanos"),
-    ("Duration", "parse"),
     ("ZoneId", "of"),
     ("ZoneOffset", "of"),
     ("ZoneOffset", "ofHours"),
@@ -939,6 +938,17 @@ fn unit_between(unit: Unit, a: &Time, b: &Time) -> R<i64> {
     })
 }
 
+fn overflow() -> Exc {
+    Exc::new("DateTimeException", "Invalid value for Year: out of the supported range")
+}
+
+/// A chrono delta for a nanosecond count, however large, or an overflow error.
+fn delta_of(nanos: i128) -> R<Delta> {
+    let secs = i64::try_from(nanos.div_euclid(1_000_000_000)).map_err(|_| overflow())?;
+    let rest = nanos.rem_euclid(1_000_000_000) as i64;
+    Delta::try_seconds(secs).map(|d| d + Delta::nanoseconds(rest)).ok_or_else(overflow)
+}
+
 fn plus(t: &Time, amount: i64, unit: Unit) -> R<Time> {
     if let Time::Duration(s, n) = t {
         let add = unit.nanos().ok_or_else(|| Exc::new("UnsupportedTemporalTypeException", "Unit must not have an estimated duration"))?;
@@ -952,23 +962,23 @@ fn plus(t: &Time, amount: i64, unit: Unit) -> R<Time> {
             }
             let months = if unit == Unit::Years { amount * 12 } else { amount };
             let total = local.year() as i64 * 12 + local.month0() as i64 + months;
-            let (y, m) = (total.div_euclid(12) as i32, total.rem_euclid(12) as u32 + 1);
+            let y = i32::try_from(total.div_euclid(12)).map_err(|_| overflow())?;
+            let m = total.rem_euclid(12) as u32 + 1;
             let last = (28..=31).rev().find(|d| NaiveDate::from_ymd_opt(y, m, *d).is_some()).unwrap_or(28);
             let date = NaiveDate::from_ymd_opt(y, m, local.day().min(last)).ok_or_else(|| Exc::new("DateTimeException", "Invalid date"))?;
             Ok(rebuild(t, date.and_time(local.time())))
         }
         Unit::Days | Unit::Weeks | Unit::HalfDays if matches!(t, Time::Zoned { .. } | Time::Local(_) | Time::Date(_)) => {
             let local = local_of(t).unwrap();
-            let n = unit.nanos().unwrap() * amount as i128;
-            Ok(rebuild(t, local + Delta::nanoseconds(n as i64)))
+            let delta = delta_of(unit.nanos().unwrap() * amount as i128)?;
+            Ok(rebuild(t, local.checked_add_signed(delta).ok_or_else(overflow)?))
         }
         _ => {
-            let n = unit.nanos().unwrap() * amount as i128;
-            let delta = Delta::nanoseconds(n as i64);
+            let delta = delta_of(unit.nanos().unwrap() * amount as i128)?;
             Ok(match t {
-                Time::Zoned { utc, zone } => Time::Zoned { utc: *utc + delta, zone: zone.clone() },
-                Time::Instant(utc) => Time::Instant(*utc + delta),
-                Time::Local(l) => Time::Local(*l + delta),
+                Time::Zoned { utc, zone } => Time::Zoned { utc: utc.checked_add_signed(delta).ok_or_else(overflow)?, zone: zone.clone() },
+                Time::Instant(utc) => Time::Instant(utc.checked_add_signed(delta).ok_or_else(overflow)?),
+                Time::Local(l) => Time::Local(l.checked_add_signed(delta).ok_or_else(overflow)?),
                 Time::TimeOfDay(tt) => Time::TimeOfDay(*tt + delta),
                 Time::Date(_) => return Err(Exc::new("UnsupportedTemporalTypeException", format!("Unsupported unit: {}", unit.name()))),
                 other => return Err(Exc::new("UnsupportedTemporalTypeException", format!("Unsupported unit for {}", other.class_name()))),

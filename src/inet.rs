@@ -1,0 +1,82 @@
+//! IP addresses as Elasticsearch reads and prints them (`InetAddresses`,
+//! `NetworkAddress`), shared by the processors that take addresses.
+
+use crate::error::EsError;
+use std::net::IpAddr;
+
+/// Elasticsearch's `InetAddresses.forString`: dotted quads without leading
+/// zeros, IPv6 with an optional scope; an IPv4-mapped IPv6 address is IPv4.
+pub fn parse_ip(text: &str) -> Result<IpAddr, EsError> {
+    let invalid = || EsError::illegal_argument(format!("'{text}' is not an IP string literal."));
+    let unscoped = match text.split_once('%') {
+        Some((addr, scope)) if addr.contains(':') && !scope.is_empty() => addr,
+        Some(_) => return Err(invalid()),
+        None => text,
+    };
+    match unscoped.parse::<IpAddr>().map_err(|_| invalid())? {
+        IpAddr::V6(v6) => Ok(v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(IpAddr::V6(v6))),
+        v4 => Ok(v4),
+    }
+}
+
+/// `NetworkAddress.format`: RFC 5952 text for IPv6.
+pub fn format_ip(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            // Rust prints IPv4-compatible forms with a dotted tail; Java never does.
+            let s = v6.segments();
+            let text = v6.to_string();
+            if text.contains('.') {
+                compress_groups(&s)
+            } else {
+                text
+            }
+        }
+    }
+}
+
+fn compress_groups(s: &[u16; 8]) -> String {
+    let (mut best, mut best_len, mut i) = (8, 0, 0);
+    while i < 8 {
+        if s[i] == 0 {
+            let start = i;
+            while i < 8 && s[i] == 0 {
+                i += 1;
+            }
+            if i - start > best_len && i - start >= 2 {
+                best = start;
+                best_len = i - start;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let hex = |g: &[u16]| g.iter().map(|x| format!("{x:x}")).collect::<Vec<_>>().join(":");
+    if best_len == 0 {
+        hex(s)
+    } else {
+        format!("{}::{}", hex(&s[..best]), hex(&s[best + best_len..]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parsing_follows_inet_addresses() {
+        assert_eq!(parse_ip("::ffff:1.2.3.4").unwrap(), "1.2.3.4".parse::<IpAddr>().unwrap(), "IPv4-mapped is IPv4");
+        assert_eq!(parse_ip("fe80::1%eth0").unwrap(), "fe80::1".parse::<IpAddr>().unwrap(), "an IPv6 scope is allowed");
+        assert_eq!(parse_ip("1.2.3.4%x").unwrap_err().reason, "'1.2.3.4%x' is not an IP string literal.");
+        assert!(parse_ip("01.2.3.4").is_err(), "leading zeros are refused");
+        assert!(parse_ip("").is_err());
+    }
+
+    #[test]
+    fn formatting_follows_network_address() {
+        assert_eq!(format_ip("2001:db8:0:0:1:0:0:1".parse().unwrap()), "2001:db8::1:0:0:1");
+        assert_eq!(format_ip("::1.2.3.4".parse().unwrap()), "::102:304", "no dotted tail");
+        assert_eq!(format_ip("10.0.0.1".parse().unwrap()), "10.0.0.1");
+    }
+}
