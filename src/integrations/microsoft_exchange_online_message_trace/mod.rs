@@ -593,6 +593,7 @@ pub fn integration() -> Integration {
     .categories(["security", "email_security"])
     .kibana_version("^8.13.0")
     .subscription("basic")
+    .icon(Image::new("/img/logo.svg", "Microsoft Exchange Online Message Trace logo").size("32x32").media_type("image/svg+xml"))
     .policy_template(
         PolicyTemplate::new(
             "microsoft_exchange_online_message_trace",
