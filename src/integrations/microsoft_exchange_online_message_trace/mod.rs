@@ -580,6 +580,29 @@ pub fn integration() -> Integration {
                 .description("Offset of the line in the file."),
         ])
         .group(&trace.group, trace.decls())
+        // What geoip and registered_domain write into their target objects.
+        .ecs_fields([
+            ecs::SOURCE_GEO_CITY_NAME,
+            ecs::SOURCE_GEO_CONTINENT_NAME,
+            ecs::SOURCE_GEO_COUNTRY_ISO_CODE,
+            ecs::SOURCE_GEO_COUNTRY_NAME,
+            ecs::SOURCE_GEO_LOCATION,
+            ecs::SOURCE_GEO_REGION_ISO_CODE,
+            ecs::SOURCE_GEO_REGION_NAME,
+            ecs::SOURCE_REGISTERED_DOMAIN,
+            ecs::SOURCE_SUBDOMAIN,
+            ecs::SOURCE_TOP_LEVEL_DOMAIN,
+            ecs::DESTINATION_GEO_CITY_NAME,
+            ecs::DESTINATION_GEO_CONTINENT_NAME,
+            ecs::DESTINATION_GEO_COUNTRY_ISO_CODE,
+            ecs::DESTINATION_GEO_COUNTRY_NAME,
+            ecs::DESTINATION_GEO_LOCATION,
+            ecs::DESTINATION_GEO_REGION_ISO_CODE,
+            ecs::DESTINATION_GEO_REGION_NAME,
+            ecs::DESTINATION_REGISTERED_DOMAIN,
+            ecs::DESTINATION_SUBDOMAIN,
+            ecs::DESTINATION_TOP_LEVEL_DOMAIN,
+        ])
         .pipeline(pipeline(&trace))
         .sample_event(SAMPLE_EVENT);
 
