@@ -27,7 +27,11 @@ fn committed_package_is_what_the_dsl_builds() {
     assert!(
         drifts.is_empty(),
         "run `ingot build`: {}",
-        drifts.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")
+        drifts
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
@@ -65,7 +69,9 @@ fn sample_event_is_the_first_graph_fixture_as_indexed() {
 #[test]
 fn graph_stream_respects_the_api_limits() {
     let cel = std::fs::read_to_string(
-        repo().join(PACKAGE).join("data_stream/log/agent/stream/cel.yml.hbs"),
+        repo()
+            .join(PACKAGE)
+            .join("data_stream/log/agent/stream/cel.yml.hbs"),
     )
     .unwrap();
     for needle in [
@@ -103,7 +109,13 @@ fn secrets_are_secret_and_legacy_is_off_by_default() {
     // Every stream can carry local domains, tags and processors.
     for s in streams {
         let t = &s.template;
-        for needle in ["_conf:", "local_domains", "tags:", "{{processors}}", "preserve_original_event"] {
+        for needle in [
+            "_conf:",
+            "local_domains",
+            "tags:",
+            "{{processors}}",
+            "preserve_original_event",
+        ] {
             assert!(t.contains(needle), "{} template lacks {needle}", s.input);
         }
     }

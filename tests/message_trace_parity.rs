@@ -77,7 +77,8 @@ fn differing_paths(want: &Json, got: &Json) -> BTreeSet<String> {
 
 #[test]
 fn seed_pipeline_test_differs_only_by_the_listed_differences() {
-    let Some(shared) = shared_dir_or_skip("seed_pipeline_test_differs_only_by_the_listed_differences")
+    let Some(shared) =
+        shared_dir_or_skip("seed_pipeline_test_differs_only_by_the_listed_differences")
     else {
         return;
     };
@@ -114,7 +115,11 @@ fn seed_pipeline_test_differs_only_by_the_listed_differences() {
     let mut differing = BTreeSet::new();
     for (i, (want, got)) in seed.iter().zip(&ours).enumerate() {
         // The empty page is dropped by both.
-        assert_eq!(want.is_null(), got.is_null(), "result {i}: dropped by one only");
+        assert_eq!(
+            want.is_null(),
+            got.is_null(),
+            "result {i}: dropped by one only"
+        );
         differing.extend(differing_paths(want, got));
     }
     // changelog 2.0.0: "Set event.kind `event`, event.category `email` and
@@ -160,14 +165,16 @@ impl Both {
     /// Runs one raw record, as the agent sends it, through a pipeline;
     /// returns the simulate result (`{"doc": ...}` or `{"error": ...}`).
     fn run(pipeline: &Pipeline, record: &str, local_domains: Json) -> Json {
-        let mut source = serde_json::json!({ "message": record, "tags": ["preserve_original_event"] });
+        let mut source =
+            serde_json::json!({ "message": record, "tags": ["preserve_original_event"] });
         if !local_domains.is_null() {
             source["_conf"] = serde_json::json!({ "local_domains": local_domains });
         }
         let Value::Map(map) = Value::from_json_str(&source.to_string()).unwrap() else {
             unreachable!()
         };
-        let doc = Metadata::default().document_with_timestamp(map, "2026-01-01T00:00:00.000Z".into());
+        let doc =
+            Metadata::default().document_with_timestamp(map, "2026-01-01T00:00:00.000Z".into());
         serde_json::from_str(&simulate_document(pipeline, doc).to_json()).unwrap()
     }
 
@@ -206,8 +213,14 @@ fn local_domains_compare_case_insensitively() {
     let Some(p) = both() else { return };
     let record = legacy("ada@Contoso.COM", "linus@CONTOSO.com", "Delivered");
     let local = serde_json::json!(["contoso.com"]);
-    assert_eq!(source(&p.seed(&record, local.clone()))["email"]["direction"], "external");
-    assert_eq!(source(&p.ours(&record, local.clone()))["email"]["direction"], "internal");
+    assert_eq!(
+        source(&p.seed(&record, local.clone()))["email"]["direction"],
+        "external"
+    );
+    assert_eq!(
+        source(&p.ours(&record, local.clone()))["email"]["direction"],
+        "internal"
+    );
     // A single domain given as a string, in other case, works too.
     let single = p.ours(&record, serde_json::json!("CONTOSO.COM"));
     assert_eq!(source(&single)["email"]["direction"], "internal");
@@ -218,14 +231,20 @@ fn null_sender_is_no_sender() {
     let Some(p) = both() else { return };
     let record = legacy("<>", "linus@contoso.com", "Delivered");
     let local = serde_json::json!(["contoso.com"]);
-    assert!(is_pipeline_error(&p.seed(&record, local.clone())), "the seed fails on `<>`");
+    assert!(
+        is_pipeline_error(&p.seed(&record, local.clone())),
+        "the seed fails on `<>`"
+    );
     let ours = p.ours(&record, local);
     let doc = source(&ours);
     assert!(!is_pipeline_error(&ours));
     assert!(doc["email"].get("from").is_none());
     assert!(doc.get("source").and_then(|s| s.get("user")).is_none());
     assert_eq!(doc["email"]["direction"], "inbound");
-    assert_eq!(doc["microsoft"]["online_message_trace"]["SenderAddress"], "<>");
+    assert_eq!(
+        doc["microsoft"]["online_message_trace"]["SenderAddress"],
+        "<>"
+    );
 }
 
 #[test]
@@ -236,7 +255,10 @@ fn address_without_at_is_kept() {
     assert!(is_pipeline_error(&p.seed(&record, local.clone())));
     let ours = p.ours(&record, local);
     assert!(!is_pipeline_error(&ours));
-    assert_eq!(source(&ours)["email"]["from"]["address"], serde_json::json!(["MAILER-DAEMON"]));
+    assert_eq!(
+        source(&ours)["email"]["from"]["address"],
+        serde_json::json!(["MAILER-DAEMON"])
+    );
     assert!(source(&ours)["source"].get("domain").is_none());
 }
 
@@ -270,7 +292,10 @@ fn user_fields_follow_direction_with_correct_precedence() {
     let mut pipeline = mt::integration().data_streams[0].pipeline.clone();
     pipeline.assign_tags();
     let def = pipeline.definition().to_value().to_json();
-    assert!(def.contains("['inbound', 'internal'].contains(ctx.email?.direction)"), "{def}");
+    assert!(
+        def.contains("['inbound', 'internal'].contains(ctx.email?.direction)"),
+        "{def}"
+    );
 }
 
 #[test]
@@ -281,10 +306,19 @@ fn document_id_hashes_the_reported_status() {
     let spam = legacy("ada@contoso.com", "linus@example.net", "FilteredAsSpam");
     let id = |r: &Json| r["doc"]["_id"].as_str().unwrap().to_string();
     // Both statuses are outcome `unknown`: the seed gives them one id.
-    assert_eq!(id(&p.seed(&pending, local.clone())), id(&p.seed(&spam, local.clone())));
-    assert_ne!(id(&p.ours(&pending, local.clone())), id(&p.ours(&spam, local.clone())));
+    assert_eq!(
+        id(&p.seed(&pending, local.clone())),
+        id(&p.seed(&spam, local.clone()))
+    );
+    assert_ne!(
+        id(&p.ours(&pending, local.clone())),
+        id(&p.ours(&spam, local.clone()))
+    );
     // A re-fetched record keeps its id.
-    assert_eq!(id(&p.ours(&pending, local.clone())), id(&p.ours(&pending, local)));
+    assert_eq!(
+        id(&p.ours(&pending, local.clone())),
+        id(&p.ours(&pending, local))
+    );
 }
 
 #[test]
@@ -293,7 +327,10 @@ fn graph_records_map_like_legacy_ones() {
     let local = serde_json::json!(["contoso.com"]);
     let graph = r#"{"id":"g-1","messageId":"<m1@example.com>","status":"delivered","receivedDateTime":"2024-01-02T03:04:05.678Z","recipientAddress":"linus@contoso.com","senderAddress":"ada@example.net","subject":"s","size":10,"fromIP":"81.2.69.144","toIP":""}"#;
     let seed = p.seed(graph, local.clone());
-    assert!(is_pipeline_error(&seed), "the seed does not know Graph records");
+    assert!(
+        is_pipeline_error(&seed),
+        "the seed does not know Graph records"
+    );
     let ours = p.ours(graph, local);
     let doc = source(&ours);
     assert_eq!(doc["email"]["local_id"], "g-1");
@@ -302,8 +339,13 @@ fn graph_records_map_like_legacy_ones() {
     assert_eq!(doc["source"]["ip"], "81.2.69.144");
     assert!(doc.get("destination").and_then(|d| d.get("ip")).is_none());
     assert_eq!(doc["@timestamp"], "2024-01-02T03:04:05.678Z");
-    assert_eq!(doc["microsoft"]["online_message_trace"]["Received"], "2024-01-02T03:04:05.678Z");
-    assert!(doc["microsoft"]["online_message_trace"].get("receivedDateTime").is_none());
+    assert_eq!(
+        doc["microsoft"]["online_message_trace"]["Received"],
+        "2024-01-02T03:04:05.678Z"
+    );
+    assert!(doc["microsoft"]["online_message_trace"]
+        .get("receivedDateTime")
+        .is_none());
 }
 
 #[test]
@@ -317,7 +359,10 @@ fn malformed_record_is_a_pipeline_error_naming_the_processor() {
         // The raw record stays, so nothing is lost.
         assert_eq!(source(&ours)["event"]["original"], record);
         let message = source(&ours)["error"]["message"].to_string();
-        assert!(message.contains("json_microsoft_online_message_trace"), "{message}");
+        assert!(
+            message.contains("json_microsoft_online_message_trace"),
+            "{message}"
+        );
     }
 }
 
@@ -337,7 +382,11 @@ fn changelog_lists_every_difference_asserted_here() {
     // Each test above names one entry of the 2.0.0 release.
     let release = &mt::changelog()[0];
     assert_eq!(release.version, mt::VERSION);
-    let text: Vec<&str> = release.changes.iter().map(|c| c.description.as_str()).collect();
+    let text: Vec<&str> = release
+        .changes
+        .iter()
+        .map(|c| c.description.as_str())
+        .collect();
     for needle in [
         "Microsoft Graph",
         "camelCase",
@@ -350,6 +399,9 @@ fn changelog_lists_every_difference_asserted_here() {
         "`_id`",
         "error.message",
     ] {
-        assert!(text.iter().any(|t| t.contains(needle)), "changelog lacks {needle}");
+        assert!(
+            text.iter().any(|t| t.contains(needle)),
+            "changelog lacks {needle}"
+        );
     }
 }

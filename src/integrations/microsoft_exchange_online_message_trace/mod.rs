@@ -267,7 +267,8 @@ pub fn pipeline(t: &TraceFields) -> Pipeline {
         copy(&t.message_id, ecs::EMAIL_MESSAGE_ID).ignore_empty_value(),
         // A record without a receive time keeps the ingest time rather than
         // failing as a whole.
-        date(ecs::EMAIL_DELIVERY_TIMESTAMP, DATE_FORMATS).when(ecs::EMAIL_DELIVERY_TIMESTAMP.exists()),
+        date(ecs::EMAIL_DELIVERY_TIMESTAMP, DATE_FORMATS)
+            .when(ecs::EMAIL_DELIVERY_TIMESTAMP.exists()),
         date(&t.start_date, DATE_FORMATS)
             .target(ecs::EVENT_START)
             .when(t.start_date.exists()),
@@ -290,7 +291,11 @@ pub fn pipeline(t: &TraceFields) -> Pipeline {
             .database_file("GeoLite2-ASN.mmdb")
             .properties(["asn", "organization_name"])
             .ignore_missing(),
-        rename(Field::named("destination.as.asn"), ecs::DESTINATION_AS_NUMBER).ignore_missing(),
+        rename(
+            Field::named("destination.as.asn"),
+            ecs::DESTINATION_AS_NUMBER,
+        )
+        .ignore_missing(),
         rename(
             Field::named("destination.as.organization_name"),
             ecs::DESTINATION_AS_ORGANIZATION_NAME,
@@ -305,8 +310,7 @@ pub fn pipeline(t: &TraceFields) -> Pipeline {
         grok(to.clone(), ["^%{DATA}@%{DATA:destination.domain}$"])
             .ignore_missing()
             .when(to.contains("@")),
-        registered_domain(ecs::DESTINATION_DOMAIN, Field::named("destination"))
-            .ignore_missing(),
+        registered_domain(ecs::DESTINATION_DOMAIN, Field::named("destination")).ignore_missing(),
         registered_domain(ecs::SOURCE_DOMAIN, Field::named("source")).ignore_missing(),
         script(DIRECTION_SCRIPT)
             .description("Email direction from the configured local domains, case-insensitively.")
@@ -323,15 +327,21 @@ pub fn pipeline(t: &TraceFields) -> Pipeline {
         append(ecs::RELATED_USER, "{{{_temp_.email.from.address}}}")
             .opt("allow_duplicates", false)
             .when(non_empty(&from)),
-        dissect(to.clone(), "%{_temp_.to_user_name}@%{_temp_.to_user_domain}")
-            .ignore_missing()
-            .when(to.contains("@")),
+        dissect(
+            to.clone(),
+            "%{_temp_.to_user_name}@%{_temp_.to_user_domain}",
+        )
+        .ignore_missing()
+        .when(to.contains("@")),
         append(ecs::RELATED_USER, "{{{_temp_.to_user_name}}}")
             .opt("allow_duplicates", false)
             .when(non_empty(&to_user)),
-        dissect(from.clone(), "%{_temp_.from_user_name}@%{_temp_.from_user_domain}")
-            .ignore_missing()
-            .when(from.contains("@")),
+        dissect(
+            from.clone(),
+            "%{_temp_.from_user_name}@%{_temp_.from_user_domain}",
+        )
+        .ignore_missing()
+        .when(from.contains("@")),
         append(ecs::RELATED_USER, "{{{_temp_.from_user_name}}}")
             .opt("allow_duplicates", false)
             .when(non_empty(&from_user)),
@@ -379,8 +389,12 @@ pub fn pipeline(t: &TraceFields) -> Pipeline {
             Field::named("_id"),
         )
         .ignore_missing(),
-        remove([Field::temp("_temp_")]).ignore_failure().ignore_missing(),
-        remove([Field::temp("_conf")]).ignore_failure().ignore_missing(),
+        remove([Field::temp("_temp_")])
+            .ignore_failure()
+            .ignore_missing(),
+        remove([Field::temp("_conf")])
+            .ignore_failure()
+            .ignore_missing(),
         remove([ecs::EVENT_ORIGINAL])
             .ignore_failure()
             .ignore_missing()
@@ -406,7 +420,9 @@ fn tags(default: &[&str]) -> Var {
         .multi(true)
         .required(true)
         .show_user(false)
-        .default(Value::List(default.iter().map(|t| Value::from(*t)).collect()))
+        .default(Value::List(
+            default.iter().map(|t| Value::from(*t)).collect(),
+        ))
 }
 
 fn preserve_original_event() -> Var {
@@ -527,7 +543,7 @@ fn graph_stream() -> Stream {
     .var(Var::new("batch_size", "integer").title("Batch Size").description("Records per page ($top), at most 5000.").multi(false).default(1000i64).required(true).show_user(false))
     .var(request_tracer())
     .var(preserve_original_event())
-    .var(tags(&["forwarded", "microsoft_exchange_online_message_trace"]))
+    .var(tags(&["forwarded"]))
     .var(processors())
 }
 
@@ -545,7 +561,7 @@ fn legacy_stream() -> Stream {
     .var(Var::new("batch_size", "integer").title("Batch Size").description("Records per page ($top), at most 2000.").multi(false).default(1000i64).required(true).show_user(false))
     .var(request_tracer())
     .var(preserve_original_event())
-    .var(tags(&["forwarded", "microsoft_exchange_online_message_trace"]))
+    .var(tags(&["forwarded"]))
     .var(processors())
 }
 
@@ -557,9 +573,16 @@ fn logfile_stream() -> Stream {
     )
     .template(LOGFILE_TEMPLATE)
     .enabled(false)
-    .var(Var::text("paths").title("Paths").description("Files to read, one JSON record per line.").multi(true).required(true).show_user(true))
+    .var(
+        Var::text("paths")
+            .title("Paths")
+            .description("Files to read, one JSON record per line.")
+            .multi(true)
+            .required(true)
+            .show_user(true),
+    )
     .var(preserve_original_event())
-    .var(tags(&["forwarded", "microsoft_exchange_online_message_trace"]))
+    .var(tags(&["forwarded"]))
     .var(processors())
 }
 
@@ -655,7 +678,9 @@ pub fn changelog() -> Vec<Release> {
             .change("bugfix", "Keep records without a receive time instead of failing them.", PR)
             .change("bugfix", "Fix operator precedence of the user.* conditions, which named local users for every internal message.", PR)
             .change("bugfix", "Compute the document `_id` over the reported status rather than event.outcome, so status changes are not dropped as duplicates.", PR)
-            .change("enhancement", "Name the failing processor and its tag in error.message.", PR),
+            .change("enhancement", "Name the failing processor and its tag in error.message.", PR)
+            .change("enhancement", "Make local domains optional on every input; without them email.direction and user.* are not set.", PR)
+            .change("bugfix", "Default tags of the logfile stream are `forwarded` only (no longer `microsoft-defender-endpoint`).", PR),
         Release::new("1.21.2")
             .change("bugfix", "Fix template to not fail without local domains.", "https://github.com/elastic/integrations/pull/10172"),
     ]
