@@ -119,4 +119,27 @@ fn secrets_are_secret_and_legacy_is_off_by_default() {
             assert!(t.contains(needle), "{} template lacks {needle}", s.input);
         }
     }
+    // changelog 2.0.0: local domains are optional everywhere; default tags
+    // are `forwarded` only (the seed's logfile stream also had
+    // `microsoft-defender-endpoint`).
+    for input in &package.policy_templates[0].inputs {
+        let local = input.vars.iter().find(|v| v.name == "local_domains");
+        assert_eq!(
+            local.and_then(|v| v.required),
+            Some(false),
+            "{}",
+            input.input_type
+        );
+    }
+    for s in streams {
+        let tags = s.vars.iter().find(|v| v.name == "tags").unwrap();
+        assert_eq!(
+            tags.default,
+            Some(ingot::value::Value::List(vec![ingot::value::Value::from(
+                "forwarded"
+            )])),
+            "{}",
+            s.input
+        );
+    }
 }

@@ -363,6 +363,11 @@ fn malformed_record_is_a_pipeline_error_naming_the_processor() {
             message.contains("json_microsoft_online_message_trace"),
             "{message}"
         );
+        let seed_message = source(&seed)["error"]["message"].to_string();
+        assert!(
+            !seed_message.contains("json_microsoft_online_message_trace"),
+            "{seed_message}"
+        );
     }
 }
 
