@@ -57,3 +57,32 @@ fn message_trace_processors_compile_to_the_upstream_ones() {
         );
     }
 }
+
+/// The variables found in the upstream agent templates are exactly ones
+/// the upstream manifests declare: no false alarms on real templates.
+#[test]
+fn upstream_agent_templates_use_only_declared_variables() {
+    let Some(shared) = shared_dir_or_skip("upstream_agent_templates_use_only_declared_variables") else { return };
+    let pkg = shared.join("reference/upstream/seed/microsoft_exchange_online_message_trace");
+    let yaml = |p: &str| -> serde_json::Value { serde_yaml_ng::from_str(&std::fs::read_to_string(pkg.join(p)).unwrap()).unwrap() };
+    let manifest = yaml("manifest.yml");
+    let ds_manifest = yaml("data_stream/log/manifest.yml");
+    for stream in ds_manifest["streams"].as_array().unwrap() {
+        let input = stream["input"].as_str().unwrap();
+        let names = |vars: &serde_json::Value| -> Vec<String> {
+            vars.as_array().into_iter().flatten().map(|v| v["name"].as_str().unwrap().to_string()).collect()
+        };
+        let mut declared = names(&stream["vars"]);
+        for input_def in manifest["policy_templates"][0]["inputs"].as_array().unwrap() {
+            if input_def["type"] == input {
+                declared.extend(names(&input_def["vars"]));
+            }
+        }
+        let template_path = stream["template_path"].as_str().unwrap();
+        let hbs = std::fs::read_to_string(pkg.join("data_stream/log/agent/stream").join(template_path)).unwrap();
+        let used = ingot::dsl::check::template_variables(&hbs);
+        assert!(!used.is_empty());
+        let undeclared: Vec<&String> = used.iter().filter(|v| !declared.contains(v)).collect();
+        assert!(undeclared.is_empty(), "{template_path}: {undeclared:?}");
+    }
+}

@@ -608,6 +608,13 @@ mod tests {
     }
 
     #[test]
+    fn template_scanning_survives_malformed_templates() {
+        for t in ["{{", "}}", "{{#each}}", "{{#each x as |}}", "{{{}}}", "{{~ ~}}", "{{ ../ }}", "{{#if \"}}"] {
+            let _ = template_variables(t);
+        }
+    }
+
+    #[test]
     fn unknown_template_variables_fire() {
         let integration = Integration::new("acme", "Acme", "1.0.0").policy_template(
             PolicyTemplate::new("acme", "A", "A")

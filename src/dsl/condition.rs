@@ -3,7 +3,8 @@
 //!
 //! Every field access is null-safe (`ctx.a?.b?.c`), every string or numeric
 //! test first checks the value's class, so a condition never throws on a
-//! document that lacks the field or holds another type. Compound conditions
+//! document that lacks the field or whose field holds another type (a
+//! parent that is not an object still throws, as `?.` does). Compound conditions
 //! are parenthesised explicitly rather than relying on precedence.
 
 use crate::dsl::field::Field;
@@ -419,5 +420,49 @@ mod tests {
         );
         assert_eq!(c.reads().len(), 4);
         assert_eq!(painless("ctx.x == 1").reads(), vec![]);
+    }
+
+    /// Every form compiles as an `if` and evaluates as intended, never
+    /// throwing on documents that lack the field (or a parent of it) or
+    /// whose field holds another type. A parent that is not an object still
+    /// throws, as `?.` does in Elasticsearch.
+    #[test]
+    fn conditions_run_null_safely_in_painless() {
+        use crate::painless::{compile, ScriptContext};
+        let doc = |json: &str| Value::from_json_str(json).unwrap().as_map().cloned().unwrap();
+        let a_b = f("a.b");
+        let cases: Vec<(Cond, &str, bool)> = vec![
+            (a_b.exists(), r#"{"a":{"b":1}}"#, true),
+            (a_b.exists(), r#"{}"#, false),
+            (a_b.is_null(), r#"{"a":null}"#, true),
+            (a_b.eq("x"), r#"{"a":{"b":"x"}}"#, true),
+            (a_b.eq("x"), r#"{"a":{"b":1}}"#, false),
+            (a_b.eq(3i64), r#"{"a":{"b":3}}"#, true),
+            (a_b.eq_ignore_case("DELIVERED"), r#"{"a":{"b":"Delivered"}}"#, true),
+            (a_b.eq_ignore_case("x"), r#"{"a":{"b":["x"]}}"#, false),
+            (a_b.is_in(["x", "y"]), r#"{"a":{"b":"y"}}"#, true),
+            (a_b.is_in(["x", "y"]), r#"{}"#, false),
+            (a_b.contains("ell"), r#"{"a":{"b":"hello"}}"#, true),
+            (a_b.contains("x"), r#"{"a":{"b":["x","z"]}}"#, true),
+            (a_b.contains("x"), r#"{"a":{"b":5}}"#, false),
+            (a_b.starts_with("he"), r#"{"a":{"b":"hello"}}"#, true),
+            (a_b.ends_with("lo"), r#"{"a":{"b":"hello"}}"#, true),
+            (a_b.matches("^h.*o$"), r#"{"a":{"b":"hello"}}"#, true),
+            (a_b.matches("^x"), r#"{"a":{"b":"hello"}}"#, false),
+            (a_b.gt(5.0), r#"{"a":{"b":6}}"#, true),
+            (a_b.gt(5.0), r#"{"a":{"b":"6"}}"#, false),
+            (a_b.le(0.5), r#"{"a":{"b":0.25}}"#, true),
+            (f("@timestamp").exists(), r#"{"@timestamp":"x"}"#, true),
+            (f("a.b-c").exists(), r#"{"a":{"b-c":1}}"#, true),
+            (f("a.b-c").exists(), r#"{}"#, false),
+            (a_b.exists() & !f("c").exists(), r#"{"a":{"b":1}}"#, true),
+            (f("c").exists() | a_b.eq("x"), r#"{"a":{"b":"x"}}"#, true),
+        ];
+        for (cond, json, want) in cases {
+            let source = cond.to_painless();
+            let script = compile(&source, ScriptContext::Condition).unwrap_or_else(|e| panic!("{source}: {e:?}"));
+            let got = script.condition(&doc(json), &Default::default()).unwrap_or_else(|e| panic!("{source} on {json}: {e:?}"));
+            assert_eq!(got, want, "{source} on {json}");
+        }
     }
 }

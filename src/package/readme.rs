@@ -503,6 +503,21 @@ mod tests {
         assert!(reindent_json("{", false).is_err());
     }
 
+    /// Malformed templates and events are errors, never panics.
+    #[test]
+    fn hostile_input_does_not_panic() {
+        let ctx = DocsContext::default();
+        for t in ["{{", "}}{{", "{{-}}", "{{ \"unterminated }}", "{{{{}}}}", "{{- -}}", "é{{ url }}ü", "{{ fields }}", "{{/* c */}}"] {
+            let _ = render(t, &ctx);
+        }
+        for j in ["", "{", "[1,", "\"\\", "{\"a\":\"\\u00e9\\\"\"}", "[[[[]]]]", "1e400"] {
+            let _ = reindent_json(j, true);
+        }
+        for f in ["", "- name: [", "- 1\n- name: x\n  fields: 3", "{a: b}"] {
+            let _ = fields_table(&[("f.yml".into(), f.into())], None);
+        }
+    }
+
     #[test]
     fn urls_and_errors() {
         let mut ctx = DocsContext::default();
