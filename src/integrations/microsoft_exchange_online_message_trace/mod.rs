@@ -11,6 +11,13 @@
 //! Graph records are renamed onto the legacy (PascalCase) field names first,
 //! so the rest of the pipeline, the field list and any saved searches work on
 //! one shape. The pipeline below reads top to bottom like the one it emits.
+//!
+//! Fixtures: `sample_events/log/` holds the pipeline-test cases (legacy,
+//! Graph, bad records, local domains unset or given as one string).
+//! Lines that are not JSON cannot be among them: elastic-package fails any
+//! case whose result has `error.message`, even when expected. They are
+//! covered by tests/message_trace_parity.rs instead, against the seed's
+//! pipeline too.
 
 use crate::dsl::prelude::*;
 
