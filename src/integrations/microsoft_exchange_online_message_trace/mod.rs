@@ -385,7 +385,7 @@ pub fn pipeline(t: &TraceFields) -> Pipeline {
         // FilteredAsSpam (both outcome `unknown`) is a new record.
         fingerprint(
             [
-                Field::from(ecs::EMAIL_FROM_ADDRESS),
+                ecs::EMAIL_FROM_ADDRESS,
                 ecs::EMAIL_TO_ADDRESS,
                 ecs::EMAIL_MESSAGE_ID,
                 ecs::EMAIL_LOCAL_ID,
