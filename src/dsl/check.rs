@@ -218,6 +218,15 @@ pub fn check_data_stream(
                     target.as_str()
                 )));
             }
+            // elastic-package's field validation refuses a scalar where ECS
+            // normalises the field to an array.
+            let ecs_array = ecs::lookup(name).is_some_and(|f| f.is_array());
+            let scalar = matches!(&w.value, Written::Literal(v) if !matches!(v, Value::List(_) | Value::Null));
+            if ecs_array && scalar && p.kind() == "set" {
+                out.push(error(format!(
+                    "{at}: sets [{name}] to a single value, but ECS normalises it to an array; use append or a list"
+                )));
+            }
         }
         for r in &p.reads {
             let name = r.name();
@@ -535,6 +544,16 @@ mod tests {
         let good = [g.long("a").unit("byte").metric_type("counter")];
         let ds = DataStream::new("log", "L").group(&g, good).pipeline(Pipeline::new("p").then(json(ecs::MESSAGE).target(&g))).input_provides([ecs::MESSAGE]);
         assert!(errors(&run(ds)).is_empty());
+    }
+
+    #[test]
+    fn scalars_into_ecs_array_fields_fire() {
+        let ds = |p: Processor| DataStream::new("log", "L").pipeline(Pipeline::new("p").then(p));
+        let e = run(ds(set(ecs::EVENT_CATEGORY, "web")));
+        assert!(errors(&e)[0].contains("sets [event.category] to a single value, but ECS normalises it to an array"), "{e:?}");
+        assert!(errors(&run(ds(append(ecs::EVENT_CATEGORY, "web")))).is_empty());
+        assert!(errors(&run(ds(set(ecs::EVENT_CATEGORY, Value::List(vec!["web".into()]))))).is_empty());
+        assert!(errors(&run(ds(set(ecs::EVENT_KIND, "event")))).is_empty());
     }
 
     #[test]

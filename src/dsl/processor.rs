@@ -49,6 +49,9 @@ pub struct Processor {
     pub(crate) errors: Vec<String>,
     /// What the automatic tag is derived from: usually the target field.
     pub(crate) tag_subject: Option<String>,
+    /// Where the processor writes without `target_field` (`date`:
+    /// `@timestamp`); `.target(..)` replaces that write.
+    pub(crate) default_target: Option<String>,
 }
 
 impl Processor {
@@ -63,6 +66,7 @@ impl Processor {
             on_failure: Vec::new(),
             errors: Vec::new(),
             tag_subject: None,
+            default_target: None,
         };
         if processors::lookup(kind).is_none() && !crate::dsl::processors::TYPED.contains(&kind) {
             p.errors.push(format!(
@@ -208,6 +212,9 @@ impl Processor {
             .map(str::to_string)
         {
             self.writes.retain(|w| w.field.name() != input);
+        }
+        if let Some(default) = self.default_target.take() {
+            self.writes.retain(|w| w.field.name() != default);
         }
         self.write_opt("target_field", field, value)
     }

@@ -149,6 +149,7 @@ pub fn date<S: Into<String>>(
         value: Written::Typed(FieldType::Date),
     });
     p.tag_subject = Some("@timestamp".into());
+    p.default_target = Some("@timestamp".into());
     p
 }
 
@@ -299,6 +300,7 @@ pub fn user_agent(field: impl Into<Field>) -> Processor {
         field: Field::temp_or_any("user_agent".into()),
         value: Written::Unknown,
     });
+    p.default_target = Some("user_agent".into());
     p
 }
 
@@ -308,6 +310,7 @@ pub fn uri_parts(field: impl Into<Field>) -> Processor {
         field: Field::temp_or_any("url".into()),
         value: Written::Unknown,
     });
+    p.default_target = Some("url".into());
     p
 }
 
@@ -592,6 +595,10 @@ mod tests {
 
     #[test]
     fn target_moves_the_write() {
+        let p = date(ecs::MESSAGE, ["ISO8601"]).target(ecs::EVENT_START);
+        assert_eq!(p.writes.iter().map(|w| w.field.name()).collect::<Vec<_>>(), ["event.start"]);
+        let p = user_agent(ecs::USER_AGENT_ORIGINAL).target(Field::named("ua"));
+        assert_eq!(p.writes.iter().map(|w| w.field.name()).collect::<Vec<_>>(), ["ua"]);
         let p = json(ecs::EVENT_ORIGINAL).target(ecs::MESSAGE);
         assert_eq!(
             p.writes.iter().map(|w| w.field.name()).collect::<Vec<_>>(),

@@ -627,4 +627,27 @@ mod tests {
             .pipeline(Pipeline::new("p").then(set(ecs::EVENT_DATASET, "x")).then(set(ecs::EVENT_KIND, "e")).then(set(Field::temp("_temp_.a"), 1i64)));
         assert_eq!(ecs_references(&ds), ["event.kind", "message"]);
     }
+
+    /// The fields files and the canonical pipeline of a small data stream.
+    #[test]
+    fn fields_files_and_pipeline_snapshot() {
+        let g = Group::new("acme.app").description("Acme fields.");
+        let took = g.long("took").description("Duration.").unit("ms").metric_type("gauge");
+        let ds = DataStream::new("log", "L")
+            .input_provides([ecs::MESSAGE])
+            .input_fields([FieldDecl::new("input.type", FieldType::Keyword).description("Input type.")])
+            .group(&g, [took])
+            .pipeline(
+                Pipeline::new("Acme logs")
+                    .then(json(ecs::MESSAGE).target(&g))
+                    .then(set(ecs::EVENT_KIND, "event").when(ecs::EVENT_KIND.is_null())),
+            );
+        let mut integration = integration(ds);
+        integration.data_streams[0].pipeline.assign_tags();
+        let ds = &integration.data_streams[0];
+        let files: Vec<String> = fields_files(&integration, ds).into_iter().map(|(n, t)| format!("== {n}\n{t}")).collect();
+        insta::assert_snapshot!("fields_files", files.join("\n"));
+        let json = serde_json::to_string_pretty(&ds.pipeline.definition().to_value()).unwrap();
+        insta::assert_snapshot!("pipeline_json", json);
+    }
 }

@@ -2,14 +2,14 @@
 //! package directory elastic-package expects, plus the canonical pipeline
 //! JSON and fields files beside it. Data flows
 //! `Integration -> checks -> PipelineDefinition + fields -> files`;
-//! nothing is written here, the CLI writes or compares the files.
+//! `emit` only computes the files; `drift` compares or writes them and
+//! `command` is what `ingot build` runs.
 
 pub mod command;
 pub mod drift;
 pub mod ecs_schema;
 pub mod emit;
 pub mod readme;
-pub mod spec;
 pub mod yaml;
 
 pub use emit::{compile, BuildOutput, BuildSettings, GeneratedFile};

@@ -55,6 +55,15 @@ fn translate(pattern: &str) -> String {
                         _ => out.push_str(&format!("\\{p}{{{name}}}")),
                     }
                 }
+                // Since JDK 19 \b and \B use the same ASCII word characters as \w.
+                Some('b') if !in_class => out.push_str(concat!(
+                    "(?:(?<=[a-zA-Z0-9_])(?![a-zA-Z0-9_])",
+                    "|(?<![a-zA-Z0-9_])(?=[a-zA-Z0-9_]))"
+                )),
+                Some('B') if !in_class => out.push_str(concat!(
+                    "(?:(?<=[a-zA-Z0-9_])(?=[a-zA-Z0-9_])",
+                    "|(?<![a-zA-Z0-9_])(?![a-zA-Z0-9_]))"
+                )),
                 Some('Z') if !in_class => out.push_str("(?=\\n?\\z)"),
                 Some('h') => out.push_str(if in_class {
                     HORIZONTAL
@@ -320,6 +329,15 @@ mod tests {
         assert_eq!(
             replace_all(&compile("(?s)a.").unwrap(), "a\r", "-").unwrap(),
             "-"
+        );
+        // Word boundaries are ASCII, like \w.
+        assert_eq!(
+            replace_all(&compile("\\bx").unwrap(), "éx x", "-").unwrap(),
+            "é- -"
+        );
+        assert_eq!(
+            replace_all(&compile("\\Bx").unwrap(), "éx ax x", "-").unwrap(),
+            "éx a- x"
         );
         // Java's \d is ASCII only.
         assert_eq!(
