@@ -480,6 +480,11 @@ fn runtime_errors_render_like_elasticsearch() {
 
     let e = cond_err("ctx.n > 5", "{}");
     assert_eq!(cause(&e).0, "null_pointer_exception");
+    // Operators are located at their left operand's first token.
+    assert_eq!(e.extra["position"].to_json(), r#"{"offset":0,"start":0,"end":9}"#);
+    let e = cond_err("params['_source'].tags.size() > 2", "{}");
+    assert_eq!(cause(&e).1, "cannot access method/field [tags] from a null def reference");
+    assert_eq!(e.extra["position"].to_json(), r#"{"offset":17,"start":0,"end":33}"#);
 }
 
 #[test]
