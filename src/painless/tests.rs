@@ -504,6 +504,9 @@ fn every_error_class() {
         ("Double.parseDouble('1,5')", "number_format_exception", "For input string: \"1,5\""),
         ("ctx.x = ctx.l.get(3)", "index_out_of_bounds_exception", "Index 3 out of bounds for length 1"),
         ("ctx.x = Optional.empty().get()", "no_such_element_exception", "No value present"),
+        ("ctx.x = ctx.missing[0]", "null_pointer_exception", "cannot access method/field [normalizeIndex] from a null def reference"),
+        ("for (x in ctx.missing) {}", "null_pointer_exception", "cannot access method/field [iterator] from a null def reference"),
+        ("for (x in ctx.s) {}", "illegal_argument_exception", "Cannot iterate over [java.lang.String]"),
     ];
     for (src, kind, reason) in cases {
         let e = run_err(src, r#"{"s":"str","l":["a"],"big":9999999999}"#);
