@@ -929,10 +929,8 @@ pub fn unary<'a>(op: UnOp, v: Val<'a>) -> R<Val<'a>> {
         }
     };
     Ok(match op {
-        UnOp::Not => match v {
-            Val::Bool(b) => Val::Bool(!b),
-            other => return Err(err(&other, "!")),
-        },
+        // `!` casts its operand to boolean first, as conditions do.
+        UnOp::Not => Val::Bool(!to_boolean(&v)?),
         UnOp::BitNot => match v {
             Val::Long(l) => Val::Long(!l),
             ref other => match int_of(other) {
