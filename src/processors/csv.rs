@@ -327,6 +327,24 @@ mod tests {
     }
 
     #[test]
+    fn elasticsearch_whitespace_cases() {
+        // CsvProcessorTests.testQuotedWhitespaces, with trim.
+        let cfg = r#"{"field": "l", "target_fields": ["a", "b", "c", "d"], "trim": true}"#;
+        let out = csv(cfg, r#"{"l": "  abc   , def,ghi  , \"  ooo  \""}"#).unwrap();
+        assert_eq!(out, r#"{"l":"  abc   , def,ghi  , \"  ooo  \"","a":"abc","b":"def","c":"ghi","d":"  ooo  "}"#);
+        // CsvProcessorTests.testUntrimmed: blanks stay, quoted fields end at the first blank after them.
+        let cfg = r#"{"field": "l", "target_fields": ["a", "b", "c", "d", "e", "f"]}"#;
+        let out = csv(cfg, r#"{"l": "  abc   , def,ghi  ,   \"ooo\"    ,  \"jjj\"   "}"#).unwrap();
+        assert_eq!(
+            out,
+            r#"{"l":"  abc   , def,ghi  ,   \"ooo\"    ,  \"jjj\"   ","a":"  abc   ","b":" def","c":"ghi  ","d":"ooo","e":"jjj"}"#
+        );
+        // CsvProcessorTests.testEmptyFields: empty fields set nothing.
+        let cfg = r#"{"field": "l", "target_fields": ["a", "b", "c", "d", "e", "f"]}"#;
+        assert_eq!(csv(cfg, r#"{"l": ",,,x,,abc"}"#).unwrap(), r#"{"l":",,,x,,abc","d":"x","f":"abc"}"#);
+    }
+
+    #[test]
     fn configuration() {
         assert_eq!(
             csv(r#"{"field": "l", "target_fields": ["a"], "quote": "''"}"#, "{}").unwrap_err(),
