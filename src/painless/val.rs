@@ -274,6 +274,10 @@ impl<'a> Val<'a> {
                 Value::Map(out)
             }
             Val::View(m, kind) => Value::List(view_items(m, *kind).iter().map(|v| v.to_value_in(path)).collect()),
+            Val::Obj(o) => match &**o {
+                super::lib::Obj::Time(t) => Value::String(t.to_xcontent_string()),
+                _ => Value::String(o.to_java_string()),
+            },
             other => Value::String(other.to_java_string()),
         }
     }

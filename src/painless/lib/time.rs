@@ -251,6 +251,28 @@ impl Time {
         }
     }
 
+    /// How Elasticsearch's XContent writes the value into a document:
+    /// ZonedDateTime and Instant through `strict_date_optional_time_nanos`
+    /// (at least milliseconds), the rest as `toString`.
+    pub fn to_xcontent_string(&self) -> String {
+        let fraction = |nanos: u32| {
+            let mut f = format!("{:09}", nanos % 1_000_000_000);
+            while f.len() > 3 && f.ends_with('0') {
+                f.pop();
+            }
+            f
+        };
+        match self {
+            Time::Zoned { utc, zone } => {
+                let off = zone.offset_at(utc);
+                let l = *utc + Delta::seconds(off as i64);
+                format!("{}T{:02}:{:02}:{:02}.{}{}", date_string(&l.date()), l.hour(), l.minute(), l.second(), fraction(l.nanosecond()), offset_id(off))
+            }
+            Time::Instant(u) => format!("{}T{:02}:{:02}:{:02}.{}Z", date_string(&u.date()), u.hour(), u.minute(), u.second(), fraction(u.nanosecond())),
+            other => other.to_java_string(),
+        }
+    }
+
     pub fn compare(&self, other: &Time) -> Ordering {
         match (self.instant(), other.instant()) {
             (Some(a), Some(b)) => a.cmp(&b),
