@@ -393,6 +393,9 @@ fn date_arithmetic() {
     assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00+01:00[Europe/Paris]').toString()"), Value::from("2024-03-01T10:00+01:00[Europe/Paris]"));
     assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00Z').plusMonths(1).minusHours(2).toString()"), Value::from("2024-04-01T08:00Z"));
     assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00Z').isBefore(ZonedDateTime.parse('2024-03-01T11:00:00+00:30'))"), Value::Bool(true));
+    // Temporal objects stored in the document are written as XContent writes them.
+    assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00+01:00')"), Value::from("2024-03-01T10:00:00.000+01:00"));
+    assert_eq!(eval("Instant.ofEpochSecond(1, 500)"), Value::from("1970-01-01T00:00:01.0000005Z"));
     let e = run_err("ZonedDateTime.parse('not a date')", "{}");
     assert_eq!(cause(&e), ("date_time_parse_exception".into(), "Text 'not a date' could not be parsed at index 0".into()));
 }
@@ -480,6 +483,11 @@ fn runtime_errors_render_like_elasticsearch() {
 
     let e = cond_err("ctx.n > 5", "{}");
     assert_eq!(cause(&e).0, "null_pointer_exception");
+    // Operators are located at their left operand's first token.
+    assert_eq!(e.extra["position"].to_json(), r#"{"offset":0,"start":0,"end":9}"#);
+    let e = cond_err("params['_source'].tags.size() > 2", "{}");
+    assert_eq!(cause(&e).1, "cannot access method/field [tags] from a null def reference");
+    assert_eq!(e.extra["position"].to_json(), r#"{"offset":17,"start":0,"end":33}"#);
 }
 
 #[test]
@@ -499,6 +507,9 @@ fn every_error_class() {
         ("Double.parseDouble('1,5')", "number_format_exception", "For input string: \"1,5\""),
         ("ctx.x = ctx.l.get(3)", "index_out_of_bounds_exception", "Index 3 out of bounds for length 1"),
         ("ctx.x = Optional.empty().get()", "no_such_element_exception", "No value present"),
+        ("ctx.x = ctx.missing[0]", "null_pointer_exception", "cannot access method/field [normalizeIndex] from a null def reference"),
+        ("for (x in ctx.missing) {}", "null_pointer_exception", "cannot access method/field [iterator] from a null def reference"),
+        ("for (x in ctx.s) {}", "illegal_argument_exception", "Cannot iterate over [java.lang.String]"),
     ];
     for (src, kind, reason) in cases {
         let e = run_err(src, r#"{"s":"str","l":["a"],"big":9999999999}"#);
