@@ -108,7 +108,7 @@ impl Processor for Dissect {
 mod tests {
     use super::*;
     use crate::pipeline::Pipeline;
-    use crate::value::Map;
+    use crate::value::{Map, Value};
 
     fn run(config: &str, source: &str) -> Result<IngestDocument, EsError> {
         let mut processor = Map::new();
