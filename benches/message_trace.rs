@@ -260,8 +260,8 @@ fn write_geoip_databases(dir: &Path) {
                "location": {"latitude": 53.0, "longitude": -8.0}}),
     ));
     asn.push(("2a01:111::/32".into(), json!({"autonomous_system_number": 8075, "autonomous_system_organization": "Microsoft Corporation"})));
-    std::fs::write(dir.join("GeoLite2-City.mmdb"), writer::build("GeoLite2-City", &as_refs(&city))).expect("writing the City database");
-    std::fs::write(dir.join("GeoLite2-ASN.mmdb"), writer::build("GeoLite2-ASN", &as_refs(&asn))).expect("writing the ASN database");
+    std::fs::write(dir.join("GeoLite2-City.mmdb"), writer::build("GeoLite2-City", &as_refs(&city)).expect("building the City database")).expect("writing the City database");
+    std::fs::write(dir.join("GeoLite2-ASN.mmdb"), writer::build("GeoLite2-ASN", &as_refs(&asn)).expect("building the ASN database")).expect("writing the ASN database");
 }
 
 /// A deterministic generator of Message Trace events.

@@ -4,6 +4,10 @@
 //! Elasticsearch stops at the first processor it cannot build; lint builds
 //! processors one at a time (and each `on_failure` handler on its own) so a
 //! single run lists everything that is wrong, each with its location.
+//!
+//! One check goes beyond what Elasticsearch refuses at load time: a
+//! `pipeline` processor that names a pipeline which is not there fails every
+//! document at run time, so lint reports it too.
 
 use crate::error::EsError;
 use crate::pipeline::definition::parse_document;
@@ -137,12 +141,35 @@ fn lint_processor(file: &str, location: &str, item: &Value, ctx: &BuildContext, 
         Some(_) => single(&kind, Value::Map(stripped)),
         None => item.clone(),
     };
-    let built = ProcessorDefinition::from_value(&item).and_then(|def| build_processor(&def, ctx).map(|_| ()));
-    if let Err(e) = built {
-        out.push(problem(file, Some(location), Some(kind.clone()), tag, message(&e)));
+    let built = ProcessorDefinition::from_value(&item).and_then(|def| build_processor(&def, ctx).map(|_| def));
+    match built {
+        Err(e) => out.push(problem(file, Some(location), Some(kind.clone()), tag, message(&e))),
+        Ok(def) => {
+            if let Some(message) = missing_called_pipeline(&def, ctx) {
+                out.push(problem(file, Some(location), Some(kind.clone()), tag, message));
+            }
+        }
     }
     for (j, handler) in handlers.iter().enumerate() {
         lint_processor(file, &format!("{location}.on_failure[{j}]"), handler, ctx, out);
+    }
+}
+
+/// A `pipeline` processor naming (without a template) a pipeline that is
+/// not there. Elasticsearch accepts it, then fails every document that
+/// reaches it; with the pipelines of a package at hand that is a mistake.
+fn missing_called_pipeline(def: &ProcessorDefinition, ctx: &BuildContext) -> Option<String> {
+    if def.kind != "pipeline" || def.options.get("ignore_missing_pipeline").is_some_and(|v| v.to_java_string() == "true") {
+        return None;
+    }
+    let name = def.options.get("name").and_then(Value::as_str).filter(|n| !n.contains("{{"))?;
+    match ctx.registry.get(name, ctx) {
+        Ok(None) => Some(format!(
+            "pipeline [{name}] is not among the pipelines searched (the file's directory and --pipelines-dir): \
+             every document reaching this processor fails with \"Pipeline processor configured for non-existent pipeline [{name}]\""
+        )),
+        // A pipeline that exists but is refused is reported when it is linted.
+        Ok(Some(_)) | Err(_) => None,
     }
 }
 

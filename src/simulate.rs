@@ -444,25 +444,26 @@ pub fn processor_result(entry: &TraceEntry) -> Value {
 // ---------------------------------------------------------------------------
 // Rendering
 
-/// The order `WriteableIngestDocument` prints metadata in. Elasticsearch
-/// iterates a `HashMap`; `_index`, `_version`, `_id` is the order its
-/// responses show, the other keys follow the same table's bucket order.
-const METADATA_PRINT_ORDER: [&str; 8] = [
-    "_dynamic_templates",
+/// Metadata keys in the order `IngestDocument` puts them in its map.
+const METADATA_INSERTION_ORDER: [&str; 8] = [
     "_index",
-    "_if_primary_term",
+    "_id",
     "_version",
     "_routing",
     "_version_type",
-    "_id",
     "_if_seq_no",
+    "_if_primary_term",
+    "_dynamic_templates",
 ];
 
 /// `WriteableIngestDocument.toXContent`: metadata as strings (`_version`
-/// is `"-3"`), `_source` without metadata, then `_ingest`.
+/// is `"-3"`), `_source` without metadata, then `_ingest`. The `_source`
+/// keeps the document's own key order: Elasticsearch's is that of Java
+/// `HashMap` copies, which depends on each map's history, and no reader of
+/// JSON depends on it.
 pub fn document_value(doc: &IngestDocument) -> Value {
     let mut m = Map::new();
-    for key in METADATA_PRINT_ORDER {
+    for key in metadata_print_order(doc) {
         match doc.ctx.get(key) {
             None | Some(Value::Null) => {}
             Some(v) => {
@@ -475,10 +476,36 @@ pub fn document_value(doc: &IngestDocument) -> Value {
     Value::Map(m)
 }
 
-/// A `HashMap<String, _>` filled in this map's order iterates by hash
-/// bucket, then insertion order within a bucket.
+/// The order metadata prints in. The response renders a copy of the
+/// document whose metadata map is `new HashMap<>(original)`: sized for its
+/// entries (JDK 19+: the power of two at least `ceil(n / 0.75)`), so keys
+/// come in bucket order of that table, ties in the original's order (a
+/// 16-bucket table filled in insertion order). Three keys give `_index`,
+/// `_version`, `_id`, the order Elasticsearch's responses show.
+fn metadata_print_order(doc: &IngestDocument) -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> =
+        METADATA_INSERTION_ORDER.iter().copied().filter(|k| doc.ctx.contains_key(*k)).collect();
+    let table = ((keys.len() * 4).div_ceil(3)).max(1).next_power_of_two();
+    let original_position = |k: &str| METADATA_INSERTION_ORDER.iter().position(|m| *m == k).unwrap_or(usize::MAX);
+    keys.sort_by_key(|k| {
+        let h = java_spread_hash(k) as usize;
+        (h & (table - 1), h & 15, original_position(k))
+    });
+    keys
+}
+
+/// `_ingest` as the response prints it: a `deepCopy` of the document's
+/// `HashMap`, made with `Maps.newMapWithExpectedSize(n)`, so in bucket order
+/// of a table sized for its entries, ties in the original 16-bucket order.
 fn java_hash_ordered(map: &Map) -> Map {
-    let order = java_hash_order(map.keys().map(String::as_str));
+    let n = map.len();
+    let capacity = if n < 2 { n + 1 } else { (n as f64 / 0.75 + 1.0) as usize };
+    let table = capacity.max(1).next_power_of_two();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| {
+        let h = map.get_index(i).map_or(0, |(k, _)| java_spread_hash(k)) as usize;
+        (h & (table - 1), h & 15, i)
+    });
     order.into_iter().filter_map(|i| map.get_index(i)).map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
@@ -749,9 +776,10 @@ mod tests {
         let mut doc = document_value(&req.docs[0]);
         let ingest = doc.as_map_mut().unwrap().shift_remove("_ingest").unwrap();
         assert!(ingest.as_map().unwrap().contains_key("timestamp"));
+        // Four keys: an 8-bucket table.
         assert_eq!(
             doc.to_json(),
-            r#"{"_index":"_index","_version":"7","_routing":"5","_id":"_id","_source":{"a":1}}"#
+            r#"{"_routing":"5","_id":"_id","_index":"_index","_version":"7","_source":{"a":1}}"#
         );
     }
 

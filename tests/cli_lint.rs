@@ -69,3 +69,27 @@ fn syntax_errors_name_line_and_column() {
     assert_eq!(code, Some(1));
     assert!(stdout.contains("cannot read the file"), "{stdout}");
 }
+
+#[test]
+fn a_called_pipeline_must_exist_beside_the_caller() {
+    let dir = scratch("called");
+    std::fs::write(dir.join("child.yml"), "processors:\n  - set:\n      field: c\n      value: 1\n").unwrap();
+    let parent = dir.join("default.yml");
+    std::fs::write(
+        &parent,
+        "processors:\n  - pipeline:\n      name: '{{ IngestPipeline \"child\" }}'\n  - pipeline:\n      tag: gone\n      name: missing\n  \
+         - pipeline:\n      name: missing\n      ignore_missing_pipeline: true\n  - pipeline:\n      name: '{{ dynamic }}'\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = lint(&[&parent]);
+    assert_eq!(code, Some(1));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert!(
+        lines[0].starts_with(&format!(
+            r#"{}: processors[1] (pipeline, tag "gone"): pipeline [missing] is not among the pipelines searched"#,
+            parent.display()
+        )),
+        "{stdout}"
+    );
+}

@@ -1,19 +1,26 @@
 //! The `geoip` processor against MaxMind's GeoLite2 test databases, when the
 //! workspace provides them (`../shared/geoip` beside the repository, or
-//! `INGOT_GEOIP_DIR`). Skipped with a message otherwise.
+//! `INGOT_GEOIP_DIR`). Skipped with a message otherwise, unless
+//! `INGOT_REQUIRE_SHARED=1`.
 
 use ingot::document::IngestDocument;
 use ingot::pipeline::{BuildContext, Pipeline, RunContext};
 use ingot::value::Value;
 use std::path::PathBuf;
 
+mod support;
+
 fn shared_dir() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("INGOT_GEOIP_DIR").map(PathBuf::from),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/geoip")),
-        Some(PathBuf::from("/work/shared/geoip")),
-    ];
-    candidates.into_iter().flatten().find(|d| d.join("GeoLite2-City.mmdb").is_file())
+    std::env::var_os("INGOT_GEOIP_DIR").map(PathBuf::from).or_else(|| support::shared_dir().map(|d| d.join("geoip")))
+}
+
+/// Skips with a message, or fails when CI requires the shared data
+/// (`INGOT_REQUIRE_SHARED=1`).
+fn missing() {
+    if std::env::var_os("INGOT_REQUIRE_SHARED").is_some_and(|v| v == "1") {
+        panic!("the GeoLite2 test databases are missing and INGOT_REQUIRE_SHARED=1");
+    }
+    eprintln!("skipping: no GeoLite2 test databases (set INGOT_GEOIP_DIR or provide ../shared/geoip)");
 }
 
 fn run(dir: &PathBuf, processors: &str, doc: &str) -> Value {
@@ -33,8 +40,7 @@ fn at<'a>(v: &'a Value, path: &str) -> &'a Value {
 #[test]
 fn city_country_and_asn_from_the_shared_databases() {
     let Some(dir) = shared_dir() else {
-        eprintln!("skipping: no GeoLite2 test databases (set INGOT_GEOIP_DIR or provide ../shared/geoip)");
-        return;
+        return missing();
     };
     let out = run(
         &dir,
@@ -64,8 +70,7 @@ fn city_country_and_asn_from_the_shared_databases() {
 #[test]
 fn ipv6_networks_print_as_java_does() {
     let Some(dir) = shared_dir() else {
-        eprintln!("skipping: no GeoLite2 test databases (set INGOT_GEOIP_DIR or provide ../shared/geoip)");
-        return;
+        return missing();
     };
     let out = run(&dir, r#"[{"geoip": {"field": "ip", "database_file": "GeoLite2-ASN.mmdb"}}]"#, r#"{"ip": "2001:db8::5"}"#);
     assert_eq!(at(&out, "geoip.network"), &Value::from("2001:db8:0:0:0:0:0:0/32"));

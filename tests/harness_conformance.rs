@@ -6,20 +6,8 @@ use ingot::harness::json::Json;
 use ingot::harness::{self, Options, Status};
 use std::path::{Path, PathBuf};
 
-fn shared() -> Option<PathBuf> {
-    // `INGOT_SHARED_DIR` lets a git worktree elsewhere point at the data.
-    let dir = std::env::var_os("INGOT_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    if dir.is_dir() {
-        Some(dir)
-    } else if std::env::var_os("INGOT_REQUIRE_SHARED").is_some_and(|v| v == "1") {
-        panic!("{} is missing and INGOT_REQUIRE_SHARED=1", dir.display());
-    } else {
-        eprintln!("skipping: {} is missing (the shared reference data lives beside the repository)", dir.display());
-        None
-    }
-}
+mod support;
+use support::shared_dir as shared;
 
 fn seed_package(shared: &Path) -> PathBuf {
     shared.join("reference/upstream/seed/microsoft_exchange_online_message_trace")
@@ -52,7 +40,11 @@ fn seed_expected_documents_pass_field_validation() {
         let text = std::fs::read_to_string(folder.path.join("test-log.log-expected.json")).unwrap();
         let docs = harness::compare::parse_expected(&text).unwrap();
         assert!(!docs.is_empty());
-        for (i, doc) in docs.iter().enumerate().filter(|(_, d)| !matches!(d, Json::Null)) {
+        for (i, doc) in docs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| !matches!(d, Json::Null))
+        {
             let f = validator.validate(doc);
             assert!(f.errors.is_empty(), "{ecs}: document {i}: {:#?}", f.errors);
         }
@@ -66,10 +58,25 @@ fn seed_expected_documents_pass_field_validation() {
 #[test]
 fn seed_package_passes() {
     let Some(shared) = shared() else { return };
-    let report = harness::run(&[seed_package(&shared)], &Options { import_ecs: true, ..options(&shared) });
+    let report = harness::run(
+        &[seed_package(&shared)],
+        &Options {
+            import_ecs: true,
+            ..options(&shared)
+        },
+    );
     assert!(!report.results.is_empty());
     for r in &report.results {
-        assert_eq!(r.status, Status::Pass, "{}/{}/{}: {}\n{}", r.package, r.data_stream, r.case, r.message, r.details);
+        assert_eq!(
+            r.status,
+            Status::Pass,
+            "{}/{}/{}: {}\n{}",
+            r.package,
+            r.data_stream,
+            r.case,
+            r.message,
+            r.details
+        );
     }
 }
 
@@ -80,8 +87,16 @@ fn seed_package_passes() {
 fn external_ecs_fields_resolve_from_file_or_directory() {
     let Some(shared) = shared() else { return };
     let package = PathBuf::from("tests/fixtures/harness/bad/broken");
-    for ecs in [shared.join("ecs"), shared.join("ecs/ecs_nested-8.11.0.yml"), shared.join("ecs/ecs_flat-8.11.0.yml")] {
-        let options = Options { ecs: Some(ecs.clone()), data_streams: vec!["external".into()], ..Options::default() };
+    for ecs in [
+        shared.join("ecs"),
+        shared.join("ecs/ecs_nested-8.11.0.yml"),
+        shared.join("ecs/ecs_flat-8.11.0.yml"),
+    ] {
+        let options = Options {
+            ecs: Some(ecs.clone()),
+            data_streams: vec!["external".into()],
+            ..Options::default()
+        };
         let run = harness::run(std::slice::from_ref(&package), &options);
         assert_eq!(run.results.len(), 1);
         let r = &run.results[0];
@@ -103,8 +118,16 @@ fn seed_package_without_the_ecs_import_fails_on_fields_only() {
     assert_eq!(report.results.len(), 1);
     let r = &report.results[0];
     assert_eq!(r.status, Status::Fail);
-    assert_eq!(r.message, "test case failed: one or more problems with fields found in documents");
-    assert!(r.details.contains("[0] field \"destination.as.number\" is undefined"), "{}", r.details);
+    assert_eq!(
+        r.message,
+        "test case failed: one or more problems with fields found in documents"
+    );
+    assert!(
+        r.details
+            .contains("[0] field \"destination.as.number\" is undefined"),
+        "{}",
+        r.details
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -132,12 +155,24 @@ fn generate_on_the_seed_reproduces_its_expected_file() {
     copy_dir(&seed_package(&shared), &copy);
     let relative = "data_stream/log/_dev/test/pipeline/test-log.log-expected.json";
     std::fs::remove_file(copy.join(relative)).unwrap();
-    let opts = Options { import_ecs: true, generate: harness::Generate::All, ..options(&shared) };
+    let opts = Options {
+        import_ecs: true,
+        generate: harness::Generate::All,
+        ..options(&shared)
+    };
     let report = harness::run(std::slice::from_ref(&copy), &opts);
-    assert_eq!(report.results[0].status, Status::Pass, "{}", report.results[0].details);
+    assert_eq!(
+        report.results[0].status,
+        Status::Pass,
+        "{}",
+        report.results[0].details
+    );
     let generated = std::fs::read_to_string(copy.join(relative)).unwrap();
     let upstream = std::fs::read_to_string(seed_package(&shared).join(relative)).unwrap();
     std::fs::remove_dir_all(&tmp).unwrap();
     assert!(generated.ends_with("}\n"));
-    assert_eq!(generated.trim_end_matches('\n'), upstream.trim_end_matches('\n'));
+    assert_eq!(
+        generated.trim_end_matches('\n'),
+        upstream.trim_end_matches('\n')
+    );
 }

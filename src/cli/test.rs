@@ -32,7 +32,7 @@ pub struct TestArgs {
     /// Write <case>-expected.json from the results; with PATH, only for that case file.
     #[arg(short = 'g', long, num_args = 0..=1, value_name = "PATH")]
     pub generate: Option<Option<PathBuf>>,
-    /// ECS schema (ecs_nested.yml or ecs_flat.yml), or a directory of ecs_nested-<version>.yml files.
+    /// ECS schema (ecs_nested.yml or ecs_flat.yml), or a directory of ecs_nested-<version>.yml files [env: INGOT_ECS_DIR].
     #[arg(long, value_name = "FILE")]
     pub ecs: Option<PathBuf>,
     /// Import the whole ECS schema for validation even where elastic-package would not.
@@ -55,7 +55,11 @@ pub struct TestArgs {
 
 fn default_packages() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir("package")
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.join("manifest.yml").is_file()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.join("manifest.yml").is_file())
+                .collect()
+        })
         .unwrap_or_default();
     dirs.sort();
     dirs
@@ -79,7 +83,10 @@ pub fn run(args: TestArgs, global: &GlobalArgs) -> i32 {
                 .map(PathBuf::from)
                 .unwrap_or_else(|| path.clone());
             let Ok(canonical) = case.canonicalize() else {
-                eprintln!("ingot test: --generate {}: no such test case file", case.display());
+                eprintln!(
+                    "ingot test: --generate {}: no such test case file",
+                    case.display()
+                );
                 return 2;
             };
             if packages.is_empty() {
@@ -97,7 +104,9 @@ pub fn run(args: TestArgs, global: &GlobalArgs) -> i32 {
     if packages.is_empty() {
         packages = default_packages();
         if packages.is_empty() {
-            eprintln!("ingot test: no packages given and none found under ./package/; pass PACKAGE_DIR");
+            eprintln!(
+                "ingot test: no packages given and none found under ./package/; pass PACKAGE_DIR"
+            );
             return 2;
         }
     }
@@ -105,7 +114,10 @@ pub fn run(args: TestArgs, global: &GlobalArgs) -> i32 {
         data_streams: args.data_streams.clone(),
         generate,
         geoip_dir: global.geoip_dir.clone(),
-        ecs: args.ecs.clone(),
+        ecs: args
+            .ecs
+            .clone()
+            .or_else(|| std::env::var_os("INGOT_ECS_DIR").map(PathBuf::from)),
         strict: args.strict,
         verbose: args.verbose,
         coverage: args.coverage,
@@ -115,7 +127,9 @@ pub fn run(args: TestArgs, global: &GlobalArgs) -> i32 {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     let format = match args.format {
         ReportFormat::Human => Format::Human,
@@ -137,15 +151,27 @@ pub fn run(args: TestArgs, global: &GlobalArgs) -> i32 {
         let mut notes = String::new();
         for package in &packages {
             let name = discovery::dir_name(package);
-            let parent = package.canonicalize().ok().and_then(|p| p.parent().map(PathBuf::from)).unwrap_or_else(|| base.clone());
+            let parent = package
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.parent().map(PathBuf::from))
+                .unwrap_or_else(|| base.clone());
             let mut cov = run.coverage.clone();
             let prefix = package.canonicalize().unwrap_or_else(|_| package.clone());
-            cov.pipelines.retain(|file, _| file.canonicalize().unwrap_or_else(|_| file.clone()).starts_with(&prefix));
+            cov.pipelines.retain(|file, _| {
+                file.canonicalize()
+                    .unwrap_or_else(|_| file.clone())
+                    .starts_with(&prefix)
+            });
             let path = dir.join(format!("coverage-{name}-pipeline-{nanos}-report.xml"));
-            let written = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&path, cov.cobertura(&parent, nanos / 1_000_000)));
+            let written = std::fs::create_dir_all(&dir)
+                .and_then(|_| std::fs::write(&path, cov.cobertura(&parent, nanos / 1_000_000)));
             match written {
                 Ok(()) => notes.push_str(&format!("coverage report: {}\n", path.display())),
-                Err(e) => notes.push_str(&format!("coverage report: writing {} failed: {e}\n", path.display())),
+                Err(e) => notes.push_str(&format!(
+                    "coverage report: writing {} failed: {e}\n",
+                    path.display()
+                )),
             }
             notes.push_str(&cov.summary(&parent));
         }
@@ -158,7 +184,11 @@ pub fn run(args: TestArgs, global: &GlobalArgs) -> i32 {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
-    if run.results.iter().any(|r| matches!(r.status, Status::Fail | Status::Error)) {
+    if run
+        .results
+        .iter()
+        .any(|r| matches!(r.status, Status::Fail | Status::Error))
+    {
         1
     } else {
         0

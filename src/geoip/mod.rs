@@ -15,8 +15,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
-/// Builds small MaxMind databases from JSON records: used by the tests and
-/// the benchmarks, which cannot ship MaxMind's own databases.
 pub mod writer;
 
 /// The kinds of MaxMind database Elasticsearch knows, from the suffix of the
@@ -359,7 +357,7 @@ impl Database {
     pub fn open_shared(dir: &Path, file: &str) -> Result<Option<Arc<Database>>, String> {
         static CACHE: OnceLock<Cache> = OnceLock::new();
         let path = dir.join(file);
-        let Ok(meta) = std::fs::metadata(&path) else { return Ok(None) };
+        let Ok(meta) = std::fs::metadata(&path) else { return Database::open_source_json(dir, file) };
         if !meta.is_file() {
             return Ok(None);
         }
@@ -378,6 +376,16 @@ impl Database {
         );
         cache.insert(path, (modified, db.clone()));
         Ok(Some(db))
+    }
+
+    /// Falls back from `NAME.mmdb` to `NAME.json` in MaxMind's test-data
+    /// source format, so fixtures can carry their databases as text.
+    fn open_source_json(dir: &Path, file: &str) -> Result<Option<Arc<Database>>, String> {
+        let Some(stem) = file.strip_suffix(".mmdb") else { return Ok(None) };
+        let path = dir.join(format!("{stem}.json"));
+        let Ok(text) = std::fs::read_to_string(&path) else { return Ok(None) };
+        let bytes = writer::from_source_json(stem, &text).map_err(|e| format!("[{}]: {e}", path.display()))?;
+        Database::from_bytes(file, bytes).map(|db| Some(Arc::new(db))).map_err(|e| format!("[{}]: {e}", path.display()))
     }
 
     /// Looks one address up; an empty map when the database has nothing for
@@ -703,7 +711,7 @@ pub(crate) mod testdata {
     }
 
     fn write(dir: &std::path::Path, file: &str, db_type: &str, networks: &[(&str, serde_json::Value)]) {
-        std::fs::write(dir.join(file), writer::build(db_type, networks)).unwrap();
+        std::fs::write(dir.join(file), writer::build(db_type, networks).unwrap()).unwrap();
     }
 }
 
@@ -713,6 +721,25 @@ mod tests {
 
     fn db(file: &str) -> Arc<Database> {
         Database::open_shared(&testdata::dir(), file).unwrap().unwrap()
+    }
+
+    #[test]
+    fn a_source_json_stands_in_for_a_missing_mmdb() {
+        let dir = std::env::temp_dir().join(format!("ingot-geoip-json-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("GeoLite2-ASN.json"),
+            r#"[{"203.0.113.0/24": {"autonomous_system_number": 64496, "autonomous_system_organization": "Example AS"}}]"#,
+        )
+        .unwrap();
+        let db = Database::open_shared(&dir, "GeoLite2-ASN.mmdb").unwrap().expect("built from JSON");
+        let m = db.lookup(Kind::Asn, Kind::Asn.default_properties(), "203.0.113.9").unwrap();
+        assert_eq!(m["asn"], Value::Long(64496));
+        assert_eq!(m["organization_name"], Value::from("Example AS"));
+        std::fs::write(dir.join("GeoLite2-City.json"), r#"[{"203.0.113.0/33": {}}]"#).unwrap();
+        let err = Database::open_shared(&dir, "GeoLite2-City.mmdb").unwrap_err();
+        assert!(err.contains("is not a network in CIDR notation"), "{err}");
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

@@ -27,7 +27,9 @@ pub fn case_kind(file_name: &str) -> Result<CaseKind, String> {
     match ext.as_str() {
         ".log" => Ok(CaseKind::Raw),
         ".json" => Ok(CaseKind::Events),
-        _ => Err(format!("unsupported extension for test case file (ext: {ext})")),
+        _ => Err(format!(
+            "unsupported extension for test case file (ext: {ext})"
+        )),
     }
 }
 
@@ -37,7 +39,10 @@ pub fn raw_entries(text: &str, first_line_pattern: Option<&str>) -> Result<Vec<S
     if text.ends_with('\n') || text.is_empty() {
         lines.pop();
     }
-    let lines: Vec<&str> = lines.into_iter().map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let lines: Vec<&str> = lines
+        .into_iter()
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
     if lines.iter().any(|l| l.len() > MAX_LINE) {
         return Err("reading raw input entries failed: reading raw input test file failed: bufio.Scanner: token too long".into());
     }
@@ -57,7 +62,11 @@ pub fn raw_entries(text: &str, first_line_pattern: Option<&str>) -> Result<Vec<S
     let mut buffer = String::new();
     for line in lines {
         let first = re.is_match(line);
-        let previous = if first { std::mem::take(&mut buffer) } else { String::new() };
+        let previous = if first {
+            std::mem::take(&mut buffer)
+        } else {
+            String::new()
+        };
         if !buffer.is_empty() {
             buffer.push('\n');
         }
@@ -78,10 +87,19 @@ fn one_line(s: &str) -> String {
 
 /// The events of a case file, with the config's `fields` applied. Errors
 /// carry elastic-package's wording, `path` naming the case file.
-pub fn load_events(kind: CaseKind, text: &str, config: &CaseConfig, path: &str) -> Result<Vec<Json>, String> {
+pub fn load_events(
+    kind: CaseKind,
+    text: &str,
+    config: &CaseConfig,
+    path: &str,
+) -> Result<Vec<Json>, String> {
     let mut events = match kind {
         CaseKind::Raw => raw_entries(text, config.multiline.as_deref())
-            .map_err(|e| format!("creating test case entries for raw input failed (testCasePath: {path}): {e}"))?
+            .map_err(|e| {
+                format!(
+                    "creating test case entries for raw input failed (testCasePath: {path}): {e}"
+                )
+            })?
             .into_iter()
             .map(|m| Json::Object(BTreeMap::from([("message".to_string(), Json::String(m))])))
             .collect(),
@@ -109,8 +127,11 @@ pub fn load_events(kind: CaseKind, text: &str, config: &CaseConfig, path: &str) 
             ));
         };
         for (key, value) in &config.fields {
-            put_field(map, key, value.clone())
-                .map_err(|e| format!("can't create test case (testCasePath: {path}): can't set custom field: {e}"))?;
+            put_field(map, key, value.clone()).map_err(|e| {
+                format!(
+                    "can't create test case (testCasePath: {path}): can't set custom field: {e}"
+                )
+            })?;
         }
     }
     Ok(events)
@@ -140,7 +161,9 @@ pub fn put_field(map: &mut BTreeMap<String, Json>, key: &str, value: Json) -> Re
             Ok(())
         }
         Some((first, rest)) => {
-            let child = map.entry(first.to_string()).or_insert_with(|| Json::Object(BTreeMap::new()));
+            let child = map
+                .entry(first.to_string())
+                .or_insert_with(|| Json::Object(BTreeMap::new()));
             match child {
                 Json::Object(inner) => put_field(inner, rest, value),
                 Json::Null => {
@@ -168,23 +191,42 @@ mod tests {
     #[test]
     fn multiline_keeps_inner_and_trailing_blank_lines() {
         let text = "x\nA 1\n c\n\nA 2\n\n";
-        assert_eq!(raw_entries(text, Some("^A")).unwrap(), vec!["x", "A 1\n c\n", "A 2\n"]);
+        assert_eq!(
+            raw_entries(text, Some("^A")).unwrap(),
+            vec!["x", "A 1\n c\n", "A 2\n"]
+        );
         assert_eq!(raw_entries("\n\nA 1\n", Some("^A")).unwrap(), vec!["A 1"]);
     }
 
     #[test]
     fn unsupported_extensions_are_named() {
-        assert_eq!(case_kind("test-a.txt").unwrap_err(), "unsupported extension for test case file (ext: .txt)");
+        assert_eq!(
+            case_kind("test-a.txt").unwrap_err(),
+            "unsupported extension for test case file (ext: .txt)"
+        );
         assert_eq!(case_kind("test-a.log").unwrap(), CaseKind::Raw);
     }
 
     #[test]
     fn fields_replace_and_create_objects() {
         let mut config = CaseConfig::default();
-        config.fields.insert("ecs.version".into(), Json::String("8.11.0".into()));
-        config.fields.insert("tags".into(), Json::Array(vec![Json::String("t".into())]));
-        let events = load_events(CaseKind::Events, r#"{"events":[{"ecs":{"x":1},"message":"m"}]}"#, &config, "t").unwrap();
-        assert_eq!(events[0].to_compact(), r#"{"ecs":{"version":"8.11.0","x":1},"message":"m","tags":["t"]}"#);
+        config
+            .fields
+            .insert("ecs.version".into(), Json::String("8.11.0".into()));
+        config
+            .fields
+            .insert("tags".into(), Json::Array(vec![Json::String("t".into())]));
+        let events = load_events(
+            CaseKind::Events,
+            r#"{"events":[{"ecs":{"x":1},"message":"m"}]}"#,
+            &config,
+            "t",
+        )
+        .unwrap();
+        assert_eq!(
+            events[0].to_compact(),
+            r#"{"ecs":{"version":"8.11.0","x":1},"message":"m","tags":["t"]}"#
+        );
     }
 
     #[test]
@@ -192,6 +234,9 @@ mod tests {
         let mut config = CaseConfig::default();
         config.fields.insert("message.x".into(), Json::Bool(true));
         let err = load_events(CaseKind::Raw, "m\n", &config, "t").unwrap_err();
-        assert!(err.ends_with("can't set custom field: expected map but type is string"), "{err}");
+        assert!(
+            err.ends_with("can't set custom field: expected map but type is string"),
+            "{err}"
+        );
     }
 }

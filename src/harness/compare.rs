@@ -8,23 +8,32 @@ use std::collections::BTreeMap;
 
 /// The `{"expected": [...]}` document in its normalised text form.
 pub fn normalised(docs: &[Json], escape_html: bool) -> String {
-    let wrapper = Json::Object(BTreeMap::from([("expected".to_string(), Json::Array(docs.to_vec()))]));
+    let wrapper = Json::Object(BTreeMap::from([(
+        "expected".to_string(),
+        Json::Array(docs.to_vec()),
+    )]));
     wrapper.to_pretty(escape_html)
 }
 
 /// The `expected` list of an expected file's text (a missing or null list
 /// reads as no documents).
 pub fn parse_expected(text: &str) -> Result<Vec<Json>, String> {
-    let doc = Json::parse(text).map_err(|e| format!("unmarshalling expected test result failed: {e}"))?;
+    let doc =
+        Json::parse(text).map_err(|e| format!("unmarshalling expected test result failed: {e}"))?;
     match doc.as_object().and_then(|o| o.get("expected")) {
         None | Some(Json::Null) => Ok(Vec::new()),
         Some(Json::Array(items)) => Ok(items.clone()),
-        Some(_) => Err("unmarshalling expected test result failed: \"expected\" is not a list".into()),
+        Some(_) => {
+            Err("unmarshalling expected test result failed: \"expected\" is not a list".into())
+        }
     }
 }
 
 /// Deletes each dynamic field from every non-null document.
-pub fn remove_dynamic_fields<'a>(docs: &mut [Json], fields: impl IntoIterator<Item = &'a String> + Clone) -> Result<(), String> {
+pub fn remove_dynamic_fields<'a>(
+    docs: &mut [Json],
+    fields: impl IntoIterator<Item = &'a String> + Clone,
+) -> Result<(), String> {
     for doc in docs.iter_mut() {
         let Json::Object(map) = doc else { continue };
         for field in fields.clone() {
@@ -70,7 +79,11 @@ pub fn first_difference(want: &Json, got: &Json, path: String) -> Option<String>
         (Json::Object(a), Json::Object(b)) => {
             let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             for key in keys {
-                let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                let child = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
                 match (a.get(key), b.get(key)) {
                     (Some(x), Some(y)) => {
                         if let Some(p) = first_difference(x, y, child) {
@@ -127,8 +140,15 @@ pub fn compare(want: &[Json], got: &[Json], escape_html: bool) -> Option<Mismatc
     let g = Json::Array(got.to_vec());
     first_difference(&w, &g, String::new())?;
     let (document, path) = locate(want, got);
-    let diff = unified_diff(&normalised(want, escape_html), &normalised(got, escape_html));
-    Some(Mismatch { diff, document, path })
+    let diff = unified_diff(
+        &normalised(want, escape_html),
+        &normalised(got, escape_html),
+    );
+    Some(Mismatch {
+        diff,
+        document,
+        path,
+    })
 }
 
 fn locate(want: &[Json], got: &[Json]) -> (Option<usize>, Option<String>) {
@@ -150,7 +170,10 @@ pub fn unified_diff(want: &str, got: &str) -> String {
     let want = format!("{want}\n");
     let got = format!("{got}\n");
     let diff = similar::TextDiff::from_lines(&want, &got);
-    diff.unified_diff().context_radius(3).header("want", "got").to_string()
+    diff.unified_diff()
+        .context_radius(3)
+        .header("want", "got")
+        .to_string()
 }
 
 /// Colours a unified diff for a terminal: removals red, additions green, hunks cyan.
@@ -201,7 +224,10 @@ mod tests {
     fn first_difference_names_the_path() {
         let a = j(r#"{"event":{"category":["web"],"kind":"event"}}"#);
         let b = j(r#"{"event":{"category":["web","x"],"kind":"event"}}"#);
-        assert_eq!(first_difference(&a, &b, String::new()).as_deref(), Some("event.category[1]"));
+        assert_eq!(
+            first_difference(&a, &b, String::new()).as_deref(),
+            Some("event.category[1]")
+        );
     }
 
     #[test]
@@ -212,7 +238,10 @@ mod tests {
         assert_eq!(docs[0].to_compact(), r#"{"event":{"kind":"k"}}"#);
         let mut docs = vec![j(r#"{"event":"s"}"#)];
         let err = remove_dynamic_fields(&mut docs, &fields[..1]).unwrap_err();
-        assert_eq!(err, "can't remove dynamic field: expected map but type is string");
+        assert_eq!(
+            err,
+            "can't remove dynamic field: expected map but type is string"
+        );
     }
 
     #[test]

@@ -31,16 +31,22 @@ pub fn load_case_config(dir: &Path, case_file: &str) -> Result<CaseConfig, Strin
     let mut merged = Yaml::Mapping(Default::default());
     let common = dir.join("test-common-config.yml");
     if common.is_file() {
-        let y = read_yaml(&common).map_err(|e| format!("can't load common configuration: {}: {e}", common.display()))?;
+        let y = read_yaml(&common)
+            .map_err(|e| format!("can't load common configuration: {}: {e}", common.display()))?;
         merge(&mut merged, y);
     }
     let own = dir.join(format!("{case_file}-config.yml"));
     if own.is_file() {
-        let y = read_yaml(&own).map_err(|e| format!("can't load test configuration: {}: {e}", own.display()))?;
+        let y = read_yaml(&own)
+            .map_err(|e| format!("can't load test configuration: {}: {e}", own.display()))?;
         merge(&mut merged, y);
     }
     CaseConfig::from_yaml(&merged).map_err(|e| {
-        let which = if own.is_file() { own.display().to_string() } else { common.display().to_string() };
+        let which = if own.is_file() {
+            own.display().to_string()
+        } else {
+            common.display().to_string()
+        };
         format!("can't unpack test configuration: {which}: {e}")
     })
 }
@@ -91,7 +97,10 @@ fn key_text(k: &Yaml) -> String {
         Yaml::Bool(b) => b.to_string(),
         Yaml::Number(n) => n.to_string(),
         Yaml::Null => "null".into(),
-        other => serde_yaml_ng::to_string(other).unwrap_or_default().trim().to_string(),
+        other => serde_yaml_ng::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
     }
 }
 
@@ -121,7 +130,11 @@ pub fn yaml_to_json(v: &Yaml) -> Json {
         Yaml::String(s) => Json::String(s.clone()),
         Yaml::Sequence(items) => Json::Array(items.iter().map(yaml_to_json).collect()),
         Yaml::Mapping(m) if m.is_empty() => Json::Null,
-        Yaml::Mapping(m) => Json::Object(m.iter().map(|(k, v)| (key_text(k), yaml_to_json(v))).collect()),
+        Yaml::Mapping(m) => Json::Object(
+            m.iter()
+                .map(|(k, v)| (key_text(k), yaml_to_json(v)))
+                .collect(),
+        ),
         Yaml::Tagged(t) => yaml_to_json(&t.value),
     }
 }
@@ -135,34 +148,55 @@ impl CaseConfig {
             match key.as_str() {
                 "skip" => {
                     if let Yaml::Mapping(s) = v {
-                        let get = |name: &str| s.get(name).and_then(scalar_text).unwrap_or_default();
-                        c.skip = Some(Skip { reason: get("reason"), link: get("link") });
+                        let get =
+                            |name: &str| s.get(name).and_then(scalar_text).unwrap_or_default();
+                        c.skip = Some(Skip {
+                            reason: get("reason"),
+                            link: get("link"),
+                        });
                     } else if !v.is_null() {
                         return Err("required 'object', but found 'string' in field 'skip'".into());
                     }
                 }
                 "multiline" => {
                     if let Yaml::Mapping(s) = v {
-                        c.multiline = s.get("first_line_pattern").and_then(scalar_text).filter(|p| !p.is_empty());
+                        c.multiline = s
+                            .get("first_line_pattern")
+                            .and_then(scalar_text)
+                            .filter(|p| !p.is_empty());
                     }
                 }
                 "fields" => match v {
                     Yaml::Mapping(f) => {
-                        c.fields = f.iter().map(|(k, v)| (key_text(k), yaml_to_json(v))).collect();
+                        c.fields = f
+                            .iter()
+                            .map(|(k, v)| (key_text(k), yaml_to_json(v)))
+                            .collect();
                     }
                     Yaml::Null => {}
-                    _ => return Err("required 'object', but found a scalar in field 'fields'".into()),
+                    _ => {
+                        return Err("required 'object', but found a scalar in field 'fields'".into())
+                    }
                 },
                 "dynamic_fields" => match v {
                     Yaml::Mapping(f) => {
                         for (k, v) in f {
-                            let pattern = scalar_text(v)
-                                .ok_or_else(|| format!("dynamic_fields.{}: expected a regular expression string", key_text(k)))?;
+                            let pattern = scalar_text(v).ok_or_else(|| {
+                                format!(
+                                    "dynamic_fields.{}: expected a regular expression string",
+                                    key_text(k)
+                                )
+                            })?;
                             c.dynamic_fields.insert(key_text(k), pattern);
                         }
                     }
                     Yaml::Null => {}
-                    _ => return Err("required 'object', but found a scalar in field 'dynamic_fields'".into()),
+                    _ => {
+                        return Err(
+                            "required 'object', but found a scalar in field 'dynamic_fields'"
+                                .into(),
+                        )
+                    }
                 },
                 "numeric_keyword_fields" => c.numeric_keyword_fields = string_list(v, &key)?,
                 "string_number_fields" => c.string_number_fields = string_list(v, &key)?,
@@ -180,7 +214,9 @@ fn string_list(v: &Yaml, key: &str) -> Result<Vec<String>, String> {
             .map(|i| scalar_text(i).ok_or_else(|| format!("{key}: expected a list of field names")))
             .collect(),
         Yaml::Null => Ok(Vec::new()),
-        other => scalar_text(other).map(|s| vec![s]).ok_or_else(|| format!("{key}: expected a list of field names")),
+        other => scalar_text(other)
+            .map(|s| vec![s])
+            .ok_or_else(|| format!("{key}: expected a list of field names")),
     }
 }
 
@@ -195,7 +231,10 @@ mod tests {
     #[test]
     fn lists_merge_index_by_index() {
         let mut base = y("numeric_keyword_fields: [a, b, c]\nfields: {x: 1, y: {z: 2}}");
-        merge(&mut base, y("numeric_keyword_fields: [q]\nfields: {y: {w: 3}}"));
+        merge(
+            &mut base,
+            y("numeric_keyword_fields: [q]\nfields: {y: {w: 3}}"),
+        );
         let c = CaseConfig::from_yaml(&base).unwrap();
         assert_eq!(c.numeric_keyword_fields, vec!["q", "b", "c"]);
         assert_eq!(c.fields["x"], Json::Number("1".into()));
@@ -205,9 +244,18 @@ mod tests {
     #[test]
     fn scalars_are_replaced_and_maps_merged() {
         let mut base = y("skip: {reason: a, link: l}\ndynamic_fields: {event.ingested: '.*'}");
-        merge(&mut base, y("skip: {reason: b}\ndynamic_fields: {x: '^a$'}"));
+        merge(
+            &mut base,
+            y("skip: {reason: b}\ndynamic_fields: {x: '^a$'}"),
+        );
         let c = CaseConfig::from_yaml(&base).unwrap();
-        assert_eq!(c.skip, Some(Skip { reason: "b".into(), link: "l".into() }));
+        assert_eq!(
+            c.skip,
+            Some(Skip {
+                reason: "b".into(),
+                link: "l".into()
+            })
+        );
         assert_eq!(c.dynamic_fields.len(), 2);
     }
 

@@ -29,14 +29,29 @@ pub struct PipelineSource {
 impl PipelineSource {
     pub fn parse(id: &str, file: &Path, text: &str) -> PipelineSource {
         let is_json = file.extension().is_some_and(|e| e == "json");
-        let processors = if is_json { json_spans(text) } else { yaml_spans(text) };
-        PipelineSource { id: id.to_string(), file: file.to_path_buf(), processors, handles_failure: Vec::new() }
+        let processors = if is_json {
+            json_spans(text)
+        } else {
+            yaml_spans(text)
+        };
+        PipelineSource {
+            id: id.to_string(),
+            file: file.to_path_buf(),
+            processors,
+            handles_failure: Vec::new(),
+        }
     }
 
     /// Adds what the built pipeline knows about failure handling.
-    pub fn with_definition(mut self, definition: &crate::pipeline::PipelineDefinition) -> PipelineSource {
-        self.handles_failure =
-            definition.processors.iter().map(|p| p.ignore_failure || p.on_failure.as_ref().is_some_and(|h| !h.is_empty())).collect();
+    pub fn with_definition(
+        mut self,
+        definition: &crate::pipeline::PipelineDefinition,
+    ) -> PipelineSource {
+        self.handles_failure = definition
+            .processors
+            .iter()
+            .map(|p| p.ignore_failure || p.on_failure.as_ref().is_some_and(|h| !h.is_empty()))
+            .collect();
         self
     }
 }
@@ -47,7 +62,10 @@ fn indent_of(line: &str) -> usize {
 
 fn yaml_spans(text: &str) -> Vec<ProcessorSpan> {
     let lines: Vec<&str> = text.lines().collect();
-    let Some(start) = lines.iter().position(|l| l.trim_end() == "processors:" && indent_of(l) == 0) else {
+    let Some(start) = lines
+        .iter()
+        .position(|l| l.trim_end() == "processors:" && indent_of(l) == 0)
+    else {
         return Vec::new();
     };
     let mut item_indent = None;
@@ -66,7 +84,13 @@ fn yaml_spans(text: &str) -> Vec<ProcessorSpan> {
         if trimmed.starts_with("- ") || trimmed == "-" {
             let expected = *item_indent.get_or_insert(indent);
             if indent == expected {
-                let mut kind = trimmed[1..].trim().split(':').next().unwrap_or("").trim().to_string();
+                let mut kind = trimmed[1..]
+                    .trim()
+                    .split(':')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
                 if kind.is_empty() {
                     kind = lines[i + 1..]
                         .iter()
@@ -79,7 +103,11 @@ fn yaml_spans(text: &str) -> Vec<ProcessorSpan> {
                 if let Some(prev) = spans.last_mut() {
                     prev.last_line = i;
                 }
-                spans.push(ProcessorSpan { kind: kind.trim_matches(['"', '\'']).to_string(), first_line: i + 1, last_line: i + 1 });
+                spans.push(ProcessorSpan {
+                    kind: kind.trim_matches(['"', '\'']).to_string(),
+                    first_line: i + 1,
+                    last_line: i + 1,
+                });
             }
         }
     }
@@ -131,7 +159,11 @@ fn json_spans(text: &str) -> Vec<ProcessorSpan> {
                     if let Some(prev) = spans.last_mut() {
                         prev.last_line = line.saturating_sub(1).max(prev.first_line);
                     }
-                    spans.push(ProcessorSpan { kind: String::new(), first_line: line, last_line: line });
+                    spans.push(ProcessorSpan {
+                        kind: String::new(),
+                        first_line: line,
+                        last_line: line,
+                    });
                     awaiting_type = true;
                 }
             }
@@ -162,17 +194,22 @@ impl Coverage {
     /// Registers every pipeline of a package so untested ones show up.
     pub fn add_package(&mut self, package_dir: &Path) {
         self.packages.push(package_dir.to_path_buf());
-        let Ok(rd) = std::fs::read_dir(package_dir.join("data_stream")) else { return };
+        let Ok(rd) = std::fs::read_dir(package_dir.join("data_stream")) else {
+            return;
+        };
         let mut dirs: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
         dirs.sort();
         for ds in dirs {
-            let Ok(files) = std::fs::read_dir(ds.join("elasticsearch/ingest_pipeline")) else { continue };
+            let Ok(files) = std::fs::read_dir(ds.join("elasticsearch/ingest_pipeline")) else {
+                continue;
+            };
             for file in files.filter_map(|e| e.ok().map(|e| e.path())) {
                 if !file.extension().is_some_and(|e| e == "yml" || e == "json") {
                     continue;
                 }
                 let text = std::fs::read_to_string(&file).unwrap_or_default();
-                let source = PipelineSource::parse(&crate::pipeline::pipeline_id(&file), &file, &text);
+                let source =
+                    PipelineSource::parse(&crate::pipeline::pipeline_id(&file), &file, &text);
                 self.ensure(source);
             }
         }
@@ -180,7 +217,9 @@ impl Coverage {
 
     fn ensure(&mut self, source: PipelineSource) {
         let n = source.processors.len();
-        self.pipelines.entry(source.file.clone()).or_insert((source, vec![0; n]));
+        self.pipelines
+            .entry(source.file.clone())
+            .or_insert((source, vec![0; n]));
     }
 
     /// Counts the processors a document went through.
@@ -194,13 +233,26 @@ impl Coverage {
         // matches, and nothing counts after a failure the pipeline handles.
         let mut next: BTreeMap<&str, usize> = BTreeMap::new();
         for entry in trace {
-            let Some(source) = sources.iter().find(|s| s.id == entry.pipeline) else { continue };
+            let Some(source) = sources.iter().find(|s| s.id == entry.pipeline) else {
+                continue;
+            };
             let cursor = next.entry(source.id.as_str()).or_insert(0);
-            if entry.index < *cursor || source.processors.get(entry.index).is_none_or(|p| p.kind != entry.processor_type) {
+            if entry.index < *cursor
+                || source
+                    .processors
+                    .get(entry.index)
+                    .is_none_or(|p| p.kind != entry.processor_type)
+            {
                 continue;
             }
             *cursor = entry.index + 1;
-            if entry.status == TraceStatus::Error && !source.handles_failure.get(entry.index).copied().unwrap_or(false) {
+            if entry.status == TraceStatus::Error
+                && !source
+                    .handles_failure
+                    .get(entry.index)
+                    .copied()
+                    .unwrap_or(false)
+            {
                 *cursor = usize::MAX;
             }
             if entry.status == TraceStatus::Skipped {
@@ -220,11 +272,23 @@ impl Coverage {
         for (file, (source, hits)) in &self.pipelines {
             let covered = hits.iter().filter(|h| **h > 0).count();
             let total = hits.len();
-            let pct = if total == 0 { 100.0 } else { covered as f64 * 100.0 / total as f64 };
-            let _ = writeln!(out, "{}: {covered}/{total} processors ran ({pct:.1}%)", relative(file, base));
+            let pct = if total == 0 {
+                100.0
+            } else {
+                covered as f64 * 100.0 / total as f64
+            };
+            let _ = writeln!(
+                out,
+                "{}: {covered}/{total} processors ran ({pct:.1}%)",
+                relative(file, base)
+            );
             for (index, (span, h)) in source.processors.iter().zip(hits).enumerate() {
                 if *h == 0 {
-                    let _ = writeln!(out, "    never ran: #{index} {} (line {})", span.kind, span.first_line);
+                    let _ = writeln!(
+                        out,
+                        "    never ran: #{index} {} (line {})",
+                        span.kind, span.first_line
+                    );
                 }
             }
         }
@@ -301,11 +365,17 @@ fn rate(covered: usize, valid: usize) -> String {
 fn relative(file: &Path, base: &Path) -> String {
     let file = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
     let base = base.canonicalize().unwrap_or_else(|_| base.to_path_buf());
-    file.strip_prefix(&base).unwrap_or(&file).display().to_string()
+    file.strip_prefix(&base)
+        .unwrap_or(&file)
+        .display()
+        .to_string()
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
@@ -319,8 +389,16 @@ mod tests {
         assert_eq!(
             s.processors,
             vec![
-                ProcessorSpan { kind: "set".into(), first_line: 3, last_line: 5 },
-                ProcessorSpan { kind: "append".into(), first_line: 6, last_line: 8 },
+                ProcessorSpan {
+                    kind: "set".into(),
+                    first_line: 3,
+                    last_line: 5
+                },
+                ProcessorSpan {
+                    kind: "append".into(),
+                    first_line: 6,
+                    last_line: 8
+                },
             ]
         );
     }

@@ -100,17 +100,28 @@ pub fn load_data_stream_fields(ds_dir: &Path) -> Result<Vec<FieldDef>, String> {
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Ok(Vec::new());
     };
-    let all: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
-    let mut files: Vec<PathBuf> = all.iter().filter(|p| p.extension().is_some_and(|e| e == "yml")).cloned().collect();
+    let all: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    let mut files: Vec<PathBuf> = all
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yml"))
+        .cloned()
+        .collect();
     files.sort();
-    let mut links: Vec<PathBuf> = all.into_iter().filter(|p| p.to_string_lossy().ends_with(".yml.link")).collect();
+    let mut links: Vec<PathBuf> = all
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".yml.link"))
+        .collect();
     links.sort();
     for link in links {
         files.push(super::runner::link_target(&link)?);
     }
     let mut defs = Vec::new();
     for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|e| format!("reading {} failed: {e}", file.display()))?;
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| format!("reading {} failed: {e}", file.display()))?;
         if text.trim().is_empty() {
             continue;
         }
@@ -119,11 +130,19 @@ pub fn load_data_stream_fields(ds_dir: &Path) -> Result<Vec<FieldDef>, String> {
         match y {
             Yaml::Sequence(items) => {
                 for item in &items {
-                    defs.push(FieldDef::from_yaml(item).map_err(|e| format!("{}: {e}", file.display()))?);
+                    defs.push(
+                        FieldDef::from_yaml(item)
+                            .map_err(|e| format!("{}: {e}", file.display()))?,
+                    );
                 }
             }
             Yaml::Null => {}
-            _ => return Err(format!("{}: expected a list of field definitions", file.display())),
+            _ => {
+                return Err(format!(
+                    "{}: expected a list of field definitions",
+                    file.display()
+                ))
+            }
         }
     }
     Ok(defs)
@@ -138,11 +157,15 @@ pub struct EcsSchema {
 
 impl EcsSchema {
     pub fn load(path: &Path) -> Result<EcsSchema, String> {
-        let y = read_yaml(path).map_err(|e| format!("reading ECS schema {} failed: {e}", path.display()))?;
+        let y = read_yaml(path)
+            .map_err(|e| format!("reading ECS schema {} failed: {e}", path.display()))?;
         let Yaml::Mapping(top) = &y else {
             return Err(format!("ECS schema {} is not a mapping", path.display()));
         };
-        let nested = top.values().next().is_some_and(|v| v.get("fields").is_some_and(Yaml::is_mapping));
+        let nested = top
+            .values()
+            .next()
+            .is_some_and(|v| v.get("fields").is_some_and(Yaml::is_mapping));
         let mut defs = Vec::new();
         if nested {
             for (fieldset, body) in top {
@@ -153,7 +176,9 @@ impl EcsSchema {
                     external: "ecs".into(),
                     ..FieldDef::default()
                 };
-                let Some(Yaml::Mapping(fields)) = body.get("fields") else { continue };
+                let Some(Yaml::Mapping(fields)) = body.get("fields") else {
+                    continue;
+                };
                 for (flat, field) in fields {
                     let flat = text(Some(flat));
                     let mut def = ecs_field(field)?;
@@ -182,14 +207,45 @@ impl EcsSchema {
         Ok(EcsSchema { defs })
     }
 
+    /// The ECS subset recorded in a package's lock file by `ingot build`
+    /// (`ecs_version` and flat `fields`), for validating without a schema.
+    /// Returns the schema and the ECS version it records.
+    pub fn load_lock(path: &Path) -> Result<(EcsSchema, String), String> {
+        let y = read_yaml(path).map_err(|e| format!("reading ECS lock {} failed: {e}", path.display()))?;
+        let version = text(y.get("ecs_version"));
+        let Some(Yaml::Mapping(fields)) = y.get("fields") else {
+            return Err(format!("ECS lock {} has no `fields` mapping", path.display()));
+        };
+        let mut defs = Vec::new();
+        for (flat, field) in fields {
+            let mut def = ecs_field(field)?;
+            def.name = text(Some(flat));
+            defs.push(def);
+        }
+        Ok((EcsSchema { defs }, version))
+    }
+
     /// The ECS definitions as the whole-schema import appends them, with
     /// the extra `text` multi-fields that mimic `ecs@mappings`.
     pub fn import_definitions(&self) -> Vec<FieldDef> {
         fn add_text(def: &mut FieldDef, full: &str) {
             const SUFFIXES: &[&str] = &[
-                ".body.content", "url.full", "url.original", "command_line", "stack_trace", ".title", ".executable",
-                ".name", ".working_directory", ".full_name", "file.path", "file.target_path", "os.full",
-                "email.subject", "vulnerability.description", "user_agent.original",
+                ".body.content",
+                "url.full",
+                "url.original",
+                "command_line",
+                "stack_trace",
+                ".title",
+                ".executable",
+                ".name",
+                ".working_directory",
+                ".full_name",
+                "file.path",
+                "file.target_path",
+                "os.full",
+                "email.subject",
+                "vulnerability.description",
+                "user_agent.original",
             ];
             if def.fields.is_empty()
                 && SUFFIXES.iter().any(|s| full.ends_with(s))
@@ -229,7 +285,10 @@ fn ecs_field(y: &Yaml) -> Result<FieldDef, String> {
 fn type_override_allowed(imported: &str, local: &str) -> bool {
     matches!(
         (imported, local),
-        ("keyword", "constant_keyword") | ("constant_keyword", "keyword") | ("object", "group") | ("object", "nested")
+        ("keyword", "constant_keyword")
+            | ("constant_keyword", "keyword")
+            | ("object", "group")
+            | ("object", "nested")
     )
 }
 
@@ -237,10 +296,16 @@ fn type_override_allowed(imported: &str, local: &str) -> bool {
 pub fn resolve_externals(defs: &mut [FieldDef], ecs: &EcsSchema) -> Result<(), String> {
     fn visit(defs: &mut [FieldDef], prefix: &str, ecs: &EcsSchema) -> Result<(), String> {
         for def in defs.iter_mut() {
-            let full = if prefix.is_empty() { def.name.clone() } else { format!("{prefix}.{}", def.name) };
+            let full = if prefix.is_empty() {
+                def.name.clone()
+            } else {
+                format!("{prefix}.{}", def.name)
+            };
             if !def.external.is_empty() {
                 let imported = find_definition(&full, &ecs.defs).ok_or_else(|| {
-                    format!("can't import field: field definition not found in schema (name: {full})")
+                    format!(
+                        "can't import field: field definition not found in schema (name: {full})"
+                    )
                 })?;
                 let local = def.clone();
                 let mut merged = imported.clone();
@@ -271,7 +336,9 @@ pub fn resolve_externals(defs: &mut [FieldDef], ecs: &EcsSchema) -> Result<(), S
                 if !local.multi_fields.is_empty() {
                     merged.multi_fields = local.multi_fields.clone();
                 }
-                if !local.field_type.is_empty() && type_override_allowed(&imported.field_type, &local.field_type) {
+                if !local.field_type.is_empty()
+                    && type_override_allowed(&imported.field_type, &local.field_type)
+                {
                     merged.field_type = local.field_type.clone();
                 }
                 *def = merged;
@@ -311,7 +378,11 @@ fn compare_keys(full: &str, def: &FieldDef, searched: &str) -> bool {
 }
 
 fn valid_sub_field(def: &FieldDef, extra: &str) -> bool {
-    let t = if def.field_type == "object" && !def.object_type.is_empty() { &def.object_type } else { &def.field_type };
+    let t = if def.field_type == "object" && !def.object_type.is_empty() {
+        &def.object_type
+    } else {
+        &def.field_type
+    };
     match t.as_str() {
         "geo_point" => matches!(extra, ".lat" | ".lon"),
         "histogram" => matches!(extra, ".values" | ".counts"),
@@ -321,7 +392,11 @@ fn valid_sub_field(def: &FieldDef, extra: &str) -> bool {
 
 fn find_for_root<'a>(root: &str, searched: &str, defs: &'a [FieldDef]) -> Option<&'a FieldDef> {
     for def in defs {
-        let full = if root.is_empty() { def.name.clone() } else { format!("{root}.{}", def.name) };
+        let full = if root.is_empty() {
+            def.name.clone()
+        } else {
+            format!("{root}.{}", def.name)
+        };
         if compare_keys(&full, def, searched) {
             return Some(def);
         }
@@ -369,7 +444,11 @@ pub fn find_parent(key: &str, defs: &[FieldDef]) -> Option<FieldDef> {
 }
 
 /// The nearest ancestor definition satisfying `cond`.
-pub fn find_ancestor(key: &str, defs: &[FieldDef], cond: impl Fn(&str, &FieldDef) -> bool) -> Option<FieldDef> {
+pub fn find_ancestor(
+    key: &str,
+    defs: &[FieldDef],
+    cond: impl Fn(&str, &FieldDef) -> bool,
+) -> Option<FieldDef> {
     let mut key = key;
     while let Some((parent, _)) = key.rsplit_once('.') {
         key = parent;
@@ -395,17 +474,24 @@ pub fn read_build_manifest(package_dir: &Path) -> Result<Option<BuildManifest>, 
     if !path.is_file() {
         return Ok(None);
     }
-    let y = read_yaml(&path).map_err(|e| format!("reading build manifest {} failed: {e}", path.display()))?;
+    let y = read_yaml(&path)
+        .map_err(|e| format!("reading build manifest {} failed: {e}", path.display()))?;
     let ecs = y.get("dependencies").and_then(|d| d.get("ecs"));
     Ok(Some(BuildManifest {
         ecs_reference: text(ecs.and_then(|e| e.get("reference"))),
-        import_mappings: ecs.and_then(|e| e.get("import_mappings")).and_then(Yaml::as_bool).unwrap_or(false),
+        import_mappings: ecs
+            .and_then(|e| e.get("import_mappings"))
+            .and_then(Yaml::as_bool)
+            .unwrap_or(false),
     }))
 }
 
 /// The ECS file for a `git@v8.11.0` reference inside a directory of schemas.
 pub fn ecs_file_in_dir(dir: &Path, reference: &str) -> Option<PathBuf> {
-    let version = reference.strip_prefix("git@").unwrap_or(reference).trim_start_matches('v');
+    let version = reference
+        .strip_prefix("git@")
+        .unwrap_or(reference)
+        .trim_start_matches('v');
     ["ecs_nested", "ecs_flat"]
         .iter()
         .map(|kind| dir.join(format!("{kind}-{version}.yml")))
@@ -418,7 +504,11 @@ mod tests {
 
     fn defs(yaml: &str) -> Vec<FieldDef> {
         let y: Yaml = serde_yaml_ng::from_str(yaml).unwrap();
-        y.as_sequence().unwrap().iter().map(|i| FieldDef::from_yaml(i).unwrap()).collect()
+        y.as_sequence()
+            .unwrap()
+            .iter()
+            .map(|i| FieldDef::from_yaml(i).unwrap())
+            .collect()
     }
 
     #[test]

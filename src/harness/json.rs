@@ -64,7 +64,10 @@ impl Json {
                 format!("[{}]", parts.join(" "))
             }
             Json::Object(map) => {
-                let parts: Vec<String> = map.iter().map(|(k, v)| format!("{k}:{}", v.go_display())).collect();
+                let parts: Vec<String> = map
+                    .iter()
+                    .map(|(k, v)| format!("{k}:{}", v.go_display()))
+                    .collect();
                 format!("map[{}]", parts.join(" "))
             }
         }
@@ -73,7 +76,10 @@ impl Json {
     /// Parses one JSON value; trailing data other than whitespace is an error,
     /// worded as elastic-package words it.
     pub fn parse(text: &str) -> Result<Json, String> {
-        let mut p = Parser { bytes: text.as_bytes(), pos: 0 };
+        let mut p = Parser {
+            bytes: text.as_bytes(),
+            pos: 0,
+        };
         p.skip_ws();
         if p.pos >= p.bytes.len() {
             return Err("unexpected end of JSON input".into());
@@ -109,9 +115,17 @@ pub fn go_float_v(f: f64) -> String {
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+        return if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
     }
-    let exp = if f == 0.0 { 0 } else { f.abs().log10().floor() as i32 };
+    let exp = if f == 0.0 {
+        0
+    } else {
+        f.abs().log10().floor() as i32
+    };
     if (-4..6).contains(&exp) {
         format!("{f}")
     } else {
@@ -147,7 +161,9 @@ const MAX_DEPTH: usize = 10_000;
 
 impl Parser<'_> {
     fn skip_ws(&mut self) {
-        while self.pos < self.bytes.len() && matches!(self.bytes[self.pos], b' ' | b'\t' | b'\n' | b'\r') {
+        while self.pos < self.bytes.len()
+            && matches!(self.bytes[self.pos], b' ' | b'\t' | b'\n' | b'\r')
+        {
             self.pos += 1;
         }
     }
@@ -180,7 +196,10 @@ impl Parser<'_> {
             b'f' => self.literal("false", Json::Bool(false)),
             b'n' => self.literal("null", Json::Null),
             b'-' | b'0'..=b'9' => self.number(),
-            _ => Err(self.err(&format!("invalid character '{}' looking for beginning of value", b as char))),
+            _ => Err(self.err(&format!(
+                "invalid character '{}' looking for beginning of value",
+                b as char
+            ))),
         }
     }
 
@@ -223,7 +242,9 @@ impl Parser<'_> {
                 return Err(self.err("invalid number"));
             }
         }
-        Ok(Json::Number(String::from_utf8_lossy(&self.bytes[start..self.pos]).into_owned()))
+        Ok(Json::Number(
+            String::from_utf8_lossy(&self.bytes[start..self.pos]).into_owned(),
+        ))
     }
 
     fn string(&mut self) -> Result<String, String> {
@@ -259,7 +280,9 @@ impl Parser<'_> {
                                 self.pos += 2;
                                 let second = self.hex4()?;
                                 if (0xDC00..0xE000).contains(&second) {
-                                    char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))
+                                    char::from_u32(
+                                        0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00),
+                                    )
                                 } else {
                                     self.pos = save;
                                     None
@@ -268,7 +291,9 @@ impl Parser<'_> {
                                 char::from_u32(first)
                             };
                             let mut buf = [0u8; 4];
-                            raw.extend_from_slice(c.unwrap_or('\u{FFFD}').encode_utf8(&mut buf).as_bytes());
+                            raw.extend_from_slice(
+                                c.unwrap_or('\u{FFFD}').encode_utf8(&mut buf).as_bytes(),
+                            );
                         }
                         _ => return Err(self.err("invalid character in string escape code")),
                     }
@@ -282,7 +307,10 @@ impl Parser<'_> {
 
     fn hex4(&mut self) -> Result<u32, String> {
         let end = self.pos + 4;
-        let text = self.bytes.get(self.pos..end).ok_or_else(|| self.err("invalid unicode escape"))?;
+        let text = self
+            .bytes
+            .get(self.pos..end)
+            .ok_or_else(|| self.err("invalid unicode escape"))?;
         let text = std::str::from_utf8(text).map_err(|_| self.err("invalid unicode escape"))?;
         let v = u32::from_str_radix(text, 16).map_err(|_| self.err("invalid unicode escape"))?;
         self.pos = end;
@@ -323,7 +351,9 @@ impl Parser<'_> {
         loop {
             self.skip_ws();
             if self.bytes.get(self.pos) != Some(&b'"') {
-                return Err(self.err("invalid character looking for beginning of object key string"));
+                return Err(
+                    self.err("invalid character looking for beginning of object key string")
+                );
             }
             let key = self.string()?;
             self.skip_ws();
@@ -473,7 +503,10 @@ mod tests {
 
     #[test]
     fn trailing_data_is_an_error() {
-        assert_eq!(Json::parse("{} {}").unwrap_err(), "more data after top-level value");
+        assert_eq!(
+            Json::parse("{} {}").unwrap_err(),
+            "more data after top-level value"
+        );
     }
 
     #[test]

@@ -14,7 +14,10 @@ pub enum Format {
 /// Counts by outcome; errors count as failures in the summary line.
 pub fn counts(results: &[CaseResult]) -> (usize, usize, usize) {
     let passed = results.iter().filter(|r| r.status == Status::Pass).count();
-    let failed = results.iter().filter(|r| matches!(r.status, Status::Fail | Status::Error)).count();
+    let failed = results
+        .iter()
+        .filter(|r| matches!(r.status, Status::Fail | Status::Error))
+        .count();
     let skipped = results.iter().filter(|r| r.status == Status::Skip).count();
     (passed, failed, skipped)
 }
@@ -73,20 +76,24 @@ pub fn human(results: &[CaseResult], color: bool) -> String {
                     let _ = writeln!(out, "      document {d}: first difference at `{p}`");
                 }
                 (Some(d), None) => {
-                    let _ = writeln!(out, "      document {d} differs (added, removed, or null on one side)");
+                    let _ = writeln!(
+                        out,
+                        "      document {d} differs (added, removed, or null on one side)"
+                    );
                 }
                 _ => {}
             }
-            let diff = if color { colourise(&m.diff) } else { m.diff.clone() };
+            let diff = if color {
+                colourise(&m.diff)
+            } else {
+                m.diff.clone()
+            };
             out.push_str(&indent(&diff, "      "));
         } else if !r.details.is_empty() {
             out.push_str(&indent(&r.details, "      "));
         }
         if let Some(t) = &r.trace {
-            if let Some(d) = r.mismatch.as_ref().and_then(|m| m.document) {
-                let _ = writeln!(out, "      trace of document {d}:");
-            }
-            out.push_str(&indent(t, "        "));
+            out.push_str(&indent(t, "      "));
         }
     }
     if !results.is_empty() {
@@ -141,7 +148,12 @@ pub fn junit(results: &[CaseResult]) -> String {
         total_ms as f64 / 1000.0
     );
     for r in results {
-        let classname = [r.package.as_str(), r.data_stream.as_str()].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(".");
+        let classname = [r.package.as_str(), r.data_stream.as_str()]
+            .iter()
+            .filter(|p| !p.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(".");
         let _ = write!(
             out,
             "    <testcase name=\"pipeline test: {}\" classname=\"{}\" time=\"{:.3}\"",
@@ -160,10 +172,18 @@ pub fn junit(results: &[CaseResult]) -> String {
                 );
             }
             Status::Error => {
-                let _ = writeln!(out, ">\n      <error message=\"{}\"></error>\n    </testcase>", xml_escape(&r.message));
+                let _ = writeln!(
+                    out,
+                    ">\n      <error message=\"{}\"></error>\n    </testcase>",
+                    xml_escape(&r.message)
+                );
             }
             Status::Skip => {
-                let _ = writeln!(out, ">\n      <skipped message=\"{}\"></skipped>\n    </testcase>", xml_escape(&r.message));
+                let _ = writeln!(
+                    out,
+                    ">\n      <skipped message=\"{}\"></skipped>\n    </testcase>",
+                    xml_escape(&r.message)
+                );
             }
         }
     }
@@ -193,9 +213,21 @@ mod tests {
     fn reports() {
         let rs = vec![
             result("test-a.log", Status::Pass, ""),
-            result("test-b.log", Status::Fail, "test case failed: one or more problems with fields found in documents"),
-            result("test-c.txt", Status::Error, "loading test case failed: unsupported extension for test case file (ext: .txt)"),
-            result("test-d.log", Status::Skip, "flaky (details: https://example.com)"),
+            result(
+                "test-b.log",
+                Status::Fail,
+                "test case failed: one or more problems with fields found in documents",
+            ),
+            result(
+                "test-c.txt",
+                Status::Error,
+                "loading test case failed: unsupported extension for test case file (ext: .txt)",
+            ),
+            result(
+                "test-d.log",
+                Status::Skip,
+                "flaky (details: https://example.com)",
+            ),
         ];
         assert_eq!(summary_line(&rs), "1 passed, 2 failed, 1 skipped");
         insta::assert_snapshot!("human", human(&rs, false));

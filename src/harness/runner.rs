@@ -13,7 +13,10 @@ use super::json::Json;
 use super::trace;
 use super::validate::{Validator, Version};
 use crate::pipeline::exec::TraceEntry;
-use crate::pipeline::{BuildContext, Outcome, Pipeline, PipelineDefinition, PipelineRegistry, ProcessorDefinition, RunContext};
+use crate::pipeline::{
+    BuildContext, Outcome, Pipeline, PipelineDefinition, PipelineRegistry, ProcessorDefinition,
+    RunContext,
+};
 use crate::value::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -132,7 +135,13 @@ pub fn run(packages: &[PathBuf], options: &Options) -> RunReport {
                 // A panic in a processor is a bug in ingot, not in the package:
                 // report it as this case's error and go on with the others.
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    run_case(&folder, &case, options, &mut ecs_cache, &mut report.coverage)
+                    run_case(
+                        &folder,
+                        &case,
+                        options,
+                        &mut ecs_cache,
+                        &mut report.coverage,
+                    )
                 }));
                 let result = outcome.unwrap_or_else(|panic| {
                     let what = panic
@@ -140,14 +149,23 @@ pub fn run(packages: &[PathBuf], options: &Options) -> RunReport {
                         .cloned()
                         .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                         .unwrap_or_default();
-                    error_result(&folder, &case, format!("internal error in ingot (please report it): {what}"), 0)
+                    error_result(
+                        &folder,
+                        &case,
+                        format!("internal error in ingot (please report it): {what}"),
+                        0,
+                    )
                 });
                 report.results.push(result);
             }
         }
     }
     report.results.sort_by(|a, b| {
-        (a.package.as_str(), a.data_stream.as_str(), a.case.as_str()).cmp(&(b.package.as_str(), b.data_stream.as_str(), b.case.as_str()))
+        (a.package.as_str(), a.data_stream.as_str(), a.case.as_str()).cmp(&(
+            b.package.as_str(),
+            b.data_stream.as_str(),
+            b.case.as_str(),
+        ))
     });
     report
 }
@@ -173,7 +191,11 @@ struct Installed {
     expected_datasets: Vec<String>,
 }
 
-fn install_pipelines(ds_dir: &Path, manifest: &DataStreamManifest, geoip_dir: Option<&Path>) -> Result<Installed, String> {
+fn install_pipelines(
+    ds_dir: &Path,
+    manifest: &DataStreamManifest,
+    geoip_dir: Option<&Path>,
+) -> Result<Installed, String> {
     let dir = ds_dir.join("elasticsearch/ingest_pipeline");
     let mut files: Vec<PathBuf> = Vec::new();
     for ext in ["json", "yml", "link"] {
@@ -185,28 +207,51 @@ fn install_pipelines(ds_dir: &Path, manifest: &DataStreamManifest, geoip_dir: Op
         files.extend(these);
     }
     let registry = Arc::new(PipelineRegistry::with_dirs(vec![dir.clone()]));
-    let ctx = BuildContext { registry: registry.clone(), geoip_dir: geoip_dir.map(Path::to_path_buf) };
+    let ctx = BuildContext {
+        registry: registry.clone(),
+        geoip_dir: geoip_dir.map(Path::to_path_buf),
+    };
     let mut sources = Vec::new();
     let (routing, mut expected_datasets) = routing_rules(ds_dir)?;
     for file in &files {
         let id = crate::pipeline::pipeline_id(file);
-        let target = if file.extension().is_some_and(|e| e == "link") { link_target(file)? } else { file.clone() };
+        let target = if file.extension().is_some_and(|e| e == "link") {
+            link_target(file)?
+        } else {
+            file.clone()
+        };
         let pipeline = PipelineDefinition::load(&target)
             .and_then(|mut definition| {
                 if id == "default" {
-                    definition.processors.extend(routing.iter().map(ProcessorDefinition::from_value).collect::<Result<Vec<_>, _>>()?);
+                    definition.processors.extend(
+                        routing
+                            .iter()
+                            .map(ProcessorDefinition::from_value)
+                            .collect::<Result<Vec<_>, _>>()?,
+                    );
                 }
                 Pipeline::build(&id, definition, &ctx)
             })
             .map_err(|e| {
-                format!("installing ingest pipelines failed: loading {} failed: {}", target.display(), describe_error(&e))
+                format!(
+                    "installing ingest pipelines failed: loading {} failed: {}",
+                    target.display(),
+                    describe_error(&e)
+                )
             })?;
         let text = std::fs::read_to_string(&target).unwrap_or_default();
         expected_datasets.extend(reroute_datasets(&text));
-        sources.push(PipelineSource::parse(&pipeline.id, &target, &text).with_definition(&pipeline.definition));
+        sources.push(
+            PipelineSource::parse(&pipeline.id, &target, &text)
+                .with_definition(&pipeline.definition),
+        );
         registry.insert(pipeline);
     }
-    let entry_name = if manifest.ingest_pipeline.is_empty() { "default" } else { manifest.ingest_pipeline.as_str() };
+    let entry_name = if manifest.ingest_pipeline.is_empty() {
+        "default"
+    } else {
+        manifest.ingest_pipeline.as_str()
+    };
     let entry = registry
         .get(entry_name, &ctx)
         .map_err(|e| format!("installing ingest pipelines failed: {}", describe_error(&e)))?
@@ -216,7 +261,11 @@ fn install_pipelines(ds_dir: &Path, manifest: &DataStreamManifest, geoip_dir: Op
                 dir.display()
             )
         })?;
-    Ok(Installed { entry, sources, expected_datasets })
+    Ok(Installed {
+        entry,
+        sources,
+        expected_datasets,
+    })
 }
 
 /// `routing_rules.yml` as elastic-package installs it: one `reroute`
@@ -228,11 +277,20 @@ fn routing_rules(ds_dir: &Path) -> Result<(Vec<Value>, Vec<String>), String> {
     if !path.is_file() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("reading {} failed: {e}", path.display()))?;
-    let y: Yaml = serde_yaml_ng::from_str(&text).map_err(|e| format!("installing ingest pipelines failed: {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("reading {} failed: {e}", path.display()))?;
+    let y: Yaml = serde_yaml_ng::from_str(&text).map_err(|e| {
+        format!(
+            "installing ingest pipelines failed: {}: {e}",
+            path.display()
+        )
+    })?;
     let as_list = |v: Option<&Yaml>| -> Vec<String> {
         match v {
-            Some(Yaml::Sequence(items)) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+            Some(Yaml::Sequence(items)) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
             Some(Yaml::String(s)) => vec![s.clone()],
             _ => Vec::new(),
         }
@@ -240,8 +298,16 @@ fn routing_rules(ds_dir: &Path) -> Result<(Vec<Value>, Vec<String>), String> {
     let mut processors = Vec::new();
     let mut datasets = Vec::new();
     for source in y.as_sequence().map(Vec::as_slice).unwrap_or_default() {
-        let source_dataset = source.get("source_dataset").and_then(Yaml::as_str).unwrap_or_default();
-        for rule in source.get("rules").and_then(Yaml::as_sequence).map(Vec::as_slice).unwrap_or_default() {
+        let source_dataset = source
+            .get("source_dataset")
+            .and_then(Yaml::as_str)
+            .unwrap_or_default();
+        for rule in source
+            .get("rules")
+            .and_then(Yaml::as_sequence)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
             let dataset = as_list(rule.get("target_dataset"));
             datasets.extend(dataset.iter().cloned());
             let mut body = crate::value::Map::new();
@@ -249,8 +315,19 @@ fn routing_rules(ds_dir: &Path) -> Result<(Vec<Value>, Vec<String>), String> {
             if let Some(cond) = rule.get("if").and_then(Yaml::as_str) {
                 body.insert("if".into(), Value::from(cond));
             }
-            body.insert("dataset".into(), Value::List(dataset.into_iter().map(Value::from).collect()));
-            body.insert("namespace".into(), Value::List(as_list(rule.get("namespace")).into_iter().map(Value::from).collect()));
+            body.insert(
+                "dataset".into(),
+                Value::List(dataset.into_iter().map(Value::from).collect()),
+            );
+            body.insert(
+                "namespace".into(),
+                Value::List(
+                    as_list(rule.get("namespace"))
+                        .into_iter()
+                        .map(Value::from)
+                        .collect(),
+                ),
+            );
             let mut processor = crate::value::Map::new();
             processor.insert("reroute".into(), Value::Map(body));
             processors.push(Value::Map(processor));
@@ -261,14 +338,21 @@ fn routing_rules(ds_dir: &Path) -> Result<(Vec<Value>, Vec<String>), String> {
 
 /// The file a `.link` file points at: its first word, relative to the link's folder.
 pub fn link_target(link: &Path) -> Result<PathBuf, String> {
-    let text = std::fs::read_to_string(link).map_err(|e| format!("reading link file {} failed: {e}", link.display()))?;
-    let relative = text
-        .split_whitespace()
-        .next()
-        .ok_or_else(|| format!("link file {} is empty; it should name the linked file", link.display()))?;
+    let text = std::fs::read_to_string(link)
+        .map_err(|e| format!("reading link file {} failed: {e}", link.display()))?;
+    let relative = text.split_whitespace().next().ok_or_else(|| {
+        format!(
+            "link file {} is empty; it should name the linked file",
+            link.display()
+        )
+    })?;
     let target = link.parent().unwrap_or(Path::new(".")).join(relative);
     if !target.is_file() {
-        return Err(format!("link file {} points at {}, which does not exist", link.display(), target.display()));
+        return Err(format!(
+            "link file {} points at {}, which does not exist",
+            link.display(),
+            target.display()
+        ));
     }
     Ok(target)
 }
@@ -283,14 +367,21 @@ fn describe_error(e: &crate::error::EsError) -> String {
 
 /// The `dataset` lists of `reroute` processors in a pipeline file.
 fn reroute_datasets(text: &str) -> Vec<String> {
-    let Ok(y) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text) else { return Vec::new() };
-    let Some(serde_yaml_ng::Value::Sequence(procs)) = y.get("processors") else { return Vec::new() };
+    let Ok(y) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text) else {
+        return Vec::new();
+    };
+    let Some(serde_yaml_ng::Value::Sequence(procs)) = y.get("processors") else {
+        return Vec::new();
+    };
     procs
         .iter()
         .filter_map(|p| p.get("reroute"))
         .filter_map(|r| r.get("dataset"))
         .flat_map(|d| match d {
-            serde_yaml_ng::Value::Sequence(items) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+            serde_yaml_ng::Value::Sequence(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
             _ => Vec::new(),
         })
         .collect()
@@ -310,7 +401,10 @@ pub fn simulate(pipeline: &Pipeline, event: &Json, index: &str, trace_docs: bool
         Ok(Value::Map(m)) => m,
         _ => Default::default(),
     };
-    let metadata = crate::simulate::Metadata { index: index.to_string(), ..Default::default() };
+    let metadata = crate::simulate::Metadata {
+        index: index.to_string(),
+        ..Default::default()
+    };
     let mut doc = metadata.document(source, std::time::SystemTime::now());
     let mut run = RunContext::tracing(trace_docs);
     let outcome = pipeline.execute(&mut doc, &mut run);
@@ -318,10 +412,22 @@ pub fn simulate(pipeline: &Pipeline, event: &Json, index: &str, trace_docs: bool
     match outcome {
         Ok(Outcome::Kept) => {
             let text = Value::Map(doc.source()).to_json();
-            Simulated { doc: Json::parse(&text).unwrap_or(Json::Null), error: None, trace }
+            Simulated {
+                doc: Json::parse(&text).unwrap_or(Json::Null),
+                error: None,
+                trace,
+            }
         }
-        Ok(Outcome::Dropped) => Simulated { doc: Json::Null, error: None, trace },
-        Err(e) => Simulated { doc: Json::Null, error: Some(e), trace },
+        Ok(Outcome::Dropped) => Simulated {
+            doc: Json::Null,
+            error: None,
+            trace,
+        },
+        Err(e) => Simulated {
+            doc: Json::Null,
+            error: Some(e),
+            trace,
+        },
     }
 }
 
@@ -353,10 +459,25 @@ fn ecs_for_package(
         })?,
         Some(p) => p.clone(),
         None => {
+            // A package built by ingot records beside itself the ECS fields
+            // it uses. Where elastic-package would import the whole schema,
+            // the lock still defines every ECS field the package writes, so a
+            // document it passes would pass the full import too.
+            if let Some(lock) = lock_file(package_dir) {
+                let (schema, version) = EcsSchema::load_lock(&lock)?;
+                if !build.ecs_reference.ends_with(&format!("v{version}")) {
+                    return Err(format!(
+                        "the ECS lock {} records ECS {version} but _dev/build/build.yml references {}; run `ingot build`",
+                        lock.display(),
+                        build.ecs_reference
+                    ));
+                }
+                return Ok((Some(Arc::new(schema)), import));
+            }
             return Err(format!(
                 "the package needs the ECS schema {} (from _dev/build/build.yml); pass --ecs FILE (ecs_nested.yml or ecs_flat.yml) or --ecs DIR",
                 build.ecs_reference
-            ))
+            ));
         }
     };
     let schema = cache
@@ -366,8 +487,16 @@ fn ecs_for_package(
     Ok((Some(schema), import))
 }
 
+/// `<parent>/<package dir name>.ecs-lock.yml`, where `ingot build` writes it.
+fn lock_file(package_dir: &Path) -> Option<PathBuf> {
+    let name = package_dir.file_name()?.to_string_lossy().into_owned();
+    let path = package_dir.parent()?.join(format!("{name}.ecs-lock.yml"));
+    path.is_file().then_some(path)
+}
+
 fn has_external(defs: &[FieldDef]) -> bool {
-    defs.iter().any(|d| !d.external.is_empty() || has_external(&d.fields))
+    defs.iter()
+        .any(|d| !d.external.is_empty() || has_external(&d.fields))
 }
 
 /// Whether elastic-package imports the whole ECS schema for validation.
@@ -379,11 +508,19 @@ fn ecs_import_enabled(build: &fields::BuildManifest, manifest: &PackageManifest)
     if manifest.kibana_version.is_empty() {
         return false;
     }
-    let Some(constraint) = super::semver::Constraint::parse(&manifest.kibana_version) else { return false };
+    let Some(constraint) = super::semver::Constraint::parse(&manifest.kibana_version) else {
+        return false;
+    };
     let without_ecs_mappings = (14..=17)
-        .flat_map(|minor| (0..=if minor == 17 { 24 } else { 30 }).map(move |patch| Version(7, minor, patch)))
-        .chain((0..=12).flat_map(|minor| (0..=if minor == 12 { 2 } else { 30 }).map(move |patch| Version(8, minor, patch))));
-    !without_ecs_mappings.into_iter().any(|v| constraint.matches(v))
+        .flat_map(|minor| {
+            (0..=if minor == 17 { 24 } else { 30 }).map(move |patch| Version(7, minor, patch))
+        })
+        .chain((0..=12).flat_map(|minor| {
+            (0..=if minor == 12 { 2 } else { 30 }).map(move |patch| Version(8, minor, patch))
+        }));
+    !without_ecs_mappings
+        .into_iter()
+        .any(|v| constraint.matches(v))
 }
 
 fn run_case(
@@ -396,7 +533,12 @@ fn run_case(
     let start = Instant::now();
     let elapsed = |start: &Instant| start.elapsed().as_millis();
     let Some((ds_dir, ds_manifest)) = discovery::data_stream_root(&folder.path) else {
-        return error_result(folder, case, "data stream root not found".into(), elapsed(&start));
+        return error_result(
+            folder,
+            case,
+            "data stream root not found".into(),
+            elapsed(&start),
+        );
     };
     let installed = match install_pipelines(&ds_dir, &ds_manifest, options.geoip_dir.as_deref()) {
         Ok(i) => i,
@@ -404,7 +546,14 @@ fn run_case(
     };
     let pkg_manifest = match discovery::read_package_manifest(&folder.package_dir) {
         Ok(m) => m,
-        Err(m) => return error_result(folder, case, format!("failed to read manifest: {m}"), elapsed(&start)),
+        Err(m) => {
+            return error_result(
+                folder,
+                case,
+                format!("failed to read manifest: {m}"),
+                elapsed(&start),
+            )
+        }
     };
     let case_path = folder.path.join(case);
     let case_path_text = case_path.display().to_string();
@@ -430,7 +579,11 @@ fn run_case(
             )
         }
     };
-    if let Some(skip) = config.skip.as_ref().or(global_skip(&folder.package_dir).as_ref()) {
+    if let Some(skip) = config
+        .skip
+        .as_ref()
+        .or(global_skip(&folder.package_dir).as_ref())
+    {
         return CaseResult {
             package: folder.package.clone(),
             data_stream: folder.data_stream.clone(),
@@ -443,10 +596,18 @@ fn run_case(
             duration_ms: elapsed(&start),
         };
     }
-    let events = match case_kind(case).and_then(|kind| load_events(kind, &text, &config, &case_path_text)) {
-        Ok(e) => e,
-        Err(m) => return error_result(folder, case, format!("loading test case failed: {m}"), elapsed(&start)),
-    };
+    let events =
+        match case_kind(case).and_then(|kind| load_events(kind, &text, &config, &case_path_text)) {
+            Ok(e) => e,
+            Err(m) => {
+                return error_result(
+                    folder,
+                    case,
+                    format!("loading test case failed: {m}"),
+                    elapsed(&start),
+                )
+            }
+        };
     if events.is_empty() {
         return error_result(
             folder,
@@ -455,9 +616,14 @@ fn run_case(
             elapsed(&start),
         );
     }
-    let index = format!("{}-{}.{}-default", ds_manifest.kind, folder.package, folder.data_stream);
-    let simulated: Vec<Simulated> =
-        events.iter().map(|e| simulate(&installed.entry, e, &index, false)).collect();
+    let index = format!(
+        "{}-{}.{}-default",
+        ds_manifest.kind, folder.package, folder.data_stream
+    );
+    let simulated: Vec<Simulated> = events
+        .iter()
+        .map(|e| simulate(&installed.entry, e, &index, false))
+        .collect();
     if options.coverage {
         for s in &simulated {
             coverage.record(&installed.sources, &s.trace);
@@ -466,7 +632,10 @@ fn run_case(
     let docs: Vec<Json> = simulated.iter().map(|s| s.doc.clone()).collect();
     let format = Version::parse(&pkg_manifest.format_version).unwrap_or(Version(0, 0, 0));
     let escape_html = format < Version(2, 12, 0);
-    let fail = |message: &str, details: String, mismatch: Option<Mismatch>, trace: Option<String>| CaseResult {
+    let fail = |message: &str,
+                details: String,
+                mismatch: Option<Mismatch>,
+                trace: Option<String>| CaseResult {
         package: folder.package.clone(),
         data_stream: folder.data_stream.clone(),
         case: case.to_string(),
@@ -486,7 +655,10 @@ fn run_case(
             return error_result(
                 folder,
                 case,
-                format!("verifying test result failed: writing test result failed: {}: {e}", expected_path.display()),
+                format!(
+                    "verifying test result failed: writing test result failed: {}: {e}",
+                    expected_path.display()
+                ),
                 elapsed(&start),
             );
         }
@@ -523,27 +695,42 @@ fn run_case(
     let removal = compare::remove_dynamic_fields(&mut got, config.dynamic_fields.keys())
         .and_then(|_| compare::remove_dynamic_fields(&mut want, config.dynamic_fields.keys()));
     if let Err(m) = removal {
-        return error_result(folder, case, format!("verifying test result failed: comparing test results failed: {m}"), elapsed(&start));
+        return error_result(
+            folder,
+            case,
+            format!("verifying test result failed: comparing test results failed: {m}"),
+            elapsed(&start),
+        );
     }
     if let Some(mismatch) = compare::compare(&want, &got, escape_html) {
         let trace = if options.verbose {
             mismatch.document.and_then(|i| events.get(i)).map(|event| {
                 let s = simulate(&installed.entry, event, &index, true);
-                trace::render(event, &s, mismatch.path.as_deref())
+                let i = mismatch.document.unwrap_or_default();
+                format!(
+                    "trace of document {i}:\n{}",
+                    trace::render(event, &s, mismatch.path.as_deref(), "first difference")
+                )
             })
         } else {
             None
         };
         let details = mismatch.diff.clone();
-        return fail("test case failed: Expected results are different from actual ones", details, Some(mismatch), trace);
+        return fail(
+            "test case failed: Expected results are different from actual ones",
+            details,
+            Some(mismatch),
+            trace,
+        );
     }
 
     // 3. drop nulls; 4. dynamic fields
-    let kept: Vec<&Json> = docs.iter().filter(|d| !d.is_null()).collect();
     let mut problems: Vec<String> = Vec::new();
-    for doc in &kept {
+    for doc in docs.iter().filter(|d| !d.is_null()) {
         for (field, pattern) in &config.dynamic_fields {
-            let Some(Json::String(value)) = compare::get_path(doc, field) else { continue };
+            let Some(Json::String(value)) = compare::get_path(doc, field) else {
+                continue;
+            };
             match regex::Regex::new(pattern) {
                 Ok(re) if re.is_match(value) => {}
                 Ok(_) => problems.push(format!("dynamic field \"{field}\" doesn't match the pattern ({pattern}): {value}")),
@@ -559,7 +746,12 @@ fn run_case(
         }
     }
     if !problems.is_empty() {
-        return fail("test case failed: one or more problems with dynamic fields found in documents", numbered(problems), None, None);
+        return fail(
+            "test case failed: one or more problems with dynamic fields found in documents",
+            numbered(problems),
+            None,
+            None,
+        );
     }
 
     // 5. field validation
@@ -578,21 +770,56 @@ fn run_case(
         }
     };
     let mut warnings = Vec::new();
-    for doc in &kept {
+    // The first document with a finding, and that finding, for --verbose.
+    let mut first_finding: Option<(usize, String)> = None;
+    for (i, doc) in docs.iter().enumerate().filter(|(_, d)| !d.is_null()) {
         let f = validator.validate(doc);
+        if first_finding.is_none() {
+            first_finding = f
+                .errors
+                .first()
+                .or(f.warnings.first())
+                .map(|m| (i, m.clone()));
+        }
         problems.extend(f.errors);
         warnings.extend(f.warnings);
     }
+    let trace = |finding: &Option<(usize, String)>| {
+        let (i, message) = finding.as_ref().filter(|_| options.verbose)?;
+        let field = if message.starts_with("unexpected pipeline error") {
+            Some("error.message")
+        } else if message.starts_with("field ") {
+            message.split('"').nth(1)
+        } else {
+            None
+        };
+        let s = simulate(&installed.entry, &events[*i], &index, true);
+        Some(format!(
+            "trace of document {i}:\n{}",
+            trace::render(&events[*i], &s, field, "reported field")
+        ))
+    };
     if !problems.is_empty() {
         let mut details = numbered(problems);
         if !warnings.is_empty() {
             details.push_str("\n--strict also found:\n");
             details.push_str(&numbered(warnings));
         }
-        return fail("test case failed: one or more problems with fields found in documents", details, None, None);
+        return fail(
+            "test case failed: one or more problems with fields found in documents",
+            details,
+            None,
+            trace(&first_finding),
+        );
     }
     if !warnings.is_empty() {
-        return fail("test case failed: --strict found problems elastic-package lets through", numbered(warnings), None, None);
+        let details = numbered(warnings);
+        return fail(
+            "test case failed: --strict found problems elastic-package lets through",
+            details,
+            None,
+            trace(&first_finding),
+        );
     }
     CaseResult {
         package: folder.package.clone(),
@@ -619,9 +846,19 @@ fn build_validator(
     ecs_cache: &mut HashMap<PathBuf, Result<Arc<EcsSchema>, String>>,
 ) -> Result<Validator, String> {
     let fields_dir = ds_dir.join("fields");
-    let mut schema = fields::load_data_stream_fields(ds_dir)
-        .map_err(|e| format!("can't load fields from directory (path: {}): {e}", fields_dir.display()))?;
-    let (ecs, import) = ecs_for_package(&folder.package_dir, pkg_manifest, &schema, options, ecs_cache)?;
+    let mut schema = fields::load_data_stream_fields(ds_dir).map_err(|e| {
+        format!(
+            "can't load fields from directory (path: {}): {e}",
+            fields_dir.display()
+        )
+    })?;
+    let (ecs, import) = ecs_for_package(
+        &folder.package_dir,
+        pkg_manifest,
+        &schema,
+        options,
+        ecs_cache,
+    )?;
     if let Some(ecs) = &ecs {
         fields::resolve_externals(&mut schema, ecs).map_err(|e| {
             format!(
@@ -658,8 +895,13 @@ fn build_validator(
 
 /// The validator a case of `folder` gets, built without running anything
 /// (for checking documents from elsewhere, e.g. an expected file).
-pub fn validator_for_case(folder: &TestFolder, case: &str, options: &Options) -> Result<Validator, String> {
-    let (ds_dir, ds_manifest) = discovery::data_stream_root(&folder.path).ok_or("data stream root not found")?;
+pub fn validator_for_case(
+    folder: &TestFolder,
+    case: &str,
+    options: &Options,
+) -> Result<Validator, String> {
+    let (ds_dir, ds_manifest) =
+        discovery::data_stream_root(&folder.path).ok_or("data stream root not found")?;
     let pkg_manifest = discovery::read_package_manifest(&folder.package_dir)?;
     let config = load_case_config(&folder.path, case)?;
     let dir = ds_dir.join("elasticsearch/ingest_pipeline");
@@ -668,24 +910,51 @@ pub fn validator_for_case(folder: &TestFolder, case: &str, options: &Options) ->
         let mut files: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
         files.sort();
         for f in files {
-            datasets.extend(reroute_datasets(&std::fs::read_to_string(&f).unwrap_or_default()));
+            datasets.extend(reroute_datasets(
+                &std::fs::read_to_string(&f).unwrap_or_default(),
+            ));
         }
     }
     let mut cache = HashMap::new();
-    build_validator(folder, &ds_dir, &ds_manifest, &pkg_manifest, &datasets, &config, options, &mut cache)
+    build_validator(
+        folder,
+        &ds_dir,
+        &ds_manifest,
+        &pkg_manifest,
+        &datasets,
+        &config,
+        options,
+        &mut cache,
+    )
 }
 
 /// `pipeline.skip` of the package's `_dev/test/config.yml`.
 fn global_skip(package_dir: &Path) -> Option<super::config::Skip> {
     let y = super::config::read_yaml(&package_dir.join("_dev/test/config.yml")).ok()?;
-    let skip = y.get("pipeline").and_then(|p| p.get("skip")).or_else(|| y.get("pipeline.skip"))?;
-    let get = |k: &str| skip.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-    Some(super::config::Skip { reason: get("reason"), link: get("link") })
+    let skip = y
+        .get("pipeline")
+        .and_then(|p| p.get("skip"))
+        .or_else(|| y.get("pipeline.skip"))?;
+    let get = |k: &str| {
+        skip.get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    Some(super::config::Skip {
+        reason: get("reason"),
+        link: get("link"),
+    })
 }
 
 /// Deduplicated, sorted, numbered as elastic-package's multierror prints.
 fn numbered(mut problems: Vec<String>) -> String {
     problems.sort();
     problems.dedup();
-    problems.iter().enumerate().map(|(i, p)| format!("[{i}] {p}")).collect::<Vec<_>>().join("\n")
+    problems
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("[{i}] {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

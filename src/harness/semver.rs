@@ -89,7 +89,10 @@ fn parse_one(part: &str) -> Option<Vec<(Op, Version)>> {
             };
             vec![(Op::Ge, v), (Op::Lt, upper)]
         }
-        "~" | "~>" => vec![(Op::Ge, v), (Op::Lt, if given <= 1 { next(v, 1) } else { next(v, 2) })],
+        "~" | "~>" => vec![
+            (Op::Ge, v),
+            (Op::Lt, if given <= 1 { next(v, 1) } else { next(v, 2) }),
+        ],
         ">=" => vec![(Op::Ge, v)],
         "<=" if given < 3 => vec![(Op::Lt, next(v, given))],
         "<=" => vec![(Op::Le, v)],

@@ -80,11 +80,20 @@ impl Validator {
             return;
         }
         for field in ["event.dataset", "data_stream.dataset"] {
-            let Some(value) = super::compare::get_path(doc, field) else { continue };
-            let rendered: Vec<String> = self.expected_datasets.iter().map(|d| render_mustache(d, doc)).collect();
-            let ok = value.as_str().is_some_and(|s| rendered.iter().any(|r| r == s));
+            let Some(value) = super::compare::get_path(doc, field) else {
+                continue;
+            };
+            let rendered: Vec<String> = self
+                .expected_datasets
+                .iter()
+                .map(|d| render_mustache(d, doc))
+                .collect();
+            let ok = value
+                .as_str()
+                .is_some_and(|s| rendered.iter().any(|r| r == s));
             if !ok {
-                let list: Vec<String> = self.expected_datasets.iter().map(|d| go_quote(d)).collect();
+                let list: Vec<String> =
+                    self.expected_datasets.iter().map(|d| go_quote(d)).collect();
                 f.errors.push(format!(
                     "field {} should have value in [{}], it has \"{}\"",
                     go_quote(field),
@@ -97,10 +106,16 @@ impl Validator {
 
     fn walk(&self, root: &str, map: &BTreeMap<String, Json>, doc: &Json, f: &mut Findings) {
         for (name, value) in map {
-            let key = if root.is_empty() { name.clone() } else { format!("{root}.{name}") };
+            let key = if root.is_empty() {
+                name.clone()
+            } else {
+                format!("{root}.{name}")
+            };
             match value {
                 Json::Object(inner) => {
-                    if find_definition(&key, &self.schema).is_some_and(|d| d.field_type == "flattened") {
+                    if find_definition(&key, &self.schema)
+                        .is_some_and(|d| d.field_type == "flattened")
+                    {
                         continue;
                     }
                     self.walk(&key, inner, doc, f);
@@ -119,7 +134,11 @@ impl Validator {
         if self.spec_version >= Version(3, 0, 1) || !name.contains('.') {
             return false;
         }
-        let key = if root.is_empty() { name.to_string() } else { format!("{root}.{name}") };
+        let key = if root.is_empty() {
+            name.to_string()
+        } else {
+            format!("{root}.{name}")
+        };
         let mut k = key.as_str();
         while let Some((parent, _)) = k.rsplit_once('.') {
             k = parent;
@@ -127,7 +146,10 @@ impl Validator {
                 return false;
             }
             if let Some(d) = find_definition(k, &self.schema) {
-                if matches!(d.field_type.as_str(), "group" | "object" | "nested" | "flattened") {
+                if matches!(
+                    d.field_type.as_str(),
+                    "group" | "object" | "nested" | "flattened"
+                ) {
                     return true;
                 }
             }
@@ -156,14 +178,18 @@ impl Validator {
             let parent = find_parent(key, &self.schema);
             if let Some(p) = &parent {
                 if !matches!(p.field_type.as_str(), "" | "group" | "nested" | "object") {
-                    f.errors.push(format!("field {} is undefined, could be a multifield", go_quote(key)));
+                    f.errors.push(format!(
+                        "field {} is undefined, could be a multifield",
+                        go_quote(key)
+                    ));
                     return;
                 }
                 if p.enabled == Some(false) {
                     return;
                 }
             }
-            f.errors.push(format!("field {} is undefined", go_quote(key)));
+            f.errors
+                .push(format!("field {} is undefined", go_quote(key)));
             return;
         };
         if self.spec_version >= Version(2, 0, 0)
@@ -180,7 +206,12 @@ impl Validator {
         }
         let mut errs = Vec::new();
         self.for_each_element(key, &def, value, doc, &mut errs, f);
-        if self.spec_version >= Version(2, 0, 0) && matches!(def.field_type.as_str(), "constant_keyword" | "keyword" | "text") {
+        if self.spec_version >= Version(2, 0, 0)
+            && matches!(
+                def.field_type.as_str(),
+                "constant_keyword" | "keyword" | "text"
+            )
+        {
             if let Some(e) = expected_event_type(key, value, &def, doc) {
                 errs.push(e);
             }
@@ -195,7 +226,15 @@ impl Validator {
         }
     }
 
-    fn for_each_element(&self, key: &str, def: &FieldDef, value: &Json, doc: &Json, errs: &mut Vec<String>, f: &mut Findings) {
+    fn for_each_element(
+        &self,
+        key: &str,
+        def: &FieldDef,
+        value: &Json,
+        doc: &Json,
+        errs: &mut Vec<String>,
+        f: &mut Findings,
+    ) {
         match value {
             Json::Array(items) => {
                 for item in items {
@@ -206,7 +245,15 @@ impl Validator {
         }
     }
 
-    fn single(&self, key: &str, def: &FieldDef, value: &Json, doc: &Json, errs: &mut Vec<String>, f: &mut Findings) {
+    fn single(
+        &self,
+        key: &str,
+        def: &FieldDef,
+        value: &Json,
+        doc: &Json,
+        errs: &mut Vec<String>,
+        f: &mut Findings,
+    ) {
         let type_error = || {
             format!(
                 "field {}'s Go type, {}, does not match the expected field type: {} (field value: {})",
@@ -219,7 +266,9 @@ impl Validator {
         let string_value = || -> Option<String> {
             match value {
                 Json::String(s) => Some(s.clone()),
-                Json::Bool(_) | Json::Number(_) if self.numeric_keyword_fields.iter().any(|k| k == key) => {
+                Json::Bool(_) | Json::Number(_)
+                    if self.numeric_keyword_fields.iter().any(|k| k == key) =>
+                {
                     Some(value.go_display())
                 }
                 _ => None,
@@ -269,7 +318,10 @@ impl Validator {
                 }
                 Json::Number(_) => {
                     if !def.pattern.is_empty() {
-                        push(format!("numeric date in field {}, but pattern defined", go_quote(key)));
+                        push(format!(
+                            "numeric date in field {}, but pattern defined",
+                            go_quote(key)
+                        ));
                     }
                 }
                 _ => push(type_error()),
@@ -357,18 +409,29 @@ impl Validator {
         for item in items {
             let ok = match (def.field_type.as_str(), item) {
                 (_, Json::Null) => false,
-                ("integer" | "short" | "byte" | "unsigned_long" | "scaled_float" | "half_float", Json::Number(_)) => true,
-                ("integer" | "short" | "byte" | "unsigned_long" | "scaled_float" | "half_float", Json::String(s)) => {
-                    s.parse::<f64>().is_ok()
-                }
-                ("integer" | "short" | "byte" | "unsigned_long" | "scaled_float" | "half_float", _) => false,
+                (
+                    "integer" | "short" | "byte" | "unsigned_long" | "scaled_float" | "half_float",
+                    Json::Number(_),
+                ) => true,
+                (
+                    "integer" | "short" | "byte" | "unsigned_long" | "scaled_float" | "half_float",
+                    Json::String(s),
+                ) => s.parse::<f64>().is_ok(),
+                (
+                    "integer" | "short" | "byte" | "unsigned_long" | "scaled_float" | "half_float",
+                    _,
+                ) => false,
                 ("boolean", Json::Bool(_)) => true,
                 ("boolean", Json::String(s)) => s == "true" || s == "false" || s.is_empty(),
                 ("boolean", _) => false,
                 _ => true,
             };
             if !ok {
-                let what = if item.is_null() { "null".to_string() } else { format!("{} {}", item.go_type(), item.go_display()) };
+                let what = if item.is_null() {
+                    "null".to_string()
+                } else {
+                    format!("{} {}", item.go_type(), item.go_display())
+                };
                 f.warnings.push(format!(
                     "field {} holds {what}, which does not fit its type {} (elastic-package does not check this)",
                     go_quote(key),
@@ -380,9 +443,16 @@ impl Validator {
 }
 
 fn skip_family(key: &str) -> bool {
-    ["agent", "elastic_agent", "cloud", "event", "host", "metricset"]
-        .iter()
-        .any(|f| key == *f || key.starts_with(&format!("{f}.")))
+    [
+        "agent",
+        "elastic_agent",
+        "cloud",
+        "event",
+        "host",
+        "metricset",
+    ]
+    .iter()
+    .any(|f| key == *f || key.starts_with(&format!("{f}.")))
 }
 
 fn is_array_of_objects(v: &Json) -> bool {
@@ -394,7 +464,13 @@ fn pattern_error(key: &str, value: &str, pattern: &str) -> Option<String> {
         return None;
     }
     match regex::Regex::new(pattern) {
-        Err(e) => Some(format!("invalid pattern: error parsing regexp: {}", e.to_string().split_whitespace().collect::<Vec<_>>().join(" "))),
+        Err(e) => Some(format!(
+            "invalid pattern: error parsing regexp: {}",
+            e.to_string()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        )),
         Ok(re) if !re.is_match(value) => Some(format!(
             "field {}'s value, {value}, does not match the expected pattern: {pattern}",
             go_quote(key)
@@ -460,7 +536,10 @@ fn expected_event_type(key: &str, value: &Json, def: &FieldDef, doc: &Json) -> O
 
 /// The pipeline-error check that runs before field validation.
 fn pipeline_error(map: &BTreeMap<String, Json>) -> Option<String> {
-    let error = map.iter().find(|(k, _)| k.eq_ignore_ascii_case("error")).map(|(_, v)| v)?;
+    let error = map
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("error"))
+        .map(|(_, v)| v)?;
     let obj = match error {
         Json::Object(o) => o,
         Json::Null => return None,
@@ -476,7 +555,10 @@ fn pipeline_error(map: &BTreeMap<String, Json>) -> Option<String> {
             ))
         }
     };
-    let message = obj.iter().find(|(k, _)| k.eq_ignore_ascii_case("message")).map(|(_, v)| v)?;
+    let message = obj
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("message"))
+        .map(|(_, v)| v)?;
     Some(match message {
         Json::Null => return None,
         Json::String(s) => format!("unexpected pipeline error: {s}"),
@@ -491,7 +573,9 @@ fn pipeline_error(map: &BTreeMap<String, Json>) -> Option<String> {
                 message.go_display()
             ),
         },
-        Json::Number(n) => format!("unexpected pipeline error (unexpected error.message type json.Number): {n}"),
+        Json::Number(n) => {
+            format!("unexpected pipeline error (unexpected error.message type json.Number): {n}")
+        }
         other => format!(
             "unexpected pipeline error (unexpected error.message type {}): {}",
             other.go_type(),
@@ -535,7 +619,9 @@ pub fn go_quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -554,15 +640,27 @@ fn go_q_verb(v: &Json) -> String {
 }
 
 fn in_cidr(ip: IpAddr, cidr: &str) -> bool {
-    let Some((net, bits)) = cidr.split_once('/') else { return false };
-    let (Ok(net), Ok(bits)) = (net.parse::<IpAddr>(), bits.parse::<u32>()) else { return false };
+    let Some((net, bits)) = cidr.split_once('/') else {
+        return false;
+    };
+    let (Ok(net), Ok(bits)) = (net.parse::<IpAddr>(), bits.parse::<u32>()) else {
+        return false;
+    };
     match (ip, net) {
         (IpAddr::V4(a), IpAddr::V4(b)) => {
-            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
             (u32::from(a) & mask) == (u32::from(b) & mask)
         }
         (IpAddr::V6(a), IpAddr::V6(b)) => {
-            let mask = if bits == 0 { 0 } else { u128::MAX << (128 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
             (u128::from(a) & mask) == (u128::from(b) & mask)
         }
         _ => false,
@@ -571,7 +669,9 @@ fn in_cidr(ip: IpAddr, cidr: &str) -> bool {
 
 /// elastic-package's allowed test IPs.
 pub fn is_allowed_ip(s: &str) -> bool {
-    let Ok(ip) = s.parse::<IpAddr>() else { return false };
+    let Ok(ip) = s.parse::<IpAddr>() else {
+        return false;
+    };
     // Go treats IPv4-mapped IPv6 addresses as IPv4.
     let ip = match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
@@ -614,7 +714,12 @@ mod tests {
 
     fn validator(yaml: &str) -> Validator {
         let y: Yaml = serde_yaml_ng::from_str(yaml).unwrap();
-        let schema = y.as_sequence().unwrap().iter().map(|i| FieldDef::from_yaml(i).unwrap()).collect();
+        let schema = y
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|i| FieldDef::from_yaml(i).unwrap())
+            .collect();
         Validator {
             schema,
             spec_version: Version(3, 0, 2),
@@ -648,7 +753,10 @@ mod tests {
     #[test]
     fn pipeline_errors_stop_validation() {
         let v = validator("[]");
-        assert_eq!(errors(&v, r#"{"error":{"message":"boom"},"x":1}"#), vec!["unexpected pipeline error: boom"]);
+        assert_eq!(
+            errors(&v, r#"{"error":{"message":"boom"},"x":1}"#),
+            vec!["unexpected pipeline error: boom"]
+        );
         assert_eq!(
             errors(&v, r#"{"error":{"message":["a",5]}}"#),
             vec!["unexpected pipeline error (unexpected error.message type json.Number at position 1): [a 5]"]

@@ -16,7 +16,7 @@ use std::rc::Rc;
 const MAX_LOOP_ITERATIONS: u32 = 1_000_000;
 const MAX_CALL_DEPTH: usize = 64;
 /// Larger arrays would exhaust memory here long before they would in a JVM heap.
-const MAX_ARRAY_ELEMENTS: usize = 1 << 24;
+const MAX_ARRAY_ELEMENTS: usize = Exc::MAX_ELEMENTS;
 
 pub struct Interp<'a> {
     prog: &'a Program,
@@ -184,7 +184,7 @@ impl<'a> Interp<'a> {
             StmtKind::ForEach { ty, var, iter, body } => {
                 let coll = self.eval(iter, f)?;
                 let items = match &coll {
-                    Val::Null => return Err(Exc::npe("Cannot invoke \"Object.getClass()\" because \"receiver\" is null").at(iter.span.start)),
+                    Val::Null => return Err(null_access("iterator").at(iter.span.start)),
                     other => iter_items(other)
                         .ok_or_else(|| Exc::illegal_arg(format!("Cannot iterate over [{}]", other.class_name())).at(iter.span.start))?,
                 };
@@ -207,7 +207,7 @@ impl<'a> Interp<'a> {
                 let v = self.eval(e, f)?;
                 return Err(match &v {
                     Val::Obj(o) => match &**o {
-                        Obj::Exception { class, message } => Exc { class, message: message.clone(), offset: Some(s.span.start) },
+                        Obj::Exception { class, message } => Exc { class, message: message.clone(), offset: Some(s.span.start), explain: None },
                         _ => Exc::class_cast(format!("Cannot cast from [{}] to [java.lang.Throwable].", v.class_name())).at(s.span.start),
                     },
                     Val::Null => Exc::npe("Cannot throw exception because \"value\" is null").at(s.span.start),
@@ -380,6 +380,8 @@ impl<'a> Interp<'a> {
     pub fn get_field(&mut self, recv: &Val<'a>, name: &str) -> R<Val<'a>> {
         match recv {
             Val::Null => Err(null_access(name)),
+            // Painless tries the class's getters before the map shortcut: `isEmpty()` is `.empty`.
+            Val::Map(m) if name == "empty" => Ok(Val::Bool(map_len(m) == 0)),
             Val::Map(m) => Ok(map_get_str(m, name).unwrap_or(Val::Null)),
             Val::List(l) => match name {
                 "length" => Ok(Val::Int(list_len(l) as i32)),
@@ -393,6 +395,7 @@ impl<'a> Interp<'a> {
             Val::Entry(e) if name == "key" => Ok(e.0.clone()),
             Val::Entry(e) if name == "value" => Ok(e.1.borrow().clone()),
             Val::Set(s) if name == "empty" => Ok(Val::Bool(s.borrow().is_empty())),
+            Val::Str(s) if name == "empty" => Ok(Val::Bool(s.is_empty())),
             Val::View(m, _) if name == "empty" => Ok(Val::Bool(map_len(m) == 0)),
             Val::Obj(_) => {
                 let cap = capitalize(name);
@@ -449,13 +452,14 @@ impl<'a> Interp<'a> {
         if self.read_only {
             Exc::unsupported("Mutating ingest documents in conditionals is not supported")
         } else {
-            Exc { class: "UnsupportedOperationException", message: None, offset: None }
+            Exc::bare("UnsupportedOperationException")
         }
     }
 
     pub fn get_index(&mut self, recv: &Val<'a>, idx: &Val<'a>) -> R<Val<'a>> {
         match recv {
-            Val::Null => Err(Exc::npe("Cannot invoke \"Object.getClass()\" because \"receiver\" is null")),
+            // `x[i]` on def first normalises the index through a call site of that name.
+            Val::Null => Err(null_access("normalizeIndex")),
             Val::Map(m) => Ok(map_get(m, idx).unwrap_or(Val::Null)),
             Val::List(l) => {
                 let len = list_len(l);
@@ -480,7 +484,8 @@ impl<'a> Interp<'a> {
     pub fn set_index(&mut self, recv: &Val<'a>, idx: Val<'a>, value: Val<'a>) -> R<()> {
         let value = value.owned();
         match recv {
-            Val::Null => Err(Exc::npe("Cannot invoke \"Object.getClass()\" because \"receiver\" is null")),
+            // `x[i]` on def first normalises the index through a call site of that name.
+            Val::Null => Err(null_access("normalizeIndex")),
             Val::Map(MapRef::Own(m)) => {
                 m.borrow_mut().insert(Key(idx), value);
                 Ok(())
@@ -587,7 +592,7 @@ impl<'a> Interp<'a> {
             return Err(Exc::illegal_arg(format!("function [{}] expects {} arguments", func.name, func.params.len())));
         }
         if self.depth >= MAX_CALL_DEPTH {
-            return Err(Exc { class: "StackOverflowError", message: None, offset: None });
+            return Err(Exc::bare("StackOverflowError"));
         }
         self.depth += 1;
         let mut frame = vec![Val::Null; func.frame_size.max(func.params.len())];
@@ -619,7 +624,7 @@ impl<'a> Interp<'a> {
         match &**c {
             Closure::Lambda { lambda, captured } => {
                 if self.depth >= MAX_CALL_DEPTH {
-                    return Err(Exc { class: "StackOverflowError", message: None, offset: None });
+                    return Err(Exc::bare("StackOverflowError"));
                 }
                 if args.len() != lambda.params.len() {
                     return Err(Exc::illegal_arg(format!("Incorrect number of parameters for lambda: expected [{}] but found [{}]", lambda.params.len(), args.len())));
@@ -801,7 +806,7 @@ fn coerce_prim<'a>(p: Prim, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
             if units.len() == 1 {
                 return Ok(Val::Char(units[0]));
             }
-            return Err(Exc::class_cast(format!("cannot cast java.lang.String with length not equal to one to char")));
+            return Err(Exc::class_cast("cannot cast java.lang.String with length not equal to one to char"));
         }
     }
     let r = rank(&v);
@@ -858,7 +863,7 @@ pub fn instance_of(v: &Val<'_>, ty: &Type) -> bool {
                 | (Prim::Double, Val::Double(_))
         ),
         Type::Array(inner) => match v {
-            Val::Array(a) => &a.borrow().elem == &**inner || (**inner == Type::Def || **inner == Type::Class("Object".into())) && !matches!(a.borrow().elem, Type::Prim(_)),
+            Val::Array(a) => a.borrow().elem == **inner || (**inner == Type::Def || **inner == Type::Class("Object".into())) && !matches!(a.borrow().elem, Type::Prim(_)),
             _ => false,
         },
         Type::Class(c) => lib::is_instance(v, c),
@@ -927,10 +932,8 @@ pub fn unary<'a>(op: UnOp, v: Val<'a>) -> R<Val<'a>> {
         }
     };
     Ok(match op {
-        UnOp::Not => match v {
-            Val::Bool(b) => Val::Bool(!b),
-            other => return Err(err(&other, "!")),
-        },
+        // `!` casts its operand to boolean first, as conditions do.
+        UnOp::Not => Val::Bool(!to_boolean(&v)?),
         UnOp::BitNot => match v {
             Val::Long(l) => Val::Long(!l),
             ref other => match int_of(other) {
@@ -966,9 +969,9 @@ pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
         RefNe => return Ok(Val::Bool(!a.identical(&b))),
         Find | Match => return lib::regex::find_or_match(op == Match, &a, &b),
         Add if matches!(a, Val::Str(_)) || matches!(b, Val::Str(_)) => {
-            let mut s = a.to_java_string();
-            s.push_str(&b.to_java_string());
-            return Ok(Val::string(s));
+            let (x, y) = (a.to_java_string(), b.to_java_string());
+            Exc::check_size(x.len() + y.len())?;
+            return Ok(Val::string(x + &y));
         }
         BitAnd | BitOr | Xor => {
             if let (Val::Bool(x), Val::Bool(y)) = (&a, &b) {

@@ -68,11 +68,17 @@ pub struct Exc {
     pub message: Option<String>,
     /// Where in the source it was raised; filled in by the innermost node.
     pub offset: Option<u32>,
+    /// `Debug.explain(x)`: the Java class (none for null) and `toString` of `x`.
+    pub explain: Option<Box<(Option<String>, String)>>,
 }
 
 impl Exc {
     pub fn new(class: &'static str, message: impl Into<String>) -> Exc {
-        Exc { class, message: Some(message.into()), offset: None }
+        Exc { class, message: Some(message.into()), offset: None, explain: None }
+    }
+    /// An exception without a message (Java's `null`).
+    pub fn bare(class: &'static str) -> Exc {
+        Exc { class, message: None, offset: None, explain: None }
     }
     pub fn npe(message: impl Into<String>) -> Exc {
         Exc::new("NullPointerException", message)
@@ -93,6 +99,30 @@ impl Exc {
     pub fn painless_error(message: impl Into<String>) -> Exc {
         Exc::new("PainlessError", message)
     }
+    /// Bytes of string a script may build; doubling a string in a loop
+    /// stops here (as a JVM heap would) instead of exhausting this process.
+    pub const MAX_STRING_BYTES: usize = 1 << 26;
+    /// Elements of one list or array, for the same reason.
+    pub const MAX_ELEMENTS: usize = 1 << 22;
+
+    /// `OutOfMemoryError` when a string would exceed [`Exc::MAX_STRING_BYTES`].
+    pub fn check_size(len: usize) -> Result<(), Exc> {
+        if len > Exc::MAX_STRING_BYTES {
+            Err(Exc::new("OutOfMemoryError", "Java heap space"))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// `OutOfMemoryError` when a collection would exceed [`Exc::MAX_ELEMENTS`].
+    pub fn check_len(len: usize) -> Result<(), Exc> {
+        if len > Exc::MAX_ELEMENTS {
+            Err(Exc::new("OutOfMemoryError", "Java heap space"))
+        } else {
+            Ok(())
+        }
+    }
+
     pub fn at(mut self, offset: u32) -> Exc {
         if self.offset.is_none() {
             self.offset = Some(offset);
@@ -164,7 +194,7 @@ fn compile_error(source: &str, e: &CompileError) -> EsError {
     }
     pointer.extend(std::iter::repeat_n(' ', offset - start));
     pointer.push_str("^---- HERE");
-    script_exception("compile error", source, vec![snippet, pointer], offset, start, end)
+    script_exception(EsError::new("script_exception", "compile error"), source, vec![snippet, pointer], offset, start, end)
         .caused_by(EsError::new(e.kind, e.message.clone()))
 }
 
@@ -173,13 +203,12 @@ fn char_index(source: &str, byte_offset: usize) -> usize {
     source.char_indices().take_while(|(i, _)| *i < b).count()
 }
 
-fn script_exception(reason: &str, source: &str, stack: Vec<String>, offset: usize, start: usize, end: usize) -> EsError {
+fn script_exception(base: EsError, source: &str, stack: Vec<String>, offset: usize, start: usize, end: usize) -> EsError {
     let mut position = Map::new();
     position.insert("offset".into(), Value::from(offset as i64));
     position.insert("start".into(), Value::from(start as i64));
     position.insert("end".into(), Value::from(end as i64));
-    EsError::new("script_exception", reason)
-        .with("script_stack", Value::List(stack.into_iter().map(Value::String).collect()))
+    base.with("script_stack", Value::List(stack.into_iter().map(Value::String).collect()))
         .with("script", source)
         .with("lang", "painless")
         .with("position", Value::Map(position))
@@ -222,10 +251,11 @@ impl Script {
     /// Runs the script on a `ctx` holding only the fields it can reach,
     /// then puts them back: the same document as running it on the whole
     /// `ctx`. `None` (with `ctx` untouched) when the result cannot be put
-    /// back exactly, because the script removed and re-added a field, which
-    /// moves it after all the others; the caller then runs it on all of `ctx`.
+    /// back exactly, because a field the document had moved after others
+    /// (which the syntax allowed here cannot do, but the check is cheap);
+    /// the caller then runs the script on all of `ctx`.
     fn interpret_fields(&self, ctx: &mut Map, params: &Map, keys: &[String]) -> Option<Result<(), EsError>> {
-        let mut part = val::JMap::new(val::MapKind::Linked);
+        let mut part = val::JMap::new(val::MapKind::Document);
         let mut present: Vec<&str> = Vec::new();
         for (k, v) in ctx.iter() {
             if keys.iter().any(|key| key == k) {
@@ -235,9 +265,8 @@ impl Script {
         }
         let shared = val::Val::new_map(part);
         let mut it = interp::Interp::new(&self.program, false);
-        if let Err(e) = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))) {
-            return Some(Err(self.runtime_error(&e)));
-        }
+        let outcome = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params)));
+        // Changes made before an exception stay, as with the whole ctx.
         let Value::Map(result) = shared.to_value() else { return None };
         // The fields that were there and still are must come first, in
         // their order; new fields follow, as they would at the end of ctx.
@@ -258,7 +287,7 @@ impl Script {
                 }
             }
         }
-        Some(Ok(()))
+        Some(outcome.map(|_| ()).map_err(|e| self.runtime_error(&e)))
     }
 
     /// Runs an ingest script with the interpreter, even when it has a
@@ -266,15 +295,13 @@ impl Script {
     pub fn interpret(&self, ctx: &mut Map, params: &Map) -> Result<(), EsError> {
         let shared = val::Val::new_map(val::map_from_value(ctx));
         let mut it = interp::Interp::new(&self.program, false);
-        match it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))) {
-            Ok(_) => {
-                if let Value::Map(m) = shared.to_value() {
-                    *ctx = m;
-                }
-                Ok(())
-            }
-            Err(e) => Err(self.runtime_error(&e)),
+        let result = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params)));
+        // Elasticsearch mutates the document in place, so changes made before
+        // an exception stay (visible with `ignore_failure` or `on_failure`).
+        if let Value::Map(m) = shared.to_value() {
+            *ctx = m;
         }
+        result.map(|_| ()).map_err(|e| self.runtime_error(&e))
     }
 
     /// `script_exception` for a runtime error: the snippet runs from the
@@ -294,6 +321,14 @@ impl Script {
         pointer.push_str("^---- HERE");
         let cause_kind = exception_type(e.class);
         let cause = EsError::new(&cause_kind, e.message.clone().unwrap_or_default());
-        script_exception("runtime error", source, vec![snippet, pointer], offset, start, end).caused_by(cause)
+        // Debug.explain's headers print before the script fields, sorted by name.
+        let mut base = EsError::new("script_exception", "runtime error");
+        if let Some(explain) = &e.explain {
+            if let Some(class) = &explain.0 {
+                base = base.with("java_class", class.as_str()).with("painless_class", class.as_str());
+            }
+            base = base.with("to_string", explain.1.as_str());
+        }
+        script_exception(base, source, vec![snippet, pointer], offset, start, end).caused_by(cause)
     }
 }

@@ -203,6 +203,14 @@ fn typical_integration_idioms() {
 }
 
 #[test]
+fn changes_before_an_exception_stay() {
+    let script = compile("ctx.a = 1; ctx.b.c = 2", ScriptContext::Ingest).unwrap();
+    let mut ctx = map("{}");
+    assert!(script.execute(&mut ctx, &Map::new()).is_err());
+    assert_eq!(json(&ctx), r#"{"a":1}"#);
+}
+
+#[test]
 fn conditions_cannot_mutate() {
     let e = cond_err("ctx.a = 1; return true", "{}");
     assert_eq!(cause(&e), ("unsupported_operation_exception".into(), "Mutating ingest documents in conditionals is not supported".into()));
@@ -331,6 +339,7 @@ fn strings_and_library() {
     assert_eq!(eval("'abc'.charAt(1) == (char) 'b'"), Value::Bool(true));
     assert_eq!(eval("String.join('-', ['a', 'b'])"), Value::from("a-b"));
     assert_eq!(eval("String.format('%s=%05d', 'n', 42)"), Value::from("n=00042"));
+    assert_eq!(eval("String.format(Locale.ROOT, '%s-%s', 'a', 'B'.toLowerCase(Locale.ROOT))"), Value::from("a-b"));
     assert_eq!(eval("'aGk='.decodeBase64()"), Value::from("hi"));
     assert_eq!(eval("'hi'.encodeBase64()"), Value::from("aGk="));
     assert_eq!(eval("Character.isDigit('7'.charAt(0))"), Value::Bool(true));
@@ -382,8 +391,11 @@ fn date_arithmetic() {
     assert_eq!(out["parsed"], Value::from("2024-01-03T07:08:09"));
     assert_eq!(out["dur"], Value::from("PT1H30M32.1S"));
     assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00+01:00[Europe/Paris]').toString()"), Value::from("2024-03-01T10:00+01:00[Europe/Paris]"));
-    assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00Z').plusMonths(1).minusHours(2)"), Value::from("2024-04-01T08:00Z"));
+    assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00Z').plusMonths(1).minusHours(2).toString()"), Value::from("2024-04-01T08:00Z"));
     assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00Z').isBefore(ZonedDateTime.parse('2024-03-01T11:00:00+00:30'))"), Value::Bool(true));
+    // Temporal objects stored in the document are written as XContent writes them.
+    assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00+01:00')"), Value::from("2024-03-01T10:00:00.000+01:00"));
+    assert_eq!(eval("Instant.ofEpochSecond(1, 500)"), Value::from("1970-01-01T00:00:01.0000005Z"));
     let e = run_err("ZonedDateTime.parse('not a date')", "{}");
     assert_eq!(cause(&e), ("date_time_parse_exception".into(), "Text 'not a date' could not be parsed at index 0".into()));
 }
@@ -425,6 +437,17 @@ fn unsupported_features_fail_at_compile_time() {
 }
 
 #[test]
+fn unsupported_features_report_line_and_column() {
+    let e = compile("def x = 1;\n  x = Thread.currentThread();", ScriptContext::Ingest).unwrap_err();
+    assert_eq!(cause(&e).1, "unsupported Painless feature class [Thread] at 2:7");
+    let e = compile("ctx.a = 1;\nctx.b = ctx.a.frobnicate(2);", ScriptContext::Ingest).unwrap_err();
+    assert_eq!(cause(&e).1, "unsupported Painless feature method [frobnicate/1] at 2:14");
+    let e = compile("ctx.t = new TreeBag()", ScriptContext::Ingest).unwrap_err();
+    assert_eq!(cause(&e).1, "unsupported Painless feature constructor [TreeBag/0] at 1:9");
+    assert_eq!(e.extra["position"].to_json(), r#"{"offset":8,"start":0,"end":21}"#);
+}
+
+#[test]
 fn runtime_errors_render_like_elasticsearch() {
     let e = run_err("ctx.a.b = 1", "{}");
     assert_eq!(e.reason, "runtime error");
@@ -460,6 +483,11 @@ fn runtime_errors_render_like_elasticsearch() {
 
     let e = cond_err("ctx.n > 5", "{}");
     assert_eq!(cause(&e).0, "null_pointer_exception");
+    // Operators are located at their left operand's first token.
+    assert_eq!(e.extra["position"].to_json(), r#"{"offset":0,"start":0,"end":9}"#);
+    let e = cond_err("params['_source'].tags.size() > 2", "{}");
+    assert_eq!(cause(&e).1, "cannot access method/field [tags] from a null def reference");
+    assert_eq!(e.extra["position"].to_json(), r#"{"offset":17,"start":0,"end":33}"#);
 }
 
 #[test]
@@ -479,6 +507,9 @@ fn every_error_class() {
         ("Double.parseDouble('1,5')", "number_format_exception", "For input string: \"1,5\""),
         ("ctx.x = ctx.l.get(3)", "index_out_of_bounds_exception", "Index 3 out of bounds for length 1"),
         ("ctx.x = Optional.empty().get()", "no_such_element_exception", "No value present"),
+        ("ctx.x = ctx.missing[0]", "null_pointer_exception", "cannot access method/field [normalizeIndex] from a null def reference"),
+        ("for (x in ctx.missing) {}", "null_pointer_exception", "cannot access method/field [iterator] from a null def reference"),
+        ("for (x in ctx.s) {}", "illegal_argument_exception", "Cannot iterate over [java.lang.String]"),
     ];
     for (src, kind, reason) in cases {
         let e = run_err(src, r#"{"s":"str","l":["a"],"big":9999999999}"#);
@@ -498,6 +529,20 @@ fn catching_follows_the_exception_hierarchy() {
         ctx.out = out;
     "#;
     assert_eq!(json(&run(src, "{}")), r#"{"out":["iae:For input string: \"x\"","npe","ioobe","inner"]}"#);
+}
+
+#[test]
+fn debug_explain() {
+    let e = run_err("try { Debug.explain(ctx.a) } catch (Exception e) {}", r#"{"a":"x"}"#);
+    let v = e.to_value();
+    let m = v.as_map().unwrap();
+    assert_eq!(m["java_class"], Value::from("java.lang.String"));
+    assert_eq!(m["to_string"], Value::from("x"));
+    assert_eq!(m.keys().position(|k| k == "to_string") < m.keys().position(|k| k == "script_stack"), true);
+    assert_eq!(cause(&e).0, "painless_explain_error");
+    let e = run_err("Debug.explain(null)", "{}");
+    assert!(!e.extra.contains_key("java_class"));
+    assert_eq!(e.extra["to_string"], Value::from("null"));
 }
 
 #[test]
@@ -521,6 +566,8 @@ fn hostile_scripts_fail_cleanly() {
     assert_eq!(eval("def l = [1]; l.add(l); l.toString()"), Value::from("[1, (this Collection)]"));
     assert_eq!(eval("def a = []; def b = [a]; a.add(b); a == b"), Value::Bool(false));
     assert_eq!(cause(&run_err("def a = new int[2000000000]", "{}")).0, "out_of_memory_error");
+    assert_eq!(cause(&run_err("String s = 'ab'; while (true) { s += s }", "{}")).0, "out_of_memory_error");
+    assert_eq!(cause(&run_err("def l = [1]; while (true) { l.addAll(l) }", "{}")).0, "out_of_memory_error");
     assert_eq!(cause(&run_err("ZonedDateTime.parse('2020-01-01T00:00:00Z').plusYears(999999999999L)", "{}")).0, "date_time_exception");
     assert_eq!(cause(&run_err("Instant.ofEpochMilli(0).plusSeconds(9223372036854775807L)", "{}")).0, "date_time_exception");
     assert_eq!(eval("Instant.ofEpochMilli(0).plus(200000, ChronoUnit.DAYS).toString()"), Value::from("2517-08-01T00:00:00Z"));
@@ -556,6 +603,9 @@ fn fuzz_never_panics() {
         "boolean d(Object o) { if (o == null || o == \"\") { return true; } else if (o instanceof Map) { ((Map) o).values().removeIf(v -> d(v)); return ((Map) o).size() == 0; } return false; } d(ctx);",
         "def m = /a(b+)c/.matcher(ctx.s); if (m.find()) { ctx.g = m.group(1) } for (x in [1,2]) { ctx.n = (ctx.n ?: 0) + x; }",
         "int i = 0; while (i < 3) { i++; } ctx.x = ['a': 1, 'b': [1, 2L, 3.0f, 4d]]; ctx.y = 0x1F >>> 2 << 1; String s = 'x' + ctx.x;",
+        "ZonedDateTime z = ZonedDateTime.parse('2024-01-31T22:30:00Z'); ctx.d = ChronoUnit.DAYS.between(z, z.plusDays(3)); ctx.f = z.format(DateTimeFormatter.ofPattern('yyyy-MM-dd HH:mm'));",
+        "ctx.l = [3, 1, 2].stream().filter(x -> x > 1).map(x -> x * 2).sorted().collect(Collectors.toList()); def m = new HashMap(); m.put('k', [1]); m.computeIfAbsent('j', k -> []).add(2); ctx.m = m;",
+        "try { throw new IllegalArgumentException('x') } catch (Exception e) { ctx.e = e.getMessage() } String t = ctx.s; ctx.t = t.substring(1, 3).toUpperCase() + t.splitOnToken('b').length;",
     ];
     let tokens = ["(", ")", "{", "}", "[", "]", ";", ".", "?.", "?:", "=", "==", "===", "+", "-", "/", "'", "\"", "/x/", "new", "def", "for", "in", "ctx", "null", "0", "1L", "->", "::", "instanceof", "Map", "int", ",", ":", "!", "++", "return", "\\"];
     let ctx = map(r#"{"s":"abbbc","n":1,"microsoft":{"online_message_trace":{"value":[]}},"_conf":{"local_domains":"x"},"a":{"b":[1,{"c":""}]}}"#);
@@ -566,7 +616,7 @@ fn fuzz_never_panics() {
         state ^= state << 17;
         (state % n.max(1) as u64) as usize
     };
-    for round in 0..3000 {
+    for round in 0..5000 {
         let mut src: Vec<char> = seeds[round % seeds.len()].chars().collect();
         for _ in 0..1 + next(4) {
             let at = next(src.len() + 1);
@@ -574,6 +624,14 @@ fn fuzz_never_panics() {
                 0 if !src.is_empty() => {
                     let end = (at + next(6)).min(src.len());
                     src.drain(at.min(src.len())..end);
+                }
+                1 if next(4) == 0 && !src.is_empty() => {
+                    // Duplicate a slice elsewhere: nests and repeats real syntax.
+                    let a = next(src.len());
+                    let b = (a + next(20)).min(src.len());
+                    let piece: Vec<char> = src[a..b].to_vec();
+                    let at = at.min(src.len());
+                    src.splice(at..at, piece);
                 }
                 1 => {
                     let t: Vec<char> = tokens[next(tokens.len())].chars().collect();
@@ -596,4 +654,69 @@ fn fuzz_never_panics() {
             }
         }
     }
+}
+
+// ---- conformance with real integrations ----
+
+#[test]
+fn map_empty_property_is_is_empty_not_a_key() {
+    // The getter wins over the map shortcut, even when the map has a key "empty".
+    let ctx = run("ctx.a = ctx.full.empty; ctx.b = ctx['none'].empty; if (!ctx.full.empty) { ctx.c = 1 }", r#"{"full": {"empty": "key", "k": 1}, "none": {}}"#);
+    assert_eq!(json(&ctx), r#"{"full":{"empty":"key","k":1},"none":{},"a":false,"b":true,"c":1}"#);
+}
+
+#[test]
+fn formatter_formats_a_temporal() {
+    let ctx = run(
+        "Instant i = Instant.ofEpochSecond(86400); \
+         ctx.a = DateTimeFormatter.ISO_INSTANT.format(i); \
+         ctx.b = DateTimeFormatter.ofPattern('dd/MM/yyyy HH:mm').withZone(ZoneId.of('Europe/Paris')).format(i); \
+         ctx.c = DateTimeFormatter.ofPattern('yyyy').format(LocalDate.of(1999, 5, 6));",
+        "{}",
+    );
+    assert_eq!(json(&ctx), r#"{"a":"1970-01-02T00:00:00Z","b":"02/01/1970 01:00","c":"1999"}"#);
+    let e = run_err("ctx.d = DateTimeFormatter.ofPattern('yyyy').format(Instant.ofEpochSecond(0))", "{}");
+    assert_eq!(cause(&e).0, "unsupported_temporal_type_exception");
+}
+
+#[test]
+fn double_to_string_widens_an_int_argument() {
+    assert_eq!(eval("Double.toString(100) + ' ' + Float.toString(3) + ' ' + Double.toString(2.5)"), Value::from("100.0 3.0 2.5"));
+}
+
+#[test]
+fn date_times_stored_in_the_document_are_written_as_xcontent_does() {
+    let ctx = run(
+        "ctx.zoned = Instant.ofEpochSecond(1700000000L, 123456000L).atZone(ZoneId.of('UTC')); \
+         ctx.paris = ZonedDateTime.parse('2020-01-02T03:04:05.1+01:00[Europe/Paris]'); \
+         ctx.instant = Instant.ofEpochSecond(0); \
+         ctx.local = LocalDateTime.of(2020, 1, 2, 3, 4); \
+         ctx.date = LocalDate.of(2020, 1, 2); \
+         ctx.time = LocalTime.of(3, 4); \
+         ctx.duration = Duration.ofMinutes(90);",
+        "{}",
+    );
+    assert_eq!(
+        json(&ctx),
+        r#"{"zoned":"2023-11-14T22:13:20.123456Z","paris":"2020-01-02T03:04:05.100+01:00","instant":"1970-01-01T00:00:00.000Z","local":"2020-01-02T03:04:00.000","date":"2020-01-02","time":"03:04:00.000","duration":"PT1H30M"}"#
+    );
+}
+
+#[test]
+fn string_empty_property_is_is_empty() {
+    let ctx = run("ctx.a = ctx.s.empty; ctx.b = ctx.e.empty;", r#"{"s": "x", "e": ""}"#);
+    assert_eq!(json(&ctx), r#"{"s":"x","e":"","a":false,"b":true}"#);
+    let e = run_err("ctx.a = ctx.s.length", r#"{"s": "x"}"#);
+    assert_eq!(cause(&e).1, "dynamic getter [java.lang.String, length] not found");
+}
+
+#[test]
+fn document_maps_iterate_in_hash_map_order() {
+    // Elasticsearch's document maps are HashMaps: "zeta" (bucket 0), "b" (2), "alpha" (7).
+    let ctx = run(
+        "def out = []; for (e in ctx.m.entrySet()) { out.add(e.getKey()) } ctx.keys = out; ctx.vals = new ArrayList(ctx.m.values());",
+        r#"{"m": {"zeta": 1, "alpha": 2, "b": 3}}"#,
+    );
+    assert_eq!(json(&ctx), r#"{"m":{"zeta":1,"alpha":2,"b":3},"keys":["zeta","b","alpha"],"vals":[1,3,2]}"#);
+    assert!(cond("def k = ''; for (x in ctx.m.keySet()) { k += x } return k == 'zetabalpha'", r#"{"m": {"zeta": 1, "alpha": 2, "b": 3}}"#));
 }

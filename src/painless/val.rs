@@ -91,10 +91,14 @@ impl Hasher for FxHasher {
 /// How a map iterates, which decides where its keys land in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MapKind {
-    /// Documents and `LinkedHashMap`: insertion order.
+    /// `LinkedHashMap`: insertion order.
     Linked,
     /// `HashMap` (map literals, `new HashMap()`, collectors): Java's bucket order.
     Hash,
+    /// A map of the document or of `params`: a `HashMap` in Elasticsearch, so
+    /// scripts iterate it in bucket order, but it goes back into the document
+    /// with its keys where they were (key order means nothing to a verdict).
+    Document,
     /// `TreeMap`: natural key order.
     Tree,
 }
@@ -116,7 +120,7 @@ impl<'a> JMap<'a> {
         let mut out: Vec<(Val<'a>, Val<'a>)> = self.entries.iter().map(|(k, v)| (k.0.clone(), v.clone())).collect();
         match self.kind {
             MapKind::Linked => {}
-            MapKind::Hash => {
+            MapKind::Hash | MapKind::Document => {
                 // Table length: 16 growing by doubling at a 0.75 load factor.
                 let mut capacity = 16usize;
                 while out.len() * 4 > capacity * 3 {
@@ -321,11 +325,14 @@ impl<'a> Val<'a> {
             Val::Str(s) => Value::String(s.to_string()),
             // Containers are read in place (a cycle never reaches here:
             // `to_value_in` stops at it before borrowing again).
-            Val::List(ListRef::Own(l)) => Value::List(l.borrow().iter().map(|v| v.to_value_in(path)).collect()),
+            Val::List(ListRef::Own(l)) if l.try_borrow().is_ok() => {
+                Value::List(l.borrow().iter().map(|v| v.to_value_in(path)).collect())
+            }
             Val::List(l) => Value::List(list_items(l).iter().map(|v| v.to_value_in(path)).collect()),
             Val::Array(a) => Value::List(a.borrow().items.iter().map(|v| v.to_value_in(path)).collect()),
             Val::Set(_) => Value::List(iter_items(self).unwrap_or_default().iter().map(|k| k.to_value_in(path)).collect()),
-            Val::Map(MapRef::Own(m)) if m.borrow().kind == MapKind::Linked => {
+            // Insertion order: written as they are, keys straight from their text.
+            Val::Map(MapRef::Own(m)) if m.try_borrow().is_ok_and(|j| matches!(j.kind, MapKind::Linked | MapKind::Document)) => {
                 let m = m.borrow();
                 let mut out = ValueMap::with_capacity(m.entries.len());
                 for (k, v) in &m.entries {
@@ -338,13 +345,23 @@ impl<'a> Val<'a> {
                 Value::Map(out)
             }
             Val::Map(m) => {
+                let entries = match m {
+                    MapRef::Own(own) if own.try_borrow().is_ok_and(|j| j.kind == MapKind::Document) => {
+                        own.borrow().entries.iter().map(|(k, v)| (k.0.clone(), v.clone())).collect()
+                    }
+                    _ => map_entries(m),
+                };
                 let mut out = ValueMap::new();
-                for (k, v) in map_entries(m) {
+                for (k, v) in entries {
                     out.insert(k.to_java_string(), v.to_value_in(path));
                 }
                 Value::Map(out)
             }
             Val::View(m, kind) => Value::List(view_items(m, *kind).iter().map(|v| v.to_value_in(path)).collect()),
+            Val::Obj(o) => match &**o {
+                Obj::Time(t) => Value::String(t.to_xcontent_string()),
+                _ => Value::String(o.to_java_string()),
+            },
             other => Value::String(other.to_java_string()),
         }
     }
@@ -557,8 +574,10 @@ pub fn class_of_type(t: &super::ast::Type) -> String {
     }
 }
 
+/// Elasticsearch's documents, the maps its processors build and a script's
+/// `params` are all `HashMap`s, so a script iterates them in bucket order.
 pub fn map_from_value<'a>(m: &ValueMap) -> JMap<'a> {
-    let mut out = JMap::new(MapKind::Linked);
+    let mut out = JMap::new(MapKind::Document);
     out.entries.reserve(m.len());
     for (k, v) in m {
         out.insert(Key(Val::str(k)), Val::from_value(v));
@@ -568,35 +587,35 @@ pub fn map_from_value<'a>(m: &ValueMap) -> JMap<'a> {
 
 pub fn list_items<'a>(l: &ListRef<'a>) -> Vec<Val<'a>> {
     match l {
-        ListRef::Own(v) => v.borrow().clone(),
+        ListRef::Own(v) => v.try_borrow().map(|v| v.clone()).unwrap_or_default(),
         ListRef::Doc(v) => v.iter().map(Val::from_doc).collect(),
     }
 }
 
 pub fn list_len(l: &ListRef<'_>) -> usize {
     match l {
-        ListRef::Own(v) => v.borrow().len(),
+        ListRef::Own(v) => v.try_borrow().map(|v| v.len()).unwrap_or(0),
         ListRef::Doc(v) => v.len(),
     }
 }
 
 pub fn list_get<'a>(l: &ListRef<'a>, i: usize) -> Option<Val<'a>> {
     match l {
-        ListRef::Own(v) => v.borrow().get(i).cloned(),
+        ListRef::Own(v) => v.try_borrow().ok().and_then(|v| v.get(i).cloned()),
         ListRef::Doc(v) => v.get(i).map(Val::from_doc),
     }
 }
 
 pub fn map_entries<'a>(m: &MapRef<'a>) -> Vec<(Val<'a>, Val<'a>)> {
     match m {
-        MapRef::Own(map) => map.borrow().ordered(),
-        MapRef::Doc(map) => map.iter().map(|(k, v)| (Val::Str(Str::Doc(k)), Val::from_doc(v))).collect(),
+        MapRef::Own(map) => map.try_borrow().map(|m| m.ordered()).unwrap_or_default(),
+        MapRef::Doc(map) => crate::value::java_hash_map_order(map).into_iter().map(|(k, v)| (Val::Str(Str::Doc(k)), Val::from_doc(v))).collect(),
     }
 }
 
 pub fn map_len(m: &MapRef<'_>) -> usize {
     match m {
-        MapRef::Own(map) => map.borrow().len(),
+        MapRef::Own(map) => map.try_borrow().map(|m| m.len()).unwrap_or(0),
         MapRef::Doc(map) => map.len(),
     }
 }
@@ -604,7 +623,7 @@ pub fn map_len(m: &MapRef<'_>) -> usize {
 pub fn map_get<'a>(m: &MapRef<'a>, key: &Val<'a>) -> Option<Val<'a>> {
     match m {
         MapRef::Own(map) => {
-            let map = map.borrow();
+            let map = map.try_borrow().ok()?;
             match key {
                 Val::Str(s) => map.get(&StrKey(s)).cloned(),
                 other => map.get(&Key(other.clone())).cloned(),
@@ -619,7 +638,7 @@ pub fn map_get<'a>(m: &MapRef<'a>, key: &Val<'a>) -> Option<Val<'a>> {
 
 pub fn map_get_str<'a>(m: &MapRef<'a>, key: &str) -> Option<Val<'a>> {
     match m {
-        MapRef::Own(map) => map.borrow().get(&StrKey(key)).cloned(),
+        MapRef::Own(map) => map.try_borrow().ok()?.get(&StrKey(key)).cloned(),
         MapRef::Doc(map) => map.get(key).map(Val::from_doc),
     }
 }
@@ -646,6 +665,10 @@ pub fn hash_set_order(items: Vec<Val<'_>>) -> Vec<Val<'_>> {
     });
     items
 }
+
+// The helpers above use `try_borrow`: a collection compared or hashed while
+// it is being modified (a map used inside its own key) reads as empty
+// rather than panicking.
 
 /// The elements a for-each loop or a stream sees, `None` if not iterable.
 pub fn iter_items<'a>(v: &Val<'a>) -> Option<Vec<Val<'a>>> {

@@ -580,6 +580,16 @@ mod tests {
     }
 
     #[test]
+    fn uri_keeps_case_and_empty_parts() {
+        let u = p("HTTP://Example.COM");
+        assert_eq!((u.scheme.as_deref(), u.host.as_deref(), u.path.as_deref()), (Some("HTTP"), Some("Example.COM"), Some("")));
+        assert_eq!(p("http://example.com:/x").port, None, "an empty port is no port");
+        assert_eq!(p("http://example.com?").query.as_deref(), Some(""));
+        assert!(parse_uri("http://").is_err(), "an authority is expected");
+        assert_eq!(p("file:///etc/hosts").path.as_deref(), Some("/etc/hosts"));
+    }
+
+    #[test]
     fn opaque_and_relative() {
         let u = p("mailto:someone@example.com?subject=hi");
         assert_eq!((u.scheme.as_deref(), u.path, u.query), (Some("mailto"), None, None));

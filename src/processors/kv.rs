@@ -255,6 +255,26 @@ mod tests {
     }
 
     #[test]
+    fn elasticsearch_trim_and_bracket_cases() {
+        // KeyValueProcessorTests.testTrimMultiCharSequence
+        let cfg = r#"{"field": "m", "field_split": " ", "value_split": "=", "target_field": "t", "trim_key": "%+", "trim_value": "<>,"}"#;
+        let input = r#"{"m": "to=<foo@example.com>, orig_to=<bar@example.com>, %+relay=mail.example.com[private/dovecot-lmtp], delay=2.2, delays=1.9/0.01/0.01/0.21, dsn=2.0.0, status=sent "}"#;
+        let Value::Map(out) = Value::from_json_str(&kv(cfg, input).unwrap()).unwrap() else { panic!() };
+        assert_eq!(
+            Value::Map(out["t"].as_map().unwrap().clone()).to_json(),
+            r#"{"to":"foo@example.com","orig_to":"bar@example.com","relay":"mail.example.com[private/dovecot-lmtp]","delay":"2.2","delays":"1.9/0.01/0.01/0.21","dsn":"2.0.0","status":"sent"}"#
+        );
+        // KeyValueProcessorTests.testStripBrackets
+        let cfg = r#"{"field": "m", "field_split": "&", "value_split": "=", "target_field": "t", "strip_brackets": true}"#;
+        let input = r#"{"m": "first=<hello>&second=\"world\"&second=(universe)&third=<foo>&fourth=[bar]&fifth='last'"}"#;
+        let Value::Map(out) = Value::from_json_str(&kv(cfg, input).unwrap()).unwrap() else { panic!() };
+        assert_eq!(
+            Value::Map(out["t"].as_map().unwrap().clone()).to_json(),
+            r#"{"first":"hello","second":["world","universe"],"third":"foo","fourth":"bar","fifth":"last"}"#
+        );
+    }
+
+    #[test]
     fn value_split_keeps_the_rest() {
         let cfg = r#"{"field": "m", "field_split": ",", "value_split": "="}"#;
         assert_eq!(kv(cfg, r#"{"m": "a=b=c"}"#).unwrap(), r#"{"m":"a=b=c","a":"b=c"}"#);

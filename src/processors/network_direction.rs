@@ -353,4 +353,34 @@ mod tests {
         let e = in_network("nope", "private").unwrap_err();
         assert_eq!(e.reason, "'nope' is not an IP string literal.");
     }
+
+    fn direction(source: &str, destination: &str, networks: &str) -> Result<std::string::String, std::string::String> {
+        use crate::processors::examples::run_example;
+        let config = format!(r#"{{"internal_networks": {networks}, "ignore_missing": false, "target_field": "d"}}"#);
+        let input = format!(r#"{{"source": {{"ip": {source}}}, "destination": {{"ip": {destination}}}}}"#);
+        let example = Example { title: "", config: Box::leak(config.into_boxed_str()), input: Box::leak(input.into_boxed_str()), output: Ok("") };
+        let out = run_example(crate::processors::lookup("network_direction").unwrap(), &example)?;
+        let Value::Map(m) = Value::from_json_str(&out).unwrap() else { panic!() };
+        Ok(m["d"].as_str().unwrap().to_string())
+    }
+
+    #[test]
+    fn elasticsearch_unit_test_cases() {
+        // NetworkDirectionProcessorTests
+        assert_eq!(direction(r#""10.0.1.1""#, r#""192.168.1.2""#, r#"["10.0.0.0/8"]"#).unwrap(), "outbound");
+        assert_eq!(direction(r#""192.168.1.2""#, r#""10.0.1.1""#, r#"["10.0.0.0/8"]"#).unwrap(), "inbound");
+        assert_eq!(direction(r#""0.0.0.0""#, r#""0.0.0.0""#, r#"["unspecified"]"#).unwrap(), "internal");
+        assert_eq!(direction(r#""::""#, r#""::""#, r#"["unspecified"]"#).unwrap(), "internal");
+        for (src, dst) in [("192.168.1.1", "192.168.1.2"), ("10.0.1.1", "192.168.1.2"), ("192.168.1.1", "172.16.0.1"), ("192.168.1.1", "fd12:3456:789a:1::1")] {
+            let (src, dst) = (format!("\"{src}\""), format!("\"{dst}\""));
+            assert_eq!(direction(&src, &dst, r#"["private"]"#).unwrap(), "internal");
+            assert_eq!(direction(&src, &dst, r#"["public"]"#).unwrap(), "external");
+        }
+        let e = direction("null", r#""10.0.0.1""#, r#"["10.0.0.0/8"]"#).unwrap_err();
+        assert_eq!(e, "unable to calculate network direction from document");
+        let e = direction(r#""192.168.1.1""#, r#""invalid""#, r#"["10.0.0.0/8"]"#).unwrap_err();
+        assert_eq!(e, "'invalid' is not an IP string literal.");
+        let e = direction(r#""192.168.1.1""#, r#""192.168.1.1""#, r#"["10.0.0.0/8", "invalid"]"#).unwrap_err();
+        assert_eq!(e, "'invalid' is not an IP string literal.");
+    }
 }

@@ -79,8 +79,8 @@ struct Rename {
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
-    let field = FieldTemplate::compile(&o.string("field")?)?;
-    let target = FieldTemplate::compile(&o.string("target_field")?)?;
+    let field = FieldTemplate::new(o.template("field")?)?;
+    let target = FieldTemplate::new(o.template("target_field")?)?;
     let ignore_missing = o.bool_or("ignore_missing", false)?;
     let override_existing = o.bool_or("override", false)?;
     Ok(Box::new(Rename {

@@ -167,6 +167,73 @@ mod tests {
         java_hash_order(uri_parts(s).unwrap())
     }
 
+    /// The parts as sorted `key=json` pairs, to compare without order.
+    fn sorted(s: &str) -> Vec<std::string::String> {
+        let mut v: Vec<_> = parts(s).iter().map(|(k, v)| format!("{k}={}", v.to_json())).collect();
+        v.sort();
+        v
+    }
+
+    fn want(pairs: &[(&str, &str)]) -> Vec<std::string::String> {
+        let mut v: Vec<_> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn elasticsearch_unit_test_cases() {
+        // UriPartsProcessorTests.testUriParts and testUrlWithCharactersNotToleratedByUri.
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            ("http://www.google.com", &[("scheme", r#""http""#), ("domain", r#""www.google.com""#), ("path", r#""""#)]),
+            ("http://www.google.com:88", &[("scheme", r#""http""#), ("domain", r#""www.google.com""#), ("path", r#""""#), ("port", "88")]),
+            (
+                "http://www.google.com:88/google.png",
+                &[("scheme", r#""http""#), ("domain", r#""www.google.com""#), ("extension", r#""png""#), ("path", r#""/google.png""#), ("port", "88")],
+            ),
+            (
+                "https://www.google.com:88/foo#bar",
+                &[("scheme", r#""https""#), ("domain", r#""www.google.com""#), ("fragment", r#""bar""#), ("path", r#""/foo""#), ("port", "88")],
+            ),
+            (
+                "https://www.google.com:88/foo?key=val",
+                &[("scheme", r#""https""#), ("domain", r#""www.google.com""#), ("path", r#""/foo""#), ("query", r#""key=val""#), ("port", "88")],
+            ),
+            (
+                "https://user:@www.google.com:88/foo",
+                &[
+                    ("scheme", r#""https""#), ("domain", r#""www.google.com""#), ("path", r#""/foo""#), ("port", "88"),
+                    ("user_info", r#""user:""#), ("username", r#""user""#), ("password", r#""""#),
+                ],
+            ),
+            (
+                "ftp://ftp.is.co.za/rfc/rfc1808.txt",
+                &[("scheme", r#""ftp""#), ("path", r#""/rfc/rfc1808.txt""#), ("extension", r#""txt""#), ("domain", r#""ftp.is.co.za""#)],
+            ),
+            ("telnet://192.0.2.16:80/", &[("scheme", r#""telnet""#), ("path", r#""/""#), ("port", "80"), ("domain", r#""192.0.2.16""#)]),
+            (
+                "ldap://[2001:db8::7]/c=GB?objectClass?one",
+                &[("scheme", r#""ldap""#), ("path", r#""/c=GB""#), ("query", r#""objectClass?one""#), ("domain", r#""[2001:db8::7]""#)],
+            ),
+            (
+                "http://www.google.com/path with spaces",
+                &[("scheme", r#""http""#), ("domain", r#""www.google.com""#), ("path", r#""/path with spaces""#)],
+            ),
+            (
+                "https://user:pw@testing.google.com:8080/foo with space/bar?foo1=bar1&foo2=bar2#anchorVal",
+                &[
+                    ("scheme", r#""https""#), ("domain", r#""testing.google.com""#), ("fragment", r#""anchorVal""#),
+                    ("path", r#""/foo with space/bar""#), ("port", "8080"), ("username", r#""user""#), ("password", r#""pw""#),
+                    ("user_info", r#""user:pw""#), ("query", r#""foo1=bar1&foo2=bar2""#),
+                ],
+            ),
+        ];
+        for (uri, expected) in cases {
+            assert_eq!(sorted(uri), want(expected), "{uri}");
+        }
+        // UriPartsProcessorTests.testInvalidUri
+        assert_eq!(uri_parts("not:\\/_a_valid_uri").unwrap_err().reason, "unable to parse URI [not:\\/_a_valid_uri]");
+    }
+
     #[test]
     fn extension_comes_from_the_last_segment() {
         assert_eq!(parts("http://a.b/c.d/e")["path"], Value::from("/c.d/e"));
