@@ -44,21 +44,35 @@ fn main() {
         );
         return;
     };
-    let work = std::env::temp_dir().join(format!("ingot-bench-message-trace-{}", std::process::id()));
+    let work =
+        std::env::temp_dir().join(format!("ingot-bench-message-trace-{}", std::process::id()));
     std::fs::create_dir_all(&work).expect("creating the bench directory");
     let geoip_dir = work.join("geoip");
     write_geoip_databases(&geoip_dir);
 
     let ctx = BuildContext {
-        registry: Arc::new(PipelineRegistry::with_dirs(vec![pipeline_path.parent().map(Path::to_path_buf).unwrap_or_default()])),
+        registry: Arc::new(PipelineRegistry::with_dirs(vec![pipeline_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()])),
         geoip_dir: Some(geoip_dir.clone()),
     };
-    let pipeline = Pipeline::load(&pipeline_path, &ctx).unwrap_or_else(|e| panic!("{} does not load: {e:?}", pipeline_path.display()));
+    let pipeline = Pipeline::load(&pipeline_path, &ctx)
+        .unwrap_or_else(|e| panic!("{} does not load: {e:?}", pipeline_path.display()));
 
     let mut input = Vec::with_capacity(n * 700);
-    Events::new(0).write(n, &mut input).expect("writing to a Vec");
-    println!("message_trace benchmark: {n} events, {:.1} MB of NDJSON", input.len() as f64 / 1e6);
-    println!("pipeline: {} ({} processors)", pipeline_path.display(), pipeline.processors.len());
+    Events::new(0)
+        .write(n, &mut input)
+        .expect("writing to a Vec");
+    println!(
+        "message_trace benchmark: {n} events, {:.1} MB of NDJSON",
+        input.len() as f64 / 1e6
+    );
+    println!(
+        "pipeline: {} ({} processors)",
+        pipeline_path.display(),
+        pipeline.processors.len()
+    );
 
     let mut floor_bytes = 0;
     let floor = best_of(3, || {
@@ -66,7 +80,8 @@ fn main() {
         let mut buf = Vec::with_capacity(4096);
         for line in input.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
             buf.clear();
-            let v: serde_json::Value = serde_json::from_slice(line).expect("generated events are JSON");
+            let v: serde_json::Value =
+                serde_json::from_slice(line).expect("generated events are JSON");
             serde_json::to_writer(&mut buf, &v).expect("writing to a Vec");
             buf.push(b'\n');
             out.write_all(&buf).expect("counting");
@@ -78,11 +93,20 @@ fn main() {
     let mut out_bytes = 0;
     let simulate = best_of(3, || {
         let mut out = Counting::default();
-        counts = Some(simulate_ndjson(&pipeline, input.as_slice(), &mut out, |m| panic!("{}", m.message)).expect("counting"));
+        counts = Some(
+            simulate_ndjson(&pipeline, input.as_slice(), &mut out, |m| {
+                panic!("{}", m.message)
+            })
+            .expect("counting"),
+        );
         out_bytes = out.0;
     });
     let counts = counts.expect("ran at least once");
-    assert_eq!(counts.output + counts.failed + counts.dropped, n as u64, "every event gives a line");
+    assert_eq!(
+        counts.output + counts.failed + counts.dropped,
+        n as u64,
+        "every event gives a line"
+    );
 
     let rate = |d: Duration| n as f64 / d.as_secs_f64();
     println!(
@@ -120,8 +144,11 @@ fn memory(pipeline_path: &Path, geoip_dir: &Path, work: &Path) {
     for n in sizes {
         let file = work.join(format!("events-{n}.ndjson"));
         {
-            let mut out = io::BufWriter::new(std::fs::File::create(&file).expect("creating the events file"));
-            Events::new(0).write(n, &mut out).expect("writing the events file");
+            let mut out =
+                io::BufWriter::new(std::fs::File::create(&file).expect("creating the events file"));
+            Events::new(0)
+                .write(n, &mut out)
+                .expect("writing the events file");
             out.flush().expect("writing the events file");
         }
         let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
@@ -134,13 +161,20 @@ fn memory(pipeline_path: &Path, geoip_dir: &Path, work: &Path) {
             .arg(pipeline_path)
             .arg(&file)
             .stdout(Stdio::null())
-            .stderr(std::fs::File::create(work.join("stderr.txt")).expect("creating the stderr file"))
+            .stderr(
+                std::fs::File::create(work.join("stderr.txt")).expect("creating the stderr file"),
+            )
             .spawn()
             .expect("starting ingot simulate");
         let (status, peak_kib) = wait_with_peak_rss(child);
         let elapsed = start.elapsed();
         let _ = std::fs::remove_file(&file);
-        assert!(status, "ingot simulate failed on {}: {}", file.display(), std::fs::read_to_string(work.join("stderr.txt")).unwrap_or_default());
+        assert!(
+            status,
+            "ingot simulate failed on {}: {}",
+            file.display(),
+            std::fs::read_to_string(work.join("stderr.txt")).unwrap_or_default()
+        );
         match peak_kib {
             Some(kib) => println!(
                 "ingot simulate binary, {n} events ({:.0} MB): peak RSS {:.1} MiB (target 64 MiB: {}), {:.0} events/s",
@@ -163,7 +197,11 @@ fn wait_with_peak_rss(mut child: std::process::Child) -> (bool, Option<u64>) {
     let status_file = format!("/proc/{}/status", child.id());
     let mut peak = None;
     loop {
-        if let Some(kib) = std::fs::read_to_string(&status_file).ok().as_deref().and_then(vm_hwm_kib) {
+        if let Some(kib) = std::fs::read_to_string(&status_file)
+            .ok()
+            .as_deref()
+            .and_then(vm_hwm_kib)
+        {
             peak = Some(peak.unwrap_or(0).max(kib));
         }
         match child.try_wait() {
@@ -176,7 +214,12 @@ fn wait_with_peak_rss(mut child: std::process::Child) -> (bool, Option<u64>) {
 
 fn vm_hwm_kib(status: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line["VmHWM:".len()..].trim().trim_end_matches("kB").trim().parse().ok()
+    line["VmHWM:".len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// `INGOT_BENCH_PIPELINE`, else our own compiled pipeline, else the seed's.
@@ -185,7 +228,11 @@ fn pipeline_path() -> Option<PathBuf> {
         return Some(PathBuf::from(p));
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for candidate in ["pipelines/log/default.json", "pipelines/log/default.yml", "pipelines/default.json"] {
+    for candidate in [
+        "pipelines/log/default.json",
+        "pipelines/log/default.yml",
+        "pipelines/default.json",
+    ] {
         let p = root.join(candidate);
         if p.is_file() {
             return Some(p);
@@ -194,20 +241,29 @@ fn pipeline_path() -> Option<PathBuf> {
     if let Some(p) = find_message_trace_pipeline(&root.join("pipelines")) {
         return Some(p);
     }
-    root.ancestors().map(|dir| dir.join(SEED_PIPELINE)).find(|p| p.is_file())
+    root.ancestors()
+        .map(|dir| dir.join(SEED_PIPELINE))
+        .find(|p| p.is_file())
 }
 
 /// A pipeline file under `dir` that reads Message Trace records.
 fn find_message_trace_pipeline(dir: &Path) -> Option<PathBuf> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).ok()?.flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for path in entries {
         if path.is_dir() {
             if let Some(found) = find_message_trace_pipeline(&path) {
                 return Some(found);
             }
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "yml" | "yaml"))
-            && std::fs::read_to_string(&path).is_ok_and(|t| t.contains("online_message_trace"))
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("json" | "yml" | "yaml")
+        ) && std::fs::read_to_string(&path)
+            .is_ok_and(|t| t.contains("online_message_trace"))
         {
             return Some(path);
         }
@@ -218,16 +274,106 @@ fn find_message_trace_pipeline(dir: &Path) -> Option<PathBuf> {
 /// Networks the generated addresses come from: (prefix, city record, ASN).
 /// The last few are left out of the databases so some lookups miss.
 const NETWORKS: &[(&str, &str, &str, &str, f64, f64, u32, &str)] = &[
-    ("81.2", "GB", "Europe", "London", 51.5142, -0.0931, 20712, "Andrews & Arnold Ltd"),
-    ("216.160", "US", "North America", "Milton", 47.2513, -122.3149, 209, "CenturyLink Communications"),
-    ("40.107", "US", "North America", "Boydton", 36.6676, -78.3875, 8075, "Microsoft Corporation"),
-    ("52.100", "IE", "Europe", "Dublin", 53.3331, -6.2489, 8075, "Microsoft Corporation"),
-    ("104.47", "NL", "Europe", "Amsterdam", 52.3759, 4.8975, 8075, "Microsoft Corporation"),
-    ("209.85", "US", "North America", "Mountain View", 37.4056, -122.0775, 15169, "Google LLC"),
-    ("89.160", "SE", "Europe", "Stockholm", 59.3294, 18.0686, 8473, "Bahnhof AB"),
-    ("175.45", "JP", "Asia", "Tokyo", 35.6893, 139.6899, 2516, "KDDI Corporation"),
-    ("2.125", "FR", "Europe", "Paris", 48.8582, 2.3387, 3215, "Orange S.A."),
-    ("177.71", "BR", "South America", "Sao Paulo", -23.5335, -46.6359, 28573, "Claro NXT Telecomunicacoes Ltda"),
+    (
+        "81.2",
+        "GB",
+        "Europe",
+        "London",
+        51.5142,
+        -0.0931,
+        20712,
+        "Andrews & Arnold Ltd",
+    ),
+    (
+        "216.160",
+        "US",
+        "North America",
+        "Milton",
+        47.2513,
+        -122.3149,
+        209,
+        "CenturyLink Communications",
+    ),
+    (
+        "40.107",
+        "US",
+        "North America",
+        "Boydton",
+        36.6676,
+        -78.3875,
+        8075,
+        "Microsoft Corporation",
+    ),
+    (
+        "52.100",
+        "IE",
+        "Europe",
+        "Dublin",
+        53.3331,
+        -6.2489,
+        8075,
+        "Microsoft Corporation",
+    ),
+    (
+        "104.47",
+        "NL",
+        "Europe",
+        "Amsterdam",
+        52.3759,
+        4.8975,
+        8075,
+        "Microsoft Corporation",
+    ),
+    (
+        "209.85",
+        "US",
+        "North America",
+        "Mountain View",
+        37.4056,
+        -122.0775,
+        15169,
+        "Google LLC",
+    ),
+    (
+        "89.160",
+        "SE",
+        "Europe",
+        "Stockholm",
+        59.3294,
+        18.0686,
+        8473,
+        "Bahnhof AB",
+    ),
+    (
+        "175.45",
+        "JP",
+        "Asia",
+        "Tokyo",
+        35.6893,
+        139.6899,
+        2516,
+        "KDDI Corporation",
+    ),
+    (
+        "2.125",
+        "FR",
+        "Europe",
+        "Paris",
+        48.8582,
+        2.3387,
+        3215,
+        "Orange S.A.",
+    ),
+    (
+        "177.71",
+        "BR",
+        "South America",
+        "Sao Paulo",
+        -23.5335,
+        -46.6359,
+        28573,
+        "Claro NXT Telecomunicacoes Ltda",
+    ),
     // Not in the databases.
     ("10.20", "", "", "", 0.0, 0.0, 0, ""),
     ("192.168", "", "", "", 0.0, 0.0, 0, ""),
@@ -251,7 +397,10 @@ fn write_geoip_databases(dir: &Path) {
                 "subdivisions": [{"iso_code": "XX", "names": {"en": format!("{city_name} Region")}}]
             }),
         ));
-        asn.push((cidr, json!({"autonomous_system_number": number, "autonomous_system_organization": org})));
+        asn.push((
+            cidr,
+            json!({"autonomous_system_number": number, "autonomous_system_organization": org}),
+        ));
     }
     // One IPv6 network for the Graph records that carry IPv6 addresses.
     city.push((
@@ -260,8 +409,16 @@ fn write_geoip_databases(dir: &Path) {
                "location": {"latitude": 53.0, "longitude": -8.0}}),
     ));
     asn.push(("2a01:111::/32".into(), json!({"autonomous_system_number": 8075, "autonomous_system_organization": "Microsoft Corporation"})));
-    std::fs::write(dir.join("GeoLite2-City.mmdb"), writer::build("GeoLite2-City", &as_refs(&city)).expect("building the City database")).expect("writing the City database");
-    std::fs::write(dir.join("GeoLite2-ASN.mmdb"), writer::build("GeoLite2-ASN", &as_refs(&asn)).expect("building the ASN database")).expect("writing the ASN database");
+    std::fs::write(
+        dir.join("GeoLite2-City.mmdb"),
+        writer::build("GeoLite2-City", &as_refs(&city)).expect("building the City database"),
+    )
+    .expect("writing the City database");
+    std::fs::write(
+        dir.join("GeoLite2-ASN.mmdb"),
+        writer::build("GeoLite2-ASN", &as_refs(&asn)).expect("building the ASN database"),
+    )
+    .expect("writing the ASN database");
 }
 
 /// A deterministic generator of Message Trace events.
@@ -270,15 +427,48 @@ struct Events {
 }
 
 const USERS: &[&str] = &[
-    "linus", "ada.lovelace", "grace", "alan.turing", "margaret.hamilton", "ken", "dennis.ritchie", "barbara",
-    "noreply", "azure-noreply", "it-helpdesk", "payroll", "j.doe", "m.mustermann", "s.tanaka", "o.dupont",
+    "linus",
+    "ada.lovelace",
+    "grace",
+    "alan.turing",
+    "margaret.hamilton",
+    "ken",
+    "dennis.ritchie",
+    "barbara",
+    "noreply",
+    "azure-noreply",
+    "it-helpdesk",
+    "payroll",
+    "j.doe",
+    "m.mustermann",
+    "s.tanaka",
+    "o.dupont",
 ];
 const DOMAINS: &[&str] = &[
-    "contoso.com", "contoso.com", "contoso.com", "fabrikam.com", "azure.microsoft.com", "microsoft.com",
-    "example.co.uk", "mail.example.org", "partner.com.au", "newsletter.shop.example.de", "gmail.com",
+    "contoso.com",
+    "contoso.com",
+    "contoso.com",
+    "fabrikam.com",
+    "azure.microsoft.com",
+    "microsoft.com",
+    "example.co.uk",
+    "mail.example.org",
+    "partner.com.au",
+    "newsletter.shop.example.de",
+    "gmail.com",
 ];
-const STATUSES: &[&str] =
-    &["Delivered", "Delivered", "Delivered", "Delivered", "Failed", "Pending", "Expanded", "FilteredAsSpam", "Quarantined", "GettingStatus"];
+const STATUSES: &[&str] = &[
+    "Delivered",
+    "Delivered",
+    "Delivered",
+    "Delivered",
+    "Failed",
+    "Pending",
+    "Expanded",
+    "FilteredAsSpam",
+    "Quarantined",
+    "GettingStatus",
+];
 const SUBJECTS: &[&str] = &[
     "PIM: A privileged directory role was assigned outside of PIM",
     "testmail",
@@ -292,7 +482,9 @@ const SUBJECTS: &[&str] = &[
 
 impl Events {
     fn new(seed: u64) -> Events {
-        Events { state: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x2545_F491_4F6C_DD1D }
+        Events {
+            state: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x2545_F491_4F6C_DD1D,
+        }
     }
 
     fn next(&mut self) -> u64 {
@@ -318,7 +510,11 @@ impl Events {
     fn ip(&mut self) -> String {
         let r = self.next();
         if r % 50 == 0 {
-            return format!("2a01:111:f400:{:x}::{:x}", (r >> 8) & 0xffff, (r >> 24) & 0xfff);
+            return format!(
+                "2a01:111:f400:{:x}::{:x}",
+                (r >> 8) & 0xffff,
+                (r >> 24) & 0xfff
+            );
         }
         let (prefix, ..) = NETWORKS[(r >> 8) as usize % NETWORKS.len()];
         format!("{prefix}.{}.{}", (r >> 16) & 0xff, 1 + (r >> 24) % 254)
@@ -327,23 +523,38 @@ impl Events {
     fn guid(&mut self) -> String {
         let a = self.next();
         let b = self.next();
-        format!("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xffff, b >> 48, b & 0xffff_ffff_ffff)
+        format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xffff,
+            b >> 48,
+            b & 0xffff_ffff_ffff
+        )
     }
 
     fn subject(&mut self, i: usize) -> String {
         let s = self.pick(SUBJECTS);
-        s.replacen("{}", &(i % 9973).to_string(), 1).replacen("{}", &(i % 17).to_string(), 1)
+        s.replacen("{}", &(i % 9973).to_string(), 1)
+            .replacen("{}", &(i % 17).to_string(), 1)
     }
 
     /// `2022-09-05T18:10:13.4907658` with a varying number of fraction digits.
     fn timestamp(&mut self, i: usize, zulu: bool) -> String {
         let secs = 1_662_400_000 + i as i64 * 7 + self.below(5) as i64;
-        let t = chrono::DateTime::from_timestamp(secs, 0).expect("in range").naive_utc();
+        let t = chrono::DateTime::from_timestamp(secs, 0)
+            .expect("in range")
+            .naive_utc();
         let digits = [7, 7, 7, 6, 0][self.below(5)];
         let mut s = t.format("%Y-%m-%dT%H:%M:%S").to_string();
         if digits > 0 {
             let frac = self.next() % 10_000_000;
-            let _ = write!(s, ".{:0width$}", frac / 10u64.pow(7 - digits as u32), width = digits);
+            let _ = write!(
+                s,
+                ".{:0width$}",
+                frac / 10u64.pow(7 - digits as u32),
+                width = digits
+            );
         }
         if zulu {
             s.push('Z');
@@ -353,12 +564,27 @@ impl Events {
 
     /// A legacy Reporting Web Service record, PascalCase, keys in varying order.
     fn legacy(&mut self, i: usize) -> String {
-        let to_ip = if self.below(4) == 0 { "null".to_string() } else { json_string(&self.ip()) };
+        let to_ip = if self.below(4) == 0 {
+            "null".to_string()
+        } else {
+            json_string(&self.ip())
+        };
         let zulu = self.below(2) == 0;
         let received = self.timestamp(i, zulu);
         let fields = [
             format!(r#""Organization":"contoso.com""#),
-            format!(r#""MessageId":{}"#, json_string(&format!("<{}@{}.prod.outlook.com>", self.guid(), self.pick(&["GVAP278MB0375", "AM6PR04MB", "az.uksouth.production.microsoft.com"])))),
+            format!(
+                r#""MessageId":{}"#,
+                json_string(&format!(
+                    "<{}@{}.prod.outlook.com>",
+                    self.guid(),
+                    self.pick(&[
+                        "GVAP278MB0375",
+                        "AM6PR04MB",
+                        "az.uksouth.production.microsoft.com"
+                    ])
+                ))
+            ),
             format!(r#""Received":"{received}""#),
             format!(r#""SenderAddress":{}"#, json_string(&self.address())),
             format!(r#""RecipientAddress":{}"#, json_string(&self.address())),
@@ -368,7 +594,10 @@ impl Events {
             format!(r#""FromIP":{}"#, json_string(&self.ip())),
             format!(r#""Size":{}"#, 1_000 + self.below(5_000_000)),
             format!(r#""MessageTraceId":"{}""#, self.guid()),
-            format!(r#""StartDate":"{}""#, self.timestamp(i.saturating_sub(100_000), true)),
+            format!(
+                r#""StartDate":"{}""#,
+                self.timestamp(i.saturating_sub(100_000), true)
+            ),
             format!(r#""EndDate":"{}""#, self.timestamp(i + 10_000, true)),
             format!(r#""Index":{}"#, i % 1000),
         ];
@@ -387,7 +616,11 @@ impl Events {
     /// A Microsoft Graph messageTrace record, camelCase.
     fn graph(&mut self, i: usize) -> String {
         let status = self.pick(STATUSES).to_ascii_lowercase();
-        let to_ip = if self.below(3) == 0 { "null".to_string() } else { json_string(&self.ip()) };
+        let to_ip = if self.below(3) == 0 {
+            "null".to_string()
+        } else {
+            json_string(&self.ip())
+        };
         format!(
             r#"{{"id":"{}","messageId":{},"receivedDateTime":"{}","senderAddress":{},"recipientAddress":{},"subject":{},"status":"{}","size":{},"fromIP":{},"toIP":{}}}"#,
             self.guid(),

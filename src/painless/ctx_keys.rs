@@ -8,8 +8,8 @@
 //! only those fields need copying. Anything else gives `None` and the whole
 //! `ctx` is copied, as before.
 
-use super::ast::{ExprKind, FuncRef, LambdaBody, Program, Stmt, StmtKind};
 use super::ast::Expr;
+use super::ast::{ExprKind, FuncRef, LambdaBody, Program, Stmt, StmtKind};
 use super::resolve::CTX_SLOT;
 
 /// The fixed top-level field names the script uses, or `None` when it may
@@ -54,7 +54,12 @@ fn stmt(s: &Stmt, keys: &mut Vec<String>) -> Option<()> {
             stmt(body, keys)?;
             expr(c, keys)
         }
-        StmtKind::For { init, cond, after, body } => {
+        StmtKind::For {
+            init,
+            cond,
+            after,
+            body,
+        } => {
             if let Some(i) = init {
                 stmt(i, keys)?;
             }
@@ -125,7 +130,10 @@ fn expr(e: &Expr, keys: &mut Vec<String>) -> Option<()> {
             exprs(args, keys)
         }
         ExprKind::Unary(_, a) | ExprKind::InstanceOf(a, _) | ExprKind::Cast(_, a) => expr(a, keys),
-        ExprKind::Binary(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::Elvis(a, b) => {
+        ExprKind::Binary(_, a, b)
+        | ExprKind::And(a, b)
+        | ExprKind::Or(a, b)
+        | ExprKind::Elvis(a, b) => {
             expr(a, keys)?;
             expr(b, keys)
         }
@@ -146,7 +154,9 @@ fn expr(e: &Expr, keys: &mut Vec<String>) -> Option<()> {
         }
         ExprKind::FuncRef(f) => match &**f {
             FuncRef::Bound { receiver, .. } => expr(receiver, keys),
-            FuncRef::Method { .. } | FuncRef::Constructor { .. } | FuncRef::Local { .. } => Some(()),
+            FuncRef::Method { .. } | FuncRef::Constructor { .. } | FuncRef::Local { .. } => {
+                Some(())
+            }
         },
     }
 }
@@ -205,13 +215,23 @@ mod tests {
         for (source, doc) in cases {
             let script = compile(source, ScriptContext::Ingest).unwrap();
             assert!(script.ctx_keys.is_some(), "{source}");
-            let Value::Map(original) = Value::from_json_str(doc).unwrap() else { panic!() };
+            let Value::Map(original) = Value::from_json_str(doc).unwrap() else {
+                panic!()
+            };
             let mut fast = original.clone();
-            let fast_result = script.execute(&mut fast, &Map::new()).map_err(|e| e.to_string());
+            let fast_result = script
+                .execute(&mut fast, &Map::new())
+                .map_err(|e| e.to_string());
             let mut whole = original.clone();
-            let whole_result = script.interpret(&mut whole, &Map::new()).map_err(|e| e.to_string());
+            let whole_result = script
+                .interpret(&mut whole, &Map::new())
+                .map_err(|e| e.to_string());
             assert_eq!(fast_result, whole_result, "{source}");
-            assert_eq!(Value::Map(fast).to_json(), Value::Map(whole).to_json(), "{source}");
+            assert_eq!(
+                Value::Map(fast).to_json(),
+                Value::Map(whole).to_json(),
+                "{source}"
+            );
         }
     }
 
@@ -219,7 +239,10 @@ mod tests {
     #[test]
     fn null_fields_keep_their_place() {
         let script = compile("ctx.a = null; ctx.b = 2", ScriptContext::Ingest).unwrap();
-        let Value::Map(original) = Value::from_json_str(r#"{"a": 1, "b": 1, "c": 3}"#).unwrap() else { panic!() };
+        let Value::Map(original) = Value::from_json_str(r#"{"a": 1, "b": 1, "c": 3}"#).unwrap()
+        else {
+            panic!()
+        };
         let mut fast = original.clone();
         script.execute(&mut fast, &Map::new()).unwrap();
         let mut whole = original;

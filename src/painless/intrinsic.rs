@@ -20,7 +20,7 @@ pub enum Intrinsic {
 }
 
 /// The Elastic integrations' `dropEmptyFields` script (whitespace aside).
-const DROP_EMPTY_FIELDS: &str = r#"
+pub const DROP_EMPTY_FIELDS: &str = r#"
 boolean dropEmptyFields(Object object) {
   if (object == null || object == "") {
     return true;
@@ -36,6 +36,25 @@ boolean dropEmptyFields(Object object) {
 dropEmptyFields(ctx);
 "#;
 
+/// The same, as ingot's own Message Trace pipeline writes it.
+pub const IS_EMPTY: &str = r#"
+boolean isEmpty(def v) {
+  if (v == null || (v instanceof String && v == '')) {
+    return true;
+  }
+  if (v instanceof Map) {
+    v.values().removeIf(x -> isEmpty(x));
+    return v.isEmpty();
+  }
+  if (v instanceof List) {
+    v.removeIf(x -> isEmpty(x));
+    return v.isEmpty();
+  }
+  return false;
+}
+isEmpty(ctx);
+"#;
+
 /// Nesting the native version handles: each level is two Painless calls
 /// (the function and the lambda), and the interpreter stops at 64.
 const MAX_DEPTH: usize = 24;
@@ -45,9 +64,12 @@ const MAX_NODES: usize = 100_000;
 /// The intrinsic `source` is, if any: same tokens as a known script.
 pub fn recognise(source: &str) -> Option<Intrinsic> {
     let tokens = lexer::lex(source).ok()?;
-    let known = lexer::lex(DROP_EMPTY_FIELDS).expect("the known script lexes");
-    let same = tokens.len() == known.len() && tokens.iter().zip(&known).all(|(a, b)| a.tok == b.tok);
-    same.then_some(Intrinsic::DropEmptyFields)
+    [DROP_EMPTY_FIELDS, IS_EMPTY].into_iter().find_map(|text| {
+        let known = lexer::lex(text).expect("the known scripts lex");
+        let same =
+            tokens.len() == known.len() && tokens.iter().zip(&known).all(|(a, b)| a.tok == b.tok);
+        same.then_some(Intrinsic::DropEmptyFields)
+    })
 }
 
 impl Intrinsic {
@@ -110,11 +132,26 @@ mod tests {
 
     #[test]
     fn recognises_the_script_whatever_the_whitespace() {
-        assert_eq!(recognise(DROP_EMPTY_FIELDS), Some(Intrinsic::DropEmptyFields));
-        let squeezed = DROP_EMPTY_FIELDS.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(
+            recognise(DROP_EMPTY_FIELDS),
+            Some(Intrinsic::DropEmptyFields)
+        );
+        assert_eq!(recognise(IS_EMPTY), Some(Intrinsic::DropEmptyFields));
+        let squeezed = DROP_EMPTY_FIELDS
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         assert_eq!(recognise(&squeezed), Some(Intrinsic::DropEmptyFields));
-        assert_eq!(recognise(&DROP_EMPTY_FIELDS.replace("size() == 0", "size() == 1")), None);
-        assert_eq!(recognise(&DROP_EMPTY_FIELDS.replace("dropEmptyFields(ctx);", "dropEmptyFields(ctx.a);")), None);
+        assert_eq!(
+            recognise(&DROP_EMPTY_FIELDS.replace("size() == 0", "size() == 1")),
+            None
+        );
+        assert_eq!(
+            recognise(
+                &DROP_EMPTY_FIELDS.replace("dropEmptyFields(ctx);", "dropEmptyFields(ctx.a);")
+            ),
+            None
+        );
         assert_eq!(recognise("ctx.a = 1"), None);
     }
 
@@ -128,14 +165,24 @@ mod tests {
             r#"{"only": null}"#,
             r#"{}"#,
         ];
-        let interpreted = compile(DROP_EMPTY_FIELDS, ScriptContext::Ingest).unwrap();
-        for doc in docs {
-            let Value::Map(original) = Value::from_json_str(doc).unwrap() else { panic!() };
-            let mut native = original.clone();
-            assert!(Intrinsic::DropEmptyFields.run(&mut native));
-            let mut by_interpreter = original.clone();
-            interpreted.interpret(&mut by_interpreter, &Map::new()).unwrap();
-            assert_eq!(Value::Map(native).to_json(), Value::Map(by_interpreter).to_json(), "{doc}");
+        for text in [DROP_EMPTY_FIELDS, IS_EMPTY] {
+            let interpreted = compile(text, ScriptContext::Ingest).unwrap();
+            for doc in docs {
+                let Value::Map(original) = Value::from_json_str(doc).unwrap() else {
+                    panic!()
+                };
+                let mut native = original.clone();
+                assert!(Intrinsic::DropEmptyFields.run(&mut native));
+                let mut by_interpreter = original.clone();
+                interpreted
+                    .interpret(&mut by_interpreter, &Map::new())
+                    .unwrap();
+                assert_eq!(
+                    Value::Map(native).to_json(),
+                    Value::Map(by_interpreter).to_json(),
+                    "{doc}"
+                );
+            }
         }
     }
 
