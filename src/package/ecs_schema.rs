@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub const ECS_VERSION: &str = "8.11.0";
 
 /// One ECS field definition, keeping what elastic-package imports from it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct EcsField {
     #[serde(rename = "type")]
     pub ty: String,
