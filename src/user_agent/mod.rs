@@ -422,7 +422,7 @@ mod tests {
         // compiling all of it.
         eprintln!("user agent database: read in {loaded:?}, compiled in {:?}", start.elapsed() - loaded);
         let (ua, os, device) = parser.counts();
-        assert!(ua > 300 && os > 100 && device > 300, "{ua} {os} {device}");
+        assert!(ua > 250 && os > 100 && device > 300, "{ua} {os} {device}");
     }
 
     #[test]
