@@ -227,3 +227,83 @@ impl Processor for UserAgent {
         Ok(Flow::Continue)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::SPEC;
+    use crate::processors::examples::run_example;
+    use crate::processors::Example;
+
+    fn run(config: &'static str, input: &'static str) -> Result<String, String> {
+        run_example(&SPEC, &Example { title: "", config, input, output: Ok("") })
+    }
+
+    fn json(s: &str) -> String {
+        crate::value::Value::from_json_str(s).unwrap().to_json()
+    }
+
+    #[test]
+    fn a_custom_regex_file_from_the_user_agent_directory() {
+        // Elasticsearch's 30_custom_regex REST test, with our own file.
+        let dir = std::env::temp_dir().join(format!("ingot-ua-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("test-regexes.yml"), "user_agent_parsers:\n  - regex: '.*'\n    family_replacement: 'Test'\n")
+            .unwrap();
+        std::fs::write(dir.join("bad-regexes.yml"), "user_agent_parsers:\n  - regex: '(unclosed'\n").unwrap();
+        std::env::set_var(crate::user_agent::DIR_ENV, &dir);
+        let agent = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_2) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/33.0.1750.149 Safari/537.36";
+        let input: &'static str = Box::leak(format!(r#"{{"field1": "{agent}"}}"#).into_boxed_str());
+        let got = run(r#"{"field": "field1", "regex_file": "test-regexes.yml"}"#, input).unwrap();
+        let want = format!(
+            r#"{{"field1": "{agent}", "user_agent": {{"original": "{agent}", "name": "Test", "device": {{"name": "Other"}}}}}}"#
+        );
+        assert_eq!(got, json(&want));
+        let got = run(r#"{"field": "field1", "regex_file": "test-regexes.yml", "extract_device_type": true}"#, input).unwrap();
+        // As in 30_custom_regex: "Test" is no known browser, so no type.
+        assert!(got.contains(r#""device":{"name":"Other","type":"Other"}"#), "{got}");
+
+        let e = run(r#"{"field": "field1", "regex_file": "nope.yml"}"#, input).unwrap_err();
+        assert!(e.contains("[regex_file] regex file [nope.yml] doesn't exist (has to exist at node startup)"), "{e}");
+        let e = run(r#"{"field": "field1", "regex_file": "bad-regexes.yml"}"#, input).unwrap_err();
+        assert!(e.contains("regex file [bad-regexes.yml]") && e.contains("failed to load"), "{e}");
+    }
+
+    #[test]
+    fn configuration_and_field_errors() {
+        let e = run(r#"{"field": "a", "properties": ["name", "foo"]}"#, r#"{"a": "x"}"#).unwrap_err();
+        assert_eq!(e, "load: [properties] illegal property value [foo]. valid values are [NAME, OS, DEVICE, ORIGINAL, VERSION]");
+        let e = run(r#"{"field": "a"}"#, r#"{"a": 1}"#).unwrap_err();
+        assert_eq!(e, "field [a] of type [java.lang.Integer] cannot be cast to [java.lang.String]");
+        let e = run(r#"{"field": "a"}"#, r#"{}"#).unwrap_err();
+        assert_eq!(e, "field [a] not present as part of path [a]");
+        assert_eq!(run(r#"{"field": "a", "ignore_missing": true}"#, r#"{}"#).unwrap(), json("{}"));
+    }
+
+    #[test]
+    fn properties_keep_elasticsearch_order_and_case() {
+        let got = run(
+            r#"{"field": "a", "properties": ["VERSION", "Name"]}"#,
+            r#"{"a": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/87.0.4280.141 Safari/537.36"}"#,
+        )
+        .unwrap();
+        assert!(got.ends_with(r#""user_agent":{"name":"Chrome","version":"87.0.4280.141"}}"#), "{got}");
+    }
+
+    #[test]
+    fn windows_and_spider_agents_as_elasticsearch_tests_expect() {
+        let got = run(
+            r#"{"field": "a", "extract_device_type": true, "properties": ["os", "device"]}"#,
+            r#"{"a": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/87.0.4280.141 Safari/537.36"}"#,
+        )
+        .unwrap();
+        assert!(got.contains(r#""os":{"name":"Windows","version":"10","full":"Windows 10"}"#), "{got}");
+        assert!(got.contains(r#""device":{"name":"Other","type":"Desktop"}"#), "{got}");
+        let got = run(
+            r#"{"field": "a", "extract_device_type": true}"#,
+            r#"{"a": "Mozilla/5.0 (compatible; EasouSpider; +http://www.easou.com/search/spider.html)"}"#,
+        )
+        .unwrap();
+        assert!(got.contains(r#""name":"EasouSpider""#) && got.contains(r#""device":{"name":"Spider","type":"Robot"}"#), "{got}");
+        assert!(!got.contains(r#""os""#) && !got.contains(r#""version""#), "{got}");
+    }
+}
