@@ -1,0 +1,171 @@
+//! The text parsers on generated input: field paths, templates, grok,
+//! dissect, date formats, pipeline files. Errors are fine; panics, hangs and
+//! stack overflows are not.
+
+mod common;
+
+use common::*;
+use ingot::date::DateFormatter;
+use ingot::dissect::DissectParser;
+use ingot::document::{FieldPath, IngestDocument};
+use ingot::grok::{EcsMode, Grok};
+use ingot::pipeline::definition::parse_document;
+use ingot::pipeline::{BuildContext, Pipeline, PipelineDefinition};
+use ingot::template::Template;
+use ingot::value::{Map, Value};
+use std::path::Path;
+use std::time::Duration;
+
+const PIECES: &[&str] = &[
+    "%{", "}", "%{WORD:a}", "%{a}", "%{+a}", "%{?a}", "%{*a}", "%{&a}", "->", ":", "int", "float", "(", ")", "[",
+    "]", "\\", "{{", "}}", "{{{", "}}}", "#", "^", "/", "a", ".", "..", "yyyy", "MM", "dd", "HH", "'", "''", "[",
+    "uuuu", "SSS", "XXX", "VV", "zzzz", "EEEE", "MMMM", "Q", "w", "e", "G", "n", "N", " ", "-", "T", "é", "😀",
+    "\0", "{", "?", "*", "+", "|", "$", "0", "9", "%{NUMBER:n:float}", "%{IP:ip}", "%{DATA}", "(?<x>", ">",
+    "{{#a}}", "{{/a}}", "{{^a}}", "{{&a}}", "{{!c}}", "{{=<% %>=}}", "{{_ingest.timestamp}}", "{{#toJson}}",
+];
+
+fn piece_string(rng: &mut Rng) -> String {
+    let n = rng.below(8);
+    (0..n).map(|_| *rng.pick(PIECES)).collect()
+}
+
+fn fuzz_text(seed: u64, cases: usize) {
+    quiet_panics();
+    let mut rng = Rng::new(seed);
+    let mut failures = Vec::new();
+    for _ in 0..cases {
+        let text = if rng.chance(70) { piece_string(&mut rng) } else { random_chars(&mut rng, 20) };
+        let input = string(&mut rng);
+        let doc_source = document(&mut rng);
+        let which = rng.below(6);
+        let r = catch(|| match which {
+            0 => {
+                if let Ok(path) = FieldPath::parse(&text) {
+                    let mut doc = IngestDocument::new(doc_source.clone());
+                    let _ = doc.get(&path);
+                    let _ = doc.set(&path, Value::from("v"));
+                    let _ = doc.append(&path, Value::from("w"), true);
+                    let _ = doc.remove(&path);
+                }
+            }
+            1 => {
+                if let Ok(t) = Template::compile(&text) {
+                    let doc = IngestDocument::new(doc_source.clone());
+                    let _ = t.render(&doc);
+                }
+            }
+            2 => {
+                if let Ok(g) = Grok::compile(&[text.clone()], Vec::<(String, String)>::new(), EcsMode::V1) {
+                    let _ = g.captures(&input);
+                }
+                let defs = vec![("X".to_string(), text.clone()), ("Y".to_string(), "%{X}".to_string())];
+                if let Ok(g) = Grok::compile(&["%{Y:y}".to_string()], defs, EcsMode::Disabled) {
+                    let _ = g.captures(&input);
+                }
+            }
+            3 => {
+                if let Ok(p) = DissectParser::new(&text, " ") {
+                    let _ = p.parse(&input);
+                }
+            }
+            4 => {
+                if let Ok(f) = DateFormatter::for_pattern(&text) {
+                    let _ = f.parse(&input);
+                }
+            }
+            _ => {
+                let path = if rng_bit(&text) { "p.json" } else { "p.yml" };
+                if let Ok(v) = parse_document(Path::new(path), &text) {
+                    let _ = PipelineDefinition::from_value(&v);
+                }
+            }
+        });
+        if let Err(msg) = r {
+            failures.push(format!("case {which} panicked at {}: {msg}\n  text: {text:?}\n  input: {:?}", last_panic_location(), input.chars().take(200).collect::<String>()));
+        }
+    }
+    failures.sort();
+    failures.dedup_by(|a, b| a.lines().next() == b.lines().next());
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n\n"));
+}
+
+fn rng_bit(s: &str) -> bool {
+    s.len() % 2 == 0
+}
+
+#[test]
+fn parsers_survive_generated_text() {
+    run_bounded("parsers", Duration::from_secs(120), || fuzz_text(3, 4000));
+}
+
+#[test]
+#[ignore = "heavy"]
+fn parsers_survive_much_generated_text() {
+    run_bounded("parsers", Duration::from_secs(1800), || fuzz_text(33, 100_000));
+}
+
+/// Random values as pipeline definitions: the loader's type checks.
+#[test]
+fn pipeline_definitions_from_generated_values() {
+    run_bounded("definitions", Duration::from_secs(120), || {
+        quiet_panics();
+        let mut rng = Rng::new(5);
+        let names: Vec<&str> = ingot::processors::registry().iter().map(|s| s.name).collect();
+        for _ in 0..3000 {
+            let mut p = Map::new();
+            let mut body = map(&mut rng, 2, 4);
+            for k in ["if", "on_failure", "ignore_failure", "tag", "description"] {
+                if rng.chance(20) {
+                    body.insert(k.into(), value(&mut rng, 2));
+                }
+            }
+            p.insert(rng.pick(&names).to_string(), if rng.chance(80) { Value::Map(body) } else { value(&mut rng, 1) });
+            let mut def = Map::new();
+            def.insert("processors".into(), if rng.chance(85) { Value::List(vec![Value::Map(p)]) } else { value(&mut rng, 2) });
+            if rng.chance(20) {
+                def.insert("on_failure".into(), value(&mut rng, 2));
+            }
+            if rng.chance(10) {
+                def.insert(key(&mut rng), value(&mut rng, 1));
+            }
+            let def = Value::Map(def);
+            let r = catch(|| {
+                if let Ok(p) = Pipeline::from_value("x", &def, &BuildContext::default()) {
+                    let _ = p.definition.to_value();
+                }
+            });
+            assert!(r.is_ok(), "panicked at {}: {:?}\n  {}", last_panic_location(), r, show(&def));
+        }
+    });
+}
+
+/// Field paths with very many segments: Elasticsearch nests maps that
+/// deep; nothing here may overflow the stack doing the same.
+#[test]
+fn very_deep_field_paths() {
+    run_bounded("deep paths", Duration::from_secs(120), || {
+        // Deeper than a document can be written: refused with a message.
+        assert!(FieldPath::parse(&vec!["a"; 100_000].join(".")).is_err());
+        let path = vec!["a"; ingot::document::MAX_PATH_DEPTH].join(".");
+        let path = FieldPath::parse(&path).expect("path");
+        let mut doc = IngestDocument::new(Map::new());
+        let _ = doc.set(&path, Value::from(1));
+        let _ = doc.get(&path);
+        let _ = Value::Map(doc.source()).to_json();
+        let _ = doc.remove(&path);
+        drop(doc);
+    });
+}
+
+/// Documents nested deeper than JSON parsing allows arrive only through
+/// processors; JSON input itself is limited.
+#[test]
+fn deeply_nested_json_input_is_an_error() {
+    let text = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(Value::from_json_str(&text).is_err());
+    let text = format!("{}1{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
+    assert!(Value::from_json_str(&text).is_err());
+    let yaml = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+    let _ = parse_document(Path::new("p.yml"), &yaml);
+    let _ = parse_document(Path::new("p.json"), &yaml);
+}
