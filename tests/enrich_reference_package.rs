@@ -7,13 +7,10 @@
 use ingot::document::IngestDocument;
 use ingot::pipeline::{BuildContext, Outcome, Pipeline, RunContext};
 use ingot::value::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn shared() -> Option<PathBuf> {
-    [PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"), PathBuf::from("/work/shared")]
-        .into_iter()
-        .find(|d| d.join("geoip/GeoLite2-City.mmdb").is_file() && d.join("reference/upstream/seed").is_dir())
-}
+mod support;
+use support::shared_dir as shared;
 
 fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
     match v {
@@ -32,12 +29,7 @@ fn network_fields(v: &Value) -> Vec<(String, String)> {
 
 #[test]
 fn geo_as_and_domain_fields_match_elasticsearch() {
-    let required = std::env::var_os("INGOT_REQUIRE_SHARED").is_some_and(|v| v == "1");
-    let Some(shared) = shared() else {
-        assert!(!required, "../shared is missing and INGOT_REQUIRE_SHARED=1");
-        eprintln!("skipping: no reference package or GeoLite2 databases beside the repository");
-        return;
-    };
+    let Some(shared) = shared() else { return };
     let stream = shared.join("reference/upstream/seed/microsoft_exchange_online_message_trace/data_stream/log");
     let ctx = BuildContext { geoip_dir: Some(shared.join("geoip")), ..Default::default() };
     let pipeline = match Pipeline::load(&stream.join("elasticsearch/ingest_pipeline/default.yml"), &ctx) {

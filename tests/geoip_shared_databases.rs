@@ -8,13 +8,10 @@ use ingot::pipeline::{BuildContext, Pipeline, RunContext};
 use ingot::value::Value;
 use std::path::PathBuf;
 
+mod support;
+
 fn shared_dir() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("INGOT_GEOIP_DIR").map(PathBuf::from),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/geoip")),
-        Some(PathBuf::from("/work/shared/geoip")),
-    ];
-    candidates.into_iter().flatten().find(|d| d.join("GeoLite2-City.mmdb").is_file())
+    std::env::var_os("INGOT_GEOIP_DIR").map(PathBuf::from).or_else(|| support::shared_dir().map(|d| d.join("geoip")))
 }
 
 /// Skips with a message, or fails when CI requires the shared data

@@ -6,23 +6,8 @@ use ingot::harness::json::Json;
 use ingot::harness::{self, Options, Status};
 use std::path::{Path, PathBuf};
 
-fn shared() -> Option<PathBuf> {
-    // `INGOT_SHARED_DIR` lets a git worktree elsewhere point at the data.
-    let dir = std::env::var_os("INGOT_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    if dir.is_dir() {
-        Some(dir)
-    } else if std::env::var_os("INGOT_REQUIRE_SHARED").is_some_and(|v| v == "1") {
-        panic!("{} is missing and INGOT_REQUIRE_SHARED=1", dir.display());
-    } else {
-        eprintln!(
-            "skipping: {} is missing (the shared reference data lives beside the repository)",
-            dir.display()
-        );
-        None
-    }
-}
+mod support;
+use support::shared_dir as shared;
 
 fn seed_package(shared: &Path) -> PathBuf {
     shared.join("reference/upstream/seed/microsoft_exchange_online_message_trace")

@@ -35,13 +35,32 @@ impl std::fmt::Display for Diagnostic {
     }
 }
 
+/// Document metadata an ingest pipeline may set; not scratch, not mapped.
+const METADATA_FIELDS: &[&str] = &[
+    "_index",
+    "_id",
+    "_routing",
+    "_version",
+    "_version_type",
+    "_if_seq_no",
+    "_if_primary_term",
+    "_dynamic_templates",
+];
+
+fn is_metadata(name: &str) -> bool {
+    METADATA_FIELDS.contains(&name)
+}
+
 fn is_scratch(name: &str) -> bool {
-    name.starts_with('_')
+    name.starts_with('_') && !is_metadata(name)
 }
 
 /// `a.b` covers `a.b` and everything under it.
 fn covers(parent: &str, name: &str) -> bool {
-    name == parent || (name.len() > parent.len() && name.starts_with(parent) && name.as_bytes()[parent.len()] == b'.')
+    name == parent
+        || (name.len() > parent.len()
+            && name.starts_with(parent)
+            && name.as_bytes()[parent.len()] == b'.')
 }
 
 /// The mapping type of a field by name, from the declarations or ECS.
@@ -57,13 +76,20 @@ fn type_of(ds: &DataStream, name: &str) -> Option<FieldType> {
 /// Whether a write to `name` lands somewhere the mappings know: a declared
 /// or ECS field, a parent of some, or inside an object-typed one.
 fn is_known_target(ds: &DataStream, name: &str) -> bool {
-    let declared = ds.fields.iter().chain(&ds.input_fields).map(|d| (d.full_name(), d.ty));
+    let declared = ds
+        .fields
+        .iter()
+        .chain(&ds.input_fields)
+        .map(|d| (d.full_name(), d.ty));
     let groups = ds.groups.iter().map(|g| (g.name.clone(), FieldType::Group));
     let ecs_fields = ecs::ALL.iter().map(|f| (f.name().to_string(), f.ty()));
     declared.chain(groups).chain(ecs_fields).any(|(known, ty)| {
         covers(name, &known)
             || (covers(&known, name)
-                && matches!(ty, FieldType::Object | FieldType::Flattened | FieldType::Nested | FieldType::Group))
+                && matches!(
+                    ty,
+                    FieldType::Object | FieldType::Flattened | FieldType::Nested | FieldType::Group
+                ))
     })
 }
 
@@ -111,15 +137,27 @@ fn describe(v: &Value) -> String {
 }
 
 /// Runs every check on one data stream whose pipeline is tagged.
-pub fn check_data_stream(integration: &Integration, ds: &DataStream, duplicate_tags: &[String]) -> Vec<Diagnostic> {
+pub fn check_data_stream(
+    integration: &Integration,
+    ds: &DataStream,
+    duplicate_tags: &[String],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let ctx = format!("data stream [{}]", ds.name);
-    let error = |m: String| Diagnostic { severity: Severity::Error, message: m };
+    let error = |m: String| Diagnostic {
+        severity: Severity::Error,
+        message: m,
+    };
     for tag in duplicate_tags {
-        out.push(error(format!("{ctx}: tag [{tag}] is used by more than one processor")));
+        out.push(error(format!(
+            "{ctx}: tag [{tag}] is used by more than one processor"
+        )));
     }
     let processors = ds.pipeline.all_processors();
-    let writes: Vec<String> = processors.iter().flat_map(|p| p.writes.iter().map(|w| w.field.name().to_string())).collect();
+    let writes: Vec<String> = processors
+        .iter()
+        .flat_map(|p| p.writes.iter().map(|w| w.field.name().to_string()))
+        .collect();
     let provided: Vec<String> = ds
         .input_ecs_fields
         .iter()
@@ -136,13 +174,17 @@ pub fn check_data_stream(integration: &Integration, ds: &DataStream, duplicate_t
         if p.is_unregistered() && p.option_errors().is_empty() {
             out.push(Diagnostic {
                 severity: Severity::Warning,
-                message: format!("{at}: ingot has no spec for [{}] yet; its options are not validated", p.kind()),
+                message: format!(
+                    "{at}: ingot has no spec for [{}] yet; its options are not validated",
+                    p.kind()
+                ),
             });
         }
         check_painless(p, &at, &mut out);
         for w in &p.writes {
             let name = w.field.name();
             if !is_scratch(name)
+                && !is_metadata(name)
                 && !is_known_target(ds, name)
                 && !ds.is_allowed(Check::UndeclaredWrite, name)
                 && !ds.is_allowed(Check::UndeclaredWrite, &tag)
@@ -155,7 +197,9 @@ pub fn check_data_stream(integration: &Integration, ds: &DataStream, duplicate_t
             if ds.is_allowed(Check::WrongType, name) || ds.is_allowed(Check::WrongType, &tag) {
                 continue;
             }
-            let Some(target) = type_of(ds, name) else { continue };
+            let Some(target) = type_of(ds, name) else {
+                continue;
+            };
             let mismatch = match &w.value {
                 Written::Literal(v) if !literal_fits(v, target.class()) => {
                     Some(format!("the value {} does not fit", describe(v)))
@@ -169,17 +213,48 @@ pub fn check_data_stream(integration: &Integration, ds: &DataStream, duplicate_t
                 _ => None,
             };
             if let Some(why) = mismatch {
-                out.push(error(format!("{at}: writes [{name}] of type {}: {why}", target.as_str())));
+                out.push(error(format!(
+                    "{at}: writes [{name}] of type {}: {why}",
+                    target.as_str()
+                )));
+            }
+            // elastic-package's field validation refuses a scalar where ECS
+            // normalises the field to an array.
+            let ecs_array = ecs::lookup(name).is_some_and(|f| f.is_array());
+            let scalar = matches!(&w.value, Written::Literal(v) if !matches!(v, Value::List(_) | Value::Null));
+            if ecs_array && scalar && p.kind() == "set" {
+                out.push(error(format!(
+                    "{at}: sets [{name}] to a single value, but ECS normalises it to an array; use append or a list"
+                )));
             }
         }
         for r in &p.reads {
             let name = r.name();
-            let satisfied = writes.iter().chain(&provided).any(|w| covers(w, name) || covers(name, w));
-            if !satisfied && !ds.is_allowed(Check::UnwrittenRead, name) && !ds.is_allowed(Check::UnwrittenRead, &tag) {
+            let satisfied = writes
+                .iter()
+                .chain(&provided)
+                .any(|w| covers(w, name) || covers(name, w));
+            if !satisfied
+                && !ds.is_allowed(Check::UnwrittenRead, name)
+                && !ds.is_allowed(Check::UnwrittenRead, &tag)
+            {
                 out.push(error(format!(
                     "{at}: reads [{name}], which no processor writes and no input provides; declare it with input_provides or input_fields"
                 )));
             }
+        }
+    }
+    const UNITS: &[&str] = &["byte", "percent", "d", "h", "m", "s", "ms", "micros", "nanos"];
+    for d in ds.fields.iter().chain(&ds.input_fields) {
+        let name = d.full_name();
+        if let Some(unit) = d.unit.as_deref().filter(|u| !UNITS.contains(u)) {
+            out.push(error(format!("{ctx}: field [{name}] has unit [{unit}]; the package spec allows {UNITS:?}")));
+        }
+        if let Some(m) = d.metric_type.as_deref().filter(|m| *m != "counter" && *m != "gauge") {
+            out.push(error(format!("{ctx}: field [{name}] has metric_type [{m}]; the package spec allows counter or gauge")));
+        }
+        if d.metric_type.is_some() && d.ty.class() != ValueClass::Number {
+            out.push(error(format!("{ctx}: field [{name}] has a metric_type but is not numeric")));
         }
     }
     for d in &ds.fields {
@@ -190,6 +265,31 @@ pub fn check_data_stream(integration: &Integration, ds: &DataStream, duplicate_t
                 message: format!("{ctx}: field [{name}] is declared but no processor writes it"),
             });
         }
+    }
+    let removed: Vec<String> = processors
+        .iter()
+        .filter(|p| p.kind() == "remove")
+        .flat_map(|p| match p.def.options.get("field") {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::List(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut unremoved: Vec<&String> = writes
+        .iter()
+        .filter(|w| is_scratch(w) && !removed.iter().any(|r| covers(r, w)))
+        .collect();
+    unremoved.sort();
+    unremoved.dedup();
+    for name in unremoved {
+        out.push(Diagnostic {
+            severity: Severity::Warning,
+            message: format!("{ctx}: scratch field [{name}] is written but no `remove` processor removes it, so it is indexed"),
+        });
     }
     for stream in &ds.streams {
         let mut declared: BTreeSet<String> = stream.vars.iter().map(|v| v.name.clone()).collect();
@@ -218,21 +318,37 @@ fn check_painless(p: &Processor, at: &str, out: &mut Vec<Diagnostic>) {
             PainlessUse::Script(s) => (s, ScriptContext::Ingest, "script"),
         };
         if let Err(e) = painless::compile(source, context) {
-            // Until the Painless engine lands, compile refuses everything;
-            // that is not the script's fault.
-            if e.reason == "painless is not supported yet" {
-                continue;
-            }
-            let position = e.extra.get("position").map(|p| format!(" at {}", p.to_json())).unwrap_or_default();
+            let offset = e
+                .extra
+                .get("position")
+                .and_then(Value::as_map)
+                .and_then(|p| p.get("offset"))
+                .map(|o| format!(" at offset {}", o.to_java_string()))
+                .unwrap_or_default();
+            let reason = e
+                .caused_by
+                .as_ref()
+                .map(|c| c.reason.clone())
+                .unwrap_or(e.reason.clone());
             out.push(Diagnostic {
                 severity: Severity::Error,
-                message: format!("{at}: {what} does not compile{position}: {}", e.reason),
+                message: format!("{at}: {what} does not compile{offset}: {reason} in `{source}`"),
             });
         }
     }
 }
 
-const HANDLEBARS_HELPERS: &[&str] = &["if", "unless", "each", "with", "contains", "escape_string", "escape_multiline_string", "to_json", "url_encode"];
+const HANDLEBARS_HELPERS: &[&str] = &[
+    "if",
+    "unless",
+    "each",
+    "with",
+    "contains",
+    "escape_string",
+    "escape_multiline_string",
+    "to_json",
+    "url_encode",
+];
 
 /// Variables a Handlebars agent template reads, without helpers, block
 /// parameters (`as |path i|`), literals and `this`/`@index`.
@@ -262,8 +378,16 @@ pub fn template_variables(template: &str) -> Vec<String> {
         for arg in args {
             let name = arg.trim_start_matches("../");
             let root = name.split('.').next().unwrap_or_default();
-            let literal = name.starts_with(['"', '\'']) || name.parse::<f64>().is_ok() || name == "true" || name == "false";
-            if literal || name == "this" || name.starts_with('@') || block_params.contains(root) || name.contains('=') {
+            let literal = name.starts_with(['"', '\''])
+                || name.parse::<f64>().is_ok()
+                || name == "true"
+                || name == "false";
+            if literal
+                || name == "this"
+                || name.starts_with('@')
+                || block_params.contains(root)
+                || name.contains('=')
+            {
                 continue;
             }
             if !vars.iter().any(|v| v == name) {
@@ -297,7 +421,10 @@ mod tests {
 
     /// Findings without those about processors ingot has no spec for yet.
     fn errors(d: &[Diagnostic]) -> Vec<&str> {
-        d.iter().filter(|d| d.severity == Severity::Error).map(|d| d.message.as_str()).collect()
+        d.iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.message.as_str())
+            .collect()
     }
 
     fn warnings(d: &[Diagnostic]) -> Vec<&str> {
@@ -309,14 +436,25 @@ mod tests {
 
     #[test]
     fn undeclared_write_fires_and_declared_or_ecs_or_allowed_do_not() {
-        let bad = DataStream::new("log", "L").pipeline(Pipeline::new("p").then(set(crate::dsl::field::Field::named("acme.nope"), "x")));
+        let bad = DataStream::new("log", "L").pipeline(
+            Pipeline::new("p").then(set(crate::dsl::field::Field::named("acme.nope"), "x")),
+        );
         let e = run(bad.clone());
-        assert!(errors(&e)[0].contains("writes [acme.nope], which is neither declared nor in ECS"), "{e:?}");
+        assert!(
+            errors(&e)[0].contains("writes [acme.nope], which is neither declared nor in ECS"),
+            "{e:?}"
+        );
         assert!(errors(&run(bad.allow(Check::UndeclaredWrite, "acme.nope"))).is_empty());
         let status = group().keyword("status");
         let good = DataStream::new("log", "L")
             .group(&group(), [status.clone()])
-            .pipeline(Pipeline::new("p").then(set(&status, "ok")).then(set(ecs::EVENT_KIND, "event")).then(set(crate::dsl::field::Field::temp("_temp_.x"), 1i64)));
+            .pipeline(
+                Pipeline::new("p")
+                    .then(set(&status, "ok"))
+                    .then(set(ecs::EVENT_KIND, "event"))
+                    .then(set(crate::dsl::field::Field::temp("_temp_.x"), 1i64))
+                    .then(remove([crate::dsl::field::Field::temp("_temp_")])),
+            );
         assert_eq!(run(good), vec![]);
     }
 
@@ -324,13 +462,24 @@ mod tests {
     fn unwritten_read_fires_and_written_or_provided_do_not() {
         let p = Pipeline::new("p").then(copy(ecs::MESSAGE, ecs::EVENT_ORIGINAL));
         let e = run(DataStream::new("log", "L").pipeline(p.clone()));
-        assert!(errors(&e)[0].contains("reads [message], which no processor writes"), "{e:?}");
-        assert!(errors(&run(DataStream::new("log", "L").input_provides([ecs::MESSAGE]).pipeline(p.clone()))).is_empty());
+        assert!(
+            errors(&e)[0].contains("reads [message], which no processor writes"),
+            "{e:?}"
+        );
+        assert!(errors(&run(DataStream::new("log", "L")
+            .input_provides([ecs::MESSAGE])
+            .pipeline(p.clone())))
+        .is_empty());
         // A write of a parent object (json into a group) covers reads below it.
         let g = group();
         let size = g.long("size");
-        let parsed = Pipeline::new("p").then(json(ecs::EVENT_ORIGINAL).target(&g)).then(copy(&size, ecs::EMAIL_ATTACHMENTS_FILE_SIZE));
-        let ds = DataStream::new("log", "L").group(&g, [size]).input_provides([ecs::EVENT_ORIGINAL]).pipeline(parsed);
+        let parsed = Pipeline::new("p")
+            .then(json(ecs::EVENT_ORIGINAL).target(&g))
+            .then(copy(&size, ecs::EMAIL_ATTACHMENTS_FILE_SIZE));
+        let ds = DataStream::new("log", "L")
+            .group(&g, [size])
+            .input_provides([ecs::EVENT_ORIGINAL])
+            .pipeline(parsed);
         assert_eq!(errors(&run(ds)), Vec::<&str>::new());
     }
 
@@ -342,53 +491,165 @@ mod tests {
             set(ecs::SOURCE_PORT, "http"),
             set(ecs::SOURCE_IP, "not-an-ip"),
             set(ecs::EVENT_KIND, Value::Map(Default::default())),
+            append(ecs::RELATED_IP, Value::List(vec!["10.0.0.1".into(), "nope".into()])),
             copy(ecs::SOURCE_GEO_LOCATION, ecs::SOURCE_PORT),
             convert(ecs::SOURCE_IP, "long"),
         ];
         for p in cases {
-            let ds = DataStream::new("log", "L").group(&g, [name.clone()]).input_provides([ecs::SOURCE_IP, ecs::SOURCE_GEO_LOCATION]).pipeline(Pipeline::new("p").then(p.clone()));
+            let ds = DataStream::new("log", "L")
+                .group(&g, [name.clone()])
+                .input_provides([ecs::SOURCE_IP, ecs::SOURCE_GEO_LOCATION])
+                .pipeline(Pipeline::new("p").then(p.clone()));
             let e = run(ds);
-            assert!(errors(&e).iter().any(|m| m.contains("does not fit")), "{p:?}: {e:?}");
+            assert!(
+                errors(&e).iter().any(|m| m.contains("does not fit")),
+                "{p:?}: {e:?}"
+            );
         }
-        let fine = [set(ecs::SOURCE_PORT, "8080"), set(ecs::SOURCE_PORT, 80i64), set(ecs::SOURCE_IP, "10.0.0.1"), copy(&name, ecs::SOURCE_IP), set(ecs::EVENT_CATEGORY, Value::List(vec!["email".into()]))];
+        let fine = [
+            set(ecs::SOURCE_PORT, "8080"),
+            set(ecs::SOURCE_PORT, 80i64),
+            set(ecs::SOURCE_IP, "10.0.0.1"),
+            copy(&name, ecs::SOURCE_IP),
+            set(ecs::EVENT_CATEGORY, Value::List(vec!["email".into()])),
+        ];
         for p in fine {
-            let ds = DataStream::new("log", "L").group(&g, [name.clone()]).pipeline(Pipeline::new("p").then(set(&name, "x")).then(p.clone()));
+            let ds = DataStream::new("log", "L")
+                .group(&g, [name.clone()])
+                .pipeline(Pipeline::new("p").then(set(&name, "x")).then(p.clone()));
             assert!(errors(&run(ds)).is_empty(), "{p:?}");
         }
     }
 
     #[test]
+    fn scratch_fields_left_behind_are_a_warning() {
+        let scratch = crate::dsl::field::Field::temp("_temp_.x");
+        let ds = DataStream::new("log", "L")
+            .pipeline(Pipeline::new("p").then(set(scratch.clone(), "x")));
+        assert_eq!(warnings(&run(ds)), ["data stream [log]: scratch field [_temp_.x] is written but no `remove` processor removes it, so it is indexed"]);
+        let ds = DataStream::new("log", "L").pipeline(
+            Pipeline::new("p")
+                .then(set(scratch.clone(), "x"))
+                .then(remove([scratch])),
+        );
+        assert!(warnings(&run(ds)).is_empty());
+    }
+
+    #[test]
+    fn units_and_metric_types_must_be_the_spec_ones() {
+        let g = group();
+        let bad = [g.long("a").unit("bytes"), g.long("b").metric_type("sum"), g.keyword("c").metric_type("gauge")];
+        let ds = DataStream::new("log", "L").group(&g, bad.clone()).pipeline(Pipeline::new("p").then(json(ecs::MESSAGE).target(&g))).input_provides([ecs::MESSAGE]);
+        assert_eq!(errors(&run(ds)).len(), 3);
+        let good = [g.long("a").unit("byte").metric_type("counter")];
+        let ds = DataStream::new("log", "L").group(&g, good).pipeline(Pipeline::new("p").then(json(ecs::MESSAGE).target(&g))).input_provides([ecs::MESSAGE]);
+        assert!(errors(&run(ds)).is_empty());
+    }
+
+    #[test]
+    fn scalars_into_ecs_array_fields_fire() {
+        let ds = |p: Processor| DataStream::new("log", "L").pipeline(Pipeline::new("p").then(p));
+        let e = run(ds(set(ecs::EVENT_CATEGORY, "web")));
+        assert!(errors(&e)[0].contains("sets [event.category] to a single value, but ECS normalises it to an array"), "{e:?}");
+        assert!(errors(&run(ds(append(ecs::EVENT_CATEGORY, "web")))).is_empty());
+        assert!(errors(&run(ds(set(ecs::EVENT_CATEGORY, Value::List(vec!["web".into()]))))).is_empty());
+        assert!(errors(&run(ds(set(ecs::EVENT_KIND, "event")))).is_empty());
+    }
+
+    #[test]
     fn declared_but_unwritten_is_a_warning() {
         let g = group();
-        let ds = DataStream::new("log", "L").group(&g, [g.keyword("a"), g.keyword("b")]).pipeline(Pipeline::new("p").then(set(&g.keyword("a"), "x")));
+        let ds = DataStream::new("log", "L")
+            .group(&g, [g.keyword("a"), g.keyword("b")])
+            .pipeline(Pipeline::new("p").then(set(&g.keyword("a"), "x")));
         let d = run(ds);
-        assert_eq!(warnings(&d), ["data stream [log]: field [acme.b] is declared but no processor writes it"]);
+        assert_eq!(
+            warnings(&d),
+            ["data stream [log]: field [acme.b] is declared but no processor writes it"]
+        );
         assert!(errors(&d).is_empty());
     }
 
     #[test]
     fn duplicate_tags_and_option_errors_fire() {
-        let ds = DataStream::new("log", "L").pipeline(Pipeline::new("p").then(drop().tag("t")).then(drop().tag("t")).then(drop().tag("u")));
-        assert_eq!(errors(&run(ds)), ["data stream [log]: tag [t] is used by more than one processor"]);
-        let ds = DataStream::new("log", "L").pipeline(Pipeline::new("p").then(set(ecs::EVENT_KIND, "x").opt("overide", false)));
-        assert!(errors(&run(ds))[0].contains("tag [set_event_kind]: processor [set] has no option [overide]"));
+        let ds = DataStream::new("log", "L").pipeline(
+            Pipeline::new("p")
+                .then(drop().tag("t"))
+                .then(drop().tag("t"))
+                .then(drop().tag("u")),
+        );
+        assert_eq!(
+            errors(&run(ds)),
+            ["data stream [log]: tag [t] is used by more than one processor"]
+        );
+        let ds = DataStream::new("log", "L")
+            .pipeline(Pipeline::new("p").then(set(ecs::EVENT_KIND, "x").opt("overide", false)));
+        assert!(errors(&run(ds))[0]
+            .contains("tag [set_event_kind]: processor [set] has no option [overide]"));
+    }
+
+    #[test]
+    fn raw_painless_that_does_not_parse_fails_with_its_position() {
+        let bad = DataStream::new("log", "L").pipeline(
+            Pipeline::new("p").then(drop().when(crate::dsl::condition::painless("ctx.a == ("))),
+        );
+        let e = run(bad);
+        assert!(
+            errors(&e)
+                .iter()
+                .any(|m| m.contains("tag [drop]: condition does not compile at offset")),
+            "{e:?}"
+        );
+        let bad_script =
+            DataStream::new("log", "L").pipeline(Pipeline::new("p").then(script("ctx.x = ;")));
+        assert!(errors(&run(bad_script))
+            .iter()
+            .any(|m| m.contains("script does not compile")));
+        let good = DataStream::new("log", "L").pipeline(
+            Pipeline::new("p").then(drop().when(crate::dsl::condition::painless("ctx.a == null"))),
+        );
+        assert!(errors(&run(good)).is_empty());
     }
 
     #[test]
     fn template_variables_skip_helpers_params_and_literals() {
         let hbs = "paths:\n{{#each paths as |path i|}}\n  - {{path}}\n{{/each}}\n{{#if preserve_original_event}}x{{/if}}\n{{#contains \"forwarded\" tags}}y{{/contains}}\n{{processors}}\n{{escape_string url}}\n{{!-- comment --}}";
-        assert_eq!(template_variables(hbs), ["paths", "preserve_original_event", "tags", "processors", "url"]);
+        assert_eq!(
+            template_variables(hbs),
+            [
+                "paths",
+                "preserve_original_event",
+                "tags",
+                "processors",
+                "url"
+            ]
+        );
+    }
+
+    #[test]
+    fn template_scanning_survives_malformed_templates() {
+        for t in ["{{", "}}", "{{#each}}", "{{#each x as |}}", "{{{}}}", "{{~ ~}}", "{{ ../ }}", "{{#if \"}}"] {
+            let _ = template_variables(t);
+        }
     }
 
     #[test]
     fn unknown_template_variables_fire() {
-        let integration = Integration::new("acme", "Acme", "1.0.0")
-            .policy_template(PolicyTemplate::new("acme", "A", "A").input(Input::new("logfile", "L", "L").var(Var::text("paths"))));
-        let stream = Stream::new("logfile", "L", "L").var(Var::text("tags")).template("{{#each paths as |p|}}{{p}}{{/each}}{{tags}}{{tagz}}");
+        let integration = Integration::new("acme", "Acme", "1.0.0").policy_template(
+            PolicyTemplate::new("acme", "A", "A")
+                .input(Input::new("logfile", "L", "L").var(Var::text("paths"))),
+        );
+        let stream = Stream::new("logfile", "L", "L")
+            .var(Var::text("tags"))
+            .template("{{#each paths as |p|}}{{p}}{{/each}}{{tags}}{{tagz}}");
         let ds = DataStream::new("log", "L").stream(stream);
         let e = run_with(integration.clone(), ds.clone());
         assert_eq!(errors(&e), ["data stream [log]: agent template logfile.yml.hbs uses [tagz], which is not a variable of the stream or its input"]);
-        let ok = DataStream::new("log", "L").stream(Stream::new("logfile", "L", "L").var(Var::text("tags")).template("{{paths}}{{tags}}"));
+        let ok = DataStream::new("log", "L").stream(
+            Stream::new("logfile", "L", "L")
+                .var(Var::text("tags"))
+                .template("{{paths}}{{tags}}"),
+        );
         assert!(run_with(integration, ok).is_empty());
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! Every field access is null-safe (`ctx.a?.b?.c`), every string or numeric
 //! test first checks the value's class, so a condition never throws on a
-//! document that lacks the field or holds another type. Compound conditions
+//! document that lacks the field or whose field holds another type (a
+//! parent that is not an object still throws, as `?.` does). Compound conditions
 //! are parenthesised explicitly rather than relying on precedence.
 
 use crate::dsl::field::Field;
@@ -54,8 +55,33 @@ pub fn painless(source: &str) -> Cond {
 }
 
 const PAINLESS_KEYWORDS: &[&str] = &[
-    "if", "else", "while", "do", "for", "in", "continue", "break", "return", "new", "try", "catch", "throw", "this",
-    "instanceof", "boolean", "byte", "short", "char", "int", "long", "float", "double", "def", "true", "false", "null",
+    "if",
+    "else",
+    "while",
+    "do",
+    "for",
+    "in",
+    "continue",
+    "break",
+    "return",
+    "new",
+    "try",
+    "catch",
+    "throw",
+    "this",
+    "instanceof",
+    "boolean",
+    "byte",
+    "short",
+    "char",
+    "int",
+    "long",
+    "float",
+    "double",
+    "def",
+    "true",
+    "false",
+    "null",
 ];
 
 fn is_identifier(segment: &str) -> bool {
@@ -84,7 +110,14 @@ fn value_literal(v: &Value) -> String {
         Value::Null => "null".into(),
         Value::String(s) => string_literal(s),
         Value::Long(l) => format!("{l}L"),
-        Value::List(items) => format!("[{}]", items.iter().map(value_literal).collect::<Vec<_>>().join(", ")),
+        Value::List(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(value_literal)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         other => other.to_java_string(),
     }
 }
@@ -129,7 +162,12 @@ impl Cond {
             Cond::Exists(f) => format!("{} != null", null_safe_path(f)),
             Cond::IsNull(f) => format!("{} == null", null_safe_path(f)),
             Cond::Equals(f, Value::String(s)) => {
-                format!("{} instanceof String && {}.equals({})", null_safe_path(f), plain_path(f), string_literal(s))
+                format!(
+                    "{} instanceof String && {}.equals({})",
+                    null_safe_path(f),
+                    plain_path(f),
+                    string_literal(s)
+                )
             }
             Cond::Equals(f, v) => format!("{} == {}", null_safe_path(f), value_literal(v)),
             Cond::EqualsIgnoreCase(f, s) => format!(
@@ -138,7 +176,11 @@ impl Cond {
                 plain_path(f),
                 string_literal(s)
             ),
-            Cond::In(f, values) => format!("{}.contains({})", value_literal(&Value::List(values.clone())), null_safe_path(f)),
+            Cond::In(f, values) => format!(
+                "{}.contains({})",
+                value_literal(&Value::List(values.clone())),
+                null_safe_path(f)
+            ),
             Cond::Contains(f, v) => format!(
                 "({p} instanceof String || {p} instanceof List) && {}.contains({})",
                 plain_path(f),
@@ -146,13 +188,28 @@ impl Cond {
                 p = null_safe_path(f)
             ),
             Cond::StartsWith(f, s) => {
-                format!("{} instanceof String && {}.startsWith({})", null_safe_path(f), plain_path(f), string_literal(s))
+                format!(
+                    "{} instanceof String && {}.startsWith({})",
+                    null_safe_path(f),
+                    plain_path(f),
+                    string_literal(s)
+                )
             }
             Cond::EndsWith(f, s) => {
-                format!("{} instanceof String && {}.endsWith({})", null_safe_path(f), plain_path(f), string_literal(s))
+                format!(
+                    "{} instanceof String && {}.endsWith({})",
+                    null_safe_path(f),
+                    plain_path(f),
+                    string_literal(s)
+                )
             }
             Cond::Matches(f, pattern) => {
-                format!("{} instanceof String && {} =~ {}", null_safe_path(f), plain_path(f), regex_literal(pattern))
+                format!(
+                    "{} instanceof String && {} =~ {}",
+                    null_safe_path(f),
+                    plain_path(f),
+                    regex_literal(pattern)
+                )
             }
             Cond::Compare(f, op, n) => format!(
                 "{} instanceof Number && {} {} {}",
@@ -219,7 +276,11 @@ fn number_value(n: f64) -> Value {
 }
 
 fn join(parts: &[Cond], op: &str) -> String {
-    parts.iter().map(|p| format!("({})", p.to_painless())).collect::<Vec<_>>().join(op)
+    parts
+        .iter()
+        .map(|p| format!("({})", p.to_painless()))
+        .collect::<Vec<_>>()
+        .join(op)
 }
 
 impl std::ops::Not for Cond {
@@ -299,9 +360,18 @@ mod tests {
 
     #[test]
     fn paths_are_null_safe_and_quote_odd_segments() {
-        assert_eq!(f("event.original").is_null().to_painless(), "ctx.event?.original == null");
-        assert_eq!(f("@timestamp").exists().to_painless(), "ctx['@timestamp'] != null");
-        assert_eq!(f("a.b-c.new").exists().to_painless(), "ctx.a?.get('b-c')?.get('new') != null");
+        assert_eq!(
+            f("event.original").is_null().to_painless(),
+            "ctx.event?.original == null"
+        );
+        assert_eq!(
+            f("@timestamp").exists().to_painless(),
+            "ctx['@timestamp'] != null"
+        );
+        assert_eq!(
+            f("a.b-c.new").exists().to_painless(),
+            "ctx.a?.get('b-c')?.get('new') != null"
+        );
     }
 
     #[test]
@@ -310,18 +380,39 @@ mod tests {
             f("m.Status").eq_ignore_case("delivered").to_painless(),
             "ctx.m?.Status instanceof String && ctx.m.Status.equalsIgnoreCase('delivered')"
         );
-        assert_eq!(f("a").eq("it's").to_painless(), "ctx.a instanceof String && ctx.a.equals('it\\'s')");
-        assert_eq!(f("a.b").matches("^x/y$").to_painless(), "ctx.a?.b instanceof String && ctx.a.b =~ /^x\\/y$/");
-        assert_eq!(f("a").starts_with("x").to_painless(), "ctx.a instanceof String && ctx.a.startsWith('x')");
+        assert_eq!(
+            f("a").eq("it's").to_painless(),
+            "ctx.a instanceof String && ctx.a.equals('it\\'s')"
+        );
+        assert_eq!(
+            f("a.b").matches("^x/y$").to_painless(),
+            "ctx.a?.b instanceof String && ctx.a.b =~ /^x\\/y$/"
+        );
+        assert_eq!(
+            f("a").starts_with("x").to_painless(),
+            "ctx.a instanceof String && ctx.a.startsWith('x')"
+        );
     }
 
     #[test]
     fn numbers_lists_and_combinators() {
-        assert_eq!(f("a.n").gt(5.0).to_painless(), "ctx.a?.n instanceof Number && ctx.a.n > 5");
-        assert_eq!(f("a.n").le(0.5).to_painless(), "ctx.a?.n instanceof Number && ctx.a.n <= 0.5");
+        assert_eq!(
+            f("a.n").gt(5.0).to_painless(),
+            "ctx.a?.n instanceof Number && ctx.a.n > 5"
+        );
+        assert_eq!(
+            f("a.n").le(0.5).to_painless(),
+            "ctx.a?.n instanceof Number && ctx.a.n <= 0.5"
+        );
         assert_eq!(f("a.n").eq(3i64).to_painless(), "ctx.a?.n == 3");
-        assert_eq!(f("a.n").eq(Value::Long(1 << 40)).to_painless(), "ctx.a?.n == 1099511627776L");
-        assert_eq!(f("a").is_in(["x", "y"]).to_painless(), "['x', 'y'].contains(ctx.a)");
+        assert_eq!(
+            f("a.n").eq(Value::Long(1 << 40)).to_painless(),
+            "ctx.a?.n == 1099511627776L"
+        );
+        assert_eq!(
+            f("a").is_in(["x", "y"]).to_painless(),
+            "['x', 'y'].contains(ctx.a)"
+        );
         let c = (f("a").exists() & f("b").is_null() & f("c").exists()) | !f("d").exists();
         assert_eq!(
             c.to_painless(),
@@ -329,5 +420,49 @@ mod tests {
         );
         assert_eq!(c.reads().len(), 4);
         assert_eq!(painless("ctx.x == 1").reads(), vec![]);
+    }
+
+    /// Every form compiles as an `if` and evaluates as intended, never
+    /// throwing on documents that lack the field (or a parent of it) or
+    /// whose field holds another type. A parent that is not an object still
+    /// throws, as `?.` does in Elasticsearch.
+    #[test]
+    fn conditions_run_null_safely_in_painless() {
+        use crate::painless::{compile, ScriptContext};
+        let doc = |json: &str| Value::from_json_str(json).unwrap().as_map().cloned().unwrap();
+        let a_b = f("a.b");
+        let cases: Vec<(Cond, &str, bool)> = vec![
+            (a_b.exists(), r#"{"a":{"b":1}}"#, true),
+            (a_b.exists(), r#"{}"#, false),
+            (a_b.is_null(), r#"{"a":null}"#, true),
+            (a_b.eq("x"), r#"{"a":{"b":"x"}}"#, true),
+            (a_b.eq("x"), r#"{"a":{"b":1}}"#, false),
+            (a_b.eq(3i64), r#"{"a":{"b":3}}"#, true),
+            (a_b.eq_ignore_case("DELIVERED"), r#"{"a":{"b":"Delivered"}}"#, true),
+            (a_b.eq_ignore_case("x"), r#"{"a":{"b":["x"]}}"#, false),
+            (a_b.is_in(["x", "y"]), r#"{"a":{"b":"y"}}"#, true),
+            (a_b.is_in(["x", "y"]), r#"{}"#, false),
+            (a_b.contains("ell"), r#"{"a":{"b":"hello"}}"#, true),
+            (a_b.contains("x"), r#"{"a":{"b":["x","z"]}}"#, true),
+            (a_b.contains("x"), r#"{"a":{"b":5}}"#, false),
+            (a_b.starts_with("he"), r#"{"a":{"b":"hello"}}"#, true),
+            (a_b.ends_with("lo"), r#"{"a":{"b":"hello"}}"#, true),
+            (a_b.matches("^h.*o$"), r#"{"a":{"b":"hello"}}"#, true),
+            (a_b.matches("^x"), r#"{"a":{"b":"hello"}}"#, false),
+            (a_b.gt(5.0), r#"{"a":{"b":6}}"#, true),
+            (a_b.gt(5.0), r#"{"a":{"b":"6"}}"#, false),
+            (a_b.le(0.5), r#"{"a":{"b":0.25}}"#, true),
+            (f("@timestamp").exists(), r#"{"@timestamp":"x"}"#, true),
+            (f("a.b-c").exists(), r#"{"a":{"b-c":1}}"#, true),
+            (f("a.b-c").exists(), r#"{}"#, false),
+            (a_b.exists() & !f("c").exists(), r#"{"a":{"b":1}}"#, true),
+            (f("c").exists() | a_b.eq("x"), r#"{"a":{"b":"x"}}"#, true),
+        ];
+        for (cond, json, want) in cases {
+            let source = cond.to_painless();
+            let script = compile(&source, ScriptContext::Condition).unwrap_or_else(|e| panic!("{source}: {e:?}"));
+            let got = script.condition(&doc(json), &Default::default()).unwrap_or_else(|e| panic!("{source} on {json}: {e:?}"));
+            assert_eq!(got, want, "{source} on {json}");
+        }
     }
 }

@@ -12,7 +12,13 @@ pub fn const_name(field: &str) -> String {
     let trimmed = field.trim_start_matches('@');
     trimmed
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -31,10 +37,13 @@ pub fn generate(schema: &EcsSchema) -> Result<String, String> {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     let mut names = Vec::new();
     for (name, def) in &schema.fields {
-        let ty = FieldType::parse(&def.ty).ok_or_else(|| format!("ECS field [{name}] has unknown type [{}]", def.ty))?;
+        let ty = FieldType::parse(&def.ty)
+            .ok_or_else(|| format!("ECS field [{name}] has unknown type [{}]", def.ty))?;
         let konst = const_name(name);
         if let Some(other) = seen.insert(konst.clone(), name) {
-            return Err(format!("ECS fields [{other}] and [{name}] both become constant {konst}"));
+            return Err(format!(
+                "ECS fields [{other}] and [{name}] both become constant {konst}"
+            ));
         }
         out.push_str(&format!(
             "pub const {konst}: Field = Field::ecs({name:?}, FieldType::{}, {});\n",
@@ -72,8 +81,12 @@ mod tests {
 
     #[test]
     fn ecs_constants_are_fresh() {
-        let Some(shared) = shared_dir_or_skip("ecs_constants_are_fresh") else { return };
-        let schema = EcsSchema::from_dir(&shared.join("ecs"), ECS_VERSION).unwrap().expect("ECS flat schema in ../shared/ecs");
+        let Some(shared) = shared_dir_or_skip("ecs_constants_are_fresh") else {
+            return;
+        };
+        let schema = EcsSchema::from_dir(&shared.join("ecs"), ECS_VERSION)
+            .unwrap()
+            .expect("ECS flat schema in ../shared/ecs");
         let generated = generate(&schema).unwrap();
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/dsl/ecs.rs");
         if std::env::var_os("INGOT_UPDATE_ECS").is_some() {

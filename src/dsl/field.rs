@@ -116,7 +116,10 @@ impl FieldType {
 
     /// The Rust path of the variant, for generated code.
     pub fn variant_name(self) -> String {
-        self.as_str().split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect()
+        self.as_str()
+            .split('_')
+            .map(|w| w[..1].to_uppercase() + &w[1..])
+            .collect()
     }
 
     pub const fn class(self) -> ValueClass {
@@ -141,7 +144,9 @@ impl FieldType {
             FieldType::Boolean => ValueClass::Bool,
             FieldType::Ip => ValueClass::Ip,
             FieldType::GeoPoint => ValueClass::GeoPoint,
-            FieldType::Object | FieldType::Nested | FieldType::Flattened | FieldType::Group => ValueClass::Object,
+            FieldType::Object | FieldType::Nested | FieldType::Flattened | FieldType::Group => {
+                ValueClass::Object
+            }
         }
     }
 }
@@ -174,21 +179,41 @@ pub struct Field {
 impl Field {
     /// An ECS field; used by the generated constants.
     pub const fn ecs(name: &'static str, ty: FieldType, array: bool) -> Field {
-        Field { name: Cow::Borrowed(name), ty, origin: Origin::Ecs, array }
+        Field {
+            name: Cow::Borrowed(name),
+            ty,
+            origin: Origin::Ecs,
+            array,
+        }
     }
 
     /// A scratch field under a temporary root such as `_temp_`.
     pub fn temp(name: impl Into<String>) -> Field {
-        Field { name: Cow::Owned(name.into()), ty: FieldType::Object, origin: Origin::Temp, array: false }
+        Field {
+            name: Cow::Owned(name.into()),
+            ty: FieldType::Object,
+            origin: Origin::Temp,
+            array: false,
+        }
     }
 
     /// A field known by name only; see [`Origin::Named`].
     pub fn named(name: impl Into<String>) -> Field {
-        Field { name: Cow::Owned(name.into()), ty: FieldType::Object, origin: Origin::Named, array: false }
+        Field {
+            name: Cow::Owned(name.into()),
+            ty: FieldType::Object,
+            origin: Origin::Named,
+            array: false,
+        }
     }
 
     pub(crate) fn package(name: String, ty: FieldType) -> Field {
-        Field { name: Cow::Owned(name), ty, origin: Origin::Package, array: false }
+        Field {
+            name: Cow::Owned(name),
+            ty,
+            origin: Origin::Package,
+            array: false,
+        }
     }
 
     pub fn name(&self) -> &str {
@@ -209,7 +234,12 @@ impl Field {
 
     /// A sub-field of a temp or object field, e.g. a key under `_temp_`.
     pub fn child(&self, name: &str) -> Field {
-        Field { name: Cow::Owned(format!("{}.{name}", self.name)), ty: FieldType::Object, origin: self.origin, array: false }
+        Field {
+            name: Cow::Owned(format!("{}.{name}", self.name)),
+            ty: FieldType::Object,
+            origin: self.origin,
+            array: false,
+        }
     }
 }
 
@@ -233,12 +263,22 @@ pub struct FieldDecl {
     pub example: Option<String>,
     /// The value of a `constant_keyword`.
     pub value: Option<String>,
+    /// The typed handle, so a declaration reads as its field in conditions.
+    handle: Field,
 }
 
 impl FieldDecl {
     pub fn new(name: &str, ty: FieldType) -> FieldDecl {
+        FieldDecl::in_group(None, name, ty)
+    }
+
+    fn in_group(group: Option<&str>, name: &str, ty: FieldType) -> FieldDecl {
+        let full = match group {
+            Some(g) => format!("{g}.{name}"),
+            None => name.to_string(),
+        };
         FieldDecl {
-            group: None,
+            group: group.map(str::to_string),
             local_name: name.to_string(),
             ty,
             description: None,
@@ -246,6 +286,7 @@ impl FieldDecl {
             metric_type: None,
             example: None,
             value: None,
+            handle: Field::package(full, ty),
         }
     }
 
@@ -258,7 +299,7 @@ impl FieldDecl {
 
     /// The typed handle processors use.
     pub fn field(&self) -> Field {
-        Field::package(self.full_name(), self.ty)
+        self.handle.clone()
     }
 
     pub fn description(mut self, text: &str) -> FieldDecl {
@@ -289,6 +330,14 @@ impl FieldDecl {
     }
 }
 
+/// A declaration stands for its field: `level.eq_ignore_case("error")`.
+impl std::ops::Deref for FieldDecl {
+    type Target = Field;
+    fn deref(&self) -> &Field {
+        &self.handle
+    }
+}
+
 impl From<&FieldDecl> for Field {
     fn from(d: &FieldDecl) -> Field {
         d.field()
@@ -304,7 +353,10 @@ pub struct Group {
 
 impl Group {
     pub fn new(name: &str) -> Group {
-        Group { name: name.to_string(), description: None }
+        Group {
+            name: name.to_string(),
+            description: None,
+        }
     }
 
     pub fn description(mut self, text: &str) -> Group {
@@ -318,7 +370,7 @@ impl Group {
     }
 
     pub fn declare(&self, name: &str, ty: FieldType) -> FieldDecl {
-        FieldDecl { group: Some(self.name.clone()), ..FieldDecl::new(name, ty) }
+        FieldDecl::in_group(Some(&self.name), name, ty)
     }
 
     pub fn keyword(&self, name: &str) -> FieldDecl {
@@ -373,5 +425,6 @@ mod tests {
         assert_eq!(size.full_name(), "microsoft.trace.Size");
         assert_eq!(size.field().ty(), FieldType::Long);
         assert_eq!(size.field().origin(), Origin::Package);
+        assert_eq!(size.name(), "microsoft.trace.Size");
     }
 }

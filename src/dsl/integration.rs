@@ -30,6 +30,8 @@ pub struct Integration {
     pub readme: String,
     /// Keys for `{{ url "key" }}`.
     pub links: IndexMap<String, String>,
+    pub icons: Vec<Image>,
+    pub screenshots: Vec<Image>,
     /// Texts `{{ inputDocs }}` shows per input type (see `package::readme`).
     pub input_docs: IndexMap<String, String>,
 }
@@ -52,6 +54,8 @@ impl Integration {
             changelog: Vec::new(),
             readme: String::new(),
             links: IndexMap::new(),
+            icons: Vec::new(),
+            screenshots: Vec::new(),
             input_docs: IndexMap::new(),
         }
     }
@@ -97,12 +101,47 @@ impl Integration {
         self.readme = template.to_string();
         self
     }
+    /// An icon; the file itself goes under `assets/` (see `package::emit`).
+    pub fn icon(mut self, image: Image) -> Integration {
+        self.icons.push(image);
+        self
+    }
+    pub fn screenshot(mut self, image: Image) -> Integration {
+        self.screenshots.push(image);
+        self
+    }
     pub fn input_documentation(mut self, input_type: &str, markdown: &str) -> Integration {
-        self.input_docs.insert(input_type.to_string(), markdown.to_string());
+        self.input_docs
+            .insert(input_type.to_string(), markdown.to_string());
         self
     }
     pub fn link(mut self, key: &str, url: &str) -> Integration {
         self.links.insert(key.to_string(), url.to_string());
+        self
+    }
+}
+
+/// An icon or screenshot of the manifest: `src` is the package path
+/// (`/img/logo.svg`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    pub src: String,
+    pub title: String,
+    pub size: Option<String>,
+    pub media_type: Option<String>,
+}
+
+impl Image {
+    pub fn new(src: &str, title: &str) -> Image {
+        Image { src: src.into(), title: title.into(), size: None, media_type: None }
+    }
+    pub fn size(mut self, size: &str) -> Image {
+        self.size = Some(size.into());
+        self
+    }
+    /// `image/svg+xml`, `image/png`, ...
+    pub fn media_type(mut self, media_type: &str) -> Image {
+        self.media_type = Some(media_type.into());
         self
     }
 }
@@ -117,7 +156,12 @@ pub struct PolicyTemplate {
 
 impl PolicyTemplate {
     pub fn new(name: &str, title: &str, description: &str) -> PolicyTemplate {
-        PolicyTemplate { name: name.into(), title: title.into(), description: description.into(), inputs: Vec::new() }
+        PolicyTemplate {
+            name: name.into(),
+            title: title.into(),
+            description: description.into(),
+            inputs: Vec::new(),
+        }
     }
     pub fn input(mut self, input: Input) -> PolicyTemplate {
         self.inputs.push(input);
@@ -137,7 +181,12 @@ pub struct Input {
 
 impl Input {
     pub fn new(input_type: &str, title: &str, description: &str) -> Input {
-        Input { input_type: input_type.into(), title: title.into(), description: description.into(), vars: Vec::new() }
+        Input {
+            input_type: input_type.into(),
+            title: title.into(),
+            description: description.into(),
+            vars: Vec::new(),
+        }
     }
     pub fn var(mut self, var: Var) -> Input {
         self.vars.push(var);
@@ -184,7 +233,10 @@ impl Var {
         Var::new(name, "yaml")
     }
     pub fn password(name: &str) -> Var {
-        Var { secret: Some(true), ..Var::new(name, "password") }
+        Var {
+            secret: Some(true),
+            ..Var::new(name, "password")
+        }
     }
     pub fn title(mut self, t: &str) -> Var {
         self.title = Some(t.into());
@@ -224,6 +276,8 @@ pub struct Stream {
     pub description: String,
     /// The agent stream template (Handlebars), `agent/stream/<input>.yml.hbs`.
     pub template: String,
+    /// Its file name when not `<input>.yml.hbs`.
+    pub template_name: Option<String>,
     pub vars: Vec<Var>,
     pub enabled: Option<bool>,
 }
@@ -235,12 +289,18 @@ impl Stream {
             title: title.into(),
             description: description.into(),
             template: String::new(),
+            template_name: None,
             vars: Vec::new(),
             enabled: None,
         }
     }
     pub fn template(mut self, hbs: &str) -> Stream {
         self.template = hbs.to_string();
+        self
+    }
+    /// Names the template file (`log.yml.hbs`) instead of `<input>.yml.hbs`.
+    pub fn template_name(mut self, file_name: &str) -> Stream {
+        self.template_name = Some(file_name.to_string());
         self
     }
     pub fn var(mut self, var: Var) -> Stream {
@@ -253,7 +313,7 @@ impl Stream {
     }
     /// The template's file name under `agent/stream/`.
     pub fn template_file(&self) -> String {
-        format!("{}.yml.hbs", self.input)
+        self.template_name.clone().unwrap_or_else(|| format!("{}.yml.hbs", self.input))
     }
 }
 
@@ -315,7 +375,11 @@ impl DataStream {
         self
     }
     /// Declares a group and its fields (emitted in `fields.yml`).
-    pub fn group(mut self, group: &Group, fields: impl IntoIterator<Item = FieldDecl>) -> DataStream {
+    pub fn group(
+        mut self,
+        group: &Group,
+        fields: impl IntoIterator<Item = FieldDecl>,
+    ) -> DataStream {
         self.groups.push(group.clone());
         self.fields.extend(fields);
         self
@@ -326,8 +390,12 @@ impl DataStream {
         self
     }
     /// ECS fields the inputs put in the event (e.g. `message`).
-    pub fn input_provides(mut self, fields: impl IntoIterator<Item = impl Into<Field>>) -> DataStream {
-        self.input_ecs_fields.extend(fields.into_iter().map(Into::into));
+    pub fn input_provides(
+        mut self,
+        fields: impl IntoIterator<Item = impl Into<Field>>,
+    ) -> DataStream {
+        self.input_ecs_fields
+            .extend(fields.into_iter().map(Into::into));
         self
     }
     /// Non-ECS fields the inputs put in the event (e.g. `input.type`).
@@ -336,7 +404,8 @@ impl DataStream {
         self
     }
     pub fn ecs_fields(mut self, fields: impl IntoIterator<Item = impl Into<Field>>) -> DataStream {
-        self.extra_ecs_fields.extend(fields.into_iter().map(Into::into));
+        self.extra_ecs_fields
+            .extend(fields.into_iter().map(Into::into));
         self
     }
     pub fn pipeline(mut self, p: Pipeline) -> DataStream {
@@ -353,7 +422,9 @@ impl DataStream {
         self
     }
     pub fn is_allowed(&self, check: Check, subject: &str) -> bool {
-        self.allowed.iter().any(|(c, s)| *c == check && (s == "*" || s == subject))
+        self.allowed
+            .iter()
+            .any(|(c, s)| *c == check && (s == "*" || s == subject))
     }
     /// `<package>.<data stream>`.
     pub fn dataset(&self, package: &str) -> String {
@@ -378,10 +449,17 @@ pub struct Change {
 
 impl Release {
     pub fn new(version: &str) -> Release {
-        Release { version: version.into(), changes: Vec::new() }
+        Release {
+            version: version.into(),
+            changes: Vec::new(),
+        }
     }
     pub fn change(mut self, change_type: &str, description: &str, link: &str) -> Release {
-        self.changes.push(Change { description: description.into(), change_type: change_type.into(), link: link.into() });
+        self.changes.push(Change {
+            description: description.into(),
+            change_type: change_type.into(),
+            link: link.into(),
+        });
         self
     }
 }

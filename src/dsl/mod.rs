@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod condition;
+#[rustfmt::skip]
 pub mod ecs;
 pub mod ecs_gen;
 pub mod field;
@@ -21,7 +22,9 @@ pub mod prelude {
     pub use super::condition::{painless, Cond};
     pub use super::ecs;
     pub use super::field::{Field, FieldDecl, FieldType, Group};
-    pub use super::integration::{Check, DataStream, Input, Integration, PolicyTemplate, Release, Stream, Var};
+    pub use super::integration::{Image, 
+        Check, DataStream, Input, Integration, PolicyTemplate, Release, Stream, Var,
+    };
     pub use super::pipeline::Pipeline;
     pub use super::processor::Processor;
     pub use super::processors::*;

@@ -24,7 +24,12 @@ impl Pipeline {
     }
 
     pub fn named(name: &str, description: &str) -> Pipeline {
-        Pipeline { name: name.to_string(), description: description.to_string(), processors: Vec::new(), on_failure: Vec::new() }
+        Pipeline {
+            name: name.to_string(),
+            description: description.to_string(),
+            processors: Vec::new(),
+            on_failure: Vec::new(),
+        }
     }
 
     /// Appends one processor.
@@ -134,7 +139,13 @@ fn auto_tag_base(p: &Processor) -> String {
     if let Some(subject) = &p.tag_subject {
         let cleaned: String = subject
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
             .collect();
         let cleaned = cleaned.trim_matches('_');
         if !cleaned.is_empty() {
@@ -160,7 +171,11 @@ mod tests {
             .then(rename(ecs::MESSAGE, ecs::TIMESTAMP).on_failure([drop()]))
             .on_failure_record_error();
         assert!(p.assign_tags().is_empty());
-        let tags: Vec<_> = p.all_processors().iter().map(|p| p.def.tag.clone().unwrap()).collect();
+        let tags: Vec<_> = p
+            .all_processors()
+            .iter()
+            .map(|p| p.def.tag.clone().unwrap())
+            .collect();
         assert_eq!(
             tags,
             [
@@ -175,12 +190,20 @@ mod tests {
             ]
         );
         let def = p.definition();
-        assert_eq!(def.processors[4].on_failure.as_ref().unwrap()[0].tag.as_deref(), Some("drop"));
+        assert_eq!(
+            def.processors[4].on_failure.as_ref().unwrap()[0]
+                .tag
+                .as_deref(),
+            Some("drop")
+        );
     }
 
     #[test]
     fn duplicate_explicit_tags_are_reported() {
-        let mut p = Pipeline::new("d").then(drop().tag("x")).then(drop().tag("x")).then(drop().tag("y"));
+        let mut p = Pipeline::new("d")
+            .then(drop().tag("x"))
+            .then(drop().tag("x"))
+            .then(drop().tag("y"));
         assert_eq!(p.assign_tags(), ["x"]);
     }
 }

@@ -49,6 +49,9 @@ pub struct Processor {
     pub(crate) errors: Vec<String>,
     /// What the automatic tag is derived from: usually the target field.
     pub(crate) tag_subject: Option<String>,
+    /// Where the processor writes without `target_field` (`date`:
+    /// `@timestamp`); `.target(..)` replaces that write.
+    pub(crate) default_target: Option<String>,
 }
 
 impl Processor {
@@ -63,9 +66,12 @@ impl Processor {
             on_failure: Vec::new(),
             errors: Vec::new(),
             tag_subject: None,
+            default_target: None,
         };
         if processors::lookup(kind).is_none() && !crate::dsl::processors::TYPED.contains(&kind) {
-            p.errors.push(format!("processor [{kind}] is not an ingest processor ingot knows"));
+            p.errors.push(format!(
+                "processor [{kind}] is not an ingest processor ingot knows"
+            ));
         }
         p
     }
@@ -89,7 +95,9 @@ impl Processor {
         let value = value.into();
         if let Some(spec) = self.spec() {
             match spec.options.iter().find(|o| o.name == name) {
-                None => self.errors.push(format!("processor [{}] has no option [{name}]", spec.name)),
+                None => self
+                    .errors
+                    .push(format!("processor [{}] has no option [{name}]", spec.name)),
                 Some(o) if !kind_accepts(o.kind, &value) => self.errors.push(format!(
                     "option [{name}] of processor [{}] expects {:?}, got {}",
                     spec.name,
@@ -114,7 +122,10 @@ impl Processor {
     pub fn write_opt(mut self, name: &str, field: impl Into<Field>, value: Written) -> Processor {
         let field = field.into();
         self.tag_subject = Some(field.name().to_string());
-        self.writes.push(Write { field: field.clone(), value });
+        self.writes.push(Write {
+            field: field.clone(),
+            value,
+        });
         self.opt(name, field.name().to_string())
     }
 
@@ -131,7 +142,10 @@ impl Processor {
             if self.tag_subject.is_none() {
                 self.tag_subject = Some(field.name().to_string());
             }
-            self.writes.push(Write { field, value: Written::Unknown });
+            self.writes.push(Write {
+                field,
+                value: Written::Unknown,
+            });
         }
         self
     }
@@ -185,9 +199,22 @@ impl Processor {
 
     fn retarget(mut self, field: Field) -> Processor {
         // A processor with a target writes the target, not its input field.
-        let value = self.writes.first().map(|w| w.value.clone()).unwrap_or(Written::Unknown);
-        if let Some(input) = self.def.options.get("field").and_then(Value::as_str).map(str::to_string) {
+        let value = self
+            .writes
+            .first()
+            .map(|w| w.value.clone())
+            .unwrap_or(Written::Unknown);
+        if let Some(input) = self
+            .def
+            .options
+            .get("field")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        {
             self.writes.retain(|w| w.field.name() != input);
+        }
+        if let Some(default) = self.default_target.take() {
+            self.writes.retain(|w| w.field.name() != default);
         }
         self.write_opt("target_field", field, value)
     }
@@ -204,7 +231,10 @@ impl Processor {
         if let Some(spec) = self.spec() {
             for o in spec.options.iter().filter(|o| o.required) {
                 if !self.def.options.contains_key(o.name) {
-                    errors.push(format!("processor [{}] requires option [{}]", spec.name, o.name));
+                    errors.push(format!(
+                        "processor [{}] requires option [{}]",
+                        spec.name, o.name
+                    ));
                 }
             }
         }
@@ -218,7 +248,9 @@ fn kind_accepts(kind: OptionKind, value: &Value) -> bool {
         OptionKind::String => matches!(value, Value::String(_)),
         OptionKind::Bool => matches!(value, Value::Bool(_)),
         OptionKind::Int => value.as_i64().is_some(),
-        OptionKind::StringList => matches!(value, Value::List(l) if l.iter().all(|v| matches!(v, Value::String(_)))),
+        OptionKind::StringList => {
+            matches!(value, Value::List(l) if l.iter().all(|v| matches!(v, Value::String(_))))
+        }
         OptionKind::StringOrList => {
             matches!(value, Value::String(_))
                 || matches!(value, Value::List(l) if l.iter().all(|v| matches!(v, Value::String(_))))
@@ -243,22 +275,42 @@ mod tests {
 
     #[test]
     fn unknown_options_and_wrong_kinds_are_recorded() {
-        let p = Processor::new("set").opt("field", "a").opt("valeu", 1i64).opt("override", "yes");
+        let p = Processor::new("set")
+            .opt("field", "a")
+            .opt("valeu", 1i64)
+            .opt("override", "yes");
         let errors = p.option_errors();
-        assert!(errors.iter().any(|e| e.contains("no option [valeu]")), "{errors:?}");
-        assert!(errors.iter().any(|e| e.contains("option [override]")), "{errors:?}");
-        assert!(Processor::new("set").opt("field", "a").opt("value", 1i64).option_errors().is_empty());
+        assert!(
+            errors.iter().any(|e| e.contains("no option [valeu]")),
+            "{errors:?}"
+        );
+        assert!(
+            errors.iter().any(|e| e.contains("option [override]")),
+            "{errors:?}"
+        );
+        assert!(Processor::new("set")
+            .opt("field", "a")
+            .opt("value", 1i64)
+            .option_errors()
+            .is_empty());
     }
 
     #[test]
     fn missing_required_options_and_unknown_processors_are_recorded() {
-        assert_eq!(Processor::new("set").opt("value", 1i64).option_errors(), vec!["processor [set] requires option [field]"]);
-        assert!(Processor::new("frobnicate").option_errors()[0].contains("not an ingest processor ingot knows"));
+        assert_eq!(
+            Processor::new("set").opt("value", 1i64).option_errors(),
+            vec!["processor [set] requires option [field]"]
+        );
+        assert!(Processor::new("frobnicate").option_errors()[0]
+            .contains("not an ingest processor ingot knows"));
         assert!(Processor::new("frobnicate").is_unregistered());
     }
 
     #[test]
     fn template_reads_name_fields() {
-        assert_eq!(template_reads("{{{_temp_.a}}} {{ b.c }} {{_ingest.timestamp}} {{_source.d}}"), ["_temp_.a", "b.c", "d"]);
+        assert_eq!(
+            template_reads("{{{_temp_.a}}} {{ b.c }} {{_ingest.timestamp}} {{_source.d}}"),
+            ["_temp_.a", "b.c", "d"]
+        );
     }
 }

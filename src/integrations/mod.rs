@@ -4,7 +4,9 @@
 
 use crate::dsl::integration::Integration;
 
+pub mod microsoft_exchange_online_message_trace;
+
 /// Every integration `ingot build` knows, in build order.
 pub fn all() -> Vec<Integration> {
-    Vec::new()
+    vec![microsoft_exchange_online_message_trace::integration()]
 }

@@ -60,7 +60,10 @@ impl EcsSchema {
     pub fn parse_flat(version: &str, text: &str) -> Result<EcsSchema, String> {
         let fields: IndexMap<String, EcsField> =
             serde_yaml_ng::from_str(text).map_err(|e| format!("invalid ECS flat schema: {e}"))?;
-        Ok(EcsSchema { version: version.to_string(), fields })
+        Ok(EcsSchema {
+            version: version.to_string(),
+            fields,
+        })
     }
 
     /// Reads `ecs_flat-<version>.yml` from `dir`, if it is there.
@@ -69,8 +72,11 @@ impl EcsSchema {
         if !path.is_file() {
             return Ok(None);
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        EcsSchema::parse_flat(version, &text).map(Some).map_err(|e| format!("{}: {e}", path.display()))
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        EcsSchema::parse_flat(version, &text)
+            .map(Some)
+            .map_err(|e| format!("{}: {e}", path.display()))
     }
 
     /// The lock for the given field names; unknown names are errors.
@@ -86,7 +92,10 @@ impl EcsSchema {
                 .ok_or_else(|| format!("field [{name}] is not in ECS {}", self.version))?;
             fields.insert(name.clone(), def.clone());
         }
-        Ok(EcsLock { ecs_version: self.version.clone(), fields })
+        Ok(EcsLock {
+            ecs_version: self.version.clone(),
+            fields,
+        })
     }
 }
 
@@ -102,7 +111,10 @@ impl EcsLock {
 
     /// Checks the lock covers `names`, naming what is missing and how to fix it.
     pub fn covering(self, names: &[String], lock_path: &Path) -> Result<EcsLock, String> {
-        let missing: Vec<&String> = names.iter().filter(|n| !self.fields.contains_key(n.as_str())).collect();
+        let missing: Vec<&String> = names
+            .iter()
+            .filter(|n| !self.fields.contains_key(n.as_str()))
+            .collect();
         if missing.is_empty() {
             return Ok(self);
         }
@@ -114,9 +126,12 @@ impl EcsLock {
     }
 }
 
-/// `../shared` beside the repository: the reference data CI provides.
+/// `../shared` beside the repository: the reference data CI provides
+/// (`INGOT_SHARED_DIR` overrides it, e.g. in a worktree elsewhere).
 pub fn shared_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    let dir = std::env::var_os("INGOT_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
     dir.is_dir().then_some(dir)
 }
 
@@ -146,21 +161,37 @@ mod tests {
     fn lock_keeps_only_used_fields_sorted() {
         let schema = EcsSchema::parse_flat("8.11.0", FLAT).unwrap();
         assert!(schema.fields["related.ip"].is_array());
-        assert_eq!(schema.fields["@timestamp"].description, "Date/time.\nRequired.");
-        let lock = schema.lock(&["user_agent.original".into(), "@timestamp".into()]).unwrap();
-        assert_eq!(lock.fields.keys().collect::<Vec<_>>(), ["@timestamp", "user_agent.original"]);
+        assert_eq!(
+            schema.fields["@timestamp"].description,
+            "Date/time.\nRequired."
+        );
+        let lock = schema
+            .lock(&["user_agent.original".into(), "@timestamp".into()])
+            .unwrap();
+        assert_eq!(
+            lock.fields.keys().collect::<Vec<_>>(),
+            ["@timestamp", "user_agent.original"]
+        );
         let text = lock.to_yaml("# header\n");
         let back = EcsLock::parse(&text).unwrap();
         assert_eq!(back, lock);
-        assert_eq!(back.fields["user_agent.original"].multi_fields[0].ty, "match_only_text");
+        assert_eq!(
+            back.fields["user_agent.original"].multi_fields[0].ty,
+            "match_only_text"
+        );
     }
 
     #[test]
     fn lock_refuses_non_ecs_fields_and_reports_missing_entries() {
         let schema = EcsSchema::parse_flat("8.11.0", FLAT).unwrap();
-        assert!(schema.lock(&["nope.field".into()]).unwrap_err().contains("nope.field"));
+        assert!(schema
+            .lock(&["nope.field".into()])
+            .unwrap_err()
+            .contains("nope.field"));
         let lock = schema.lock(&["related.ip".into()]).unwrap();
-        let err = lock.covering(&["@timestamp".into()], Path::new("x.lock")).unwrap_err();
+        let err = lock
+            .covering(&["@timestamp".into()], Path::new("x.lock"))
+            .unwrap_err();
         assert!(err.contains("@timestamp"), "{err}");
     }
 }

@@ -68,7 +68,9 @@ fn arguments(action: &str) -> Result<(String, Vec<String>), String> {
             let mut s = String::new();
             loop {
                 match chars.next() {
-                    None => return Err(format!("parsing README template failed: unterminated string in {{{{{action}}}}}")),
+                    None => return Err(format!(
+                        "parsing README template failed: unterminated string in {{{{{action}}}}}"
+                    )),
                     Some('"') => break,
                     Some('\\') => s.extend(chars.next()),
                     Some(c) => s.push(c),
@@ -147,15 +149,22 @@ fn call(action: &str, ctx: &DocsContext) -> Result<String, String> {
 }
 
 fn version_lt(version: &str, than: (u64, u64, u64)) -> bool {
-    let mut parts = version.split(['.', '-']).map(|p| p.parse::<u64>().unwrap_or(0));
-    let v = (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    let mut parts = version
+        .split(['.', '-'])
+        .map(|p| p.parse::<u64>().unwrap_or(0));
+    let v = (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    );
     v < than
 }
 
 /// Go's `json.Indent` with four spaces, keeping key order, string escapes
 /// and number literals as written.
 pub fn reindent_json(text: &str, escape_html: bool) -> Result<String, String> {
-    serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|e| format!("invalid sample event: {e}"))?;
+    serde_json::from_str::<serde::de::IgnoredAny>(text)
+        .map_err(|e| format!("invalid sample event: {e}"))?;
     let mut out = String::new();
     let mut depth = 0usize;
     let mut open_pending = false;
@@ -234,8 +243,14 @@ fn text(m: &IndexMap<String, Value>, key: &str) -> String {
 
 /// The ECS definition replaces an `external: ecs` entry; local keys win, and
 /// the type stays ECS's unless the pair is an allowed override.
-fn resolve_external(def: &IndexMap<String, Value>, full: &str, ecs: Option<&EcsLock>) -> Result<IndexMap<String, Value>, String> {
-    let Some(lock) = ecs else { return Ok(def.clone()) };
+fn resolve_external(
+    def: &IndexMap<String, Value>,
+    full: &str,
+    ecs: Option<&EcsLock>,
+) -> Result<IndexMap<String, Value>, String> {
+    let Some(lock) = ecs else {
+        return Ok(def.clone());
+    };
     let ecs_def = lock
         .fields
         .get(full)
@@ -244,13 +259,19 @@ fn resolve_external(def: &IndexMap<String, Value>, full: &str, ecs: Option<&EcsL
     let local_type = text(def, "type");
     let keep_local = matches!(
         (ecs_def.ty.as_str(), local_type.as_str()),
-        ("keyword", "constant_keyword") | ("constant_keyword", "keyword") | ("object", "group") | ("object", "nested")
+        ("keyword", "constant_keyword")
+            | ("constant_keyword", "keyword")
+            | ("object", "group")
+            | ("object", "nested")
     );
     if !keep_local {
         out.insert("type".into(), Value::from(ecs_def.ty.as_str()));
     }
     if !def.contains_key("description") {
-        out.insert("description".into(), Value::from(ecs_def.description.as_str()));
+        out.insert(
+            "description".into(),
+            Value::from(ecs_def.description.as_str()),
+        );
     }
     if !def.contains_key("multi_fields") && !ecs_def.multi_fields.is_empty() {
         let mfs = ecs_def
@@ -268,25 +289,53 @@ fn resolve_external(def: &IndexMap<String, Value>, full: &str, ecs: Option<&EcsL
     Ok(out)
 }
 
-fn collect_rows(defs: &[Value], prefix: &str, ecs: Option<&EcsLock>, rows: &mut Vec<Row>) -> Result<(), String> {
+fn collect_rows(
+    defs: &[Value],
+    prefix: &str,
+    ecs: Option<&EcsLock>,
+    rows: &mut Vec<Row>,
+) -> Result<(), String> {
     for def in defs {
         let Some(m) = def.as_map() else { continue };
         let name = text(m, "name");
-        let full = if prefix.is_empty() { name } else { format!("{prefix}.{name}") };
+        let full = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}.{name}")
+        };
         let external = m.contains_key("external");
-        let m = if external { resolve_external(m, &full, ecs)? } else { m.clone() };
-        let children = m.get("fields").and_then(Value::as_list).filter(|l| !l.is_empty());
+        let m = if external {
+            resolve_external(m, &full, ecs)?
+        } else {
+            m.clone()
+        };
+        let children = m
+            .get("fields")
+            .and_then(Value::as_list)
+            .filter(|l| !l.is_empty());
         let ty = text(&m, "type");
         if (children.is_none() && ty != "group") || external {
-            let runtime = matches!(m.get("runtime"), Some(Value::Bool(true)) | Some(Value::String(_)));
+            let runtime = matches!(
+                m.get("runtime"),
+                Some(Value::Bool(true)) | Some(Value::String(_))
+            );
             rows.push(Row {
                 name: full.clone(),
                 description: text(&m, "description"),
-                ty: if runtime { format!("{ty} (runtime)") } else { ty },
+                ty: if runtime {
+                    format!("{ty} (runtime)")
+                } else {
+                    ty
+                },
                 unit: text(&m, "unit"),
                 metric_type: text(&m, "metric_type"),
             });
-            for mf in m.get("multi_fields").and_then(Value::as_list).into_iter().flatten() {
+            for mf in m
+                .get("multi_fields")
+                .and_then(Value::as_list)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(mf) = mf.as_map() {
                     rows.push(Row {
                         name: format!("{full}.{}", text(mf, "name")),
@@ -317,12 +366,19 @@ fn escape(s: &str) -> String {
 
 /// The `{{ fields "ds" }}` block from the data stream's fields files.
 pub fn fields_table(files: &[(String, String)], ecs: Option<&EcsLock>) -> Result<String, String> {
-    let mut sorted: Vec<&(String, String)> = files.iter().filter(|(n, _)| n.ends_with(".yml")).collect();
+    let mut sorted: Vec<&(String, String)> =
+        files.iter().filter(|(n, _)| n.ends_with(".yml")).collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     let mut rows = Vec::new();
     for (name, body) in sorted {
-        let defs: Value = serde_yaml_ng::from_str(body).map_err(|e| format!("invalid fields file {name}: {e}"))?;
-        collect_rows(defs.as_list().map(Vec::as_slice).unwrap_or_default(), "", ecs, &mut rows)?;
+        let defs: Value = serde_yaml_ng::from_str(body)
+            .map_err(|e| format!("invalid fields file {name}: {e}"))?;
+        collect_rows(
+            defs.as_list().map(Vec::as_slice).unwrap_or_default(),
+            "",
+            ecs,
+            &mut rows,
+        )?;
     }
     rows.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
     rows.dedup_by(|b, a| a.name == b.name);
@@ -346,7 +402,12 @@ pub fn fields_table(files: &[(String, String)], ecs: Option<&EcsLock>) -> Result
     out.push('\n');
     for r in rows {
         let description = escape(r.description.replace('\n', " ").trim());
-        out.push_str(&format!("| {} | {} | {} |", escape(&r.name), description, r.ty));
+        out.push_str(&format!(
+            "| {} | {} | {} |",
+            escape(&r.name),
+            description,
+            r.ty
+        ));
         if with_unit {
             out.push_str(&format!(" {} |", r.unit));
         }
@@ -366,9 +427,33 @@ mod tests {
     fn ecs_lock() -> EcsLock {
         let mut fields = IndexMap::new();
         fields.insert("ecs.version".to_string(), EcsField { ty: "keyword".into(), description: "ECS version this event conforms to. `ecs.version` is a required field and must exist in all events.\nWhen querying across multiple indices -- which may conform to slightly different ECS versions -- this field lets integrations adjust to the schema version of the events.".into(), normalize: vec![], multi_fields: vec![], pattern: None });
-        fields.insert("user_agent.original".to_string(), EcsField { ty: "keyword".into(), description: "Unparsed user_agent string.".into(), normalize: vec![], multi_fields: vec![EcsMultiField { name: "text".into(), ty: "match_only_text".into() }], pattern: None });
-        fields.insert("http.response.status_code".to_string(), EcsField { ty: "long".into(), description: "HTTP response status code.".into(), normalize: vec![], multi_fields: vec![], pattern: None });
-        EcsLock { ecs_version: "8.11.0".into(), fields }
+        fields.insert(
+            "user_agent.original".to_string(),
+            EcsField {
+                ty: "keyword".into(),
+                description: "Unparsed user_agent string.".into(),
+                normalize: vec![],
+                multi_fields: vec![EcsMultiField {
+                    name: "text".into(),
+                    ty: "match_only_text".into(),
+                }],
+                pattern: None,
+            },
+        );
+        fields.insert(
+            "http.response.status_code".to_string(),
+            EcsField {
+                ty: "long".into(),
+                description: "HTTP response status code.".into(),
+                normalize: vec![],
+                multi_fields: vec![],
+                pattern: None,
+            },
+        );
+        EcsLock {
+            ecs_version: "8.11.0".into(),
+            fields,
+        }
     }
 
     /// The worked example of the rendering reference, byte for byte.
@@ -377,7 +462,11 @@ mod tests {
         let base = "- name: data_stream.type\n  type: constant_keyword\n  description: Data stream type.\n- name: data_stream.dataset\n  type: constant_keyword\n  description: Data stream dataset.\n- name: data_stream.namespace\n  type: constant_keyword\n  description: Data stream namespace.\n- name: '@timestamp'\n  type: date\n  description: Event timestamp.\n";
         let ecs = "- name: ecs.version\n  external: ecs\n- name: user_agent.original\n  external: ecs\n- name: http.response.status_code\n  external: ecs\n  description: HTTP status code, as sent by Nginx.\n";
         let fields = "- name: nginx.access\n  type: group\n  description: Fields from the Nginx access log.\n  fields:\n    - name: remote_ip_list\n      type: keyword\n      description: >\n        An array of remote IP addresses. It is a list because\n        it is common to include, besides the client IP address,\n        IP addresses from headers like `X-Forwarded-For`.\n    - name: body_sent.bytes\n      type: long\n      unit: byte\n      metric_type: counter\n      description: \"Bytes sent to the client, {headers excluded}.\"\n    - name: labels.*\n      type: object\n      object_type: keyword\n      description: Custom <label> values.\n    - name: user_agent\n      type: keyword\n      multi_fields:\n        - name: text\n          type: match_only_text\n    - name: unused\n      type: group\n";
-        let files = vec![("base-fields.yml".into(), base.into()), ("ecs.yml".into(), ecs.into()), ("fields.yml".into(), fields.into())];
+        let files = vec![
+            ("base-fields.yml".into(), base.into()),
+            ("ecs.yml".into(), ecs.into()),
+            ("fields.yml".into(), fields.into()),
+        ];
         let want = "**Exported fields**\n\n| Field | Description | Type | Unit | Metric Type |\n|---|---|---|---|---|\n| @timestamp | Event timestamp. | date |  |  |\n| data_stream.dataset | Data stream dataset. | constant_keyword |  |  |\n| data_stream.namespace | Data stream namespace. | constant_keyword |  |  |\n| data_stream.type | Data stream type. | constant_keyword |  |  |\n| ecs.version | ECS version this event conforms to. `ecs.version` is a required field and must exist in all events. When querying across multiple indices -- which may conform to slightly different ECS versions -- this field lets integrations adjust to the schema version of the events. | keyword |  |  |\n| http.response.status_code | HTTP status code, as sent by Nginx. | long |  |  |\n| nginx.access.body_sent.bytes | Bytes sent to the client, \\{headers excluded\\}. | long | byte | counter |\n| nginx.access.labels.\\* | Custom \\<label\\> values. | object |  |  |\n| nginx.access.remote_ip_list | An array of remote IP addresses. It is a list because it is common to include, besides the client IP address, IP addresses from headers like `X-Forwarded-For`. | keyword |  |  |\n| nginx.access.user_agent |  | keyword |  |  |\n| nginx.access.user_agent.text | Multi-field of `nginx.access.user_agent`. | match_only_text |  |  |\n| user_agent.original | Unparsed user_agent string. | keyword |  |  |\n| user_agent.original.text | Multi-field of `user_agent.original`. | match_only_text |  |  |\n";
         let lock = ecs_lock();
         assert_eq!(fields_table(&files, Some(&lock)).unwrap(), want);
@@ -386,35 +475,72 @@ mod tests {
     #[test]
     fn unknown_external_fields_fail() {
         let files = vec![("ecs.yml".into(), "- name: nope.x\n  external: ecs\n".into())];
-        assert!(fields_table(&files, Some(&ecs_lock())).unwrap_err().contains("name: nope.x"));
+        assert!(fields_table(&files, Some(&ecs_lock()))
+            .unwrap_err()
+            .contains("name: nope.x"));
     }
 
     #[test]
     fn event_and_header_render_like_elastic_package() {
-        let mut ctx = DocsContext { format_version: "3.0.2".into(), ..Default::default() };
-        ctx.sample_events.insert("example".into(), "{\"v\": \"event1\"}".into());
+        let mut ctx = DocsContext {
+            format_version: "3.0.2".into(),
+            ..Default::default()
+        };
+        ctx.sample_events
+            .insert("example".into(), "{\"v\": \"event1\"}".into());
         let got = render("{{- generatedHeader }}\n# README\nIntroduction to the package\n{{ event \"example\" }}\n", &ctx).unwrap();
         assert_eq!(got, "<!-- NOTICE: Do not edit this file manually.-->\n<!-- This file is automatically generated by Elastic Package -->\n# README\nIntroduction to the package\nAn example event for `example` looks as following:\n\n```json\n{\n    \"v\": \"event1\"\n}\n```\n");
     }
 
     #[test]
     fn reindent_keeps_order_literals_and_empty_containers() {
-        let got = reindent_json("{\"b\":1.50,\"a\":[],\"c\":{\"d\":\"x\\u0041<\"},\"e\":[1,{}]}", true).unwrap();
+        let got = reindent_json(
+            "{\"b\":1.50,\"a\":[],\"c\":{\"d\":\"x\\u0041<\"},\"e\":[1,{}]}",
+            true,
+        )
+        .unwrap();
         assert_eq!(got, "{\n    \"b\": 1.50,\n    \"a\": [],\n    \"c\": {\n        \"d\": \"x\\u0041\\u003c\"\n    },\n    \"e\": [\n        1,\n        {}\n    ]\n}");
         assert!(reindent_json("{", false).is_err());
+    }
+
+    /// Malformed templates and events are errors, never panics.
+    #[test]
+    fn hostile_input_does_not_panic() {
+        let ctx = DocsContext::default();
+        for t in ["{{", "}}{{", "{{-}}", "{{ \"unterminated }}", "{{{{}}}}", "{{- -}}", "é{{ url }}ü", "{{ fields }}", "{{/* c */}}"] {
+            let _ = render(t, &ctx);
+        }
+        for j in ["", "{", "[1,", "\"\\", "{\"a\":\"\\u00e9\\\"\"}", "[[[[]]]]", "1e400"] {
+            let _ = reindent_json(j, true);
+        }
+        for f in ["", "- name: [", "- 1\n- name: x\n  fields: 3", "{a: b}"] {
+            let _ = fields_table(&[("f.yml".into(), f.into())], None);
+        }
     }
 
     #[test]
     fn urls_and_errors() {
         let mut ctx = DocsContext::default();
-        ctx.links.insert("docs".into(), "https://example.com".into());
-        assert_eq!(render("{{ url \"docs\" \"Docs\" }} {{url \"docs\"}}", &ctx).unwrap(), "[Docs](https://example.com) https://example.com");
-        assert!(render("{{ url \"nope\" }}", &ctx).unwrap_err().contains("link key not found: nope"));
-        assert!(render("{{ frob }}", &ctx).unwrap_err().contains("\"frob\" not defined"));
-        assert_eq!(render("{{ fields \"x\" }}", &ctx).unwrap(), "**Exported fields**\n\n(no fields available)\n");
+        ctx.links
+            .insert("docs".into(), "https://example.com".into());
+        assert_eq!(
+            render("{{ url \"docs\" \"Docs\" }} {{url \"docs\"}}", &ctx).unwrap(),
+            "[Docs](https://example.com) https://example.com"
+        );
+        assert!(render("{{ url \"nope\" }}", &ctx)
+            .unwrap_err()
+            .contains("link key not found: nope"));
+        assert!(render("{{ frob }}", &ctx)
+            .unwrap_err()
+            .contains("\"frob\" not defined"));
+        assert_eq!(
+            render("{{ fields \"x\" }}", &ctx).unwrap(),
+            "**Exported fields**\n\n(no fields available)\n"
+        );
         assert_eq!(render("a{{ inputDocs }}b", &ctx).unwrap(), "ab");
         ctx.inputs = vec!["udp".into(), "logfile".into(), "logfile".into()];
-        ctx.input_docs.insert("logfile".into(), "Reads files.".into());
+        ctx.input_docs
+            .insert("logfile".into(), "Reads files.".into());
         assert_eq!(
             render("{{ inputDocs }}", &ctx).unwrap(),
             "These inputs can be used with this integration:\n<details>\n<summary>logfile</summary>\n\nReads files.\n</details>\n"

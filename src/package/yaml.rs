@@ -11,7 +11,12 @@ pub fn document(value: &Value) -> String {
 
 /// A map from `(key, value)` pairs, skipping absent values.
 pub fn map(entries: impl IntoIterator<Item = (&'static str, Option<Value>)>) -> Value {
-    Value::Map(entries.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_string(), v))).collect())
+    Value::Map(
+        entries
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+            .collect(),
+    )
 }
 
 pub fn s(text: &str) -> Option<Value> {
@@ -28,7 +33,14 @@ mod tests {
 
     #[test]
     fn documents_carry_the_note_and_keep_key_order() {
-        let v = map([("name", s("b")), ("skipped", None), ("a", Some(Value::Bool(true)))]);
-        assert_eq!(document(&v), format!("# {GENERATED_NOTE}\nname: b\na: true\n"));
+        let v = map([
+            ("name", s("b")),
+            ("skipped", None),
+            ("a", Some(Value::Bool(true))),
+        ]);
+        assert_eq!(
+            document(&v),
+            format!("# {GENERATED_NOTE}\nname: b\na: true\n")
+        );
     }
 }

@@ -16,7 +16,7 @@ use std::rc::Rc;
 const MAX_LOOP_ITERATIONS: u32 = 1_000_000;
 const MAX_CALL_DEPTH: usize = 64;
 /// Larger arrays would exhaust memory here long before they would in a JVM heap.
-const MAX_ARRAY_ELEMENTS: usize = 1 << 24;
+const MAX_ARRAY_ELEMENTS: usize = Exc::MAX_ELEMENTS;
 
 pub struct Interp<'a> {
     prog: &'a Program,
@@ -207,7 +207,7 @@ impl<'a> Interp<'a> {
                 let v = self.eval(e, f)?;
                 return Err(match &v {
                     Val::Obj(o) => match &**o {
-                        Obj::Exception { class, message } => Exc { class, message: message.clone(), offset: Some(s.span.start) },
+                        Obj::Exception { class, message } => Exc { class, message: message.clone(), offset: Some(s.span.start), explain: None },
                         _ => Exc::class_cast(format!("Cannot cast from [{}] to [java.lang.Throwable].", v.class_name())).at(s.span.start),
                     },
                     Val::Null => Exc::npe("Cannot throw exception because \"value\" is null").at(s.span.start),
@@ -449,7 +449,7 @@ impl<'a> Interp<'a> {
         if self.read_only {
             Exc::unsupported("Mutating ingest documents in conditionals is not supported")
         } else {
-            Exc { class: "UnsupportedOperationException", message: None, offset: None }
+            Exc::bare("UnsupportedOperationException")
         }
     }
 
@@ -587,7 +587,7 @@ impl<'a> Interp<'a> {
             return Err(Exc::illegal_arg(format!("function [{}] expects {} arguments", func.name, func.params.len())));
         }
         if self.depth >= MAX_CALL_DEPTH {
-            return Err(Exc { class: "StackOverflowError", message: None, offset: None });
+            return Err(Exc::bare("StackOverflowError"));
         }
         self.depth += 1;
         let mut frame = vec![Val::Null; func.frame_size.max(func.params.len())];
@@ -619,7 +619,7 @@ impl<'a> Interp<'a> {
         match &**c {
             Closure::Lambda { lambda, captured } => {
                 if self.depth >= MAX_CALL_DEPTH {
-                    return Err(Exc { class: "StackOverflowError", message: None, offset: None });
+                    return Err(Exc::bare("StackOverflowError"));
                 }
                 if args.len() != lambda.params.len() {
                     return Err(Exc::illegal_arg(format!("Incorrect number of parameters for lambda: expected [{}] but found [{}]", lambda.params.len(), args.len())));
@@ -801,7 +801,7 @@ fn coerce_prim<'a>(p: Prim, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
             if units.len() == 1 {
                 return Ok(Val::Char(units[0]));
             }
-            return Err(Exc::class_cast(format!("cannot cast java.lang.String with length not equal to one to char")));
+            return Err(Exc::class_cast("cannot cast java.lang.String with length not equal to one to char"));
         }
     }
     let r = rank(&v);
@@ -858,7 +858,7 @@ pub fn instance_of(v: &Val<'_>, ty: &Type) -> bool {
                 | (Prim::Double, Val::Double(_))
         ),
         Type::Array(inner) => match v {
-            Val::Array(a) => &a.borrow().elem == &**inner || (**inner == Type::Def || **inner == Type::Class("Object".into())) && !matches!(a.borrow().elem, Type::Prim(_)),
+            Val::Array(a) => a.borrow().elem == **inner || (**inner == Type::Def || **inner == Type::Class("Object".into())) && !matches!(a.borrow().elem, Type::Prim(_)),
             _ => false,
         },
         Type::Class(c) => lib::is_instance(v, c),
@@ -966,9 +966,9 @@ pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
         RefNe => return Ok(Val::Bool(!a.identical(&b))),
         Find | Match => return lib::regex::find_or_match(op == Match, &a, &b),
         Add if matches!(a, Val::Str(_)) || matches!(b, Val::Str(_)) => {
-            let mut s = a.to_java_string();
-            s.push_str(&b.to_java_string());
-            return Ok(Val::string(s));
+            let (x, y) = (a.to_java_string(), b.to_java_string());
+            Exc::check_size(x.len() + y.len())?;
+            return Ok(Val::string(x + &y));
         }
         BitAnd | BitOr | Xor => {
             if let (Val::Bool(x), Val::Bool(y)) = (&a, &b) {

@@ -182,19 +182,27 @@ fn unexpected_char(src: &str, at: usize) -> String {
     format!("unexpected character [{ch}].")
 }
 
-/// A slash is a regex unless the previous token can end an operand.
+/// A slash is a regex unless the previous token is one of the operand
+/// endings PainlessLexer's SlashStrategy lists: `]`, `)`, a number, an
+/// identifier (keywords are their own tokens there) or a dotted name.
 fn slash_is_regex(prev: Option<&Token>) -> bool {
     match prev {
         None => true,
-        Some(t) => !matches!(
-            &t.tok,
-            Tok::Ident(_) | Tok::Int { .. } | Tok::Decimal { .. } | Tok::DotName(_) | Tok::Str(_) | Tok::Punct(")" | "]" | "++" | "--")
-        ) || matches!(&t.tok, Tok::Ident(k) if is_keyword_before_value(k)),
+        Some(t) => match &t.tok {
+            Tok::Ident(word) => is_keyword(word),
+            Tok::Int { .. } | Tok::Decimal { .. } | Tok::DotName(_) | Tok::Punct(")" | "]") => false,
+            _ => true,
+        },
     }
 }
 
-fn is_keyword_before_value(word: &str) -> bool {
-    matches!(word, "return" | "throw" | "new" | "in" | "instanceof")
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "if" | "else" | "while" | "do" | "for" | "in" | "continue" | "break" | "return" | "new" | "try" | "catch" | "throw" | "this"
+            | "instanceof" | "true" | "false" | "null" | "def" | "boolean" | "byte" | "short" | "char" | "int" | "long" | "float"
+            | "double"
+    )
 }
 
 fn lex_number(src: &str, i: usize) -> Result<(Tok, usize), LexError> {

@@ -61,11 +61,17 @@ pub struct Exc {
     pub message: Option<String>,
     /// Where in the source it was raised; filled in by the innermost node.
     pub offset: Option<u32>,
+    /// `Debug.explain(x)`: the Java class (none for null) and `toString` of `x`.
+    pub explain: Option<Box<(Option<String>, String)>>,
 }
 
 impl Exc {
     pub fn new(class: &'static str, message: impl Into<String>) -> Exc {
-        Exc { class, message: Some(message.into()), offset: None }
+        Exc { class, message: Some(message.into()), offset: None, explain: None }
+    }
+    /// An exception without a message (Java's `null`).
+    pub fn bare(class: &'static str) -> Exc {
+        Exc { class, message: None, offset: None, explain: None }
     }
     pub fn npe(message: impl Into<String>) -> Exc {
         Exc::new("NullPointerException", message)
@@ -86,6 +92,30 @@ impl Exc {
     pub fn painless_error(message: impl Into<String>) -> Exc {
         Exc::new("PainlessError", message)
     }
+    /// Bytes of string a script may build; doubling a string in a loop
+    /// stops here (as a JVM heap would) instead of exhausting this process.
+    pub const MAX_STRING_BYTES: usize = 1 << 26;
+    /// Elements of one list or array, for the same reason.
+    pub const MAX_ELEMENTS: usize = 1 << 22;
+
+    /// `OutOfMemoryError` when a string would exceed [`Exc::MAX_STRING_BYTES`].
+    pub fn check_size(len: usize) -> Result<(), Exc> {
+        if len > Exc::MAX_STRING_BYTES {
+            Err(Exc::new("OutOfMemoryError", "Java heap space"))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// `OutOfMemoryError` when a collection would exceed [`Exc::MAX_ELEMENTS`].
+    pub fn check_len(len: usize) -> Result<(), Exc> {
+        if len > Exc::MAX_ELEMENTS {
+            Err(Exc::new("OutOfMemoryError", "Java heap space"))
+        } else {
+            Ok(())
+        }
+    }
+
     pub fn at(mut self, offset: u32) -> Exc {
         if self.offset.is_none() {
             self.offset = Some(offset);
@@ -151,7 +181,7 @@ fn compile_error(source: &str, e: &CompileError) -> EsError {
     }
     pointer.extend(std::iter::repeat_n(' ', offset - start));
     pointer.push_str("^---- HERE");
-    script_exception("compile error", source, vec![snippet, pointer], offset, start, end)
+    script_exception(EsError::new("script_exception", "compile error"), source, vec![snippet, pointer], offset, start, end)
         .caused_by(EsError::new(e.kind, e.message.clone()))
 }
 
@@ -160,13 +190,12 @@ fn char_index(source: &str, byte_offset: usize) -> usize {
     source.char_indices().take_while(|(i, _)| *i < b).count()
 }
 
-fn script_exception(reason: &str, source: &str, stack: Vec<String>, offset: usize, start: usize, end: usize) -> EsError {
+fn script_exception(base: EsError, source: &str, stack: Vec<String>, offset: usize, start: usize, end: usize) -> EsError {
     let mut position = Map::new();
     position.insert("offset".into(), Value::from(offset as i64));
     position.insert("start".into(), Value::from(start as i64));
     position.insert("end".into(), Value::from(end as i64));
-    EsError::new("script_exception", reason)
-        .with("script_stack", Value::List(stack.into_iter().map(Value::String).collect()))
+    base.with("script_stack", Value::List(stack.into_iter().map(Value::String).collect()))
         .with("script", source)
         .with("lang", "painless")
         .with("position", Value::Map(position))
@@ -195,15 +224,13 @@ impl Script {
     pub fn execute(&self, ctx: &mut Map, params: &Map) -> Result<(), EsError> {
         let shared = val::Val::new_map(val::map_from_value(ctx));
         let mut it = interp::Interp::new(&self.program, false);
-        match it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))) {
-            Ok(_) => {
-                if let Value::Map(m) = shared.to_value() {
-                    *ctx = m;
-                }
-                Ok(())
-            }
-            Err(e) => Err(self.runtime_error(&e)),
+        let result = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params)));
+        // Elasticsearch mutates the document in place, so changes made before
+        // an exception stay (visible with `ignore_failure` or `on_failure`).
+        if let Value::Map(m) = shared.to_value() {
+            *ctx = m;
         }
+        result.map(|_| ()).map_err(|e| self.runtime_error(&e))
     }
 
     /// `script_exception` for a runtime error: the snippet runs from the
@@ -223,6 +250,14 @@ impl Script {
         pointer.push_str("^---- HERE");
         let cause_kind = exception_type(e.class);
         let cause = EsError::new(&cause_kind, e.message.clone().unwrap_or_default());
-        script_exception("runtime error", source, vec![snippet, pointer], offset, start, end).caused_by(cause)
+        // Debug.explain's headers print before the script fields, sorted by name.
+        let mut base = EsError::new("script_exception", "runtime error");
+        if let Some(explain) = &e.explain {
+            if let Some(class) = &explain.0 {
+                base = base.with("java_class", class.as_str()).with("painless_class", class.as_str());
+            }
+            base = base.with("to_string", explain.1.as_str());
+        }
+        script_exception(base, source, vec![snippet, pointer], offset, start, end).caused_by(cause)
     }
 }

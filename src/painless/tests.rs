@@ -203,6 +203,14 @@ fn typical_integration_idioms() {
 }
 
 #[test]
+fn changes_before_an_exception_stay() {
+    let script = compile("ctx.a = 1; ctx.b.c = 2", ScriptContext::Ingest).unwrap();
+    let mut ctx = map("{}");
+    assert!(script.execute(&mut ctx, &Map::new()).is_err());
+    assert_eq!(json(&ctx), r#"{"a":1}"#);
+}
+
+#[test]
 fn conditions_cannot_mutate() {
     let e = cond_err("ctx.a = 1; return true", "{}");
     assert_eq!(cause(&e), ("unsupported_operation_exception".into(), "Mutating ingest documents in conditionals is not supported".into()));
@@ -331,6 +339,7 @@ fn strings_and_library() {
     assert_eq!(eval("'abc'.charAt(1) == (char) 'b'"), Value::Bool(true));
     assert_eq!(eval("String.join('-', ['a', 'b'])"), Value::from("a-b"));
     assert_eq!(eval("String.format('%s=%05d', 'n', 42)"), Value::from("n=00042"));
+    assert_eq!(eval("String.format(Locale.ROOT, '%s-%s', 'a', 'B'.toLowerCase(Locale.ROOT))"), Value::from("a-b"));
     assert_eq!(eval("'aGk='.decodeBase64()"), Value::from("hi"));
     assert_eq!(eval("'hi'.encodeBase64()"), Value::from("aGk="));
     assert_eq!(eval("Character.isDigit('7'.charAt(0))"), Value::Bool(true));
@@ -425,6 +434,17 @@ fn unsupported_features_fail_at_compile_time() {
 }
 
 #[test]
+fn unsupported_features_report_line_and_column() {
+    let e = compile("def x = 1;\n  x = Thread.currentThread();", ScriptContext::Ingest).unwrap_err();
+    assert_eq!(cause(&e).1, "unsupported Painless feature class [Thread] at 2:7");
+    let e = compile("ctx.a = 1;\nctx.b = ctx.a.frobnicate(2);", ScriptContext::Ingest).unwrap_err();
+    assert_eq!(cause(&e).1, "unsupported Painless feature method [frobnicate/1] at 2:14");
+    let e = compile("ctx.t = new TreeBag()", ScriptContext::Ingest).unwrap_err();
+    assert_eq!(cause(&e).1, "unsupported Painless feature constructor [TreeBag/0] at 1:9");
+    assert_eq!(e.extra["position"].to_json(), r#"{"offset":8,"start":0,"end":21}"#);
+}
+
+#[test]
 fn runtime_errors_render_like_elasticsearch() {
     let e = run_err("ctx.a.b = 1", "{}");
     assert_eq!(e.reason, "runtime error");
@@ -501,6 +521,20 @@ fn catching_follows_the_exception_hierarchy() {
 }
 
 #[test]
+fn debug_explain() {
+    let e = run_err("try { Debug.explain(ctx.a) } catch (Exception e) {}", r#"{"a":"x"}"#);
+    let v = e.to_value();
+    let m = v.as_map().unwrap();
+    assert_eq!(m["java_class"], Value::from("java.lang.String"));
+    assert_eq!(m["to_string"], Value::from("x"));
+    assert_eq!(m.keys().position(|k| k == "to_string") < m.keys().position(|k| k == "script_stack"), true);
+    assert_eq!(cause(&e).0, "painless_explain_error");
+    let e = run_err("Debug.explain(null)", "{}");
+    assert!(!e.extra.contains_key("java_class"));
+    assert_eq!(e.extra["to_string"], Value::from("null"));
+}
+
+#[test]
 fn loop_limit() {
     let e = run_err("while (true) {}", "{}");
     assert_eq!(cause(&e), ("painless_error".into(), "The maximum number of statements that can be executed in a loop has been reached.".into()));
@@ -521,6 +555,8 @@ fn hostile_scripts_fail_cleanly() {
     assert_eq!(eval("def l = [1]; l.add(l); l.toString()"), Value::from("[1, (this Collection)]"));
     assert_eq!(eval("def a = []; def b = [a]; a.add(b); a == b"), Value::Bool(false));
     assert_eq!(cause(&run_err("def a = new int[2000000000]", "{}")).0, "out_of_memory_error");
+    assert_eq!(cause(&run_err("String s = 'ab'; while (true) { s += s }", "{}")).0, "out_of_memory_error");
+    assert_eq!(cause(&run_err("def l = [1]; while (true) { l.addAll(l) }", "{}")).0, "out_of_memory_error");
     assert_eq!(cause(&run_err("ZonedDateTime.parse('2020-01-01T00:00:00Z').plusYears(999999999999L)", "{}")).0, "date_time_exception");
     assert_eq!(cause(&run_err("Instant.ofEpochMilli(0).plusSeconds(9223372036854775807L)", "{}")).0, "date_time_exception");
     assert_eq!(eval("Instant.ofEpochMilli(0).plus(200000, ChronoUnit.DAYS).toString()"), Value::from("2517-08-01T00:00:00Z"));
@@ -556,6 +592,9 @@ fn fuzz_never_panics() {
         "boolean d(Object o) { if (o == null || o == \"\") { return true; } else if (o instanceof Map) { ((Map) o).values().removeIf(v -> d(v)); return ((Map) o).size() == 0; } return false; } d(ctx);",
         "def m = /a(b+)c/.matcher(ctx.s); if (m.find()) { ctx.g = m.group(1) } for (x in [1,2]) { ctx.n = (ctx.n ?: 0) + x; }",
         "int i = 0; while (i < 3) { i++; } ctx.x = ['a': 1, 'b': [1, 2L, 3.0f, 4d]]; ctx.y = 0x1F >>> 2 << 1; String s = 'x' + ctx.x;",
+        "ZonedDateTime z = ZonedDateTime.parse('2024-01-31T22:30:00Z'); ctx.d = ChronoUnit.DAYS.between(z, z.plusDays(3)); ctx.f = z.format(DateTimeFormatter.ofPattern('yyyy-MM-dd HH:mm'));",
+        "ctx.l = [3, 1, 2].stream().filter(x -> x > 1).map(x -> x * 2).sorted().collect(Collectors.toList()); def m = new HashMap(); m.put('k', [1]); m.computeIfAbsent('j', k -> []).add(2); ctx.m = m;",
+        "try { throw new IllegalArgumentException('x') } catch (Exception e) { ctx.e = e.getMessage() } String t = ctx.s; ctx.t = t.substring(1, 3).toUpperCase() + t.splitOnToken('b').length;",
     ];
     let tokens = ["(", ")", "{", "}", "[", "]", ";", ".", "?.", "?:", "=", "==", "===", "+", "-", "/", "'", "\"", "/x/", "new", "def", "for", "in", "ctx", "null", "0", "1L", "->", "::", "instanceof", "Map", "int", ",", ":", "!", "++", "return", "\\"];
     let ctx = map(r#"{"s":"abbbc","n":1,"microsoft":{"online_message_trace":{"value":[]}},"_conf":{"local_domains":"x"},"a":{"b":[1,{"c":""}]}}"#);
@@ -566,7 +605,7 @@ fn fuzz_never_panics() {
         state ^= state << 17;
         (state % n.max(1) as u64) as usize
     };
-    for round in 0..3000 {
+    for round in 0..5000 {
         let mut src: Vec<char> = seeds[round % seeds.len()].chars().collect();
         for _ in 0..1 + next(4) {
             let at = next(src.len() + 1);
@@ -574,6 +613,14 @@ fn fuzz_never_panics() {
                 0 if !src.is_empty() => {
                     let end = (at + next(6)).min(src.len());
                     src.drain(at.min(src.len())..end);
+                }
+                1 if next(4) == 0 && !src.is_empty() => {
+                    // Duplicate a slice elsewhere: nests and repeats real syntax.
+                    let a = next(src.len());
+                    let b = (a + next(20)).min(src.len());
+                    let piece: Vec<char> = src[a..b].to_vec();
+                    let at = at.min(src.len());
+                    src.splice(at..at, piece);
                 }
                 1 => {
                     let t: Vec<char> = tokens[next(tokens.len())].chars().collect();

@@ -496,35 +496,35 @@ pub fn map_from_value<'a>(m: &ValueMap) -> JMap<'a> {
 
 pub fn list_items<'a>(l: &ListRef<'a>) -> Vec<Val<'a>> {
     match l {
-        ListRef::Own(v) => v.borrow().clone(),
+        ListRef::Own(v) => v.try_borrow().map(|v| v.clone()).unwrap_or_default(),
         ListRef::Doc(v) => v.iter().map(Val::from_doc).collect(),
     }
 }
 
 pub fn list_len(l: &ListRef<'_>) -> usize {
     match l {
-        ListRef::Own(v) => v.borrow().len(),
+        ListRef::Own(v) => v.try_borrow().map(|v| v.len()).unwrap_or(0),
         ListRef::Doc(v) => v.len(),
     }
 }
 
 pub fn list_get<'a>(l: &ListRef<'a>, i: usize) -> Option<Val<'a>> {
     match l {
-        ListRef::Own(v) => v.borrow().get(i).cloned(),
+        ListRef::Own(v) => v.try_borrow().ok().and_then(|v| v.get(i).cloned()),
         ListRef::Doc(v) => v.get(i).map(Val::from_doc),
     }
 }
 
 pub fn map_entries<'a>(m: &MapRef<'a>) -> Vec<(Val<'a>, Val<'a>)> {
     match m {
-        MapRef::Own(map) => map.borrow().ordered(),
+        MapRef::Own(map) => map.try_borrow().map(|m| m.ordered()).unwrap_or_default(),
         MapRef::Doc(map) => map.iter().map(|(k, v)| (Val::Str(Str::Doc(k)), Val::from_doc(v))).collect(),
     }
 }
 
 pub fn map_len(m: &MapRef<'_>) -> usize {
     match m {
-        MapRef::Own(map) => map.borrow().len(),
+        MapRef::Own(map) => map.try_borrow().map(|m| m.len()).unwrap_or(0),
         MapRef::Doc(map) => map.len(),
     }
 }
@@ -532,7 +532,7 @@ pub fn map_len(m: &MapRef<'_>) -> usize {
 pub fn map_get<'a>(m: &MapRef<'a>, key: &Val<'a>) -> Option<Val<'a>> {
     match m {
         MapRef::Own(map) => {
-            let map = map.borrow();
+            let map = map.try_borrow().ok()?;
             match key {
                 Val::Str(s) => map.get(&StrKey(s)).cloned(),
                 other => map.get(&Key(other.clone())).cloned(),
@@ -547,7 +547,7 @@ pub fn map_get<'a>(m: &MapRef<'a>, key: &Val<'a>) -> Option<Val<'a>> {
 
 pub fn map_get_str<'a>(m: &MapRef<'a>, key: &str) -> Option<Val<'a>> {
     match m {
-        MapRef::Own(map) => map.borrow().get(&StrKey(key)).cloned(),
+        MapRef::Own(map) => map.try_borrow().ok()?.get(&StrKey(key)).cloned(),
         MapRef::Doc(map) => map.get(key).map(Val::from_doc),
     }
 }
@@ -574,6 +574,10 @@ pub fn hash_set_order(items: Vec<Val<'_>>) -> Vec<Val<'_>> {
     });
     items
 }
+
+// The helpers above use `try_borrow`: a collection compared or hashed while
+// it is being modified (a map used inside its own key) reads as empty
+// rather than panicking.
 
 /// The elements a for-each loop or a stream sees, `None` if not iterable.
 pub fn iter_items<'a>(v: &Val<'a>) -> Option<Vec<Val<'a>>> {

@@ -881,4 +881,56 @@ mod tests {
         p.execute(&mut doc, &mut run).unwrap();
         assert_eq!(run.trace.unwrap()[0].status, TraceStatus::Success);
     }
+
+    #[test]
+    fn a_template_that_does_not_compile_names_its_processor_and_option() {
+        let ctx = context();
+        let e = Pipeline::from_value(
+            "p",
+            &Value::from_json_str(
+                r#"{"processors": [{"set": {"tag": "t", "field": "{{#a}}", "value": 1}}]}"#,
+            )
+            .unwrap(),
+            &ctx,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, "general_script_exception");
+        assert_eq!(
+            e.reason,
+            "Failed to compile inline script [{{#a}}] using lang [mustache]"
+        );
+        assert_eq!(e.extra.get("processor_type"), Some(&Value::from("set")));
+        assert_eq!(e.extra.get("processor_tag"), Some(&Value::from("t")));
+        assert_eq!(e.extra.get("property_name"), Some(&Value::from("field")));
+    }
+
+    #[test]
+    fn nesting_is_limited_to_a_hundred_pipelines() {
+        let ctx = context();
+        for i in 0..=MAX_NESTED_PIPELINES {
+            let next = i + 1;
+            add(
+                &ctx,
+                &format!("p{i}"),
+                &format!(r#"{{"processors": [{{"pipeline": {{"name": "p{next}"}}}}]}}"#),
+            );
+        }
+        add(
+            &ctx,
+            &format!("p{}", MAX_NESTED_PIPELINES + 1),
+            r#"{"processors": [{"set": {"field": "deep", "value": true}}]}"#,
+        );
+        let start = ctx.registry.get("p0", &ctx).unwrap().unwrap();
+        let e = run(&start, "{}").0.unwrap_err();
+        assert_eq!(e.kind, "graph_structure_exception");
+        assert_eq!(
+            e.reason,
+            "Too many nested pipelines. Cannot have more than 100 nested pipelines"
+        );
+        // One level less fits.
+        let start = ctx.registry.get("p2", &ctx).unwrap().unwrap();
+        let (result, doc) = run(&start, "{}");
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"deep":true}"#);
+    }
 }

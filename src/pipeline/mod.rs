@@ -124,11 +124,20 @@ pub fn build_processor(
         EsError::parse(format!("No processor type exists with name [{}]", def.kind))
             .with("processor_type", def.kind.as_str())
     })?;
-    let tagged = |e: EsError| match &def.tag {
-        Some(tag) if !e.extra.contains_key("processor_tag") => {
-            e.with("processor_tag", tag.as_str())
+    // `readProcessor` marks any failure of a factory with the processor's
+    // type and tag.
+    let tagged = |e: EsError| {
+        let e = if e.extra.contains_key("processor_type") {
+            e
+        } else {
+            e.with("processor_type", spec.name)
+        };
+        match &def.tag {
+            Some(tag) if !e.extra.contains_key("processor_tag") => {
+                e.with("processor_tag", tag.as_str())
+            }
+            _ => e,
         }
-        _ => e,
     };
     let Some(build) = spec.build else {
         return Err(tagged(

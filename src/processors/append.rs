@@ -90,7 +90,7 @@ struct Append {
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
-    let field = Template::compile(&o.string("field")?)?;
+    let field = o.template("field")?;
     let copy_from = o.opt_string("copy_from")?;
     let value = o.opt_value("value");
     let allow_duplicates = o.bool_or("allow_duplicates", true)?;

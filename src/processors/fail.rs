@@ -34,7 +34,7 @@ struct Fail {
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
     Ok(Box::new(Fail {
-        message: Template::compile(&o.string("message")?)?,
+        message: o.template("message")?,
     }))
 }
 

@@ -67,7 +67,17 @@ impl Processor for Gsub {
         self.field.apply(doc, |s| {
             java_regex::replace_all(&self.pattern, s, &self.replacement)
                 .map(Value::String)
-                .map_err(|e| EsError::new("index_out_of_bounds_exception", e))
+                .map_err(|e| {
+                    // Matcher.appendReplacement: a group number past the
+                    // pattern's is an IndexOutOfBoundsException, any other
+                    // bad reference an IllegalArgumentException.
+                    let kind = if e.starts_with("No group ") && !e.starts_with("No group with name") {
+                        "index_out_of_bounds_exception"
+                    } else {
+                        "illegal_argument_exception"
+                    };
+                    EsError::new(kind, e)
+                })
         })?;
         Ok(Flow::Continue)
     }

@@ -19,7 +19,7 @@ fn translate(pattern: &str) -> String {
     // Without the DOTALL and MULTILINE flags Java's `.` stops at every line
     // terminator and `$` also matches before a final one; Rust's stop at
     // `\n` only. Patterns that set flags are left to the engine.
-    let plain = !pattern.contains("(?");
+    let plain = !sets_dot_or_line_flags(pattern);
     let mut out = String::with_capacity(pattern.len());
     let mut chars = pattern.chars().peekable();
     let mut in_class = false;
@@ -55,6 +55,15 @@ fn translate(pattern: &str) -> String {
                         _ => out.push_str(&format!("\\{p}{{{name}}}")),
                     }
                 }
+                // Since JDK 19 \b and \B use the same ASCII word characters as \w.
+                Some('b') if !in_class => out.push_str(concat!(
+                    "(?:(?<=[a-zA-Z0-9_])(?![a-zA-Z0-9_])",
+                    "|(?<![a-zA-Z0-9_])(?=[a-zA-Z0-9_]))"
+                )),
+                Some('B') if !in_class => out.push_str(concat!(
+                    "(?:(?<=[a-zA-Z0-9_])(?=[a-zA-Z0-9_])",
+                    "|(?<![a-zA-Z0-9_])(?![a-zA-Z0-9_]))"
+                )),
                 Some('Z') if !in_class => out.push_str("(?=\\n?\\z)"),
                 Some('h') => out.push_str(if in_class {
                     HORIZONTAL
@@ -109,6 +118,23 @@ fn translate(pattern: &str) -> String {
         }
     }
     out
+}
+
+/// Whether the pattern turns on DOTALL (`s`) or MULTILINE (`m`) anywhere,
+/// as in `(?s)` or `(?im:...)`.
+fn sets_dot_or_line_flags(pattern: &str) -> bool {
+    pattern.match_indices("(?").any(|(i, _)| {
+        let flags: String = pattern[i + 2..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic() || *c == '-')
+            .collect();
+        let on = flags.split('-').next().unwrap_or("");
+        let closes = matches!(
+            pattern[i + 2 + flags.len()..].chars().next(),
+            Some(')' | ':')
+        );
+        closes && (on.contains('s') || on.contains('m'))
+    })
 }
 
 const HORIZONTAL: &str =
@@ -303,6 +329,15 @@ mod tests {
         assert_eq!(
             replace_all(&compile("(?s)a.").unwrap(), "a\r", "-").unwrap(),
             "-"
+        );
+        // Word boundaries are ASCII, like \w.
+        assert_eq!(
+            replace_all(&compile("\\bx").unwrap(), "éx x", "-").unwrap(),
+            "é- -"
+        );
+        assert_eq!(
+            replace_all(&compile("\\Bx").unwrap(), "éx ax x", "-").unwrap(),
+            "éx a- x"
         );
         // Java's \d is ASCII only.
         assert_eq!(

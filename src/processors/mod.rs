@@ -248,6 +248,23 @@ impl Options {
         e.with("property_name", property)
     }
 
+    /// Elasticsearch's `newConfigurationException(type, tag, property, cause)`:
+    /// the cause itself, marked with the processor and the property.
+    pub fn property_error(&self, property: &str, mut e: EsError) -> EsError {
+        e = e.with("processor_type", self.processor_type);
+        if let Some(tag) = &self.tag {
+            e = e.with("processor_tag", tag.as_str());
+        }
+        e.with("property_name", property)
+    }
+
+    /// A required string option compiled as a Mustache template, with a
+    /// compile failure reported against the option.
+    pub fn template(&mut self, name: &str) -> Result<crate::template::Template, EsError> {
+        let source = self.string(name)?;
+        crate::template::Template::compile(&source).map_err(|e| self.property_error(name, e))
+    }
+
     fn take(&mut self, name: &str) -> Option<Value> {
         self.values.shift_remove(name)
     }

@@ -46,37 +46,6 @@ pub const SPECS: &[ProcessorSpec] = &[
         O::required("error_distance", Any, "The difference between the resulting inscribed distance from center to side and the circle's radius."),
         O::required("shape_type", String, "Which field mapping type is to be used when processing the circle: geo_shape or shape."),
     ]),
-    pending("date", "Parses dates from fields, and then uses the date or timestamp as the timestamp for the document.", &[
-        O::required("field", String, "The field to get the date from."),
-        O::optional("target_field", String, "The field that will hold the parsed date.").default("@timestamp"),
-        O::required("formats", StringList, "An array of the expected date formats."),
-        O::optional("timezone", String, "The timezone to use when parsing the date.").default("UTC").templated(),
-        O::optional("locale", String, "The locale to use when parsing the date.").default("ENGLISH").templated(),
-        O::optional("output_format", String, "The format to use when writing the date to target_field.").default("yyyy-MM-dd'T'HH:mm:ss.SSSXXX"),
-    ]),
-    pending("date_index_name", "Points documents to the right time based index based on a date or timestamp field in a document.", &[
-        O::required("field", String, "The field to get the date or timestamp from."),
-        O::optional("index_name_prefix", String, "A prefix of the index name to be prepended before the printed date.").templated(),
-        O::required("date_rounding", String, "How to round the date when formatting the date into the index name.").templated(),
-        O::optional("date_formats", StringList, "An array of the expected date formats for parsing dates / timestamps in the document being preprocessed.").default("yyyy-MM-dd'T'HH:mm:ss.SSSXX"),
-        O::optional("timezone", String, "The timezone to use when parsing the date and when date math index supports resolves expressions into concrete index names.").default("UTC"),
-        O::optional("locale", String, "The locale to use when parsing the date from the document being preprocessed.").default("ENGLISH"),
-        O::optional("index_name_format", String, "The format to be used when printing the parsed date into the index name.").default("yyyy-MM-dd").templated(),
-    ]),
-    pending("dissect", "Extracts structured fields out of a single text field by matching the text field against a delimiter-based pattern.", &[
-        O::required("field", String, "The field to dissect."),
-        O::required("pattern", String, "The pattern to apply to the field."),
-        O::optional("append_separator", String, "The character(s) that separate the appended fields.").default(""),
-        IGNORE_MISSING,
-    ]),
-    pending("grok", "Extracts structured fields out of a single text field within a document.", &[
-        O::required("field", String, "The field to use for grok expression parsing."),
-        O::required("patterns", StringList, "An ordered list of grok expression to match and extract named captures with."),
-        O::optional("pattern_definitions", Map, "A map of pattern-name and pattern tuples defining custom patterns to be used by the current processor."),
-        O::optional("ecs_compatibility", String, "Must be disabled or v1. If v1, the processor uses patterns with ECS field names.").default("disabled"),
-        O::optional("trace_match", Bool, "When true, _ingest._grok_match_index will be inserted into your matched document's metadata.").default("false"),
-        IGNORE_MISSING,
-    ]),
     pending("inference", "Uses a pre-trained data frame analytics model or a model deployed for natural language processing tasks to infer against the data that is being ingested in the pipeline.", &[
         O::required("model_id", String, "The ID or alias for the trained model, or the ID of the deployment."),
         O::optional("input_output", Any, "Input fields for inference and output (destination) fields for the inference results."),
@@ -94,3 +63,41 @@ pub const SPECS: &[ProcessorSpec] = &[
         IGNORE_MISSING,
     ]),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::processors::{lookup, registry};
+
+    /// The processors package-spec's `pipeline.spec.yml` allows.
+    const PACKAGE_SPEC: &[&str] = &[
+        "append", "attachment", "bytes", "circle", "community_id", "convert", "csv", "date", "date_index_name", "dissect",
+        "dot_expander", "drop", "fail", "fingerprint", "foreach", "geoip", "grok", "gsub", "html_strip", "inference", "join",
+        "json", "kv", "lowercase", "network_direction", "pipeline", "redact", "registered_domain", "remove", "rename",
+        "script", "set", "sort", "split", "terminate", "trim", "uppercase", "urldecode", "uri_parts", "user_agent",
+    ];
+
+    #[test]
+    fn every_package_spec_processor_is_known_once() {
+        for name in PACKAGE_SPEC {
+            assert!(lookup(name).is_some(), "processor [{name}] is not in the registry");
+        }
+        let mut names: Vec<_> = registry().iter().map(|s| s.name).collect();
+        names.dedup();
+        assert_eq!(names.len(), registry().len(), "a processor is registered twice");
+    }
+
+    #[test]
+    fn a_pending_processor_is_recognised_then_refused() {
+        use crate::pipeline::{BuildContext, Pipeline};
+        use crate::value::Value;
+        let load = |json: &str| {
+            Pipeline::from_value("p", &Value::from_json_str(json).unwrap(), &BuildContext::default()).unwrap_err()
+        };
+        let e = load(r#"{"processors": [{"attachment": {"field": "data", "tag": "a"}}]}"#);
+        assert_eq!(e.reason, "processor [attachment] is not supported yet");
+        assert_eq!(e.extra.get("processor_tag"), Some(&Value::from("a")));
+        // Options are still checked against Elasticsearch's list.
+        let e = load(r#"{"processors": [{"circle": {"field": "c", "nope": 1}}]}"#);
+        assert_eq!(e.reason, "processor [circle] doesn't support one or more provided configuration parameters [nope]");
+    }
+}

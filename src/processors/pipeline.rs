@@ -47,7 +47,7 @@ struct PipelineCall {
 }
 
 fn build(o: &mut Options, ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
-    let name = Template::compile(&o.string("name")?)?;
+    let name = o.template("name")?;
     let ignore_missing_pipeline = o.bool_or("ignore_missing_pipeline", false)?;
     Ok(Box::new(PipelineCall {
         name,

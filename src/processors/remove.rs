@@ -88,7 +88,10 @@ fn templates(o: &mut Options, name: &str) -> Result<Vec<Template>, EsError> {
             ))
         }
     };
-    names.iter().map(|n| Template::compile(n)).collect()
+    names
+        .iter()
+        .map(|n| Template::compile(n).map_err(|e| o.property_error(name, e)))
+        .collect()
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {

@@ -80,8 +80,8 @@ struct Rename {
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
-    let field = Template::compile(&o.string("field")?)?;
-    let target = Template::compile(&o.string("target_field")?)?;
+    let field = o.template("field")?;
+    let target = o.template("target_field")?;
     let ignore_missing = o.bool_or("ignore_missing", false)?;
     let override_existing = o.bool_or("override", false)?;
     Ok(Box::new(Rename {

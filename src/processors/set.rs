@@ -113,7 +113,7 @@ struct Set {
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
-    let field = Template::compile(&o.string("field")?)?;
+    let field = o.template("field")?;
     let copy_from = o.opt_string("copy_from")?;
     let raw_value = o.opt_value("value");
     let override_existing = o.bool_or("override", true)?;

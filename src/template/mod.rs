@@ -269,6 +269,8 @@ fn template_error(source: &str, message: &str) -> EsError {
 enum Scope<'a> {
     Doc(&'a IngestDocument),
     Value(&'a Value),
+    /// `_ingest` or `_source` entered by a section.
+    Map(&'a Map),
 }
 
 #[derive(Clone, Copy)]
@@ -324,6 +326,7 @@ fn scope_child<'a>(scope: Scope<'a>, key: &str) -> Option<Found<'a>> {
             _ => doc.ctx.get(key).map(Found::Value),
         },
         Scope::Value(v) => Found::Value(v).child(key),
+        Scope::Map(m) => Found::Map(m).child(key),
     }
 }
 
@@ -334,6 +337,7 @@ fn lookup<'a>(scopes: &[Scope<'a>], name: &str) -> Option<Found<'a>> {
         return match scopes.last()? {
             Scope::Doc(doc) => Some(Found::Map(&doc.ctx)),
             Scope::Value(v) => Some(Found::Value(v)),
+            Scope::Map(m) => Some(Found::Map(m)),
         };
     }
     let mut segments = name.split('.');
@@ -402,8 +406,12 @@ fn render_nodes<'a>(
                         render_nodes(children, scopes, escaping, out);
                         scopes.pop();
                     }
-                    // The `_ingest`/`_source` maps: their fields are reachable
-                    // by their full names already, so no new scope is needed.
+                    Some(Found::Map(m)) => {
+                        scopes.push(Scope::Map(m));
+                        render_nodes(children, scopes, escaping, out);
+                        scopes.pop();
+                    }
+                    // A list's `size`: a number, which has no fields.
                     _ => render_nodes(children, scopes, escaping, out),
                 }
             }

@@ -312,7 +312,9 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
             ("addAll", 1) => {
                 let items = iter_items(&args[0]).ok_or_else(|| Exc::class_cast(format!("Cannot cast [{}] to [java.util.Collection]", args[0].class_name())))?;
                 let changed = !items.is_empty();
-                own_list(it, l)?.borrow_mut().extend(items);
+                let list = own_list(it, l)?;
+                Exc::check_len(list.borrow().len() + items.len())?;
+                list.borrow_mut().extend(items);
                 Val::Bool(changed)
             }
             ("set", 2) => {
@@ -487,7 +489,7 @@ fn view_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, name: &str
                 own_map(it, m)?.borrow_mut().clear();
                 Val::Null
             }
-            ("add" | "addAll", _) => return Err(Exc { class: "UnsupportedOperationException", message: None, offset: None }),
+            ("add" | "addAll", _) => return Err(Exc::bare("UnsupportedOperationException")),
             _ => return Ok(None),
         }))
     })();
@@ -683,7 +685,7 @@ pub fn call_obj<'a>(it: &mut Interp<'a>, o: &Rc<Obj<'a>>, name: &str, args: &[Va
                             s.1 += 1;
                             v
                         }
-                        None => return Err(Exc { class: "NoSuchElementException", message: None, offset: None }),
+                        None => return Err(Exc::bare("NoSuchElementException")),
                     }
                 }
                 _ => return Ok(None),
@@ -988,7 +990,7 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
                 }
                 match best {
                     Some(b) => b,
-                    None => return Err(Exc { class: "NoSuchElementException", message: None, offset: None }),
+                    None => return Err(Exc::bare("NoSuchElementException")),
                 }
             }
             ("Collections", "frequency", 2) => {
@@ -1014,7 +1016,7 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
             }
             ("Optional", "of", 1) => {
                 if args[0].is_null() {
-                    return Err(Exc { class: "NullPointerException", message: None, offset: None });
+                    return Err(Exc::bare("NullPointerException"));
                 }
                 optional(Some(args[0].clone()))
             }

@@ -36,9 +36,10 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Processors", "json"),
     ("Processors", "urlDecode"),
     ("Processors", "bytes"),
+    ("Debug", "explain"),
 ];
 
-pub const FIELDS: &[(&str, &str)] = &[];
+pub const FIELDS: &[(&str, &str)] = &[("Locale", "ROOT"), ("Locale", "ENGLISH"), ("Locale", "US"), ("Locale", "UK")];
 
 pub const CONSTRUCTORS: &[&str] = &[
     "StringBuilder",
@@ -204,7 +205,7 @@ pub fn call_static<'a>(_it: &mut Interp<'a>, class: &str, name: &str, args: &[Va
         ("Objects", "nonNull", 1) => Ok(Val::Bool(!args[0].is_null())),
         ("Objects", "requireNonNull", 1 | 2) => {
             if args[0].is_null() {
-                Err(Exc { class: "NullPointerException", message: args.get(1).map(|m| m.to_java_string()), offset: None })
+                Err(Exc { class: "NullPointerException", message: args.get(1).map(|m| m.to_java_string()), offset: None, explain: None })
             } else {
                 Ok(args[0].clone())
             }
@@ -214,6 +215,12 @@ pub fn call_static<'a>(_it: &mut Interp<'a>, class: &str, name: &str, args: &[Va
         ("Objects", "toString", 2) => Ok(if args[0].is_null() { args[1].clone() } else { Val::string(args[0].to_java_string()) }),
         ("Objects", "hashCode", 1) => Ok(Val::Int(hash_code(&args[0]))),
         ("Objects", "hash", _) => Ok(Val::Int(args.iter().fold(1i32, |h, x| h.wrapping_mul(31).wrapping_add(hash_code(x))))),
+        ("Debug", "explain", 1) => Err(Exc {
+            class: "PainlessExplainError",
+            message: None,
+            offset: None,
+            explain: Some(Box::new(((!args[0].is_null()).then(|| args[0].class_name()), args[0].to_java_string()))),
+        }),
         ("Processors", "lowercase", 1) => arg_str(args, 0, name).map(|s| Val::string(s.to_lowercase())),
         ("Processors", "uppercase", 1) => arg_str(args, 0, name).map(|s| Val::string(s.to_uppercase())),
         ("Processors", "urlDecode", 1) => arg_str(args, 0, name).and_then(url_decode).map(Val::string),
@@ -230,8 +237,15 @@ pub fn call_static<'a>(_it: &mut Interp<'a>, class: &str, name: &str, args: &[Va
     })
 }
 
-pub fn static_field<'a>(_class: &str, _name: &str) -> Option<R<Val<'a>>> {
-    None
+pub fn static_field<'a>(class: &str, name: &str) -> Option<R<Val<'a>>> {
+    let tag = match (class, name) {
+        ("Locale", "ROOT") => "",
+        ("Locale", "ENGLISH") => "en",
+        ("Locale", "US") => "en_US",
+        ("Locale", "UK") => "en_GB",
+        _ => return None,
+    };
+    Some(Ok(Val::Obj(Rc::new(Obj::Locale(tag)))))
 }
 
 pub fn construct<'a>(class: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
@@ -255,7 +269,11 @@ pub fn call<'a>(_it: &mut Interp<'a>, o: &Rc<Obj<'a>>, name: &str, args: &[Val<'
     match &**o {
         Obj::StringBuilder(sb) => Some(Ok(match (name, args.len()) {
             ("append", 1) => {
-                sb.borrow_mut().push_str(&args[0].to_java_string());
+                let add = args[0].to_java_string();
+                if let Err(e) = Exc::check_size(sb.borrow().len() + add.len()) {
+                    return Some(Err(e));
+                }
+                sb.borrow_mut().push_str(&add);
                 Val::Obj(o.clone())
             }
             ("insert", 2) => {

@@ -39,6 +39,8 @@ pub enum Obj<'a> {
     Time(time::Time),
     /// `Base64.getEncoder()` and friends: `encoder`, `decoder`, `url-encoder`, `url-decoder`.
     Base64(&'static str),
+    /// A `java.util.Locale` constant (its language tag); case mapping ignores it.
+    Locale(&'static str),
 }
 
 impl<'a> Obj<'a> {
@@ -55,6 +57,7 @@ impl<'a> Obj<'a> {
             Obj::Time(t) => t.class_name(),
             Obj::Base64(kind) if kind.ends_with("encoder") => "java.util.Base64$Encoder",
             Obj::Base64(_) => "java.util.Base64$Decoder",
+            Obj::Locale(_) => "java.util.Locale",
         }
     }
 
@@ -69,6 +72,7 @@ impl<'a> Obj<'a> {
             Obj::Optional(None) => "Optional.empty".into(),
             Obj::StringBuilder(s) => s.borrow().clone(),
             Obj::Time(t) => t.to_java_string(),
+            Obj::Locale(tag) => tag.to_string(),
             other => format!("{}@1", other.class_name()),
         }
     }
@@ -102,7 +106,7 @@ pub fn call_method<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: Ve
             Obj::Pattern(_) | Obj::Matcher(_) => regex::call(it, o, name, &args),
             Obj::Stream(_) | Obj::Optional(_) | Obj::Iterator(_) => collections::call_obj(it, o, name, &args),
             Obj::Time(t) => time::call(t, name, &args),
-            Obj::StringBuilder(_) | Obj::Exception { .. } | Obj::Base64(_) => misc::call(it, o, name, &args),
+            Obj::StringBuilder(_) | Obj::Exception { .. } | Obj::Base64(_) | Obj::Locale(_) => misc::call(it, o, name, &args),
             Obj::Collector(..) => None,
         },
         Val::Func(_) => match name {
@@ -199,6 +203,8 @@ const CLASSES: &[(&str, &str)] = &[
     ("Function", "java.util.function.Function"),
     ("Predicate", "java.util.function.Predicate"),
     ("Processors", "org.elasticsearch.painless.api.Processors"),
+    ("Debug", "org.elasticsearch.painless.api.Debug"),
+    ("Locale", "java.util.Locale"),
     ("ZonedDateTime", "java.time.ZonedDateTime"),
     ("OffsetDateTime", "java.time.OffsetDateTime"),
     ("Instant", "java.time.Instant"),

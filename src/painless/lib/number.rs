@@ -236,7 +236,8 @@ pub fn parse_double(s: &str) -> R<f64> {
 
 fn str_arg<'v>(args: &'v [Val<'_>], i: usize, what: &str) -> R<&'v str> {
     match args.get(i) {
-        Some(Val::Null) => Err(Exc::new("NumberFormatException", format!("Cannot parse null string: null"))).map_err(|e| if what == "double" { Exc::npe("Cannot invoke \"String.trim()\" because \"in\" is null") } else { e }),
+        Some(Val::Null) if what == "double" => Err(Exc::npe("Cannot invoke \"String.trim()\" because \"in\" is null")),
+        Some(Val::Null) => Err(Exc::new("NumberFormatException", "Cannot parse null string: null")),
         _ => arg_str(args, i, what),
     }
 }
@@ -411,7 +412,7 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
                 let code = char_arg(args, 0)?;
                 let c = char::from_u32(code).unwrap_or('\u{fffd}');
                 match name {
-                    "isDigit" => Val::Bool(c.is_numeric() && c.to_digit(10).is_some() || c.is_ascii_digit()),
+                    "isDigit" => Val::Bool(c.is_ascii_digit() || (c.is_numeric() && !c.is_alphabetic())),
                     "isLetter" | "isAlphabetic" => Val::Bool(c.is_alphabetic()),
                     "isLetterOrDigit" => Val::Bool(c.is_alphanumeric()),
                     "isWhitespace" => Val::Bool(matches!(c, ' ' | '\t' | '\n' | '\u{0b}' | '\u{0c}' | '\r' | '\u{1c}'..='\u{1f}') || (c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}'))),

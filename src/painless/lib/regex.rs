@@ -139,7 +139,7 @@ fn matcher_call<'a>(state: &RefCell<MatcherState>, name: &str, args: &[Val<'a>])
                 let i = arg_int(args, 0)?;
                 let len16 = utf16_index(&text, text.len()) as i64;
                 if i < 0 || i > len16 {
-                    return Err(Exc::new("IndexOutOfBoundsException", format!("Illegal start index")));
+                    return Err(Exc::new("IndexOutOfBoundsException", "Illegal start index"));
                 }
                 text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).nth(i as usize).unwrap_or(text.len())
             } else {
@@ -257,9 +257,6 @@ fn java_split(p: &RegexLit, s: &str, limit: i64) -> R<Vec<String>> {
             break;
         }
         if m.end() == 0 {
-            continue;
-        }
-        if m.start() == m.end() && m.start() == last && m.start() != 0 && false {
             continue;
         }
         parts.push(s[last..m.start()].to_string());

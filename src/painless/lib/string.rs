@@ -118,7 +118,7 @@ fn needle<'v>(args: &'v [Val<'_>], i: usize, method: &str) -> R<std::borrow::Cow
 }
 
 pub fn call<'a>(it: &mut Interp<'a>, s: &str, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
-    Some(call_inner(it, s, name, args)?)
+    call_inner(it, s, name, args)
 }
 
 fn call_inner<'a>(it: &mut Interp<'a>, s: &str, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
@@ -182,15 +182,21 @@ fn call_inner<'a>(it: &mut Interp<'a>, s: &str, name: &str, args: &[Val<'a>]) ->
                 let fold = |x: &str| x.chars().map(|c| c.to_uppercase().collect::<String>().to_lowercase()).collect::<String>();
                 Val::Int(compare_to(&fold(s), &fold(o)))
             }
-            ("toLowerCase", 0) => Val::string(lower(s)),
-            ("toUpperCase", 0) => Val::string(upper(s)),
+            ("toLowerCase", 0 | 1) => Val::string(lower(s)),
+            ("toUpperCase", 0 | 1) => Val::string(upper(s)),
             ("trim", 0) => Val::str(trim(s)),
             ("replace", 2) => {
                 let from = needle(args, 0, name)?;
                 let to = needle(args, 1, name)?;
+                let worst = if from.is_empty() { (s.len() + 1) * to.len() } else { s.len() / from.len() * to.len() };
+                Exc::check_size(s.len() + worst)?;
                 Val::string(java_replace(s, &from, &to))
             }
-            ("concat", 1) => Val::string(format!("{s}{}", arg_str(args, 0, name)?)),
+            ("concat", 1) => {
+                let other = arg_str(args, 0, name)?;
+                Exc::check_size(s.len() + other.len())?;
+                Val::string(format!("{s}{other}"))
+            }
             ("splitOnToken", 1 | 2) => {
                 let token = arg_str(args, 0, name)?;
                 let limit = if args.len() == 2 { arg_int(args, 1)? } else { 0 };
@@ -320,6 +326,7 @@ pub fn call_static<'a>(_class: &str, name: &str, args: &[Val<'a>]) -> Option<R<V
                 None => Err(Exc::class_cast(format!("Cannot cast [{}] to [java.lang.Iterable]", args[1].class_name()))),
             }
         }
+        ("format", n) if n >= 2 && matches!(&args[0], Val::Obj(o) if matches!(&**o, super::Obj::Locale(_))) => call_static(_class, name, &args[1..])?,
         ("format", n) if n >= 1 => match arg_str(args, 0, "format") {
             Ok(fmt) => {
                 let rest: Vec<Val<'a>> = if n == 2 {

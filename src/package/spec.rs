@@ -1,1 +1,0 @@
-//! Validation against the package-spec JSON schemas (placeholder filled below).
