@@ -30,14 +30,20 @@ fn piece_string(rng: &mut Rng) -> String {
 }
 
 fn fuzz_text(seed: u64, cases: usize) {
+    let cases = std::env::var("INGOT_ROBUST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(cases);
     quiet_panics();
     let mut rng = Rng::new(seed);
     let mut failures = Vec::new();
-    for _ in 0..cases {
+    let trace = std::env::var("INGOT_ROBUST_TRACE").is_ok();
+    for i in 0..cases {
         let text = if rng.chance(70) { piece_string(&mut rng) } else { random_chars(&mut rng, 20) };
         let input = string(&mut rng);
         let doc_source = document(&mut rng);
         let which = rng.below(6);
+        if trace {
+            eprintln!("case #{i} kind {which}: {text:?} on {:?}", input.chars().take(80).collect::<String>());
+        }
+        let started = std::time::Instant::now();
         let r = catch(|| match which {
             0 => {
                 if let Ok(path) = FieldPath::parse(&text) {
@@ -80,6 +86,10 @@ fn fuzz_text(seed: u64, cases: usize) {
                 }
             }
         });
+        let took = started.elapsed();
+        if took > Duration::from_secs(3) {
+            failures.push(format!("case {which} took {took:?}\n  text: {text:?}\n  input: {:?}", input.chars().take(200).collect::<String>()));
+        }
         if let Err(msg) = r {
             failures.push(format!("case {which} panicked at {}: {msg}\n  text: {text:?}\n  input: {:?}", last_panic_location(), input.chars().take(200).collect::<String>()));
         }
