@@ -179,3 +179,89 @@ fn deeply_nested_json_input_is_an_error() {
     let _ = parse_document(Path::new("p.yml"), &yaml);
     let _ = parse_document(Path::new("p.json"), &yaml);
 }
+
+/// `_simulate` request bodies with generated metadata and sources, plain
+/// and verbose: parse, run and render, never panic.
+#[test]
+fn simulate_requests_from_generated_bodies() {
+    run_bounded("simulate", Duration::from_secs(120), || {
+        quiet_panics();
+        let mut rng = Rng::new(11);
+        let ctx = BuildContext::default();
+        for _ in 0..1500 {
+            let mut doc = Map::new();
+            if rng.chance(90) {
+                doc.insert("_source".into(), if rng.chance(85) { Value::Map(document(&mut rng)) } else { value(&mut rng, 1) });
+            }
+            for k in ["_index", "_id", "_routing", "_version", "_version_type", "_if_seq_no", "_if_primary_term", "_ingest"] {
+                if rng.chance(15) {
+                    doc.insert(k.into(), if rng.chance(50) { scalar(&mut rng) } else { value(&mut rng, 1) });
+                }
+            }
+            let mut processor = Map::new();
+            let mut set = Map::new();
+            set.insert("field".into(), Value::from(*rng.pick(FIELDS)));
+            set.insert("value".into(), Value::from(*rng.pick(&["{{_index}}", "{{_ingest.timestamp}}", "{{{_source}}}", "x", "{{_version}}"])));
+            processor.insert(if rng.chance(80) { "set" } else { "append" }.into(), Value::Map(set));
+            let mut pipeline = Map::new();
+            pipeline.insert("processors".into(), Value::List(vec![Value::Map(processor)]));
+            let mut body = Map::new();
+            body.insert("pipeline".into(), Value::Map(pipeline));
+            body.insert("docs".into(), if rng.chance(90) { Value::List(vec![Value::Map(doc)]) } else { value(&mut rng, 1) });
+            let body = Value::Map(body);
+            let verbose = rng.chance(50);
+            let r = catch(|| {
+                if let Ok(request) = ingot::simulate::parse_request(&body, None, verbose, &ctx) {
+                    let _ = ingot::simulate::execute(&request).to_json();
+                }
+            });
+            assert!(r.is_ok(), "panicked at {}: {:?}\n  {}", last_panic_location(), r, show(&body));
+        }
+    });
+}
+
+/// `ingot test`'s inputs: config files, case files and expected files with
+/// generated content.
+#[test]
+fn harness_inputs_from_generated_text() {
+    use ingot::harness::case::{load_events, CaseKind};
+    use ingot::harness::config::load_case_config;
+    use ingot::harness::json::Json;
+    run_bounded("harness", Duration::from_secs(120), || {
+        quiet_panics();
+        let mut rng = Rng::new(13);
+        let dir = std::env::temp_dir().join(format!("ingot-robust-harness-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        const KEYS: &[&str] = &["fields", "dynamic_fields", "numeric_keyword_fields", "string_number_fields", "multiline", "first_line_pattern", "skip", "reason", "link", "x"];
+        const VALUES: &[&str] = &["", "1", "[a, b]", "{a: 1}", "'^\\d'", "'('", "null", "~", "[", "\"x", "{ first_line_pattern: '^a' }", "{ first_line_pattern: '[' }", "{ reason: r, link: l }", "- a\n- b", "&a x", "*a", "!!binary aGk="];
+        for _ in 0..800 {
+            let mut yaml = String::new();
+            for _ in 0..rng.below(4) {
+                let k = rng.pick(KEYS);
+                let v = if rng.chance(80) { rng.pick(VALUES).to_string() } else { random_chars(&mut rng, 10) };
+                yaml.push_str(&format!("{k}: {v}\n"));
+                if rng.chance(30) {
+                    yaml.push_str(&format!("  {}: {}\n", rng.pick(KEYS), rng.pick(VALUES)));
+                }
+            }
+            std::fs::write(dir.join("test-common-config.yml"), &yaml).unwrap();
+            let case_text = if rng.chance(50) {
+                let mut events = Map::new();
+                events.insert("events".into(), value(&mut rng, 2));
+                Value::Map(events).to_json()
+            } else {
+                (0..rng.below(5)).map(|_| string(&mut rng)).collect::<Vec<_>>().join("\n")
+            };
+            let r = catch(|| {
+                let _ = Json::parse(&case_text);
+                let _ = ingot::harness::compare::parse_expected(&case_text);
+                if let Ok(config) = load_case_config(&dir, "test-x.log") {
+                    let _ = load_events(CaseKind::Raw, &case_text, &config, "test-x.log");
+                    let _ = load_events(CaseKind::Events, &case_text, &config, "test-x.json");
+                }
+            });
+            assert!(r.is_ok(), "panicked at {}: {:?}\n  config: {yaml:?}\n  case: {:?}", last_panic_location(), r, case_text.chars().take(300).collect::<String>());
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    });
+}
