@@ -265,3 +265,51 @@ fn harness_inputs_from_generated_text() {
         let _ = std::fs::remove_dir_all(&dir);
     });
 }
+
+/// Deeply nested or self-referencing input to each text parser.
+#[test]
+fn deep_and_recursive_parser_input() {
+    let n = 50_000;
+    let cases: Vec<(&str, String)> = vec![
+        ("template sections", format!("{}x{}", "{{#a}}".repeat(n), "{{/a}}".repeat(n))),
+        ("template inverted", format!("{}x{}", "{{^a}}".repeat(n), "{{/a}}".repeat(n))),
+        ("template unclosed", "{{#a}}".repeat(n)),
+        ("grok parens", format!("{}a{}", "(".repeat(n), ")".repeat(n))),
+        ("grok refs", "%{WORD:a}".repeat(2000)),
+        ("grok classes", "[".repeat(n)),
+        ("dissect", "%{a}".repeat(n)),
+        ("date", "'".repeat(n)),
+        ("date optional", format!("{}yyyy{}", "[".repeat(n), "]".repeat(n))),
+        ("field path", ".".repeat(n)),
+    ];
+    for (label, text) in cases {
+        eprintln!("deep parser case: {label}");
+        run_bounded(label, Duration::from_secs(60), move || {
+            let doc = IngestDocument::new(Map::new());
+            if let Ok(t) = Template::compile(&text) {
+                let _ = t.render(&doc);
+            }
+            if let Ok(g) = Grok::compile(&[text.clone()], Vec::<(String, String)>::new(), EcsMode::V1) {
+                let _ = g.captures("aaaa");
+            }
+            if let Ok(p) = DissectParser::new(&text, " ") {
+                let _ = p.parse("a b c");
+            }
+            if let Ok(f) = DateFormatter::for_pattern(&text) {
+                let _ = f.parse("2024");
+            }
+            let _ = FieldPath::parse(&text);
+        });
+    }
+    // Pattern definitions that refer to themselves, directly or in a cycle.
+    for defs in [
+        vec![("A", "%{A}")],
+        vec![("A", "%{B}"), ("B", "%{A}")],
+        vec![("A", "%{B:x}"), ("B", "%{C}"), ("C", "x%{A}")],
+    ] {
+        let defs: Vec<(String, String)> = defs.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        run_bounded("grok cycle", Duration::from_secs(30), move || {
+            assert!(Grok::compile(&["%{A}".to_string()], defs, EcsMode::Disabled).is_err());
+        });
+    }
+}
