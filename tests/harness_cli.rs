@@ -348,3 +348,40 @@ fn routing_rules_become_reroute_processors_of_the_default_pipeline() {
         }
     }
 }
+
+/// The README's main job on a fresh clone: our package's pipeline tests pass
+/// with nothing from outside the repository — GeoIP databases built from the
+/// source JSON in sample_events/geoip, ECS definitions from the package's
+/// lock file.
+#[test]
+fn message_trace_package_passes_with_repository_data_only() {
+    let options = Options { geoip_dir: Some(PathBuf::from("sample_events/geoip")), ..Options::default() };
+    let run = harness::run(&[PathBuf::from("package/microsoft_exchange_online_message_trace")], &options);
+    assert!(!run.results.is_empty());
+    for r in &run.results {
+        assert_eq!(r.status, Status::Pass, "{}: {}\n{}", r.case, r.message, r.details);
+    }
+}
+
+/// A lock recording another ECS version than build.yml names is an error
+/// that says how to fix it, not a silent validation against the wrong ECS.
+#[test]
+fn a_stale_ecs_lock_is_refused() {
+    let tmp = std::env::temp_dir().join(format!("ingot-stale-lock-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let status = Command::new("cp")
+        .args(["-r", "package/microsoft_exchange_online_message_trace"])
+        .arg(&tmp)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let lock = std::fs::read_to_string("package/microsoft_exchange_online_message_trace.ecs-lock.yml").unwrap();
+    let lock = lock.replace("ecs_version: 8.11.0", "ecs_version: 8.17.0");
+    std::fs::write(tmp.join("microsoft_exchange_online_message_trace.ecs-lock.yml"), lock).unwrap();
+    let options = Options { geoip_dir: Some(PathBuf::from("sample_events/geoip")), ..Options::default() };
+    let run = harness::run(&[tmp.join("microsoft_exchange_online_message_trace")], &options);
+    assert!(run.results.iter().all(|r| r.status == Status::Error));
+    assert!(run.results[0].message.contains("records ECS 8.17.0"), "{}", run.results[0].message);
+    std::fs::remove_dir_all(&tmp).ok();
+}

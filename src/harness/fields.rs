@@ -207,6 +207,24 @@ impl EcsSchema {
         Ok(EcsSchema { defs })
     }
 
+    /// The ECS subset recorded in a package's lock file by `ingot build`
+    /// (`ecs_version` and flat `fields`), for validating without a schema.
+    /// Returns the schema and the ECS version it records.
+    pub fn load_lock(path: &Path) -> Result<(EcsSchema, String), String> {
+        let y = read_yaml(path).map_err(|e| format!("reading ECS lock {} failed: {e}", path.display()))?;
+        let version = text(y.get("ecs_version"));
+        let Some(Yaml::Mapping(fields)) = y.get("fields") else {
+            return Err(format!("ECS lock {} has no `fields` mapping", path.display()));
+        };
+        let mut defs = Vec::new();
+        for (flat, field) in fields {
+            let mut def = ecs_field(field)?;
+            def.name = text(Some(flat));
+            defs.push(def);
+        }
+        Ok((EcsSchema { defs }, version))
+    }
+
     /// The ECS definitions as the whole-schema import appends them, with
     /// the extra `text` multi-fields that mimic `ecs@mappings`.
     pub fn import_definitions(&self) -> Vec<FieldDef> {

@@ -459,10 +459,25 @@ fn ecs_for_package(
         })?,
         Some(p) => p.clone(),
         None => {
+            // A package built by ingot records beside itself the ECS fields
+            // it uses. Where elastic-package would import the whole schema,
+            // the lock still defines every ECS field the package writes, so a
+            // document it passes would pass the full import too.
+            if let Some(lock) = lock_file(package_dir) {
+                let (schema, version) = EcsSchema::load_lock(&lock)?;
+                if !build.ecs_reference.ends_with(&format!("v{version}")) {
+                    return Err(format!(
+                        "the ECS lock {} records ECS {version} but _dev/build/build.yml references {}; run `ingot build`",
+                        lock.display(),
+                        build.ecs_reference
+                    ));
+                }
+                return Ok((Some(Arc::new(schema)), import));
+            }
             return Err(format!(
                 "the package needs the ECS schema {} (from _dev/build/build.yml); pass --ecs FILE (ecs_nested.yml or ecs_flat.yml) or --ecs DIR",
                 build.ecs_reference
-            ))
+            ));
         }
     };
     let schema = cache
@@ -470,6 +485,13 @@ fn ecs_for_package(
         .or_insert_with(|| EcsSchema::load(&file).map(Arc::new))
         .clone()?;
     Ok((Some(schema), import))
+}
+
+/// `<parent>/<package dir name>.ecs-lock.yml`, where `ingot build` writes it.
+fn lock_file(package_dir: &Path) -> Option<PathBuf> {
+    let name = package_dir.file_name()?.to_string_lossy().into_owned();
+    let path = package_dir.parent()?.join(format!("{name}.ecs-lock.yml"));
+    path.is_file().then_some(path)
 }
 
 fn has_external(defs: &[FieldDef]) -> bool {

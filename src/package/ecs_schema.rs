@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub const ECS_VERSION: &str = "8.11.0";
 
 /// One ECS field definition, keeping what elastic-package imports from it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct EcsField {
     #[serde(rename = "type")]
     pub ty: String,
@@ -22,6 +22,12 @@ pub struct EcsField {
     pub multi_fields: Vec<EcsMultiField>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
+    /// Kept so pipeline tests validate against the lock as against ECS
+    /// (allowed values and the event types they expect).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_values: Option<serde_yaml_ng::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_values: Option<serde_yaml_ng::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -426,7 +426,7 @@ mod tests {
 
     fn ecs_lock() -> EcsLock {
         let mut fields = IndexMap::new();
-        fields.insert("ecs.version".to_string(), EcsField { ty: "keyword".into(), description: "ECS version this event conforms to. `ecs.version` is a required field and must exist in all events.\nWhen querying across multiple indices -- which may conform to slightly different ECS versions -- this field lets integrations adjust to the schema version of the events.".into(), normalize: vec![], multi_fields: vec![], pattern: None });
+        fields.insert("ecs.version".to_string(), EcsField { ty: "keyword".into(), description: "ECS version this event conforms to. `ecs.version` is a required field and must exist in all events.\nWhen querying across multiple indices -- which may conform to slightly different ECS versions -- this field lets integrations adjust to the schema version of the events.".into(), normalize: vec![], multi_fields: vec![], pattern: None, ..Default::default() });
         fields.insert(
             "user_agent.original".to_string(),
             EcsField {
@@ -438,6 +438,7 @@ mod tests {
                     ty: "match_only_text".into(),
                 }],
                 pattern: None,
+                ..Default::default()
             },
         );
         fields.insert(
@@ -448,6 +449,7 @@ mod tests {
                 normalize: vec![],
                 multi_fields: vec![],
                 pattern: None,
+                ..Default::default()
             },
         );
         EcsLock {

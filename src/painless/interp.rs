@@ -184,7 +184,7 @@ impl<'a> Interp<'a> {
             StmtKind::ForEach { ty, var, iter, body } => {
                 let coll = self.eval(iter, f)?;
                 let items = match &coll {
-                    Val::Null => return Err(Exc::npe("Cannot invoke \"Object.getClass()\" because \"receiver\" is null").at(iter.span.start)),
+                    Val::Null => return Err(null_access("iterator").at(iter.span.start)),
                     other => iter_items(other)
                         .ok_or_else(|| Exc::illegal_arg(format!("Cannot iterate over [{}]", other.class_name())).at(iter.span.start))?,
                 };
@@ -380,6 +380,8 @@ impl<'a> Interp<'a> {
     pub fn get_field(&mut self, recv: &Val<'a>, name: &str) -> R<Val<'a>> {
         match recv {
             Val::Null => Err(null_access(name)),
+            // Painless tries the class's getters before the map shortcut: `isEmpty()` is `.empty`.
+            Val::Map(m) if name == "empty" => Ok(Val::Bool(map_len(m) == 0)),
             Val::Map(m) => Ok(map_get_str(m, name).unwrap_or(Val::Null)),
             Val::List(l) => match name {
                 "length" => Ok(Val::Int(list_len(l) as i32)),
@@ -393,6 +395,7 @@ impl<'a> Interp<'a> {
             Val::Entry(e) if name == "key" => Ok(e.0.clone()),
             Val::Entry(e) if name == "value" => Ok(e.1.borrow().clone()),
             Val::Set(s) if name == "empty" => Ok(Val::Bool(s.borrow().is_empty())),
+            Val::Str(s) if name == "empty" => Ok(Val::Bool(s.is_empty())),
             Val::View(m, _) if name == "empty" => Ok(Val::Bool(map_len(m) == 0)),
             Val::Obj(_) => {
                 let cap = capitalize(name);
@@ -455,7 +458,8 @@ impl<'a> Interp<'a> {
 
     pub fn get_index(&mut self, recv: &Val<'a>, idx: &Val<'a>) -> R<Val<'a>> {
         match recv {
-            Val::Null => Err(Exc::npe("Cannot invoke \"Object.getClass()\" because \"receiver\" is null")),
+            // `x[i]` on def first normalises the index through a call site of that name.
+            Val::Null => Err(null_access("normalizeIndex")),
             Val::Map(m) => Ok(map_get(m, idx).unwrap_or(Val::Null)),
             Val::List(l) => {
                 let len = list_len(l);
@@ -480,7 +484,8 @@ impl<'a> Interp<'a> {
     pub fn set_index(&mut self, recv: &Val<'a>, idx: Val<'a>, value: Val<'a>) -> R<()> {
         let value = value.owned();
         match recv {
-            Val::Null => Err(Exc::npe("Cannot invoke \"Object.getClass()\" because \"receiver\" is null")),
+            // `x[i]` on def first normalises the index through a call site of that name.
+            Val::Null => Err(null_access("normalizeIndex")),
             Val::Map(MapRef::Own(m)) => {
                 m.borrow_mut().insert(Key(idx), value);
                 Ok(())
@@ -927,10 +932,8 @@ pub fn unary<'a>(op: UnOp, v: Val<'a>) -> R<Val<'a>> {
         }
     };
     Ok(match op {
-        UnOp::Not => match v {
-            Val::Bool(b) => Val::Bool(!b),
-            other => return Err(err(&other, "!")),
-        },
+        // `!` casts its operand to boolean first, as conditions do.
+        UnOp::Not => Val::Bool(!to_boolean(&v)?),
         UnOp::BitNot => match v {
             Val::Long(l) => Val::Long(!l),
             ref other => match int_of(other) {

@@ -441,7 +441,7 @@ impl<'t> Parser<'t> {
             let a = self.expr()?;
             self.expect_punct(":")?;
             let b = self.expr()?;
-            let span = lhs.span.to(b.span);
+            let span = Span { start: leftmost(&lhs), end: b.span.end };
             Expr { kind: ExprKind::Cond(Box::new(lhs), Box::new(a), Box::new(b)), span }
         } else if let Some(op) = self.assign_op() {
             let op_span = self.bump().span;
@@ -453,7 +453,7 @@ impl<'t> Parser<'t> {
                 });
             }
             let value = self.expr()?;
-            let span = lhs.span.to(value.span);
+            let span = Span { start: leftmost(&lhs), end: value.span.end };
             Expr { kind: ExprKind::Assign { target: Box::new(lhs), op, value: Box::new(value) }, span }
         } else {
             lhs
@@ -539,23 +539,23 @@ impl<'t> Parser<'t> {
             lhs = match kind {
                 Kind::InstanceOf => {
                     let ty = self.decltype()?;
-                    let span = lhs.span.to(self.prev_span());
+                    let span = Span { start: leftmost(&lhs), end: self.prev_span().end };
                     Expr { kind: ExprKind::InstanceOf(Box::new(lhs), ty), span }
                 }
                 Kind::Elvis => {
                     let rhs = self.binary(prec)?;
-                    let span = lhs.span.to(rhs.span);
+                    let span = Span { start: leftmost(&lhs), end: rhs.span.end };
                     Expr { kind: ExprKind::Elvis(Box::new(lhs), Box::new(rhs)), span }
                 }
                 Kind::Or | Kind::And => {
                     let rhs = self.binary(prec + 1)?;
-                    let span = lhs.span.to(rhs.span);
+                    let span = Span { start: leftmost(&lhs), end: rhs.span.end };
                     let kind = if matches!(kind, Kind::Or) { ExprKind::Or(Box::new(lhs), Box::new(rhs)) } else { ExprKind::And(Box::new(lhs), Box::new(rhs)) };
                     Expr { kind, span }
                 }
                 Kind::Op(op) => {
                     let rhs = self.binary(prec + 1)?;
-                    let span = lhs.span.to(rhs.span);
+                    let span = Span { start: leftmost(&lhs), end: rhs.span.end };
                     Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span }
                 }
             };
@@ -608,7 +608,7 @@ impl<'t> Parser<'t> {
                 if !is_assignable(&e) {
                     return Err(CompileError { offset: op.start as usize, kind: "illegal_argument_exception", message: "invalid increment or decrement target".into() });
                 }
-                let span = e.span.to(op);
+                let span = Span { start: leftmost(&e), end: op.end };
                 Expr { kind: ExprKind::IncDec { target: Box::new(e), pre: false, delta }, span }
             } else {
                 e
@@ -945,6 +945,16 @@ impl<'t> Parser<'t> {
             return Ok(Expr { kind: ExprKind::NewArray { elem, dims }, span: start.to(self.prev_span()) });
         }
         Err(self.unexpected())
+    }
+}
+
+/// Where an expression's text begins. Field, call and index nodes are
+/// located at their `.`/`[` (where Elasticsearch reports their errors), but
+/// an operator containing them starts at the leftmost token of its operand.
+fn leftmost(e: &Expr) -> u32 {
+    match &e.kind {
+        ExprKind::Field { obj, .. } | ExprKind::Call { obj, .. } | ExprKind::Index { obj, .. } => leftmost(obj).min(e.span.start),
+        _ => e.span.start,
     }
 }
 

@@ -391,8 +391,11 @@ fn date_arithmetic() {
     assert_eq!(out["parsed"], Value::from("2024-01-03T07:08:09"));
     assert_eq!(out["dur"], Value::from("PT1H30M32.1S"));
     assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00+01:00[Europe/Paris]').toString()"), Value::from("2024-03-01T10:00+01:00[Europe/Paris]"));
-    assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00Z').plusMonths(1).minusHours(2)"), Value::from("2024-04-01T08:00Z"));
+    assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00Z').plusMonths(1).minusHours(2).toString()"), Value::from("2024-04-01T08:00Z"));
     assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00Z').isBefore(ZonedDateTime.parse('2024-03-01T11:00:00+00:30'))"), Value::Bool(true));
+    // Temporal objects stored in the document are written as XContent writes them.
+    assert_eq!(eval("ZonedDateTime.parse('2024-03-01T10:00:00+01:00')"), Value::from("2024-03-01T10:00:00.000+01:00"));
+    assert_eq!(eval("Instant.ofEpochSecond(1, 500)"), Value::from("1970-01-01T00:00:01.0000005Z"));
     let e = run_err("ZonedDateTime.parse('not a date')", "{}");
     assert_eq!(cause(&e), ("date_time_parse_exception".into(), "Text 'not a date' could not be parsed at index 0".into()));
 }
@@ -480,6 +483,11 @@ fn runtime_errors_render_like_elasticsearch() {
 
     let e = cond_err("ctx.n > 5", "{}");
     assert_eq!(cause(&e).0, "null_pointer_exception");
+    // Operators are located at their left operand's first token.
+    assert_eq!(e.extra["position"].to_json(), r#"{"offset":0,"start":0,"end":9}"#);
+    let e = cond_err("params['_source'].tags.size() > 2", "{}");
+    assert_eq!(cause(&e).1, "cannot access method/field [tags] from a null def reference");
+    assert_eq!(e.extra["position"].to_json(), r#"{"offset":17,"start":0,"end":33}"#);
 }
 
 #[test]
@@ -499,6 +507,9 @@ fn every_error_class() {
         ("Double.parseDouble('1,5')", "number_format_exception", "For input string: \"1,5\""),
         ("ctx.x = ctx.l.get(3)", "index_out_of_bounds_exception", "Index 3 out of bounds for length 1"),
         ("ctx.x = Optional.empty().get()", "no_such_element_exception", "No value present"),
+        ("ctx.x = ctx.missing[0]", "null_pointer_exception", "cannot access method/field [normalizeIndex] from a null def reference"),
+        ("for (x in ctx.missing) {}", "null_pointer_exception", "cannot access method/field [iterator] from a null def reference"),
+        ("for (x in ctx.s) {}", "illegal_argument_exception", "Cannot iterate over [java.lang.String]"),
     ];
     for (src, kind, reason) in cases {
         let e = run_err(src, r#"{"s":"str","l":["a"],"big":9999999999}"#);
@@ -643,4 +654,69 @@ fn fuzz_never_panics() {
             }
         }
     }
+}
+
+// ---- conformance with real integrations ----
+
+#[test]
+fn map_empty_property_is_is_empty_not_a_key() {
+    // The getter wins over the map shortcut, even when the map has a key "empty".
+    let ctx = run("ctx.a = ctx.full.empty; ctx.b = ctx['none'].empty; if (!ctx.full.empty) { ctx.c = 1 }", r#"{"full": {"empty": "key", "k": 1}, "none": {}}"#);
+    assert_eq!(json(&ctx), r#"{"full":{"empty":"key","k":1},"none":{},"a":false,"b":true,"c":1}"#);
+}
+
+#[test]
+fn formatter_formats_a_temporal() {
+    let ctx = run(
+        "Instant i = Instant.ofEpochSecond(86400); \
+         ctx.a = DateTimeFormatter.ISO_INSTANT.format(i); \
+         ctx.b = DateTimeFormatter.ofPattern('dd/MM/yyyy HH:mm').withZone(ZoneId.of('Europe/Paris')).format(i); \
+         ctx.c = DateTimeFormatter.ofPattern('yyyy').format(LocalDate.of(1999, 5, 6));",
+        "{}",
+    );
+    assert_eq!(json(&ctx), r#"{"a":"1970-01-02T00:00:00Z","b":"02/01/1970 01:00","c":"1999"}"#);
+    let e = run_err("ctx.d = DateTimeFormatter.ofPattern('yyyy').format(Instant.ofEpochSecond(0))", "{}");
+    assert_eq!(cause(&e).0, "unsupported_temporal_type_exception");
+}
+
+#[test]
+fn double_to_string_widens_an_int_argument() {
+    assert_eq!(eval("Double.toString(100) + ' ' + Float.toString(3) + ' ' + Double.toString(2.5)"), Value::from("100.0 3.0 2.5"));
+}
+
+#[test]
+fn date_times_stored_in_the_document_are_written_as_xcontent_does() {
+    let ctx = run(
+        "ctx.zoned = Instant.ofEpochSecond(1700000000L, 123456000L).atZone(ZoneId.of('UTC')); \
+         ctx.paris = ZonedDateTime.parse('2020-01-02T03:04:05.1+01:00[Europe/Paris]'); \
+         ctx.instant = Instant.ofEpochSecond(0); \
+         ctx.local = LocalDateTime.of(2020, 1, 2, 3, 4); \
+         ctx.date = LocalDate.of(2020, 1, 2); \
+         ctx.time = LocalTime.of(3, 4); \
+         ctx.duration = Duration.ofMinutes(90);",
+        "{}",
+    );
+    assert_eq!(
+        json(&ctx),
+        r#"{"zoned":"2023-11-14T22:13:20.123456Z","paris":"2020-01-02T03:04:05.100+01:00","instant":"1970-01-01T00:00:00.000Z","local":"2020-01-02T03:04:00.000","date":"2020-01-02","time":"03:04:00.000","duration":"PT1H30M"}"#
+    );
+}
+
+#[test]
+fn string_empty_property_is_is_empty() {
+    let ctx = run("ctx.a = ctx.s.empty; ctx.b = ctx.e.empty;", r#"{"s": "x", "e": ""}"#);
+    assert_eq!(json(&ctx), r#"{"s":"x","e":"","a":false,"b":true}"#);
+    let e = run_err("ctx.a = ctx.s.length", r#"{"s": "x"}"#);
+    assert_eq!(cause(&e).1, "dynamic getter [java.lang.String, length] not found");
+}
+
+#[test]
+fn document_maps_iterate_in_hash_map_order() {
+    // Elasticsearch's document maps are HashMaps: "zeta" (bucket 0), "b" (2), "alpha" (7).
+    let ctx = run(
+        "def out = []; for (e in ctx.m.entrySet()) { out.add(e.getKey()) } ctx.keys = out; ctx.vals = new ArrayList(ctx.m.values());",
+        r#"{"m": {"zeta": 1, "alpha": 2, "b": 3}}"#,
+    );
+    assert_eq!(json(&ctx), r#"{"m":{"zeta":1,"alpha":2,"b":3},"keys":["zeta","b","alpha"],"vals":[1,3,2]}"#);
+    assert!(cond("def k = ''; for (x in ctx.m.keySet()) { k += x } return k == 'zetabalpha'", r#"{"m": {"zeta": 1, "alpha": 2, "b": 3}}"#));
 }

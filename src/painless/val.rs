@@ -35,10 +35,14 @@ pub type Shared<T> = Rc<RefCell<T>>;
 /// How a map iterates, which decides where its keys land in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MapKind {
-    /// Documents and `LinkedHashMap`: insertion order.
+    /// `LinkedHashMap`: insertion order.
     Linked,
     /// `HashMap` (map literals, `new HashMap()`, collectors): Java's bucket order.
     Hash,
+    /// A map of the document or of `params`: a `HashMap` in Elasticsearch, so
+    /// scripts iterate it in bucket order, but it goes back into the document
+    /// with its keys where they were (key order means nothing to a verdict).
+    Document,
     /// `TreeMap`: natural key order.
     Tree,
 }
@@ -60,7 +64,7 @@ impl<'a> JMap<'a> {
         let mut out: Vec<(Val<'a>, Val<'a>)> = self.entries.iter().map(|(k, v)| (k.0.clone(), v.clone())).collect();
         match self.kind {
             MapKind::Linked => {}
-            MapKind::Hash => {
+            MapKind::Hash | MapKind::Document => {
                 // Table length: 16 growing by doubling at a 0.75 load factor.
                 let mut capacity = 16usize;
                 while out.len() * 4 > capacity * 3 {
@@ -267,13 +271,23 @@ impl<'a> Val<'a> {
             Val::Array(a) => Value::List(a.borrow().items.iter().map(|v| v.to_value_in(path)).collect()),
             Val::Set(_) => Value::List(iter_items(self).unwrap_or_default().iter().map(|k| k.to_value_in(path)).collect()),
             Val::Map(m) => {
+                let entries = match m {
+                    MapRef::Own(own) if own.try_borrow().is_ok_and(|j| j.kind == MapKind::Document) => {
+                        own.borrow().entries.iter().map(|(k, v)| (k.0.clone(), v.clone())).collect()
+                    }
+                    _ => map_entries(m),
+                };
                 let mut out = ValueMap::new();
-                for (k, v) in map_entries(m) {
+                for (k, v) in entries {
                     out.insert(k.to_java_string(), v.to_value_in(path));
                 }
                 Value::Map(out)
             }
             Val::View(m, kind) => Value::List(view_items(m, *kind).iter().map(|v| v.to_value_in(path)).collect()),
+            Val::Obj(o) => match &**o {
+                Obj::Time(t) => Value::String(t.to_xcontent_string()),
+                _ => Value::String(o.to_java_string()),
+            },
             other => Value::String(other.to_java_string()),
         }
     }
@@ -486,8 +500,10 @@ pub fn class_of_type(t: &super::ast::Type) -> String {
     }
 }
 
+/// Elasticsearch's documents, the maps its processors build and a script's
+/// `params` are all `HashMap`s, so a script iterates them in bucket order.
 pub fn map_from_value<'a>(m: &ValueMap) -> JMap<'a> {
-    let mut out = JMap::new(MapKind::Linked);
+    let mut out = JMap::new(MapKind::Document);
     for (k, v) in m {
         out.insert(Key(Val::str(k)), Val::from_value(v));
     }
@@ -518,7 +534,7 @@ pub fn list_get<'a>(l: &ListRef<'a>, i: usize) -> Option<Val<'a>> {
 pub fn map_entries<'a>(m: &MapRef<'a>) -> Vec<(Val<'a>, Val<'a>)> {
     match m {
         MapRef::Own(map) => map.try_borrow().map(|m| m.ordered()).unwrap_or_default(),
-        MapRef::Doc(map) => map.iter().map(|(k, v)| (Val::Str(Str::Doc(k)), Val::from_doc(v))).collect(),
+        MapRef::Doc(map) => crate::value::java_hash_map_order(map).into_iter().map(|(k, v)| (Val::Str(Str::Doc(k)), Val::from_doc(v))).collect(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! and its quirks (a trailing separator sets nothing, `trim` only trims
 //! spaces and tabs, a quoted field ends at the first blank after it).
 
-use super::field_values::get_string;
+use super::field_values::get_string_to_process;
 use super::{Example, Flow, OptionKind, OptionSpec, Options, Processor, ProcessorSpec};
 use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
@@ -96,16 +96,10 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
 
 impl Processor for Csv {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        let line = match get_string(doc, &self.field, self.ignore_missing)? {
-            Some(line) => line.encode_utf16().collect::<Vec<u16>>(),
-            None if self.ignore_missing => return Ok(Flow::Continue),
-            None => {
-                return Err(EsError::illegal_argument(format!(
-                    "field [{}] is null, cannot process it.",
-                    self.field.as_str()
-                )))
-            }
+        let Some(line) = get_string_to_process(doc, &self.field, self.ignore_missing)? else {
+            return Ok(Flow::Continue);
         };
+        let line = line.encode_utf16().collect::<Vec<u16>>();
         let mut parser = Parser { csv: self, doc, line: &line, builder: Vec::new(), start: 0, header: 0, i: 0 };
         parser.process()?;
         Ok(Flow::Continue)

@@ -2,10 +2,10 @@
 
 use super::{Example, Flow, OptionKind::*, OptionSpec, Options, Processor, ProcessorSpec};
 use crate::dissect::DissectParser;
+use super::field_values::get_string_to_process;
 use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
-use crate::value::Value;
 
 pub const SPEC: ProcessorSpec = ProcessorSpec {
     name: "dissect",
@@ -92,24 +92,10 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
 
 impl Processor for Dissect {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        let text = match doc.get(&self.field) {
-            Ok(Value::String(s)) => s.clone(),
-            Ok(Value::Null) | Err(_) if self.ignore_missing => return Ok(Flow::Continue),
-            Ok(Value::Null) => {
-                return Err(EsError::illegal_argument(format!(
-                    "field [{}] is null, cannot process it.",
-                    self.field.as_str()
-                )))
-            }
-            Ok(other) => {
-                return Err(EsError::illegal_argument(format!(
-                    "field [{}] of type [{}] cannot be cast to [java.lang.String]",
-                    self.field.as_str(),
-                    other.java_class()
-                )))
-            }
-            Err(e) => return Err(EsError::illegal_argument(e)),
+        let Some(text) = get_string_to_process(doc, &self.field, self.ignore_missing)? else {
+            return Ok(Flow::Continue);
         };
+        let text = text.to_string();
         for (name, value) in self.parser.parse(&text)? {
             let path = FieldPath::parse(&name).map_err(EsError::illegal_argument)?;
             doc.set(&path, value).map_err(EsError::illegal_argument)?;
@@ -122,7 +108,7 @@ impl Processor for Dissect {
 mod tests {
     use super::*;
     use crate::pipeline::Pipeline;
-    use crate::value::Map;
+    use crate::value::{Map, Value};
 
     fn run(config: &str, source: &str) -> Result<IngestDocument, EsError> {
         let mut processor = Map::new();

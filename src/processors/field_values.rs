@@ -25,6 +25,21 @@ pub fn get_string<'d>(doc: &'d IngestDocument, path: &FieldPath, ignore_missing:
     }
 }
 
+/// The string a parsing processor works on (grok, dissect, csv, ...): absent
+/// only when `ignore_missing` lets a missing or null field pass; otherwise a
+/// null fails as Elasticsearch's `field [x] is null, cannot process it.`
+pub fn get_string_to_process<'d>(
+    doc: &'d IngestDocument,
+    path: &FieldPath,
+    ignore_missing: bool,
+) -> Result<Option<&'d str>, EsError> {
+    match get_string(doc, path, ignore_missing)? {
+        Some(s) => Ok(Some(s)),
+        None if ignore_missing => Ok(None),
+        None => Err(EsError::illegal_argument(format!("field [{}] is null, cannot process it.", path.as_str()))),
+    }
+}
+
 /// `field [x] of type [java.lang.Integer] cannot be cast to [java.lang.String]`.
 pub fn cast_error(path: &FieldPath, value: &Value, java_type: &str) -> EsError {
     EsError::illegal_argument(format!(

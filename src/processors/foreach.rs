@@ -33,6 +33,12 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
             output: Ok(r#"{"m": {"k_a": 1, "k_b": 2}}"#),
         },
         Example {
+            title: "map entries come in HashMap order (\"zeta\" is in bucket 0, \"b\" in 2, \"alpha\" in 7)",
+            config: r#"{"field": "m", "processor": {"append": {"field": "keys", "value": "{{{_ingest._key}}}"}}}"#,
+            input: r#"{"m": {"zeta": 1, "alpha": 2, "b": 3}}"#,
+            output: Ok(r#"{"m": {"zeta": 1, "b": 3, "alpha": 2}, "keys": ["zeta", "b", "alpha"]}"#),
+        },
+        Example {
             title: "elements that are objects are changed in place",
             config: r#"{"field": "l", "processor": {"remove": {"field": "_ingest._value.x"}}}"#,
             input: r#"{"l": [{"x": 1, "y": 1}, {"x": 2}]}"#,
@@ -137,7 +143,9 @@ impl Processor for ForEach {
             }
             Value::Map(entries) => {
                 let mut new_values = Map::new();
-                for (key, item) in entries {
+                // Elasticsearch walks a snapshot of the HashMap's keys: bucket order.
+                let ordered: Vec<(std::string::String, Value)> = crate::value::java_hash_map_order(&entries).into_iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                for (key, item) in ordered {
                     let previous_key = doc.ingest.insert("_key".into(), Value::String(key));
                     let previous_value = doc.ingest.insert("_value".into(), item);
                     let result = self.run_inner(doc, run);

@@ -1,6 +1,7 @@
 //! `grok`: extracts fields from a text field with named regular-expression patterns.
 
 use super::{Example, Flow, OptionKind::*, OptionSpec, Options, Processor, ProcessorSpec};
+use super::field_values::get_string_to_process;
 use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
 use crate::grok::{EcsMode, Grok, PatternBank, PATTERN_MATCH_KEY};
@@ -154,24 +155,10 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
 
 impl Processor for GrokProcessor {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        let text = match doc.get(&self.field) {
-            Ok(Value::String(s)) => s.clone(),
-            Ok(Value::Null) | Err(_) if self.ignore_missing => return Ok(Flow::Continue),
-            Ok(Value::Null) => {
-                return Err(EsError::illegal_argument(format!(
-                    "field [{}] is null, cannot process it.",
-                    self.field.as_str()
-                )))
-            }
-            Ok(other) => {
-                return Err(EsError::illegal_argument(format!(
-                    "field [{}] of type [{}] cannot be cast to [java.lang.String]",
-                    self.field.as_str(),
-                    other.java_class()
-                )))
-            }
-            Err(e) => return Err(EsError::illegal_argument(e)),
+        let Some(text) = get_string_to_process(doc, &self.field, self.ignore_missing)? else {
+            return Ok(Flow::Continue);
         };
+        let text = text.to_string();
         let Some(found) = self.grok.captures(&text)? else {
             return Err(EsError::illegal_argument(format!(
                 "Provided Grok expressions do not match field value: [{text}]"

@@ -333,7 +333,7 @@ pub fn is_instance(v: &Val<'_>, class: &str) -> bool {
         "Character" => matches!(v, Val::Char(_)),
         "Boolean" => matches!(v, Val::Bool(_)),
         "String" => matches!(v, Val::Str(_)),
-        "CharSequence" => matches!(v, Val::Str(_) | Val::Obj(_)) && (matches!(v, Val::Str(_)) || v.class_name() == "java.lang.StringBuilder"),
+        "CharSequence" => matches!(v, Val::Str(_)) || matches!(v, Val::Obj(o) if matches!(&**o, Obj::StringBuilder(_))),
         "Map" | "HashMap" | "LinkedHashMap" => matches!(v, Val::Map(_)),
         "TreeMap" => false,
         "List" | "ArrayList" => matches!(v, Val::List(_)),

@@ -372,7 +372,10 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
                 Val::Str(s) => Val::Float(parse_double(s)? as f32),
                 _ => Val::Float(num_arg(args, 0)? as f32),
             },
-            ("Integer" | "Long" | "Double" | "Float" | "Boolean" | "Character", "toString", 1) => Val::string(args[0].to_java_string()),
+            // The argument widens to the parameter type first: `Double.toString(100)` is "100.0".
+            ("Double", "toString", 1) => Val::string(Val::Double(num_arg(args, 0)?).to_java_string()),
+            ("Float", "toString", 1) => Val::string(Val::Float(num_arg(args, 0)? as f32).to_java_string()),
+            ("Integer" | "Long" | "Boolean" | "Character", "toString", 1) => Val::string(args[0].to_java_string()),
             ("Integer", "toString", 2) | ("Long", "toString", 2) => {
                 let v = long_arg(args, 0)?;
                 let radix = int_arg(args, 1)? as u32;

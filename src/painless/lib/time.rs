@@ -251,6 +251,24 @@ impl Time {
         }
     }
 
+    /// How XContent writes the value into a document (`XContentElasticsearchExtension`):
+    /// date-times in `strict_date_optional_time_nanos` (no zone id), a `LocalTime` as
+    /// `HH:mm:ss.SSS`; the other types as their `toString`.
+    pub fn to_xcontent_string(&self) -> String {
+        match self {
+            Time::Zoned { utc, zone } => {
+                let off = zone.offset_at(utc);
+                let local = *utc + Delta::seconds(off as i64);
+                let hm = off - off % 60;
+                format!("{}{}", optional_time_nanos(&local), offset_id(hm))
+            }
+            Time::Instant(utc) => format!("{}Z", optional_time_nanos(utc)),
+            Time::Local(dt) => optional_time_nanos(dt),
+            Time::TimeOfDay(t) => format!("{:02}:{:02}:{:02}.{:03}", t.hour(), t.minute(), t.second(), t.nanosecond() % 1_000_000_000 / 1_000_000),
+            other => other.to_java_string(),
+        }
+    }
+
     pub fn compare(&self, other: &Time) -> Ordering {
         match (self.instant(), other.instant()) {
             (Some(a), Some(b)) => a.cmp(&b),
@@ -306,6 +324,15 @@ fn time_string(t: &NaiveTime) -> String {
         s.push_str(&format!(":{:02}{}", t.second(), fraction(nanos)));
     }
     s
+}
+
+/// `strict_date_optional_time_nanos` without its offset: the fraction has 3 to 9 digits.
+fn optional_time_nanos(dt: &NaiveDateTime) -> String {
+    let mut digits = format!("{:09}", dt.nanosecond() % 1_000_000_000);
+    while digits.len() > 3 && digits.ends_with('0') {
+        digits.pop();
+    }
+    format!("{}T{:02}:{:02}:{:02}.{digits}", date_string(&dt.date()), dt.hour(), dt.minute(), dt.second())
 }
 
 fn local_date_time_string(dt: &NaiveDateTime) -> String {
@@ -1163,10 +1190,14 @@ pub fn call<'a>(t: &Time, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
                 })
             }
             ("compareTo", 1) => Val::Int(t.compare(time_arg(&args[0])?) as i32),
-            ("format", 1) => {
-                let (f, z) = formatter_arg(&args[0])?;
-                Val::string(format_with(t, &f, z.as_ref())?)
-            }
+            // `formatter.format(temporal)` is the same as `temporal.format(formatter)`.
+            ("format", 1) => match t {
+                Time::Formatter(f, z) => Val::string(format_with(time_arg(&args[0])?, f, z.as_ref())?),
+                _ => {
+                    let (f, z) = formatter_arg(&args[0])?;
+                    Val::string(format_with(t, &f, z.as_ref())?)
+                }
+            },
             ("truncatedTo", 1) => {
                 let unit = unit_arg(&args[0])?;
                 let n = unit.nanos().filter(|n| *n <= 86_400_000_000_000).ok_or_else(|| Exc::new("UnsupportedTemporalTypeException", "Unit is too large to be used for truncation"))?;
