@@ -248,12 +248,15 @@ fn infinite_recursion_is_a_stack_overflow_error() {
 /// Values nested deeper than JSON parsing allows, built by a script: the
 /// document still converts, prints and drops without overflowing the stack.
 #[test]
-#[ignore = "known gap: dropping a 100,000-deep Rc<RefCell> chain of script values recurses; needs an iterative Drop in painless::val"]
 fn deeply_nested_values_built_by_a_script_do_not_overflow() {
     run_bounded("deep values", Duration::from_secs(120), || {
         for source in [
             "def m = [:]; for (int i = 0; i < 100000; i++) { m = ['a': m] } ctx.m = m",
             "def l = []; for (int i = 0; i < 100000; i++) { l = [l] } ctx.l = l",
+            "def l = new ArrayList(); for (int i = 0; i < 100000; i++) { def n = new ArrayList(); n.add(l); l = n } l = null",
+            "def m = new HashMap(); for (int i = 0; i < 100000; i++) { def n = new HashMap(); n.put('a', [m]); m = n } ctx.x = m.toString().length(); m = null",
+            "def a = new def[1]; for (int i = 0; i < 100000; i++) { def b = new def[1]; b[0] = a; a = b } a = null",
+            "def m = [:]; for (int i = 0; i < 100000; i++) { m = ['a': m] } return m.equals(m) && m.hashCode() != 0",
         ] {
             let script = compile(source, ScriptContext::Ingest).expect(source);
             let mut c = Map::new();

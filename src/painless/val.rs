@@ -666,3 +666,102 @@ impl<'a> Equivalent<Key<'a>> for StrKey<'_> {
         matches!(&key.0, Val::Str(s) if **s == *self.0)
     }
 }
+
+/// Dropping a container that holds the only reference to another container
+/// recurses once per level: a script that nests maps or lists 100,000 deep
+/// (`m = ['a': m]` in a loop) would overflow the Rust stack. These drops
+/// take the children of uniquely owned containers out into a work list
+/// instead, so every drop is shallow.
+fn take_children<'a>(v: &mut Val<'a>, pending: &mut Vec<Val<'a>>) {
+    match v {
+        Val::List(ListRef::Own(rc)) => {
+            if Rc::strong_count(rc) == 1 {
+                if let Ok(mut items) = rc.try_borrow_mut() {
+                    pending.append(&mut items);
+                }
+            }
+        }
+        Val::Map(MapRef::Own(rc)) | Val::View(MapRef::Own(rc), _) => {
+            if Rc::strong_count(rc) == 1 {
+                if let Ok(mut map) = rc.try_borrow_mut() {
+                    pending.extend(map.entries.drain(..).map(|(_, v)| v));
+                }
+            }
+        }
+        Val::Array(rc) => {
+            if Rc::strong_count(rc) == 1 {
+                if let Ok(mut a) = rc.try_borrow_mut() {
+                    pending.append(&mut a.items);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn drop_iteratively<'a>(mut pending: Vec<Val<'a>>) {
+    while let Some(mut v) = pending.pop() {
+        take_children(&mut v, &mut pending);
+    }
+}
+
+impl Drop for JMap<'_> {
+    fn drop(&mut self) {
+        if self.entries.values().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
+            drop_iteratively(self.entries.drain(..).map(|(_, v)| v).collect());
+        }
+    }
+}
+
+impl Drop for JArray<'_> {
+    fn drop(&mut self) {
+        if !self.items.is_empty() {
+            drop_iteratively(std::mem::take(&mut self.items));
+        }
+    }
+}
+
+impl Drop for ListRef<'_> {
+    fn drop(&mut self) {
+        if let ListRef::Own(rc) = self {
+            if Rc::strong_count(rc) == 1 {
+                if let Ok(mut items) = rc.try_borrow_mut() {
+                    if items.iter().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
+                        let taken = std::mem::take(&mut *items);
+                        drop(items);
+                        drop_iteratively(taken);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod drop_tests {
+    use crate::painless::{compile, ScriptContext};
+    use crate::value::{Map, Value};
+
+    /// Maps, lists and arrays nested 100,000 deep by a loop drop without
+    /// recursing per level (this overflowed the stack before).
+    #[test]
+    fn deeply_nested_script_values_drop_without_overflow() {
+        for source in [
+            "def m = [:]; for (int i = 0; i < 100000; i++) { m = ['a': m] } m = null; ctx.ok = true",
+            "def l = []; for (int i = 0; i < 100000; i++) { l = [l] } l = null; ctx.ok = true",
+            "def a = new def[1]; for (int i = 0; i < 100000; i++) { def b = new def[1]; b[0] = a; a = b } ctx.ok = true",
+        ] {
+            let script = compile(source, ScriptContext::Ingest).unwrap();
+            let mut ctx = Map::new();
+            std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || {
+                    script.execute(&mut ctx, &Map::new()).unwrap();
+                    assert_eq!(ctx.get("ok"), Some(&Value::Bool(true)));
+                })
+                .unwrap()
+                .join()
+                .unwrap();
+        }
+    }
+}
