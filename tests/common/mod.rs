@@ -73,7 +73,8 @@ pub const INTS: &[i64] = &[
 
 pub const DOUBLES: &[f64] = &[
     0.0, -0.0, 0.5, -1.5, 1e300, -1e300, f64::MAX, f64::MIN, f64::MIN_POSITIVE, 5e-324,
-    9.223372036854776e18, 2147483647.5, 1e21, 1e-7, 123456789.123,
+    9.223372036854776e18, 2147483647.5, 1e21, 1e-7, 123456789.123, f64::NAN, f64::INFINITY,
+    f64::NEG_INFINITY,
 ];
 
 pub fn string(rng: &mut Rng) -> String {
