@@ -177,7 +177,7 @@ fn fuzz(seed: u64, cases: usize) {
 
 #[test]
 fn mutated_scripts_never_panic() {
-    run_bounded("painless", Duration::from_secs(120), || fuzz(7, 3000));
+    run_bounded("painless", Duration::from_secs(120), || fuzz(7, 2000));
 }
 
 #[test]

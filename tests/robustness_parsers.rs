@@ -105,7 +105,7 @@ fn rng_bit(s: &str) -> bool {
 
 #[test]
 fn parsers_survive_generated_text() {
-    run_bounded("parsers", Duration::from_secs(120), || fuzz_text(3, 4000));
+    run_bounded("parsers", Duration::from_secs(120), || fuzz_text(3, 3000));
 }
 
 #[test]

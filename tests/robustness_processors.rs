@@ -291,7 +291,7 @@ fn fuzz_processors(seed: u64, per_processor: usize, docs: usize) {
 
 #[test]
 fn every_processor_survives_generated_options_and_documents() {
-    run_bounded("processors", Duration::from_secs(120), || fuzz_processors(1, 60, 3));
+    run_bounded("processors", Duration::from_secs(120), || fuzz_processors(1, 45, 3));
 }
 
 #[test]

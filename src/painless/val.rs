@@ -94,6 +94,10 @@ impl std::ops::DerefMut for JMap<'_> {
     }
 }
 
+/// Jackson's default maximum nesting depth for writing a document
+/// (`StreamWriteConstraints`): Elasticsearch cannot write a deeper one.
+pub const MAX_DOCUMENT_DEPTH: usize = 1000;
+
 #[derive(Clone, Debug)]
 pub enum ListRef<'a> {
     Own(Shared<Vec<Val<'a>>>),
@@ -223,6 +227,7 @@ impl<'a> Val<'a> {
 
     /// Back to the document model. Objects without a JSON form become their
     /// Java `toString`, as XContent writes them.
+    /// Containers deeper than [`MAX_DOCUMENT_DEPTH`] end as a marker.
     pub fn to_value(&self) -> Value {
         self.to_value_in(&mut Vec::new())
     }
@@ -243,7 +248,9 @@ impl<'a> Val<'a> {
     fn to_value_in(&self, path: &mut Vec<usize>) -> Value {
         let id = self.container_id();
         if let Some(id) = id {
-            if path.contains(&id) || path.len() > 200 {
+            // Past the depth a document can be written at, stop: the caller
+            // refuses such a document (`Script::execute`).
+            if path.contains(&id) || path.len() > MAX_DOCUMENT_DEPTH {
                 return Value::String("(this Collection)".into());
             }
             path.push(id);
@@ -741,6 +748,29 @@ impl Drop for ListRef<'_> {
 mod drop_tests {
     use crate::painless::{compile, ScriptContext};
     use crate::value::{Map, Value};
+
+    /// A script's values reach the document whole up to the depth a
+    /// document can be written at (they were cut at 200 levels before);
+    /// deeper is an error, not a silently truncated document.
+    #[test]
+    fn script_values_keep_their_depth_up_to_the_document_limit() {
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(|| {
+                let ok = compile("def m = [:]; for (int i = 0; i < 998; i++) { m = ['a': m] } ctx.m = m", ScriptContext::Ingest).unwrap();
+                let mut ctx = Map::new();
+                ok.execute(&mut ctx, &Map::new()).unwrap();
+                let json = Value::Map(ctx).to_json();
+                assert!(!json.contains("(this Collection)"));
+                assert_eq!(json.matches('{').count(), 1000);
+                let deep = compile("def m = [:]; for (int i = 0; i < 5000; i++) { m = ['a': m] } ctx.m = m", ScriptContext::Ingest).unwrap();
+                let e = deep.execute(&mut Map::new(), &Map::new()).unwrap_err();
+                assert!(e.reason.starts_with("Document nesting depth (1001) exceeds the maximum allowed (1000"), "{}", e.reason);
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
 
     /// Maps, lists and arrays nested 100,000 deep by a loop drop without
     /// recursing per level (this overflowed the stack before).
