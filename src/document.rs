@@ -42,6 +42,10 @@ pub struct FieldPath {
     elements: Vec<String>,
 }
 
+/// The deepest field path accepted: Jackson's default maximum nesting depth
+/// for writing a document (`StreamWriteConstraints`).
+pub const MAX_PATH_DEPTH: usize = 1000;
+
 impl FieldPath {
     pub fn parse(path: &str) -> Result<FieldPath, String> {
         if path.is_empty() {
@@ -61,6 +65,15 @@ impl FieldPath {
         }
         if elements.is_empty() {
             return Err(format!("path [{path}] is not valid"));
+        }
+        if elements.len() > MAX_PATH_DEPTH {
+            // Elasticsearch builds the maps, then fails writing the document
+            // (Jackson's nesting limit is 1000); refusing the path up front
+            // keeps the nested values from overflowing the Rust stack.
+            let shown: String = path.chars().take(100).collect();
+            return Err(format!(
+                "path [{shown}...] is nested more than {MAX_PATH_DEPTH} levels deep; a document nested that deeply cannot be written"
+            ));
         }
         Ok(FieldPath {
             original: path.to_string(),
@@ -426,6 +439,19 @@ mod tests {
             Value::Map(m) => IngestDocument::new(m),
             _ => panic!(),
         }
+    }
+
+    /// A path of 100,000 segments would nest maps deeper than any document
+    /// can be written, and deeper than the Rust stack can drop or print.
+    #[test]
+    fn a_path_deeper_than_a_document_can_be_is_refused() {
+        let deep = vec!["a"; MAX_PATH_DEPTH + 1].join(".");
+        let e = FieldPath::parse(&deep).unwrap_err();
+        assert!(e.contains("nested more than 1000 levels deep"), "{e}");
+        let ok = vec!["a"; MAX_PATH_DEPTH].join(".");
+        let mut d = doc("{}");
+        d.set(&FieldPath::parse(&ok).unwrap(), Value::from(1)).unwrap();
+        assert!(Value::Map(d.source()).to_json().ends_with(&format!("1{}", "}".repeat(MAX_PATH_DEPTH))));
     }
 
     fn path(p: &str) -> FieldPath {

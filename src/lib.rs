@@ -19,4 +19,5 @@ pub mod pipeline;
 pub mod processors;
 pub mod simulate;
 pub mod template;
+pub mod user_agent;
 pub mod value;

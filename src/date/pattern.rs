@@ -16,12 +16,17 @@ fn text_style(count: usize, c: char) -> Result<TextStyle, String> {
     }
 }
 
+/// Optional sections nested deeper than this are refused (no real pattern
+/// nests more than a few).
+const MAX_OPTIONAL_DEPTH: usize = 100;
+
 /// Compiles a Java `DateTimeFormatter` pattern. The error is the message of
 /// Java's `IllegalArgumentException`.
 pub fn compile(pattern: &str) -> Result<Vec<Elem>, String> {
     let chars: Vec<char> = pattern.chars().collect();
     let mut b = Builder::new();
     let mut pos = 0;
+    let mut optional_depth = 0usize;
     while pos < chars.len() {
         let cur = chars[pos];
         if cur.is_ascii_alphabetic() {
@@ -64,12 +69,21 @@ pub fn compile(pattern: &str) -> Result<Vec<Elem>, String> {
         }
         match cur {
             '[' => {
+                // Each level nests the elements once more, and parsing,
+                // printing and dropping them recurse per level.
+                optional_depth += 1;
+                if optional_depth > MAX_OPTIONAL_DEPTH {
+                    return Err(format!(
+                        "Pattern nests optional sections more than {MAX_OPTIONAL_DEPTH} levels deep"
+                    ));
+                }
                 b.optional_start();
             }
             ']' => {
                 if !b.optional_end() {
                     return Err("Pattern invalid as it contains ] without previous [".into());
                 }
+                optional_depth = optional_depth.saturating_sub(1);
             }
             '{' | '}' | '#' => return Err(format!("Pattern includes reserved character: '{cur}'")),
             _ => {
@@ -254,4 +268,19 @@ fn letter(b: &mut Builder, cur: char, count: usize) -> Result<(), String> {
         _ => return Err(format!("Unknown pattern letter: {cur}")),
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod depth_tests {
+    /// `[[[[...yyyy]]]]` 50,000 deep is an error, not a stack overflow.
+    #[test]
+    fn deeply_nested_optional_sections_are_refused() {
+        let deep = format!("{}yyyy{}", "[".repeat(50_000), "]".repeat(50_000));
+        let e = super::compile(&deep).unwrap_err();
+        assert_eq!(e, "Pattern nests optional sections more than 100 levels deep");
+        let ok = format!("{}yyyy{}", "[".repeat(100), "]".repeat(100));
+        assert!(super::compile(&ok).is_ok());
+        // Sequential sections do not add up.
+        assert!(super::compile(&"[yyyy]".repeat(500)).is_ok());
+    }
 }

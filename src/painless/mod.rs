@@ -198,6 +198,26 @@ fn compile_error(source: &str, e: &CompileError) -> EsError {
         .caused_by(EsError::new(e.kind, e.message.clone()))
 }
 
+/// How many maps and lists deep `value` nests (`ctx` itself is 1), without recursing.
+fn nesting_depth(value: &Value) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(value, 0usize)];
+    while let Some((v, d)) = stack.pop() {
+        match v {
+            Value::Map(m) => {
+                max = max.max(d + 1);
+                stack.extend(m.values().map(|c| (c, d + 1)));
+            }
+            Value::List(l) => {
+                max = max.max(d + 1);
+                stack.extend(l.iter().map(|c| (c, d + 1)));
+            }
+            _ => {}
+        }
+    }
+    max
+}
+
 fn char_index(source: &str, byte_offset: usize) -> usize {
     let b = byte_offset.min(source.len());
     source.char_indices().take_while(|(i, _)| *i < b).count()
@@ -298,10 +318,20 @@ impl Script {
         let result = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params)));
         // Elasticsearch mutates the document in place, so changes made before
         // an exception stay (visible with `ignore_failure` or `on_failure`).
-        if let Value::Map(m) = shared.to_value() {
+        let value = shared.to_value();
+        let depth = nesting_depth(&value);
+        if let Value::Map(m) = value {
             *ctx = m;
         }
-        result.map(|_| ()).map_err(|e| self.runtime_error(&e))
+        result.map_err(|e| self.runtime_error(&e))?;
+        if depth > val::MAX_DOCUMENT_DEPTH {
+            // Where Elasticsearch fails writing the document.
+            return Err(EsError::illegal_state(format!(
+                "Document nesting depth ({depth}) exceeds the maximum allowed ({}, from `StreamWriteConstraints.getMaxNestingDepth()`)",
+                val::MAX_DOCUMENT_DEPTH
+            )));
+        }
+        Ok(())
     }
 
     /// `script_exception` for a runtime error: the snippet runs from the

@@ -496,6 +496,9 @@ impl<'t> Parser<'t> {
         }
         self.enter()?;
         let mut lhs = self.unary()?;
+        // Each operator folded into `lhs` nests the tree one level deeper,
+        // as deep as recursion would: it counts against the same limit.
+        let depth = self.depth;
         loop {
             let (prec, kind) = match self.peek() {
                 Tok::Ident(w) if w == "instanceof" => (8, Kind::InstanceOf),
@@ -532,6 +535,7 @@ impl<'t> Parser<'t> {
                 break;
             }
             self.bump();
+            self.enter()?;
             lhs = match kind {
                 Kind::InstanceOf => {
                     let ty = self.decltype()?;
@@ -556,7 +560,7 @@ impl<'t> Parser<'t> {
                 }
             };
         }
-        self.depth -= 1;
+        self.depth = depth - 1;
         Ok(lhs)
     }
 
@@ -637,7 +641,12 @@ impl<'t> Parser<'t> {
 
     fn chain(&mut self) -> PResult<Expr> {
         let mut e = self.primary()?;
+        // Each access wraps `e` one level deeper (see `binary`).
+        let depth = self.depth;
         loop {
+            if self.is_punct(".") || self.is_punct("?.") || self.is_punct("[") {
+                self.enter()?;
+            }
             if self.is_punct(".") || self.is_punct("?.") {
                 let null_safe = self.is_punct("?.");
                 let dot = self.bump().span;
@@ -663,6 +672,7 @@ impl<'t> Parser<'t> {
                 break;
             }
         }
+        self.depth = depth;
         Ok(e)
     }
 
@@ -974,4 +984,30 @@ pub fn compile_regex(pattern: &str, flags: &str, span: Span) -> PResult<RegexLit
     let regex = fancy_regex::Regex::new(&format!("{prefix}{pattern}")).map_err(error)?;
     let anchored = fancy_regex::Regex::new(&format!("{prefix}\\A(?:{pattern})\\z")).map_err(error)?;
     Ok(RegexLit { pattern: pattern.to_string(), flags: flags.to_string(), regex, anchored })
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use crate::painless::{compile, ScriptContext};
+
+    /// Left-associative chains nest the tree as deeply as parentheses do:
+    /// a long one is refused at compile time instead of overflowing the
+    /// Rust stack in the passes that walk the tree.
+    #[test]
+    fn long_operator_and_access_chains_are_refused_not_overflowed() {
+        for source in [
+            format!("ctx.x = 1{}", " + 1".repeat(100_000)),
+            format!("return true{}", " || true".repeat(100_000)),
+            format!("ctx.x = ctx{}", ".a".repeat(100_000)),
+            format!("ctx.x = ctx{}", "[0]".repeat(100_000)),
+            format!("ctx.x = 1{}", " ?: 1".repeat(100_000)),
+        ] {
+            let e = compile(&source, ScriptContext::Ingest).unwrap_err();
+            let cause = e.caused_by.as_deref().expect("cause");
+            assert!(cause.reason.contains("nested too deeply"), "{}", cause.reason);
+        }
+        // Real-sized chains still compile.
+        compile(&format!("ctx.x = 1{}", " + 1".repeat(100)), ScriptContext::Ingest).unwrap();
+        compile(&format!("return ctx.a == null{}", " || ctx.a == 'x'".repeat(60)), ScriptContext::Condition).unwrap();
+    }
 }

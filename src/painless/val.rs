@@ -150,6 +150,10 @@ impl std::ops::DerefMut for JMap<'_> {
     }
 }
 
+/// Jackson's default maximum nesting depth for writing a document
+/// (`StreamWriteConstraints`): Elasticsearch cannot write a deeper one.
+pub const MAX_DOCUMENT_DEPTH: usize = 1000;
+
 #[derive(Clone, Debug)]
 pub enum ListRef<'a> {
     Own(Shared<Vec<Val<'a>>>),
@@ -279,6 +283,7 @@ impl<'a> Val<'a> {
 
     /// Back to the document model. Objects without a JSON form become their
     /// Java `toString`, as XContent writes them.
+    /// Containers deeper than [`MAX_DOCUMENT_DEPTH`] end as a marker.
     pub fn to_value(&self) -> Value {
         self.to_value_in(&mut Vec::new())
     }
@@ -299,7 +304,9 @@ impl<'a> Val<'a> {
     fn to_value_in(&self, path: &mut Vec<usize>) -> Value {
         let id = self.container_id();
         if let Some(id) = id {
-            if path.contains(&id) || path.len() > 200 {
+            // Past the depth a document can be written at, stop: the caller
+            // refuses such a document (`Script::execute`).
+            if path.contains(&id) || path.len() > MAX_DOCUMENT_DEPTH {
                 return Value::String("(this Collection)".into());
             }
             path.push(id);
@@ -739,5 +746,127 @@ impl Hash for StrKey<'_> {
 impl<'a> Equivalent<Key<'a>> for StrKey<'_> {
     fn equivalent(&self, key: &Key<'a>) -> bool {
         matches!(&key.0, Val::Str(s) if **s == *self.0)
+    }
+}
+
+/// Dropping a container that holds the only reference to another container
+/// recurses once per level: a script that nests maps or lists 100,000 deep
+/// (`m = ['a': m]` in a loop) would overflow the Rust stack. These drops
+/// take the children of uniquely owned containers out into a work list
+/// instead, so every drop is shallow.
+fn take_children<'a>(v: &mut Val<'a>, pending: &mut Vec<Val<'a>>) {
+    match v {
+        Val::List(ListRef::Own(rc)) => {
+            if Rc::strong_count(rc) == 1 {
+                if let Ok(mut items) = rc.try_borrow_mut() {
+                    pending.append(&mut items);
+                }
+            }
+        }
+        Val::Map(MapRef::Own(rc)) | Val::View(MapRef::Own(rc), _) => {
+            if Rc::strong_count(rc) == 1 {
+                if let Ok(mut map) = rc.try_borrow_mut() {
+                    pending.extend(map.entries.drain(..).map(|(_, v)| v));
+                }
+            }
+        }
+        Val::Array(rc) => {
+            if Rc::strong_count(rc) == 1 {
+                if let Ok(mut a) = rc.try_borrow_mut() {
+                    pending.append(&mut a.items);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn drop_iteratively<'a>(mut pending: Vec<Val<'a>>) {
+    while let Some(mut v) = pending.pop() {
+        take_children(&mut v, &mut pending);
+    }
+}
+
+impl Drop for JMap<'_> {
+    fn drop(&mut self) {
+        if self.entries.values().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
+            drop_iteratively(self.entries.drain(..).map(|(_, v)| v).collect());
+        }
+    }
+}
+
+impl Drop for JArray<'_> {
+    fn drop(&mut self) {
+        if !self.items.is_empty() {
+            drop_iteratively(std::mem::take(&mut self.items));
+        }
+    }
+}
+
+impl Drop for ListRef<'_> {
+    fn drop(&mut self) {
+        if let ListRef::Own(rc) = self {
+            if Rc::strong_count(rc) == 1 {
+                if let Ok(mut items) = rc.try_borrow_mut() {
+                    if items.iter().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
+                        let taken = std::mem::take(&mut *items);
+                        drop(items);
+                        drop_iteratively(taken);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod drop_tests {
+    use crate::painless::{compile, ScriptContext};
+    use crate::value::{Map, Value};
+
+    /// A script's values reach the document whole up to the depth a
+    /// document can be written at (they were cut at 200 levels before);
+    /// deeper is an error, not a silently truncated document.
+    #[test]
+    fn script_values_keep_their_depth_up_to_the_document_limit() {
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(|| {
+                let ok = compile("def m = [:]; for (int i = 0; i < 998; i++) { m = ['a': m] } ctx.m = m", ScriptContext::Ingest).unwrap();
+                let mut ctx = Map::new();
+                ok.execute(&mut ctx, &Map::new()).unwrap();
+                let json = Value::Map(ctx).to_json();
+                assert!(!json.contains("(this Collection)"));
+                assert_eq!(json.matches('{').count(), 1000);
+                let deep = compile("def m = [:]; for (int i = 0; i < 5000; i++) { m = ['a': m] } ctx.m = m", ScriptContext::Ingest).unwrap();
+                let e = deep.execute(&mut Map::new(), &Map::new()).unwrap_err();
+                assert!(e.reason.starts_with("Document nesting depth (1001) exceeds the maximum allowed (1000"), "{}", e.reason);
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    /// Maps, lists and arrays nested 100,000 deep by a loop drop without
+    /// recursing per level (this overflowed the stack before).
+    #[test]
+    fn deeply_nested_script_values_drop_without_overflow() {
+        for source in [
+            "def m = [:]; for (int i = 0; i < 100000; i++) { m = ['a': m] } m = null; ctx.ok = true",
+            "def l = []; for (int i = 0; i < 100000; i++) { l = [l] } l = null; ctx.ok = true",
+            "def a = new def[1]; for (int i = 0; i < 100000; i++) { def b = new def[1]; b[0] = a; a = b } ctx.ok = true",
+        ] {
+            let script = compile(source, ScriptContext::Ingest).unwrap();
+            let mut ctx = Map::new();
+            std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || {
+                    script.execute(&mut ctx, &Map::new()).unwrap();
+                    assert_eq!(ctx.get("ok"), Some(&Value::Bool(true)));
+                })
+                .unwrap()
+                .join()
+                .unwrap();
+        }
     }
 }

@@ -152,11 +152,12 @@ pub fn parse_document(path: &Path, text: &str) -> Result<Value, EsError> {
         })
     } else {
         serde_yaml_ng::from_str(&text).map_err(|e| {
+            // Some errors (the alias repetition limit) have no location.
             let loc = e
                 .location()
-                .map(|l| format!("{}:{}", l.line(), l.column()))
+                .map(|l| format!(":{}:{}", l.line(), l.column()))
                 .unwrap_or_default();
-            EsError::parse(format!("{}:{loc}: invalid YAML: {e}", path.display()))
+            EsError::parse(format!("{}{loc}: invalid YAML: {e}", path.display()))
         })
     }
 }
@@ -357,5 +358,22 @@ mod tests {
         assert_eq!(e.header("processor_type"), None);
         assert_eq!(e.extra["processor_tag"], Value::from("t2"));
         assert_eq!(e.headers["processor_index"], Value::Int(1));
+    }
+
+    /// An alias bomb is refused quickly, and the message has no empty
+    /// location (`file:: invalid YAML`).
+    #[test]
+    fn yaml_alias_bomb_is_refused_with_a_clean_message() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        let names = ["a", "b", "c", "d", "e", "f"];
+        for w in names.windows(2) {
+            let refs = vec![format!("*{}", w[0]); 9].join(", ");
+            text.push_str(&format!("{}: &{} [{refs}]\n", w[1], w[1]));
+        }
+        text.push_str("processors: [*f]\n");
+        let e = parse_document(Path::new("bomb.yml"), &text).unwrap_err();
+        assert!(e.reason.starts_with("bomb.yml: invalid YAML: "), "{}", e.reason);
+        let e = parse_document(Path::new("p.yml"), "a: [").unwrap_err();
+        assert!(e.reason.starts_with("p.yml:2:1: invalid YAML"), "{}", e.reason);
     }
 }

@@ -55,6 +55,7 @@ mod trim;
 mod uppercase;
 mod urldecode;
 mod uri_parts;
+mod user_agent;
 pub mod value_source;
 
 /// What a processor tells the pipeline after it ran.
@@ -204,6 +205,7 @@ pub fn registry() -> &'static [ProcessorSpec] {
             uppercase::SPEC,
             uri_parts::SPEC,
             urldecode::SPEC,
+            user_agent::SPEC,
         ];
         // A processor that landed replaces its pending declaration.
         for spec in pending::SPECS {

@@ -54,14 +54,6 @@ pub const SPECS: &[ProcessorSpec] = &[
         O::optional("inference_config", Map, "Contains the inference type and its options."),
         IGNORE_MISSING,
     ]),
-    pending("user_agent", "Extracts details from the user agent string a browser sends with its web requests.", &[
-        O::required("field", String, "The field containing the user agent string."),
-        O::optional("target_field", String, "The field that will be filled with the user agent details.").default("user_agent"),
-        O::optional("regex_file", String, "The name of the file in the config/ingest-user-agent directory containing the regular expressions for parsing the user agent string."),
-        O::optional("properties", StringList, "Controls what properties are added to target_field."),
-        O::optional("extract_device_type", Bool, "Extracts device type from the user agent string on a best-effort basis.").default("false"),
-        IGNORE_MISSING,
-    ]),
 ];
 
 #[cfg(test)]

@@ -128,7 +128,7 @@ impl Template {
             tokens.push(Err(rest));
         }
         let mut iter = tokens.into_iter();
-        let nodes = parse_nodes(&mut iter, None, source)?;
+        let nodes = parse_nodes(&mut iter, None, source, 0)?;
         Ok(Template {
             source: source.to_string(),
             nodes,
@@ -218,11 +218,22 @@ fn tag_body(tag: &str) -> &str {
 
 type Token<'a> = Result<Tag<'a>, &'a str>;
 
+/// Sections nested deeper than this are refused: parsing and rendering
+/// recurse once per level, and no real template comes near it.
+const MAX_SECTION_DEPTH: usize = 100;
+
 fn parse_nodes<'a>(
     tokens: &mut impl Iterator<Item = Token<'a>>,
     open: Option<&str>,
     source: &str,
+    depth: usize,
 ) -> Result<Vec<Node>, EsError> {
+    if depth > MAX_SECTION_DEPTH {
+        return Err(template_error(
+            source,
+            &format!("sections are nested more than {MAX_SECTION_DEPTH} levels deep"),
+        ));
+    }
     let mut nodes = Vec::new();
     while let Some(token) = tokens.next() {
         match token {
@@ -246,7 +257,7 @@ fn parse_nodes<'a>(
                 };
             }
             Ok(Tag::Open(name, inverted)) => {
-                let children = parse_nodes(tokens, Some(name), source)?;
+                let children = parse_nodes(tokens, Some(name), source, depth + 1)?;
                 let node = if inverted {
                     Node::Section {
                         name: name.to_string(),
@@ -545,6 +556,18 @@ mod tests {
 
     fn render(t: &str, json: &str) -> String {
         Template::compile(t).unwrap().render(&doc(json))
+    }
+
+    /// Deeply nested sections are a compile error, not a stack overflow.
+    #[test]
+    fn deeply_nested_sections_are_refused() {
+        let deep = format!("{}x{}", "{{#a}}".repeat(50_000), "{{/a}}".repeat(50_000));
+        let e = Template::compile(&deep).unwrap_err();
+        let cause = e.caused_by.as_deref().unwrap();
+        assert_eq!(cause.kind, "mustache_exception");
+        assert_eq!(cause.reason, "sections are nested more than 100 levels deep");
+        let ok = format!("{}x{}", "{{#a}}".repeat(100), "{{/a}}".repeat(100));
+        assert_eq!(render(&ok, r#"{"a": true}"#), "x");
     }
 
     #[test]
