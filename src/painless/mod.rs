@@ -198,6 +198,14 @@ fn compile_error(source: &str, e: &CompileError) -> EsError {
         .caused_by(EsError::new(e.kind, e.message.clone()))
 }
 
+/// Where Elasticsearch fails writing a document a script nested too deep.
+fn document_too_deep(depth: usize) -> EsError {
+    EsError::illegal_state(format!(
+        "Document nesting depth ({depth}) exceeds the maximum allowed ({}, from `StreamWriteConstraints.getMaxNestingDepth()`)",
+        val::MAX_DOCUMENT_DEPTH
+    ))
+}
+
 /// How many maps and lists deep `value` nests (`ctx` itself is 1), without recursing.
 fn nesting_depth(value: &Value) -> usize {
     let mut max = 0;
@@ -307,7 +315,15 @@ impl Script {
                 }
             }
         }
-        Some(outcome.map(|_| ()).map_err(|e| self.runtime_error(&e)))
+        if let Err(e) = outcome {
+            return Some(Err(self.runtime_error(&e)));
+        }
+        // The same check as after a run on the whole ctx.
+        let depth = 1 + ctx.values().map(nesting_depth).max().unwrap_or(0);
+        if depth > val::MAX_DOCUMENT_DEPTH {
+            return Some(Err(document_too_deep(depth)));
+        }
+        Some(Ok(()))
     }
 
     /// Runs an ingest script with the interpreter, even when it has a
@@ -325,11 +341,7 @@ impl Script {
         }
         result.map_err(|e| self.runtime_error(&e))?;
         if depth > val::MAX_DOCUMENT_DEPTH {
-            // Where Elasticsearch fails writing the document.
-            return Err(EsError::illegal_state(format!(
-                "Document nesting depth ({depth}) exceeds the maximum allowed ({}, from `StreamWriteConstraints.getMaxNestingDepth()`)",
-                val::MAX_DOCUMENT_DEPTH
-            )));
+            return Err(document_too_deep(depth));
         }
         Ok(())
     }

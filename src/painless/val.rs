@@ -150,6 +150,28 @@ impl std::ops::DerefMut for JMap<'_> {
     }
 }
 
+/// A script-owned list back to the document model, read in place. Kept out
+/// of `to_value_inner` so its stack frame, paid once per nesting level, stays small.
+#[inline(never)]
+fn own_list_to_value(items: &[Val<'_>], path: &mut Vec<usize>) -> Value {
+    Value::List(items.iter().map(|v| v.to_value_in(path)).collect())
+}
+
+/// A script map iterated in insertion order back to the document model,
+/// read in place, keys straight from their text.
+#[inline(never)]
+fn own_map_to_value(m: &JMap<'_>, path: &mut Vec<usize>) -> Value {
+    let mut out = ValueMap::with_capacity(m.entries.len());
+    for (k, v) in &m.entries {
+        let key = match &k.0 {
+            Val::Str(s) => s.to_string(),
+            other => other.to_java_string(),
+        };
+        out.insert(key, v.to_value_in(path));
+    }
+    Value::Map(out)
+}
+
 /// Jackson's default maximum nesting depth for writing a document
 /// (`StreamWriteConstraints`): Elasticsearch cannot write a deeper one.
 pub const MAX_DOCUMENT_DEPTH: usize = 1000;
@@ -332,24 +354,13 @@ impl<'a> Val<'a> {
             Val::Str(s) => Value::String(s.to_string()),
             // Containers are read in place (a cycle never reaches here:
             // `to_value_in` stops at it before borrowing again).
-            Val::List(ListRef::Own(l)) if l.try_borrow().is_ok() => {
-                Value::List(l.borrow().iter().map(|v| v.to_value_in(path)).collect())
-            }
+            Val::List(ListRef::Own(l)) if l.try_borrow().is_ok() => own_list_to_value(&l.borrow(), path),
             Val::List(l) => Value::List(list_items(l).iter().map(|v| v.to_value_in(path)).collect()),
             Val::Array(a) => Value::List(a.borrow().items.iter().map(|v| v.to_value_in(path)).collect()),
             Val::Set(_) => Value::List(iter_items(self).unwrap_or_default().iter().map(|k| k.to_value_in(path)).collect()),
             // Insertion order: written as they are, keys straight from their text.
             Val::Map(MapRef::Own(m)) if m.try_borrow().is_ok_and(|j| matches!(j.kind, MapKind::Linked | MapKind::Document)) => {
-                let m = m.borrow();
-                let mut out = ValueMap::with_capacity(m.entries.len());
-                for (k, v) in &m.entries {
-                    let key = match &k.0 {
-                        Val::Str(s) => s.to_string(),
-                        other => other.to_java_string(),
-                    };
-                    out.insert(key, v.to_value_in(path));
-                }
-                Value::Map(out)
+                own_map_to_value(&m.borrow(), path)
             }
             Val::Map(m) => {
                 let entries = match m {
