@@ -15,7 +15,6 @@
 pub mod ast;
 pub mod ctx_keys;
 pub mod interp;
-pub mod intrinsic;
 pub mod lexer;
 pub mod lib;
 pub mod parser;
@@ -44,8 +43,6 @@ pub struct Script {
     source: Arc<str>,
     program: Arc<ast::Program>,
     context: ScriptContext,
-    /// A native version of the script, when it is a well-known one.
-    intrinsic: Option<intrinsic::Intrinsic>,
     /// The only top-level `ctx` fields an ingest script can reach, when
     /// that is known: only they are copied in and out.
     ctx_keys: Option<Arc<[String]>>,
@@ -151,11 +148,11 @@ pub fn exception_type(class: &str) -> String {
 pub fn compile(source: &str, context: ScriptContext) -> Result<Script, EsError> {
     match compile_program(source, context) {
         Ok(program) => {
-            let (intrinsic, ctx_keys) = match context {
-                ScriptContext::Ingest => (intrinsic::recognise(source), ctx_keys::top_level_keys(&program).map(Arc::from)),
-                ScriptContext::Condition => (None, None),
+            let ctx_keys = match context {
+                ScriptContext::Ingest => ctx_keys::top_level_keys(&program).map(Arc::from),
+                ScriptContext::Condition => None,
             };
-            Ok(Script { source: Arc::from(source), program: Arc::new(program), context, intrinsic, ctx_keys })
+            Ok(Script { source: Arc::from(source), program: Arc::new(program), context, ctx_keys })
         }
         Err(e) => Err(compile_error(source, &e)),
     }
@@ -263,11 +260,6 @@ impl Script {
 
     /// Runs an ingest script that may modify `ctx`.
     pub fn execute(&self, ctx: &mut Map, params: &Map) -> Result<(), EsError> {
-        if let Some(native) = self.intrinsic {
-            if native.run(ctx) {
-                return Ok(());
-            }
-        }
         if let Some(keys) = &self.ctx_keys {
             if let Some(result) = self.interpret_fields(ctx, params, keys) {
                 return result;
