@@ -5,7 +5,7 @@ use super::{Example, Flow, OptionKind::*, OptionSpec, Options, Processor, Proces
 use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
-use crate::template::{Escaping, FieldTemplate};
+use crate::template::FieldTemplate;
 use crate::value::Value;
 
 pub const SPEC: ProcessorSpec = ProcessorSpec {
@@ -95,15 +95,7 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
     let value = o.opt_value("value");
     let allow_duplicates = o.bool_or("allow_duplicates", true)?;
     let ignore_empty_values = o.bool_or("ignore_empty_values", false)?;
-    let media_type = o
-        .opt_string("media_type")?
-        .unwrap_or_else(|| "application/json".into());
-    let escaping = Escaping::for_media_type(&media_type).ok_or_else(|| {
-        o.error(
-            "media_type",
-            &format!("property does not contain a supported media type [{media_type}]"),
-        )
-    })?;
+    let escaping = o.media_type_escaping()?;
     let source = match (copy_from, value) {
         (Some(_), Some(_)) => {
             return Err(o.error(

@@ -408,6 +408,15 @@ impl Options {
         }
     }
 
+    /// `media_type` (default `application/json`), the content type that
+    /// decides how `{{x}}` escapes in the processor's value templates.
+    pub fn media_type_escaping(&mut self) -> Result<crate::template::Escaping, EsError> {
+        let media_type = self.opt_string("media_type")?.unwrap_or_else(|| "application/json".into());
+        crate::template::Escaping::for_media_type(&media_type).ok_or_else(|| {
+            self.error("media_type", &format!("property does not contain a supported media type [{media_type}]"))
+        })
+    }
+
     /// Options no read consumed: Elasticsearch refuses the processor.
     pub fn leftover(&self) -> Vec<&str> {
         self.values.keys().map(String::as_str).collect()
