@@ -32,6 +32,10 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+// The same allocator as the `ingot` binary, so the library runs here as it runs there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SEED_PIPELINE: &str =
     "shared/reference/upstream/seed/microsoft_exchange_online_message_trace/data_stream/log/elasticsearch/ingest_pipeline/default.yml";
 
