@@ -169,7 +169,8 @@ fn the_package_spec_validation_catches_a_broken_package() {
     else {
         return;
     };
-    let dir = std::env::temp_dir().join(format!("ingot-broken-{}", std::process::id()));
+    let dir_guard = tempfile::tempdir().unwrap();
+    let dir = dir_guard.path().to_path_buf();
     let _ = std::fs::remove_dir_all(&dir);
     let mut broken = example_logs();
     broken.owner_type = "nobody".into();
@@ -215,7 +216,8 @@ fn the_emitted_pipeline_loads_as_lint_loads_it() {
 
 #[test]
 fn build_check_fails_on_drift_and_build_fixes_it() {
-    let dir = std::env::temp_dir().join(format!("ingot-check-{}", std::process::id()));
+    let dir_guard = tempfile::tempdir().unwrap();
+    let dir = dir_guard.path().to_path_buf();
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("package")).unwrap();
     std::fs::copy(

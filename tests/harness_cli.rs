@@ -101,7 +101,8 @@ fn expected_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn generate_reproduces_expected_files_byte_for_byte() {
-    let tmp = std::env::temp_dir().join(format!("ingot-generate-{}", std::process::id()));
+    let tmp_guard = tempfile::tempdir().unwrap();
+    let tmp = tmp_guard.path().to_path_buf();
     let copy = tmp.join("sample");
     copy_dir(Path::new(GOOD), &copy);
     let mut originals = Vec::new();
@@ -139,7 +140,8 @@ fn generate_reproduces_expected_files_byte_for_byte() {
 
 #[test]
 fn generate_one_case_touches_only_that_file() {
-    let tmp = std::env::temp_dir().join(format!("ingot-generate-one-{}", std::process::id()));
+    let tmp_guard = tempfile::tempdir().unwrap();
+    let tmp = tmp_guard.path().to_path_buf();
     let copy = tmp.join("sample");
     copy_dir(Path::new(GOOD), &copy);
     let folder = copy.join("data_stream/access/_dev/test/pipeline");
@@ -212,7 +214,8 @@ fn cli_exit_codes_and_formats() {
 
 #[test]
 fn coverage_lists_processors_that_never_ran() {
-    let tmp = std::env::temp_dir().join(format!("ingot-coverage-{}", std::process::id()));
+    let tmp_guard = tempfile::tempdir().unwrap();
+    let tmp = tmp_guard.path().to_path_buf();
     std::fs::create_dir_all(&tmp).unwrap();
     let good = Path::new(GOOD).canonicalize().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_ingot"))
@@ -262,7 +265,8 @@ fn coverage_does_not_count_on_failure_handlers_as_top_level_processors() {
 
 #[test]
 fn verbose_trace_shows_handled_and_unhandled_failures() {
-    let tmp = std::env::temp_dir().join(format!("ingot-trace-{}", std::process::id()));
+    let tmp_guard = tempfile::tempdir().unwrap();
+    let tmp = tmp_guard.path().to_path_buf();
     let copy = tmp.join("broken");
     copy_dir(Path::new(BAD), &copy);
     let expected =
@@ -296,7 +300,8 @@ fn verbose_trace_shows_handled_and_unhandled_failures() {
 
 #[test]
 fn link_files_stand_for_the_files_they_name() {
-    let tmp = std::env::temp_dir().join(format!("ingot-link-{}", std::process::id()));
+    let tmp_guard = tempfile::tempdir().unwrap();
+    let tmp = tmp_guard.path().to_path_buf();
     let copy = tmp.join("sample");
     copy_dir(Path::new(GOOD), &copy);
     let ds = copy.join("data_stream/access");
@@ -329,7 +334,8 @@ fn link_files_stand_for_the_files_they_name() {
 
 #[test]
 fn routing_rules_become_reroute_processors_of_the_default_pipeline() {
-    let tmp = std::env::temp_dir().join(format!("ingot-routing-{}", std::process::id()));
+    let tmp_guard = tempfile::tempdir().unwrap();
+    let tmp = tmp_guard.path().to_path_buf();
     let copy = tmp.join("sample");
     copy_dir(Path::new(GOOD), &copy);
     std::fs::write(
@@ -367,7 +373,8 @@ fn message_trace_package_passes_with_repository_data_only() {
 /// that says how to fix it, not a silent validation against the wrong ECS.
 #[test]
 fn a_stale_ecs_lock_is_refused() {
-    let tmp = std::env::temp_dir().join(format!("ingot-stale-lock-{}", std::process::id()));
+    let tmp_guard = tempfile::tempdir().unwrap();
+    let tmp = tmp_guard.path().to_path_buf();
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).unwrap();
     let status = Command::new("cp")

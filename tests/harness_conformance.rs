@@ -150,7 +150,8 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn generate_on_the_seed_reproduces_its_expected_file() {
     let Some(shared) = shared() else { return };
-    let tmp = std::env::temp_dir().join(format!("ingot-seed-generate-{}", std::process::id()));
+    let tmp_guard = tempfile::tempdir().unwrap();
+    let tmp = tmp_guard.path().to_path_buf();
     let copy = tmp.join("microsoft_exchange_online_message_trace");
     copy_dir(&seed_package(&shared), &copy);
     let relative = "data_stream/log/_dev/test/pipeline/test-log.log-expected.json";

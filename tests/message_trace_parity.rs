@@ -37,11 +37,9 @@ fn built_package(into: &Path) -> PathBuf {
     into.join("package/microsoft_exchange_online_message_trace")
 }
 
-fn scratch_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ingot-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A scratch directory, removed when the returned guard drops.
+fn scratch_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("ingot-{name}-")).tempdir().unwrap()
 }
 
 /// Dotted path -> value of every leaf (arrays are leaves).
@@ -83,7 +81,8 @@ fn seed_pipeline_test_differs_only_by_the_listed_differences() {
         return;
     };
     let seed_tests = shared.join(SEED).join("data_stream/log/_dev/test/pipeline");
-    let dir = scratch_dir("mt-parity");
+    let scratch = scratch_dir("mt-parity");
+    let dir = scratch.path().to_path_buf();
     let package = built_package(&dir);
     let tests = package.join("data_stream/log/_dev/test/pipeline");
     // Only the seed's case: its records, its config.

@@ -3,14 +3,12 @@
 //! lines. Every run exits with a message; none panics (exit code 101).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
-fn scratch() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ingot-robust-cli-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A scratch directory, removed when the returned guard drops.
+fn scratch() -> tempfile::TempDir {
+    tempfile::Builder::new().prefix("ingot-robust-cli-").tempdir().unwrap()
 }
 
 fn run(args: &[&str], cwd: &Path, stdin: &[u8]) -> (i32, String) {
@@ -35,7 +33,8 @@ fn run(args: &[&str], cwd: &Path, stdin: &[u8]) -> (i32, String) {
 
 #[test]
 fn odd_files_and_arguments_never_panic() {
-    let dir = scratch();
+    let scratch = scratch();
+    let dir = scratch.path().to_path_buf();
     let d = dir.to_str().unwrap();
     let write = |name: &str, bytes: &[u8]| {
         let p = dir.join(name);

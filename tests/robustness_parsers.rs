@@ -230,7 +230,8 @@ fn harness_inputs_from_generated_text() {
     run_bounded("harness", Duration::from_secs(120), || {
         quiet_panics();
         let mut rng = Rng::new(13);
-        let dir = std::env::temp_dir().join(format!("ingot-robust-harness-{}", std::process::id()));
+        let dir_guard = tempfile::tempdir().unwrap();
+        let dir = dir_guard.path().to_path_buf();
         std::fs::create_dir_all(&dir).unwrap();
         const KEYS: &[&str] = &["fields", "dynamic_fields", "numeric_keyword_fields", "string_number_fields", "multiline", "first_line_pattern", "skip", "reason", "link", "x"];
         const VALUES: &[&str] = &["", "1", "[a, b]", "{a: 1}", "'^\\d'", "'('", "null", "~", "[", "\"x", "{ first_line_pattern: '^a' }", "{ first_line_pattern: '[' }", "{ reason: r, link: l }", "- a\n- b", "&a x", "*a", "!!binary aGk="];

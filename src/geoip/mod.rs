@@ -648,7 +648,10 @@ pub(crate) mod testdata {
     pub fn dir() -> PathBuf {
         static DIR: OnceLock<PathBuf> = OnceLock::new();
         DIR.get_or_init(|| {
-            let dir = std::env::temp_dir().join(format!("ingot-geoip-test-{}", std::process::id()));
+            // One directory shared by every test run (a static is never
+            // dropped, so a per-process directory would be left behind each
+            // time); files are replaced atomically, so runs may overlap.
+            let dir = std::env::temp_dir().join("ingot-geoip-testdata");
             std::fs::create_dir_all(&dir).unwrap();
             let city = json!({
                 "city": {"names": {"en": "Springfield", "de": "Springfeld"}},
@@ -711,7 +714,9 @@ pub(crate) mod testdata {
     }
 
     fn write(dir: &std::path::Path, file: &str, db_type: &str, networks: &[(&str, serde_json::Value)]) {
-        std::fs::write(dir.join(file), writer::build(db_type, networks).unwrap()).unwrap();
+        let partial = dir.join(format!("{file}.{}.partial", std::process::id()));
+        std::fs::write(&partial, writer::build(db_type, networks).unwrap()).unwrap();
+        std::fs::rename(&partial, dir.join(file)).unwrap();
     }
 }
 
@@ -725,7 +730,8 @@ mod tests {
 
     #[test]
     fn a_source_json_stands_in_for_a_missing_mmdb() {
-        let dir = std::env::temp_dir().join(format!("ingot-geoip-json-{}", std::process::id()));
+        let dir_guard = tempfile::tempdir().unwrap();
+        let dir = dir_guard.path().to_path_buf();
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
             dir.join("GeoLite2-ASN.json"),

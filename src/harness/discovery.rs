@@ -282,7 +282,8 @@ mod tests {
 
     #[test]
     fn case_files_exclude_configs_and_expectations() {
-        let dir = std::env::temp_dir().join(format!("ingot-discovery-{}", std::process::id()));
+        let dir_guard = tempfile::tempdir().unwrap();
+        let dir = dir_guard.path().to_path_buf();
         std::fs::create_dir_all(&dir).unwrap();
         for f in [
             "test-b.log",

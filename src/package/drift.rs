@@ -132,7 +132,8 @@ mod tests {
 
     #[test]
     fn write_then_compare_is_clean_and_edits_show_as_diffs() {
-        let dir = std::env::temp_dir().join(format!("ingot-drift-{}", std::process::id()));
+        let dir_guard = tempfile::tempdir().unwrap();
+        let dir = dir_guard.path().to_path_buf();
         let _ = std::fs::remove_dir_all(&dir);
         let build = output(&[("package/x/a.yml", "a: 1\nb: 2\n")]);
         assert_eq!(

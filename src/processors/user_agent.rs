@@ -245,7 +245,8 @@ mod tests {
     #[test]
     fn a_custom_regex_file_from_the_user_agent_directory() {
         // Elasticsearch's 30_custom_regex REST test, with our own file.
-        let dir = std::env::temp_dir().join(format!("ingot-ua-test-{}", std::process::id()));
+        let dir_guard = tempfile::tempdir().unwrap();
+        let dir = dir_guard.path().to_path_buf();
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("test-regexes.yml"), "user_agent_parsers:\n  - regex: '.*'\n    family_replacement: 'Test'\n")
             .unwrap();
