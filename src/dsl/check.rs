@@ -165,7 +165,7 @@ pub fn check_data_stream(
         .chain(ds.input_fields.iter().map(|d| d.full_name()))
         .collect();
 
-    for p in &processors {
+    for (index, p) in processors.iter().enumerate() {
         let tag = p.def.tag.clone().unwrap_or_default();
         let at = format!("{ctx}: processor [{}] tag [{tag}]", p.kind());
         for e in p.option_errors() {
@@ -228,18 +228,32 @@ pub fn check_data_stream(
                 )));
             }
         }
-        for r in &p.reads {
+        // An option or template reads what ran before it: `processors` is
+        // in execution order (each processor followed by its own handlers,
+        // the pipeline's handlers last), so a write further down comes too
+        // late. A condition only tests, and "set it if it is absent" tests a
+        // field before the processor itself writes it, so any write will do.
+        let written_before: Vec<&str> = processors[..index]
+            .iter()
+            .flat_map(|q| q.writes.iter().map(|w| w.field.name()))
+            .collect();
+        let option_reads = p.reads.iter().map(|r| (r, true));
+        let condition_reads = p.condition_reads.iter().map(|r| (r, false));
+        for (r, in_order) in option_reads.chain(condition_reads) {
             let name = r.name();
-            let satisfied = writes
-                .iter()
-                .chain(&provided)
-                .any(|w| covers(w, name) || covers(name, w));
+            let relates = |w: &str| covers(w, name) || covers(name, w);
+            let satisfied = provided.iter().any(|w| relates(w))
+                || if in_order {
+                    written_before.iter().any(|w| relates(w))
+                } else {
+                    writes.iter().any(|w| relates(w))
+                };
             if !satisfied
                 && !ds.is_allowed(Check::UnwrittenRead, name)
                 && !ds.is_allowed(Check::UnwrittenRead, &tag)
             {
                 out.push(error(format!(
-                    "{at}: reads [{name}], which no processor writes and no input provides; declare it with input_provides or input_fields"
+                    "{at}: reads [{name}], which no processor writes before it and no input provides; write it earlier, or declare it with input_provides or input_fields"
                 )));
             }
         }
@@ -463,13 +477,33 @@ mod tests {
         let p = Pipeline::new("p").then(copy(ecs::MESSAGE, ecs::EVENT_ORIGINAL));
         let e = run(DataStream::new("log", "L").pipeline(p.clone()));
         assert!(
-            errors(&e)[0].contains("reads [message], which no processor writes"),
+            errors(&e)[0].contains("reads [message], which no processor writes before it"),
             "{e:?}"
         );
         assert!(errors(&run(DataStream::new("log", "L")
             .input_provides([ecs::MESSAGE])
             .pipeline(p.clone())))
         .is_empty());
+        // A write satisfies only the reads after it.
+        let late = Pipeline::new("p")
+            .then(copy(ecs::MESSAGE, ecs::EVENT_ORIGINAL))
+            .then(copy(ecs::EVENT_ORIGINAL, ecs::MESSAGE));
+        let e = run(DataStream::new("log", "L").pipeline(late));
+        assert_eq!(errors(&e).len(), 1, "{e:?}");
+        assert!(errors(&e)[0].contains("reads [message], which no processor writes before it"), "{e:?}");
+        let early = Pipeline::new("p")
+            .then(copy(ecs::EVENT_ORIGINAL, ecs::MESSAGE))
+            .then(copy(ecs::MESSAGE, ecs::EVENT_ORIGINAL));
+        let e = run(DataStream::new("log", "L").input_provides([ecs::EVENT_ORIGINAL]).pipeline(early));
+        assert!(errors(&e).is_empty(), "{e:?}");
+        // A condition may test a field before it is written ("set if absent"),
+        // but not one that nothing writes at all.
+        let outcome = set(ecs::EVENT_OUTCOME, "unknown");
+        let if_absent = Pipeline::new("p").then(outcome.clone().when(ecs::EVENT_OUTCOME.is_null()));
+        assert!(errors(&run(DataStream::new("log", "L").pipeline(if_absent))).is_empty());
+        let typo = Pipeline::new("p").then(outcome.when(ecs::EVENT_ACTION.is_null()));
+        let e = run(DataStream::new("log", "L").pipeline(typo));
+        assert!(errors(&e)[0].contains("reads [event.action]"), "{e:?}");
         // A write of a parent object (json into a group) covers reads below it.
         let g = group();
         let size = g.long("size");

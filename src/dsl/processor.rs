@@ -41,6 +41,9 @@ pub enum PainlessUse {
 pub struct Processor {
     pub(crate) def: ProcessorDefinition,
     pub(crate) reads: Vec<Field>,
+    /// Fields the `if` tests. Kept apart from `reads`: a condition may test
+    /// a field before anything writes it ("set it if it is absent").
+    pub(crate) condition_reads: Vec<Field>,
     pub(crate) writes: Vec<Write>,
     pub(crate) painless: Vec<PainlessUse>,
     pub(crate) on_failure: Vec<Processor>,
@@ -61,6 +64,7 @@ impl Processor {
         let mut p = Processor {
             def: ProcessorDefinition::new(kind),
             reads: Vec::new(),
+            condition_reads: Vec::new(),
             writes: Vec::new(),
             painless: Vec::new(),
             on_failure: Vec::new(),
@@ -152,7 +156,7 @@ impl Processor {
 
     /// The `if`: a typed condition compiled to Painless.
     pub fn when(mut self, cond: Cond) -> Processor {
-        self.reads.extend(cond.reads());
+        self.condition_reads.extend(cond.reads());
         let source = cond.to_painless();
         if matches!(cond, Cond::Painless(_)) {
             self.painless.push(PainlessUse::Condition(source.clone()));
