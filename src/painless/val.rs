@@ -120,17 +120,26 @@ impl<'a> JMap<'a> {
         let mut out: Vec<(Val<'a>, Val<'a>)> = self.entries.iter().map(|(k, v)| (k.0.clone(), v.clone())).collect();
         match self.kind {
             MapKind::Linked => {}
-            MapKind::Hash | MapKind::Document => {
+            MapKind::Hash | MapKind::Document if out.len() > 1 => {
                 // Table length: 16 growing by doubling at a 0.75 load factor.
                 let mut capacity = 16usize;
                 while out.len() * 4 > capacity * 3 {
                     capacity *= 2;
                 }
-                out.sort_by_key(|(k, _)| {
-                    let h = super::lib::misc::hash_code(k) as u32;
-                    ((h ^ (h >> 16)) as usize) & (capacity - 1)
-                });
+                // Each key's bucket once, not once per comparison: a key's
+                // Java hash walks its whole text.
+                let mut keyed: Vec<(usize, (Val<'a>, Val<'a>))> = out
+                    .into_iter()
+                    .map(|e| {
+                        let h = super::lib::misc::hash_code(&e.0) as u32;
+                        (((h ^ (h >> 16)) as usize) & (capacity - 1), e)
+                    })
+                    .collect();
+                // Stable: keys sharing a bucket stay in insertion order.
+                keyed.sort_by_key(|(bucket, _)| *bucket);
+                out = keyed.into_iter().map(|(_, e)| e).collect();
             }
+            MapKind::Hash | MapKind::Document => {}
             MapKind::Tree => out.sort_by(|(a, _), (b, _)| super::lib::collections::natural_cmp(a, b).unwrap_or(std::cmp::Ordering::Equal)),
         }
         out
