@@ -302,6 +302,17 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// Copy a document value into shared, mutable objects whose strings
+    /// borrow the document's text: only the containers are new.
+    pub fn from_doc_copy(v: &'a Value) -> Val<'a> {
+        match v {
+            Value::String(s) => Val::Str(Str::Doc(s)),
+            Value::List(l) => Val::new_list(l.iter().map(Val::from_doc_copy).collect()),
+            Value::Map(m) => Val::new_map(map_from_doc(m)),
+            scalar => Val::from_doc(scalar),
+        }
+    }
+
     /// A value about to be stored in a script-owned container: borrowed
     /// (read-only) lists and maps from `params` become owned copies, so the
     /// script can go on to change them as it could in Java.
@@ -320,7 +331,7 @@ impl<'a> Val<'a> {
     }
 
     /// Identity of a shared container, to stop at cycles.
-    fn container_id(&self) -> Option<usize> {
+    pub(super) fn container_id(&self) -> Option<usize> {
         Some(match self {
             Val::List(ListRef::Own(l)) => Rc::as_ptr(l) as *const () as usize,
             Val::Map(MapRef::Own(m)) | Val::View(MapRef::Own(m), _) => Rc::as_ptr(m) as *const () as usize,
@@ -332,7 +343,7 @@ impl<'a> Val<'a> {
 
     /// `path` holds the containers being converted, so a collection that
     /// contains itself ends as Java's `(this Collection)` instead of looping.
-    fn to_value_in(&self, path: &mut Vec<usize>) -> Value {
+    pub(super) fn to_value_in(&self, path: &mut Vec<usize>) -> Value {
         let id = self.container_id();
         if let Some(id) = id {
             // Past the depth a document can be written at, stop: the caller
@@ -608,6 +619,16 @@ pub fn map_from_value<'a>(m: &ValueMap) -> JMap<'a> {
     out.entries.reserve(m.len());
     for (k, v) in m {
         out.insert(Key(Val::str(k)), Val::from_value(v));
+    }
+    out
+}
+
+/// [`map_from_value`] with the keys and strings borrowed from `m`.
+pub fn map_from_doc<'a>(m: &'a ValueMap) -> JMap<'a> {
+    let mut out = JMap::new(MapKind::Document);
+    out.entries.reserve(m.len());
+    for (k, v) in m {
+        out.insert(Key(Val::Str(Str::Doc(k))), Val::from_doc_copy(v));
     }
     out
 }
