@@ -82,8 +82,56 @@ impl MapPatch {
     }
 }
 
+/// A walk down a script's values beside the document's.
+#[derive(Default)]
+pub struct Walk {
+    /// The containers being converted, as `to_value_in` tracks them.
+    path: Vec<usize>,
+    /// How deep the result nests, as far as walked: a document's depth
+    /// is checked after every script, and the walk sees all of it.
+    deepest: usize,
+}
+
+impl Walk {
+    pub fn deepest(&self) -> usize {
+        self.deepest
+    }
+
+    /// `v` as `to_value` writes it, at the current depth.
+    fn convert(&mut self, v: &Val<'_>) -> Value {
+        let value = v.to_value_in(&mut self.path);
+        self.deepest = self.deepest.max(self.path.len() + nesting_depth(&value));
+        value
+    }
+}
+
+/// How many maps and lists deep `value` nests, without recursing.
+pub fn nesting_depth(value: &Value) -> usize {
+    max_nesting_depth(std::iter::once(value))
+}
+
+/// The deepest nesting among `values`, in one walk with one stack.
+pub fn max_nesting_depth<'v>(values: impl Iterator<Item = &'v Value>) -> usize {
+    let mut max = 0;
+    let mut stack: Vec<(&Value, usize)> = values.map(|v| (v, 0)).collect();
+    while let Some((v, d)) = stack.pop() {
+        match v {
+            Value::Map(m) => {
+                max = max.max(d + 1);
+                stack.extend(m.values().map(|c| (c, d + 1)));
+            }
+            Value::List(l) => {
+                max = max.max(d + 1);
+                stack.extend(l.iter().map(|c| (c, d + 1)));
+            }
+            _ => {}
+        }
+    }
+    max
+}
+
 /// The patch that turns `orig` into `v.to_value_in(path)`.
-pub fn diff(v: &Val<'_>, orig: &Value, path: &mut Vec<usize>) -> Patch {
+pub fn diff(v: &Val<'_>, orig: &Value, path: &mut Walk) -> Patch {
     let same = match (v, orig) {
         (Val::Null, Value::Null) => true,
         (Val::Bool(a), Value::Bool(b)) => a == b,
@@ -91,7 +139,7 @@ pub fn diff(v: &Val<'_>, orig: &Value, path: &mut Vec<usize>) -> Patch {
         (Val::Long(a), Value::Long(b)) => a == b,
         (Val::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),
         (Val::Double(a), Value::Double(b)) => a.to_bits() == b.to_bits(),
-        (Val::Str(a), Value::String(b)) => **a == **b,
+        (Val::Str(a), Value::String(b)) => same_text(a, b),
         (Val::Map(_), Value::Map(o)) => {
             if let Some(p) = diff_map(v, o.len(), |i| o.get_index(i).map(|(k, v)| (k.as_str(), v)).expect("index in range"), path) {
                 return if p.is_empty() { Patch::Same } else { Patch::Map(Box::new(p)) };
@@ -119,14 +167,14 @@ pub fn diff(v: &Val<'_>, orig: &Value, path: &mut Vec<usize>) -> Patch {
     if same {
         Patch::Same
     } else {
-        Patch::New(v.to_value_in(path))
+        Patch::New(path.convert(v))
     }
 }
 
 /// The patch that turns the `len` entries `orig` gives (by index) into the
 /// map `v.to_value_in(path)` writes; `None` when `v` is not such a map, or
 /// `to_value_in` would write something else for it (a cycle marker).
-pub fn diff_map<'o>(v: &Val<'_>, len: usize, orig: impl Fn(usize) -> (&'o str, &'o Value), path: &mut Vec<usize>) -> Option<MapPatch> {
+pub fn diff_map<'o>(v: &Val<'_>, len: usize, orig: impl Fn(usize) -> (&'o str, &'o Value), path: &mut Walk) -> Option<MapPatch> {
     let Val::Map(MapRef::Own(m)) = v else { return None };
     enter(v, path, |path| {
         let map = m.try_borrow().ok()?;
@@ -139,14 +187,14 @@ pub fn diff_map<'o>(v: &Val<'_>, len: usize, orig: impl Fn(usize) -> (&'o str, &
 /// original's entries that the map still has in the same relative order
 /// keep their place; from the first entry that is not such, everything is
 /// added after the removals, which puts it where the rebuild would.
-fn diff_entries<'o>(map: &JMap<'_>, len: usize, orig: impl Fn(usize) -> (&'o str, &'o Value), path: &mut Vec<usize>) -> MapPatch {
+fn diff_entries<'o>(map: &JMap<'_>, len: usize, orig: impl Fn(usize) -> (&'o str, &'o Value), path: &mut Walk) -> MapPatch {
     let mut patch = MapPatch::default();
     let mut next = 0;
     let mut adding = false;
     for (k, v) in &map.entries {
         if !adding {
             if let Val::Str(s) = &k.0 {
-                if let Some(at) = (next..len).find(|&i| orig(i).0 == &**s) {
+                if let Some(at) = (next..len).find(|&i| same_text(orig(i).0, s)) {
                     patch.removed.extend(next..at);
                     match diff(v, orig(at).1, path) {
                         Patch::Same => {}
@@ -162,22 +210,33 @@ fn diff_entries<'o>(map: &JMap<'_>, len: usize, orig: impl Fn(usize) -> (&'o str
             Val::Str(s) => s.to_string(),
             other => other.to_java_string(),
         };
-        patch.added.push((key, v.to_value_in(path)));
+        patch.added.push((key, path.convert(v)));
     }
     patch.removed.extend(next..len);
     patch
 }
 
+/// Equal text. The document's own strings, still borrowed by the script's
+/// copy, are found by address without reading them.
+fn same_text(a: &str, b: &str) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+}
+
 /// Runs `f` with container `v` on the path, as `to_value_in` converts its
 /// contents; `None` where `to_value_in` would write a cycle marker instead.
-fn enter<T>(v: &Val<'_>, path: &mut Vec<usize>, f: impl FnOnce(&mut Vec<usize>) -> Option<T>) -> Option<T> {
+fn enter<T>(v: &Val<'_>, walk: &mut Walk, f: impl FnOnce(&mut Walk) -> Option<T>) -> Option<T> {
     let id = v.container_id()?;
-    if path.contains(&id) || path.len() > MAX_DOCUMENT_DEPTH {
+    if walk.path.contains(&id) || walk.path.len() > MAX_DOCUMENT_DEPTH {
         return None;
     }
-    path.push(id);
-    let out = f(path);
-    path.pop();
+    walk.path.push(id);
+    let out = f(walk);
+    walk.path.pop();
+    // Counted when the contents are written from here (`Some`); otherwise
+    // `convert` counts what is written instead.
+    if out.is_some() {
+        walk.deepest = walk.deepest.max(walk.path.len() + 1);
+    }
     out
 }
 
@@ -213,16 +272,26 @@ mod tests {
     /// `execute` (fields or whole ctx, patched back) and `interpret` give
     /// the document and the outcome a rebuild gives, field order included.
     fn check(source: &str, json: &str) {
+        check_doc(source, &doc(json), json);
+    }
+
+    fn check_doc(source: &str, original: &Map, json: &str) {
         let script = compile(source, ScriptContext::Ingest).unwrap_or_else(|e| panic!("{source}: {e}"));
         let params = doc(r#"{"p": {"x": [1, {"y": "z"}]}, "s": "t"}"#);
-        let mut expected = doc(json);
+        let mut expected = original.clone();
         let expected_result = rebuilt(&script, &mut expected, &params);
         let expected_json = Value::Map(expected.clone()).to_json();
-        let mut executed = doc(json);
+        let mut executed = original.clone();
         let executed_result = script.execute(&mut executed, &params).map_err(|e| e.to_string());
-        let mut interpreted = doc(json);
+        let mut interpreted = original.clone();
         let interpreted_result = script.interpret(&mut interpreted, &params).map_err(|e| e.to_string());
         for (how, result, got) in [("execute", executed_result, executed), ("interpret", interpreted_result, interpreted)] {
+            // Past the depth limit, a run on some fields leaves the others
+            // uncut, and counts them so (as it did before patching).
+            if how == "execute" && json.starts_with("depth") {
+                assert_eq!(result.is_err(), expected_result.is_err(), "{how}: {source} on {json}");
+                continue;
+            }
             assert_eq!(result, expected_result, "{how}: {source} on {json}");
             assert_eq!(Value::Map(got.clone()).to_json(), expected_json, "{how}: {source} on {json}");
             assert!(Value::Map(got) == Value::Map(expected.clone()), "{how}: {source} on {json}");
@@ -297,6 +366,34 @@ mod tests {
                     .unwrap_or_else(|_| panic!("{source} on {json}"));
             }
         }
+    }
+
+    /// A document nested deeper than a document can be written: the
+    /// same cut and the same error as a rebuild, whether the script
+    /// changes the deep part or not.
+    #[test]
+    fn too_deep_documents_fail_as_rebuilt() {
+        std::thread::Builder::new()
+            .stack_size(16 << 20)
+            .spawn(|| {
+                for depth in [999, 1000, 1001, 1003] {
+                    let mut deep = Value::Int(1);
+                    for _ in 0..depth {
+                        let mut m = Map::new();
+                        m.insert("a".into(), deep);
+                        deep = Value::Map(m);
+                    }
+                    let mut original = Map::new();
+                    original.insert("x".into(), Value::Int(1));
+                    original.insert("d".into(), deep);
+                    for source in ["def x = ctx.x", "ctx.x = 2", "ctx.remove('d')", "ctx.y = ctx.d", "def m = ctx.d; for (int i = 0; i < 900; i++) { m = m.a } m.b = 1"] {
+                        check_doc(source, &original, &format!("depth {depth}"));
+                    }
+                }
+            })
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     /// A map or list the script shares keeps sharing after the copy in:

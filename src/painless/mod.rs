@@ -207,27 +207,7 @@ fn document_too_deep(depth: usize) -> EsError {
 
 /// How many maps and lists deep `m` nests (`ctx` itself is 1), without recursing.
 fn map_nesting_depth(m: &Map) -> usize {
-    1 + max_nesting_depth(m.values())
-}
-
-/// The deepest of `values`, one walk with one stack.
-fn max_nesting_depth<'v>(values: impl Iterator<Item = &'v Value>) -> usize {
-    let mut max = 0;
-    let mut stack: Vec<(&Value, usize)> = values.map(|v| (v, 0)).collect();
-    while let Some((v, d)) = stack.pop() {
-        match v {
-            Value::Map(m) => {
-                max = max.max(d + 1);
-                stack.extend(m.values().map(|c| (c, d + 1)));
-            }
-            Value::List(l) => {
-                max = max.max(d + 1);
-                stack.extend(l.iter().map(|c| (c, d + 1)));
-            }
-            _ => {}
-        }
-    }
-    max
+    1 + doc_patch::max_nesting_depth(m.values())
 }
 
 fn char_index(source: &str, byte_offset: usize) -> usize {
@@ -282,8 +262,18 @@ impl Script {
     /// (which the syntax allowed here cannot do, but the check is cheap);
     /// the caller then runs the script on all of `ctx`.
     fn interpret_fields(&self, ctx: &mut Map, params: &Map, keys: &[String]) -> Option<Result<(), EsError>> {
-        // Indices in `ctx` of the fields the script can reach.
-        let present: Vec<usize> = ctx.keys().enumerate().filter(|(_, k)| keys.iter().any(|key| key == *k)).map(|(i, _)| i).collect();
+        // Indices in `ctx` of the fields the script can reach, in order.
+        let mut present: Vec<usize> = keys.iter().filter_map(|k| ctx.get_index_of(k.as_str())).collect();
+        present.sort_unstable();
+        // The other fields stay as they are, and so does their depth.
+        let mut untouched = 0;
+        let mut reachable = present.iter().peekable();
+        for (i, v) in ctx.values().enumerate() {
+            if reachable.next_if_eq(&&i).is_none() {
+                untouched = untouched.max(doc_patch::nesting_depth(v));
+            }
+        }
+        let mut walk = doc_patch::Walk::default();
         let (patch, outcome) = {
             let mut part = val::JMap::new(val::MapKind::Document);
             part.entries.reserve(present.len());
@@ -296,7 +286,7 @@ impl Script {
             let outcome = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))).map(drop);
             let ctx: &Map = ctx;
             let field = |i: usize| ctx.get_index(present[i]).map(|(k, v)| (k.as_str(), v)).expect("index in range");
-            (doc_patch::diff_map(&shared, present.len(), field, &mut Vec::new()), outcome)
+            (doc_patch::diff_map(&shared, present.len(), field, &mut walk), outcome)
         };
         let patch = patch?;
         // The fields that were there and still are must come first, in
@@ -322,7 +312,7 @@ impl Script {
             return Some(Err(self.runtime_error(&e)));
         }
         // The same check as after a run on the whole ctx.
-        let depth = map_nesting_depth(ctx);
+        let depth = walk.deepest().max(1 + untouched);
         if depth > val::MAX_DOCUMENT_DEPTH {
             return Some(Err(document_too_deep(depth)));
         }
@@ -337,21 +327,28 @@ impl Script {
             let result = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))).map(drop);
             let doc: &Map = ctx;
             let entry = |i: usize| doc.get_index(i).map(|(k, v)| (k.as_str(), v)).expect("index in range");
-            let patch = match doc_patch::diff_map(&shared, doc.len(), entry, &mut Vec::new()) {
-                Some(p) => Ok(p),
+            let mut walk = doc_patch::Walk::default();
+            let patch = match doc_patch::diff_map(&shared, doc.len(), entry, &mut walk) {
+                Some(p) => Ok((p, walk.deepest())),
                 None => Err(shared.to_value()),
             };
             (patch, result)
         };
         // Elasticsearch mutates the document in place, so changes made before
         // an exception stay (visible with `ignore_failure` or `on_failure`).
-        match patch {
-            Ok(p) => p.apply(ctx),
-            Err(Value::Map(m)) => *ctx = m,
-            Err(_) => {}
-        }
+        let depth = match patch {
+            Ok((p, depth)) => {
+                p.apply(ctx);
+                depth
+            }
+            Err(value) => {
+                if let Value::Map(m) = value {
+                    *ctx = m;
+                }
+                map_nesting_depth(ctx)
+            }
+        };
         result.map_err(|e| self.runtime_error(&e))?;
-        let depth = map_nesting_depth(ctx);
         if depth > val::MAX_DOCUMENT_DEPTH {
             return Err(document_too_deep(depth));
         }

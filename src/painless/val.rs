@@ -117,33 +117,45 @@ impl<'a> JMap<'a> {
 
     /// Entries in the order Java would iterate them.
     pub fn ordered(&self) -> Vec<(Val<'a>, Val<'a>)> {
-        let mut out: Vec<(Val<'a>, Val<'a>)> = self.entries.iter().map(|(k, v)| (k.0.clone(), v.clone())).collect();
+        let entry = |(k, v): (&Key<'a>, &Val<'a>)| (k.0.clone(), v.clone());
         match self.kind {
-            MapKind::Linked => {}
-            MapKind::Hash | MapKind::Document if out.len() > 1 => {
-                // Table length: 16 growing by doubling at a 0.75 load factor.
-                let mut capacity = 16usize;
-                while out.len() * 4 > capacity * 3 {
-                    capacity *= 2;
-                }
-                // Each key's bucket once, not once per comparison: a key's
-                // Java hash walks its whole text.
-                let mut keyed: Vec<(usize, (Val<'a>, Val<'a>))> = out
-                    .into_iter()
-                    .map(|e| {
-                        let h = super::lib::misc::hash_code(&e.0) as u32;
-                        (((h ^ (h >> 16)) as usize) & (capacity - 1), e)
-                    })
-                    .collect();
-                // Stable: keys sharing a bucket stay in insertion order.
-                keyed.sort_by_key(|(bucket, _)| *bucket);
-                out = keyed.into_iter().map(|(_, e)| e).collect();
+            MapKind::Hash | MapKind::Document if self.entries.len() > 1 => {
+                let capacity = java_table_capacity(self.entries.len());
+                // Each key's bucket once, not once per comparison; the
+                // index breaks ties, keeping a bucket's keys in insertion order.
+                let mut order: Vec<(usize, usize)> =
+                    self.entries.keys().enumerate().map(|(i, k)| (java_bucket(&k.0, capacity), i)).collect();
+                order.sort_unstable();
+                order.into_iter().filter_map(|(_, i)| self.entries.get_index(i).map(entry)).collect()
             }
-            MapKind::Hash | MapKind::Document => {}
-            MapKind::Tree => out.sort_by(|(a, _), (b, _)| super::lib::collections::natural_cmp(a, b).unwrap_or(std::cmp::Ordering::Equal)),
+            MapKind::Tree => {
+                let mut out: Vec<(Val<'a>, Val<'a>)> = self.entries.iter().map(entry).collect();
+                out.sort_by(|(a, _), (b, _)| super::lib::collections::natural_cmp(a, b).unwrap_or(std::cmp::Ordering::Equal));
+                out
+            }
+            _ => self.entries.iter().map(entry).collect(),
         }
-        out
     }
+}
+
+/// Length of a Java `HashMap`'s table holding `len` keys: 16, doubling at
+/// a 0.75 load factor.
+fn java_table_capacity(len: usize) -> usize {
+    let mut capacity = 16usize;
+    while len * 4 > capacity * 3 {
+        capacity *= 2;
+    }
+    capacity
+}
+
+/// The bucket a Java `HashMap` or `HashSet` puts `k` in.
+fn java_bucket(k: &Val<'_>, capacity: usize) -> usize {
+    let h = match k {
+        // ASCII text is its own UTF-16: `String.hashCode` without decoding.
+        Val::Str(s) if s.is_ascii() => s.bytes().fold(0i32, |h, b| h.wrapping_mul(31).wrapping_add(b as i32)),
+        other => super::lib::misc::hash_code(other),
+    } as u32;
+    ((h ^ (h >> 16)) as usize) & (capacity - 1)
 }
 
 impl<'a> std::ops::Deref for JMap<'a> {
@@ -702,16 +714,14 @@ pub fn view_items<'a>(m: &MapRef<'a>, kind: ViewKind) -> Vec<Val<'a>> {
 
 /// `HashSet` iteration order: Java's bucket order at the table's capacity.
 pub fn hash_set_order(items: Vec<Val<'_>>) -> Vec<Val<'_>> {
-    let mut capacity = 16usize;
-    while items.len() * 4 > capacity * 3 {
-        capacity *= 2;
+    if items.len() < 2 {
+        return items;
     }
-    let mut items = items;
-    items.sort_by_key(|k| {
-        let h = super::lib::misc::hash_code(k) as u32;
-        ((h ^ (h >> 16)) as usize) & (capacity - 1)
-    });
-    items
+    let capacity = java_table_capacity(items.len());
+    let mut keyed: Vec<(usize, Val<'_>)> = items.into_iter().map(|k| (java_bucket(&k, capacity), k)).collect();
+    // Stable: keys sharing a bucket stay in insertion order.
+    keyed.sort_by_key(|(bucket, _)| *bucket);
+    keyed.into_iter().map(|(_, k)| k).collect()
 }
 
 // The helpers above use `try_borrow`: a collection compared or hashed while
@@ -828,8 +838,32 @@ fn drop_iteratively<'a>(mut pending: Vec<Val<'a>>) {
     }
 }
 
+thread_local! {
+    /// How many container drops are in progress on this thread. Up to
+    /// [`DROP_RECURSION`] of them nest by plain recursion, which needs no
+    /// work list; deeper ones go through [`drop_iteratively`].
+    static DROP_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+const DROP_RECURSION: u32 = 64;
+
+/// Runs `drop_now` (which drops a container's children) one level deeper
+/// in the recursion, or returns `false` when that is too deep.
+fn drop_recursively(drop_now: impl FnOnce()) -> bool {
+    let depth = DROP_DEPTH.with(|d| d.get());
+    if depth >= DROP_RECURSION {
+        return false;
+    }
+    DROP_DEPTH.with(|d| d.set(depth + 1));
+    drop_now();
+    DROP_DEPTH.with(|d| d.set(depth));
+    true
+}
+
 impl Drop for JMap<'_> {
     fn drop(&mut self) {
+        if self.entries.is_empty() || drop_recursively(|| drop(std::mem::take(&mut self.entries))) {
+            return;
+        }
         if self.entries.values().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
             drop_iteratively(self.entries.drain(..).map(|(_, v)| v).collect());
         }
@@ -838,7 +872,7 @@ impl Drop for JMap<'_> {
 
 impl Drop for JArray<'_> {
     fn drop(&mut self) {
-        if !self.items.is_empty() {
+        if !self.items.is_empty() && !drop_recursively(|| drop(std::mem::take(&mut self.items))) {
             drop_iteratively(std::mem::take(&mut self.items));
         }
     }
@@ -849,10 +883,17 @@ impl Drop for ListRef<'_> {
         if let ListRef::Own(rc) = self {
             if Rc::strong_count(rc) == 1 {
                 if let Ok(mut items) = rc.try_borrow_mut() {
-                    if items.iter().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
-                        let taken = std::mem::take(&mut *items);
-                        drop(items);
-                        drop_iteratively(taken);
+                    if items.is_empty() {
+                        return;
+                    }
+                    let taken = std::mem::take(&mut *items);
+                    drop(items);
+                    let mut taken = Some(taken);
+                    if !drop_recursively(|| drop(taken.take())) {
+                        let taken = taken.take().unwrap_or_default();
+                        if taken.iter().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
+                            drop_iteratively(taken);
+                        }
                     }
                 }
             }
@@ -908,6 +949,42 @@ mod drop_tests {
                 .unwrap()
                 .join()
                 .unwrap();
+        }
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+
+    /// The order before buckets were cached: a stable sort by each key's
+    /// bucket from the general `hashCode`.
+    fn reference_order<'a>(keys: &[Val<'a>]) -> Vec<Val<'a>> {
+        let capacity = java_table_capacity(keys.len());
+        let mut out = keys.to_vec();
+        out.sort_by_key(|k| {
+            let h = crate::painless::lib::misc::hash_code(k) as u32;
+            ((h ^ (h >> 16)) as usize) & (capacity - 1)
+        });
+        out
+    }
+
+    #[test]
+    fn hash_orders_match_the_general_hash_code() {
+        let texts = ["", "a", "b", "message", "@timestamp", "é", "日本", "Aa", "BB", "user.name", "q", "z9", "ü-x", "event", "source", "destination"];
+        for n in 1..=texts.len() {
+            let mut keys: Vec<Val<'_>> = texts[..n].iter().map(|t| Val::str(t)).collect();
+            keys.push(Val::Int(7));
+            keys.push(Val::Long(1 << 40));
+            let expected: Vec<String> = reference_order(&keys).iter().map(Val::to_java_string).collect();
+            let mut map = JMap::new(MapKind::Document);
+            for (i, k) in keys.iter().enumerate() {
+                map.insert(Key(k.clone()), Val::Int(i as i32));
+            }
+            let got: Vec<String> = map.ordered().iter().map(|(k, _)| k.to_java_string()).collect();
+            assert_eq!(got, expected);
+            let set: Vec<String> = hash_set_order(keys.clone()).iter().map(Val::to_java_string).collect();
+            assert_eq!(set, expected);
         }
     }
 }
