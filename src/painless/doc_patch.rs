@@ -112,18 +112,15 @@ pub fn nesting_depth(value: &Value) -> usize {
 
 /// The deepest nesting among `values`, in one walk with one stack.
 pub fn max_nesting_depth<'v>(values: impl Iterator<Item = &'v Value>) -> usize {
+    let is_container = |v: &&Value| matches!(v, Value::Map(_) | Value::List(_));
+    // Only containers are stacked: scalars, most values, cost no allocation.
+    let mut stack: Vec<(&Value, usize)> = values.filter(is_container).map(|v| (v, 1)).collect();
     let mut max = 0;
-    let mut stack: Vec<(&Value, usize)> = values.map(|v| (v, 0)).collect();
     while let Some((v, d)) = stack.pop() {
+        max = max.max(d);
         match v {
-            Value::Map(m) => {
-                max = max.max(d + 1);
-                stack.extend(m.values().map(|c| (c, d + 1)));
-            }
-            Value::List(l) => {
-                max = max.max(d + 1);
-                stack.extend(l.iter().map(|c| (c, d + 1)));
-            }
+            Value::Map(m) => stack.extend(m.values().filter(is_container).map(|c| (c, d + 1))),
+            Value::List(l) => stack.extend(l.iter().filter(is_container).map(|c| (c, d + 1))),
             _ => {}
         }
     }

@@ -266,13 +266,8 @@ impl Script {
         let mut present: Vec<usize> = keys.iter().filter_map(|k| ctx.get_index_of(k.as_str())).collect();
         present.sort_unstable();
         // The other fields stay as they are, and so does their depth.
-        let mut untouched = 0;
         let mut reachable = present.iter().peekable();
-        for (i, v) in ctx.values().enumerate() {
-            if reachable.next_if_eq(&&i).is_none() {
-                untouched = untouched.max(doc_patch::nesting_depth(v));
-            }
-        }
+        let untouched = doc_patch::max_nesting_depth(ctx.values().enumerate().filter(|(i, _)| reachable.next_if_eq(&i).is_none()).map(|(_, v)| v));
         let mut walk = doc_patch::Walk::default();
         let (patch, outcome) = {
             let mut part = val::JMap::new(val::MapKind::Document);
