@@ -56,15 +56,23 @@ impl FxHasher {
 impl Hasher for FxHasher {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        let mut rest = bytes;
+        while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+            self.add(u64::from_le_bytes(*word));
+            rest = tail;
         }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
+        // The tail by fixed-size reads: copying it into a word would call
+        // `memcpy` for a variable length on every short key.
+        if let Some((word, tail)) = rest.split_first_chunk::<4>() {
+            self.add(u32::from_le_bytes(*word) as u64);
+            rest = tail;
+        }
+        if let Some((word, tail)) = rest.split_first_chunk::<2>() {
+            self.add(u16::from_le_bytes(*word) as u64);
+            rest = tail;
+        }
+        if let Some(&byte) = rest.first() {
+            self.add(byte as u64);
         }
     }
     #[inline]
