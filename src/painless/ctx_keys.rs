@@ -1,6 +1,6 @@
 //! Which top-level `ctx` fields an ingest script can reach.
 //!
-//! Running a `script` processor copies `ctx` into script objects and back,
+//! Running a `script` processor copies `ctx` into script objects and compares it back,
 //! which for a big document costs more than the script itself. When the
 //! main body only ever uses `ctx` as `ctx.name` (or `ctx?.name`) with fixed
 //! names, and never hands `ctx` itself to anything (a variable, a call, a

@@ -7,13 +7,15 @@
 //! library Painless exposes lives in [`lib`], one file per family of classes.
 //!
 //! Runtime values ([`val::Val`]) have Java reference semantics. `execute`
-//! copies `ctx` into shared objects on entry and back on exit; `condition`
+//! copies `ctx`'s maps and lists into shared objects on entry (strings stay
+//! borrowed) and patches the differences back on exit ([`doc_patch`]); `condition`
 //! evaluates against the borrowed map, so a null-safe field test costs a few
 //! map lookups and no allocation. See `README.md` in this directory for where
 //! the supported library ends.
 
 pub mod ast;
 pub mod ctx_keys;
+pub mod doc_patch;
 pub mod interp;
 pub mod lexer;
 pub mod lib;
@@ -203,24 +205,9 @@ fn document_too_deep(depth: usize) -> EsError {
     ))
 }
 
-/// How many maps and lists deep `value` nests (`ctx` itself is 1), without recursing.
-fn nesting_depth(value: &Value) -> usize {
-    let mut max = 0;
-    let mut stack = vec![(value, 0usize)];
-    while let Some((v, d)) = stack.pop() {
-        match v {
-            Value::Map(m) => {
-                max = max.max(d + 1);
-                stack.extend(m.values().map(|c| (c, d + 1)));
-            }
-            Value::List(l) => {
-                max = max.max(d + 1);
-                stack.extend(l.iter().map(|c| (c, d + 1)));
-            }
-            _ => {}
-        }
-    }
-    max
+/// How many maps and lists deep `m` nests (`ctx` itself is 1), without recursing.
+fn map_nesting_depth(m: &Map) -> usize {
+    1 + doc_patch::max_nesting_depth(m.values())
 }
 
 fn char_index(source: &str, byte_offset: usize) -> usize {
@@ -275,62 +262,87 @@ impl Script {
     /// (which the syntax allowed here cannot do, but the check is cheap);
     /// the caller then runs the script on all of `ctx`.
     fn interpret_fields(&self, ctx: &mut Map, params: &Map, keys: &[String]) -> Option<Result<(), EsError>> {
-        let mut part = val::JMap::new(val::MapKind::Document);
-        let mut present: Vec<&str> = Vec::new();
-        for (k, v) in ctx.iter() {
-            if keys.iter().any(|key| key == k) {
-                part.insert(val::Key(val::Val::str(k)), val::Val::from_value(v));
-                present.push(k);
+        // Indices in `ctx` of the fields the script can reach, in order.
+        let mut present: Vec<usize> = keys.iter().filter_map(|k| ctx.get_index_of(k.as_str())).collect();
+        present.sort_unstable();
+        // The other fields stay as they are, and so does their depth.
+        let mut reachable = present.iter().peekable();
+        let untouched = doc_patch::max_nesting_depth(ctx.values().enumerate().filter(|(i, _)| reachable.next_if_eq(&i).is_none()).map(|(_, v)| v));
+        let mut walk = doc_patch::Walk::default();
+        let (patch, outcome) = {
+            let mut part = val::JMap::new(val::MapKind::Document);
+            part.entries.reserve(present.len());
+            for &i in &present {
+                let (k, v) = ctx.get_index(i).expect("index in range");
+                part.insert(val::Key(val::Val::Str(val::Str::Doc(k))), val::Val::from_doc_copy(v));
             }
-        }
-        let shared = val::Val::new_map(part);
-        let mut it = interp::Interp::new(&self.program, false);
-        let outcome = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params)));
-        // Changes made before an exception stay, as with the whole ctx.
-        let Value::Map(result) = shared.to_value() else { return None };
+            let shared = val::Val::new_map(part);
+            let mut it = interp::Interp::new(&self.program, false);
+            let outcome = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))).map(drop);
+            let ctx: &Map = ctx;
+            let field = |i: usize| ctx.get_index(present[i]).map(|(k, v)| (k.as_str(), v)).expect("index in range");
+            (doc_patch::diff_map(&shared, present.len(), field, &mut walk), outcome)
+        };
+        let patch = patch?;
         // The fields that were there and still are must come first, in
         // their order; new fields follow, as they would at the end of ctx.
-        let kept: Vec<&str> = present.iter().copied().filter(|k| result.contains_key(*k)).collect();
-        if !result.keys().map(String::as_str).take(kept.len()).eq(kept.iter().copied()) {
+        // A field added back after removal would land elsewhere.
+        let removed_key = |key: &str| patch.removed.iter().any(|&i| ctx.get_index(present[i]).is_some_and(|(k, _)| k == key));
+        if patch.added.iter().any(|(k, _)| removed_key(k)) {
             return None;
         }
-        let removed: Vec<String> =
-            present.iter().filter(|k| !result.contains_key(**k)).map(|k| k.to_string()).collect();
-        for k in removed {
-            ctx.shift_remove(&k);
-        }
-        for (k, v) in result {
-            match ctx.get_mut(&k) {
-                Some(slot) => *slot = v,
-                None => {
-                    ctx.insert(k, v);
-                }
+        // Changes made before an exception stay, as with the whole ctx.
+        for (i, p) in patch.changed {
+            if let Some((_, v)) = ctx.get_index_mut(present[i]) {
+                p.apply(v);
             }
+        }
+        for &i in patch.removed.iter().rev() {
+            ctx.shift_remove_index(present[i]);
+        }
+        for (k, v) in patch.added {
+            ctx.insert(k, v);
         }
         if let Err(e) = outcome {
             return Some(Err(self.runtime_error(&e)));
         }
         // The same check as after a run on the whole ctx.
-        let depth = 1 + ctx.values().map(nesting_depth).max().unwrap_or(0);
+        let depth = walk.deepest().max(1 + untouched);
         if depth > val::MAX_DOCUMENT_DEPTH {
             return Some(Err(document_too_deep(depth)));
         }
         Some(Ok(()))
     }
 
-    /// Runs an ingest script with the interpreter, even when it has a
-    /// native version.
+    /// Runs an ingest script on all of `ctx`.
     pub fn interpret(&self, ctx: &mut Map, params: &Map) -> Result<(), EsError> {
-        let shared = val::Val::new_map(val::map_from_value(ctx));
-        let mut it = interp::Interp::new(&self.program, false);
-        let result = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params)));
+        let (patch, result) = {
+            let shared = val::Val::new_map(val::map_from_doc(ctx));
+            let mut it = interp::Interp::new(&self.program, false);
+            let result = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))).map(drop);
+            let doc: &Map = ctx;
+            let entry = |i: usize| doc.get_index(i).map(|(k, v)| (k.as_str(), v)).expect("index in range");
+            let mut walk = doc_patch::Walk::default();
+            let patch = match doc_patch::diff_map(&shared, doc.len(), entry, &mut walk) {
+                Some(p) => Ok((p, walk.deepest())),
+                None => Err(shared.to_value()),
+            };
+            (patch, result)
+        };
         // Elasticsearch mutates the document in place, so changes made before
         // an exception stay (visible with `ignore_failure` or `on_failure`).
-        let value = shared.to_value();
-        let depth = nesting_depth(&value);
-        if let Value::Map(m) = value {
-            *ctx = m;
-        }
+        let depth = match patch {
+            Ok((p, depth)) => {
+                p.apply(ctx);
+                depth
+            }
+            Err(value) => {
+                if let Value::Map(m) = value {
+                    *ctx = m;
+                }
+                map_nesting_depth(ctx)
+            }
+        };
         result.map_err(|e| self.runtime_error(&e))?;
         if depth > val::MAX_DOCUMENT_DEPTH {
             return Err(document_too_deep(depth));

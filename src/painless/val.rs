@@ -56,15 +56,23 @@ impl FxHasher {
 impl Hasher for FxHasher {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        let mut rest = bytes;
+        while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+            self.add(u64::from_le_bytes(*word));
+            rest = tail;
         }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
+        // The tail by fixed-size reads: copying it into a word would call
+        // `memcpy` for a variable length on every short key.
+        if let Some((word, tail)) = rest.split_first_chunk::<4>() {
+            self.add(u32::from_le_bytes(*word) as u64);
+            rest = tail;
+        }
+        if let Some((word, tail)) = rest.split_first_chunk::<2>() {
+            self.add(u16::from_le_bytes(*word) as u64);
+            rest = tail;
+        }
+        if let Some(&byte) = rest.first() {
+            self.add(byte as u64);
         }
     }
     #[inline]
@@ -117,24 +125,45 @@ impl<'a> JMap<'a> {
 
     /// Entries in the order Java would iterate them.
     pub fn ordered(&self) -> Vec<(Val<'a>, Val<'a>)> {
-        let mut out: Vec<(Val<'a>, Val<'a>)> = self.entries.iter().map(|(k, v)| (k.0.clone(), v.clone())).collect();
+        let entry = |(k, v): (&Key<'a>, &Val<'a>)| (k.0.clone(), v.clone());
         match self.kind {
-            MapKind::Linked => {}
-            MapKind::Hash | MapKind::Document => {
-                // Table length: 16 growing by doubling at a 0.75 load factor.
-                let mut capacity = 16usize;
-                while out.len() * 4 > capacity * 3 {
-                    capacity *= 2;
-                }
-                out.sort_by_key(|(k, _)| {
-                    let h = super::lib::misc::hash_code(k) as u32;
-                    ((h ^ (h >> 16)) as usize) & (capacity - 1)
-                });
+            MapKind::Hash | MapKind::Document if self.entries.len() > 1 => {
+                let capacity = java_table_capacity(self.entries.len());
+                // Each key's bucket once, not once per comparison; the
+                // index breaks ties, keeping a bucket's keys in insertion order.
+                let mut order: Vec<(usize, usize)> =
+                    self.entries.keys().enumerate().map(|(i, k)| (java_bucket(&k.0, capacity), i)).collect();
+                order.sort_unstable();
+                order.into_iter().filter_map(|(_, i)| self.entries.get_index(i).map(entry)).collect()
             }
-            MapKind::Tree => out.sort_by(|(a, _), (b, _)| super::lib::collections::natural_cmp(a, b).unwrap_or(std::cmp::Ordering::Equal)),
+            MapKind::Tree => {
+                let mut out: Vec<(Val<'a>, Val<'a>)> = self.entries.iter().map(entry).collect();
+                out.sort_by(|(a, _), (b, _)| super::lib::collections::natural_cmp(a, b).unwrap_or(std::cmp::Ordering::Equal));
+                out
+            }
+            _ => self.entries.iter().map(entry).collect(),
         }
-        out
     }
+}
+
+/// Length of a Java `HashMap`'s table holding `len` keys: 16, doubling at
+/// a 0.75 load factor.
+fn java_table_capacity(len: usize) -> usize {
+    let mut capacity = 16usize;
+    while len * 4 > capacity * 3 {
+        capacity *= 2;
+    }
+    capacity
+}
+
+/// The bucket a Java `HashMap` or `HashSet` puts `k` in.
+fn java_bucket(k: &Val<'_>, capacity: usize) -> usize {
+    let h = match k {
+        // ASCII text is its own UTF-16: `String.hashCode` without decoding.
+        Val::Str(s) if s.is_ascii() => s.bytes().fold(0i32, |h, b| h.wrapping_mul(31).wrapping_add(b as i32)),
+        other => super::lib::misc::hash_code(other),
+    } as u32;
+    ((h ^ (h >> 16)) as usize) & (capacity - 1)
 }
 
 impl<'a> std::ops::Deref for JMap<'a> {
@@ -293,6 +322,17 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// Copy a document value into shared, mutable objects whose strings
+    /// borrow the document's text: only the containers are new.
+    pub fn from_doc_copy(v: &'a Value) -> Val<'a> {
+        match v {
+            Value::String(s) => Val::Str(Str::Doc(s)),
+            Value::List(l) => Val::new_list(l.iter().map(Val::from_doc_copy).collect()),
+            Value::Map(m) => Val::new_map(map_from_doc(m)),
+            scalar => Val::from_doc(scalar),
+        }
+    }
+
     /// A value about to be stored in a script-owned container: borrowed
     /// (read-only) lists and maps from `params` become owned copies, so the
     /// script can go on to change them as it could in Java.
@@ -311,7 +351,7 @@ impl<'a> Val<'a> {
     }
 
     /// Identity of a shared container, to stop at cycles.
-    fn container_id(&self) -> Option<usize> {
+    pub(super) fn container_id(&self) -> Option<usize> {
         Some(match self {
             Val::List(ListRef::Own(l)) => Rc::as_ptr(l) as *const () as usize,
             Val::Map(MapRef::Own(m)) | Val::View(MapRef::Own(m), _) => Rc::as_ptr(m) as *const () as usize,
@@ -323,7 +363,7 @@ impl<'a> Val<'a> {
 
     /// `path` holds the containers being converted, so a collection that
     /// contains itself ends as Java's `(this Collection)` instead of looping.
-    fn to_value_in(&self, path: &mut Vec<usize>) -> Value {
+    pub(super) fn to_value_in(&self, path: &mut Vec<usize>) -> Value {
         let id = self.container_id();
         if let Some(id) = id {
             // Past the depth a document can be written at, stop: the caller
@@ -603,6 +643,16 @@ pub fn map_from_value<'a>(m: &ValueMap) -> JMap<'a> {
     out
 }
 
+/// [`map_from_value`] with the keys and strings borrowed from `m`.
+pub fn map_from_doc<'a>(m: &'a ValueMap) -> JMap<'a> {
+    let mut out = JMap::new(MapKind::Document);
+    out.entries.reserve(m.len());
+    for (k, v) in m {
+        out.insert(Key(Val::Str(Str::Doc(k))), Val::from_doc_copy(v));
+    }
+    out
+}
+
 pub fn list_items<'a>(l: &ListRef<'a>) -> Vec<Val<'a>> {
     match l {
         ListRef::Own(v) => v.try_borrow().map(|v| v.clone()).unwrap_or_default(),
@@ -672,16 +722,14 @@ pub fn view_items<'a>(m: &MapRef<'a>, kind: ViewKind) -> Vec<Val<'a>> {
 
 /// `HashSet` iteration order: Java's bucket order at the table's capacity.
 pub fn hash_set_order(items: Vec<Val<'_>>) -> Vec<Val<'_>> {
-    let mut capacity = 16usize;
-    while items.len() * 4 > capacity * 3 {
-        capacity *= 2;
+    if items.len() < 2 {
+        return items;
     }
-    let mut items = items;
-    items.sort_by_key(|k| {
-        let h = super::lib::misc::hash_code(k) as u32;
-        ((h ^ (h >> 16)) as usize) & (capacity - 1)
-    });
-    items
+    let capacity = java_table_capacity(items.len());
+    let mut keyed: Vec<(usize, Val<'_>)> = items.into_iter().map(|k| (java_bucket(&k, capacity), k)).collect();
+    // Stable: keys sharing a bucket stay in insertion order.
+    keyed.sort_by_key(|(bucket, _)| *bucket);
+    keyed.into_iter().map(|(_, k)| k).collect()
 }
 
 // The helpers above use `try_borrow`: a collection compared or hashed while
@@ -798,8 +846,32 @@ fn drop_iteratively<'a>(mut pending: Vec<Val<'a>>) {
     }
 }
 
+thread_local! {
+    /// How many container drops are in progress on this thread. Up to
+    /// [`DROP_RECURSION`] of them nest by plain recursion, which needs no
+    /// work list; deeper ones go through [`drop_iteratively`].
+    static DROP_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+const DROP_RECURSION: u32 = 64;
+
+/// Runs `drop_now` (which drops a container's children) one level deeper
+/// in the recursion, or returns `false` when that is too deep.
+fn drop_recursively(drop_now: impl FnOnce()) -> bool {
+    let depth = DROP_DEPTH.with(|d| d.get());
+    if depth >= DROP_RECURSION {
+        return false;
+    }
+    DROP_DEPTH.with(|d| d.set(depth + 1));
+    drop_now();
+    DROP_DEPTH.with(|d| d.set(depth));
+    true
+}
+
 impl Drop for JMap<'_> {
     fn drop(&mut self) {
+        if self.entries.is_empty() || drop_recursively(|| drop(std::mem::take(&mut self.entries))) {
+            return;
+        }
         if self.entries.values().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
             drop_iteratively(self.entries.drain(..).map(|(_, v)| v).collect());
         }
@@ -808,7 +880,7 @@ impl Drop for JMap<'_> {
 
 impl Drop for JArray<'_> {
     fn drop(&mut self) {
-        if !self.items.is_empty() {
+        if !self.items.is_empty() && !drop_recursively(|| drop(std::mem::take(&mut self.items))) {
             drop_iteratively(std::mem::take(&mut self.items));
         }
     }
@@ -819,10 +891,17 @@ impl Drop for ListRef<'_> {
         if let ListRef::Own(rc) = self {
             if Rc::strong_count(rc) == 1 {
                 if let Ok(mut items) = rc.try_borrow_mut() {
-                    if items.iter().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
-                        let taken = std::mem::take(&mut *items);
-                        drop(items);
-                        drop_iteratively(taken);
+                    if items.is_empty() {
+                        return;
+                    }
+                    let taken = std::mem::take(&mut *items);
+                    drop(items);
+                    let mut taken = Some(taken);
+                    if !drop_recursively(|| drop(taken.take())) {
+                        let taken = taken.take().unwrap_or_default();
+                        if taken.iter().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
+                            drop_iteratively(taken);
+                        }
                     }
                 }
             }
@@ -878,6 +957,42 @@ mod drop_tests {
                 .unwrap()
                 .join()
                 .unwrap();
+        }
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+
+    /// The order before buckets were cached: a stable sort by each key's
+    /// bucket from the general `hashCode`.
+    fn reference_order<'a>(keys: &[Val<'a>]) -> Vec<Val<'a>> {
+        let capacity = java_table_capacity(keys.len());
+        let mut out = keys.to_vec();
+        out.sort_by_key(|k| {
+            let h = crate::painless::lib::misc::hash_code(k) as u32;
+            ((h ^ (h >> 16)) as usize) & (capacity - 1)
+        });
+        out
+    }
+
+    #[test]
+    fn hash_orders_match_the_general_hash_code() {
+        let texts = ["", "a", "b", "message", "@timestamp", "é", "日本", "Aa", "BB", "user.name", "q", "z9", "ü-x", "event", "source", "destination"];
+        for n in 1..=texts.len() {
+            let mut keys: Vec<Val<'_>> = texts[..n].iter().map(|t| Val::str(t)).collect();
+            keys.push(Val::Int(7));
+            keys.push(Val::Long(1 << 40));
+            let expected: Vec<String> = reference_order(&keys).iter().map(Val::to_java_string).collect();
+            let mut map = JMap::new(MapKind::Document);
+            for (i, k) in keys.iter().enumerate() {
+                map.insert(Key(k.clone()), Val::Int(i as i32));
+            }
+            let got: Vec<String> = map.ordered().iter().map(|(k, _)| k.to_java_string()).collect();
+            assert_eq!(got, expected);
+            let set: Vec<String> = hash_set_order(keys.clone()).iter().map(Val::to_java_string).collect();
+            assert_eq!(set, expected);
         }
     }
 }

@@ -1,0 +1,418 @@
+//! Writing a script's `ctx` back onto the document it was copied from.
+//!
+//! An ingest script runs on a copy of the document's maps and lists (their
+//! strings borrow the document's text), and afterwards the document must be
+//! what [`Val::to_value`] makes of that copy. Rebuilding it whole costs a
+//! hash, a key and an entry per field, although most scripts change a few
+//! fields or none. Instead the copy is compared with the document, by value
+//! and in the order `to_value` writes it: what is equal stays where it is,
+//! and only what differs is written, built by `to_value` itself. The
+//! document comes out the same as a rebuild, field order included.
+
+use super::val::{JMap, ListRef, MapKind, MapRef, Val, MAX_DOCUMENT_DEPTH};
+use crate::value::{Map as ValueMap, Value};
+
+/// What has to change in a document value to make it the script's value.
+#[derive(Debug)]
+pub enum Patch {
+    Same,
+    New(Value),
+    /// A map changed in place.
+    Map(Box<MapPatch>),
+    /// A list of unchanged length, changed element by element (by index).
+    List(Vec<(usize, Patch)>),
+}
+
+/// Changes to a map, by the index of its entries in the original.
+#[derive(Debug, Default)]
+pub struct MapPatch {
+    /// Entries whose values change.
+    pub changed: Vec<(usize, Patch)>,
+    /// Entries removed, ascending.
+    pub removed: Vec<usize>,
+    /// Entries put after the removals, in order, as `to_value` inserts them.
+    pub added: Vec<(String, Value)>,
+}
+
+impl Patch {
+    pub fn apply(self, target: &mut Value) {
+        match self {
+            Patch::Same => {}
+            Patch::New(v) => *target = v,
+            Patch::Map(p) => {
+                if let Value::Map(m) = target {
+                    p.apply(m);
+                }
+            }
+            Patch::List(items) => {
+                if let Value::List(l) = target {
+                    for (i, p) in items {
+                        p.apply(&mut l[i]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl MapPatch {
+    pub fn is_empty(&self) -> bool {
+        self.changed.is_empty() && self.removed.is_empty() && self.added.is_empty()
+    }
+
+    /// Applies the patch to the map it was made against.
+    pub fn apply(self, m: &mut ValueMap) {
+        for (i, p) in self.changed {
+            if let Some((_, v)) = m.get_index_mut(i) {
+                p.apply(v);
+            }
+        }
+        if !self.removed.is_empty() {
+            let mut removed = self.removed.iter().peekable();
+            let mut i = 0;
+            m.retain(|_, _| {
+                let gone = removed.next_if_eq(&&i).is_some();
+                i += 1;
+                !gone
+            });
+        }
+        for (k, v) in self.added {
+            m.insert(k, v);
+        }
+    }
+}
+
+/// A walk down a script's values beside the document's.
+#[derive(Default)]
+pub struct Walk {
+    /// The containers being converted, as `to_value_in` tracks them.
+    path: Vec<usize>,
+    /// How deep the result nests, as far as walked: a document's depth
+    /// is checked after every script, and the walk sees all of it.
+    deepest: usize,
+}
+
+impl Walk {
+    pub fn deepest(&self) -> usize {
+        self.deepest
+    }
+
+    /// `v` as `to_value` writes it, at the current depth.
+    fn convert(&mut self, v: &Val<'_>) -> Value {
+        let value = v.to_value_in(&mut self.path);
+        self.deepest = self.deepest.max(self.path.len() + nesting_depth(&value));
+        value
+    }
+}
+
+/// How many maps and lists deep `value` nests, without recursing.
+pub fn nesting_depth(value: &Value) -> usize {
+    max_nesting_depth(std::iter::once(value))
+}
+
+/// The deepest nesting among `values`, in one walk with one stack.
+pub fn max_nesting_depth<'v>(values: impl Iterator<Item = &'v Value>) -> usize {
+    let is_container = |v: &&Value| matches!(v, Value::Map(_) | Value::List(_));
+    // Only containers are stacked: scalars, most values, cost no allocation.
+    let mut stack: Vec<(&Value, usize)> = values.filter(is_container).map(|v| (v, 1)).collect();
+    let mut max = 0;
+    while let Some((v, d)) = stack.pop() {
+        max = max.max(d);
+        match v {
+            Value::Map(m) => stack.extend(m.values().filter(is_container).map(|c| (c, d + 1))),
+            Value::List(l) => stack.extend(l.iter().filter(is_container).map(|c| (c, d + 1))),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// The patch that turns `orig` into `v.to_value_in(path)`.
+pub fn diff(v: &Val<'_>, orig: &Value, path: &mut Walk) -> Patch {
+    let same = match (v, orig) {
+        (Val::Null, Value::Null) => true,
+        (Val::Bool(a), Value::Bool(b)) => a == b,
+        (Val::Int(a), Value::Int(b)) => a == b,
+        (Val::Long(a), Value::Long(b)) => a == b,
+        (Val::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),
+        (Val::Double(a), Value::Double(b)) => a.to_bits() == b.to_bits(),
+        (Val::Str(a), Value::String(b)) => same_text(a, b),
+        (Val::Map(_), Value::Map(o)) => {
+            if let Some(p) = diff_map(v, o.len(), |i| o.get_index(i).map(|(k, v)| (k.as_str(), v)).expect("index in range"), path) {
+                return if p.is_empty() { Patch::Same } else { Patch::Map(Box::new(p)) };
+            }
+            false
+        }
+        (Val::List(ListRef::Own(l)), Value::List(o)) => {
+            let items = enter(v, path, |path| {
+                let items = l.try_borrow().ok()?;
+                (items.len() == o.len()).then(|| {
+                    items.iter().zip(o).enumerate().filter_map(|(i, (x, y))| match diff(x, y, path) {
+                        Patch::Same => None,
+                        p => Some((i, p)),
+                    })
+                    .collect::<Vec<_>>()
+                })
+            });
+            if let Some(items) = items {
+                return if items.is_empty() { Patch::Same } else { Patch::List(items) };
+            }
+            false
+        }
+        _ => false,
+    };
+    if same {
+        Patch::Same
+    } else {
+        Patch::New(path.convert(v))
+    }
+}
+
+/// The patch that turns the `len` entries `orig` gives (by index) into the
+/// map `v.to_value_in(path)` writes; `None` when `v` is not such a map, or
+/// `to_value_in` would write something else for it (a cycle marker).
+pub fn diff_map<'o>(v: &Val<'_>, len: usize, orig: impl Fn(usize) -> (&'o str, &'o Value), path: &mut Walk) -> Option<MapPatch> {
+    let Val::Map(MapRef::Own(m)) = v else { return None };
+    enter(v, path, |path| {
+        let map = m.try_borrow().ok()?;
+        // Other kinds are written in their iteration order, not entry order.
+        matches!(map.kind, MapKind::Linked | MapKind::Document).then(|| diff_entries(&map, len, orig, path))
+    })
+}
+
+/// `to_value` writes the entries in order, inserting each key's text. The
+/// original's entries that the map still has in the same relative order
+/// keep their place; from the first entry that is not such, everything is
+/// added after the removals, which puts it where the rebuild would.
+fn diff_entries<'o>(map: &JMap<'_>, len: usize, orig: impl Fn(usize) -> (&'o str, &'o Value), path: &mut Walk) -> MapPatch {
+    let mut patch = MapPatch::default();
+    let mut next = 0;
+    let mut adding = false;
+    for (k, v) in &map.entries {
+        if !adding {
+            if let Val::Str(s) = &k.0 {
+                if let Some(at) = (next..len).find(|&i| same_text(orig(i).0, s)) {
+                    patch.removed.extend(next..at);
+                    match diff(v, orig(at).1, path) {
+                        Patch::Same => {}
+                        p => patch.changed.push((at, p)),
+                    }
+                    next = at + 1;
+                    continue;
+                }
+            }
+            adding = true;
+        }
+        let key = match &k.0 {
+            Val::Str(s) => s.to_string(),
+            other => other.to_java_string(),
+        };
+        patch.added.push((key, path.convert(v)));
+    }
+    patch.removed.extend(next..len);
+    patch
+}
+
+/// Equal text. The document's own strings, still borrowed by the script's
+/// copy, are found by address without reading them.
+fn same_text(a: &str, b: &str) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+}
+
+/// Runs `f` with container `v` on the path, as `to_value_in` converts its
+/// contents; `None` where `to_value_in` would write a cycle marker instead.
+fn enter<T>(v: &Val<'_>, walk: &mut Walk, f: impl FnOnce(&mut Walk) -> Option<T>) -> Option<T> {
+    let id = v.container_id()?;
+    if walk.path.contains(&id) || walk.path.len() > MAX_DOCUMENT_DEPTH {
+        return None;
+    }
+    walk.path.push(id);
+    let out = f(walk);
+    walk.path.pop();
+    // Counted when the contents are written from here (`Some`); otherwise
+    // `convert` counts what is written instead.
+    if out.is_some() {
+        walk.deepest = walk.deepest.max(walk.path.len() + 1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{compile, interp, val, Script, ScriptContext};
+    use crate::value::{Map, Value};
+
+    /// The document as a rebuild makes it: the whole `ctx` copied into
+    /// script objects, and the result converted back whole.
+    fn rebuilt(script: &Script, ctx: &mut Map, params: &Map) -> Result<(), String> {
+        let shared = val::Val::new_map(val::map_from_value(ctx));
+        let mut it = interp::Interp::new(&script.program, false);
+        let result = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))).map(drop);
+        if let Value::Map(m) = shared.to_value() {
+            *ctx = m;
+        }
+        result.map_err(|e| script.runtime_error(&e).to_string())?;
+        let depth = super::super::map_nesting_depth(ctx);
+        if depth > val::MAX_DOCUMENT_DEPTH {
+            return Err(super::super::document_too_deep(depth).to_string());
+        }
+        Ok(())
+    }
+
+    fn doc(json: &str) -> Map {
+        match Value::from_json_str(json).unwrap() {
+            Value::Map(m) => m,
+            _ => panic!("not an object"),
+        }
+    }
+
+    /// `execute` (fields or whole ctx, patched back) and `interpret` give
+    /// the document and the outcome a rebuild gives, field order included.
+    fn check(source: &str, json: &str) {
+        check_doc(source, &doc(json), json);
+    }
+
+    fn check_doc(source: &str, original: &Map, json: &str) {
+        let script = compile(source, ScriptContext::Ingest).unwrap_or_else(|e| panic!("{source}: {e}"));
+        let params = doc(r#"{"p": {"x": [1, {"y": "z"}]}, "s": "t"}"#);
+        let mut expected = original.clone();
+        let expected_result = rebuilt(&script, &mut expected, &params);
+        let expected_json = Value::Map(expected.clone()).to_json();
+        let mut executed = original.clone();
+        let executed_result = script.execute(&mut executed, &params).map_err(|e| e.to_string());
+        let mut interpreted = original.clone();
+        let interpreted_result = script.interpret(&mut interpreted, &params).map_err(|e| e.to_string());
+        for (how, result, got) in [("execute", executed_result, executed), ("interpret", interpreted_result, interpreted)] {
+            // Past the depth limit, a run on some fields leaves the others
+            // uncut, and counts them so (as it did before patching).
+            if how == "execute" && json.starts_with("depth") {
+                assert_eq!(result.is_err(), expected_result.is_err(), "{how}: {source} on {json}");
+                continue;
+            }
+            assert_eq!(result, expected_result, "{how}: {source} on {json}");
+            assert_eq!(Value::Map(got.clone()).to_json(), expected_json, "{how}: {source} on {json}");
+            assert!(Value::Map(got) == Value::Map(expected.clone()), "{how}: {source} on {json}");
+        }
+    }
+
+    const DOCS: &[&str] = &[
+        r#"{}"#,
+        r#"{"a": 1, "b": {"x": 1, "y": "", "z": [1, "", null, {}]}, "c": "s", "d": null, "e": [], "f": {"g": {}}}"#,
+        r#"{"user": {"name": ["n"], "id": ["i", "j"], "email": "e"}, "n": 2, "l": 3000000000, "f": 1.5, "t": true, "m": {"1": "one", "k": "v"}}"#,
+        r#"{"b": {"x": [[1, 2], ["", {"q": null}]], "y": {"z": {"w": ""}}}, "a": "", "s": "same", "s2": "same", "z": -0.0}"#,
+    ];
+
+    #[test]
+    fn patched_document_is_the_rebuilt_document() {
+        let scripts = [
+            // Unchanged, read only.
+            "def x = ctx.a",
+            "for (def k : ctx.keySet()) { def v = ctx[k] }",
+            // Values changed in place, types changed, strings from elsewhere.
+            "ctx.a = 2; ctx.c = ctx.s2",
+            "if (ctx.b != null) { ctx.b.x = 'changed' }",
+            "ctx.n = (long) 2; ctx.t = 1",
+            "ctx.s = ctx.s2; ctx.s2 = 'same'",
+            "ctx.f = 1.5f",
+            "ctx.z = 0.0",
+            // Removed, added, removed and added back, reordered.
+            "ctx.remove('a'); ctx.new = [1, 2]; ctx.b?.remove('y')",
+            "def v = ctx.remove('a'); ctx.a = v",
+            "def v = ctx.remove('b'); ctx.q = 1; ctx.b = v",
+            "ctx.clear(); ctx.z = 1; ctx.a = 2",
+            "ctx.keySet().removeIf(k -> k.startsWith('s'))",
+            // Aliases: a map reached twice, a view, an entry.
+            "def m = ctx.user; if (m != null) { m.x = 1; ctx.copy = m }",
+            "def m = ctx.b; if (m != null) { ctx.b2 = m; m.added = true }",
+            "ctx.a = ctx.b; ctx.b = ctx.f",
+            "if (ctx.b instanceof Map) { ctx.b.values().removeIf(v -> v == '') }",
+            "for (def e : ctx.entrySet()) { if (e.getValue() instanceof String) { e.setValue(e.getValue() + '!') } }",
+            "if (ctx.user instanceof Map) { for (String key : ['name', 'email', 'id']) { def v = ctx.user[key]; if (v instanceof List && v.size() == 1) { ctx.user[key] = v[0] } } }",
+            // Lists: same length changed, grown, shrunk, replaced.
+            "if (ctx.b?.z instanceof List) { ctx.b.z[0] = 2; ctx.b.z[3].k = 'v' }",
+            "if (ctx.b?.z instanceof List) { ctx.b.z.add(5) }",
+            "if (ctx.b?.z instanceof List) { ctx.b.z.removeIf(x -> x == null) }",
+            "if (ctx.e instanceof List) { ctx.e.add(ctx.e) }",
+            // Other map kinds, keys that are not strings, colliding key text.
+            "ctx.m = new TreeMap(); ctx.m.b = 1; ctx.m.a = 2",
+            "if (ctx.b instanceof Map) { ctx.b = new HashMap(ctx.b) }",
+            "if (ctx.m instanceof Map) { ctx.m.put(1, 'int one'); ctx.m.put(2L, 'two') }",
+            "if (ctx.m instanceof Map) { def v = ctx.m.remove('1'); ctx.m.put(1, v) }",
+            "ctx.put(1, 'x')",
+            // Cycles.
+            "ctx.self = ctx",
+            "if (ctx.b instanceof Map) { ctx.b.self = ctx.b; ctx.b.up = ctx }",
+            "if (ctx.b instanceof Map) { ctx.b.y = ctx.b }",
+            "ctx.l2 = []; ctx.l2.add(ctx.l2)",
+            // Errors after changes: the changes stay.
+            "ctx.a = 5; ctx.remove('c'); ctx.added = 1; throw new IllegalArgumentException('x')",
+            "if (ctx.b instanceof Map) { ctx.b.x = 9 } ctx.nothing.x = 1",
+            "ctx.q = params.p; ctx.q.x.add(1); ctx.r = params.s",
+            // Too deep.
+            "def m = [:]; for (int i = 0; i < 1005; i++) { m = ['a': m] } ctx.deep = m",
+            // The recursive drop of empty values.
+            "boolean isEmpty(def v) { if (v == null || (v instanceof String && v == '')) { return true; } if (v instanceof Map) { v.values().removeIf(x -> isEmpty(x)); return v.isEmpty(); } if (v instanceof List) { v.removeIf(x -> isEmpty(x)); return v.isEmpty(); } return false; } isEmpty(ctx);",
+        ];
+        for source in scripts {
+            for json in DOCS {
+                std::thread::Builder::new()
+                    .stack_size(8 << 20)
+                    .spawn(move || check(source, json))
+                    .unwrap()
+                    .join()
+                    .unwrap_or_else(|_| panic!("{source} on {json}"));
+            }
+        }
+    }
+
+    /// A document nested deeper than a document can be written: the
+    /// same cut and the same error as a rebuild, whether the script
+    /// changes the deep part or not.
+    #[test]
+    fn too_deep_documents_fail_as_rebuilt() {
+        std::thread::Builder::new()
+            .stack_size(16 << 20)
+            .spawn(|| {
+                for depth in [999, 1000, 1001, 1003] {
+                    let mut deep = Value::Int(1);
+                    for _ in 0..depth {
+                        let mut m = Map::new();
+                        m.insert("a".into(), deep);
+                        deep = Value::Map(m);
+                    }
+                    let mut original = Map::new();
+                    original.insert("x".into(), Value::Int(1));
+                    original.insert("d".into(), deep);
+                    for source in ["def x = ctx.x", "ctx.x = 2", "ctx.remove('d')", "ctx.y = ctx.d", "def m = ctx.d; for (int i = 0; i < 900; i++) { m = m.a } m.b = 1"] {
+                        check_doc(source, &original, &format!("depth {depth}"));
+                    }
+                }
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    /// A map or list the script shares keeps sharing after the copy in:
+    /// changing it through one name changes the document under the other.
+    #[test]
+    fn aliases_change_the_document() {
+        let script = compile("def m = ctx.user; m.x = 1; def l = ctx.tags; l.add('b'); ctx.user.y = l.size()", ScriptContext::Ingest).unwrap();
+        let mut ctx = doc(r#"{"user": {"name": "n"}, "tags": ["a"]}"#);
+        script.execute(&mut ctx, &Map::new()).unwrap();
+        assert_eq!(Value::Map(ctx).to_json(), r#"{"user":{"name":"n","x":1,"y":2},"tags":["a","b"]}"#);
+    }
+
+    /// A script that changes nothing leaves every value where it was.
+    #[test]
+    fn unchanged_document_is_not_rebuilt() {
+        let script = compile("def n = 0; for (def v : ctx.values()) { n++ }", ScriptContext::Ingest).unwrap();
+        let original = doc(DOCS[1]);
+        let mut ctx = original.clone();
+        let before: Vec<*const Value> = ctx.values().map(|v| v as *const Value).collect();
+        script.execute(&mut ctx, &Map::new()).unwrap();
+        let after: Vec<*const Value> = ctx.values().map(|v| v as *const Value).collect();
+        assert_eq!(before, after);
+        assert!(Value::Map(ctx) == Value::Map(original));
+    }
+}
