@@ -26,6 +26,8 @@ const CHUNK_LINES: usize = 512;
 /// A buffer that grew past this (a very long line) is not kept for reuse.
 const KEEP_CAPACITY: usize = 8 * CHUNK_BYTES;
 
+const WORKER_STACK: usize = 8 << 20;
+
 /// Enough chunks that every worker has one running and one waiting while
 /// the writer waits for the oldest.
 fn chunks_in_flight(threads: usize) -> usize {
@@ -86,13 +88,24 @@ pub(super) fn run<R: BufRead, W: Write>(
     let (done_tx, done_rx) = mpsc::channel::<Done>();
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        for _ in 0..threads {
+        let mut spawned = 0;
+        for i in 0..threads {
             let done_tx = done_tx.clone();
             let (work_rx, stop) = (&work_rx, &stop);
-            scope.spawn(move || work(pipeline, work_rx, done_tx, stop));
+            // The main thread's stack size: a document or script that runs
+            // on one thread runs on the workers too.
+            let worker = std::thread::Builder::new()
+                .name(format!("simulate-{i}"))
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, move || work(pipeline, work_rx, done_tx, stop));
+            spawned += usize::from(worker.is_ok());
         }
         drop(done_tx);
-        let result = Driver { input, output, on_malformed, work_tx, done_rx, max_in_flight: chunks_in_flight(threads) }.drive();
+        if spawned == 0 {
+            return super::simulate_ndjson(pipeline, input, output, on_malformed);
+        }
+        let max_in_flight = chunks_in_flight(spawned);
+        let result = Driver { input, output, on_malformed, work_tx, done_rx, max_in_flight }.drive();
         // An early return (a write error, a panic) leaves queued chunks that
         // no one will write: the workers skip them.
         stop.store(true, Ordering::Relaxed);
