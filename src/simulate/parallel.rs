@@ -26,6 +26,7 @@ const CHUNK_LINES: usize = 512;
 /// A buffer that grew past this (a very long line) is not kept for reuse.
 const KEEP_CAPACITY: usize = 8 * CHUNK_BYTES;
 
+/// The main thread's usual stack size.
 const WORKER_STACK: usize = 8 << 20;
 
 /// Enough chunks that every worker has one running and one waiting while
@@ -92,8 +93,8 @@ pub(super) fn run<R: BufRead, W: Write>(
         for i in 0..threads {
             let done_tx = done_tx.clone();
             let (work_rx, stop) = (&work_rx, &stop);
-            // The main thread's stack size: a document or script that runs
-            // on one thread runs on the workers too.
+            // As much stack as the main thread: a document or script that
+            // runs on one thread must run on the workers too.
             let worker = std::thread::Builder::new()
                 .name(format!("simulate-{i}"))
                 .stack_size(WORKER_STACK)
@@ -106,8 +107,8 @@ pub(super) fn run<R: BufRead, W: Write>(
         }
         let max_in_flight = chunks_in_flight(spawned);
         let result = Driver { input, output, on_malformed, work_tx, done_rx, max_in_flight }.drive();
-        // An early return (a write error, a panic) leaves queued chunks that
-        // no one will write: the workers skip them.
+        // A failed write leaves queued chunks that no one will write: the
+        // workers skip them.
         stop.store(true, Ordering::Relaxed);
         result
     })
