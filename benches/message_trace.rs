@@ -10,9 +10,15 @@
 //! simulator has to do at least, measured in the same run on the same input:
 //! parse each line with serde_json and serialise it again.
 //!
+//! Both run on one thread, then on `INGOT_BENCH_THREADS` threads (default:
+//! one per available core; `1` skips this part): ingot with
+//! `simulate_ndjson_parallel`, the floor with its lines split between the
+//! threads. Each is compared with the floor on as many threads.
+//!
 //! Memory: the real `ingot simulate` binary runs as a child process over an
 //! NDJSON file of each size in `INGOT_BENCH_RSS_EVENTS` (default
-//! `200000,1000000`; `0` skips) and its peak RSS is reported.
+//! `200000,1000000`; `0` skips) with its default threads, and its peak RSS
+//! is reported.
 //!
 //! The pipeline comes from `INGOT_BENCH_PIPELINE`; by default our own
 //! compiled Message Trace pipeline under `pipelines/`, else the upstream seed
@@ -23,7 +29,7 @@
 
 use ingot::geoip::writer;
 use ingot::pipeline::{BuildContext, Pipeline, PipelineRegistry};
-use ingot::simulate::simulate_ndjson;
+use ingot::simulate::{default_threads, simulate_ndjson, simulate_ndjson_parallel};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -79,19 +85,7 @@ fn main() {
     );
 
     let mut floor_bytes = 0;
-    let floor = best_of(3, || {
-        let mut out = Counting::default();
-        let mut buf = Vec::with_capacity(4096);
-        for line in input.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
-            buf.clear();
-            let v: serde_json::Value =
-                serde_json::from_slice(line).expect("generated events are JSON");
-            serde_json::to_writer(&mut buf, &v).expect("writing to a Vec");
-            buf.push(b'\n');
-            out.write_all(&buf).expect("counting");
-        }
-        floor_bytes = out.0;
-    });
+    let floor = best_of(3, || floor_bytes = floor_run(&input));
 
     let mut counts = None;
     let mut out_bytes = 0;
@@ -112,28 +106,108 @@ fn main() {
         "every event gives a line"
     );
 
+    // The same work on `threads` threads: the floor split across them (each
+    // thread a contiguous share of the lines, no ordering to keep), and
+    // ingot's parallel streaming.
+    let threads = env_number("INGOT_BENCH_THREADS").unwrap_or_else(default_threads).max(1);
+    let parallel = (threads > 1).then(|| {
+        let shares = split_lines(&input, threads);
+        let floor = best_of(3, || {
+            std::thread::scope(|scope| {
+                for share in &shares {
+                    scope.spawn(move || floor_run(share));
+                }
+            });
+        });
+        let mut parallel_counts = None;
+        let mut parallel_bytes = 0;
+        let simulate = best_of(3, || {
+            let mut out = Counting::default();
+            parallel_counts = Some(
+                simulate_ndjson_parallel(&pipeline, input.as_slice(), &mut out, threads, |m| {
+                    panic!("{}", m.message)
+                })
+                .expect("counting"),
+            );
+            parallel_bytes = out.0;
+        });
+        assert_eq!(parallel_counts, Some(counts), "the same counts on {threads} threads");
+        assert_eq!(parallel_bytes, out_bytes, "the same output on {threads} threads");
+        (floor, simulate)
+    });
+
     let rate = |d: Duration| n as f64 / d.as_secs_f64();
+    println!("1 thread:");
     println!(
-        "serde_json parse + serialise (floor): {:>10.0} events/s  {:>7.1} MB/s out",
+        "  serde_json parse + serialise (floor): {:>10.0} events/s  {:>7.1} MB/s out",
         rate(floor),
         floor_bytes as f64 / 1e6 / floor.as_secs_f64()
     );
     println!(
-        "ingot simulate --pipeline:            {:>10.0} events/s  {:>7.1} MB/s out",
+        "  ingot simulate --pipeline:            {:>10.0} events/s  {:>7.1} MB/s out",
         rate(simulate),
         out_bytes as f64 / 1e6 / simulate.as_secs_f64()
     );
     let ratio = simulate.as_secs_f64() / floor.as_secs_f64();
     println!(
-        "ratio: ingot takes {ratio:.2}x the floor's time (target 5x: {}) ({} out, {} failed, {} dropped)",
+        "  ratio: ingot takes {ratio:.2}x the floor's time (target 5x: {}) ({} out, {} failed, {} dropped)",
         if ratio <= 5.0 { "met" } else { "NOT met" },
         counts.output,
         counts.failed,
         counts.dropped
     );
+    if let Some((parallel_floor, parallel)) = parallel {
+        println!("{threads} threads:");
+        println!(
+            "  serde_json parse + serialise (floor): {:>10.0} events/s",
+            rate(parallel_floor)
+        );
+        println!(
+            "  ingot simulate --pipeline:            {:>10.0} events/s  ({:.2}x its 1-thread rate)",
+            rate(parallel),
+            simulate.as_secs_f64() / parallel.as_secs_f64()
+        );
+        println!(
+            "  ratio: ingot takes {:.2}x the {threads}-thread floor's time, {:.2}x the 1-thread floor's",
+            parallel.as_secs_f64() / parallel_floor.as_secs_f64(),
+            parallel.as_secs_f64() / floor.as_secs_f64()
+        );
+    }
 
     memory(&pipeline_path, &geoip_dir, &work);
     let _ = std::fs::remove_dir_all(&work);
+}
+
+/// The floor: each line parsed into a `serde_json::Value` and written back.
+/// Gives the bytes written.
+fn floor_run(input: &[u8]) -> u64 {
+    let mut out = Counting::default();
+    let mut buf = Vec::with_capacity(4096);
+    for line in input.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+        buf.clear();
+        let v: serde_json::Value = serde_json::from_slice(line).expect("generated events are JSON");
+        serde_json::to_writer(&mut buf, &v).expect("writing to a Vec");
+        buf.push(b'\n');
+        out.write_all(&buf).expect("counting");
+    }
+    out.0
+}
+
+/// `input` cut at line ends into `parts` shares of about the same size.
+fn split_lines(input: &[u8], parts: usize) -> Vec<&[u8]> {
+    let mut shares = Vec::with_capacity(parts);
+    let mut rest = input;
+    for left in (1..=parts).rev() {
+        let want = rest.len() / left;
+        let cut = rest[want..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(rest.len(), |i| want + i + 1);
+        let (share, tail) = rest.split_at(cut);
+        shares.push(share);
+        rest = tail;
+    }
+    shares
 }
 
 /// Peak RSS of the `ingot simulate` binary over files of each size.
@@ -181,7 +255,8 @@ fn memory(pipeline_path: &Path, geoip_dir: &Path, work: &Path) {
         );
         match peak_kib {
             Some(kib) => println!(
-                "ingot simulate binary, {n} events ({:.0} MB): peak RSS {:.1} MiB (target 64 MiB: {}), {:.0} events/s",
+                "ingot simulate binary ({} threads), {n} events ({:.0} MB): peak RSS {:.1} MiB (target 64 MiB: {}), {:.0} events/s",
+                default_threads(),
                 size as f64 / 1e6,
                 kib as f64 / 1024.0,
                 if kib <= 64 * 1024 { "met" } else { "NOT met" },

@@ -16,6 +16,8 @@ use std::io::{self, BufRead, Write};
 use std::sync::Arc;
 use std::time::SystemTime;
 
+mod parallel;
+
 /// The id Elasticsearch gives a pipeline defined inline in the request body.
 pub const SIMULATED_PIPELINE_ID: &str = "_simulate_pipeline";
 
@@ -225,6 +227,7 @@ impl Metadata {
     /// [`ingest_timestamp`] prints it.
     pub fn document_with_timestamp(&self, source: Map, timestamp: String) -> IngestDocument {
         let mut ctx = source;
+        ctx.reserve(3);
         ctx.insert("_index".into(), Value::from(self.index.as_str()));
         ctx.insert("_id".into(), Value::from(self.id.as_str()));
         ctx.insert("_version".into(), Value::Long(self.version));
@@ -286,7 +289,17 @@ impl TimestampClock {
                 &self.second.insert((secs, prefix)).1
             }
         };
-        format!("{prefix}.{nanos:09}Z")
+        let mut out = String::with_capacity(prefix.len() + 11);
+        out.push_str(prefix);
+        out.push('.');
+        let mut digits = [b'0'; 9];
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (nanos % 10) as u8;
+            nanos /= 10;
+        }
+        out.push_str(std::str::from_utf8(&digits).unwrap_or_default());
+        out.push('Z');
+        out
     }
 }
 
@@ -632,6 +645,16 @@ pub struct StreamCounts {
     pub malformed: u64,
 }
 
+impl StreamCounts {
+    fn add(&mut self, other: &StreamCounts) {
+        self.input += other.input;
+        self.output += other.output;
+        self.dropped += other.dropped;
+        self.failed += other.failed;
+        self.malformed += other.malformed;
+    }
+}
+
 /// A line that could not be read as a document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Malformed {
@@ -651,8 +674,7 @@ pub fn simulate_ndjson<R: BufRead, W: Write>(
     mut output: W,
     mut on_malformed: impl FnMut(&Malformed),
 ) -> io::Result<StreamCounts> {
-    let metadata = Metadata::default();
-    let mut clock = TimestampClock::default();
+    let mut runner = LineRunner::new(pipeline);
     let mut counts = StreamCounts::default();
     let mut raw = Vec::new();
     let mut out = String::new();
@@ -663,39 +685,91 @@ pub fn simulate_ndjson<R: BufRead, W: Write>(
             break;
         }
         line_no += 1;
-        let line = trim_line_end(&raw);
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        counts.input += 1;
         out.clear();
-        match parse_source_line(line) {
-            Err(message) => {
-                counts.malformed += 1;
-                let m = Malformed { line: line_no, message: format!("line {line_no}: {message}") };
-                on_malformed(&m);
-                crate::value::write_json(&single("error", error_value(&EsError::parse(m.message))), &mut out);
-            }
-            Ok(source) => match run_document(pipeline, metadata.document_with_timestamp(source, clock.format(SystemTime::now()))) {
-                DocResult::Kept(doc) => {
-                    counts.output += 1;
-                    write_source_json(&doc, &mut out);
-                }
-                DocResult::Dropped => {
-                    counts.dropped += 1;
-                    out.push_str("null");
-                }
-                DocResult::Failed(e) => {
-                    counts.failed += 1;
-                    crate::value::write_json(&single("error", error_value(&e)), &mut out);
-                }
-            },
+        if let Some(m) = runner.run_line(&raw, line_no, &mut out, &mut counts) {
+            on_malformed(&m);
         }
-        out.push('\n');
         output.write_all(out.as_bytes())?;
     }
     output.flush()?;
     Ok(counts)
+}
+
+/// Like [`simulate_ndjson`], with the documents run on `threads` worker
+/// threads, as Elasticsearch runs ingest on many. Lines go to the workers in
+/// chunks and the results are written in input order, so the output bytes,
+/// the counts and the order `on_malformed` hears in are those of
+/// [`simulate_ndjson`] (which `threads <= 1` runs). A bounded number of
+/// chunks is in flight, so memory does not grow with the input.
+pub fn simulate_ndjson_parallel<R: BufRead, W: Write>(
+    pipeline: &Pipeline,
+    input: R,
+    output: W,
+    threads: usize,
+    on_malformed: impl FnMut(&Malformed),
+) -> io::Result<StreamCounts> {
+    if threads <= 1 {
+        return simulate_ndjson(pipeline, input, output, on_malformed);
+    }
+    parallel::run(pipeline, input, output, threads, on_malformed)
+}
+
+/// The threads to run on when none are asked for: one per available core.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Turns input lines into output lines. Each thread has its own: the clock
+/// remembers the last second it formatted.
+struct LineRunner<'p> {
+    pipeline: &'p Pipeline,
+    metadata: Metadata,
+    clock: TimestampClock,
+}
+
+impl<'p> LineRunner<'p> {
+    fn new(pipeline: &'p Pipeline) -> LineRunner<'p> {
+        LineRunner { pipeline, metadata: Metadata::default(), clock: TimestampClock::default() }
+    }
+
+    /// Appends the output line (newline included) for the input line `raw`
+    /// (as `read_until` gives it) to `out` and counts it; a blank line gives
+    /// nothing. A line that is not a JSON object is also returned.
+    fn run_line(&mut self, raw: &[u8], line_no: u64, out: &mut String, counts: &mut StreamCounts) -> Option<Malformed> {
+        let line = trim_line_end(raw);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return None;
+        }
+        counts.input += 1;
+        let mut malformed = None;
+        match parse_source_line(line) {
+            Err(message) => {
+                counts.malformed += 1;
+                let m = Malformed { line: line_no, message: format!("line {line_no}: {message}") };
+                crate::value::write_json(&single("error", error_value(&EsError::parse(m.message.clone()))), out);
+                malformed = Some(m);
+            }
+            Ok(source) => {
+                let timestamp = self.clock.format(SystemTime::now());
+                match run_document(self.pipeline, self.metadata.document_with_timestamp(source, timestamp)) {
+                    DocResult::Kept(doc) => {
+                        counts.output += 1;
+                        write_source_json(&doc, out);
+                    }
+                    DocResult::Dropped => {
+                        counts.dropped += 1;
+                        out.push_str("null");
+                    }
+                    DocResult::Failed(e) => {
+                        counts.failed += 1;
+                        crate::value::write_json(&single("error", error_value(&e)), out);
+                    }
+                }
+            }
+        }
+        out.push('\n');
+        malformed
+    }
 }
 
 /// `_source` as compact JSON, written straight from the document's map
@@ -704,7 +778,8 @@ fn write_source_json(doc: &IngestDocument, out: &mut String) {
     out.push('{');
     let mut first = true;
     for (k, v) in &doc.ctx {
-        if METADATA_KEYS.contains(&k.as_str()) {
+        // Every metadata key starts with `_`; most fields do not.
+        if k.starts_with('_') && METADATA_KEYS.contains(&k.as_str()) {
             continue;
         }
         if !first {

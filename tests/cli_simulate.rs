@@ -156,6 +156,44 @@ fn streaming_reads_an_input_file() {
 }
 
 #[test]
+fn streaming_on_threads_writes_what_one_thread_writes() {
+    let dir = scratch("threads");
+    let pipeline = write(
+        &dir,
+        "p.yml",
+        "processors:\n  - drop:\n      if: ctx.n % 7 == 3\n  - script:\n      source: ctx.tags.add('seen')\n  - set:\n      field: copy\n      copy_from: message\n",
+    );
+    let mut input = String::new();
+    for n in 0..5000 {
+        let line = match n % 11 {
+            0 => "{oops".to_string(),
+            1 => String::new(),
+            2 => format!("{{\"n\":{n},\"tags\":[]}}"),
+            3 => format!("{{\"n\":{n}}}"),
+            _ => format!("{{\"n\":{n},\"tags\":[],\"message\":\"{}\"}}", "m".repeat(n % 300)),
+        };
+        input.push_str(&line);
+        input.push('\n');
+    }
+    let input = write(&dir, "in.ndjson", &input);
+    let run = |threads: &str| {
+        let out = ingot().args(["simulate", "--threads", threads, "--pipeline"]).arg(&pipeline).arg(&input).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (one, one_err) = run("1");
+    assert_eq!(one.lines().count(), 5000 - 455);
+    for threads in ["2", "5"] {
+        let (many, many_err) = run(threads);
+        assert!(many == one, "{threads} threads: the output differs");
+        assert_eq!(many_err, one_err, "{threads} threads");
+    }
+    assert!(one_err.ends_with("4545 in / 2726 out / 584 dropped / 780 failed / 455 malformed\n"), "{one_err}");
+    let out = ingot().args(["simulate", "--threads", "0", "--pipeline"]).arg(&pipeline).arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn a_refused_pipeline_exits_1_with_location_and_elasticsearch_error() {
     let dir = scratch("refused");
     let pipeline = write(

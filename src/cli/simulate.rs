@@ -57,6 +57,12 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub pipelines_dir: Vec<PathBuf>,
 
+    /// Worker threads for --pipeline streaming (default: one per available
+    /// core; 1 runs on the main thread alone). The output is the same
+    /// whatever the number: results are written in input order.
+    #[arg(long, value_name = "N", conflicts_with = "request", value_parser = clap::value_parser!(u32).range(1..))]
+    pub threads: Option<u32>,
+
     /// Indent the --request response as `?pretty` does.
     #[arg(long, requires = "request")]
     pub pretty: bool,
@@ -88,7 +94,10 @@ fn stream(args: &Args, pipeline_path: &Path, global: &GlobalArgs) -> ExitCode {
     };
     let input_name = args.input.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "-".into());
     let output = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let result = simulate::simulate_ndjson(&pipeline, input, output, |m| eprintln!("ingot: {input_name}: {}", m.message));
+    let threads = args.threads.map_or_else(simulate::default_threads, |n| n as usize);
+    let result = simulate::simulate_ndjson_parallel(&pipeline, input, output, threads, |m| {
+        eprintln!("ingot: {input_name}: {}", m.message)
+    });
     match result {
         Ok(counts) => {
             report_counts(&counts);
