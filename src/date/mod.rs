@@ -329,7 +329,7 @@ mod tests;
 /// The JSON body Elasticsearch renders for an exception (no `root_cause`).
 pub fn exception_body(e: &DateError) -> crate::value::Value {
     use crate::value::{Map, Value};
-    let mut m = Map::new();
+    let mut m = Map::default();
     m.insert("type".into(), Value::from(e.kind.as_str()));
     m.insert("reason".into(), Value::from(e.reason.as_str()));
     for (k, v) in e.extra.iter().filter(|(k, _)| k.as_str() != "suppressed") {

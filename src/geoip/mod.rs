@@ -394,7 +394,7 @@ impl Database {
         let ip = parse_ip(ip_text)?;
         let result = self.reader.lookup(ip).map_err(|e| lookup_error(ip_text, e))?;
         if !result.has_data() {
-            return Ok(Map::new());
+            return Ok(Map::default());
         }
         let network = || result.network().ok().map(|n| format_network(n.ip(), n.prefix()));
         let mut data = Data::new(ip, properties);

@@ -862,7 +862,7 @@ mod tests {
             "p",
             r#"{"processors": [{"pipeline": {"name": "nope"}}]}"#,
         );
-        let mut doc = IngestDocument::new(crate::value::Map::new());
+        let mut doc = IngestDocument::new(crate::value::Map::default());
         let mut run = RunContext::tracing(true);
         let e = p.execute(&mut doc, &mut run).unwrap_err();
         assert_eq!(e.kind, "illegal_argument_exception");

@@ -111,9 +111,9 @@ mod tests {
     use crate::value::{Map, Value};
 
     fn run(config: &str, source: &str) -> Result<IngestDocument, EsError> {
-        let mut processor = Map::new();
+        let mut processor = Map::default();
         processor.insert("dissect".into(), Value::from_json_str(config).unwrap());
-        let mut pipeline = Map::new();
+        let mut pipeline = Map::default();
         pipeline.insert("processors".into(), Value::List(vec![Value::Map(processor)]));
         let pipeline = Pipeline::from_value("t", &Value::Map(pipeline), &BuildContext::default())?;
         let Value::Map(source) = Value::from_json_str(source).unwrap() else { panic!() };

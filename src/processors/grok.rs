@@ -195,9 +195,9 @@ mod tests {
     use crate::value::Map;
 
     fn run(config: &str, source: &str) -> Result<IngestDocument, crate::error::EsError> {
-        let mut processor = Map::new();
+        let mut processor = Map::default();
         processor.insert("grok".into(), Value::from_json_str(config).unwrap());
-        let mut pipeline = Map::new();
+        let mut pipeline = Map::default();
         pipeline.insert(
             "processors".into(),
             Value::List(vec![Value::Map(processor)]),
