@@ -87,6 +87,27 @@ impl FieldPath {
     }
 }
 
+/// Paths parsed once, when a processor is built, for the field names it
+/// knows it will write (grok's capture names, dissect's keys); a name not
+/// among them is parsed when it comes, with the same result.
+#[derive(Debug, Clone, Default)]
+pub struct KnownPaths(Vec<FieldPath>);
+
+impl KnownPaths {
+    /// Names that are not valid paths are left out: they fail when met.
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> KnownPaths {
+        KnownPaths(names.into_iter().filter_map(|n| FieldPath::parse(n).ok()).collect())
+    }
+
+    /// `FieldPath::parse(name)`, from the parsed ones when it is known.
+    pub fn path(&self, name: &str) -> Result<std::borrow::Cow<'_, FieldPath>, String> {
+        match self.0.iter().find(|p| p.original == name) {
+            Some(p) => Ok(std::borrow::Cow::Borrowed(p)),
+            None => FieldPath::parse(name).map(std::borrow::Cow::Owned),
+        }
+    }
+}
+
 /// `ZonedDateTime.toString()` for a UTC instant at the microsecond precision
 /// Java's system clock has: seconds only when not zero, the fraction in
 /// groups of three digits, `Z` for the zone.
@@ -580,6 +601,14 @@ mod tests {
         );
         let d = IngestDocument::new(Map::default());
         assert!(matches!(d.ingest.get("timestamp"), Some(Value::String(s)) if s.ends_with('Z')));
+    }
+
+    #[test]
+    fn known_paths_parse_as_field_path_does() {
+        let known = KnownPaths::new(["a.b", "_ingest.x", "", "c..", "_source.s"]);
+        for name in ["a.b", "_ingest.x", "", "c..", "_source.s", "unknown.name", "."] {
+            assert_eq!(known.path(name).map(|p| p.into_owned()), FieldPath::parse(name), "{name}");
+        }
     }
 
     #[test]
