@@ -268,11 +268,14 @@ pub fn java_double_to_string(d: f64) -> String {
         };
     }
     let mut buf = ryu::Buffer::new();
-    format_java_decimal(
-        buf.format_finite(d),
-        d < 0.0,
-        d.abs() >= 1e-3 && d.abs() < 1e7,
-    )
+    let shortest = buf.format_finite(d);
+    let plain = d.abs() >= 1e-3 && d.abs() < 1e7;
+    // In Java's plain range ryu's own plain text (shortest digits, `.0` when
+    // integral) is already Java's: no need to take it apart.
+    if plain && !shortest.contains('e') {
+        return shortest.to_string();
+    }
+    format_java_decimal(shortest, d < 0.0, plain)
 }
 
 /// Java's `Float.toString`, the same rules at `float` precision.
@@ -637,6 +640,36 @@ mod tests {
                 write_json_string(&text, &mut out);
                 assert_eq!(out, bytewise(&text), "{text:?}");
             }
+        }
+    }
+
+    /// ryu's plain text is taken as is in Java's plain range: the same text
+    /// as rebuilding it from the digits.
+    #[test]
+    fn plain_doubles_print_as_rebuilt_from_digits() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let mantissa = (next() % 1_000_000_000) as f64;
+            let scale = 10f64.powi((next() % 20) as i32 - 12);
+            let d = if next() % 2 == 0 { mantissa * scale } else { -mantissa * scale };
+            let d = if next() % 3 == 0 { f64::from_bits(next() >> 2) } else { d };
+            if !d.is_finite() || d == 0.0 {
+                continue;
+            }
+            let mut buf = ryu::Buffer::new();
+            let rebuilt = format_java_decimal(buf.format_finite(d), d < 0.0, d.abs() >= 1e-3 && d.abs() < 1e7);
+            assert_eq!(java_double_to_string(d), rebuilt, "{d:e}");
+        }
+        for d in [0.001, 1e7 - 1.0, 1.0, 100.0, 0.1, 47.2513, -0.0931, 1234567.0, 9999999.999] {
+            let mut buf = ryu::Buffer::new();
+            let rebuilt = format_java_decimal(buf.format_finite(d), d < 0.0, true);
+            assert_eq!(java_double_to_string(d), rebuilt, "{d}");
         }
     }
 
