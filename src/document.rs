@@ -6,6 +6,8 @@
 //! lives in a second map reached through the `_ingest.` prefix.
 
 use crate::value::{Map, Value};
+use indexmap::map::raw_entry_v1::RawEntryMut;
+use indexmap::map::RawEntryApiV1;
 
 /// Metadata keys that live beside the source but are not part of `_source`.
 pub const METADATA_KEYS: &[&str] = &[
@@ -434,14 +436,20 @@ fn parent_for_write<'a>(
     Ok(current)
 }
 
-/// `map[key]`, inserting an empty map first when absent. The key is only
-/// copied when it is inserted (`entry` would take an owned key every time).
+/// `map[key]`, inserting an empty map first when absent. The key is hashed
+/// once and only copied when it is inserted (`entry` would take an owned
+/// key every time).
 fn child_or_new_map<'a>(map: &'a mut Map, key: &str) -> &'a mut Value {
-    let index = match map.get_index_of(key) {
-        Some(index) => index,
-        None => map.insert_full(key.to_owned(), Value::Map(Map::default())).0,
-    };
-    &mut map[index]
+    match map.raw_entry_mut_v1().from_key(key) {
+        RawEntryMut::Occupied(entry) => entry.into_mut(),
+        RawEntryMut::Vacant(entry) => entry.insert(key.to_owned(), Value::Map(new_object())).1,
+    }
+}
+
+/// An object created by a write: most get a few fields soon after, so
+/// room for several from the start saves a table rebuild or two.
+fn new_object() -> Map {
+    Map::with_capacity_and_hasher(4, Default::default())
 }
 
 #[derive(Clone, Copy)]
@@ -453,22 +461,24 @@ enum WriteMode {
 fn write_into_map(map: &mut Map, leaf: &str, value: Value, mode: WriteMode) {
     match mode {
         // Replacing keeps the key (and its place); only a new key is copied.
-        WriteMode::Set => match map.get_mut(leaf) {
-            Some(slot) => *slot = value,
-            None => {
-                map.insert(leaf.to_owned(), value);
+        WriteMode::Set => match map.raw_entry_mut_v1().from_key(leaf) {
+            RawEntryMut::Occupied(mut entry) => {
+                entry.insert(value);
+            }
+            RawEntryMut::Vacant(entry) => {
+                entry.insert(leaf.to_owned(), value);
             }
         },
-        WriteMode::Append { allow_duplicates } => match map.get_mut(leaf) {
-            Some(existing) => append_values(existing, value, allow_duplicates),
+        WriteMode::Append { allow_duplicates } => match map.raw_entry_mut_v1().from_key(leaf) {
+            RawEntryMut::Occupied(entry) => append_values(entry.into_mut(), value, allow_duplicates),
             // A new field takes every value: Elasticsearch does not check
             // duplicates when it creates the list.
-            None => {
+            RawEntryMut::Vacant(entry) => {
                 let list = match value {
                     Value::List(items) => items,
                     other => vec![other],
                 };
-                map.insert(leaf.to_string(), Value::List(list));
+                entry.insert(leaf.to_owned(), Value::List(list));
             }
         },
     }

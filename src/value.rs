@@ -127,6 +127,9 @@ impl Value {
     /// Elasticsearch uses when it turns a value into text (templates, `convert`,
     /// string concatenation in Painless).
     pub fn to_java_string(&self) -> String {
+        if let Value::String(s) = self {
+            return s.clone();
+        }
         let mut out = String::new();
         self.write_java_string(&mut out);
         out
