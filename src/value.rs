@@ -455,27 +455,27 @@ pub fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
     // Runs of characters that need no escaping are copied in one go; only
     // ASCII bytes ever need escaping, so splitting at them keeps UTF-8 whole.
-    // Clean stretches are skipped eight bytes at a time.
+    // The text is scanned eight bytes at a time, jumping straight to the
+    // first byte of a word that needs escaping.
     let bytes = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
         if let Some(word) = bytes.get(i..i + 8) {
-            if !word_needs_escape(u64::from_le_bytes(word.try_into().expect("8 bytes"))) {
+            let mask = escape_mask(u64::from_le_bytes(word.try_into().expect("8 bytes")));
+            if mask == 0 {
                 i += 8;
                 continue;
             }
-        }
-        let end = (i + 8).min(bytes.len());
-        while i < end {
-            let b = bytes[i];
-            if needs_escape(b) {
-                out.push_str(&s[start..i]);
-                write_escape(b, out);
-                start = i + 1;
-            }
+            i += (mask.trailing_zeros() / 8) as usize;
+        } else if !needs_escape(bytes[i]) {
             i += 1;
+            continue;
         }
+        out.push_str(&s[start..i]);
+        write_escape(bytes[i], out);
+        i += 1;
+        start = i;
     }
     out.push_str(&s[start..]);
     out.push('"');
@@ -485,17 +485,17 @@ fn needs_escape(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\'
 }
 
-/// Whether any of the eight bytes needs escaping: a control character, a
-/// quote or a backslash. The classic "has a byte below n" and "has a zero
-/// byte" tests; a false hit can only sit above a true one, so the answer
-/// for the word as a whole is exact.
-fn word_needs_escape(w: u64) -> bool {
+/// The high bit of each of the eight bytes (little-endian) that needs
+/// escaping: a control character, a quote or a backslash. The classic "has
+/// a byte below n" and "has a zero byte" tests; a false mark can only sit
+/// above a true one, so the lowest mark is always a byte to escape.
+fn escape_mask(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let below = |x: u64, n: u8| x.wrapping_sub(ONES * n as u64) & !x & HIGHS;
     let quote = w ^ (ONES * b'"' as u64);
     let backslash = w ^ (ONES * b'\\' as u64);
-    (below(w, 0x20) | below(quote, 1) | below(backslash, 1)) != 0
+    below(w, 0x20) | below(quote, 1) | below(backslash, 1)
 }
 
 fn write_escape(b: u8, out: &mut String) {
