@@ -39,7 +39,7 @@ fn time_per_iteration(iterations: u32, mut f: impl FnMut() -> bool) -> f64 {
 
 fn main() {
     let ctx = document();
-    let params = Map::new();
+    let params = Map::default();
     let iterations = 2_000_000;
     let source = "ctx.event?.original == null";
     let script = compile(source, ScriptContext::Condition).expect("compiles");

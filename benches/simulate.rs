@@ -67,7 +67,7 @@ fn pipeline() -> (Pipeline, Vec<String>) {
             processors.push(value);
         }
     }
-    let mut definition = ingot::value::Map::new();
+    let mut definition = ingot::value::Map::default();
     definition.insert("processors".into(), Value::List(processors));
     let pipeline = Pipeline::from_value("bench", &Value::Map(definition), &ctx).expect("the bench pipeline builds");
     (pipeline, used)

@@ -6,6 +6,8 @@
 //! lives in a second map reached through the `_ingest.` prefix.
 
 use crate::value::{Map, Value};
+use indexmap::map::raw_entry_v1::RawEntryMut;
+use indexmap::map::RawEntryApiV1;
 
 /// Metadata keys that live beside the source but are not part of `_source`.
 pub const METADATA_KEYS: &[&str] = &[
@@ -87,6 +89,27 @@ impl FieldPath {
     }
 }
 
+/// Paths parsed once, when a processor is built, for the field names it
+/// knows it will write (grok's capture names, dissect's keys); a name not
+/// among them is parsed when it comes, with the same result.
+#[derive(Debug, Clone, Default)]
+pub struct KnownPaths(Vec<FieldPath>);
+
+impl KnownPaths {
+    /// Names that are not valid paths are left out: they fail when met.
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> KnownPaths {
+        KnownPaths(names.into_iter().filter_map(|n| FieldPath::parse(n).ok()).collect())
+    }
+
+    /// `FieldPath::parse(name)`, from the parsed ones when it is known.
+    pub fn path(&self, name: &str) -> Result<std::borrow::Cow<'_, FieldPath>, String> {
+        match self.0.iter().find(|p| p.original == name) {
+            Some(p) => Ok(std::borrow::Cow::Borrowed(p)),
+            None => FieldPath::parse(name).map(std::borrow::Cow::Owned),
+        }
+    }
+}
+
 /// `ZonedDateTime.toString()` for a UTC instant at the microsecond precision
 /// Java's system clock has: seconds only when not zero, the fraction in
 /// groups of three digits, `Z` for the zone.
@@ -117,18 +140,88 @@ pub fn java_zoned_date_time(t: chrono::DateTime<chrono::Utc>) -> String {
     out
 }
 
-fn index_of(element: &str, len: usize, path: &str) -> Result<usize, String> {
-    let index: i32 = element.parse().map_err(|_| {
-        format!(
-            "[{element}] is not an integer, cannot be used as an index as part of path [{path}]"
-        )
-    })?;
+/// Why a path did not resolve. Lookups that only ask whether a field is
+/// there (`has`, `get_opt`, `rename`'s checks) never need the message, so
+/// it is built only when asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Miss<'p> {
+    NotPresent(&'p str),
+    FromNull(&'p str),
+    FromType(&'p str, &'static str),
+    NotAnInteger(&'p str),
+    OutOfBounds(i32, usize),
+}
+
+impl Miss<'_> {
+    /// Elasticsearch's message for this miss in `path`.
+    pub fn message(self, path: &str) -> String {
+        match self {
+            Miss::NotPresent(element) => {
+                format!("field [{element}] not present as part of path [{path}]")
+            }
+            Miss::FromNull(element) => {
+                format!("cannot resolve [{element}] from null as part of path [{path}]")
+            }
+            Miss::FromType(element, class) => format!(
+                "cannot resolve [{element}] from object of type [{class}] as part of path [{path}]"
+            ),
+            Miss::NotAnInteger(element) => format!(
+                "[{element}] is not an integer, cannot be used as an index as part of path [{path}]"
+            ),
+            Miss::OutOfBounds(index, len) => format!(
+                "[{index}] is out of bounds for array with length [{len}] as part of path [{path}]"
+            ),
+        }
+    }
+
+    /// `hasField(path, failOutOfRange = true)` fails on these instead of
+    /// answering false.
+    pub fn is_out_of_bounds(self) -> bool {
+        matches!(self, Miss::OutOfBounds(..))
+    }
+}
+
+fn list_index(element: &str, len: usize) -> Result<usize, Miss<'_>> {
+    let index: i32 = element.parse().map_err(|_| Miss::NotAnInteger(element))?;
     if index < 0 || index as usize >= len {
-        return Err(format!(
-            "[{index}] is out of bounds for array with length [{len}] as part of path [{path}]"
-        ));
+        return Err(Miss::OutOfBounds(index, len));
     }
     Ok(index as usize)
+}
+
+fn index_of(element: &str, len: usize, path: &str) -> Result<usize, String> {
+    list_index(element, len).map_err(|m| m.message(path))
+}
+
+/// One step of a read: the child `element` of `current`.
+fn step<'v, 'p>(current: &'v Value, element: &'p str) -> Result<&'v Value, Miss<'p>> {
+    match current {
+        Value::Null => Err(Miss::FromNull(element)),
+        Value::Map(map) => map.get(element).ok_or(Miss::NotPresent(element)),
+        Value::List(list) => Ok(&list[list_index(element, list.len())?]),
+        other => Err(Miss::FromType(element, other.java_class())),
+    }
+}
+
+fn step_mut<'v, 'p>(current: &'v mut Value, element: &'p str) -> Result<&'v mut Value, Miss<'p>> {
+    match current {
+        Value::Null => Err(Miss::FromNull(element)),
+        Value::Map(map) => map.get_mut(element).ok_or(Miss::NotPresent(element)),
+        Value::List(list) => {
+            let i = list_index(element, list.len())?;
+            Ok(&mut list[i])
+        }
+        other => Err(Miss::FromType(element, other.java_class())),
+    }
+}
+
+fn resolve_mut<'v, 'p>(root: &'v mut Map, elements: &'p [String]) -> Result<&'v mut Value, Miss<'p>> {
+    let (first, rest) = elements.split_first().expect("non-empty path");
+    let mut current = root.get_mut(first.as_str()).ok_or(Miss::NotPresent(first))?;
+    for element in rest {
+        current = step_mut(current, element)?;
+    }
+    Ok(current)
 }
 
 impl IngestDocument {
@@ -140,7 +233,7 @@ impl IngestDocument {
 
     /// A document entering ingest at a given time (for reproducible runs).
     pub fn at(source: Map, now: chrono::DateTime<chrono::Utc>) -> IngestDocument {
-        let mut ingest = Map::new();
+        let mut ingest = Map::default();
         ingest.insert("timestamp".into(), Value::String(java_zoned_date_time(now)));
         IngestDocument {
             ctx: source,
@@ -177,31 +270,18 @@ impl IngestDocument {
 
     /// Resolves a path, with Elasticsearch's error for every way it can fail.
     pub fn get(&self, path: &FieldPath) -> Result<&Value, String> {
-        let p = path.as_str();
-        let mut elements = path.elements.iter();
-        let first = elements.next().expect("non-empty path");
+        self.resolve(path).map_err(|m| m.message(path.as_str()))
+    }
+
+    /// Resolves a path; the miss, if any, says why without building a message.
+    pub fn resolve<'p>(&self, path: &'p FieldPath) -> Result<&Value, Miss<'p>> {
+        let (first, rest) = path.elements.split_first().expect("non-empty path");
         let mut current = self
             .root(path.root)
-            .get(first)
-            .ok_or_else(|| format!("field [{first}] not present as part of path [{p}]"))?;
-        for element in elements {
-            current = match current {
-                Value::Null => {
-                    return Err(format!(
-                        "cannot resolve [{element}] from null as part of path [{p}]"
-                    ))
-                }
-                Value::Map(map) => map.get(element).ok_or_else(|| {
-                    format!("field [{element}] not present as part of path [{p}]")
-                })?,
-                Value::List(list) => &list[index_of(element, list.len(), p)?],
-                other => {
-                    return Err(format!(
-                        "cannot resolve [{element}] from object of type [{}] as part of path [{p}]",
-                        other.java_class()
-                    ))
-                }
-            };
+            .get(first.as_str())
+            .ok_or(Miss::NotPresent(first))?;
+        for element in rest {
+            current = step(current, element)?;
         }
         Ok(current)
     }
@@ -212,46 +292,16 @@ impl IngestDocument {
 
     /// Like [`get`](Self::get) but a missing field is `None` rather than an error.
     pub fn get_opt(&self, path: &FieldPath) -> Option<&Value> {
-        self.get(path).ok()
+        self.resolve(path).ok()
     }
 
     /// Elasticsearch's `hasField`: resolvable, list indices in range.
     pub fn has(&self, path: &FieldPath) -> bool {
-        self.get(path).is_ok()
+        self.resolve(path).is_ok()
     }
 
     fn get_mut(&mut self, path: &FieldPath) -> Result<&mut Value, String> {
-        let p = path.original.clone();
-        let root = path.root;
-        let mut elements = path.elements.iter();
-        let first = elements.next().expect("non-empty path");
-        let mut current = self
-            .root_mut(root)
-            .get_mut(first)
-            .ok_or_else(|| format!("field [{first}] not present as part of path [{p}]"))?;
-        for element in elements {
-            current = match current {
-                Value::Null => {
-                    return Err(format!(
-                        "cannot resolve [{element}] from null as part of path [{p}]"
-                    ))
-                }
-                Value::Map(map) => map.get_mut(element).ok_or_else(|| {
-                    format!("field [{element}] not present as part of path [{p}]")
-                })?,
-                Value::List(list) => {
-                    let i = index_of(element, list.len(), &p)?;
-                    &mut list[i]
-                }
-                other => {
-                    return Err(format!(
-                        "cannot resolve [{element}] from object of type [{}] as part of path [{p}]",
-                        other.java_class()
-                    ))
-                }
-            };
-        }
-        Ok(current)
+        resolve_mut(self.root_mut(path.root), &path.elements).map_err(|m| m.message(path.as_str()))
     }
 
     /// Mutable access to an existing field (for processors that rewrite in place).
@@ -261,7 +311,7 @@ impl IngestDocument {
 
     /// Elasticsearch's `setFieldValue`: creates intermediate maps, replaces the leaf.
     pub fn set(&mut self, path: &FieldPath, value: Value) -> Result<(), String> {
-        self.write(path, value, WriteMode::Set)
+        self.write(path, value, WriteMode::Set).map_err(|(e, _)| e)
     }
 
     /// Elasticsearch's `appendFieldValue`: turns a scalar leaf into a list and adds to it.
@@ -272,30 +322,41 @@ impl IngestDocument {
         allow_duplicates: bool,
     ) -> Result<(), String> {
         self.write(path, value, WriteMode::Append { allow_duplicates })
+            .map_err(|(e, _)| e)
     }
 
-    fn write(&mut self, path: &FieldPath, value: Value, mode: WriteMode) -> Result<(), String> {
-        let p = path.original.clone();
-        let leaf = path.elements.last().expect("non-empty path").clone();
-        let parent: &mut Value;
-        let root_level: bool = path.elements.len() == 1;
-        if root_level {
-            let map = self.root_mut(path.root);
-            write_into_map(map, &leaf, value, mode);
+    /// Like [`set`](Self::set), but a failed write hands the value back
+    /// (`rename` puts it back where it came from).
+    pub fn set_or_return(&mut self, path: &FieldPath, value: Value) -> Result<(), (String, Value)> {
+        self.write(path, value, WriteMode::Set)
+    }
+
+    fn write(&mut self, path: &FieldPath, value: Value, mode: WriteMode) -> Result<(), (String, Value)> {
+        let p = path.as_str();
+        let (leaf, containers) = path.elements.split_last().expect("non-empty path");
+        let root = self.root_mut(path.root);
+        if containers.is_empty() {
+            write_into_map(root, leaf, value, mode);
             return Ok(());
         }
-        let containers = &path.elements[..path.elements.len() - 1];
-        parent = parent_for_write(self.root_mut(path.root), containers, &p)?;
+        let parent = match parent_for_write(root, containers, p) {
+            Ok(parent) => parent,
+            Err(e) => return Err((e, value)),
+        };
         match parent {
-            Value::Null => Err(format!(
-                "cannot set [{leaf}] with null parent as part of path [{p}]"
+            Value::Null => Err((
+                format!("cannot set [{leaf}] with null parent as part of path [{p}]"),
+                value,
             )),
             Value::Map(map) => {
-                write_into_map(map, &leaf, value, mode);
+                write_into_map(map, leaf, value, mode);
                 Ok(())
             }
             Value::List(list) => {
-                let i = index_of(&leaf, list.len(), &p)?;
+                let i = match index_of(leaf, list.len(), p) {
+                    Ok(i) => i,
+                    Err(e) => return Err((e, value)),
+                };
                 match mode {
                     WriteMode::Set => list[i] = value,
                     WriteMode::Append { allow_duplicates } => {
@@ -304,38 +365,36 @@ impl IngestDocument {
                 }
                 Ok(())
             }
-            other => Err(format!(
-                "cannot set [{leaf}] with parent object of type [{}] as part of path [{p}]",
-                other.java_class()
+            other => Err((
+                format!(
+                    "cannot set [{leaf}] with parent object of type [{}] as part of path [{p}]",
+                    other.java_class()
+                ),
+                value,
             )),
         }
     }
 
     /// Elasticsearch's `removeField`.
     pub fn remove(&mut self, path: &FieldPath) -> Result<Value, String> {
-        let p = path.original.clone();
-        let leaf = path.elements.last().expect("non-empty path").clone();
-        if path.elements.len() == 1 {
-            return self
-                .root_mut(path.root)
-                .shift_remove(&leaf)
+        let p = path.as_str();
+        let (leaf, containers) = path.elements.split_last().expect("non-empty path");
+        let root = self.root_mut(path.root);
+        if containers.is_empty() {
+            return root
+                .shift_remove(leaf.as_str())
                 .ok_or_else(|| format!("field [{leaf}] not present as part of path [{p}]"));
         }
-        let parent_path = FieldPath {
-            original: p.clone(),
-            root: path.root,
-            elements: path.elements[..path.elements.len() - 1].to_vec(),
-        };
-        let parent = self.get_mut(&parent_path)?;
+        let parent = resolve_mut(root, containers).map_err(|m| m.message(p))?;
         match parent {
             Value::Null => Err(format!(
                 "cannot remove [{leaf}] from null as part of path [{p}]"
             )),
             Value::Map(map) => map
-                .shift_remove(&leaf)
+                .shift_remove(leaf.as_str())
                 .ok_or_else(|| format!("field [{leaf}] not present as part of path [{p}]")),
             Value::List(list) => {
-                let i = index_of(&leaf, list.len(), &p)?;
+                let i = index_of(leaf, list.len(), p)?;
                 Ok(list.remove(i))
             }
             other => Err(format!(
@@ -353,9 +412,7 @@ fn parent_for_write<'a>(
     p: &str,
 ) -> Result<&'a mut Value, String> {
     let (first, rest) = containers.split_first().expect("at least one container");
-    let mut current = root
-        .entry(first.clone())
-        .or_insert_with(|| Value::Map(Map::new()));
+    let mut current = child_or_new_map(root, first);
     for element in rest {
         current = match current {
             Value::Null => {
@@ -363,9 +420,7 @@ fn parent_for_write<'a>(
                     "cannot set [{element}] with null parent as part of path [{p}]"
                 ))
             }
-            Value::Map(map) => map
-                .entry(element.clone())
-                .or_insert_with(|| Value::Map(Map::new())),
+            Value::Map(map) => child_or_new_map(map, element),
             Value::List(list) => {
                 let i = index_of(element, list.len(), p)?;
                 &mut list[i]
@@ -381,6 +436,22 @@ fn parent_for_write<'a>(
     Ok(current)
 }
 
+/// `map[key]`, inserting an empty map first when absent. The key is hashed
+/// once and only copied when it is inserted (`entry` would take an owned
+/// key every time).
+fn child_or_new_map<'a>(map: &'a mut Map, key: &str) -> &'a mut Value {
+    match map.raw_entry_mut_v1().from_key(key) {
+        RawEntryMut::Occupied(entry) => entry.into_mut(),
+        RawEntryMut::Vacant(entry) => entry.insert(key.to_owned(), Value::Map(new_object())).1,
+    }
+}
+
+/// An object created by a write: most get a few fields soon after, so
+/// room for several from the start saves a table rebuild or two.
+fn new_object() -> Map {
+    Map::with_capacity_and_hasher(4, Default::default())
+}
+
 #[derive(Clone, Copy)]
 enum WriteMode {
     Set,
@@ -389,19 +460,25 @@ enum WriteMode {
 
 fn write_into_map(map: &mut Map, leaf: &str, value: Value, mode: WriteMode) {
     match mode {
-        WriteMode::Set => {
-            map.insert(leaf.to_string(), value);
-        }
-        WriteMode::Append { allow_duplicates } => match map.get_mut(leaf) {
-            Some(existing) => append_values(existing, value, allow_duplicates),
+        // Replacing keeps the key (and its place); only a new key is copied.
+        WriteMode::Set => match map.raw_entry_mut_v1().from_key(leaf) {
+            RawEntryMut::Occupied(mut entry) => {
+                entry.insert(value);
+            }
+            RawEntryMut::Vacant(entry) => {
+                entry.insert(leaf.to_owned(), value);
+            }
+        },
+        WriteMode::Append { allow_duplicates } => match map.raw_entry_mut_v1().from_key(leaf) {
+            RawEntryMut::Occupied(entry) => append_values(entry.into_mut(), value, allow_duplicates),
             // A new field takes every value: Elasticsearch does not check
             // duplicates when it creates the list.
-            None => {
+            RawEntryMut::Vacant(entry) => {
                 let list = match value {
                     Value::List(items) => items,
                     other => vec![other],
                 };
-                map.insert(leaf.to_string(), Value::List(list));
+                entry.insert(leaf.to_owned(), Value::List(list));
             }
         },
     }
@@ -532,8 +609,16 @@ mod tests {
             at(1_700_000_000, 123_456_789),
             "2023-11-14T22:13:20.123456Z"
         );
-        let d = IngestDocument::new(Map::new());
+        let d = IngestDocument::new(Map::default());
         assert!(matches!(d.ingest.get("timestamp"), Some(Value::String(s)) if s.ends_with('Z')));
+    }
+
+    #[test]
+    fn known_paths_parse_as_field_path_does() {
+        let known = KnownPaths::new(["a.b", "_ingest.x", "", "c..", "_source.s"]);
+        for name in ["a.b", "_ingest.x", "", "c..", "_source.s", "unknown.name", "."] {
+            assert_eq!(known.path(name).map(|p| p.into_owned()), FieldPath::parse(name), "{name}");
+        }
     }
 
     #[test]

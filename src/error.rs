@@ -29,9 +29,9 @@ impl EsError {
         EsError {
             kind: kind.to_string(),
             reason: reason.into(),
-            extra: Map::new(),
+            extra: Map::default(),
             caused_by: None,
-            headers: Map::new(),
+            headers: Map::default(),
         }
     }
 
@@ -78,7 +78,7 @@ impl EsError {
     }
 
     fn body(&self) -> Map {
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert("type".into(), Value::from(self.kind.as_str()));
         m.insert("reason".into(), Value::from(self.reason.as_str()));
         for (k, v) in self.extra.iter().filter(|(k, _)| k.as_str() != "suppressed") {
@@ -101,7 +101,7 @@ impl EsError {
     pub fn to_value(&self) -> Value {
         let mut root = self.body();
         root.shift_remove("caused_by");
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert("root_cause".into(), Value::List(vec![Value::Map(root)]));
         for (k, v) in self.body() {
             m.insert(k, v);

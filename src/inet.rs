@@ -22,7 +22,7 @@ pub fn parse_ip(text: &str) -> Result<IpAddr, EsError> {
 /// `NetworkAddress.format`: RFC 5952 text for IPv6.
 pub fn format_ip(ip: IpAddr) -> String {
     match ip {
-        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V4(v4) => dotted_quad(v4.octets()),
         IpAddr::V6(v6) => {
             // Rust prints IPv4-compatible forms with a dotted tail; Java never does.
             let s = v6.segments();
@@ -34,6 +34,25 @@ pub fn format_ip(ip: IpAddr) -> String {
             }
         }
     }
+}
+
+/// `a.b.c.d`, as `Ipv4Addr`'s `Display` writes it, without the formatting
+/// machinery (every geoip lookup prints its address).
+fn dotted_quad(octets: [u8; 4]) -> String {
+    let mut out = String::with_capacity(15);
+    for (i, o) in octets.into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        if o >= 100 {
+            out.push((b'0' + o / 100) as char);
+        }
+        if o >= 10 {
+            out.push((b'0' + o / 10 % 10) as char);
+        }
+        out.push((b'0' + o % 10) as char);
+    }
+    out
 }
 
 fn compress_groups(s: &[u16; 8]) -> String {
@@ -78,5 +97,15 @@ mod tests {
         assert_eq!(format_ip("2001:db8:0:0:1:0:0:1".parse().unwrap()), "2001:db8::1:0:0:1");
         assert_eq!(format_ip("::1.2.3.4".parse().unwrap()), "::102:304", "no dotted tail");
         assert_eq!(format_ip("10.0.0.1".parse().unwrap()), "10.0.0.1");
+    }
+
+    #[test]
+    fn ipv4_prints_as_display_does() {
+        for a in [0u8, 1, 9, 10, 99, 100, 109, 200, 255] {
+            for b in [0u8, 7, 42, 250] {
+                let ip = std::net::Ipv4Addr::new(a, b, 255 - a, a ^ b);
+                assert_eq!(format_ip(IpAddr::V4(ip)), ip.to_string());
+            }
+        }
     }
 }

@@ -174,7 +174,7 @@ fn missing_called_pipeline(def: &ProcessorDefinition, ctx: &BuildContext) -> Opt
 }
 
 fn single(key: &str, value: Value) -> Value {
-    let mut m = Map::new();
+    let mut m = Map::default();
     m.insert(key.to_string(), value);
     Value::Map(m)
 }
@@ -269,7 +269,7 @@ mod tests {
 
     #[test]
     fn script_errors_point_into_the_script() {
-        let mut position = Map::new();
+        let mut position = Map::default();
         position.insert("offset".into(), Value::Int(9));
         let e = EsError::new("script_exception", "compile error")
             .with("script", "ctx.a = 1;\nctx.b = ;")

@@ -246,7 +246,7 @@ impl Metadata {
         if let Some(m) = &self.dynamic_templates {
             ctx.insert("_dynamic_templates".into(), Value::Map(m.clone()));
         }
-        let mut ingest = Map::new();
+        let mut ingest = Map::default();
         ingest.insert("timestamp".into(), Value::String(timestamp));
         IngestDocument { ctx, ingest }
     }
@@ -319,7 +319,7 @@ pub fn execute(request: &SimulateRequest) -> Value {
             }
         })
         .collect();
-    let mut body = Map::new();
+    let mut body = Map::default();
     body.insert("docs".into(), Value::List(docs));
     Value::Map(body)
 }
@@ -408,7 +408,7 @@ fn is_pipeline_graph_error(e: &EsError) -> bool {
 }
 
 fn single(key: &str, value: Value) -> Value {
-    let mut m = Map::new();
+    let mut m = Map::default();
     m.insert(key.to_string(), value);
     Value::Map(m)
 }
@@ -417,7 +417,7 @@ fn single(key: &str, value: Value) -> Value {
 /// `description`, `tag`, `if`, then the error (`ignored_error` when the
 /// failure was ignored) and the document after the processor.
 pub fn processor_result(entry: &TraceEntry) -> Value {
-    let mut m = Map::new();
+    let mut m = Map::default();
     m.insert("processor_type".into(), Value::from(entry.processor_type));
     m.insert("status".into(), Value::from(entry.status.as_str()));
     if let Some(d) = &entry.description {
@@ -427,7 +427,7 @@ pub fn processor_result(entry: &TraceEntry) -> Value {
         m.insert("tag".into(), Value::from(t.as_str()));
     }
     if let Some((condition, result)) = &entry.condition {
-        let mut c = Map::new();
+        let mut c = Map::default();
         c.insert("condition".into(), Value::from(condition.as_str()));
         c.insert("result".into(), Value::Bool(*result));
         m.insert("if".into(), Value::Map(c));
@@ -475,7 +475,7 @@ const METADATA_INSERTION_ORDER: [&str; 8] = [
 /// `HashMap` copies, which depends on each map's history, and no reader of
 /// JSON depends on it.
 pub fn document_value(doc: &IngestDocument) -> Value {
-    let mut m = Map::new();
+    let mut m = Map::default();
     for key in metadata_print_order(doc) {
         match doc.ctx.get(key) {
             None | Some(Value::Null) => {}
@@ -583,7 +583,7 @@ const SCRIPT_FIELDS: [&str; 4] = ["script_stack", "script", "lang", "position"];
 /// `type`, `reason`, the `es.*` metadata (a `HashMap`, so in bucket order),
 /// the exception's own fields, then `caused_by` when wanted.
 fn exception_body(e: &EsError, with_cause: bool) -> Map {
-    let mut m = Map::new();
+    let mut m = Map::default();
     m.insert("type".into(), Value::from(e.kind.as_str()));
     m.insert("reason".into(), Value::from(e.reason.as_str()));
     let metadata: Vec<(&String, &Value)> =
@@ -613,7 +613,7 @@ fn exception_body(e: &EsError, with_cause: bool) -> Map {
 /// The object `ElasticsearchException.generateFailureXContent` writes under
 /// `error`: `root_cause` first, then the exception itself.
 pub fn error_value(e: &EsError) -> Value {
-    let mut m = Map::new();
+    let mut m = Map::default();
     let root = exception_body(root_cause(e), false);
     m.insert("root_cause".into(), Value::List(vec![Value::Map(root)]));
     m.extend(exception_body(e, true));
@@ -622,7 +622,7 @@ pub fn error_value(e: &EsError) -> Value {
 
 /// The whole response to a refused request: `{"error": ..., "status": 400}`.
 pub fn error_response(e: &EsError) -> Value {
-    let mut m = Map::new();
+    let mut m = Map::default();
     m.insert("error".into(), error_value(e));
     m.insert("status".into(), Value::Int(400));
     Value::Map(m)
@@ -918,7 +918,7 @@ mod tests {
     #[test]
     fn verbose_results_carry_pipeline_metadata() {
         let p = pipeline(r#"{"processors":[{"set":{"field":"a","value":1,"tag":"t","description":"d"}}]}"#);
-        let doc = Metadata::default().document(Map::new(), SystemTime::now());
+        let doc = Metadata::default().document(Map::default(), SystemTime::now());
         let out = simulate_verbose(&p, doc);
         let result = &out.as_map().unwrap()["processor_results"].as_list().unwrap()[0];
         let result = result.as_map().unwrap();

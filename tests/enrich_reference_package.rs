@@ -43,7 +43,7 @@ fn geo_as_and_domain_fields_match_elasticsearch() {
     assert_eq!(lines.len(), expected.len());
     let mut compared = 0;
     for (line, want) in lines.iter().zip(&expected) {
-        let mut source = ingot::value::Map::new();
+        let mut source = ingot::value::Map::default();
         source.insert("message".into(), Value::from(line.as_str()));
         let mut doc = IngestDocument::new(source);
         let outcome = pipeline.execute(&mut doc, &mut RunContext::default());

@@ -114,7 +114,7 @@ fn run_source(source: &str, rng: &mut Rng, failures: &mut Vec<String>) {
     for context in [ScriptContext::Condition, ScriptContext::Ingest] {
         let started = Instant::now();
         let mut c = ctx(rng);
-        let mut params = Map::new();
+        let mut params = Map::default();
         if rng.chance(50) {
             params.insert("p".into(), value(rng, 2));
         }
@@ -218,9 +218,9 @@ fn deep_nesting_in_the_source_is_an_error_not_a_crash() {
         run_bounded(&label, Duration::from_secs(60), move || {
             for context in [ScriptContext::Condition, ScriptContext::Ingest] {
                 if let Ok(script) = compile(&s, context) {
-                    let mut c = Map::new();
-                    let _ = script.condition(&c, &Map::new());
-                    let _ = script.execute(&mut c, &Map::new());
+                    let mut c = Map::default();
+                    let _ = script.condition(&c, &Map::default());
+                    let _ = script.execute(&mut c, &Map::default());
                 }
             }
         });
@@ -237,8 +237,8 @@ fn infinite_recursion_is_a_stack_overflow_error() {
             "int f(int n) { return g(n) } int g(int n) { return f(n) } ctx.x = f(1)",
         ] {
             let script = compile(source, ScriptContext::Ingest).expect(source);
-            let mut c = Map::new();
-            let e = script.execute(&mut c, &Map::new()).expect_err(source);
+            let mut c = Map::default();
+            let e = script.execute(&mut c, &Map::default()).expect_err(source);
             let text = format!("{:?}", e.to_value());
             assert!(text.contains("stack_overflow_error") || text.contains("StackOverflowError"), "{source}: {text}");
         }
@@ -259,8 +259,8 @@ fn deeply_nested_values_built_by_a_script_do_not_overflow() {
             "def m = [:]; for (int i = 0; i < 100000; i++) { m = ['a': m] } return m.equals(m) && m.hashCode() != 0",
         ] {
             let script = compile(source, ScriptContext::Ingest).expect(source);
-            let mut c = Map::new();
-            let result = script.execute(&mut c, &Map::new());
+            let mut c = Map::default();
+            let result = script.execute(&mut c, &Map::default());
             let _ = Value::Map(c.clone()).to_json();
             drop(result);
             drop(c);
@@ -273,8 +273,8 @@ fn the_loop_limit_stops_endless_loops() {
     run_bounded("loops", Duration::from_secs(60), || {
         for source in ["while (true) {}", "for (;;) {}", "do {} while (true)", "for (int i = 0; i >= 0; i += 0) {}"] {
             let script = compile(source, ScriptContext::Ingest).expect(source);
-            let mut c = Map::new();
-            assert!(script.execute(&mut c, &Map::new()).is_err(), "{source}");
+            let mut c = Map::default();
+            assert!(script.execute(&mut c, &Map::default()).is_err(), "{source}");
         }
     });
 }

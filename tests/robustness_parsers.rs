@@ -122,7 +122,7 @@ fn pipeline_definitions_from_generated_values() {
         let mut rng = Rng::new(5);
         let names: Vec<&str> = ingot::processors::registry().iter().map(|s| s.name).collect();
         for _ in 0..3000 {
-            let mut p = Map::new();
+            let mut p = Map::default();
             let mut body = map(&mut rng, 2, 4);
             for k in ["if", "on_failure", "ignore_failure", "tag", "description"] {
                 if rng.chance(20) {
@@ -130,7 +130,7 @@ fn pipeline_definitions_from_generated_values() {
                 }
             }
             p.insert(rng.pick(&names).to_string(), if rng.chance(80) { Value::Map(body) } else { value(&mut rng, 1) });
-            let mut def = Map::new();
+            let mut def = Map::default();
             def.insert("processors".into(), if rng.chance(85) { Value::List(vec![Value::Map(p)]) } else { value(&mut rng, 2) });
             if rng.chance(20) {
                 def.insert("on_failure".into(), value(&mut rng, 2));
@@ -158,7 +158,7 @@ fn very_deep_field_paths() {
         assert!(FieldPath::parse(&vec!["a"; 100_000].join(".")).is_err());
         let path = vec!["a"; ingot::document::MAX_PATH_DEPTH].join(".");
         let path = FieldPath::parse(&path).expect("path");
-        let mut doc = IngestDocument::new(Map::new());
+        let mut doc = IngestDocument::new(Map::default());
         let _ = doc.set(&path, Value::from(1));
         let _ = doc.get(&path);
         let _ = Value::Map(doc.source()).to_json();
@@ -189,7 +189,7 @@ fn simulate_requests_from_generated_bodies() {
         let mut rng = Rng::new(11);
         let ctx = BuildContext::default();
         for _ in 0..1500 {
-            let mut doc = Map::new();
+            let mut doc = Map::default();
             if rng.chance(90) {
                 doc.insert("_source".into(), if rng.chance(85) { Value::Map(document(&mut rng)) } else { value(&mut rng, 1) });
             }
@@ -198,14 +198,14 @@ fn simulate_requests_from_generated_bodies() {
                     doc.insert(k.into(), if rng.chance(50) { scalar(&mut rng) } else { value(&mut rng, 1) });
                 }
             }
-            let mut processor = Map::new();
-            let mut set = Map::new();
+            let mut processor = Map::default();
+            let mut set = Map::default();
             set.insert("field".into(), Value::from(*rng.pick(FIELDS)));
             set.insert("value".into(), Value::from(*rng.pick(&["{{_index}}", "{{_ingest.timestamp}}", "{{{_source}}}", "x", "{{_version}}"])));
             processor.insert(if rng.chance(80) { "set" } else { "append" }.into(), Value::Map(set));
-            let mut pipeline = Map::new();
+            let mut pipeline = Map::default();
             pipeline.insert("processors".into(), Value::List(vec![Value::Map(processor)]));
-            let mut body = Map::new();
+            let mut body = Map::default();
             body.insert("pipeline".into(), Value::Map(pipeline));
             body.insert("docs".into(), if rng.chance(90) { Value::List(vec![Value::Map(doc)]) } else { value(&mut rng, 1) });
             let body = Value::Map(body);
@@ -247,7 +247,7 @@ fn harness_inputs_from_generated_text() {
             }
             std::fs::write(dir.join("test-common-config.yml"), &yaml).unwrap();
             let case_text = if rng.chance(50) {
-                let mut events = Map::new();
+                let mut events = Map::default();
                 events.insert("events".into(), value(&mut rng, 2));
                 Value::Map(events).to_json()
             } else {
@@ -286,7 +286,7 @@ fn deep_and_recursive_parser_input() {
     for (label, text) in cases {
         eprintln!("deep parser case: {label}");
         run_bounded(label, Duration::from_secs(60), move || {
-            let doc = IngestDocument::new(Map::new());
+            let doc = IngestDocument::new(Map::default());
             if let Ok(t) = Template::compile(&text) {
                 let _ = t.render(&doc);
             }

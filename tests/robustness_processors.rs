@@ -111,7 +111,7 @@ fn option_value(rng: &mut Rng, spec: &OptionSpec, sane: bool) -> Value {
     if spec.name == "processor" && spec.kind == OptionKind::Map {
         let specs = registry();
         let inner = rng.pick(specs);
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert(inner.name.to_string(), Value::Map(options(rng, inner.options, sane)));
         return Value::Map(m);
     }
@@ -139,7 +139,7 @@ fn option_value(rng: &mut Rng, spec: &OptionSpec, sane: bool) -> Value {
             }
         }
         OptionKind::Map => {
-            let mut m = Map::new();
+            let mut m = Map::default();
             for _ in 0..rng.below(4) {
                 if spec.name == "pattern_definitions" {
                     m.insert(
@@ -159,7 +159,7 @@ fn option_value(rng: &mut Rng, spec: &OptionSpec, sane: bool) -> Value {
 }
 
 fn options(rng: &mut Rng, specs: &[OptionSpec], sane: bool) -> Map {
-    let mut m = Map::new();
+    let mut m = Map::default();
     for spec in specs {
         let include = match (spec.required, sane) {
             (true, true) => true,
@@ -206,21 +206,21 @@ fn pipeline_value(rng: &mut Rng, first: &'static str) -> Value {
             body.insert("source".into(), Value::String(rng.pick(SCRIPTS).to_string()));
         }
         if spec.name == "script" && sane && rng.chance(50) {
-            let mut params = Map::new();
+            let mut params = Map::default();
             params.insert("p".into(), value(rng, 1));
             body.insert("params".into(), Value::Map(params));
         }
         if rng.chance(10) {
             let handler = rng.pick(specs);
-            let mut h = Map::new();
+            let mut h = Map::default();
             h.insert(handler.name.to_string(), Value::Map(options(rng, handler.options, sane)));
             body.insert("on_failure".into(), Value::List(vec![Value::Map(h)]));
         }
-        let mut p = Map::new();
+        let mut p = Map::default();
         p.insert(spec.name.to_string(), Value::Map(body));
         processors.push(Value::Map(p));
     }
-    let mut pipeline = Map::new();
+    let mut pipeline = Map::default();
     pipeline.insert("processors".into(), Value::List(processors));
     Value::Map(pipeline)
 }

@@ -835,12 +835,12 @@ fn parse_epoch(ctx: &mut Ctx, pos: usize, millis: bool) -> PResult {
 pub fn parse_unresolved(elems: &[Elem], text: &str) -> Result<Parsed, String> {
     let chars: Vec<char> = text.chars().collect();
     let mut ctx = Ctx { text: &chars, parsed: Parsed::default() };
-    let abbr = abbreviate(text);
     match parse_elems(elems, &mut ctx, 0) {
-        Err(idx) => Err(format!("Text '{abbr}' could not be parsed at index {idx}")),
-        Ok(end) if end < chars.len() => {
-            Err(format!("Text '{abbr}' could not be parsed, unparsed text found at index {end}"))
-        }
+        Err(idx) => Err(format!("Text '{}' could not be parsed at index {idx}", abbreviate(text))),
+        Ok(end) if end < chars.len() => Err(format!(
+            "Text '{}' could not be parsed, unparsed text found at index {end}",
+            abbreviate(text)
+        )),
         Ok(_) => Ok(ctx.parsed),
     }
 }

@@ -138,19 +138,31 @@ impl CompiledFormat {
 
     pub fn parse(&self, text: Option<&str>, zone: &ZoneId, locale: &Locale) -> Result<ZonedDateTime, DateError> {
         match &self.formatter {
-            Some(Ok(f)) => parse_java(f, text, zone, locale),
+            Some(Ok(f)) => parse_java(f, text, zone, locale, true).map_err(|e| e.expect("a failure explained")),
             Some(Err(e)) => Err(e.clone()),
             None => self.kind.parse(&self.format, text, zone, locale),
         }
     }
+
+    /// [`parse`](Self::parse) when only success matters: a Java pattern
+    /// that does not match fails without building its exception.
+    pub fn try_parse(&self, text: Option<&str>, zone: &ZoneId, locale: &Locale) -> Option<ZonedDateTime> {
+        match &self.formatter {
+            Some(Ok(f)) => parse_java(f, text, zone, locale, false).ok(),
+            _ => self.parse(text, zone, locale).ok(),
+        }
+    }
 }
 
+/// The Java pattern branch; a failure carries its exception only when
+/// `explain` is set (a parse that merely does not match skips building it).
 fn parse_java(
     f: &DateFormatter,
     text: Option<&str>,
     zone: &ZoneId,
     locale: &Locale,
-) -> Result<ZonedDateTime, DateError> {
+    explain: bool,
+) -> Result<ZonedDateTime, Option<DateError>> {
     let formatter;
     let f = if &f.locale == locale {
         f
@@ -158,16 +170,17 @@ fn parse_java(
         formatter = f.clone().with_locale(locale.clone());
         &formatter
     };
-    let acc = f.parse(text.unwrap_or(""))?;
+    let input = text.unwrap_or("");
+    let acc = if explain { f.parse(input).map_err(Some)? } else { f.try_parse(input).ok_or(None)? };
     let week = locale.week_def();
     let has_year = acc.is_supported(Field::Year)
         || acc.is_supported(Field::YearOfEra)
         || acc.is_supported(Field::WeekBasedYear)
         || acc.supports_instant();
     if !has_year {
-        return fill_current_year(&acc, week, zone);
+        return fill_current_year(&acc, week, zone).map_err(Some);
     }
-    from_accessor(&acc, locale, zone)?.with_zone_same_instant(zone.clone())
+    from_accessor(&acc, locale, zone).and_then(|z| z.with_zone_same_instant(zone.clone())).map_err(Some)
 }
 
 impl DateFormat {
@@ -227,7 +240,8 @@ impl DateFormat {
             }
             DateFormat::Java => {
                 let format = format.strip_prefix('8').unwrap_or(format);
-                parse_java(&DateFormatter::for_pattern(format)?, text, zone, locale)
+                parse_java(&DateFormatter::for_pattern(format)?, text, zone, locale, true)
+                    .map_err(|e| e.expect("a failure explained"))
             }
         }
     }

@@ -118,8 +118,20 @@ impl DateFormatter {
     /// (`failed to parse date field [..] with format [..]` caused by the
     /// `DateTimeParseException`).
     pub fn parse(&self, input: &str) -> Result<Accessor, DateError> {
+        self.parse_explained(input, true).map_err(|e| e.expect("a failure explained"))
+    }
+
+    /// [`parse`](Self::parse) for a caller that only needs to know whether
+    /// it succeeds (the `date` processor trying its formats in turn): a
+    /// failure comes back without the messages and cause chain.
+    pub fn try_parse(&self, input: &str) -> Option<Accessor> {
+        self.parse_explained(input, false).ok()
+    }
+
+    /// The parse; a failure carries Java's exception when `explain` is set.
+    fn parse_explained(&self, input: &str, explain: bool) -> Result<Accessor, Option<DateError>> {
         if input.is_empty() {
-            return Err(DateError::illegal_argument("cannot parse empty datetime"));
+            return Err(explain.then(|| DateError::illegal_argument("cannot parse empty datetime")));
         }
         let week = self.locale.week_def();
         let wrap = |cause: DateError| {
@@ -143,19 +155,28 @@ impl DateFormatter {
                     }
                 }
             }
-            return Err(wrap(DateError::new("date_time_parse_exception", "Failed to parse with all enclosed parsers")));
+            return Err(explain.then(|| {
+                wrap(DateError::new("date_time_parse_exception", "Failed to parse with all enclosed parsers"))
+            }));
         }
         let p = &self.parsers[0];
-        let mut parsed = engine::parse_unresolved(&p.elems, input)
-            .map_err(|msg| wrap(DateError::new("date_time_parse_exception", msg)))?;
+        let parsed = if explain {
+            engine::parse_unresolved(&p.elems, input)
+                .map_err(|msg| Some(wrap(DateError::new("date_time_parse_exception", msg))))
+        } else {
+            engine::parse_full(&p.elems, input).ok_or(None)
+        };
+        let mut parsed = parsed?;
         if parsed.zone.is_none() && parsed.offset.is_none() {
             parsed.zone = p.zone.clone();
         }
         resolve_with(parsed, week, p.resolver).map_err(|e| {
-            wrap(DateError::new(
-                "date_time_parse_exception",
-                format!("Text '{}' could not be parsed: {}", engine::abbreviate(input), e.reason),
-            ))
+            explain.then(|| {
+                wrap(DateError::new(
+                    "date_time_parse_exception",
+                    format!("Text '{}' could not be parsed: {}", engine::abbreviate(input), e.reason),
+                ))
+            })
         })
     }
 
@@ -329,7 +350,7 @@ mod tests;
 /// The JSON body Elasticsearch renders for an exception (no `root_cause`).
 pub fn exception_body(e: &DateError) -> crate::value::Value {
     use crate::value::{Map, Value};
-    let mut m = Map::new();
+    let mut m = Map::default();
     m.insert("type".into(), Value::from(e.kind.as_str()));
     m.insert("reason".into(), Value::from(e.reason.as_str()));
     for (k, v) in e.extra.iter().filter(|(k, _)| k.as_str() != "suppressed") {

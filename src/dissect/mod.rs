@@ -318,6 +318,12 @@ impl DissectParser {
         &self.pattern
     }
 
+    /// The names of the keys that are not skipped: the fields a match can
+    /// set (besides those a `*`/`&` reference pair names from the input).
+    pub fn key_names(&self) -> impl Iterator<Item = &str> {
+        self.pairs.iter().filter(|p| !p.key.skip).map(|p| p.key.name.as_str())
+    }
+
     /// Dissects `input`: the fields in Elasticsearch's order (values are
     /// strings, or null for a reference whose value never came), or
     /// `Unable to find match for dissect pattern: ...`.

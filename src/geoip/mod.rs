@@ -394,7 +394,7 @@ impl Database {
         let ip = parse_ip(ip_text)?;
         let result = self.reader.lookup(ip).map_err(|e| lookup_error(ip_text, e))?;
         if !result.has_data() {
-            return Ok(Map::new());
+            return Ok(Map::default());
         }
         let network = || result.network().ok().map(|n| format_network(n.ip(), n.prefix()));
         let mut data = Data::new(ip, properties);
@@ -495,7 +495,7 @@ struct Data<'p> {
 
 impl<'p> Data<'p> {
     fn new(ip: IpAddr, properties: &'p [Property]) -> Data<'p> {
-        let mut d = Data { properties, entries: Vec::new() };
+        let mut d = Data { properties, entries: Vec::with_capacity(properties.len()) };
         d.put(Property::Ip, Some(Value::String(format_ip(ip))));
         d
     }
@@ -626,13 +626,28 @@ pub fn java_hash_order(entries: Vec<(&'static str, Value)>) -> Map {
         capacity *= 2;
     }
     let bucket = |k: &str| {
-        let h = k.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)) as u32;
+        let h = java_string_hash(k) as u32;
         ((h ^ (h >> 16)) as usize) & (capacity - 1)
     };
-    let mut indexed: Vec<(usize, usize, &'static str, Value)> =
-        entries.into_iter().enumerate().map(|(i, (k, v))| (bucket(k), i, k, v)).collect();
-    indexed.sort_by_key(|&(b, i, _, _)| (b, i));
-    indexed.into_iter().map(|(_, _, k, v)| (k.to_string(), v)).collect()
+    let mut indexed: Vec<(usize, &'static str, Value)> =
+        entries.into_iter().map(|(k, v)| (bucket(k), k, v)).collect();
+    // Stable: entries of one bucket stay in insertion order, as in the
+    // bucket's chain.
+    indexed.sort_by_key(|&(b, _, _)| b);
+    let mut map = Map::with_capacity_and_hasher(indexed.len(), Default::default());
+    for (_, k, v) in indexed {
+        map.insert(k.to_string(), v);
+    }
+    map
+}
+
+/// Java's `String.hashCode`, over UTF-16 code units.
+fn java_string_hash(s: &str) -> i32 {
+    if s.is_ascii() {
+        s.bytes().fold(0i32, |h, b| h.wrapping_mul(31).wrapping_add(b as i32))
+    } else {
+        s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32))
+    }
 }
 
 #[cfg(test)]

@@ -310,7 +310,7 @@ fn routing_rules(ds_dir: &Path) -> Result<(Vec<Value>, Vec<String>), String> {
         {
             let dataset = as_list(rule.get("target_dataset"));
             datasets.extend(dataset.iter().cloned());
-            let mut body = crate::value::Map::new();
+            let mut body = crate::value::Map::default();
             body.insert("tag".into(), Value::from(source_dataset));
             if let Some(cond) = rule.get("if").and_then(Yaml::as_str) {
                 body.insert("if".into(), Value::from(cond));
@@ -328,7 +328,7 @@ fn routing_rules(ds_dir: &Path) -> Result<(Vec<Value>, Vec<String>), String> {
                         .collect(),
                 ),
             );
-            let mut processor = crate::value::Map::new();
+            let mut processor = crate::value::Map::default();
             processor.insert("reroute".into(), Value::Map(body));
             processors.push(Value::Map(processor));
         }

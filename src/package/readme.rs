@@ -233,7 +233,7 @@ struct Row {
     metric_type: String,
 }
 
-fn text(m: &IndexMap<String, Value>, key: &str) -> String {
+fn text(m: &crate::value::Map, key: &str) -> String {
     match m.get(key) {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
@@ -244,10 +244,10 @@ fn text(m: &IndexMap<String, Value>, key: &str) -> String {
 /// The ECS definition replaces an `external: ecs` entry; local keys win, and
 /// the type stays ECS's unless the pair is an allowed override.
 fn resolve_external(
-    def: &IndexMap<String, Value>,
+    def: &crate::value::Map,
     full: &str,
     ecs: Option<&EcsLock>,
-) -> Result<IndexMap<String, Value>, String> {
+) -> Result<crate::value::Map, String> {
     let Some(lock) = ecs else {
         return Ok(def.clone());
     };
@@ -278,7 +278,7 @@ fn resolve_external(
             .multi_fields
             .iter()
             .map(|m| {
-                let mut mm = IndexMap::new();
+                let mut mm = crate::value::Map::default();
                 mm.insert("name".to_string(), Value::from(m.name.as_str()));
                 mm.insert("type".to_string(), Value::from(m.ty.as_str()));
                 Value::Map(mm)

@@ -220,11 +220,11 @@ mod tests {
             };
             let mut fast = original.clone();
             let fast_result = script
-                .execute(&mut fast, &Map::new())
+                .execute(&mut fast, &Map::default())
                 .map_err(|e| e.to_string());
             let mut whole = original.clone();
             let whole_result = script
-                .interpret(&mut whole, &Map::new())
+                .interpret(&mut whole, &Map::default())
                 .map_err(|e| e.to_string());
             assert_eq!(fast_result, whole_result, "{source}");
             assert_eq!(
@@ -244,9 +244,9 @@ mod tests {
             panic!()
         };
         let mut fast = original.clone();
-        script.execute(&mut fast, &Map::new()).unwrap();
+        script.execute(&mut fast, &Map::default()).unwrap();
         let mut whole = original;
-        script.interpret(&mut whole, &Map::new()).unwrap();
+        script.interpret(&mut whole, &Map::default()).unwrap();
         assert_eq!(Value::Map(fast).to_json(), Value::Map(whole).to_json());
     }
 }

@@ -216,7 +216,7 @@ fn char_index(source: &str, byte_offset: usize) -> usize {
 }
 
 fn script_exception(base: EsError, source: &str, stack: Vec<String>, offset: usize, start: usize, end: usize) -> EsError {
-    let mut position = Map::new();
+    let mut position = Map::default();
     position.insert("offset".into(), Value::from(offset as i64));
     position.insert("start".into(), Value::from(start as i64));
     position.insert("end".into(), Value::from(end as i64));

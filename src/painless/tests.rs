@@ -12,11 +12,11 @@ fn map(json: &str) -> Map {
 }
 
 fn cond(src: &str, ctx: &str) -> bool {
-    compile(src, ScriptContext::Condition).unwrap_or_else(|e| panic!("{src}: {e}")).condition(&map(ctx), &Map::new()).unwrap_or_else(|e| panic!("{src}: {e}"))
+    compile(src, ScriptContext::Condition).unwrap_or_else(|e| panic!("{src}: {e}")).condition(&map(ctx), &Map::default()).unwrap_or_else(|e| panic!("{src}: {e}"))
 }
 
 fn cond_err(src: &str, ctx: &str) -> EsError {
-    compile(src, ScriptContext::Condition).unwrap().condition(&map(ctx), &Map::new()).unwrap_err()
+    compile(src, ScriptContext::Condition).unwrap().condition(&map(ctx), &Map::default()).unwrap_err()
 }
 
 fn run_with(src: &str, ctx: &str, params: &str) -> Result<Map, EsError> {
@@ -206,7 +206,7 @@ fn typical_integration_idioms() {
 fn changes_before_an_exception_stay() {
     let script = compile("ctx.a = 1; ctx.b.c = 2", ScriptContext::Ingest).unwrap();
     let mut ctx = map("{}");
-    assert!(script.execute(&mut ctx, &Map::new()).is_err());
+    assert!(script.execute(&mut ctx, &Map::default()).is_err());
     assert_eq!(json(&ctx), r#"{"a":1}"#);
 }
 
@@ -648,9 +648,9 @@ fn fuzz_never_panics() {
         let text: String = src.into_iter().collect();
         for context in [ScriptContext::Condition, ScriptContext::Ingest] {
             if let Ok(script) = compile(&text, context) {
-                let _ = script.condition(&ctx, &Map::new());
+                let _ = script.condition(&ctx, &Map::default());
                 let mut copy = ctx.clone();
-                let _ = script.execute(&mut copy, &Map::new());
+                let _ = script.execute(&mut copy, &Map::default());
             }
         }
     }

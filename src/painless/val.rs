@@ -190,7 +190,7 @@ fn own_list_to_value(items: &[Val<'_>], path: &mut Vec<usize>) -> Value {
 /// read in place, keys straight from their text.
 #[inline(never)]
 fn own_map_to_value(m: &JMap<'_>, path: &mut Vec<usize>) -> Value {
-    let mut out = ValueMap::with_capacity(m.entries.len());
+    let mut out = ValueMap::with_capacity_and_hasher(m.entries.len(), Default::default());
     for (k, v) in &m.entries {
         let key = match &k.0 {
             Val::Str(s) => s.to_string(),
@@ -409,7 +409,7 @@ impl<'a> Val<'a> {
                     }
                     _ => map_entries(m),
                 };
-                let mut out = ValueMap::new();
+                let mut out = ValueMap::default();
                 for (k, v) in entries {
                     out.insert(k.to_java_string(), v.to_value_in(path));
                 }
@@ -923,13 +923,13 @@ mod drop_tests {
             .stack_size(2 << 20)
             .spawn(|| {
                 let ok = compile("def m = [:]; for (int i = 0; i < 998; i++) { m = ['a': m] } ctx.m = m", ScriptContext::Ingest).unwrap();
-                let mut ctx = Map::new();
-                ok.execute(&mut ctx, &Map::new()).unwrap();
+                let mut ctx = Map::default();
+                ok.execute(&mut ctx, &Map::default()).unwrap();
                 let json = Value::Map(ctx).to_json();
                 assert!(!json.contains("(this Collection)"));
                 assert_eq!(json.matches('{').count(), 1000);
                 let deep = compile("def m = [:]; for (int i = 0; i < 5000; i++) { m = ['a': m] } ctx.m = m", ScriptContext::Ingest).unwrap();
-                let e = deep.execute(&mut Map::new(), &Map::new()).unwrap_err();
+                let e = deep.execute(&mut Map::default(), &Map::default()).unwrap_err();
                 assert!(e.reason.starts_with("Document nesting depth (1001) exceeds the maximum allowed (1000"), "{}", e.reason);
             })
             .unwrap()
@@ -947,11 +947,11 @@ mod drop_tests {
             "def a = new def[1]; for (int i = 0; i < 100000; i++) { def b = new def[1]; b[0] = a; a = b } ctx.ok = true",
         ] {
             let script = compile(source, ScriptContext::Ingest).unwrap();
-            let mut ctx = Map::new();
+            let mut ctx = Map::default();
             std::thread::Builder::new()
                 .stack_size(2 << 20)
                 .spawn(move || {
-                    script.execute(&mut ctx, &Map::new()).unwrap();
+                    script.execute(&mut ctx, &Map::default()).unwrap();
                     assert_eq!(ctx.get("ok"), Some(&Value::Bool(true)));
                 })
                 .unwrap()

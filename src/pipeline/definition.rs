@@ -110,7 +110,7 @@ impl PipelineDefinition {
     /// Canonical JSON form: keys in a fixed order, processors as
     /// [`ProcessorDefinition::to_value`] writes them.
     pub fn to_value(&self) -> Value {
-        let mut m = Map::new();
+        let mut m = Map::default();
         if let Some(d) = &self.description {
             m.insert("description".into(), Value::from(d.as_str()));
         }
@@ -184,7 +184,7 @@ impl ProcessorDefinition {
             condition: None,
             ignore_failure: false,
             on_failure: None,
-            options: Map::new(),
+            options: Map::default(),
         }
     }
 
@@ -200,7 +200,7 @@ impl ProcessorDefinition {
         let (kind, body) = map.iter().next().expect("one entry");
         let body = match body {
             Value::Map(b) => b.clone(),
-            Value::Null => Map::new(),
+            Value::Null => Map::default(),
             other => {
                 return Err(EsError::parse(format!(
                     "processor [{kind}] must be an object, but is of type [{}]",
@@ -210,7 +210,7 @@ impl ProcessorDefinition {
             }
         };
         let mut def = ProcessorDefinition::new(kind);
-        let mut options = Map::new();
+        let mut options = Map::default();
         for (key, v) in body {
             match key.as_str() {
                 "tag" => def.tag = Some(v.to_java_string()),
@@ -284,7 +284,7 @@ impl ProcessorDefinition {
     /// Canonical form: `tag`, `description`, `if`, the processor's options
     /// in the order its spec declares them, `ignore_failure`, `on_failure`.
     pub fn to_value(&self) -> Value {
-        let mut body = Map::new();
+        let mut body = Map::default();
         if let Some(tag) = &self.tag {
             body.insert("tag".into(), Value::from(tag.as_str()));
         }
@@ -317,7 +317,7 @@ impl ProcessorDefinition {
             );
         }
         debug_assert!(COMMON_OPTIONS.contains(&"tag"));
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert(self.kind.clone(), Value::Map(body));
         Value::Map(m)
     }

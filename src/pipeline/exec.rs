@@ -348,6 +348,9 @@ fn remove_failure_metadata(doc: &mut IngestDocument) {
     }
 }
 
+// Inlined so an untraced run (nothing to do, nothing to allocate) pays one
+// test per processor rather than a call.
+#[inline]
 fn record(
     run: &mut RunContext,
     p: &ConfiguredProcessor,
@@ -357,10 +360,21 @@ fn record(
     error: Option<&EsError>,
     condition: Option<(&str, bool)>,
 ) {
-    // Nothing to do (and nothing to allocate) unless the run is traced.
-    if run.trace.is_none() {
-        return;
+    if run.trace.is_some() {
+        record_traced(run, p, index, status, doc, error, condition);
     }
+}
+
+#[cold]
+fn record_traced(
+    run: &mut RunContext,
+    p: &ConfiguredProcessor,
+    index: usize,
+    status: TraceStatus,
+    doc: &IngestDocument,
+    error: Option<&EsError>,
+    condition: Option<(&str, bool)>,
+) {
     let with_doc = run.trace_documents;
     let pipeline = run.current_pipeline().to_string();
     if let Some(trace) = run.trace.as_mut() {
@@ -862,7 +876,7 @@ mod tests {
             "p",
             r#"{"processors": [{"pipeline": {"name": "nope"}}]}"#,
         );
-        let mut doc = IngestDocument::new(crate::value::Map::new());
+        let mut doc = IngestDocument::new(crate::value::Map::default());
         let mut run = RunContext::tracing(true);
         let e = p.execute(&mut doc, &mut run).unwrap_err();
         assert_eq!(e.kind, "illegal_argument_exception");

@@ -183,7 +183,7 @@ pub fn build_processor(
 /// `if` is either a Painless source string or a script object.
 fn compile_condition(cond: &Value) -> Result<Condition, EsError> {
     let (source, params) = match cond {
-        Value::String(s) => (s.clone(), Map::new()),
+        Value::String(s) => (s.clone(), Map::default()),
         Value::Map(m) => {
             if let Some(id) = m.get("id") {
                 return Err(EsError::illegal_argument(format!(

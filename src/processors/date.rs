@@ -2,7 +2,7 @@
 
 use super::{Example, Flow, OptionKind as K, OptionSpec, Options, Processor, ProcessorSpec};
 use crate::date::ingest::CompiledFormat;
-use crate::date::{self, DateFormatter, Locale, ZoneId};
+use crate::date::{self, DateFormatter, Locale, ZoneId, ZonedDateTime};
 use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
@@ -124,26 +124,39 @@ impl Processor for DateProcessor {
         let text = value_text(doc.get(path).map_err(EsError::illegal_argument)?);
         let tz = self.timezone.as_ref().map(|t| t.render(doc));
         let locale = self.locale.as_ref().map(|t| t.render(doc));
+        // A format that fails is passed over without its exception, which
+        // costs more than the parse; only when every format fails are they
+        // tried again to build the chain Elasticsearch reports (the first
+        // failure, the others suppressed in it).
+        let attempt = |format: &CompiledFormat, explain: bool| -> Result<ZonedDateTime, Option<EsError>> {
+            let zone = match &tz {
+                None => ZoneId::Offset(0),
+                Some(id) => ZoneId::of(id).map_err(Some)?,
+            };
+            let locale = match &locale {
+                None => Locale::root(),
+                Some(l) => Locale::parse(l).map_err(Some)?,
+            };
+            if explain {
+                format.parse(text.as_deref(), &zone, &locale).map_err(Some)
+            } else {
+                format.try_parse(text.as_deref(), &zone, &locale).ok_or(None)
+            }
+        };
+        let mut parsed = self.formats.iter().find_map(|format| attempt(format, false).ok());
         let mut failure = None;
-        let mut parsed = None;
-        for format in &self.formats {
-            let attempt = (|| {
-                let zone = match &tz {
-                    None => ZoneId::Offset(0),
-                    Some(id) => ZoneId::of(id)?,
-                };
-                let locale = match &locale {
-                    None => Locale::root(),
-                    Some(l) => Locale::parse(l)?,
-                };
-                format.parse(text.as_deref(), &zone, &locale)
-            })();
-            match attempt {
-                Ok(zdt) => {
-                    parsed = Some(zdt);
-                    break;
+        if parsed.is_none() {
+            for format in &self.formats {
+                match attempt(format, true) {
+                    Ok(zdt) => {
+                        parsed = Some(zdt);
+                        break;
+                    }
+                    Err(e) => {
+                        let e = e.expect("a failure explained");
+                        failure = Some(date::use_or_suppress(failure, e));
+                    }
                 }
-                Err(e) => failure = Some(date::use_or_suppress(failure, e)),
             }
         }
         let Some(zdt) = parsed else {

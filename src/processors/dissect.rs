@@ -3,7 +3,7 @@
 use super::{Example, Flow, OptionKind::*, OptionSpec, Options, Processor, ProcessorSpec};
 use crate::dissect::DissectParser;
 use super::field_values::get_string_to_process;
-use crate::document::{FieldPath, IngestDocument};
+use crate::document::{FieldPath, IngestDocument, KnownPaths};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
 
@@ -63,6 +63,7 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
 struct Dissect {
     field: FieldPath,
     parser: DissectParser,
+    paths: KnownPaths,
     ignore_missing: bool,
 }
 
@@ -83,9 +84,11 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
             .with("processor_type", "dissect")
             .caused_by(e)
     })?;
+    let paths = KnownPaths::new(parser.key_names());
     Ok(Box::new(Dissect {
         field,
         parser,
+        paths,
         ignore_missing,
     }))
 }
@@ -95,9 +98,8 @@ impl Processor for Dissect {
         let Some(text) = get_string_to_process(doc, &self.field, self.ignore_missing)? else {
             return Ok(Flow::Continue);
         };
-        let text = text.to_string();
-        for (name, value) in self.parser.parse(&text)? {
-            let path = FieldPath::parse(&name).map_err(EsError::illegal_argument)?;
+        for (name, value) in self.parser.parse(text)? {
+            let path = self.paths.path(&name).map_err(EsError::illegal_argument)?;
             doc.set(&path, value).map_err(EsError::illegal_argument)?;
         }
         Ok(Flow::Continue)
@@ -111,9 +113,9 @@ mod tests {
     use crate::value::{Map, Value};
 
     fn run(config: &str, source: &str) -> Result<IngestDocument, EsError> {
-        let mut processor = Map::new();
+        let mut processor = Map::default();
         processor.insert("dissect".into(), Value::from_json_str(config).unwrap());
-        let mut pipeline = Map::new();
+        let mut pipeline = Map::default();
         pipeline.insert("processors".into(), Value::List(vec![Value::Map(processor)]));
         let pipeline = Pipeline::from_value("t", &Value::Map(pipeline), &BuildContext::default())?;
         let Value::Map(source) = Value::from_json_str(source).unwrap() else { panic!() };

@@ -142,7 +142,7 @@ impl Processor for ForEach {
                 set_field(doc, &self.path, Value::List(new_values))?;
             }
             Value::Map(entries) => {
-                let mut new_values = Map::new();
+                let mut new_values = Map::default();
                 // Elasticsearch walks a snapshot of the HashMap's keys: bucket order.
                 let ordered: Vec<(std::string::String, Value)> = crate::value::java_hash_map_order(&entries).into_iter().map(|(k, v)| (k.clone(), v.clone())).collect();
                 for (key, item) in ordered {

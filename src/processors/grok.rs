@@ -2,7 +2,7 @@
 
 use super::{Example, Flow, OptionKind::*, OptionSpec, Options, Processor, ProcessorSpec};
 use super::field_values::get_string_to_process;
-use crate::document::{FieldPath, IngestDocument};
+use crate::document::{FieldPath, IngestDocument, KnownPaths};
 use crate::error::EsError;
 use crate::grok::{EcsMode, Grok, PatternBank, PATTERN_MATCH_KEY};
 use crate::pipeline::{BuildContext, RunContext};
@@ -89,6 +89,7 @@ struct GrokProcessor {
     field: FieldPath,
     patterns: Vec<std::string::String>,
     grok: Grok,
+    paths: KnownPaths,
     trace_match: bool,
     ignore_missing: bool,
 }
@@ -144,10 +145,12 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
         .extend_with(custom)
         .and_then(|bank| Grok::with_bank(&bank, &patterns, trace_match))
         .map_err(|e| invalid(&e.reason))?;
+    let paths = KnownPaths::new(grok.capture_configs().iter().map(|c| c.name.as_str()));
     Ok(Box::new(GrokProcessor {
         field,
         patterns,
         grok,
+        paths,
         trace_match,
         ignore_missing,
     }))
@@ -158,14 +161,13 @@ impl Processor for GrokProcessor {
         let Some(text) = get_string_to_process(doc, &self.field, self.ignore_missing)? else {
             return Ok(Flow::Continue);
         };
-        let text = text.to_string();
-        let Some(found) = self.grok.captures(&text)? else {
+        let Some(found) = self.grok.captures(text)? else {
             return Err(EsError::illegal_argument(format!(
                 "Provided Grok expressions do not match field value: [{text}]"
             )));
         };
         for (name, value) in found.captures {
-            let path = FieldPath::parse(&name).map_err(EsError::illegal_argument)?;
+            let path = self.paths.path(&name).map_err(EsError::illegal_argument)?;
             doc.set(&path, value).map_err(EsError::illegal_argument)?;
         }
         if self.trace_match {
@@ -195,9 +197,9 @@ mod tests {
     use crate::value::Map;
 
     fn run(config: &str, source: &str) -> Result<IngestDocument, crate::error::EsError> {
-        let mut processor = Map::new();
+        let mut processor = Map::default();
         processor.insert("grok".into(), Value::from_json_str(config).unwrap());
-        let mut pipeline = Map::new();
+        let mut pipeline = Map::default();
         pipeline.insert(
             "processors".into(),
             Value::List(vec![Value::Map(processor)]),

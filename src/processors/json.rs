@@ -254,7 +254,7 @@ impl<'de> Visitor<'de> for JsonSeed {
         Ok(Value::List(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut map = Map::new();
+        let mut map = Map::default();
         while let Some(key) = access.next_key::<std::string::String>()? {
             let value = access.next_value_seed(self)?;
             if map.contains_key(&key) && !self.allow_duplicate_keys {

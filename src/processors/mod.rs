@@ -431,9 +431,9 @@ pub(crate) mod examples {
 
     pub fn run_example(spec: &ProcessorSpec, example: &Example) -> Result<String, String> {
         let config = Value::from_json_str(example.config).map_err(|e| e.to_string())?;
-        let mut processor = Map::new();
+        let mut processor = Map::default();
         processor.insert(spec.name.to_string(), config);
-        let mut pipeline = Map::new();
+        let mut pipeline = Map::default();
         pipeline.insert("processors".into(), Value::List(vec![Value::Map(processor)]));
         // Examples see the tiny test databases, as if given `--geoip-dir`.
         let ctx = BuildContext {

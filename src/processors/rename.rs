@@ -94,9 +94,11 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
 /// `hasField(path, failOutOfRange = true)`: an index past a list's end is an
 /// error rather than absence.
 pub fn has_field_strict(doc: &IngestDocument, path: &FieldPath) -> Result<bool, EsError> {
-    match doc.get(path) {
+    match doc.resolve(path) {
         Ok(_) => Ok(true),
-        Err(e) if e.contains("is out of bounds for array") => Err(EsError::illegal_argument(e)),
+        Err(miss) if miss.is_out_of_bounds() => {
+            Err(EsError::illegal_argument(miss.message(path.as_str())))
+        }
         Err(_) => Ok(false),
     }
 }
@@ -127,7 +129,7 @@ impl Processor for Rename {
             )));
         }
         let value = doc.remove(&from).map_err(EsError::illegal_argument)?;
-        if let Err(e) = doc.set(&to, value.clone()) {
+        if let Err((e, value)) = doc.set_or_return(&to, value) {
             // Put the value back so on_failure handlers see the document as it was.
             let _ = doc.set(&from, value);
             return Err(EsError::illegal_argument(e));

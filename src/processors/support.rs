@@ -132,11 +132,11 @@ mod robustness {
 
     #[test]
     fn parsers_never_panic() {
-        let mut source = Map::new();
+        let mut source = Map::default();
         source.insert("a".into(), Value::from("x"));
         source.insert(
             "l".into(),
-            Value::List(vec![Value::Int(1), Value::Map(Map::new())]),
+            Value::List(vec![Value::Int(1), Value::Map(Map::default())]),
         );
         let doc = IngestDocument::new(source);
         for s in strings(4000) {

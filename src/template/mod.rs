@@ -155,6 +155,16 @@ impl Template {
         match self.nodes.as_slice() {
             [] => Cow::Borrowed(""),
             [Node::Text(text)] => Cow::Borrowed(text),
+            // A lone `{{{x}}}` (common for `set`'s value) is the variable's
+            // text itself: no scope stack, no second buffer.
+            [Node::Var {
+                name,
+                escaped: false,
+            }] => Cow::Owned(
+                lookup(&[Scope::Doc(doc)], name)
+                    .map(Found::text)
+                    .unwrap_or_default(),
+            ),
             nodes => {
                 let mut out = String::new();
                 let mut scopes = vec![Scope::Doc(doc)];
@@ -438,11 +448,20 @@ fn render_nodes<'a>(
         match node {
             Node::Text(t) => out.push_str(t),
             Node::Var { name, escaped } => {
-                let text = lookup(scopes, name).map(Found::text).unwrap_or_default();
+                let found = lookup(scopes, name);
+                // A string is its own text: written straight from the document.
+                let owned;
+                let text = match found {
+                    Some(Found::Value(Value::String(s))) => s.as_str(),
+                    other => {
+                        owned = other.map(Found::text).unwrap_or_default();
+                        owned.as_str()
+                    }
+                };
                 if *escaped {
-                    escape(&text, escaping, out);
+                    escape(text, escaping, out);
                 } else {
-                    out.push_str(&text);
+                    out.push_str(text);
                 }
             }
             Node::Section {

@@ -150,7 +150,7 @@ pub fn key(rng: &mut Rng) -> String {
 
 pub fn map(rng: &mut Rng, depth: usize, width: usize) -> Map {
     let n = rng.below(width + 1);
-    let mut m = Map::new();
+    let mut m = Map::default();
     for _ in 0..n {
         m.insert(key(rng), value(rng, depth));
     }
@@ -159,7 +159,7 @@ pub fn map(rng: &mut Rng, depth: usize, width: usize) -> Map {
 
 /// A document: the usual fields filled with odd values, plus random ones.
 pub fn document(rng: &mut Rng) -> Map {
-    let mut m = Map::new();
+    let mut m = Map::default();
     for name in ["message", "a", "x", "list", "num", "ip", "url", "date", "map"] {
         if rng.chance(60) {
             let v = match name {
@@ -174,7 +174,7 @@ pub fn document(rng: &mut Rng) -> Map {
         // Deep nesting.
         let mut v = scalar(rng);
         for _ in 0..rng.below(120) {
-            let mut inner = Map::new();
+            let mut inner = Map::default();
             inner.insert("deep".into(), v);
             v = if rng.chance(10) { Value::List(vec![Value::Map(inner)]) } else { Value::Map(inner) };
         }
