@@ -376,11 +376,11 @@ mod tests {
                 for depth in [999, 1000, 1001, 1003] {
                     let mut deep = Value::Int(1);
                     for _ in 0..depth {
-                        let mut m = Map::new();
+                        let mut m = Map::default();
                         m.insert("a".into(), deep);
                         deep = Value::Map(m);
                     }
-                    let mut original = Map::new();
+                    let mut original = Map::default();
                     original.insert("x".into(), Value::Int(1));
                     original.insert("d".into(), deep);
                     for source in ["def x = ctx.x", "ctx.x = 2", "ctx.remove('d')", "ctx.y = ctx.d", "def m = ctx.d; for (int i = 0; i < 900; i++) { m = m.a } m.b = 1"] {
@@ -399,7 +399,7 @@ mod tests {
     fn aliases_change_the_document() {
         let script = compile("def m = ctx.user; m.x = 1; def l = ctx.tags; l.add('b'); ctx.user.y = l.size()", ScriptContext::Ingest).unwrap();
         let mut ctx = doc(r#"{"user": {"name": "n"}, "tags": ["a"]}"#);
-        script.execute(&mut ctx, &Map::new()).unwrap();
+        script.execute(&mut ctx, &Map::default()).unwrap();
         assert_eq!(Value::Map(ctx).to_json(), r#"{"user":{"name":"n","x":1,"y":2},"tags":["a","b"]}"#);
     }
 
@@ -410,7 +410,7 @@ mod tests {
         let original = doc(DOCS[1]);
         let mut ctx = original.clone();
         let before: Vec<*const Value> = ctx.values().map(|v| v as *const Value).collect();
-        script.execute(&mut ctx, &Map::new()).unwrap();
+        script.execute(&mut ctx, &Map::default()).unwrap();
         let after: Vec<*const Value> = ctx.values().map(|v| v as *const Value).collect();
         assert_eq!(before, after);
         assert!(Value::Map(ctx) == Value::Map(original));
