@@ -24,6 +24,9 @@ pub struct Interp<'a> {
     pub read_only: bool,
     budget: u32,
     depth: usize,
+    /// Frames of returned calls, kept for the next call so that a call
+    /// allocates only when it goes deeper than any call before it.
+    spare_frames: Vec<Vec<Val<'a>>>,
 }
 
 pub enum Flow<'a> {
@@ -50,7 +53,7 @@ pub fn to_boolean(v: &Val<'_>) -> R<bool> {
 
 impl<'a> Interp<'a> {
     pub fn new(prog: &'a Program, read_only: bool) -> Interp<'a> {
-        Interp { prog, read_only, budget: MAX_LOOP_ITERATIONS, depth: 0 }
+        Interp { prog, read_only, budget: MAX_LOOP_ITERATIONS, depth: 0, spare_frames: Vec::new() }
     }
 
     /// Runs the main body; the value of a trailing expression statement is
@@ -245,6 +248,33 @@ impl<'a> Interp<'a> {
         Ok(out)
     }
 
+    /// Evaluates call arguments left to right and hands them to `call`;
+    /// the few arguments a call usually has stay on the stack.
+    fn with_args<T>(&mut self, args: &'a [Expr], f: &mut [Val<'a>], call: impl FnOnce(&mut Self, &mut [Val<'a>]) -> R<T>) -> R<T> {
+        const INLINE: usize = 4;
+        if args.len() > INLINE {
+            let mut values = self.eval_args(args, f)?;
+            return call(self, &mut values);
+        }
+        let mut values: [Val<'a>; INLINE] = [Val::Null, Val::Null, Val::Null, Val::Null];
+        for (slot, a) in values.iter_mut().zip(args) {
+            *slot = self.eval(a, f)?;
+        }
+        call(self, &mut values[..args.len()])
+    }
+
+    /// A frame of `size` null slots, from a returned call when there is one.
+    fn take_frame(&mut self, size: usize) -> Vec<Val<'a>> {
+        let mut frame = self.spare_frames.pop().unwrap_or_default();
+        frame.resize(size, Val::Null);
+        frame
+    }
+
+    fn return_frame(&mut self, mut frame: Vec<Val<'a>>) {
+        frame.clear();
+        self.spare_frames.push(frame);
+    }
+
     fn eval_inner(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<Val<'a>> {
         Ok(match &e.kind {
             ExprKind::Null => Val::Null,
@@ -267,10 +297,7 @@ impl<'a> Interp<'a> {
                 }
                 Val::new_map(m)
             }
-            ExprKind::New { class, args } => {
-                let args = self.eval_args(args, f)?;
-                lib::construct(self, class, args)?
-            }
+            ExprKind::New { class, args } => self.with_args(args, f, |it, args| lib::construct(it, class, args))?,
             ExprKind::NewArray { elem, dims } => {
                 let mut sizes = Vec::new();
                 for d in dims {
@@ -311,8 +338,7 @@ impl<'a> Interp<'a> {
             }
             ExprKind::Call { obj, name, args, null_safe } => {
                 if let ExprKind::Class(c) = &obj.kind {
-                    let args = self.eval_args(args, f)?;
-                    return lib::call_static(self, c, name, args);
+                    return self.with_args(args, f, |it, args| lib::call_static(it, c, name, args));
                 }
                 let recv = self.eval(obj, f)?;
                 if recv.is_null() {
@@ -321,13 +347,9 @@ impl<'a> Interp<'a> {
                     }
                     return Err(null_access(name));
                 }
-                let args = self.eval_args(args, f)?;
-                lib::call_method(self, &recv, name, args)?
+                self.with_args(args, f, |it, args| lib::call_method(it, &recv, name, args))?
             }
-            ExprKind::LocalCall { index, args, .. } => {
-                let args = self.eval_args(args, f)?;
-                self.call_function(*index, args)?
-            }
+            ExprKind::LocalCall { index, args, .. } => self.with_args(args, f, |it, args| it.call_function(*index, args))?,
             ExprKind::Unary(op, x) => {
                 let v = self.eval(x, f)?;
                 unary(*op, v)?
@@ -401,7 +423,7 @@ impl<'a> Interp<'a> {
                 let cap = capitalize(name);
                 for getter in [format!("get{cap}"), format!("is{cap}")] {
                     if lib::known_method(&getter, 0) {
-                        return lib::call_method(self, recv, &getter, Vec::new());
+                        return lib::call_method(self, recv, &getter, &[]);
                     }
                 }
                 Err(Exc::illegal_arg(format!("dynamic getter [{}, {name}] not found", recv.class_name())))
@@ -586,7 +608,8 @@ impl<'a> Interp<'a> {
         }
     }
 
-    pub fn call_function(&mut self, index: usize, args: Vec<Val<'a>>) -> R<Val<'a>> {
+    /// Calls a script function; `args` are taken (left null).
+    pub fn call_function(&mut self, index: usize, args: &mut [Val<'a>]) -> R<Val<'a>> {
         let func = &self.prog.functions[index];
         if args.len() != func.params.len() {
             return Err(Exc::illegal_arg(format!("function [{}] expects {} arguments", func.name, func.params.len())));
@@ -594,19 +617,20 @@ impl<'a> Interp<'a> {
         if self.depth >= MAX_CALL_DEPTH {
             return Err(Exc::bare("StackOverflowError"));
         }
-        self.depth += 1;
-        let mut frame = vec![Val::Null; func.frame_size.max(func.params.len())];
-        for (i, (a, (ty, _))) in args.into_iter().zip(&func.params).enumerate() {
-            frame[i] = match coerce(ty, a, false) {
-                Ok(v) => v,
+        let mut frame = self.take_frame(func.frame_size.max(func.params.len()));
+        for (i, (a, (ty, _))) in args.iter_mut().zip(&func.params).enumerate() {
+            match coerce(ty, std::mem::replace(a, Val::Null), false) {
+                Ok(v) => frame[i] = v,
                 Err(e) => {
-                    self.depth -= 1;
+                    self.return_frame(frame);
                     return Err(e);
                 }
-            };
+            }
         }
+        self.depth += 1;
         let result = self.exec_block(&func.body, &mut frame);
         self.depth -= 1;
+        self.return_frame(frame);
         match result? {
             Flow::Return(v) => match &func.ret {
                 Type::Class(c) if c == "void" => Ok(Val::Null),
@@ -616,8 +640,9 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Calls a lambda, method reference or function reference.
-    pub fn call_func(&mut self, func: &Val<'a>, args: Vec<Val<'a>>) -> R<Val<'a>> {
+    /// Calls a lambda, method reference or function reference; `args` are
+    /// taken (left null).
+    pub fn call_func(&mut self, func: &Val<'a>, args: &mut [Val<'a>]) -> R<Val<'a>> {
         let Val::Func(c) = func else {
             return Err(Exc::illegal_arg(format!("Cannot convert [{}] to a function", func.class_name())));
         };
@@ -629,9 +654,15 @@ impl<'a> Interp<'a> {
                 if args.len() != lambda.params.len() {
                     return Err(Exc::illegal_arg(format!("Incorrect number of parameters for lambda: expected [{}] but found [{}]", lambda.params.len(), args.len())));
                 }
-                let mut frame = vec![Val::Null; lambda.frame_size.max(lambda.params.len())];
-                for (a, (ty, var)) in args.into_iter().zip(&lambda.params) {
-                    frame[var.slot] = coerce(ty, a, false)?;
+                let mut frame = self.take_frame(lambda.frame_size.max(lambda.params.len()));
+                for (a, (ty, var)) in args.iter_mut().zip(&lambda.params) {
+                    match coerce(ty, std::mem::replace(a, Val::Null), false) {
+                        Ok(v) => frame[var.slot] = v,
+                        Err(e) => {
+                            self.return_frame(frame);
+                            return Err(e);
+                        }
+                    }
                 }
                 for ((_, inner), v) in lambda.captures.iter().zip(captured) {
                     frame[*inner] = v.clone();
@@ -645,6 +676,7 @@ impl<'a> Interp<'a> {
                     }),
                 };
                 self.depth -= 1;
+                self.return_frame(frame);
                 r
             }
             Closure::Local(i) => self.call_function(*i, args),
@@ -652,15 +684,14 @@ impl<'a> Interp<'a> {
                 if lib::known_static(class, method, args.len()) {
                     lib::call_static(self, class, method, args)
                 } else {
-                    let mut args = args;
-                    if args.is_empty() {
+                    let Some((recv, rest)) = args.split_first_mut() else {
                         return Err(Exc::illegal_arg(format!("method reference [{class}::{method}] needs a receiver")));
-                    }
-                    let recv = args.remove(0);
+                    };
                     if recv.is_null() {
                         return Err(null_access(method));
                     }
-                    lib::call_method(self, &recv, method, args)
+                    let recv = std::mem::replace(recv, Val::Null);
+                    lib::call_method(self, &recv, method, rest)
                 }
             }
             Closure::Constructor(class) => lib::construct(self, class, args),
