@@ -126,7 +126,9 @@ impl<'a> JMap<'a> {
                 while out.len() * 4 > capacity * 3 {
                     capacity *= 2;
                 }
-                out.sort_by_key(|(k, _)| {
+                // Cached: a string's hashCode reads all its characters, and
+                // a comparison sort would compute it again for every comparison.
+                out.sort_by_cached_key(|(k, _)| {
                     let h = super::lib::misc::hash_code(k) as u32;
                     ((h ^ (h >> 16)) as usize) & (capacity - 1)
                 });
