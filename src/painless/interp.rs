@@ -251,16 +251,22 @@ impl<'a> Interp<'a> {
     /// Evaluates call arguments left to right and hands them to `call`;
     /// the few arguments a call usually has stay on the stack.
     fn with_args<T>(&mut self, args: &'a [Expr], f: &mut [Val<'a>], call: impl FnOnce(&mut Self, &mut [Val<'a>]) -> R<T>) -> R<T> {
-        const INLINE: usize = 4;
-        if args.len() > INLINE {
-            let mut values = self.eval_args(args, f)?;
-            return call(self, &mut values);
+        match args {
+            [] => call(self, &mut []),
+            [a] => {
+                let mut values = [self.eval(a, f)?];
+                call(self, &mut values)
+            }
+            [a, b] => {
+                let x = self.eval(a, f)?;
+                let mut values = [x, self.eval(b, f)?];
+                call(self, &mut values)
+            }
+            _ => {
+                let mut values = self.eval_args(args, f)?;
+                call(self, &mut values)
+            }
         }
-        let mut values: [Val<'a>; INLINE] = [Val::Null, Val::Null, Val::Null, Val::Null];
-        for (slot, a) in values.iter_mut().zip(args) {
-            *slot = self.eval(a, f)?;
-        }
-        call(self, &mut values[..args.len()])
     }
 
     /// A frame of `size` null slots, from a returned call when there is one.
@@ -340,6 +346,9 @@ impl<'a> Interp<'a> {
                 if let ExprKind::Class(c) = &obj.kind {
                     return self.with_args(args, f, |it, args| lib::call_static(it, c, name, args));
                 }
+                if let Some(v) = self.literal_list_contains(obj, name, args, f)? {
+                    return Ok(v);
+                }
                 let recv = self.eval(obj, f)?;
                 if recv.is_null() {
                     if *null_safe {
@@ -399,11 +408,25 @@ impl<'a> Interp<'a> {
         })
     }
 
+    /// `['a', 'b'].contains(x)` with constant elements: the fresh list is
+    /// seen by nothing but `contains`, so the answer needs no list built.
+    /// `None` for every other call.
+    fn literal_list_contains(&mut self, obj: &'a Expr, name: &str, args: &'a [Expr], f: &mut [Val<'a>]) -> R<Option<Val<'a>>> {
+        let ExprKind::ListInit(items) = &obj.kind else { return Ok(None) };
+        if name != "contains" || args.len() != 1 || !items.iter().all(|i| literal(i).is_some()) {
+            return Ok(None);
+        }
+        let x = self.eval(&args[0], f)?;
+        // As `ArrayList.contains` through the general path compares them.
+        Ok(Some(Val::Bool(items.iter().filter_map(literal).any(|item| item.java_equals(&x)))))
+    }
+
     pub fn get_field(&mut self, recv: &Val<'a>, name: &str) -> R<Val<'a>> {
         match recv {
             Val::Null => Err(null_access(name)),
             // Painless tries the class's getters before the map shortcut: `isEmpty()` is `.empty`.
             Val::Map(m) if name == "empty" => Ok(Val::Bool(map_len(m) == 0)),
+            Val::Map(MapRef::Doc(m)) => Ok(doc_field(m, name).map_or(Val::Null, Val::from_doc)),
             Val::Map(m) => Ok(map_get_str(m, name).unwrap_or(Val::Null)),
             Val::List(l) => match name {
                 "length" => Ok(Val::Int(list_len(l) as i32)),
@@ -702,6 +725,32 @@ impl<'a> Interp<'a> {
                 lib::call_method(self, receiver, method, args)
             }
         }
+    }
+}
+
+/// The value of a literal constant, which evaluates without effects or errors.
+fn literal<'a>(e: &'a Expr) -> Option<Val<'a>> {
+    Some(match &e.kind {
+        ExprKind::Null => Val::Null,
+        ExprKind::Bool(b) => Val::Bool(*b),
+        ExprKind::Int(i) => Val::Int(*i),
+        ExprKind::Long(l) => Val::Long(*l),
+        ExprKind::Float(x) => Val::Float(*x),
+        ExprKind::Double(d) => Val::Double(*d),
+        ExprKind::Str(s) => Val::Str(Str::Doc(s)),
+        _ => return None,
+    })
+}
+
+/// A field of a document map. Document maps hash their keys with SipHash,
+/// which costs more than comparing the few keys a small map has; a scan
+/// finds the same entry, keys being unique.
+fn doc_field<'d>(m: &'d crate::value::Map, name: &str) -> Option<&'d crate::value::Value> {
+    const SCAN_UP_TO: usize = 12;
+    if m.len() <= SCAN_UP_TO {
+        m.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        m.get(name)
     }
 }
 

@@ -720,3 +720,60 @@ fn document_maps_iterate_in_hash_map_order() {
     assert_eq!(json(&ctx), r#"{"m":{"zeta":1,"alpha":2,"b":3},"keys":["zeta","b","alpha"],"vals":[1,3,2]}"#);
     assert!(cond("def k = ''; for (x in ctx.m.keySet()) { k += x } return k == 'zetabalpha'", r#"{"m": {"zeta": 1, "alpha": 2, "b": 3}}"#));
 }
+
+// ---- fast paths give what the general path gives ----
+
+/// `[constants].contains(x)` answers without building the list; the same
+/// list held in a variable takes the general path.
+#[test]
+fn literal_list_contains_matches_a_built_list() {
+    let ctx = r#"{"s": "internal", "i": 1, "l": 1, "d": 1.0, "n": null, "b": true, "m": {"a": 1}}"#;
+    let lists = ["['inbound', 'internal']", "[1, 2]", "[1L, 2L]", "[1.0, 'x']", "[null, true]", "[]"];
+    for list in lists {
+        for x in ["ctx.s", "ctx.i", "(long) ctx.l", "ctx.d", "ctx.n", "ctx.b", "ctx.m", "ctx.missing?.x", "'inbound'"] {
+            let fast = format!("{list}.contains({x})");
+            let general = format!("def l = {list}; l.contains({x})");
+            assert_eq!(cond(&fast, ctx), cond(&general, ctx), "{fast}");
+            let outcome = |src: String| match run_with(&src, ctx, "{}") {
+                Ok(m) => m.get("r").cloned().unwrap().to_json(),
+                Err(e) => cause(&e).1,
+            };
+            assert_eq!(outcome(format!("ctx.r = {fast}")), outcome(format!("def l = {list}; ctx.r = l.contains({x})")), "{fast}");
+        }
+    }
+    // Errors in the argument are reported where they were raised, as before.
+    let fast = cond_err("['a'].contains(ctx.x.y)", "{}");
+    let general = cond_err("def l = ['a']; l.contains(ctx.x.y)", "{}");
+    assert_eq!(cause(&fast).1, cause(&general).1);
+    assert_eq!(fast.to_value().to_json().matches("ctx.x.y").count(), general.to_value().to_json().matches("ctx.x.y").count());
+}
+
+/// Fields of small and large document maps, read in place by conditions.
+#[test]
+fn document_fields_are_found_in_maps_of_any_size() {
+    for n in [0usize, 1, 5, 12, 13, 40] {
+        let fields: Vec<String> = (0..n).map(|i| format!("\"k{i}\": {i}")).collect();
+        let ctx = format!("{{{}}}", fields.join(", "));
+        for i in 0..n {
+            assert!(cond(&format!("ctx.k{i} == {i} && ctx['k{i}'] == {i}"), &ctx), "{n} {i}");
+        }
+        assert!(cond("ctx.absent == null && ctx.k == null", &ctx));
+    }
+}
+
+/// Calls reuse frames: recursion through functions and lambdas, errors
+/// raised inside a call and calls after them keep working.
+#[test]
+fn calls_reuse_frames_without_leaking_values() {
+    let src = "boolean isEmpty(def v) { if (v == null || (v instanceof String && v == '')) return true; \
+               if (v instanceof Map) { v.values().removeIf(x -> isEmpty(x)); return v.isEmpty(); } \
+               if (v instanceof List) { v.removeIf(x -> isEmpty(x)); return v.isEmpty(); } return false; } \
+               isEmpty(ctx);";
+    let out = run(src, r#"{"a": "", "b": {"c": null, "d": [null, "", {"e": ""}], "f": 1}, "g": [[]], "h": "x"}"#);
+    assert_eq!(json(&out), r#"{"b":{"f":1},"h":"x"}"#);
+    let src = "int f(int n) { if (n == 3) { throw new IllegalArgumentException('x') } def a = 1; def b = 2; return n + a + b } \
+               int r = 0; for (int i = 0; i < 6; i++) { try { r += f(i) } catch (IllegalArgumentException e) { r += 100 } } ctx.r = r";
+    assert_eq!(run(src, "{}").get("r"), Some(&Value::Int(100 + 0 + 1 + 2 + 4 + 5 + 5 * 3)));
+    let src = "def add = (a, b) -> a + b; def three = (a, b, c) -> a * b * c; ctx.r = add.apply(1, 2) + three.apply(2, 3, 4)";
+    assert_eq!(run(src, "{}").get("r"), Some(&Value::Int(27)));
+}
