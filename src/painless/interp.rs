@@ -59,8 +59,14 @@ impl<'a> Interp<'a> {
     /// Runs the main body; the value of a trailing expression statement is
     /// the script's result, as Painless returns it implicitly.
     pub fn run(&mut self, ctx: Val<'a>, params: Val<'a>) -> R<Val<'a>> {
-        // Conditions rarely need more than a few slots: keep those on the stack.
+        // Conditions rarely need more than ctx and params: keep those on the stack.
         let size = self.prog.frame_size.max(2);
+        if size == 2 {
+            let mut frame = [Val::Null, Val::Null];
+            frame[CTX_SLOT] = ctx;
+            frame[PARAMS_SLOT] = params;
+            return self.run_body(&mut frame);
+        }
         let mut small: [Val<'a>; 8] = std::array::from_fn(|_| Val::Null);
         let mut large = Vec::new();
         let frame: &mut [Val<'a>] = if size <= small.len() {
@@ -71,6 +77,10 @@ impl<'a> Interp<'a> {
         };
         frame[CTX_SLOT] = ctx;
         frame[PARAMS_SLOT] = params;
+        self.run_body(frame)
+    }
+
+    fn run_body(&mut self, frame: &mut [Val<'a>]) -> R<Val<'a>> {
         let body = &self.prog.body;
         for (i, s) in body.iter().enumerate() {
             if i + 1 == body.len() {
@@ -96,8 +106,11 @@ impl<'a> Interp<'a> {
     }
 
     fn truthy(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<bool> {
-        let v = self.eval(e, f)?;
-        to_boolean(&v).map_err(|x| x.at(e.span.start))
+        // Booleans, nearly every condition's value, need neither a call nor a drop.
+        match self.eval(e, f)? {
+            Val::Bool(b) => Ok(b),
+            v => to_boolean(&v).map_err(|x| x.at(e.span.start)),
+        }
     }
 
     fn exec_body(&mut self, body: &'a Option<Box<Stmt>>, f: &mut [Val<'a>]) -> R<Flow<'a>> {
@@ -1043,6 +1056,8 @@ pub fn unary<'a>(op: UnOp, v: Val<'a>) -> R<Val<'a>> {
 pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
     use BinOp::*;
     match op {
+        // `x == null`: null equals only null, whatever `x` is.
+        Eq | Ne if a.is_null() || b.is_null() => return Ok(Val::Bool((a.is_null() && b.is_null()) == (op == Eq))),
         Eq => return Ok(Val::Bool(def_equals(&a, &b))),
         Ne => return Ok(Val::Bool(!def_equals(&a, &b))),
         RefEq => return Ok(Val::Bool(a.identical(&b))),

@@ -777,3 +777,22 @@ fn calls_reuse_frames_without_leaking_values() {
     let src = "def add = (a, b) -> a + b; def three = (a, b, c) -> a * b * c; ctx.r = add.apply(1, 2) + three.apply(2, 3, 4)";
     assert_eq!(run(src, "{}").get("r"), Some(&Value::Int(27)));
 }
+
+/// `String.hashCode` over UTF-16 code units, ASCII or not (values from Java).
+#[test]
+fn string_hash_codes_match_java() {
+    assert_eq!(eval("'hello'.hashCode()"), Value::Int(99162322));
+    assert_eq!(eval("'héllo'.hashCode()"), Value::Int(103094734));
+    assert_eq!(eval("'a😀b'.hashCode()"), Value::Int(57849694));
+    assert_eq!(eval("''.hashCode()"), Value::Int(0));
+}
+
+/// `== null` and `!= null` against every kind of value.
+#[test]
+fn comparisons_with_null() {
+    for x in ["null", "0", "0L", "0.0", "''", "'a'", "false", "[]", "[:]", "ctx", "ctx.missing"] {
+        let is_null = x == "null" || x == "ctx.missing";
+        assert_eq!(eval(&format!("def x = {x}; x == null")), Value::Bool(is_null), "{x}");
+        assert_eq!(eval(&format!("def x = {x}; null != x")), Value::Bool(!is_null), "{x}");
+    }
+}
