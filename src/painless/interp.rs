@@ -249,7 +249,16 @@ impl<'a> Interp<'a> {
         Ok(Flow::Normal)
     }
 
+    #[inline]
     pub fn eval(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<Val<'a>> {
+        // Variables and constants, most of what a script evaluates, cannot
+        // fail: answered here, they skip `eval_inner`'s large frame.
+        match &e.kind {
+            ExprKind::Local(v) => return Ok(f[v.slot].clone()),
+            ExprKind::Null => return Ok(Val::Null),
+            ExprKind::Str(s) => return Ok(Val::Str(Str::Doc(s))),
+            _ => {}
+        }
         self.eval_inner(e, f).map_err(|x| x.at(e.span.start))
     }
 
@@ -827,7 +836,17 @@ fn jvm_cast_error(from: &str, to: &str) -> Exc {
 }
 
 /// Converts a value for a declared type: implicit (assignment) or explicit (cast).
+#[inline]
 pub fn coerce<'a>(ty: &Type, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
+    // `def`, the type of most parameters and variables, keeps the value as it is.
+    match ty {
+        Type::Def => Ok(v),
+        _ => coerce_typed(ty, v, explicit),
+    }
+}
+
+#[inline(never)]
+fn coerce_typed<'a>(ty: &Type, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
     match ty {
         Type::Def => Ok(v),
         Type::Prim(p) => coerce_prim(*p, v, explicit),
