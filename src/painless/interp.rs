@@ -27,6 +27,10 @@ pub struct Interp<'a> {
     /// Frames of returned calls, kept for the next call so that a call
     /// allocates only when it goes deeper than any call before it.
     spare_frames: Vec<Vec<Val<'a>>>,
+    /// The last field looked up by hash in a borrowed document map, which
+    /// cannot change while borrowed: conditions read the same field again
+    /// and again (`ctx.a?.b != null && ctx.a.b ...`).
+    last_doc_field: Option<(*const crate::value::Map, &'a str, Option<&'a crate::value::Value>)>,
 }
 
 pub enum Flow<'a> {
@@ -53,7 +57,7 @@ pub fn to_boolean(v: &Val<'_>) -> R<bool> {
 
 impl<'a> Interp<'a> {
     pub fn new(prog: &'a Program, read_only: bool) -> Interp<'a> {
-        Interp { prog, read_only, budget: MAX_LOOP_ITERATIONS, depth: 0, spare_frames: Vec::new() }
+        Interp { prog, read_only, budget: MAX_LOOP_ITERATIONS, depth: 0, spare_frames: Vec::new(), last_doc_field: None }
     }
 
     /// Runs the main body; the value of a trailing expression statement is
@@ -443,12 +447,12 @@ impl<'a> Interp<'a> {
         Ok(Some(Val::Bool(items.iter().filter_map(literal).any(|item| item.java_equals(&x)))))
     }
 
-    pub fn get_field(&mut self, recv: &Val<'a>, name: &str) -> R<Val<'a>> {
+    pub fn get_field(&mut self, recv: &Val<'a>, name: &'a str) -> R<Val<'a>> {
         match recv {
             Val::Null => Err(null_access(name)),
             // Painless tries the class's getters before the map shortcut: `isEmpty()` is `.empty`.
             Val::Map(m) if name == "empty" => Ok(Val::Bool(map_len(m) == 0)),
-            Val::Map(MapRef::Doc(m)) => Ok(doc_field(m, name).map_or(Val::Null, Val::from_doc)),
+            Val::Map(MapRef::Doc(m)) => Ok(self.doc_field(m, name).map_or(Val::Null, Val::from_doc)),
             Val::Map(m) => Ok(map_get_str(m, name).unwrap_or(Val::Null)),
             Val::List(l) => match name {
                 "length" => Ok(Val::Int(list_len(l) as i32)),
@@ -764,15 +768,24 @@ fn literal<'a>(e: &'a Expr) -> Option<Val<'a>> {
     })
 }
 
-/// A field of a document map. Document maps hash their keys with SipHash,
-/// which costs more than comparing the few keys a small map has; a scan
-/// finds the same entry, keys being unique.
-fn doc_field<'d>(m: &'d crate::value::Map, name: &str) -> Option<&'d crate::value::Value> {
-    const SCAN_UP_TO: usize = 12;
-    if m.len() <= SCAN_UP_TO {
-        m.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
-    } else {
-        m.get(name)
+impl<'a> Interp<'a> {
+    /// A field of a document map. Document maps hash their keys with
+    /// SipHash, which costs more than comparing the few keys a small map
+    /// has (a scan finds the same entry, keys being unique) or than
+    /// remembering the last field found in a large one.
+    fn doc_field(&mut self, m: &'a crate::value::Map, name: &'a str) -> Option<&'a crate::value::Value> {
+        const SCAN_UP_TO: usize = 12;
+        if m.len() <= SCAN_UP_TO {
+            return m.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v);
+        }
+        if let Some((map, field, found)) = self.last_doc_field {
+            if std::ptr::eq(map, m) && field == name {
+                return found;
+            }
+        }
+        let found = m.get(name);
+        self.last_doc_field = Some((m, name, found));
+        found
     }
 }
 

@@ -759,6 +759,11 @@ fn document_fields_are_found_in_maps_of_any_size() {
         }
         assert!(cond("ctx.absent == null && ctx.k == null", &ctx));
     }
+    // The same field of different large maps, and again of the first.
+    let inner = |base: usize| format!("{{{}}}", (0..20).map(|i| format!("\"k{i}\": {}", base + i)).collect::<Vec<_>>().join(", "));
+    let ctx = format!("{{{}}}", (0..20).map(|i| format!("\"m{i}\": {}", inner(100 * i))).collect::<Vec<_>>().join(", "));
+    assert!(cond("ctx.m0.k5 == 5 && ctx.m1.k5 == 105 && ctx.m0.k5 == 5 && ctx.m0.k6 == 6 && ctx.m0?.k5 == 5 && ctx.m19.k19 == 1919", &ctx));
+    assert!(cond("ctx.m0.absent == null && ctx.m0.absent == null && ctx.m0.k0 == 0", &ctx));
 }
 
 /// Calls reuse frames: recursion through functions and lambdas, errors
