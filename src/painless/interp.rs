@@ -298,7 +298,11 @@ impl<'a> Interp<'a> {
     /// A frame of `size` null slots, from a returned call when there is one.
     fn take_frame(&mut self, size: usize) -> Vec<Val<'a>> {
         let mut frame = self.spare_frames.pop().unwrap_or_default();
-        frame.resize(size, Val::Null);
+        // Pushed one by one: `resize` would clone its null through `Val::clone`.
+        frame.reserve(size);
+        for _ in 0..size {
+            frame.push(Val::Null);
+        }
         frame
     }
 
