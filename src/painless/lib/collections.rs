@@ -285,6 +285,13 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
                 list_get(l, i as usize).unwrap_or(Val::Null)
             }
             ("getLength", 0) => Val::Int(list_len(l) as i32),
+            // As `collection_common` answers them, without copying the elements.
+            ("size", 0) => Val::Int(list_len(l) as i32),
+            ("isEmpty", 0) => Val::Bool(list_len(l) == 0),
+            ("contains", 1) => Val::Bool(match l {
+                ListRef::Own(v) => v.try_borrow().map(|v| contains(&v, &args[0])).unwrap_or(false),
+                ListRef::Doc(v) => v.iter().any(|item| Val::from_doc(item).java_equals(&args[0])),
+            }),
             ("indexOf", 1) => Val::Int(list_items(l).iter().position(|v| v.java_equals(&args[0])).map(|i| i as i32).unwrap_or(-1)),
             ("lastIndexOf", 1) => Val::Int(list_items(l).iter().rposition(|v| v.java_equals(&args[0])).map(|i| i as i32).unwrap_or(-1)),
             ("subList", 2) => {
@@ -413,6 +420,9 @@ fn set_call<'a>(it: &mut Interp<'a>, s: &SetRef<'a>, name: &str, args: &[Val<'a>
             }
             ("remove", 1) => Val::Bool(s.borrow_mut().shift_remove(&Key(args[0].clone())).is_some()),
             ("contains", 1) => Val::Bool(s.borrow().contains_key(&Key(args[0].clone()))),
+            // As `collection_common` answers them, without ordering a copy of the elements.
+            ("size", 0) => Val::Int(s.borrow().len() as i32),
+            ("isEmpty", 0) => Val::Bool(s.borrow().is_empty()),
             ("clear", 0) => {
                 s.borrow_mut().clear();
                 Val::Null
@@ -489,6 +499,9 @@ fn view_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, name: &str
                 own_map(it, m)?.borrow_mut().clear();
                 Val::Null
             }
+            // As `collection_common` answers them, without ordering a copy of the entries.
+            ("size", 0) => Val::Int(map_len(m) as i32),
+            ("isEmpty", 0) => Val::Bool(map_len(m) == 0),
             ("add" | "addAll", _) => return Err(Exc::bare("UnsupportedOperationException")),
             _ => return Ok(None),
         }))
