@@ -801,3 +801,49 @@ fn comparisons_with_null() {
         assert_eq!(eval(&format!("def x = {x}; null != x")), Value::Bool(!is_null), "{x}");
     }
 }
+
+/// `size`, `isEmpty` and `contains` on lists, sets and map views, owned or
+/// read in place from the document, answer as iterating the elements does.
+#[test]
+fn collection_queries_without_copies() {
+    let ctx = r#"{"l": [1, "a", null, 2.0], "e": [], "m": {"x": 1, "y": "b"}, "z": {}}"#;
+    for (expr, expected) in [
+        ("ctx.l.size() == 4 && !ctx.l.isEmpty() && ctx.e.size() == 0 && ctx.e.isEmpty()", true),
+        ("ctx.l.contains(1) && ctx.l.contains('a') && ctx.l.contains(null) && ctx.l.contains(2.0)", true),
+        ("ctx.l.contains(1L) || ctx.l.contains(2) || ctx.l.contains('b') || ctx.e.contains(null)", false),
+        ("ctx.m.keySet().size() == 2 && ctx.m.values().size() == 2 && ctx.m.entrySet().size() == 2", true),
+        ("ctx.z.keySet().isEmpty() && ctx.z.values().isEmpty() && !ctx.m.values().isEmpty()", true),
+        ("ctx.m.values().contains('b') && ctx.m.keySet().contains('x') && !ctx.m.values().contains('x')", true),
+    ] {
+        assert_eq!(cond(expr, ctx), expected, "{expr}");
+        // The same on the script's own copies.
+        let owned = expr.replace("ctx.", "c.");
+        let src = format!("def c = ['l': new ArrayList(ctx.l), 'e': new ArrayList(ctx.e), 'm': new HashMap(ctx.m), 'z': new HashMap(ctx.z)]; ctx.r = {owned}");
+        assert_eq!(run(&src, ctx).get("r"), Some(&Value::Bool(expected)), "{owned}");
+    }
+    let set = "def s = new HashSet(); s.add(1); s.add('a'); def t = new HashSet();";
+    assert_eq!(eval(&format!("{set} s.size() == 2 && !s.isEmpty() && t.size() == 0 && t.isEmpty() && s.contains('a')")), Value::Bool(true));
+    // After removeIf through a view, the map and its views agree.
+    assert_eq!(eval("def m = ['a': 1, 'b': null]; m.values().removeIf(v -> v == null); m.values().size() == 1 && m.keySet().size() == 1 && m.size() == 1"), Value::Bool(true));
+}
+
+/// `equalsIgnoreCase`, ASCII or not (results as in Java).
+#[test]
+fn equals_ignore_case_in_and_out_of_ascii() {
+    for (a, b, expected) in [
+        ("Delivered", "delivered", true),
+        ("FAILED", "failed", true),
+        ("a-1_B", "A-1_b", true),
+        ("abc", "abd", false),
+        ("abc", "abcd", false),
+        ("", "", true),
+        ("@", "`", false),
+        ("[", "{", false),
+        ("Straße", "STRASSE", false),
+        ("ÉTÉ", "été", true),
+        ("\u{212A}", "k", true),
+        ("K", "\u{212A}", true),
+    ] {
+        assert_eq!(eval(&format!("'{a}'.equalsIgnoreCase('{b}')")), Value::Bool(expected), "{a} {b}");
+    }
+}
