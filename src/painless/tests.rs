@@ -847,3 +847,12 @@ fn equals_ignore_case_in_and_out_of_ascii() {
         assert_eq!(eval(&format!("'{a}'.equalsIgnoreCase('{b}')")), Value::Bool(expected), "{a} {b}");
     }
 }
+
+/// `String.equals` is Object's: equal strings only.
+#[test]
+fn string_equals() {
+    for (expr, expected) in [("'a'.equals('a')", true), ("''.equals('')", true), ("'a'.equals(null)", false), ("'1'.equals(1)", false), ("'a'.equals('A')", false)] {
+        assert_eq!(eval(expr), Value::Bool(expected), "{expr}");
+    }
+    assert!(cond("ctx.s.equals('x') && !ctx.s.equals(ctx.n)", r#"{"s": "x", "n": null}"#));
+}

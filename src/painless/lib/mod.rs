@@ -99,6 +99,11 @@ impl<'a> Obj<'a> {
 
 /// Dispatches an instance method on `recv` (never null here).
 pub fn call_method<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[Val<'a>]) -> R<Val<'a>> {
+    // String has no `equals` of its own: straight to Object's, which the
+    // string methods would only have been searched for in vain.
+    if let (Val::Str(_), "equals", [other]) = (recv, name, args) {
+        return Ok(Val::Bool(recv.java_equals(other)));
+    }
     let result = match recv {
         Val::Str(s) => string::call(it, s, name, args),
         Val::List(_) | Val::Set(_) | Val::View(..) | Val::Map(_) | Val::Entry(_) | Val::Array(_) => collections::call(it, recv, name, args),
