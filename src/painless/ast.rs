@@ -105,10 +105,7 @@ pub struct Stmt {
     pub span: Span,
 }
 
-/// An explicit tag (no niche in a field): the interpreter matches on it
-/// for every statement and expression, and a byte is the cheapest to decode.
 #[derive(Debug, Clone)]
-#[repr(u8)]
 pub enum StmtKind {
     Expr(Expr),
     Decl(Type, Vec<DeclVar>),
@@ -216,9 +213,7 @@ pub enum UnOp {
     Plus,
 }
 
-/// An explicit tag, as for [`StmtKind`].
 #[derive(Debug, Clone)]
-#[repr(u8)]
 pub enum ExprKind {
     Null,
     Bool(bool),
