@@ -24,6 +24,13 @@ pub struct Interp<'a> {
     pub read_only: bool,
     budget: u32,
     depth: usize,
+    /// Frames of returned calls, kept for the next call so that a call
+    /// allocates only when it goes deeper than any call before it.
+    spare_frames: Vec<Vec<Val<'a>>>,
+    /// The last field looked up by hash in a borrowed document map, which
+    /// cannot change while borrowed: conditions read the same field again
+    /// and again (`ctx.a?.b != null && ctx.a.b ...`).
+    last_doc_field: Option<(*const crate::value::Map, &'a str, Option<&'a crate::value::Value>)>,
 }
 
 pub enum Flow<'a> {
@@ -50,14 +57,20 @@ pub fn to_boolean(v: &Val<'_>) -> R<bool> {
 
 impl<'a> Interp<'a> {
     pub fn new(prog: &'a Program, read_only: bool) -> Interp<'a> {
-        Interp { prog, read_only, budget: MAX_LOOP_ITERATIONS, depth: 0 }
+        Interp { prog, read_only, budget: MAX_LOOP_ITERATIONS, depth: 0, spare_frames: Vec::new(), last_doc_field: None }
     }
 
     /// Runs the main body; the value of a trailing expression statement is
     /// the script's result, as Painless returns it implicitly.
     pub fn run(&mut self, ctx: Val<'a>, params: Val<'a>) -> R<Val<'a>> {
-        // Conditions rarely need more than a few slots: keep those on the stack.
+        // Conditions rarely need more than ctx and params: keep those on the stack.
         let size = self.prog.frame_size.max(2);
+        if size == 2 {
+            let mut frame = [Val::Null, Val::Null];
+            frame[CTX_SLOT] = ctx;
+            frame[PARAMS_SLOT] = params;
+            return self.run_body(&mut frame);
+        }
         let mut small: [Val<'a>; 8] = std::array::from_fn(|_| Val::Null);
         let mut large = Vec::new();
         let frame: &mut [Val<'a>] = if size <= small.len() {
@@ -68,6 +81,10 @@ impl<'a> Interp<'a> {
         };
         frame[CTX_SLOT] = ctx;
         frame[PARAMS_SLOT] = params;
+        self.run_body(frame)
+    }
+
+    fn run_body(&mut self, frame: &mut [Val<'a>]) -> R<Val<'a>> {
         let body = &self.prog.body;
         for (i, s) in body.iter().enumerate() {
             if i + 1 == body.len() {
@@ -93,8 +110,11 @@ impl<'a> Interp<'a> {
     }
 
     fn truthy(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<bool> {
-        let v = self.eval(e, f)?;
-        to_boolean(&v).map_err(|x| x.at(e.span.start))
+        // Booleans, nearly every condition's value, need neither a call nor a drop.
+        match self.eval(e, f)? {
+            Val::Bool(b) => Ok(b),
+            v => to_boolean(&v).map_err(|x| x.at(e.span.start)),
+        }
     }
 
     fn exec_body(&mut self, body: &'a Option<Box<Stmt>>, f: &mut [Val<'a>]) -> R<Flow<'a>> {
@@ -233,7 +253,16 @@ impl<'a> Interp<'a> {
         Ok(Flow::Normal)
     }
 
+    #[inline]
     pub fn eval(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<Val<'a>> {
+        // Variables and constants, most of what a script evaluates, cannot
+        // fail: answered here, they skip `eval_inner`'s large frame.
+        match &e.kind {
+            ExprKind::Local(v) => return Ok(f[v.slot].clone()),
+            ExprKind::Null => return Ok(Val::Null),
+            ExprKind::Str(s) => return Ok(Val::Str(Str::Doc(s))),
+            _ => {}
+        }
         self.eval_inner(e, f).map_err(|x| x.at(e.span.start))
     }
 
@@ -243,6 +272,43 @@ impl<'a> Interp<'a> {
             out.push(self.eval(a, f)?);
         }
         Ok(out)
+    }
+
+    /// Evaluates call arguments left to right and hands them to `call`;
+    /// the few arguments a call usually has stay on the stack.
+    fn with_args<T>(&mut self, args: &'a [Expr], f: &mut [Val<'a>], call: impl FnOnce(&mut Self, &mut [Val<'a>]) -> R<T>) -> R<T> {
+        match args {
+            [] => call(self, &mut []),
+            [a] => {
+                let mut values = [self.eval(a, f)?];
+                call(self, &mut values)
+            }
+            [a, b] => {
+                let x = self.eval(a, f)?;
+                let mut values = [x, self.eval(b, f)?];
+                call(self, &mut values)
+            }
+            _ => {
+                let mut values = self.eval_args(args, f)?;
+                call(self, &mut values)
+            }
+        }
+    }
+
+    /// A frame of `size` null slots, from a returned call when there is one.
+    fn take_frame(&mut self, size: usize) -> Vec<Val<'a>> {
+        let mut frame = self.spare_frames.pop().unwrap_or_default();
+        // Pushed one by one: `resize` would clone its null through `Val::clone`.
+        frame.reserve(size);
+        for _ in 0..size {
+            frame.push(Val::Null);
+        }
+        frame
+    }
+
+    fn return_frame(&mut self, mut frame: Vec<Val<'a>>) {
+        frame.clear();
+        self.spare_frames.push(frame);
     }
 
     fn eval_inner(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<Val<'a>> {
@@ -267,10 +333,7 @@ impl<'a> Interp<'a> {
                 }
                 Val::new_map(m)
             }
-            ExprKind::New { class, args } => {
-                let args = self.eval_args(args, f)?;
-                lib::construct(self, class, args)?
-            }
+            ExprKind::New { class, args } => self.with_args(args, f, |it, args| lib::construct(it, class, args))?,
             ExprKind::NewArray { elem, dims } => {
                 let mut sizes = Vec::new();
                 for d in dims {
@@ -311,8 +374,10 @@ impl<'a> Interp<'a> {
             }
             ExprKind::Call { obj, name, args, null_safe } => {
                 if let ExprKind::Class(c) = &obj.kind {
-                    let args = self.eval_args(args, f)?;
-                    return lib::call_static(self, c, name, args);
+                    return self.with_args(args, f, |it, args| lib::call_static(it, c, name, args));
+                }
+                if let Some(v) = self.literal_list_contains(obj, name, args, f)? {
+                    return Ok(v);
                 }
                 let recv = self.eval(obj, f)?;
                 if recv.is_null() {
@@ -321,13 +386,9 @@ impl<'a> Interp<'a> {
                     }
                     return Err(null_access(name));
                 }
-                let args = self.eval_args(args, f)?;
-                lib::call_method(self, &recv, name, args)?
+                self.with_args(args, f, |it, args| lib::call_method(it, &recv, name, args))?
             }
-            ExprKind::LocalCall { index, args, .. } => {
-                let args = self.eval_args(args, f)?;
-                self.call_function(*index, args)?
-            }
+            ExprKind::LocalCall { index, args, .. } => self.with_args(args, f, |it, args| it.call_function(*index, args))?,
             ExprKind::Unary(op, x) => {
                 let v = self.eval(x, f)?;
                 unary(*op, v)?
@@ -377,11 +438,25 @@ impl<'a> Interp<'a> {
         })
     }
 
-    pub fn get_field(&mut self, recv: &Val<'a>, name: &str) -> R<Val<'a>> {
+    /// `['a', 'b'].contains(x)` with constant elements: the fresh list is
+    /// seen by nothing but `contains`, so the answer needs no list built.
+    /// `None` for every other call.
+    fn literal_list_contains(&mut self, obj: &'a Expr, name: &str, args: &'a [Expr], f: &mut [Val<'a>]) -> R<Option<Val<'a>>> {
+        let ExprKind::ListInit(items) = &obj.kind else { return Ok(None) };
+        if name != "contains" || args.len() != 1 || !items.iter().all(|i| literal(i).is_some()) {
+            return Ok(None);
+        }
+        let x = self.eval(&args[0], f)?;
+        // As `ArrayList.contains` through the general path compares them.
+        Ok(Some(Val::Bool(items.iter().filter_map(literal).any(|item| item.java_equals(&x)))))
+    }
+
+    pub fn get_field(&mut self, recv: &Val<'a>, name: &'a str) -> R<Val<'a>> {
         match recv {
             Val::Null => Err(null_access(name)),
             // Painless tries the class's getters before the map shortcut: `isEmpty()` is `.empty`.
             Val::Map(m) if name == "empty" => Ok(Val::Bool(map_len(m) == 0)),
+            Val::Map(MapRef::Doc(m)) => Ok(self.doc_field(m, name).map_or(Val::Null, Val::from_doc)),
             Val::Map(m) => Ok(map_get_str(m, name).unwrap_or(Val::Null)),
             Val::List(l) => match name {
                 "length" => Ok(Val::Int(list_len(l) as i32)),
@@ -401,7 +476,7 @@ impl<'a> Interp<'a> {
                 let cap = capitalize(name);
                 for getter in [format!("get{cap}"), format!("is{cap}")] {
                     if lib::known_method(&getter, 0) {
-                        return lib::call_method(self, recv, &getter, Vec::new());
+                        return lib::call_method(self, recv, &getter, &[]);
                     }
                 }
                 Err(Exc::illegal_arg(format!("dynamic getter [{}, {name}] not found", recv.class_name())))
@@ -586,7 +661,8 @@ impl<'a> Interp<'a> {
         }
     }
 
-    pub fn call_function(&mut self, index: usize, args: Vec<Val<'a>>) -> R<Val<'a>> {
+    /// Calls a script function; `args` are taken (left null).
+    pub fn call_function(&mut self, index: usize, args: &mut [Val<'a>]) -> R<Val<'a>> {
         let func = &self.prog.functions[index];
         if args.len() != func.params.len() {
             return Err(Exc::illegal_arg(format!("function [{}] expects {} arguments", func.name, func.params.len())));
@@ -594,19 +670,20 @@ impl<'a> Interp<'a> {
         if self.depth >= MAX_CALL_DEPTH {
             return Err(Exc::bare("StackOverflowError"));
         }
-        self.depth += 1;
-        let mut frame = vec![Val::Null; func.frame_size.max(func.params.len())];
-        for (i, (a, (ty, _))) in args.into_iter().zip(&func.params).enumerate() {
-            frame[i] = match coerce(ty, a, false) {
-                Ok(v) => v,
+        let mut frame = self.take_frame(func.frame_size.max(func.params.len()));
+        for (i, (a, (ty, _))) in args.iter_mut().zip(&func.params).enumerate() {
+            match coerce(ty, std::mem::replace(a, Val::Null), false) {
+                Ok(v) => frame[i] = v,
                 Err(e) => {
-                    self.depth -= 1;
+                    self.return_frame(frame);
                     return Err(e);
                 }
-            };
+            }
         }
+        self.depth += 1;
         let result = self.exec_block(&func.body, &mut frame);
         self.depth -= 1;
+        self.return_frame(frame);
         match result? {
             Flow::Return(v) => match &func.ret {
                 Type::Class(c) if c == "void" => Ok(Val::Null),
@@ -616,8 +693,9 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Calls a lambda, method reference or function reference.
-    pub fn call_func(&mut self, func: &Val<'a>, args: Vec<Val<'a>>) -> R<Val<'a>> {
+    /// Calls a lambda, method reference or function reference; `args` are
+    /// taken (left null).
+    pub fn call_func(&mut self, func: &Val<'a>, args: &mut [Val<'a>]) -> R<Val<'a>> {
         let Val::Func(c) = func else {
             return Err(Exc::illegal_arg(format!("Cannot convert [{}] to a function", func.class_name())));
         };
@@ -629,9 +707,15 @@ impl<'a> Interp<'a> {
                 if args.len() != lambda.params.len() {
                     return Err(Exc::illegal_arg(format!("Incorrect number of parameters for lambda: expected [{}] but found [{}]", lambda.params.len(), args.len())));
                 }
-                let mut frame = vec![Val::Null; lambda.frame_size.max(lambda.params.len())];
-                for (a, (ty, var)) in args.into_iter().zip(&lambda.params) {
-                    frame[var.slot] = coerce(ty, a, false)?;
+                let mut frame = self.take_frame(lambda.frame_size.max(lambda.params.len()));
+                for (a, (ty, var)) in args.iter_mut().zip(&lambda.params) {
+                    match coerce(ty, std::mem::replace(a, Val::Null), false) {
+                        Ok(v) => frame[var.slot] = v,
+                        Err(e) => {
+                            self.return_frame(frame);
+                            return Err(e);
+                        }
+                    }
                 }
                 for ((_, inner), v) in lambda.captures.iter().zip(captured) {
                     frame[*inner] = v.clone();
@@ -645,6 +729,7 @@ impl<'a> Interp<'a> {
                     }),
                 };
                 self.depth -= 1;
+                self.return_frame(frame);
                 r
             }
             Closure::Local(i) => self.call_function(*i, args),
@@ -652,15 +737,14 @@ impl<'a> Interp<'a> {
                 if lib::known_static(class, method, args.len()) {
                     lib::call_static(self, class, method, args)
                 } else {
-                    let mut args = args;
-                    if args.is_empty() {
+                    let Some((recv, rest)) = args.split_first_mut() else {
                         return Err(Exc::illegal_arg(format!("method reference [{class}::{method}] needs a receiver")));
-                    }
-                    let recv = args.remove(0);
+                    };
                     if recv.is_null() {
                         return Err(null_access(method));
                     }
-                    lib::call_method(self, &recv, method, args)
+                    let recv = std::mem::replace(recv, Val::Null);
+                    lib::call_method(self, &recv, method, rest)
                 }
             }
             Closure::Constructor(class) => lib::construct(self, class, args),
@@ -671,6 +755,41 @@ impl<'a> Interp<'a> {
                 lib::call_method(self, receiver, method, args)
             }
         }
+    }
+}
+
+/// The value of a literal constant, which evaluates without effects or errors.
+fn literal<'a>(e: &'a Expr) -> Option<Val<'a>> {
+    Some(match &e.kind {
+        ExprKind::Null => Val::Null,
+        ExprKind::Bool(b) => Val::Bool(*b),
+        ExprKind::Int(i) => Val::Int(*i),
+        ExprKind::Long(l) => Val::Long(*l),
+        ExprKind::Float(x) => Val::Float(*x),
+        ExprKind::Double(d) => Val::Double(*d),
+        ExprKind::Str(s) => Val::Str(Str::Doc(s)),
+        _ => return None,
+    })
+}
+
+impl<'a> Interp<'a> {
+    /// A field of a document map. Document maps hash their keys with
+    /// SipHash, which costs more than comparing the few keys a small map
+    /// has (a scan finds the same entry, keys being unique) or than
+    /// remembering the last field found in a large one.
+    fn doc_field(&mut self, m: &'a crate::value::Map, name: &'a str) -> Option<&'a crate::value::Value> {
+        const SCAN_UP_TO: usize = 12;
+        if m.len() <= SCAN_UP_TO {
+            return m.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v);
+        }
+        if let Some((map, field, found)) = self.last_doc_field {
+            if std::ptr::eq(map, m) && field == name {
+                return found;
+            }
+        }
+        let found = m.get(name);
+        self.last_doc_field = Some((m, name, found));
+        found
     }
 }
 
@@ -734,7 +853,17 @@ fn jvm_cast_error(from: &str, to: &str) -> Exc {
 }
 
 /// Converts a value for a declared type: implicit (assignment) or explicit (cast).
+#[inline]
 pub fn coerce<'a>(ty: &Type, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
+    // `def`, the type of most parameters and variables, keeps the value as it is.
+    match ty {
+        Type::Def => Ok(v),
+        _ => coerce_typed(ty, v, explicit),
+    }
+}
+
+#[inline(never)]
+fn coerce_typed<'a>(ty: &Type, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
     match ty {
         Type::Def => Ok(v),
         Type::Prim(p) => coerce_prim(*p, v, explicit),
@@ -963,6 +1092,8 @@ pub fn unary<'a>(op: UnOp, v: Val<'a>) -> R<Val<'a>> {
 pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
     use BinOp::*;
     match op {
+        // `x == null`: null equals only null, whatever `x` is.
+        Eq | Ne if a.is_null() || b.is_null() => return Ok(Val::Bool((a.is_null() && b.is_null()) == (op == Eq))),
         Eq => return Ok(Val::Bool(def_equals(&a, &b))),
         Ne => return Ok(Val::Bool(!def_equals(&a, &b))),
         RefEq => return Ok(Val::Bool(a.identical(&b))),

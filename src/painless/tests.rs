@@ -720,3 +720,139 @@ fn document_maps_iterate_in_hash_map_order() {
     assert_eq!(json(&ctx), r#"{"m":{"zeta":1,"alpha":2,"b":3},"keys":["zeta","b","alpha"],"vals":[1,3,2]}"#);
     assert!(cond("def k = ''; for (x in ctx.m.keySet()) { k += x } return k == 'zetabalpha'", r#"{"m": {"zeta": 1, "alpha": 2, "b": 3}}"#));
 }
+
+// ---- fast paths give what the general path gives ----
+
+/// `[constants].contains(x)` answers without building the list; the same
+/// list held in a variable takes the general path.
+#[test]
+fn literal_list_contains_matches_a_built_list() {
+    let ctx = r#"{"s": "internal", "i": 1, "l": 1, "d": 1.0, "n": null, "b": true, "m": {"a": 1}}"#;
+    let lists = ["['inbound', 'internal']", "[1, 2]", "[1L, 2L]", "[1.0, 'x']", "[null, true]", "[]"];
+    for list in lists {
+        for x in ["ctx.s", "ctx.i", "(long) ctx.l", "ctx.d", "ctx.n", "ctx.b", "ctx.m", "ctx.missing?.x", "'inbound'"] {
+            let fast = format!("{list}.contains({x})");
+            let general = format!("def l = {list}; l.contains({x})");
+            assert_eq!(cond(&fast, ctx), cond(&general, ctx), "{fast}");
+            let outcome = |src: String| match run_with(&src, ctx, "{}") {
+                Ok(m) => m.get("r").cloned().unwrap().to_json(),
+                Err(e) => cause(&e).1,
+            };
+            assert_eq!(outcome(format!("ctx.r = {fast}")), outcome(format!("def l = {list}; ctx.r = l.contains({x})")), "{fast}");
+        }
+    }
+    // Errors in the argument are reported where they were raised, as before.
+    let fast = cond_err("['a'].contains(ctx.x.y)", "{}");
+    let general = cond_err("def l = ['a']; l.contains(ctx.x.y)", "{}");
+    assert_eq!(cause(&fast).1, cause(&general).1);
+    assert_eq!(fast.to_value().to_json().matches("ctx.x.y").count(), general.to_value().to_json().matches("ctx.x.y").count());
+}
+
+/// Fields of small and large document maps, read in place by conditions.
+#[test]
+fn document_fields_are_found_in_maps_of_any_size() {
+    for n in [0usize, 1, 5, 12, 13, 40] {
+        let fields: Vec<String> = (0..n).map(|i| format!("\"k{i}\": {i}")).collect();
+        let ctx = format!("{{{}}}", fields.join(", "));
+        for i in 0..n {
+            assert!(cond(&format!("ctx.k{i} == {i} && ctx['k{i}'] == {i}"), &ctx), "{n} {i}");
+        }
+        assert!(cond("ctx.absent == null && ctx.k == null", &ctx));
+    }
+    // The same field of different large maps, and again of the first.
+    let inner = |base: usize| format!("{{{}}}", (0..20).map(|i| format!("\"k{i}\": {}", base + i)).collect::<Vec<_>>().join(", "));
+    let ctx = format!("{{{}}}", (0..20).map(|i| format!("\"m{i}\": {}", inner(100 * i))).collect::<Vec<_>>().join(", "));
+    assert!(cond("ctx.m0.k5 == 5 && ctx.m1.k5 == 105 && ctx.m0.k5 == 5 && ctx.m0.k6 == 6 && ctx.m0?.k5 == 5 && ctx.m19.k19 == 1919", &ctx));
+    assert!(cond("ctx.m0.absent == null && ctx.m0.absent == null && ctx.m0.k0 == 0", &ctx));
+}
+
+/// Calls reuse frames: recursion through functions and lambdas, errors
+/// raised inside a call and calls after them keep working.
+#[test]
+fn calls_reuse_frames_without_leaking_values() {
+    let src = "boolean isEmpty(def v) { if (v == null || (v instanceof String && v == '')) return true; \
+               if (v instanceof Map) { v.values().removeIf(x -> isEmpty(x)); return v.isEmpty(); } \
+               if (v instanceof List) { v.removeIf(x -> isEmpty(x)); return v.isEmpty(); } return false; } \
+               isEmpty(ctx);";
+    let out = run(src, r#"{"a": "", "b": {"c": null, "d": [null, "", {"e": ""}], "f": 1}, "g": [[]], "h": "x"}"#);
+    assert_eq!(json(&out), r#"{"b":{"f":1},"h":"x"}"#);
+    let src = "int f(int n) { if (n == 3) { throw new IllegalArgumentException('x') } def a = 1; def b = 2; return n + a + b } \
+               int r = 0; for (int i = 0; i < 6; i++) { try { r += f(i) } catch (IllegalArgumentException e) { r += 100 } } ctx.r = r";
+    assert_eq!(run(src, "{}").get("r"), Some(&Value::Int(100 + 0 + 1 + 2 + 4 + 5 + 5 * 3)));
+    let src = "def add = (a, b) -> a + b; def three = (a, b, c) -> a * b * c; ctx.r = add.apply(1, 2) + three.apply(2, 3, 4)";
+    assert_eq!(run(src, "{}").get("r"), Some(&Value::Int(27)));
+}
+
+/// `String.hashCode` over UTF-16 code units, ASCII or not (values from Java).
+#[test]
+fn string_hash_codes_match_java() {
+    assert_eq!(eval("'hello'.hashCode()"), Value::Int(99162322));
+    assert_eq!(eval("'héllo'.hashCode()"), Value::Int(103094734));
+    assert_eq!(eval("'a😀b'.hashCode()"), Value::Int(57849694));
+    assert_eq!(eval("''.hashCode()"), Value::Int(0));
+}
+
+/// `== null` and `!= null` against every kind of value.
+#[test]
+fn comparisons_with_null() {
+    for x in ["null", "0", "0L", "0.0", "''", "'a'", "false", "[]", "[:]", "ctx", "ctx.missing"] {
+        let is_null = x == "null" || x == "ctx.missing";
+        assert_eq!(eval(&format!("def x = {x}; x == null")), Value::Bool(is_null), "{x}");
+        assert_eq!(eval(&format!("def x = {x}; null != x")), Value::Bool(!is_null), "{x}");
+    }
+}
+
+/// `size`, `isEmpty` and `contains` on lists, sets and map views, owned or
+/// read in place from the document, answer as iterating the elements does.
+#[test]
+fn collection_queries_without_copies() {
+    let ctx = r#"{"l": [1, "a", null, 2.0], "e": [], "m": {"x": 1, "y": "b"}, "z": {}}"#;
+    for (expr, expected) in [
+        ("ctx.l.size() == 4 && !ctx.l.isEmpty() && ctx.e.size() == 0 && ctx.e.isEmpty()", true),
+        ("ctx.l.contains(1) && ctx.l.contains('a') && ctx.l.contains(null) && ctx.l.contains(2.0)", true),
+        ("ctx.l.contains(1L) || ctx.l.contains(2) || ctx.l.contains('b') || ctx.e.contains(null)", false),
+        ("ctx.m.keySet().size() == 2 && ctx.m.values().size() == 2 && ctx.m.entrySet().size() == 2", true),
+        ("ctx.z.keySet().isEmpty() && ctx.z.values().isEmpty() && !ctx.m.values().isEmpty()", true),
+        ("ctx.m.values().contains('b') && ctx.m.keySet().contains('x') && !ctx.m.values().contains('x')", true),
+    ] {
+        assert_eq!(cond(expr, ctx), expected, "{expr}");
+        // The same on the script's own copies.
+        let owned = expr.replace("ctx.", "c.");
+        let src = format!("def c = ['l': new ArrayList(ctx.l), 'e': new ArrayList(ctx.e), 'm': new HashMap(ctx.m), 'z': new HashMap(ctx.z)]; ctx.r = {owned}");
+        assert_eq!(run(&src, ctx).get("r"), Some(&Value::Bool(expected)), "{owned}");
+    }
+    let set = "def s = new HashSet(); s.add(1); s.add('a'); def t = new HashSet();";
+    assert_eq!(eval(&format!("{set} s.size() == 2 && !s.isEmpty() && t.size() == 0 && t.isEmpty() && s.contains('a')")), Value::Bool(true));
+    // After removeIf through a view, the map and its views agree.
+    assert_eq!(eval("def m = ['a': 1, 'b': null]; m.values().removeIf(v -> v == null); m.values().size() == 1 && m.keySet().size() == 1 && m.size() == 1"), Value::Bool(true));
+}
+
+/// `equalsIgnoreCase`, ASCII or not (results as in Java).
+#[test]
+fn equals_ignore_case_in_and_out_of_ascii() {
+    for (a, b, expected) in [
+        ("Delivered", "delivered", true),
+        ("FAILED", "failed", true),
+        ("a-1_B", "A-1_b", true),
+        ("abc", "abd", false),
+        ("abc", "abcd", false),
+        ("", "", true),
+        ("@", "`", false),
+        ("[", "{", false),
+        ("Straße", "STRASSE", false),
+        ("ÉTÉ", "été", true),
+        ("\u{212A}", "k", true),
+        ("K", "\u{212A}", true),
+    ] {
+        assert_eq!(eval(&format!("'{a}'.equalsIgnoreCase('{b}')")), Value::Bool(expected), "{a} {b}");
+    }
+}
+
+/// `String.equals` is Object's: equal strings only.
+#[test]
+fn string_equals() {
+    for (expr, expected) in [("'a'.equals('a')", true), ("''.equals('')", true), ("'a'.equals(null)", false), ("'1'.equals(1)", false), ("'a'.equals('A')", false)] {
+        assert_eq!(eval(expr), Value::Bool(expected), "{expr}");
+    }
+    assert!(cond("ctx.s.equals('x') && !ctx.s.equals(ctx.n)", r#"{"s": "x", "n": null}"#));
+}

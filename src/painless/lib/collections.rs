@@ -78,7 +78,7 @@ fn own_map<'a, 'b>(it: &Interp<'a>, m: &'b MapRef<'a>) -> R<&'b Shared<JMap<'a>>
     }
 }
 
-fn predicate<'a>(it: &mut Interp<'a>, f: &Val<'a>, args: Vec<Val<'a>>) -> R<bool> {
+fn predicate<'a>(it: &mut Interp<'a>, f: &Val<'a>, args: &mut [Val<'a>]) -> R<bool> {
     let v = it.call_func(f, args)?;
     super::super::interp::to_boolean(&v)
 }
@@ -123,7 +123,7 @@ pub fn sort_values<'a>(it: &mut Interp<'a>, items: &mut Vec<Val<'a>>, cmp: Optio
             return Ordering::Equal;
         }
         let r = match cmp {
-            Some(f) if !f.is_null() => it.call_func(f, vec![a.clone(), b.clone()]).and_then(|v| match v {
+            Some(f) if !f.is_null() => it.call_func(f, &mut [a.clone(), b.clone()]).and_then(|v| match v {
                 Val::Int(i) => Ok(i.cmp(&0)),
                 Val::Long(i) => Ok(i.cmp(&0)),
                 other => Err(Exc::class_cast(format!("cannot cast def [{}] to int", other.unboxed_name()))),
@@ -191,7 +191,7 @@ fn collection_common<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: 
             ("stream", 0) => new_stream(items),
             ("forEach" | "each", 1) => {
                 for i in items {
-                    it.call_func(&args[0], vec![i])?;
+                    it.call_func(&args[0], &mut [i])?;
                 }
                 if name == "each" {
                     recv.clone()
@@ -201,7 +201,7 @@ fn collection_common<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: 
             }
             ("any", 1) => {
                 for i in items {
-                    if predicate(it, &args[0], vec![i])? {
+                    if predicate(it, &args[0], &mut [i])? {
                         return Ok(Some(Val::Bool(true)));
                     }
                 }
@@ -209,7 +209,7 @@ fn collection_common<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: 
             }
             ("every", 1) => {
                 for i in items {
-                    if !predicate(it, &args[0], vec![i])? {
+                    if !predicate(it, &args[0], &mut [i])? {
                         return Ok(Some(Val::Bool(false)));
                     }
                 }
@@ -217,7 +217,7 @@ fn collection_common<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: 
             }
             ("find", 1) => {
                 for i in items {
-                    if predicate(it, &args[0], vec![i.clone()])? {
+                    if predicate(it, &args[0], &mut [i.clone()])? {
                         return Ok(Some(i));
                     }
                 }
@@ -226,7 +226,7 @@ fn collection_common<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: 
             ("findAll", 1) => {
                 let mut out = Vec::new();
                 for i in items {
-                    if predicate(it, &args[0], vec![i.clone()])? {
+                    if predicate(it, &args[0], &mut [i.clone()])? {
                         out.push(i);
                     }
                 }
@@ -235,7 +235,7 @@ fn collection_common<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: 
             ("collect", 1) if matches!(args[0], Val::Func(_)) => {
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
-                    out.push(it.call_func(&args[0], vec![i])?);
+                    out.push(it.call_func(&args[0], &mut [i])?);
                 }
                 Val::new_list(out)
             }
@@ -285,6 +285,13 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
                 list_get(l, i as usize).unwrap_or(Val::Null)
             }
             ("getLength", 0) => Val::Int(list_len(l) as i32),
+            // As `collection_common` answers them, without copying the elements.
+            ("size", 0) => Val::Int(list_len(l) as i32),
+            ("isEmpty", 0) => Val::Bool(list_len(l) == 0),
+            ("contains", 1) => Val::Bool(match l {
+                ListRef::Own(v) => v.try_borrow().map(|v| contains(&v, &args[0])).unwrap_or(false),
+                ListRef::Doc(v) => v.iter().any(|item| Val::from_doc(item).java_equals(&args[0])),
+            }),
             ("indexOf", 1) => Val::Int(list_items(l).iter().position(|v| v.java_equals(&args[0])).map(|i| i as i32).unwrap_or(-1)),
             ("lastIndexOf", 1) => Val::Int(list_items(l).iter().rposition(|v| v.java_equals(&args[0])).map(|i| i as i32).unwrap_or(-1)),
             ("subList", 2) => {
@@ -344,7 +351,7 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
                 let items = v.borrow().clone();
                 let mut keep = Vec::with_capacity(items.len());
                 for i in &items {
-                    keep.push(!predicate(it, &args[0], vec![i.clone()])?);
+                    keep.push(!predicate(it, &args[0], &mut [i.clone()])?);
                 }
                 let removed = keep.iter().any(|k| !k);
                 let mut idx = 0;
@@ -370,7 +377,7 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
                 let items = v.borrow().clone();
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
-                    out.push(it.call_func(&args[0], vec![i])?);
+                    out.push(it.call_func(&args[0], &mut [i])?);
                 }
                 *v.borrow_mut() = out;
                 Val::Null
@@ -413,6 +420,9 @@ fn set_call<'a>(it: &mut Interp<'a>, s: &SetRef<'a>, name: &str, args: &[Val<'a>
             }
             ("remove", 1) => Val::Bool(s.borrow_mut().shift_remove(&Key(args[0].clone())).is_some()),
             ("contains", 1) => Val::Bool(s.borrow().contains_key(&Key(args[0].clone()))),
+            // As `collection_common` answers them, without ordering a copy of the elements.
+            ("size", 0) => Val::Int(s.borrow().len() as i32),
+            ("isEmpty", 0) => Val::Bool(s.borrow().is_empty()),
             ("clear", 0) => {
                 s.borrow_mut().clear();
                 Val::Null
@@ -421,7 +431,7 @@ fn set_call<'a>(it: &mut Interp<'a>, s: &SetRef<'a>, name: &str, args: &[Val<'a>
                 let items: Vec<Val<'a>> = s.borrow().keys().map(|k| k.0.clone()).collect();
                 let mut removed = false;
                 for i in items {
-                    if predicate(it, &args[0], vec![i.clone()])? {
+                    if predicate(it, &args[0], &mut [i.clone()])? {
                         s.borrow_mut().shift_remove(&Key(i));
                         removed = true;
                     }
@@ -458,7 +468,7 @@ fn view_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, name: &str
                         ViewKind::Values => v,
                         ViewKind::Entries => Val::Entry(Rc::new((k.clone(), RefCell::new(v), Some(m.clone())))),
                     };
-                    if predicate(it, &args[0], vec![arg])? {
+                    if predicate(it, &args[0], &mut [arg])? {
                         doomed.push(k);
                     }
                 }
@@ -489,6 +499,9 @@ fn view_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, name: &str
                 own_map(it, m)?.borrow_mut().clear();
                 Val::Null
             }
+            // As `collection_common` answers them, without ordering a copy of the entries.
+            ("size", 0) => Val::Int(map_len(m) as i32),
+            ("isEmpty", 0) => Val::Bool(map_len(m) == 0),
             ("add" | "addAll", _) => return Err(Exc::bare("UnsupportedOperationException")),
             _ => return Ok(None),
         }))
@@ -547,7 +560,7 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
                 match existing {
                     Some(v) if !v.is_null() => v,
                     _ => {
-                        let v = it.call_func(&args[1], vec![args[0].clone()])?;
+                        let v = it.call_func(&args[1], &mut [args[0].clone()])?;
                         if !v.is_null() {
                             map.borrow_mut().insert(Key(args[0].clone()), v.clone());
                         }
@@ -558,7 +571,7 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
             ("compute", 2) => {
                 let map = own_map(it, m)?.clone();
                 let old = map.borrow().get(&Key(args[0].clone())).cloned().unwrap_or(Val::Null);
-                let v = it.call_func(&args[1], vec![args[0].clone(), old])?;
+                let v = it.call_func(&args[1], &mut [args[0].clone(), old])?;
                 if v.is_null() {
                     map.borrow_mut().shift_remove(&Key(args[0].clone()));
                 } else {
@@ -570,7 +583,7 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
                 let map = own_map(it, m)?.clone();
                 let old = map.borrow().get(&Key(args[0].clone())).cloned();
                 let v = match old {
-                    Some(o) if !o.is_null() => it.call_func(&args[2], vec![o, args[1].clone()])?,
+                    Some(o) if !o.is_null() => it.call_func(&args[2], &mut [o, args[1].clone()])?,
                     _ => args[1].clone(),
                 };
                 if v.is_null() {
@@ -582,7 +595,7 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
             }
             ("forEach" | "each", 1) => {
                 for (k, v) in map_entries(m) {
-                    it.call_func(&args[0], vec![k, v])?;
+                    it.call_func(&args[0], &mut [k, v])?;
                 }
                 if name == "each" {
                     Val::Map(m.clone())
@@ -594,14 +607,14 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
             ("collect", 1) => {
                 let mut out = Vec::new();
                 for (k, v) in map_entries(m) {
-                    out.push(it.call_func(&args[0], vec![k, v])?);
+                    out.push(it.call_func(&args[0], &mut [k, v])?);
                 }
                 Val::new_list(out)
             }
             ("count", 1) => {
                 let mut n = 0;
                 for (k, v) in map_entries(m) {
-                    if predicate(it, &args[0], vec![k, v])? {
+                    if predicate(it, &args[0], &mut [k, v])? {
                         n += 1;
                     }
                 }
@@ -609,7 +622,7 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
             }
             ("every", 1) => {
                 for (k, v) in map_entries(m) {
-                    if !predicate(it, &args[0], vec![k, v])? {
+                    if !predicate(it, &args[0], &mut [k, v])? {
                         return Ok(Some(Val::Bool(false)));
                     }
                 }
@@ -617,7 +630,7 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
             }
             ("find", 1) => {
                 for (k, v) in map_entries(m) {
-                    if predicate(it, &args[0], vec![k.clone(), v.clone()])? {
+                    if predicate(it, &args[0], &mut [k.clone(), v.clone()])? {
                         return Ok(Some(Val::Entry(Rc::new((k, RefCell::new(v), Some(m.clone()))))));
                     }
                 }
@@ -626,7 +639,7 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
             ("findAll", 1) => {
                 let mut out = JMap::new(MapKind::Hash);
                 for (k, v) in map_entries(m) {
-                    if predicate(it, &args[0], vec![k.clone(), v.clone()])? {
+                    if predicate(it, &args[0], &mut [k.clone(), v.clone()])? {
                         out.insert(Key(k), v);
                     }
                 }
@@ -646,7 +659,7 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
                 let old = map.borrow().get(&Key(args[0].clone())).cloned();
                 match old {
                     Some(o) if !o.is_null() => {
-                        let v = it.call_func(&args[1], vec![args[0].clone(), o])?;
+                        let v = it.call_func(&args[1], &mut [args[0].clone(), o])?;
                         if v.is_null() {
                             map.borrow_mut().shift_remove(&Key(args[0].clone()));
                         } else {
@@ -700,23 +713,23 @@ pub fn call_obj<'a>(it: &mut Interp<'a>, o: &Rc<Obj<'a>>, name: &str, args: &[Va
                 ("orElse", 1) => v.clone().unwrap_or_else(|| args[0].clone()),
                 ("orElseGet", 1) => match v {
                     Some(x) => x.clone(),
-                    None => it.call_func(&args[0], vec![])?,
+                    None => it.call_func(&args[0], &mut [])?,
                 },
                 ("ifPresent", 1) => {
                     if let Some(x) = v {
-                        it.call_func(&args[0], vec![x.clone()])?;
+                        it.call_func(&args[0], &mut [x.clone()])?;
                     }
                     Val::Null
                 }
                 ("map", 1) => match v {
                     Some(x) => {
-                        let r = it.call_func(&args[0], vec![x.clone()])?;
+                        let r = it.call_func(&args[0], &mut [x.clone()])?;
                         optional(if r.is_null() { None } else { Some(r) })
                     }
                     None => optional(None),
                 },
                 ("filter", 1) => match v {
-                    Some(x) if predicate(it, &args[0], vec![x.clone()])? => optional(Some(x.clone())),
+                    Some(x) if predicate(it, &args[0], &mut [x.clone()])? => optional(Some(x.clone())),
                     _ => optional(None),
                 },
                 _ => return Ok(None),
@@ -740,7 +753,7 @@ fn stream_call<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, name: &str, args: &
         ("filter", 1) => {
             let mut out = Vec::new();
             for i in items {
-                if predicate(it, &args[0], vec![i.clone()])? {
+                if predicate(it, &args[0], &mut [i.clone()])? {
                     out.push(i);
                 }
             }
@@ -749,7 +762,7 @@ fn stream_call<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, name: &str, args: &
         ("map" | "mapToInt" | "mapToLong" | "mapToDouble" | "mapToObj", 1) => {
             let mut out = Vec::with_capacity(items.len());
             for i in items {
-                let v = it.call_func(&args[0], vec![i])?;
+                let v = it.call_func(&args[0], &mut [i])?;
                 out.push(match name {
                     "mapToLong" => super::super::interp::coerce(&Type::Prim(super::super::ast::Prim::Long), v, false)?,
                     "mapToDouble" => super::super::interp::coerce(&Type::Prim(super::super::ast::Prim::Double), v, false)?,
@@ -762,7 +775,7 @@ fn stream_call<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, name: &str, args: &
         ("flatMap", 1) => {
             let mut out = Vec::new();
             for i in items {
-                let s = it.call_func(&args[0], vec![i])?;
+                let s = it.call_func(&args[0], &mut [i])?;
                 out.extend(iter_items(&s).unwrap_or_default());
             }
             new_stream(out)
@@ -788,7 +801,7 @@ fn stream_call<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, name: &str, args: &
             let mut any = false;
             let mut all = true;
             for i in items {
-                let p = predicate(it, &args[0], vec![i])?;
+                let p = predicate(it, &args[0], &mut [i])?;
                 any |= p;
                 all &= p;
                 if (name == "anyMatch" || name == "noneMatch") && any || name == "allMatch" && !all {
@@ -805,7 +818,7 @@ fn stream_call<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, name: &str, args: &
         ("findFirst" | "findAny", 0) => optional(items.into_iter().next()),
         ("forEach", 1) => {
             for i in items {
-                it.call_func(&args[0], vec![i])?;
+                it.call_func(&args[0], &mut [i])?;
             }
             Val::Null
         }
@@ -834,7 +847,7 @@ fn stream_call<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, name: &str, args: &
                     None => i,
                     Some(b) => {
                         let ord = match args.first() {
-                            Some(f) => match it.call_func(f, vec![i.clone(), b.clone()])? {
+                            Some(f) => match it.call_func(f, &mut [i.clone(), b.clone()])? {
                                 Val::Int(x) => x.cmp(&0),
                                 _ => Ordering::Equal,
                             },
@@ -853,7 +866,7 @@ fn stream_call<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, name: &str, args: &
         ("reduce", 2) => {
             let mut acc = args[0].clone();
             for i in items {
-                acc = it.call_func(&args[1], vec![acc, i])?;
+                acc = it.call_func(&args[1], &mut [acc, i])?;
             }
             acc
         }
@@ -862,7 +875,7 @@ fn stream_call<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, name: &str, args: &
             for i in items {
                 acc = Some(match acc {
                     None => i,
-                    Some(a) => it.call_func(&args[0], vec![a, i])?,
+                    Some(a) => it.call_func(&args[0], &mut [a, i])?,
                 });
             }
             optional(acc)
@@ -893,8 +906,8 @@ fn collect<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, collector: &Val<'a>) ->
         "toMap" => {
             let mut m = JMap::new(MapKind::Hash);
             for i in items {
-                let k = it.call_func(&spec[1], vec![i.clone()])?;
-                let v = it.call_func(&spec[2], vec![i])?;
+                let k = it.call_func(&spec[1], &mut [i.clone()])?;
+                let v = it.call_func(&spec[2], &mut [i])?;
                 if m.contains_key(&Key(k.clone())) {
                     return Err(Exc::new("IllegalStateException", format!("Duplicate key {} (attempted merging values {} and {})", k.to_java_string(), m[&Key(k.clone())].to_java_string(), v.to_java_string())));
                 }
@@ -905,7 +918,7 @@ fn collect<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, collector: &Val<'a>) ->
         "groupingBy" => {
             let mut m: JMap<'a> = JMap::new(MapKind::Hash);
             for i in items {
-                let k = it.call_func(&spec[1], vec![i.clone()])?;
+                let k = it.call_func(&spec[1], &mut [i.clone()])?;
                 match m.get(&Key(k.clone())) {
                     Some(Val::List(ListRef::Own(l))) => l.borrow_mut().push(i),
                     _ => {

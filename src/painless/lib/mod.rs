@@ -98,22 +98,27 @@ impl<'a> Obj<'a> {
 }
 
 /// Dispatches an instance method on `recv` (never null here).
-pub fn call_method<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: Vec<Val<'a>>) -> R<Val<'a>> {
+pub fn call_method<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[Val<'a>]) -> R<Val<'a>> {
+    // String has no `equals` of its own: straight to Object's, which the
+    // string methods would only have been searched for in vain.
+    if let (Val::Str(_), "equals", [other]) = (recv, name, args) {
+        return Ok(Val::Bool(recv.java_equals(other)));
+    }
     let result = match recv {
-        Val::Str(s) => string::call(it, s, name, &args),
-        Val::List(_) | Val::Set(_) | Val::View(..) | Val::Map(_) | Val::Entry(_) | Val::Array(_) => collections::call(it, recv, name, &args),
+        Val::Str(s) => string::call(it, s, name, args),
+        Val::List(_) | Val::Set(_) | Val::View(..) | Val::Map(_) | Val::Entry(_) | Val::Array(_) => collections::call(it, recv, name, args),
         Val::Obj(o) => match &**o {
-            Obj::Pattern(_) | Obj::Matcher(_) => regex::call(it, o, name, &args),
-            Obj::Stream(_) | Obj::Optional(_) | Obj::Iterator(_) => collections::call_obj(it, o, name, &args),
-            Obj::Time(t) => time::call(t, name, &args),
-            Obj::StringBuilder(_) | Obj::Exception { .. } | Obj::Base64(_) | Obj::Locale(_) => misc::call(it, o, name, &args),
+            Obj::Pattern(_) | Obj::Matcher(_) => regex::call(it, o, name, args),
+            Obj::Stream(_) | Obj::Optional(_) | Obj::Iterator(_) => collections::call_obj(it, o, name, args),
+            Obj::Time(t) => time::call(t, name, args),
+            Obj::StringBuilder(_) | Obj::Exception { .. } | Obj::Base64(_) | Obj::Locale(_) => misc::call(it, o, name, args),
             Obj::Collector(..) => None,
         },
         Val::Func(_) => match name {
-            "apply" | "accept" | "test" | "compare" | "get" | "applyAsInt" | "applyAsLong" | "applyAsDouble" => Some(it.call_func(recv, args.clone())),
+            "apply" | "accept" | "test" | "compare" | "get" | "applyAsInt" | "applyAsLong" | "applyAsDouble" => Some(it.call_func(recv, &mut args.to_vec())),
             _ => None,
         },
-        _ => number::call(recv, name, &args),
+        _ => number::call(recv, name, args),
     };
     if let Some(r) = result {
         return r;
@@ -127,25 +132,25 @@ pub fn call_method<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: Ve
     }
 }
 
-pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: Vec<Val<'a>>) -> R<Val<'a>> {
+pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val<'a>]) -> R<Val<'a>> {
     let r = match class {
-        "Math" | "StrictMath" | "Integer" | "Long" | "Double" | "Float" | "Boolean" | "Character" | "Short" | "Byte" => number::call_static(class, name, &args),
-        "String" => string::call_static(class, name, &args),
-        "Pattern" => regex::call_static(name, &args),
-        "Collections" | "Arrays" | "Collectors" | "List" | "Map" | "Set" | "Optional" => collections::call_static(it, class, name, &args),
+        "Math" | "StrictMath" | "Integer" | "Long" | "Double" | "Float" | "Boolean" | "Character" | "Short" | "Byte" => number::call_static(class, name, args),
+        "String" => string::call_static(class, name, args),
+        "Pattern" => regex::call_static(name, args),
+        "Collections" | "Arrays" | "Collectors" | "List" | "Map" | "Set" | "Optional" => collections::call_static(it, class, name, args),
         "ZonedDateTime" | "Instant" | "LocalDateTime" | "LocalDate" | "LocalTime" | "Duration" | "ChronoUnit" | "DateTimeFormatter" | "ZoneId" | "ZoneOffset" | "OffsetDateTime" => {
-            time::call_static(class, name, &args)
+            time::call_static(class, name, args)
         }
-        _ => misc::call_static(it, class, name, &args),
+        _ => misc::call_static(it, class, name, args),
     };
     r.unwrap_or_else(|| Err(Exc::illegal_arg(format!("static method [{class}, {name}/{}] not found", args.len()))))
 }
 
-pub fn construct<'a>(it: &mut Interp<'a>, class: &str, args: Vec<Val<'a>>) -> R<Val<'a>> {
-    if let Some(r) = collections::construct(it, class, &args) {
+pub fn construct<'a>(it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> R<Val<'a>> {
+    if let Some(r) = collections::construct(it, class, args) {
         return r;
     }
-    if let Some(r) = misc::construct(class, &args) {
+    if let Some(r) = misc::construct(class, args) {
         return r;
     }
     Err(Exc::illegal_arg(format!("constructor [{class}/{}] not found", args.len())))

@@ -293,7 +293,7 @@ pub fn replace_with_function<'a>(it: &mut Interp<'a>, p: &Arc<RegexLit>, s: &str
             pos: m.end(),
             groups: Some(captures_to_groups(&c)),
         }))));
-        let r = it.call_func(f, vec![matcher])?;
+        let r = it.call_func(f, &mut [matcher])?;
         out.push_str(&r.to_java_string());
         last = m.end();
         pos = if m.end() == m.start() { m.end() + s[m.end()..].chars().next().map(|c| c.len_utf8()).unwrap_or(1) } else { m.end() };

@@ -238,6 +238,10 @@ pub fn array_of_strings<'a>(parts: Vec<String>) -> Val<'a> {
 }
 
 fn equals_ignore_case(a: &str, b: &str) -> bool {
+    // ASCII characters change case only among themselves.
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
     let (a, b) = (utf16(a), utf16(b));
     a.len() == b.len()
         && a.iter().zip(&b).all(|(x, y)| {
