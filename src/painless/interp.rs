@@ -9,7 +9,7 @@ use super::ast::*;
 use super::lib::{self, Obj};
 use super::resolve::{CTX_SLOT, PARAMS_SLOT};
 use super::val::*;
-use super::Exc;
+use super::{Exc, ExcData};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -227,7 +227,7 @@ impl<'a> Interp<'a> {
                 let v = self.eval(e, f)?;
                 return Err(match &v {
                     Val::Obj(o) => match &**o {
-                        Obj::Exception { class, message } => Exc { class, message: message.clone(), offset: Some(s.span.start), explain: None },
+                        Obj::Exception { class, message } => Exc::from(ExcData { class, message: message.clone(), offset: Some(s.span.start), explain: None }),
                         _ => Exc::class_cast(format!("Cannot cast from [{}] to [java.lang.Throwable].", v.class_name())).at(s.span.start),
                     },
                     Val::Null => Exc::npe("Cannot throw exception because \"value\" is null").at(s.span.start),

@@ -59,9 +59,15 @@ pub struct CompileError {
     pub message: String,
 }
 
-/// A Java exception thrown while a script runs.
+/// A Java exception thrown while a script runs. Boxed: every evaluation
+/// step returns `Result<Val, Exc>`, and a pointer-sized error keeps that
+/// result as small as the value, which the rare exception pays for.
 #[derive(Debug, Clone)]
-pub struct Exc {
+pub struct Exc(Box<ExcData>);
+
+/// What an [`Exc`] carries; reached through `Deref`, so `e.class` reads it.
+#[derive(Debug, Clone)]
+pub struct ExcData {
     /// Simple Java class name: `NullPointerException`.
     pub class: &'static str,
     pub message: Option<String>,
@@ -71,13 +77,32 @@ pub struct Exc {
     pub explain: Option<Box<(Option<String>, String)>>,
 }
 
+impl std::ops::Deref for Exc {
+    type Target = ExcData;
+    fn deref(&self) -> &ExcData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Exc {
+    fn deref_mut(&mut self) -> &mut ExcData {
+        &mut self.0
+    }
+}
+
+impl From<ExcData> for Exc {
+    fn from(data: ExcData) -> Exc {
+        Exc(Box::new(data))
+    }
+}
+
 impl Exc {
     pub fn new(class: &'static str, message: impl Into<String>) -> Exc {
-        Exc { class, message: Some(message.into()), offset: None, explain: None }
+        Exc::from(ExcData { class, message: Some(message.into()), offset: None, explain: None })
     }
     /// An exception without a message (Java's `null`).
     pub fn bare(class: &'static str) -> Exc {
-        Exc { class, message: None, offset: None, explain: None }
+        Exc::from(ExcData { class, message: None, offset: None, explain: None })
     }
     pub fn npe(message: impl Into<String>) -> Exc {
         Exc::new("NullPointerException", message)

@@ -207,7 +207,7 @@ pub fn call_static<'a>(_it: &mut Interp<'a>, class: &str, name: &str, args: &[Va
         ("Objects", "nonNull", 1) => Ok(Val::Bool(!args[0].is_null())),
         ("Objects", "requireNonNull", 1 | 2) => {
             if args[0].is_null() {
-                Err(Exc { class: "NullPointerException", message: args.get(1).map(|m| m.to_java_string()), offset: None, explain: None })
+                Err(Exc::from(super::super::ExcData { class: "NullPointerException", message: args.get(1).map(|m| m.to_java_string()), offset: None, explain: None }))
             } else {
                 Ok(args[0].clone())
             }
@@ -217,12 +217,12 @@ pub fn call_static<'a>(_it: &mut Interp<'a>, class: &str, name: &str, args: &[Va
         ("Objects", "toString", 2) => Ok(if args[0].is_null() { args[1].clone() } else { Val::string(args[0].to_java_string()) }),
         ("Objects", "hashCode", 1) => Ok(Val::Int(hash_code(&args[0]))),
         ("Objects", "hash", _) => Ok(Val::Int(args.iter().fold(1i32, |h, x| h.wrapping_mul(31).wrapping_add(hash_code(x))))),
-        ("Debug", "explain", 1) => Err(Exc {
+        ("Debug", "explain", 1) => Err(Exc::from(super::super::ExcData {
             class: "PainlessExplainError",
             message: None,
             offset: None,
             explain: Some(Box::new(((!args[0].is_null()).then(|| args[0].class_name()), args[0].to_java_string()))),
-        }),
+        })),
         ("Processors", "lowercase", 1) => arg_str(args, 0, name).map(|s| Val::string(s.to_lowercase())),
         ("Processors", "uppercase", 1) => arg_str(args, 0, name).map(|s| Val::string(s.to_uppercase())),
         ("Processors", "urlDecode", 1) => arg_str(args, 0, name).and_then(url_decode).map(Val::string),

@@ -1406,7 +1406,7 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
             ("DateTimeFormatter", "ofPattern", 1) => {
                 let p = arg_str(args, 0, name)?;
                 format_pattern(p, &NaiveDate::from_ymd_opt(2000, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap(), Some(0), Some(&Zone::Offset(0)))
-                    .map_err(|e| Exc::illegal_arg(e.message.unwrap_or_default()))?;
+                    .map_err(|mut e| Exc::illegal_arg(e.message.take().unwrap_or_default()))?;
                 time_val(Time::Formatter(Format::Pattern(p.to_string()), None))
             }
             _ => return Ok(None),
