@@ -357,15 +357,11 @@ impl<'a> Interp<'a> {
                 }
                 Val::Array(Rc::new(RefCell::new(JArray { elem: elem.clone(), items: out })))
             }
-            ExprKind::Field { obj, name, null_safe } => {
+            ExprKind::Field { obj, name, .. } => {
                 if let ExprKind::Class(c) = &obj.kind {
                     return lib::static_field(c, name);
                 }
-                let recv = self.eval(obj, f)?;
-                if *null_safe && recv.is_null() {
-                    return Ok(Val::Null);
-                }
-                self.get_field(&recv, name)?
+                return self.field_chain(e, f);
             }
             ExprKind::Index { obj, index } => {
                 let recv = self.eval(obj, f)?;
@@ -436,6 +432,37 @@ impl<'a> Interp<'a> {
                 FuncRef::Bound { receiver, method } => Closure::Bound { receiver: self.eval(receiver, f)?, method },
             })),
         })
+    }
+
+    /// `a.b?.c.d`: the accesses of a field chain one after the other, as
+    /// nested evaluation would do them (a null-safe step yields null and the
+    /// next step goes on from it; a failing step is located at its own
+    /// node), without one recursive evaluation per field.
+    #[inline(never)]
+    fn field_chain(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<Val<'a>> {
+        const MAX_CHAIN: usize = 8;
+        let mut chain: [&'a Expr; MAX_CHAIN] = [e; MAX_CHAIN];
+        let mut len = 0;
+        let mut base = e;
+        while len < MAX_CHAIN {
+            match &base.kind {
+                ExprKind::Field { obj, .. } if !matches!(obj.kind, ExprKind::Class(_)) => {
+                    chain[len] = base;
+                    len += 1;
+                    base = obj;
+                }
+                _ => break,
+            }
+        }
+        let mut recv = self.eval(base, f)?;
+        for node in chain[..len].iter().rev() {
+            let ExprKind::Field { name, null_safe, .. } = &node.kind else { unreachable!("only fields are chained") };
+            if *null_safe && recv.is_null() {
+                continue;
+            }
+            recv = self.get_field(&recv, name).map_err(|x| x.at(node.span.start))?;
+        }
+        Ok(recv)
     }
 
     /// `['a', 'b'].contains(x)` with constant elements: the fresh list is
