@@ -289,6 +289,28 @@ fn null_safety_and_elvis() {
     assert_eq!(run("ctx.x = ctx.y ?: 'dflt'", r#"{"y":0}"#)["x"], Value::Int(0));
 }
 
+/// Field chains are read in one loop: each step must still behave as its
+/// own nested access (null-safe steps, failures located at their dot,
+/// chains longer than one loop's worth, static fields at the root).
+#[test]
+fn field_chains_behave_as_nested_accesses() {
+    let deep = r#"{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":{"j":{"k":7}}}}}}}}}}}"#;
+    assert!(cond("ctx.a.b.c.d.e.f.g.h.i.j.k == 7", deep));
+    assert!(cond("ctx.a?.b?.c?.d?.e?.f?.g?.h?.i?.j?.k == 7", deep));
+    assert!(cond("ctx.a.b.c.d.e.f.g.h.i.x?.k == null", deep));
+    let e = cond_err("ctx.a.b.c.d.e.f.g.h.i.x.k == null", deep);
+    assert_eq!(cause(&e).1, "cannot access method/field [k] from a null def reference");
+    assert_eq!(e.extra["position"].to_json(), r#"{"offset":23,"start":0,"end":33}"#);
+    // A null-safe step yields null; the next plain step then fails at its dot.
+    let e = cond_err("ctx.a?.x.y == null", "{}");
+    assert_eq!(cause(&e).1, "cannot access method/field [y] from a null def reference");
+    assert_eq!(e.extra["position"].to_json(), r#"{"offset":8,"start":0,"end":18}"#);
+    let e = cond_err("ctx.a?.x.y == null", r#"{"a":{"x":"s"}}"#);
+    assert_eq!(cause(&e).1, "dynamic getter [java.lang.String, y] not found");
+    assert!(cond("ctx.a.x.empty == false && ctx.a.l.length == 2 && ctx.a.l.1 == 'q'", r#"{"a":{"x":{"k":1},"l":["p","q"]}}"#));
+    assert!(cond("Integer.MAX_VALUE == 2147483647", "{}"));
+}
+
 #[test]
 fn statements() {
     let src = r#"
