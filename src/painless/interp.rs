@@ -111,10 +111,12 @@ impl<'a> Interp<'a> {
 
     fn truthy(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<bool> {
         // Booleans, nearly every condition's value, need neither a call nor a drop.
-        match self.eval(e, f)? {
-            Val::Bool(b) => Ok(b),
-            v => to_boolean(&v).map_err(|x| x.at(e.span.start)),
+        let v = self.eval(e, f)?;
+        if let Val::Bool(b) = v {
+            v.discard();
+            return Ok(b);
         }
+        to_boolean(&v).map_err(|x| x.at(e.span.start))
     }
 
     fn exec_body(&mut self, body: &'a Option<Box<Stmt>>, f: &mut [Val<'a>]) -> R<Flow<'a>> {
@@ -413,7 +415,9 @@ impl<'a> Interp<'a> {
             }
             ExprKind::InstanceOf(x, ty) => {
                 let v = self.eval(x, f)?;
-                Val::Bool(instance_of(&v, ty))
+                let is = instance_of(&v, ty);
+                v.discard();
+                Val::Bool(is)
             }
             ExprKind::Cast(ty, x) => {
                 let v = self.eval(x, f)?;
@@ -460,7 +464,8 @@ impl<'a> Interp<'a> {
             if *null_safe && recv.is_null() {
                 continue;
             }
-            recv = self.get_field(&recv, name).map_err(|x| x.at(node.span.start))?;
+            let next = self.get_field(&recv, name).map_err(|x| x.at(node.span.start))?;
+            std::mem::replace(&mut recv, next).discard();
         }
         Ok(recv)
     }
@@ -1120,11 +1125,18 @@ pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
     use BinOp::*;
     match op {
         // `x == null`: null equals only null, whatever `x` is.
-        Eq | Ne if a.is_null() || b.is_null() => return Ok(Val::Bool((a.is_null() && b.is_null()) == (op == Eq))),
-        Eq => return Ok(Val::Bool(def_equals(&a, &b))),
-        Ne => return Ok(Val::Bool(!def_equals(&a, &b))),
-        RefEq => return Ok(Val::Bool(a.identical(&b))),
-        RefNe => return Ok(Val::Bool(!a.identical(&b))),
+        Eq | Ne | RefEq | RefNe => {
+            let result = match op {
+                Eq | Ne if a.is_null() || b.is_null() => (a.is_null() && b.is_null()) == (op == Eq),
+                Eq => def_equals(&a, &b),
+                Ne => !def_equals(&a, &b),
+                RefEq => a.identical(&b),
+                _ => !a.identical(&b),
+            };
+            a.discard();
+            b.discard();
+            return Ok(Val::Bool(result));
+        }
         Find | Match => return lib::regex::find_or_match(op == Match, &a, &b),
         Add if matches!(a, Val::Str(_)) || matches!(b, Val::Str(_)) => {
             let (x, y) = (a.to_java_string(), b.to_java_string());

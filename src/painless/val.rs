@@ -267,6 +267,28 @@ pub enum Closure<'a> {
 }
 
 impl<'a> Val<'a> {
+    /// Drops the value; for the variants that own nothing (primitives and
+    /// borrowed document parts, most of what conditions handle) without
+    /// calling the drop glue, which the compiler does not inline.
+    #[inline(always)]
+    pub fn discard(self) {
+        match self {
+            Val::Null
+            | Val::Bool(_)
+            | Val::Byte(_)
+            | Val::Short(_)
+            | Val::Char(_)
+            | Val::Int(_)
+            | Val::Long(_)
+            | Val::Float(_)
+            | Val::Double(_)
+            | Val::Str(Str::Doc(_))
+            | Val::Map(MapRef::Doc(_))
+            | Val::List(ListRef::Doc(_)) => std::mem::forget(self),
+            other => drop(other),
+        }
+    }
+
     pub fn str(s: &str) -> Val<'a> {
         Val::Str(Str::Own(Rc::from(s)))
     }
