@@ -384,7 +384,9 @@ impl<'a> Interp<'a> {
                     }
                     return Err(null_access(name));
                 }
-                self.with_args(args, f, |it, args| lib::call_method(it, &recv, name, args))?
+                let result = self.with_args(args, f, |it, args| lib::call_method(it, &recv, name, args));
+                recv.discard();
+                result?
             }
             ExprKind::LocalCall { index, args, .. } => self.with_args(args, f, |it, args| it.call_function(*index, args))?,
             ExprKind::Unary(op, x) => {
@@ -488,8 +490,8 @@ impl<'a> Interp<'a> {
             Val::Null => Err(null_access(name)),
             // Painless tries the class's getters before the map shortcut: `isEmpty()` is `.empty`.
             Val::Map(m) if name == "empty" => Ok(Val::Bool(map_len(m) == 0)),
-            Val::Map(MapRef::Doc(m)) => Ok(self.doc_field(m, name).map_or(Val::Null, Val::from_doc)),
-            Val::Map(m) => Ok(map_get_str(m, name).unwrap_or(Val::Null)),
+            Val::Map(MapRef::Doc(m)) => Ok(self.doc_field(m, name).map_or_else(|| Val::Null, Val::from_doc)),
+            Val::Map(m) => Ok(map_get_str(m, name).unwrap_or_else(|| Val::Null)),
             Val::List(l) => match name {
                 "length" => Ok(Val::Int(list_len(l) as i32)),
                 "empty" => Ok(Val::Bool(list_len(l) == 0)),
@@ -567,14 +569,14 @@ impl<'a> Interp<'a> {
         match recv {
             // `x[i]` on def first normalises the index through a call site of that name.
             Val::Null => Err(null_access("normalizeIndex")),
-            Val::Map(m) => Ok(map_get(m, idx).unwrap_or(Val::Null)),
+            Val::Map(m) => Ok(map_get(m, idx).unwrap_or_else(|| Val::Null)),
             Val::List(l) => {
                 let len = list_len(l);
                 let i = normalize_index(as_index(idx)?, len);
                 if i < 0 || i as usize >= len {
                     return Err(Exc::index_oob(i, len));
                 }
-                Ok(list_get(l, i as usize).unwrap_or(Val::Null))
+                Ok(list_get(l, i as usize).unwrap_or_else(|| Val::Null))
             }
             Val::Array(a) => {
                 let a = a.borrow();

@@ -282,7 +282,7 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
                 if i < 0 || i as usize >= len {
                     return Err(Exc::index_oob(i, len));
                 }
-                list_get(l, i as usize).unwrap_or(Val::Null)
+                list_get(l, i as usize).unwrap_or_else(|| Val::Null)
             }
             ("getLength", 0) => Val::Int(list_len(l) as i32),
             // As `collection_common` answers them, without copying the elements.
@@ -516,7 +516,7 @@ fn view_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, name: &str
 fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
     let r = (|| -> R<Option<Val<'a>>> {
         Ok(Some(match (name, args.len()) {
-            ("get", 1) => map_get(m, &args[0]).unwrap_or(Val::Null),
+            ("get", 1) => map_get(m, &args[0]).unwrap_or_else(|| Val::Null),
             ("getOrDefault", 2) => map_get(m, &args[0]).unwrap_or_else(|| args[1].clone()),
             ("containsKey", 1) => Val::Bool(map_get(m, &args[0]).is_some()),
             ("containsValue", 1) => Val::Bool(map_entries(m).iter().any(|(_, v)| v.java_equals(&args[0]))),
@@ -525,7 +525,7 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
             ("keySet", 0) => Val::View(m.clone(), ViewKind::Keys),
             ("values", 0) => Val::View(m.clone(), ViewKind::Values),
             ("entrySet", 0) => Val::View(m.clone(), ViewKind::Entries),
-            ("put", 2) => own_map(it, m)?.borrow_mut().insert(Key(args[0].clone()), args[1].clone().owned()).unwrap_or(Val::Null),
+            ("put", 2) => own_map(it, m)?.borrow_mut().insert(Key(args[0].clone()), args[1].clone().owned()).unwrap_or_else(|| Val::Null),
             ("putIfAbsent", 2) => {
                 let map = own_map(it, m)?;
                 let existing = map.borrow().get(&Key(args[0].clone())).cloned();
@@ -549,7 +549,7 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
                 }
                 Val::Null
             }
-            ("remove", 1) => own_map(it, m)?.borrow_mut().shift_remove(&Key(args[0].clone())).unwrap_or(Val::Null),
+            ("remove", 1) => own_map(it, m)?.borrow_mut().shift_remove(&Key(args[0].clone())).unwrap_or_else(|| Val::Null),
             ("clear", 0) => {
                 own_map(it, m)?.borrow_mut().clear();
                 Val::Null
@@ -570,7 +570,7 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
             }
             ("compute", 2) => {
                 let map = own_map(it, m)?.clone();
-                let old = map.borrow().get(&Key(args[0].clone())).cloned().unwrap_or(Val::Null);
+                let old = map.borrow().get(&Key(args[0].clone())).cloned().unwrap_or_else(|| Val::Null);
                 let v = it.call_func(&args[1], &mut [args[0].clone(), old])?;
                 if v.is_null() {
                     map.borrow_mut().shift_remove(&Key(args[0].clone()));

@@ -321,7 +321,7 @@ pub fn call<'a>(_it: &mut Interp<'a>, o: &Rc<Obj<'a>>, name: &str, args: &[Val<'
             })
         }
         Obj::Exception { message, .. } => match (name, args.len()) {
-            ("getMessage" | "getLocalizedMessage", 0) => Some(Ok(message.as_ref().map(|m| Val::str(m)).unwrap_or(Val::Null))),
+            ("getMessage" | "getLocalizedMessage", 0) => Some(Ok(message.as_ref().map(|m| Val::str(m)).unwrap_or_else(|| Val::Null))),
             _ => None,
         },
         _ => None,

@@ -1101,7 +1101,7 @@ pub fn call<'a>(t: &Time, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
             },
             ("getZone", 0) => match t {
                 Time::Zoned { zone, .. } => time_val(Time::Zone(zone.clone())),
-                Time::Formatter(_, z) => z.clone().map(|z| time_val(Time::Zone(z))).unwrap_or(Val::Null),
+                Time::Formatter(_, z) => z.clone().map(|z| time_val(Time::Zone(z))).unwrap_or_else(|| Val::Null),
                 _ => return Ok(None),
             },
             ("getOffset", 0) => match t {
