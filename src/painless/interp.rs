@@ -322,43 +322,18 @@ impl<'a> Interp<'a> {
             ExprKind::Float(x) => Val::Float(*x),
             ExprKind::Double(d) => Val::Double(*d),
             ExprKind::Str(s) => Val::Str(Str::Doc(s)),
-            ExprKind::Regex(r) => Val::Obj(Rc::new(Obj::Pattern(r.clone()))),
-            ExprKind::Name(n) | ExprKind::Class(n) => return Err(Exc::illegal_arg(format!("cannot resolve symbol [{n}]"))),
             ExprKind::Local(v) => f[v.slot].clone(),
-            ExprKind::ListInit(items) => Val::new_list(self.eval_args(items, f)?),
-            ExprKind::MapInit(entries) => {
-                let mut m = JMap::new(MapKind::Hash);
-                for (k, v) in entries {
-                    let k = self.eval(k, f)?;
-                    let v = self.eval(v, f)?;
-                    m.insert(Key(k), v);
-                }
-                Val::new_map(m)
-            }
-            ExprKind::New { class, args } => self.with_args(args, f, |it, args| lib::construct(it, class, args))?,
-            ExprKind::NewArray { elem, dims } => {
-                let mut sizes = Vec::new();
-                for d in dims {
-                    let v = self.eval(d, f)?;
-                    let n = as_index(&v).map_err(|x| x.at(d.span.start))?;
-                    if n < 0 {
-                        return Err(Exc::new("NegativeArraySizeException", n.to_string()).at(d.span.start));
-                    }
-                    sizes.push(n as usize);
-                }
-                if sizes.iter().try_fold(1usize, |acc, n| acc.checked_mul((*n).max(1))).is_none_or(|total| total > MAX_ARRAY_ELEMENTS) {
-                    return Err(Exc::new("OutOfMemoryError", "Java heap space").at(e.span.start));
-                }
-                new_array(elem, &sizes)
-            }
-            ExprKind::NewArrayInit { elem, items } => {
-                let mut out = Vec::with_capacity(items.len());
-                for i in items {
-                    let v = self.eval(i, f)?;
-                    out.push(coerce(elem, v, false).map_err(|x| x.at(i.span.start))?);
-                }
-                Val::Array(Rc::new(RefCell::new(JArray { elem: elem.clone(), items: out })))
-            }
+            // Built values and errors: kept out of this hot function's frame.
+            ExprKind::Regex(_)
+            | ExprKind::Name(_)
+            | ExprKind::Class(_)
+            | ExprKind::ListInit(_)
+            | ExprKind::MapInit(_)
+            | ExprKind::New { .. }
+            | ExprKind::NewArray { .. }
+            | ExprKind::NewArrayInit { .. }
+            | ExprKind::Lambda(_)
+            | ExprKind::FuncRef(_) => return self.eval_construct(e, f),
             ExprKind::Field { obj, name, .. } => {
                 if let ExprKind::Class(c) = &obj.kind {
                     return lib::static_field(c, name);
@@ -427,6 +402,50 @@ impl<'a> Interp<'a> {
             }
             ExprKind::Assign { target, op, value } => self.assign(target, *op, value, f)?,
             ExprKind::IncDec { target, pre, delta } => self.inc_dec(target, *pre, *delta, f)?,
+        })
+    }
+
+    /// The expressions that build objects (or name nothing), rare in the
+    /// per-document hot path.
+    #[inline(never)]
+    fn eval_construct(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<Val<'a>> {
+        Ok(match &e.kind {
+            ExprKind::Regex(r) => Val::Obj(Rc::new(Obj::Pattern(r.clone()))),
+            ExprKind::Name(n) | ExprKind::Class(n) => return Err(Exc::illegal_arg(format!("cannot resolve symbol [{n}]"))),
+            ExprKind::ListInit(items) => Val::new_list(self.eval_args(items, f)?),
+            ExprKind::MapInit(entries) => {
+                let mut m = JMap::new(MapKind::Hash);
+                for (k, v) in entries {
+                    let k = self.eval(k, f)?;
+                    let v = self.eval(v, f)?;
+                    m.insert(Key(k), v);
+                }
+                Val::new_map(m)
+            }
+            ExprKind::New { class, args } => self.with_args(args, f, |it, args| lib::construct(it, class, args))?,
+            ExprKind::NewArray { elem, dims } => {
+                let mut sizes = Vec::new();
+                for d in dims {
+                    let v = self.eval(d, f)?;
+                    let n = as_index(&v).map_err(|x| x.at(d.span.start))?;
+                    if n < 0 {
+                        return Err(Exc::new("NegativeArraySizeException", n.to_string()).at(d.span.start));
+                    }
+                    sizes.push(n as usize);
+                }
+                if sizes.iter().try_fold(1usize, |acc, n| acc.checked_mul((*n).max(1))).is_none_or(|total| total > MAX_ARRAY_ELEMENTS) {
+                    return Err(Exc::new("OutOfMemoryError", "Java heap space").at(e.span.start));
+                }
+                new_array(elem, &sizes)
+            }
+            ExprKind::NewArrayInit { elem, items } => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    let v = self.eval(i, f)?;
+                    out.push(coerce(elem, v, false).map_err(|x| x.at(i.span.start))?);
+                }
+                Val::Array(Rc::new(RefCell::new(JArray { elem: elem.clone(), items: out })))
+            }
             ExprKind::Lambda(l) => {
                 let captured = l.captures.iter().map(|(outer, _)| f[*outer].clone()).collect();
                 Val::Func(Rc::new(Closure::Lambda { lambda: l, captured }))
@@ -437,6 +456,7 @@ impl<'a> Interp<'a> {
                 FuncRef::Local { index, .. } => Closure::Local(*index),
                 FuncRef::Bound { receiver, method } => Closure::Bound { receiver: self.eval(receiver, f)?, method },
             })),
+            _ => unreachable!("eval_inner sends only constructions here"),
         })
     }
 
