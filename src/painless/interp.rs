@@ -315,13 +315,13 @@ impl<'a> Interp<'a> {
 
     fn eval_inner(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<Val<'a>> {
         Ok(match &e.kind {
-            ExprKind::Null => Val::Null,
-            ExprKind::Bool(b) => Val::Bool(*b),
-            ExprKind::Int(i) => Val::Int(*i),
-            ExprKind::Long(l) => Val::Long(*l),
-            ExprKind::Float(x) => Val::Float(*x),
-            ExprKind::Double(d) => Val::Double(*d),
-            ExprKind::Str(s) => Val::Str(Str::Doc(s)),
+            ExprKind::Null
+            | ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::Long(_)
+            | ExprKind::Float(_)
+            | ExprKind::Double(_)
+            | ExprKind::Str(_) => literal(e).unwrap_or(Val::Null),
             ExprKind::Local(v) => f[v.slot].clone(),
             // Built values and errors: kept out of this hot function's frame.
             ExprKind::Regex(_)
@@ -813,6 +813,7 @@ impl<'a> Interp<'a> {
 }
 
 /// The value of a literal constant, which evaluates without effects or errors.
+#[inline(always)]
 fn literal<'a>(e: &'a Expr) -> Option<Val<'a>> {
     Some(match &e.kind {
         ExprKind::Null => Val::Null,
