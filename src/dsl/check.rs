@@ -36,19 +36,8 @@ impl std::fmt::Display for Diagnostic {
 }
 
 /// Document metadata an ingest pipeline may set; not scratch, not mapped.
-const METADATA_FIELDS: &[&str] = &[
-    "_index",
-    "_id",
-    "_routing",
-    "_version",
-    "_version_type",
-    "_if_seq_no",
-    "_if_primary_term",
-    "_dynamic_templates",
-];
-
 fn is_metadata(name: &str) -> bool {
-    METADATA_FIELDS.contains(&name)
+    crate::document::METADATA_KEYS.contains(&name)
 }
 
 fn is_scratch(name: &str) -> bool {
