@@ -13,7 +13,11 @@ use ingot::pipeline::{build_processor, BuildContext, Pipeline, ProcessorDefiniti
 use ingot::simulate::simulate_ndjson;
 use ingot::value::Value;
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+#[path = "support/mod.rs"]
+mod support;
+use support::best_of;
 
 const CANDIDATE_PROCESSORS: &[&str] = &[
     r#"{"set": {"field": "event.kind", "value": "event"}}"#,
@@ -73,16 +77,6 @@ fn pipeline() -> (Pipeline, Vec<String>) {
     (pipeline, used)
 }
 
-fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
-    (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
 
 fn main() {
     let n: usize = std::env::var("INGOT_BENCH_EVENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
