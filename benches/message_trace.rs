@@ -51,6 +51,10 @@ const SEED_PIPELINE: &str =
 
 fn main() {
     let n: usize = env_number("INGOT_BENCH_EVENTS").unwrap_or(200_000);
+    if let Some(dir) = std::env::var_os("INGOT_BENCH_DUMP") {
+        dump(Path::new(&dir), n);
+        return;
+    }
     let Some(pipeline_path) = pipeline_path() else {
         println!(
             "message_trace benchmark skipped: no Message Trace pipeline found. Set INGOT_BENCH_PIPELINE to one \
@@ -180,6 +184,18 @@ fn main() {
 
     memory(&pipeline_path, &geoip_dir, &work);
     let _ = std::fs::remove_dir_all(&work);
+}
+
+/// Writes the benchmark's input where `ingot simulate` can read it, so that
+/// two builds' outputs on the same events can be compared byte for byte:
+/// `events.ndjson` and the GeoIP databases under `geoip/`.
+fn dump(dir: &Path, n: usize) {
+    write_geoip_databases(&dir.join("geoip"));
+    let file = dir.join("events.ndjson");
+    let mut out = io::BufWriter::new(std::fs::File::create(&file).expect("creating the events file"));
+    Events::new(0).write(n, &mut out).expect("writing the events file");
+    out.flush().expect("writing the events file");
+    println!("wrote {n} events to {} and GeoIP databases to {}", file.display(), dir.join("geoip").display());
 }
 
 /// The floor: each line parsed into a `serde_json::Value` and written back.
