@@ -15,6 +15,7 @@
 
 pub mod ast;
 pub mod ctx_keys;
+pub mod direct_condition;
 pub mod doc_patch;
 pub mod interp;
 pub mod lexer;
@@ -48,6 +49,9 @@ pub struct Script {
     /// The only top-level `ctx` fields an ingest script can reach, when
     /// that is known: only they are copied in and out.
     ctx_keys: Option<Arc<[String]>>,
+    /// A condition's direct form, when it lies in the subset
+    /// [`direct_condition`] evaluates without the interpreter.
+    direct: Option<Arc<direct_condition::DirectCondition>>,
 }
 
 /// A compile-time failure at a byte offset of the source.
@@ -175,11 +179,11 @@ pub fn exception_type(class: &str) -> String {
 pub fn compile(source: &str, context: ScriptContext) -> Result<Script, EsError> {
     match compile_program(source, context) {
         Ok(program) => {
-            let ctx_keys = match context {
-                ScriptContext::Ingest => ctx_keys::top_level_keys(&program).map(Arc::from),
-                ScriptContext::Condition => None,
+            let (ctx_keys, direct) = match context {
+                ScriptContext::Ingest => (ctx_keys::top_level_keys(&program).map(Arc::from), None),
+                ScriptContext::Condition => (None, direct_condition::DirectCondition::compile(&program).map(Arc::new)),
             };
-            Ok(Script { source: Arc::from(source), program: Arc::new(program), context, ctx_keys })
+            Ok(Script { source: Arc::from(source), program: Arc::new(program), context, ctx_keys, direct })
         }
         Err(e) => Err(compile_error(source, &e)),
     }
@@ -260,8 +264,17 @@ impl Script {
         self.context
     }
 
-    /// Evaluates a condition against `ctx` (source and metadata).
+    /// Evaluates a condition against `ctx` (source and metadata): directly
+    /// when its direct form answers, else (and for every error) in the interpreter.
     pub fn condition(&self, ctx: &Map, params: &Map) -> Result<bool, EsError> {
+        if let Some(answer) = self.direct.as_ref().and_then(|d| d.evaluate(ctx, params)) {
+            return Ok(answer);
+        }
+        self.interpret_condition(ctx, params)
+    }
+
+    /// A condition evaluated by the interpreter.
+    fn interpret_condition(&self, ctx: &Map, params: &Map) -> Result<bool, EsError> {
         let mut it = interp::Interp::new(&self.program, true);
         let result = it.run(val::Val::Map(val::MapRef::Doc(ctx)), val::Val::Map(val::MapRef::Doc(params)));
         match result.and_then(|v| interp::to_boolean(&v).map_err(|e| e.at(0))) {
