@@ -49,10 +49,10 @@ pub struct DirectCondition {
 #[derive(Debug)]
 enum Node {
     Literal(Literal),
-    Ctx,
-    Params,
-    /// `base.a?.b.c`: the accesses one after the other.
-    Fields { base: Box<Node>, steps: Box<[Step]> },
+    /// `ctx.a?.b.c`: the accesses one after the other (none for `ctx` itself).
+    Fields { root: Root, steps: Box<[Step]> },
+    /// `x == null` (or `x != null` when `negated`): true for null only, whatever `x` is.
+    IsNull { value: Box<Node>, negated: bool },
     /// `==` (or `!=` when `negated`): Painless `def` equality.
     Equals { left: Box<Node>, right: Box<Node>, negated: bool },
     /// `<`, `<=`, `>`, `>=` on numbers.
@@ -69,6 +69,15 @@ enum Node {
     /// `['a', 'b'].contains(x)` with literal elements, which the
     /// interpreter answers without building the list, by `Object.equals`.
     LiteralListContains { items: Box<[Literal]>, arg: Box<Node> },
+}
+
+/// Where a field chain starts.
+#[derive(Debug)]
+enum Root {
+    Ctx,
+    Params,
+    /// Any other value: `(ctx.a ?: ctx.b).c`.
+    Value(Box<Node>),
 }
 
 /// A literal constant of the source.
@@ -90,6 +99,9 @@ struct Step {
     null_safe: bool,
     /// The name as a list shortcut (`x.0`), when it is a number.
     list_index: Option<i32>,
+    /// Where an evaluation keeps this field once looked up, when other
+    /// chains of the condition read it too.
+    shared: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -265,17 +277,16 @@ impl DirectCondition {
             StmtKind::Expr(e) | StmtKind::Return(Some(e)) => e,
             _ => return None,
         };
-        Some(DirectCondition { root: node(expr)? })
+        let mut root = node(expr)?;
+        share_lookups(&mut root);
+        Some(DirectCondition { root })
     }
 
     /// The condition's answer on `ctx`, or `None` when the interpreter must
     /// decide (it may throw).
     pub fn evaluate(&self, ctx: &Map, params: &Map) -> Option<bool> {
-        let roots = Roots { ctx, params };
-        match roots.eval(&self.root)? {
-            Datum::Bool(b) => Some(b),
-            _ => None,
-        }
+        let mut evaluation = Evaluation { ctx, params, shared: [None; MAX_SHARED] };
+        evaluation.test(&self.root)
     }
 }
 
@@ -288,20 +299,20 @@ fn node(e: &Expr) -> Option<Node> {
         return Some(Node::Literal(literal));
     }
     Some(match &e.kind {
-        ExprKind::Local(v) if v.slot == CTX_SLOT => Node::Ctx,
-        ExprKind::Local(v) if v.slot == PARAMS_SLOT => Node::Params,
+        ExprKind::Local(v) if v.slot == CTX_SLOT => Node::Fields { root: Root::Ctx, steps: Box::new([]) },
+        ExprKind::Local(v) if v.slot == PARAMS_SLOT => Node::Fields { root: Root::Params, steps: Box::new([]) },
         ExprKind::Field { obj, name, null_safe } => {
             if matches!(obj.kind, ExprKind::Class(_)) {
                 return None;
             }
-            let step = Step { name: name.as_str().into(), null_safe: *null_safe, list_index: name.parse().ok() };
+            let step = Step { name: name.as_str().into(), null_safe: *null_safe, list_index: name.parse().ok(), shared: None };
             match node(obj)? {
-                Node::Fields { base, steps } => {
+                Node::Fields { root, steps } => {
                     let mut steps = steps.into_vec();
                     steps.push(step);
-                    Node::Fields { base, steps: steps.into() }
+                    Node::Fields { root, steps: steps.into() }
                 }
-                base => Node::Fields { base: Box::new(base), steps: Box::new([step]) },
+                value => Node::Fields { root: Root::Value(Box::new(value)), steps: Box::new([step]) },
             }
         }
         ExprKind::Call { obj, name, args, null_safe } => match &obj.kind {
@@ -326,7 +337,13 @@ fn node(e: &Expr) -> Option<Node> {
         ExprKind::Binary(op, a, b) => {
             let (left, right) = (boxed(a)?, boxed(b)?);
             let ordering = match op {
-                BinOp::Eq | BinOp::Ne => return Some(Node::Equals { left, right, negated: *op == BinOp::Ne }),
+                BinOp::Eq | BinOp::Ne => {
+                    let negated = *op == BinOp::Ne;
+                    return Some(match (*left, *right) {
+                        (Node::Literal(Literal::Null), value) | (value, Node::Literal(Literal::Null)) => Node::IsNull { value: Box::new(value), negated },
+                        (left, right) => Node::Equals { left: Box::new(left), right: Box::new(right), negated },
+                    });
+                }
                 BinOp::Lt => Ordering::Less,
                 BinOp::Le => Ordering::LessOrEqual,
                 BinOp::Gt => Ordering::Greater,
@@ -344,65 +361,159 @@ fn node(e: &Expr) -> Option<Node> {
     })
 }
 
-/// The maps `ctx` and `params` of one evaluation.
-struct Roots<'a> {
-    ctx: &'a Map,
-    params: &'a Map,
+/// How many fields one evaluation remembers.
+const MAX_SHARED: usize = 8;
+
+/// Conditions test a field and then use it (`ctx.a?.b instanceof String &&
+/// ctx.a.b.contains('@')`): the chains from `ctx` (or `params`) that share
+/// a prefix of field names read each field of that prefix once. Whatever
+/// the `.`/`?.` of a chain, a non-null receiver at a given prefix is the
+/// same value (a null-safe step skipped on null leaves the value null for
+/// good), so what one chain found there is what another would find.
+fn share_lookups(root: &mut Node) {
+    // Field names as a trie from the two roots (0: ctx, 1: params).
+    let mut trie: std::collections::HashMap<(usize, Box<str>), usize> = std::collections::HashMap::new();
+    let mut readers: Vec<usize> = vec![0, 0];
+    let mut trie_node = |parent: usize, name: &str| {
+        let next = readers.len();
+        let id = *trie.entry((parent, name.into())).or_insert(next);
+        if id == next {
+            readers.push(0);
+        }
+        id
+    };
+    let mut chains = Vec::new();
+    for_each_chain(root, &mut |root_id, steps| {
+        let mut parent = root_id;
+        let ids: Vec<usize> = steps.iter().map(|step| { parent = trie_node(parent, &step.name); parent }).collect();
+        chains.push(ids);
+    });
+    for id in chains.iter().flatten() {
+        readers[*id] += 1;
+    }
+    let mut slots = vec![None; readers.len()];
+    let mut next_slot = 0;
+    for id in chains.iter().flatten() {
+        if readers[*id] > 1 && slots[*id].is_none() && next_slot < MAX_SHARED {
+            slots[*id] = Some(next_slot);
+            next_slot += 1;
+        }
+    }
+    let mut chain = chains.into_iter();
+    for_each_chain(root, &mut |_, steps| {
+        let ids = chain.next().expect("the same chains in the same order");
+        for (step, id) in steps.iter_mut().zip(ids) {
+            step.shared = slots[id];
+        }
+    });
 }
 
-impl<'a> Roots<'a> {
-    fn eval(&self, node: &'a Node) -> Option<Datum<'a>> {
+/// Calls `f` with the root (0: ctx, 1: params) and the steps of every field
+/// chain from `ctx` or `params`, in a fixed order.
+fn for_each_chain(node: &mut Node, f: &mut dyn FnMut(usize, &mut [Step])) {
+    match node {
+        Node::Literal(_) => {}
+        Node::Fields { root, steps } => match root {
+            Root::Ctx => f(0, steps),
+            Root::Params => f(1, steps),
+            Root::Value(base) => for_each_chain(base, f),
+        },
+        Node::Equals { left, right, .. } | Node::Compare { left, right, .. } | Node::And(left, right) | Node::Or(left, right) | Node::Elvis(left, right) => {
+            for_each_chain(left, f);
+            for_each_chain(right, f);
+        }
+        Node::IsNull { value: x, .. } | Node::InstanceOf { value: x, .. } | Node::Not(x) | Node::LiteralListContains { arg: x, .. } => for_each_chain(x, f),
+        Node::Choose { test, then, otherwise } => {
+            for_each_chain(test, f);
+            for_each_chain(then, f);
+            for_each_chain(otherwise, f);
+        }
+        Node::Call { receiver, arg, .. } => {
+            for_each_chain(receiver, f);
+            if let Some(arg) = arg {
+                for_each_chain(arg, f);
+            }
+        }
+    }
+}
+
+/// One evaluation: the maps `ctx` and `params`, and the shared fields read so far.
+struct Evaluation<'a> {
+    ctx: &'a Map,
+    params: &'a Map,
+    shared: [Option<Datum<'a>>; MAX_SHARED],
+}
+
+impl<'a> Evaluation<'a> {
+    fn eval(&mut self, node: &'a Node) -> Option<Datum<'a>> {
         Some(match node {
             Node::Literal(l) => l.datum(),
-            Node::Ctx => Datum::Map(self.ctx),
-            Node::Params => Datum::Map(self.params),
-            Node::Fields { base, steps } => {
-                let mut value = self.eval(base)?;
-                for step in steps.iter() {
-                    if step.null_safe && matches!(value, Datum::Null) {
-                        continue;
-                    }
-                    value = field(value, step)?;
-                }
-                value
-            }
-            Node::Equals { left, right, negated } => {
-                let (l, r) = (self.eval(left)?, self.eval(right)?);
-                Datum::Bool(def_equals(l, r)? != *negated)
-            }
-            Node::Compare { op, left, right } => {
-                let (l, r) = (self.eval(left)?, self.eval(right)?);
-                Datum::Bool(compare(*op, l, r)?)
-            }
-            Node::InstanceOf { value, kinds } => Datum::Bool(kinds.contains(self.eval(value)?.kind())),
-            Node::Not(x) => Datum::Bool(!self.test(x)?),
-            Node::And(a, b) => Datum::Bool(self.test(a)? && self.test(b)?),
-            Node::Or(a, b) => Datum::Bool(self.test(a)? || self.test(b)?),
+            Node::Fields { root, steps } => self.fields(root, steps)?,
             Node::Choose { test, then, otherwise } => {
                 if self.test(test)? {
-                    self.eval(then)?
+                    self.operand(then)?
                 } else {
-                    self.eval(otherwise)?
+                    self.operand(otherwise)?
                 }
             }
-            Node::Elvis(a, b) => match self.eval(a)? {
-                Datum::Null => self.eval(b)?,
+            Node::Elvis(a, b) => match self.operand(a)? {
+                Datum::Null => self.operand(b)?,
                 v => v,
             },
             Node::Call { receiver, method, arg, null_safe } => {
-                let recv = self.eval(receiver)?;
+                let recv = self.operand(receiver)?;
                 if matches!(recv, Datum::Null) {
                     // The arguments of a call on null are not evaluated.
                     return null_safe.then_some(Datum::Null);
                 }
                 let arg = match arg {
-                    Some(a) => Some(self.eval(a)?),
+                    Some(a) => Some(self.operand(a)?),
                     None => None,
                 };
                 call(recv, *method, arg)?
             }
+            Node::IsNull { .. }
+            | Node::Equals { .. }
+            | Node::Compare { .. }
+            | Node::InstanceOf { .. }
+            | Node::Not(_)
+            | Node::And(..)
+            | Node::Or(..)
+            | Node::LiteralListContains { .. } => Datum::Bool(self.test(node)?),
+        })
+    }
+
+    /// [`Self::eval`] with the commonest operands, literals and field
+    /// chains, answered without a call.
+    #[inline(always)]
+    fn operand(&mut self, node: &'a Node) -> Option<Datum<'a>> {
+        match node {
+            Node::Literal(l) => Some(l.datum()),
+            Node::Fields { root, steps } => self.fields(root, steps),
+            _ => self.eval(node),
+        }
+    }
+
+    /// A value used as a boolean: anything but a `Boolean` makes the
+    /// interpreter throw. The operators whose value is a boolean answer
+    /// here, without wrapping it in a [`Datum`].
+    fn test(&mut self, node: &'a Node) -> Option<bool> {
+        Some(match node {
+            Node::IsNull { value, negated } => matches!(self.operand(value)?, Datum::Null) != *negated,
+            Node::Equals { left, right, negated } => {
+                let (l, r) = (self.operand(left)?, self.operand(right)?);
+                def_equals(l, r)? != *negated
+            }
+            Node::Compare { op, left, right } => {
+                let (l, r) = (self.operand(left)?, self.operand(right)?);
+                compare(*op, l, r)?
+            }
+            Node::InstanceOf { value, kinds } => kinds.contains(self.operand(value)?.kind()),
+            Node::Not(x) => !self.test(x)?,
+            Node::And(a, b) => self.test(a)? && self.test(b)?,
+            Node::Or(a, b) => self.test(a)? || self.test(b)?,
             Node::LiteralListContains { items, arg } => {
-                let x = self.eval(arg)?;
+                let x = self.operand(arg)?;
                 let mut found = false;
                 for item in items.iter() {
                     if java_equals(item.datum(), x)? {
@@ -410,18 +521,43 @@ impl<'a> Roots<'a> {
                         break;
                     }
                 }
-                Datum::Bool(found)
+                found
             }
+            _ => match self.eval(node)? {
+                Datum::Bool(b) => b,
+                _ => return None,
+            },
         })
     }
 
-    /// A value used as a boolean: anything but a `Boolean` makes the
-    /// interpreter throw.
-    fn test(&self, node: &'a Node) -> Option<bool> {
-        match self.eval(node)? {
-            Datum::Bool(b) => Some(b),
-            _ => None,
+    /// A field chain: each access in turn, as the interpreter's `field_chain`.
+    fn fields(&mut self, root: &'a Root, steps: &'a [Step]) -> Option<Datum<'a>> {
+        let mut value = match root {
+            Root::Ctx => Datum::Map(self.ctx),
+            Root::Params => Datum::Map(self.params),
+            Root::Value(base) => self.eval(base)?,
+        };
+        for step in steps {
+            if matches!(value, Datum::Null) {
+                // `?.` on null gives null; `.` throws.
+                if step.null_safe {
+                    continue;
+                }
+                return None;
+            }
+            value = match step.shared {
+                Some(slot) => match self.shared[slot] {
+                    Some(known) => known,
+                    None => {
+                        let found = field(value, step)?;
+                        self.shared[slot] = Some(found);
+                        found
+                    }
+                },
+                None => field(value, step)?,
+            };
         }
+        Some(value)
     }
 }
 

@@ -108,9 +108,9 @@ fn instanceof_admits_the_kinds_the_interpreter_does() {
 #[test]
 fn field_chains_are_flattened() {
     match direct("ctx.a?.b.c == null").map(|d| d.root) {
-        Some(Node::Equals { left, .. }) => match *left {
-            Node::Fields { base, steps } => {
-                assert!(matches!(*base, Node::Ctx));
+        Some(Node::IsNull { value, .. }) => match *value {
+            Node::Fields { root, steps } => {
+                assert!(matches!(root, Root::Ctx));
                 let names: Vec<(&str, bool)> = steps.iter().map(|s| (&*s.name, s.null_safe)).collect();
                 assert_eq!(names, [("a", false), ("b", true), ("c", false)]);
             }
@@ -118,6 +118,29 @@ fn field_chains_are_flattened() {
         },
         other => panic!("{other:?}"),
     }
+}
+
+/// The shared-field slots of each chain of a condition, in order.
+fn shared_slots(source: &str) -> Vec<Vec<Option<usize>>> {
+    let mut root = direct(source).expect("in the subset").root;
+    let mut out = Vec::new();
+    for_each_chain(&mut root, &mut |_, steps| out.push(steps.iter().map(|s| s.shared).collect()));
+    out
+}
+
+#[test]
+fn chains_sharing_a_prefix_share_its_lookups() {
+    assert_eq!(
+        shared_slots("ctx.a?.b instanceof String && ctx.a.b.contains(ctx.a.c) && ctx.x == params.a"),
+        [vec![Some(0), Some(1)], vec![Some(0), Some(1)], vec![Some(0), None], vec![None], vec![None]]
+    );
+    // A field of another value (`.c` here) is not a chain from ctx: only `ctx.a` and `ctx.b` are.
+    assert_eq!(shared_slots("(ctx.a ?: ctx.b).c == (ctx.a ?: ctx.b).c"), [vec![Some(0)], vec![Some(1)], vec![Some(0)], vec![Some(1)]]);
+    // Past the slots an evaluation has, fields are looked up each time.
+    let many: Vec<String> = (0..MAX_SHARED + 2).map(|i| format!("ctx.f{i} == ctx.f{i}")).collect();
+    let slots = shared_slots(&many.join(" && "));
+    assert_eq!(slots.iter().filter(|s| s[0].is_some()).count(), 2 * MAX_SHARED);
+    assert_eq!(slots[2 * MAX_SHARED], vec![None]);
 }
 
 // ---- answers ----
