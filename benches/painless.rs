@@ -58,6 +58,14 @@ fn main() {
     let t = time_per_iteration(iterations / 4, || script.condition(black_box(&ctx), &params).unwrap());
     println!("{longer:<40} {t:>8.1} ns/eval");
 
+    // The shape most of the Message Trace pipeline's conditions have: a type
+    // test through a null-safe chain, then a method on the same field.
+    let typed = "(ctx.user?.name instanceof String || ctx.user?.name instanceof List) && ctx.user.name.contains('o')";
+    let script = compile(typed, ScriptContext::Condition).expect("compiles");
+    assert!(script.condition(&ctx, &params).unwrap());
+    let t = time_per_iteration(iterations / 4, || script.condition(black_box(&ctx), &params).unwrap());
+    println!("{typed:<40} {t:>8.1} ns/eval");
+
     let compile_ns = time_per_iteration(20_000, || compile(black_box(source), ScriptContext::Condition).is_ok());
     println!("{:<40} {compile_ns:>8.1} ns/compile", "compile of the first condition");
 }

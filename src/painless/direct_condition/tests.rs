@@ -536,3 +536,28 @@ fn comparisons_of_every_pair_of_scalars() {
     }
     assert!(answered > scalars.len() * scalars.len() * 5, "answered {answered}");
 }
+
+/// As deep as the parser allows, a condition compiles to a direct tree and
+/// evaluates without exhausting a small stack (the tree recurses per level).
+#[test]
+fn deeply_nested_conditions_fit_a_small_stack() {
+    let mut depth = 400;
+    let script = loop {
+        let source = format!("{}ctx.a == null{}", "!(".repeat(depth), ")".repeat(depth));
+        match compile(&source, ScriptContext::Condition) {
+            Ok(script) => break script,
+            Err(_) => depth -= 10,
+        }
+    };
+    assert!(depth > 50, "{depth}");
+    let program = script.program.clone();
+    std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || {
+            let direct = DirectCondition::compile(&program).expect("in the subset");
+            assert_eq!(direct.evaluate(&Map::default(), &Map::default()), Some(depth % 2 == 0));
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
