@@ -9,7 +9,7 @@
 //! At load time [`DirectCondition::compile`] turns a resolved condition
 //! whose expression lies in a fixed subset into a small tree: field chains
 //! from `ctx` or `params` (`.` and `?.`, the `length`/`empty` shortcuts, list
-//! shortcuts `x.0`), literals, `==`/`!=`, `<`/`<=`/`>`/`>=`, `instanceof`,
+//! shortcuts `x.0`, `[literal]`), literals, `==`/`!=`, `<`/`<=`/`>`/`>=`, `instanceof`,
 //! `&&`/`||`/`!`, `c ? a : b`, `a ?: b`, the String/List/Map methods
 //! [`Method`] lists, and `[literals].contains(x)`. Anything else is left to
 //! the interpreter. The tree evaluates on [`Datum`]s, copies of scalars and
@@ -49,7 +49,7 @@ pub struct DirectCondition {
 #[derive(Debug)]
 enum Node {
     Literal(Literal),
-    /// `ctx.a?.b.c`: the accesses one after the other (none for `ctx` itself).
+    /// `ctx.a?.b['c']`: the accesses one after the other (none for `ctx` itself).
     Fields { root: Root, steps: Box<[Step]> },
     /// `x == null` (or `x != null` when `negated`): true for null only, whatever `x` is.
     IsNull { value: Box<Node>, negated: bool },
@@ -69,6 +69,20 @@ enum Node {
     /// `['a', 'b'].contains(x)` with literal elements, which the
     /// interpreter answers without building the list, by `Object.equals`.
     LiteralListContains { items: Box<[Literal]>, arg: Box<Node> },
+}
+
+#[derive(Debug)]
+enum Access {
+    /// `.name`: a getter shortcut (`empty`, a list's `length`), a map's
+    /// entry, or a list shortcut (`x.0`).
+    Field {
+        name: Box<str>,
+        /// The name as a list shortcut, when it is a number.
+        list_index: Option<i32>,
+    },
+    /// `[key]` with a literal key: a map's entry (no getter shortcuts) or a
+    /// list's element (negative positions count from the end).
+    Index(Literal),
 }
 
 /// Where a field chain starts.
@@ -92,13 +106,12 @@ enum Literal {
     Str(Arc<str>),
 }
 
-/// One field access of a chain.
+/// One access of a chain.
 #[derive(Debug)]
 struct Step {
-    name: Box<str>,
+    access: Access,
+    /// `?.`: null stays null instead of throwing.
     null_safe: bool,
-    /// The name as a list shortcut (`x.0`), when it is a number.
-    list_index: Option<i32>,
     /// Where an evaluation keeps this field once looked up, when other
     /// chains of the condition read it too.
     shared: Option<usize>,
@@ -301,11 +314,13 @@ fn node(e: &Expr) -> Option<Node> {
     Some(match &e.kind {
         ExprKind::Local(v) if v.slot == CTX_SLOT => Node::Fields { root: Root::Ctx, steps: Box::new([]) },
         ExprKind::Local(v) if v.slot == PARAMS_SLOT => Node::Fields { root: Root::Params, steps: Box::new([]) },
-        ExprKind::Field { obj, name, null_safe } => {
-            if matches!(obj.kind, ExprKind::Class(_)) {
-                return None;
-            }
-            let step = Step { name: name.as_str().into(), null_safe: *null_safe, list_index: name.parse().ok(), shared: None };
+        ExprKind::Field { obj, .. } | ExprKind::Index { obj, .. } => {
+            let access = match &e.kind {
+                ExprKind::Field { name, .. } if !matches!(obj.kind, ExprKind::Class(_)) => Access::Field { name: name.as_str().into(), list_index: name.parse().ok() },
+                ExprKind::Index { index, .. } => Access::Index(Literal::of(index)?),
+                _ => return None,
+            };
+            let step = Step { access, null_safe: matches!(e.kind, ExprKind::Field { null_safe: true, .. }), shared: None };
             match node(obj)? {
                 Node::Fields { root, steps } => {
                     let mut steps = steps.into_vec();
@@ -371,12 +386,13 @@ const MAX_SHARED: usize = 8;
 /// same value (a null-safe step skipped on null leaves the value null for
 /// good), so what one chain found there is what another would find.
 fn share_lookups(root: &mut Node) {
-    // Field names as a trie from the two roots (0: ctx, 1: params).
-    let mut trie: std::collections::HashMap<(usize, Box<str>), usize> = std::collections::HashMap::new();
+    // Accesses as a trie from the two roots (0: ctx, 1: params), each
+    // identified by its debug form (`Field { name: "a", .. }`, `Index(Str("a"))`).
+    let mut trie: std::collections::HashMap<(usize, String), usize> = std::collections::HashMap::new();
     let mut readers: Vec<usize> = vec![0, 0];
-    let mut trie_node = |parent: usize, name: &str| {
+    let mut trie_node = |parent: usize, access: &Access| {
         let next = readers.len();
-        let id = *trie.entry((parent, name.into())).or_insert(next);
+        let id = *trie.entry((parent, format!("{access:?}"))).or_insert(next);
         if id == next {
             readers.push(0);
         }
@@ -385,7 +401,7 @@ fn share_lookups(root: &mut Node) {
     let mut chains = Vec::new();
     for_each_chain(root, &mut |root_id, steps| {
         let mut parent = root_id;
-        let ids: Vec<usize> = steps.iter().map(|step| { parent = trie_node(parent, &step.name); parent }).collect();
+        let ids: Vec<usize> = steps.iter().map(|step| { parent = trie_node(parent, &step.access); parent }).collect();
         chains.push(ids);
     });
     for id in chains.iter().flatten() {
@@ -549,21 +565,28 @@ impl<'a> Evaluation<'a> {
                 Some(slot) => match self.shared[slot] {
                     Some(known) => known,
                     None => {
-                        let found = field(value, step)?;
+                        let found = access(value, &step.access)?;
                         self.shared[slot] = Some(found);
                         found
                     }
                 },
-                None => field(value, step)?,
+                None => access(value, &step.access)?,
             };
         }
         Some(value)
     }
 }
 
-/// A field of a non-null value, as the interpreter's `get_field` reads it.
-fn field<'a>(recv: Datum<'a>, step: &Step) -> Option<Datum<'a>> {
-    let name = &*step.name;
+/// An access on a non-null value, as the interpreter's `get_field` and
+/// `get_index` read it.
+fn access<'a>(recv: Datum<'a>, access: &Access) -> Option<Datum<'a>> {
+    match access {
+        Access::Field { name, list_index } => field(recv, name, *list_index),
+        Access::Index(key) => index(recv, key),
+    }
+}
+
+fn field<'a>(recv: Datum<'a>, name: &str, list_index: Option<i32>) -> Option<Datum<'a>> {
     Some(match recv {
         // The getter `isEmpty()` comes before the map's own entry.
         Datum::Map(m) if name == "empty" => Datum::Bool(m.is_empty()),
@@ -571,9 +594,27 @@ fn field<'a>(recv: Datum<'a>, step: &Step) -> Option<Datum<'a>> {
         Datum::List(l) => match name {
             "length" => Datum::Int(l.len() as i32),
             "empty" => Datum::Bool(l.is_empty()),
-            _ => Datum::of(l.get(step.list_index? as usize)?),
+            _ => Datum::of(l.get(list_index? as usize)?),
         },
         Datum::Str(s) if name == "empty" => Datum::Bool(s.is_empty()),
+        _ => return None,
+    })
+}
+
+fn index<'a>(recv: Datum<'a>, key: &Literal) -> Option<Datum<'a>> {
+    Some(match (recv, key) {
+        // Document maps have string keys: any other key finds nothing.
+        (Datum::Map(m), Literal::Str(k)) => lookup(m, k).map_or(Datum::Null, Datum::of),
+        (Datum::Map(_), _) => Datum::Null,
+        (Datum::List(l), Literal::Int(_) | Literal::Long(_)) => {
+            let i = match key {
+                Literal::Int(i) => *i as i64,
+                Literal::Long(i) => *i,
+                _ => return None,
+            };
+            let i = if i < 0 { i + l.len() as i64 } else { i };
+            Datum::of(l.get(usize::try_from(i).ok()?)?)
+        }
         _ => return None,
     })
 }

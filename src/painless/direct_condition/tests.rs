@@ -44,6 +44,7 @@ fn the_subset_compiles() {
         "ctx.s.startsWith('a') && ctx.s.endsWith('b') && ctx.s.length() == 2 && !ctx.s.isEmpty()",
         "[1, 2L, 'x', null, true, 1.0, 1.0f].contains(ctx.a)",
         "params.a == ctx.a",
+        "ctx['a'] == null && ctx.l[0] == 1 && ctx.l[-1L] == 2 && ctx.m[1] == null",
     ] {
         assert!(direct(source).is_some(), "{source}");
     }
@@ -63,7 +64,7 @@ fn everything_else_is_left_to_the_interpreter() {
         "ctx.a === ctx.b",
         "(int) ctx.a == 1",
         "ctx.a.any(x -> x == 1)",
-        "ctx['a'] == null",
+        "ctx[ctx.k] == null",
         "ctx.a.substring(1) == 'x'",
         "-ctx.a == 1",
         "ctx.a = true",
@@ -107,12 +108,13 @@ fn instanceof_admits_the_kinds_the_interpreter_does() {
 
 #[test]
 fn field_chains_are_flattened() {
-    match direct("ctx.a?.b.c == null").map(|d| d.root) {
+    match direct("ctx.a?.b['c'] == null").map(|d| d.root) {
         Some(Node::IsNull { value, .. }) => match *value {
             Node::Fields { root, steps } => {
                 assert!(matches!(root, Root::Ctx));
-                let names: Vec<(&str, bool)> = steps.iter().map(|s| (&*s.name, s.null_safe)).collect();
-                assert_eq!(names, [("a", false), ("b", true), ("c", false)]);
+                let names: Vec<(String, bool)> = steps.iter().map(|s| (format!("{:?}", s.access), s.null_safe)).collect();
+                let field = |name: &str| format!("Field {{ name: {name:?}, list_index: None }}");
+                assert_eq!(names, [(field("a"), false), (field("b"), true), (r#"Index(Str("c"))"#.to_string(), false)]);
             }
             other => panic!("{other:?}"),
         },
@@ -265,6 +267,11 @@ const OTHER_CONDITIONS: &[&str] = &[
     "ctx.a?.b?.c?.d == null",
     "ctx.a.b.c.d == null",
     "params.p == null",
+    "ctx['a'] == null",
+    "ctx['empty'] == ctx.empty",
+    "ctx.l[0] == 'x' || ctx.l[-1] == 1",
+    "ctx.m[1] == null && ctx.m['a'] != null",
+    "ctx.tags instanceof List && ctx.tags[0] == 'forwarded'",
     "params.p?.q == ctx.n",
     "ctx.s.toUpperCase() == 'X'",
     "ctx.n + 1 > 1",
@@ -364,6 +371,11 @@ fn condition(rng: &mut Rng, depth: usize) -> String {
     let path = |rng: &mut Rng| {
         let mut p = String::from(if rng.below(10) == 0 { "params" } else { "ctx" });
         for _ in 0..1 + rng.below(3) {
+            if rng.below(5) == 0 {
+                let key = *rng.pick(&["'a'", "'l'", "'empty'", "'0'", "0", "1", "-1", "1L", "null", "true"]);
+                p.push_str(&format!("[{key}]"));
+                continue;
+            }
             p.push_str(if rng.below(3) == 0 { "." } else { "?." });
             let key = *rng.pick(KEYS);
             p.push_str(key);
