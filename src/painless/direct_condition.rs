@@ -8,10 +8,10 @@
 //!
 //! At load time [`DirectCondition::compile`] turns a resolved condition
 //! whose expression lies in a fixed subset into a small tree: field chains
-//! from `ctx` or `params` (`.` and `?.`, the `length`/`empty` shortcuts, list
-//! shortcuts `x.0`, `[literal]`), literals, `==`/`!=`, `<`/`<=`/`>`/`>=`, `instanceof`,
-//! `&&`/`||`/`!`, `c ? a : b`, `a ?: b`, the String/List/Map methods
-//! [`Method`] lists, and `[literals].contains(x)`. Anything else is left to
+//! from `ctx` or `params` (`.` and `?.`, the `length`/`empty` shortcuts,
+//! list shortcuts `x.0`, `[literal]`), literals, `==`/`!=`, `<`/`<=`/`>`/`>=`,
+//! `instanceof`, `&&`/`||`/`!`, `c ? a : b`, `a ?: b`, the String/List/Map
+//! methods [`Method`] lists, and `[literals].contains(x)`. Anything else is left to
 //! the interpreter. The tree evaluates on [`Datum`]s, copies of scalars and
 //! borrows of the document's strings, lists and maps: nothing is allocated
 //! or dropped.
