@@ -295,8 +295,7 @@ impl Script {
         let untouched = doc_patch::max_nesting_depth(ctx.values().enumerate().filter(|(i, _)| reachable.next_if_eq(&i).is_none()).map(|(_, v)| v));
         let mut walk = doc_patch::Walk::default();
         let (patch, outcome) = {
-            let mut part = val::JMap::new(val::MapKind::Document);
-            part.entries.reserve(present.len());
+            let mut part = val::JMap::with_capacity(val::MapKind::Document, present.len());
             for &i in &present {
                 let (k, v) = ctx.get_index(i).expect("index in range");
                 part.insert(val::Key(val::Val::Str(val::Str::Doc(k))), val::Val::from_doc_copy(v));
@@ -306,7 +305,7 @@ impl Script {
             let outcome = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))).map(drop);
             let ctx: &Map = ctx;
             let field = |i: usize| ctx.get_index(present[i]).map(|(k, v)| (k.as_str(), v)).expect("index in range");
-            (doc_patch::diff_map(&shared, present.len(), field, &mut walk), outcome)
+            (doc_patch::diff_map(&shared, None, present.len(), field, &mut walk), outcome)
         };
         let patch = patch?;
         // The fields that were there and still are must come first, in
@@ -348,7 +347,7 @@ impl Script {
             let doc: &Map = ctx;
             let entry = |i: usize| doc.get_index(i).map(|(k, v)| (k.as_str(), v)).expect("index in range");
             let mut walk = doc_patch::Walk::default();
-            let patch = match doc_patch::diff_map(&shared, doc.len(), entry, &mut walk) {
+            let patch = match doc_patch::diff_map(&shared, Some(doc), doc.len(), entry, &mut walk) {
                 Some(p) => Ok((p, walk.deepest())),
                 None => Err(shared.to_value()),
             };

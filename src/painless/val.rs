@@ -114,13 +114,30 @@ pub enum MapKind {
 /// A script map: entries in insertion order plus the Java class's iteration rule.
 #[derive(Debug, Clone)]
 pub struct JMap<'a> {
-    pub entries: IndexMap<Key<'a>, Val<'a>, FastHash>,
+    /// Changed only through `DerefMut`, which forgets `copied_from`.
+    entries: IndexMap<Key<'a>, Val<'a>, FastHash>,
     pub kind: MapKind,
+    /// The document map this one was copied from, as long as it holds
+    /// exactly the entries copied (the containers among them may have
+    /// changed since): writing it back can skip its keys and scalars.
+    copied_from: Option<&'a ValueMap>,
 }
 
 impl<'a> JMap<'a> {
     pub fn new(kind: MapKind) -> JMap<'a> {
-        JMap { entries: IndexMap::default(), kind }
+        JMap { entries: IndexMap::default(), kind, copied_from: None }
+    }
+
+    /// An empty map with room for `capacity` entries.
+    pub fn with_capacity(kind: MapKind, capacity: usize) -> JMap<'a> {
+        JMap { entries: IndexMap::with_capacity_and_hasher(capacity, FastHash::default()), kind, copied_from: None }
+    }
+
+    /// The document map whose entries this map still holds, in its order,
+    /// with the same keys, scalars and strings, and each container value
+    /// the one copied from the document's (though it may have changed).
+    pub fn unchanged_copy_of(&self) -> Option<&'a ValueMap> {
+        self.copied_from
     }
 
     /// Entries in the order Java would iterate them.
@@ -174,7 +191,10 @@ impl<'a> std::ops::Deref for JMap<'a> {
 }
 
 impl std::ops::DerefMut for JMap<'_> {
+    /// Any access that could change the entries ends their claim to be
+    /// the document's.
     fn deref_mut(&mut self) -> &mut Self::Target {
+        self.copied_from = None;
         &mut self.entries
     }
 }
@@ -657,8 +677,7 @@ pub fn class_of_type(t: &super::ast::Type) -> String {
 /// Elasticsearch's documents, the maps its processors build and a script's
 /// `params` are all `HashMap`s, so a script iterates them in bucket order.
 pub fn map_from_value<'a>(m: &ValueMap) -> JMap<'a> {
-    let mut out = JMap::new(MapKind::Document);
-    out.entries.reserve(m.len());
+    let mut out = JMap::with_capacity(MapKind::Document, m.len());
     for (k, v) in m {
         out.insert(Key(Val::str(k)), Val::from_value(v));
     }
@@ -667,11 +686,11 @@ pub fn map_from_value<'a>(m: &ValueMap) -> JMap<'a> {
 
 /// [`map_from_value`] with the keys and strings borrowed from `m`.
 pub fn map_from_doc<'a>(m: &'a ValueMap) -> JMap<'a> {
-    let mut out = JMap::new(MapKind::Document);
-    out.entries.reserve(m.len());
+    let mut out = JMap::with_capacity(MapKind::Document, m.len());
     for (k, v) in m {
-        out.insert(Key(Val::Str(Str::Doc(k))), Val::from_doc_copy(v));
+        out.entries.insert(Key(Val::Str(Str::Doc(k))), Val::from_doc_copy(v));
     }
+    out.copied_from = Some(m);
     out
 }
 
