@@ -186,11 +186,22 @@ pub fn diff_map<'o>(
         if !matches!(map.kind, MapKind::Linked | MapKind::Document) {
             return None;
         }
-        let unchanged = match (map.unchanged_copy_of(), orig_map) {
-            (Some(from), Some(to)) => std::ptr::eq(from, to),
-            _ => false,
+        let copied_from = match (map.unchanged_copy_of(), orig_map) {
+            (Some(from), Some(to)) if std::ptr::eq(from, to) => Some(to),
+            _ => None,
         };
-        Some(if unchanged { diff_containers(&map, orig, path) } else { diff_entries(&map, len, orig, path) })
+        let Some(copied_from) = copied_from else { return Some(diff_entries(&map, len, orig, path)) };
+        if map.never_used() {
+            // Nothing under it can have changed. What it holds is only
+            // measured, and only taken as it is when a rebuild would not
+            // cut it at the depth limit (`path` holds it already).
+            let inner = max_nesting_depth(copied_from.values());
+            if path.path.len() - 1 + inner <= MAX_DOCUMENT_DEPTH {
+                path.deepest = path.deepest.max(path.path.len() + inner);
+                return Some(MapPatch::default());
+            }
+        }
+        Some(diff_containers(&map, orig, path))
     })
 }
 
@@ -490,6 +501,15 @@ mod tests {
             "if (ctx.a instanceof Map) { ctx.a.values().removeIf(v -> v == null) }",
             "if (ctx.a instanceof List) { ctx.a.add(ctx.b) } if (ctx.b instanceof List && ctx.b.size() > 0) { ctx.b[0] = ctx.c }",
             "if (ctx.a instanceof Map) { ctx.a.self = ctx.a }",
+            // Maps copied from the document when first used: still shared
+            // by copies of their parent, still one object however reached.
+            "if (ctx.a instanceof Map) { def c = new HashMap(ctx.a); if (c.x instanceof Map) { c.x.q = 1 } ctx.c = c }",
+            "if (ctx.a instanceof Map) { def c = new LinkedHashMap(ctx.a); for (def v : c.values()) { if (v instanceof Map) { v.q = 1 } } }",
+            "def m = ctx.a; def n = ctx.a; if (m instanceof Map) { ctx.same = m === n; n.q = 1 }",
+            "if (ctx.a instanceof Map && ctx.a.x instanceof Map) { def x = ctx.a.x; ctx.a.remove('x'); x.q = 1; ctx.b = x }",
+            "if (ctx.a instanceof List && ctx.a.size() > 0 && ctx.a[0] instanceof Map) { ctx.a[0].q = ctx.a[0].size() }",
+            "if (ctx.a instanceof Map) { ctx.h = ctx.a.hashCode(); ctx.s = ctx.a.toString(); ctx.e = ctx.a == ctx.b }",
+            "if (ctx.b instanceof Map) { ctx.k = new ArrayList(ctx.b.keySet()); ctx.v = ctx.b.values().size() }",
             "if (ctx.a instanceof Map && ctx.a.x instanceof Map) { ctx.a.x.up = ctx }",
             "boolean isEmpty(def v) { if (v == null || (v instanceof String && v == '')) { return true; } if (v instanceof Map) { v.values().removeIf(x -> isEmpty(x)); return v.isEmpty(); } if (v instanceof List) { v.removeIf(x -> isEmpty(x)); return v.isEmpty(); } return false; } isEmpty(ctx);",
         ];

@@ -7,8 +7,9 @@
 //! library Painless exposes lives in [`lib`], one file per family of classes.
 //!
 //! Runtime values ([`val::Val`]) have Java reference semantics. `execute`
-//! copies `ctx`'s maps and lists into shared objects on entry (strings stay
-//! borrowed) and patches the differences back on exit ([`doc_patch`]); `condition`
+//! copies `ctx`'s maps and lists into shared objects (strings stay borrowed,
+//! a map's entries are copied when first used) and patches the differences
+//! back on exit ([`doc_patch`]); `condition`
 //! evaluates against the borrowed map, so a null-safe field test costs a few
 //! map lookups and no allocation. See `README.md` in this directory for where
 //! the supported library ends.

@@ -11,7 +11,7 @@ use super::ast::Lambda;
 use super::lib::Obj;
 use crate::value::{Map as ValueMap, Value};
 use indexmap::{Equivalent, IndexMap};
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
@@ -111,11 +111,21 @@ pub enum MapKind {
     Tree,
 }
 
+pub type Entries<'a> = IndexMap<Key<'a>, Val<'a>, FastHash>;
+
 /// A script map: entries in insertion order plus the Java class's iteration rule.
-#[derive(Debug, Clone)]
+///
+/// A map copied from the document is copied when first used, not when
+/// its parent is: a script that reads `ctx.source?.domain` copies
+/// `source` but none of the maps inside it. Every use of the entries goes
+/// through `Deref`/`DerefMut`, which copy them first, so the laziness is
+/// invisible; the child maps a copy makes are new objects once, when it
+/// is made, so aliases of them stay aliases.
+#[derive(Debug)]
 pub struct JMap<'a> {
+    /// Unset only while `copied_from` holds the map still to copy.
     /// Changed only through `DerefMut`, which forgets `copied_from`.
-    entries: IndexMap<Key<'a>, Val<'a>, FastHash>,
+    entries: OnceCell<Entries<'a>>,
     pub kind: MapKind,
     /// The document map this one was copied from, as long as it holds
     /// exactly the entries copied (the containers among them may have
@@ -125,12 +135,17 @@ pub struct JMap<'a> {
 
 impl<'a> JMap<'a> {
     pub fn new(kind: MapKind) -> JMap<'a> {
-        JMap { entries: IndexMap::default(), kind, copied_from: None }
+        JMap { entries: OnceCell::from(IndexMap::default()), kind, copied_from: None }
     }
 
     /// An empty map with room for `capacity` entries.
     pub fn with_capacity(kind: MapKind, capacity: usize) -> JMap<'a> {
-        JMap { entries: IndexMap::with_capacity_and_hasher(capacity, FastHash::default()), kind, copied_from: None }
+        JMap { entries: OnceCell::from(IndexMap::with_capacity_and_hasher(capacity, FastHash::default())), kind, copied_from: None }
+    }
+
+    /// A copy of a document map, made when first used.
+    fn copy_of(m: &'a ValueMap) -> JMap<'a> {
+        JMap { entries: OnceCell::new(), kind: MapKind::Document, copied_from: Some(m) }
     }
 
     /// The document map whose entries this map still holds, in its order,
@@ -140,25 +155,42 @@ impl<'a> JMap<'a> {
         self.copied_from
     }
 
+    /// Whether the entries were never used, so nothing in or under this
+    /// map can have changed: it is still exactly `unchanged_copy_of()`.
+    pub fn never_used(&self) -> bool {
+        self.entries.get().is_none()
+    }
+
+    fn entries(&self) -> &Entries<'a> {
+        match self.entries.get() {
+            Some(entries) => entries,
+            None => self.entries.get_or_init(|| copy_entries(self.copied_from)),
+        }
+    }
+
+    fn entries_mut(&mut self) -> Option<&mut Entries<'a>> {
+        self.entries.get_mut()
+    }
+
     /// Entries in the order Java would iterate them.
     pub fn ordered(&self) -> Vec<(Val<'a>, Val<'a>)> {
         let entry = |(k, v): (&Key<'a>, &Val<'a>)| (k.0.clone(), v.clone());
         match self.kind {
-            MapKind::Hash | MapKind::Document if self.entries.len() > 1 => {
-                let capacity = java_table_capacity(self.entries.len());
+            MapKind::Hash | MapKind::Document if self.len() > 1 => {
+                let capacity = java_table_capacity(self.len());
                 // Each key's bucket once, not once per comparison; the
                 // index breaks ties, keeping a bucket's keys in insertion order.
                 let mut order: Vec<(usize, usize)> =
-                    self.entries.keys().enumerate().map(|(i, k)| (java_bucket(&k.0, capacity), i)).collect();
+                    self.keys().enumerate().map(|(i, k)| (java_bucket(&k.0, capacity), i)).collect();
                 order.sort_unstable();
-                order.into_iter().filter_map(|(_, i)| self.entries.get_index(i).map(entry)).collect()
+                order.into_iter().filter_map(|(_, i)| self.get_index(i).map(entry)).collect()
             }
             MapKind::Tree => {
-                let mut out: Vec<(Val<'a>, Val<'a>)> = self.entries.iter().map(entry).collect();
+                let mut out: Vec<(Val<'a>, Val<'a>)> = self.iter().map(entry).collect();
                 out.sort_by(|(a, _), (b, _)| super::lib::collections::natural_cmp(a, b).unwrap_or(std::cmp::Ordering::Equal));
                 out
             }
-            _ => self.entries.iter().map(entry).collect(),
+            _ => self.iter().map(entry).collect(),
         }
     }
 }
@@ -183,10 +215,22 @@ fn java_bucket(k: &Val<'_>, capacity: usize) -> usize {
     ((h ^ (h >> 16)) as usize) & (capacity - 1)
 }
 
+/// The entries of a document map as script values: keys and strings
+/// borrowed, maps copied when first used.
+#[cold]
+fn copy_entries<'a>(m: Option<&'a ValueMap>) -> Entries<'a> {
+    let m = m.expect("an uncopied map knows its document map");
+    let mut out = IndexMap::with_capacity_and_hasher(m.len(), FastHash::default());
+    for (k, v) in m {
+        out.insert(Key(Val::Str(Str::Doc(k))), Val::from_doc_copy(v));
+    }
+    out
+}
+
 impl<'a> std::ops::Deref for JMap<'a> {
-    type Target = IndexMap<Key<'a>, Val<'a>, FastHash>;
+    type Target = Entries<'a>;
     fn deref(&self) -> &Self::Target {
-        &self.entries
+        self.entries()
     }
 }
 
@@ -194,8 +238,17 @@ impl std::ops::DerefMut for JMap<'_> {
     /// Any access that could change the entries ends their claim to be
     /// the document's.
     fn deref_mut(&mut self) -> &mut Self::Target {
+        self.entries();
         self.copied_from = None;
-        &mut self.entries
+        self.entries.get_mut().expect("entries copied just now")
+    }
+}
+
+/// A copy shares the values, as `new HashMap(m)` does: the original's
+/// entries are copied from the document first, so both hold the same maps.
+impl Clone for JMap<'_> {
+    fn clone(&self) -> Self {
+        JMap { entries: OnceCell::from(self.entries().clone()), kind: self.kind, copied_from: self.copied_from }
     }
 }
 
@@ -210,8 +263,8 @@ fn own_list_to_value(items: &[Val<'_>], path: &mut Vec<usize>) -> Value {
 /// read in place, keys straight from their text.
 #[inline(never)]
 fn own_map_to_value(m: &JMap<'_>, path: &mut Vec<usize>) -> Value {
-    let mut out = ValueMap::with_capacity_and_hasher(m.entries.len(), Default::default());
-    for (k, v) in &m.entries {
+    let mut out = ValueMap::with_capacity_and_hasher(m.len(), Default::default());
+    for (k, v) in m.iter() {
         let key = match &k.0 {
             Val::Str(s) => s.to_string(),
             other => other.to_java_string(),
@@ -447,7 +500,7 @@ impl<'a> Val<'a> {
             Val::Map(m) => {
                 let entries = match m {
                     MapRef::Own(own) if own.try_borrow().is_ok_and(|j| j.kind == MapKind::Document) => {
-                        own.borrow().entries.iter().map(|(k, v)| (k.0.clone(), v.clone())).collect()
+                        own.borrow().iter().map(|(k, v)| (k.0.clone(), v.clone())).collect()
                     }
                     _ => map_entries(m),
                 };
@@ -684,14 +737,10 @@ pub fn map_from_value<'a>(m: &ValueMap) -> JMap<'a> {
     out
 }
 
-/// [`map_from_value`] with the keys and strings borrowed from `m`.
+/// [`map_from_value`] with the keys and strings borrowed from `m`, its
+/// entries copied when first used.
 pub fn map_from_doc<'a>(m: &'a ValueMap) -> JMap<'a> {
-    let mut out = JMap::with_capacity(MapKind::Document, m.len());
-    for (k, v) in m {
-        out.entries.insert(Key(Val::Str(Str::Doc(k))), Val::from_doc_copy(v));
-    }
-    out.copied_from = Some(m);
-    out
+    JMap::copy_of(m)
 }
 
 pub fn list_items<'a>(l: &ListRef<'a>) -> Vec<Val<'a>> {
@@ -865,8 +914,8 @@ fn take_children<'a>(v: &mut Val<'a>, pending: &mut Vec<Val<'a>>) {
         }
         Val::Map(MapRef::Own(rc)) | Val::View(MapRef::Own(rc), _) => {
             if Rc::strong_count(rc) == 1 {
-                if let Ok(mut map) = rc.try_borrow_mut() {
-                    pending.extend(map.entries.drain(..).map(|(_, v)| v));
+                if let Some(entries) = rc.try_borrow_mut().ok().as_mut().and_then(|map| map.entries_mut()) {
+                    pending.extend(entries.drain(..).map(|(_, v)| v));
                 }
             }
         }
@@ -910,11 +959,12 @@ fn drop_recursively(drop_now: impl FnOnce()) -> bool {
 
 impl Drop for JMap<'_> {
     fn drop(&mut self) {
-        if self.entries.is_empty() || drop_recursively(|| drop(std::mem::take(&mut self.entries))) {
+        let Some(entries) = self.entries.get_mut() else { return };
+        if entries.is_empty() || drop_recursively(|| drop(std::mem::take(entries))) {
             return;
         }
-        if self.entries.values().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
-            drop_iteratively(self.entries.drain(..).map(|(_, v)| v).collect());
+        if entries.values().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
+            drop_iteratively(entries.drain(..).map(|(_, v)| v).collect());
         }
     }
 }
