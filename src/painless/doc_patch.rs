@@ -529,6 +529,68 @@ mod tests {
             .unwrap();
     }
 
+    /// Scripts of a few statements drawn from moves, aliases, copies,
+    /// removals, additions and changes through views, over generated
+    /// documents: the same document and outcome as a rebuild.
+    #[test]
+    fn generated_scripts_write_back_as_rebuilt() {
+        let statements = [
+            "def t{n} = ctx.{a}; ctx.{b} = t{n};",
+            "ctx.remove('{a}');",
+            "ctx.{a} = ['{b}': ctx.{c}];",
+            "ctx.{a} = ctx.{b} == ctx.{c};",
+            "if (ctx.{a} instanceof Map) { ctx.{a}.{b} = ctx.{c}; }",
+            "if (ctx.{a} instanceof Map) { ctx.{a}.remove('{b}'); }",
+            "if (ctx.{a} instanceof Map && ctx.{a}.{b} instanceof Map) { ctx.{a}.{b}.{c} = ctx.{c}; }",
+            "if (ctx.{a} instanceof Map && ctx.{a}.{b} instanceof Map) { ctx.{c} = ctx.{a}.{b}; }",
+            "if (ctx.{a} instanceof List) { ctx.{a}.add(ctx.{b}); }",
+            "if (ctx.{a} instanceof Map) { def c{n} = new HashMap(ctx.{a}); ctx.{b} = c{n}; }",
+            "if (ctx.{a} instanceof Map) { for (def v : ctx.{a}.values()) { if (v instanceof Map) { v.{b} = 1; } } }",
+            "if (ctx.{a} instanceof Map) { ctx.{a}.values().removeIf(v -> v instanceof Map); }",
+            "if (ctx.{a} instanceof Map) { ctx.{a}.keySet().removeIf(k -> k == '{b}'); }",
+            "def m{n} = ctx.{a}; if (m{n} instanceof Map) { m{n}.{b} = m{n}.{c}; }",
+            "if (ctx.{a} instanceof Map && ctx.{b} instanceof Map) { ctx.{a}.putAll(ctx.{b}); }",
+            "if (ctx.{a} instanceof Map) { ctx.{b} = ctx.{a}.toString(); }",
+            "for (def e : ctx.entrySet()) { if (e.getKey() == '{a}') { e.setValue(ctx.{b}); } }",
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut below = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let keys = ["a", "b", "c", "x", "y"];
+        let scripts: Vec<String> = (0..300)
+            .map(|_| {
+                (0..1 + below(4))
+                    .map(|n| {
+                        statements[below(statements.len())]
+                            .replace("{n}", &n.to_string())
+                            .replace("{a}", keys[below(keys.len())])
+                            .replace("{b}", keys[below(keys.len())])
+                            .replace("{c}", keys[below(keys.len())])
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let documents = generated_documents(30);
+        std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(move || {
+                for source in &scripts {
+                    for document in &documents {
+                        let json = Value::Map(document.clone()).to_json();
+                        check_doc(source, document, &json);
+                    }
+                }
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
     /// A script that changes nothing leaves every value where it was.
     #[test]
     fn unchanged_document_is_not_rebuilt() {

@@ -120,7 +120,8 @@ pub type Entries<'a> = IndexMap<Key<'a>, Val<'a>, FastHash>;
 /// `source` but none of the maps inside it. Every use of the entries goes
 /// through `Deref`/`DerefMut`, which copy them first, so the laziness is
 /// invisible; the child maps a copy makes are new objects once, when it
-/// is made, so aliases of them stay aliases.
+/// is made, so aliases of them stay aliases. (Hence no `Clone`: a clone of
+/// a map not yet copied would make its child maps a second time.)
 #[derive(Debug)]
 pub struct JMap<'a> {
     /// Unset only while `copied_from` holds the map still to copy.
@@ -279,13 +280,6 @@ impl std::ops::DerefMut for JMap<'_> {
     }
 }
 
-/// A copy shares the values, as `new HashMap(m)` does: the original's
-/// entries are copied from the document first, so both hold the same maps.
-impl Clone for JMap<'_> {
-    fn clone(&self) -> Self {
-        JMap { entries: OnceCell::from(self.entries().clone()), kind: self.kind, copied_from: self.copied_from }
-    }
-}
 
 /// A script-owned list back to the document model, read in place. Kept out
 /// of `to_value_inner` so its stack frame, paid once per nesting level, stays small.
