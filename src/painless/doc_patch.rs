@@ -200,6 +200,8 @@ pub fn diff_map<'o>(
                 path.deepest = path.deepest.max(path.path.len() + inner);
                 return Some(MapPatch::default());
             }
+            // Compared whole, its values made for that.
+            return Some(diff_entries(&map, len, orig, path));
         }
         Some(diff_containers(&map, orig, path))
     })
@@ -207,17 +209,17 @@ pub fn diff_map<'o>(
 
 /// [`diff_entries`] for a map still holding the entries copied from
 /// `orig`: its keys, scalars and strings are the original's, so only
-/// the containers among its values can differ.
+/// the containers among its values (as far as they were made) can differ.
 fn diff_containers<'o>(map: &JMap<'_>, orig: impl Fn(usize) -> (&'o str, &'o Value), path: &mut Walk) -> MapPatch {
     let mut patch = MapPatch::default();
-    for (i, v) in map.values().enumerate() {
+    map.values_in_order(|i, v| {
         if matches!(v, Val::Map(_) | Val::List(_)) {
             match diff(v, orig(i).1, path) {
                 Patch::Same => {}
                 p => patch.changed.push((i, p)),
             }
         }
-    }
+    });
     patch
 }
 

@@ -117,16 +117,24 @@ pub type Entries<'a> = IndexMap<Key<'a>, Val<'a>, FastHash>;
 ///
 /// A map copied from the document is copied when first used, not when
 /// its parent is: a script that reads `ctx.source?.domain` copies
-/// `source` but none of the maps inside it. Every use of the entries goes
-/// through `Deref`/`DerefMut`, which copy them first, so the laziness is
-/// invisible; the child maps a copy makes are new objects once, when it
-/// is made, so aliases of them stay aliases. (Hence no `Clone`: a clone of
-/// a map not yet copied would make its child maps a second time.)
+/// `source` but none of the maps inside it. And until the script changes
+/// it, or uses it in a way the document map cannot answer, only its
+/// values are copied: lookups, its size and its iteration read the
+/// document map's keys, which spares building a hash table for every map
+/// a script only walks. Every other use of the entries goes through
+/// `Deref`/`DerefMut`, which make them first, so the laziness is
+/// invisible; the values (the child maps among them) are made once and
+/// then moved into the entries, so aliases of them stay aliases. (Hence
+/// no `Clone`: a clone of a map not yet copied would make its child maps
+/// a second time.)
 #[derive(Debug)]
 pub struct JMap<'a> {
     /// Unset only while `copied_from` holds the map still to copy.
     /// Changed only through `DerefMut`, which forgets `copied_from`.
     entries: OnceCell<Entries<'a>>,
+    /// While `entries` is unset: the values of `copied_from`, in its
+    /// order, once something needed them.
+    values: RefCell<Option<Vec<Val<'a>>>>,
     pub kind: MapKind,
     /// The document map this one was copied from, as long as it holds
     /// exactly the entries copied (the containers among them may have
@@ -136,17 +144,18 @@ pub struct JMap<'a> {
 
 impl<'a> JMap<'a> {
     pub fn new(kind: MapKind) -> JMap<'a> {
-        JMap { entries: OnceCell::from(IndexMap::default()), kind, copied_from: None }
+        JMap::with_capacity(kind, 0)
     }
 
     /// An empty map with room for `capacity` entries.
     pub fn with_capacity(kind: MapKind, capacity: usize) -> JMap<'a> {
-        JMap { entries: OnceCell::from(IndexMap::with_capacity_and_hasher(capacity, FastHash::default())), kind, copied_from: None }
+        let entries = OnceCell::from(IndexMap::with_capacity_and_hasher(capacity, FastHash::default()));
+        JMap { entries, values: RefCell::new(None), kind, copied_from: None }
     }
 
     /// A copy of a document map, made when first used.
     fn copy_of(m: &'a ValueMap) -> JMap<'a> {
-        JMap { entries: OnceCell::new(), kind: MapKind::Document, copied_from: Some(m) }
+        JMap { entries: OnceCell::new(), values: RefCell::new(None), kind: MapKind::Document, copied_from: Some(m) }
     }
 
     /// The document map whose entries this map still holds, in its order,
@@ -156,17 +165,86 @@ impl<'a> JMap<'a> {
         self.copied_from
     }
 
-    /// Whether the entries were never used, so nothing in or under this
-    /// map can have changed: it is still exactly `unchanged_copy_of()`.
+    /// Whether nothing of the map was ever used, so nothing in or under
+    /// it can have changed: it is still exactly `unchanged_copy_of()`.
     pub fn never_used(&self) -> bool {
-        self.entries.get().is_none()
+        self.uncopied().is_some() && self.values.try_borrow().is_ok_and(|v| v.is_none())
+    }
+
+    /// The document map still to copy, while the entries are not made.
+    fn uncopied(&self) -> Option<&'a ValueMap> {
+        match self.entries.get() {
+            Some(_) => None,
+            None => self.copied_from,
+        }
+    }
+
+    /// The values of `doc`, the map still to copy, made now if not yet.
+    fn uncopied_values(&self, doc: &'a ValueMap) -> std::cell::Ref<'_, [Val<'a>]> {
+        if self.values.borrow().is_none() {
+            *self.values.borrow_mut() = Some(doc.values().map(Val::from_doc_copy).collect());
+        }
+        std::cell::Ref::map(self.values.borrow(), |values| values.as_deref().unwrap_or_default())
+    }
+
+    /// The values in entry order, as far as they are made: all of them,
+    /// or none for a map never used.
+    pub fn values_in_order(&self, mut f: impl FnMut(usize, &Val<'a>)) {
+        match self.entries.get() {
+            Some(entries) => entries.values().enumerate().for_each(|(i, v)| f(i, v)),
+            None => {
+                if let Some(values) = self.values.try_borrow().ok().as_deref().and_then(Option::as_ref) {
+                    values.iter().enumerate().for_each(|(i, v)| f(i, v));
+                }
+            }
+        }
+    }
+
+    /// The number of entries, without making them.
+    pub fn len(&self) -> usize {
+        match self.uncopied() {
+            Some(doc) => doc.len(),
+            None => self.entries().len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The value under a string key, without making the entries.
+    pub fn get_str(&self, key: &str) -> Option<Val<'a>> {
+        match self.uncopied() {
+            Some(doc) => doc.get_index_of(key).and_then(|i| self.uncopied_values(doc).get(i).cloned()),
+            None => self.entries().get(&StrKey(key)).cloned(),
+        }
     }
 
     fn entries(&self) -> &Entries<'a> {
         match self.entries.get() {
             Some(entries) => entries,
-            None => self.entries.get_or_init(|| copy_entries(self.copied_from)),
+            None => self.entries.get_or_init(|| self.copy_entries()),
         }
+    }
+
+    /// The entries of the document map still to copy: keys and strings
+    /// borrowed, the values already made moved in, maps copied when first used.
+    #[cold]
+    fn copy_entries(&self) -> Entries<'a> {
+        let m = self.copied_from.expect("an uncopied map knows its document map");
+        let mut out = IndexMap::with_capacity_and_hasher(m.len(), FastHash::default());
+        let keys = m.keys().map(|k| Key(Val::Str(Str::Doc(k))));
+        // A reader still holding the values (never the case when the
+        // entries are needed) would share them instead.
+        let made = match self.values.try_borrow_mut() {
+            Ok(mut values) => values.take(),
+            Err(_) => self.values.borrow().clone(),
+        };
+        match made {
+            Some(values) => out.extend(keys.zip(values)),
+            None => out.extend(keys.zip(m.values().map(Val::from_doc_copy))),
+        }
+        out
     }
 
     fn entries_mut(&mut self) -> Option<&mut Entries<'a>> {
@@ -178,35 +256,66 @@ impl<'a> JMap<'a> {
         let entry = |(k, v): (&Key<'a>, &Val<'a>)| (k.0.clone(), v.clone());
         match self.kind {
             MapKind::Hash | MapKind::Document if self.len() > 1 => {
+                if let Some(doc) = self.uncopied() {
+                    let values = self.uncopied_values(doc);
+                    let order = java_order(doc.keys().map(|k| ascii_hash_code(k).unwrap_or_else(|| super::lib::misc::hash_code(&Val::Str(Str::Doc(k))))), doc.len());
+                    return order.iter().filter_map(|&i| Some((Val::Str(Str::Doc(doc.get_index(i)?.0)), values.get(i)?.clone()))).collect();
+                }
                 let entries = self.entries();
-                let capacity = java_table_capacity(entries.len());
-                // Each key's bucket once, not once per comparison; the
-                // index breaks ties, keeping a bucket's keys in insertion
-                // order. A table of the smallest capacity holds at most 12
-                // keys: those are sorted on the stack.
-                let bucket = |(i, k): (usize, &Key<'a>)| (java_bucket(&k.0, capacity) as u32, i as u32);
-                let mut inline = [(0u32, 0u32); 12];
-                let mut spilled = Vec::new();
-                let order: &mut [(u32, u32)] = if entries.len() <= inline.len() {
-                    for (slot, key) in inline.iter_mut().zip(entries.keys().enumerate()) {
-                        *slot = bucket(key);
-                    }
-                    &mut inline[..entries.len()]
-                } else {
-                    spilled.extend(entries.keys().enumerate().map(bucket));
-                    &mut spilled
-                };
-                order.sort_unstable();
-                order.iter().filter_map(|&(_, i)| entries.get_index(i as usize).map(entry)).collect()
+                let order = java_order(entries.keys().map(|k| java_hash_code(&k.0)), entries.len());
+                order.iter().filter_map(|&i| entries.get_index(i).map(entry)).collect()
             }
             MapKind::Tree => {
                 let mut out: Vec<(Val<'a>, Val<'a>)> = self.iter().map(entry).collect();
                 out.sort_by(|(a, _), (b, _)| super::lib::collections::natural_cmp(a, b).unwrap_or(std::cmp::Ordering::Equal));
                 out
             }
-            _ => self.iter().map(entry).collect(),
+            _ => match self.uncopied() {
+                Some(doc) => doc.keys().map(|k| Val::Str(Str::Doc(k))).zip(self.uncopied_values(doc).iter().cloned()).collect(),
+                None => self.iter().map(entry).collect(),
+            },
         }
     }
+
+    fn drop_values(&mut self) {
+        drop(self.values.get_mut().take());
+        if let Some(entries) = self.entries.get_mut() {
+            drop(std::mem::take(entries));
+        }
+    }
+
+    /// Takes the values out, for a drop that does not recurse.
+    fn take_values(&mut self) -> Vec<Val<'a>> {
+        let mut values = self.values.get_mut().take().unwrap_or_default();
+        if let Some(entries) = self.entries.get_mut() {
+            values.extend(entries.drain(..).map(|(_, v)| v));
+        }
+        values
+    }
+}
+
+/// Indices of the `len` keys whose `String.hashCode`s `hashes` gives, in
+/// the order a Java `HashMap` iterates them: by bucket, each key's bucket
+/// once, not once per comparison, the index breaking ties so a bucket's
+/// keys stay in insertion order.
+fn java_order(hashes: impl Iterator<Item = i32>, len: usize) -> Vec<usize> {
+    let capacity = java_table_capacity(len);
+    let bucket = |(i, h): (usize, i32)| (java_hash_bucket(h, capacity) as u32, i as u32);
+    // A table of the smallest capacity holds at most 12 keys: those are
+    // sorted on the stack.
+    let mut inline = [(0u32, 0u32); 12];
+    let mut spilled = Vec::new();
+    let order: &mut [(u32, u32)] = if len <= inline.len() {
+        for (slot, h) in inline.iter_mut().zip(hashes.enumerate()) {
+            *slot = bucket(h);
+        }
+        &mut inline[..len]
+    } else {
+        spilled.extend(hashes.enumerate().map(bucket));
+        &mut spilled
+    };
+    order.sort_unstable();
+    order.iter().map(|&(_, i)| i as usize).collect()
 }
 
 /// Length of a Java `HashMap`'s table holding `len` keys: 16, doubling at
@@ -221,10 +330,20 @@ fn java_table_capacity(len: usize) -> usize {
 
 /// The bucket a Java `HashMap` or `HashSet` puts `k` in.
 fn java_bucket(k: &Val<'_>, capacity: usize) -> usize {
-    let h = match k {
+    java_hash_bucket(java_hash_code(k), capacity)
+}
+
+/// `k.hashCode()`, ASCII strings without decoding them.
+fn java_hash_code(k: &Val<'_>) -> i32 {
+    match k {
         Val::Str(s) => ascii_hash_code(s).unwrap_or_else(|| super::lib::misc::hash_code(k)),
         other => super::lib::misc::hash_code(other),
-    } as u32;
+    }
+}
+
+/// The bucket of a key with hash code `h` in a table of `capacity`.
+fn java_hash_bucket(h: i32, capacity: usize) -> usize {
+    let h = h as u32;
     ((h ^ (h >> 16)) as usize) & (capacity - 1)
 }
 
@@ -251,18 +370,6 @@ fn ascii_hash_code(s: &str) -> Option<i32> {
     Some(h)
 }
 
-/// The entries of a document map as script values: keys and strings
-/// borrowed, maps copied when first used.
-#[cold]
-fn copy_entries<'a>(m: Option<&'a ValueMap>) -> Entries<'a> {
-    let m = m.expect("an uncopied map knows its document map");
-    let mut out = IndexMap::with_capacity_and_hasher(m.len(), FastHash::default());
-    for (k, v) in m {
-        out.insert(Key(Val::Str(Str::Doc(k))), Val::from_doc_copy(v));
-    }
-    out
-}
-
 impl<'a> std::ops::Deref for JMap<'a> {
     type Target = Entries<'a>;
     fn deref(&self) -> &Self::Target {
@@ -279,7 +386,6 @@ impl std::ops::DerefMut for JMap<'_> {
         self.entries.get_mut().expect("entries copied just now")
     }
 }
-
 
 /// A script-owned list back to the document model, read in place. Kept out
 /// of `to_value_inner` so its stack frame, paid once per nesting level, stays small.
@@ -812,7 +918,7 @@ pub fn map_get<'a>(m: &MapRef<'a>, key: &Val<'a>) -> Option<Val<'a>> {
         MapRef::Own(map) => {
             let map = map.try_borrow().ok()?;
             match key {
-                Val::Str(s) => map.get(&StrKey(s)).cloned(),
+                Val::Str(s) => map.get_str(s),
                 other => map.get(&Key(other.clone())).cloned(),
             }
         }
@@ -825,7 +931,7 @@ pub fn map_get<'a>(m: &MapRef<'a>, key: &Val<'a>) -> Option<Val<'a>> {
 
 pub fn map_get_str<'a>(m: &MapRef<'a>, key: &str) -> Option<Val<'a>> {
     match m {
-        MapRef::Own(map) => map.try_borrow().ok()?.get(&StrKey(key)).cloned(),
+        MapRef::Own(map) => map.try_borrow().ok()?.get_str(key),
         MapRef::Doc(map) => map.get(key).map(Val::from_doc),
     }
 }
@@ -943,8 +1049,8 @@ fn take_children<'a>(v: &mut Val<'a>, pending: &mut Vec<Val<'a>>) {
         }
         Val::Map(MapRef::Own(rc)) | Val::View(MapRef::Own(rc), _) => {
             if Rc::strong_count(rc) == 1 {
-                if let Some(entries) = rc.try_borrow_mut().ok().as_mut().and_then(|map| map.entries_mut()) {
-                    pending.extend(entries.drain(..).map(|(_, v)| v));
+                if let Ok(mut map) = rc.try_borrow_mut() {
+                    pending.append(&mut map.take_values());
                 }
             }
         }
@@ -988,12 +1094,13 @@ fn drop_recursively(drop_now: impl FnOnce()) -> bool {
 
 impl Drop for JMap<'_> {
     fn drop(&mut self) {
-        let Some(entries) = self.entries.get_mut() else { return };
-        if entries.is_empty() || drop_recursively(|| drop(std::mem::take(entries))) {
+        let has_values = self.entries_mut().is_some_and(|entries| !entries.is_empty()) || self.values.get_mut().is_some();
+        if !has_values || drop_recursively(|| self.drop_values()) {
             return;
         }
-        if entries.values().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
-            drop_iteratively(entries.drain(..).map(|(_, v)| v).collect());
+        let values = self.take_values();
+        if values.iter().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
+            drop_iteratively(values);
         }
     }
 }
@@ -1095,6 +1202,52 @@ mod order_tests {
             ((h ^ (h >> 16)) as usize) & (capacity - 1)
         });
         out
+    }
+
+    /// A map copied from the document answers its size, lookups and
+    /// iteration from the document map as the map copied whole does, and
+    /// hands out the same child objects before and after its entries are made.
+    #[test]
+    fn uncopied_maps_answer_as_copied_ones() {
+        let texts = ["message", "é", "a", "日本", "Aa", "BB", "user", "x.y", "", "source", "z9", "ü-x", "event", "geo", "q", "k"];
+        for n in 0..=2 * texts.len() {
+            let mut doc = ValueMap::default();
+            for i in 0..n {
+                let key = format!("{}{}", texts[i % texts.len()], i / texts.len());
+                let value = match i % 3 {
+                    0 => Value::Int(i as i32),
+                    1 => Value::String(key.clone()),
+                    _ => Value::Map(ValueMap::from_iter([("in".to_string(), Value::Int(i as i32))])),
+                };
+                doc.insert(key, value);
+            }
+            let eager = map_from_value(&doc);
+            let text = |entries: Vec<(Val<'_>, Val<'_>)>| entries.iter().map(|(k, v)| format!("{}={}", k.to_java_string(), v.to_java_string())).collect::<Vec<_>>();
+            for first in ["len", "get", "ordered", "entries"] {
+                let lazy = map_from_doc(&doc);
+                match first {
+                    "len" => assert_eq!(lazy.len(), eager.len()),
+                    "get" => assert_eq!(lazy.get_str("missing").is_none(), eager.get(&StrKey("missing")).is_none()),
+                    "ordered" => assert_eq!(text(lazy.ordered()), text(eager.ordered())),
+                    _ => assert_eq!(lazy.keys().count(), eager.keys().count()),
+                }
+                let children: Vec<Option<usize>> = doc.keys().map(|k| lazy.get_str(k).and_then(|v| v.container_id())).collect();
+                assert_eq!(text(lazy.ordered()), text(eager.ordered()), "{first}, {n} keys");
+                assert_eq!(lazy.len(), eager.len());
+                for (k, child) in doc.keys().zip(&children) {
+                    assert_eq!(lazy.get_str(k).map(|v| v.to_java_string()), eager.get(&StrKey(k)).map(Val::to_java_string));
+                    assert_eq!(lazy.get_str(k).and_then(|v| v.container_id()), *child, "{k}: one object");
+                }
+                assert!(lazy.get_str("missing").is_none());
+                // Made whole: the same entries, in the document's order, the same objects.
+                let keys: Vec<String> = lazy.iter().map(|(k, _)| k.0.to_java_string()).collect();
+                assert_eq!(keys, doc.keys().cloned().collect::<Vec<_>>());
+                for (k, child) in doc.keys().zip(&children) {
+                    assert_eq!(lazy.get(&StrKey(k)).and_then(|v| v.container_id()), *child, "{k}: one object once made");
+                }
+                assert_eq!(text(lazy.ordered()), text(eager.ordered()));
+            }
+        }
     }
 
     /// The four-at-a-time hash is `String.hashCode` for every length and
