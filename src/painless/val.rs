@@ -353,15 +353,16 @@ fn java_hash_bucket(h: i32, capacity: usize) -> usize {
 /// `h * 31 + c`.
 fn ascii_hash_code(s: &str) -> Option<i32> {
     let mut h = 0i32;
-    let (words, tail) = s.as_bytes().as_chunks::<4>();
-    for &word in words {
+    let mut words = s.as_bytes().chunks_exact(4);
+    for word in words.by_ref() {
+        let word = [word[0], word[1], word[2], word[3]];
         if u32::from_ne_bytes(word) & 0x8080_8080 != 0 {
             return None;
         }
         let [c0, c1, c2, c3] = word.map(i32::from);
         h = h.wrapping_mul(923_521).wrapping_add(c0 * 29_791 + c1 * 961 + c2 * 31 + c3);
     }
-    for &b in tail {
+    for &b in words.remainder() {
         if !b.is_ascii() {
             return None;
         }
