@@ -7,8 +7,9 @@
 //! library Painless exposes lives in [`lib`], one file per family of classes.
 //!
 //! Runtime values ([`val::Val`]) have Java reference semantics. `execute`
-//! copies `ctx`'s maps and lists into shared objects on entry (strings stay
-//! borrowed) and patches the differences back on exit ([`doc_patch`]); `condition`
+//! copies `ctx`'s maps and lists into shared objects (strings stay borrowed,
+//! a map's entries are copied when first used) and patches the differences
+//! back on exit ([`doc_patch`]); `condition`
 //! evaluates against the borrowed map, so a null-safe field test costs a few
 //! map lookups and no allocation. See `README.md` in this directory for where
 //! the supported library ends.
@@ -308,8 +309,7 @@ impl Script {
         let untouched = doc_patch::max_nesting_depth(ctx.values().enumerate().filter(|(i, _)| reachable.next_if_eq(&i).is_none()).map(|(_, v)| v));
         let mut walk = doc_patch::Walk::default();
         let (patch, outcome) = {
-            let mut part = val::JMap::new(val::MapKind::Document);
-            part.entries.reserve(present.len());
+            let mut part = val::JMap::with_capacity(val::MapKind::Document, present.len());
             for &i in &present {
                 let (k, v) = ctx.get_index(i).expect("index in range");
                 part.insert(val::Key(val::Val::Str(val::Str::Doc(k))), val::Val::from_doc_copy(v));
@@ -319,7 +319,7 @@ impl Script {
             let outcome = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))).map(drop);
             let ctx: &Map = ctx;
             let field = |i: usize| ctx.get_index(present[i]).map(|(k, v)| (k.as_str(), v)).expect("index in range");
-            (doc_patch::diff_map(&shared, present.len(), field, &mut walk), outcome)
+            (doc_patch::diff_map(&shared, None, present.len(), field, &mut walk), outcome)
         };
         let patch = patch?;
         // The fields that were there and still are must come first, in
@@ -361,7 +361,7 @@ impl Script {
             let doc: &Map = ctx;
             let entry = |i: usize| doc.get_index(i).map(|(k, v)| (k.as_str(), v)).expect("index in range");
             let mut walk = doc_patch::Walk::default();
-            let patch = match doc_patch::diff_map(&shared, doc.len(), entry, &mut walk) {
+            let patch = match doc_patch::diff_map(&shared, Some(doc), doc.len(), entry, &mut walk) {
                 Some(p) => Ok((p, walk.deepest())),
                 None => Err(shared.to_value()),
             };

@@ -11,7 +11,7 @@ use super::ast::Lambda;
 use super::lib::Obj;
 use crate::value::{Map as ValueMap, Value};
 use indexmap::{Equivalent, IndexMap};
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
@@ -111,39 +111,211 @@ pub enum MapKind {
     Tree,
 }
 
+pub type Entries<'a> = IndexMap<Key<'a>, Val<'a>, FastHash>;
+
 /// A script map: entries in insertion order plus the Java class's iteration rule.
-#[derive(Debug, Clone)]
+///
+/// A map copied from the document is copied when first used, not when
+/// its parent is: a script that reads `ctx.source?.domain` copies
+/// `source` but none of the maps inside it. And until the script changes
+/// it, or uses it in a way the document map cannot answer, only its
+/// values are copied: lookups, its size and its iteration read the
+/// document map's keys, which spares building a hash table for every map
+/// a script only walks. Every other use of the entries goes through
+/// `Deref`/`DerefMut`, which make them first, so the laziness is
+/// invisible; the values (the child maps among them) are made once and
+/// then moved into the entries, so aliases of them stay aliases. (Hence
+/// no `Clone`: a clone of a map not yet copied would make its child maps
+/// a second time.)
+#[derive(Debug)]
 pub struct JMap<'a> {
-    pub entries: IndexMap<Key<'a>, Val<'a>, FastHash>,
+    /// Unset only while `copied_from` holds the map still to copy.
+    /// Changed only through `DerefMut`, which forgets `copied_from`.
+    entries: OnceCell<Entries<'a>>,
+    /// While `entries` is unset: the values of `copied_from`, in its
+    /// order, once something needed them.
+    values: RefCell<Option<Vec<Val<'a>>>>,
     pub kind: MapKind,
+    /// The document map this one was copied from, as long as it holds
+    /// exactly the entries copied (the containers among them may have
+    /// changed since): writing it back can skip its keys and scalars.
+    copied_from: Option<&'a ValueMap>,
 }
 
 impl<'a> JMap<'a> {
     pub fn new(kind: MapKind) -> JMap<'a> {
-        JMap { entries: IndexMap::default(), kind }
+        JMap::with_capacity(kind, 0)
+    }
+
+    /// An empty map with room for `capacity` entries.
+    pub fn with_capacity(kind: MapKind, capacity: usize) -> JMap<'a> {
+        let entries = OnceCell::from(IndexMap::with_capacity_and_hasher(capacity, FastHash::default()));
+        JMap { entries, values: RefCell::new(None), kind, copied_from: None }
+    }
+
+    /// A copy of a document map, made when first used.
+    fn copy_of(m: &'a ValueMap) -> JMap<'a> {
+        JMap { entries: OnceCell::new(), values: RefCell::new(None), kind: MapKind::Document, copied_from: Some(m) }
+    }
+
+    /// The document map whose entries this map still holds, in its order,
+    /// with the same keys, scalars and strings, and each container value
+    /// the one copied from the document's (though it may have changed).
+    pub fn unchanged_copy_of(&self) -> Option<&'a ValueMap> {
+        self.copied_from
+    }
+
+    /// Whether nothing of the map was ever used, so nothing in or under
+    /// it can have changed: it is still exactly `unchanged_copy_of()`.
+    pub fn never_used(&self) -> bool {
+        self.uncopied().is_some() && self.values.try_borrow().is_ok_and(|v| v.is_none())
+    }
+
+    /// The document map still to copy, while the entries are not made.
+    fn uncopied(&self) -> Option<&'a ValueMap> {
+        match self.entries.get() {
+            Some(_) => None,
+            None => self.copied_from,
+        }
+    }
+
+    /// The values of `doc`, the map still to copy, made now if not yet.
+    fn uncopied_values(&self, doc: &'a ValueMap) -> std::cell::Ref<'_, [Val<'a>]> {
+        if self.values.borrow().is_none() {
+            *self.values.borrow_mut() = Some(doc.values().map(Val::from_doc_copy).collect());
+        }
+        std::cell::Ref::map(self.values.borrow(), |values| values.as_deref().unwrap_or_default())
+    }
+
+    /// The values in entry order, as far as they are made: all of them,
+    /// or none for a map never used.
+    pub fn values_in_order(&self, mut f: impl FnMut(usize, &Val<'a>)) {
+        match self.entries.get() {
+            Some(entries) => entries.values().enumerate().for_each(|(i, v)| f(i, v)),
+            None => {
+                if let Some(values) = self.values.try_borrow().ok().as_deref().and_then(Option::as_ref) {
+                    values.iter().enumerate().for_each(|(i, v)| f(i, v));
+                }
+            }
+        }
+    }
+
+    /// The number of entries, without making them.
+    pub fn len(&self) -> usize {
+        match self.uncopied() {
+            Some(doc) => doc.len(),
+            None => self.entries().len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The value under a string key, without making the entries.
+    pub fn get_str(&self, key: &str) -> Option<Val<'a>> {
+        match self.uncopied() {
+            Some(doc) => doc.get_index_of(key).and_then(|i| self.uncopied_values(doc).get(i).cloned()),
+            None => self.entries().get(&StrKey(key)).cloned(),
+        }
+    }
+
+    fn entries(&self) -> &Entries<'a> {
+        match self.entries.get() {
+            Some(entries) => entries,
+            None => self.entries.get_or_init(|| self.copy_entries()),
+        }
+    }
+
+    /// The entries of the document map still to copy: keys and strings
+    /// borrowed, the values already made moved in, maps copied when first used.
+    #[cold]
+    fn copy_entries(&self) -> Entries<'a> {
+        let m = self.copied_from.expect("an uncopied map knows its document map");
+        let mut out = IndexMap::with_capacity_and_hasher(m.len(), FastHash::default());
+        let keys = m.keys().map(|k| Key(Val::Str(Str::Doc(k))));
+        // A reader still holding the values (never the case when the
+        // entries are needed) would share them instead.
+        let made = match self.values.try_borrow_mut() {
+            Ok(mut values) => values.take(),
+            Err(_) => self.values.borrow().clone(),
+        };
+        match made {
+            Some(values) => out.extend(keys.zip(values)),
+            None => out.extend(keys.zip(m.values().map(Val::from_doc_copy))),
+        }
+        out
+    }
+
+    fn entries_mut(&mut self) -> Option<&mut Entries<'a>> {
+        self.entries.get_mut()
     }
 
     /// Entries in the order Java would iterate them.
     pub fn ordered(&self) -> Vec<(Val<'a>, Val<'a>)> {
         let entry = |(k, v): (&Key<'a>, &Val<'a>)| (k.0.clone(), v.clone());
         match self.kind {
-            MapKind::Hash | MapKind::Document if self.entries.len() > 1 => {
-                let capacity = java_table_capacity(self.entries.len());
-                // Each key's bucket once, not once per comparison; the
-                // index breaks ties, keeping a bucket's keys in insertion order.
-                let mut order: Vec<(usize, usize)> =
-                    self.entries.keys().enumerate().map(|(i, k)| (java_bucket(&k.0, capacity), i)).collect();
-                order.sort_unstable();
-                order.into_iter().filter_map(|(_, i)| self.entries.get_index(i).map(entry)).collect()
+            MapKind::Hash | MapKind::Document if self.len() > 1 => {
+                if let Some(doc) = self.uncopied() {
+                    let values = self.uncopied_values(doc);
+                    let order = java_order(doc.keys().map(|k| ascii_hash_code(k).unwrap_or_else(|| super::lib::misc::hash_code(&Val::Str(Str::Doc(k))))), doc.len());
+                    return order.iter().filter_map(|&i| Some((Val::Str(Str::Doc(doc.get_index(i)?.0)), values.get(i)?.clone()))).collect();
+                }
+                let entries = self.entries();
+                let order = java_order(entries.keys().map(|k| java_hash_code(&k.0)), entries.len());
+                order.iter().filter_map(|&i| entries.get_index(i).map(entry)).collect()
             }
             MapKind::Tree => {
-                let mut out: Vec<(Val<'a>, Val<'a>)> = self.entries.iter().map(entry).collect();
+                let mut out: Vec<(Val<'a>, Val<'a>)> = self.iter().map(entry).collect();
                 out.sort_by(|(a, _), (b, _)| super::lib::collections::natural_cmp(a, b).unwrap_or(std::cmp::Ordering::Equal));
                 out
             }
-            _ => self.entries.iter().map(entry).collect(),
+            _ => match self.uncopied() {
+                Some(doc) => doc.keys().map(|k| Val::Str(Str::Doc(k))).zip(self.uncopied_values(doc).iter().cloned()).collect(),
+                None => self.iter().map(entry).collect(),
+            },
         }
     }
+
+    fn drop_values(&mut self) {
+        drop(self.values.get_mut().take());
+        if let Some(entries) = self.entries.get_mut() {
+            drop(std::mem::take(entries));
+        }
+    }
+
+    /// Takes the values out, for a drop that does not recurse.
+    fn take_values(&mut self) -> Vec<Val<'a>> {
+        let mut values = self.values.get_mut().take().unwrap_or_default();
+        if let Some(entries) = self.entries.get_mut() {
+            values.extend(entries.drain(..).map(|(_, v)| v));
+        }
+        values
+    }
+}
+
+/// Indices of the `len` keys whose `String.hashCode`s `hashes` gives, in
+/// the order a Java `HashMap` iterates them: by bucket, each key's bucket
+/// once, not once per comparison, the index breaking ties so a bucket's
+/// keys stay in insertion order.
+fn java_order(hashes: impl Iterator<Item = i32>, len: usize) -> Vec<usize> {
+    let capacity = java_table_capacity(len);
+    let bucket = |(i, h): (usize, i32)| (java_hash_bucket(h, capacity) as u32, i as u32);
+    // A table of the smallest capacity holds at most 12 keys: those are
+    // sorted on the stack.
+    let mut inline = [(0u32, 0u32); 12];
+    let mut spilled = Vec::new();
+    let order: &mut [(u32, u32)] = if len <= inline.len() {
+        for (slot, h) in inline.iter_mut().zip(hashes.enumerate()) {
+            *slot = bucket(h);
+        }
+        &mut inline[..len]
+    } else {
+        spilled.extend(hashes.enumerate().map(bucket));
+        &mut spilled
+    };
+    order.sort_unstable();
+    order.iter().map(|&(_, i)| i as usize).collect()
 }
 
 /// Length of a Java `HashMap`'s table holding `len` keys: 16, doubling at
@@ -158,24 +330,61 @@ fn java_table_capacity(len: usize) -> usize {
 
 /// The bucket a Java `HashMap` or `HashSet` puts `k` in.
 fn java_bucket(k: &Val<'_>, capacity: usize) -> usize {
-    let h = match k {
-        // ASCII text is its own UTF-16: `String.hashCode` without decoding.
-        Val::Str(s) if s.is_ascii() => s.bytes().fold(0i32, |h, b| h.wrapping_mul(31).wrapping_add(b as i32)),
+    java_hash_bucket(java_hash_code(k), capacity)
+}
+
+/// `k.hashCode()`, ASCII strings without decoding them.
+fn java_hash_code(k: &Val<'_>) -> i32 {
+    match k {
+        Val::Str(s) => ascii_hash_code(s).unwrap_or_else(|| super::lib::misc::hash_code(k)),
         other => super::lib::misc::hash_code(other),
-    } as u32;
+    }
+}
+
+/// The bucket of a key with hash code `h` in a table of `capacity`.
+fn java_hash_bucket(h: i32, capacity: usize) -> usize {
+    let h = h as u32;
     ((h ^ (h >> 16)) as usize) & (capacity - 1)
 }
 
+/// `String.hashCode` of ASCII text, which is its own UTF-16, in one pass
+/// without decoding; `None` for other text. Four characters at a time:
+/// `h * 31^4 + c0 * 31^3 + c1 * 31^2 + c2 * 31 + c3` is four steps of
+/// `h * 31 + c`.
+fn ascii_hash_code(s: &str) -> Option<i32> {
+    let mut h = 0i32;
+    let mut words = s.as_bytes().chunks_exact(4);
+    for word in words.by_ref() {
+        let word = [word[0], word[1], word[2], word[3]];
+        if u32::from_ne_bytes(word) & 0x8080_8080 != 0 {
+            return None;
+        }
+        let [c0, c1, c2, c3] = word.map(i32::from);
+        h = h.wrapping_mul(923_521).wrapping_add(c0 * 29_791 + c1 * 961 + c2 * 31 + c3);
+    }
+    for &b in words.remainder() {
+        if !b.is_ascii() {
+            return None;
+        }
+        h = h.wrapping_mul(31).wrapping_add(b as i32);
+    }
+    Some(h)
+}
+
 impl<'a> std::ops::Deref for JMap<'a> {
-    type Target = IndexMap<Key<'a>, Val<'a>, FastHash>;
+    type Target = Entries<'a>;
     fn deref(&self) -> &Self::Target {
-        &self.entries
+        self.entries()
     }
 }
 
 impl std::ops::DerefMut for JMap<'_> {
+    /// Any access that could change the entries ends their claim to be
+    /// the document's.
     fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.entries
+        self.entries();
+        self.copied_from = None;
+        self.entries.get_mut().expect("entries copied just now")
     }
 }
 
@@ -190,8 +399,8 @@ fn own_list_to_value(items: &[Val<'_>], path: &mut Vec<usize>) -> Value {
 /// read in place, keys straight from their text.
 #[inline(never)]
 fn own_map_to_value(m: &JMap<'_>, path: &mut Vec<usize>) -> Value {
-    let mut out = ValueMap::with_capacity_and_hasher(m.entries.len(), Default::default());
-    for (k, v) in &m.entries {
+    let mut out = ValueMap::with_capacity_and_hasher(m.len(), Default::default());
+    for (k, v) in m.iter() {
         let key = match &k.0 {
             Val::Str(s) => s.to_string(),
             other => other.to_java_string(),
@@ -427,7 +636,7 @@ impl<'a> Val<'a> {
             Val::Map(m) => {
                 let entries = match m {
                     MapRef::Own(own) if own.try_borrow().is_ok_and(|j| j.kind == MapKind::Document) => {
-                        own.borrow().entries.iter().map(|(k, v)| (k.0.clone(), v.clone())).collect()
+                        own.borrow().iter().map(|(k, v)| (k.0.clone(), v.clone())).collect()
                     }
                     _ => map_entries(m),
                 };
@@ -657,22 +866,17 @@ pub fn class_of_type(t: &super::ast::Type) -> String {
 /// Elasticsearch's documents, the maps its processors build and a script's
 /// `params` are all `HashMap`s, so a script iterates them in bucket order.
 pub fn map_from_value<'a>(m: &ValueMap) -> JMap<'a> {
-    let mut out = JMap::new(MapKind::Document);
-    out.entries.reserve(m.len());
+    let mut out = JMap::with_capacity(MapKind::Document, m.len());
     for (k, v) in m {
         out.insert(Key(Val::str(k)), Val::from_value(v));
     }
     out
 }
 
-/// [`map_from_value`] with the keys and strings borrowed from `m`.
+/// [`map_from_value`] with the keys and strings borrowed from `m`, its
+/// entries copied when first used.
 pub fn map_from_doc<'a>(m: &'a ValueMap) -> JMap<'a> {
-    let mut out = JMap::new(MapKind::Document);
-    out.entries.reserve(m.len());
-    for (k, v) in m {
-        out.insert(Key(Val::Str(Str::Doc(k))), Val::from_doc_copy(v));
-    }
-    out
+    JMap::copy_of(m)
 }
 
 pub fn list_items<'a>(l: &ListRef<'a>) -> Vec<Val<'a>> {
@@ -715,7 +919,7 @@ pub fn map_get<'a>(m: &MapRef<'a>, key: &Val<'a>) -> Option<Val<'a>> {
         MapRef::Own(map) => {
             let map = map.try_borrow().ok()?;
             match key {
-                Val::Str(s) => map.get(&StrKey(s)).cloned(),
+                Val::Str(s) => map.get_str(s),
                 other => map.get(&Key(other.clone())).cloned(),
             }
         }
@@ -728,7 +932,7 @@ pub fn map_get<'a>(m: &MapRef<'a>, key: &Val<'a>) -> Option<Val<'a>> {
 
 pub fn map_get_str<'a>(m: &MapRef<'a>, key: &str) -> Option<Val<'a>> {
     match m {
-        MapRef::Own(map) => map.try_borrow().ok()?.get(&StrKey(key)).cloned(),
+        MapRef::Own(map) => map.try_borrow().ok()?.get_str(key),
         MapRef::Doc(map) => map.get(key).map(Val::from_doc),
     }
 }
@@ -847,7 +1051,7 @@ fn take_children<'a>(v: &mut Val<'a>, pending: &mut Vec<Val<'a>>) {
         Val::Map(MapRef::Own(rc)) | Val::View(MapRef::Own(rc), _) => {
             if Rc::strong_count(rc) == 1 {
                 if let Ok(mut map) = rc.try_borrow_mut() {
-                    pending.extend(map.entries.drain(..).map(|(_, v)| v));
+                    pending.append(&mut map.take_values());
                 }
             }
         }
@@ -891,11 +1095,13 @@ fn drop_recursively(drop_now: impl FnOnce()) -> bool {
 
 impl Drop for JMap<'_> {
     fn drop(&mut self) {
-        if self.entries.is_empty() || drop_recursively(|| drop(std::mem::take(&mut self.entries))) {
+        let has_values = self.entries_mut().is_some_and(|entries| !entries.is_empty()) || self.values.get_mut().is_some();
+        if !has_values || drop_recursively(|| self.drop_values()) {
             return;
         }
-        if self.entries.values().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
-            drop_iteratively(self.entries.drain(..).map(|(_, v)| v).collect());
+        let values = self.take_values();
+        if values.iter().any(|v| matches!(v, Val::List(ListRef::Own(_)) | Val::Map(MapRef::Own(_)) | Val::Array(_))) {
+            drop_iteratively(values);
         }
     }
 }
@@ -997,6 +1203,71 @@ mod order_tests {
             ((h ^ (h >> 16)) as usize) & (capacity - 1)
         });
         out
+    }
+
+    /// A map copied from the document answers its size, lookups and
+    /// iteration from the document map as the map copied whole does, and
+    /// hands out the same child objects before and after its entries are made.
+    #[test]
+    fn uncopied_maps_answer_as_copied_ones() {
+        let texts = ["message", "é", "a", "日本", "Aa", "BB", "user", "x.y", "", "source", "z9", "ü-x", "event", "geo", "q", "k"];
+        for n in 0..=2 * texts.len() {
+            let mut doc = ValueMap::default();
+            for i in 0..n {
+                let key = format!("{}{}", texts[i % texts.len()], i / texts.len());
+                let value = match i % 3 {
+                    0 => Value::Int(i as i32),
+                    1 => Value::String(key.clone()),
+                    _ => Value::Map(ValueMap::from_iter([("in".to_string(), Value::Int(i as i32))])),
+                };
+                doc.insert(key, value);
+            }
+            let eager = map_from_value(&doc);
+            let text = |entries: Vec<(Val<'_>, Val<'_>)>| entries.iter().map(|(k, v)| format!("{}={}", k.to_java_string(), v.to_java_string())).collect::<Vec<_>>();
+            for first in ["len", "get", "ordered", "entries"] {
+                let lazy = map_from_doc(&doc);
+                match first {
+                    "len" => assert_eq!(lazy.len(), eager.len()),
+                    "get" => assert_eq!(lazy.get_str("missing").is_none(), eager.get(&StrKey("missing")).is_none()),
+                    "ordered" => assert_eq!(text(lazy.ordered()), text(eager.ordered())),
+                    _ => assert_eq!(lazy.keys().count(), eager.keys().count()),
+                }
+                let children: Vec<Option<usize>> = doc.keys().map(|k| lazy.get_str(k).and_then(|v| v.container_id())).collect();
+                assert_eq!(text(lazy.ordered()), text(eager.ordered()), "{first}, {n} keys");
+                assert_eq!(lazy.len(), eager.len());
+                for (k, child) in doc.keys().zip(&children) {
+                    assert_eq!(lazy.get_str(k).map(|v| v.to_java_string()), eager.get(&StrKey(k)).map(Val::to_java_string));
+                    assert_eq!(lazy.get_str(k).and_then(|v| v.container_id()), *child, "{k}: one object");
+                }
+                assert!(lazy.get_str("missing").is_none());
+                // Made whole: the same entries, in the document's order, the same objects.
+                let keys: Vec<String> = lazy.iter().map(|(k, _)| k.0.to_java_string()).collect();
+                assert_eq!(keys, doc.keys().cloned().collect::<Vec<_>>());
+                for (k, child) in doc.keys().zip(&children) {
+                    assert_eq!(lazy.get(&StrKey(k)).and_then(|v| v.container_id()), *child, "{k}: one object once made");
+                }
+                assert_eq!(text(lazy.ordered()), text(eager.ordered()));
+            }
+        }
+    }
+
+    /// The four-at-a-time hash is `String.hashCode` for every length and
+    /// refuses text that is not ASCII wherever it starts.
+    #[test]
+    fn ascii_hash_code_is_string_hash_code() {
+        let text = "abcdefghijklmnopqrstuvwxyz0123456789_.@ ~\u{7f}";
+        for start in 0..8 {
+            for end in start..text.len() {
+                let s = &text[start..end];
+                let expected = s.bytes().fold(0i32, |h, b| h.wrapping_mul(31).wrapping_add(b as i32));
+                assert_eq!(ascii_hash_code(s), Some(expected), "{s:?}");
+                assert_eq!(ascii_hash_code(s), Some(crate::painless::lib::misc::hash_code(&Val::str(s))), "{s:?}");
+                for odd in ["é", "日"] {
+                    assert_eq!(ascii_hash_code(&format!("{s}{odd}")), None);
+                    assert_eq!(ascii_hash_code(&format!("{odd}{s}")), None);
+                }
+            }
+        }
     }
 
     #[test]
