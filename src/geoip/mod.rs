@@ -621,33 +621,7 @@ impl<'p> Data<'p> {
 /// Orders entries as a `java.util.HashMap` filled in this order iterates
 /// them, which is the order Elasticsearch writes the geoip result in.
 pub fn java_hash_order(entries: Vec<(&'static str, Value)>) -> Map {
-    let mut capacity = 16usize;
-    while entries.len() > capacity * 3 / 4 {
-        capacity *= 2;
-    }
-    let bucket = |k: &str| {
-        let h = java_string_hash(k) as u32;
-        ((h ^ (h >> 16)) as usize) & (capacity - 1)
-    };
-    let mut indexed: Vec<(usize, &'static str, Value)> =
-        entries.into_iter().map(|(k, v)| (bucket(k), k, v)).collect();
-    // Stable: entries of one bucket stay in insertion order, as in the
-    // bucket's chain.
-    indexed.sort_by_key(|&(b, _, _)| b);
-    let mut map = Map::with_capacity_and_hasher(indexed.len(), Default::default());
-    for (_, k, v) in indexed {
-        map.insert(k.to_string(), v);
-    }
-    map
-}
-
-/// Java's `String.hashCode`, over UTF-16 code units.
-fn java_string_hash(s: &str) -> i32 {
-    if s.is_ascii() {
-        s.bytes().fold(0i32, |h, b| h.wrapping_mul(31).wrapping_add(b as i32))
-    } else {
-        s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32))
-    }
+    crate::value::java_hash_map_of(entries, 16)
 }
 
 #[cfg(test)]
