@@ -5,7 +5,7 @@
 //! the `_ingest` metadata (timestamp, on-failure details, foreach's `_value`)
 //! lives in a second map reached through the `_ingest.` prefix.
 
-use crate::value::{Map, Value};
+use crate::value::{field, field_mut, scan, Map, Value, SCAN_LIMIT};
 use indexmap::map::raw_entry_v1::RawEntryMut;
 use indexmap::map::RawEntryApiV1;
 
@@ -493,39 +493,12 @@ fn new_field_value(value: Value, mode: WriteMode) -> Value {
     }
 }
 
-/// Maps up to this size are searched by comparing keys in order rather
-/// than by hashing the key and probing the table: most objects in a
-/// document have a handful of fields, and a key comparison that fails on
-/// the length costs a few instructions where hashing costs dozens.
-const SCAN_LIMIT: usize = 8;
-
-fn scan(map: &Map, key: &str) -> Option<usize> {
-    map.keys().position(|k| k.as_str() == key)
-}
-
-/// `map[key]`: by a scan for small maps, by hash for the others.
-fn field<'m>(map: &'m Map, key: &str) -> Option<&'m Value> {
-    if map.len() <= SCAN_LIMIT {
-        scan(map, key).map(|i| &map[i])
-    } else {
-        map.get(key)
-    }
-}
-
 /// `map.remove(key)`, keeping the order of the other fields.
 fn remove_field(map: &mut Map, key: &str) -> Option<Value> {
     if map.len() <= SCAN_LIMIT {
         scan(map, key).and_then(|i| map.shift_remove_index(i)).map(|(_, v)| v)
     } else {
         map.shift_remove(key)
-    }
-}
-
-fn field_mut<'m>(map: &'m mut Map, key: &str) -> Option<&'m mut Value> {
-    if map.len() <= SCAN_LIMIT {
-        scan(map, key).map(|i| &mut map[i])
-    } else {
-        map.get_mut(key)
     }
 }
 

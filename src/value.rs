@@ -223,6 +223,38 @@ impl fmt::Display for Value {
     }
 }
 
+/// Maps up to this size are searched by comparing keys in order rather
+/// than by hashing the key and probing the table: most objects in a
+/// document have a handful of fields, and a key comparison that fails on
+/// the length costs a few instructions where hashing costs dozens.
+pub const SCAN_LIMIT: usize = 8;
+
+/// The position of `key` in `map`, found by comparing keys in order.
+#[inline]
+pub fn scan(map: &Map, key: &str) -> Option<usize> {
+    map.keys().position(|k| k.as_str() == key)
+}
+
+/// `map[key]`: by a scan for small maps, by hash for the others.
+#[inline]
+pub fn field<'m>(map: &'m Map, key: &str) -> Option<&'m Value> {
+    if map.len() <= SCAN_LIMIT {
+        scan(map, key).map(|i| &map[i])
+    } else {
+        map.get(key)
+    }
+}
+
+/// `map.get_mut(key)`, as [`field`] finds it.
+#[inline]
+pub fn field_mut<'m>(map: &'m mut Map, key: &str) -> Option<&'m mut Value> {
+    if map.len() <= SCAN_LIMIT {
+        scan(map, key).map(|i| &mut map[i])
+    } else {
+        map.get_mut(key)
+    }
+}
+
 /// Splits a finite non-zero float's shortest round-trip representation into
 /// its decimal digits and the exponent of the first digit (`d.ddd × 10^exp`).
 fn shortest_digits(text: &str) -> (String, i32) {

@@ -7,6 +7,7 @@ use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
 use crate::value::{Map, Value};
+use indexmap::map::Entry;
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 
 pub const SPEC: ProcessorSpec = ProcessorSpec {
@@ -257,10 +258,18 @@ impl<'de> Visitor<'de> for JsonSeed {
         let mut map = Map::default();
         while let Some(key) = access.next_key::<std::string::String>()? {
             let value = access.next_value_seed(self)?;
-            if map.contains_key(&key) && !self.allow_duplicate_keys {
-                return Err(A::Error::custom(format!("Duplicate field '{key}'")));
+            // A repeated key keeps its first place and takes the last value.
+            match map.entry(key) {
+                Entry::Occupied(entry) if !self.allow_duplicate_keys => {
+                    return Err(A::Error::custom(format!("Duplicate field '{}'", entry.key())));
+                }
+                Entry::Occupied(mut entry) => {
+                    entry.insert(value);
+                }
+                Entry::Vacant(entry) => {
+                    entry.insert(value);
+                }
             }
-            map.insert(key, value);
         }
         Ok(Value::Map(map))
     }

@@ -15,7 +15,7 @@
 use crate::document::{FieldPath, IngestDocument};
 use std::borrow::Cow;
 use crate::error::EsError;
-use crate::value::{Map, Value};
+use crate::value::{field, Map, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
@@ -364,8 +364,7 @@ enum Found<'a> {
 impl<'a> Found<'a> {
     fn child(self, key: &str) -> Option<Found<'a>> {
         match self {
-            Found::Map(m) => m.get(key).map(Found::Value),
-            Found::Value(Value::Map(m)) => m.get(key).map(Found::Value),
+            Found::Map(m) | Found::Value(Value::Map(m)) => field(m, key).map(Found::Value),
             // Elasticsearch's object handler reaches list elements by
             // index, and a list's length as `size`.
             Found::Value(Value::List(l)) if key == "size" => Some(Found::Size(l.len())),
@@ -403,7 +402,7 @@ fn scope_child<'a>(scope: Scope<'a>, key: &str) -> Option<Found<'a>> {
             // `_source` is the whole ctx map here; metadata keys are reachable
             // through it too, as in Elasticsearch's template model.
             "_source" => Some(Found::Map(&doc.ctx)),
-            _ => doc.ctx.get(key).map(Found::Value),
+            _ => field(&doc.ctx, key).map(Found::Value),
         },
         Scope::Value(v) => Found::Value(v).child(key),
         Scope::Map(m) => Found::Map(m).child(key),
