@@ -621,6 +621,11 @@ impl<'de> serde::Deserialize<'de> for Value {
     }
 }
 
+/// Room made for an object's fields when the parser cannot say how many
+/// there are (serde_json never does): growing a map rebuilds its table, and
+/// documents' objects mostly have a handful of fields.
+pub const PARSED_OBJECT_CAPACITY: usize = 8;
+
 struct ValueVisitor;
 
 impl<'de> serde::de::Visitor<'de> for ValueVisitor {
@@ -669,7 +674,7 @@ impl<'de> serde::de::Visitor<'de> for ValueVisitor {
         Ok(Value::List(items))
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut map = Map::with_capacity_and_hasher(access.size_hint().unwrap_or(0), MapHasher::default());
+        let mut map = Map::with_capacity_and_hasher(access.size_hint().unwrap_or(PARSED_OBJECT_CAPACITY), MapHasher::default());
         while let Some((k, v)) = access.next_entry::<String, Value>()? {
             map.insert(k, v);
         }

@@ -255,7 +255,7 @@ impl<'de> Visitor<'de> for JsonSeed {
         Ok(Value::List(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut map = Map::default();
+        let mut map = Map::with_capacity_and_hasher(crate::value::PARSED_OBJECT_CAPACITY, Default::default());
         while let Some(key) = access.next_key::<std::string::String>()? {
             let value = access.next_value_seed(self)?;
             // A repeated key keeps its first place and takes the last value.
