@@ -496,20 +496,26 @@ struct Data<'p> {
 impl<'p> Data<'p> {
     fn new(ip: IpAddr, properties: &'p [Property]) -> Data<'p> {
         let mut d = Data { properties, entries: Vec::with_capacity(properties.len()) };
-        d.put(Property::Ip, Some(Value::String(format_ip(ip))));
+        d.put_with(Property::Ip, || Some(Value::String(format_ip(ip))));
         d
     }
 
     fn put(&mut self, p: Property, v: Option<Value>) {
-        if let Some(v) = v {
-            if self.properties.contains(&p) {
+        self.put_with(p, || v);
+    }
+
+    /// Builds the value only when the property was asked for: most
+    /// lookups want a few of the record's fields.
+    fn put_with(&mut self, p: Property, v: impl FnOnce() -> Option<Value>) {
+        if self.properties.contains(&p) {
+            if let Some(v) = v() {
                 self.entries.push((p.key(), v));
             }
         }
     }
 
     fn put_str(&mut self, p: Property, v: Option<&str>) {
-        self.put(p, v.map(Value::from));
+        self.put_with(p, || v.map(Value::from));
     }
 
     fn countries(&mut self, country: &CountryRecord, registered: &CountryRecord, continent_code: Option<&str>, continent_name: Option<&str>) {
@@ -530,7 +536,7 @@ impl<'p> Data<'p> {
     /// Region as ISO 3166-2 (`GB-ENG`), from the most specific subdivision.
     fn region(&mut self, country_iso: Option<&str>, subdivision_iso: Option<&str>, subdivision_name: Option<&str>) {
         if let (Some(c), Some(s)) = (country_iso, subdivision_iso) {
-            self.put(Property::RegionIsoCode, Some(Value::String(format!("{c}-{s}"))));
+            self.put_with(Property::RegionIsoCode, || Some(Value::String([c, "-", s].concat())));
         }
         self.put_str(Property::RegionName, subdivision_name);
     }
@@ -538,8 +544,9 @@ impl<'p> Data<'p> {
     fn location(&mut self, lat: Option<f64>, lon: Option<f64>, tz: Option<&str>, radius: Option<u16>) {
         self.put_str(Property::Timezone, tz);
         if let (Some(lat), Some(lon)) = (lat, lon) {
-            let loc = java_hash_order(vec![("lat", Value::Double(lat)), ("lon", Value::Double(lon))]);
-            self.put(Property::Location, Some(Value::Map(loc)));
+            self.put_with(Property::Location, || {
+                Some(Value::Map(java_hash_order(vec![("lat", Value::Double(lat)), ("lon", Value::Double(lon))])))
+            });
         }
         self.put(Property::AccuracyRadius, radius.map(|r| Value::Int(r as i32)));
     }
@@ -586,9 +593,7 @@ impl<'p> Data<'p> {
     fn asn<F: Fn() -> Option<String>>(&mut self, number: Option<u32>, org: Option<&str>, network: F) {
         self.put(Property::Asn, number.map(|n| Value::Long(n as i64)));
         self.put_str(Property::OrganizationName, org);
-        if self.properties.contains(&Property::Network) {
-            self.put(Property::Network, network().map(Value::String));
-        }
+        self.put_with(Property::Network, || network().map(Value::String));
     }
 
     fn isp(&mut self, isp: Option<&str>, org: Option<&str>, mcc: Option<&str>, mnc: Option<&str>) {
