@@ -135,6 +135,14 @@ impl Value {
         out
     }
 
+    /// [`to_java_string`](Self::to_java_string), borrowing a string's own text.
+    pub fn java_text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Value::String(s) => std::borrow::Cow::Borrowed(s),
+            other => std::borrow::Cow::Owned(other.to_java_string()),
+        }
+    }
+
     fn write_java_string(&self, out: &mut String) {
         match self {
             Value::Null => out.push_str("null"),

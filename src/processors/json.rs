@@ -163,9 +163,7 @@ impl Processor for Json {
                 Conflict::Merge => merge(&mut doc.ctx, parsed),
             }
         } else {
-            let text = get_field(doc, &self.path, false)?
-                .map(Value::to_java_string)
-                .unwrap_or_default();
+            let text = get_field(doc, &self.path, false)?.map(Value::java_text).unwrap_or_default();
             let value = parse(&text, self.allow_duplicate_keys, self.strict)?;
             set_field(doc, &self.target, value)?;
         }
