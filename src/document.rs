@@ -5,7 +5,7 @@
 //! the `_ingest` metadata (timestamp, on-failure details, foreach's `_value`)
 //! lives in a second map reached through the `_ingest.` prefix.
 
-use crate::value::{Map, Value};
+use crate::value::{field, field_mut, scan, Map, Value, SCAN_LIMIT};
 use indexmap::map::raw_entry_v1::RawEntryMut;
 use indexmap::map::RawEntryApiV1;
 
@@ -197,7 +197,7 @@ fn index_of(element: &str, len: usize, path: &str) -> Result<usize, String> {
 fn step<'v, 'p>(current: &'v Value, element: &'p str) -> Result<&'v Value, Miss<'p>> {
     match current {
         Value::Null => Err(Miss::FromNull(element)),
-        Value::Map(map) => map.get(element).ok_or(Miss::NotPresent(element)),
+        Value::Map(map) => field(map, element).ok_or(Miss::NotPresent(element)),
         Value::List(list) => Ok(&list[list_index(element, list.len())?]),
         other => Err(Miss::FromType(element, other.java_class())),
     }
@@ -206,7 +206,7 @@ fn step<'v, 'p>(current: &'v Value, element: &'p str) -> Result<&'v Value, Miss<
 fn step_mut<'v, 'p>(current: &'v mut Value, element: &'p str) -> Result<&'v mut Value, Miss<'p>> {
     match current {
         Value::Null => Err(Miss::FromNull(element)),
-        Value::Map(map) => map.get_mut(element).ok_or(Miss::NotPresent(element)),
+        Value::Map(map) => field_mut(map, element).ok_or(Miss::NotPresent(element)),
         Value::List(list) => {
             let i = list_index(element, list.len())?;
             Ok(&mut list[i])
@@ -217,7 +217,7 @@ fn step_mut<'v, 'p>(current: &'v mut Value, element: &'p str) -> Result<&'v mut 
 
 fn resolve_mut<'v, 'p>(root: &'v mut Map, elements: &'p [String]) -> Result<&'v mut Value, Miss<'p>> {
     let (first, rest) = elements.split_first().expect("non-empty path");
-    let mut current = root.get_mut(first.as_str()).ok_or(Miss::NotPresent(first))?;
+    let mut current = field_mut(root, first).ok_or(Miss::NotPresent(first))?;
     for element in rest {
         current = step_mut(current, element)?;
     }
@@ -276,10 +276,7 @@ impl IngestDocument {
     /// Resolves a path; the miss, if any, says why without building a message.
     pub fn resolve<'p>(&self, path: &'p FieldPath) -> Result<&Value, Miss<'p>> {
         let (first, rest) = path.elements.split_first().expect("non-empty path");
-        let mut current = self
-            .root(path.root)
-            .get(first.as_str())
-            .ok_or(Miss::NotPresent(first))?;
+        let mut current = field(self.root(path.root), first).ok_or(Miss::NotPresent(first))?;
         for element in rest {
             current = step(current, element)?;
         }
@@ -357,12 +354,7 @@ impl IngestDocument {
                     Ok(i) => i,
                     Err(e) => return Err((e, value)),
                 };
-                match mode {
-                    WriteMode::Set => list[i] = value,
-                    WriteMode::Append { allow_duplicates } => {
-                        append_values(&mut list[i], value, allow_duplicates)
-                    }
-                }
+                write_field(&mut list[i], value, mode);
                 Ok(())
             }
             other => Err((
@@ -375,14 +367,45 @@ impl IngestDocument {
         }
     }
 
+    /// `removeField(from)` then `setFieldValue(to, value)` in one walk, for
+    /// the common shape of a rename: both name fields of the same object,
+    /// `from` is there and `to` is not. The value goes last in the object,
+    /// as a new field does. Any other case answers `false` with the
+    /// document untouched, and the caller takes the steps one by one.
+    pub fn move_within_object(&mut self, from: &FieldPath, to: &FieldPath) -> bool {
+        let (from_leaf, containers) = from.elements.split_last().expect("non-empty path");
+        let (to_leaf, to_containers) = to.elements.split_last().expect("non-empty path");
+        if from.root != to.root || containers != to_containers {
+            return false;
+        }
+        let root = self.root_mut(from.root);
+        let parent = if containers.is_empty() {
+            root
+        } else {
+            match resolve_mut(root, containers) {
+                Ok(Value::Map(map)) => map,
+                _ => return false,
+            }
+        };
+        if field(parent, to_leaf).is_some() {
+            return false;
+        }
+        match remove_field(parent, from_leaf) {
+            Some(value) => {
+                write_into_map(parent, to_leaf, value, WriteMode::Set);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Elasticsearch's `removeField`.
     pub fn remove(&mut self, path: &FieldPath) -> Result<Value, String> {
         let p = path.as_str();
         let (leaf, containers) = path.elements.split_last().expect("non-empty path");
         let root = self.root_mut(path.root);
         if containers.is_empty() {
-            return root
-                .shift_remove(leaf.as_str())
+            return remove_field(root, leaf)
                 .ok_or_else(|| format!("field [{leaf}] not present as part of path [{p}]"));
         }
         let parent = resolve_mut(root, containers).map_err(|m| m.message(p))?;
@@ -390,8 +413,7 @@ impl IngestDocument {
             Value::Null => Err(format!(
                 "cannot remove [{leaf}] from null as part of path [{p}]"
             )),
-            Value::Map(map) => map
-                .shift_remove(leaf.as_str())
+            Value::Map(map) => remove_field(map, leaf)
                 .ok_or_else(|| format!("field [{leaf}] not present as part of path [{p}]")),
             Value::List(list) => {
                 let i = index_of(leaf, list.len(), p)?;
@@ -436,10 +458,17 @@ fn parent_for_write<'a>(
     Ok(current)
 }
 
-/// `map[key]`, inserting an empty map first when absent. The key is hashed
-/// once and only copied when it is inserted (`entry` would take an owned
+/// `map[key]`, inserting an empty map first when absent. The key is looked
+/// up once and only copied when it is inserted (`entry` would take an owned
 /// key every time).
 fn child_or_new_map<'a>(map: &'a mut Map, key: &str) -> &'a mut Value {
+    if map.len() <= SCAN_LIMIT {
+        let i = match scan(map, key) {
+            Some(i) => i,
+            None => map.insert_full(key.to_owned(), Value::Map(new_object())).0,
+        };
+        return &mut map[i];
+    }
     match map.raw_entry_mut_v1().from_key(key) {
         RawEntryMut::Occupied(entry) => entry.into_mut(),
         RawEntryMut::Vacant(entry) => entry.insert(key.to_owned(), Value::Map(new_object())).1,
@@ -459,28 +488,49 @@ enum WriteMode {
 }
 
 fn write_into_map(map: &mut Map, leaf: &str, value: Value, mode: WriteMode) {
+    // Replacing keeps the key (and its place); only a new key is copied.
+    if map.len() <= SCAN_LIMIT {
+        match scan(map, leaf) {
+            Some(i) => write_field(&mut map[i], value, mode),
+            None => {
+                map.insert(leaf.to_owned(), new_field_value(value, mode));
+            }
+        }
+        return;
+    }
+    match map.raw_entry_mut_v1().from_key(leaf) {
+        RawEntryMut::Occupied(entry) => write_field(entry.into_mut(), value, mode),
+        RawEntryMut::Vacant(entry) => {
+            entry.insert(leaf.to_owned(), new_field_value(value, mode));
+        }
+    }
+}
+
+/// A write to a field that is there.
+fn write_field(field: &mut Value, value: Value, mode: WriteMode) {
     match mode {
-        // Replacing keeps the key (and its place); only a new key is copied.
-        WriteMode::Set => match map.raw_entry_mut_v1().from_key(leaf) {
-            RawEntryMut::Occupied(mut entry) => {
-                entry.insert(value);
-            }
-            RawEntryMut::Vacant(entry) => {
-                entry.insert(leaf.to_owned(), value);
-            }
-        },
-        WriteMode::Append { allow_duplicates } => match map.raw_entry_mut_v1().from_key(leaf) {
-            RawEntryMut::Occupied(entry) => append_values(entry.into_mut(), value, allow_duplicates),
-            // A new field takes every value: Elasticsearch does not check
-            // duplicates when it creates the list.
-            RawEntryMut::Vacant(entry) => {
-                let list = match value {
-                    Value::List(items) => items,
-                    other => vec![other],
-                };
-                entry.insert(leaf.to_owned(), Value::List(list));
-            }
-        },
+        WriteMode::Set => *field = value,
+        WriteMode::Append { allow_duplicates } => append_values(field, value, allow_duplicates),
+    }
+}
+
+/// What a write puts in a field that was not there. Appending makes a list
+/// of every value: Elasticsearch does not check duplicates when it creates
+/// the list.
+fn new_field_value(value: Value, mode: WriteMode) -> Value {
+    match (mode, value) {
+        (WriteMode::Set, value) => value,
+        (WriteMode::Append { .. }, Value::List(items)) => Value::List(items),
+        (WriteMode::Append { .. }, other) => Value::List(vec![other]),
+    }
+}
+
+/// `map.remove(key)`, keeping the order of the other fields.
+fn remove_field(map: &mut Map, key: &str) -> Option<Value> {
+    if map.len() <= SCAN_LIMIT {
+        scan(map, key).and_then(|i| map.shift_remove_index(i)).map(|(_, v)| v)
+    } else {
+        map.shift_remove(key)
     }
 }
 
@@ -618,6 +668,82 @@ mod tests {
         let known = KnownPaths::new(["a.b", "_ingest.x", "", "c..", "_source.s"]);
         for name in ["a.b", "_ingest.x", "", "c..", "_source.s", "unknown.name", "."] {
             assert_eq!(known.path(name).map(|p| p.into_owned()), FieldPath::parse(name), "{name}");
+        }
+    }
+
+    /// Small maps are searched by scanning, larger ones by hash: reads,
+    /// writes, appends and removals give the same documents either way.
+    #[test]
+    fn scanned_and_hashed_maps_agree() {
+        for size in 0..(SCAN_LIMIT + 4) {
+            let mut base = Map::default();
+            for i in 0..size {
+                // Keys of one length differ only in content.
+                base.insert(format!("k{}", i % 10) + &"x".repeat(i / 10), Value::Int(i as i32));
+            }
+            let keys: Vec<String> = base.keys().cloned().chain(["k".into(), "missing".into(), "".into()]).collect();
+            for key in &keys {
+                assert_eq!(field(&base, key), base.get(key.as_str()), "{size} {key}");
+                let mut m = base.clone();
+                assert_eq!(field_mut(&mut m, key).cloned(), base.get(key.as_str()).cloned());
+
+                let mut expected = base.clone();
+                expected.insert(key.clone(), Value::from("new"));
+                let mut m = base.clone();
+                write_into_map(&mut m, key, Value::from("new"), WriteMode::Set);
+                assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "set {size} {key}");
+
+                let mut expected = base.clone();
+                match expected.get_mut(key.as_str()) {
+                    Some(v) => append_values(v, Value::from("new"), false),
+                    None => {
+                        expected.insert(key.clone(), Value::List(vec![Value::from("new")]));
+                    }
+                }
+                let mut m = base.clone();
+                write_into_map(&mut m, key, Value::from("new"), WriteMode::Append { allow_duplicates: false });
+                assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "append {size} {key}");
+
+                let mut expected = base.clone();
+                let removed = expected.shift_remove(key.as_str());
+                let mut m = base.clone();
+                assert_eq!(remove_field(&mut m, key), removed);
+                assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "remove {size} {key}");
+
+                let mut expected = base.clone();
+                expected.entry(key.clone()).or_insert_with(|| Value::Map(Map::default()));
+                let mut m = base.clone();
+                let child = child_or_new_map(&mut m, key).clone();
+                assert_eq!(&child, &expected[key.as_str()]);
+                assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "child {size} {key}");
+            }
+        }
+    }
+
+    /// A move within one object leaves the document as removing and then
+    /// setting does, and leaves it untouched when it does not apply.
+    #[test]
+    fn moves_within_an_object_remove_then_set() {
+        let source = r#"{"a":{"x":1,"y":2,"l":[{"x":3}],"n":null,"s":"t"},"x":4,"z":5}"#;
+        let names = ["x", "y", "w", "z", "a.x", "a.y", "a.w", "a.l", "a.l.0.x", "a.l.0.w", "a.l.1.x", "a.n.x", "a.s.x", "b.x", "_ingest.x", "_ingest.timestamp", "_source.x", "_source.w"];
+        for from in names {
+            for to in names {
+                let (from, to) = (path(from), path(to));
+                let at = |json: &str| {
+                    let Value::Map(m) = Value::from_json_str(json).unwrap() else { panic!() };
+                    IngestDocument::at(m, chrono::DateTime::UNIX_EPOCH)
+                };
+                let mut moved = at(source);
+                let applied = moved.move_within_object(&from, &to);
+                let mut stepwise = at(source);
+                if applied {
+                    assert!(stepwise.has(&from) && !stepwise.has(&to), "{} -> {}", from.as_str(), to.as_str());
+                    let value = stepwise.remove(&from).unwrap();
+                    stepwise.set(&to, value).unwrap();
+                }
+                assert_eq!(Value::Map(moved.ctx).to_json(), Value::Map(stepwise.ctx).to_json(), "{} -> {}", from.as_str(), to.as_str());
+                assert_eq!(Value::Map(moved.ingest).to_json(), Value::Map(stepwise.ingest).to_json());
+            }
         }
     }
 

@@ -11,7 +11,7 @@ use crate::document::{IngestDocument, METADATA_KEYS};
 use crate::error::EsError;
 use crate::pipeline::exec::{TraceEntry, TraceStatus};
 use crate::pipeline::{BuildContext, Outcome, Pipeline, RunContext};
-use crate::value::{Map, Value};
+use crate::value::{java_hash_spread, Map, Value};
 use std::io::{self, BufRead, Write};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -501,7 +501,7 @@ fn metadata_print_order(doc: &IngestDocument) -> Vec<&'static str> {
     let table = ((keys.len() * 4).div_ceil(3)).max(1).next_power_of_two();
     let original_position = |k: &str| METADATA_INSERTION_ORDER.iter().position(|m| *m == k).unwrap_or(usize::MAX);
     keys.sort_by_key(|k| {
-        let h = java_spread_hash(k) as usize;
+        let h = java_hash_spread(k) as usize;
         (h & (table - 1), h & 15, original_position(k))
     });
     keys
@@ -516,7 +516,7 @@ fn java_hash_ordered(map: &Map) -> Map {
     let table = capacity.max(1).next_power_of_two();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| {
-        let h = map.get_index(i).map_or(0, |(k, _)| java_spread_hash(k)) as usize;
+        let h = map.get_index(i).map_or(0, |(k, _)| java_hash_spread(k)) as usize;
         (h & (table - 1), h & 15, i)
     });
     order.into_iter().filter_map(|i| map.get_index(i)).map(|(k, v)| (k.clone(), v.clone())).collect()
@@ -525,7 +525,7 @@ fn java_hash_ordered(map: &Map) -> Map {
 /// Positions of `keys` in the order a default `java.util.HashMap` would
 /// iterate them after inserting them in order.
 fn java_hash_order<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<usize> {
-    let hashes: Vec<u32> = keys.map(java_spread_hash).collect();
+    let hashes: Vec<u32> = keys.map(java_hash_spread).collect();
     let mut capacity = 16usize;
     while hashes.len() * 4 > capacity * 3 {
         capacity *= 2;
@@ -533,12 +533,6 @@ fn java_hash_order<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<usize> {
     let mut order: Vec<usize> = (0..hashes.len()).collect();
     order.sort_by_key(|&i| hashes[i] as usize & (capacity - 1));
     order
-}
-
-/// `String.hashCode` spread as `HashMap.hash` does.
-fn java_spread_hash(key: &str) -> u32 {
-    let h = key.encode_utf16().fold(0u32, |h, c| h.wrapping_mul(31).wrapping_add(c as u32));
-    h ^ (h >> 16)
 }
 
 /// Exception names of `ElasticsearchException` subclasses. The root cause

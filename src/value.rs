@@ -135,6 +135,14 @@ impl Value {
         out
     }
 
+    /// [`to_java_string`](Self::to_java_string), borrowing a string's own text.
+    pub fn java_text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Value::String(s) => std::borrow::Cow::Borrowed(s),
+            other => std::borrow::Cow::Owned(other.to_java_string()),
+        }
+    }
+
     fn write_java_string(&self, out: &mut String) {
         match self {
             Value::Null => out.push_str("null"),
@@ -220,6 +228,38 @@ impl From<Map> for Value {
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_java_string())
+    }
+}
+
+/// Maps up to this size are searched by comparing keys in order rather
+/// than by hashing the key and probing the table: most objects in a
+/// document have a handful of fields, and a key comparison that fails on
+/// the length costs a few instructions where hashing costs dozens.
+pub const SCAN_LIMIT: usize = 8;
+
+/// The position of `key` in `map`, found by comparing keys in order.
+#[inline]
+pub fn scan(map: &Map, key: &str) -> Option<usize> {
+    map.keys().position(|k| k.as_str() == key)
+}
+
+/// `map[key]`: by a scan for small maps, by hash for the others.
+#[inline]
+pub fn field<'m>(map: &'m Map, key: &str) -> Option<&'m Value> {
+    if map.len() <= SCAN_LIMIT {
+        scan(map, key).map(|i| &map[i])
+    } else {
+        map.get(key)
+    }
+}
+
+/// `map.get_mut(key)`, as [`field`] finds it.
+#[inline]
+pub fn field_mut<'m>(map: &'m mut Map, key: &str) -> Option<&'m mut Value> {
+    if map.len() <= SCAN_LIMIT {
+        scan(map, key).map(|i| &mut map[i])
+    } else {
+        map.get_mut(key)
     }
 }
 
@@ -355,17 +395,42 @@ pub fn java_hash_map_order(map: &Map) -> Vec<(&String, &Value)> {
     while map.len() * 4 > capacity * 3 {
         capacity *= 2;
     }
-    let bucket = |k: &str| {
-        let mut h: i32 = 0;
-        for unit in k.encode_utf16() {
-            h = h.wrapping_mul(31).wrapping_add(unit as i32);
-        }
-        let h = h as u32;
-        ((h ^ (h >> 16)) as usize) & (capacity - 1)
-    };
     let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-    entries.sort_by_key(|(k, _)| bucket(k));
+    entries.sort_by_cached_key(|(k, _)| java_hash_spread(k) as usize & (capacity - 1));
     entries
+}
+
+/// Java's `String.hashCode`: over UTF-16 code units, which for ASCII text
+/// are its bytes.
+pub fn java_string_hash(s: &str) -> i32 {
+    let step = |h: i32, unit: u16| h.wrapping_mul(31).wrapping_add(unit as i32);
+    if s.is_ascii() {
+        s.bytes().fold(0, |h, b| step(h, b as u16))
+    } else {
+        s.encode_utf16().fold(0, step)
+    }
+}
+
+/// `HashMap.hash(key)`: the key's hash with its high half folded into the
+/// low half; its low bits pick the bucket.
+pub fn java_hash_spread(key: &str) -> u32 {
+    let h = java_string_hash(key) as u32;
+    h ^ (h >> 16)
+}
+
+/// A map holding `entries` in the order a `java.util.HashMap` of at least
+/// `table` buckets, filled in this order, iterates them: by bucket of the
+/// final table (doubled at 0.75 load), insertion order within a bucket.
+pub fn java_hash_map_of(mut entries: Vec<(&'static str, Value)>, mut table: usize) -> Map {
+    while entries.len() * 4 > table * 3 {
+        table *= 2;
+    }
+    // The sort is stable (the cached keys are sorted with their positions),
+    // as a bucket's chain is.
+    entries.sort_by_cached_key(|(k, _)| java_hash_spread(k) as usize & (table - 1));
+    let mut map = Map::with_capacity_and_hasher(entries.len(), MapHasher::default());
+    map.extend(entries.into_iter().map(|(k, v)| (k.to_owned(), v)));
+    map
 }
 
 /// Compact JSON with maps in `java.util.HashMap` order, as Elasticsearch
@@ -409,8 +474,8 @@ pub fn write_json(value: &Value, out: &mut String) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => write!(out, "{i}").unwrap(),
-        Value::Long(l) => write!(out, "{l}").unwrap(),
+        Value::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
+        Value::Long(l) => out.push_str(itoa::Buffer::new().format(*l)),
         Value::Float(f) => out.push_str(&json_float_text(java_float_to_string(*f))),
         Value::Double(d) => out.push_str(&json_float_text(java_double_to_string(*d))),
         Value::String(s) => write_json_string(s, out),
@@ -452,33 +517,51 @@ fn json_float_text(text: String) -> String {
 /// JSON string escaping as Jackson does it: control characters as `\uXXXX`
 /// except the short forms, everything else (including non-ASCII) literal.
 pub fn write_json_string(s: &str, out: &mut String) {
-    out.push('"');
-    // Runs of characters that need no escaping are copied in one go; only
+    // Most strings need no escaping: room for the text and its quotes is
+    // made once, and runs that need no escaping are copied in one go. Only
     // ASCII bytes ever need escaping, so splitting at them keeps UTF-8 whole.
-    // The text is scanned eight bytes at a time, jumping straight to the
-    // first byte of a word that needs escaping.
+    out.reserve(s.len() + 2);
+    out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(word) = bytes.get(i..i + 8) {
-            let mask = escape_mask(u64::from_le_bytes(word.try_into().expect("8 bytes")));
-            if mask == 0 {
-                i += 8;
-                continue;
-            }
-            i += (mask.trailing_zeros() / 8) as usize;
-        } else if !needs_escape(bytes[i]) {
-            i += 1;
-            continue;
-        }
+    while let Some(i) = next_escape(bytes, start) {
         out.push_str(&s[start..i]);
         write_escape(bytes[i], out);
-        i += 1;
-        start = i;
+        start = i + 1;
     }
     out.push_str(&s[start..]);
     out.push('"');
+}
+
+/// The first byte at or after `from` that needs escaping. The text is
+/// scanned eight bytes at a time. What is left after the whole words is
+/// read, when it can be, as the final eight bytes of the text: that word
+/// overlaps bytes this call already scanned, and those add no mark since
+/// none of them needs escaping. Otherwise (fewer than eight bytes from
+/// `from`) it goes byte by byte.
+fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    let len = bytes.len();
+    let word_at = |i: usize| {
+        let word: [u8; 8] = bytes[i..i + 8].try_into().expect("8 bytes");
+        escape_mask(u64::from_le_bytes(word))
+    };
+    let mut i = from;
+    while i + 8 <= len {
+        let mask = word_at(i);
+        if mask != 0 {
+            return Some(i + (mask.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    if i == len {
+        return None;
+    }
+    if i > from {
+        let last = len - 8;
+        let mask = word_at(last);
+        return (mask != 0).then(|| last + (mask.trailing_zeros() / 8) as usize);
+    }
+    (i..len).find(|&i| needs_escape(bytes[i]))
 }
 
 fn needs_escape(b: u8) -> bool {
@@ -546,6 +629,11 @@ impl<'de> serde::Deserialize<'de> for Value {
     }
 }
 
+/// Room made for an object's fields when the parser cannot say how many
+/// there are (serde_json never does): growing a map rebuilds its table, and
+/// documents' objects mostly have a handful of fields.
+pub const PARSED_OBJECT_CAPACITY: usize = 8;
+
 struct ValueVisitor;
 
 impl<'de> serde::de::Visitor<'de> for ValueVisitor {
@@ -594,7 +682,7 @@ impl<'de> serde::de::Visitor<'de> for ValueVisitor {
         Ok(Value::List(items))
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut map = Map::with_capacity_and_hasher(access.size_hint().unwrap_or(0), MapHasher::default());
+        let mut map = Map::with_capacity_and_hasher(access.size_hint().unwrap_or(PARSED_OBJECT_CAPACITY), MapHasher::default());
         while let Some((k, v)) = access.next_entry::<String, Value>()? {
             map.insert(k, v);
         }
@@ -674,6 +762,33 @@ mod tests {
             let rebuilt = format_java_decimal(buf.format_finite(d), d < 0.0, true);
             assert_eq!(java_double_to_string(d), rebuilt, "{d}");
         }
+    }
+
+    /// The map built in Java HashMap order is the one a table of buckets
+    /// filled entry by entry gives.
+    #[test]
+    fn java_hash_map_of_iterates_like_a_bucket_table() {
+        let names = ["lat", "lon", "ip", "city_name", "country_iso_code", "location", "asn", "é", "network", "a", "q", "Aa", "BB", "timezone", "region_name", "continent_code", "x1", "x2", "x3", "x4", "postal_code"];
+        for n in 0..names.len() {
+            for initial in [2, 16] {
+                let entries: Vec<(&'static str, Value)> =
+                    names[..n].iter().enumerate().map(|(i, k)| (*k, Value::Int(i as i32))).collect();
+                let mut table = initial;
+                while n * 4 > table * 3 {
+                    table *= 2;
+                }
+                let mut buckets: Vec<Vec<(&str, Value)>> = vec![Vec::new(); table];
+                for (k, v) in &entries {
+                    let h = k.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)) as u32;
+                    buckets[((h ^ (h >> 16)) as usize) & (table - 1)].push((k, v.clone()));
+                }
+                let expected: Vec<(String, Value)> = buckets.into_iter().flatten().map(|(k, v)| (k.to_string(), v)).collect();
+                let got: Vec<(String, Value)> = java_hash_map_of(entries, initial).into_iter().collect();
+                assert_eq!(got, expected, "{n} {initial}");
+            }
+        }
+        assert_eq!(java_string_hash("polygenelubricants"), i32::MIN);
+        assert_eq!(java_string_hash("é😀"), "é😀".encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)));
     }
 
     #[test]

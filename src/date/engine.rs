@@ -1311,7 +1311,8 @@ pub fn print(elems: &[Elem], zdt: &ZonedDateTime, locale: &Locale, out: &mut Str
                 if *reduced {
                     value = value.abs() % 100;
                 }
-                let s = value.unsigned_abs().to_string();
+                let mut digits = itoa::Buffer::new();
+                let s = digits.format(value.unsigned_abs());
                 if s.len() > *max {
                     return Err(dt_exc(format!(
                         "Field {} cannot be printed as the value {} exceeds the maximum print width of {}",
@@ -1346,7 +1347,7 @@ pub fn print(elems: &[Elem], zdt: &ZonedDateTime, locale: &Locale, out: &mut Str
                 for _ in s.len()..*min {
                     out.push('0');
                 }
-                out.push_str(&s);
+                out.push_str(s);
             }
             Elem::Fraction { min, max, point, .. } => {
                 let nano = zdt.nano();
@@ -1360,7 +1361,8 @@ pub fn print(elems: &[Elem], zdt: &ZonedDateTime, locale: &Locale, out: &mut Str
                         }
                     }
                 } else {
-                    let digits = format!("{nano:09}");
+                    let mut buf = [0; 10];
+                    let digits = nano_digits(nano, &mut buf);
                     let significant = digits.trim_end_matches('0').len();
                     let scale = significant.max(*min).min(*max);
                     if *point {
@@ -1425,6 +1427,24 @@ pub fn print(elems: &[Elem], zdt: &ZonedDateTime, locale: &Locale, out: &mut Str
     Ok(true)
 }
 
+/// `format!("{n:02}")` for the parts of an offset (below 100).
+fn push_two_digits(n: u32, out: &mut String) {
+    out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// `format!("{nano:09}")` without the formatting machinery: nine digits,
+/// ten for the nanos chrono gives a leap second (10^9 and above).
+fn nano_digits(nano: u32, buf: &mut [u8; 10]) -> &str {
+    let mut rest = nano;
+    for d in buf.iter_mut().rev() {
+        *d = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    let start = if nano >= 1_000_000_000 { 0 } else { 1 };
+    std::str::from_utf8(&buf[start..]).expect("ASCII digits")
+}
+
 fn print_offset(total: i32, kind: usize, no_offset: &str, out: &mut String) {
     if total == 0 {
         out.push_str(no_offset);
@@ -1437,23 +1457,50 @@ fn print_offset(total: i32, kind: usize, no_offset: &str, out: &mut String) {
     let start = out.len();
     let mut output = h;
     out.push(if total < 0 { '-' } else { '+' });
-    out.push_str(&format!("{h:02}"));
+    push_two_digits(h, out);
     if (3..=8).contains(&kind) || (kind >= 9 && s > 0) || (kind >= 1 && m > 0) {
         if colon {
             out.push(':');
         }
-        out.push_str(&format!("{m:02}"));
+        push_two_digits(m, out);
         output += m;
         if kind == 7 || kind == 8 || (kind >= 5 && s > 0) {
             if colon {
                 out.push(':');
             }
-            out.push_str(&format!("{s:02}"));
+            push_two_digits(s, out);
             output += s;
         }
     }
     if output == 0 {
         out.truncate(start);
         out.push_str(no_offset);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The digit writers print what `format!` prints.
+    #[test]
+    fn digits_print_as_format_does() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut nanos: Vec<u32> = vec![0, 1, 9, 10, 999_999_999, 1_000_000_000, 1_999_999_999, u32::MAX];
+        for _ in 0..10_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            nanos.push((seed % 2_000_000_000) as u32);
+        }
+        for nano in nanos {
+            let mut buf = [0; 10];
+            assert_eq!(nano_digits(nano, &mut buf), format!("{nano:09}"), "{nano}");
+        }
+        for n in 0..100 {
+            let mut out = String::new();
+            push_two_digits(n, &mut out);
+            assert_eq!(out, format!("{n:02}"));
+        }
     }
 }

@@ -182,7 +182,8 @@ impl DateFormatter {
 
     /// `format(ZonedDateTime)`.
     pub fn format(&self, zdt: &ZonedDateTime) -> Result<String, DateError> {
-        let mut out = String::new();
+        // Room for the common patterns (an ISO date, time and offset).
+        let mut out = String::with_capacity(32);
         engine::print(&self.printer, zdt, &self.locale, &mut out)?;
         Ok(out)
     }

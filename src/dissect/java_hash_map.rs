@@ -20,24 +20,9 @@ fn table_size_for(n: usize) -> usize {
     n.max(1).next_power_of_two()
 }
 
-/// `String.hashCode` over UTF-16 code units.
-pub fn java_string_hash(s: &str) -> i32 {
-    let mut h: i32 = 0;
-    for unit in s.encode_utf16() {
-        h = h.wrapping_mul(31).wrapping_add(unit as i32);
-    }
-    h
-}
-
-/// `HashMap.hash`: the high half folded into the low half.
+/// `HashMap.hash`: a null key hashes to 0.
 fn spread(key: Option<&str>) -> u32 {
-    match key {
-        None => 0,
-        Some(k) => {
-            let h = java_string_hash(k) as u32;
-            h ^ (h >> 16)
-        }
-    }
+    key.map_or(0, crate::value::java_hash_spread)
 }
 
 impl<V> JavaHashMap<V> {
@@ -115,21 +100,19 @@ impl<V> JavaHashMap<V> {
     }
 
     /// The entries in the order Java iterates them.
-    pub fn into_ordered(self) -> Vec<(Option<String>, V)> {
+    pub fn into_ordered(mut self) -> Vec<(Option<String>, V)> {
         let mask = self.capacity.max(1) - 1;
-        let mut entries: Vec<(usize, (Option<String>, V))> = self
-            .entries
-            .into_iter()
-            .map(|e| (spread(e.0.as_deref()) as usize & mask, e))
-            .collect();
-        entries.sort_by_key(|(bucket, _)| *bucket);
-        entries.into_iter().map(|(_, e)| e).collect()
+        // Stable (the cached keys are sorted with their positions), as a
+        // bucket's chain is.
+        self.entries.sort_by_cached_key(|(k, _)| spread(k.as_deref()) as usize & mask);
+        self.entries
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::java_string_hash;
 
     #[test]
     fn string_hash_matches_java() {

@@ -11,7 +11,7 @@
 mod java_hash_map;
 
 use crate::error::EsError;
-use crate::value::{Map, Value};
+use crate::value::Value;
 use java_hash_map::JavaHashMap;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -324,16 +324,18 @@ impl DissectParser {
         self.pairs.iter().filter(|p| !p.key.skip).map(|p| p.key.name.as_str())
     }
 
-    /// Dissects `input`: the fields in Elasticsearch's order (values are
-    /// strings, or null for a reference whose value never came), or
-    /// `Unable to find match for dissect pattern: ...`.
-    pub fn parse(&self, input: &str) -> Result<Map, EsError> {
+    /// Dissects `input`: the fields in the order Elasticsearch sets them
+    /// (values are strings, or null for a reference whose value never
+    /// came), or `Unable to find match for dissect pattern: ...`. A name
+    /// can come twice (a reference named `null` beside one whose name never
+    /// came); setting the fields in turn gives what Elasticsearch's map does.
+    pub fn parse(&self, input: &str) -> Result<Vec<(String, Value)>, EsError> {
         self.try_parse(input)
             .ok_or_else(|| find_match_error(&self.pattern, input))
     }
 
     /// `DissectParser.parse`: `None` when the input does not match.
-    pub fn try_parse(&self, input: &str) -> Option<Map> {
+    pub fn try_parse(&self, input: &str) -> Option<Vec<(String, Value)>> {
         let mut m = DissectMatch::new(self);
         if input.len() > self.leading_delimiter.len() && input.starts_with(&self.leading_delimiter) {
             let bytes = input.as_bytes();
@@ -465,7 +467,7 @@ impl<'a> DissectMatch<'a> {
         self.matches == self.parser.max_matches
     }
 
-    fn results(self) -> Option<Map> {
+    fn results(self) -> Option<Vec<(String, Value)>> {
         let fully_matched = self.fully_matched();
         let separator = self.parser.append_separator.clone();
         let mut results: JavaHashMap<Option<String>> =

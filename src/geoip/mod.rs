@@ -496,20 +496,26 @@ struct Data<'p> {
 impl<'p> Data<'p> {
     fn new(ip: IpAddr, properties: &'p [Property]) -> Data<'p> {
         let mut d = Data { properties, entries: Vec::with_capacity(properties.len()) };
-        d.put(Property::Ip, Some(Value::String(format_ip(ip))));
+        d.put_with(Property::Ip, || Some(Value::String(format_ip(ip))));
         d
     }
 
     fn put(&mut self, p: Property, v: Option<Value>) {
-        if let Some(v) = v {
-            if self.properties.contains(&p) {
+        self.put_with(p, || v);
+    }
+
+    /// Builds the value only when the property was asked for: most
+    /// lookups want a few of the record's fields.
+    fn put_with(&mut self, p: Property, v: impl FnOnce() -> Option<Value>) {
+        if self.properties.contains(&p) {
+            if let Some(v) = v() {
                 self.entries.push((p.key(), v));
             }
         }
     }
 
     fn put_str(&mut self, p: Property, v: Option<&str>) {
-        self.put(p, v.map(Value::from));
+        self.put_with(p, || v.map(Value::from));
     }
 
     fn countries(&mut self, country: &CountryRecord, registered: &CountryRecord, continent_code: Option<&str>, continent_name: Option<&str>) {
@@ -530,7 +536,7 @@ impl<'p> Data<'p> {
     /// Region as ISO 3166-2 (`GB-ENG`), from the most specific subdivision.
     fn region(&mut self, country_iso: Option<&str>, subdivision_iso: Option<&str>, subdivision_name: Option<&str>) {
         if let (Some(c), Some(s)) = (country_iso, subdivision_iso) {
-            self.put(Property::RegionIsoCode, Some(Value::String(format!("{c}-{s}"))));
+            self.put_with(Property::RegionIsoCode, || Some(Value::String([c, "-", s].concat())));
         }
         self.put_str(Property::RegionName, subdivision_name);
     }
@@ -538,8 +544,9 @@ impl<'p> Data<'p> {
     fn location(&mut self, lat: Option<f64>, lon: Option<f64>, tz: Option<&str>, radius: Option<u16>) {
         self.put_str(Property::Timezone, tz);
         if let (Some(lat), Some(lon)) = (lat, lon) {
-            let loc = java_hash_order(vec![("lat", Value::Double(lat)), ("lon", Value::Double(lon))]);
-            self.put(Property::Location, Some(Value::Map(loc)));
+            self.put_with(Property::Location, || {
+                Some(Value::Map(java_hash_order(vec![("lat", Value::Double(lat)), ("lon", Value::Double(lon))])))
+            });
         }
         self.put(Property::AccuracyRadius, radius.map(|r| Value::Int(r as i32)));
     }
@@ -586,9 +593,7 @@ impl<'p> Data<'p> {
     fn asn<F: Fn() -> Option<String>>(&mut self, number: Option<u32>, org: Option<&str>, network: F) {
         self.put(Property::Asn, number.map(|n| Value::Long(n as i64)));
         self.put_str(Property::OrganizationName, org);
-        if self.properties.contains(&Property::Network) {
-            self.put(Property::Network, network().map(Value::String));
-        }
+        self.put_with(Property::Network, || network().map(Value::String));
     }
 
     fn isp(&mut self, isp: Option<&str>, org: Option<&str>, mcc: Option<&str>, mnc: Option<&str>) {
@@ -621,33 +626,7 @@ impl<'p> Data<'p> {
 /// Orders entries as a `java.util.HashMap` filled in this order iterates
 /// them, which is the order Elasticsearch writes the geoip result in.
 pub fn java_hash_order(entries: Vec<(&'static str, Value)>) -> Map {
-    let mut capacity = 16usize;
-    while entries.len() > capacity * 3 / 4 {
-        capacity *= 2;
-    }
-    let bucket = |k: &str| {
-        let h = java_string_hash(k) as u32;
-        ((h ^ (h >> 16)) as usize) & (capacity - 1)
-    };
-    let mut indexed: Vec<(usize, &'static str, Value)> =
-        entries.into_iter().map(|(k, v)| (bucket(k), k, v)).collect();
-    // Stable: entries of one bucket stay in insertion order, as in the
-    // bucket's chain.
-    indexed.sort_by_key(|&(b, _, _)| b);
-    let mut map = Map::with_capacity_and_hasher(indexed.len(), Default::default());
-    for (_, k, v) in indexed {
-        map.insert(k.to_string(), v);
-    }
-    map
-}
-
-/// Java's `String.hashCode`, over UTF-16 code units.
-fn java_string_hash(s: &str) -> i32 {
-    if s.is_ascii() {
-        s.bytes().fold(0i32, |h, b| h.wrapping_mul(31).wrapping_add(b as i32))
-    } else {
-        s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32))
-    }
+    crate::value::java_hash_map_of(entries, 16)
 }
 
 #[cfg(test)]

@@ -761,7 +761,9 @@ impl Grok {
                 ))
             }
         }
-        let mut result: IndexMap<String, Value> = IndexMap::new();
+        // A pattern has a handful of named groups: a list searched by name
+        // costs less than hashing each one.
+        let mut result: Vec<(String, Value)> = Vec::with_capacity(self.captures.len());
         let mut pattern_index = if self.pattern_count == 1 {
             Some(0)
         } else {
@@ -782,10 +784,8 @@ impl Grok {
                         pattern_index = i.parse().ok();
                     }
                 }
-                match result.get_mut(&config.name) {
-                    None => {
-                        result.insert(config.name.clone(), value);
-                    }
+                match result.iter_mut().find(|(name, _)| *name == config.name).map(|(_, v)| v) {
+                    None => result.push((config.name.clone(), value)),
                     Some(Value::List(items)) => items.push(value),
                     Some(existing) => {
                         let first = std::mem::take(existing);
@@ -795,7 +795,7 @@ impl Grok {
             }
         }
         Ok(Some(GrokMatch {
-            captures: result.into_iter().collect(),
+            captures: result,
             pattern_index,
         }))
     }

@@ -111,10 +111,10 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
 }
 
 /// The value as Java's `Object.toString()` gives it; `None` for null.
-pub(crate) fn value_text(v: &Value) -> Option<String> {
+pub(crate) fn value_text(v: &Value) -> Option<std::borrow::Cow<'_, str>> {
     match v {
         Value::Null => None,
-        other => Some(other.to_java_string()),
+        other => Some(other.java_text()),
     }
 }
 

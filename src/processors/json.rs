@@ -7,6 +7,7 @@ use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
 use crate::value::{Map, Value};
+use indexmap::map::Entry;
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 
 pub const SPEC: ProcessorSpec = ProcessorSpec {
@@ -162,9 +163,7 @@ impl Processor for Json {
                 Conflict::Merge => merge(&mut doc.ctx, parsed),
             }
         } else {
-            let text = get_field(doc, &self.path, false)?
-                .map(Value::to_java_string)
-                .unwrap_or_default();
+            let text = get_field(doc, &self.path, false)?.map(Value::java_text).unwrap_or_default();
             let value = parse(&text, self.allow_duplicate_keys, self.strict)?;
             set_field(doc, &self.target, value)?;
         }
@@ -254,13 +253,21 @@ impl<'de> Visitor<'de> for JsonSeed {
         Ok(Value::List(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut map = Map::default();
+        let mut map = Map::with_capacity_and_hasher(crate::value::PARSED_OBJECT_CAPACITY, Default::default());
         while let Some(key) = access.next_key::<std::string::String>()? {
             let value = access.next_value_seed(self)?;
-            if map.contains_key(&key) && !self.allow_duplicate_keys {
-                return Err(A::Error::custom(format!("Duplicate field '{key}'")));
+            // A repeated key keeps its first place and takes the last value.
+            match map.entry(key) {
+                Entry::Occupied(entry) if !self.allow_duplicate_keys => {
+                    return Err(A::Error::custom(format!("Duplicate field '{}'", entry.key())));
+                }
+                Entry::Occupied(mut entry) => {
+                    entry.insert(value);
+                }
+                Entry::Vacant(entry) => {
+                    entry.insert(value);
+                }
             }
-            map.insert(key, value);
         }
         Ok(Value::Map(map))
     }

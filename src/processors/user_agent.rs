@@ -159,17 +159,8 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
 /// Orders entries as a `java.util.HashMap` created with a table of
 /// `table` buckets and filled in this order iterates them: by bucket of the
 /// final table, insertion order within a bucket.
-fn hash_map_order(entries: Vec<(&'static str, Value)>, mut table: usize) -> Map {
-    while entries.len() > table * 3 / 4 {
-        table *= 2;
-    }
-    let bucket = |k: &str| {
-        let h = k.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)) as u32;
-        ((h ^ (h >> 16)) as usize) & (table - 1)
-    };
-    let mut indexed: Vec<_> = entries.into_iter().enumerate().map(|(i, (k, v))| (bucket(k), i, k, v)).collect();
-    indexed.sort_by_key(|&(b, i, _, _)| (b, i));
-    indexed.into_iter().map(|(_, _, k, v)| (k.to_string(), v)).collect()
+fn hash_map_order(entries: Vec<(&'static str, Value)>, table: usize) -> Map {
+    crate::value::java_hash_map_of(entries, table)
 }
 
 impl Processor for UserAgent {

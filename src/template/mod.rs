@@ -15,7 +15,7 @@
 use crate::document::{FieldPath, IngestDocument};
 use std::borrow::Cow;
 use crate::error::EsError;
-use crate::value::{Map, Value};
+use crate::value::{field, Map, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
@@ -53,7 +53,7 @@ enum Node {
     Text(String),
     /// `{{x}}` (escaped) or `{{{x}}}` / `{{& x}}` (raw).
     Var {
-        name: String,
+        name: Name,
         escaped: bool,
     },
     Section {
@@ -70,6 +70,23 @@ enum Node {
     },
     /// `{{#url}}...{{/url}}`: the rendered content, URL-encoded.
     Url(Vec<Node>),
+}
+
+/// A variable's dotted name, split into its segments once, when the
+/// template is compiled, rather than at every render.
+#[derive(Debug, Clone, PartialEq)]
+struct Name {
+    text: String,
+    segments: Vec<String>,
+}
+
+impl Name {
+    fn new(text: &str) -> Name {
+        Name {
+            text: text.to_string(),
+            segments: text.split('.').map(str::to_string).collect(),
+        }
+    }
 }
 
 enum Tag<'a> {
@@ -161,7 +178,7 @@ impl Template {
                 name,
                 escaped: false,
             }] => Cow::Owned(
-                lookup(&[Scope::Doc(doc)], name)
+                lookup_name(&[Scope::Doc(doc)], name)
                     .map(Found::text)
                     .unwrap_or_default(),
             ),
@@ -250,7 +267,7 @@ fn parse_nodes<'a>(
             Err(text) => nodes.push(Node::Text(text.to_string())),
             Ok(Tag::Comment) => {}
             Ok(Tag::Var(name, escaped)) => nodes.push(Node::Var {
-                name: name.to_string(),
+                name: Name::new(name),
                 escaped,
             }),
             Ok(Tag::Close(name)) => {
@@ -322,11 +339,11 @@ fn function_argument(function: &str, children: Vec<Node>, source: &str) -> Resul
         [Node::Var {
             name,
             escaped: true,
-        }] => Ok(format!("{{{{{name}}}}}")),
+        }] => Ok(format!("{{{{{name}}}}}", name = name.text)),
         [Node::Var {
             name,
             escaped: false,
-        }] => Ok(format!("{{{{{{{name}}}}}}}")),
+        }] => Ok(format!("{{{{{{{name}}}}}}}", name = name.text)),
         [_] => Ok(String::new()),
         _ => Err(template_error(
             source,
@@ -364,8 +381,7 @@ enum Found<'a> {
 impl<'a> Found<'a> {
     fn child(self, key: &str) -> Option<Found<'a>> {
         match self {
-            Found::Map(m) => m.get(key).map(Found::Value),
-            Found::Value(Value::Map(m)) => m.get(key).map(Found::Value),
+            Found::Map(m) | Found::Value(Value::Map(m)) => field(m, key).map(Found::Value),
             // Elasticsearch's object handler reaches list elements by
             // index, and a list's length as `size`.
             Found::Value(Value::List(l)) if key == "size" => Some(Found::Size(l.len())),
@@ -403,7 +419,7 @@ fn scope_child<'a>(scope: Scope<'a>, key: &str) -> Option<Found<'a>> {
             // `_source` is the whole ctx map here; metadata keys are reachable
             // through it too, as in Elasticsearch's template model.
             "_source" => Some(Found::Map(&doc.ctx)),
-            _ => doc.ctx.get(key).map(Found::Value),
+            _ => field(&doc.ctx, key).map(Found::Value),
         },
         Scope::Value(v) => Found::Value(v).child(key),
         Scope::Map(m) => Found::Map(m).child(key),
@@ -413,6 +429,19 @@ fn scope_child<'a>(scope: Scope<'a>, key: &str) -> Option<Found<'a>> {
 /// mustache.java's lookup: the first segment is searched from the innermost
 /// scope outwards; the rest are resolved inside what it found.
 fn lookup<'a>(scopes: &[Scope<'a>], name: &str) -> Option<Found<'a>> {
+    lookup_segments(scopes, name, name.split('.'))
+}
+
+/// [`lookup`] of a variable, with its name already split.
+fn lookup_name<'a>(scopes: &[Scope<'a>], name: &Name) -> Option<Found<'a>> {
+    lookup_segments(scopes, &name.text, name.segments.iter().map(String::as_str))
+}
+
+fn lookup_segments<'a, 's>(
+    scopes: &[Scope<'a>],
+    name: &str,
+    mut segments: impl Iterator<Item = &'s str>,
+) -> Option<Found<'a>> {
     if name == "." {
         return match scopes.last()? {
             Scope::Doc(doc) => Some(Found::Map(&doc.ctx)),
@@ -420,7 +449,6 @@ fn lookup<'a>(scopes: &[Scope<'a>], name: &str) -> Option<Found<'a>> {
             Scope::Map(m) => Some(Found::Map(m)),
         };
     }
-    let mut segments = name.split('.');
     let first = segments.next()?;
     let mut found = scopes.iter().rev().find_map(|s| scope_child(*s, first))?;
     for segment in segments {
@@ -448,7 +476,7 @@ fn render_nodes<'a>(
         match node {
             Node::Text(t) => out.push_str(t),
             Node::Var { name, escaped } => {
-                let found = lookup(scopes, name);
+                let found = lookup_name(scopes, name);
                 // A string is its own text: written straight from the document.
                 let owned;
                 let text = match found {
@@ -587,6 +615,22 @@ mod tests {
         assert_eq!(cause.reason, "sections are nested more than 100 levels deep");
         let ok = format!("{}x{}", "{{#a}}".repeat(100), "{{/a}}".repeat(100));
         assert_eq!(render(&ok, r#"{"a": true}"#), "x");
+    }
+
+    /// A name split at compile time finds what splitting it at render time
+    /// finds, in the document and inside sections.
+    #[test]
+    fn precomputed_names_look_up_as_split_names() {
+        let d = doc(r#"{"a":{"b":"x","":{"c":1}},"l":[{"k":2},"y"],"":3,"n":null,"m":{"1":4}}"#);
+        let item = Value::from_json_str(r#"{"k":"in","a":"shadow"}"#).unwrap();
+        let names = ["a", "a.b", "a..c", "a.", ".", "", "l.0.k", "l.1", "l.size", "l.x", "_ingest.timestamp", "_source.a.b", "n", "n.x", "m.1", "k", "a.b.c", "..", "nope.nope"];
+        for scopes in [vec![Scope::Doc(&d)], vec![Scope::Doc(&d), Scope::Value(&item)], vec![Scope::Doc(&d), Scope::Map(&d.ingest)]] {
+            for name in names {
+                let split = lookup(&scopes, name).map(Found::text);
+                let precomputed = lookup_name(&scopes, &Name::new(name)).map(Found::text);
+                assert_eq!(split, precomputed, "{name}");
+            }
+        }
     }
 
     #[test]
