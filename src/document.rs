@@ -367,38 +367,6 @@ impl IngestDocument {
         }
     }
 
-    /// `removeField(from)` then `setFieldValue(to, value)` in one walk, for
-    /// the common shape of a rename: both name fields of the same object,
-    /// `from` is there and `to` is not. The value goes last in the object,
-    /// as a new field does. Any other case answers `false` with the
-    /// document untouched, and the caller takes the steps one by one.
-    pub fn move_within_object(&mut self, from: &FieldPath, to: &FieldPath) -> bool {
-        let (from_leaf, containers) = from.elements.split_last().expect("non-empty path");
-        let (to_leaf, to_containers) = to.elements.split_last().expect("non-empty path");
-        if from.root != to.root || containers != to_containers {
-            return false;
-        }
-        let root = self.root_mut(from.root);
-        let parent = if containers.is_empty() {
-            root
-        } else {
-            match resolve_mut(root, containers) {
-                Ok(Value::Map(map)) => map,
-                _ => return false,
-            }
-        };
-        if field(parent, to_leaf).is_some() {
-            return false;
-        }
-        match remove_field(parent, from_leaf) {
-            Some(value) => {
-                write_into_map(parent, to_leaf, value, WriteMode::Set);
-                true
-            }
-            None => false,
-        }
-    }
-
     /// Elasticsearch's `removeField`.
     pub fn remove(&mut self, path: &FieldPath) -> Result<Value, String> {
         let p = path.as_str();
@@ -716,33 +684,6 @@ mod tests {
                 let child = child_or_new_map(&mut m, key).clone();
                 assert_eq!(&child, &expected[key.as_str()]);
                 assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "child {size} {key}");
-            }
-        }
-    }
-
-    /// A move within one object leaves the document as removing and then
-    /// setting does, and leaves it untouched when it does not apply.
-    #[test]
-    fn moves_within_an_object_remove_then_set() {
-        let source = r#"{"a":{"x":1,"y":2,"l":[{"x":3}],"n":null,"s":"t"},"x":4,"z":5}"#;
-        let names = ["x", "y", "w", "z", "a.x", "a.y", "a.w", "a.l", "a.l.0.x", "a.l.0.w", "a.l.1.x", "a.n.x", "a.s.x", "b.x", "_ingest.x", "_ingest.timestamp", "_source.x", "_source.w"];
-        for from in names {
-            for to in names {
-                let (from, to) = (path(from), path(to));
-                let at = |json: &str| {
-                    let Value::Map(m) = Value::from_json_str(json).unwrap() else { panic!() };
-                    IngestDocument::at(m, chrono::DateTime::UNIX_EPOCH)
-                };
-                let mut moved = at(source);
-                let applied = moved.move_within_object(&from, &to);
-                let mut stepwise = at(source);
-                if applied {
-                    assert!(stepwise.has(&from) && !stepwise.has(&to), "{} -> {}", from.as_str(), to.as_str());
-                    let value = stepwise.remove(&from).unwrap();
-                    stepwise.set(&to, value).unwrap();
-                }
-                assert_eq!(Value::Map(moved.ctx).to_json(), Value::Map(stepwise.ctx).to_json(), "{} -> {}", from.as_str(), to.as_str());
-                assert_eq!(Value::Map(moved.ingest).to_json(), Value::Map(stepwise.ingest).to_json());
             }
         }
     }

@@ -105,12 +105,6 @@ pub fn has_field_strict(doc: &IngestDocument, path: &FieldPath) -> Result<bool, 
 
 impl Processor for Rename {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        if let (Ok(from), Ok(to)) = (self.field.path(doc), self.target.path(doc)) {
-            // Present, and the target absent: no check below can fail.
-            if doc.move_within_object(&from, &to) {
-                return Ok(Flow::Continue);
-            }
-        }
         let from_name = self.field.render(doc);
         // An empty name (a template that rendered nothing) is simply absent.
         let from = self.field.path(doc);
