@@ -2,6 +2,7 @@
 //! the resolve pass fills in variable slots so the interpreter never looks a
 //! name up by string.
 
+use super::lib::ClassTest;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -64,16 +65,29 @@ impl Prim {
 pub enum Type {
     Def,
     Prim(Prim),
-    Class(String),
+    Class(ClassType),
     Array(Box<Type>),
 }
 
+/// A class named as a type, with the test `instanceof` and casts make for
+/// it, looked up once here rather than by name on every test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassType {
+    pub name: String,
+    pub test: ClassTest,
+}
+
 impl Type {
+    pub fn class(name: impl Into<String>) -> Type {
+        let name = name.into();
+        Type::Class(ClassType { test: ClassTest::of(&name), name })
+    }
+
     pub fn name(&self) -> String {
         match self {
             Type::Def => "def".into(),
             Type::Prim(p) => p.name().into(),
-            Type::Class(c) => c.clone(),
+            Type::Class(c) => c.name.clone(),
             Type::Array(t) => format!("{}[]", t.name()),
         }
     }

@@ -110,13 +110,55 @@ impl<'a> Interp<'a> {
     }
 
     fn truthy(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<bool> {
-        // Booleans, nearly every condition's value, need neither a call nor a drop.
-        let v = self.eval(e, f)?;
-        if let Val::Bool(b) = v {
-            v.discard();
-            return Ok(b);
+        self.condition(e, f, e.span.start)
+    }
+
+    /// `e` as a boolean, a value that is not one failing at `unbox_at`. The
+    /// operators that always give a boolean are answered here, without a
+    /// `Val::Bool` built and unboxed for each node of a condition.
+    fn condition(&mut self, e: &'a Expr, f: &mut [Val<'a>], unbox_at: u32) -> R<bool> {
+        match &e.kind {
+            ExprKind::And(a, b) => Ok(self.truthy(a, f)? && self.truthy(b, f)?),
+            ExprKind::Or(a, b) => Ok(self.truthy(a, f)? || self.truthy(b, f)?),
+            // `!x` unboxes `x` as the `!` node, where Painless fails.
+            ExprKind::Unary(UnOp::Not, x) => Ok(!self.condition(x, f, e.span.start)?),
+            ExprKind::InstanceOf(x, ty) => self.instance_of(x, ty, f),
+            ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne | BinOp::RefEq | BinOp::RefNe), a, b) => self.equality(*op, a, b, f),
+            _ => {
+                // Booleans, nearly every condition's value, need neither a call nor a drop.
+                let v = self.eval(e, f)?;
+                if let Val::Bool(b) = v {
+                    v.discard();
+                    return Ok(b);
+                }
+                to_boolean(&v).map_err(|x| x.at(unbox_at))
+            }
         }
-        to_boolean(&v).map_err(|x| x.at(e.span.start))
+    }
+
+    /// `x instanceof T`; a variable is tested where it is, without a copy.
+    fn instance_of(&mut self, x: &'a Expr, ty: &Type, f: &mut [Val<'a>]) -> R<bool> {
+        if let ExprKind::Local(v) = &x.kind {
+            return Ok(instance_of(&f[v.slot], ty));
+        }
+        let v = self.eval(x, f)?;
+        let is = instance_of(&v, ty);
+        v.discard();
+        Ok(is)
+    }
+
+    /// `a == b`, `a != b`, `a === b`, `a !== b`, which never fail; operands
+    /// that are variables or constants are compared where they are.
+    fn equality(&mut self, op: BinOp, a: &'a Expr, b: &'a Expr, f: &mut [Val<'a>]) -> R<bool> {
+        if let (Some(x), Some(y)) = (in_place(a, f), in_place(b, f)) {
+            return Ok(equality(op, &x, &y));
+        }
+        let x = self.eval(a, f)?;
+        let y = self.eval(b, f)?;
+        let result = equality(op, &x, &y);
+        x.discard();
+        y.discard();
+        Ok(result)
     }
 
     fn exec_body(&mut self, body: &'a Option<Box<Stmt>>, f: &mut [Val<'a>]) -> R<Flow<'a>> {
@@ -368,6 +410,7 @@ impl<'a> Interp<'a> {
                 let v = self.eval(x, f)?;
                 unary(*op, v)?
             }
+            ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne | BinOp::RefEq | BinOp::RefNe), a, b) => Val::Bool(self.equality(*op, a, b, f)?),
             ExprKind::Binary(op, a, b) => {
                 let l = self.eval(a, f)?;
                 let r = self.eval(b, f)?;
@@ -390,12 +433,7 @@ impl<'a> Interp<'a> {
                     v
                 }
             }
-            ExprKind::InstanceOf(x, ty) => {
-                let v = self.eval(x, f)?;
-                let is = instance_of(&v, ty);
-                v.discard();
-                Val::Bool(is)
-            }
+            ExprKind::InstanceOf(x, ty) => Val::Bool(self.instance_of(x, ty, f)?),
             ExprKind::Cast(ty, x) => {
                 let v = self.eval(x, f)?;
                 coerce(ty, v, true)?
@@ -740,7 +778,7 @@ impl<'a> Interp<'a> {
         self.return_frame(frame);
         match result? {
             Flow::Return(v) => match &func.ret {
-                Type::Class(c) if c == "void" => Ok(Val::Null),
+                Type::Class(c) if c.name == "void" => Ok(Val::Null),
                 ty => coerce(ty, v, false),
             },
             _ => Ok(default_value(&func.ret)),
@@ -809,6 +847,16 @@ impl<'a> Interp<'a> {
                 lib::call_method(self, receiver, method, args)
             }
         }
+    }
+}
+
+/// The value of a variable or constant, which evaluates without effects or
+/// errors, lent where it is (a variable) or built (a constant).
+#[inline(always)]
+fn in_place<'f, 'a>(e: &'a Expr, f: &'f [Val<'a>]) -> Option<std::borrow::Cow<'f, Val<'a>>> {
+    match &e.kind {
+        ExprKind::Local(v) => Some(std::borrow::Cow::Borrowed(&f[v.slot])),
+        _ => literal(e).map(std::borrow::Cow::Owned),
     }
 }
 
@@ -928,17 +976,17 @@ fn coerce_typed<'a>(ty: &Type, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
             }
             // Boxing conversions: `Long x = 1` is a compile error in Java, but a
             // cast between a primitive and its box is allowed.
-            if let Some(p) = lib::boxed_prim(c) {
+            if let Some(p) = lib::boxed_prim(&c.name) {
                 if explicit && v.is_numeric() {
                     return coerce_prim(p, v, true);
                 }
             }
-            if c == "String" && explicit {
+            if c.test == lib::ClassTest::String && explicit {
                 if let Val::Char(ch) = v {
                     return Ok(Val::string(char_to_string(ch)));
                 }
             }
-            Err(jvm_cast_error(&v.class_name(), &lib::qualified_class(c)))
+            Err(jvm_cast_error(&v.class_name(), &lib::qualified_class(&c.name)))
         }
         Type::Array(_) => {
             if v.is_null() || instance_of(&v, ty) {
@@ -1047,7 +1095,7 @@ pub fn instance_of(v: &Val<'_>, ty: &Type) -> bool {
                 | (Prim::Double, Val::Double(_))
         ),
         Type::Array(inner) => match v {
-            Val::Array(a) => a.borrow().elem == **inner || (**inner == Type::Def || **inner == Type::Class("Object".into())) && !matches!(a.borrow().elem, Type::Prim(_)),
+            Val::Array(a) => a.borrow().elem == **inner || (**inner == Type::Def || matches!(&**inner, Type::Class(c) if c.test == lib::ClassTest::Object)) && !matches!(a.borrow().elem, Type::Prim(_)),
             _ => false,
         },
         Type::Class(c) => lib::is_instance(v, c),
@@ -1147,15 +1195,8 @@ pub fn unary<'a>(op: UnOp, v: Val<'a>) -> R<Val<'a>> {
 pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
     use BinOp::*;
     match op {
-        // `x == null`: null equals only null, whatever `x` is.
         Eq | Ne | RefEq | RefNe => {
-            let result = match op {
-                Eq | Ne if a.is_null() || b.is_null() => (a.is_null() && b.is_null()) == (op == Eq),
-                Eq => def_equals(&a, &b),
-                Ne => !def_equals(&a, &b),
-                RefEq => a.identical(&b),
-                _ => !a.identical(&b),
-            };
+            let result = equality(op, &a, &b);
             a.discard();
             b.discard();
             return Ok(Val::Bool(result));
@@ -1263,6 +1304,18 @@ pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
             _ => return Err(op_error(op, &a, &b)),
         },
     })
+}
+
+/// The equality operators (`op` is one of `==`, `!=`, `===`, `!==`).
+fn equality<'a>(op: BinOp, a: &Val<'a>, b: &Val<'a>) -> bool {
+    match op {
+        // `x == null`: null equals only null, whatever `x` is.
+        BinOp::Eq | BinOp::Ne if a.is_null() || b.is_null() => (a.is_null() && b.is_null()) == (op == BinOp::Eq),
+        BinOp::Eq => def_equals(a, b),
+        BinOp::Ne => !def_equals(a, b),
+        BinOp::RefEq => a.identical(b),
+        _ => !a.identical(b),
+    }
 }
 
 /// Painless `==` on `def`: numbers compare by value across box types,

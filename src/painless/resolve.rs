@@ -58,8 +58,8 @@ pub fn resolve(program: &mut Program, source: &str, context: ScriptContext) -> R
         f.frame_size = r.frames.pop().unwrap().max;
     }
     r.frames.push(Frame::new(false));
-    r.declare("params", &Type::Class("Map".into()), Span::default())?;
-    r.declare("ctx", &Type::Class("Map".into()), Span::default())?;
+    r.declare("params", &Type::class("Map"), Span::default())?;
+    r.declare("ctx", &Type::class("Map"), Span::default())?;
     r.stmts(&mut program.body)?;
     // A condition returns its last expression; everything else must have an effect.
     let n = program.body.len();
@@ -216,7 +216,7 @@ impl Resolver<'_> {
 
     fn check_type(&self, ty: &Type, span: Span) -> R<()> {
         match ty {
-            Type::Class(c) if !lib::is_type(c) => Err(self.unsupported(span, format!("type [{c}]"))),
+            Type::Class(c) if !lib::is_type(&c.name) => Err(self.unsupported(span, format!("type [{}]", c.name))),
             Type::Array(inner) => self.check_type(inner, span),
             _ => Ok(()),
         }

@@ -878,3 +878,74 @@ fn string_equals() {
     }
     assert!(cond("ctx.s.equals('x') && !ctx.s.equals(ctx.n)", r#"{"s": "x", "n": null}"#));
 }
+
+/// What a script leaves in `ctx.r`, or the class, message and offset of its error.
+fn outcome(src: &str, ctx: &str) -> String {
+    match run_with(src, ctx, "{}") {
+        Ok(m) => m.get("r").cloned().unwrap_or(Value::Null).to_json(),
+        Err(e) => format!("{:?} at {}", cause(&e), e.extra.get("position").map(|p| p.to_json()).unwrap_or_default()),
+    }
+}
+
+/// The operators a condition answers without building values (`&&`, `||`,
+/// `!`, `instanceof`, the equality operators, with variables compared in
+/// place) agree with the same operators on operands that go through the
+/// general path (`[a][0]` is `a`, evaluated and copied).
+#[test]
+fn condition_operators_agree_with_the_general_path() {
+    let ctx = r#"{"m": {"a": 1, "b": ""}, "l": ["x", null], "s": "x", "n": 1}"#;
+    let values = [
+        "null", "''", "'a'", "0", "1", "1L", "1.0", "1.0f", "(byte) 1", "(char) 97", "true", "false", "[]", "[1]", "[:]", "['a': 1]", "new HashSet()",
+        "ctx", "ctx.m", "ctx.l", "ctx.s", "ctx.n", "ctx.missing", "x -> x", "ctx.m.values()", "ctx.m.keySet()", "ctx.m.entrySet()", "new StringBuilder()",
+        "new IllegalArgumentException('x')", "ZonedDateTime.parse('2024-01-01T00:00:00Z')", "/a/",
+    ];
+    let types = [
+        "def", "Object", "String", "CharSequence", "Map", "HashMap", "LinkedHashMap", "TreeMap", "List", "ArrayList", "LinkedList", "Set", "HashSet",
+        "Collection", "Iterable", "Map.Entry", "Number", "Integer", "Long", "Double", "Float", "Short", "Byte", "Character", "Boolean", "Function",
+        "Predicate", "ZonedDateTime", "Pattern", "StringBuilder", "Exception", "RuntimeException", "IllegalArgumentException", "NumberFormatException",
+        "def[]",
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for a in values {
+        for t in types {
+            let in_place = outcome(&format!("def a = {a}; ctx.r = a instanceof {t}"), ctx);
+            let general = outcome(&format!("def a = {a}; ctx.r = [a][0] instanceof {t}"), ctx);
+            let condition = outcome(&format!("def a = {a}; ctx.r = false; if (a instanceof {t} && true) {{ ctx.r = true }}"), ctx);
+            assert_eq!(in_place, general, "{a} instanceof {t}");
+            assert_eq!(condition, general, "{a} instanceof {t}");
+            seen.insert(general);
+        }
+        for b in values {
+            for op in ["==", "!=", "===", "!=="] {
+                let general = outcome(&format!("def a = {a}; def b = {b}; ctx.r = [a][0] {op} [b][0]"), ctx);
+                assert_eq!(outcome(&format!("def a = {a}; def b = {b}; ctx.r = a {op} b"), ctx), general, "{a} {op} {b}");
+                let condition = format!("def a = {a}; def b = {b}; ctx.r = false; if (!(a {op} b) == false) {{ ctx.r = true }}");
+                assert_eq!(outcome(&condition, ctx), general, "{a} {op} {b}");
+                seen.insert(general);
+            }
+        }
+    }
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), ["false", "true"], "every combination runs");
+    // Literals on either side, compared in place.
+    for (expr, expected) in [("ctx.s == 'x'", true), ("'x' == ctx.s", true), ("ctx.n == 1L", true), ("ctx.n === 1", true), ("1.0 == ctx.n", true), ("null == ctx.missing", true), ("ctx.s != null", true)] {
+        assert!(cond(expr, ctx) == expected && cond(&format!("def v = {}; v", expr), ctx) == expected, "{expr}");
+    }
+}
+
+/// `!`, `&&` and `||` on a value that is not a boolean fail where Painless
+/// does, in a condition as in a value: `!x` at the `!`, `x && y` at `x`
+/// (a field at its `.`).
+#[test]
+fn non_boolean_operands_fail_at_the_same_place_in_conditions_and_values() {
+    for (expr, at) in [("!ctx.s", 0), ("!(ctx.s)", 0), ("!!ctx.s", 1), ("ctx.s && true", 3), ("true && ctx.s", 11), ("false || ctx.s", 12), ("ctx.n || true", 3), ("!ctx.missing", 0)] {
+        let offset = |prefix: &str, src: String| {
+            let e = run_err(&src, r#"{"s": "x", "n": 1}"#);
+            let p = e.extra["position"].as_map().unwrap()["offset"].to_json();
+            (cause(&e), p.parse::<usize>().unwrap() - prefix.len())
+        };
+        let value = offset("ctx.r = ", format!("ctx.r = {expr}"));
+        let condition = offset("if (", format!("if ({expr}) {{ ctx.r = 1 }}"));
+        assert_eq!(value, condition, "{expr}");
+        assert_eq!(value.1, at, "{expr}");
+    }
+}

@@ -649,7 +649,7 @@ pub fn class_of_type(t: &super::ast::Type) -> String {
     match t {
         super::ast::Type::Def => "java.lang.Object".into(),
         super::ast::Type::Prim(p) => p.name().into(),
-        super::ast::Type::Class(c) => super::lib::qualified_class(c),
+        super::ast::Type::Class(c) => super::lib::qualified_class(&c.name),
         super::ast::Type::Array(inner) => format!("{}[]", class_of_type(inner)),
     }
 }
