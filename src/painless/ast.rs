@@ -283,6 +283,10 @@ pub struct Lambda {
     /// Outer slot copied into inner slot when the lambda is created.
     pub captures: Vec<(usize, usize)>,
     pub frame_size: usize,
+    /// The script function this lambda only hands its parameters to, in
+    /// order (`x -> f(x)`), found by the resolve pass: a call goes straight
+    /// to the function, without a frame of the lambda's own.
+    pub forwards_to: Option<usize>,
 }
 
 #[derive(Debug, Clone)]

@@ -147,11 +147,21 @@ impl<'a> Interp<'a> {
         Ok(is)
     }
 
-    /// `a == b`, `a != b`, `a === b`, `a !== b`, which never fail; operands
-    /// that are variables or constants are compared where they are.
+    /// `a == b`, `a != b`, `a === b`, `a !== b`, which never fail; a
+    /// variable compared with a variable or a constant is compared where it is.
     fn equality(&mut self, op: BinOp, a: &'a Expr, b: &'a Expr, f: &mut [Val<'a>]) -> R<bool> {
-        if let (Some(x), Some(y)) = (in_place(a, f), in_place(b, f)) {
-            return Ok(equality(op, &x, &y));
+        match (&a.kind, &b.kind) {
+            (ExprKind::Local(x), ExprKind::Local(y)) => return Ok(equality(op, &f[x.slot], &f[y.slot])),
+            (ExprKind::Local(x), _) | (_, ExprKind::Local(x)) => {
+                let (constant, variable_first) = if matches!(a.kind, ExprKind::Local(_)) { (b, true) } else { (a, false) };
+                if let Some(c) = literal(constant) {
+                    let v = &f[x.slot];
+                    let result = if variable_first { equality(op, v, &c) } else { equality(op, &c, v) };
+                    c.discard();
+                    return Ok(result);
+                }
+            }
+            _ => {}
         }
         let x = self.eval(a, f)?;
         let y = self.eval(b, f)?;
@@ -785,6 +795,20 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// Calls a lambda `(a, b) -> f(a, b)`: its parameters, converted to their
+    /// types, go to `f` as the call in its body would pass them, errors
+    /// located at that call, and the lambda still counts as a call level.
+    fn call_forwarding_lambda(&mut self, lambda: &'a Lambda, index: usize, call: &'a Expr, args: &mut [Val<'a>]) -> R<Val<'a>> {
+        for (a, (ty, _)) in args.iter_mut().zip(&lambda.params) {
+            let v = std::mem::replace(a, Val::Null);
+            *a = coerce(ty, v, false)?;
+        }
+        self.depth += 1;
+        let result = self.call_function(index, args).map_err(|x| x.at(call.span.start));
+        self.depth -= 1;
+        result
+    }
+
     /// Calls a lambda, method reference or function reference; `args` are
     /// taken (left null).
     pub fn call_func(&mut self, func: &Val<'a>, args: &mut [Val<'a>]) -> R<Val<'a>> {
@@ -798,6 +822,9 @@ impl<'a> Interp<'a> {
                 }
                 if args.len() != lambda.params.len() {
                     return Err(Exc::illegal_arg(format!("Incorrect number of parameters for lambda: expected [{}] but found [{}]", lambda.params.len(), args.len())));
+                }
+                if let (Some(index), LambdaBody::Expr(call)) = (lambda.forwards_to, &lambda.body) {
+                    return self.call_forwarding_lambda(lambda, index, call, args);
                 }
                 let mut frame = self.take_frame(lambda.frame_size.max(lambda.params.len()));
                 for (a, (ty, var)) in args.iter_mut().zip(&lambda.params) {
@@ -847,16 +874,6 @@ impl<'a> Interp<'a> {
                 lib::call_method(self, receiver, method, args)
             }
         }
-    }
-}
-
-/// The value of a variable or constant, which evaluates without effects or
-/// errors, lent where it is (a variable) or built (a constant).
-#[inline(always)]
-fn in_place<'f, 'a>(e: &'a Expr, f: &'f [Val<'a>]) -> Option<std::borrow::Cow<'f, Val<'a>>> {
-    match &e.kind {
-        ExprKind::Local(v) => Some(std::borrow::Cow::Borrowed(&f[v.slot])),
-        _ => literal(e).map(std::borrow::Cow::Owned),
     }
 }
 
@@ -958,9 +975,15 @@ fn jvm_cast_error(from: &str, to: &str) -> Exc {
 /// Converts a value for a declared type: implicit (assignment) or explicit (cast).
 #[inline]
 pub fn coerce<'a>(ty: &Type, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
-    // `def`, the type of most parameters and variables, keeps the value as it is.
-    match ty {
-        Type::Def => Ok(v),
+    // `def`, the type of most parameters and variables, keeps the value as
+    // it is, and so does a primitive type for a value already of that type
+    // (a `boolean` function returning `true`).
+    match (ty, &v) {
+        (Type::Def, _)
+        | (Type::Prim(Prim::Boolean), Val::Bool(_))
+        | (Type::Prim(Prim::Int), Val::Int(_))
+        | (Type::Prim(Prim::Long), Val::Long(_))
+        | (Type::Prim(Prim::Double), Val::Double(_)) => Ok(v),
         _ => coerce_typed(ty, v, explicit),
     }
 }

@@ -842,7 +842,7 @@ impl<'t> Parser<'t> {
         } else {
             LambdaBody::Expr(self.expr()?)
         };
-        let lambda = Lambda { params, body, captures: Vec::new(), frame_size: 0 };
+        let lambda = Lambda { params, body, captures: Vec::new(), frame_size: 0, forwards_to: None };
         Ok(Expr { kind: ExprKind::Lambda(Arc::new(lambda)), span: start.to(self.prev_span()) })
     }
 

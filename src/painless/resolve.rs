@@ -152,6 +152,14 @@ fn unused_result(e: &Expr) -> Option<String> {
     })
 }
 
+/// The script function a lambda's body calls with exactly the lambda's
+/// parameters, in order (`(a, b) -> f(a, b)`).
+fn forwarded_function(l: &Lambda) -> Option<usize> {
+    let LambdaBody::Expr(Expr { kind: ExprKind::LocalCall { index, args, .. }, .. }) = &l.body else { return None };
+    let passes_parameters = args.len() == l.params.len() && args.iter().zip(&l.params).all(|(a, (_, p))| matches!(&a.kind, ExprKind::Local(v) if v.slot == p.slot));
+    passes_parameters.then_some(*index)
+}
+
 /// Slot numbers of the script's own variables in the main frame.
 pub const PARAMS_SLOT: usize = 0;
 pub const CTX_SLOT: usize = 1;
@@ -454,6 +462,7 @@ impl Resolver<'_> {
                 r?;
                 l.captures = frame.captures;
                 l.frame_size = frame.max;
+                l.forwards_to = forwarded_function(&l);
                 *lambda = Arc::new(l);
                 Ok(())
             }

@@ -949,3 +949,61 @@ fn non_boolean_operands_fail_at_the_same_place_in_conditions_and_values() {
         assert_eq!(value.1, at, "{expr}");
     }
 }
+
+/// A script's outcome with errors reduced to their cause and offset.
+fn outcome_at(src: &str, ctx: &str) -> String {
+    match run_with(src, ctx, "{}") {
+        Ok(m) => m.get("r").cloned().unwrap_or(Value::Null).to_json(),
+        Err(e) => format!("{:?} at {}", cause(&e), e.extra.get("position").and_then(|p| p.as_map()).map(|p| p["offset"].to_json()).unwrap_or_default()),
+    }
+}
+
+/// A lambda that only hands its parameters to a script function
+/// (`x -> f(x)`) is called without a frame of its own; it behaves as the
+/// same call in a block body (`x -> {return f(x)}`, padded so that the call
+/// is at the same offset): results, conversions, errors and their place,
+/// and the call depth at which recursion overflows.
+#[test]
+fn forwarding_lambdas_behave_as_their_call() {
+    // Each lambda in either form, the call at the same offset in both.
+    let forward = |lambda: &str| {
+        let (params, call) = lambda.split_once(" -> ").unwrap();
+        format!("{params} ->         {call} ")
+    };
+    let block = |lambda: &str| {
+        let (params, call) = lambda.split_once(" -> ").unwrap();
+        format!("{params} -> {{return {call}}}")
+    };
+    let functions = |form: &dyn Fn(&str) -> String| {
+        format!(
+            "int f(int n) {{ if (n == 0) {{ return 0 }} def l = [n - 1]; l.replaceAll({}); return l[0] + 1 }} \
+             def g(def a, def b) {{ if (a == null) {{ throw new IllegalArgumentException('a') }} return a + b }} \
+             boolean e(def v) {{ return v == null || v == '' }} ",
+            form("x -> f(x)")
+        )
+    };
+    let cases = [
+        ("f(10)", "x -> f(x)"),
+        ("f(30)", "x -> f(x)"),
+        ("f(31)", "x -> f(x)"),
+        ("f(40)", "x -> f(x)"),
+        ("[1, 2].stream().reduce(0, LAMBDA)", "(a, b) -> g(a, b)"),
+        ("[1, 2].stream().reduce(0, LAMBDA)", "(a, b) -> g(b, a)"),
+        ("[null].stream().reduce(0, LAMBDA)", "(a, b) -> g(b, a)"),
+        ("[null].stream().reduce(null, LAMBDA)", "(a, b) -> g(a, b)"),
+        ("['', 'x', null, 1].stream().filter(LAMBDA).count()", "v -> e(v)"),
+        ("['x', 1].stream().map(LAMBDA).count()", "(int v) -> f(v)"),
+        ("[2.5].stream().map(LAMBDA).count()", "(def v) -> f(v)"),
+        ("[3].stream().map(LAMBDA).count()", "(String v) -> e(v)"),
+        ("[1].stream().map(LAMBDA).count()", "v -> f(1)"),
+        ("[1, 2].stream().map(LAMBDA).collect(Collectors.toList())", "v -> f(v)"),
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for (expr, lambda) in cases {
+        let fast = format!("{} ctx.r = {}", functions(&forward), expr.replace("LAMBDA", &forward(lambda)));
+        let general = format!("{} ctx.r = {}", functions(&block), expr.replace("LAMBDA", &block(lambda)));
+        seen.insert(outcome_at(&general, "{}"));
+        assert_eq!(outcome_at(&fast, "{}"), outcome_at(&general, "{}"), "{fast}");
+    }
+    assert!(seen.iter().any(|o| o.contains("stack_overflow")) && seen.iter().any(|o| o.contains("class_cast")) && seen.contains("10"), "{seen:?}");
+}
