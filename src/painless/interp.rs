@@ -314,6 +314,7 @@ impl<'a> Interp<'a> {
         match &e.kind {
             ExprKind::Local(v) => return Ok(f[v.slot].clone()),
             ExprKind::Null => return Ok(Val::Null),
+            ExprKind::Bool(b) => return Ok(Val::Bool(*b)),
             ExprKind::Str(s) => return Ok(Val::Str(Str::Doc(s))),
             _ => {}
         }
@@ -772,15 +773,21 @@ impl<'a> Interp<'a> {
         if self.depth >= MAX_CALL_DEPTH {
             return Err(Exc::bare("StackOverflowError"));
         }
-        let mut frame = self.take_frame(func.frame_size.max(func.params.len()));
-        for (i, (a, (ty, _))) in args.iter_mut().zip(&func.params).enumerate() {
+        // The parameters are the frame's first slots: pushed as converted,
+        // then the locals' null slots.
+        let mut frame = self.take_frame(0);
+        frame.reserve(func.frame_size.max(func.params.len()));
+        for (a, (ty, _)) in args.iter_mut().zip(&func.params) {
             match coerce(ty, std::mem::replace(a, Val::Null), false) {
-                Ok(v) => frame[i] = v,
+                Ok(v) => frame.push(v),
                 Err(e) => {
                     self.return_frame(frame);
                     return Err(e);
                 }
             }
+        }
+        for _ in func.params.len()..func.frame_size {
+            frame.push(Val::Null);
         }
         self.depth += 1;
         let result = self.exec_block(&func.body, &mut frame);
@@ -1103,6 +1110,7 @@ fn java_f2l(d: f64) -> i64 {
     d as i64
 }
 
+#[inline]
 pub fn instance_of(v: &Val<'_>, ty: &Type) -> bool {
     match ty {
         Type::Def => !v.is_null(),

@@ -378,6 +378,7 @@ impl ClassTest {
 }
 
 /// `v instanceof class`.
+#[inline]
 pub fn is_instance(v: &Val<'_>, class: &ClassType) -> bool {
     match class.test {
         ClassTest::Object => !v.is_null(),
