@@ -402,8 +402,10 @@ impl<'a> Interp<'a> {
                 if let ExprKind::Class(c) = &obj.kind {
                     return self.with_args(args, f, |it, args| lib::call_static(it, c, name, args));
                 }
-                if let Some(v) = self.literal_list_contains(obj, name, args, f)? {
-                    return Ok(v);
+                if let ExprKind::ListInit(items) = &obj.kind {
+                    if let Some(v) = self.literal_list_contains(items, name, args, f)? {
+                        return Ok(v);
+                    }
                 }
                 let recv = self.eval(obj, f)?;
                 if recv.is_null() {
@@ -541,11 +543,10 @@ impl<'a> Interp<'a> {
         Ok(recv)
     }
 
-    /// `['a', 'b'].contains(x)` with constant elements: the fresh list is
-    /// seen by nothing but `contains`, so the answer needs no list built.
-    /// `None` for every other call.
-    fn literal_list_contains(&mut self, obj: &'a Expr, name: &str, args: &'a [Expr], f: &mut [Val<'a>]) -> R<Option<Val<'a>>> {
-        let ExprKind::ListInit(items) = &obj.kind else { return Ok(None) };
+    /// `['a', 'b'].contains(x)` with constant elements (`items`): the fresh
+    /// list is seen by nothing but `contains`, so the answer needs no list
+    /// built. `None` for every other call on a list initialiser.
+    fn literal_list_contains(&mut self, items: &'a [Expr], name: &str, args: &'a [Expr], f: &mut [Val<'a>]) -> R<Option<Val<'a>>> {
         if name != "contains" || args.len() != 1 || !items.iter().all(|i| literal(i).is_some()) {
             return Ok(None);
         }
@@ -982,11 +983,12 @@ fn jvm_cast_error(from: &str, to: &str) -> Exc {
 /// Converts a value for a declared type: implicit (assignment) or explicit (cast).
 #[inline]
 pub fn coerce<'a>(ty: &Type, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
-    // `def`, the type of most parameters and variables, keeps the value as
-    // it is, and so does a primitive type for a value already of that type
-    // (a `boolean` function returning `true`).
+    // `def` and `Object`, the types of most parameters and variables, keep
+    // the value as it is, and so does a primitive type for a value already
+    // of that type (a `boolean` function returning `true`).
     match (ty, &v) {
         (Type::Def, _)
+        | (Type::Class(ClassType { test: lib::ClassTest::Object, .. }), _)
         | (Type::Prim(Prim::Boolean), Val::Bool(_))
         | (Type::Prim(Prim::Int), Val::Int(_))
         | (Type::Prim(Prim::Long), Val::Long(_))
