@@ -206,11 +206,19 @@ impl<'a> Interp<'a> {
                 }
             }
             StmtKind::If(c, a, b) => {
-                if self.truthy(c, f)? {
-                    return self.exec(a, f);
-                } else if let Some(b) = b {
-                    return self.exec(b, f);
-                }
+                let branch = if self.truthy(c, f)? {
+                    a
+                } else {
+                    match b {
+                        Some(b) => b,
+                        None => return Ok(Flow::Normal),
+                    }
+                };
+                // A braced branch, the usual one, runs without a call for the braces.
+                return match &branch.kind {
+                    StmtKind::Block(stmts) => self.exec_block(stmts, f),
+                    _ => self.exec(branch, f),
+                };
             }
             StmtKind::While(c, body) => loop {
                 self.tick(s.span)?;
