@@ -131,6 +131,17 @@ impl<'a> JMap<'a> {
                 let capacity = java_table_capacity(self.entries.len());
                 // Each key's bucket once, not once per comparison; the
                 // index breaks ties, keeping a bucket's keys in insertion order.
+                if capacity <= SMALL_TABLE {
+                    // Nearly every map is this small: bucket and index packed
+                    // in one integer, sorted on the stack.
+                    let mut order = [0u16; SMALL_TABLE];
+                    for (i, k) in self.entries.keys().enumerate() {
+                        order[i] = ((java_bucket(&k.0, capacity) as u16) << 8) | i as u16;
+                    }
+                    let order = &mut order[..self.entries.len()];
+                    order.sort_unstable();
+                    return order.iter().filter_map(|packed| self.entries.get_index((packed & 0xff) as usize).map(entry)).collect();
+                }
                 let mut order: Vec<(usize, usize)> =
                     self.entries.keys().enumerate().map(|(i, k)| (java_bucket(&k.0, capacity), i)).collect();
                 order.sort_unstable();
@@ -145,6 +156,10 @@ impl<'a> JMap<'a> {
         }
     }
 }
+
+/// The largest table [`JMap::ordered`] orders on the stack: up to 24 keys,
+/// each bucket and index below 256.
+const SMALL_TABLE: usize = 32;
 
 /// Length of a Java `HashMap`'s table holding `len` keys: 16, doubling at
 /// a 0.75 load factor.
@@ -1001,7 +1016,9 @@ mod order_tests {
 
     #[test]
     fn hash_orders_match_the_general_hash_code() {
-        let texts = ["", "a", "b", "message", "@timestamp", "é", "日本", "Aa", "BB", "user.name", "q", "z9", "ü-x", "event", "source", "destination"];
+        let named = ["", "a", "b", "message", "@timestamp", "é", "日本", "Aa", "BB", "user.name", "q", "z9", "ü-x", "event", "source", "destination"];
+        // Past 24 keys the order is sorted off the stack.
+        let texts: Vec<String> = named.iter().map(|t| t.to_string()).chain((0..30).map(|i| format!("field_{i}"))).collect();
         for n in 1..=texts.len() {
             let mut keys: Vec<Val<'_>> = texts[..n].iter().map(|t| Val::str(t)).collect();
             keys.push(Val::Int(7));
