@@ -65,7 +65,10 @@ impl Prim {
 pub enum Type {
     Def,
     Prim(Prim),
-    Class(ClassType),
+    /// Boxed: types sit in many syntax nodes, and the parser's recursion
+    /// holds several of them per level (its frames bound how deeply a
+    /// script may nest).
+    Class(Box<ClassType>),
     Array(Box<Type>),
 }
 
@@ -80,7 +83,7 @@ pub struct ClassType {
 impl Type {
     pub fn class(name: impl Into<String>) -> Type {
         let name = name.into();
-        Type::Class(ClassType { test: ClassTest::of(&name), name })
+        Type::Class(Box::new(ClassType { test: ClassTest::of(&name), name }))
     }
 
     pub fn name(&self) -> String {

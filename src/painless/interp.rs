@@ -996,11 +996,11 @@ pub fn coerce<'a>(ty: &Type, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
     // of that type (a `boolean` function returning `true`).
     match (ty, &v) {
         (Type::Def, _)
-        | (Type::Class(ClassType { test: lib::ClassTest::Object, .. }), _)
         | (Type::Prim(Prim::Boolean), Val::Bool(_))
         | (Type::Prim(Prim::Int), Val::Int(_))
         | (Type::Prim(Prim::Long), Val::Long(_))
         | (Type::Prim(Prim::Double), Val::Double(_)) => Ok(v),
+        (Type::Class(c), _) if c.test == lib::ClassTest::Object => Ok(v),
         _ => coerce_typed(ty, v, explicit),
     }
 }
