@@ -783,8 +783,8 @@ impl<'a> Interp<'a> {
             return Err(Exc::bare("StackOverflowError"));
         }
         // The parameters are the frame's first slots: pushed as converted,
-        // then the locals' null slots.
-        let mut frame = self.take_frame(0);
+        // then the locals' null slots, into a returned call's frame if any.
+        let mut frame = self.spare_frames.pop().unwrap_or_default();
         frame.reserve(func.frame_size.max(func.params.len()));
         for (a, (ty, _)) in args.iter_mut().zip(&func.params) {
             match coerce(ty, std::mem::replace(a, Val::Null), false) {
