@@ -2,6 +2,7 @@
 //! the resolve pass fills in variable slots so the interpreter never looks a
 //! name up by string.
 
+use super::lib::ClassTest;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -64,16 +65,32 @@ impl Prim {
 pub enum Type {
     Def,
     Prim(Prim),
-    Class(String),
+    /// Boxed: types sit in many syntax nodes, and the parser's recursion
+    /// holds several of them per level (its frames bound how deeply a
+    /// script may nest).
+    Class(Box<ClassType>),
     Array(Box<Type>),
 }
 
+/// A class named as a type, with the test `instanceof` and casts make for
+/// it, looked up once here rather than by name on every test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassType {
+    pub name: String,
+    pub test: ClassTest,
+}
+
 impl Type {
+    pub fn class(name: impl Into<String>) -> Type {
+        let name = name.into();
+        Type::Class(Box::new(ClassType { test: ClassTest::of(&name), name }))
+    }
+
     pub fn name(&self) -> String {
         match self {
             Type::Def => "def".into(),
             Type::Prim(p) => p.name().into(),
-            Type::Class(c) => c.clone(),
+            Type::Class(c) => c.name.clone(),
             Type::Array(t) => format!("{}[]", t.name()),
         }
     }
@@ -269,6 +286,10 @@ pub struct Lambda {
     /// Outer slot copied into inner slot when the lambda is created.
     pub captures: Vec<(usize, usize)>,
     pub frame_size: usize,
+    /// The script function this lambda only hands its parameters to, in
+    /// order (`x -> f(x)`), found by the resolve pass: a call goes straight
+    /// to the function, without a frame of the lambda's own.
+    pub forwards_to: Option<usize>,
 }
 
 #[derive(Debug, Clone)]

@@ -110,13 +110,65 @@ impl<'a> Interp<'a> {
     }
 
     fn truthy(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<bool> {
-        // Booleans, nearly every condition's value, need neither a call nor a drop.
-        let v = self.eval(e, f)?;
-        if let Val::Bool(b) = v {
-            v.discard();
-            return Ok(b);
+        self.condition(e, f, e.span.start)
+    }
+
+    /// `e` as a boolean, a value that is not one failing at `unbox_at`. The
+    /// operators that always give a boolean are answered here, without a
+    /// `Val::Bool` built and unboxed for each node of a condition.
+    fn condition(&mut self, e: &'a Expr, f: &mut [Val<'a>], unbox_at: u32) -> R<bool> {
+        match &e.kind {
+            ExprKind::And(a, b) => Ok(self.truthy(a, f)? && self.truthy(b, f)?),
+            ExprKind::Or(a, b) => Ok(self.truthy(a, f)? || self.truthy(b, f)?),
+            // `!x` unboxes `x` as the `!` node, where Painless fails.
+            ExprKind::Unary(UnOp::Not, x) => Ok(!self.condition(x, f, e.span.start)?),
+            ExprKind::InstanceOf(x, ty) => self.instance_of(x, ty, f),
+            ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne | BinOp::RefEq | BinOp::RefNe), a, b) => self.equality(*op, a, b, f),
+            _ => {
+                // Booleans, nearly every condition's value, need neither a call nor a drop.
+                let v = self.eval(e, f)?;
+                if let Val::Bool(b) = v {
+                    v.discard();
+                    return Ok(b);
+                }
+                to_boolean(&v).map_err(|x| x.at(unbox_at))
+            }
         }
-        to_boolean(&v).map_err(|x| x.at(e.span.start))
+    }
+
+    /// `x instanceof T`; a variable is tested where it is, without a copy.
+    fn instance_of(&mut self, x: &'a Expr, ty: &Type, f: &mut [Val<'a>]) -> R<bool> {
+        if let ExprKind::Local(v) = &x.kind {
+            return Ok(instance_of(&f[v.slot], ty));
+        }
+        let v = self.eval(x, f)?;
+        let is = instance_of(&v, ty);
+        v.discard();
+        Ok(is)
+    }
+
+    /// `a == b`, `a != b`, `a === b`, `a !== b`, which never fail; a
+    /// variable compared with a variable or a constant is compared where it is.
+    fn equality(&mut self, op: BinOp, a: &'a Expr, b: &'a Expr, f: &mut [Val<'a>]) -> R<bool> {
+        match (&a.kind, &b.kind) {
+            (ExprKind::Local(x), ExprKind::Local(y)) => return Ok(equality(op, &f[x.slot], &f[y.slot])),
+            (ExprKind::Local(x), _) | (_, ExprKind::Local(x)) => {
+                let (constant, variable_first) = if matches!(a.kind, ExprKind::Local(_)) { (b, true) } else { (a, false) };
+                if let Some(c) = literal(constant) {
+                    let v = &f[x.slot];
+                    let result = if variable_first { equality(op, v, &c) } else { equality(op, &c, v) };
+                    c.discard();
+                    return Ok(result);
+                }
+            }
+            _ => {}
+        }
+        let x = self.eval(a, f)?;
+        let y = self.eval(b, f)?;
+        let result = equality(op, &x, &y);
+        x.discard();
+        y.discard();
+        Ok(result)
     }
 
     fn exec_body(&mut self, body: &'a Option<Box<Stmt>>, f: &mut [Val<'a>]) -> R<Flow<'a>> {
@@ -154,11 +206,19 @@ impl<'a> Interp<'a> {
                 }
             }
             StmtKind::If(c, a, b) => {
-                if self.truthy(c, f)? {
-                    return self.exec(a, f);
-                } else if let Some(b) = b {
-                    return self.exec(b, f);
-                }
+                let branch = if self.truthy(c, f)? {
+                    a
+                } else {
+                    match b {
+                        Some(b) => b,
+                        None => return Ok(Flow::Normal),
+                    }
+                };
+                // A braced branch, the usual one, runs without a call for the braces.
+                return match &branch.kind {
+                    StmtKind::Block(stmts) => self.exec_block(stmts, f),
+                    _ => self.exec(branch, f),
+                };
             }
             StmtKind::While(c, body) => loop {
                 self.tick(s.span)?;
@@ -262,6 +322,7 @@ impl<'a> Interp<'a> {
         match &e.kind {
             ExprKind::Local(v) => return Ok(f[v.slot].clone()),
             ExprKind::Null => return Ok(Val::Null),
+            ExprKind::Bool(b) => return Ok(Val::Bool(*b)),
             ExprKind::Str(s) => return Ok(Val::Str(Str::Doc(s))),
             _ => {}
         }
@@ -349,8 +410,10 @@ impl<'a> Interp<'a> {
                 if let ExprKind::Class(c) = &obj.kind {
                     return self.with_args(args, f, |it, args| lib::call_static(it, c, name, args));
                 }
-                if let Some(v) = self.literal_list_contains(obj, name, args, f)? {
-                    return Ok(v);
+                if let ExprKind::ListInit(items) = &obj.kind {
+                    if let Some(v) = self.literal_list_contains(items, name, args, f)? {
+                        return Ok(v);
+                    }
                 }
                 let recv = self.eval(obj, f)?;
                 if recv.is_null() {
@@ -368,6 +431,7 @@ impl<'a> Interp<'a> {
                 let v = self.eval(x, f)?;
                 unary(*op, v)?
             }
+            ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne | BinOp::RefEq | BinOp::RefNe), a, b) => Val::Bool(self.equality(*op, a, b, f)?),
             ExprKind::Binary(op, a, b) => {
                 let l = self.eval(a, f)?;
                 let r = self.eval(b, f)?;
@@ -390,12 +454,7 @@ impl<'a> Interp<'a> {
                     v
                 }
             }
-            ExprKind::InstanceOf(x, ty) => {
-                let v = self.eval(x, f)?;
-                let is = instance_of(&v, ty);
-                v.discard();
-                Val::Bool(is)
-            }
+            ExprKind::InstanceOf(x, ty) => Val::Bool(self.instance_of(x, ty, f)?),
             ExprKind::Cast(ty, x) => {
                 let v = self.eval(x, f)?;
                 coerce(ty, v, true)?
@@ -492,11 +551,10 @@ impl<'a> Interp<'a> {
         Ok(recv)
     }
 
-    /// `['a', 'b'].contains(x)` with constant elements: the fresh list is
-    /// seen by nothing but `contains`, so the answer needs no list built.
-    /// `None` for every other call.
-    fn literal_list_contains(&mut self, obj: &'a Expr, name: &str, args: &'a [Expr], f: &mut [Val<'a>]) -> R<Option<Val<'a>>> {
-        let ExprKind::ListInit(items) = &obj.kind else { return Ok(None) };
+    /// `['a', 'b'].contains(x)` with constant elements (`items`): the fresh
+    /// list is seen by nothing but `contains`, so the answer needs no list
+    /// built. `None` for every other call on a list initialiser.
+    fn literal_list_contains(&mut self, items: &'a [Expr], name: &str, args: &'a [Expr], f: &mut [Val<'a>]) -> R<Option<Val<'a>>> {
         if name != "contains" || args.len() != 1 || !items.iter().all(|i| literal(i).is_some()) {
             return Ok(None);
         }
@@ -724,15 +782,21 @@ impl<'a> Interp<'a> {
         if self.depth >= MAX_CALL_DEPTH {
             return Err(Exc::bare("StackOverflowError"));
         }
-        let mut frame = self.take_frame(func.frame_size.max(func.params.len()));
-        for (i, (a, (ty, _))) in args.iter_mut().zip(&func.params).enumerate() {
+        // The parameters are the frame's first slots: pushed as converted,
+        // then the locals' null slots, into a returned call's frame if any.
+        let mut frame = self.spare_frames.pop().unwrap_or_default();
+        frame.reserve(func.frame_size.max(func.params.len()));
+        for (a, (ty, _)) in args.iter_mut().zip(&func.params) {
             match coerce(ty, std::mem::replace(a, Val::Null), false) {
-                Ok(v) => frame[i] = v,
+                Ok(v) => frame.push(v),
                 Err(e) => {
                     self.return_frame(frame);
                     return Err(e);
                 }
             }
+        }
+        for _ in func.params.len()..func.frame_size {
+            frame.push(Val::Null);
         }
         self.depth += 1;
         let result = self.exec_block(&func.body, &mut frame);
@@ -740,11 +804,25 @@ impl<'a> Interp<'a> {
         self.return_frame(frame);
         match result? {
             Flow::Return(v) => match &func.ret {
-                Type::Class(c) if c == "void" => Ok(Val::Null),
+                Type::Class(c) if c.name == "void" => Ok(Val::Null),
                 ty => coerce(ty, v, false),
             },
             _ => Ok(default_value(&func.ret)),
         }
+    }
+
+    /// Calls a lambda `(a, b) -> f(a, b)`: its parameters, converted to their
+    /// types, go to `f` as the call in its body would pass them, errors
+    /// located at that call, and the lambda still counts as a call level.
+    fn call_forwarding_lambda(&mut self, lambda: &'a Lambda, index: usize, call: &'a Expr, args: &mut [Val<'a>]) -> R<Val<'a>> {
+        for (a, (ty, _)) in args.iter_mut().zip(&lambda.params) {
+            let v = std::mem::replace(a, Val::Null);
+            *a = coerce(ty, v, false)?;
+        }
+        self.depth += 1;
+        let result = self.call_function(index, args).map_err(|x| x.at(call.span.start));
+        self.depth -= 1;
+        result
     }
 
     /// Calls a lambda, method reference or function reference; `args` are
@@ -760,6 +838,9 @@ impl<'a> Interp<'a> {
                 }
                 if args.len() != lambda.params.len() {
                     return Err(Exc::illegal_arg(format!("Incorrect number of parameters for lambda: expected [{}] but found [{}]", lambda.params.len(), args.len())));
+                }
+                if let (Some(index), LambdaBody::Expr(call)) = (lambda.forwards_to, &lambda.body) {
+                    return self.call_forwarding_lambda(lambda, index, call, args);
                 }
                 let mut frame = self.take_frame(lambda.frame_size.max(lambda.params.len()));
                 for (a, (ty, var)) in args.iter_mut().zip(&lambda.params) {
@@ -910,9 +991,16 @@ fn jvm_cast_error(from: &str, to: &str) -> Exc {
 /// Converts a value for a declared type: implicit (assignment) or explicit (cast).
 #[inline]
 pub fn coerce<'a>(ty: &Type, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
-    // `def`, the type of most parameters and variables, keeps the value as it is.
-    match ty {
-        Type::Def => Ok(v),
+    // `def` and `Object`, the types of most parameters and variables, keep
+    // the value as it is, and so does a primitive type for a value already
+    // of that type (a `boolean` function returning `true`).
+    match (ty, &v) {
+        (Type::Def, _)
+        | (Type::Prim(Prim::Boolean), Val::Bool(_))
+        | (Type::Prim(Prim::Int), Val::Int(_))
+        | (Type::Prim(Prim::Long), Val::Long(_))
+        | (Type::Prim(Prim::Double), Val::Double(_)) => Ok(v),
+        (Type::Class(c), _) if c.test == lib::ClassTest::Object => Ok(v),
         _ => coerce_typed(ty, v, explicit),
     }
 }
@@ -928,17 +1016,17 @@ fn coerce_typed<'a>(ty: &Type, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
             }
             // Boxing conversions: `Long x = 1` is a compile error in Java, but a
             // cast between a primitive and its box is allowed.
-            if let Some(p) = lib::boxed_prim(c) {
+            if let Some(p) = lib::boxed_prim(&c.name) {
                 if explicit && v.is_numeric() {
                     return coerce_prim(p, v, true);
                 }
             }
-            if c == "String" && explicit {
+            if c.test == lib::ClassTest::String && explicit {
                 if let Val::Char(ch) = v {
                     return Ok(Val::string(char_to_string(ch)));
                 }
             }
-            Err(jvm_cast_error(&v.class_name(), &lib::qualified_class(c)))
+            Err(jvm_cast_error(&v.class_name(), &lib::qualified_class(&c.name)))
         }
         Type::Array(_) => {
             if v.is_null() || instance_of(&v, ty) {
@@ -1032,6 +1120,7 @@ fn java_f2l(d: f64) -> i64 {
     d as i64
 }
 
+#[inline]
 pub fn instance_of(v: &Val<'_>, ty: &Type) -> bool {
     match ty {
         Type::Def => !v.is_null(),
@@ -1047,7 +1136,7 @@ pub fn instance_of(v: &Val<'_>, ty: &Type) -> bool {
                 | (Prim::Double, Val::Double(_))
         ),
         Type::Array(inner) => match v {
-            Val::Array(a) => a.borrow().elem == **inner || (**inner == Type::Def || **inner == Type::Class("Object".into())) && !matches!(a.borrow().elem, Type::Prim(_)),
+            Val::Array(a) => a.borrow().elem == **inner || (**inner == Type::Def || matches!(&**inner, Type::Class(c) if c.test == lib::ClassTest::Object)) && !matches!(a.borrow().elem, Type::Prim(_)),
             _ => false,
         },
         Type::Class(c) => lib::is_instance(v, c),
@@ -1147,15 +1236,8 @@ pub fn unary<'a>(op: UnOp, v: Val<'a>) -> R<Val<'a>> {
 pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
     use BinOp::*;
     match op {
-        // `x == null`: null equals only null, whatever `x` is.
         Eq | Ne | RefEq | RefNe => {
-            let result = match op {
-                Eq | Ne if a.is_null() || b.is_null() => (a.is_null() && b.is_null()) == (op == Eq),
-                Eq => def_equals(&a, &b),
-                Ne => !def_equals(&a, &b),
-                RefEq => a.identical(&b),
-                _ => !a.identical(&b),
-            };
+            let result = equality(op, &a, &b);
             a.discard();
             b.discard();
             return Ok(Val::Bool(result));
@@ -1263,6 +1345,18 @@ pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
             _ => return Err(op_error(op, &a, &b)),
         },
     })
+}
+
+/// The equality operators (`op` is one of `==`, `!=`, `===`, `!==`).
+fn equality<'a>(op: BinOp, a: &Val<'a>, b: &Val<'a>) -> bool {
+    match op {
+        // `x == null`: null equals only null, whatever `x` is.
+        BinOp::Eq | BinOp::Ne if a.is_null() || b.is_null() => (a.is_null() && b.is_null()) == (op == BinOp::Eq),
+        BinOp::Eq => def_equals(a, b),
+        BinOp::Ne => !def_equals(a, b),
+        BinOp::RefEq => a.identical(b),
+        _ => !a.identical(b),
+    }
 }
 
 /// Painless `==` on `def`: numbers compare by value across box types,

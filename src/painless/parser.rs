@@ -234,7 +234,7 @@ impl<'t> Parser<'t> {
         } else if let Some(p) = Prim::from_name(&full) {
             Type::Prim(p)
         } else {
-            Type::Class(full)
+            Type::class(full)
         };
         while self.is_punct("[") && matches!(self.peek_at(1), Tok::Punct("]")) {
             self.bump();
@@ -324,7 +324,7 @@ impl<'t> Parser<'t> {
             while self.eat_word("catch") {
                 self.expect_punct("(")?;
                 let class = match self.decltype()? {
-                    Type::Class(c) => c,
+                    Type::Class(c) => c.name,
                     _ => return Err(self.unexpected()),
                 };
                 let (name, _) = self.expect_ident()?;
@@ -794,8 +794,8 @@ impl<'t> Parser<'t> {
         } else {
             let (method, _) = self.expect_ident()?;
             match ty {
-                Type::Class(c) if c.chars().next().is_some_and(|ch| ch.is_ascii_uppercase()) => FuncRef::Method { class: c, method },
-                Type::Class(var) => FuncRef::Bound { receiver: Box::new(Expr { kind: ExprKind::Name(var), span: start }), method },
+                Type::Class(c) if c.name.chars().next().is_some_and(|ch| ch.is_ascii_uppercase()) => FuncRef::Method { class: c.name, method },
+                Type::Class(var) => FuncRef::Bound { receiver: Box::new(Expr { kind: ExprKind::Name(var.name), span: start }), method },
                 _ => return Err(self.unexpected()),
             }
         };
@@ -842,7 +842,7 @@ impl<'t> Parser<'t> {
         } else {
             LambdaBody::Expr(self.expr()?)
         };
-        let lambda = Lambda { params, body, captures: Vec::new(), frame_size: 0 };
+        let lambda = Lambda { params, body, captures: Vec::new(), frame_size: 0, forwards_to: None };
         Ok(Expr { kind: ExprKind::Lambda(Arc::new(lambda)), span: start.to(self.prev_span()) })
     }
 
@@ -926,7 +926,7 @@ impl<'t> Parser<'t> {
         };
         if self.is_punct("(") {
             let class = match base {
-                Type::Class(c) => c,
+                Type::Class(c) => c.name,
                 _ => return Err(self.unexpected()),
             };
             let args = self.arguments()?;

@@ -58,8 +58,8 @@ pub fn resolve(program: &mut Program, source: &str, context: ScriptContext) -> R
         f.frame_size = r.frames.pop().unwrap().max;
     }
     r.frames.push(Frame::new(false));
-    r.declare("params", &Type::Class("Map".into()), Span::default())?;
-    r.declare("ctx", &Type::Class("Map".into()), Span::default())?;
+    r.declare("params", &Type::class("Map"), Span::default())?;
+    r.declare("ctx", &Type::class("Map"), Span::default())?;
     r.stmts(&mut program.body)?;
     // A condition returns its last expression; everything else must have an effect.
     let n = program.body.len();
@@ -152,6 +152,14 @@ fn unused_result(e: &Expr) -> Option<String> {
     })
 }
 
+/// The script function a lambda's body calls with exactly the lambda's
+/// parameters, in order (`(a, b) -> f(a, b)`).
+fn forwarded_function(l: &Lambda) -> Option<usize> {
+    let LambdaBody::Expr(Expr { kind: ExprKind::LocalCall { index, args, .. }, .. }) = &l.body else { return None };
+    let passes_parameters = args.len() == l.params.len() && args.iter().zip(&l.params).all(|(a, (_, p))| matches!(&a.kind, ExprKind::Local(v) if v.slot == p.slot));
+    passes_parameters.then_some(*index)
+}
+
 /// Slot numbers of the script's own variables in the main frame.
 pub const PARAMS_SLOT: usize = 0;
 pub const CTX_SLOT: usize = 1;
@@ -216,7 +224,7 @@ impl Resolver<'_> {
 
     fn check_type(&self, ty: &Type, span: Span) -> R<()> {
         match ty {
-            Type::Class(c) if !lib::is_type(c) => Err(self.unsupported(span, format!("type [{c}]"))),
+            Type::Class(c) if !lib::is_type(&c.name) => Err(self.unsupported(span, format!("type [{}]", c.name))),
             Type::Array(inner) => self.check_type(inner, span),
             _ => Ok(()),
         }
@@ -454,6 +462,7 @@ impl Resolver<'_> {
                 r?;
                 l.captures = frame.captures;
                 l.frame_size = frame.max;
+                l.forwards_to = forwarded_function(&l);
                 *lambda = Arc::new(l);
                 Ok(())
             }

@@ -878,3 +878,132 @@ fn string_equals() {
     }
     assert!(cond("ctx.s.equals('x') && !ctx.s.equals(ctx.n)", r#"{"s": "x", "n": null}"#));
 }
+
+/// What a script leaves in `ctx.r`, or the class, message and offset of its error.
+fn outcome(src: &str, ctx: &str) -> String {
+    match run_with(src, ctx, "{}") {
+        Ok(m) => m.get("r").cloned().unwrap_or(Value::Null).to_json(),
+        Err(e) => format!("{:?} at {}", cause(&e), e.extra.get("position").map(|p| p.to_json()).unwrap_or_default()),
+    }
+}
+
+/// The operators a condition answers without building values (`&&`, `||`,
+/// `!`, `instanceof`, the equality operators, with variables compared in
+/// place) agree with the same operators on operands that go through the
+/// general path (`[a][0]` is `a`, evaluated and copied).
+#[test]
+fn condition_operators_agree_with_the_general_path() {
+    let ctx = r#"{"m": {"a": 1, "b": ""}, "l": ["x", null], "s": "x", "n": 1}"#;
+    let values = [
+        "null", "''", "'a'", "0", "1", "1L", "1.0", "1.0f", "(byte) 1", "(char) 97", "true", "false", "[]", "[1]", "[:]", "['a': 1]", "new HashSet()",
+        "ctx", "ctx.m", "ctx.l", "ctx.s", "ctx.n", "ctx.missing", "x -> x", "ctx.m.values()", "ctx.m.keySet()", "ctx.m.entrySet()", "new StringBuilder()",
+        "new IllegalArgumentException('x')", "ZonedDateTime.parse('2024-01-01T00:00:00Z')", "/a/",
+    ];
+    let types = [
+        "def", "Object", "String", "CharSequence", "Map", "HashMap", "LinkedHashMap", "TreeMap", "List", "ArrayList", "LinkedList", "Set", "HashSet",
+        "Collection", "Iterable", "Map.Entry", "Number", "Integer", "Long", "Double", "Float", "Short", "Byte", "Character", "Boolean", "Function",
+        "Predicate", "ZonedDateTime", "Pattern", "StringBuilder", "Exception", "RuntimeException", "IllegalArgumentException", "NumberFormatException",
+        "def[]",
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for a in values {
+        for t in types {
+            let in_place = outcome(&format!("def a = {a}; ctx.r = a instanceof {t}"), ctx);
+            let general = outcome(&format!("def a = {a}; ctx.r = [a][0] instanceof {t}"), ctx);
+            let condition = outcome(&format!("def a = {a}; ctx.r = false; if (a instanceof {t} && true) {{ ctx.r = true }}"), ctx);
+            assert_eq!(in_place, general, "{a} instanceof {t}");
+            assert_eq!(condition, general, "{a} instanceof {t}");
+            seen.insert(general);
+        }
+        for b in values {
+            for op in ["==", "!=", "===", "!=="] {
+                let general = outcome(&format!("def a = {a}; def b = {b}; ctx.r = [a][0] {op} [b][0]"), ctx);
+                assert_eq!(outcome(&format!("def a = {a}; def b = {b}; ctx.r = a {op} b"), ctx), general, "{a} {op} {b}");
+                let condition = format!("def a = {a}; def b = {b}; ctx.r = false; if (!(a {op} b) == false) {{ ctx.r = true }}");
+                assert_eq!(outcome(&condition, ctx), general, "{a} {op} {b}");
+                seen.insert(general);
+            }
+        }
+    }
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), ["false", "true"], "every combination runs");
+    // Literals on either side, compared in place.
+    for (expr, expected) in [("ctx.s == 'x'", true), ("'x' == ctx.s", true), ("ctx.n == 1L", true), ("ctx.n === 1", true), ("1.0 == ctx.n", true), ("null == ctx.missing", true), ("ctx.s != null", true)] {
+        assert!(cond(expr, ctx) == expected && cond(&format!("def v = {}; v", expr), ctx) == expected, "{expr}");
+    }
+}
+
+/// `!`, `&&` and `||` on a value that is not a boolean fail where Painless
+/// does, in a condition as in a value: `!x` at the `!`, `x && y` at `x`
+/// (a field at its `.`).
+#[test]
+fn non_boolean_operands_fail_at_the_same_place_in_conditions_and_values() {
+    for (expr, at) in [("!ctx.s", 0), ("!(ctx.s)", 0), ("!!ctx.s", 1), ("ctx.s && true", 3), ("true && ctx.s", 11), ("false || ctx.s", 12), ("ctx.n || true", 3), ("!ctx.missing", 0)] {
+        let offset = |prefix: &str, src: String| {
+            let e = run_err(&src, r#"{"s": "x", "n": 1}"#);
+            let p = e.extra["position"].as_map().unwrap()["offset"].to_json();
+            (cause(&e), p.parse::<usize>().unwrap() - prefix.len())
+        };
+        let value = offset("ctx.r = ", format!("ctx.r = {expr}"));
+        let condition = offset("if (", format!("if ({expr}) {{ ctx.r = 1 }}"));
+        assert_eq!(value, condition, "{expr}");
+        assert_eq!(value.1, at, "{expr}");
+    }
+}
+
+/// A script's outcome with errors reduced to their cause and offset.
+fn outcome_at(src: &str, ctx: &str) -> String {
+    match run_with(src, ctx, "{}") {
+        Ok(m) => m.get("r").cloned().unwrap_or(Value::Null).to_json(),
+        Err(e) => format!("{:?} at {}", cause(&e), e.extra.get("position").and_then(|p| p.as_map()).map(|p| p["offset"].to_json()).unwrap_or_default()),
+    }
+}
+
+/// A lambda that only hands its parameters to a script function
+/// (`x -> f(x)`) is called without a frame of its own; it behaves as the
+/// same call in a block body (`x -> {return f(x)}`, padded so that the call
+/// is at the same offset): results, conversions, errors and their place,
+/// and the call depth at which recursion overflows.
+#[test]
+fn forwarding_lambdas_behave_as_their_call() {
+    // Each lambda in either form, the call at the same offset in both.
+    let forward = |lambda: &str| {
+        let (params, call) = lambda.split_once(" -> ").unwrap();
+        format!("{params} ->         {call} ")
+    };
+    let block = |lambda: &str| {
+        let (params, call) = lambda.split_once(" -> ").unwrap();
+        format!("{params} -> {{return {call}}}")
+    };
+    let functions = |form: &dyn Fn(&str) -> String| {
+        format!(
+            "int f(int n) {{ if (n == 0) {{ return 0 }} def l = [n - 1]; l.replaceAll({}); return l[0] + 1 }} \
+             def g(def a, def b) {{ if (a == null) {{ throw new IllegalArgumentException('a') }} return a + b }} \
+             boolean e(def v) {{ return v == null || v == '' }} ",
+            form("x -> f(x)")
+        )
+    };
+    let cases = [
+        ("f(10)", "x -> f(x)"),
+        ("f(30)", "x -> f(x)"),
+        ("f(31)", "x -> f(x)"),
+        ("f(40)", "x -> f(x)"),
+        ("[1, 2].stream().reduce(0, LAMBDA)", "(a, b) -> g(a, b)"),
+        ("[1, 2].stream().reduce(0, LAMBDA)", "(a, b) -> g(b, a)"),
+        ("[null].stream().reduce(0, LAMBDA)", "(a, b) -> g(b, a)"),
+        ("[null].stream().reduce(null, LAMBDA)", "(a, b) -> g(a, b)"),
+        ("['', 'x', null, 1].stream().filter(LAMBDA).count()", "v -> e(v)"),
+        ("['x', 1].stream().map(LAMBDA).count()", "(int v) -> f(v)"),
+        ("[2.5].stream().map(LAMBDA).count()", "(def v) -> f(v)"),
+        ("[3].stream().map(LAMBDA).count()", "(String v) -> e(v)"),
+        ("[1].stream().map(LAMBDA).count()", "v -> f(1)"),
+        ("[1, 2].stream().map(LAMBDA).collect(Collectors.toList())", "v -> f(v)"),
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for (expr, lambda) in cases {
+        let fast = format!("{} ctx.r = {}", functions(&forward), expr.replace("LAMBDA", &forward(lambda)));
+        let general = format!("{} ctx.r = {}", functions(&block), expr.replace("LAMBDA", &block(lambda)));
+        seen.insert(outcome_at(&general, "{}"));
+        assert_eq!(outcome_at(&fast, "{}"), outcome_at(&general, "{}"), "{fast}");
+    }
+    assert!(seen.iter().any(|o| o.contains("stack_overflow")) && seen.iter().any(|o| o.contains("class_cast")) && seen.contains("10"), "{seen:?}");
+}

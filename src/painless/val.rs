@@ -301,9 +301,9 @@ impl<'a> JMap<'a> {
 fn java_order(hashes: impl Iterator<Item = i32>, len: usize) -> Vec<usize> {
     let capacity = java_table_capacity(len);
     let bucket = |(i, h): (usize, i32)| (java_hash_bucket(h, capacity) as u32, i as u32);
-    // A table of the smallest capacity holds at most 12 keys: those are
+    // Nearly every map has at most 24 keys (a table of 32): those are
     // sorted on the stack.
-    let mut inline = [(0u32, 0u32); 12];
+    let mut inline = [(0u32, 0u32); 24];
     let mut spilled = Vec::new();
     let order: &mut [(u32, u32)] = if len <= inline.len() {
         for (slot, h) in inline.iter_mut().zip(hashes.enumerate()) {
@@ -858,7 +858,7 @@ pub fn class_of_type(t: &super::ast::Type) -> String {
     match t {
         super::ast::Type::Def => "java.lang.Object".into(),
         super::ast::Type::Prim(p) => p.name().into(),
-        super::ast::Type::Class(c) => super::lib::qualified_class(c),
+        super::ast::Type::Class(c) => super::lib::qualified_class(&c.name),
         super::ast::Type::Array(inner) => format!("{}[]", class_of_type(inner)),
     }
 }
@@ -1272,7 +1272,9 @@ mod order_tests {
 
     #[test]
     fn hash_orders_match_the_general_hash_code() {
-        let texts = ["", "a", "b", "message", "@timestamp", "é", "日本", "Aa", "BB", "user.name", "q", "z9", "ü-x", "event", "source", "destination"];
+        let named = ["", "a", "b", "message", "@timestamp", "é", "日本", "Aa", "BB", "user.name", "q", "z9", "ü-x", "event", "source", "destination"];
+        // Past 24 keys the order is sorted off the stack.
+        let texts: Vec<String> = named.iter().map(|t| t.to_string()).chain((0..30).map(|i| format!("field_{i}"))).collect();
         for n in 1..=texts.len() {
             let mut keys: Vec<Val<'_>> = texts[..n].iter().map(|t| Val::str(t)).collect();
             keys.push(Val::Int(7));

@@ -348,10 +348,12 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
             }
             ("removeIf", 1) => {
                 let v = own_list(it, l)?.clone();
+                // The predicate sees the elements as they were when the call
+                // began, each handed over from this copy rather than copied again.
                 let items = v.borrow().clone();
                 let mut keep = Vec::with_capacity(items.len());
-                for i in &items {
-                    keep.push(!predicate(it, &args[0], &mut [i.clone()])?);
+                for i in items {
+                    keep.push(!predicate(it, &args[0], &mut [i])?);
                 }
                 let removed = keep.iter().any(|k| !k);
                 let mut idx = 0;

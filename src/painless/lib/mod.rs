@@ -14,7 +14,7 @@ pub mod regex;
 pub mod string;
 pub mod time;
 
-use super::ast::{Prim, RegexLit};
+use super::ast::{ClassType, Prim, RegexLit};
 use super::interp::Interp;
 use super::val::*;
 use super::Exc;
@@ -322,38 +322,88 @@ pub fn boxed_prim(class: &str) -> Option<Prim> {
     })
 }
 
-pub fn is_instance(v: &Val<'_>, class: &str) -> bool {
-    if v.is_null() {
-        return false;
+/// What a value must be to be an instance of a class: one variant per
+/// family of classes that `instanceof` tells apart by the value's variant,
+/// and `ByName` for the library objects, compared by their class name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassTest {
+    Object,
+    Number,
+    Integer,
+    Long,
+    Double,
+    Float,
+    Short,
+    Byte,
+    Character,
+    Boolean,
+    String,
+    CharSequence,
+    Map,
+    List,
+    Set,
+    Collection,
+    MapEntry,
+    Function,
+    /// `TreeMap`, `LinkedList`: no value of this engine is one.
+    Never,
+    ByName,
+}
+
+impl ClassTest {
+    pub fn of(class: &str) -> ClassTest {
+        match class {
+            "Object" => ClassTest::Object,
+            "Number" => ClassTest::Number,
+            "Integer" => ClassTest::Integer,
+            "Long" => ClassTest::Long,
+            "Double" => ClassTest::Double,
+            "Float" => ClassTest::Float,
+            "Short" => ClassTest::Short,
+            "Byte" => ClassTest::Byte,
+            "Character" => ClassTest::Character,
+            "Boolean" => ClassTest::Boolean,
+            "String" => ClassTest::String,
+            "CharSequence" => ClassTest::CharSequence,
+            "Map" | "HashMap" | "LinkedHashMap" => ClassTest::Map,
+            "TreeMap" | "LinkedList" => ClassTest::Never,
+            "List" | "ArrayList" => ClassTest::List,
+            "Set" | "HashSet" | "LinkedHashSet" => ClassTest::Set,
+            "Collection" | "Iterable" => ClassTest::Collection,
+            "Map.Entry" => ClassTest::MapEntry,
+            "Function" | "Predicate" => ClassTest::Function,
+            _ => ClassTest::ByName,
+        }
     }
-    match class {
-        "Object" => true,
-        "Number" => v.is_numeric() && !matches!(v, Val::Char(_)),
-        "Integer" => matches!(v, Val::Int(_)),
-        "Long" => matches!(v, Val::Long(_)),
-        "Double" => matches!(v, Val::Double(_)),
-        "Float" => matches!(v, Val::Float(_)),
-        "Short" => matches!(v, Val::Short(_)),
-        "Byte" => matches!(v, Val::Byte(_)),
-        "Character" => matches!(v, Val::Char(_)),
-        "Boolean" => matches!(v, Val::Bool(_)),
-        "String" => matches!(v, Val::Str(_)),
-        "CharSequence" => matches!(v, Val::Str(_)) || matches!(v, Val::Obj(o) if matches!(&**o, Obj::StringBuilder(_))),
-        "Map" | "HashMap" | "LinkedHashMap" => matches!(v, Val::Map(_)),
-        "TreeMap" => false,
-        "List" | "ArrayList" => matches!(v, Val::List(_)),
-        "LinkedList" => false,
-        "Set" | "HashSet" | "LinkedHashSet" => matches!(v, Val::Set(_) | Val::View(_, ViewKind::Keys | ViewKind::Entries)),
-        "Collection" | "Iterable" => matches!(v, Val::List(_) | Val::Set(_) | Val::View(..)),
-        "Map.Entry" => matches!(v, Val::Entry(_)),
-        "Function" | "Predicate" => matches!(v, Val::Func(_)),
-        other => match v {
+}
+
+/// `v instanceof class`.
+#[inline]
+pub fn is_instance(v: &Val<'_>, class: &ClassType) -> bool {
+    match class.test {
+        ClassTest::Object => !v.is_null(),
+        ClassTest::Number => v.is_numeric() && !matches!(v, Val::Char(_)),
+        ClassTest::Integer => matches!(v, Val::Int(_)),
+        ClassTest::Long => matches!(v, Val::Long(_)),
+        ClassTest::Double => matches!(v, Val::Double(_)),
+        ClassTest::Float => matches!(v, Val::Float(_)),
+        ClassTest::Short => matches!(v, Val::Short(_)),
+        ClassTest::Byte => matches!(v, Val::Byte(_)),
+        ClassTest::Character => matches!(v, Val::Char(_)),
+        ClassTest::Boolean => matches!(v, Val::Bool(_)),
+        ClassTest::String => matches!(v, Val::Str(_)),
+        ClassTest::CharSequence => matches!(v, Val::Str(_)) || matches!(v, Val::Obj(o) if matches!(&**o, Obj::StringBuilder(_))),
+        ClassTest::Map => matches!(v, Val::Map(_)),
+        ClassTest::List => matches!(v, Val::List(_)),
+        ClassTest::Set => matches!(v, Val::Set(_) | Val::View(_, ViewKind::Keys | ViewKind::Entries)),
+        ClassTest::Collection => matches!(v, Val::List(_) | Val::Set(_) | Val::View(..)),
+        ClassTest::MapEntry => matches!(v, Val::Entry(_)),
+        ClassTest::Function => matches!(v, Val::Func(_)),
+        ClassTest::Never => false,
+        ClassTest::ByName => match v {
             Val::Obj(o) => match &**o {
-                Obj::Exception { class, .. } => exception_is_a(class, other),
-                _ => {
-                    let q = qualified_class(other);
-                    o.class_name() == q
-                }
+                Obj::Exception { class: thrown, .. } => exception_is_a(thrown, &class.name),
+                _ => o.class_name() == qualified_class(&class.name),
             },
             _ => false,
         },

@@ -234,7 +234,7 @@ fn call_inner<'a>(it: &mut Interp<'a>, s: &str, name: &str, args: &[Val<'a>]) ->
 
 pub fn array_of_strings<'a>(parts: Vec<String>) -> Val<'a> {
     let items = parts.into_iter().map(Val::string).collect();
-    Val::Array(std::rc::Rc::new(std::cell::RefCell::new(JArray { elem: super::super::ast::Type::Class("String".into()), items })))
+    Val::Array(std::rc::Rc::new(std::cell::RefCell::new(JArray { elem: super::super::ast::Type::class("String"), items })))
 }
 
 fn equals_ignore_case(a: &str, b: &str) -> bool {
