@@ -274,14 +274,10 @@ fn parse_elem(e: &Elem, ctx: &mut Ctx, pos: usize) -> PResult {
                 Err(pos)
             }
         }
-        Elem::Str(s) => {
-            let chars: Vec<char> = s.chars().collect();
-            if pos + chars.len() <= len && text[pos..pos + chars.len()] == chars[..] {
-                Ok(pos + chars.len())
-            } else {
-                Err(pos)
-            }
-        }
+        Elem::Str(s) => match starts_with_at(text, pos, s) {
+            Some(end) => Ok(end),
+            None => Err(pos),
+        },
         Elem::Optional(inner) => {
             let saved = ctx.parsed.clone();
             match parse_elems(inner, ctx, pos) {
@@ -342,12 +338,11 @@ fn parse_elem(e: &Elem, ctx: &mut Ctx, pos: usize) -> PResult {
             let mut options = texts(*field, *style);
             options.sort_by_key(|(t, _)| std::cmp::Reverse(t.chars().count()));
             for (t, v) in options {
-                let tc: Vec<char> = t.chars().collect();
-                if pos + tc.len() <= len && text[pos..pos + tc.len()] == tc[..] {
+                if let Some(end) = starts_with_at(text, pos, t) {
                     if !ctx.parsed.set(*field, v) {
                         return Err(pos);
                     }
-                    return Ok(pos + tc.len());
+                    return Ok(end);
                 }
             }
             Err(pos)
@@ -552,8 +547,7 @@ fn parse_number(
 /// `OffsetIdPrinterParser.parse`: `Ok((end, seconds))` or `Err(error index)`.
 fn parse_offset(text: &[char], position: usize, kind: usize, no_offset: &str) -> Result<(usize, i32), usize> {
     let len = text.len();
-    let no: Vec<char> = no_offset.chars().collect();
-    if no.is_empty() {
+    if no_offset.is_empty() {
         if position == len {
             return Ok((position, 0));
         }
@@ -561,8 +555,8 @@ fn parse_offset(text: &[char], position: usize, kind: usize, no_offset: &str) ->
         if position == len {
             return Err(position);
         }
-        if position + no.len() <= len && text[position..position + no.len()] == no[..] {
-            return Ok((position + no.len(), 0));
+        if let Some(end) = starts_with_at(text, position, no_offset) {
+            return Ok((end, 0));
         }
     }
     let sign = text[position];
@@ -642,7 +636,7 @@ fn parse_offset(text: &[char], position: usize, kind: usize, no_offset: &str) ->
             return Ok((p as usize, secs));
         }
     }
-    if no.is_empty() {
+    if no_offset.is_empty() {
         return Ok((position, 0));
     }
     Err(position)
@@ -746,13 +740,12 @@ fn parse_zone(ctx: &mut Ctx, position: usize, mode: ZoneMode) -> PResult {
     if mode == ZoneMode::ShortText {
         // zone names (English short names) map to their preferred region
         for (name, id) in SHORT_ZONE_NAMES {
-            let n: Vec<char> = name.chars().collect();
-            if position + n.len() <= len && text[position..position + n.len()] == n[..] {
-                let after = text.get(position + n.len());
+            if let Some(end) = starts_with_at(text, position, name) {
+                let after = text.get(end);
                 if after.is_none_or(|c| !c.is_ascii_alphanumeric() && *c != '/') {
                     if let Ok(z) = ZoneId::of(id) {
                         set(ctx, z);
-                        return Ok(position + n.len());
+                        return Ok(end);
                     }
                 }
             }
@@ -833,26 +826,71 @@ fn parse_epoch(ctx: &mut Ctx, pos: usize, millis: bool) -> PResult {
 /// Parses the whole text. `Err(message)` carries the `DateTimeParseException`
 /// text Java would produce.
 pub fn parse_unresolved(elems: &[Elem], text: &str) -> Result<Parsed, String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut ctx = Ctx { text: &chars, parsed: Parsed::default() };
-    match parse_elems(elems, &mut ctx, 0) {
-        Err(idx) => Err(format!("Text '{}' could not be parsed at index {idx}", abbreviate(text))),
-        Ok(end) if end < chars.len() => Err(format!(
-            "Text '{}' could not be parsed, unparsed text found at index {end}",
-            abbreviate(text)
-        )),
-        Ok(_) => Ok(ctx.parsed),
-    }
+    with_chars(text, |chars| {
+        let mut ctx = Ctx { text: chars, parsed: Parsed::default() };
+        match parse_elems(elems, &mut ctx, 0) {
+            Err(idx) => Err(format!("Text '{}' could not be parsed at index {idx}", abbreviate(text))),
+            Ok(end) if end < chars.len() => Err(format!(
+                "Text '{}' could not be parsed, unparsed text found at index {end}",
+                abbreviate(text)
+            )),
+            Ok(_) => Ok(ctx.parsed),
+        }
+    })
 }
 
 /// Whether the elements consume the whole text (`parseObject` semantics).
 pub fn parse_full(elems: &[Elem], text: &str) -> Option<Parsed> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut ctx = Ctx { text: &chars, parsed: Parsed::default() };
+    with_chars(text, |chars| parse_full_chars(elems, chars))
+}
+
+/// [`parse_full`] on the text's chars.
+pub fn parse_full_chars(elems: &[Elem], chars: &[char]) -> Option<Parsed> {
+    let mut ctx = Ctx { text: chars, parsed: Parsed::default() };
     match parse_elems(elems, &mut ctx, 0) {
         Ok(end) if end == chars.len() => Some(ctx.parsed),
         _ => None,
     }
+}
+
+/// Texts up to this many bytes are decoded on the stack.
+const INLINE_TEXT: usize = 64;
+
+/// Runs `f` on the text's chars. Parse positions and error indexes count
+/// chars, so the parsers index a char slice; a short text (every date this
+/// side of pathological) is decoded into a stack buffer so that a parse
+/// attempt, failing ones included, allocates nothing for it.
+pub fn with_chars<R>(text: &str, f: impl FnOnce(&[char]) -> R) -> R {
+    if text.len() > INLINE_TEXT {
+        let chars: Vec<char> = text.chars().collect();
+        return f(&chars);
+    }
+    let mut buf = ['\0'; INLINE_TEXT];
+    let mut n = 0;
+    if text.is_ascii() {
+        for (slot, b) in buf.iter_mut().zip(text.bytes()) {
+            *slot = b as char;
+        }
+        n = text.len();
+    } else {
+        for c in text.chars() {
+            buf[n] = c;
+            n += 1;
+        }
+    }
+    f(&buf[..n])
+}
+
+/// The end of `s` when the text holds it at `pos`.
+fn starts_with_at(text: &[char], pos: usize, s: &str) -> Option<usize> {
+    let mut p = pos;
+    for c in s.chars() {
+        if text.get(p) != Some(&c) {
+            return None;
+        }
+        p += 1;
+    }
+    Some(p)
 }
 
 pub fn abbreviate(text: &str) -> String {

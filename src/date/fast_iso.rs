@@ -4,7 +4,7 @@
 //! checks values only coarsely, and leaves building the date to
 //! `DateFormatters.from`, which is where impossible dates fail.
 
-use super::engine::{Accessor, Parsed};
+use super::engine::{with_chars, Accessor, Parsed};
 use super::fields::Field;
 use super::zone::{self, ZoneId};
 use chrono::NaiveTime;
@@ -80,7 +80,11 @@ fn zone_at(s: &[char], pos: usize) -> Option<ZoneId> {
 /// `strict_date_optional_time_nanos` configuration (time optional, but if
 /// present hours, minutes and seconds are all required).
 pub fn parse(text: &str, time_required: bool) -> Option<Accessor> {
-    let chars: Vec<char> = text.chars().collect();
+    with_chars(text, |chars| parse_signed(chars, time_required))
+}
+
+/// [`parse`] on the text's chars.
+pub fn parse_signed(chars: &[char], time_required: bool) -> Option<Accessor> {
     if chars.first() == Some(&'-') {
         let mut acc = parse_chars(&chars[1..], time_required)?;
         let y = acc.fields.get(Field::Year)?;
@@ -88,7 +92,7 @@ pub fn parse(text: &str, time_required: bool) -> Option<Accessor> {
         acc.fields.fields.push((Field::Year, -y));
         return Some(acc);
     }
-    parse_chars(&chars, time_required)
+    parse_chars(chars, time_required)
 }
 
 fn accessor(

@@ -478,3 +478,143 @@ fn date_iso_fast_parser_extras() {
     );
     assert!(run("strict_date_optional_time_nanos", "2021-03-04T10:11", "UTC").is_err());
 }
+
+/// Texts around the shapes the date patterns meet: every prefix of some
+/// dates, each position replaced by a character that matters somewhere
+/// (digits, separators, signs, `Z`, letters, non-ASCII), fractions of every
+/// length, offsets and zones, leap seconds, the empty text, and texts on
+/// either side of the stack buffer's size (64 bytes, non-ASCII included).
+fn parse_inputs() -> Vec<String> {
+    let bases = [
+        "2022-09-06T13:13:23.6484238Z",
+        "2022-09-05T17:46:41Z",
+        "2022-09-05T18:10:13.4907658+0100",
+        "2018-02-05T13:44:56.657+01:00",
+        "-2022-09-05T17:46:41.1-05:30",
+        "10/Aug/2018:09:45:56 +0200",
+        "2016-12-31T23:59:60Z",
+        "Tue, 3 Jun 2008 11:05:30 GMT",
+        "2017-04-04 13:43:09 Europe/Paris",
+        "1688548995.987654321",
+    ];
+    let swaps = ['0', '9', '-', ':', '.', ',', 'T', 'Z', '+', ' ', 'a', 'é', '😀'];
+    let mut out = vec![String::new()];
+    for base in bases {
+        let chars: Vec<char> = base.chars().collect();
+        for n in 0..=chars.len() {
+            out.push(chars[..n].iter().collect());
+        }
+        for i in 0..chars.len() {
+            for c in swaps {
+                let mut v = chars.clone();
+                v[i] = c;
+                out.push(v.into_iter().collect());
+            }
+        }
+    }
+    for digits in 0..=11 {
+        let fraction = "1234567890a".get(..digits).unwrap();
+        let zones = ["", "Z", "z", "+0100", "+01:00", "-0530", "+01", "+1", "+0000", "-00:00", "UTC", "GMT+2", "Europe/Paris"];
+        for zone in zones {
+            out.push(format!("2022-09-06T13:13:23.{fraction}{zone}"));
+            out.push(format!("2022-09-06T13:13:23,{fraction}{zone}"));
+        }
+    }
+    for leap in ["2016-12-31T23:59:60Z", "2016-12-31T23:59:60.9999999+0000", "2016-12-31T24:00:00Z"] {
+        out.push(leap.to_string());
+    }
+    for pad in 55..75 {
+        out.push(format!("2022-09-06T13:13:23.1234567Z{}", "0".repeat(pad - 28)));
+        out.push(format!("2022-09-06T13:13:23.1234567+0100{}", "é".repeat((pad - 32) / 2)));
+        out.push(format!("{}2022-09-06T13:13:23Z", "😀".repeat(pad / 4)));
+    }
+    out
+}
+
+const PARSE_PATTERNS: &[&str] = &[
+    "yyyy-MM-dd'T'HH:mm:ss.SSSSSSSZ",
+    "yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
+    "yyyy-MM-dd'T'HH:mm:ss[.SSSSSSSSS]VV",
+    "dd/MMM/yyyy:H:m:s Z",
+    "EEE, d MMM yyyy HH:mm:ss z",
+    "yyyy-MM-dd HH:mm:ss 'at' z",
+    "iso8601",
+    "strict_date_optional_time",
+    "strict_date_optional_time_nanos",
+    "epoch_second",
+    "yyyy-MM-dd'T'HH:mm:ss.SSSSSSSZ||iso8601",
+];
+
+#[test]
+fn date_parse_on_the_stack_agrees_with_the_chars_on_the_heap() {
+    for text in parse_inputs() {
+        let heap: Vec<char> = text.chars().collect();
+        assert_eq!(engine::with_chars(&text, |chars| chars.to_vec()), heap, "{text:?}");
+        for time_required in [false, true] {
+            assert_eq!(
+                format!("{:?}", fast_iso::parse(&text, time_required)),
+                format!("{:?}", fast_iso::parse_signed(&heap, time_required)),
+                "{text:?}"
+            );
+        }
+        for pattern in PARSE_PATTERNS {
+            let f = DateFormatter::for_pattern(pattern).unwrap();
+            for p in &f.parsers {
+                assert_eq!(
+                    format!("{:?}", engine::parse_full(&p.elems, &text)),
+                    format!("{:?}", engine::parse_full_chars(&p.elems, &heap)),
+                    "{pattern} {text:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn date_quiet_attempts_agree_with_explained_ones() {
+    let zones = [utc(), ZoneId::of("Europe/Amsterdam").unwrap()];
+    for text in parse_inputs() {
+        for pattern in PARSE_PATTERNS {
+            let f = DateFormatter::for_pattern(pattern).unwrap();
+            let explained = f.parse(&text);
+            assert_eq!(
+                format!("{:?}", f.try_parse(&text)),
+                format!("{:?}", explained.as_ref().ok()),
+                "{pattern} {text:?}"
+            );
+            if let Err(e) = explained {
+                // the explained failure names the text and its first bad index
+                assert!(e.reason.contains("failed to parse date field") || text.is_empty(), "{e:?}");
+            }
+        }
+        for format in ["yyyy-MM-dd'T'HH:mm:ss.SSSSSSSZ", "ISO8601", "dd/MMM/yyyy:H:m:s Z", "UNIX"] {
+            let compiled = ingest::CompiledFormat::new(format);
+            for zone in &zones {
+                let quiet = compiled.try_parse(Some(&text), zone, &Locale::root());
+                let explained = compiled.parse(Some(&text), zone, &Locale::root()).ok();
+                assert_eq!(format!("{quiet:?}"), format!("{explained:?}"), "{format} {text:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn date_error_indexes_count_chars_on_both_sides_of_the_stack_buffer() {
+    let f = DateFormatter::for_pattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSZ").unwrap();
+    let cause = |text: &str| f.parse(text).unwrap_err().caused_by.unwrap().reason;
+    assert_eq!(
+        cause("2022-09-06T13:13:23.6484238Z"),
+        "Text '2022-09-06T13:13:23.6484238Z' could not be parsed at index 27"
+    );
+    assert_eq!(cause("2022-09-06T13:13:23Z"), "Text '2022-09-06T13:13:23Z' could not be parsed at index 19");
+    assert_eq!(cause("2022-09-0é"), "Text '2022-09-0é' could not be parsed at index 8");
+    let long = format!("2022-09-06T13:13:23.6484238+0100{}", "é".repeat(40));
+    assert_eq!(
+        cause(&long),
+        format!(
+            "Text '{}...' could not be parsed, unparsed text found at index 32",
+            long.chars().take(64).collect::<String>()
+        )
+    );
+    assert_eq!(f.parse("").unwrap_err().reason, "cannot parse empty datetime");
+}
