@@ -515,11 +515,16 @@ mod tests {
             "if (ctx.a instanceof Map && ctx.a.x instanceof Map) { ctx.a.x.up = ctx }",
             "boolean isEmpty(def v) { if (v == null || (v instanceof String && v == '')) { return true; } if (v instanceof Map) { v.values().removeIf(x -> isEmpty(x)); return v.isEmpty(); } if (v instanceof List) { v.removeIf(x -> isEmpty(x)); return v.isEmpty(); } return false; } isEmpty(ctx);",
         ];
-        let documents = generated_documents(100);
+        check_each(scripts.iter().map(|s| s.to_string()).collect(), generated_documents(100));
+    }
+
+    /// [`check_doc`] for every script on every document, on a thread with
+    /// room for the deep documents' recursion.
+    fn check_each(scripts: Vec<String>, documents: Vec<Map>) {
         std::thread::Builder::new()
             .stack_size(8 << 20)
             .spawn(move || {
-                for source in scripts {
+                for source in &scripts {
                     for document in &documents {
                         let json = Value::Map(document.clone()).to_json();
                         check_doc(source, document, &json);
@@ -577,20 +582,7 @@ mod tests {
                     .join(" ")
             })
             .collect();
-        let documents = generated_documents(30);
-        std::thread::Builder::new()
-            .stack_size(8 << 20)
-            .spawn(move || {
-                for source in &scripts {
-                    for document in &documents {
-                        let json = Value::Map(document.clone()).to_json();
-                        check_doc(source, document, &json);
-                    }
-                }
-            })
-            .unwrap()
-            .join()
-            .unwrap();
+        check_each(scripts, generated_documents(30));
     }
 
     /// A script that changes nothing leaves every value where it was.
