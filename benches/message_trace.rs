@@ -44,7 +44,7 @@ use support::best_of;
 
 // The same allocator as the `ingot` binary, so the library runs here as it runs there.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: ingot::allocator::Mimalloc = ingot::allocator::Mimalloc;
 
 const SEED_PIPELINE: &str =
     "shared/reference/upstream/seed/microsoft_exchange_online_message_trace/data_stream/log/elasticsearch/ingest_pipeline/default.yml";

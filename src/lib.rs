@@ -2,6 +2,7 @@
 //!
 //! See ARCHITECTURE.md for the map of modules.
 
+pub mod allocator;
 pub mod dissect;
 pub mod date;
 pub mod document;

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 // serves them from thread-local free lists where glibc's malloc spends a
 // fifth of a pipeline run.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: ingot::allocator::Mimalloc = ingot::allocator::Mimalloc;
 
 #[derive(Debug, Parser)]
 #[command(name = "ingot", version, about = "Write, compile, simulate and test Elastic integrations without a cluster")]
