@@ -293,22 +293,22 @@ fn shortest_digits(text: &str) -> (String, i32) {
 /// Java's `Double.toString` (JDK 19+, shortest digits): plain notation for
 /// 10^-3 <= |d| < 10^7, otherwise computerized scientific notation (`1.0E10`).
 pub fn java_double_to_string(d: f64) -> String {
+    let mut out = String::new();
+    write_java_double(d, &mut out);
+    out
+}
+
+/// [`java_double_to_string`], appended to `out`: a document's doubles are
+/// written out this way without a string each.
+pub fn write_java_double(d: f64, out: &mut String) {
     if d.is_nan() {
-        return "NaN".into();
+        return out.push_str("NaN");
     }
     if d.is_infinite() {
-        return if d > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        };
+        return out.push_str(if d > 0.0 { "Infinity" } else { "-Infinity" });
     }
     if d == 0.0 {
-        return if d.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
+        return out.push_str(if d.is_sign_negative() { "-0.0" } else { "0.0" });
     }
     let mut buf = ryu::Buffer::new();
     let shortest = buf.format_finite(d);
@@ -316,9 +316,9 @@ pub fn java_double_to_string(d: f64) -> String {
     // In Java's plain range ryu's own plain text (shortest digits, `.0` when
     // integral) is already Java's: no need to take it apart.
     if plain && !shortest.contains('e') {
-        return shortest.to_string();
+        return out.push_str(shortest);
     }
-    format_java_decimal(shortest, d < 0.0, plain)
+    out.push_str(&format_java_decimal(shortest, d < 0.0, plain));
 }
 
 /// Java's `Float.toString`, the same rules at `float` precision.
@@ -476,8 +476,9 @@ pub fn write_json(value: &Value, out: &mut String) {
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
         Value::Long(l) => out.push_str(itoa::Buffer::new().format(*l)),
-        Value::Float(f) => out.push_str(&json_float_text(java_float_to_string(*f))),
-        Value::Double(d) => out.push_str(&json_float_text(java_double_to_string(*d))),
+        Value::Float(f) => write_json_float(f.is_finite(), &java_float_to_string(*f), out),
+        Value::Double(d) if d.is_finite() => write_java_double(*d, out),
+        Value::Double(d) => write_json_float(false, &java_double_to_string(*d), out),
         Value::String(s) => write_json_string(s, out),
         Value::List(items) => {
             out.push('[');
@@ -504,30 +505,53 @@ pub fn write_json(value: &Value, out: &mut String) {
     }
 }
 
-/// Jackson writes non-finite doubles as quoted strings when asked to produce
-/// valid JSON; Elasticsearch's XContent does the same.
-fn json_float_text(text: String) -> String {
-    if text == "NaN" || text.ends_with("Infinity") {
-        format!("\"{text}\"")
+/// A float's Java text as JSON. Jackson writes non-finite doubles as quoted
+/// strings when asked to produce valid JSON; Elasticsearch's XContent does
+/// the same.
+fn write_json_float(finite: bool, text: &str, out: &mut String) {
+    if finite {
+        out.push_str(text);
     } else {
-        text
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
     }
 }
 
 /// JSON string escaping as Jackson does it: control characters as `\uXXXX`
 /// except the short forms, everything else (including non-ASCII) literal.
+#[inline]
 pub fn write_json_string(s: &str, out: &mut String) {
-    // Most strings need no escaping: room for the text and its quotes is
-    // made once, and runs that need no escaping are copied in one go. Only
-    // ASCII bytes ever need escaping, so splitting at them keeps UTF-8 whole.
+    // Most strings (every key of a typical document, most values) need no
+    // escaping: they are copied whole, with room for them and their quotes
+    // made once. This part is small enough to inline where documents are
+    // written; the escaping is not.
+    match next_escape(s.as_bytes(), 0) {
+        None => {
+            out.reserve(s.len() + 2);
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
+        Some(first) => write_escaped_json_string(s, first, out),
+    }
+}
+
+/// [`write_json_string`] of a string whose first byte to escape is at
+/// `first`. Runs that need no escaping are copied in one go; only ASCII
+/// bytes ever need escaping, so splitting at them keeps UTF-8 whole.
+#[inline(never)]
+fn write_escaped_json_string(s: &str, first: usize, out: &mut String) {
     out.reserve(s.len() + 2);
     out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    while let Some(i) = next_escape(bytes, start) {
+    let mut next = Some(first);
+    while let Some(i) = next {
         out.push_str(&s[start..i]);
         write_escape(bytes[i], out);
         start = i + 1;
+        next = next_escape(bytes, start);
     }
     out.push_str(&s[start..]);
     out.push('"');
@@ -535,33 +559,44 @@ pub fn write_json_string(s: &str, out: &mut String) {
 
 /// The first byte at or after `from` that needs escaping. The text is
 /// scanned eight bytes at a time. What is left after the whole words is
-/// read, when it can be, as the final eight bytes of the text: that word
-/// overlaps bytes this call already scanned, and those add no mark since
-/// none of them needs escaping. Otherwise (fewer than eight bytes from
-/// `from`) it goes byte by byte.
+/// read as one word that ends where the text ends: it overlaps bytes this
+/// call already scanned, and those add no mark since none of them needs
+/// escaping. Fewer than eight bytes from `from` are read as two
+/// overlapping four-byte halves, the same way; fewer than four go byte by
+/// byte. Most strings a document holds are short: a call is a handful of
+/// word tests, and inlined where strings are written.
+#[inline]
 fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
-    let len = bytes.len();
-    let word_at = |i: usize| {
-        let word: [u8; 8] = bytes[i..i + 8].try_into().expect("8 bytes");
-        escape_mask(u64::from_le_bytes(word))
-    };
-    let mut i = from;
-    while i + 8 <= len {
+    let rest = &bytes[from..];
+    let first_mark = |mask: u64| (mask.trailing_zeros() / 8) as usize;
+    if rest.len() < 8 {
+        if rest.len() < 4 {
+            return rest.iter().position(|&b| needs_escape(b)).map(|i| from + i);
+        }
+        let half = |at: usize| u32::from_le_bytes(rest[at..at + 4].try_into().expect("4 bytes")) as u64;
+        let last = rest.len() - 4;
+        let mask = escape_mask(half(0) | half(last) << 32);
+        return match mask {
+            0 => None,
+            m if m as u32 != 0 => Some(from + first_mark(m)),
+            m => Some(from + last + first_mark(m >> 32)),
+        };
+    }
+    let word_at = |i: usize| escape_mask(u64::from_le_bytes(rest[i..i + 8].try_into().expect("8 bytes")));
+    let mut i = 0;
+    while i + 8 <= rest.len() {
         let mask = word_at(i);
         if mask != 0 {
-            return Some(i + (mask.trailing_zeros() / 8) as usize);
+            return Some(from + i + first_mark(mask));
         }
         i += 8;
     }
-    if i == len {
+    if i == rest.len() {
         return None;
     }
-    if i > from {
-        let last = len - 8;
-        let mask = word_at(last);
-        return (mask != 0).then(|| last + (mask.trailing_zeros() / 8) as usize);
-    }
-    (i..len).find(|&i| needs_escape(bytes[i]))
+    let last = rest.len() - 8;
+    let mask = word_at(last);
+    (mask != 0).then(|| from + last + first_mark(mask))
 }
 
 fn needs_escape(b: u8) -> bool {
@@ -572,6 +607,7 @@ fn needs_escape(b: u8) -> bool {
 /// escaping: a control character, a quote or a backslash. The classic "has
 /// a byte below n" and "has a zero byte" tests; a false mark can only sit
 /// above a true one, so the lowest mark is always a byte to escape.
+#[inline]
 fn escape_mask(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -789,6 +825,23 @@ mod tests {
         }
         assert_eq!(java_string_hash("polygenelubricants"), i32::MIN);
         assert_eq!(java_string_hash("é😀"), "é😀".encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)));
+    }
+
+    /// Numbers are written as Java prints them, non-finite ones quoted.
+    #[test]
+    fn json_floats_are_java_text() {
+        let doubles = [1.0, -0.0, 0.0, 47.2513, 1e7, 1.5e-10, -123456.789, f64::MAX, f64::MIN_POSITIVE, 5e-324, f64::NAN, f64::INFINITY, f64::NEG_INFINITY];
+        for d in doubles {
+            let text = java_double_to_string(d);
+            let expected = if d.is_finite() { text } else { format!("\"{text}\"") };
+            assert_eq!(Value::Double(d).to_json(), expected, "{d:e}");
+        }
+        let floats = [1.1f32, -0.0, 3.4e38, 1e-3, 1e7, f32::NAN, f32::NEG_INFINITY];
+        for f in floats {
+            let text = java_float_to_string(f);
+            let expected = if f.is_finite() { text } else { format!("\"{text}\"") };
+            assert_eq!(Value::Float(f).to_json(), expected, "{f:e}");
+        }
     }
 
     #[test]
