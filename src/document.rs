@@ -367,6 +367,36 @@ impl IngestDocument {
         }
     }
 
+    /// `rename` from `from` to `to` when the two name keys of one map: the
+    /// paths differ only in their last element and what they lead to is a
+    /// map. Elasticsearch checks both fields, removes one and sets the other,
+    /// four walks down the same path; here the map is found once. `None`
+    /// when the paths are not of that shape or their container is not a
+    /// map there (missing, a list, a scalar): the caller then takes the
+    /// general path, which also gives the errors.
+    pub fn rename_within_map(&mut self, from: &FieldPath, to: &FieldPath, replace: bool) -> Option<MapRename> {
+        let (from_key, containers) = from.elements.split_last().expect("non-empty path");
+        let (to_key, to_containers) = to.elements.split_last().expect("non-empty path");
+        if from.root != to.root || containers != to_containers {
+            return None;
+        }
+        let root = self.root_mut(from.root);
+        let map = if containers.is_empty() {
+            root
+        } else {
+            resolve_mut(root, containers).ok()?.as_map_mut()?
+        };
+        let Some(from_index) = position(map, from_key) else {
+            return Some(MapRename::FieldMissing);
+        };
+        if !replace && position(map, to_key).is_some() {
+            return Some(MapRename::TargetExists);
+        }
+        let (_, value) = map.shift_remove_index(from_index).expect("found above");
+        write_into_map(map, to_key, value, WriteMode::Set);
+        Some(MapRename::Renamed)
+    }
+
     /// Elasticsearch's `removeField`.
     pub fn remove(&mut self, path: &FieldPath) -> Result<Value, String> {
         let p = path.as_str();
@@ -392,6 +422,25 @@ impl IngestDocument {
                 other.java_class()
             )),
         }
+    }
+}
+
+/// What [`IngestDocument::rename_within_map`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapRename {
+    Renamed,
+    /// `from` is not in the map: nothing changed.
+    FieldMissing,
+    /// `to` is in the map and replacing was not asked for: nothing changed.
+    TargetExists,
+}
+
+/// The index of `key` in `map`, as [`field`] finds it.
+fn position(map: &Map, key: &str) -> Option<usize> {
+    if map.len() <= SCAN_LIMIT {
+        scan(map, key)
+    } else {
+        map.get_index_of(key)
     }
 }
 
