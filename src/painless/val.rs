@@ -258,12 +258,11 @@ impl<'a> JMap<'a> {
             MapKind::Hash | MapKind::Document if self.len() > 1 => {
                 if let Some(doc) = self.uncopied() {
                     let values = self.uncopied_values(doc);
-                    let order = java_order(doc.keys().map(|k| ascii_hash_code(k).unwrap_or_else(|| super::lib::misc::hash_code(&Val::Str(Str::Doc(k))))), doc.len());
-                    return order.iter().filter_map(|&i| Some((Val::Str(Str::Doc(doc.get_index(i)?.0)), values.get(i)?.clone()))).collect();
+                    let hashes = doc.keys().map(|k| ascii_hash_code(k).unwrap_or_else(|| super::lib::misc::hash_code(&Val::Str(Str::Doc(k)))));
+                    return in_java_order(hashes, doc.len(), |i| Some((Val::Str(Str::Doc(doc.get_index(i)?.0)), values.get(i)?.clone())));
                 }
                 let entries = self.entries();
-                let order = java_order(entries.keys().map(|k| java_hash_code(&k.0)), entries.len());
-                order.iter().filter_map(|&i| entries.get_index(i).map(entry)).collect()
+                in_java_order(entries.keys().map(|k| java_hash_code(&k.0)), entries.len(), |i| entries.get_index(i).map(entry))
             }
             MapKind::Tree => {
                 let mut out: Vec<(Val<'a>, Val<'a>)> = self.iter().map(entry).collect();
@@ -294,28 +293,34 @@ impl<'a> JMap<'a> {
     }
 }
 
-/// Indices of the `len` keys whose `String.hashCode`s `hashes` gives, in
-/// the order a Java `HashMap` iterates them: by bucket, each key's bucket
-/// once, not once per comparison, the index breaking ties so a bucket's
-/// keys stay in insertion order.
-fn java_order(hashes: impl Iterator<Item = i32>, len: usize) -> Vec<usize> {
+/// What `item` gives for each of the `len` keys whose `String.hashCode`s
+/// `hashes` gives, in the order a Java `HashMap` iterates them: by bucket,
+/// each key's bucket once, not once per comparison, the index breaking
+/// ties so a bucket's keys stay in insertion order. Made straight into a
+/// vector of the final length, without a vector of indices between.
+fn in_java_order<T>(hashes: impl Iterator<Item = i32>, len: usize, mut item: impl FnMut(usize) -> Option<T>) -> Vec<T> {
     let capacity = java_table_capacity(len);
-    let bucket = |(i, h): (usize, i32)| (java_hash_bucket(h, capacity) as u32, i as u32);
+    // Bucket and index in one word: sorting words is cheaper than pairs.
+    let bucket = |(i, h): (usize, i32)| (java_hash_bucket(h, capacity) as u64) << 32 | i as u64;
     // Nearly every map has at most 24 keys (a table of 32): those are
     // sorted on the stack.
-    let mut inline = [(0u32, 0u32); 24];
+    let mut inline = [0u64; 24];
     let mut spilled = Vec::new();
-    let order: &mut [(u32, u32)] = if len <= inline.len() {
+    let order: &mut [u64] = if len <= inline.len() {
+        let mut n = 0;
         for (slot, h) in inline.iter_mut().zip(hashes.enumerate()) {
             *slot = bucket(h);
+            n += 1;
         }
-        &mut inline[..len]
+        &mut inline[..n]
     } else {
         spilled.extend(hashes.enumerate().map(bucket));
         &mut spilled
     };
     order.sort_unstable();
-    order.iter().map(|&(_, i)| i as usize).collect()
+    let mut out = Vec::with_capacity(order.len());
+    out.extend(order.iter().filter_map(|&slot| item(slot as u32 as usize)));
+    out
 }
 
 /// Length of a Java `HashMap`'s table holding `len` keys: 16, doubling at
