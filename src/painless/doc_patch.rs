@@ -191,7 +191,7 @@ pub fn diff_map<'o>(
             _ => None,
         };
         let Some(copied_from) = copied_from else { return Some(diff_entries(&map, len, orig, path)) };
-        if map.never_used() {
+        if map.untouched() {
             // Nothing under it can have changed. What it holds is only
             // measured, and only taken as it is when a rebuild would not
             // cut it at the depth limit (`path` holds it already).
@@ -371,6 +371,11 @@ mod tests {
             "if (ctx.b instanceof Map) { ctx.b.values().removeIf(v -> v == '') }",
             "for (def e : ctx.entrySet()) { if (e.getValue() instanceof String) { e.setValue(e.getValue() + '!') } }",
             "if (ctx.user instanceof Map) { for (String key : ['name', 'email', 'id']) { def v = ctx.user[key]; if (v instanceof List && v.size() == 1) { ctx.user[key] = v[0] } } }",
+            // Maps read only for their scalars and strings (made nothing), then changed or not.
+            "if (ctx.b instanceof Map) { def y = ctx.b.y; def x = ctx.b.x; ctx.b2 = [y, x] }",
+            "if (ctx.user instanceof Map) { for (def v : ctx.user.values()) { ctx.seen = v } }",
+            "if (ctx.m instanceof Map) { ctx.m.values().removeIf(v -> v == 'one') }",
+            "if (ctx.m instanceof Map) { def k = ctx.m.k; ctx.m.k = k + '!'; ctx.m.values().removeIf(v -> false) }",
             // Lists: same length changed, grown, shrunk, replaced.
             "if (ctx.b?.z instanceof List) { ctx.b.z[0] = 2; ctx.b.z[3].k = 'v' }",
             "if (ctx.b?.z instanceof List) { ctx.b.z.add(5) }",
