@@ -105,16 +105,43 @@ impl Walk {
     }
 }
 
-/// How many maps and lists deep `value` nests, without recursing.
+/// How many maps and lists deep `value` nests.
 pub fn nesting_depth(value: &Value) -> usize {
     max_nesting_depth(std::iter::once(value))
 }
 
-/// The deepest nesting among `values`, in one walk with one stack.
+/// The deepest nesting among `values`.
 pub fn max_nesting_depth<'v>(values: impl Iterator<Item = &'v Value>) -> usize {
-    let is_container = |v: &&Value| matches!(v, Value::Map(_) | Value::List(_));
-    // Only containers are stacked: scalars, most values, cost no allocation.
-    let mut stack: Vec<(&Value, usize)> = values.filter(is_container).map(|v| (v, 1)).collect();
+    values.filter(is_container).map(|v| container_depth(v, RECURSION_BUDGET)).max().unwrap_or(0)
+}
+
+fn is_container(v: &&Value) -> bool {
+    matches!(v, Value::Map(_) | Value::List(_))
+}
+
+/// How many levels a document's depth is measured by plain recursion,
+/// which needs no allocation; below that a walk with a stack takes over,
+/// so a document 1,000 deep recurses no deeper than this.
+const RECURSION_BUDGET: u32 = 32;
+
+/// How deep the map or list `v` nests (1 for one holding no container),
+/// recursing at most `budget` levels. Only containers are visited.
+fn container_depth(v: &Value, budget: u32) -> usize {
+    if budget == 0 {
+        return depth_with_stack(v);
+    }
+    let inner = match v {
+        Value::Map(m) => m.values().filter(is_container).map(|c| container_depth(c, budget - 1)).max(),
+        Value::List(l) => l.iter().filter(is_container).map(|c| container_depth(c, budget - 1)).max(),
+        _ => return 0,
+    };
+    1 + inner.unwrap_or(0)
+}
+
+/// How deep `v` nests, in one walk with one stack, without recursing.
+fn depth_with_stack(v: &Value) -> usize {
+    // Only containers are stacked.
+    let mut stack: Vec<(&Value, usize)> = std::iter::once(v).filter(is_container).map(|v| (v, 1)).collect();
     let mut max = 0;
     while let Some((v, d)) = stack.pop() {
         max = max.max(d);
@@ -127,9 +154,11 @@ pub fn max_nesting_depth<'v>(values: impl Iterator<Item = &'v Value>) -> usize {
     max
 }
 
-/// The patch that turns `orig` into `v.to_value_in(path)`.
-pub fn diff(v: &Val<'_>, orig: &Value, path: &mut Walk) -> Patch {
-    let same = match (v, orig) {
+/// Whether `v` is the scalar or string `orig` is, as `to_value` writes
+/// it: most of what a walk meets, answered in place, without a patch.
+#[inline]
+fn same_scalar(v: &Val<'_>, orig: &Value) -> bool {
+    match (v, orig) {
         (Val::Null, Value::Null) => true,
         (Val::Bool(a), Value::Bool(b)) => a == b,
         (Val::Int(a), Value::Int(b)) => a == b,
@@ -137,6 +166,16 @@ pub fn diff(v: &Val<'_>, orig: &Value, path: &mut Walk) -> Patch {
         (Val::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),
         (Val::Double(a), Value::Double(b)) => a.to_bits() == b.to_bits(),
         (Val::Str(a), Value::String(b)) => same_text(a, b),
+        _ => false,
+    }
+}
+
+/// The patch that turns `orig` into `v.to_value_in(path)`.
+pub fn diff(v: &Val<'_>, orig: &Value, path: &mut Walk) -> Patch {
+    if same_scalar(v, orig) {
+        return Patch::Same;
+    }
+    let same = match (v, orig) {
         (Val::Map(_), Value::Map(o)) => {
             if let Some(p) = diff_map(v, Some(o), o.len(), |i| o.get_index(i).map(|(k, v)| (k.as_str(), v)).expect("index in range"), path) {
                 return if p.is_empty() { Patch::Same } else { Patch::Map(Box::new(p)) };
@@ -147,9 +186,12 @@ pub fn diff(v: &Val<'_>, orig: &Value, path: &mut Walk) -> Patch {
             let items = enter(v, path, |path| {
                 let items = l.try_borrow().ok()?;
                 (items.len() == o.len()).then(|| {
-                    items.iter().zip(o).enumerate().filter_map(|(i, (x, y))| match diff(x, y, path) {
-                        Patch::Same => None,
-                        p => Some((i, p)),
+                    items.iter().zip(o).enumerate().filter_map(|(i, (x, y))| match same_scalar(x, y) {
+                        true => None,
+                        false => match diff(x, y, path) {
+                            Patch::Same => None,
+                            p => Some((i, p)),
+                        },
                     })
                     .collect::<Vec<_>>()
                 })
@@ -191,7 +233,7 @@ pub fn diff_map<'o>(
             _ => None,
         };
         let Some(copied_from) = copied_from else { return Some(diff_entries(&map, len, orig, path)) };
-        if map.never_used() {
+        if map.untouched() {
             // Nothing under it can have changed. What it holds is only
             // measured, and only taken as it is when a rebuild would not
             // cut it at the depth limit (`path` holds it already).
@@ -371,6 +413,11 @@ mod tests {
             "if (ctx.b instanceof Map) { ctx.b.values().removeIf(v -> v == '') }",
             "for (def e : ctx.entrySet()) { if (e.getValue() instanceof String) { e.setValue(e.getValue() + '!') } }",
             "if (ctx.user instanceof Map) { for (String key : ['name', 'email', 'id']) { def v = ctx.user[key]; if (v instanceof List && v.size() == 1) { ctx.user[key] = v[0] } } }",
+            // Maps read only for their scalars and strings (made nothing), then changed or not.
+            "if (ctx.b instanceof Map) { def y = ctx.b.y; def x = ctx.b.x; ctx.b2 = [y, x] }",
+            "if (ctx.user instanceof Map) { for (def v : ctx.user.values()) { ctx.seen = v } }",
+            "if (ctx.m instanceof Map) { ctx.m.values().removeIf(v -> v == 'one') }",
+            "if (ctx.m instanceof Map) { def k = ctx.m.k; ctx.m.k = k + '!'; ctx.m.values().removeIf(v -> false) }",
             // Lists: same length changed, grown, shrunk, replaced.
             "if (ctx.b?.z instanceof List) { ctx.b.z[0] = 2; ctx.b.z[3].k = 'v' }",
             "if (ctx.b?.z instanceof List) { ctx.b.z.add(5) }",
@@ -429,6 +476,38 @@ mod tests {
                     for source in ["def x = ctx.x", "ctx.x = 2", "ctx.remove('d')", "ctx.y = ctx.d", "def m = ctx.d; for (int i = 0; i < 900; i++) { m = m.a } m.b = 1"] {
                         check_doc(source, &original, &format!("depth {depth}"));
                     }
+                }
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    /// A document's depth measured by recursion, then by a stack past the
+    /// recursion budget, is the depth a stack alone measures, at every
+    /// depth around the switch.
+    #[test]
+    fn nesting_depth_is_measured_alike_at_every_depth() {
+        std::thread::Builder::new()
+            .stack_size(16 << 20)
+            .spawn(|| {
+                for document in generated_documents(300) {
+                    let v = Value::Map(document);
+                    assert_eq!(super::nesting_depth(&v), super::depth_with_stack(&v));
+                }
+                for depth in [0, 1, 2, 30, 31, 32, 33, 34, 64, 65, 1005] {
+                    // Maps and lists in turn, a scalar beside each level.
+                    let mut v = Value::Int(1);
+                    for i in 0..depth {
+                        v = match i % 2 {
+                            0 => Value::List(vec![Value::Null, v, Value::Bool(true)]),
+                            _ => Value::Map(Map::from_iter([("s".to_string(), Value::Int(1)), ("a".to_string(), v)])),
+                        };
+                    }
+                    let shallow = Value::Map(Map::from_iter([("x".to_string(), Value::List(vec![]))]));
+                    assert_eq!(super::nesting_depth(&v), depth, "{depth}");
+                    assert_eq!(super::depth_with_stack(&v), depth, "{depth}");
+                    assert_eq!(super::max_nesting_depth([&shallow, &v, &Value::Null].into_iter()), depth.max(2), "{depth}");
                 }
             })
             .unwrap()

@@ -119,9 +119,10 @@ pub type Entries<'a> = IndexMap<Key<'a>, Val<'a>, FastHash>;
 /// its parent is: a script that reads `ctx.source?.domain` copies
 /// `source` but none of the maps inside it. And until the script changes
 /// it, or uses it in a way the document map cannot answer, only its
-/// values are copied: lookups, its size and its iteration read the
-/// document map's keys, which spares building a hash table for every map
-/// a script only walks. Every other use of the entries goes through
+/// values are copied, and only once a container among them is needed:
+/// lookups, its size and its iteration read the document map's keys (and
+/// its scalars and strings), which spares building a hash table for every
+/// map a script only walks. Every other use of the entries goes through
 /// `Deref`/`DerefMut`, which make them first, so the laziness is
 /// invisible; the values (the child maps among them) are made once and
 /// then moved into the entries, so aliases of them stay aliases. (Hence
@@ -165,9 +166,11 @@ impl<'a> JMap<'a> {
         self.copied_from
     }
 
-    /// Whether nothing of the map was ever used, so nothing in or under
-    /// it can have changed: it is still exactly `unchanged_copy_of()`.
-    pub fn never_used(&self) -> bool {
+    /// Whether nothing in or under the map can have changed: its entries
+    /// were never made and none of its containers handed out (reading its
+    /// scalars and strings changes nothing). It is still exactly
+    /// `unchanged_copy_of()`.
+    pub fn untouched(&self) -> bool {
         self.uncopied().is_some() && self.values.try_borrow().is_ok_and(|v| v.is_none())
     }
 
@@ -176,6 +179,18 @@ impl<'a> JMap<'a> {
         match self.entries.get() {
             Some(_) => None,
             None => self.copied_from,
+        }
+    }
+
+    /// The value at `i` in `doc`, the map still to copy. Scalars and
+    /// strings come straight from the document: they have no identity to
+    /// keep, so reading them makes nothing, and a map only read for them
+    /// stays untouched. Containers come from the values, made once, so
+    /// every reader gets the same object.
+    fn uncopied_value(&self, doc: &'a ValueMap, i: usize) -> Option<Val<'a>> {
+        match doc.get_index(i)?.1 {
+            Value::Map(_) | Value::List(_) => self.uncopied_values(doc).get(i).cloned(),
+            scalar => Some(Val::from_doc(scalar)),
         }
     }
 
@@ -188,7 +203,7 @@ impl<'a> JMap<'a> {
     }
 
     /// The values in entry order, as far as they are made: all of them,
-    /// or none for a map never used.
+    /// or none for an untouched map.
     pub fn values_in_order(&self, mut f: impl FnMut(usize, &Val<'a>)) {
         match self.entries.get() {
             Some(entries) => entries.values().enumerate().for_each(|(i, v)| f(i, v)),
@@ -215,7 +230,7 @@ impl<'a> JMap<'a> {
     /// The value under a string key, without making the entries.
     pub fn get_str(&self, key: &str) -> Option<Val<'a>> {
         match self.uncopied() {
-            Some(doc) => doc.get_index_of(key).and_then(|i| self.uncopied_values(doc).get(i).cloned()),
+            Some(doc) => doc.get_index_of(key).and_then(|i| self.uncopied_value(doc, i)),
             None => self.entries().get(&StrKey(key)).cloned(),
         }
     }
@@ -254,26 +269,42 @@ impl<'a> JMap<'a> {
     /// Entries in the order Java would iterate them.
     pub fn ordered(&self) -> Vec<(Val<'a>, Val<'a>)> {
         let entry = |(k, v): (&Key<'a>, &Val<'a>)| (k.0.clone(), v.clone());
+        if let Some(doc) = self.uncopied().filter(|_| self.kind != MapKind::Tree) {
+            return self.ordered_uncopied(doc);
+        }
         match self.kind {
             MapKind::Hash | MapKind::Document if self.len() > 1 => {
-                if let Some(doc) = self.uncopied() {
-                    let values = self.uncopied_values(doc);
-                    let order = java_order(doc.keys().map(|k| ascii_hash_code(k).unwrap_or_else(|| super::lib::misc::hash_code(&Val::Str(Str::Doc(k))))), doc.len());
-                    return order.iter().filter_map(|&i| Some((Val::Str(Str::Doc(doc.get_index(i)?.0)), values.get(i)?.clone()))).collect();
-                }
                 let entries = self.entries();
-                let order = java_order(entries.keys().map(|k| java_hash_code(&k.0)), entries.len());
-                order.iter().filter_map(|&i| entries.get_index(i).map(entry)).collect()
+                in_java_order(entries.keys().map(|k| java_hash_code(&k.0)), entries.len(), |i| entries.get_index(i).map(entry))
             }
             MapKind::Tree => {
                 let mut out: Vec<(Val<'a>, Val<'a>)> = self.iter().map(entry).collect();
                 out.sort_by(|(a, _), (b, _)| super::lib::collections::natural_cmp(a, b).unwrap_or(std::cmp::Ordering::Equal));
                 out
             }
-            _ => match self.uncopied() {
-                Some(doc) => doc.keys().map(|k| Val::Str(Str::Doc(k))).zip(self.uncopied_values(doc).iter().cloned()).collect(),
-                None => self.iter().map(entry).collect(),
-            },
+            _ => self.iter().map(entry).collect(),
+        }
+    }
+
+    /// [`JMap::ordered`] for a map still to copy from `doc`: the values
+    /// are made only when one of them is a container (see
+    /// [`JMap::uncopied_value`]), so walking a map of scalars makes nothing.
+    fn ordered_uncopied(&self, doc: &'a ValueMap) -> Vec<(Val<'a>, Val<'a>)> {
+        let made = doc.values().any(|v| matches!(v, Value::Map(_) | Value::List(_))).then(|| self.uncopied_values(doc));
+        let entry = |i: usize| {
+            let (k, v) = doc.get_index(i)?;
+            let v = match &made {
+                Some(values) => values.get(i)?.clone(),
+                None => Val::from_doc(v),
+            };
+            Some((Val::Str(Str::Doc(k)), v))
+        };
+        match self.kind {
+            MapKind::Hash | MapKind::Document if doc.len() > 1 => {
+                let hashes = doc.keys().map(|k| ascii_hash_code(k).unwrap_or_else(|| super::lib::misc::hash_code(&Val::Str(Str::Doc(k)))));
+                in_java_order(hashes, doc.len(), entry)
+            }
+            _ => (0..doc.len()).filter_map(entry).collect(),
         }
     }
 
@@ -294,28 +325,34 @@ impl<'a> JMap<'a> {
     }
 }
 
-/// Indices of the `len` keys whose `String.hashCode`s `hashes` gives, in
-/// the order a Java `HashMap` iterates them: by bucket, each key's bucket
-/// once, not once per comparison, the index breaking ties so a bucket's
-/// keys stay in insertion order.
-fn java_order(hashes: impl Iterator<Item = i32>, len: usize) -> Vec<usize> {
+/// What `item` gives for each of the `len` keys whose `String.hashCode`s
+/// `hashes` gives, in the order a Java `HashMap` iterates them: by bucket,
+/// each key's bucket once, not once per comparison, the index breaking
+/// ties so a bucket's keys stay in insertion order. Made straight into a
+/// vector of the final length, without a vector of indices between.
+fn in_java_order<T>(hashes: impl Iterator<Item = i32>, len: usize, mut item: impl FnMut(usize) -> Option<T>) -> Vec<T> {
     let capacity = java_table_capacity(len);
-    let bucket = |(i, h): (usize, i32)| (java_hash_bucket(h, capacity) as u32, i as u32);
+    // Bucket and index in one word: sorting words is cheaper than pairs.
+    let bucket = |(i, h): (usize, i32)| (java_hash_bucket(h, capacity) as u64) << 32 | i as u64;
     // Nearly every map has at most 24 keys (a table of 32): those are
     // sorted on the stack.
-    let mut inline = [(0u32, 0u32); 24];
+    let mut inline = [0u64; 24];
     let mut spilled = Vec::new();
-    let order: &mut [(u32, u32)] = if len <= inline.len() {
+    let order: &mut [u64] = if len <= inline.len() {
+        let mut n = 0;
         for (slot, h) in inline.iter_mut().zip(hashes.enumerate()) {
             *slot = bucket(h);
+            n += 1;
         }
-        &mut inline[..len]
+        &mut inline[..n]
     } else {
         spilled.extend(hashes.enumerate().map(bucket));
         &mut spilled
     };
     order.sort_unstable();
-    order.iter().map(|&(_, i)| i as usize).collect()
+    let mut out = Vec::with_capacity(order.len());
+    out.extend(order.iter().filter_map(|&slot| item(slot as u32 as usize)));
+    out
 }
 
 /// Length of a Java `HashMap`'s table holding `len` keys: 16, doubling at
@@ -1249,6 +1286,46 @@ mod order_tests {
                 assert_eq!(text(lazy.ordered()), text(eager.ordered()));
             }
         }
+    }
+
+    /// Reading a document map's scalars and strings, by key or by walking
+    /// it, makes nothing: the map stays untouched (and is skipped when the
+    /// document is written back); handing out a container does not.
+    #[test]
+    fn maps_read_for_scalars_stay_untouched() {
+        let doc = |json: &str| match Value::from_json_str(json).unwrap() {
+            Value::Map(m) => m,
+            _ => unreachable!(),
+        };
+        let scalars = doc(r#"{"a": 1, "b": "x", "c": null, "d": 1.5, "e": true, "f": 3000000000, "g": "é"}"#);
+        let eager = map_from_value(&scalars);
+        let lazy = map_from_doc(&scalars);
+        for k in scalars.keys() {
+            assert_eq!(lazy.get_str(k).map(|v| v.to_java_string()), eager.get(&StrKey(k)).map(Val::to_java_string));
+            assert!(matches!(lazy.get_str(k), Some(Val::Str(Str::Doc(_)))) == matches!(scalars[k.as_str()], Value::String(_)), "{k}: borrowed text");
+        }
+        let text = |entries: Vec<(Val<'_>, Val<'_>)>| entries.iter().map(|(k, v)| format!("{}={}", k.to_java_string(), v.to_java_string())).collect::<Vec<_>>();
+        assert_eq!(text(lazy.ordered()), text(eager.ordered()));
+        assert!(lazy.untouched());
+        let one = doc(r#"{"a": ""}"#);
+        let lazy_one = map_from_doc(&one);
+        assert_eq!(text(lazy_one.ordered()), ["a="]);
+        assert!(lazy_one.untouched());
+
+        let mixed = doc(r#"{"a": 1, "m": {"x": 1}, "l": [1]}"#);
+        for container in ["m", "l"] {
+            let lazy = map_from_doc(&mixed);
+            lazy.get_str("a");
+            assert!(lazy.untouched());
+            let first = lazy.get_str(container).and_then(|v| v.container_id());
+            assert!(!lazy.untouched());
+            assert_eq!(lazy.get_str(container).and_then(|v| v.container_id()), first, "one object");
+        }
+        let lazy = map_from_doc(&mixed);
+        let children: Vec<Option<usize>> = lazy.ordered().iter().map(|(_, v)| v.container_id()).collect();
+        assert!(!lazy.untouched());
+        assert_eq!(lazy.ordered().iter().map(|(_, v)| v.container_id()).collect::<Vec<_>>(), children);
+        assert_eq!(text(lazy.ordered()), text(map_from_value(&mixed).ordered()));
     }
 
     /// The four-at-a-time hash is `String.hashCode` for every length and
