@@ -665,11 +665,29 @@ fn access<'a>(recv: Datum<'a>, access: &Access) -> Option<Datum<'a>> {
 #[inline(always)]
 fn lookup<'a>(m: &'a Map, key: &FieldKey) -> Option<&'a Value> {
     if let Some((k, v)) = m.get_index(key.last_position.load(Relaxed)) {
-        if k.as_str() == &*key.name {
+        if same_key(k.as_bytes(), key.name.as_bytes()) {
             return Some(v);
         }
     }
     find(m, key)
+}
+
+/// `a == b` for field names, which are mostly short: up to 16 bytes, two
+/// overlapping words from each end compare in place of a call to `bcmp`.
+#[inline(always)]
+fn same_key(a: &[u8], b: &[u8]) -> bool {
+    fn word<const N: usize>(s: &[u8], at: usize) -> [u8; N] {
+        s[at..at + N].try_into().expect("N bytes")
+    }
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        8..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8),
+        4..=7 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4),
+        _ => a == b,
+    }
 }
 
 /// [`lookup`] past the guess: mostly a field the map does not have. Up to a
@@ -681,7 +699,7 @@ fn find<'a>(m: &'a Map, key: &FieldKey) -> Option<&'a Value> {
     const SCAN_UP_TO: usize = 6;
     let name = &*key.name;
     let (position, v) = if m.len() <= SCAN_UP_TO {
-        m.iter().enumerate().find(|(_, (k, _))| k.as_str() == name).map(|(i, (_, v))| (i, v))?
+        m.iter().enumerate().find(|(_, (k, _))| same_key(k.as_bytes(), name.as_bytes())).map(|(i, (_, v))| (i, v))?
     } else {
         m.get_full(name).map(|(i, _, v)| (i, v))?
     };
