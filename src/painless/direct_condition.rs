@@ -533,18 +533,7 @@ impl<'a> Evaluation<'a> {
                 Datum::Null => self.operand(b)?,
                 v => v,
             },
-            Node::Call { receiver, method, arg, null_safe } => {
-                let recv = self.operand(receiver)?;
-                if matches!(recv, Datum::Null) {
-                    // The arguments of a call on null are not evaluated.
-                    return null_safe.then_some(Datum::Null);
-                }
-                let arg = match arg {
-                    Some(a) => Some(self.operand(a)?),
-                    None => None,
-                };
-                call(recv, *method, arg)?
-            }
+            Node::Call { receiver, method, arg, null_safe } => self.call(receiver, *method, arg.as_deref(), *null_safe)?,
             Node::IsNull { .. }
             | Node::Equals { .. }
             | Node::Compare { .. }
@@ -554,6 +543,21 @@ impl<'a> Evaluation<'a> {
             | Node::Or(..)
             | Node::LiteralListContains { .. } => Datum::Bool(self.test(node)?),
         })
+    }
+
+    /// A method call: the receiver, then the argument, then the method.
+    #[inline(always)]
+    fn call(&mut self, receiver: &'a Node, method: Method, arg: Option<&'a Node>, null_safe: bool) -> Option<Datum<'a>> {
+        let recv = self.operand(receiver)?;
+        if matches!(recv, Datum::Null) {
+            // The arguments of a call on null are not evaluated.
+            return null_safe.then_some(Datum::Null);
+        }
+        let arg = match arg {
+            Some(a) => Some(self.operand(a)?),
+            None => None,
+        };
+        call(recv, method, arg)
     }
 
     /// [`Self::eval`] with the commonest operands, literals and field
@@ -596,6 +600,12 @@ impl<'a> Evaluation<'a> {
                 }
                 found
             }
+            // Most calls in conditions are tests (`equals`, `contains`):
+            // their boolean is taken here, without a call to `eval`.
+            Node::Call { receiver, method, arg, null_safe } => match self.call(receiver, *method, arg.as_deref(), *null_safe)? {
+                Datum::Bool(b) => b,
+                _ => return None,
+            },
             _ => match self.eval(node)? {
                 Datum::Bool(b) => b,
                 _ => return None,
