@@ -34,6 +34,7 @@ use super::lib::string::java_len;
 use super::resolve::{CTX_SLOT, PARAMS_SLOT};
 use super::val::{ListRef, MapRef, Str, Val};
 use crate::value::{Map, Value};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Arc;
 
 #[cfg(test)]
@@ -73,16 +74,72 @@ enum Node {
 
 #[derive(Debug)]
 enum Access {
-    /// `.name`: a getter shortcut (`empty`, a list's `length`), a map's
-    /// entry, or a list shortcut (`x.0`).
+    /// `.empty`: the getter `isEmpty()` of a map, a list or a string, which
+    /// comes before a map's own entry.
+    Empty,
+    /// `.length`: a list's length, or a map's entry `length`.
+    Length(FieldKey),
+    /// `.name`: a map's entry, or a list shortcut (`x.0`).
     Field {
-        name: Box<str>,
+        key: FieldKey,
         /// The name as a list shortcut, when it is a number.
         list_index: Option<i32>,
     },
-    /// `[key]` with a literal key: a map's entry (no getter shortcuts) or a
-    /// list's element (negative positions count from the end).
+    /// `['name']`: a map's entry (no getter shortcuts).
+    Entry(FieldKey),
+    /// `[key]` with another literal key: a list's element (negative
+    /// positions count from the end); a map has no such entry.
     Index(Literal),
+}
+
+impl Access {
+    fn of_field(name: &str) -> Access {
+        match name {
+            "empty" => Access::Empty,
+            "length" => Access::Length(FieldKey::new(name)),
+            _ => Access::Field { key: FieldKey::new(name), list_index: name.parse().ok() },
+        }
+    }
+
+    fn of_index(key: Literal) -> Access {
+        match key {
+            Literal::Str(name) => Access::Entry(FieldKey::new(&name)),
+            key => Access::Index(key),
+        }
+    }
+
+    /// What the access reads, the same for two accesses that always read
+    /// the same field of the same value.
+    fn identity(&self) -> String {
+        match self {
+            Access::Empty => ".empty".to_string(),
+            Access::Length(_) => ".length".to_string(),
+            Access::Field { key, .. } => format!(".{}", key.name),
+            Access::Entry(key) => format!("[{:?}]", key.name),
+            Access::Index(key) => format!("[{key:?}]"),
+        }
+    }
+}
+
+/// A map key a chain looks up, and where it was last found.
+///
+/// The documents one pipeline sees have mostly the same shape, so a field
+/// is usually at the position it had in the previous document; comparing
+/// the key there (keys are unique) finds it for the price of one string
+/// comparison instead of a hash or a scan, and any mismatch looks it up in
+/// full. The position is only a guess checked on every use, so the answer
+/// never depends on it; it is a relaxed atomic because pipelines are shared
+/// between threads.
+#[derive(Debug)]
+struct FieldKey {
+    name: Box<str>,
+    last_position: AtomicUsize,
+}
+
+impl FieldKey {
+    fn new(name: &str) -> FieldKey {
+        FieldKey { name: name.into(), last_position: AtomicUsize::new(0) }
+    }
 }
 
 /// Where a field chain starts.
@@ -316,8 +373,8 @@ fn node(e: &Expr) -> Option<Node> {
         ExprKind::Local(v) if v.slot == PARAMS_SLOT => Node::Fields { root: Root::Params, steps: Box::new([]) },
         ExprKind::Field { obj, .. } | ExprKind::Index { obj, .. } => {
             let access = match &e.kind {
-                ExprKind::Field { name, .. } if !matches!(obj.kind, ExprKind::Class(_)) => Access::Field { name: name.as_str().into(), list_index: name.parse().ok() },
-                ExprKind::Index { index, .. } => Access::Index(Literal::of(index)?),
+                ExprKind::Field { name, .. } if !matches!(obj.kind, ExprKind::Class(_)) => Access::of_field(name),
+                ExprKind::Index { index, .. } => Access::of_index(Literal::of(index)?),
                 _ => return None,
             };
             let step = Step { access, null_safe: matches!(e.kind, ExprKind::Field { null_safe: true, .. }), shared: None };
@@ -387,12 +444,12 @@ const MAX_SHARED: usize = 8;
 /// good), so what one chain found there is what another would find.
 fn share_lookups(root: &mut Node) {
     // Accesses as a trie from the two roots (0: ctx, 1: params), each
-    // identified by its debug form (`Field { name: "a", .. }`, `Index(Str("a"))`).
+    // identified by what it reads (`.a`, `["a"]`).
     let mut trie: std::collections::HashMap<(usize, String), usize> = std::collections::HashMap::new();
     let mut readers: Vec<usize> = vec![0, 0];
     let mut trie_node = |parent: usize, access: &Access| {
         let next = readers.len();
-        let id = *trie.entry((parent, format!("{access:?}"))).or_insert(next);
+        let id = *trie.entry((parent, access.identity())).or_insert(next);
         if id == next {
             readers.push(0);
         }
@@ -476,18 +533,7 @@ impl<'a> Evaluation<'a> {
                 Datum::Null => self.operand(b)?,
                 v => v,
             },
-            Node::Call { receiver, method, arg, null_safe } => {
-                let recv = self.operand(receiver)?;
-                if matches!(recv, Datum::Null) {
-                    // The arguments of a call on null are not evaluated.
-                    return null_safe.then_some(Datum::Null);
-                }
-                let arg = match arg {
-                    Some(a) => Some(self.operand(a)?),
-                    None => None,
-                };
-                call(recv, *method, arg)?
-            }
+            Node::Call { receiver, method, arg, null_safe } => self.call(receiver, *method, arg.as_deref(), *null_safe)?,
             Node::IsNull { .. }
             | Node::Equals { .. }
             | Node::Compare { .. }
@@ -497,6 +543,21 @@ impl<'a> Evaluation<'a> {
             | Node::Or(..)
             | Node::LiteralListContains { .. } => Datum::Bool(self.test(node)?),
         })
+    }
+
+    /// A method call: the receiver, then the argument, then the method.
+    #[inline(always)]
+    fn call(&mut self, receiver: &'a Node, method: Method, arg: Option<&'a Node>, null_safe: bool) -> Option<Datum<'a>> {
+        let recv = self.operand(receiver)?;
+        if matches!(recv, Datum::Null) {
+            // The arguments of a call on null are not evaluated.
+            return null_safe.then_some(Datum::Null);
+        }
+        let arg = match arg {
+            Some(a) => Some(self.operand(a)?),
+            None => None,
+        };
+        call(recv, method, arg)
     }
 
     /// [`Self::eval`] with the commonest operands, literals and field
@@ -539,6 +600,12 @@ impl<'a> Evaluation<'a> {
                 }
                 found
             }
+            // Most calls in conditions are tests (`equals`, `contains`):
+            // their boolean is taken here, without a call to `eval`.
+            Node::Call { receiver, method, arg, null_safe } => match self.call(receiver, *method, arg.as_deref(), *null_safe)? {
+                Datum::Bool(b) => b,
+                _ => return None,
+            },
             _ => match self.eval(node)? {
                 Datum::Bool(b) => b,
                 _ => return None,
@@ -548,12 +615,17 @@ impl<'a> Evaluation<'a> {
 
     /// A field chain: each access in turn, as the interpreter's `field_chain`.
     fn fields(&mut self, root: &'a Root, steps: &'a [Step]) -> Option<Datum<'a>> {
-        let mut value = match root {
-            Root::Ctx => Datum::Map(self.ctx),
-            Root::Params => Datum::Map(self.params),
-            Root::Value(base) => self.eval(base)?,
+        // Another chain may have read a prefix of this one: its receivers
+        // were all non-null (a null one leaves the later fields unread), so
+        // the chain goes on from the deepest field it found.
+        let known = steps.iter().enumerate().rev().find_map(|(i, step)| Some((i + 1, self.shared[step.shared?]?)));
+        let (mut value, first) = match (known, root) {
+            (Some((next, found)), _) => (found, next),
+            (None, Root::Ctx) => (Datum::Map(self.ctx), 0),
+            (None, Root::Params) => (Datum::Map(self.params), 0),
+            (None, Root::Value(base)) => (self.eval(base)?, 0),
         };
-        for step in steps {
+        for step in &steps[first..] {
             if matches!(value, Datum::Null) {
                 // `?.` on null gives null; `.` throws.
                 if step.null_safe {
@@ -561,17 +633,13 @@ impl<'a> Evaluation<'a> {
                 }
                 return None;
             }
-            value = match step.shared {
-                Some(slot) => match self.shared[slot] {
-                    Some(known) => known,
-                    None => {
-                        let found = access(value, &step.access)?;
-                        self.shared[slot] = Some(found);
-                        found
-                    }
-                },
-                None => access(value, &step.access)?,
+            value = match (&step.access, value) {
+                (Access::Field { key, .. }, Datum::Map(m)) => lookup(m, key).map_or(Datum::Null, Datum::of),
+                (other, _) => access(value, other)?,
             };
+            if let Some(slot) = step.shared {
+                self.shared[slot] = Some(value);
+            }
         }
         Some(value)
     }
@@ -580,33 +648,16 @@ impl<'a> Evaluation<'a> {
 /// An access on a non-null value, as the interpreter's `get_field` and
 /// `get_index` read it.
 fn access<'a>(recv: Datum<'a>, access: &Access) -> Option<Datum<'a>> {
-    match access {
-        Access::Field { name, list_index } => field(recv, name, *list_index),
-        Access::Index(key) => index(recv, key),
-    }
-}
-
-fn field<'a>(recv: Datum<'a>, name: &str, list_index: Option<i32>) -> Option<Datum<'a>> {
-    Some(match recv {
-        // The getter `isEmpty()` comes before the map's own entry.
-        Datum::Map(m) if name == "empty" => Datum::Bool(m.is_empty()),
-        Datum::Map(m) => lookup(m, name).map_or(Datum::Null, Datum::of),
-        Datum::List(l) => match name {
-            "length" => Datum::Int(l.len() as i32),
-            "empty" => Datum::Bool(l.is_empty()),
-            _ => Datum::of(l.get(list_index? as usize)?),
-        },
-        Datum::Str(s) if name == "empty" => Datum::Bool(s.is_empty()),
-        _ => return None,
-    })
-}
-
-fn index<'a>(recv: Datum<'a>, key: &Literal) -> Option<Datum<'a>> {
-    Some(match (recv, key) {
+    Some(match (access, recv) {
+        (Access::Field { key, .. } | Access::Length(key) | Access::Entry(key), Datum::Map(m)) => lookup(m, key).map_or(Datum::Null, Datum::of),
+        (Access::Empty, Datum::Map(m)) => Datum::Bool(m.is_empty()),
+        (Access::Empty, Datum::List(l)) => Datum::Bool(l.is_empty()),
+        (Access::Empty, Datum::Str(s)) => Datum::Bool(s.is_empty()),
+        (Access::Length(_), Datum::List(l)) => Datum::Int(l.len() as i32),
+        (Access::Field { list_index, .. }, Datum::List(l)) => Datum::of(l.get(usize::try_from((*list_index)?).ok()?)?),
         // Document maps have string keys: any other key finds nothing.
-        (Datum::Map(m), Literal::Str(k)) => lookup(m, k).map_or(Datum::Null, Datum::of),
-        (Datum::Map(_), _) => Datum::Null,
-        (Datum::List(l), Literal::Int(_) | Literal::Long(_)) => {
+        (Access::Index(_), Datum::Map(_)) => Datum::Null,
+        (Access::Index(key @ (Literal::Int(_) | Literal::Long(_))), Datum::List(l)) => {
             let i = match key {
                 Literal::Int(i) => *i as i64,
                 Literal::Long(i) => *i,
@@ -619,15 +670,51 @@ fn index<'a>(recv: Datum<'a>, key: &Literal) -> Option<Datum<'a>> {
     })
 }
 
-/// A document map's field. Comparing the keys of a small map costs less
-/// than hashing the name (keys are unique, so a scan finds the same entry).
-fn lookup<'a>(m: &'a Map, name: &str) -> Option<&'a Value> {
-    const SCAN_UP_TO: usize = 12;
-    if m.len() <= SCAN_UP_TO {
-        m.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
-    } else {
-        m.get(name)
+/// A document map's field: at the position it was last found, or else
+/// looked up in full.
+#[inline(always)]
+fn lookup<'a>(m: &'a Map, key: &FieldKey) -> Option<&'a Value> {
+    if let Some((k, v)) = m.get_index(key.last_position.load(Relaxed)) {
+        if same_key(k.as_bytes(), key.name.as_bytes()) {
+            return Some(v);
+        }
     }
+    find(m, key)
+}
+
+/// `a == b` for field names, which are mostly short: up to 16 bytes, two
+/// overlapping words from each end compare in place of a call to `bcmp`.
+#[inline(always)]
+fn same_key(a: &[u8], b: &[u8]) -> bool {
+    fn word<const N: usize>(s: &[u8], at: usize) -> [u8; N] {
+        s[at..at + N].try_into().expect("N bytes")
+    }
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        8..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8),
+        4..=7 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4),
+        _ => a == b,
+    }
+}
+
+/// [`lookup`] past the guess: mostly a field the map does not have. Up to a
+/// few keys, comparing them costs less than hashing the name (keys are
+/// unique, so a scan finds the same entry). Out of line, so that the hit
+/// stays small in its caller.
+#[inline(never)]
+fn find<'a>(m: &'a Map, key: &FieldKey) -> Option<&'a Value> {
+    const SCAN_UP_TO: usize = 6;
+    let name = &*key.name;
+    let (position, v) = if m.len() <= SCAN_UP_TO {
+        m.iter().enumerate().find(|(_, (k, _))| same_key(k.as_bytes(), name.as_bytes())).map(|(i, (_, v))| (i, v))?
+    } else {
+        m.get_full(name).map(|(i, _, v)| (i, v))?
+    };
+    key.last_position.store(position, Relaxed);
+    Some(v)
 }
 
 /// A method of the library on a non-null receiver; `None` for the
@@ -642,7 +729,11 @@ fn call<'a>(recv: Datum<'a>, method: Method, arg: Option<Datum<'a>>) -> Option<D
             Str(_) => return None,
             _ => Bool(false),
         },
-        (Str(s), Method::Contains, Some(Str(needle))) => Bool(s.contains(needle)),
+        (Str(s), Method::Contains, Some(Str(needle))) => Bool(match needle.as_bytes() {
+            // A one-byte needle is ASCII, which in UTF-8 stands only for itself.
+            [byte] => s.as_bytes().contains(byte),
+            _ => s.contains(needle),
+        }),
         (Str(s), Method::StartsWith, Some(Str(prefix))) => Bool(s.starts_with(prefix)),
         (Str(s), Method::EndsWith, Some(Str(suffix))) => Bool(s.ends_with(suffix)),
         (Str(s), Method::IsEmpty, None) => Bool(s.is_empty()),

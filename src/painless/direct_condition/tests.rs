@@ -112,9 +112,8 @@ fn field_chains_are_flattened() {
         Some(Node::IsNull { value, .. }) => match *value {
             Node::Fields { root, steps } => {
                 assert!(matches!(root, Root::Ctx));
-                let names: Vec<(String, bool)> = steps.iter().map(|s| (format!("{:?}", s.access), s.null_safe)).collect();
-                let field = |name: &str| format!("Field {{ name: {name:?}, list_index: None }}");
-                assert_eq!(names, [(field("a"), false), (field("b"), true), (r#"Index(Str("c"))"#.to_string(), false)]);
+                let names: Vec<(String, bool)> = steps.iter().map(|s| (s.access.identity(), s.null_safe)).collect();
+                assert_eq!(names, [(".a".to_string(), false), (".b".to_string(), true), (r#"["c"]"#.to_string(), false)]);
             }
             other => panic!("{other:?}"),
         },
@@ -143,6 +142,21 @@ fn chains_sharing_a_prefix_share_its_lookups() {
     let slots = shared_slots(&many.join(" && "));
     assert_eq!(slots.iter().filter(|s| s[0].is_some()).count(), 2 * MAX_SHARED);
     assert_eq!(slots[2 * MAX_SHARED], vec![None]);
+}
+
+#[test]
+fn keys_compare_as_bytes_do() {
+    let text = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    for n in 0..text.len() {
+        let a = &text[..n];
+        assert!(same_key(a, a));
+        assert!(!same_key(a, &text[..n + 1]) && !same_key(&text[..n + 1], a));
+        for at in 0..n {
+            let mut b = a.to_vec();
+            b[at] ^= 0x20;
+            assert!(!same_key(a, &b), "{n} {at}");
+        }
+    }
 }
 
 // ---- answers ----
@@ -438,6 +452,13 @@ enum Outcome {
 /// Checks one condition on one document.
 fn check(source: &str, ctx: &Map, params: &Map) -> Outcome {
     let Ok(script) = compile(source, ScriptContext::Condition) else { return Outcome::NotCompiled };
+    check_compiled(&script, ctx, params)
+}
+
+/// Checks a compiled condition on one document. The condition may have
+/// run on other documents before, which leaves its lookups other guesses.
+fn check_compiled(script: &crate::painless::Script, ctx: &Map, params: &Map) -> Outcome {
+    let source = script.source();
     let expected = script.interpret_condition(ctx, params);
     // What the pipeline sees: the same answer or the same error.
     assert_eq!(script.condition(ctx, params), expected, "{source} on {}", Value::Map(ctx.clone()).to_json());
@@ -457,15 +478,27 @@ fn the_direct_tier_answers_as_the_interpreter_does() {
     let params = map(r#"{"p": {"q": 1}}"#);
     let mut docs: Vec<Map> = (0..150).map(|_| document(&mut rng, 0)).collect();
     docs.extend((0..150).map(|_| pipeline_document(&mut rng)));
+    // Maps past the size a lookup scans, with the fields at other positions.
+    docs.extend((0..60).map(|i| {
+        let mut doc = if i % 2 == 0 { document(&mut rng, 0) } else { pipeline_document(&mut rng) };
+        for f in 0..rng.below(16) {
+            doc.insert(format!("filler{f}"), Value::Null);
+            let last = doc.len() - 1;
+            doc.move_index(last, rng.below(doc.len()));
+        }
+        doc
+    }));
     docs.push(Map::default());
     let mut conditions: Vec<String> = PIPELINE_CONDITIONS.iter().chain(OTHER_CONDITIONS).map(|s| s.to_string()).collect();
     conditions.extend((0..400).map(|_| condition(&mut rng, 0)));
     let (mut answered, mut left) = (0, 0);
     for source in &conditions {
-        let in_subset = compile(source, ScriptContext::Condition).is_ok_and(|s| s.direct.is_some());
+        let Ok(script) = compile(source, ScriptContext::Condition) else { continue };
+        let in_subset = script.direct.is_some();
         let mut answered_here = 0;
+        // One compiled condition over all the documents, as a pipeline runs it.
         for doc in &docs {
-            match check(source, doc, &params) {
+            match check_compiled(&script, doc, &params) {
                 Outcome::Answered => answered_here += 1,
                 Outcome::LeftToTheInterpreter if in_subset => left += 1,
                 _ => {}
