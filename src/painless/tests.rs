@@ -1007,3 +1007,79 @@ fn forwarding_lambdas_behave_as_their_call() {
     }
     assert!(seen.iter().any(|o| o.contains("stack_overflow")) && seen.iter().any(|o| o.contains("class_cast")) && seen.contains("10"), "{seen:?}");
 }
+
+/// The operands of `&&` and `||` that a condition answers in place (a
+/// variable's `instanceof`, its comparison with a variable or a constant)
+/// agree with the same operands as values (`[a][0]` goes the general way),
+/// on either side of the operator, short-circuiting as Java does.
+#[test]
+fn condition_operands_agree_with_the_general_path() {
+    let ctx = r#"{"m": {"a": 1}, "l": ["x"], "s": "x", "n": 1}"#;
+    let values = ["null", "''", "'x'", "1", "1L", "1.0", "true", "[]", "[:]", "ctx.m", "ctx.l", "ctx.s", "ctx.n", "ctx.missing", "x -> x", "ctx.m.values()"];
+    let tests = ["A instanceof String", "A instanceof Map", "A instanceof List", "A instanceof Collection", "A instanceof def", "A instanceof Number", "A instanceof int"];
+    let comparisons = ["A == B", "A != B", "A === B", "A !== B", "A == null", "null != A", "A == ''", "'x' == A", "A == 1", "1L != A"];
+    let mut seen = std::collections::BTreeSet::new();
+    for a in values {
+        for b in values {
+            for leaf in tests.iter().chain(&comparisons) {
+                let in_place = leaf.replace('A', "a").replace('B', "b");
+                let general = leaf.replace('A', "[a][0]").replace('B', "[b][0]");
+                for shape in ["X && true", "true && X", "X || false", "false || X", "!(X) || false", "(X || X) && (false || X)"] {
+                    let run = |x: &str| outcome(&format!("def a = {a}; def b = {b}; ctx.r = 0; if ({}) {{ ctx.r = 1 }}", shape.replace('X', x)), ctx);
+                    let expected = run(&general);
+                    assert_eq!(run(&in_place), expected, "{a}, {b}: {shape} with {leaf}");
+                    seen.insert(expected);
+                }
+            }
+        }
+    }
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), ["0", "1"]);
+    // A right operand that fails does so at its own place, after a left one answered in place.
+    let in_place = outcome_at("def a = 'x'; if (a      instanceof String && a.substring(5) == '') { ctx.r = 1 }", "{}");
+    let general = outcome_at("def a = 'x'; if ([a][0] instanceof String && a.substring(5) == '') { ctx.r = 1 }", "{}");
+    assert!(in_place.contains("string_index_out_of_bounds"), "{in_place}");
+    assert_eq!(in_place, general);
+}
+
+/// A function whose frame lives on the stack (few variables) and one whose
+/// frame does not (more variables) behave alike: conversions of arguments
+/// and results, errors, recursion and values kept between calls.
+#[test]
+fn small_and_large_frames_behave_alike() {
+    let pad = |n: usize| (0..n).map(|i| format!("def p{i} = {i}; ")).collect::<String>();
+    let program = |extra: usize| {
+        format!(
+            "int f(int n, def x) {{ {} if (n <= 0) {{ return x == null ? -1 : x.size() }} return f(n - 1, x) + 1 }} \
+             long g(long v) {{ {} return v }} \
+             boolean e(def v) {{ {} return v == null || (v instanceof String && v == '') }} ",
+            pad(extra),
+            pad(extra),
+            pad(extra)
+        )
+    };
+    let calls = [
+        "ctx.r = f(3, [1, 2])",
+        "ctx.r = f(3, null)",
+        "ctx.r = f(70, [])",
+        "ctx.r = f('x', [])",
+        "ctx.r = f(2.5, [])",
+        "ctx.r = g(7)",
+        "ctx.r = g('7')",
+        "ctx.r = [null, '', 'x', 1].stream().filter(v -> e(v)).count()",
+        "def l = [null, '', 'x', [:]]; l.removeIf(v -> e(v)); ctx.r = l",
+        "ctx.r = f(3, 'abc')",
+    ];
+    let plain = |src: String| match run_with(&src, "{}", "{}") {
+        Ok(m) => m.get("r").cloned().unwrap_or(Value::Null).to_json(),
+        Err(e) => format!("{:?}", cause(&e)),
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for call in calls {
+        let small = plain(format!("{} {call}", program(0)));
+        for extra in [3, 4, 8] {
+            assert_eq!(plain(format!("{} {call}", program(extra))), small, "{call} with {extra} more variables");
+        }
+        seen.insert(small);
+    }
+    assert!(seen.iter().any(|o| o.contains("stack_overflow")) && seen.iter().any(|o| o.contains("class_cast")) && seen.contains("5"), "{seen:?}");
+}

@@ -79,8 +79,10 @@ fn own_map<'a, 'b>(it: &Interp<'a>, m: &'b MapRef<'a>) -> R<&'b Shared<JMap<'a>>
 }
 
 fn predicate<'a>(it: &mut Interp<'a>, f: &Val<'a>, args: &mut [Val<'a>]) -> R<bool> {
-    let v = it.call_func(f, args)?;
-    super::super::interp::to_boolean(&v)
+    match it.call_func(f, args)? {
+        Val::Bool(b) => Ok(b),
+        other => super::super::interp::to_boolean(&other),
+    }
 }
 
 fn contains<'a>(items: &[Val<'a>], x: &Val<'a>) -> bool {
@@ -351,17 +353,25 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
                 // The predicate sees the elements as they were when the call
                 // began, each handed over from this copy rather than copied again.
                 let items = v.borrow().clone();
-                let mut keep = Vec::with_capacity(items.len());
-                for i in items {
-                    keep.push(!predicate(it, &args[0], &mut [i])?);
+                let len = items.len();
+                // Which elements go, noted from the first that does: most
+                // calls remove nothing and need no note.
+                let mut doomed: Vec<bool> = Vec::new();
+                for (i, item) in items.into_iter().enumerate() {
+                    if predicate(it, &args[0], &mut [item])? {
+                        if doomed.is_empty() {
+                            doomed.resize(len, false);
+                        }
+                        doomed[i] = true;
+                    }
                 }
-                let removed = keep.iter().any(|k| !k);
-                let mut idx = 0;
+                let removed = !doomed.is_empty();
                 let mut current = v.borrow_mut();
-                if current.len() == keep.len() {
+                if removed && current.len() == len {
+                    let mut idx = 0;
                     current.retain(|_| {
                         idx += 1;
-                        keep[idx - 1]
+                        !doomed[idx - 1]
                     });
                 }
                 Val::Bool(removed)
