@@ -152,9 +152,10 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// An operand of `&&` or `||`. A variable's `instanceof` test and its
-    /// comparison with a variable or a constant, the usual operands, are
-    /// answered here without a call; everything else as a condition.
+    /// An operand of `&&` or `||`, or the condition of an `if`. A
+    /// variable's `instanceof` test and its comparison with a variable or a
+    /// constant, the usual ones, are answered here without a call;
+    /// everything else as a condition.
     #[inline(always)]
     fn operand(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<bool> {
         match &e.kind {
@@ -206,12 +207,41 @@ impl<'a> Interp<'a> {
 
     pub fn exec_block(&mut self, stmts: &'a [Stmt], f: &mut [Val<'a>]) -> R<Flow<'a>> {
         for s in stmts {
-            match self.exec(s, f)? {
-                Flow::Normal => {}
-                other => return Ok(other),
+            // `if`, `return` and expression statements, most of what a
+            // function runs, without a call to `exec` for each.
+            let flow = match &s.kind {
+                StmtKind::If(c, a, b) => match self.branch(c, a, b, f)? {
+                    Some(branch) => self.exec_branch(branch, f)?,
+                    None => Flow::Normal,
+                },
+                StmtKind::Return(Some(e)) => return Ok(Flow::Return(self.eval(e, f)?)),
+                StmtKind::Expr(e) => {
+                    self.eval(e, f)?.discard();
+                    Flow::Normal
+                }
+                _ => self.exec(s, f)?,
+            };
+            if !matches!(flow, Flow::Normal) {
+                return Ok(flow);
             }
         }
         Ok(Flow::Normal)
+    }
+
+    /// The branch an `if` takes, if any; its condition as an operand, so
+    /// that a variable's test is answered without a call.
+    #[inline(always)]
+    fn branch(&mut self, c: &'a Expr, a: &'a Stmt, b: &'a Option<Box<Stmt>>, f: &mut [Val<'a>]) -> R<Option<&'a Stmt>> {
+        Ok(if self.operand(c, f)? { Some(a) } else { b.as_deref() })
+    }
+
+    /// Runs the branch an `if` took: a braced one, the usual one, without
+    /// a call for the braces.
+    fn exec_branch(&mut self, branch: &'a Stmt, f: &mut [Val<'a>]) -> R<Flow<'a>> {
+        match &branch.kind {
+            StmtKind::Block(stmts) => self.exec_block(stmts, f),
+            _ => self.exec(branch, f),
+        }
     }
 
     fn exec(&mut self, s: &'a Stmt, f: &mut [Val<'a>]) -> R<Flow<'a>> {
@@ -232,18 +262,9 @@ impl<'a> Interp<'a> {
                 }
             }
             StmtKind::If(c, a, b) => {
-                let branch = if self.truthy(c, f)? {
-                    a
-                } else {
-                    match b {
-                        Some(b) => b,
-                        None => return Ok(Flow::Normal),
-                    }
-                };
-                // A braced branch, the usual one, runs without a call for the braces.
-                return match &branch.kind {
-                    StmtKind::Block(stmts) => self.exec_block(stmts, f),
-                    _ => self.exec(branch, f),
+                return match self.branch(c, a, b, f)? {
+                    Some(branch) => self.exec_branch(branch, f),
+                    None => Ok(Flow::Normal),
                 };
             }
             StmtKind::While(c, body) => loop {

@@ -1083,3 +1083,30 @@ fn small_and_large_frames_behave_alike() {
     }
     assert!(seen.iter().any(|o| o.contains("stack_overflow")) && seen.iter().any(|o| o.contains("class_cast")) && seen.contains("5"), "{seen:?}");
 }
+
+/// A function's `if`, `return` and expression statements run the same in a
+/// block (answered by the block's loop) as alone in an unbraced branch
+/// (answered by the general statement path): results, errors and their place.
+#[test]
+fn statements_in_blocks_and_alone_agree() {
+    let inputs = ["null", "''", "'x'", "1", "2.5", "[]", "[1]", "[:]", "['a': '']", "true"];
+    // `{S}` and ` S ` have the same length, so errors are at the same offsets.
+    let bodies = [
+        "if (v == null) {return 1;} if (v instanceof String && v == '') {return 2;} else {return 3;}",
+        "if (v instanceof Map) {v.put('k', 1);} if (v instanceof List) {v.add(1);} if (v != null) {return v;} return 0;",
+        "if (v) {return 1;} return 0;",
+        "if (v == 1) {return v.foo;} else if (v instanceof List) {return v[3];} else {return v.length();}",
+        "if (v === null || v.isEmpty()) {return true;} {return false;}",
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for body in bodies {
+        let alone = body.replace('{', " ").replace('}', " ");
+        for input in inputs {
+            let run = |b: &str| outcome_at(&format!("def f(def v) {{ {b} }} ctx.r = f({input})"), "{}");
+            let expected = run(body);
+            assert_eq!(run(&alone), expected, "{body} on {input}");
+            seen.insert(expected);
+        }
+    }
+    assert!(seen.iter().any(|o| o.contains("class_cast")) && seen.iter().any(|o| o.contains("index_out_of_bounds")) && seen.len() > 8, "{seen:?}");
+}
