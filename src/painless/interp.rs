@@ -453,7 +453,7 @@ impl<'a> Interp<'a> {
                 let idx = self.eval(index, f)?;
                 self.get_index(&recv, &idx)?
             }
-            ExprKind::Call { obj, name, args, null_safe } => {
+            ExprKind::Call { obj, name, args, null_safe, bound } => {
                 if let ExprKind::Class(c) = &obj.kind {
                     return self.with_args(args, f, |it, args| lib::call_static(it, c, name, args));
                 }
@@ -469,7 +469,10 @@ impl<'a> Interp<'a> {
                     }
                     return Err(null_access(name));
                 }
-                let result = self.with_args(args, f, |it, args| lib::call_method(it, &recv, name, args));
+                let result = self.with_args(args, f, |it, args| match bound.and_then(|method| lib::collections::call_bound(it, &recv, method, args)) {
+                    Some(result) => result,
+                    None => lib::call_method(it, &recv, name, args),
+                });
                 recv.discard();
                 result?
             }
@@ -840,7 +843,12 @@ impl<'a> Interp<'a> {
                 let v = coerce(ty, std::mem::replace(a, Val::Null), false)?;
                 std::mem::replace(slot, v).discard();
             }
-            return self.run_function(func, frame);
+            let result = self.run_function(func, frame);
+            // Nulls and numbers, the usual slots, are dropped without drop glue.
+            for slot in small {
+                slot.discard();
+            }
+            return result;
         }
         let mut frame = self.spare_frames.pop().unwrap_or_default();
         frame.reserve(func.frame_size.max(func.params.len()));

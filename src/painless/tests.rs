@@ -1110,3 +1110,38 @@ fn statements_in_blocks_and_alone_agree() {
     }
     assert!(seen.iter().any(|o| o.contains("class_cast")) && seen.iter().any(|o| o.contains("index_out_of_bounds")) && seen.len() > 8, "{seen:?}");
 }
+
+/// The collection methods bound at compile time (`size`, `isEmpty`,
+/// `values`, `keySet`, `entrySet`, `removeIf`) answer as the same methods
+/// called by name (through a bound method reference, which dispatches by
+/// name) on every kind of receiver: results, changes and errors.
+#[test]
+fn bound_methods_agree_with_calls_by_name() {
+    let ctx = r#"{"m": {"a": 1, "b": null, "c": ""}, "l": [1, null, ""]}"#;
+    let params = r#"{"m": {"a": 1, "b": null}, "l": [1, null]}"#;
+    let receivers = [
+        "[1, null, '']", "[]", "['a': 1, 'b': null]", "[:]", "new HashSet([1, null])", "'abc'", "''", "ctx.m", "ctx.l", "ctx.m.values()",
+        "ctx.m.keySet()", "ctx.m.entrySet()", "params.m", "params.l", "params.m.values()", "null", "1", "Optional.empty()", "new def[2]",
+        "['a': 1].entrySet().iterator().next()",
+    ];
+    let calls = [
+        ("size", ""), ("isEmpty", ""), ("values", ""), ("keySet", ""), ("entrySet", ""),
+        ("removeIf", "x -> x == null"), ("removeIf", "x -> x instanceof Map.Entry ? x.getValue() == null : x == 1"), ("removeIf", "x -> x.foo"),
+    ];
+    let outcome = |src: String| match run_with(&src, ctx, params) {
+        Ok(m) => m.get("r").cloned().unwrap_or(Value::Null).to_json(),
+        Err(e) => format!("{:?}", cause(&e)),
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for receiver in receivers {
+        for (name, arg) in calls {
+            let bound = outcome(format!("def a = {receiver}; def r = a.{name}({arg}); ctx.r = [r, a]"));
+            let by_name = outcome(format!("def a = {receiver}; def g = a::{name}; def r = g.apply({arg}); ctx.r = [r, a]"));
+            assert_eq!(bound, by_name, "{receiver}.{name}({arg})");
+            seen.insert(bound);
+        }
+    }
+    for expected in ["unsupported_operation", "null_pointer", "illegal_argument", "[true,[]]", "[3,[1,null,\"\"]]"] {
+        assert!(seen.iter().any(|o| o.contains(expected)), "{expected} in {seen:?}");
+    }
+}
