@@ -175,6 +175,7 @@ impl<'a> Interp<'a> {
     }
 
     /// `x instanceof T`; a variable is tested where it is, without a copy.
+    #[inline(always)]
     fn instance_of(&mut self, x: &'a Expr, ty: &Type, f: &mut [Val<'a>]) -> R<bool> {
         if let ExprKind::Local(v) = &x.kind {
             return Ok(instance_of(&f[v.slot], ty));
@@ -186,6 +187,7 @@ impl<'a> Interp<'a> {
     }
 
     /// `a == b`, `a != b`, `a === b`, `a !== b`, which never fail.
+    #[inline(always)]
     fn equality(&mut self, op: BinOp, a: &'a Expr, b: &'a Expr, f: &mut [Val<'a>]) -> R<bool> {
         if let Some(result) = equality_in_place(op, a, b, f) {
             return Ok(result);
@@ -871,6 +873,7 @@ impl<'a> Interp<'a> {
 
     /// Runs a function's body in its frame, one call level deeper, and
     /// converts what it returns to the declared type.
+    #[inline(always)]
     fn run_function(&mut self, func: &'a Function, frame: &mut [Val<'a>]) -> R<Val<'a>> {
         self.depth += 1;
         let result = self.exec_block(&func.body, frame);
