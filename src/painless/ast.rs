@@ -2,6 +2,7 @@
 //! the resolve pass fills in variable slots so the interpreter never looks a
 //! name up by string.
 
+use super::lib::collections::BoundMethod;
 use super::lib::ClassTest;
 use std::sync::Arc;
 
@@ -252,7 +253,9 @@ pub enum ExprKind {
     NewArrayInit { elem: Type, items: Vec<Expr> },
     Field { obj: Box<Expr>, name: String, null_safe: bool },
     Index { obj: Box<Expr>, index: Box<Expr> },
-    Call { obj: Box<Expr>, name: String, args: Vec<Expr>, null_safe: bool },
+    /// `obj.name(args)`; `bound` is the collection method the resolve pass
+    /// found for the name and argument count, if one of those it binds.
+    Call { obj: Box<Expr>, name: String, args: Vec<Expr>, null_safe: bool, bound: Option<BoundMethod> },
     LocalCall { name: String, index: usize, args: Vec<Expr> },
     Unary(UnOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),

@@ -387,7 +387,7 @@ fn node(e: &Expr) -> Option<Node> {
                 value => Node::Fields { root: Root::Value(Box::new(value)), steps: Box::new([step]) },
             }
         }
-        ExprKind::Call { obj, name, args, null_safe } => match &obj.kind {
+        ExprKind::Call { obj, name, args, null_safe, .. } => match &obj.kind {
             ExprKind::Class(_) => return None,
             ExprKind::ListInit(items) => {
                 if name != "contains" || args.len() != 1 {

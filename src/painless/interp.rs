@@ -15,6 +15,8 @@ use std::rc::Rc;
 
 const MAX_LOOP_ITERATIONS: u32 = 1_000_000;
 const MAX_CALL_DEPTH: usize = 64;
+/// Frames of up to this many slots live on the Rust stack.
+const SMALL_FRAME: usize = 4;
 /// Larger arrays would exhaust memory here long before they would in a JVM heap.
 const MAX_ARRAY_ELEMENTS: usize = Exc::MAX_ELEMENTS;
 
@@ -116,27 +118,64 @@ impl<'a> Interp<'a> {
     /// `e` as a boolean, a value that is not one failing at `unbox_at`. The
     /// operators that always give a boolean are answered here, without a
     /// `Val::Bool` built and unboxed for each node of a condition.
-    fn condition(&mut self, e: &'a Expr, f: &mut [Val<'a>], unbox_at: u32) -> R<bool> {
-        match &e.kind {
-            ExprKind::And(a, b) => Ok(self.truthy(a, f)? && self.truthy(b, f)?),
-            ExprKind::Or(a, b) => Ok(self.truthy(a, f)? || self.truthy(b, f)?),
-            // `!x` unboxes `x` as the `!` node, where Painless fails.
-            ExprKind::Unary(UnOp::Not, x) => Ok(!self.condition(x, f, e.span.start)?),
-            ExprKind::InstanceOf(x, ty) => self.instance_of(x, ty, f),
-            ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne | BinOp::RefEq | BinOp::RefNe), a, b) => self.equality(*op, a, b, f),
-            _ => {
-                // Booleans, nearly every condition's value, need neither a call nor a drop.
-                let v = self.eval(e, f)?;
-                if let Val::Bool(b) = v {
-                    v.discard();
-                    return Ok(b);
+    fn condition(&mut self, mut e: &'a Expr, f: &mut [Val<'a>], mut unbox_at: u32) -> R<bool> {
+        // The right operand of `&&` and `||` is the rest of the condition:
+        // this loop goes on with it rather than calling itself for it.
+        loop {
+            match &e.kind {
+                ExprKind::And(a, b) => {
+                    if !self.operand(a, f)? {
+                        return Ok(false);
+                    }
+                    (e, unbox_at) = (b, b.span.start);
                 }
-                to_boolean(&v).map_err(|x| x.at(unbox_at))
+                ExprKind::Or(a, b) => {
+                    if self.operand(a, f)? {
+                        return Ok(true);
+                    }
+                    (e, unbox_at) = (b, b.span.start);
+                }
+                // `!x` unboxes `x` as the `!` node, where Painless fails.
+                ExprKind::Unary(UnOp::Not, x) => return Ok(!self.condition(x, f, e.span.start)?),
+                ExprKind::InstanceOf(x, ty) => return self.instance_of(x, ty, f),
+                ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne | BinOp::RefEq | BinOp::RefNe), a, b) => return self.equality(*op, a, b, f),
+                _ => {
+                    // Booleans, nearly every condition's value, need neither a call nor a drop.
+                    let v = self.eval(e, f)?;
+                    if let Val::Bool(b) = v {
+                        v.discard();
+                        return Ok(b);
+                    }
+                    return to_boolean(&v).map_err(|x| x.at(unbox_at));
+                }
             }
         }
     }
 
+    /// An operand of `&&` or `||`, or the condition of an `if`. A
+    /// variable's `instanceof` test and its comparison with a variable or a
+    /// constant, the usual ones, are answered here without a call;
+    /// everything else as a condition.
+    #[inline(always)]
+    fn operand(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<bool> {
+        match &e.kind {
+            ExprKind::InstanceOf(x, ty) => {
+                if let ExprKind::Local(v) = &x.kind {
+                    return Ok(instance_of(&f[v.slot], ty));
+                }
+            }
+            ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne | BinOp::RefEq | BinOp::RefNe), a, b) => {
+                if let Some(result) = equality_in_place(*op, a, b, f) {
+                    return Ok(result);
+                }
+            }
+            _ => {}
+        }
+        self.truthy(e, f)
+    }
+
     /// `x instanceof T`; a variable is tested where it is, without a copy.
+    #[inline(always)]
     fn instance_of(&mut self, x: &'a Expr, ty: &Type, f: &mut [Val<'a>]) -> R<bool> {
         if let ExprKind::Local(v) = &x.kind {
             return Ok(instance_of(&f[v.slot], ty));
@@ -147,21 +186,11 @@ impl<'a> Interp<'a> {
         Ok(is)
     }
 
-    /// `a == b`, `a != b`, `a === b`, `a !== b`, which never fail; a
-    /// variable compared with a variable or a constant is compared where it is.
+    /// `a == b`, `a != b`, `a === b`, `a !== b`, which never fail.
+    #[inline(always)]
     fn equality(&mut self, op: BinOp, a: &'a Expr, b: &'a Expr, f: &mut [Val<'a>]) -> R<bool> {
-        match (&a.kind, &b.kind) {
-            (ExprKind::Local(x), ExprKind::Local(y)) => return Ok(equality(op, &f[x.slot], &f[y.slot])),
-            (ExprKind::Local(x), _) | (_, ExprKind::Local(x)) => {
-                let (constant, variable_first) = if matches!(a.kind, ExprKind::Local(_)) { (b, true) } else { (a, false) };
-                if let Some(c) = literal(constant) {
-                    let v = &f[x.slot];
-                    let result = if variable_first { equality(op, v, &c) } else { equality(op, &c, v) };
-                    c.discard();
-                    return Ok(result);
-                }
-            }
-            _ => {}
+        if let Some(result) = equality_in_place(op, a, b, f) {
+            return Ok(result);
         }
         let x = self.eval(a, f)?;
         let y = self.eval(b, f)?;
@@ -180,12 +209,41 @@ impl<'a> Interp<'a> {
 
     pub fn exec_block(&mut self, stmts: &'a [Stmt], f: &mut [Val<'a>]) -> R<Flow<'a>> {
         for s in stmts {
-            match self.exec(s, f)? {
-                Flow::Normal => {}
-                other => return Ok(other),
+            // `if`, `return` and expression statements, most of what a
+            // function runs, without a call to `exec` for each.
+            let flow = match &s.kind {
+                StmtKind::If(c, a, b) => match self.branch(c, a, b, f)? {
+                    Some(branch) => self.exec_branch(branch, f)?,
+                    None => Flow::Normal,
+                },
+                StmtKind::Return(Some(e)) => return Ok(Flow::Return(self.eval(e, f)?)),
+                StmtKind::Expr(e) => {
+                    self.eval(e, f)?.discard();
+                    Flow::Normal
+                }
+                _ => self.exec(s, f)?,
+            };
+            if !matches!(flow, Flow::Normal) {
+                return Ok(flow);
             }
         }
         Ok(Flow::Normal)
+    }
+
+    /// The branch an `if` takes, if any; its condition as an operand, so
+    /// that a variable's test is answered without a call.
+    #[inline(always)]
+    fn branch(&mut self, c: &'a Expr, a: &'a Stmt, b: &'a Option<Box<Stmt>>, f: &mut [Val<'a>]) -> R<Option<&'a Stmt>> {
+        Ok(if self.operand(c, f)? { Some(a) } else { b.as_deref() })
+    }
+
+    /// Runs the branch an `if` took: a braced one, the usual one, without
+    /// a call for the braces.
+    fn exec_branch(&mut self, branch: &'a Stmt, f: &mut [Val<'a>]) -> R<Flow<'a>> {
+        match &branch.kind {
+            StmtKind::Block(stmts) => self.exec_block(stmts, f),
+            _ => self.exec(branch, f),
+        }
     }
 
     fn exec(&mut self, s: &'a Stmt, f: &mut [Val<'a>]) -> R<Flow<'a>> {
@@ -206,18 +264,9 @@ impl<'a> Interp<'a> {
                 }
             }
             StmtKind::If(c, a, b) => {
-                let branch = if self.truthy(c, f)? {
-                    a
-                } else {
-                    match b {
-                        Some(b) => b,
-                        None => return Ok(Flow::Normal),
-                    }
-                };
-                // A braced branch, the usual one, runs without a call for the braces.
-                return match &branch.kind {
-                    StmtKind::Block(stmts) => self.exec_block(stmts, f),
-                    _ => self.exec(branch, f),
+                return match self.branch(c, a, b, f)? {
+                    Some(branch) => self.exec_branch(branch, f),
+                    None => Ok(Flow::Normal),
                 };
             }
             StmtKind::While(c, body) => loop {
@@ -406,7 +455,7 @@ impl<'a> Interp<'a> {
                 let idx = self.eval(index, f)?;
                 self.get_index(&recv, &idx)?
             }
-            ExprKind::Call { obj, name, args, null_safe } => {
+            ExprKind::Call { obj, name, args, null_safe, bound } => {
                 if let ExprKind::Class(c) = &obj.kind {
                     return self.with_args(args, f, |it, args| lib::call_static(it, c, name, args));
                 }
@@ -422,7 +471,10 @@ impl<'a> Interp<'a> {
                     }
                     return Err(null_access(name));
                 }
-                let result = self.with_args(args, f, |it, args| lib::call_method(it, &recv, name, args));
+                let result = self.with_args(args, f, |it, args| match bound.and_then(|method| lib::collections::call_bound(it, &recv, method, args)) {
+                    Some(result) => result,
+                    None => lib::call_method(it, &recv, name, args),
+                });
                 recv.discard();
                 result?
             }
@@ -782,8 +834,24 @@ impl<'a> Interp<'a> {
         if self.depth >= MAX_CALL_DEPTH {
             return Err(Exc::bare("StackOverflowError"));
         }
-        // The parameters are the frame's first slots: pushed as converted,
-        // then the locals' null slots, into a returned call's frame if any.
+        // The parameters are the frame's first slots, converted, then the
+        // locals' null slots. A function with few variables, as most are
+        // (`boolean isEmpty(def v)`), keeps its frame on the stack; a larger
+        // one takes the frame of a returned call if there is one.
+        if func.frame_size <= SMALL_FRAME {
+            let mut small = [Val::Null, Val::Null, Val::Null, Val::Null];
+            let frame = &mut small[..func.frame_size];
+            for (slot, (a, (ty, _))) in frame.iter_mut().zip(args.iter_mut().zip(&func.params)) {
+                let v = coerce(ty, std::mem::replace(a, Val::Null), false)?;
+                std::mem::replace(slot, v).discard();
+            }
+            let result = self.run_function(func, frame);
+            // Nulls and numbers, the usual slots, are dropped without drop glue.
+            for slot in small {
+                slot.discard();
+            }
+            return result;
+        }
         let mut frame = self.spare_frames.pop().unwrap_or_default();
         frame.reserve(func.frame_size.max(func.params.len()));
         for (a, (ty, _)) in args.iter_mut().zip(&func.params) {
@@ -798,10 +866,18 @@ impl<'a> Interp<'a> {
         for _ in func.params.len()..func.frame_size {
             frame.push(Val::Null);
         }
-        self.depth += 1;
-        let result = self.exec_block(&func.body, &mut frame);
-        self.depth -= 1;
+        let result = self.run_function(func, &mut frame);
         self.return_frame(frame);
+        result
+    }
+
+    /// Runs a function's body in its frame, one call level deeper, and
+    /// converts what it returns to the declared type.
+    #[inline(always)]
+    fn run_function(&mut self, func: &'a Function, frame: &mut [Val<'a>]) -> R<Val<'a>> {
+        self.depth += 1;
+        let result = self.exec_block(&func.body, frame);
+        self.depth -= 1;
         match result? {
             Flow::Return(v) => match &func.ret {
                 Type::Class(c) if c.name == "void" => Ok(Val::Null),
@@ -814,10 +890,11 @@ impl<'a> Interp<'a> {
     /// Calls a lambda `(a, b) -> f(a, b)`: its parameters, converted to their
     /// types, go to `f` as the call in its body would pass them, errors
     /// located at that call, and the lambda still counts as a call level.
+    #[inline(always)]
     fn call_forwarding_lambda(&mut self, lambda: &'a Lambda, index: usize, call: &'a Expr, args: &mut [Val<'a>]) -> R<Val<'a>> {
         for (a, (ty, _)) in args.iter_mut().zip(&lambda.params) {
-            let v = std::mem::replace(a, Val::Null);
-            *a = coerce(ty, v, false)?;
+            let v = coerce(ty, std::mem::replace(a, Val::Null), false)?;
+            std::mem::replace(a, v).discard();
         }
         self.depth += 1;
         let result = self.call_function(index, args).map_err(|x| x.at(call.span.start));
@@ -906,6 +983,28 @@ fn literal<'a>(e: &'a Expr) -> Option<Val<'a>> {
         ExprKind::Str(s) => Val::Str(Str::Doc(s)),
         _ => return None,
     })
+}
+
+/// An equality operator on a variable and a variable or a constant,
+/// compared where they are, without copies; `None` for other operands.
+#[inline(always)]
+fn equality_in_place<'a>(op: BinOp, a: &'a Expr, b: &'a Expr, f: &[Val<'a>]) -> Option<bool> {
+    match (&a.kind, &b.kind) {
+        (ExprKind::Local(x), ExprKind::Local(y)) => Some(equality(op, &f[x.slot], &f[y.slot])),
+        (ExprKind::Local(x), _) => {
+            let c = literal(b)?;
+            let result = equality(op, &f[x.slot], &c);
+            c.discard();
+            Some(result)
+        }
+        (_, ExprKind::Local(y)) => {
+            let c = literal(a)?;
+            let result = equality(op, &c, &f[y.slot]);
+            c.discard();
+            Some(result)
+        }
+        _ => None,
+    }
 }
 
 impl<'a> Interp<'a> {
@@ -1120,8 +1219,19 @@ fn java_f2l(d: f64) -> i64 {
     d as i64
 }
 
-#[inline]
+/// `v instanceof ty`. Classes and `def`, what scripts test, are answered
+/// inline; primitives and arrays by `instance_of_other`.
+#[inline(always)]
 pub fn instance_of(v: &Val<'_>, ty: &Type) -> bool {
+    match ty {
+        Type::Class(c) => lib::is_instance(v, c),
+        Type::Def => !v.is_null(),
+        _ => instance_of_other(v, ty),
+    }
+}
+
+#[inline(never)]
+fn instance_of_other(v: &Val<'_>, ty: &Type) -> bool {
     match ty {
         Type::Def => !v.is_null(),
         Type::Prim(p) => matches!(
@@ -1348,6 +1458,7 @@ pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
 }
 
 /// The equality operators (`op` is one of `==`, `!=`, `===`, `!==`).
+#[inline(always)]
 fn equality<'a>(op: BinOp, a: &Val<'a>, b: &Val<'a>) -> bool {
     match op {
         // `x == null`: null equals only null, whatever `x` is.
@@ -1362,6 +1473,10 @@ fn equality<'a>(op: BinOp, a: &Val<'a>, b: &Val<'a>) -> bool {
 /// Painless `==` on `def`: numbers compare by value across box types,
 /// everything else by `equals`.
 pub fn def_equals<'a>(a: &Val<'a>, b: &Val<'a>) -> bool {
+    // Strings, the usual operands, as `equals` compares them.
+    if let (Val::Str(x), Val::Str(y)) = (a, b) {
+        return **x == **y;
+    }
     if a.is_numeric() && b.is_numeric() {
         return match promote(a, b) {
             Some(Num::I(x, y)) => x == y,

@@ -659,7 +659,7 @@ impl<'t> Parser<'t> {
                 };
                 if self.is_punct("(") {
                     let args = self.arguments()?;
-                    e = Expr { kind: ExprKind::Call { obj: Box::new(e), name, args, null_safe }, span: Span { start: dot.start, end: self.prev_span().end } };
+                    e = Expr { kind: ExprKind::Call { obj: Box::new(e), name, args, null_safe, bound: None }, span: Span { start: dot.start, end: self.prev_span().end } };
                 } else {
                     e = Expr { kind: ExprKind::Field { obj: Box::new(e), name, null_safe }, span: Span { start: dot.start, end: self.prev_span().end } };
                 }

@@ -397,7 +397,7 @@ impl Resolver<'_> {
                 self.expr(obj)?;
                 self.expr(index)
             }
-            ExprKind::Call { obj, name, args, .. } => {
+            ExprKind::Call { obj, name, args, bound, .. } => {
                 self.expr(obj)?;
                 if let ExprKind::Class(c) = &obj.kind {
                     if !lib::known_static(c, name, args.len()) {
@@ -405,6 +405,8 @@ impl Resolver<'_> {
                     }
                 } else if !lib::known_method(name, args.len()) {
                     return Err(self.unsupported(span, format!("method [{name}/{}]", args.len())));
+                } else {
+                    *bound = lib::collections::BoundMethod::of(name, args.len());
                 }
                 self.exprs(args)
             }

@@ -1007,3 +1007,141 @@ fn forwarding_lambdas_behave_as_their_call() {
     }
     assert!(seen.iter().any(|o| o.contains("stack_overflow")) && seen.iter().any(|o| o.contains("class_cast")) && seen.contains("10"), "{seen:?}");
 }
+
+/// The operands of `&&` and `||` that a condition answers in place (a
+/// variable's `instanceof`, its comparison with a variable or a constant)
+/// agree with the same operands as values (`[a][0]` goes the general way),
+/// on either side of the operator, short-circuiting as Java does.
+#[test]
+fn condition_operands_agree_with_the_general_path() {
+    let ctx = r#"{"m": {"a": 1}, "l": ["x"], "s": "x", "n": 1}"#;
+    let values = ["null", "''", "'x'", "1", "1L", "1.0", "true", "[]", "[:]", "ctx.m", "ctx.l", "ctx.s", "ctx.n", "ctx.missing", "x -> x", "ctx.m.values()"];
+    let tests = ["A instanceof String", "A instanceof Map", "A instanceof List", "A instanceof Collection", "A instanceof def", "A instanceof Number", "A instanceof int"];
+    let comparisons = ["A == B", "A != B", "A === B", "A !== B", "A == null", "null != A", "A == ''", "'x' == A", "A == 1", "1L != A"];
+    let mut seen = std::collections::BTreeSet::new();
+    for a in values {
+        for b in values {
+            for leaf in tests.iter().chain(&comparisons) {
+                let in_place = leaf.replace('A', "a").replace('B', "b");
+                let general = leaf.replace('A', "[a][0]").replace('B', "[b][0]");
+                for shape in ["X && true", "true && X", "X || false", "false || X", "!(X) || false", "(X || X) && (false || X)"] {
+                    let run = |x: &str| outcome(&format!("def a = {a}; def b = {b}; ctx.r = 0; if ({}) {{ ctx.r = 1 }}", shape.replace('X', x)), ctx);
+                    let expected = run(&general);
+                    assert_eq!(run(&in_place), expected, "{a}, {b}: {shape} with {leaf}");
+                    seen.insert(expected);
+                }
+            }
+        }
+    }
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), ["0", "1"]);
+    // A right operand that fails does so at its own place, after a left one answered in place.
+    let in_place = outcome_at("def a = 'x'; if (a      instanceof String && a.substring(5) == '') { ctx.r = 1 }", "{}");
+    let general = outcome_at("def a = 'x'; if ([a][0] instanceof String && a.substring(5) == '') { ctx.r = 1 }", "{}");
+    assert!(in_place.contains("string_index_out_of_bounds"), "{in_place}");
+    assert_eq!(in_place, general);
+}
+
+/// A function whose frame lives on the stack (few variables) and one whose
+/// frame does not (more variables) behave alike: conversions of arguments
+/// and results, errors, recursion and values kept between calls.
+#[test]
+fn small_and_large_frames_behave_alike() {
+    let pad = |n: usize| (0..n).map(|i| format!("def p{i} = {i}; ")).collect::<String>();
+    let program = |extra: usize| {
+        format!(
+            "int f(int n, def x) {{ {} if (n <= 0) {{ return x == null ? -1 : x.size() }} return f(n - 1, x) + 1 }} \
+             long g(long v) {{ {} return v }} \
+             boolean e(def v) {{ {} return v == null || (v instanceof String && v == '') }} ",
+            pad(extra),
+            pad(extra),
+            pad(extra)
+        )
+    };
+    let calls = [
+        "ctx.r = f(3, [1, 2])",
+        "ctx.r = f(3, null)",
+        "ctx.r = f(70, [])",
+        "ctx.r = f('x', [])",
+        "ctx.r = f(2.5, [])",
+        "ctx.r = g(7)",
+        "ctx.r = g('7')",
+        "ctx.r = [null, '', 'x', 1].stream().filter(v -> e(v)).count()",
+        "def l = [null, '', 'x', [:]]; l.removeIf(v -> e(v)); ctx.r = l",
+        "ctx.r = f(3, 'abc')",
+    ];
+    let plain = |src: String| match run_with(&src, "{}", "{}") {
+        Ok(m) => m.get("r").cloned().unwrap_or(Value::Null).to_json(),
+        Err(e) => format!("{:?}", cause(&e)),
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for call in calls {
+        let small = plain(format!("{} {call}", program(0)));
+        for extra in [3, 4, 8] {
+            assert_eq!(plain(format!("{} {call}", program(extra))), small, "{call} with {extra} more variables");
+        }
+        seen.insert(small);
+    }
+    assert!(seen.iter().any(|o| o.contains("stack_overflow")) && seen.iter().any(|o| o.contains("class_cast")) && seen.contains("5"), "{seen:?}");
+}
+
+/// A function's `if`, `return` and expression statements run the same in a
+/// block (answered by the block's loop) as alone in an unbraced branch
+/// (answered by the general statement path): results, errors and their place.
+#[test]
+fn statements_in_blocks_and_alone_agree() {
+    let inputs = ["null", "''", "'x'", "1", "2.5", "[]", "[1]", "[:]", "['a': '']", "true"];
+    // `{S}` and ` S ` have the same length, so errors are at the same offsets.
+    let bodies = [
+        "if (v == null) {return 1;} if (v instanceof String && v == '') {return 2;} else {return 3;}",
+        "if (v instanceof Map) {v.put('k', 1);} if (v instanceof List) {v.add(1);} if (v != null) {return v;} return 0;",
+        "if (v) {return 1;} return 0;",
+        "if (v == 1) {return v.foo;} else if (v instanceof List) {return v[3];} else {return v.length();}",
+        "if (v === null || v.isEmpty()) {return true;} {return false;}",
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for body in bodies {
+        let alone = body.replace('{', " ").replace('}', " ");
+        for input in inputs {
+            let run = |b: &str| outcome_at(&format!("def f(def v) {{ {b} }} ctx.r = f({input})"), "{}");
+            let expected = run(body);
+            assert_eq!(run(&alone), expected, "{body} on {input}");
+            seen.insert(expected);
+        }
+    }
+    assert!(seen.iter().any(|o| o.contains("class_cast")) && seen.iter().any(|o| o.contains("index_out_of_bounds")) && seen.len() > 8, "{seen:?}");
+}
+
+/// The collection methods bound at compile time (`size`, `isEmpty`,
+/// `values`, `keySet`, `entrySet`, `removeIf`) answer as the same methods
+/// called by name (through a bound method reference, which dispatches by
+/// name) on every kind of receiver: results, changes and errors.
+#[test]
+fn bound_methods_agree_with_calls_by_name() {
+    let ctx = r#"{"m": {"a": 1, "b": null, "c": ""}, "l": [1, null, ""]}"#;
+    let params = r#"{"m": {"a": 1, "b": null}, "l": [1, null]}"#;
+    let receivers = [
+        "[1, null, '']", "[]", "['a': 1, 'b': null]", "[:]", "new HashSet([1, null])", "'abc'", "''", "ctx.m", "ctx.l", "ctx.m.values()",
+        "ctx.m.keySet()", "ctx.m.entrySet()", "params.m", "params.l", "params.m.values()", "null", "1", "Optional.empty()", "new def[2]",
+        "['a': 1].entrySet().iterator().next()",
+    ];
+    let calls = [
+        ("size", ""), ("isEmpty", ""), ("values", ""), ("keySet", ""), ("entrySet", ""),
+        ("removeIf", "x -> x == null"), ("removeIf", "x -> x instanceof Map.Entry ? x.getValue() == null : x == 1"), ("removeIf", "x -> x.foo"),
+    ];
+    let outcome = |src: String| match run_with(&src, ctx, params) {
+        Ok(m) => m.get("r").cloned().unwrap_or(Value::Null).to_json(),
+        Err(e) => format!("{:?}", cause(&e)),
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for receiver in receivers {
+        for (name, arg) in calls {
+            let bound = outcome(format!("def a = {receiver}; def r = a.{name}({arg}); ctx.r = [r, a]"));
+            let by_name = outcome(format!("def a = {receiver}; def g = a::{name}; def r = g.apply({arg}); ctx.r = [r, a]"));
+            assert_eq!(bound, by_name, "{receiver}.{name}({arg})");
+            seen.insert(bound);
+        }
+    }
+    for expected in ["unsupported_operation", "null_pointer", "illegal_argument", "[true,[]]", "[3,[1,null,\"\"]]"] {
+        assert!(seen.iter().any(|o| o.contains(expected)), "{expected} in {seen:?}");
+    }
+}

@@ -79,8 +79,10 @@ fn own_map<'a, 'b>(it: &Interp<'a>, m: &'b MapRef<'a>) -> R<&'b Shared<JMap<'a>>
 }
 
 fn predicate<'a>(it: &mut Interp<'a>, f: &Val<'a>, args: &mut [Val<'a>]) -> R<bool> {
-    let v = it.call_func(f, args)?;
-    super::super::interp::to_boolean(&v)
+    match it.call_func(f, args)? {
+        Val::Bool(b) => Ok(b),
+        other => super::super::interp::to_boolean(&other),
+    }
 }
 
 fn contains<'a>(items: &[Val<'a>], x: &Val<'a>) -> bool {
@@ -346,26 +348,7 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
                 }
                 v.borrow_mut().remove(i as usize)
             }
-            ("removeIf", 1) => {
-                let v = own_list(it, l)?.clone();
-                // The predicate sees the elements as they were when the call
-                // began, each handed over from this copy rather than copied again.
-                let items = v.borrow().clone();
-                let mut keep = Vec::with_capacity(items.len());
-                for i in items {
-                    keep.push(!predicate(it, &args[0], &mut [i])?);
-                }
-                let removed = keep.iter().any(|k| !k);
-                let mut idx = 0;
-                let mut current = v.borrow_mut();
-                if current.len() == keep.len() {
-                    current.retain(|_| {
-                        idx += 1;
-                        keep[idx - 1]
-                    });
-                }
-                Val::Bool(removed)
-            }
+            ("removeIf", 1) => list_remove_if(it, l, &args[0])?,
             ("removeAll" | "retainAll", 1) => {
                 let other = iter_items(&args[0]).ok_or_else(|| Exc::class_cast("argument is not a Collection"))?;
                 let v = own_list(it, l)?;
@@ -461,28 +444,7 @@ fn set_call<'a>(it: &mut Interp<'a>, s: &SetRef<'a>, name: &str, args: &[Val<'a>
 fn view_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
     let r = (|| -> R<Option<Val<'a>>> {
         Ok(Some(match (name, args.len()) {
-            ("removeIf", 1) => {
-                let entries = map_entries(m);
-                let mut doomed = Vec::new();
-                for (k, v) in entries {
-                    let arg = match kind {
-                        ViewKind::Keys => k.clone(),
-                        ViewKind::Values => v,
-                        ViewKind::Entries => Val::Entry(Rc::new((k.clone(), RefCell::new(v), Some(m.clone())))),
-                    };
-                    if predicate(it, &args[0], &mut [arg])? {
-                        doomed.push(k);
-                    }
-                }
-                if !doomed.is_empty() {
-                    let map = own_map(it, m)?;
-                    let mut map = map.borrow_mut();
-                    for k in &doomed {
-                        map.shift_remove(&Key(k.clone()));
-                    }
-                }
-                Val::Bool(!doomed.is_empty())
-            }
+            ("removeIf", 1) => view_remove_if(it, m, kind, &args[0])?,
             ("remove", 1) => {
                 let key = match kind {
                     ViewKind::Keys => Some(args[0].clone()),
@@ -513,6 +475,107 @@ fn view_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, name: &str
         Ok(None) => None,
         Err(e) => Some(Err(e)),
     }
+}
+
+/// `List.removeIf`. The predicate sees the elements as they were when the
+/// call began, each handed over from a copy rather than copied again.
+fn list_remove_if<'a>(it: &mut Interp<'a>, l: &ListRef<'a>, pred: &Val<'a>) -> R<Val<'a>> {
+    let v = own_list(it, l)?.clone();
+    let items = v.borrow().clone();
+    let len = items.len();
+    // Which elements go, noted from the first that does: most calls
+    // remove nothing and need no note.
+    let mut doomed: Vec<bool> = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        if predicate(it, pred, &mut [item])? {
+            if doomed.is_empty() {
+                doomed.resize(len, false);
+            }
+            doomed[i] = true;
+        }
+    }
+    let removed = !doomed.is_empty();
+    let mut current = v.borrow_mut();
+    if removed && current.len() == len {
+        let mut idx = 0;
+        current.retain(|_| {
+            idx += 1;
+            !doomed[idx - 1]
+        });
+    }
+    Ok(Val::Bool(removed))
+}
+
+/// `removeIf` on `keySet()`, `values()` or `entrySet()`: the predicate sees
+/// the entries in the map's iteration order, as they were when the call
+/// began; the entries it picks leave the map.
+fn view_remove_if<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, pred: &Val<'a>) -> R<Val<'a>> {
+    let entries = map_entries(m);
+    let mut doomed = Vec::new();
+    for (k, v) in entries {
+        let arg = match kind {
+            ViewKind::Keys => k.clone(),
+            ViewKind::Values => v,
+            ViewKind::Entries => Val::Entry(Rc::new((k.clone(), RefCell::new(v), Some(m.clone())))),
+        };
+        if predicate(it, pred, &mut [arg])? {
+            doomed.push(k);
+        }
+    }
+    if !doomed.is_empty() {
+        let map = own_map(it, m)?;
+        let mut map = map.borrow_mut();
+        for k in &doomed {
+            map.shift_remove(&Key(k.clone()));
+        }
+    }
+    Ok(Val::Bool(!doomed.is_empty()))
+}
+
+/// Collection methods that scripts call once per container they walk,
+/// bound by the resolve pass from their name and argument count, so that a
+/// call on a List, Map or view needs no comparison of names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoundMethod {
+    Size,
+    IsEmpty,
+    Values,
+    KeySet,
+    EntrySet,
+    RemoveIf,
+}
+
+impl BoundMethod {
+    pub fn of(name: &str, argc: usize) -> Option<BoundMethod> {
+        Some(match (name, argc) {
+            ("size", 0) => BoundMethod::Size,
+            ("isEmpty", 0) => BoundMethod::IsEmpty,
+            ("values", 0) => BoundMethod::Values,
+            ("keySet", 0) => BoundMethod::KeySet,
+            ("entrySet", 0) => BoundMethod::EntrySet,
+            ("removeIf", 1) => BoundMethod::RemoveIf,
+            _ => return None,
+        })
+    }
+}
+
+/// A bound method on a receiver it is answered for here, exactly as the
+/// call by name answers it (`list_call`, `map_call`, `view_call`); `None`
+/// for other receivers (a string's `isEmpty`, a set's `removeIf`, ...),
+/// which go by name.
+pub fn call_bound<'a>(it: &mut Interp<'a>, recv: &Val<'a>, method: BoundMethod, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    Some(match (method, recv, args) {
+        (BoundMethod::Size, Val::List(l), []) => Ok(Val::Int(list_len(l) as i32)),
+        (BoundMethod::Size, Val::Map(m) | Val::View(m, _), []) => Ok(Val::Int(map_len(m) as i32)),
+        (BoundMethod::IsEmpty, Val::List(l), []) => Ok(Val::Bool(list_len(l) == 0)),
+        (BoundMethod::IsEmpty, Val::Map(m) | Val::View(m, _), []) => Ok(Val::Bool(map_len(m) == 0)),
+        (BoundMethod::Values, Val::Map(m), []) => Ok(Val::View(m.clone(), ViewKind::Values)),
+        (BoundMethod::KeySet, Val::Map(m), []) => Ok(Val::View(m.clone(), ViewKind::Keys)),
+        (BoundMethod::EntrySet, Val::Map(m), []) => Ok(Val::View(m.clone(), ViewKind::Entries)),
+        (BoundMethod::RemoveIf, Val::List(l), [pred]) => list_remove_if(it, l, pred),
+        (BoundMethod::RemoveIf, Val::View(m, kind), [pred]) => view_remove_if(it, m, *kind, pred),
+        _ => return None,
+    })
 }
 
 fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {

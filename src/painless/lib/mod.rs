@@ -377,8 +377,9 @@ impl ClassTest {
     }
 }
 
-/// `v instanceof class`.
-#[inline]
+/// `v instanceof class`: a test of the value's variant, inlined where
+/// scripts test types; library objects by name in `is_instance_by_name`.
+#[inline(always)]
 pub fn is_instance(v: &Val<'_>, class: &ClassType) -> bool {
     match class.test {
         ClassTest::Object => !v.is_null(),
@@ -400,13 +401,18 @@ pub fn is_instance(v: &Val<'_>, class: &ClassType) -> bool {
         ClassTest::MapEntry => matches!(v, Val::Entry(_)),
         ClassTest::Function => matches!(v, Val::Func(_)),
         ClassTest::Never => false,
-        ClassTest::ByName => match v {
-            Val::Obj(o) => match &**o {
-                Obj::Exception { class: thrown, .. } => exception_is_a(thrown, &class.name),
-                _ => o.class_name() == qualified_class(&class.name),
-            },
-            _ => false,
+        ClassTest::ByName => is_instance_by_name(v, class),
+    }
+}
+
+#[inline(never)]
+fn is_instance_by_name(v: &Val<'_>, class: &ClassType) -> bool {
+    match v {
+        Val::Obj(o) => match &**o {
+            Obj::Exception { class: thrown, .. } => exception_is_a(thrown, &class.name),
+            _ => o.class_name() == qualified_class(&class.name),
         },
+        _ => false,
     }
 }
 
