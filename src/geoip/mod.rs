@@ -228,6 +228,9 @@ pub enum Property {
     RegisteredCountryName,
 }
 
+// A property set is a `u64` of bits.
+const _: () = assert!(Property::ALL.len() <= 64);
+
 impl Property {
     const ALL: &'static [Property] = &[
         Property::Ip,
@@ -274,8 +277,27 @@ impl Property {
         Property::RegisteredCountryName,
     ];
 
+    fn bit(self) -> u64 {
+        1 << self as u64
+    }
+
+    /// `HashMap.hash` of the key, which places it in a result map.
+    fn java_hash_spread(self) -> u32 {
+        const SPREADS: [u32; Property::ALL.len()] = {
+            let mut spreads = [0; Property::ALL.len()];
+            let mut i = 0;
+            while i < Property::ALL.len() {
+                let p = Property::ALL[i];
+                spreads[p as usize] = java_hash_spread(p.key());
+                i += 1;
+            }
+            spreads
+        };
+        SPREADS[self as usize]
+    }
+
     /// The output key, which is also the lower-cased enum constant.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         use Property::*;
         match self {
             Ip => "ip",
@@ -488,14 +510,17 @@ impl<'a> From<geoip2::enterprise::Country<'a>> for CountryRecord<'a> {
 }
 
 /// The result map under construction: only requested properties are kept.
-struct Data<'p> {
-    properties: &'p [Property],
-    entries: Vec<(&'static str, Value)>,
+struct Data {
+    /// The requested properties, one bit each (`1 << p as u64`).
+    wanted: u64,
+    /// In the order they were put, which is the order Elasticsearch puts them.
+    entries: Vec<(Property, Value)>,
 }
 
-impl<'p> Data<'p> {
-    fn new(ip: IpAddr, properties: &'p [Property]) -> Data<'p> {
-        let mut d = Data { properties, entries: Vec::with_capacity(properties.len()) };
+impl Data {
+    fn new(ip: IpAddr, properties: &[Property]) -> Data {
+        let wanted = properties.iter().fold(0, |bits, &p| bits | p.bit());
+        let mut d = Data { wanted, entries: Vec::with_capacity(properties.len()) };
         d.put_with(Property::Ip, || Some(Value::String(format_ip(ip))));
         d
     }
@@ -507,9 +532,9 @@ impl<'p> Data<'p> {
     /// Builds the value only when the property was asked for: most
     /// lookups want a few of the record's fields.
     fn put_with(&mut self, p: Property, v: impl FnOnce() -> Option<Value>) {
-        if self.properties.contains(&p) {
+        if self.wanted & p.bit() != 0 {
             if let Some(v) = v() {
-                self.entries.push((p.key(), v));
+                self.entries.push((p, v));
             }
         }
     }
@@ -545,7 +570,15 @@ impl<'p> Data<'p> {
         self.put_str(Property::Timezone, tz);
         if let (Some(lat), Some(lon)) = (lat, lon) {
             self.put_with(Property::Location, || {
-                Some(Value::Map(java_hash_order(vec![("lat", Value::Double(lat)), ("lon", Value::Double(lon))])))
+                // Two entries stay in a HashMap's first table of 16 buckets;
+                // a tie in bucket keeps insertion order (`lat` first).
+                const LAT_FIRST: bool = java_hash_spread("lat") & 15 <= java_hash_spread("lon") & 15;
+                let (lat, lon) = (("lat", Value::Double(lat)), ("lon", Value::Double(lon)));
+                let (first, second) = if LAT_FIRST { (lat, lon) } else { (lon, lat) };
+                let mut location = Map::with_capacity_and_hasher(2, Default::default());
+                location.insert(first.0.to_owned(), first.1);
+                location.insert(second.0.to_owned(), second.1);
+                Some(Value::Map(location))
             });
         }
         self.put(Property::AccuracyRadius, radius.map(|r| Value::Int(r as i32)));
@@ -618,9 +651,41 @@ impl<'p> Data<'p> {
         self.put_str(Property::ConnectionType, t.filter(|t| KNOWN.contains(t)));
     }
 
-    fn finish(self) -> Map {
-        java_hash_order(self.entries)
+    /// The entries in the order a `java.util.HashMap` filled in put order
+    /// iterates them, as `java_hash_order` would give, with each key's hash
+    /// known at compile time.
+    fn finish(mut self) -> Map {
+        let mut table = 16;
+        while self.entries.len() * 4 > table * 3 {
+            table *= 2;
+        }
+        let bucket = |p: Property| p.java_hash_spread() as usize & (table - 1);
+        // An insertion sort: stable (a bucket's chain keeps insertion order)
+        // and without allocating, for a few dozen entries at most.
+        for i in 1..self.entries.len() {
+            let mut j = i;
+            while j > 0 && bucket(self.entries[j - 1].0) > bucket(self.entries[j].0) {
+                self.entries.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        let mut map = Map::with_capacity_and_hasher(self.entries.len(), Default::default());
+        map.extend(self.entries.into_iter().map(|(p, v)| (p.key().to_owned(), v)));
+        map
     }
+}
+
+/// `HashMap.hash` of an ASCII key (`String.hashCode` over its UTF-16 code
+/// units, which are its bytes), evaluated at compile time.
+const fn java_hash_spread(key: &str) -> u32 {
+    let bytes = key.as_bytes();
+    let mut h: u32 = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        h = h.wrapping_mul(31).wrapping_add(bytes[i] as u32);
+        i += 1;
+    }
+    h ^ (h >> 16)
 }
 
 /// Orders entries as a `java.util.HashMap` filled in this order iterates
@@ -866,6 +931,39 @@ mod tests {
     fn databases_are_opened_once() {
         assert!(Arc::ptr_eq(&db("GeoLite2-City.mmdb"), &db("GeoLite2-City.mmdb")));
         assert!(Database::open_shared(&testdata::dir(), "nope.mmdb").unwrap().is_none());
+    }
+
+    #[test]
+    fn result_maps_are_in_the_order_java_hash_order_gives() {
+        // Every property set and put order, drawn from a fixed pseudo-random sequence,
+        // including sets large enough to grow the table to 32 and 64 buckets.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize % n
+        };
+        for _ in 0..2000 {
+            let mut pool = Property::ALL.to_vec();
+            let len = next(pool.len()) + 1;
+            let mut entries = Vec::new();
+            for i in 0..len {
+                let p = pool.swap_remove(next(pool.len()));
+                entries.push((p, Value::Int(i as i32)));
+            }
+            let want = java_hash_order(entries.iter().map(|(p, v)| (p.key(), v.clone())).collect());
+            let got = Data { wanted: u64::MAX, entries }.finish();
+            assert_eq!(got.into_iter().collect::<Vec<_>>(), want.into_iter().collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn location_is_in_java_hash_order() {
+        let mut data = Data::new(IpAddr::from([192, 0, 2, 1]), &[Property::Location]);
+        data.location(Some(1.5), Some(2.5), None, None);
+        let got = data.finish();
+        let want = java_hash_order(vec![("lat", Value::Double(1.5)), ("lon", Value::Double(2.5))]);
+        assert_eq!(got["location"], Value::Map(want));
+        assert_eq!(got["location"].as_map().unwrap().keys().collect::<Vec<_>>(), ["lon", "lat"]);
     }
 
     #[test]
