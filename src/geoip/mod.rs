@@ -19,7 +19,7 @@ pub mod writer;
 
 /// The kinds of MaxMind database Elasticsearch knows, from the suffix of the
 /// database type in the file's metadata.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     City,
     Country,
@@ -356,6 +356,38 @@ pub struct Database {
     pub file: String,
     pub database_type: String,
     reader: Reader<Vec<u8>>,
+    records: RecordResults,
+}
+
+/// Results already built from a record, for lookups whose properties all
+/// come from the record (not `ip` or `network`, which depend on the
+/// address): the file never changes under a `Database`, so a record at an
+/// offset always gives the same result. Many addresses share a record.
+#[derive(Default)]
+struct RecordResults {
+    by_record: Mutex<HashMap<RecordKey, Map>>,
+}
+
+/// The record's offset in the data section, the kind it is read as and the
+/// requested properties (bits).
+type RecordKey = (usize, Kind, u64);
+
+/// Results kept at most; the set starts over when full, which bounds the
+/// memory whatever the addresses.
+const MAX_RECORD_RESULTS: usize = 1024;
+
+impl RecordResults {
+    fn get(&self, key: &RecordKey) -> Option<Map> {
+        self.by_record.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
+    }
+
+    fn insert(&self, key: RecordKey, result: &Map) {
+        let mut by_record = self.by_record.lock().unwrap_or_else(|e| e.into_inner());
+        if by_record.len() >= MAX_RECORD_RESULTS {
+            by_record.clear();
+        }
+        by_record.insert(key, result.clone());
+    }
 }
 
 impl std::fmt::Debug for Database {
@@ -370,7 +402,7 @@ impl Database {
     pub fn from_bytes(file: &str, bytes: Vec<u8>) -> Result<Database, String> {
         let reader = Reader::from_source(bytes).map_err(|e| e.to_string())?;
         let database_type = reader.metadata().database_type.clone();
-        Ok(Database { file: file.to_string(), database_type, reader })
+        Ok(Database { file: file.to_string(), database_type, reader, records: RecordResults::default() })
     }
 
     /// Opens `dir/file`, sharing one reader per path (reopened if the file
@@ -415,6 +447,29 @@ impl Database {
     pub fn lookup(&self, kind: Kind, properties: &[Property], ip_text: &str) -> Result<Map, EsError> {
         let ip = parse_ip(ip_text)?;
         let result = self.reader.lookup(ip).map_err(|e| lookup_error(ip_text, e))?;
+        let wanted = properties.iter().fold(0, |bits, &p| bits | p.bit());
+        let per_address = Property::Ip.bit() | Property::Network.bit();
+        let Some(offset) = result.offset().filter(|_| wanted & per_address == 0) else {
+            return self.decode(kind, properties, ip, ip_text, &result);
+        };
+        let key = (offset, kind, wanted);
+        if let Some(found) = self.records.get(&key) {
+            return Ok(found);
+        }
+        let found = self.decode(kind, properties, ip, ip_text, &result)?;
+        self.records.insert(key, &found);
+        Ok(found)
+    }
+
+    /// The result of a lookup, read from the record found.
+    fn decode(
+        &self,
+        kind: Kind,
+        properties: &[Property],
+        ip: IpAddr,
+        ip_text: &str,
+        result: &maxminddb::LookupResult<'_, Vec<u8>>,
+    ) -> Result<Map, EsError> {
         if !result.has_data() {
             return Ok(Map::default());
         }
@@ -925,6 +980,28 @@ mod tests {
         assert_eq!(m["hosting_provider"], Value::Bool(false));
         assert_eq!(m["network"], Value::from("198.51.100.0/24"));
         assert!(!m.contains_key("registered_country_iso_code"));
+    }
+
+    #[test]
+    fn results_kept_by_record_are_those_decoded() {
+        let city = Database::from_bytes("GeoLite2-City.mmdb", std::fs::read(testdata::dir().join("GeoLite2-City.mmdb")).unwrap()).unwrap();
+        let all = Kind::City.valid_properties();
+        let addresses = ["192.0.2.7", "192.0.2.8", "198.51.100.1", "198.51.100.2", "2001:db8::1", "10.0.0.1", "192.0.2.7"];
+        // Property sets from every subset of a few, with and without the per-address ones.
+        for bits in 0u32..(1 << 6) {
+            let props: Vec<Property> = [0, 3, 8, 10, 12, 15].iter().enumerate().filter(|(i, _)| bits & (1 << i) != 0).map(|(_, &p)| all[p]).collect();
+            for _ in 0..2 {
+                for text in addresses {
+                    let ip = parse_ip(text).unwrap();
+                    let found = city.reader.lookup(ip).unwrap();
+                    let want = city.decode(Kind::City, &props, ip, text, &found).unwrap();
+                    let got = city.lookup(Kind::City, &props, text).unwrap();
+                    assert_eq!(got.into_iter().collect::<Vec<_>>(), want.into_iter().collect::<Vec<_>>(), "{text} {props:?}");
+                }
+            }
+        }
+        let kept = city.records.by_record.lock().unwrap().len();
+        assert!(kept > 0 && kept <= MAX_RECORD_RESULTS);
     }
 
     #[test]
