@@ -108,8 +108,9 @@ struct DomainInfo {
 
 impl Processor for RegisteredDomain {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        let name = match doc.get(&self.field) {
-            Ok(Value::String(s)) => Some(s.clone()),
+        // Read in place: the parts are copied out of the name.
+        let info = match doc.get(&self.field) {
+            Ok(Value::String(name)) => domain_info(name),
             Ok(Value::Null) => None,
             Ok(other) => {
                 return Err(EsError::illegal_argument(format!(
@@ -121,7 +122,7 @@ impl Processor for RegisteredDomain {
             Err(_) if self.ignore_missing => None,
             Err(e) => return Err(EsError::illegal_argument(e)),
         };
-        let Some(info) = name.as_deref().and_then(domain_info) else {
+        let Some(info) = info else {
             if self.ignore_missing {
                 return Ok(Flow::Continue);
             }
@@ -184,8 +185,12 @@ fn domain_root(name: &str) -> Option<String> {
     if name.starts_with('.') {
         return None;
     }
-    let normalized = name.to_ascii_lowercase();
-    let mut segment = normalized.as_str();
+    let normalized = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    };
+    let mut segment: &str = &normalized;
     let mut result: Option<&str> = None;
     loop {
         // The list's longest suffix of the segment answers both questions below.
