@@ -222,6 +222,8 @@ pub struct DissectParser {
     append_count: usize,
     reference_count: usize,
     append_separator: String,
+    /// Result names and their pairs, for patterns of plain keys only.
+    simple_order: Option<Vec<(String, Vec<usize>)>>,
 }
 
 /// Java's line terminators, which `.` does not match without DOTALL.
@@ -302,7 +304,7 @@ impl DissectParser {
             }
         }
         let reference_count = groups.len() * 2;
-        Ok(DissectParser {
+        let mut parser = DissectParser {
             pattern: pattern.to_string(),
             pairs,
             leading_delimiter,
@@ -311,7 +313,10 @@ impl DissectParser {
             append_count,
             reference_count,
             append_separator: append_separator.to_string(),
-        })
+            simple_order: None,
+        };
+        parser.simple_order = simple_order(&parser);
+        Ok(parser)
     }
 
     pub fn pattern(&self) -> &str {
@@ -336,15 +341,21 @@ impl DissectParser {
 
     /// `DissectParser.parse`: `None` when the input does not match.
     pub fn try_parse(&self, input: &str) -> Option<Vec<(String, Value)>> {
-        let mut m = DissectMatch::new(self);
+        let spans = self.scan(input);
+        match &self.simple_order {
+            Some(order) => self.assemble_simple(input, &spans, order),
+            None => self.assemble(input, &spans),
+        }
+    }
+
+    /// Where each key's value lies: `(pair index, start, end)` in the order
+    /// the keys matched.
+    fn scan(&self, input: &str) -> Vec<(usize, usize, usize)> {
+        let mut spans = Vec::with_capacity(self.pairs.len());
         if input.len() > self.leading_delimiter.len() && input.starts_with(&self.leading_delimiter) {
             let bytes = input.as_bytes();
-            let text = |from: usize, to: usize| {
-                String::from_utf8_lossy(&bytes[from.min(to)..to]).into_owned()
-            };
-            let mut it = self.pairs.iter();
-            let mut pair = it.next().expect("at least one key");
-            let mut key = &pair.key;
+            let mut it = self.pairs.iter().enumerate();
+            let (mut index, mut pair) = it.next().expect("at least one key");
             let mut delimiter = pair.delimiter.as_bytes();
             // Dissection starts right after the leading delimiter's bytes.
             let mut i = self.leading_delimiter.len();
@@ -360,11 +371,11 @@ impl DissectParser {
             };
             'outer: while i < bytes.len() {
                 if !delimiter.is_empty() && bytes[i] == delimiter[0] && delimiter_at(i, delimiter) {
-                    m.add(key, text(value_start, i));
+                    spans.push((index, value_start, i));
                     i += delimiter.len();
                     // Repeated delimiters are skipped only after `->`; otherwise the
                     // next keys find them and take empty values (elasticsearch#119264).
-                    if key.skip_right_padding {
+                    if pair.key.skip_right_padding {
                         while i < bytes.len() && delimiter_at(i, delimiter) {
                             i += delimiter.len();
                         }
@@ -372,8 +383,7 @@ impl DissectParser {
                     match it.next() {
                         None => break 'outer,
                         Some(next) => {
-                            pair = next;
-                            key = &pair.key;
+                            (index, pair) = next;
                             delimiter = pair.delimiter.as_bytes();
                             value_start = i;
                         }
@@ -382,12 +392,68 @@ impl DissectParser {
                     i += 1;
                 }
             }
-            if !m.fully_matched() && delimiter.is_empty() {
-                m.add(key, text(value_start, bytes.len()));
+            if spans.len() != self.max_matches && delimiter.is_empty() {
+                spans.push((index, value_start, bytes.len()));
             }
+        }
+        spans
+    }
+
+    /// The results of the matched `spans`, through `DissectMatch`.
+    fn assemble(&self, input: &str, spans: &[(usize, usize, usize)]) -> Option<Vec<(String, Value)>> {
+        let mut m = DissectMatch::new(self);
+        for &(index, start, end) in spans {
+            m.add(&self.pairs[index].key, span_text(input, start, end));
         }
         m.results()
     }
+
+    /// [`DissectParser::assemble`] for a pattern of plain keys: all of them
+    /// must match, and each name takes its last value, in `order`.
+    fn assemble_simple(
+        &self,
+        input: &str,
+        spans: &[(usize, usize, usize)],
+        order: &[(String, Vec<usize>)],
+    ) -> Option<Vec<(String, Value)>> {
+        if spans.len() != self.max_matches {
+            return None;
+        }
+        // Every key matched, in pattern order: span `i` is pair `i`'s.
+        let results = order.iter().map(|(name, pairs)| {
+            let &last = pairs.last().expect("a name comes from a key");
+            let (_, start, end) = spans[last];
+            (name.clone(), Value::String(span_text(input, start, end)))
+        });
+        Some(results.collect())
+    }
+}
+
+/// A value's text; a delimiter may split a character only in input that
+/// is not UTF-8 at the split, which Java decodes with replacements.
+fn span_text(input: &str, start: usize, end: usize) -> String {
+    String::from_utf8_lossy(&input.as_bytes()[start.min(end)..end]).into_owned()
+}
+
+/// For a pattern of plain (and skipped) keys, the names its results come
+/// out in and the pairs that carry each: the order depends only on the
+/// names, so it is `DissectMatch`'s order for any full match.
+fn simple_order(parser: &DissectParser) -> Option<Vec<(String, Vec<usize>)>> {
+    if parser.append_count > 0 || parser.reference_count > 0 {
+        return None;
+    }
+    let spans: Vec<(usize, usize, usize)> = (0..parser.pairs.len()).map(|i| (i, 0, 0)).collect();
+    let names = parser.assemble("", &spans)?;
+    let order = names
+        .into_iter()
+        .map(|(name, _)| {
+            let pairs = (0..parser.pairs.len())
+                .filter(|&i| !parser.pairs[i].key.skip && parser.pairs[i].key.name == name)
+                .collect();
+            (name, pairs)
+        })
+        .collect();
+    Some(order)
 }
 
 #[derive(Debug)]

@@ -418,3 +418,37 @@ fn consecutive_delimiters_as_elasticsearch_now_treats_them() {
         assert_eq!(DissectParser::new(bad, "").unwrap_err().kind, "key_parse", "{bad}");
     }
 }
+
+#[test]
+fn plain_key_patterns_assemble_as_dissect_match_does() {
+    let patterns = [
+        "%{a}@%{b}",
+        "%{a} %{b} %{a}",
+        "%{?x} %{a}",
+        "%{} %{a->} %{b}",
+        "[%{a}][%{b}][%{c}]",
+        "x%{a}y",
+        "%{a}",
+        "%{a},%{b},%{c},%{d},%{e},%{f},%{g},%{h},%{i},%{j},%{k},%{l},%{m}",
+        "%{+a} %{+a}",
+        "%{*k} %{&k}",
+    ];
+    let alphabet = ["a", "@", " ", ",", "[", "]", "x", "y", "é"];
+    let mut inputs = vec![String::new()];
+    let mut last = inputs.clone();
+    for _ in 0..5 {
+        last = last.iter().flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}"))).collect();
+        inputs.extend(last.iter().cloned());
+    }
+    inputs.push("a,b,c,d,e,f,g,h,i,j,k,l,m".into());
+    inputs.push("a,b,c,d,e,f,g,h,i,j,k,l,m,n".into());
+    for pattern in patterns {
+        let parser = DissectParser::new(pattern, "-").unwrap();
+        let plain = !pattern.contains(['+', '*', '&']);
+        assert_eq!(parser.simple_order.is_some(), plain, "{pattern}");
+        for input in &inputs {
+            let general = parser.assemble(input, &parser.scan(input));
+            assert_eq!(parser.try_parse(input), general, "{pattern} on {input:?}");
+        }
+    }
+}

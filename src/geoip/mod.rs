@@ -19,7 +19,7 @@ pub mod writer;
 
 /// The kinds of MaxMind database Elasticsearch knows, from the suffix of the
 /// database type in the file's metadata.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     City,
     Country,
@@ -228,6 +228,9 @@ pub enum Property {
     RegisteredCountryName,
 }
 
+// A property set is a `u64` of bits.
+const _: () = assert!(Property::ALL.len() <= 64);
+
 impl Property {
     const ALL: &'static [Property] = &[
         Property::Ip,
@@ -274,8 +277,27 @@ impl Property {
         Property::RegisteredCountryName,
     ];
 
+    fn bit(self) -> u64 {
+        1 << self as u64
+    }
+
+    /// `HashMap.hash` of the key, which places it in a result map.
+    fn java_hash_spread(self) -> u32 {
+        const SPREADS: [u32; Property::ALL.len()] = {
+            let mut spreads = [0; Property::ALL.len()];
+            let mut i = 0;
+            while i < Property::ALL.len() {
+                let p = Property::ALL[i];
+                spreads[p as usize] = java_hash_spread(p.key());
+                i += 1;
+            }
+            spreads
+        };
+        SPREADS[self as usize]
+    }
+
     /// The output key, which is also the lower-cased enum constant.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         use Property::*;
         match self {
             Ip => "ip",
@@ -334,6 +356,38 @@ pub struct Database {
     pub file: String,
     pub database_type: String,
     reader: Reader<Vec<u8>>,
+    records: RecordResults,
+}
+
+/// Results already built from a record, for lookups whose properties all
+/// come from the record (not `ip` or `network`, which depend on the
+/// address): the file never changes under a `Database`, so a record at an
+/// offset always gives the same result. Many addresses share a record.
+#[derive(Default)]
+struct RecordResults {
+    by_record: Mutex<HashMap<RecordKey, Map>>,
+}
+
+/// The record's offset in the data section, the kind it is read as and the
+/// requested properties (bits).
+type RecordKey = (usize, Kind, u64);
+
+/// Results kept at most; the set starts over when full, which bounds the
+/// memory whatever the addresses.
+const MAX_RECORD_RESULTS: usize = 1024;
+
+impl RecordResults {
+    fn get(&self, key: &RecordKey) -> Option<Map> {
+        self.by_record.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
+    }
+
+    fn insert(&self, key: RecordKey, result: &Map) {
+        let mut by_record = self.by_record.lock().unwrap_or_else(|e| e.into_inner());
+        if by_record.len() >= MAX_RECORD_RESULTS {
+            by_record.clear();
+        }
+        by_record.insert(key, result.clone());
+    }
 }
 
 impl std::fmt::Debug for Database {
@@ -348,7 +402,7 @@ impl Database {
     pub fn from_bytes(file: &str, bytes: Vec<u8>) -> Result<Database, String> {
         let reader = Reader::from_source(bytes).map_err(|e| e.to_string())?;
         let database_type = reader.metadata().database_type.clone();
-        Ok(Database { file: file.to_string(), database_type, reader })
+        Ok(Database { file: file.to_string(), database_type, reader, records: RecordResults::default() })
     }
 
     /// Opens `dir/file`, sharing one reader per path (reopened if the file
@@ -393,6 +447,29 @@ impl Database {
     pub fn lookup(&self, kind: Kind, properties: &[Property], ip_text: &str) -> Result<Map, EsError> {
         let ip = parse_ip(ip_text)?;
         let result = self.reader.lookup(ip).map_err(|e| lookup_error(ip_text, e))?;
+        let wanted = properties.iter().fold(0, |bits, &p| bits | p.bit());
+        let per_address = Property::Ip.bit() | Property::Network.bit();
+        let Some(offset) = result.offset().filter(|_| wanted & per_address == 0) else {
+            return self.decode(kind, properties, ip, ip_text, &result);
+        };
+        let key = (offset, kind, wanted);
+        if let Some(found) = self.records.get(&key) {
+            return Ok(found);
+        }
+        let found = self.decode(kind, properties, ip, ip_text, &result)?;
+        self.records.insert(key, &found);
+        Ok(found)
+    }
+
+    /// The result of a lookup, read from the record found.
+    fn decode(
+        &self,
+        kind: Kind,
+        properties: &[Property],
+        ip: IpAddr,
+        ip_text: &str,
+        result: &maxminddb::LookupResult<'_, Vec<u8>>,
+    ) -> Result<Map, EsError> {
         if !result.has_data() {
             return Ok(Map::default());
         }
@@ -488,14 +565,17 @@ impl<'a> From<geoip2::enterprise::Country<'a>> for CountryRecord<'a> {
 }
 
 /// The result map under construction: only requested properties are kept.
-struct Data<'p> {
-    properties: &'p [Property],
-    entries: Vec<(&'static str, Value)>,
+struct Data {
+    /// The requested properties, one bit each (`1 << p as u64`).
+    wanted: u64,
+    /// In the order they were put, which is the order Elasticsearch puts them.
+    entries: Vec<(Property, Value)>,
 }
 
-impl<'p> Data<'p> {
-    fn new(ip: IpAddr, properties: &'p [Property]) -> Data<'p> {
-        let mut d = Data { properties, entries: Vec::with_capacity(properties.len()) };
+impl Data {
+    fn new(ip: IpAddr, properties: &[Property]) -> Data {
+        let wanted = properties.iter().fold(0, |bits, &p| bits | p.bit());
+        let mut d = Data { wanted, entries: Vec::with_capacity(properties.len()) };
         d.put_with(Property::Ip, || Some(Value::String(format_ip(ip))));
         d
     }
@@ -507,9 +587,9 @@ impl<'p> Data<'p> {
     /// Builds the value only when the property was asked for: most
     /// lookups want a few of the record's fields.
     fn put_with(&mut self, p: Property, v: impl FnOnce() -> Option<Value>) {
-        if self.properties.contains(&p) {
+        if self.wanted & p.bit() != 0 {
             if let Some(v) = v() {
-                self.entries.push((p.key(), v));
+                self.entries.push((p, v));
             }
         }
     }
@@ -545,7 +625,15 @@ impl<'p> Data<'p> {
         self.put_str(Property::Timezone, tz);
         if let (Some(lat), Some(lon)) = (lat, lon) {
             self.put_with(Property::Location, || {
-                Some(Value::Map(java_hash_order(vec![("lat", Value::Double(lat)), ("lon", Value::Double(lon))])))
+                // Two entries stay in a HashMap's first table of 16 buckets;
+                // a tie in bucket keeps insertion order (`lat` first).
+                const LAT_FIRST: bool = java_hash_spread("lat") & 15 <= java_hash_spread("lon") & 15;
+                let (lat, lon) = (("lat", Value::Double(lat)), ("lon", Value::Double(lon)));
+                let (first, second) = if LAT_FIRST { (lat, lon) } else { (lon, lat) };
+                let mut location = Map::with_capacity_and_hasher(2, Default::default());
+                location.insert(first.0.to_owned(), first.1);
+                location.insert(second.0.to_owned(), second.1);
+                Some(Value::Map(location))
             });
         }
         self.put(Property::AccuracyRadius, radius.map(|r| Value::Int(r as i32)));
@@ -618,9 +706,41 @@ impl<'p> Data<'p> {
         self.put_str(Property::ConnectionType, t.filter(|t| KNOWN.contains(t)));
     }
 
-    fn finish(self) -> Map {
-        java_hash_order(self.entries)
+    /// The entries in the order a `java.util.HashMap` filled in put order
+    /// iterates them, as `java_hash_order` would give, with each key's hash
+    /// known at compile time.
+    fn finish(mut self) -> Map {
+        let mut table = 16;
+        while self.entries.len() * 4 > table * 3 {
+            table *= 2;
+        }
+        let bucket = |p: Property| p.java_hash_spread() as usize & (table - 1);
+        // An insertion sort: stable (a bucket's chain keeps insertion order)
+        // and without allocating, for a few dozen entries at most.
+        for i in 1..self.entries.len() {
+            let mut j = i;
+            while j > 0 && bucket(self.entries[j - 1].0) > bucket(self.entries[j].0) {
+                self.entries.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        let mut map = Map::with_capacity_and_hasher(self.entries.len(), Default::default());
+        map.extend(self.entries.into_iter().map(|(p, v)| (p.key().to_owned(), v)));
+        map
     }
+}
+
+/// `HashMap.hash` of an ASCII key (`String.hashCode` over its UTF-16 code
+/// units, which are its bytes), evaluated at compile time.
+const fn java_hash_spread(key: &str) -> u32 {
+    let bytes = key.as_bytes();
+    let mut h: u32 = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        h = h.wrapping_mul(31).wrapping_add(bytes[i] as u32);
+        i += 1;
+    }
+    h ^ (h >> 16)
 }
 
 /// Orders entries as a `java.util.HashMap` filled in this order iterates
@@ -863,9 +983,64 @@ mod tests {
     }
 
     #[test]
+    fn results_kept_by_record_are_those_decoded() {
+        let city = Database::from_bytes("GeoLite2-City.mmdb", std::fs::read(testdata::dir().join("GeoLite2-City.mmdb")).unwrap()).unwrap();
+        let all = Kind::City.valid_properties();
+        let addresses = ["192.0.2.7", "192.0.2.8", "198.51.100.1", "198.51.100.2", "2001:db8::1", "10.0.0.1", "192.0.2.7"];
+        // Property sets from every subset of a few, with and without the per-address ones.
+        for bits in 0u32..(1 << 6) {
+            let props: Vec<Property> = [0, 3, 8, 10, 12, 15].iter().enumerate().filter(|(i, _)| bits & (1 << i) != 0).map(|(_, &p)| all[p]).collect();
+            for _ in 0..2 {
+                for text in addresses {
+                    let ip = parse_ip(text).unwrap();
+                    let found = city.reader.lookup(ip).unwrap();
+                    let want = city.decode(Kind::City, &props, ip, text, &found).unwrap();
+                    let got = city.lookup(Kind::City, &props, text).unwrap();
+                    assert_eq!(got.into_iter().collect::<Vec<_>>(), want.into_iter().collect::<Vec<_>>(), "{text} {props:?}");
+                }
+            }
+        }
+        let kept = city.records.by_record.lock().unwrap().len();
+        assert!(kept > 0 && kept <= MAX_RECORD_RESULTS);
+    }
+
+    #[test]
     fn databases_are_opened_once() {
         assert!(Arc::ptr_eq(&db("GeoLite2-City.mmdb"), &db("GeoLite2-City.mmdb")));
         assert!(Database::open_shared(&testdata::dir(), "nope.mmdb").unwrap().is_none());
+    }
+
+    #[test]
+    fn result_maps_are_in_the_order_java_hash_order_gives() {
+        // Every property set and put order, drawn from a fixed pseudo-random sequence,
+        // including sets large enough to grow the table to 32 and 64 buckets.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize % n
+        };
+        for _ in 0..2000 {
+            let mut pool = Property::ALL.to_vec();
+            let len = next(pool.len()) + 1;
+            let mut entries = Vec::new();
+            for i in 0..len {
+                let p = pool.swap_remove(next(pool.len()));
+                entries.push((p, Value::Int(i as i32)));
+            }
+            let want = java_hash_order(entries.iter().map(|(p, v)| (p.key(), v.clone())).collect());
+            let got = Data { wanted: u64::MAX, entries }.finish();
+            assert_eq!(got.into_iter().collect::<Vec<_>>(), want.into_iter().collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn location_is_in_java_hash_order() {
+        let mut data = Data::new(IpAddr::from([192, 0, 2, 1]), &[Property::Location]);
+        data.location(Some(1.5), Some(2.5), None, None);
+        let got = data.finish();
+        let want = java_hash_order(vec![("lat", Value::Double(1.5)), ("lon", Value::Double(2.5))]);
+        assert_eq!(got["location"], Value::Map(want));
+        assert_eq!(got["location"].as_map().unwrap().keys().collect::<Vec<_>>(), ["lon", "lat"]);
     }
 
     #[test]

@@ -27,6 +27,9 @@ use indexmap::IndexMap;
 use onig::{MatchParam, Regex, RegexOptions, Region, SearchOptions, Syntax};
 use std::sync::OnceLock;
 
+mod lazy_split;
+use lazy_split::LazySplit;
+
 /// `ecs_compatibility`: which built-in pattern set is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EcsMode {
@@ -478,6 +481,8 @@ pub struct Grok {
     expression: String,
     regex: Regex,
     captures: Vec<CaptureConfig>,
+    /// The expression as a [`LazySplit`], when it has that shape.
+    lazy_split: Option<LazySplit>,
     /// Number of patterns joined, and whether their alternatives are traced.
     pattern_count: usize,
     traced: bool,
@@ -690,8 +695,9 @@ impl Grok {
         }
         let combined = combine_patterns(patterns, trace_match);
         let expression = to_regex(bank, &combined)?;
+        let compiled = ascii_range_shorthands(&expression);
         let regex = Regex::with_options(
-            &ascii_range_shorthands(&expression),
+            &compiled,
             RegexOptions::REGEX_OPTION_NONE,
             Syntax::ruby(),
         )
@@ -711,6 +717,7 @@ impl Grok {
             .map(|(name, groups)| CaptureConfig::from_group_name(&name, groups))
             .collect();
         Ok(Grok {
+            lazy_split: LazySplit::recognise(&compiled),
             expression,
             regex,
             captures,
@@ -731,6 +738,17 @@ impl Grok {
     /// Searches `text`. `Ok(None)` when nothing matches; `Err` when the search
     /// ran out of its backtracking budget or a typed capture did not convert.
     pub fn captures(&self, text: &str) -> Result<Option<GrokMatch>, EsError> {
+        if let Some(found) = self.lazy_split.as_ref().and_then(|split| split.find(text)) {
+            return match found {
+                Some(spans) => self.collect(text, |group| spans.get(group).copied().flatten()).map(Some),
+                None => Ok(None),
+            };
+        }
+        self.captures_by_oniguruma(text)
+    }
+
+    /// [`Grok::captures`] by Oniguruma's search, whatever the expression.
+    fn captures_by_oniguruma(&self, text: &str) -> Result<Option<GrokMatch>, EsError> {
         let mut region = Region::new();
         let mut param = MatchParam::default();
         param.set_retry_limit_in_match(RETRY_LIMIT_IN_MATCH);
@@ -761,6 +779,11 @@ impl Grok {
                 ))
             }
         }
+        self.collect(text, |group| region.pos(group)).map(Some)
+    }
+
+    /// The captures of a match whose groups span `pos(group)`.
+    fn collect(&self, text: &str, pos: impl Fn(usize) -> Option<(usize, usize)>) -> Result<GrokMatch, EsError> {
         // A pattern has a handful of named groups: a list searched by name
         // costs less than hashing each one.
         let mut result: Vec<(String, Value)> = Vec::with_capacity(self.captures.len());
@@ -771,7 +794,7 @@ impl Grok {
         };
         for config in &self.captures {
             for &group in &config.groups {
-                let Some((b, e)) = region.pos(group) else {
+                let Some((b, e)) = pos(group) else {
                     continue;
                 };
                 let value = config.kind.convert(&text[b..e])?;
@@ -794,10 +817,10 @@ impl Grok {
                 }
             }
         }
-        Ok(Some(GrokMatch {
+        Ok(GrokMatch {
             captures: result,
             pattern_index,
-        }))
+        })
     }
 
     /// `match`: captures and the matching pattern's index, `None` when nothing matches.

@@ -646,3 +646,43 @@ fn shorthand_classes_are_ascii_like_jonis_ruby_syntax() {
     // \d is ASCII.
     assert_eq!(caps(&compile("^(?<d>\\d+)$"), "١٢"), None);
 }
+
+#[test]
+fn lazy_splits_capture_what_oniguruma_captures() {
+    let shapes = [
+        "^%{DATA}@%{DATA:domain}$",
+        "^%{DATA:user}@%{DATA:domain}$",
+        r"^%{DATA:a}@%{DATA:b}\.%{DATA:c}$",
+        "^x%{DATA:a}--%{DATA:a}$",
+        "^%{DATA:a}aa%{DATA:b}$",
+        "^é%{DATA:a} :%{DATA:n:int}$",
+        "^%{DATA:a}@%{DATA}@%{DATA:c}$",
+    ];
+    let others = [
+        "%{DATA:a}@%{DATA:b}",
+        "^%{DATA:a}%{DATA:b}$",
+        "^%{DATA:a}@%{GREEDYDATA:b}$",
+        "^%{DATA:a}@$",
+        "^%{DATA:a}[@]%{DATA:b}$",
+    ];
+    let alphabet = ["a", "b", "@", ".", "-", "aa", " ", ":", "é", "1", "x", "\n", "\r", "\u{2028}"];
+    let mut texts = vec![String::new()];
+    let mut last = texts.clone();
+    for _ in 0..4 {
+        last = last.iter().flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}"))).collect();
+        texts.extend(last.iter().cloned());
+    }
+    texts.push("a".repeat(2000));
+    texts.push(format!("{}@{}", "b".repeat(999), "c"));
+    texts.push("x1--2".into());
+    texts.push("é1 :22".into());
+    for pattern in shapes.iter().chain(&others) {
+        let g = compile(pattern);
+        assert_eq!(g.lazy_split.is_some(), shapes.contains(pattern), "{pattern} is recognised: {}", g.expression());
+        for text in &texts {
+            let fast = format!("{:?}", g.captures(text));
+            let general = format!("{:?}", g.captures_by_oniguruma(text));
+            assert_eq!(fast, general, "{pattern} on {text:?}");
+        }
+    }
+}

@@ -132,7 +132,9 @@ fn java_cmp(a: &str, b: &str) -> Ordering {
 
 impl Processor for Fingerprint {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        let mut bytes = self.salt.clone();
+        // Room for a few short fields, so the buffer rarely grows.
+        let mut bytes = Vec::with_capacity(self.salt.len() + 256);
+        bytes.extend_from_slice(&self.salt);
         let mut any = false;
         for (name, path) in &self.fields {
             match doc.get(path) {

@@ -140,8 +140,8 @@ impl Processor for GeoIp {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
         let name = self.field.as_str();
         let ip = match doc.get(&self.field) {
-            Ok(v) => v.clone(),
-            Err(_) if self.ignore_missing => Value::Null,
+            Ok(v) => v,
+            Err(_) if self.ignore_missing => &Value::Null,
             Err(e) => return Err(EsError::illegal_argument(e)),
         };
         let result = match ip {
@@ -152,14 +152,14 @@ impl Processor for GeoIp {
                 )))
             }
             Value::String(ip) => {
-                let data = self.database.lookup(self.kind, &self.properties, &ip)?;
+                let data = self.database.lookup(self.kind, &self.properties, ip)?;
                 (!data.is_empty()).then_some(Value::Map(data))
             }
             Value::List(ips) => {
                 let mut found = Vec::with_capacity(ips.len());
                 let mut any = false;
                 let mut first = None;
-                for ip in &ips {
+                for ip in ips {
                     let Value::String(ip) = ip else {
                         return Err(EsError::illegal_argument(format!(
                             "array in field [{name}] should only contain strings"

@@ -108,8 +108,9 @@ struct DomainInfo {
 
 impl Processor for RegisteredDomain {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        let name = match doc.get(&self.field) {
-            Ok(Value::String(s)) => Some(s.clone()),
+        // Read in place: the parts are copied out of the name.
+        let info = match doc.get(&self.field) {
+            Ok(Value::String(name)) => domain_info(name),
             Ok(Value::Null) => None,
             Ok(other) => {
                 return Err(EsError::illegal_argument(format!(
@@ -121,7 +122,7 @@ impl Processor for RegisteredDomain {
             Err(_) if self.ignore_missing => None,
             Err(e) => return Err(EsError::illegal_argument(e)),
         };
-        let Some(info) = name.as_deref().and_then(domain_info) else {
+        let Some(info) = info else {
             if self.ignore_missing {
                 return Ok(Flow::Continue);
             }
@@ -155,7 +156,7 @@ fn domain_info(name: &str) -> Option<DomainInfo> {
         return Some(DomainInfo::default());
     }
     // Searched in the name as given, so a differently cased name has no subdomain.
-    let subdomain = match name.rfind(&format!(".{root}")) {
+    let subdomain = match find_last_dot_label(name, &root) {
         Some(i) if i > 0 => Some(name[..i].to_string()),
         _ => None,
     };
@@ -167,20 +168,37 @@ fn domain_info(name: &str) -> Option<DomainInfo> {
     })
 }
 
+/// `name.rfind(&format!(".{root}"))`. The root is a suffix of the
+/// lower-cased name, so when the name as given ends with `.{root}` that is
+/// the last place it can occur; only otherwise is the text searched.
+fn find_last_dot_label(name: &str, root: &str) -> Option<usize> {
+    let at = name.len().checked_sub(root.len() + 1)?;
+    if name.ends_with(root) && name.as_bytes()[at] == b'.' {
+        return Some(at);
+    }
+    name.rfind(&format!(".{root}"))
+}
+
 /// HttpClient's `PublicSuffixMatcher.getDomainRoot`: walks the name from
 /// the left, one label at a time, until a suffix rule matches.
 fn domain_root(name: &str) -> Option<String> {
     if name.starts_with('.') {
         return None;
     }
-    let normalized = name.to_ascii_lowercase();
-    let mut segment = normalized.as_str();
+    let normalized = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    };
+    let mut segment: &str = &normalized;
     let mut result: Option<&str> = None;
     loop {
-        if is_exception(segment) {
+        // The list's longest suffix of the segment answers both questions below.
+        let suffix = known_suffix(segment.as_bytes());
+        if is_exception(segment, suffix) {
             return Some(segment.to_string());
         }
-        if let Some(typ) = rule_type(segment) {
+        if let Some(typ) = rule_type(segment.as_bytes(), suffix) {
             return match typ {
                 psl::Type::Private => Some(segment.to_string()),
                 psl::Type::Icann => result.map(str::to_string),
@@ -194,29 +212,47 @@ fn domain_root(name: &str) -> Option<String> {
     }
 }
 
-/// Whether `segment` is itself a public suffix, by a plain or wildcard rule.
-fn rule_type(segment: &str) -> Option<psl::Type> {
-    if segment.is_empty() || segment.ends_with('.') || segment.starts_with('.') || segment.contains("..") {
+/// The longest suffix of `name` the list knows.
+fn known_suffix(name: &[u8]) -> Option<psl::Suffix<'_>> {
+    psl::suffix(name).filter(|s| s.is_known())
+}
+
+/// Whether `segment`, whose known suffix is `suffix`, is itself a public
+/// suffix by a plain or wildcard rule, and of which type.
+fn rule_type(segment: &[u8], suffix: Option<psl::Suffix>) -> Option<psl::Type> {
+    let malformed = segment.is_empty()
+        || segment.ends_with(b".")
+        || segment.starts_with(b".")
+        || segment.windows(2).any(|w| w == b"..");
+    if malformed {
         return None;
     }
-    let suffix = psl::suffix(segment.as_bytes())?;
-    (suffix.is_known() && suffix.as_bytes() == segment.as_bytes()).then(|| suffix.typ()).flatten()
+    suffix.filter(|s| s.as_bytes() == segment).and_then(|s| s.typ())
 }
 
-/// Whether an exception rule (`!www.ck`) names `segment`: its parent is the
-/// suffix although a wildcard covers the parent's other children.
-fn is_exception(segment: &str) -> bool {
+/// Whether an exception rule (`!www.ck`) names `segment`, whose known
+/// suffix is `suffix`: its parent is the suffix although a wildcard covers
+/// the parent's other children.
+fn is_exception(segment: &str, suffix: Option<psl::Suffix>) -> bool {
     let Some((_, parent)) = segment.split_once('.') else { return false };
-    if rule_type(parent).is_none() && !parent_has_wildcard(parent) {
-        return false;
-    }
-    let suffix_is_parent = psl::suffix(segment.as_bytes())
-        .is_some_and(|s| s.is_known() && s.as_bytes() == parent.as_bytes());
-    suffix_is_parent && parent_has_wildcard(parent)
+    suffix.is_some_and(|s| s.as_bytes() == parent.as_bytes()) && parent_has_wildcard(parent)
 }
 
+/// Whether a wildcard rule covers `parent`'s children: a made-up child is
+/// then a suffix. The probe name is built on the stack when it fits.
 fn parent_has_wildcard(parent: &str) -> bool {
-    rule_type(&format!("ingot-probe-label.{parent}")).is_some()
+    const PROBE: &[u8] = b"ingot-probe-label.";
+    let mut buffer = [0u8; 256];
+    let heap;
+    let probe: &[u8] = if PROBE.len() + parent.len() <= buffer.len() {
+        buffer[..PROBE.len()].copy_from_slice(PROBE);
+        buffer[PROBE.len()..PROBE.len() + parent.len()].copy_from_slice(parent.as_bytes());
+        &buffer[..PROBE.len() + parent.len()]
+    } else {
+        heap = [PROBE, parent.as_bytes()].concat();
+        &heap
+    };
+    rule_type(probe, known_suffix(probe)).is_some()
 }
 
 #[cfg(test)]
@@ -277,6 +313,93 @@ mod tests {
         assert_eq!(parts(""), None);
         // An empty label is a label like any other.
         assert_eq!(parts("a..com"), Some((s("a..com"), s(".com"), s("com"), s("a"))));
+    }
+
+    /// The walk as first written, one list lookup per question, kept to
+    /// check that the lookups shared in `domain_root` answer the same.
+    mod reference {
+        pub fn domain_root(name: &str) -> Option<String> {
+            if name.starts_with('.') {
+                return None;
+            }
+            let normalized = name.to_ascii_lowercase();
+            let mut segment = normalized.as_str();
+            let mut result: Option<&str> = None;
+            loop {
+                if is_exception(segment) {
+                    return Some(segment.to_string());
+                }
+                if let Some(typ) = rule_type(segment) {
+                    return match typ {
+                        psl::Type::Private => Some(segment.to_string()),
+                        psl::Type::Icann => result.map(str::to_string),
+                    };
+                }
+                result = Some(segment);
+                match segment.find('.') {
+                    Some(i) => segment = &segment[i + 1..],
+                    None => return result.map(str::to_string),
+                }
+            }
+        }
+
+        fn rule_type(segment: &str) -> Option<psl::Type> {
+            if segment.is_empty() || segment.ends_with('.') || segment.starts_with('.') || segment.contains("..") {
+                return None;
+            }
+            let suffix = psl::suffix(segment.as_bytes())?;
+            (suffix.is_known() && suffix.as_bytes() == segment.as_bytes()).then(|| suffix.typ()).flatten()
+        }
+
+        fn is_exception(segment: &str) -> bool {
+            let Some((_, parent)) = segment.split_once('.') else { return false };
+            if rule_type(parent).is_none() && !parent_has_wildcard(parent) {
+                return false;
+            }
+            let suffix_is_parent =
+                psl::suffix(segment.as_bytes()).is_some_and(|s| s.is_known() && s.as_bytes() == parent.as_bytes());
+            suffix_is_parent && parent_has_wildcard(parent)
+        }
+
+        fn parent_has_wildcard(parent: &str) -> bool {
+            rule_type(&format!("ingot-probe-label.{parent}")).is_some()
+        }
+    }
+
+    #[test]
+    fn shared_lookups_answer_as_one_lookup_per_question() {
+        let alphabet = [".", "-", "a", "A", "é", "ck", "www", "uk", "co", "com", "blogspot", "jp", "kawasaki", "city", "*"];
+        let mut inputs = vec![String::new()];
+        let mut checked = 0;
+        for _ in 0..4 {
+            inputs = inputs.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            for name in &inputs {
+                assert_eq!(domain_root(name), reference::domain_root(name), "{name:?}");
+                checked += 1;
+            }
+        }
+        let long_parent = format!("{}.com", "a".repeat(300));
+        for name in ["www.city.kawasaki.jp", "x.www.ck", "a.b.ck", "foo.blogspot.com", "mail.contoso.co.uk", &long_parent] {
+            assert_eq!(domain_root(name), reference::domain_root(name), "{name:?}");
+        }
+        assert!(checked > 50_000);
+    }
+
+    #[test]
+    fn the_subdomain_search_is_rfind() {
+        let cases = [
+            ("www.example.com", "example.com"),
+            ("WWW.Example.COM", "example.com"),
+            ("www.EXAMPLE.com.example.com", "example.com"),
+            ("a.example.com", "a.example.com"),
+            ("xexample.com", "example.com"),
+            ("example.com", "example.com"),
+            ("", "com"),
+            (".com.Com", "com"),
+        ];
+        for (name, root) in cases {
+            assert_eq!(find_last_dot_label(name, root), name.rfind(&format!(".{root}")), "{name} {root}");
+        }
     }
 
     #[test]
