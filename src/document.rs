@@ -5,7 +5,7 @@
 //! the `_ingest` metadata (timestamp, on-failure details, foreach's `_value`)
 //! lives in a second map reached through the `_ingest.` prefix.
 
-use crate::value::{field, field_mut, scan, Map, Value, SCAN_LIMIT};
+use crate::value::{field, field_index, field_mut, scan, Map, Value, SCAN_LIMIT};
 use indexmap::map::raw_entry_v1::RawEntryMut;
 use indexmap::map::RawEntryApiV1;
 
@@ -386,10 +386,10 @@ impl IngestDocument {
         } else {
             resolve_mut(root, containers).ok()?.as_map_mut()?
         };
-        let Some(from_index) = position(map, from_key) else {
+        let Some(from_index) = field_index(map, from_key) else {
             return Some(MapRename::FieldMissing);
         };
-        if !replace && position(map, to_key).is_some() {
+        if !replace && field_index(map, to_key).is_some() {
             return Some(MapRename::TargetExists);
         }
         let (_, value) = map.shift_remove_index(from_index).expect("found above");
@@ -433,15 +433,6 @@ pub enum MapRename {
     FieldMissing,
     /// `to` is in the map and replacing was not asked for: nothing changed.
     TargetExists,
-}
-
-/// The index of `key` in `map`, as [`field`] finds it.
-fn position(map: &Map, key: &str) -> Option<usize> {
-    if map.len() <= SCAN_LIMIT {
-        scan(map, key)
-    } else {
-        map.get_index_of(key)
-    }
 }
 
 /// Walks to the container of the leaf, creating missing maps on the way.
@@ -544,11 +535,7 @@ fn new_field_value(value: Value, mode: WriteMode) -> Value {
 
 /// `map.remove(key)`, keeping the order of the other fields.
 fn remove_field(map: &mut Map, key: &str) -> Option<Value> {
-    if map.len() <= SCAN_LIMIT {
-        scan(map, key).and_then(|i| map.shift_remove_index(i)).map(|(_, v)| v)
-    } else {
-        map.shift_remove(key)
-    }
+    field_index(map, key).and_then(|i| map.shift_remove_index(i)).map(|(_, v)| v)
 }
 
 /// Elasticsearch's `appendValues`: a list value contributes each element.

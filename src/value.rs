@@ -243,7 +243,19 @@ pub fn scan(map: &Map, key: &str) -> Option<usize> {
     map.keys().position(|k| k.as_str() == key)
 }
 
-/// `map[key]`: by a scan for small maps, by hash for the others.
+/// The position of `key` in `map`: by a scan for small maps, by hash for
+/// the others.
+#[inline]
+pub fn field_index(map: &Map, key: &str) -> Option<usize> {
+    if map.len() <= SCAN_LIMIT {
+        scan(map, key)
+    } else {
+        map.get_index_of(key)
+    }
+}
+
+/// `map[key]`, as [`field_index`] finds it (its own hashed lookup: going
+/// through the index costs the hot path measurably).
 #[inline]
 pub fn field<'m>(map: &'m Map, key: &str) -> Option<&'m Value> {
     if map.len() <= SCAN_LIMIT {
