@@ -2,6 +2,7 @@
 //! the resolve pass fills in variable slots so the interpreter never looks a
 //! name up by string.
 
+use super::compile::Code;
 use super::lib::collections::BoundMethod;
 use super::lib::ClassTest;
 use std::sync::Arc;
@@ -105,6 +106,8 @@ pub struct Program {
     pub frame_size: usize,
     /// Start offsets of statements, for the runtime `script_stack`.
     pub statement_starts: Vec<u32>,
+    /// The closures the interpreter runs, compiled from the resolved tree.
+    pub code: Arc<Code>,
 }
 
 #[derive(Debug, Clone)]

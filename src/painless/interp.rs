@@ -86,24 +86,23 @@ impl<'a> Interp<'a> {
         self.run_body(frame)
     }
 
+    /// Runs the compiled main body; a trailing expression statement
+    /// returns its value.
     fn run_body(&mut self, frame: &mut [Val<'a>]) -> R<Val<'a>> {
-        let body = &self.prog.body;
-        for (i, s) in body.iter().enumerate() {
-            if i + 1 == body.len() {
-                if let StmtKind::Expr(e) = &s.kind {
-                    return self.eval(e, frame);
-                }
-            }
-            match self.exec(s, frame)? {
-                Flow::Return(v) => return Ok(v),
-                Flow::Normal => {}
-                Flow::Break | Flow::Continue => break,
-            }
+        let prog = self.prog;
+        match (prog.code.main)(self, frame)? {
+            Flow::Return(v) => Ok(v),
+            Flow::Normal | Flow::Break | Flow::Continue => Ok(Val::Null),
         }
-        Ok(Val::Null)
     }
 
-    fn tick(&mut self, at: Span) -> R<()> {
+    /// The program this interpreter runs, for its compiled code.
+    #[inline(always)]
+    pub fn program(&self) -> &'a Program {
+        self.prog
+    }
+
+    pub(super) fn tick(&mut self, at: Span) -> R<()> {
         if self.budget == 0 {
             return Err(Exc::painless_error("The maximum number of statements that can be executed in a loop has been reached.").at(at.start));
         }
@@ -246,7 +245,7 @@ impl<'a> Interp<'a> {
         }
     }
 
-    fn exec(&mut self, s: &'a Stmt, f: &mut [Val<'a>]) -> R<Flow<'a>> {
+    pub(super) fn exec(&mut self, s: &'a Stmt, f: &mut [Val<'a>]) -> R<Flow<'a>> {
         match &s.kind {
             StmtKind::Expr(e) => {
                 self.eval(e, f)?;
@@ -845,7 +844,7 @@ impl<'a> Interp<'a> {
                 let v = coerce(ty, std::mem::replace(a, Val::Null), false)?;
                 std::mem::replace(slot, v).discard();
             }
-            let result = self.run_function(func, frame);
+            let result = self.run_function(index, frame);
             // Nulls and numbers, the usual slots, are dropped without drop glue.
             for slot in small {
                 slot.discard();
@@ -866,7 +865,7 @@ impl<'a> Interp<'a> {
         for _ in func.params.len()..func.frame_size {
             frame.push(Val::Null);
         }
-        let result = self.run_function(func, &mut frame);
+        let result = self.run_function(index, &mut frame);
         self.return_frame(frame);
         result
     }
@@ -874,16 +873,16 @@ impl<'a> Interp<'a> {
     /// Runs a function's body in its frame, one call level deeper, and
     /// converts what it returns to the declared type.
     #[inline(always)]
-    fn run_function(&mut self, func: &'a Function, frame: &mut [Val<'a>]) -> R<Val<'a>> {
+    fn run_function(&mut self, index: usize, frame: &mut [Val<'a>]) -> R<Val<'a>> {
+        let prog = self.prog;
+        let code = &prog.code.functions[index];
         self.depth += 1;
-        let result = self.exec_block(&func.body, frame);
+        let result = (code.body)(self, frame);
         self.depth -= 1;
         match result? {
-            Flow::Return(v) => match &func.ret {
-                Type::Class(c) if c.name == "void" => Ok(Val::Null),
-                ty => coerce(ty, v, false),
-            },
-            _ => Ok(default_value(&func.ret)),
+            Flow::Return(_) if code.returns_void => Ok(Val::Null),
+            Flow::Return(v) => coerce(&prog.functions[index].ret, v, false),
+            _ => Ok(default_value(&prog.functions[index].ret)),
         }
     }
 
@@ -1459,7 +1458,7 @@ pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
 
 /// The equality operators (`op` is one of `==`, `!=`, `===`, `!==`).
 #[inline(always)]
-fn equality<'a>(op: BinOp, a: &Val<'a>, b: &Val<'a>) -> bool {
+pub fn equality<'a>(op: BinOp, a: &Val<'a>, b: &Val<'a>) -> bool {
     match op {
         // `x == null`: null equals only null, whatever `x` is.
         BinOp::Eq | BinOp::Ne if a.is_null() || b.is_null() => (a.is_null() && b.is_null()) == (op == BinOp::Eq),

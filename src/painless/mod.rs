@@ -15,6 +15,7 @@
 //! the supported library ends.
 
 pub mod ast;
+pub mod compile;
 pub mod ctx_keys;
 pub mod direct_condition;
 pub mod doc_patch;
@@ -197,8 +198,9 @@ fn compile_program(source: &str, context: ScriptContext) -> Result<ast::Program,
     let mut starts = std::mem::take(&mut parser.statement_starts);
     starts.sort_unstable();
     starts.dedup();
-    let mut program = ast::Program { functions, body, frame_size: 0, statement_starts: starts };
+    let mut program = ast::Program { functions, body, frame_size: 0, statement_starts: starts, code: Default::default() };
     resolve::resolve(&mut program, source, context)?;
+    program.code = Arc::new(compile::compile(&program));
     Ok(program)
 }
 
