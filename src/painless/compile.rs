@@ -1,39 +1,48 @@
-//! The compile pass: the resolved tree of the main body and of every script
-//! function becomes a tree of closures, once per script, so that what the
-//! tree walker decides at every visit of a node (its kind, its variable
-//! slots, its literal values, the class an `instanceof` tests, a method
-//! bound at resolve time, the offset an error is located at, whether an
+//! The compile pass: the resolved tree of the main body, of every script
+//! function and of every lambda becomes a tree of closures, once per
+//! script, so that what a tree walker would decide at every visit of a
+//! node (its kind, its variable slots, its literal values, the class an
+//! `instanceof` tests, a method bound at resolve time, the function a
+//! lambda forwards to, the offset an error is located at, whether an
 //! operand is tested in place) is decided here instead.
 //!
 //! Closures run with the [`Interp`] as runtime state (loop budget, call
-//! depth, frames) and the library behind it unchanged. They capture no
-//! borrowed data: string constants, and the nodes left to the walker, are
-//! kept in [`Code`] and reached through the interpreter's `&'a Program`.
-//!
-//! Left to the tree walker, as whole subtrees: lambdas and method
-//! references (a lambda's body runs on the walker; a lambda that only
-//! forwards to a script function calls the function's compiled body),
-//! constructions (`new`, list, map and array initialisers, regexes),
-//! static members, `[]`, assignments to fields and indices, `for`-each,
-//! `throw` and `try`.
+//! depth, frames, the value being returned) and the library behind it
+//! unchanged. They capture no borrowed data: string constants and lambdas
+//! are kept in [`Code`] and reached through the interpreter's
+//! `&'a Program`, so values can borrow them for the whole run.
 
 use super::ast::*;
-use super::interp::{self, Flow, Interp};
-use super::lib::{self, collections::BoundMethod};
+use super::interp::{self, Interp};
+use super::lib::{self, collections::BoundMethod, Obj};
 use super::val::*;
-use super::Exc;
+use super::{Exc, ExcData};
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 type R<T> = Result<T, Exc>;
 
-/// A statement: its control flow.
-pub type Exec = Box<dyn for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<Flow<'a>> + Send + Sync>;
+/// How a statement ends. A `return` leaves its value in the interpreter
+/// (`Interp::set_returned`), so that a step is returned in registers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Next,
+    Break,
+    Continue,
+    Return,
+}
+
+/// A statement: how it ends.
+pub type Exec = Box<dyn for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<Step> + Send + Sync>;
 /// An expression: its value.
 pub type Eval = Box<dyn for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<Val<'a>> + Send + Sync>;
 /// An expression used as a condition: its boolean, unboxed.
 pub type Test = Box<dyn for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<bool> + Send + Sync>;
+/// A script function's call: its arguments (taken, left null) to its value.
+pub type Call = Box<dyn for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<Val<'a>> + Send + Sync>;
 
-fn exec(f: impl for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<Flow<'a>> + Send + Sync + 'static) -> Exec {
+fn exec(f: impl for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<Step> + Send + Sync + 'static) -> Exec {
     Box::new(f)
 }
 fn eval(f: impl for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<Val<'a>> + Send + Sync + 'static) -> Eval {
@@ -42,24 +51,27 @@ fn eval(f: impl for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<Val<'a>> + Send
 fn test(f: impl for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<bool> + Send + Sync + 'static) -> Test {
     Box::new(f)
 }
+fn call(f: impl for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<Val<'a>> + Send + Sync + 'static) -> Call {
+    Box::new(f)
+}
 
 /// A program's compiled code, and what it reaches by index.
 pub struct Code {
     /// The main body; a trailing expression statement returns its value.
     pub main: Exec,
     /// Script functions, by the index calls name them by.
-    pub functions: Vec<FunctionCode>,
-    /// String constants and field names, borrowed from here by the values.
+    pub functions: Vec<Call>,
+    /// Lambdas, which the values made from them borrow.
+    lambdas: Vec<LambdaCode>,
+    /// String constants, field, class and method names, borrowed from
+    /// here by the values.
     strings: Vec<Arc<str>>,
-    /// Expressions and statements run by the tree walker.
-    exprs: Vec<Expr>,
-    stmts: Vec<Stmt>,
 }
 
 /// The code of an empty program, which a program has until it is compiled.
 impl Default for Code {
     fn default() -> Code {
-        Code { main: sequence(Vec::new()), functions: Vec::new(), strings: Vec::new(), exprs: Vec::new(), stmts: Vec::new() }
+        Code { main: sequence(Vec::new()), functions: Vec::new(), lambdas: Vec::new(), strings: Vec::new() }
     }
 }
 
@@ -69,22 +81,114 @@ impl std::fmt::Debug for Code {
     }
 }
 
-pub struct FunctionCode {
-    pub body: Exec,
-    /// Declared `void`: whatever it returns is dropped.
-    pub returns_void: bool,
+/// A lambda: how its parameters reach its frame, and its body.
+pub struct LambdaCode {
+    /// Each parameter's declared type and slot.
+    pub params: Box<[(Type, usize)]>,
+    /// Outer slot copied into inner slot when the lambda is created.
+    captures: Box<[(usize, usize)]>,
+    pub frame_size: usize,
+    pub body: LambdaBodyCode,
+}
+
+impl LambdaCode {
+    /// The lambda's slots that captured values go to, in capture order.
+    pub fn captured_slots(&self) -> impl Iterator<Item = usize> + '_ {
+        self.captures.iter().map(|(_, inner)| *inner)
+    }
+}
+
+pub enum LambdaBodyCode {
+    /// `(a, b) -> f(a, b)`, found by the resolve pass: a call goes straight
+    /// to script function `f`, without a frame of the lambda's own; an
+    /// error is located at the call in the body.
+    Forward { function: usize, at: u32 },
+    Expr(Eval),
+    Block(Exec),
+}
+
+impl std::fmt::Debug for LambdaCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LambdaCode").field("params", &self.params.len()).finish_non_exhaustive()
+    }
 }
 
 /// Compiles a resolved program.
 pub fn compile(prog: &Program) -> Code {
     let mut c = Compiler::default();
-    let functions = prog
-        .functions
-        .iter()
-        .map(|f| FunctionCode { body: c.block(&f.body), returns_void: matches!(&f.ret, Type::Class(c) if c.name == "void") })
-        .collect();
+    let functions = prog.functions.iter().map(|f| c.function(f)).collect();
     let main = c.main(&prog.body);
-    Code { main, functions, strings: c.strings, exprs: c.exprs, stmts: c.stmts }
+    Code { main, functions, lambdas: c.lambdas, strings: c.strings }
+}
+
+/// `def` and `Object` parameters take their arguments as they are.
+fn takes_any(ty: &Type) -> bool {
+    match ty {
+        Type::Def => true,
+        Type::Class(c) => c.test == lib::ClassTest::Object,
+        _ => false,
+    }
+}
+
+/// What a function's caller gets from the way its body ended.
+fn function_value<'a>(it: &mut Interp<'a>, step: Step, ret: &Type, returns_void: bool) -> R<Val<'a>> {
+    match step {
+        Step::Return => {
+            let v = it.take_returned();
+            if returns_void {
+                v.discard();
+                return Ok(Val::Null);
+            }
+            interp::coerce(ret, v, false)
+        }
+        Step::Next | Step::Break | Step::Continue => Ok(interp::default_value(ret)),
+    }
+}
+
+/// A function with a frame of `N` slots, kept on the Rust stack: the
+/// parameters are its first slots, converted to their declared types
+/// (`typed`, when any is more than `def` or `Object`), then the locals'.
+fn call_in_stack_frame<const N: usize>(body: Exec, typed: Option<Box<[Type]>>, ret: Type, returns_void: bool) -> Call {
+    call(move |it, args| {
+        let mut frame: [Val; N] = std::array::from_fn(|_| Val::Null);
+        match &typed {
+            None => {
+                for (slot, a) in frame.iter_mut().zip(args.iter_mut()) {
+                    std::mem::swap(slot, a);
+                }
+            }
+            Some(types) => {
+                for ((slot, a), ty) in frame.iter_mut().zip(args.iter_mut()).zip(types.iter()) {
+                    *slot = interp::coerce(ty, std::mem::replace(a, Val::Null), false)?;
+                }
+            }
+        }
+        let step = it.deeper(|it| body(it, &mut frame));
+        // Nulls and numbers, the usual slots, are dropped without drop glue.
+        for slot in frame {
+            slot.discard();
+        }
+        function_value(it, step?, &ret, returns_void)
+    })
+}
+
+/// A function with a larger frame, taken from a returned call when there is one.
+fn call_in_heap_frame(body: Exec, params: Box<[Type]>, frame_size: usize, ret: Type, returns_void: bool) -> Call {
+    call(move |it, args| {
+        let mut frame = it.take_frame(frame_size.max(params.len()));
+        for ((slot, a), ty) in frame.iter_mut().zip(args.iter_mut()).zip(params.iter()) {
+            match interp::coerce(ty, std::mem::replace(a, Val::Null), false) {
+                Ok(v) => *slot = v,
+                Err(e) => {
+                    it.return_frame(frame);
+                    return Err(e);
+                }
+            }
+        }
+        let step = it.deeper(|it| body(it, &mut frame));
+        it.return_frame(frame);
+        function_value(it, step?, &ret, returns_void)
+    })
 }
 
 /// A literal constant, built into a value where it is used.
@@ -149,11 +253,40 @@ fn with_args<'a, T>(it: &mut Interp<'a>, f: &mut [Val<'a>], args: &[Eval], call:
 #[derive(Default)]
 struct Compiler {
     strings: Vec<Arc<str>>,
-    exprs: Vec<Expr>,
-    stmts: Vec<Stmt>,
+    lambdas: Vec<LambdaCode>,
 }
 
 impl Compiler {
+    fn function(&mut self, func: &Function) -> Call {
+        let body = self.block(&func.body);
+        let params: Box<[Type]> = func.params.iter().map(|(ty, _)| ty.clone()).collect();
+        let typed = if params.iter().all(takes_any) { None } else { Some(params.clone()) };
+        let (ret, returns_void) = (func.ret.clone(), matches!(&func.ret, Type::Class(c) if c.name == "void"));
+        match func.frame_size.max(params.len()) {
+            0 => call_in_stack_frame::<0>(body, typed, ret, returns_void),
+            1 => call_in_stack_frame::<1>(body, typed, ret, returns_void),
+            2 => call_in_stack_frame::<2>(body, typed, ret, returns_void),
+            3 => call_in_stack_frame::<3>(body, typed, ret, returns_void),
+            4 => call_in_stack_frame::<4>(body, typed, ret, returns_void),
+            size => call_in_heap_frame(body, params, size, ret, returns_void),
+        }
+    }
+
+    fn lambda(&mut self, l: &Lambda) -> usize {
+        let body = match (&l.body, l.forwards_to) {
+            (LambdaBody::Expr(call), Some(function)) => LambdaBodyCode::Forward { function, at: call.span.start },
+            (LambdaBody::Expr(e), None) => LambdaBodyCode::Expr(self.expr(e)),
+            (LambdaBody::Block(b), _) => LambdaBodyCode::Block(self.block(b)),
+        };
+        self.lambdas.push(LambdaCode {
+            params: l.params.iter().map(|(ty, var)| (ty.clone(), var.slot)).collect(),
+            captures: l.captures.iter().copied().collect(),
+            frame_size: l.frame_size,
+            body,
+        });
+        self.lambdas.len() - 1
+    }
+
     fn string(&mut self, s: &str) -> usize {
         match self.strings.iter().position(|x| **x == *s) {
             Some(i) => i,
@@ -183,7 +316,11 @@ impl Compiler {
             Some((Stmt { kind: StmtKind::Expr(e), .. }, rest)) => {
                 let mut code: Vec<Exec> = rest.iter().map(|s| self.stmt(s)).collect();
                 let value = self.expr(e);
-                code.push(exec(move |it, f| Ok(Flow::Return(value(it, f)?))));
+                code.push(exec(move |it, f| {
+                    let v = value(it, f)?;
+                    it.set_returned(v);
+                    Ok(Step::Return)
+                }));
                 sequence(code)
             }
             _ => self.block(body),
@@ -206,7 +343,7 @@ impl Compiler {
                 let e = self.expr(e);
                 exec(move |it, f| {
                     e(it, f)?.discard();
-                    Ok(Flow::Normal)
+                    Ok(Step::Next)
                 })
             }
             StmtKind::Decl(ty, vars) => {
@@ -224,7 +361,7 @@ impl Compiler {
                         };
                         f[*slot] = value;
                     }
-                    Ok(Flow::Normal)
+                    Ok(Step::Next)
                 })
             }
             StmtKind::If(c, a, b) => {
@@ -232,7 +369,7 @@ impl Compiler {
                 let a = self.stmt(a);
                 match self.optional(b) {
                     Some(b) => exec(move |it, f| if c(it, f)? { a(it, f) } else { b(it, f) }),
-                    None => exec(move |it, f| if c(it, f)? { a(it, f) } else { Ok(Flow::Normal) }),
+                    None => exec(move |it, f| if c(it, f)? { a(it, f) } else { Ok(Step::Next) }),
                 }
             }
             StmtKind::While(c, body) => {
@@ -246,13 +383,13 @@ impl Compiler {
                         }
                         if let Some(body) = &body {
                             match body(it, f)? {
-                                Flow::Break => break,
-                                Flow::Return(v) => return Ok(Flow::Return(v)),
-                                _ => {}
+                                Step::Break => break,
+                                Step::Return => return Ok(Step::Return),
+                                Step::Next | Step::Continue => {}
                             }
                         }
                     }
-                    Ok(Flow::Normal)
+                    Ok(Step::Next)
                 })
             }
             StmtKind::DoWhile(body, c) => {
@@ -262,15 +399,15 @@ impl Compiler {
                     loop {
                         it.tick(span)?;
                         match body(it, f)? {
-                            Flow::Break => break,
-                            Flow::Return(v) => return Ok(Flow::Return(v)),
-                            _ => {}
+                            Step::Break => break,
+                            Step::Return => return Ok(Step::Return),
+                            Step::Next | Step::Continue => {}
                         }
                         if !c(it, f)? {
                             break;
                         }
                     }
-                    Ok(Flow::Normal)
+                    Ok(Step::Next)
                 })
             }
             StmtKind::For { init, cond, after, body } => {
@@ -291,45 +428,88 @@ impl Compiler {
                         }
                         if let Some(body) = &body {
                             match body(it, f)? {
-                                Flow::Break => break,
-                                Flow::Return(v) => return Ok(Flow::Return(v)),
-                                _ => {}
+                                Step::Break => break,
+                                Step::Return => return Ok(Step::Return),
+                                Step::Next | Step::Continue => {}
                             }
                         }
                         if let Some(a) = &after {
                             a(it, f)?;
                         }
                     }
-                    Ok(Flow::Normal)
+                    Ok(Step::Next)
                 })
             }
             StmtKind::Block(b) => self.block(b),
-            StmtKind::Break => exec(|_, _| Ok(Flow::Break)),
-            StmtKind::Continue => exec(|_, _| Ok(Flow::Continue)),
-            StmtKind::Return(None) => exec(|_, _| Ok(Flow::Return(Val::Null))),
+            StmtKind::Break => exec(|_, _| Ok(Step::Break)),
+            StmtKind::Continue => exec(|_, _| Ok(Step::Continue)),
+            // The returned value is null until a `return` leaves one.
+            StmtKind::Return(None) => exec(|_, _| Ok(Step::Return)),
             StmtKind::Return(Some(e)) => {
                 let e = self.expr(e);
-                exec(move |it, f| Ok(Flow::Return(e(it, f)?)))
-            }
-            StmtKind::ForEach { .. } | StmtKind::Throw(_) | StmtKind::Try(..) => {
-                self.stmts.push(s.clone());
-                let index = self.stmts.len() - 1;
                 exec(move |it, f| {
-                    let prog = it.program();
-                    it.exec(&prog.code.stmts[index], f)
+                    let v = e(it, f)?;
+                    it.set_returned(v);
+                    Ok(Step::Return)
+                })
+            }
+            StmtKind::ForEach { ty, var, iter, body } => {
+                let (ty, slot, iter_at) = (ty.clone(), var.slot, iter.span.start);
+                let iter = self.expr(iter);
+                let body = self.stmt(body);
+                exec(move |it, f| {
+                    let coll = iter(it, f)?;
+                    let items = match &coll {
+                        Val::Null => return Err(interp::null_access("iterator").at(iter_at)),
+                        other => iter_items(other)
+                            .ok_or_else(|| Exc::illegal_arg(format!("Cannot iterate over [{}]", other.class_name())).at(iter_at))?,
+                    };
+                    for item in items {
+                        it.tick(span)?;
+                        f[slot] = interp::coerce(&ty, item, false).map_err(|e| e.at(span.start))?;
+                        match body(it, f)? {
+                            Step::Break => break,
+                            Step::Return => return Ok(Step::Return),
+                            Step::Next | Step::Continue => {}
+                        }
+                    }
+                    Ok(Step::Next)
+                })
+            }
+            StmtKind::Throw(e) => {
+                let e = self.expr(e);
+                let at = span.start;
+                exec(move |it, f| {
+                    let v = e(it, f)?;
+                    Err(match &v {
+                        Val::Obj(o) => match &**o {
+                            Obj::Exception { class, message } => Exc::from(ExcData { class, message: message.clone(), offset: Some(at), explain: None }),
+                            _ => Exc::class_cast(format!("Cannot cast from [{}] to [java.lang.Throwable].", v.class_name())).at(at),
+                        },
+                        Val::Null => Exc::npe("Cannot throw exception because \"value\" is null").at(at),
+                        _ => Exc::class_cast(format!("Cannot cast from [{}] to [java.lang.Throwable].", v.class_name())).at(at),
+                    })
+                })
+            }
+            StmtKind::Try(body, catches) => {
+                let body = self.stmt(body);
+                let catches: Box<[(String, usize, Exec)]> = catches.iter().map(|c| (c.class.clone(), c.var.slot, self.stmt(&c.body))).collect();
+                exec(move |it, f| match body(it, f) {
+                    Ok(step) => Ok(step),
+                    // Errors of the engine's limits are not catchable.
+                    Err(exc) if exc.class == "PainlessError" || exc.class == "StackOverflowError" => Err(exc),
+                    Err(exc) => {
+                        for (class, slot, handler) in catches.iter() {
+                            if lib::exception_is_a(exc.class, class) {
+                                f[*slot] = Val::Obj(Rc::new(Obj::Exception { class: exc.class, message: exc.message.clone() }));
+                                return handler(it, f);
+                            }
+                        }
+                        Err(exc)
+                    }
                 })
             }
         }
-    }
-
-    /// An expression left to the tree walker.
-    fn walked(&mut self, e: &Expr) -> Eval {
-        self.exprs.push(e.clone());
-        let index = self.exprs.len() - 1;
-        eval(move |it, f| {
-            let prog = it.program();
-            it.eval(&prog.code.exprs[index], f)
-        })
     }
 
     fn args(&mut self, args: &[Expr]) -> Box<[Eval]> {
@@ -340,35 +520,52 @@ impl Compiler {
     /// no location yet, as the walker's `eval` locates it.
     fn expr(&mut self, e: &Expr) -> Eval {
         let at = e.span.start;
-        if let Some(c) = self.constant(e) {
-            return match c {
-                Const::Null => eval(|_, _| Ok(Val::Null)),
-                Const::Bool(b) => eval(move |_, _| Ok(Val::Bool(b))),
-                c => eval(move |it, _| Ok(c.val(it))),
-            };
-        }
         match &e.kind {
+            ExprKind::Null => eval(|_, _| Ok(Val::Null)),
+            ExprKind::Bool(b) => {
+                let b = *b;
+                eval(move |_, _| Ok(Val::Bool(b)))
+            }
+            ExprKind::Int(i) => {
+                let i = *i;
+                eval(move |_, _| Ok(Val::Int(i)))
+            }
+            ExprKind::Long(l) => {
+                let l = *l;
+                eval(move |_, _| Ok(Val::Long(l)))
+            }
+            ExprKind::Float(x) => {
+                let x = *x;
+                eval(move |_, _| Ok(Val::Float(x)))
+            }
+            ExprKind::Double(d) => {
+                let d = *d;
+                eval(move |_, _| Ok(Val::Double(d)))
+            }
+            ExprKind::Str(s) => {
+                let s = self.string(s);
+                eval(move |it, _| Ok(Val::Str(Str::Doc(string(it, s)))))
+            }
             ExprKind::Local(v) => {
                 let slot = v.slot;
                 eval(move |_, f| Ok(f[slot].clone()))
             }
-            ExprKind::Field { obj, name, null_safe } if !matches!(obj.kind, ExprKind::Class(_)) => {
-                let obj = self.expr(obj);
-                let name = self.string(name);
-                let null_safe = *null_safe;
-                eval(move |it, f| {
-                    let recv = obj(it, f)?;
-                    if null_safe && recv.is_null() {
-                        return Ok(recv);
-                    }
-                    let value = it.get_field(&recv, string(it, name)).map_err(|x| x.at(at));
-                    recv.discard();
-                    value
-                })
-            }
-            ExprKind::Call { obj, name, args, null_safe, bound } if !matches!(obj.kind, ExprKind::Class(_) | ExprKind::ListInit(_)) => {
-                self.method_call(at, obj, name, args, *null_safe, *bound)
-            }
+            ExprKind::Field { obj, name, null_safe } => match &obj.kind {
+                ExprKind::Class(class) => {
+                    let (class, name) = (class.clone(), name.clone());
+                    eval(move |_, _| lib::static_field(&class, &name).map_err(|x| x.at(at)))
+                }
+                _ => self.field(at, obj, name, *null_safe),
+            },
+            ExprKind::Call { obj, name, args, null_safe, bound } => match &obj.kind {
+                ExprKind::Class(class) => {
+                    let (class, name) = (class.clone(), name.clone());
+                    let args = self.args(args);
+                    eval(move |it, f| with_args(it, f, &args, |it, args| lib::call_static(it, &class, &name, args)).map_err(|x| x.at(at)))
+                }
+                ExprKind::ListInit(items) => self.list_init_call(at, obj, items, name, args, *bound),
+                _ => self.method_call(at, obj, name, args, *null_safe, *bound),
+            },
             ExprKind::LocalCall { index, args, .. } => {
                 let index = *index;
                 let args = self.args(args);
@@ -422,10 +619,163 @@ impl Compiler {
                     interp::coerce(&ty, v, true).map_err(|x| x.at(at))
                 })
             }
-            ExprKind::Assign { target, op, value } if matches!(target.kind, ExprKind::Local(_)) => {
-                let ExprKind::Local(var) = &target.kind else { unreachable!("matched as a local") };
-                let (slot, ty, op) = (var.slot, var.ty.clone(), *op);
-                let value = self.expr(value);
+            ExprKind::Assign { target, op, value } => self.assign(at, target, *op, value),
+            ExprKind::IncDec { target, pre, delta } => self.inc_dec(at, target, *pre, *delta),
+            ExprKind::Index { obj, index } => {
+                let (obj, index) = (self.expr(obj), self.expr(index));
+                eval(move |it, f| {
+                    let recv = obj(it, f)?;
+                    let idx = index(it, f)?;
+                    it.get_index(&recv, &idx).map_err(|x| x.at(at))
+                })
+            }
+            ExprKind::Regex(r) => {
+                let r = r.clone();
+                eval(move |_, _| Ok(Val::Obj(Rc::new(Obj::Pattern(r.clone())))))
+            }
+            ExprKind::Name(n) | ExprKind::Class(n) => {
+                let message = format!("cannot resolve symbol [{n}]");
+                eval(move |_, _| Err(Exc::illegal_arg(message.clone()).at(at)))
+            }
+            ExprKind::ListInit(items) => {
+                let items = self.args(items);
+                eval(move |it, f| {
+                    let mut values = Vec::with_capacity(items.len());
+                    for i in items.iter() {
+                        values.push(i(it, f)?);
+                    }
+                    Ok(Val::new_list(values))
+                })
+            }
+            ExprKind::MapInit(entries) => {
+                let entries: Box<[(Eval, Eval)]> = entries.iter().map(|(k, v)| (self.expr(k), self.expr(v))).collect();
+                eval(move |it, f| {
+                    let mut m = JMap::new(MapKind::Hash);
+                    for (k, v) in entries.iter() {
+                        let k = k(it, f)?;
+                        let v = v(it, f)?;
+                        m.insert(Key(k), v);
+                    }
+                    Ok(Val::new_map(m))
+                })
+            }
+            ExprKind::New { class, args } => {
+                let class = class.clone();
+                let args = self.args(args);
+                eval(move |it, f| with_args(it, f, &args, |it, args| lib::construct(it, &class, args)).map_err(|x| x.at(at)))
+            }
+            ExprKind::NewArray { elem, dims } => {
+                let elem = elem.clone();
+                let dims: Box<[(Eval, u32)]> = dims.iter().map(|d| (self.expr(d), d.span.start)).collect();
+                eval(move |it, f| {
+                    let mut sizes = Vec::with_capacity(dims.len());
+                    for (d, d_at) in dims.iter() {
+                        let v = d(it, f)?;
+                        let n = interp::as_index(&v).map_err(|x| x.at(*d_at))?;
+                        if n < 0 {
+                            return Err(Exc::new("NegativeArraySizeException", n.to_string()).at(*d_at));
+                        }
+                        sizes.push(n as usize);
+                    }
+                    if sizes.iter().try_fold(1usize, |acc, n| acc.checked_mul((*n).max(1))).is_none_or(|total| total > Exc::MAX_ELEMENTS) {
+                        return Err(Exc::new("OutOfMemoryError", "Java heap space").at(at));
+                    }
+                    Ok(interp::new_array(&elem, &sizes))
+                })
+            }
+            ExprKind::NewArrayInit { elem, items } => {
+                let elem = elem.clone();
+                let items: Box<[(Eval, u32)]> = items.iter().map(|i| (self.expr(i), i.span.start)).collect();
+                eval(move |it, f| {
+                    let mut out = Vec::with_capacity(items.len());
+                    for (i, i_at) in items.iter() {
+                        let v = i(it, f)?;
+                        out.push(interp::coerce(&elem, v, false).map_err(|x| x.at(*i_at))?);
+                    }
+                    Ok(Val::Array(Rc::new(RefCell::new(JArray { elem: elem.clone(), items: out }))))
+                })
+            }
+            ExprKind::Lambda(l) => {
+                let index = self.lambda(l);
+                let captures: Box<[usize]> = l.captures.iter().map(|(outer, _)| *outer).collect();
+                eval(move |it, f| {
+                    let captured = captures.iter().map(|outer| f[*outer].clone()).collect();
+                    Ok(Val::Func(Rc::new(Closure::Lambda { lambda: &it.program().code.lambdas[index], captured })))
+                })
+            }
+            ExprKind::FuncRef(r) => self.func_ref(r),
+        }
+    }
+
+    /// `obj.name` or `obj?.name` on a value: a failing access is located at
+    /// its own node, so the steps of a chain `a.b?.c.d` at theirs.
+    fn field(&mut self, at: u32, obj: &Expr, name: &str, null_safe: bool) -> Eval {
+        let obj = self.expr(obj);
+        let name = self.string(name);
+        eval(move |it, f| {
+            let recv = obj(it, f)?;
+            if null_safe && recv.is_null() {
+                return Ok(recv);
+            }
+            let value = it.get_field(&recv, string(it, name)).map_err(|x| x.at(at));
+            recv.discard();
+            value
+        })
+    }
+
+    fn func_ref(&mut self, r: &FuncRef) -> Eval {
+        match r {
+            FuncRef::Method { class, method } => {
+                let (class, method) = (self.string(class), self.string(method));
+                eval(move |it, _| Ok(Val::Func(Rc::new(Closure::Method { class: string(it, class), method: string(it, method) }))))
+            }
+            FuncRef::Constructor { class } => {
+                let class = self.string(class);
+                eval(move |it, _| Ok(Val::Func(Rc::new(Closure::Constructor(string(it, class))))))
+            }
+            FuncRef::Local { index, .. } => {
+                let index = *index;
+                eval(move |_, _| Ok(Val::Func(Rc::new(Closure::Local(index)))))
+            }
+            FuncRef::Bound { receiver, method } => {
+                let receiver = self.expr(receiver);
+                let method = self.string(method);
+                eval(move |it, f| Ok(Val::Func(Rc::new(Closure::Bound { receiver: receiver(it, f)?, method: string(it, method) }))))
+            }
+        }
+    }
+
+    /// A call on a list initialiser. `['a', 'b'].contains(x)` with constant
+    /// elements: the fresh list is seen by nothing but `contains`, so the
+    /// answer needs no list built (compared as `ArrayList.contains` does).
+    fn list_init_call(&mut self, at: u32, obj: &Expr, items: &[Expr], name: &str, args: &[Expr], bound: Option<BoundMethod>) -> Eval {
+        let constants: Option<Box<[Const]>> = items.iter().map(|i| self.constant(i)).collect();
+        match (constants, name, args) {
+            (Some(constants), "contains", [x]) => {
+                let x = self.expr(x);
+                eval(move |it, f| {
+                    let x = x(it, f)?;
+                    let found = constants.iter().any(|c| {
+                        let item = c.val(it);
+                        let equal = item.java_equals(&x);
+                        item.discard();
+                        equal
+                    });
+                    x.discard();
+                    Ok(Val::Bool(found))
+                })
+            }
+            _ => self.method_call(at, obj, name, args, false, bound),
+        }
+    }
+
+    /// `x = v`, `x op= v` on a variable, a field or an index.
+    fn assign(&mut self, at: u32, target: &Expr, op: Option<BinOp>, value: &Expr) -> Eval {
+        let target_at = target.span.start;
+        let value = self.expr(value);
+        match &target.kind {
+            ExprKind::Local(var) => {
+                let (slot, ty) = (var.slot, var.ty.clone());
                 eval(move |it, f| {
                     let rhs = value(it, f)?;
                     let new = match op {
@@ -437,19 +787,82 @@ impl Compiler {
                     Ok(new)
                 })
             }
-            ExprKind::IncDec { target, pre, delta } if matches!(target.kind, ExprKind::Local(_)) => {
-                let ExprKind::Local(var) = &target.kind else { unreachable!("matched as a local") };
-                let (slot, ty, pre, delta) = (var.slot, var.ty.clone(), *pre, *delta);
+            ExprKind::Field { obj, name, .. } => {
+                let obj = self.expr(obj);
+                let name = self.string(name);
+                eval(move |it, f| {
+                    let recv = obj(it, f)?;
+                    let rhs = value(it, f)?;
+                    let name = string(it, name);
+                    let new = match op {
+                        None => rhs,
+                        Some(op) => {
+                            let old = it.get_field(&recv, name).map_err(|x| x.at(target_at))?;
+                            interp::binary(op, old, rhs).map_err(|x| x.at(at))?
+                        }
+                    };
+                    it.set_field(&recv, name, new.clone()).map_err(|x| x.at(target_at))?;
+                    Ok(new)
+                })
+            }
+            ExprKind::Index { obj, index } => {
+                let (obj, index) = (self.expr(obj), self.expr(index));
+                eval(move |it, f| {
+                    let recv = obj(it, f)?;
+                    let idx = index(it, f)?;
+                    let rhs = value(it, f)?;
+                    let new = match op {
+                        None => rhs,
+                        Some(op) => {
+                            let old = it.get_index(&recv, &idx).map_err(|x| x.at(target_at))?;
+                            interp::binary(op, old, rhs).map_err(|x| x.at(at))?
+                        }
+                    };
+                    it.set_index(&recv, idx, new.clone()).map_err(|x| x.at(target_at))?;
+                    Ok(new)
+                })
+            }
+            _ => eval(move |_, _| Err(Exc::illegal_arg("invalid assignment target").at(at))),
+        }
+    }
+
+    /// `++x`, `x--`, ... on a variable, a field or an index.
+    fn inc_dec(&mut self, at: u32, target: &Expr, pre: bool, delta: i8) -> Eval {
+        let one = delta as i32;
+        match &target.kind {
+            ExprKind::Local(var) => {
+                let (slot, ty) = (var.slot, var.ty.clone());
                 eval(move |_, f| {
                     let old = f[slot].clone();
-                    let new = interp::binary(BinOp::Add, old.clone(), Val::Int(delta as i32))
-                        .and_then(|v| interp::coerce(&ty, v, true))
-                        .map_err(|x| x.at(at))?;
+                    let new = interp::binary(BinOp::Add, old.clone(), Val::Int(one)).and_then(|v| interp::coerce(&ty, v, true)).map_err(|x| x.at(at))?;
                     f[slot] = new.clone();
                     Ok(if pre { new } else { old })
                 })
             }
-            _ => self.walked(e),
+            ExprKind::Field { obj, name, .. } => {
+                let obj = self.expr(obj);
+                let name = self.string(name);
+                eval(move |it, f| {
+                    let recv = obj(it, f)?;
+                    let name = string(it, name);
+                    let old = it.get_field(&recv, name).map_err(|x| x.at(at))?;
+                    let new = interp::binary(BinOp::Add, old.clone(), Val::Int(one)).map_err(|x| x.at(at))?;
+                    it.set_field(&recv, name, new.clone()).map_err(|x| x.at(at))?;
+                    Ok(if pre { new } else { old })
+                })
+            }
+            ExprKind::Index { obj, index } => {
+                let (obj, index) = (self.expr(obj), self.expr(index));
+                eval(move |it, f| {
+                    let recv = obj(it, f)?;
+                    let idx = index(it, f)?;
+                    let old = it.get_index(&recv, &idx).map_err(|x| x.at(at))?;
+                    let new = interp::binary(BinOp::Add, old.clone(), Val::Int(one)).map_err(|x| x.at(at))?;
+                    it.set_index(&recv, idx, new.clone()).map_err(|x| x.at(at))?;
+                    Ok(if pre { new } else { old })
+                })
+            }
+            _ => eval(move |_, _| Err(Exc::illegal_arg("invalid increment target").at(at))),
         }
     }
 
@@ -590,10 +1003,10 @@ fn sequence(mut code: Vec<Exec>) -> Exec {
     exec(move |it, f| {
         for s in code.iter() {
             match s(it, f)? {
-                Flow::Normal => {}
-                flow => return Ok(flow),
+                Step::Next => {}
+                step => return Ok(step),
             }
         }
-        Ok(Flow::Normal)
+        Ok(Step::Next)
     })
 }

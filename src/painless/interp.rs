@@ -1,4 +1,7 @@
-//! Tree-walking interpreter over the resolved AST.
+//! The runtime of compiled scripts ([`super::compile`]): the interpreter
+//! state the compiled closures run with (loop budget, call depth, frames,
+//! the value being returned), calls of script functions and lambdas, field
+//! and index access, and the operators.
 //!
 //! Java semantics that matter to pipelines are kept: numeric promotion with
 //! 32-bit overflow, integer division, `==` as `equals` with numeric
@@ -6,19 +9,16 @@
 //! and the loop counter limit of 1,000,000 iterations.
 
 use super::ast::*;
-use super::lib::{self, Obj};
+use super::compile::{LambdaBodyCode, LambdaCode, Step};
+use super::lib;
 use super::resolve::{CTX_SLOT, PARAMS_SLOT};
 use super::val::*;
-use super::{Exc, ExcData};
+use super::Exc;
 use std::cell::RefCell;
 use std::rc::Rc;
 
 const MAX_LOOP_ITERATIONS: u32 = 1_000_000;
 const MAX_CALL_DEPTH: usize = 64;
-/// Frames of up to this many slots live on the Rust stack.
-const SMALL_FRAME: usize = 4;
-/// Larger arrays would exhaust memory here long before they would in a JVM heap.
-const MAX_ARRAY_ELEMENTS: usize = Exc::MAX_ELEMENTS;
 
 pub struct Interp<'a> {
     prog: &'a Program,
@@ -33,13 +33,9 @@ pub struct Interp<'a> {
     /// cannot change while borrowed: conditions read the same field again
     /// and again (`ctx.a?.b != null && ctx.a.b ...`).
     last_doc_field: Option<(*const crate::value::Map, &'a str, Option<&'a crate::value::Value>)>,
-}
-
-pub enum Flow<'a> {
-    Normal,
-    Break,
-    Continue,
-    Return(Val<'a>),
+    /// The value of the `return` that compiled code is leaving by; null
+    /// when it is leaving by none.
+    returned: Val<'a>,
 }
 
 type R<T> = Result<T, Exc>;
@@ -59,7 +55,7 @@ pub fn to_boolean(v: &Val<'_>) -> R<bool> {
 
 impl<'a> Interp<'a> {
     pub fn new(prog: &'a Program, read_only: bool) -> Interp<'a> {
-        Interp { prog, read_only, budget: MAX_LOOP_ITERATIONS, depth: 0, spare_frames: Vec::new(), last_doc_field: None }
+        Interp { prog, read_only, budget: MAX_LOOP_ITERATIONS, depth: 0, spare_frames: Vec::new(), last_doc_field: None, returned: Val::Null }
     }
 
     /// Runs the main body; the value of a trailing expression statement is
@@ -91,9 +87,21 @@ impl<'a> Interp<'a> {
     fn run_body(&mut self, frame: &mut [Val<'a>]) -> R<Val<'a>> {
         let prog = self.prog;
         match (prog.code.main)(self, frame)? {
-            Flow::Return(v) => Ok(v),
-            Flow::Normal | Flow::Break | Flow::Continue => Ok(Val::Null),
+            Step::Return => Ok(self.take_returned()),
+            Step::Next | Step::Break | Step::Continue => Ok(Val::Null),
         }
+    }
+
+    /// Leaves `v` as the value of the `return` being executed.
+    #[inline(always)]
+    pub(super) fn set_returned(&mut self, v: Val<'a>) {
+        std::mem::replace(&mut self.returned, v).discard();
+    }
+
+    /// Takes the value a `return` left.
+    #[inline(always)]
+    pub(super) fn take_returned(&mut self) -> Val<'a> {
+        std::mem::replace(&mut self.returned, Val::Null)
     }
 
     /// The program this interpreter runs, for its compiled code.
@@ -110,304 +118,17 @@ impl<'a> Interp<'a> {
         Ok(())
     }
 
-    fn truthy(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<bool> {
-        self.condition(e, f, e.span.start)
-    }
-
-    /// `e` as a boolean, a value that is not one failing at `unbox_at`. The
-    /// operators that always give a boolean are answered here, without a
-    /// `Val::Bool` built and unboxed for each node of a condition.
-    fn condition(&mut self, mut e: &'a Expr, f: &mut [Val<'a>], mut unbox_at: u32) -> R<bool> {
-        // The right operand of `&&` and `||` is the rest of the condition:
-        // this loop goes on with it rather than calling itself for it.
-        loop {
-            match &e.kind {
-                ExprKind::And(a, b) => {
-                    if !self.operand(a, f)? {
-                        return Ok(false);
-                    }
-                    (e, unbox_at) = (b, b.span.start);
-                }
-                ExprKind::Or(a, b) => {
-                    if self.operand(a, f)? {
-                        return Ok(true);
-                    }
-                    (e, unbox_at) = (b, b.span.start);
-                }
-                // `!x` unboxes `x` as the `!` node, where Painless fails.
-                ExprKind::Unary(UnOp::Not, x) => return Ok(!self.condition(x, f, e.span.start)?),
-                ExprKind::InstanceOf(x, ty) => return self.instance_of(x, ty, f),
-                ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne | BinOp::RefEq | BinOp::RefNe), a, b) => return self.equality(*op, a, b, f),
-                _ => {
-                    // Booleans, nearly every condition's value, need neither a call nor a drop.
-                    let v = self.eval(e, f)?;
-                    if let Val::Bool(b) = v {
-                        v.discard();
-                        return Ok(b);
-                    }
-                    return to_boolean(&v).map_err(|x| x.at(unbox_at));
-                }
-            }
-        }
-    }
-
-    /// An operand of `&&` or `||`, or the condition of an `if`. A
-    /// variable's `instanceof` test and its comparison with a variable or a
-    /// constant, the usual ones, are answered here without a call;
-    /// everything else as a condition.
+    /// Runs `code` one call level deeper.
     #[inline(always)]
-    fn operand(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<bool> {
-        match &e.kind {
-            ExprKind::InstanceOf(x, ty) => {
-                if let ExprKind::Local(v) = &x.kind {
-                    return Ok(instance_of(&f[v.slot], ty));
-                }
-            }
-            ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne | BinOp::RefEq | BinOp::RefNe), a, b) => {
-                if let Some(result) = equality_in_place(*op, a, b, f) {
-                    return Ok(result);
-                }
-            }
-            _ => {}
-        }
-        self.truthy(e, f)
-    }
-
-    /// `x instanceof T`; a variable is tested where it is, without a copy.
-    #[inline(always)]
-    fn instance_of(&mut self, x: &'a Expr, ty: &Type, f: &mut [Val<'a>]) -> R<bool> {
-        if let ExprKind::Local(v) = &x.kind {
-            return Ok(instance_of(&f[v.slot], ty));
-        }
-        let v = self.eval(x, f)?;
-        let is = instance_of(&v, ty);
-        v.discard();
-        Ok(is)
-    }
-
-    /// `a == b`, `a != b`, `a === b`, `a !== b`, which never fail.
-    #[inline(always)]
-    fn equality(&mut self, op: BinOp, a: &'a Expr, b: &'a Expr, f: &mut [Val<'a>]) -> R<bool> {
-        if let Some(result) = equality_in_place(op, a, b, f) {
-            return Ok(result);
-        }
-        let x = self.eval(a, f)?;
-        let y = self.eval(b, f)?;
-        let result = equality(op, &x, &y);
-        x.discard();
-        y.discard();
-        Ok(result)
-    }
-
-    fn exec_body(&mut self, body: &'a Option<Box<Stmt>>, f: &mut [Val<'a>]) -> R<Flow<'a>> {
-        match body {
-            Some(b) => self.exec(b, f),
-            None => Ok(Flow::Normal),
-        }
-    }
-
-    pub fn exec_block(&mut self, stmts: &'a [Stmt], f: &mut [Val<'a>]) -> R<Flow<'a>> {
-        for s in stmts {
-            // `if`, `return` and expression statements, most of what a
-            // function runs, without a call to `exec` for each.
-            let flow = match &s.kind {
-                StmtKind::If(c, a, b) => match self.branch(c, a, b, f)? {
-                    Some(branch) => self.exec_branch(branch, f)?,
-                    None => Flow::Normal,
-                },
-                StmtKind::Return(Some(e)) => return Ok(Flow::Return(self.eval(e, f)?)),
-                StmtKind::Expr(e) => {
-                    self.eval(e, f)?.discard();
-                    Flow::Normal
-                }
-                _ => self.exec(s, f)?,
-            };
-            if !matches!(flow, Flow::Normal) {
-                return Ok(flow);
-            }
-        }
-        Ok(Flow::Normal)
-    }
-
-    /// The branch an `if` takes, if any; its condition as an operand, so
-    /// that a variable's test is answered without a call.
-    #[inline(always)]
-    fn branch(&mut self, c: &'a Expr, a: &'a Stmt, b: &'a Option<Box<Stmt>>, f: &mut [Val<'a>]) -> R<Option<&'a Stmt>> {
-        Ok(if self.operand(c, f)? { Some(a) } else { b.as_deref() })
-    }
-
-    /// Runs the branch an `if` took: a braced one, the usual one, without
-    /// a call for the braces.
-    fn exec_branch(&mut self, branch: &'a Stmt, f: &mut [Val<'a>]) -> R<Flow<'a>> {
-        match &branch.kind {
-            StmtKind::Block(stmts) => self.exec_block(stmts, f),
-            _ => self.exec(branch, f),
-        }
-    }
-
-    pub(super) fn exec(&mut self, s: &'a Stmt, f: &mut [Val<'a>]) -> R<Flow<'a>> {
-        match &s.kind {
-            StmtKind::Expr(e) => {
-                self.eval(e, f)?;
-            }
-            StmtKind::Decl(ty, vars) => {
-                for v in vars {
-                    let value = match &v.init {
-                        Some(init) => {
-                            let x = self.eval(init, f)?;
-                            coerce(ty, x, false).map_err(|e| e.at(init.span.start))?
-                        }
-                        None => default_value(ty),
-                    };
-                    f[v.var.slot] = value;
-                }
-            }
-            StmtKind::If(c, a, b) => {
-                return match self.branch(c, a, b, f)? {
-                    Some(branch) => self.exec_branch(branch, f),
-                    None => Ok(Flow::Normal),
-                };
-            }
-            StmtKind::While(c, body) => loop {
-                self.tick(s.span)?;
-                if !self.truthy(c, f)? {
-                    break;
-                }
-                match self.exec_body(body, f)? {
-                    Flow::Break => break,
-                    Flow::Return(v) => return Ok(Flow::Return(v)),
-                    _ => {}
-                }
-            },
-            StmtKind::DoWhile(body, c) => loop {
-                self.tick(s.span)?;
-                match self.exec(body, f)? {
-                    Flow::Break => break,
-                    Flow::Return(v) => return Ok(Flow::Return(v)),
-                    _ => {}
-                }
-                if !self.truthy(c, f)? {
-                    break;
-                }
-            },
-            StmtKind::For { init, cond, after, body } => {
-                if let Some(i) = init {
-                    self.exec(i, f)?;
-                }
-                loop {
-                    self.tick(s.span)?;
-                    if let Some(c) = cond {
-                        if !self.truthy(c, f)? {
-                            break;
-                        }
-                    }
-                    match self.exec_body(body, f)? {
-                        Flow::Break => break,
-                        Flow::Return(v) => return Ok(Flow::Return(v)),
-                        _ => {}
-                    }
-                    if let Some(a) = after {
-                        self.eval(a, f)?;
-                    }
-                }
-            }
-            StmtKind::ForEach { ty, var, iter, body } => {
-                let coll = self.eval(iter, f)?;
-                let items = match &coll {
-                    Val::Null => return Err(null_access("iterator").at(iter.span.start)),
-                    other => iter_items(other)
-                        .ok_or_else(|| Exc::illegal_arg(format!("Cannot iterate over [{}]", other.class_name())).at(iter.span.start))?,
-                };
-                for item in items {
-                    self.tick(s.span)?;
-                    f[var.slot] = coerce(ty, item, false).map_err(|e| e.at(s.span.start))?;
-                    match self.exec(body, f)? {
-                        Flow::Break => break,
-                        Flow::Return(v) => return Ok(Flow::Return(v)),
-                        _ => {}
-                    }
-                }
-            }
-            StmtKind::Block(b) => return self.exec_block(b, f),
-            StmtKind::Break => return Ok(Flow::Break),
-            StmtKind::Continue => return Ok(Flow::Continue),
-            StmtKind::Return(None) => return Ok(Flow::Return(Val::Null)),
-            StmtKind::Return(Some(e)) => return Ok(Flow::Return(self.eval(e, f)?)),
-            StmtKind::Throw(e) => {
-                let v = self.eval(e, f)?;
-                return Err(match &v {
-                    Val::Obj(o) => match &**o {
-                        Obj::Exception { class, message } => Exc::from(ExcData { class, message: message.clone(), offset: Some(s.span.start), explain: None }),
-                        _ => Exc::class_cast(format!("Cannot cast from [{}] to [java.lang.Throwable].", v.class_name())).at(s.span.start),
-                    },
-                    Val::Null => Exc::npe("Cannot throw exception because \"value\" is null").at(s.span.start),
-                    _ => Exc::class_cast(format!("Cannot cast from [{}] to [java.lang.Throwable].", v.class_name())).at(s.span.start),
-                });
-            }
-            StmtKind::Try(body, catches) => match self.exec(body, f) {
-                Ok(flow) => return Ok(flow),
-                Err(exc) => {
-                    if exc.class == "PainlessError" || exc.class == "StackOverflowError" {
-                        return Err(exc);
-                    }
-                    for c in catches {
-                        if lib::exception_is_a(exc.class, &c.class) {
-                            f[c.var.slot] = Val::Obj(Rc::new(Obj::Exception { class: exc.class, message: exc.message.clone() }));
-                            return self.exec(&c.body, f);
-                        }
-                    }
-                    return Err(exc);
-                }
-            },
-        }
-        Ok(Flow::Normal)
-    }
-
-    #[inline]
-    pub fn eval(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<Val<'a>> {
-        // Variables and constants, most of what a script evaluates, cannot
-        // fail: answered here, they skip `eval_inner`'s large frame.
-        match &e.kind {
-            ExprKind::Local(v) => return Ok(f[v.slot].clone()),
-            ExprKind::Null => return Ok(Val::Null),
-            ExprKind::Bool(b) => return Ok(Val::Bool(*b)),
-            ExprKind::Str(s) => return Ok(Val::Str(Str::Doc(s))),
-            _ => {}
-        }
-        self.eval_inner(e, f).map_err(|x| x.at(e.span.start))
-    }
-
-    fn eval_args(&mut self, args: &'a [Expr], f: &mut [Val<'a>]) -> R<Vec<Val<'a>>> {
-        let mut out = Vec::with_capacity(args.len());
-        for a in args {
-            out.push(self.eval(a, f)?);
-        }
-        Ok(out)
-    }
-
-    /// Evaluates call arguments left to right and hands them to `call`;
-    /// the few arguments a call usually has stay on the stack.
-    fn with_args<T>(&mut self, args: &'a [Expr], f: &mut [Val<'a>], call: impl FnOnce(&mut Self, &mut [Val<'a>]) -> R<T>) -> R<T> {
-        match args {
-            [] => call(self, &mut []),
-            [a] => {
-                let mut values = [self.eval(a, f)?];
-                call(self, &mut values)
-            }
-            [a, b] => {
-                let x = self.eval(a, f)?;
-                let mut values = [x, self.eval(b, f)?];
-                call(self, &mut values)
-            }
-            _ => {
-                let mut values = self.eval_args(args, f)?;
-                call(self, &mut values)
-            }
-        }
+    pub(super) fn deeper<T>(&mut self, code: impl FnOnce(&mut Self) -> T) -> T {
+        self.depth += 1;
+        let result = code(self);
+        self.depth -= 1;
+        result
     }
 
     /// A frame of `size` null slots, from a returned call when there is one.
-    fn take_frame(&mut self, size: usize) -> Vec<Val<'a>> {
+    pub(super) fn take_frame(&mut self, size: usize) -> Vec<Val<'a>> {
         let mut frame = self.spare_frames.pop().unwrap_or_default();
         // Pushed one by one: `resize` would clone its null through `Val::clone`.
         frame.reserve(size);
@@ -417,201 +138,9 @@ impl<'a> Interp<'a> {
         frame
     }
 
-    fn return_frame(&mut self, mut frame: Vec<Val<'a>>) {
+    pub(super) fn return_frame(&mut self, mut frame: Vec<Val<'a>>) {
         frame.clear();
         self.spare_frames.push(frame);
-    }
-
-    fn eval_inner(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<Val<'a>> {
-        Ok(match &e.kind {
-            ExprKind::Null
-            | ExprKind::Bool(_)
-            | ExprKind::Int(_)
-            | ExprKind::Long(_)
-            | ExprKind::Float(_)
-            | ExprKind::Double(_)
-            | ExprKind::Str(_) => literal(e).unwrap_or(Val::Null),
-            ExprKind::Local(v) => f[v.slot].clone(),
-            // Built values and errors: kept out of this hot function's frame.
-            ExprKind::Regex(_)
-            | ExprKind::Name(_)
-            | ExprKind::Class(_)
-            | ExprKind::ListInit(_)
-            | ExprKind::MapInit(_)
-            | ExprKind::New { .. }
-            | ExprKind::NewArray { .. }
-            | ExprKind::NewArrayInit { .. }
-            | ExprKind::Lambda(_)
-            | ExprKind::FuncRef(_) => return self.eval_construct(e, f),
-            ExprKind::Field { obj, name, .. } => {
-                if let ExprKind::Class(c) = &obj.kind {
-                    return lib::static_field(c, name);
-                }
-                return self.field_chain(e, f);
-            }
-            ExprKind::Index { obj, index } => {
-                let recv = self.eval(obj, f)?;
-                let idx = self.eval(index, f)?;
-                self.get_index(&recv, &idx)?
-            }
-            ExprKind::Call { obj, name, args, null_safe, bound } => {
-                if let ExprKind::Class(c) = &obj.kind {
-                    return self.with_args(args, f, |it, args| lib::call_static(it, c, name, args));
-                }
-                if let ExprKind::ListInit(items) = &obj.kind {
-                    if let Some(v) = self.literal_list_contains(items, name, args, f)? {
-                        return Ok(v);
-                    }
-                }
-                let recv = self.eval(obj, f)?;
-                if recv.is_null() {
-                    if *null_safe {
-                        return Ok(Val::Null);
-                    }
-                    return Err(null_access(name));
-                }
-                let result = self.with_args(args, f, |it, args| match bound.and_then(|method| lib::collections::call_bound(it, &recv, method, args)) {
-                    Some(result) => result,
-                    None => lib::call_method(it, &recv, name, args),
-                });
-                recv.discard();
-                result?
-            }
-            ExprKind::LocalCall { index, args, .. } => self.with_args(args, f, |it, args| it.call_function(*index, args))?,
-            ExprKind::Unary(op, x) => {
-                let v = self.eval(x, f)?;
-                unary(*op, v)?
-            }
-            ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne | BinOp::RefEq | BinOp::RefNe), a, b) => Val::Bool(self.equality(*op, a, b, f)?),
-            ExprKind::Binary(op, a, b) => {
-                let l = self.eval(a, f)?;
-                let r = self.eval(b, f)?;
-                binary(*op, l, r)?
-            }
-            ExprKind::And(a, b) => Val::Bool(self.truthy(a, f)? && self.truthy(b, f)?),
-            ExprKind::Or(a, b) => Val::Bool(self.truthy(a, f)? || self.truthy(b, f)?),
-            ExprKind::Cond(c, a, b) => {
-                if self.truthy(c, f)? {
-                    self.eval(a, f)?
-                } else {
-                    self.eval(b, f)?
-                }
-            }
-            ExprKind::Elvis(a, b) => {
-                let v = self.eval(a, f)?;
-                if v.is_null() {
-                    self.eval(b, f)?
-                } else {
-                    v
-                }
-            }
-            ExprKind::InstanceOf(x, ty) => Val::Bool(self.instance_of(x, ty, f)?),
-            ExprKind::Cast(ty, x) => {
-                let v = self.eval(x, f)?;
-                coerce(ty, v, true)?
-            }
-            ExprKind::Assign { target, op, value } => self.assign(target, *op, value, f)?,
-            ExprKind::IncDec { target, pre, delta } => self.inc_dec(target, *pre, *delta, f)?,
-        })
-    }
-
-    /// The expressions that build objects (or name nothing), rare in the
-    /// per-document hot path.
-    #[inline(never)]
-    fn eval_construct(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<Val<'a>> {
-        Ok(match &e.kind {
-            ExprKind::Regex(r) => Val::Obj(Rc::new(Obj::Pattern(r.clone()))),
-            ExprKind::Name(n) | ExprKind::Class(n) => return Err(Exc::illegal_arg(format!("cannot resolve symbol [{n}]"))),
-            ExprKind::ListInit(items) => Val::new_list(self.eval_args(items, f)?),
-            ExprKind::MapInit(entries) => {
-                let mut m = JMap::new(MapKind::Hash);
-                for (k, v) in entries {
-                    let k = self.eval(k, f)?;
-                    let v = self.eval(v, f)?;
-                    m.insert(Key(k), v);
-                }
-                Val::new_map(m)
-            }
-            ExprKind::New { class, args } => self.with_args(args, f, |it, args| lib::construct(it, class, args))?,
-            ExprKind::NewArray { elem, dims } => {
-                let mut sizes = Vec::new();
-                for d in dims {
-                    let v = self.eval(d, f)?;
-                    let n = as_index(&v).map_err(|x| x.at(d.span.start))?;
-                    if n < 0 {
-                        return Err(Exc::new("NegativeArraySizeException", n.to_string()).at(d.span.start));
-                    }
-                    sizes.push(n as usize);
-                }
-                if sizes.iter().try_fold(1usize, |acc, n| acc.checked_mul((*n).max(1))).is_none_or(|total| total > MAX_ARRAY_ELEMENTS) {
-                    return Err(Exc::new("OutOfMemoryError", "Java heap space").at(e.span.start));
-                }
-                new_array(elem, &sizes)
-            }
-            ExprKind::NewArrayInit { elem, items } => {
-                let mut out = Vec::with_capacity(items.len());
-                for i in items {
-                    let v = self.eval(i, f)?;
-                    out.push(coerce(elem, v, false).map_err(|x| x.at(i.span.start))?);
-                }
-                Val::Array(Rc::new(RefCell::new(JArray { elem: elem.clone(), items: out })))
-            }
-            ExprKind::Lambda(l) => {
-                let captured = l.captures.iter().map(|(outer, _)| f[*outer].clone()).collect();
-                Val::Func(Rc::new(Closure::Lambda { lambda: l, captured }))
-            }
-            ExprKind::FuncRef(r) => Val::Func(Rc::new(match &**r {
-                FuncRef::Method { class, method } => Closure::Method { class, method },
-                FuncRef::Constructor { class } => Closure::Constructor(class),
-                FuncRef::Local { index, .. } => Closure::Local(*index),
-                FuncRef::Bound { receiver, method } => Closure::Bound { receiver: self.eval(receiver, f)?, method },
-            })),
-            _ => unreachable!("eval_inner sends only constructions here"),
-        })
-    }
-
-    /// `a.b?.c.d`: the accesses of a field chain one after the other, as
-    /// nested evaluation would do them (a null-safe step yields null and the
-    /// next step goes on from it; a failing step is located at its own
-    /// node), without one recursive evaluation per field.
-    #[inline(never)]
-    fn field_chain(&mut self, e: &'a Expr, f: &mut [Val<'a>]) -> R<Val<'a>> {
-        const MAX_CHAIN: usize = 8;
-        let mut chain: [&'a Expr; MAX_CHAIN] = [e; MAX_CHAIN];
-        let mut len = 0;
-        let mut base = e;
-        while len < MAX_CHAIN {
-            match &base.kind {
-                ExprKind::Field { obj, .. } if !matches!(obj.kind, ExprKind::Class(_)) => {
-                    chain[len] = base;
-                    len += 1;
-                    base = obj;
-                }
-                _ => break,
-            }
-        }
-        let mut recv = self.eval(base, f)?;
-        for node in chain[..len].iter().rev() {
-            let ExprKind::Field { name, null_safe, .. } = &node.kind else { unreachable!("only fields are chained") };
-            if *null_safe && recv.is_null() {
-                continue;
-            }
-            let next = self.get_field(&recv, name).map_err(|x| x.at(node.span.start))?;
-            std::mem::replace(&mut recv, next).discard();
-        }
-        Ok(recv)
-    }
-
-    /// `['a', 'b'].contains(x)` with constant elements (`items`): the fresh
-    /// list is seen by nothing but `contains`, so the answer needs no list
-    /// built. `None` for every other call on a list initialiser.
-    fn literal_list_contains(&mut self, items: &'a [Expr], name: &str, args: &'a [Expr], f: &mut [Val<'a>]) -> R<Option<Val<'a>>> {
-        if name != "contains" || args.len() != 1 || !items.iter().all(|i| literal(i).is_some()) {
-            return Ok(None);
-        }
-        let x = self.eval(&args[0], f)?;
-        // As `ArrayList.contains` through the general path compares them.
-        Ok(Some(Val::Bool(items.iter().filter_map(literal).any(|item| item.java_equals(&x)))))
     }
 
     pub fn get_field(&mut self, recv: &Val<'a>, name: &'a str) -> R<Val<'a>> {
@@ -754,151 +283,55 @@ impl<'a> Interp<'a> {
         }
     }
 
-    fn assign(&mut self, target: &'a Expr, op: Option<BinOp>, value: &'a Expr, f: &mut [Val<'a>]) -> R<Val<'a>> {
-        match &target.kind {
-            ExprKind::Local(v) => {
-                let rhs = self.eval(value, f)?;
-                let new = match op {
-                    None => coerce(&v.ty, rhs, false)?,
-                    Some(op) => coerce(&v.ty, binary(op, f[v.slot].clone(), rhs)?, true)?,
-                };
-                f[v.slot] = new.clone();
-                Ok(new)
-            }
-            ExprKind::Field { obj, name, .. } => {
-                let recv = self.eval(obj, f)?;
-                let rhs = self.eval(value, f)?;
-                let new = match op {
-                    None => rhs,
-                    Some(op) => {
-                        let old = self.get_field(&recv, name).map_err(|x| x.at(target.span.start))?;
-                        compound_result(op, old, rhs)?
-                    }
-                };
-                self.set_field(&recv, name, new.clone()).map_err(|x| x.at(target.span.start))?;
-                Ok(new)
-            }
-            ExprKind::Index { obj, index } => {
-                let recv = self.eval(obj, f)?;
-                let idx = self.eval(index, f)?;
-                let rhs = self.eval(value, f)?;
-                let new = match op {
-                    None => rhs,
-                    Some(op) => {
-                        let old = self.get_index(&recv, &idx).map_err(|x| x.at(target.span.start))?;
-                        compound_result(op, old, rhs)?
-                    }
-                };
-                self.set_index(&recv, idx, new.clone()).map_err(|x| x.at(target.span.start))?;
-                Ok(new)
-            }
-            _ => Err(Exc::illegal_arg("invalid assignment target")),
-        }
-    }
-
-    fn inc_dec(&mut self, target: &'a Expr, pre: bool, delta: i8, f: &mut [Val<'a>]) -> R<Val<'a>> {
-        let one = Val::Int(delta as i32);
-        match &target.kind {
-            ExprKind::Local(v) => {
-                let old = f[v.slot].clone();
-                let new = coerce(&v.ty, compound_result(BinOp::Add, old.clone(), one)?, true)?;
-                f[v.slot] = new.clone();
-                Ok(if pre { new } else { old })
-            }
-            ExprKind::Field { obj, name, .. } => {
-                let recv = self.eval(obj, f)?;
-                let old = self.get_field(&recv, name)?;
-                let new = compound_result(BinOp::Add, old.clone(), one)?;
-                self.set_field(&recv, name, new.clone())?;
-                Ok(if pre { new } else { old })
-            }
-            ExprKind::Index { obj, index } => {
-                let recv = self.eval(obj, f)?;
-                let idx = self.eval(index, f)?;
-                let old = self.get_index(&recv, &idx)?;
-                let new = compound_result(BinOp::Add, old.clone(), one)?;
-                self.set_index(&recv, idx, new.clone())?;
-                Ok(if pre { new } else { old })
-            }
-            _ => Err(Exc::illegal_arg("invalid increment target")),
-        }
-    }
-
     /// Calls a script function; `args` are taken (left null).
     pub fn call_function(&mut self, index: usize, args: &mut [Val<'a>]) -> R<Val<'a>> {
-        let func = &self.prog.functions[index];
+        let prog = self.prog;
+        let func = &prog.functions[index];
         if args.len() != func.params.len() {
             return Err(Exc::illegal_arg(format!("function [{}] expects {} arguments", func.name, func.params.len())));
         }
         if self.depth >= MAX_CALL_DEPTH {
             return Err(Exc::bare("StackOverflowError"));
         }
-        // The parameters are the frame's first slots, converted, then the
-        // locals' null slots. A function with few variables, as most are
-        // (`boolean isEmpty(def v)`), keeps its frame on the stack; a larger
-        // one takes the frame of a returned call if there is one.
-        if func.frame_size <= SMALL_FRAME {
-            let mut small = [Val::Null, Val::Null, Val::Null, Val::Null];
-            let frame = &mut small[..func.frame_size];
-            for (slot, (a, (ty, _))) in frame.iter_mut().zip(args.iter_mut().zip(&func.params)) {
-                let v = coerce(ty, std::mem::replace(a, Val::Null), false)?;
-                std::mem::replace(slot, v).discard();
-            }
-            let result = self.run_function(index, frame);
-            // Nulls and numbers, the usual slots, are dropped without drop glue.
-            for slot in small {
-                slot.discard();
-            }
-            return result;
-        }
-        let mut frame = self.spare_frames.pop().unwrap_or_default();
-        frame.reserve(func.frame_size.max(func.params.len()));
-        for (a, (ty, _)) in args.iter_mut().zip(&func.params) {
-            match coerce(ty, std::mem::replace(a, Val::Null), false) {
-                Ok(v) => frame.push(v),
-                Err(e) => {
-                    self.return_frame(frame);
-                    return Err(e);
-                }
-            }
-        }
-        for _ in func.params.len()..func.frame_size {
-            frame.push(Val::Null);
-        }
-        let result = self.run_function(index, &mut frame);
-        self.return_frame(frame);
-        result
-    }
-
-    /// Runs a function's body in its frame, one call level deeper, and
-    /// converts what it returns to the declared type.
-    #[inline(always)]
-    fn run_function(&mut self, index: usize, frame: &mut [Val<'a>]) -> R<Val<'a>> {
-        let prog = self.prog;
-        let code = &prog.code.functions[index];
-        self.depth += 1;
-        let result = (code.body)(self, frame);
-        self.depth -= 1;
-        match result? {
-            Flow::Return(_) if code.returns_void => Ok(Val::Null),
-            Flow::Return(v) => coerce(&prog.functions[index].ret, v, false),
-            _ => Ok(default_value(&prog.functions[index].ret)),
-        }
+        (prog.code.functions[index])(self, args)
     }
 
     /// Calls a lambda `(a, b) -> f(a, b)`: its parameters, converted to their
     /// types, go to `f` as the call in its body would pass them, errors
     /// located at that call, and the lambda still counts as a call level.
     #[inline(always)]
-    fn call_forwarding_lambda(&mut self, lambda: &'a Lambda, index: usize, call: &'a Expr, args: &mut [Val<'a>]) -> R<Val<'a>> {
-        for (a, (ty, _)) in args.iter_mut().zip(&lambda.params) {
+    fn call_forwarding_lambda(&mut self, lambda: &LambdaCode, function: usize, at: u32, args: &mut [Val<'a>]) -> R<Val<'a>> {
+        for (a, (ty, _)) in args.iter_mut().zip(lambda.params.iter()) {
             let v = coerce(ty, std::mem::replace(a, Val::Null), false)?;
             std::mem::replace(a, v).discard();
         }
-        self.depth += 1;
-        let result = self.call_function(index, args).map_err(|x| x.at(call.span.start));
-        self.depth -= 1;
-        result
+        self.deeper(|it| it.call_function(function, args)).map_err(|x| x.at(at))
+    }
+
+    /// Calls a lambda with a frame of its own, which `body` runs in.
+    fn call_lambda(
+        &mut self,
+        lambda: &'a LambdaCode,
+        captured: &[Val<'a>],
+        args: &mut [Val<'a>],
+        body: impl FnOnce(&mut Self, &mut [Val<'a>]) -> R<Val<'a>>,
+    ) -> R<Val<'a>> {
+        let mut frame = self.take_frame(lambda.frame_size.max(lambda.params.len()));
+        for (a, (ty, slot)) in args.iter_mut().zip(lambda.params.iter()) {
+            match coerce(ty, std::mem::replace(a, Val::Null), false) {
+                Ok(v) => frame[*slot] = v,
+                Err(e) => {
+                    self.return_frame(frame);
+                    return Err(e);
+                }
+            }
+        }
+        for (inner, v) in lambda.captured_slots().zip(captured) {
+            frame[inner] = v.clone();
+        }
+        let r = self.deeper(|it| body(it, &mut frame));
+        self.return_frame(frame);
+        r
     }
 
     /// Calls a lambda, method reference or function reference; `args` are
@@ -915,33 +348,16 @@ impl<'a> Interp<'a> {
                 if args.len() != lambda.params.len() {
                     return Err(Exc::illegal_arg(format!("Incorrect number of parameters for lambda: expected [{}] but found [{}]", lambda.params.len(), args.len())));
                 }
-                if let (Some(index), LambdaBody::Expr(call)) = (lambda.forwards_to, &lambda.body) {
-                    return self.call_forwarding_lambda(lambda, index, call, args);
-                }
-                let mut frame = self.take_frame(lambda.frame_size.max(lambda.params.len()));
-                for (a, (ty, var)) in args.iter_mut().zip(&lambda.params) {
-                    match coerce(ty, std::mem::replace(a, Val::Null), false) {
-                        Ok(v) => frame[var.slot] = v,
-                        Err(e) => {
-                            self.return_frame(frame);
-                            return Err(e);
-                        }
-                    }
-                }
-                for ((_, inner), v) in lambda.captures.iter().zip(captured) {
-                    frame[*inner] = v.clone();
-                }
-                self.depth += 1;
-                let r = match &lambda.body {
-                    LambdaBody::Expr(e) => self.eval(e, &mut frame),
-                    LambdaBody::Block(b) => self.exec_block(b, &mut frame).map(|flow| match flow {
-                        Flow::Return(v) => v,
-                        _ => Val::Null,
+                match &lambda.body {
+                    LambdaBodyCode::Forward { function, at } => self.call_forwarding_lambda(lambda, *function, *at, args),
+                    LambdaBodyCode::Expr(e) => self.call_lambda(lambda, captured, args, |it, frame| e(it, frame)),
+                    LambdaBodyCode::Block(b) => self.call_lambda(lambda, captured, args, |it, frame| {
+                        b(it, frame).map(|step| match step {
+                            Step::Return => it.take_returned(),
+                            Step::Next | Step::Break | Step::Continue => Val::Null,
+                        })
                     }),
-                };
-                self.depth -= 1;
-                self.return_frame(frame);
-                r
+                }
             }
             Closure::Local(i) => self.call_function(*i, args),
             Closure::Method { class, method } => {
@@ -966,43 +382,6 @@ impl<'a> Interp<'a> {
                 lib::call_method(self, receiver, method, args)
             }
         }
-    }
-}
-
-/// The value of a literal constant, which evaluates without effects or errors.
-#[inline(always)]
-fn literal<'a>(e: &'a Expr) -> Option<Val<'a>> {
-    Some(match &e.kind {
-        ExprKind::Null => Val::Null,
-        ExprKind::Bool(b) => Val::Bool(*b),
-        ExprKind::Int(i) => Val::Int(*i),
-        ExprKind::Long(l) => Val::Long(*l),
-        ExprKind::Float(x) => Val::Float(*x),
-        ExprKind::Double(d) => Val::Double(*d),
-        ExprKind::Str(s) => Val::Str(Str::Doc(s)),
-        _ => return None,
-    })
-}
-
-/// An equality operator on a variable and a variable or a constant,
-/// compared where they are, without copies; `None` for other operands.
-#[inline(always)]
-fn equality_in_place<'a>(op: BinOp, a: &'a Expr, b: &'a Expr, f: &[Val<'a>]) -> Option<bool> {
-    match (&a.kind, &b.kind) {
-        (ExprKind::Local(x), ExprKind::Local(y)) => Some(equality(op, &f[x.slot], &f[y.slot])),
-        (ExprKind::Local(x), _) => {
-            let c = literal(b)?;
-            let result = equality(op, &f[x.slot], &c);
-            c.discard();
-            Some(result)
-        }
-        (_, ExprKind::Local(y)) => {
-            let c = literal(a)?;
-            let result = equality(op, &c, &f[y.slot]);
-            c.discard();
-            Some(result)
-        }
-        _ => None,
     }
 }
 
@@ -1069,7 +448,7 @@ pub fn default_value<'a>(ty: &Type) -> Val<'a> {
     }
 }
 
-fn new_array<'a>(elem: &Type, sizes: &[usize]) -> Val<'a> {
+pub(super) fn new_array<'a>(elem: &Type, sizes: &[usize]) -> Val<'a> {
     let items = if sizes.len() > 1 {
         let inner = match elem {
             Type::Array(t) => (**t).clone(),
@@ -1297,12 +676,6 @@ fn op_error(op: BinOp, a: &Val<'_>, b: &Val<'_>) -> Exc {
         return Exc::npe(format!("Cannot invoke \"Object.getClass()\" because \"{which}\" is null"));
     }
     Exc::class_cast(format!("Cannot apply [{}] operation to types [{}] and [{}].", op.symbol(), a.class_name(), b.class_name()))
-}
-
-/// Compound assignment through a field or index: the result keeps the
-/// promoted type, as `def` does.
-fn compound_result<'a>(op: BinOp, old: Val<'a>, rhs: Val<'a>) -> R<Val<'a>> {
-    binary(op, old, rhs)
 }
 
 pub fn unary<'a>(op: UnOp, v: Val<'a>) -> R<Val<'a>> {

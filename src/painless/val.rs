@@ -7,7 +7,7 @@
 //! caller's `Value`s and refuse mutation, which is also what Elasticsearch
 //! does to `ctx` inside an `if`.
 
-use super::ast::Lambda;
+use super::compile::LambdaCode;
 use super::lib::Obj;
 use crate::value::{Map as ValueMap, Value};
 use indexmap::{Equivalent, IndexMap};
@@ -503,7 +503,7 @@ pub enum Val<'a> {
 
 #[derive(Debug)]
 pub enum Closure<'a> {
-    Lambda { lambda: &'a Lambda, captured: Vec<Val<'a>> },
+    Lambda { lambda: &'a LambdaCode, captured: Vec<Val<'a>> },
     /// A script function by index.
     Local(usize),
     /// `Class::method`: static, or an instance method with the receiver first.
