@@ -101,8 +101,9 @@ impl LambdaCode {
 pub enum LambdaBodyCode {
     /// `(a, b) -> f(a, b)`, found by the resolve pass: a call goes straight
     /// to script function `f`, without a frame of the lambda's own; an
-    /// error is located at the call in the body.
-    Forward { function: usize, at: u32 },
+    /// error is located at the call in the body. `convert`: some parameter
+    /// is typed more narrowly than `def` or `Object`.
+    Forward { function: usize, at: u32, convert: bool },
     Expr(Eval),
     Block(Exec),
 }
@@ -274,7 +275,9 @@ impl Compiler {
 
     fn lambda(&mut self, l: &Lambda) -> usize {
         let body = match (&l.body, l.forwards_to) {
-            (LambdaBody::Expr(call), Some(function)) => LambdaBodyCode::Forward { function, at: call.span.start },
+            (LambdaBody::Expr(call), Some(function)) => {
+                LambdaBodyCode::Forward { function, at: call.span.start, convert: !l.params.iter().all(|(ty, _)| takes_any(ty)) }
+            }
             (LambdaBody::Expr(e), None) => LambdaBodyCode::Expr(self.expr(e)),
             (LambdaBody::Block(b), _) => LambdaBodyCode::Block(self.block(b)),
         };
@@ -992,16 +995,40 @@ impl Compiler {
     }
 }
 
-/// Statements run one after the other until one leaves the block.
-fn sequence(mut code: Vec<Exec>) -> Exec {
-    if code.len() == 1 {
-        if let Some(only) = code.pop() {
-            return only;
-        }
-    }
+/// Statements run one after the other until one leaves the block; the
+/// few statements of most blocks without a loop over them.
+fn sequence(code: Vec<Exec>) -> Exec {
+    let code = match <[Exec; 1]>::try_from(code) {
+        Ok([only]) => return only,
+        Err(code) => code,
+    };
+    let code = match <[Exec; 2]>::try_from(code) {
+        Ok(code) => return fixed_sequence(code),
+        Err(code) => code,
+    };
+    let code = match <[Exec; 3]>::try_from(code) {
+        Ok(code) => return fixed_sequence(code),
+        Err(code) => code,
+    };
+    let code = match <[Exec; 4]>::try_from(code) {
+        Ok(code) => return fixed_sequence(code),
+        Err(code) => code,
+    };
     let code = code.into_boxed_slice();
     exec(move |it, f| {
         for s in code.iter() {
+            match s(it, f)? {
+                Step::Next => {}
+                step => return Ok(step),
+            }
+        }
+        Ok(Step::Next)
+    })
+}
+
+fn fixed_sequence<const N: usize>(code: [Exec; N]) -> Exec {
+    exec(move |it, f| {
+        for s in &code {
             match s(it, f)? {
                 Step::Next => {}
                 step => return Ok(step),

@@ -300,10 +300,12 @@ impl<'a> Interp<'a> {
     /// types, go to `f` as the call in its body would pass them, errors
     /// located at that call, and the lambda still counts as a call level.
     #[inline(always)]
-    fn call_forwarding_lambda(&mut self, lambda: &LambdaCode, function: usize, at: u32, args: &mut [Val<'a>]) -> R<Val<'a>> {
-        for (a, (ty, _)) in args.iter_mut().zip(lambda.params.iter()) {
-            let v = coerce(ty, std::mem::replace(a, Val::Null), false)?;
-            std::mem::replace(a, v).discard();
+    fn call_forwarding_lambda(&mut self, lambda: &LambdaCode, function: usize, at: u32, convert: bool, args: &mut [Val<'a>]) -> R<Val<'a>> {
+        if convert {
+            for (a, (ty, _)) in args.iter_mut().zip(lambda.params.iter()) {
+                let v = coerce(ty, std::mem::replace(a, Val::Null), false)?;
+                std::mem::replace(a, v).discard();
+            }
         }
         self.deeper(|it| it.call_function(function, args)).map_err(|x| x.at(at))
     }
@@ -349,7 +351,7 @@ impl<'a> Interp<'a> {
                     return Err(Exc::illegal_arg(format!("Incorrect number of parameters for lambda: expected [{}] but found [{}]", lambda.params.len(), args.len())));
                 }
                 match &lambda.body {
-                    LambdaBodyCode::Forward { function, at } => self.call_forwarding_lambda(lambda, *function, *at, args),
+                    LambdaBodyCode::Forward { function, at, convert } => self.call_forwarding_lambda(lambda, *function, *at, *convert, args),
                     LambdaBodyCode::Expr(e) => self.call_lambda(lambda, captured, args, |it, frame| e(it, frame)),
                     LambdaBodyCode::Block(b) => self.call_lambda(lambda, captured, args, |it, frame| {
                         b(it, frame).map(|step| match step {

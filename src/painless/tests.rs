@@ -745,6 +745,81 @@ fn document_maps_iterate_in_hash_map_order() {
 
 // ---- fast paths give what the general path gives ----
 
+/// A function's call is chosen for its frame when the script compiles: up
+/// to 4 slots on the stack, more from the spare frames; parameters taken as
+/// they are when all are `def` or `Object`, converted otherwise.
+#[test]
+fn function_frames_of_every_size_convert_and_return_alike() {
+    let src = "
+        int zero() { return 7; }
+        def one(def a) { return a; }
+        long two(int a, long b) { return a + b; }
+        def four(def a, def b, def c) { def d = a + b; return d + c; }
+        def six(def a, def b, Object c, def d, def e) { def f = a + b + c + d + e; return f; }
+        double widened(double x) { return x; }
+        int narrowedByCast(def x) { return (int) x; }
+        void touch(def m) { m.touched = true; return; }
+        boolean none(def x) { if (x == 1) { return true; } }
+        ctx.r = [zero(), one('x'), two(1, 2L), four(1, 2, 3), six(1, 2, 3, 4, 5), widened(1), narrowedByCast(2.9), none(1), none(2)];
+        touch(ctx);
+    ";
+    assert_eq!(json(&run(src, "{}")), r#"{"r":[7,"x",3,6,15,1.0,2,true,false],"touched":true}"#);
+    // A typed parameter refuses what it cannot take, with a small frame or a large one.
+    for params in ["int a", "int a, def b, def c, def d, def e"] {
+        let args = if params.contains(',') { "'s', 1, 2, 3, 4" } else { "'s'" };
+        let src = format!("def f({params}) {{ return a; }} ctx.r = f({args});");
+        let e = run_err(&src, "{}");
+        assert_eq!(cause(&e).0, "class_cast_exception", "{params}");
+        let at = src.find("= f(").unwrap() + 2;
+        assert!(e.extra["position"].to_json().contains(&format!(r#""offset":{at},"#)), "{params}: {}", e.extra["position"].to_json());
+    }
+}
+
+/// Blocks of few statements run without a loop over them: a block leaves
+/// at whichever statement returns, whatever its length.
+#[test]
+fn blocks_of_every_length_leave_where_they_return() {
+    for len in 1..=6 {
+        let ifs: String = (0..len).map(|i| format!("if (n == {i}) {{ return {i}; }} ")).collect();
+        let src = format!("def f(def n) {{ {ifs}return -1; }} ctx.r = []; for (int n = 0; n <= {len}; n++) {{ ctx.r.add(f(n)); }}");
+        let expected: Vec<String> = (0..len).map(|i| i.to_string()).chain(["-1".to_string()]).collect();
+        assert_eq!(json(&run(&src, "{}")), format!(r#"{{"r":[{}]}}"#, expected.join(",")), "{len}");
+    }
+}
+
+/// A lambda that only forwards its parameters to a function calls it
+/// without a frame of its own: what it gives, and how it fails, is what a
+/// lambda that runs the same call in a frame gives.
+#[test]
+fn forwarding_lambdas_match_lambdas_with_frames() {
+    let ctx = r#"{"l": [1, 2, 3, "x", null, 4.5]}"#;
+    let function = "boolean odd(def x) { return x instanceof Integer && x % 2 == 1; } boolean oddInt(int x) { return x % 2 == 1; }";
+    for lambda in ["x -> odd(x)", "(def x) -> odd(x)", "(Object x) -> odd(x)", "(int x) -> oddInt(x)", "x -> oddInt(x)"] {
+        let forwarding = format!("{function} ctx.l.removeIf({lambda});");
+        let (params, call) = lambda.split_once(" -> ").unwrap();
+        let framed = format!("{function} ctx.l.removeIf({params} -> {{ return {call}; }});");
+        // The result, or the failure and where it is located: at `.removeIf`
+        // or at the call in the lambda, which sit at other offsets in the two sources.
+        let outcome = |src: &str| match run_with(src, ctx, "{}") {
+            Ok(m) => json(&m),
+            Err(e) => {
+                let position = e.extra["position"].to_json();
+                let located = |at: usize| position.contains(&format!(r#""offset":{at},"#));
+                let place = if located(src.find(".removeIf").unwrap()) {
+                    "removeIf".to_string()
+                } else if located(src.rfind(call).unwrap()) {
+                    "call".to_string()
+                } else {
+                    position
+                };
+                format!("{:?} at {place}", cause(&e))
+            }
+        };
+        assert_eq!(outcome(&forwarding), outcome(&framed), "{lambda}");
+    }
+}
+
+
 /// `[constants].contains(x)` answers without building the list; the same
 /// list held in a variable takes the general path.
 #[test]
