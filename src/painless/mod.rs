@@ -3,8 +3,9 @@
 //! The engine follows jaq's layout: [`lexer`] turns source into tokens,
 //! [`parser`] builds the [`ast`] with spans, [`resolve`] binds every name to a
 //! frame slot, a script function or a whitelisted class and refuses what we
-//! do not support, and [`interp`] walks the resolved tree. The Java class
-//! library Painless exposes lives in [`lib`], one file per family of classes.
+//! do not support, [`compile`] turns the resolved tree into closures once,
+//! and [`interp`] is the runtime they run with. The Java class library
+//! Painless exposes lives in [`lib`], one file per family of classes.
 //!
 //! Runtime values ([`val::Val`]) have Java reference semantics. `execute`
 //! copies `ctx`'s maps and lists into shared objects (strings stay borrowed,
