@@ -426,8 +426,11 @@ impl JavaOrder {
         }
     }
 
-    /// The order of a document map's keys.
+    /// The order of a document map's keys. One key needs no hash.
     pub fn of_doc(doc: &ValueMap) -> JavaOrder {
+        if doc.len() < 2 {
+            return JavaOrder::Inline(doc.len() as u8, [0; 24]);
+        }
         JavaOrder::of(doc.keys().map(|k| ascii_hash_code(k).unwrap_or_else(|| super::lib::misc::hash_code(&Val::Str(Str::Doc(k))))), doc.len())
     }
 

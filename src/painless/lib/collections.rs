@@ -585,7 +585,11 @@ fn remove_if_uncopied<'a>(
             ViewKind::Values => value(),
             ViewKind::Entries => Val::Entry(Rc::new((key(), RefCell::new(value()), Some(MapRef::Own(map.clone()))))),
         };
-        if predicate(it, pred, &mut [arg])? {
+        let mut args = [arg];
+        let picked = predicate(it, pred, &mut args)?;
+        let [arg] = args;
+        arg.discard();
+        if picked {
             doomed.push(i);
         }
     }
