@@ -134,13 +134,18 @@ pub struct JMap<'a> {
     /// Changed only through `DerefMut`, which forgets `copied_from`.
     entries: OnceCell<Entries<'a>>,
     /// While `entries` is unset: the values of `copied_from`, in its
-    /// order, once something needed them.
-    values: RefCell<Option<Vec<Val<'a>>>>,
+    /// order, once something needed them. Shared with a `removeIf` going
+    /// through them (see [`JMap::uncopied_snapshot`]).
+    values: RefCell<Option<Rc<Vec<Val<'a>>>>>,
     pub kind: MapKind,
     /// The document map this one was copied from, as long as it holds
     /// exactly the entries copied (the containers among them may have
     /// changed since): writing it back can skip its keys and scalars.
     copied_from: Option<&'a ValueMap>,
+    /// How many times the entries were handed out for change (`DerefMut`,
+    /// [`JMap::remove_at`]): positions noted before a call back into the
+    /// script still hold after it if this has not moved.
+    changes: u64,
 }
 
 impl<'a> JMap<'a> {
@@ -151,12 +156,12 @@ impl<'a> JMap<'a> {
     /// An empty map with room for `capacity` entries.
     pub fn with_capacity(kind: MapKind, capacity: usize) -> JMap<'a> {
         let entries = OnceCell::from(IndexMap::with_capacity_and_hasher(capacity, FastHash::default()));
-        JMap { entries, values: RefCell::new(None), kind, copied_from: None }
+        JMap { entries, values: RefCell::new(None), kind, copied_from: None, changes: 0 }
     }
 
     /// A copy of a document map, made when first used.
     fn copy_of(m: &'a ValueMap) -> JMap<'a> {
-        JMap { entries: OnceCell::new(), values: RefCell::new(None), kind: MapKind::Document, copied_from: Some(m) }
+        JMap { entries: OnceCell::new(), values: RefCell::new(None), kind: MapKind::Document, copied_from: Some(m), changes: 0 }
     }
 
     /// The document map whose entries this map still holds, in its order,
@@ -197,9 +202,9 @@ impl<'a> JMap<'a> {
     /// The values of `doc`, the map still to copy, made now if not yet.
     fn uncopied_values(&self, doc: &'a ValueMap) -> std::cell::Ref<'_, [Val<'a>]> {
         if self.values.borrow().is_none() {
-            *self.values.borrow_mut() = Some(doc.values().map(Val::from_doc_copy).collect());
+            *self.values.borrow_mut() = Some(Rc::new(doc.values().map(Val::from_doc_copy).collect()));
         }
-        std::cell::Ref::map(self.values.borrow(), |values| values.as_deref().unwrap_or_default())
+        std::cell::Ref::map(self.values.borrow(), |values| values.as_deref().map_or(&[][..], Vec::as_slice))
     }
 
     /// The values in entry order, as far as they are made: all of them,
@@ -255,7 +260,7 @@ impl<'a> JMap<'a> {
             Ok(mut values) => values.take(),
             Err(_) => self.values.borrow().clone(),
         };
-        match made {
+        match made.map(unshared) {
             Some(values) => out.extend(keys.zip(values)),
             None => out.extend(keys.zip(m.values().map(Val::from_doc_copy))),
         }
@@ -301,11 +306,61 @@ impl<'a> JMap<'a> {
         };
         match self.kind {
             MapKind::Hash | MapKind::Document if doc.len() > 1 => {
-                let hashes = doc.keys().map(|k| ascii_hash_code(k).unwrap_or_else(|| super::lib::misc::hash_code(&Val::Str(Str::Doc(k)))));
-                in_java_order(hashes, doc.len(), entry)
+                let order = JavaOrder::of_doc(doc);
+                let mut out = Vec::with_capacity(order.len());
+                out.extend(order.positions().filter_map(entry));
+                out
             }
             _ => (0..doc.len()).filter_map(entry).collect(),
         }
+    }
+
+    /// For a map still to copy: the document map and, when it holds a
+    /// container, its values as made, shared (the others are read from
+    /// the document): what the map holds now, for a caller to go through
+    /// while the script may change the map.
+    pub fn uncopied_snapshot(&self) -> Option<(&'a ValueMap, Option<Rc<Vec<Val<'a>>>>)> {
+        let doc = self.uncopied()?;
+        if !doc.values().any(|v| matches!(v, Value::Map(_) | Value::List(_))) {
+            return Some((doc, None));
+        }
+        drop(self.uncopied_values(doc));
+        Some((doc, self.values.try_borrow().ok()?.clone()))
+    }
+
+    /// How many times the entries were handed out for change: equal before
+    /// and after a call, the map's positions are the same.
+    pub fn changes(&self) -> u64 {
+        self.changes
+    }
+
+    /// Removes the entries at `positions` (ascending) in one pass, keeping
+    /// the others in their order. A map still to copy makes entries of the
+    /// kept ones only.
+    pub fn remove_at(&mut self, positions: &[usize]) {
+        if let Some(doc) = self.uncopied() {
+            let mut made = self.values.get_mut().take().map(|values| unshared(values).into_iter());
+            let mut doomed = positions.iter().peekable();
+            let mut kept = IndexMap::with_capacity_and_hasher(doc.len().saturating_sub(positions.len()), FastHash::default());
+            for (i, (k, v)) in doc.iter().enumerate() {
+                let value = made.as_mut().and_then(Iterator::next);
+                if doomed.next_if_eq(&&i).is_none() {
+                    kept.insert(Key(Val::Str(Str::Doc(k))), value.unwrap_or_else(|| Val::from_doc_copy(v)));
+                }
+            }
+            // Unset while the map is still to copy.
+            let _ = self.entries.set(kept);
+            self.copied_from = None;
+            self.changes += 1;
+            return;
+        }
+        let mut doomed = positions.iter().peekable();
+        let mut i = 0;
+        (**self).retain(|_, _| {
+            let gone = doomed.next_if_eq(&&i).is_some();
+            i += 1;
+            !gone
+        });
     }
 
     fn drop_values(&mut self) {
@@ -317,7 +372,7 @@ impl<'a> JMap<'a> {
 
     /// Takes the values out, for a drop that does not recurse.
     fn take_values(&mut self) -> Vec<Val<'a>> {
-        let mut values = self.values.get_mut().take().unwrap_or_default();
+        let mut values = self.values.get_mut().take().map(unshared).unwrap_or_default();
         if let Some(entries) = self.entries.get_mut() {
             values.extend(entries.drain(..).map(|(_, v)| v));
         }
@@ -326,33 +381,87 @@ impl<'a> JMap<'a> {
 }
 
 /// What `item` gives for each of the `len` keys whose `String.hashCode`s
-/// `hashes` gives, in the order a Java `HashMap` iterates them: by bucket,
-/// each key's bucket once, not once per comparison, the index breaking
-/// ties so a bucket's keys stay in insertion order. Made straight into a
-/// vector of the final length, without a vector of indices between.
-fn in_java_order<T>(hashes: impl Iterator<Item = i32>, len: usize, mut item: impl FnMut(usize) -> Option<T>) -> Vec<T> {
-    let capacity = java_table_capacity(len);
-    // Bucket and index in one word: sorting words is cheaper than pairs.
-    let bucket = |(i, h): (usize, i32)| (java_hash_bucket(h, capacity) as u64) << 32 | i as u64;
-    // Nearly every map has at most 24 keys (a table of 32): those are
-    // sorted on the stack.
-    let mut inline = [0u64; 24];
-    let mut spilled = Vec::new();
-    let order: &mut [u64] = if len <= inline.len() {
-        let mut n = 0;
-        for (slot, h) in inline.iter_mut().zip(hashes.enumerate()) {
-            *slot = bucket(h);
-            n += 1;
-        }
-        &mut inline[..n]
-    } else {
-        spilled.extend(hashes.enumerate().map(bucket));
-        &mut spilled
-    };
-    order.sort_unstable();
+/// `hashes` gives, in the order a Java `HashMap` iterates them (see
+/// [`JavaOrder`]), made straight into a vector of the final length.
+fn in_java_order<T>(hashes: impl Iterator<Item = i32>, len: usize, item: impl FnMut(usize) -> Option<T>) -> Vec<T> {
+    let order = JavaOrder::of(hashes, len);
     let mut out = Vec::with_capacity(order.len());
-    out.extend(order.iter().filter_map(|&slot| item(slot as u32 as usize)));
+    out.extend(order.positions().filter_map(item));
     out
+}
+
+/// The positions of a map's keys in the order a Java `HashMap` iterates
+/// them: by bucket, each key's bucket computed once, not once per
+/// comparison, the position breaking ties so a bucket's keys stay in
+/// insertion order. Nearly every map has at most 24 keys (a table of
+/// 32): those are sorted on the stack and kept in bytes.
+pub enum JavaOrder {
+    Inline(u8, [u8; 24]),
+    Spilled(Vec<u32>),
+}
+
+impl JavaOrder {
+    /// The order of the `len` keys whose `String.hashCode`s `hashes` gives.
+    pub fn of(hashes: impl Iterator<Item = i32>, len: usize) -> JavaOrder {
+        let capacity = java_table_capacity(len);
+        // Bucket and position in one word: sorting words is cheaper than pairs.
+        let bucket = |(i, h): (usize, i32)| (java_hash_bucket(h, capacity) as u64) << 32 | i as u64;
+        if len <= 24 {
+            let mut slots = [0u64; 24];
+            let mut n = 0;
+            for (slot, h) in slots.iter_mut().zip(hashes.enumerate()) {
+                *slot = bucket(h);
+                n += 1;
+            }
+            slots[..n].sort_unstable();
+            let mut positions = [0u8; 24];
+            for (p, slot) in positions.iter_mut().zip(&slots[..n]) {
+                *p = *slot as u8;
+            }
+            JavaOrder::Inline(n as u8, positions)
+        } else {
+            let mut slots: Vec<u64> = hashes.enumerate().map(bucket).collect();
+            slots.sort_unstable();
+            JavaOrder::Spilled(slots.into_iter().map(|slot| slot as u32).collect())
+        }
+    }
+
+    /// The order of a document map's keys. One key needs no hash.
+    pub fn of_doc(doc: &ValueMap) -> JavaOrder {
+        if doc.len() < 2 {
+            return JavaOrder::Inline(doc.len() as u8, [0; 24]);
+        }
+        JavaOrder::of(doc.keys().map(|k| ascii_hash_code(k).unwrap_or_else(|| super::lib::misc::hash_code(&Val::Str(Str::Doc(k))))), doc.len())
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            JavaOrder::Inline(n, _) => *n as usize,
+            JavaOrder::Spilled(positions) => positions.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The position of the `k`th key in iteration order.
+    pub fn get(&self, k: usize) -> usize {
+        match self {
+            JavaOrder::Inline(_, positions) => positions[k] as usize,
+            JavaOrder::Spilled(positions) => positions[k] as usize,
+        }
+    }
+
+    pub fn positions(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.len()).map(|k| self.get(k))
+    }
+}
+
+/// The values of a map that was still to copy, for entries of their own:
+/// moved out, or copied while a `removeIf` still goes through them.
+fn unshared<'a>(values: Rc<Vec<Val<'a>>>) -> Vec<Val<'a>> {
+    Rc::try_unwrap(values).unwrap_or_else(|shared| (*shared).clone())
 }
 
 /// Length of a Java `HashMap`'s table holding `len` keys: 16, doubling at
@@ -421,6 +530,7 @@ impl std::ops::DerefMut for JMap<'_> {
     fn deref_mut(&mut self) -> &mut Self::Target {
         self.entries();
         self.copied_from = None;
+        self.changes += 1;
         self.entries.get_mut().expect("entries copied just now")
     }
 }

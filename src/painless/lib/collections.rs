@@ -510,6 +510,12 @@ fn list_remove_if<'a>(it: &mut Interp<'a>, l: &ListRef<'a>, pred: &Val<'a>) -> R
 /// the entries in the map's iteration order, as they were when the call
 /// began; the entries it picks leave the map.
 fn view_remove_if<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, pred: &Val<'a>) -> R<Val<'a>> {
+    if let (MapRef::Own(map), false) = (m, general_path_only()) {
+        let snapshot = map.try_borrow().ok().and_then(|map| Some((map.uncopied_snapshot()?, map.changes())));
+        if let Some(((doc, values), changes)) = snapshot {
+            return remove_if_uncopied(it, map, kind, pred, doc, values.as_deref().map(Vec::as_slice), changes);
+        }
+    }
     let entries = map_entries(m);
     let mut doomed = Vec::new();
     for (k, v) in entries {
@@ -530,6 +536,77 @@ fn view_remove_if<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, pred:
         }
     }
     Ok(Val::Bool(!doomed.is_empty()))
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Set by tests that compare [`view_remove_if`]'s fast path with its
+    /// general one (the entries copied and ordered, removed by key).
+    static GENERAL_PATH_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+fn general_path_only() -> bool {
+    GENERAL_PATH_ONLY.with(|g| g.get())
+}
+
+#[cfg(not(test))]
+fn general_path_only() -> bool {
+    false
+}
+
+/// [`view_remove_if`] on a map still to copy from the document map `doc`:
+/// what it held when the call began is `doc` and, when `doc` holds a
+/// container, `values` (shared with the map), so nothing is copied to go
+/// through it; the predicate sees the entries in Java's order by their
+/// positions. The picked entries leave in one pass when the predicate
+/// changed nothing (`changes`), else by key, one at a time, as the general
+/// path removes them.
+fn remove_if_uncopied<'a>(
+    it: &mut Interp<'a>,
+    map: &Shared<JMap<'a>>,
+    kind: ViewKind,
+    pred: &Val<'a>,
+    doc: &'a crate::value::Map,
+    values: Option<&[Val<'a>]>,
+    changes: u64,
+) -> R<Val<'a>> {
+    let order = JavaOrder::of_doc(doc);
+    let mut doomed: Vec<usize> = Vec::new();
+    for i in order.positions() {
+        let (key, value) = doc.get_index(i).expect("a position of the map");
+        let key = || Val::Str(Str::Doc(key));
+        let value = || match values {
+            Some(values) => values[i].clone(),
+            None => Val::from_doc(value),
+        };
+        let arg = match kind {
+            ViewKind::Keys => key(),
+            ViewKind::Values => value(),
+            ViewKind::Entries => Val::Entry(Rc::new((key(), RefCell::new(value()), Some(MapRef::Own(map.clone()))))),
+        };
+        let mut args = [arg];
+        let picked = predicate(it, pred, &mut args)?;
+        let [arg] = args;
+        arg.discard();
+        if picked {
+            doomed.push(i);
+        }
+    }
+    if doomed.is_empty() {
+        return Ok(Val::Bool(false));
+    }
+    let mut map = map.borrow_mut();
+    if map.changes() == changes {
+        doomed.sort_unstable();
+        map.remove_at(&doomed);
+    } else {
+        for i in doomed {
+            let (key, _) = doc.get_index(i).expect("a position of the map");
+            map.shift_remove(&StrKey(key));
+        }
+    }
+    Ok(Val::Bool(true))
 }
 
 /// Collection methods that scripts call once per container they walk,
@@ -1142,3 +1219,99 @@ pub fn construct<'a>(_it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> Opt
     })
 }
 
+
+#[cfg(test)]
+mod remove_if_tests {
+    use super::GENERAL_PATH_ONLY;
+    use crate::painless::{compile, ScriptContext};
+    use crate::value::{Map, Value};
+
+    /// Keys with equal `String.hashCode`s ("Aa", "BB", ...) share a
+    /// bucket; past 24 keys the order is sorted off the stack.
+    const KEYS: &[&str] = &["a", "b", "Aa", "BB", "AaAa", "BBBB", "AaBB", "BBAa", "é", "日本", "", "message", "k"];
+    const VALUES: &[&str] = &[
+        "null", "\"\"", "\"x\"", "1", "2", "3000000000", "1.5", "true", "[]", "[null, \"\"]", "{}", "{\"z\": null}", "{\"y\": [\"\", {}], \"Aa\": 1}", "[1, {\"q\": \"\"}]",
+    ];
+
+    /// A document whose `m` has `n` entries picked by `seed`.
+    fn document(seed: &mut u64, n: usize) -> Map {
+        let mut next = |bound: usize| {
+            *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((*seed >> 33) as usize) % bound
+        };
+        let mut fields = Vec::new();
+        for i in 0..n {
+            let key = match next(3) {
+                0 => format!("k{i}"),
+                _ => format!("{}{}", KEYS[next(KEYS.len())], if next(2) == 0 { String::new() } else { i.to_string() }),
+            };
+            fields.push(format!("{}: {}", Value::String(key).to_json(), VALUES[next(VALUES.len())]));
+        }
+        let json = format!("{{\"m\": {{{}}}, \"n\": {}}}", fields.join(", "), VALUES[next(VALUES.len())]);
+        match Value::from_json_str(&json).unwrap() {
+            Value::Map(m) => m,
+            _ => unreachable!(),
+        }
+    }
+
+    fn outcome(source: &str, doc: &Map, general: bool) -> String {
+        let script = compile(source, ScriptContext::Ingest).unwrap_or_else(|e| panic!("{source}: {e}"));
+        let mut doc = doc.clone();
+        GENERAL_PATH_ONLY.with(|g| g.set(general));
+        let result = script.execute(&mut doc, &Map::default());
+        GENERAL_PATH_ONLY.with(|g| g.set(false));
+        let result = match result {
+            Ok(()) => "ok".to_string(),
+            Err(e) => e.to_value().to_json(),
+        };
+        format!("{result} {}", Value::Map(doc).to_json())
+    }
+
+    /// `removeIf` on `values()`, `keySet()` and `entrySet()` gives, by
+    /// positions in one pass, what the entries copied, ordered and removed
+    /// by key give: the predicate's arguments and their order, the result,
+    /// the map and the document after, errors part-way, predicates that
+    /// change the map, every kind of map.
+    #[test]
+    fn remove_if_on_views_agrees_with_the_general_path() {
+        let maps = ["ctx.m", "new HashMap(ctx.m)", "new LinkedHashMap(ctx.m)", "new TreeMap(ctx.m)", "['x': null, 1: '', 2L: 3, 'Aa': [], 'BB': 'v']"];
+        let predicates = [
+            "x -> x == null",
+            "x -> x == '' || x == null",
+            "x -> isEmpty(x)",
+            "x -> { ctx.seen.add(x); return x == null || x == 1 }",
+            "x -> { ctx.seen.add(x); return 1 / (x instanceof Integer ? x - 1 : 1) == 0 }",
+            "x -> x.z == null",
+            "x -> { m.remove('a'); return x == null }",
+            "x -> { m.put('a0', ''); return x == '' }",
+            "x -> { m.clear(); return true }",
+            "x -> x instanceof Map.Entry ? (x.getValue() == null || x.getKey() == 'b') : x instanceof String && x.length() < 2",
+            "x -> x instanceof Map.Entry ? x.setValue(null) == null : false",
+        ];
+        let views = ["values", "keySet", "entrySet"];
+        let mut seed = 7u64;
+        let mut seen = std::collections::BTreeSet::new();
+        for n in [0, 1, 2, 3, 5, 8, 13, 26, 30] {
+            for round in 0..3 {
+                let doc = document(&mut seed, n);
+                for map in maps {
+                    for view in views {
+                        for predicate in predicates {
+                            let source = format!(
+                                "boolean isEmpty(def v) {{ if (v == null || (v instanceof String && v == '')) {{ return true; }} \
+                                 if (v instanceof Map) {{ v.values().removeIf(x -> isEmpty(x)); return v.isEmpty(); }} \
+                                 if (v instanceof List) {{ v.removeIf(x -> isEmpty(x)); return v.isEmpty(); }} return false; }} \
+                                 ctx.seen = []; def m = {map}; ctx.r = m.{view}().removeIf({predicate}); ctx.after = m; ctx.n2 = isEmpty(ctx.n)"
+                            );
+                            let expected = outcome(&source, &doc, true);
+                            assert_eq!(outcome(&source, &doc, false), expected, "{source} on {doc:?} (round {round})");
+                            seen.insert(expected);
+                        }
+                    }
+                }
+            }
+        }
+        let errors = seen.iter().filter(|o| o.starts_with("{\"root_cause\"")).count();
+        assert!(errors > 10 && seen.len() > errors + 100, "{errors} errors in {} outcomes", seen.len());
+    }
+}
