@@ -336,6 +336,31 @@ impl<'a> Interp<'a> {
         r
     }
 
+    /// What a lambda's call checks before its body runs.
+    #[inline(always)]
+    fn check_lambda_call(&self, lambda: &LambdaCode, argc: usize) -> R<()> {
+        if self.depth >= MAX_CALL_DEPTH {
+            return Err(Exc::bare("StackOverflowError"));
+        }
+        if argc != lambda.params.len() {
+            return Err(Exc::illegal_arg(format!("Incorrect number of parameters for lambda: expected [{}] but found [{}]", lambda.params.len(), argc)));
+        }
+        Ok(())
+    }
+
+    /// Calls `callee` exactly as [`Interp::call_func`] calls the function
+    /// value it was made from.
+    #[inline]
+    pub fn call_callee(&mut self, callee: &Callee<'_, 'a>, args: &mut [Val<'a>]) -> R<Val<'a>> {
+        match *callee {
+            Callee::Forward { lambda, function, at, convert } => {
+                self.check_lambda_call(lambda, args.len())?;
+                self.call_forwarding_lambda(lambda, function, at, convert, args)
+            }
+            Callee::Value(func) => self.call_func(func, args),
+        }
+    }
+
     /// Calls a lambda, method reference or function reference; `args` are
     /// taken (left null).
     pub fn call_func(&mut self, func: &Val<'a>, args: &mut [Val<'a>]) -> R<Val<'a>> {
@@ -344,12 +369,7 @@ impl<'a> Interp<'a> {
         };
         match &**c {
             Closure::Lambda { lambda, captured } => {
-                if self.depth >= MAX_CALL_DEPTH {
-                    return Err(Exc::bare("StackOverflowError"));
-                }
-                if args.len() != lambda.params.len() {
-                    return Err(Exc::illegal_arg(format!("Incorrect number of parameters for lambda: expected [{}] but found [{}]", lambda.params.len(), args.len())));
-                }
+                self.check_lambda_call(lambda, args.len())?;
                 match &lambda.body {
                     LambdaBodyCode::Forward { function, at, convert } => self.call_forwarding_lambda(lambda, *function, *at, *convert, args),
                     LambdaBodyCode::Expr(e) => self.call_lambda(lambda, captured, args, |it, frame| e(it, frame)),
@@ -384,6 +404,28 @@ impl<'a> Interp<'a> {
                 lib::call_method(self, receiver, method, args)
             }
         }
+    }
+}
+
+/// A function value that a library method calls once per element (a
+/// `removeIf` predicate), looked into once per method call rather than once
+/// per element: a lambda that forwards to a script function is called
+/// straight, anything else through [`Interp::call_func`].
+pub enum Callee<'f, 'a> {
+    Forward { lambda: &'a LambdaCode, function: usize, at: u32, convert: bool },
+    Value(&'f Val<'a>),
+}
+
+impl<'f, 'a> Callee<'f, 'a> {
+    pub fn of(func: &'f Val<'a>) -> Callee<'f, 'a> {
+        if let Val::Func(c) = func {
+            if let Closure::Lambda { lambda, .. } = &**c {
+                if let LambdaBodyCode::Forward { function, at, convert } = lambda.body {
+                    return Callee::Forward { lambda, function, at, convert };
+                }
+            }
+        }
+        Callee::Value(func)
     }
 }
 

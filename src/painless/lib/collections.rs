@@ -9,7 +9,7 @@
 //! is written back, so a lambda may read the collection it filters.
 
 use super::super::ast::Type;
-use super::super::interp::{as_index, Interp};
+use super::super::interp::{as_index, Callee, Interp};
 use super::super::val::*;
 use super::super::Exc;
 use super::{arg_str, Obj};
@@ -79,7 +79,22 @@ fn own_map<'a, 'b>(it: &Interp<'a>, m: &'b MapRef<'a>) -> R<&'b Shared<JMap<'a>>
 }
 
 fn predicate<'a>(it: &mut Interp<'a>, f: &Val<'a>, args: &mut [Val<'a>]) -> R<bool> {
-    match it.call_func(f, args)? {
+    callee_predicate(it, &Callee::of(f), args)
+}
+
+/// A `removeIf` predicate looked into once for all its calls (the general
+/// path, in tests that compare with it, looks into it at every call).
+fn remove_if_callee<'f, 'a>(pred: &'f Val<'a>) -> Callee<'f, 'a> {
+    if general_path_only() {
+        Callee::Value(pred)
+    } else {
+        Callee::of(pred)
+    }
+}
+
+/// [`predicate`] for a method that calls it for each element.
+fn callee_predicate<'a>(it: &mut Interp<'a>, f: &Callee<'_, 'a>, args: &mut [Val<'a>]) -> R<bool> {
+    match it.call_callee(f, args)? {
         Val::Bool(b) => Ok(b),
         other => super::super::interp::to_boolean(&other),
     }
@@ -483,11 +498,12 @@ fn list_remove_if<'a>(it: &mut Interp<'a>, l: &ListRef<'a>, pred: &Val<'a>) -> R
     let v = own_list(it, l)?.clone();
     let items = v.borrow().clone();
     let len = items.len();
+    let pred = remove_if_callee(pred);
     // Which elements go, noted from the first that does: most calls
     // remove nothing and need no note.
     let mut doomed: Vec<bool> = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
-        if predicate(it, pred, &mut [item])? {
+        if callee_predicate(it, &pred, &mut [item])? {
             if doomed.is_empty() {
                 doomed.resize(len, false);
             }
@@ -510,6 +526,7 @@ fn list_remove_if<'a>(it: &mut Interp<'a>, l: &ListRef<'a>, pred: &Val<'a>) -> R
 /// the entries in the map's iteration order, as they were when the call
 /// began; the entries it picks leave the map.
 fn view_remove_if<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, pred: &Val<'a>) -> R<Val<'a>> {
+    let pred = &remove_if_callee(pred);
     if let (MapRef::Own(map), false) = (m, general_path_only()) {
         let snapshot = map.try_borrow().ok().and_then(|map| Some((map.uncopied_snapshot()?, map.changes())));
         if let Some(((doc, values), changes)) = snapshot {
@@ -524,7 +541,7 @@ fn view_remove_if<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, pred:
             ViewKind::Values => v,
             ViewKind::Entries => Val::Entry(Rc::new((k.clone(), RefCell::new(v), Some(m.clone())))),
         };
-        if predicate(it, pred, &mut [arg])? {
+        if callee_predicate(it, pred, &mut [arg])? {
             doomed.push(k);
         }
     }
@@ -566,7 +583,7 @@ fn remove_if_uncopied<'a>(
     it: &mut Interp<'a>,
     map: &Shared<JMap<'a>>,
     kind: ViewKind,
-    pred: &Val<'a>,
+    pred: &Callee<'_, 'a>,
     doc: &'a crate::value::Map,
     values: Option<&[Val<'a>]>,
     changes: u64,
@@ -586,7 +603,7 @@ fn remove_if_uncopied<'a>(
             ViewKind::Entries => Val::Entry(Rc::new((key(), RefCell::new(value()), Some(MapRef::Own(map.clone()))))),
         };
         let mut args = [arg];
-        let picked = predicate(it, pred, &mut args)?;
+        let picked = callee_predicate(it, pred, &mut args)?;
         let [arg] = args;
         arg.discard();
         if picked {
@@ -1313,5 +1330,53 @@ mod remove_if_tests {
         }
         let errors = seen.iter().filter(|o| o.starts_with("{\"root_cause\"")).count();
         assert!(errors > 10 && seen.len() > errors + 100, "{errors} errors in {} outcomes", seen.len());
+    }
+
+    /// A predicate looked into once per `removeIf` call answers as one
+    /// looked into at every call, on lists and map views: forwarding
+    /// lambdas, typed (converting) or not, of the wrong arity, recursing
+    /// past the call depth limit, throwing part-way, and other function
+    /// values.
+    #[test]
+    fn remove_if_predicates_agree_with_the_general_path() {
+        let receivers = ["ctx.m.values()", "ctx.m.keySet()", "ctx.m.entrySet()", "new ArrayList(ctx.m.values())", "[ctx.n, 1, '', null]", "[]"];
+        let predicates = [
+            "x -> isEmpty(x)",
+            "(def x) -> isEmpty(x)",
+            "(String x) -> isEmpty(x)",
+            "(int x) -> isEmpty(x)",
+            "(x, y) -> two(x, y)",
+            "x -> two(x, x)",
+            "x -> deep(x)",
+            "x -> throws(x)",
+            "x -> isEmpty(x) || throws(x)",
+            "this::isEmpty",
+            "Objects::isNull",
+        ];
+        let mut seed = 11u64;
+        let mut seen = std::collections::BTreeSet::new();
+        for n in [0, 1, 3, 8, 26] {
+            for round in 0..3 {
+                let doc = document(&mut seed, n);
+                for receiver in receivers {
+                    for predicate in predicates {
+                        let source = format!(
+                            "boolean isEmpty(def v) {{ if (v == null || (v instanceof String && v == '')) {{ return true; }} \
+                             if (v instanceof Map) {{ v.values().removeIf(x -> isEmpty(x)); return v.isEmpty(); }} \
+                             if (v instanceof List) {{ v.removeIf(x -> isEmpty(x)); return v.isEmpty(); }} return false; }} \
+                             boolean two(def a, def b) {{ return a == b; }} \
+                             boolean deep(def x) {{ return deep(x); }} \
+                             boolean throws(def x) {{ if (x instanceof Number) {{ throw new IllegalArgumentException('n ' + x); }} return x == null; }} \
+                             def r = {receiver}; ctx.r = r.removeIf({predicate}); ctx.after = r"
+                        );
+                        let expected = outcome(&source, &doc, true);
+                        assert_eq!(outcome(&source, &doc, false), expected, "{source} on {doc:?} (round {round})");
+                        seen.insert(expected);
+                    }
+                }
+            }
+        }
+        let errors = seen.iter().filter(|o| o.starts_with("{\"root_cause\"")).count();
+        assert!(errors > 10 && seen.len() > errors + 30, "{errors} errors in {} outcomes", seen.len());
     }
 }
