@@ -230,24 +230,47 @@ fn string<'a>(it: &Interp<'a>, index: usize) -> &'a str {
 /// few arguments a call usually has stay on the stack.
 #[inline(always)]
 fn with_args<'a, T>(it: &mut Interp<'a>, f: &mut [Val<'a>], args: &[Eval], call: impl FnOnce(&mut Interp<'a>, &mut [Val<'a>]) -> R<T>) -> R<T> {
+    with_args_in_frame(it, f, args, |it, _, args| call(it, args))
+}
+
+/// [`with_args`] for a call that also reads the frame.
+#[inline(always)]
+fn with_args_in_frame<'a, T>(
+    it: &mut Interp<'a>,
+    f: &mut [Val<'a>],
+    args: &[Eval],
+    call: impl FnOnce(&mut Interp<'a>, &[Val<'a>], &mut [Val<'a>]) -> R<T>,
+) -> R<T> {
     match args {
-        [] => call(it, &mut []),
+        [] => call(it, f, &mut []),
         [a] => {
             let mut values = [a(it, f)?];
-            call(it, &mut values)
+            call(it, f, &mut values)
         }
         [a, b] => {
             let x = a(it, f)?;
             let mut values = [x, b(it, f)?];
-            call(it, &mut values)
+            call(it, f, &mut values)
         }
         _ => {
             let mut values = Vec::with_capacity(args.len());
             for a in args {
                 values.push(a(it, f)?);
             }
-            call(it, &mut values)
+            call(it, f, &mut values)
         }
+    }
+}
+
+/// Whether evaluating `e` can change no variable of the frame it runs in
+/// (nor fail): constants, variables, lambdas (which copy what they
+/// capture) and references to functions.
+fn leaves_frame_unchanged(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Long(_) | ExprKind::Float(_) | ExprKind::Double(_) | ExprKind::Str(_) => true,
+        ExprKind::Local(_) | ExprKind::Lambda(_) => true,
+        ExprKind::FuncRef(r) => !matches!(**r, FuncRef::Bound { .. }),
+        _ => false,
     }
 }
 
@@ -872,6 +895,11 @@ impl Compiler {
     /// `obj.name(args)` on a value: a method bound at resolve time is
     /// answered by the collections first, any other by name.
     fn method_call(&mut self, at: u32, obj: &Expr, name: &str, args: &[Expr], null_safe: bool, bound: Option<BoundMethod>) -> Eval {
+        if let ExprKind::Local(v) = &obj.kind {
+            if args.iter().all(leaves_frame_unchanged) {
+                return self.method_call_on_local(at, v.slot, name, args, null_safe, bound);
+            }
+        }
         let obj = self.expr(obj);
         let args = self.args(args);
         let name: Box<str> = name.into();
@@ -889,6 +917,29 @@ impl Compiler {
             });
             recv.discard();
             result.map_err(|x| x.at(at))
+        })
+    }
+
+    /// [`Compiler::method_call`] on a variable whose value no argument can
+    /// change: the method gets the value where it is, not a copy.
+    fn method_call_on_local(&mut self, at: u32, slot: usize, name: &str, args: &[Expr], null_safe: bool, bound: Option<BoundMethod>) -> Eval {
+        let args = self.args(args);
+        let name: Box<str> = name.into();
+        eval(move |it, f| {
+            if f[slot].is_null() {
+                if null_safe {
+                    return Ok(Val::Null);
+                }
+                return Err(interp::null_access(&name).at(at));
+            }
+            with_args_in_frame(it, f, &args, |it, f, args| {
+                let recv = &f[slot];
+                match bound.and_then(|method| lib::collections::call_bound(it, recv, method, args)) {
+                    Some(result) => result,
+                    None => lib::call_method(it, recv, &name, args),
+                }
+            })
+            .map_err(|x| x.at(at))
         })
     }
 

@@ -1220,3 +1220,55 @@ fn bound_methods_agree_with_calls_by_name() {
         assert!(seen.iter().any(|o| o.contains(expected)), "{expected} in {seen:?}");
     }
 }
+
+/// A method called on a variable with arguments that cannot change it gets
+/// the variable's value in place; it answers as the call on a copy (the
+/// receiver `(v ?: null)`, the same value, evaluated as any expression):
+/// results, changes, null receivers (null-safe or not) and errors.
+#[test]
+fn method_calls_on_variables_agree_with_calls_on_copies() {
+    let ctx = r#"{"m": {"a": 1, "b": null, "c": ""}, "l": [1, "a", null], "s": "abc", "n": 5}"#;
+    let receivers = ["ctx.m", "ctx.l", "ctx.s", "ctx.n", "ctx.missing", "new HashMap(ctx.m)", "new ArrayList(ctx.l)", "ctx.m.values()", "ctx.m.keySet()", "'x'", "[]"];
+    let calls = [
+        "size()",
+        "isEmpty()",
+        "get(0)",
+        "get('a')",
+        "contains(k)",
+        "containsKey('a')",
+        "indexOf('a')",
+        "length()",
+        "substring(1)",
+        "remove(0)",
+        "put('k', k)",
+        "removeIf(x -> x == null)",
+        "removeIf(x -> isNull(x))",
+        "removeIf(this::isNull)",
+        "equals(k)",
+        "values()",
+        "keySet()",
+    ];
+    let mut outcomes = std::collections::BTreeSet::new();
+    for receiver in receivers {
+        for call in calls {
+            for dot in [".", "?."] {
+                let run = |recv: &str| {
+                    let src = format!(
+                        "boolean isNull(def x) {{ return x == null }} \
+                         def f(def v, def k) {{ return {recv}{dot}{call} }} \
+                         def v = {receiver}; def k = 'a'; ctx.r = {recv}{dot}{call}; ctx.after = v; ctx.f = f({receiver}, 1)"
+                    );
+                    match run_with(&src, ctx, "{}") {
+                        Ok(m) => json(&m),
+                        Err(e) => format!("{:?} {:?}", e.caused_by.as_ref().map(|c| (&c.kind, &c.reason)), e.reason),
+                    }
+                };
+                let in_place = run("v");
+                assert_eq!(in_place, run("(v ?: null)"), "{receiver}{dot}{call}");
+                outcomes.insert(in_place);
+            }
+        }
+    }
+    let errors = outcomes.iter().filter(|o| o.starts_with("Some(")).count();
+    assert!(errors > 10 && outcomes.len() > errors + 30, "{errors} errors in {} outcomes", outcomes.len());
+}
