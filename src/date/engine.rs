@@ -853,6 +853,30 @@ pub fn parse_full_chars(elems: &[Elem], chars: &[char]) -> Option<Parsed> {
     }
 }
 
+/// The fewest chars a successful [`parse_full`] of `elems` consumes, a
+/// lower bound read off the elements: a text with fewer chars cannot
+/// match, which a caller trying several formats can tell without parsing.
+/// Each element counts what it consumes on every way it can succeed (see
+/// [`parse_elem`]); those whose length depends on text tables or zone ids
+/// count nothing.
+pub fn min_parse_chars(elems: &[Elem]) -> usize {
+    elems
+        .iter()
+        .map(|e| match e {
+            Elem::Char(_) => 1,
+            Elem::Str(s) => s.chars().count(),
+            Elem::Num { min, .. } => *min,
+            Elem::Fraction { min: 0, .. } => 0,
+            Elem::Fraction { min, point, .. } => min + usize::from(*point),
+            Elem::Offset { no_offset, .. } if no_offset.is_empty() => 0,
+            // the text for a zero offset, or a sign and two digits of hours
+            Elem::Offset { no_offset, .. } => no_offset.chars().count().min(3),
+            Elem::LocalizedOffset { .. } => 3,
+            Elem::Optional(_) | Elem::Text { .. } | Elem::Zone(_) | Elem::Epoch { .. } => 0,
+        })
+        .sum()
+}
+
 /// Texts up to this many bytes are decoded on the stack.
 const INLINE_TEXT: usize = 64;
 
@@ -1466,6 +1490,41 @@ pub fn print(elems: &[Elem], zdt: &ZonedDateTime, locale: &Locale, out: &mut Str
 }
 
 /// `format!("{n:02}")` for the parts of an offset (below 100).
+/// [`print`] of the elements of `yyyy-MM-dd'T'HH:mm:ss.SSSXXX` (the
+/// date processor's default output format, see
+/// [`DEFAULT_OUTPUT_FORMAT`](super::DEFAULT_OUTPUT_FORMAT)): fields of fixed
+/// width written straight from the date and time. `false`, with nothing
+/// written, when a field would not be: a year outside 1..=9999 (a sign or
+/// a fifth digit) or a leap second's nanos, left to [`print`].
+pub fn print_iso_millis_offset(zdt: &ZonedDateTime, out: &mut String) -> bool {
+    let (date, time) = (zdt.local.date(), zdt.local.time());
+    let (year, nano) = (date.year(), time.nanosecond());
+    if !(1..=9999).contains(&year) || nano >= 1_000_000_000 {
+        return false;
+    }
+    let year = year as u32;
+    out.reserve(29);
+    push_two_digits(year / 100, out);
+    push_two_digits(year % 100, out);
+    out.push('-');
+    push_two_digits(date.month(), out);
+    out.push('-');
+    push_two_digits(date.day(), out);
+    out.push('T');
+    push_two_digits(time.hour(), out);
+    out.push(':');
+    push_two_digits(time.minute(), out);
+    out.push(':');
+    push_two_digits(time.second(), out);
+    out.push('.');
+    let millis = nano / 1_000_000;
+    out.push(char::from(b'0' + (millis / 100) as u8));
+    push_two_digits(millis % 100, out);
+    // `XXX`: +HH:MM, Z for a zero offset
+    print_offset(zdt.offset, 4, "Z", out);
+    true
+}
+
 fn push_two_digits(n: u32, out: &mut String) {
     out.push(char::from(b'0' + (n / 10 % 10) as u8));
     out.push(char::from(b'0' + (n % 10) as u8));
