@@ -275,6 +275,24 @@ pub fn field_mut<'m>(map: &'m mut Map, key: &str) -> Option<&'m mut Value> {
     }
 }
 
+/// `a == b` for field names, which are mostly short: up to 16 bytes, two
+/// overlapping words from each end compare in place of a call to `bcmp`.
+#[inline(always)]
+pub fn same_key(a: &[u8], b: &[u8]) -> bool {
+    fn word<const N: usize>(s: &[u8], at: usize) -> [u8; N] {
+        s[at..at + N].try_into().expect("N bytes")
+    }
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        8..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8),
+        4..=7 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4),
+        _ => a == b,
+    }
+}
+
 /// Splits a finite non-zero float's shortest round-trip representation into
 /// its decimal digits and the exponent of the first digit (`d.ddd × 10^exp`).
 fn shortest_digits(text: &str) -> (String, i32) {
