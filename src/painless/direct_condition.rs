@@ -682,13 +682,14 @@ fn lookup<'a>(m: &'a Map, key: &FieldKey) -> Option<&'a Value> {
     find(m, key)
 }
 
-/// [`lookup`] past the guess: mostly a field the map does not have. Up to a
-/// few keys, comparing them costs less than hashing the name (keys are
-/// unique, so a scan finds the same entry). Out of line, so that the hit
-/// stays small in its caller.
+/// [`lookup`] past the guess: mostly a field the map does not have. Up to
+/// sixteen keys, comparing them costs less than hashing the name: a key of
+/// another length is passed over for one comparison (keys are unique, so a
+/// scan finds the same entry). Out of line, so that the hit stays small in
+/// its caller.
 #[inline(never)]
 fn find<'a>(m: &'a Map, key: &FieldKey) -> Option<&'a Value> {
-    const SCAN_UP_TO: usize = 6;
+    const SCAN_UP_TO: usize = 16;
     let name = &*key.name;
     let (position, v) = if m.len() <= SCAN_UP_TO {
         m.iter().enumerate().find(|(_, (k, _))| same_key(k.as_bytes(), name.as_bytes())).map(|(i, (_, v))| (i, v))?
