@@ -1489,7 +1489,6 @@ pub fn print(elems: &[Elem], zdt: &ZonedDateTime, locale: &Locale, out: &mut Str
     Ok(true)
 }
 
-/// `format!("{n:02}")` for the parts of an offset (below 100).
 /// [`print`] of the elements of `yyyy-MM-dd'T'HH:mm:ss.SSSXXX` (the
 /// date processor's default output format, see
 /// [`DEFAULT_OUTPUT_FORMAT`](super::DEFAULT_OUTPUT_FORMAT)): fields of fixed
@@ -1502,29 +1501,29 @@ pub fn print_iso_millis_offset(zdt: &ZonedDateTime, out: &mut String) -> bool {
     if !(1..=9999).contains(&year) || nano >= 1_000_000_000 {
         return false;
     }
-    let year = year as u32;
-    out.reserve(29);
-    push_two_digits(year / 100, out);
-    push_two_digits(year % 100, out);
-    out.push('-');
-    push_two_digits(date.month(), out);
-    out.push('-');
-    push_two_digits(date.day(), out);
-    out.push('T');
-    push_two_digits(time.hour(), out);
-    out.push(':');
-    push_two_digits(time.minute(), out);
-    out.push(':');
-    push_two_digits(time.second(), out);
-    out.push('.');
-    let millis = nano / 1_000_000;
-    out.push(char::from(b'0' + (millis / 100) as u8));
-    push_two_digits(millis % 100, out);
+    // `yyyy-MM-dd'T'HH:mm:ss.SSS` has fixed positions: digits are written
+    // into a template of its punctuation, which is copied out at once.
+    let mut text = *b"0000-00-00T00:00:00.000";
+    let mut put = |at: usize, value: u32, width: u32| {
+        for i in 0..width {
+            text[at + i as usize] = b'0' + (value / 10u32.pow(width - 1 - i) % 10) as u8;
+        }
+    };
+    put(0, year as u32, 4);
+    put(5, date.month(), 2);
+    put(8, date.day(), 2);
+    put(11, time.hour(), 2);
+    put(14, time.minute(), 2);
+    put(17, time.second(), 2);
+    put(20, nano / 1_000_000, 3);
+    out.reserve(text.len() + 6);
+    out.push_str(std::str::from_utf8(&text).expect("ASCII digits and punctuation"));
     // `XXX`: +HH:MM, Z for a zero offset
     print_offset(zdt.offset, 4, "Z", out);
     true
 }
 
+/// `format!("{n:02}")` for the parts of an offset (below 100).
 fn push_two_digits(n: u32, out: &mut String) {
     out.push(char::from(b'0' + (n / 10 % 10) as u8));
     out.push(char::from(b'0' + (n % 10) as u8));
