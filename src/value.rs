@@ -696,9 +696,12 @@ impl<'de> serde::Deserialize<'de> for Value {
 }
 
 /// Room made for an object's fields when the parser cannot say how many
-/// there are (serde_json never does): growing a map rebuilds its table, and
-/// documents' objects mostly have a handful of fields.
-pub const PARSED_OBJECT_CAPACITY: usize = 8;
+/// there are (serde_json never does): growing a map rebuilds its table and
+/// moves its entries, and a document's top-level object, or a record a
+/// `json` processor parses, often holds more than eight fields (and gains
+/// more in the pipeline); a small object pays only a larger first
+/// allocation.
+pub const PARSED_OBJECT_CAPACITY: usize = 16;
 
 struct ValueVisitor;
 
