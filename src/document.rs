@@ -587,10 +587,12 @@ fn child_element_or_new_map<'a>(map: &'a mut Map, element: &Element) -> &'a mut 
     &mut map[i]
 }
 
-/// An object created by a write: most get a few fields soon after, so
-/// room for several from the start saves a table rebuild or two.
+/// An object created by a write: most get several fields soon after (an
+/// ECS object such as `source.user` or `event` gets four to eight), so
+/// room for eight from the start saves a table rebuild or two; room for
+/// more measured slower.
 fn new_object() -> Map {
-    Map::with_capacity_and_hasher(4, Default::default())
+    Map::with_capacity_and_hasher(8, Default::default())
 }
 
 #[derive(Clone, Copy)]
