@@ -5,7 +5,8 @@
 //! the `_ingest` metadata (timestamp, on-failure details, foreach's `_value`)
 //! lives in a second map reached through the `_ingest.` prefix.
 
-use crate::value::{field, field_index, field_mut, scan, Map, Value, SCAN_LIMIT};
+use crate::value::{field_index, same_key, scan, Map, Value, SCAN_LIMIT};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use indexmap::map::raw_entry_v1::RawEntryMut;
 use indexmap::map::RawEntryApiV1;
 
@@ -41,7 +42,75 @@ enum Root {
 pub struct FieldPath {
     original: String,
     root: Root,
-    elements: Vec<String>,
+    elements: Vec<Element>,
+}
+
+/// One name of a [`FieldPath`], with the position its key was last found at.
+///
+/// The documents one pipeline sees have mostly the same shape, so a field
+/// is usually where it was in the previous document: comparing the key at
+/// that position (keys are unique) finds it for one string comparison
+/// instead of a hash or a scan, and a mismatch looks it up in full and
+/// remembers where it was. The position is only a guess checked on every
+/// use, so no answer depends on it; it is a relaxed atomic because
+/// pipelines are shared between threads, and it is no part of the path's
+/// identity (equality, debug output).
+struct Element {
+    name: String,
+    last_position: AtomicUsize,
+}
+
+impl Element {
+    fn new(name: &str) -> Element {
+        Element { name: name.to_string(), last_position: AtomicUsize::new(0) }
+    }
+
+    /// The position of this key in `map`, when the guess is right.
+    #[inline]
+    fn guessed_in(&self, map: &Map) -> Option<usize> {
+        let guess = self.last_position.load(Relaxed);
+        let (key, _) = map.get_index(guess)?;
+        same_key(key.as_bytes(), self.name.as_bytes()).then_some(guess)
+    }
+
+    /// The position of this key in `map`.
+    #[inline]
+    fn index_in(&self, map: &Map) -> Option<usize> {
+        self.guessed_in(map).or_else(|| self.found_in(map))
+    }
+
+    /// [`index_in`](Self::index_in) past a wrong guess, out of line: mostly
+    /// a field the map does not have.
+    #[inline(never)]
+    fn found_in(&self, map: &Map) -> Option<usize> {
+        let found = field_index(map, &self.name)?;
+        self.remember(found);
+        Some(found)
+    }
+
+    fn remember(&self, position: usize) {
+        self.last_position.store(position, Relaxed);
+    }
+}
+
+impl Clone for Element {
+    fn clone(&self) -> Element {
+        Element { name: self.name.clone(), last_position: AtomicUsize::new(self.last_position.load(Relaxed)) }
+    }
+}
+
+impl PartialEq for Element {
+    fn eq(&self, other: &Element) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Element {}
+
+impl std::fmt::Debug for Element {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.name.fmt(f)
+    }
 }
 
 /// The deepest field path accepted: Jackson's default maximum nesting depth
@@ -61,10 +130,11 @@ impl FieldPath {
             (Root::Ctx, path)
         };
         // Java's String.split drops trailing empty strings.
-        let mut elements: Vec<String> = rest.split('.').map(str::to_string).collect();
-        while elements.last().is_some_and(|e| e.is_empty()) {
-            elements.pop();
+        let mut names: Vec<&str> = rest.split('.').collect();
+        while names.last().is_some_and(|e| e.is_empty()) {
+            names.pop();
         }
+        let elements: Vec<Element> = names.into_iter().map(Element::new).collect();
         if elements.is_empty() {
             return Err(format!("path [{path}] is not valid"));
         }
@@ -194,30 +264,45 @@ fn index_of(element: &str, len: usize, path: &str) -> Result<usize, String> {
 }
 
 /// One step of a read: the child `element` of `current`.
-fn step<'v, 'p>(current: &'v Value, element: &'p str) -> Result<&'v Value, Miss<'p>> {
+fn step<'v, 'p>(current: &'v Value, element: &'p Element) -> Result<&'v Value, Miss<'p>> {
+    let name = element.name.as_str();
     match current {
-        Value::Null => Err(Miss::FromNull(element)),
-        Value::Map(map) => field(map, element).ok_or(Miss::NotPresent(element)),
-        Value::List(list) => Ok(&list[list_index(element, list.len())?]),
-        other => Err(Miss::FromType(element, other.java_class())),
+        Value::Null => Err(Miss::FromNull(name)),
+        Value::Map(map) => map_field(map, element),
+        Value::List(list) => Ok(&list[list_index(name, list.len())?]),
+        other => Err(Miss::FromType(name, other.java_class())),
     }
 }
 
-fn step_mut<'v, 'p>(current: &'v mut Value, element: &'p str) -> Result<&'v mut Value, Miss<'p>> {
+fn step_mut<'v, 'p>(current: &'v mut Value, element: &'p Element) -> Result<&'v mut Value, Miss<'p>> {
+    let name = element.name.as_str();
     match current {
-        Value::Null => Err(Miss::FromNull(element)),
-        Value::Map(map) => field_mut(map, element).ok_or(Miss::NotPresent(element)),
+        Value::Null => Err(Miss::FromNull(name)),
+        Value::Map(map) => map_field_mut(map, element),
         Value::List(list) => {
-            let i = list_index(element, list.len())?;
+            let i = list_index(name, list.len())?;
             Ok(&mut list[i])
         }
-        other => Err(Miss::FromType(element, other.java_class())),
+        other => Err(Miss::FromType(name, other.java_class())),
     }
 }
 
-fn resolve_mut<'v, 'p>(root: &'v mut Map, elements: &'p [String]) -> Result<&'v mut Value, Miss<'p>> {
+#[inline]
+fn map_field<'v, 'p>(map: &'v Map, element: &'p Element) -> Result<&'v Value, Miss<'p>> {
+    element.index_in(map).map(|i| &map[i]).ok_or(Miss::NotPresent(&element.name))
+}
+
+#[inline]
+fn map_field_mut<'v, 'p>(map: &'v mut Map, element: &'p Element) -> Result<&'v mut Value, Miss<'p>> {
+    match element.index_in(map) {
+        Some(i) => Ok(&mut map[i]),
+        None => Err(Miss::NotPresent(&element.name)),
+    }
+}
+
+fn resolve_mut<'v, 'p>(root: &'v mut Map, elements: &'p [Element]) -> Result<&'v mut Value, Miss<'p>> {
     let (first, rest) = elements.split_first().expect("non-empty path");
-    let mut current = field_mut(root, first).ok_or(Miss::NotPresent(first))?;
+    let mut current = map_field_mut(root, first)?;
     for element in rest {
         current = step_mut(current, element)?;
     }
@@ -276,7 +361,7 @@ impl IngestDocument {
     /// Resolves a path; the miss, if any, says why without building a message.
     pub fn resolve<'p>(&self, path: &'p FieldPath) -> Result<&Value, Miss<'p>> {
         let (first, rest) = path.elements.split_first().expect("non-empty path");
-        let mut current = field(self.root(path.root), first).ok_or(Miss::NotPresent(first))?;
+        let mut current = map_field(self.root(path.root), first)?;
         for element in rest {
             current = step(current, element)?;
         }
@@ -330,10 +415,11 @@ impl IngestDocument {
 
     fn write(&mut self, path: &FieldPath, value: Value, mode: WriteMode) -> Result<(), (String, Value)> {
         let p = path.as_str();
-        let (leaf, containers) = path.elements.split_last().expect("non-empty path");
+        let (leaf_element, containers) = path.elements.split_last().expect("non-empty path");
+        let leaf = leaf_element.name.as_str();
         let root = self.root_mut(path.root);
         if containers.is_empty() {
-            write_into_map(root, leaf, value, mode);
+            write_element(root, leaf_element, value, mode);
             return Ok(());
         }
         let parent = match parent_for_write(root, containers, p) {
@@ -346,7 +432,7 @@ impl IngestDocument {
                 value,
             )),
             Value::Map(map) => {
-                write_into_map(map, leaf, value, mode);
+                write_element(map, leaf_element, value, mode);
                 Ok(())
             }
             Value::List(list) => {
@@ -386,24 +472,25 @@ impl IngestDocument {
         } else {
             resolve_mut(root, containers).ok()?.as_map_mut()?
         };
-        let Some(from_index) = field_index(map, from_key) else {
+        let Some(from_index) = from_key.index_in(map) else {
             return Some(MapRename::FieldMissing);
         };
-        if !replace && field_index(map, to_key).is_some() {
+        if !replace && to_key.index_in(map).is_some() {
             return Some(MapRename::TargetExists);
         }
         let (_, value) = map.shift_remove_index(from_index).expect("found above");
-        write_into_map(map, to_key, value, WriteMode::Set);
+        write_element(map, to_key, value, WriteMode::Set);
         Some(MapRename::Renamed)
     }
 
     /// Elasticsearch's `removeField`.
     pub fn remove(&mut self, path: &FieldPath) -> Result<Value, String> {
         let p = path.as_str();
-        let (leaf, containers) = path.elements.split_last().expect("non-empty path");
+        let (leaf_element, containers) = path.elements.split_last().expect("non-empty path");
+        let leaf = leaf_element.name.as_str();
         let root = self.root_mut(path.root);
         if containers.is_empty() {
-            return remove_field(root, leaf)
+            return remove_element(root, leaf_element)
                 .ok_or_else(|| format!("field [{leaf}] not present as part of path [{p}]"));
         }
         let parent = resolve_mut(root, containers).map_err(|m| m.message(p))?;
@@ -411,7 +498,7 @@ impl IngestDocument {
             Value::Null => Err(format!(
                 "cannot remove [{leaf}] from null as part of path [{p}]"
             )),
-            Value::Map(map) => remove_field(map, leaf)
+            Value::Map(map) => remove_element(map, leaf_element)
                 .ok_or_else(|| format!("field [{leaf}] not present as part of path [{p}]")),
             Value::List(list) => {
                 let i = index_of(leaf, list.len(), p)?;
@@ -438,19 +525,20 @@ pub enum MapRename {
 /// Walks to the container of the leaf, creating missing maps on the way.
 fn parent_for_write<'a>(
     root: &'a mut Map,
-    containers: &[String],
+    containers: &[Element],
     p: &str,
 ) -> Result<&'a mut Value, String> {
     let (first, rest) = containers.split_first().expect("at least one container");
-    let mut current = child_or_new_map(root, first);
-    for element in rest {
+    let mut current = child_element_or_new_map(root, first);
+    for container in rest {
+        let element = container.name.as_str();
         current = match current {
             Value::Null => {
                 return Err(format!(
                     "cannot set [{element}] with null parent as part of path [{p}]"
                 ))
             }
-            Value::Map(map) => child_or_new_map(map, element),
+            Value::Map(map) => child_element_or_new_map(map, container),
             Value::List(list) => {
                 let i = index_of(element, list.len(), p)?;
                 &mut list[i]
@@ -469,24 +557,42 @@ fn parent_for_write<'a>(
 /// `map[key]`, inserting an empty map first when absent. The key is looked
 /// up once and only copied when it is inserted (`entry` would take an owned
 /// key every time).
-fn child_or_new_map<'a>(map: &'a mut Map, key: &str) -> &'a mut Value {
+fn child_or_new_map(map: &mut Map, key: &str) -> usize {
     if map.len() <= SCAN_LIMIT {
-        let i = match scan(map, key) {
+        return match scan(map, key) {
             Some(i) => i,
             None => map.insert_full(key.to_owned(), Value::Map(new_object())).0,
         };
-        return &mut map[i];
     }
     match map.raw_entry_mut_v1().from_key(key) {
-        RawEntryMut::Occupied(entry) => entry.into_mut(),
-        RawEntryMut::Vacant(entry) => entry.insert(key.to_owned(), Value::Map(new_object())).1,
+        RawEntryMut::Occupied(entry) => entry.index(),
+        RawEntryMut::Vacant(entry) => {
+            let i = entry.index();
+            entry.insert(key.to_owned(), Value::Map(new_object()));
+            i
+        }
     }
 }
 
-/// An object created by a write: most get a few fields soon after, so
-/// room for several from the start saves a table rebuild or two.
+/// [`child_or_new_map`] for a path's element, starting from its guess.
+fn child_element_or_new_map<'a>(map: &'a mut Map, element: &Element) -> &'a mut Value {
+    let i = match element.guessed_in(map) {
+        Some(i) => i,
+        None => {
+            let i = child_or_new_map(map, &element.name);
+            element.remember(i);
+            i
+        }
+    };
+    &mut map[i]
+}
+
+/// An object created by a write: most get several fields soon after (an
+/// ECS object such as `source.user` or `event` gets four to eight), so
+/// room for eight from the start saves a table rebuild or two; room for
+/// more measured slower.
 fn new_object() -> Map {
-    Map::with_capacity_and_hasher(4, Default::default())
+    Map::with_capacity_and_hasher(8, Default::default())
 }
 
 #[derive(Clone, Copy)]
@@ -495,22 +601,37 @@ enum WriteMode {
     Append { allow_duplicates: bool },
 }
 
-fn write_into_map(map: &mut Map, leaf: &str, value: Value, mode: WriteMode) {
+/// Writes `leaf` of `map`; the field's position.
+fn write_into_map(map: &mut Map, leaf: &str, value: Value, mode: WriteMode) -> usize {
     // Replacing keeps the key (and its place); only a new key is copied.
     if map.len() <= SCAN_LIMIT {
-        match scan(map, leaf) {
-            Some(i) => write_field(&mut map[i], value, mode),
-            None => {
-                map.insert(leaf.to_owned(), new_field_value(value, mode));
+        return match scan(map, leaf) {
+            Some(i) => {
+                write_field(&mut map[i], value, mode);
+                i
             }
-        }
-        return;
+            None => map.insert_full(leaf.to_owned(), new_field_value(value, mode)).0,
+        };
     }
     match map.raw_entry_mut_v1().from_key(leaf) {
-        RawEntryMut::Occupied(entry) => write_field(entry.into_mut(), value, mode),
-        RawEntryMut::Vacant(entry) => {
-            entry.insert(leaf.to_owned(), new_field_value(value, mode));
+        RawEntryMut::Occupied(entry) => {
+            let i = entry.index();
+            write_field(entry.into_mut(), value, mode);
+            i
         }
+        RawEntryMut::Vacant(entry) => {
+            let i = entry.index();
+            entry.insert(leaf.to_owned(), new_field_value(value, mode));
+            i
+        }
+    }
+}
+
+/// [`write_into_map`] for a path's element, starting from its guess.
+fn write_element(map: &mut Map, leaf: &Element, value: Value, mode: WriteMode) {
+    match leaf.guessed_in(map) {
+        Some(i) => write_field(&mut map[i], value, mode),
+        None => leaf.remember(write_into_map(map, &leaf.name, value, mode)),
     }
 }
 
@@ -534,8 +655,8 @@ fn new_field_value(value: Value, mode: WriteMode) -> Value {
 }
 
 /// `map.remove(key)`, keeping the order of the other fields.
-fn remove_field(map: &mut Map, key: &str) -> Option<Value> {
-    field_index(map, key).and_then(|i| map.shift_remove_index(i)).map(|(_, v)| v)
+fn remove_element(map: &mut Map, leaf: &Element) -> Option<Value> {
+    leaf.index_in(map).and_then(|i| map.shift_remove_index(i)).map(|(_, v)| v)
 }
 
 /// Elasticsearch's `appendValues`: a list value contributes each element.
@@ -564,6 +685,7 @@ pub fn append_values(target: &mut Value, value: Value, allow_duplicates: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::{field, field_mut};
 
     fn doc(json: &str) -> IngestDocument {
         match Value::from_json_str(json).unwrap() {
@@ -711,17 +833,74 @@ mod tests {
                 let mut expected = base.clone();
                 let removed = expected.shift_remove(key.as_str());
                 let mut m = base.clone();
-                assert_eq!(remove_field(&mut m, key), removed);
+                assert_eq!(remove_element(&mut m, &Element::new(key)), removed);
                 assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "remove {size} {key}");
 
                 let mut expected = base.clone();
                 expected.entry(key.clone()).or_insert_with(|| Value::Map(Map::default()));
                 let mut m = base.clone();
-                let child = child_or_new_map(&mut m, key).clone();
+                let child_index = child_or_new_map(&mut m, key);
+                let child = m[child_index].clone();
                 assert_eq!(&child, &expected[key.as_str()]);
                 assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "child {size} {key}");
             }
         }
+    }
+
+    /// The positions a path remembers are guesses: gets, sets, appends,
+    /// removals and renames give the same answers and documents with paths
+    /// used before on other documents (right, wrong and stale guesses) as
+    /// with paths parsed afresh (no guess).
+    #[test]
+    fn remembered_positions_change_no_answer() {
+        let big: String = (0..12).map(|i| format!(r#""k{i}":{i},"#)).collect();
+        let big_reversed: String = (0..12).rev().map(|i| format!(r#""k{i}":{i},"#)).collect();
+        let docs = [
+            r#"{"a":{"b":1,"c":2},"b":3,"l":[{"x":1},2]}"#.to_string(),
+            r#"{"b":3,"a":{"c":2,"b":1},"l":[2,{"x":1}]}"#.to_string(),
+            r#"{"a":null,"s":"text","n":{}}"#.to_string(),
+            format!(r#"{{{big}"a":{{{big}"b":1}},"b":2}}"#),
+            format!(r#"{{"b":2,{big_reversed}"a":{{"b":1,{big_reversed}"c":3}}}}"#),
+            "{}".to_string(),
+        ];
+        let names = [
+            "a", "b", "c", "a.b", "a.c", "a.d", "a.b.c", "k3", "k11", "a.k3", "a.k11", "a.k0", "l.0", "l.1", "l.0.x",
+            "l.5", "n.m", "s.t", "_ingest.x", "_ingest.y.z", "_source.a.b", "missing.x",
+        ];
+        let warm: Vec<FieldPath> = names.iter().map(|n| path(n)).collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let printed = |d: &IngestDocument| format!("{} {}", Value::Map(d.ctx.clone()).to_json(), Value::Map(d.ingest.clone()).to_json());
+        let mut operations = 0;
+        for round in 0..40 {
+            for json in &docs {
+                let (mut with_guesses, mut fresh) = (doc(json), doc(json));
+                fresh.ingest = with_guesses.ingest.clone();
+                for _ in 0..(round % 7 + 1) * 4 {
+                    let (i, j) = (next(names.len()), next(names.len()));
+                    let (p, q) = (&warm[i], &warm[j]);
+                    let (p2, q2) = (path(names[i]), path(names[j]));
+                    let value = Value::from(format!("v{}", next(3)));
+                    let case = format!("{json} {} {}", names[i], names[j]);
+                    match next(6) {
+                        0 => assert_eq!(with_guesses.get(p), fresh.get(&p2), "get {case}"),
+                        1 => assert_eq!(with_guesses.set(p, value.clone()), fresh.set(&p2, value), "set {case}"),
+                        2 => assert_eq!(with_guesses.append(p, value.clone(), false), fresh.append(&p2, value, false), "append {case}"),
+                        3 => assert_eq!(with_guesses.remove(p), fresh.remove(&p2), "remove {case}"),
+                        4 => assert_eq!(with_guesses.rename_within_map(p, q, false), fresh.rename_within_map(&p2, &q2, false), "rename {case}"),
+                        _ => assert_eq!(with_guesses.get_value_mut(p).cloned(), fresh.get_value_mut(&p2).cloned(), "get_mut {case}"),
+                    }
+                    assert_eq!(printed(&with_guesses), printed(&fresh), "{case}");
+                    operations += 1;
+                }
+            }
+        }
+        assert!(operations > 3_000, "{operations}");
     }
 
     #[test]

@@ -275,6 +275,24 @@ pub fn field_mut<'m>(map: &'m mut Map, key: &str) -> Option<&'m mut Value> {
     }
 }
 
+/// `a == b` for field names, which are mostly short: up to 16 bytes, two
+/// overlapping words from each end compare in place of a call to `bcmp`.
+#[inline(always)]
+pub fn same_key(a: &[u8], b: &[u8]) -> bool {
+    fn word<const N: usize>(s: &[u8], at: usize) -> [u8; N] {
+        s[at..at + N].try_into().expect("N bytes")
+    }
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        8..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8),
+        4..=7 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4),
+        _ => a == b,
+    }
+}
+
 /// Splits a finite non-zero float's shortest round-trip representation into
 /// its decimal digits and the exponent of the first digit (`d.ddd × 10^exp`).
 fn shortest_digits(text: &str) -> (String, i32) {
@@ -678,9 +696,12 @@ impl<'de> serde::Deserialize<'de> for Value {
 }
 
 /// Room made for an object's fields when the parser cannot say how many
-/// there are (serde_json never does): growing a map rebuilds its table, and
-/// documents' objects mostly have a handful of fields.
-pub const PARSED_OBJECT_CAPACITY: usize = 8;
+/// there are (serde_json never does): growing a map rebuilds its table and
+/// moves its entries, and a document's top-level object, or a record a
+/// `json` processor parses, often holds more than eight fields (and gains
+/// more in the pipeline); a small object pays only a larger first
+/// allocation.
+pub const PARSED_OBJECT_CAPACITY: usize = 16;
 
 struct ValueVisitor;
 

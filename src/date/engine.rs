@@ -853,6 +853,30 @@ pub fn parse_full_chars(elems: &[Elem], chars: &[char]) -> Option<Parsed> {
     }
 }
 
+/// The fewest chars a successful [`parse_full`] of `elems` consumes, a
+/// lower bound read off the elements: a text with fewer chars cannot
+/// match, which a caller trying several formats can tell without parsing.
+/// Each element counts what it consumes on every way it can succeed (see
+/// [`parse_elem`]); those whose length depends on text tables or zone ids
+/// count nothing.
+pub fn min_parse_chars(elems: &[Elem]) -> usize {
+    elems
+        .iter()
+        .map(|e| match e {
+            Elem::Char(_) => 1,
+            Elem::Str(s) => s.chars().count(),
+            Elem::Num { min, .. } => *min,
+            Elem::Fraction { min: 0, .. } => 0,
+            Elem::Fraction { min, point, .. } => min + usize::from(*point),
+            Elem::Offset { no_offset, .. } if no_offset.is_empty() => 0,
+            // the text for a zero offset, or a sign and two digits of hours
+            Elem::Offset { no_offset, .. } => no_offset.chars().count().min(3),
+            Elem::LocalizedOffset { .. } => 3,
+            Elem::Optional(_) | Elem::Text { .. } | Elem::Zone(_) | Elem::Epoch { .. } => 0,
+        })
+        .sum()
+}
+
 /// Texts up to this many bytes are decoded on the stack.
 const INLINE_TEXT: usize = 64;
 
@@ -1463,6 +1487,40 @@ pub fn print(elems: &[Elem], zdt: &ZonedDateTime, locale: &Locale, out: &mut Str
         }
     }
     Ok(true)
+}
+
+/// [`print`] of the elements of `yyyy-MM-dd'T'HH:mm:ss.SSSXXX` (the
+/// date processor's default output format, see
+/// [`DEFAULT_OUTPUT_FORMAT`](super::DEFAULT_OUTPUT_FORMAT)): fields of fixed
+/// width written straight from the date and time. `false`, with nothing
+/// written, when a field would not be: a year outside 1..=9999 (a sign or
+/// a fifth digit) or a leap second's nanos, left to [`print`].
+pub fn print_iso_millis_offset(zdt: &ZonedDateTime, out: &mut String) -> bool {
+    let (date, time) = (zdt.local.date(), zdt.local.time());
+    let (year, nano) = (date.year(), time.nanosecond());
+    if !(1..=9999).contains(&year) || nano >= 1_000_000_000 {
+        return false;
+    }
+    // `yyyy-MM-dd'T'HH:mm:ss.SSS` has fixed positions: digits are written
+    // into a template of its punctuation, which is copied out at once.
+    let mut text = *b"0000-00-00T00:00:00.000";
+    let mut put = |at: usize, value: u32, width: u32| {
+        for i in 0..width {
+            text[at + i as usize] = b'0' + (value / 10u32.pow(width - 1 - i) % 10) as u8;
+        }
+    };
+    put(0, year as u32, 4);
+    put(5, date.month(), 2);
+    put(8, date.day(), 2);
+    put(11, time.hour(), 2);
+    put(14, time.minute(), 2);
+    put(17, time.second(), 2);
+    put(20, nano / 1_000_000, 3);
+    out.reserve(text.len() + 6);
+    out.push_str(std::str::from_utf8(&text).expect("ASCII digits and punctuation"));
+    // `XXX`: +HH:MM, Z for a zero offset
+    print_offset(zdt.offset, 4, "Z", out);
+    true
 }
 
 /// `format!("{n:02}")` for the parts of an offset (below 100).

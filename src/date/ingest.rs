@@ -3,7 +3,7 @@
 
 use super::fields::{Field, Locale};
 use super::zone::{ZoneId, ZonedDateTime};
-use super::{from_accessor, DateError, DateFormatter};
+use super::{engine, from_accessor, DateError, DateFormatter};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use std::cell::Cell;
 
@@ -114,6 +114,8 @@ pub struct CompiledFormat {
     pub format: String,
     pub kind: DateFormat,
     formatter: Option<Result<DateFormatter, DateError>>,
+    /// The fewest chars a text the Java pattern parses has (0 when unknown).
+    min_chars: usize,
 }
 
 fn iso8601() -> &'static DateFormatter {
@@ -128,7 +130,11 @@ impl CompiledFormat {
             DateFormat::Java => Some(DateFormatter::for_pattern(format.strip_prefix('8').unwrap_or(format))),
             _ => None,
         };
-        CompiledFormat { format: format.to_string(), kind, formatter }
+        let min_chars = match &formatter {
+            Some(Ok(f)) => f.parsers.iter().map(|p| if p.fast_iso.is_some() { 0 } else { engine::min_parse_chars(&p.elems) }).min().unwrap_or(0),
+            _ => 0,
+        };
+        CompiledFormat { format: format.to_string(), kind, formatter, min_chars }
     }
 
     /// The pattern error, if the Java pattern does not compile.
@@ -145,9 +151,12 @@ impl CompiledFormat {
     }
 
     /// [`parse`](Self::parse) when only success matters: a Java pattern
-    /// that does not match fails without building its exception.
+    /// that does not match fails without building its exception, and a
+    /// text too short for it (fewer bytes, so fewer chars, than the
+    /// pattern's least) without being parsed.
     pub fn try_parse(&self, text: Option<&str>, zone: &ZoneId, locale: &Locale) -> Option<ZonedDateTime> {
         match &self.formatter {
+            Some(Ok(_)) if text.map_or(0, str::len) < self.min_chars => None,
             Some(Ok(f)) => parse_java(f, text, zone, locale, false).ok(),
             _ => self.parse(text, zone, locale).ok(),
         }

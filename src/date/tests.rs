@@ -618,3 +618,135 @@ fn date_error_indexes_count_chars_on_both_sides_of_the_stack_buffer() {
     );
     assert_eq!(f.parse("").unwrap_err().reason, "cannot parse empty datetime");
 }
+
+/// A small deterministic generator for the equivalence tests below.
+struct Xorshift(u64);
+
+impl Xorshift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn some_zones() -> Vec<ZoneId> {
+    ["UTC", "Z", "+01:00", "-05:30", "+14:00", "-18:00", "+05:45:30", "Europe/Amsterdam", "America/New_York", "GMT+2"]
+        .iter()
+        .map(|id| ZoneId::of(id).unwrap())
+        .collect()
+}
+
+fn some_instants(rng: &mut Xorshift, count: usize) -> Vec<ZonedDateTime> {
+    let zones = some_zones();
+    let mut out = Vec::new();
+    // years 0, 1, 9999 and 10000 and the ends of days, around the usual ones
+    for seconds in [-62_167_219_200i64, -62_135_596_800, 253_402_300_799, 253_402_300_800, 0, 86_399] {
+        for zone in &zones {
+            out.push(ZonedDateTime::of_instant(seconds, 999_999_999, zone.clone()).unwrap());
+        }
+    }
+    for _ in 0..count {
+        let seconds = match rng.below(4) {
+            0 => rng.below(4_000_000_000) as i64,
+            1 => rng.below(200_000_000_000) as i64 - 100_000_000_000,
+            _ => 1_600_000_000 + rng.below(100_000_000) as i64,
+        };
+        let nanos = match rng.below(4) {
+            0 => 0,
+            1 => rng.below(1000) as u32 * 1_000_000,
+            _ => rng.below(1_000_000_000) as u32,
+        };
+        let zone = zones[rng.below(zones.len() as u64) as usize].clone();
+        out.push(ZonedDateTime::of_instant(seconds, nanos, zone).unwrap());
+    }
+    out
+}
+
+#[test]
+fn the_default_output_prints_as_its_elements_do() {
+    let general = DateFormatter::for_pattern(DEFAULT_OUTPUT_FORMAT).unwrap();
+    let mut rng = Xorshift(0x2545_f491_4f6c_dd1d);
+    let mut instants = some_instants(&mut rng, 20_000);
+    // a leap second as chrono holds it
+    let leap = chrono::NaiveTime::from_hms_nano_opt(23, 59, 59, 1_500_000_000).unwrap();
+    let local = chrono::NaiveDate::from_ymd_opt(2016, 12, 31).unwrap().and_time(leap);
+    instants.push(ZonedDateTime { local, offset: 0, zone: utc() });
+    let mut fast_ones = 0;
+    for zdt in &instants {
+        let mut out = String::new();
+        if engine::print_iso_millis_offset(zdt, &mut out) {
+            assert_eq!(out, general.format(zdt).unwrap(), "{zdt:?}");
+            fast_ones += 1;
+        } else {
+            assert!(out.is_empty());
+        }
+    }
+    assert!(fast_ones > 19_000);
+}
+
+/// The early rejection by length in `CompiledFormat::try_parse` never
+/// turns away a text the pattern parses: over many patterns and texts
+/// (each pattern's own output, its prefixes, and those with characters
+/// added), `try_parse` succeeds exactly when `parse` does, with the same date.
+#[test]
+fn too_short_for_the_pattern_is_exactly_a_failed_parse() {
+    let patterns = [
+        "yyyy-MM-dd'T'HH:mm:ss.SSSSSSSZ",
+        "yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
+        "yyyy-MM-dd'T'HH:mm:ssZZZZZ",
+        "yyyy-MM-dd HH:mm:ss,SSS",
+        "yyyyMMddHHmmss",
+        "yyyy-MM-dd'T'HH:mm:ssxxx",
+        "yyyy-MM-dd'T'HH:mm:ssX",
+        "yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX]",
+        "dd/MMM/yyyy:HH:mm:ss Z",
+        "EEE, dd MMM yyyy HH:mm:ss z",
+        "d/M/yy H:m",
+        "uuuu-DDD",
+        "yyyy-MM-dd'T'HH:mm:ssZZZZ",
+        "HH:mm:ss.n",
+        "yyyy-MM-dd'T'HH:mm:ss VV",
+        "MM/dd/yyyy hh:mm:ss a",
+        "strict_date_optional_time",
+        "date_optional_time||epoch_millis",
+        "epoch_second",
+        "basic_date_time",
+    ];
+    let mut rng = Xorshift(0x9e37_79b9_7f4a_7c15);
+    let instants = some_instants(&mut rng, 300);
+    let extras = ["", "Z", "+0000", "+01:00", "-0530", " ", "0", "00", ".1234567", "GMT+2", " UTC", "x"];
+    let (zone, locale) = (utc(), Locale::parse("en").unwrap());
+    let mut parsed = 0;
+    let mut rejected_early = 0;
+    for pattern in patterns {
+        let format = ingest::CompiledFormat::new(pattern);
+        let printer = DateFormatter::for_pattern(pattern).unwrap();
+        let mut texts = vec![String::new()];
+        for zdt in &instants {
+            let Ok(text) = printer.format(zdt) else { continue };
+            let chars: Vec<char> = text.chars().collect();
+            for end in 0..=chars.len() {
+                texts.push(chars[..end].iter().collect());
+            }
+            for extra in extras {
+                texts.push(format!("{text}{extra}"));
+            }
+        }
+        for text in &texts {
+            let full = format.parse(Some(text), &zone, &locale);
+            let quick = format.try_parse(Some(text), &zone, &locale);
+            assert_eq!(quick.as_ref().ok_or(()), full.as_ref().map_err(|_| ()), "{pattern} on {text:?}");
+            parsed += usize::from(full.is_ok());
+            let shortest = engine::min_parse_chars(&printer.parsers[0].elems);
+            rejected_early += usize::from(text.len() < shortest && printer.parsers.len() == 1);
+        }
+        assert_eq!(format.try_parse(None, &zone, &locale), format.parse(None, &zone, &locale).ok());
+    }
+    assert!(parsed > 3_000 && rejected_early > 3_000, "{parsed} {rejected_early}");
+}

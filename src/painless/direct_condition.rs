@@ -33,7 +33,7 @@ use super::interp::instance_of;
 use super::lib::string::java_len;
 use super::resolve::{CTX_SLOT, PARAMS_SLOT};
 use super::val::{ListRef, MapRef, Str, Val};
-use crate::value::{Map, Value};
+use crate::value::{same_key, Map, Value};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Arc;
 
@@ -682,31 +682,14 @@ fn lookup<'a>(m: &'a Map, key: &FieldKey) -> Option<&'a Value> {
     find(m, key)
 }
 
-/// `a == b` for field names, which are mostly short: up to 16 bytes, two
-/// overlapping words from each end compare in place of a call to `bcmp`.
-#[inline(always)]
-fn same_key(a: &[u8], b: &[u8]) -> bool {
-    fn word<const N: usize>(s: &[u8], at: usize) -> [u8; N] {
-        s[at..at + N].try_into().expect("N bytes")
-    }
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    match n {
-        8..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8),
-        4..=7 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4),
-        _ => a == b,
-    }
-}
-
-/// [`lookup`] past the guess: mostly a field the map does not have. Up to a
-/// few keys, comparing them costs less than hashing the name (keys are
-/// unique, so a scan finds the same entry). Out of line, so that the hit
-/// stays small in its caller.
+/// [`lookup`] past the guess: mostly a field the map does not have. Up to
+/// sixteen keys, comparing them costs less than hashing the name: a key of
+/// another length is passed over for one comparison (keys are unique, so a
+/// scan finds the same entry). Out of line, so that the hit stays small in
+/// its caller.
 #[inline(never)]
 fn find<'a>(m: &'a Map, key: &FieldKey) -> Option<&'a Value> {
-    const SCAN_UP_TO: usize = 6;
+    const SCAN_UP_TO: usize = 16;
     let name = &*key.name;
     let (position, v) = if m.len() <= SCAN_UP_TO {
         m.iter().enumerate().find(|(_, (k, _))| same_key(k.as_bytes(), name.as_bytes())).map(|(i, (_, v))| (i, v))?

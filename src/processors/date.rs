@@ -1,6 +1,7 @@
 //! `date`: parses a date from a field and stores it, formatted, in another.
 
 use super::{Example, Flow, OptionKind as K, OptionSpec, Options, Processor, ProcessorSpec};
+use crate::date::engine;
 use crate::date::ingest::CompiledFormat;
 use crate::date::{self, DateFormatter, Locale, ZoneId, ZonedDateTime};
 use crate::document::{FieldPath, IngestDocument};
@@ -86,6 +87,9 @@ struct DateProcessor {
     timezone: Option<Template>,
     locale: Option<Template>,
     output: DateFormatter,
+    /// `output` prints as the default output format does, which
+    /// [`engine::print_iso_millis_offset`] writes without walking elements.
+    output_is_default: bool,
 }
 
 fn template(o: &mut Options, name: &str) -> Result<Option<Template>, EsError> {
@@ -107,7 +111,13 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
     })?;
     let formats = formats.iter().map(|f| CompiledFormat::new(f)).collect();
     let (field, target_field) = (FieldPath::parse(&field), FieldPath::parse(&target_field));
-    Ok(Box::new(DateProcessor { field, target_field, formats, timezone, locale, output }))
+    let output_is_default = output.printer == default_output().printer;
+    Ok(Box::new(DateProcessor { field, target_field, formats, timezone, locale, output, output_is_default }))
+}
+
+fn default_output() -> &'static DateFormatter {
+    static DEFAULT: std::sync::OnceLock<DateFormatter> = std::sync::OnceLock::new();
+    DEFAULT.get_or_init(|| DateFormatter::for_pattern(date::DEFAULT_OUTPUT_FORMAT).expect("the default output format"))
 }
 
 /// The value as Java's `Object.toString()` gives it; `None` for null.
@@ -166,7 +176,10 @@ impl Processor for DateProcessor {
                 None => e,
             });
         };
-        let out = self.output.format(&zdt)?;
+        let mut out = String::new();
+        if !(self.output_is_default && engine::print_iso_millis_offset(&zdt, &mut out)) {
+            out = self.output.format(&zdt)?;
+        }
         let target = self.target_field.as_ref().map_err(|e| EsError::illegal_argument(e.clone()))?;
         doc.set(target, Value::String(out)).map_err(EsError::illegal_argument)?;
         Ok(Flow::Continue)
