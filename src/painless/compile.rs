@@ -547,30 +547,15 @@ impl Compiler {
     fn expr(&mut self, e: &Expr) -> Eval {
         let at = e.span.start;
         match &e.kind {
-            ExprKind::Null => eval(|_, _| Ok(Val::Null)),
-            ExprKind::Bool(b) => {
-                let b = *b;
-                eval(move |_, _| Ok(Val::Bool(b)))
-            }
-            ExprKind::Int(i) => {
-                let i = *i;
-                eval(move |_, _| Ok(Val::Int(i)))
-            }
-            ExprKind::Long(l) => {
-                let l = *l;
-                eval(move |_, _| Ok(Val::Long(l)))
-            }
-            ExprKind::Float(x) => {
-                let x = *x;
-                eval(move |_, _| Ok(Val::Float(x)))
-            }
-            ExprKind::Double(d) => {
-                let d = *d;
-                eval(move |_, _| Ok(Val::Double(d)))
-            }
-            ExprKind::Str(s) => {
-                let s = self.string(s);
-                eval(move |it, _| Ok(Val::Str(Str::Doc(string(it, s)))))
+            ExprKind::Null
+            | ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::Long(_)
+            | ExprKind::Float(_)
+            | ExprKind::Double(_)
+            | ExprKind::Str(_) => {
+                let c = self.constant(e).expect("a literal is a constant");
+                eval(move |it, _| Ok(c.val(it)))
             }
             ExprKind::Local(v) => {
                 let slot = v.slot;
