@@ -8,6 +8,8 @@
 //! and in the order `to_value` writes it: what is equal stays where it is,
 //! and only what differs is written, built by `to_value` itself. The
 //! document comes out the same as a rebuild, field order included.
+//! A run that changed no map or list (`val::container_changes`) needs no
+//! comparison: `Script::execute` then writes nothing back.
 
 use super::val::{JMap, ListRef, MapKind, MapRef, Val, MAX_DOCUMENT_DEPTH};
 use crate::value::{Map as ValueMap, Value};
@@ -595,6 +597,82 @@ mod tests {
             "boolean isEmpty(def v) { if (v == null || (v instanceof String && v == '')) { return true; } if (v instanceof Map) { v.values().removeIf(x -> isEmpty(x)); return v.isEmpty(); } if (v instanceof List) { v.removeIf(x -> isEmpty(x)); return v.isEmpty(); } return false; } isEmpty(ctx);",
         ];
         check_each(scripts.iter().map(|s| s.to_string()).collect(), generated_documents(100));
+    }
+
+    /// Scripts that may change nothing: when no map or list was handed
+    /// out for change (`val::container_changes`), `execute` and
+    /// `interpret` write nothing back without a walk. Drawn from reads,
+    /// iterations, removals that pick nothing, copies changed off the
+    /// document, changes undone, and errors, over generated documents:
+    /// the same document and outcome as a rebuild.
+    #[test]
+    fn scripts_that_change_nothing_write_back_as_rebuilt() {
+        let statements = [
+            "def r{n} = ctx.{a};",
+            "if (ctx.{a} instanceof Map) { for (def e : ctx.{a}.entrySet()) { def k{n} = e.getKey(); def v{n} = e.getValue(); } }",
+            "if (ctx.{a} instanceof Map) { ctx.{a}.values().removeIf(v -> v instanceof Long); }",
+            "if (ctx.{a} instanceof Map) { ctx.{a}.keySet().removeIf(k -> k == 'none'); }",
+            "if (ctx.{a} instanceof List) { ctx.{a}.removeIf(v -> v instanceof Long); }",
+            "if (ctx.{a} instanceof List) { def s{n} = ctx.{a}.size() + (ctx.{a}.contains(ctx.{b}) ? 1 : 0); }",
+            "if (ctx.{a} instanceof List) { def c{n} = new ArrayList(ctx.{a}); c{n}.add(1); }",
+            "if (ctx.{a} instanceof Map) { def c{n} = new HashMap(ctx.{a}); c{n}.{b} = 1; }",
+            "if (ctx.{a} instanceof List) { ctx.{a}.add(1); ctx.{a}.remove(ctx.{a}.size() - 1); }",
+            "if (ctx.{a} instanceof Map && ctx.{a}.{b} != null) { def t{n} = ctx.{a}.remove('{b}'); ctx.{a}.{b} = t{n}; }",
+            "if (ctx.{a} instanceof Map) { def v{n} = ctx.{a}.{b}; if (v{n} instanceof Map) { def w{n} = v{n}.{c}; } }",
+            "if (ctx.{a} == '') { throw new IllegalArgumentException('empty'); }",
+            "def s{n} = String.valueOf(ctx.{a});",
+        ];
+        let mut state = 0x7F4A_7C15_2545_F491u64;
+        let mut below = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let keys = ["a", "b", "c", "x", "y"];
+        let scripts: Vec<String> = (0..200)
+            .map(|_| {
+                (0..1 + below(3))
+                    .map(|n| {
+                        statements[below(statements.len())]
+                            .replace("{n}", &n.to_string())
+                            .replace("{a}", keys[below(keys.len())])
+                            .replace("{b}", keys[below(keys.len())])
+                            .replace("{c}", keys[below(keys.len())])
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        check_each(scripts, generated_documents(40));
+    }
+
+    /// What counts as a change: handing a document map or list out for
+    /// change, even to put back what was there; reading, iterating and a
+    /// `removeIf` that picks nothing do not.
+    #[test]
+    fn container_changes_count_what_is_handed_out_for_change() {
+        let original = doc(DOCS[1]);
+        let params = Map::default();
+        let changes = |source: &str| {
+            let script = compile(source, ScriptContext::Ingest).unwrap();
+            let shared = val::Val::new_map(val::map_from_doc(&original));
+            let mut it = interp::Interp::new(&script.program, false);
+            let before = val::container_changes();
+            it.run(shared, val::Val::Map(val::MapRef::Doc(&params))).unwrap();
+            val::container_changes() - before
+        };
+        for unchanged in [
+            "def n = 0; for (def v : ctx.values()) { n++ }",
+            "ctx.b.values().removeIf(v -> v == 'none')",
+            "ctx.b.z.removeIf(v -> v == 'none')",
+            "def l = ctx.b.z; def n = l.size() + l.indexOf(1); def m = ctx.b; n += m.size()",
+        ] {
+            assert_eq!(changes(unchanged), 0, "{unchanged}");
+        }
+        for changed in ["ctx.a = 1", "ctx.b.z.add(1); ctx.b.z.remove(4)", "ctx.b.values().removeIf(v -> v == '')", "ctx.b.z.removeIf(v -> v == null)"] {
+            assert!(changes(changed) > 0, "{changed}");
+        }
     }
 
     /// [`check_doc`] for every script on every document, on a thread with

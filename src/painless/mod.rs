@@ -319,10 +319,17 @@ impl Script {
             }
             let shared = val::Val::new_map(part);
             let mut it = interp::Interp::new(&self.program, false);
+            let changes_before = val::container_changes();
             let outcome = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))).map(drop);
             let ctx: &Map = ctx;
-            let field = |i: usize| ctx.get_index(present[i]).map(|(k, v)| (k.as_str(), v)).expect("index in range");
-            (doc_patch::diff_map(&shared, None, present.len(), field, &mut walk), outcome)
+            let fits = || 1 + doc_patch::max_nesting_depth(present.iter().map(|&i| &ctx[i])) <= val::MAX_DOCUMENT_DEPTH;
+            if val::container_changes() == changes_before && fits() {
+                // Nothing to write back, and the depth check below passes.
+                (Some(doc_patch::MapPatch::default()), outcome)
+            } else {
+                let field = |i: usize| ctx.get_index(present[i]).map(|(k, v)| (k.as_str(), v)).expect("index in range");
+                (doc_patch::diff_map(&shared, None, present.len(), field, &mut walk), outcome)
+            }
         };
         let patch = patch?;
         // The fields that were there and still are must come first, in
@@ -360,13 +367,20 @@ impl Script {
         let (patch, result) = {
             let shared = val::Val::new_map(val::map_from_doc(ctx));
             let mut it = interp::Interp::new(&self.program, false);
+            let changes_before = val::container_changes();
             let result = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))).map(drop);
             let doc: &Map = ctx;
-            let entry = |i: usize| doc.get_index(i).map(|(k, v)| (k.as_str(), v)).expect("index in range");
-            let mut walk = doc_patch::Walk::default();
-            let patch = match doc_patch::diff_map(&shared, Some(doc), doc.len(), entry, &mut walk) {
-                Some(p) => Ok((p, walk.deepest())),
-                None => Err(shared.to_value()),
+            let unchanged_depth = (val::container_changes() == changes_before).then(|| map_nesting_depth(doc));
+            let patch = match unchanged_depth {
+                Some(depth) if depth <= val::MAX_DOCUMENT_DEPTH => Ok((doc_patch::MapPatch::default(), depth)),
+                _ => {
+                    let entry = |i: usize| doc.get_index(i).map(|(k, v)| (k.as_str(), v)).expect("index in range");
+                    let mut walk = doc_patch::Walk::default();
+                    match doc_patch::diff_map(&shared, Some(doc), doc.len(), entry, &mut walk) {
+                        Some(p) => Ok((p, walk.deepest())),
+                        None => Err(shared.to_value()),
+                    }
+                }
             };
             (patch, result)
         };

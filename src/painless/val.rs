@@ -33,6 +33,58 @@ impl std::ops::Deref for Str<'_> {
 
 pub type Shared<T> = Rc<RefCell<T>>;
 
+thread_local! {
+    /// How many times, on this thread, the contents of a script map or list
+    /// were handed out for change. A script run that leaves it where it
+    /// was changed no container, so the document it was copied from is
+    /// still exactly what it would write back.
+    static CONTAINER_CHANGES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn note_container_change() {
+    CONTAINER_CHANGES.with(|c| c.set(c.get().wrapping_add(1)));
+}
+
+/// See [`CONTAINER_CHANGES`]: compare before and after a script runs.
+pub fn container_changes() -> u64 {
+    CONTAINER_CHANGES.with(|c| c.get())
+}
+
+/// A script list's items. Every change goes through `DerefMut`, which
+/// notes it (see [`container_changes`]); reading goes through `Deref`.
+#[derive(Debug, Default)]
+pub struct JList<'a> {
+    items: Vec<Val<'a>>,
+}
+
+impl<'a> JList<'a> {
+    /// The items, taken out by a drop: the list is unreachable then, so
+    /// this changes nothing a script can see and is not noted.
+    fn take_for_drop(&mut self) -> Vec<Val<'a>> {
+        std::mem::take(&mut self.items)
+    }
+}
+
+impl<'a> From<Vec<Val<'a>>> for JList<'a> {
+    fn from(items: Vec<Val<'a>>) -> JList<'a> {
+        JList { items }
+    }
+}
+
+impl<'a> std::ops::Deref for JList<'a> {
+    type Target = Vec<Val<'a>>;
+    fn deref(&self) -> &Self::Target {
+        &self.items
+    }
+}
+
+impl std::ops::DerefMut for JList<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        note_container_change();
+        &mut self.items
+    }
+}
+
 /// The hasher of script maps: their keys are short strings and small
 /// numbers, hashed once per lookup and per entry copied in from a document,
 /// where SipHash's flood resistance buys nothing.
@@ -352,6 +404,7 @@ impl<'a> JMap<'a> {
             let _ = self.entries.set(kept);
             self.copied_from = None;
             self.changes += 1;
+            note_container_change();
             return;
         }
         let mut doomed = positions.iter().peekable();
@@ -531,6 +584,7 @@ impl std::ops::DerefMut for JMap<'_> {
         self.entries();
         self.copied_from = None;
         self.changes += 1;
+        note_container_change();
         self.entries.get_mut().expect("entries copied just now")
     }
 }
@@ -563,7 +617,7 @@ pub const MAX_DOCUMENT_DEPTH: usize = 1000;
 
 #[derive(Clone, Debug)]
 pub enum ListRef<'a> {
-    Own(Shared<Vec<Val<'a>>>),
+    Own(Shared<JList<'a>>),
     Doc(&'a Vec<Value>),
 }
 
@@ -652,7 +706,7 @@ impl<'a> Val<'a> {
         Val::Str(Str::Own(Rc::from(s)))
     }
     pub fn new_list(items: Vec<Val<'a>>) -> Val<'a> {
-        Val::List(ListRef::Own(Rc::new(RefCell::new(items))))
+        Val::List(ListRef::Own(Rc::new(RefCell::new(items.into()))))
     }
     pub fn new_map(map: JMap<'a>) -> Val<'a> {
         Val::Map(MapRef::Own(Rc::new(RefCell::new(map))))
@@ -1191,7 +1245,7 @@ fn take_children<'a>(v: &mut Val<'a>, pending: &mut Vec<Val<'a>>) {
         Val::List(ListRef::Own(rc)) => {
             if Rc::strong_count(rc) == 1 {
                 if let Ok(mut items) = rc.try_borrow_mut() {
-                    pending.append(&mut items);
+                    pending.append(&mut items.take_for_drop());
                 }
             }
         }
@@ -1269,7 +1323,7 @@ impl Drop for ListRef<'_> {
                     if items.is_empty() {
                         return;
                     }
-                    let taken = std::mem::take(&mut *items);
+                    let taken = items.take_for_drop();
                     drop(items);
                     let mut taken = Some(taken);
                     if !drop_recursively(|| drop(taken.take())) {

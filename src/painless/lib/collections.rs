@@ -64,7 +64,7 @@ fn doc_error(it: &Interp<'_>) -> Exc {
     it.doc_mutation()
 }
 
-fn own_list<'a, 'b>(it: &Interp<'a>, l: &'b ListRef<'a>) -> R<&'b Shared<Vec<Val<'a>>>> {
+fn own_list<'a, 'b>(it: &Interp<'a>, l: &'b ListRef<'a>) -> R<&'b Shared<JList<'a>>> {
     match l {
         ListRef::Own(v) => Ok(v),
         ListRef::Doc(_) => Err(doc_error(it)),
@@ -379,7 +379,7 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
                 for i in items {
                     out.push(it.call_func(&args[0], &mut [i])?);
                 }
-                *v.borrow_mut() = out;
+                **v.borrow_mut() = out;
                 Val::Null
             }
             ("clear", 0) => {
@@ -390,7 +390,7 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
                 let v = own_list(it, l)?.clone();
                 let mut items = v.borrow().clone();
                 sort_values(it, &mut items, Some(&args[0]))?;
-                *v.borrow_mut() = items;
+                **v.borrow_mut() = items;
                 Val::Null
             }
             ("equals", 1) => Val::Bool(recv.java_equals(&args[0])),
@@ -1134,7 +1134,7 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
                 let v = own_list(it, l)?.clone();
                 let mut items = v.borrow().clone();
                 sort_values(it, &mut items, args.get(1))?;
-                *v.borrow_mut() = items;
+                **v.borrow_mut() = items;
                 Val::Null
             }
             ("Collections", "reverse", 1) => {
