@@ -622,28 +622,7 @@ mod tests {
             "if (ctx.{a} == '') { throw new IllegalArgumentException('empty'); }",
             "def s{n} = String.valueOf(ctx.{a});",
         ];
-        let mut state = 0x7F4A_7C15_2545_F491u64;
-        let mut below = move |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
-        let keys = ["a", "b", "c", "x", "y"];
-        let scripts: Vec<String> = (0..200)
-            .map(|_| {
-                (0..1 + below(3))
-                    .map(|n| {
-                        statements[below(statements.len())]
-                            .replace("{n}", &n.to_string())
-                            .replace("{a}", keys[below(keys.len())])
-                            .replace("{b}", keys[below(keys.len())])
-                            .replace("{c}", keys[below(keys.len())])
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect();
+        let scripts = random_scripts(&statements, 200, 3, 0x7F4A_7C15_2545_F491);
         check_each(scripts, generated_documents(40));
     }
 
@@ -673,6 +652,34 @@ mod tests {
         for changed in ["ctx.a = 1", "ctx.b.z.add(1); ctx.b.z.remove(4)", "ctx.b.values().removeIf(v -> v == '')", "ctx.b.z.removeIf(v -> v == null)"] {
             assert!(changes(changed) > 0, "{changed}");
         }
+    }
+
+    /// `count` scripts of 1 to `most` statements picked from `statements`,
+    /// whose `{n}` is the statement's position and `{a}`, `{b}`, `{c}` keys
+    /// of the generated documents; the same ones for the same `seed`.
+    fn random_scripts(statements: &[&str], count: usize, most: usize, seed: u64) -> Vec<String> {
+        let mut state = seed;
+        let mut below = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let keys = ["a", "b", "c", "x", "y"];
+        (0..count)
+            .map(|_| {
+                (0..1 + below(most))
+                    .map(|n| {
+                        statements[below(statements.len())]
+                            .replace("{n}", &n.to_string())
+                            .replace("{a}", keys[below(keys.len())])
+                            .replace("{b}", keys[below(keys.len())])
+                            .replace("{c}", keys[below(keys.len())])
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
     }
 
     /// [`check_doc`] for every script on every document, on a thread with
@@ -717,28 +724,7 @@ mod tests {
             "if (ctx.{a} instanceof Map) { ctx.{b} = ctx.{a}.toString(); }",
             "for (def e : ctx.entrySet()) { if (e.getKey() == '{a}') { e.setValue(ctx.{b}); } }",
         ];
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut below = move |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
-        let keys = ["a", "b", "c", "x", "y"];
-        let scripts: Vec<String> = (0..300)
-            .map(|_| {
-                (0..1 + below(4))
-                    .map(|n| {
-                        statements[below(statements.len())]
-                            .replace("{n}", &n.to_string())
-                            .replace("{a}", keys[below(keys.len())])
-                            .replace("{b}", keys[below(keys.len())])
-                            .replace("{c}", keys[below(keys.len())])
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect();
+        let scripts = random_scripts(&statements, 300, 4, 0x2545_F491_4F6C_DD1D);
         check_each(scripts, generated_documents(30));
     }
 
