@@ -543,7 +543,7 @@ impl Compiler {
     }
 
     /// An expression; a failure is located at the innermost node that has
-    /// no location yet, as the walker's `eval` locates it.
+    /// no location yet, the offset Painless's `script_stack` points at.
     fn expr(&mut self, e: &Expr) -> Eval {
         let at = e.span.start;
         match &e.kind {
