@@ -12,9 +12,10 @@
 //! list shortcuts `x.0`, `[literal]`), literals, `==`/`!=`, `<`/`<=`/`>`/`>=`,
 //! `instanceof`, `&&`/`||`/`!`, `c ? a : b`, `a ?: b`, the String/List/Map
 //! methods [`Method`] lists, and `[literals].contains(x)`. Anything else is left to
-//! the interpreter. The tree evaluates on [`Datum`]s, copies of scalars and
-//! borrows of the document's strings, lists and maps: nothing is allocated
-//! or dropped.
+//! the interpreter. The tree is then lowered to ops (see [`ops`]), one small
+//! struct per node that does only its own work, which evaluate on
+//! [`Datum`]s, copies of scalars and borrows of the document's strings,
+//! lists and maps: nothing is allocated or dropped.
 //!
 //! A condition cannot change `ctx` (Elasticsearch makes it read-only), so
 //! running the interpreter after the direct tree has looked at the document
@@ -37,13 +38,16 @@ use crate::value::{same_key, Map, Value};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Arc;
 
+mod ops;
 #[cfg(test)]
 mod tests;
+
+use ops::Evaluation;
 
 /// A condition compiled for direct evaluation.
 #[derive(Debug)]
 pub struct DirectCondition {
-    root: Node,
+    test: Box<dyn ops::Test>,
 }
 
 /// One node of the tree; each evaluates to a [`Datum`] or to "unknown".
@@ -342,22 +346,28 @@ impl KindSet {
 impl DirectCondition {
     /// The direct form of a condition, when its expression lies in the subset.
     pub fn compile(program: &Program) -> Option<DirectCondition> {
-        let [statement] = &program.body[..] else { return None };
-        let expr = match &statement.kind {
-            StmtKind::Expr(e) | StmtKind::Return(Some(e)) => e,
-            _ => return None,
-        };
-        let mut root = node(expr)?;
-        share_lookups(&mut root);
-        Some(DirectCondition { root })
+        Some(DirectCondition { test: ops::lower_test(tree(program)?) })
     }
 
     /// The condition's answer on `ctx`, or `None` when the interpreter must
     /// decide (it may throw).
     pub fn evaluate(&self, ctx: &Map, params: &Map) -> Option<bool> {
         let mut evaluation = Evaluation { ctx, params, shared: [None; MAX_SHARED] };
-        evaluation.test(&self.root)
+        self.test.test(&mut evaluation)
     }
+}
+
+/// The tree of a condition whose expression lies in the subset, its
+/// shared lookups assigned.
+fn tree(program: &Program) -> Option<Node> {
+    let [statement] = &program.body[..] else { return None };
+    let expr = match &statement.kind {
+        StmtKind::Expr(e) | StmtKind::Return(Some(e)) => e,
+        _ => return None,
+    };
+    let mut root = node(expr)?;
+    share_lookups(&mut root);
+    Some(root)
 }
 
 fn boxed(e: &Expr) -> Option<Box<Node>> {
@@ -507,141 +517,6 @@ fn for_each_chain(node: &mut Node, f: &mut dyn FnMut(usize, &mut [Step])) {
                 for_each_chain(arg, f);
             }
         }
-    }
-}
-
-/// One evaluation: the maps `ctx` and `params`, and the shared fields read so far.
-struct Evaluation<'a> {
-    ctx: &'a Map,
-    params: &'a Map,
-    shared: [Option<Datum<'a>>; MAX_SHARED],
-}
-
-impl<'a> Evaluation<'a> {
-    fn eval(&mut self, node: &'a Node) -> Option<Datum<'a>> {
-        Some(match node {
-            Node::Literal(l) => l.datum(),
-            Node::Fields { root, steps } => self.fields(root, steps)?,
-            Node::Choose { test, then, otherwise } => {
-                if self.test(test)? {
-                    self.operand(then)?
-                } else {
-                    self.operand(otherwise)?
-                }
-            }
-            Node::Elvis(a, b) => match self.operand(a)? {
-                Datum::Null => self.operand(b)?,
-                v => v,
-            },
-            Node::Call { receiver, method, arg, null_safe } => self.call(receiver, *method, arg.as_deref(), *null_safe)?,
-            Node::IsNull { .. }
-            | Node::Equals { .. }
-            | Node::Compare { .. }
-            | Node::InstanceOf { .. }
-            | Node::Not(_)
-            | Node::And(..)
-            | Node::Or(..)
-            | Node::LiteralListContains { .. } => Datum::Bool(self.test(node)?),
-        })
-    }
-
-    /// A method call: the receiver, then the argument, then the method.
-    #[inline(always)]
-    fn call(&mut self, receiver: &'a Node, method: Method, arg: Option<&'a Node>, null_safe: bool) -> Option<Datum<'a>> {
-        let recv = self.operand(receiver)?;
-        if matches!(recv, Datum::Null) {
-            // The arguments of a call on null are not evaluated.
-            return null_safe.then_some(Datum::Null);
-        }
-        let arg = match arg {
-            Some(a) => Some(self.operand(a)?),
-            None => None,
-        };
-        call(recv, method, arg)
-    }
-
-    /// [`Self::eval`] with the commonest operands, literals and field
-    /// chains, answered without a call.
-    #[inline(always)]
-    fn operand(&mut self, node: &'a Node) -> Option<Datum<'a>> {
-        match node {
-            Node::Literal(l) => Some(l.datum()),
-            Node::Fields { root, steps } => self.fields(root, steps),
-            _ => self.eval(node),
-        }
-    }
-
-    /// A value used as a boolean: anything but a `Boolean` makes the
-    /// interpreter throw. The operators whose value is a boolean answer
-    /// here, without wrapping it in a [`Datum`].
-    fn test(&mut self, node: &'a Node) -> Option<bool> {
-        Some(match node {
-            Node::IsNull { value, negated } => matches!(self.operand(value)?, Datum::Null) != *negated,
-            Node::Equals { left, right, negated } => {
-                let (l, r) = (self.operand(left)?, self.operand(right)?);
-                def_equals(l, r)? != *negated
-            }
-            Node::Compare { op, left, right } => {
-                let (l, r) = (self.operand(left)?, self.operand(right)?);
-                compare(*op, l, r)?
-            }
-            Node::InstanceOf { value, kinds } => kinds.contains(self.operand(value)?.kind()),
-            Node::Not(x) => !self.test(x)?,
-            Node::And(a, b) => self.test(a)? && self.test(b)?,
-            Node::Or(a, b) => self.test(a)? || self.test(b)?,
-            Node::LiteralListContains { items, arg } => {
-                let x = self.operand(arg)?;
-                let mut found = false;
-                for item in items.iter() {
-                    if java_equals(item.datum(), x)? {
-                        found = true;
-                        break;
-                    }
-                }
-                found
-            }
-            // Most calls in conditions are tests (`equals`, `contains`):
-            // their boolean is taken here, without a call to `eval`.
-            Node::Call { receiver, method, arg, null_safe } => match self.call(receiver, *method, arg.as_deref(), *null_safe)? {
-                Datum::Bool(b) => b,
-                _ => return None,
-            },
-            _ => match self.eval(node)? {
-                Datum::Bool(b) => b,
-                _ => return None,
-            },
-        })
-    }
-
-    /// A field chain: each access in turn, as the interpreter's `field_chain`.
-    fn fields(&mut self, root: &'a Root, steps: &'a [Step]) -> Option<Datum<'a>> {
-        // Another chain may have read a prefix of this one: its receivers
-        // were all non-null (a null one leaves the later fields unread), so
-        // the chain goes on from the deepest field it found.
-        let known = steps.iter().enumerate().rev().find_map(|(i, step)| Some((i + 1, self.shared[step.shared?]?)));
-        let (mut value, first) = match (known, root) {
-            (Some((next, found)), _) => (found, next),
-            (None, Root::Ctx) => (Datum::Map(self.ctx), 0),
-            (None, Root::Params) => (Datum::Map(self.params), 0),
-            (None, Root::Value(base)) => (self.eval(base)?, 0),
-        };
-        for step in &steps[first..] {
-            if matches!(value, Datum::Null) {
-                // `?.` on null gives null; `.` throws.
-                if step.null_safe {
-                    continue;
-                }
-                return None;
-            }
-            value = match (&step.access, value) {
-                (Access::Field { key, .. }, Datum::Map(m)) => lookup(m, key).map_or(Datum::Null, Datum::of),
-                (other, _) => access(value, other)?,
-            };
-            if let Some(slot) = step.shared {
-                self.shared[slot] = Some(value);
-            }
-        }
-        Some(value)
     }
 }
 

@@ -13,6 +13,12 @@ fn direct(source: &str) -> Option<DirectCondition> {
     DirectCondition::compile(&program)
 }
 
+/// The tree a condition in the subset compiles to, before it is lowered.
+fn direct_tree(source: &str) -> Option<Node> {
+    let script = compile(source, ScriptContext::Condition).unwrap_or_else(|e| panic!("{source}: {e}"));
+    tree(&script.program)
+}
+
 fn map(json: &str) -> Map {
     match Value::from_json_str(json).unwrap() {
         Value::Map(m) => m,
@@ -77,7 +83,7 @@ fn everything_else_is_left_to_the_interpreter() {
 
 #[test]
 fn instanceof_admits_the_kinds_the_interpreter_does() {
-    let set = |ty: &str| match direct(&format!("ctx.a instanceof {ty}")).map(|d| d.root) {
+    let set = |ty: &str| match direct_tree(&format!("ctx.a instanceof {ty}")) {
         Some(Node::InstanceOf { kinds, .. }) => kinds,
         other => panic!("{ty}: {other:?}"),
     };
@@ -108,7 +114,7 @@ fn instanceof_admits_the_kinds_the_interpreter_does() {
 
 #[test]
 fn field_chains_are_flattened() {
-    match direct("ctx.a?.b['c'] == null").map(|d| d.root) {
+    match direct_tree("ctx.a?.b['c'] == null") {
         Some(Node::IsNull { value, .. }) => match *value {
             Node::Fields { root, steps } => {
                 assert!(matches!(root, Root::Ctx));
@@ -123,7 +129,7 @@ fn field_chains_are_flattened() {
 
 /// The shared-field slots of each chain of a condition, in order.
 fn shared_slots(source: &str) -> Vec<Vec<Option<usize>>> {
-    let mut root = direct(source).expect("in the subset").root;
+    let mut root = direct_tree(source).expect("in the subset");
     let mut out = Vec::new();
     for_each_chain(&mut root, &mut |_, steps| out.push(steps.iter().map(|s| s.shared).collect()));
     out
