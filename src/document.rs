@@ -5,7 +5,7 @@
 //! the `_ingest` metadata (timestamp, on-failure details, foreach's `_value`)
 //! lives in a second map reached through the `_ingest.` prefix.
 
-use crate::value::{field_index, same_key, scan, Map, Value, SCAN_LIMIT};
+use crate::value::{same_key, scan, Map, Value, SCAN_LIMIT};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use indexmap::map::raw_entry_v1::RawEntryMut;
 use indexmap::map::RawEntryApiV1;
@@ -54,15 +54,20 @@ pub struct FieldPath {
 /// remembers where it was. The position is only a guess checked on every
 /// use, so no answer depends on it; it is a relaxed atomic because
 /// pipelines are shared between threads, and it is no part of the path's
-/// identity (equality, debug output).
-struct Element {
+/// identity (equality, debug output). Templates name their variables'
+/// segments with it too.
+pub(crate) struct Element {
     name: String,
     last_position: AtomicUsize,
 }
 
 impl Element {
-    fn new(name: &str) -> Element {
+    pub(crate) fn new(name: &str) -> Element {
         Element { name: name.to_string(), last_position: AtomicUsize::new(0) }
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        &self.name
     }
 
     /// The position of this key in `map`, when the guess is right.
@@ -75,15 +80,23 @@ impl Element {
 
     /// The position of this key in `map`.
     #[inline]
-    fn index_in(&self, map: &Map) -> Option<usize> {
+    pub(crate) fn index_in(&self, map: &Map) -> Option<usize> {
         self.guessed_in(map).or_else(|| self.found_in(map))
     }
 
     /// [`index_in`](Self::index_in) past a wrong guess, out of line: mostly
-    /// a field the map does not have.
+    /// a field the map does not have. Up to sixteen keys, comparing them
+    /// costs less than hashing the name: a key of another length is passed
+    /// over for one comparison (keys are unique, so a scan finds the same
+    /// entry).
     #[inline(never)]
     fn found_in(&self, map: &Map) -> Option<usize> {
-        let found = field_index(map, &self.name)?;
+        const SCAN_UP_TO: usize = 16;
+        let found = if map.len() <= SCAN_UP_TO {
+            map.keys().position(|k| same_key(k.as_bytes(), self.name.as_bytes()))?
+        } else {
+            map.get_index_of(self.name.as_str())?
+        };
         self.remember(found);
         Some(found)
     }
@@ -801,7 +814,7 @@ mod tests {
     /// writes, appends and removals give the same documents either way.
     #[test]
     fn scanned_and_hashed_maps_agree() {
-        for size in 0..(SCAN_LIMIT + 4) {
+        for size in 0..20 {
             let mut base = Map::default();
             for i in 0..size {
                 // Keys of one length differ only in content.
@@ -810,6 +823,7 @@ mod tests {
             let keys: Vec<String> = base.keys().cloned().chain(["k".into(), "missing".into(), "".into()]).collect();
             for key in &keys {
                 assert_eq!(field(&base, key), base.get(key.as_str()), "{size} {key}");
+                assert_eq!(Element::new(key).found_in(&base), base.get_index_of(key.as_str()), "{size} {key}");
                 let mut m = base.clone();
                 assert_eq!(field_mut(&mut m, key).cloned(), base.get(key.as_str()).cloned());
 

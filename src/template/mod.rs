@@ -12,7 +12,7 @@
 //! lists and are skipped for null, `false`, `""` and empty lists, and the
 //! custom sections `toJson`, `join` and `url` transform their content.
 
-use crate::document::{FieldPath, IngestDocument};
+use crate::document::{Element, FieldPath, IngestDocument};
 use std::borrow::Cow;
 use crate::error::EsError;
 use crate::value::{field, Map, Value};
@@ -73,19 +73,50 @@ enum Node {
 }
 
 /// A variable's dotted name, split into its segments once, when the
-/// template is compiled, rather than at every render.
+/// template is compiled, rather than at every render. Each segment
+/// remembers where it was last found in a map, as a field path's keys do.
 #[derive(Debug, Clone, PartialEq)]
 struct Name {
     text: String,
-    segments: Vec<String>,
+    segments: Vec<Element>,
 }
 
 impl Name {
     fn new(text: &str) -> Name {
         Name {
             text: text.to_string(),
-            segments: text.split('.').map(str::to_string).collect(),
+            segments: text.split('.').map(Element::new).collect(),
         }
+    }
+}
+
+/// One segment of a name as a lookup takes it: split at render time, or
+/// split at compile time with the position it was last found at.
+trait Segment<'s>: Copy {
+    fn text(self) -> &'s str;
+
+    /// The field of `map` this segment names.
+    fn field_of(self, map: &Map) -> Option<&Value>;
+}
+
+impl<'s> Segment<'s> for &'s str {
+    fn text(self) -> &'s str {
+        self
+    }
+
+    fn field_of(self, map: &Map) -> Option<&Value> {
+        field(map, self)
+    }
+}
+
+impl<'s> Segment<'s> for &'s Element {
+    fn text(self) -> &'s str {
+        self.name()
+    }
+
+    #[inline]
+    fn field_of(self, map: &Map) -> Option<&Value> {
+        self.index_in(map).map(|i| &map[i])
     }
 }
 
@@ -379,13 +410,14 @@ enum Found<'a> {
 }
 
 impl<'a> Found<'a> {
-    fn child(self, key: &str) -> Option<Found<'a>> {
+    fn child<'s>(self, key: impl Segment<'s>) -> Option<Found<'a>> {
         match self {
-            Found::Map(m) | Found::Value(Value::Map(m)) => field(m, key).map(Found::Value),
+            Found::Map(m) | Found::Value(Value::Map(m)) => key.field_of(m).map(Found::Value),
             // Elasticsearch's object handler reaches list elements by
             // index, and a list's length as `size`.
-            Found::Value(Value::List(l)) if key == "size" => Some(Found::Size(l.len())),
+            Found::Value(Value::List(l)) if key.text() == "size" => Some(Found::Size(l.len())),
             Found::Value(Value::List(l)) => key
+                .text()
                 .parse::<usize>()
                 .ok()
                 .and_then(|i| l.get(i))
@@ -412,14 +444,14 @@ impl<'a> Found<'a> {
     }
 }
 
-fn scope_child<'a>(scope: Scope<'a>, key: &str) -> Option<Found<'a>> {
+fn scope_child<'a, 's>(scope: Scope<'a>, key: impl Segment<'s>) -> Option<Found<'a>> {
     match scope {
-        Scope::Doc(doc) => match key {
+        Scope::Doc(doc) => match key.text() {
             "_ingest" => Some(Found::Map(&doc.ingest)),
             // `_source` is the whole ctx map here; metadata keys are reachable
             // through it too, as in Elasticsearch's template model.
             "_source" => Some(Found::Map(&doc.ctx)),
-            _ => field(&doc.ctx, key).map(Found::Value),
+            _ => key.field_of(&doc.ctx).map(Found::Value),
         },
         Scope::Value(v) => Found::Value(v).child(key),
         Scope::Map(m) => Found::Map(m).child(key),
@@ -434,13 +466,13 @@ fn lookup<'a>(scopes: &[Scope<'a>], name: &str) -> Option<Found<'a>> {
 
 /// [`lookup`] of a variable, with its name already split.
 fn lookup_name<'a>(scopes: &[Scope<'a>], name: &Name) -> Option<Found<'a>> {
-    lookup_segments(scopes, &name.text, name.segments.iter().map(String::as_str))
+    lookup_segments(scopes, &name.text, name.segments.iter())
 }
 
-fn lookup_segments<'a, 's>(
+fn lookup_segments<'a, 's, S: Segment<'s>>(
     scopes: &[Scope<'a>],
     name: &str,
-    mut segments: impl Iterator<Item = &'s str>,
+    mut segments: impl Iterator<Item = S>,
 ) -> Option<Found<'a>> {
     if name == "." {
         return match scopes.last()? {
@@ -621,14 +653,26 @@ mod tests {
     /// finds, in the document and inside sections.
     #[test]
     fn precomputed_names_look_up_as_split_names() {
-        let d = doc(r#"{"a":{"b":"x","":{"c":1}},"l":[{"k":2},"y"],"":3,"n":null,"m":{"1":4}}"#);
-        let item = Value::from_json_str(r#"{"k":"in","a":"shadow"}"#).unwrap();
         let names = ["a", "a.b", "a..c", "a.", ".", "", "l.0.k", "l.1", "l.size", "l.x", "_ingest.timestamp", "_source.a.b", "n", "n.x", "m.1", "k", "a.b.c", "..", "nope.nope"];
-        for scopes in [vec![Scope::Doc(&d)], vec![Scope::Doc(&d), Scope::Value(&item)], vec![Scope::Doc(&d), Scope::Map(&d.ingest)]] {
-            for name in names {
-                let split = lookup(&scopes, name).map(Found::text);
-                let precomputed = lookup_name(&scopes, &Name::new(name)).map(Found::text);
-                assert_eq!(split, precomputed, "{name}");
+        // One set of names over several documents, as a pipeline uses a
+        // template: each segment's remembered position is right, wrong or
+        // out of range by turns, and never changes what is found.
+        let precomputed: Vec<Name> = names.iter().map(|n| Name::new(n)).collect();
+        let filler: String = (0..12).map(|i| format!(r#""f{i}":{i},"#)).collect();
+        for json in [
+            r#"{"a":{"b":"x","":{"c":1}},"l":[{"k":2},"y"],"":3,"n":null,"m":{"1":4}}"#.to_string(),
+            r#"{"m":{"0":0,"1":5},"n":{"x":1},"":4,"l":["y",{"k":3}],"a":{"":{"c":2},"b":"z"}}"#.to_string(),
+            format!(r#"{{{filler}"a":{{{filler}"b":"w"}},"l":[],"k":"top"}}"#),
+            "{}".to_string(),
+        ] {
+            let d = doc(&json);
+            let item = Value::from_json_str(r#"{"k":"in","a":"shadow"}"#).unwrap();
+            for scopes in [vec![Scope::Doc(&d)], vec![Scope::Doc(&d), Scope::Value(&item)], vec![Scope::Doc(&d), Scope::Map(&d.ingest)]] {
+                for (name, precomputed) in names.iter().zip(&precomputed) {
+                    let split = lookup(&scopes, name).map(Found::text);
+                    assert_eq!(split, lookup_name(&scopes, precomputed).map(Found::text), "{name} in {json}");
+                    assert_eq!(split, lookup_name(&scopes, &Name::new(name)).map(Found::text), "{name} in {json}");
+                }
             }
         }
     }
