@@ -192,9 +192,16 @@ fn domain_root(name: &str) -> Option<String> {
     };
     let mut segment: &str = &normalized;
     let mut result: Option<&str> = None;
+    // The rules that match a segment (a suffix of the name) all match the
+    // name, so the name's longest known suffix is every segment's that
+    // still ends in all of it: one list lookup for the name serves them.
+    let name_suffix = known_suffix(normalized.as_bytes());
     loop {
         // The list's longest suffix of the segment answers both questions below.
-        let suffix = known_suffix(segment.as_bytes());
+        let suffix = match name_suffix {
+            Some(s) if segment.len() >= s.as_bytes().len() => Some(s),
+            _ => known_suffix(segment.as_bytes()),
+        };
         if is_exception(segment, suffix) {
             return Some(segment.to_string());
         }
