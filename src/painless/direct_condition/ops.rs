@@ -170,7 +170,8 @@ impl Chain {
 }
 
 impl Operand for Chain {
-    #[inline]
+    // Inlined into the ops that hold a chain by value: the walk is theirs.
+    #[inline(always)]
     fn value<'a>(&'a self, e: &mut Evaluation<'a>) -> Option<Datum<'a>> {
         // Another chain may have read a prefix of this one: its receivers
         // were all non-null (a null one leaves the later fields unread), so
