@@ -188,7 +188,7 @@ pub struct JMap<'a> {
     /// While `entries` is unset: the values of `copied_from`, in its
     /// order, once something needed them. Shared with a `removeIf` going
     /// through them (see [`JMap::uncopied_snapshot`]).
-    values: RefCell<Option<Rc<[Val<'a>]>>>,
+    values: RefCell<Option<Rc<Vec<Val<'a>>>>>,
     pub kind: MapKind,
     /// The document map this one was copied from, as long as it holds
     /// exactly the entries copied (the containers among them may have
@@ -254,11 +254,9 @@ impl<'a> JMap<'a> {
     /// The values of `doc`, the map still to copy, made now if not yet.
     fn uncopied_values(&self, doc: &'a ValueMap) -> std::cell::Ref<'_, [Val<'a>]> {
         if self.values.borrow().is_none() {
-            // By index, an iterator of known length: collected in one allocation.
-            let values: Rc<[Val<'a>]> = (0..doc.len()).map(|i| Val::from_doc_copy(&doc[i])).collect();
-            *self.values.borrow_mut() = Some(values);
+            *self.values.borrow_mut() = Some(Rc::new(doc.values().map(Val::from_doc_copy).collect()));
         }
-        std::cell::Ref::map(self.values.borrow(), |values| values.as_deref().unwrap_or(&[]))
+        std::cell::Ref::map(self.values.borrow(), |values| values.as_deref().map_or(&[][..], Vec::as_slice))
     }
 
     /// The values in entry order, as far as they are made: all of them,
@@ -373,7 +371,7 @@ impl<'a> JMap<'a> {
     /// container, its values as made, shared (the others are read from
     /// the document): what the map holds now, for a caller to go through
     /// while the script may change the map.
-    pub fn uncopied_snapshot(&self) -> Option<(&'a ValueMap, Option<Rc<[Val<'a>]>>)> {
+    pub fn uncopied_snapshot(&self) -> Option<(&'a ValueMap, Option<Rc<Vec<Val<'a>>>>)> {
         let doc = self.uncopied()?;
         if !doc.values().any(|v| matches!(v, Value::Map(_) | Value::List(_))) {
             return Some((doc, None));
@@ -520,11 +518,8 @@ impl JavaOrder {
 
 /// The values of a map that was still to copy, for entries of their own:
 /// moved out, or copied while a `removeIf` still goes through them.
-fn unshared<'a>(mut values: Rc<[Val<'a>]>) -> Vec<Val<'a>> {
-    match Rc::get_mut(&mut values) {
-        Some(only) => only.iter_mut().map(|v| std::mem::replace(v, Val::Null)).collect(),
-        None => values.to_vec(),
-    }
+fn unshared<'a>(values: Rc<Vec<Val<'a>>>) -> Vec<Val<'a>> {
+    Rc::try_unwrap(values).unwrap_or_else(|shared| (*shared).clone())
 }
 
 /// Length of a Java `HashMap`'s table holding `len` keys: 16, doubling at

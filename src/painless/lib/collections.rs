@@ -530,7 +530,7 @@ fn view_remove_if<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, pred:
     if let (MapRef::Own(map), false) = (m, general_path_only()) {
         let snapshot = map.try_borrow().ok().and_then(|map| Some((map.uncopied_snapshot()?, map.changes())));
         if let Some(((doc, values), changes)) = snapshot {
-            return remove_if_uncopied(it, map, kind, pred, doc, values.as_deref(), changes);
+            return remove_if_uncopied(it, map, kind, pred, doc, values.as_deref().map(Vec::as_slice), changes);
         }
     }
     let entries = map_entries(m);
