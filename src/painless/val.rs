@@ -444,10 +444,9 @@ fn in_java_order<T>(hashes: impl Iterator<Item = i32>, len: usize, item: impl Fn
 }
 
 /// The positions of a map's keys in the order a Java `HashMap` iterates
-/// them: by bucket, each key's bucket computed once, not once per
-/// comparison, the position breaking ties so a bucket's keys stay in
+/// them: by bucket, each key's bucket computed once, a bucket's keys in
 /// insertion order. Nearly every map has at most 24 keys (a table of
-/// 32): those are sorted on the stack and kept in bytes.
+/// 32): those are ordered on the stack and kept in bytes.
 pub enum JavaOrder {
     Inline(u8, [u8; 24]),
     Spilled(Vec<u32>),
@@ -457,23 +456,29 @@ impl JavaOrder {
     /// The order of the `len` keys whose `String.hashCode`s `hashes` gives.
     pub fn of(hashes: impl Iterator<Item = i32>, len: usize) -> JavaOrder {
         let capacity = java_table_capacity(len);
-        // Bucket and position in one word: sorting words is cheaper than pairs.
-        let bucket = |(i, h): (usize, i32)| (java_hash_bucket(h, capacity) as u64) << 32 | i as u64;
         if len <= 24 {
-            let mut slots = [0u64; 24];
-            let mut n = 0;
-            for (slot, h) in slots.iter_mut().zip(hashes.enumerate()) {
-                *slot = bucket(h);
-                n += 1;
-            }
-            slots[..n].sort_unstable();
+            // Each key inserted where it goes as it comes, behind the keys
+            // of its bucket and before those of later buckets: maps are
+            // small, so this costs less than sorting afterwards.
             let mut positions = [0u8; 24];
-            for (p, slot) in positions.iter_mut().zip(&slots[..n]) {
-                *p = *slot as u8;
+            let mut buckets = [0u8; 24];
+            let mut n = 0;
+            for h in hashes.take(24) {
+                let bucket = java_hash_bucket(h, capacity) as u8;
+                let mut at = n;
+                while at > 0 && buckets[at - 1] > bucket {
+                    buckets[at] = buckets[at - 1];
+                    positions[at] = positions[at - 1];
+                    at -= 1;
+                }
+                buckets[at] = bucket;
+                positions[at] = n as u8;
+                n += 1;
             }
             JavaOrder::Inline(n as u8, positions)
         } else {
-            let mut slots: Vec<u64> = hashes.enumerate().map(bucket).collect();
+            // Bucket and position in one word: sorting words is cheaper than pairs.
+            let mut slots: Vec<u64> = hashes.enumerate().map(|(i, h)| (java_hash_bucket(h, capacity) as u64) << 32 | i as u64).collect();
             slots.sort_unstable();
             JavaOrder::Spilled(slots.into_iter().map(|slot| slot as u32).collect())
         }
@@ -1507,6 +1512,29 @@ mod order_tests {
                     assert_eq!(ascii_hash_code(&format!("{s}{odd}")), None);
                     assert_eq!(ascii_hash_code(&format!("{odd}{s}")), None);
                 }
+            }
+        }
+    }
+
+    /// The order is a stable sort of the positions by bucket, for any
+    /// hash codes: spread, colliding in a few buckets, or all in one.
+    #[test]
+    fn java_order_is_a_stable_sort_by_bucket() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut random = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for len in 0..=60 {
+            for spread in [u32::MAX, 0xF_000F, 3, 0] {
+                let hashes: Vec<i32> = (0..len).map(|_| (random() as u32 & spread) as i32).collect();
+                let capacity = java_table_capacity(len);
+                let mut expected: Vec<usize> = (0..len).collect();
+                expected.sort_by_key(|&i| java_hash_bucket(hashes[i], capacity));
+                let order = JavaOrder::of(hashes.iter().copied(), len);
+                assert_eq!(order.positions().collect::<Vec<_>>(), expected, "{len} keys, spread {spread:x}");
             }
         }
     }

@@ -658,18 +658,30 @@ impl BoundMethod {
 /// for other receivers (a string's `isEmpty`, a set's `removeIf`, ...),
 /// which go by name.
 pub fn call_bound<'a>(it: &mut Interp<'a>, recv: &Val<'a>, method: BoundMethod, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
-    Some(match (method, recv, args) {
-        (BoundMethod::Size, Val::List(l), []) => Ok(Val::Int(list_len(l) as i32)),
-        (BoundMethod::Size, Val::Map(m) | Val::View(m, _), []) => Ok(Val::Int(map_len(m) as i32)),
-        (BoundMethod::IsEmpty, Val::List(l), []) => Ok(Val::Bool(list_len(l) == 0)),
-        (BoundMethod::IsEmpty, Val::Map(m) | Val::View(m, _), []) => Ok(Val::Bool(map_len(m) == 0)),
-        (BoundMethod::Values, Val::Map(m), []) => Ok(Val::View(m.clone(), ViewKind::Values)),
-        (BoundMethod::KeySet, Val::Map(m), []) => Ok(Val::View(m.clone(), ViewKind::Keys)),
-        (BoundMethod::EntrySet, Val::Map(m), []) => Ok(Val::View(m.clone(), ViewKind::Entries)),
-        (BoundMethod::RemoveIf, Val::List(l), [pred]) => list_remove_if(it, l, pred),
-        (BoundMethod::RemoveIf, Val::View(m, kind), [pred]) => view_remove_if(it, m, *kind, pred),
-        _ => return None,
-    })
+    // By method first, then receiver: one branch each, not a search
+    // through every (method, receiver, arguments) combination.
+    let view = |kind: ViewKind| match (recv, args) {
+        (Val::Map(m), []) => Some(Ok(Val::View(m.clone(), kind))),
+        _ => None,
+    };
+    match method {
+        BoundMethod::Size | BoundMethod::IsEmpty => {
+            let len = match (recv, args) {
+                (Val::List(l), []) => list_len(l),
+                (Val::Map(m) | Val::View(m, _), []) => map_len(m),
+                _ => return None,
+            };
+            Some(Ok(if method == BoundMethod::Size { Val::Int(len as i32) } else { Val::Bool(len == 0) }))
+        }
+        BoundMethod::Values => view(ViewKind::Values),
+        BoundMethod::KeySet => view(ViewKind::Keys),
+        BoundMethod::EntrySet => view(ViewKind::Entries),
+        BoundMethod::RemoveIf => match (recv, args) {
+            (Val::List(l), [pred]) => Some(list_remove_if(it, l, pred)),
+            (Val::View(m, kind), [pred]) => Some(view_remove_if(it, m, *kind, pred)),
+            _ => None,
+        },
+    }
 }
 
 fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
