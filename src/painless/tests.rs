@@ -350,6 +350,41 @@ fn functions_lambdas_and_refs() {
     );
 }
 
+/// The tests of a variable answered in place (`== null`, `instanceof` a
+/// class, `==` a constant, and `&&`, `||`, `!` over them) agree with the
+/// same tests of a call's value, which take the general path.
+#[test]
+fn tests_of_a_variable_agree_with_the_general_path() {
+    let values = [
+        "null", "''", "'a'", "1", "1L", "1.0", "1.0f", "(byte) 1", "(short) 1", "(char) 97", "true", "[]", "['']", "[:]", "['a': 1]",
+        "new HashSet()", "[:].keySet()", "['a': 1].values()", "[:].entrySet()", "new StringBuilder()", "x -> x", "ctx", "ctx.m", "ctx.l",
+        "ctx.s", "ctx.e", "ctx.missing",
+    ];
+    let tests = [
+        "== null", "!= null", "=== null", "!== null", "== ''", "!= ''", "== 'a'", "=== 'a'", "== 1", "!= 1L", "== 1.0", "== true", "instanceof String",
+        "instanceof Map", "instanceof List", "instanceof Object", "instanceof Number", "instanceof Integer", "instanceof Collection", "instanceof Set",
+        "instanceof CharSequence", "instanceof Map.Entry", "instanceof Boolean",
+    ];
+    let ctx = r#"{"m": {"a": 1}, "l": [1, ""], "s": "", "e": {}}"#;
+    for v in values {
+        for t in tests {
+            let body = |x: &str| {
+                format!(
+                    "def v = {v}; def r = [];
+                     if ({x} {t}) {{ r.add(1) }} else {{ r.add(0) }}
+                     r.add(!({x} {t}) ? 1 : 0);
+                     r.add({x} {t} && {x} == null || !({x} instanceof List) && {x} != 'a' ? 1 : 0);
+                     ctx.r = r;"
+                )
+            };
+            let fast = body("v");
+            let general = format!("def id(def x) {{ return x; }} {}", body("id(v)"));
+            let outcome = |src: &str| run_with(src, ctx, "{}").map(|m| json(&m)).map_err(|e| e.to_value().to_json());
+            assert_eq!(outcome(&fast), outcome(&general), "{fast}");
+        }
+    }
+}
+
 #[test]
 fn strings_and_library() {
     assert_eq!(eval("'a,b,,c'.splitOnToken(',')").to_json(), r#"["a","b","","c"]"#);
