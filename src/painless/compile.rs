@@ -588,7 +588,7 @@ impl Compiler {
             ExprKind::LocalCall { index, args, .. } => {
                 let index = *index;
                 let args = self.args(args);
-                eval(move |it, f| with_args(it, f, &args, |it, args| it.call_function(index, args)).map_err(|x| x.at(at)))
+                eval(move |it, f| with_args(it, f, &args, |it, args| it.call_resolved_function(index, args)).map_err(|x| x.at(at)))
             }
             ExprKind::Unary(op, x) => {
                 let op = *op;
@@ -712,6 +712,13 @@ impl Compiler {
                         out.push(interp::coerce(&elem, v, false).map_err(|x| x.at(*i_at))?);
                     }
                     Ok(Val::Array(Rc::new(RefCell::new(JArray { elem: elem.clone(), items: out }))))
+                })
+            }
+            ExprKind::Lambda(l) if l.captures.is_empty() => {
+                let index = self.lambda(l);
+                eval(move |it, _| {
+                    let prog = it.program();
+                    Ok(it.capture_free_lambda(index, || Closure::Lambda { lambda: &prog.code.lambdas[index], captured: Vec::new() }))
                 })
             }
             ExprKind::Lambda(l) => {
@@ -1078,6 +1085,9 @@ fn block(mut parts: Vec<Part>) -> Exec {
 /// A statement of a block. `if`, `return` and expression statements, most
 /// of what functions hold, are run by the block's own loop ([`run`]), and
 /// the blocks of an `if` by the same loop, without a boxed call each.
+/// (`repr(u8)`: a tag of its own, not one packed into the condition's,
+/// which would take more to tell the parts apart.)
+#[repr(u8)]
 enum Part {
     /// `if (c) then else otherwise`.
     If(Cond, Box<[Part]>, Option<Box<[Part]>>),

@@ -385,6 +385,23 @@ fn tests_of_a_variable_agree_with_the_general_path() {
     }
 }
 
+/// A lambda that captures nothing is made once per run and shared by every
+/// evaluation, so equal to itself as Java's one instance of it is; one that
+/// captures is made at each, with what it captured then.
+#[test]
+fn lambdas_evaluated_again_and_again() {
+    let src = r#"
+        def made = [];
+        for (int i = 0; i < 3; i++) { made.add(x -> x + 1); made.add(x -> x + i); }
+        def r = [];
+        for (def f : made) { r.add(f.apply(10)); }
+        r.add(made[0] == made[2]);
+        r.add(made[1] == made[3]);
+        ctx.r = r;
+    "#;
+    assert_eq!(json(&run(src, "{}")), r#"{"r":[11,10,11,11,11,12,true,false]}"#);
+}
+
 #[test]
 fn strings_and_library() {
     assert_eq!(eval("'a,b,,c'.splitOnToken(',')").to_json(), r#"["a","b","","c"]"#);
