@@ -1059,8 +1059,21 @@ impl Cond {
         }
     }
 
+    /// The boolean operators, with the operators among their operands
+    /// answered here too: `a || (b && c)` is one call.
     #[inline(never)]
     fn operator_holds<'a>(&self, it: &mut Interp<'a>, f: &mut [Val<'a>]) -> R<bool> {
+        match self {
+            Cond::And(a, b) => Ok(a.operand_holds(it, f)? && b.operand_holds(it, f)?),
+            Cond::Or(a, b) => Ok(a.operand_holds(it, f)? || b.operand_holds(it, f)?),
+            Cond::Not(x) => Ok(!x.operand_holds(it, f)?),
+            Cond::Null { .. } | Cond::Instance { .. } | Cond::EqualsConst { .. } | Cond::Other(_) => self.holds(it, f),
+        }
+    }
+
+    /// An operand of a boolean operator.
+    #[inline(always)]
+    fn operand_holds<'a>(&self, it: &mut Interp<'a>, f: &mut [Val<'a>]) -> R<bool> {
         match self {
             Cond::And(a, b) => Ok(a.holds(it, f)? && b.holds(it, f)?),
             Cond::Or(a, b) => Ok(a.holds(it, f)? || b.holds(it, f)?),
