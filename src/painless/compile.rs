@@ -71,7 +71,7 @@ pub struct Code {
 /// The code of an empty program, which a program has until it is compiled.
 impl Default for Code {
     fn default() -> Code {
-        Code { main: sequence(Vec::new()), functions: Vec::new(), lambdas: Vec::new(), strings: Vec::new() }
+        Code { main: exec(|_, _| Ok(Step::Next)), functions: Vec::new(), lambdas: Vec::new(), strings: Vec::new() }
     }
 }
 
@@ -149,7 +149,7 @@ fn function_value<'a>(it: &mut Interp<'a>, step: Step, ret: &Type, returns_void:
 /// A function with a frame of `N` slots, kept on the Rust stack: the
 /// parameters are its first slots, converted to their declared types
 /// (`typed`, when any is more than `def` or `Object`), then the locals'.
-fn call_in_stack_frame<const N: usize>(body: Exec, typed: Option<Box<[Type]>>, ret: Type, returns_void: bool) -> Call {
+fn call_in_stack_frame<const N: usize>(body: Box<[Part]>, typed: Option<Box<[Type]>>, ret: Type, returns_void: bool) -> Call {
     call(move |it, args| {
         let mut frame: [Val; N] = std::array::from_fn(|_| Val::Null);
         match &typed {
@@ -164,17 +164,19 @@ fn call_in_stack_frame<const N: usize>(body: Exec, typed: Option<Box<[Type]>>, r
                 }
             }
         }
-        let step = it.deeper(|it| body(it, &mut frame));
-        // Nulls and numbers, the usual slots, are dropped without drop glue.
-        for slot in frame {
-            slot.discard();
+        let step = it.deeper(|it| run(&body, it, &mut frame));
+        // Nulls and numbers, the usual slots, are dropped without drop glue,
+        // and the frame, all nulls then, without its own.
+        for slot in &mut frame {
+            std::mem::replace(slot, Val::Null).discard();
         }
+        std::mem::forget(frame);
         function_value(it, step?, &ret, returns_void)
     })
 }
 
 /// A function with a larger frame, taken from a returned call when there is one.
-fn call_in_heap_frame(body: Exec, params: Box<[Type]>, frame_size: usize, ret: Type, returns_void: bool) -> Call {
+fn call_in_heap_frame(body: Box<[Part]>, params: Box<[Type]>, frame_size: usize, ret: Type, returns_void: bool) -> Call {
     call(move |it, args| {
         let mut frame = it.take_frame(frame_size.max(params.len()));
         for ((slot, a), ty) in frame.iter_mut().zip(args.iter_mut()).zip(params.iter()) {
@@ -186,7 +188,7 @@ fn call_in_heap_frame(body: Exec, params: Box<[Type]>, frame_size: usize, ret: T
                 }
             }
         }
-        let step = it.deeper(|it| body(it, &mut frame));
+        let step = it.deeper(|it| run(&body, it, &mut frame));
         it.return_frame(frame);
         function_value(it, step?, &ret, returns_void)
     })
@@ -282,7 +284,7 @@ struct Compiler {
 
 impl Compiler {
     fn function(&mut self, func: &Function) -> Call {
-        let body = self.block(&func.body);
+        let body = self.parts(&func.body).into_boxed_slice();
         let params: Box<[Type]> = func.params.iter().map(|(ty, _)| ty.clone()).collect();
         let typed = if params.iter().all(takes_any) { None } else { Some(params.clone()) };
         let (ret, returns_void) = (func.ret.clone(), matches!(&func.ret, Type::Class(c) if c.name == "void"));
@@ -340,22 +342,49 @@ impl Compiler {
     fn main(&mut self, body: &[Stmt]) -> Exec {
         match body.split_last() {
             Some((Stmt { kind: StmtKind::Expr(e), .. }, rest)) => {
-                let mut code: Vec<Exec> = rest.iter().map(|s| self.stmt(s)).collect();
-                let value = self.expr(e);
-                code.push(exec(move |it, f| {
-                    let v = value(it, f)?;
-                    it.set_returned(v);
-                    Ok(Step::Return)
-                }));
-                sequence(code)
+                let mut parts = self.parts(rest);
+                parts.push(Part::Return(self.expr(e)));
+                block(parts)
             }
             _ => self.block(body),
         }
     }
 
     fn block(&mut self, stmts: &[Stmt]) -> Exec {
-        let code = stmts.iter().map(|s| self.stmt(s)).collect();
-        sequence(code)
+        block(self.parts(stmts))
+    }
+
+    /// Statements as the parts of a block; a nested block's statements
+    /// become parts of the enclosing one.
+    fn parts(&mut self, stmts: &[Stmt]) -> Vec<Part> {
+        let mut parts = Vec::with_capacity(stmts.len());
+        for s in stmts {
+            self.add_part(s, &mut parts);
+        }
+        parts
+    }
+
+    fn add_part(&mut self, s: &Stmt, parts: &mut Vec<Part>) {
+        match &s.kind {
+            StmtKind::Block(b) => {
+                for s in b {
+                    self.add_part(s, parts);
+                }
+            }
+            StmtKind::If(c, a, b) => {
+                let c = self.test(c, c.span.start);
+                let then = self.parts(std::slice::from_ref(&**a)).into_boxed_slice();
+                let otherwise = b.as_deref().map(|b| self.parts(std::slice::from_ref(b)).into_boxed_slice());
+                parts.push(Part::If(c, then, otherwise));
+            }
+            StmtKind::Return(None) => parts.push(Part::ReturnConst(Const::Null)),
+            StmtKind::Return(Some(e)) => parts.push(match self.constant(e) {
+                Some(c) => Part::ReturnConst(c),
+                None => Part::Return(self.expr(e)),
+            }),
+            StmtKind::Expr(e) => parts.push(Part::Expr(self.expr(e))),
+            _ => parts.push(Part::Other(self.stmt(s))),
+        }
     }
 
     fn optional(&mut self, s: &Option<Box<Stmt>>) -> Option<Exec> {
@@ -365,12 +394,10 @@ impl Compiler {
     fn stmt(&mut self, s: &Stmt) -> Exec {
         let span = s.span;
         match &s.kind {
-            StmtKind::Expr(e) => {
-                let e = self.expr(e);
-                exec(move |it, f| {
-                    e(it, f)?.discard();
-                    Ok(Step::Next)
-                })
+            StmtKind::Expr(_) | StmtKind::If(..) | StmtKind::Block(_) | StmtKind::Return(_) => {
+                let mut parts = Vec::with_capacity(1);
+                self.add_part(s, &mut parts);
+                block(parts)
             }
             StmtKind::Decl(ty, vars) => {
                 let ty = ty.clone();
@@ -390,21 +417,13 @@ impl Compiler {
                     Ok(Step::Next)
                 })
             }
-            StmtKind::If(c, a, b) => {
-                let c = self.test(c, c.span.start);
-                let a = self.stmt(a);
-                match self.optional(b) {
-                    Some(b) => exec(move |it, f| if c(it, f)? { a(it, f) } else { b(it, f) }),
-                    None => exec(move |it, f| if c(it, f)? { a(it, f) } else { Ok(Step::Next) }),
-                }
-            }
             StmtKind::While(c, body) => {
                 let c = self.test(c, c.span.start);
                 let body = self.optional(body);
                 exec(move |it, f| {
                     loop {
                         it.tick(span)?;
-                        if !c(it, f)? {
+                        if !c.holds(it, f)? {
                             break;
                         }
                         if let Some(body) = &body {
@@ -429,7 +448,7 @@ impl Compiler {
                             Step::Return => return Ok(Step::Return),
                             Step::Next | Step::Continue => {}
                         }
-                        if !c(it, f)? {
+                        if !c.holds(it, f)? {
                             break;
                         }
                     }
@@ -448,7 +467,7 @@ impl Compiler {
                     loop {
                         it.tick(span)?;
                         if let Some(c) = &cond {
-                            if !c(it, f)? {
+                            if !c.holds(it, f)? {
                                 break;
                             }
                         }
@@ -466,19 +485,8 @@ impl Compiler {
                     Ok(Step::Next)
                 })
             }
-            StmtKind::Block(b) => self.block(b),
             StmtKind::Break => exec(|_, _| Ok(Step::Break)),
             StmtKind::Continue => exec(|_, _| Ok(Step::Continue)),
-            // The returned value is null until a `return` leaves one.
-            StmtKind::Return(None) => exec(|_, _| Ok(Step::Return)),
-            StmtKind::Return(Some(e)) => {
-                let e = self.expr(e);
-                exec(move |it, f| {
-                    let v = e(it, f)?;
-                    it.set_returned(v);
-                    Ok(Step::Return)
-                })
-            }
             StmtKind::ForEach { ty, var, iter, body } => {
                 let (ty, slot, iter_at) = (ty.clone(), var.slot, iter.span.start);
                 let iter = self.expr(iter);
@@ -580,7 +588,7 @@ impl Compiler {
             ExprKind::LocalCall { index, args, .. } => {
                 let index = *index;
                 let args = self.args(args);
-                eval(move |it, f| with_args(it, f, &args, |it, args| it.call_function(index, args)).map_err(|x| x.at(at)))
+                eval(move |it, f| with_args(it, f, &args, |it, args| it.call_resolved_function(index, args)).map_err(|x| x.at(at)))
             }
             ExprKind::Unary(op, x) => {
                 let op = *op;
@@ -595,7 +603,7 @@ impl Compiler {
             | ExprKind::Or(..)
             | ExprKind::InstanceOf(..) => {
                 let t = self.test(e, at);
-                eval(move |it, f| Ok(Val::Bool(t(it, f)?)))
+                eval(move |it, f| Ok(Val::Bool(t.holds(it, f)?)))
             }
             ExprKind::Binary(op, a, b) => {
                 let op = *op;
@@ -609,7 +617,7 @@ impl Compiler {
             ExprKind::Cond(c, a, b) => {
                 let c = self.test(c, c.span.start);
                 let (a, b) = (self.expr(a), self.expr(b));
-                eval(move |it, f| if c(it, f)? { a(it, f) } else { b(it, f) })
+                eval(move |it, f| if c.holds(it, f)? { a(it, f) } else { b(it, f) })
             }
             ExprKind::Elvis(a, b) => {
                 let (a, b) = (self.expr(a), self.expr(b));
@@ -704,6 +712,13 @@ impl Compiler {
                         out.push(interp::coerce(&elem, v, false).map_err(|x| x.at(*i_at))?);
                     }
                     Ok(Val::Array(Rc::new(RefCell::new(JArray { elem: elem.clone(), items: out }))))
+                })
+            }
+            ExprKind::Lambda(l) if l.captures.is_empty() => {
+                let index = self.lambda(l);
+                eval(move |it, _| {
+                    let prog = it.program();
+                    Ok(it.capture_free_lambda(index, || Closure::Lambda { lambda: &prog.code.lambdas[index], captured: Vec::new() }))
                 })
             }
             ExprKind::Lambda(l) => {
@@ -931,145 +946,205 @@ impl Compiler {
     /// `e` as a boolean; a value that is not one fails at `unbox_at`. The
     /// operators that always give a boolean answer without one built and
     /// unboxed, and a variable is tested where it is.
-    fn test(&mut self, e: &Expr, unbox_at: u32) -> Test {
+    fn test(&mut self, e: &Expr, unbox_at: u32) -> Cond {
         match &e.kind {
-            ExprKind::And(a, b) => {
-                let (a, b) = (self.test(a, a.span.start), self.test(b, b.span.start));
-                test(move |it, f| Ok(a(it, f)? && b(it, f)?))
-            }
-            ExprKind::Or(a, b) => {
-                let (a, b) = (self.test(a, a.span.start), self.test(b, b.span.start));
-                test(move |it, f| Ok(a(it, f)? || b(it, f)?))
-            }
+            ExprKind::And(a, b) => Cond::And(Box::new(self.test(a, a.span.start)), Box::new(self.test(b, b.span.start))),
+            ExprKind::Or(a, b) => Cond::Or(Box::new(self.test(a, a.span.start)), Box::new(self.test(b, b.span.start))),
             // `!x` unboxes `x` as the `!` node, where Painless fails.
-            ExprKind::Unary(UnOp::Not, x) => {
-                let x = self.test(x, e.span.start);
-                test(move |it, f| Ok(!x(it, f)?))
-            }
+            ExprKind::Unary(UnOp::Not, x) => Cond::Not(Box::new(self.test(x, e.span.start))),
             ExprKind::InstanceOf(x, ty) => self.instance_of(x, ty),
             ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne | BinOp::RefEq | BinOp::RefNe), a, b) => self.equality(*op, a, b),
             _ => {
                 let v = self.expr(e);
-                test(move |it, f| {
+                Cond::Other(test(move |it, f| {
                     let v = v(it, f)?;
                     if let Val::Bool(b) = v {
                         return Ok(b);
                     }
                     interp::to_boolean(&v).map_err(|x| x.at(unbox_at))
-                })
+                }))
             }
         }
     }
 
-    fn instance_of(&mut self, x: &Expr, ty: &Type) -> Test {
+    fn instance_of(&mut self, x: &Expr, ty: &Type) -> Cond {
         match (&x.kind, ty) {
-            (ExprKind::Local(v), Type::Class(class)) => {
-                let (slot, class) = (v.slot, (**class).clone());
-                test(move |_, f| Ok(lib::is_instance(&f[slot], &class)))
-            }
+            (ExprKind::Local(v), Type::Class(class)) => Cond::Instance { slot: v.slot, class: class.clone() },
             (ExprKind::Local(v), _) => {
                 let (slot, ty) = (v.slot, ty.clone());
-                test(move |_, f| Ok(interp::instance_of(&f[slot], &ty)))
+                Cond::Other(test(move |_, f| Ok(interp::instance_of(&f[slot], &ty))))
             }
             _ => {
                 let x = self.expr(x);
                 let ty = ty.clone();
-                test(move |it, f| {
+                Cond::Other(test(move |it, f| {
                     let v = x(it, f)?;
                     let is = interp::instance_of(&v, &ty);
                     v.discard();
                     Ok(is)
-                })
+                }))
             }
         }
     }
 
     /// `a == b`, `a != b`, `a === b`, `a !== b`, which never fail; a
     /// variable compared with a variable or a constant where it is.
-    fn equality(&mut self, op: BinOp, a: &Expr, b: &Expr) -> Test {
+    fn equality(&mut self, op: BinOp, a: &Expr, b: &Expr) -> Cond {
         let (ca, cb) = (self.constant(a), self.constant(b));
         match (&a.kind, &b.kind, ca, cb) {
             (ExprKind::Local(x), ExprKind::Local(y), ..) => {
                 let (x, y) = (x.slot, y.slot);
-                test(move |_, f| Ok(interp::equality(op, &f[x], &f[y])))
+                Cond::Other(test(move |_, f| Ok(interp::equality(op, &f[x], &f[y]))))
             }
             // `x == null`: null equals only null, whatever `x` is.
-            (ExprKind::Local(x), _, _, Some(Const::Null)) if matches!(op, BinOp::Eq | BinOp::Ne) => {
-                let (x, eq) = (x.slot, op == BinOp::Eq);
-                test(move |_, f| Ok(f[x].is_null() == eq))
-            }
-            (ExprKind::Local(x), _, _, Some(c)) => {
-                let x = x.slot;
-                test(move |it, f| {
-                    let c = c.val(it);
-                    let result = interp::equality(op, &f[x], &c);
-                    c.discard();
-                    Ok(result)
-                })
-            }
+            (ExprKind::Local(x), _, _, Some(Const::Null)) if matches!(op, BinOp::Eq | BinOp::Ne) => Cond::Null { slot: x.slot, is_null: op == BinOp::Eq },
+            (ExprKind::Local(x), _, _, Some(c)) => Cond::EqualsConst { slot: x.slot, op, c },
             (_, ExprKind::Local(y), Some(c), _) => {
                 let y = y.slot;
-                test(move |it, f| {
+                Cond::Other(test(move |it, f| {
                     let c = c.val(it);
                     let result = interp::equality(op, &c, &f[y]);
                     c.discard();
                     Ok(result)
-                })
+                }))
             }
             _ => {
                 let (a, b) = (self.expr(a), self.expr(b));
-                test(move |it, f| {
+                Cond::Other(test(move |it, f| {
                     let x = a(it, f)?;
                     let y = b(it, f)?;
                     let result = interp::equality(op, &x, &y);
                     x.discard();
                     y.discard();
                     Ok(result)
-                })
+                }))
             }
         }
     }
 }
 
-/// Statements run one after the other until one leaves the block; the
-/// few statements of most blocks without a loop over them.
-fn sequence(code: Vec<Exec>) -> Exec {
-    let code = match <[Exec; 1]>::try_from(code) {
-        Ok([only]) => return only,
-        Err(code) => code,
-    };
-    let code = match <[Exec; 2]>::try_from(code) {
-        Ok(code) => return fixed_sequence(code),
-        Err(code) => code,
-    };
-    let code = match <[Exec; 3]>::try_from(code) {
-        Ok(code) => return fixed_sequence(code),
-        Err(code) => code,
-    };
-    let code = match <[Exec; 4]>::try_from(code) {
-        Ok(code) => return fixed_sequence(code),
-        Err(code) => code,
-    };
-    let code = code.into_boxed_slice();
-    exec(move |it, f| {
-        for s in code.iter() {
-            match s(it, f)? {
-                Step::Next => {}
-                step => return Ok(step),
-            }
-        }
-        Ok(Step::Next)
-    })
+/// A condition. The tests of a variable that cannot fail (`x == null`,
+/// `x instanceof C`, `x == 'text'`) and the boolean operators over them are
+/// answered by [`Cond::holds`] itself, without a boxed call each.
+enum Cond {
+    /// `x == null` (`is_null`) or `x != null`.
+    Null { slot: usize, is_null: bool },
+    /// `x instanceof C` for a class `C`.
+    Instance { slot: usize, class: Box<ClassType> },
+    /// `x op c`, an equality operator with a constant on the right.
+    EqualsConst { slot: usize, op: BinOp, c: Const },
+    And(Box<Cond>, Box<Cond>),
+    Or(Box<Cond>, Box<Cond>),
+    Not(Box<Cond>),
+    /// Any other condition.
+    Other(Test),
 }
 
-fn fixed_sequence<const N: usize>(code: [Exec; N]) -> Exec {
-    exec(move |it, f| {
-        for s in &code {
-            match s(it, f)? {
-                Step::Next => {}
-                step => return Ok(step),
+impl Cond {
+    /// Whether the condition holds. The tests of a variable are answered in
+    /// the caller's code, the boolean operators out of line.
+    #[inline(always)]
+    fn holds<'a>(&self, it: &mut Interp<'a>, f: &mut [Val<'a>]) -> R<bool> {
+        match self {
+            Cond::Null { slot, is_null } => Ok(f[*slot].is_null() == *is_null),
+            Cond::Instance { slot, class } => Ok(lib::is_instance(&f[*slot], class)),
+            Cond::EqualsConst { slot, op, c } => {
+                let c = c.val(it);
+                let result = interp::equality(*op, &f[*slot], &c);
+                c.discard();
+                Ok(result)
             }
+            Cond::Other(t) => t(it, f),
+            Cond::And(..) | Cond::Or(..) | Cond::Not(_) => self.operator_holds(it, f),
         }
-        Ok(Step::Next)
-    })
+    }
+
+    /// The boolean operators, with the operators among their operands
+    /// answered here too: `a || (b && c)` is one call.
+    #[inline(never)]
+    fn operator_holds<'a>(&self, it: &mut Interp<'a>, f: &mut [Val<'a>]) -> R<bool> {
+        match self {
+            Cond::And(a, b) => Ok(a.operand_holds(it, f)? && b.operand_holds(it, f)?),
+            Cond::Or(a, b) => Ok(a.operand_holds(it, f)? || b.operand_holds(it, f)?),
+            Cond::Not(x) => Ok(!x.operand_holds(it, f)?),
+            Cond::Null { .. } | Cond::Instance { .. } | Cond::EqualsConst { .. } | Cond::Other(_) => self.holds(it, f),
+        }
+    }
+
+    /// An operand of a boolean operator.
+    #[inline(always)]
+    fn operand_holds<'a>(&self, it: &mut Interp<'a>, f: &mut [Val<'a>]) -> R<bool> {
+        match self {
+            Cond::And(a, b) => Ok(a.holds(it, f)? && b.holds(it, f)?),
+            Cond::Or(a, b) => Ok(a.holds(it, f)? || b.holds(it, f)?),
+            Cond::Not(x) => Ok(!x.holds(it, f)?),
+            Cond::Null { .. } | Cond::Instance { .. } | Cond::EqualsConst { .. } | Cond::Other(_) => self.holds(it, f),
+        }
+    }
+}
+
+/// A block's statements as its code: one that is not an `if`, `return` or
+/// expression statement is its own code.
+fn block(mut parts: Vec<Part>) -> Exec {
+    if let [Part::Other(_)] = parts.as_slice() {
+        if let Some(Part::Other(only)) = parts.pop() {
+            return only;
+        }
+    }
+    let parts = parts.into_boxed_slice();
+    exec(move |it, f| run(&parts, it, f))
+}
+
+/// A statement of a block. `if`, `return` and expression statements, most
+/// of what functions hold, are run by the block's own loop ([`run`]), and
+/// the blocks of an `if` by the same loop, without a boxed call each.
+/// (`repr(u8)`: a tag of its own, not one packed into the condition's,
+/// which would take more to tell the parts apart.)
+#[repr(u8)]
+enum Part {
+    /// `if (c) then else otherwise`.
+    If(Cond, Box<[Part]>, Option<Box<[Part]>>),
+    /// `return` of a constant; `return;` leaves null.
+    ReturnConst(Const),
+    Return(Eval),
+    /// An expression statement, its value dropped.
+    Expr(Eval),
+    /// Any other statement.
+    Other(Exec),
+}
+
+/// Runs statements one after the other until one leaves the block.
+fn run<'a>(parts: &[Part], it: &mut Interp<'a>, f: &mut [Val<'a>]) -> R<Step> {
+    for part in parts {
+        let step = match part {
+            Part::If(c, then, otherwise) => {
+                if c.holds(it, f)? {
+                    run(then, it, f)?
+                } else if let Some(otherwise) = otherwise {
+                    run(otherwise, it, f)?
+                } else {
+                    Step::Next
+                }
+            }
+            Part::ReturnConst(c) => {
+                let v = c.val(it);
+                it.set_returned(v);
+                Step::Return
+            }
+            Part::Return(e) => {
+                let v = e(it, f)?;
+                it.set_returned(v);
+                Step::Return
+            }
+            Part::Expr(e) => {
+                e(it, f)?.discard();
+                Step::Next
+            }
+            Part::Other(s) => s(it, f)?,
+        };
+        if step != Step::Next {
+            return Ok(step);
+        }
+    }
+    Ok(Step::Next)
 }

@@ -36,6 +36,11 @@ pub struct Interp<'a> {
     /// The value of the `return` that compiled code is leaving by; null
     /// when it is leaving by none.
     returned: Val<'a>,
+    /// The values of the lambdas that capture nothing, by lambda index,
+    /// made when first evaluated: one instance each, as Java makes of a
+    /// non-capturing lambda, so that a lambda evaluated once per call of
+    /// its function is not allocated and freed each time.
+    capture_free_lambdas: Vec<Option<Rc<Closure<'a>>>>,
 }
 
 type R<T> = Result<T, Exc>;
@@ -55,7 +60,7 @@ pub fn to_boolean(v: &Val<'_>) -> R<bool> {
 
 impl<'a> Interp<'a> {
     pub fn new(prog: &'a Program, read_only: bool) -> Interp<'a> {
-        Interp { prog, read_only, budget: MAX_LOOP_ITERATIONS, depth: 0, spare_frames: Vec::new(), last_doc_field: None, returned: Val::Null }
+        Interp { prog, read_only, budget: MAX_LOOP_ITERATIONS, depth: 0, spare_frames: Vec::new(), last_doc_field: None, returned: Val::Null, capture_free_lambdas: Vec::new() }
     }
 
     /// Runs the main body; the value of a trailing expression statement is
@@ -283,17 +288,33 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// The value of lambda `index`, which captures nothing: the one made
+    /// by `make` at its first evaluation.
+    pub(super) fn capture_free_lambda(&mut self, index: usize, make: impl FnOnce() -> Closure<'a>) -> Val<'a> {
+        if self.capture_free_lambdas.len() <= index {
+            self.capture_free_lambdas.resize(index + 1, None);
+        }
+        Val::Func(self.capture_free_lambdas[index].get_or_insert_with(|| Rc::new(make())).clone())
+    }
+
     /// Calls a script function; `args` are taken (left null).
     pub fn call_function(&mut self, index: usize, args: &mut [Val<'a>]) -> R<Val<'a>> {
-        let prog = self.prog;
-        let func = &prog.functions[index];
+        let func = &self.prog.functions[index];
         if args.len() != func.params.len() {
             return Err(Exc::illegal_arg(format!("function [{}] expects {} arguments", func.name, func.params.len())));
         }
+        self.call_resolved_function(index, args)
+    }
+
+    /// Calls a script function with as many arguments as it has parameters,
+    /// which the resolve pass checked for a call by name (and so for a
+    /// lambda forwarding its parameters to one); `args` are taken.
+    #[inline(always)]
+    pub fn call_resolved_function(&mut self, index: usize, args: &mut [Val<'a>]) -> R<Val<'a>> {
         if self.depth >= MAX_CALL_DEPTH {
             return Err(Exc::bare("StackOverflowError"));
         }
-        (prog.code.functions[index])(self, args)
+        (self.prog.code.functions[index])(self, args)
     }
 
     /// Calls a lambda `(a, b) -> f(a, b)`: its parameters, converted to their
@@ -307,7 +328,7 @@ impl<'a> Interp<'a> {
                 std::mem::replace(a, v).discard();
             }
         }
-        self.deeper(|it| it.call_function(function, args)).map_err(|x| x.at(at))
+        self.deeper(|it| it.call_resolved_function(function, args)).map_err(|x| x.at(at))
     }
 
     /// Calls a lambda with a frame of its own, which `body` runs in.

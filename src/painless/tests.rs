@@ -350,6 +350,58 @@ fn functions_lambdas_and_refs() {
     );
 }
 
+/// The tests of a variable answered in place (`== null`, `instanceof` a
+/// class, `==` a constant, and `&&`, `||`, `!` over them) agree with the
+/// same tests of a call's value, which take the general path.
+#[test]
+fn tests_of_a_variable_agree_with_the_general_path() {
+    let values = [
+        "null", "''", "'a'", "1", "1L", "1.0", "1.0f", "(byte) 1", "(short) 1", "(char) 97", "true", "[]", "['']", "[:]", "['a': 1]",
+        "new HashSet()", "[:].keySet()", "['a': 1].values()", "[:].entrySet()", "new StringBuilder()", "x -> x", "ctx", "ctx.m", "ctx.l",
+        "ctx.s", "ctx.e", "ctx.missing",
+    ];
+    let tests = [
+        "== null", "!= null", "=== null", "!== null", "== ''", "!= ''", "== 'a'", "=== 'a'", "== 1", "!= 1L", "== 1.0", "== true", "instanceof String",
+        "instanceof Map", "instanceof List", "instanceof Object", "instanceof Number", "instanceof Integer", "instanceof Collection", "instanceof Set",
+        "instanceof CharSequence", "instanceof Map.Entry", "instanceof Boolean",
+    ];
+    let ctx = r#"{"m": {"a": 1}, "l": [1, ""], "s": "", "e": {}}"#;
+    for v in values {
+        for t in tests {
+            let body = |x: &str| {
+                format!(
+                    "def v = {v}; def r = [];
+                     if ({x} {t}) {{ r.add(1) }} else {{ r.add(0) }}
+                     r.add(!({x} {t}) ? 1 : 0);
+                     r.add({x} {t} && {x} == null || !({x} instanceof List) && {x} != 'a' ? 1 : 0);
+                     ctx.r = r;"
+                )
+            };
+            let fast = body("v");
+            let general = format!("def id(def x) {{ return x; }} {}", body("id(v)"));
+            let outcome = |src: &str| run_with(src, ctx, "{}").map(|m| json(&m)).map_err(|e| e.to_value().to_json());
+            assert_eq!(outcome(&fast), outcome(&general), "{fast}");
+        }
+    }
+}
+
+/// A lambda that captures nothing is made once per run and shared by every
+/// evaluation, so equal to itself as Java's one instance of it is; one that
+/// captures is made at each, with what it captured then.
+#[test]
+fn lambdas_evaluated_again_and_again() {
+    let src = r#"
+        def made = [];
+        for (int i = 0; i < 3; i++) { made.add(x -> x + 1); made.add(x -> x + i); }
+        def r = [];
+        for (def f : made) { r.add(f.apply(10)); }
+        r.add(made[0] == made[2]);
+        r.add(made[1] == made[3]);
+        ctx.r = r;
+    "#;
+    assert_eq!(json(&run(src, "{}")), r#"{"r":[11,10,11,11,11,12,true,false]}"#);
+}
+
 #[test]
 fn strings_and_library() {
     assert_eq!(eval("'a,b,,c'.splitOnToken(',')").to_json(), r#"["a","b","","c"]"#);
