@@ -184,7 +184,17 @@ fn merge(target: &mut Map, from: Map) {
 
 /// Parses like the json processor's XContent parser: any JSON value, with
 /// duplicate keys refused unless allowed, and in strict mode nothing after it.
+/// The [`Reader`](crate::value::Reader) reads what it can; serde_json the
+/// rest, and gives the errors.
 pub fn parse(text: &str, allow_duplicate_keys: bool, strict: bool) -> Result<Value, EsError> {
+    let mut reader = crate::value::Reader::new(text, !allow_duplicate_keys);
+    match reader.value() {
+        Some(value) if !strict || reader.at_end() => Ok(value),
+        _ => parse_with_serde_json(text, allow_duplicate_keys, strict),
+    }
+}
+
+fn parse_with_serde_json(text: &str, allow_duplicate_keys: bool, strict: bool) -> Result<Value, EsError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value = JsonSeed {
         allow_duplicate_keys,
@@ -270,5 +280,39 @@ impl<'de> Visitor<'de> for JsonSeed {
             }
         }
         Ok(Value::Map(map))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever the reader reads, with each option, is what serde_json
+    /// gives; what it leaves gets serde_json's value or error.
+    #[test]
+    fn parse_is_serde_json_parse_for_random_texts() {
+        let pieces = [
+            "{", "}", "[", "]", ",", ":", " ", "\"k\"", "\"a\\\"b\"", "\"\\u00e9\"", "\"x\\q\"", "0", "-0", "12",
+            "1.25", "3e5", "00", "true", "null", "\"\"", "x", "\t",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..100_000 {
+            let mut text = std::string::String::new();
+            for _ in 0..1 + seed % 10 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            for (allow_duplicate_keys, strict) in [(false, true), (true, true), (false, false), (true, false)] {
+                let fast = parse(&text, allow_duplicate_keys, strict);
+                let general = parse_with_serde_json(&text, allow_duplicate_keys, strict);
+                let shown = |r: &Result<Value, EsError>| match r {
+                    Ok(v) => format!("{v:?} {}", v.to_json()),
+                    Err(e) => format!("{e:?}"),
+                };
+                assert_eq!(shown(&fast), shown(&general), "{text:?} {allow_duplicate_keys} {strict}");
+            }
+        }
     }
 }

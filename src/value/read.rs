@@ -1,0 +1,458 @@
+//! A JSON reader that builds a [`Value`] straight from the text: every line
+//! of input and every `json` processor's record goes through it. serde_json
+//! reaches a `Value` through its `Deserializer` and our visitor, a call
+//! through each layer for every value, key and string.
+//!
+//! The reader only answers for text it reads exactly as serde_json does.
+//! Anything else (a syntax error, a surrogate escape that is not a pair,
+//! deep nesting, a refused duplicate key) makes it give up, and the caller
+//! parses the text with serde_json, which gives the value or the error it
+//! always gave. Numbers other than plain integers are read by serde_json
+//! from their own text.
+
+use super::{next_escape, Map, MapHasher, Value, PARSED_OBJECT_CAPACITY};
+
+/// Nesting deeper than this is left to serde_json, which has its own limit
+/// (128) and error for it; the reader's recursion stays well inside it.
+const MAX_DEPTH: usize = 100;
+
+/// Integers of up to this many digits cannot overflow an `i64`; longer ones
+/// (`u64`, or beyond, read as doubles) are left to serde_json.
+const PLAIN_INTEGER_DIGITS: usize = 18;
+
+pub(crate) struct Reader<'t> {
+    text: &'t str,
+    pos: usize,
+    depth: usize,
+    /// Whether a repeated key in an object makes the text unreadable here
+    /// (the `json` processor refuses them) rather than replacing the first
+    /// value in its place.
+    refuse_duplicate_keys: bool,
+    /// The text of a string with escapes, put together here and then copied
+    /// into a string of its exact length: one allocation per string however
+    /// many runs and escapes it has.
+    scratch: String,
+}
+
+impl<'t> Reader<'t> {
+    pub(crate) fn new(text: &'t str, refuse_duplicate_keys: bool) -> Reader<'t> {
+        Reader { text, pos: 0, depth: 0, refuse_duplicate_keys, scratch: String::new() }
+    }
+
+    /// The first value of the text, or `None` when serde_json is to read it.
+    pub(crate) fn value(&mut self) -> Option<Value> {
+        match self.peek_past_whitespace()? {
+            b'"' => {
+                self.pos += 1;
+                self.string().map(Value::String)
+            }
+            b'{' => self.object(),
+            b'[' => self.array(),
+            b't' => self.literal("true", Value::Bool(true)),
+            b'f' => self.literal("false", Value::Bool(false)),
+            b'n' => self.literal("null", Value::Null),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    /// Whether nothing but whitespace follows what was read.
+    pub(crate) fn at_end(&mut self) -> bool {
+        self.peek_past_whitespace().is_none()
+    }
+
+    /// The next byte that is not JSON whitespace, left unread.
+    #[inline]
+    fn peek_past_whitespace(&mut self) -> Option<u8> {
+        let bytes = self.text.as_bytes();
+        while let Some(&b) = bytes.get(self.pos) {
+            if !matches!(b, b' ' | b'\n' | b'\t' | b'\r') {
+                return Some(b);
+            }
+            self.pos += 1;
+        }
+        None
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Option<Value> {
+        let end = self.pos + word.len();
+        (self.text.as_bytes().get(self.pos..end)? == word.as_bytes()).then(|| {
+            self.pos = end;
+            value
+        })
+    }
+
+    fn object(&mut self) -> Option<Value> {
+        self.enter()?;
+        let mut map = Map::with_capacity_and_hasher(PARSED_OBJECT_CAPACITY, MapHasher::default());
+        if self.peek_past_whitespace()? == b'}' {
+            self.pos += 1;
+        } else {
+            loop {
+                if self.peek_past_whitespace()? != b'"' {
+                    return None;
+                }
+                self.pos += 1;
+                let key = self.string()?;
+                if self.peek_past_whitespace()? != b':' {
+                    return None;
+                }
+                self.pos += 1;
+                let value = self.value()?;
+                // A repeated key keeps its first place and takes the last
+                // value, as serde_json's visitors insert it.
+                let (_, replaced) = map.insert_full(key, value);
+                if replaced.is_some() && self.refuse_duplicate_keys {
+                    return None;
+                }
+                match self.peek_past_whitespace()? {
+                    b',' => self.pos += 1,
+                    b'}' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.depth -= 1;
+        Some(Value::Map(map))
+    }
+
+    fn array(&mut self) -> Option<Value> {
+        self.enter()?;
+        let mut items = Vec::new();
+        if self.peek_past_whitespace()? == b']' {
+            self.pos += 1;
+        } else {
+            loop {
+                items.push(self.value()?);
+                match self.peek_past_whitespace()? {
+                    b',' => self.pos += 1,
+                    b']' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.depth -= 1;
+        Some(Value::List(items))
+    }
+
+    /// Steps past the bracket that opens an object or array, one level
+    /// deeper.
+    fn enter(&mut self) -> Option<()> {
+        self.pos += 1;
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    /// The string whose opening quote was just read. Runs between escapes
+    /// are found a word at a time and copied whole; a string without
+    /// escapes is one run, copied straight into its own allocation.
+    fn string(&mut self) -> Option<String> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let mut at = next_escape(bytes, start)?;
+        if bytes[at] == b'"' {
+            self.pos = at + 1;
+            return Some(self.text[start..at].to_owned());
+        }
+        self.scratch.clear();
+        let mut run = start;
+        loop {
+            self.scratch.push_str(&self.text[run..at]);
+            match bytes[at] {
+                b'"' => {
+                    self.pos = at + 1;
+                    return Some(self.scratch.as_str().to_owned());
+                }
+                b'\\' => run = self.unescape(at + 1)?,
+                // A control character, which JSON strings may not hold.
+                _ => return None,
+            }
+            at = next_escape(bytes, run)?;
+        }
+    }
+
+    /// Appends the character of the escape whose backslash is before `at`;
+    /// returns where the text goes on.
+    fn unescape(&mut self, at: usize) -> Option<usize> {
+        let c = match *self.text.as_bytes().get(at)? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => return self.unescape_unicode(at + 1),
+            _ => return None,
+        };
+        self.scratch.push(c);
+        Some(at + 1)
+    }
+
+    /// A `\uXXXX` escape whose hex digits start at `at`: a character of the
+    /// Basic Multilingual Plane, or a surrogate pair as two escapes.
+    fn unescape_unicode(&mut self, at: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let unit = hex_unit(bytes.get(at..at + 4)?)?;
+        let (c, end) = if (0xD800..0xDC00).contains(&unit) {
+            if bytes.get(at + 4..at + 6)? != b"\\u" {
+                return None;
+            }
+            let low = hex_unit(bytes.get(at + 6..at + 10)?)?;
+            if !(0xDC00..0xE000).contains(&low) {
+                return None;
+            }
+            (char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))?, at + 10)
+        } else {
+            // A lone low surrogate is no character: `from_u32` refuses it.
+            (char::from_u32(unit)?, at + 4)
+        };
+        self.scratch.push(c);
+        Some(end)
+    }
+
+    /// A number as serde_json reads it into a [`Value`]: an integer that
+    /// fits 32 bits is an `Int`, one that fits 64 a `Long`, and `-0` is the
+    /// double `-0.0`. Plain integers are read here; a fraction, an exponent
+    /// or more digits send the number's own text to serde_json, whose
+    /// reading of a number does not depend on what surrounds it.
+    fn number(&mut self) -> Option<Value> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let negative = bytes[start] == b'-';
+        let digits_start = start + negative as usize;
+        let mut end = skip_digits(bytes, digits_start);
+        let digits = &bytes[digits_start..end];
+        // No digits, or a leading zero before more digits, is an error.
+        if digits.is_empty() || (digits.len() > 1 && digits[0] == b'0') {
+            return None;
+        }
+        let fraction_or_exponent = matches!(bytes.get(end), Some(b'.' | b'e' | b'E'));
+        if !fraction_or_exponent && digits.len() <= PLAIN_INTEGER_DIGITS {
+            let magnitude = digits.iter().fold(0i64, |n, d| n * 10 + (d - b'0') as i64);
+            self.pos = end;
+            return Some(match (negative, magnitude) {
+                (false, n) => Value::integer(n),
+                (true, 0) => Value::Double(-0.0),
+                (true, n) => Value::integer(-n),
+            });
+        }
+        if bytes.get(end) == Some(&b'.') {
+            let fraction_start = end + 1;
+            end = skip_digits(bytes, fraction_start);
+            if end == fraction_start {
+                return None;
+            }
+        }
+        if matches!(bytes.get(end), Some(b'e' | b'E')) {
+            let sign = matches!(bytes.get(end + 1), Some(b'+' | b'-'));
+            let exponent_start = end + 1 + sign as usize;
+            end = skip_digits(bytes, exponent_start);
+            if end == exponent_start {
+                return None;
+            }
+        }
+        let value = serde_json::from_str::<Value>(&self.text[start..end]).ok()?;
+        self.pos = end;
+        Some(value)
+    }
+}
+
+fn skip_digits(bytes: &[u8], from: usize) -> usize {
+    from + bytes[from..].iter().take_while(|b| b.is_ascii_digit()).count()
+}
+
+/// The UTF-16 code unit of four hex digits.
+fn hex_unit(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0, |unit, &d| Some(unit << 4 | (d as char).to_digit(16)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What serde_json makes of `text` through [`Value`]'s visitor, and
+    /// what the reader makes of it, as `from_json_str` reads a document.
+    fn both(text: &str) -> (Result<Value, String>, Option<Value>) {
+        let general = serde_json::from_str::<Value>(text).map_err(|e| e.to_string());
+        let mut reader = Reader::new(text, false);
+        let fast = reader.value().filter(|_| reader.at_end());
+        (general, fast)
+    }
+
+    /// `Value`'s `PartialEq` has `NaN != NaN` and `0.0 == -0.0`; the reader
+    /// must match bit for bit, so compare the JSON text and the types.
+    fn same(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::Double(x), Value::Double(y)) => x.to_bits() == y.to_bits(),
+            (Value::List(x), Value::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+            (Value::Map(x), Value::Map(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|((ka, a), (kb, b))| ka == kb && same(a, b))
+            }
+            _ => a == b && std::mem::discriminant(a) == std::mem::discriminant(b),
+        }
+    }
+
+    fn check(text: &str) -> bool {
+        let (general, fast) = both(text);
+        if let Some(fast) = &fast {
+            let general = general.unwrap_or_else(|e| panic!("{text:?}: the reader read what serde_json refuses ({e})"));
+            assert!(same(fast, &general), "{text:?}: {fast:?} != {general:?}");
+        }
+        fast.is_some()
+    }
+
+    #[test]
+    fn reads_what_serde_json_reads() {
+        let read = [
+            r#"{"a":1,"b":[true,false,null],"c":{"d":"e"}}"#,
+            " \t\r\n{ \"a\" : [ ] , \"b\" : { } } \n",
+            r#""plain""#,
+            r#""esc\"aped\\ \/ \b\f\n\r\t \u0041\u00e9\u20AC \ud83d\ude00 end""#,
+            r#"{"message":"{\"a\":\"b\",\"c\":12}","tags":["x"]}"#,
+            r#"[0,-1,2147483647,2147483648,-2147483648,-2147483649,999999999999999999,-999999999999999999]"#,
+            "-0",
+            "[1.5,-0.0,1e3,1E-3,2.5e+10,12345678901234567890,123456789012345678901234,9223372036854775807,9223372036854775808,-9223372036854775808,-9223372036854775809]",
+            r#"{"a":1,"a":2,"b":3}"#,
+            r#"{"é😀":"ü","":""}"#,
+        ];
+        for text in read {
+            assert!(check(text), "{text:?} not read");
+        }
+    }
+
+    #[test]
+    fn leaves_to_serde_json_what_it_might_read_differently() {
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        let left = [
+            "", " ", "{", "}", "[1,]", r#"{"a":1,}"#, r#"{"a" 1}"#, r#"{a:1}"#, "01", "-", "-a", "1.", "1e", "1e+",
+            ".5", "+1", "1e400", "tru", "nul", r#""open"#, "\"tab\there\"", r#""\x""#, r#""\u12""#, r#""\ud83d""#,
+            r#""\ud83d\u0041""#, r#""\ude00""#, "[1 2]", "1 2", "{} x", "\u{feff}{}", &deep,
+        ];
+        for text in left {
+            assert!(!check(text), "{text:?} read");
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_are_left_to_serde_json_when_refused() {
+        let mut reader = Reader::new(r#"{"a":1,"b":{"a":1},"a":2}"#, true);
+        assert!(reader.value().is_none());
+        let mut reader = Reader::new(r#"{"a":1,"b":{"a":1}}"#, true);
+        assert!(reader.value().is_some());
+    }
+
+    /// Random documents built from JSON's pieces, valid and not: whatever
+    /// the reader reads, serde_json reads the same.
+    #[test]
+    fn random_texts_read_as_serde_json_reads_them() {
+        let pieces = [
+            "{", "}", "[", "]", ",", ":", " ", "\"k\"", "\"a\\\"b\"", "\"\\u00e9\\n\"", "\"\\ud83d\\ude00\"", "\"x\\q\"",
+            "0", "-0", "12", "-7", "1.25", "3e5", "2147483648", "-1e-2", "00", "true", "false", "null", "\"é\"",
+            "\"\"", "\"\\\\\"", "\"\\/\"", "1234567890123456789", "\t", "\"",
+        ];
+        let mut seed: u64 = 0x853c_49e6_748f_ea9b;
+        let mut read = 0;
+        for _ in 0..200_000 {
+            let mut text = String::new();
+            for _ in 0..1 + seed % 12 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            read += check(&text) as usize;
+        }
+        assert!(read > 1000, "only {read} read");
+        // Well-formed documents of every shape, read in full.
+        for _ in 0..2_000 {
+            let mut text = String::new();
+            random_value(&mut seed, 0, &mut text);
+            assert!(check(&text), "{text:?} not read");
+        }
+    }
+
+    /// Strings of every length with escapes of every kind at every place,
+    /// and the same strings cut short or holding a raw control character.
+    #[test]
+    fn escaped_strings_read_as_serde_json_reads_them() {
+        let alphabet = ['a', 'b', '"', '\\', '/', '\n', '\t', '\u{1}', '\u{8}', '\u{c}', 'é', '€', '😀', ' ', '{', ':'];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for len in 0..70 {
+            for _ in 0..60 {
+                let mut text = String::from("\"");
+                for _ in 0..len {
+                    let c = alphabet[(next() % alphabet.len() as u64) as usize];
+                    match (c, next() % 4) {
+                        (c, 0) => {
+                            let mut units = [0u16; 2];
+                            for unit in c.encode_utf16(&mut units) {
+                                text.push_str(&format!("\\u{unit:04x}"));
+                            }
+                        }
+                        ('/', 1) => text.push_str("\\/"),
+                        (c, _) => {
+                            let quoted = serde_json::to_string(&c.to_string()).unwrap();
+                            text.push_str(&quoted[1..quoted.len() - 1]);
+                        }
+                    }
+                }
+                text.push('"');
+                assert!(check(&text), "{text:?} not read");
+                for cut in 1..text.len() {
+                    if text.is_char_boundary(cut) {
+                        check(&text[..cut]);
+                        check(&format!("{}\u{1}{}", &text[..cut], &text[cut..]));
+                    }
+                }
+            }
+        }
+    }
+
+    fn random_value(seed: &mut u64, depth: usize, out: &mut String) {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        let strings = ["\"a\"", "\"k\\\"ey\"", "\"\\u20ac x\\t\"", "\"\"", "\"{\\\"m\\\":\\\"v\\\"}\""];
+        let scalars = ["1", "-2", "0.5", "-0", "4294967296", "1e2", "true", "null"];
+        match (*seed % 4, depth < 4) {
+            (0, true) => {
+                out.push('{');
+                for i in 0..*seed % 5 {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(strings[(*seed >> (8 + i)) as usize % strings.len()]);
+                    out.push(':');
+                    random_value(seed, depth + 1, out);
+                }
+                out.push('}');
+            }
+            (1, true) => {
+                out.push('[');
+                for i in 0..*seed % 4 {
+                    if i > 0 {
+                        out.push_str(" , ");
+                    }
+                    random_value(seed, depth + 1, out);
+                }
+                out.push(']');
+            }
+            (2, _) => out.push_str(strings[(*seed >> 20) as usize % strings.len()]),
+            _ => out.push_str(scalars[(*seed >> 20) as usize % scalars.len()]),
+        }
+    }
+}
