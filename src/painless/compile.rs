@@ -39,8 +39,11 @@ pub type Exec = Box<dyn for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<Step> +
 pub type Eval = Box<dyn for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<Val<'a>> + Send + Sync>;
 /// An expression used as a condition: its boolean, unboxed.
 pub type Test = Box<dyn for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<bool> + Send + Sync>;
-/// A script function's call: its arguments (taken, left null) to its value.
-pub type Call = Box<dyn for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<Val<'a>> + Send + Sync>;
+/// A script function's call: its arguments (taken, left null) to its
+/// value, converted to the declared return type and left in the interpreter
+/// (`Interp::take_returned`), so that only an error is returned, in a
+/// register, through the layers of a call.
+pub type Call = Box<dyn for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<()> + Send + Sync>;
 
 fn exec(f: impl for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<Step> + Send + Sync + 'static) -> Exec {
     Box::new(f)
@@ -51,7 +54,7 @@ fn eval(f: impl for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<Val<'a>> + Send
 fn test(f: impl for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<bool> + Send + Sync + 'static) -> Test {
     Box::new(f)
 }
-fn call(f: impl for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<Val<'a>> + Send + Sync + 'static) -> Call {
+fn call(f: impl for<'a> Fn(&mut Interp<'a>, &mut [Val<'a>]) -> R<()> + Send + Sync + 'static) -> Call {
     Box::new(f)
 }
 
@@ -131,25 +134,49 @@ fn takes_any(ty: &Type) -> bool {
     }
 }
 
-/// What a function's caller gets from the way its body ended.
-fn function_value<'a>(it: &mut Interp<'a>, step: Step, ret: &Type, returns_void: bool) -> R<Val<'a>> {
-    match step {
-        Step::Return => {
-            let v = it.take_returned();
-            if returns_void {
-                v.discard();
-                return Ok(Val::Null);
-            }
-            interp::coerce(ret, v, false)
+/// How a function's value is converted to its declared return type.
+enum Returns {
+    /// `void`: the caller gets null, whatever a `return` left.
+    Void,
+    /// `def` or `Object`: the value as it is.
+    AsIs,
+    /// A narrower type, which the value is converted to.
+    Typed(Type),
+}
+
+impl Returns {
+    fn of(ret: &Type) -> Returns {
+        match ret {
+            Type::Class(c) if c.name == "void" => Returns::Void,
+            ty if takes_any(ty) => Returns::AsIs,
+            ty => Returns::Typed(ty.clone()),
         }
-        Step::Next | Step::Break | Step::Continue => Ok(interp::default_value(ret)),
+    }
+
+    /// Leaves the caller's value in the interpreter from the way the body
+    /// ended: what a `return` left, converted, or the type's default.
+    #[inline(always)]
+    fn finish(&self, it: &mut Interp<'_>, step: Step) -> R<()> {
+        match (step, self) {
+            (Step::Return, Returns::AsIs) => {}
+            (Step::Return, Returns::Void) => it.set_returned(Val::Null),
+            (Step::Return, Returns::Typed(ty)) => {
+                if !interp::keeps_as_is(ty, it.returned()) {
+                    let v = interp::coerce(ty, it.take_returned(), false)?;
+                    it.set_returned(v);
+                }
+            }
+            (Step::Next | Step::Break | Step::Continue, Returns::Void | Returns::AsIs) => it.set_returned(Val::Null),
+            (Step::Next | Step::Break | Step::Continue, Returns::Typed(ty)) => it.set_returned(interp::default_value(ty)),
+        }
+        Ok(())
     }
 }
 
 /// A function with a frame of `N` slots, kept on the Rust stack: the
 /// parameters are its first slots, converted to their declared types
 /// (`typed`, when any is more than `def` or `Object`), then the locals'.
-fn call_in_stack_frame<const N: usize>(body: Box<[Part]>, typed: Option<Box<[Type]>>, ret: Type, returns_void: bool) -> Call {
+fn call_in_stack_frame<const N: usize>(body: Box<[Part]>, typed: Option<Box<[Type]>>, returns: Returns) -> Call {
     call(move |it, args| {
         let mut frame: [Val; N] = std::array::from_fn(|_| Val::Null);
         match &typed {
@@ -171,12 +198,12 @@ fn call_in_stack_frame<const N: usize>(body: Box<[Part]>, typed: Option<Box<[Typ
             std::mem::replace(slot, Val::Null).discard();
         }
         std::mem::forget(frame);
-        function_value(it, step?, &ret, returns_void)
+        returns.finish(it, step?)
     })
 }
 
 /// A function with a larger frame, taken from a returned call when there is one.
-fn call_in_heap_frame(body: Box<[Part]>, params: Box<[Type]>, frame_size: usize, ret: Type, returns_void: bool) -> Call {
+fn call_in_heap_frame(body: Box<[Part]>, params: Box<[Type]>, frame_size: usize, returns: Returns) -> Call {
     call(move |it, args| {
         let mut frame = it.take_frame(frame_size.max(params.len()));
         for ((slot, a), ty) in frame.iter_mut().zip(args.iter_mut()).zip(params.iter()) {
@@ -190,7 +217,7 @@ fn call_in_heap_frame(body: Box<[Part]>, params: Box<[Type]>, frame_size: usize,
         }
         let step = it.deeper(|it| run(&body, it, &mut frame));
         it.return_frame(frame);
-        function_value(it, step?, &ret, returns_void)
+        returns.finish(it, step?)
     })
 }
 
@@ -287,14 +314,14 @@ impl Compiler {
         let body = self.parts(&func.body).into_boxed_slice();
         let params: Box<[Type]> = func.params.iter().map(|(ty, _)| ty.clone()).collect();
         let typed = if params.iter().all(takes_any) { None } else { Some(params.clone()) };
-        let (ret, returns_void) = (func.ret.clone(), matches!(&func.ret, Type::Class(c) if c.name == "void"));
+        let returns = Returns::of(&func.ret);
         match func.frame_size.max(params.len()) {
-            0 => call_in_stack_frame::<0>(body, typed, ret, returns_void),
-            1 => call_in_stack_frame::<1>(body, typed, ret, returns_void),
-            2 => call_in_stack_frame::<2>(body, typed, ret, returns_void),
-            3 => call_in_stack_frame::<3>(body, typed, ret, returns_void),
-            4 => call_in_stack_frame::<4>(body, typed, ret, returns_void),
-            size => call_in_heap_frame(body, params, size, ret, returns_void),
+            0 => call_in_stack_frame::<0>(body, typed, returns),
+            1 => call_in_stack_frame::<1>(body, typed, returns),
+            2 => call_in_stack_frame::<2>(body, typed, returns),
+            3 => call_in_stack_frame::<3>(body, typed, returns),
+            4 => call_in_stack_frame::<4>(body, typed, returns),
+            size => call_in_heap_frame(body, params, size, returns),
         }
     }
 

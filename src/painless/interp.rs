@@ -103,6 +103,12 @@ impl<'a> Interp<'a> {
         std::mem::replace(&mut self.returned, v).discard();
     }
 
+    /// The value a `return` left, in place.
+    #[inline(always)]
+    pub(super) fn returned(&self) -> &Val<'a> {
+        &self.returned
+    }
+
     /// Takes the value a `return` left.
     #[inline(always)]
     pub(super) fn take_returned(&mut self) -> Val<'a> {
@@ -311,6 +317,14 @@ impl<'a> Interp<'a> {
     /// lambda forwarding its parameters to one); `args` are taken.
     #[inline(always)]
     pub fn call_resolved_function(&mut self, index: usize, args: &mut [Val<'a>]) -> R<Val<'a>> {
+        self.run_resolved_function(index, args)?;
+        Ok(self.take_returned())
+    }
+
+    /// [`Interp::call_resolved_function`] leaving the function's value in
+    /// `returned`.
+    #[inline(always)]
+    fn run_resolved_function(&mut self, index: usize, args: &mut [Val<'a>]) -> R<()> {
         if self.depth >= MAX_CALL_DEPTH {
             return Err(Exc::bare("StackOverflowError"));
         }
@@ -320,15 +334,16 @@ impl<'a> Interp<'a> {
     /// Calls a lambda `(a, b) -> f(a, b)`: its parameters, converted to their
     /// types, go to `f` as the call in its body would pass them, errors
     /// located at that call, and the lambda still counts as a call level.
+    /// `f`'s value is left in `returned`.
     #[inline(always)]
-    fn call_forwarding_lambda(&mut self, lambda: &LambdaCode, function: usize, at: u32, convert: bool, args: &mut [Val<'a>]) -> R<Val<'a>> {
+    fn run_forwarding_lambda(&mut self, lambda: &LambdaCode, function: usize, at: u32, convert: bool, args: &mut [Val<'a>]) -> R<()> {
         if convert {
             for (a, (ty, _)) in args.iter_mut().zip(lambda.params.iter()) {
                 let v = coerce(ty, std::mem::replace(a, Val::Null), false)?;
                 std::mem::replace(a, v).discard();
             }
         }
-        self.deeper(|it| it.call_resolved_function(function, args)).map_err(|x| x.at(at))
+        self.deeper(|it| it.run_resolved_function(function, args)).map_err(|x| x.at(at))
     }
 
     /// Calls a lambda with a frame of its own, which `body` runs in.
@@ -376,9 +391,34 @@ impl<'a> Interp<'a> {
         match *callee {
             Callee::Forward { lambda, function, at, convert } => {
                 self.check_lambda_call(lambda, args.len())?;
-                self.call_forwarding_lambda(lambda, function, at, convert, args)
+                self.run_forwarding_lambda(lambda, function, at, convert, args)?;
+                Ok(self.take_returned())
             }
             Callee::Value(func) => self.call_func(func, args),
+        }
+    }
+
+    /// Whether a predicate holds: `callee` called as by
+    /// [`Interp::call_callee`], its value as a boolean. A forwarding
+    /// lambda's boolean is read where the function left it, and may stay
+    /// there: it owns nothing, and the value a `return` left is read only
+    /// after a `return` (or a function's end) sets it.
+    #[inline]
+    pub fn callee_holds(&mut self, callee: &Callee<'_, 'a>, args: &mut [Val<'a>]) -> R<bool> {
+        let value = match *callee {
+            Callee::Forward { lambda, function, at, convert } => {
+                self.check_lambda_call(lambda, args.len())?;
+                self.run_forwarding_lambda(lambda, function, at, convert, args)?;
+                if let Val::Bool(b) = self.returned {
+                    return Ok(b);
+                }
+                self.take_returned()
+            }
+            Callee::Value(func) => self.call_func(func, args)?,
+        };
+        match value {
+            Val::Bool(b) => Ok(b),
+            other => to_boolean(&other),
         }
     }
 
@@ -392,7 +432,10 @@ impl<'a> Interp<'a> {
             Closure::Lambda { lambda, captured } => {
                 self.check_lambda_call(lambda, args.len())?;
                 match &lambda.body {
-                    LambdaBodyCode::Forward { function, at, convert } => self.call_forwarding_lambda(lambda, *function, *at, *convert, args),
+                    LambdaBodyCode::Forward { function, at, convert } => {
+                        self.run_forwarding_lambda(lambda, *function, *at, *convert, args)?;
+                        Ok(self.take_returned())
+                    }
                     LambdaBodyCode::Expr(e) => self.call_lambda(lambda, captured, args, |it, frame| e(it, frame)),
                     LambdaBodyCode::Block(b) => self.call_lambda(lambda, captured, args, |it, frame| {
                         b(it, frame).map(|step| match step {
@@ -533,17 +576,27 @@ fn jvm_cast_error(from: &str, to: &str) -> Exc {
 /// Converts a value for a declared type: implicit (assignment) or explicit (cast).
 #[inline]
 pub fn coerce<'a>(ty: &Type, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
-    // `def` and `Object`, the types of most parameters and variables, keep
-    // the value as it is, and so does a primitive type for a value already
-    // of that type (a `boolean` function returning `true`).
-    match (ty, &v) {
+    if keeps_as_is(ty, &v) {
+        Ok(v)
+    } else {
+        coerce_typed(ty, v, explicit)
+    }
+}
+
+/// Whether [`coerce`] keeps `v` as it is, told without a call: `def` and
+/// `Object`, the types of most parameters and variables, keep any value,
+/// and a primitive type keeps a value already of that type (a `boolean`
+/// function returning `true`).
+#[inline(always)]
+pub fn keeps_as_is(ty: &Type, v: &Val<'_>) -> bool {
+    match (ty, v) {
         (Type::Def, _)
         | (Type::Prim(Prim::Boolean), Val::Bool(_))
         | (Type::Prim(Prim::Int), Val::Int(_))
         | (Type::Prim(Prim::Long), Val::Long(_))
-        | (Type::Prim(Prim::Double), Val::Double(_)) => Ok(v),
-        (Type::Class(c), _) if c.test == lib::ClassTest::Object => Ok(v),
-        _ => coerce_typed(ty, v, explicit),
+        | (Type::Prim(Prim::Double), Val::Double(_)) => true,
+        (Type::Class(c), _) => c.test == lib::ClassTest::Object,
+        _ => false,
     }
 }
 

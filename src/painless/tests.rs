@@ -1135,6 +1135,46 @@ fn forwarding_lambdas_behave_as_their_call() {
     assert!(seen.iter().any(|o| o.contains("stack_overflow")) && seen.iter().any(|o| o.contains("class_cast")) && seen.contains("10"), "{seen:?}");
 }
 
+/// A script function leaves its value for its caller converted to its
+/// declared type as an assignment to a variable of that type converts it,
+/// or the type's default when the body ends without a `return`; a
+/// `removeIf` predicate forwarding to it (`x -> f(x)`, whose boolean is
+/// read where the function left it) answers as the same call in a block
+/// body (`x -> {return f(x)}`, the call at the same offset).
+#[test]
+fn function_values_reach_every_caller_converted() {
+    let types = ["def", "Object", "boolean", "Boolean", "int", "long", "double", "short", "String", "List", "void"];
+    let values = ["null", "true", "false", "1", "1L", "1.5", "''", "'x'", "[]", "(char) 97", "(byte) 1"];
+    let cause_only = |src: &str| match run_with(src, "{}", "{}") {
+        Ok(m) => m.get("r").cloned().unwrap_or(Value::Null).to_json(),
+        Err(e) => format!("{:?}", cause(&e)),
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for ty in types {
+        for value in values {
+            let function = if ty == "void" {
+                format!("void f(def x) {{ if (x == 1) {{ return }} def d = {value}; ctx.seen = d }} ")
+            } else {
+                format!("{ty} f(def x) {{ if (x == 1) {{ def d = {value}; return d }} }} ")
+            };
+            if ty != "void" {
+                let called = cause_only(&format!("{function} ctx.r = f(1)"));
+                assert_eq!(called, cause_only(&format!("def d = {value}; {ty} v = d; ctx.r = v")), "{function}");
+                let fell_off = outcome_at(&format!("{function} ctx.r = f(0)"), "{}");
+                assert_eq!(fell_off, outcome_at(&format!("{ty}[] a = new {ty}[1]; ctx.r = a[0]"), "{}"), "{function}");
+                seen.insert(called);
+            }
+            for receiver in ["[0, 1, 2]", "['a': 1, 'b': 0].values()"] {
+                let fast = format!("{function} def l = {receiver}; ctx.r = l.removeIf(x ->         f(x) ); ctx.after = l");
+                let general = format!("{function} def l = {receiver}; ctx.r = l.removeIf(x -> {{return f(x)}}); ctx.after = l");
+                assert_eq!(outcome_at(&fast, "{}"), outcome_at(&general, "{}"), "{fast}");
+                seen.insert(outcome_at(&general, "{}"));
+            }
+        }
+    }
+    assert!(seen.iter().any(|o| o.contains("class_cast")) && seen.contains("true") && seen.contains("1.5"), "{seen:?}");
+}
+
 /// The operands of `&&` and `||` that a condition answers in place (a
 /// variable's `instanceof`, its comparison with a variable or a constant)
 /// agree with the same operands as values (`[a][0]` goes the general way),

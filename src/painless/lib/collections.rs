@@ -94,10 +94,7 @@ fn remove_if_callee<'f, 'a>(pred: &'f Val<'a>) -> Callee<'f, 'a> {
 
 /// [`predicate`] for a method that calls it for each element.
 fn callee_predicate<'a>(it: &mut Interp<'a>, f: &Callee<'_, 'a>, args: &mut [Val<'a>]) -> R<bool> {
-    match it.call_callee(f, args)? {
-        Val::Bool(b) => Ok(b),
-        other => super::super::interp::to_boolean(&other),
-    }
+    it.callee_holds(f, args)
 }
 
 fn contains<'a>(items: &[Val<'a>], x: &Val<'a>) -> bool {
