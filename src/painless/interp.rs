@@ -193,13 +193,7 @@ impl<'a> Interp<'a> {
         match recv {
             Val::Null => Err(null_access(name)),
             Val::Map(MapRef::Own(m)) => {
-                let mut m = m.borrow_mut();
-                match m.get_mut(&StrKey(name)) {
-                    Some(slot) => *slot = value,
-                    None => {
-                        m.insert(Key(Val::str(name)), value);
-                    }
-                }
+                m.borrow_mut().put_str(name, value);
                 Ok(())
             }
             Val::Map(MapRef::Doc(_)) | Val::List(ListRef::Doc(_)) => Err(self.doc_mutation()),
@@ -265,7 +259,7 @@ impl<'a> Interp<'a> {
             // `x[i]` on def first normalises the index through a call site of that name.
             Val::Null => Err(null_access("normalizeIndex")),
             Val::Map(MapRef::Own(m)) => {
-                m.borrow_mut().insert(Key(idx), value);
+                m.borrow_mut().put(Key(idx), value);
                 Ok(())
             }
             Val::Map(MapRef::Doc(_)) | Val::List(ListRef::Doc(_)) => Err(self.doc_mutation()),

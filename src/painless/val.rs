@@ -185,6 +185,12 @@ pub struct JMap<'a> {
     /// Unset only while `copied_from` holds the map still to copy.
     /// Changed only through `DerefMut`, which forgets `copied_from`.
     entries: OnceCell<Entries<'a>>,
+    /// While `entries` is unset: what the script put into the map since
+    /// it was copied, in order (see [`JMap::put`]). Entries made from
+    /// `copied_from` include them; they then stay, unread, as the mark
+    /// that the entries are no longer the document map's, until
+    /// `DerefMut` clears them with `copied_from`.
+    puts: Vec<Put<'a>>,
     /// While `entries` is unset: the values of `copied_from`, in its
     /// order, once something needed them. Shared with a `removeIf` going
     /// through them (see [`JMap::uncopied_snapshot`]).
@@ -192,7 +198,8 @@ pub struct JMap<'a> {
     pub kind: MapKind,
     /// The document map this one was copied from, as long as it holds
     /// exactly the entries copied (the containers among them may have
-    /// changed since): writing it back can skip its keys and scalars.
+    /// changed since) with the `puts` over them: writing it back can
+    /// skip its keys and scalars.
     copied_from: Option<&'a ValueMap>,
     /// How many times the entries were handed out for change (`DerefMut`,
     /// [`JMap::remove_at`]): positions noted before a call back into the
@@ -208,19 +215,29 @@ impl<'a> JMap<'a> {
     /// An empty map with room for `capacity` entries.
     pub fn with_capacity(kind: MapKind, capacity: usize) -> JMap<'a> {
         let entries = OnceCell::from(IndexMap::with_capacity_and_hasher(capacity, FastHash::default()));
-        JMap { entries, values: RefCell::new(None), kind, copied_from: None, changes: 0 }
+        JMap { entries, puts: Vec::new(), values: RefCell::new(None), kind, copied_from: None, changes: 0 }
     }
 
     /// A copy of a document map, made when first used.
     fn copy_of(m: &'a ValueMap) -> JMap<'a> {
-        JMap { entries: OnceCell::new(), values: RefCell::new(None), kind: MapKind::Document, copied_from: Some(m), changes: 0 }
+        JMap { entries: OnceCell::new(), puts: Vec::new(), values: RefCell::new(None), kind: MapKind::Document, copied_from: Some(m), changes: 0 }
     }
 
     /// The document map whose entries this map still holds, in its order,
     /// with the same keys, scalars and strings, and each container value
     /// the one copied from the document's (though it may have changed).
     pub fn unchanged_copy_of(&self) -> Option<&'a ValueMap> {
-        self.copied_from
+        self.copied_from.filter(|_| self.puts.is_empty())
+    }
+
+    /// For a map still to copy that the script put entries into: the
+    /// document map and the puts, which are all that differs from it
+    /// (besides changes inside the containers among its values).
+    pub fn puts_into_copy(&self) -> Option<(&'a ValueMap, &[Put<'a>])> {
+        match (self.entries.get(), self.copied_from) {
+            (None, Some(doc)) if !self.puts.is_empty() => Some((doc, &self.puts)),
+            _ => None,
+        }
     }
 
     /// Whether nothing in or under the map can have changed: its entries
@@ -231,11 +248,13 @@ impl<'a> JMap<'a> {
         self.uncopied().is_some() && self.values.try_borrow().is_ok_and(|v| v.is_none())
     }
 
-    /// The document map still to copy, while the entries are not made.
+    /// The document map still to copy, while the entries are not made
+    /// and nothing was put into the map: it then holds exactly the
+    /// document map's entries.
     fn uncopied(&self) -> Option<&'a ValueMap> {
         match self.entries.get() {
-            Some(_) => None,
-            None => self.copied_from,
+            None if self.puts.is_empty() => self.copied_from,
+            _ => None,
         }
     }
 
@@ -274,9 +293,9 @@ impl<'a> JMap<'a> {
 
     /// The number of entries, without making them.
     pub fn len(&self) -> usize {
-        match self.uncopied() {
-            Some(doc) => doc.len(),
-            None => self.entries().len(),
+        match (self.entries.get(), self.copied_from) {
+            (None, Some(doc)) => doc.len() + self.puts.iter().filter(|put| put.at.is_none()).count(),
+            _ => self.entries().len(),
         }
     }
 
@@ -286,9 +305,58 @@ impl<'a> JMap<'a> {
 
     /// The value under a string key, without making the entries.
     pub fn get_str(&self, key: &str) -> Option<Val<'a>> {
-        match self.uncopied() {
-            Some(doc) => doc.get_index_of(key).and_then(|i| self.uncopied_value(doc, i)),
-            None => self.entries().get(&StrKey(key)).cloned(),
+        match (self.entries.get(), self.copied_from) {
+            (None, Some(doc)) => match self.puts.iter().find(|put| put.key_is(key)) {
+                Some(put) => Some(put.value.clone()),
+                None => doc.get_index_of(key).and_then(|i| self.uncopied_value(doc, i)),
+            },
+            _ => self.entries().get(&StrKey(key)).cloned(),
+        }
+    }
+
+    /// Puts `value` under `key`, as `insert` does. A map still to copy
+    /// notes the put instead of making its entries, when the key is a
+    /// string: a script that adds or replaces a field of a document map
+    /// then neither copies the map nor has it compared whole on the way
+    /// back (see `doc_patch`).
+    pub fn put(&mut self, key: Key<'a>, value: Val<'a>) {
+        match (&key.0, self.copied_from.filter(|_| self.entries.get().is_none())) {
+            (Val::Str(text), Some(doc)) => {
+                let at = doc.get_index_of(&**text);
+                let text = text.clone();
+                self.put_into_copy(at, text, value);
+            }
+            _ => {
+                self.insert(key, value);
+            }
+        }
+    }
+
+    /// [`JMap::put`] under the string `key`, whose text is copied only if
+    /// the map lacks it.
+    pub fn put_str(&mut self, key: &str, value: Val<'a>) {
+        match self.copied_from.filter(|_| self.entries.get().is_none()) {
+            Some(doc) => match doc.get_full(key) {
+                Some((at, doc_key, _)) => self.put_into_copy(Some(at), Str::Doc(doc_key), value),
+                None => self.put_into_copy(None, Str::Own(key.into()), value),
+            },
+            None => match self.get_mut(&StrKey(key)) {
+                Some(slot) => *slot = value,
+                None => {
+                    self.insert(Key(Val::str(key)), value);
+                }
+            },
+        }
+    }
+
+    /// Notes a put into a map still to copy, under the key `text`, found
+    /// at `at` in the document map (`None`: not there).
+    fn put_into_copy(&mut self, at: Option<usize>, text: Str<'a>, value: Val<'a>) {
+        self.changes += 1;
+        note_container_change();
+        match self.puts.iter_mut().find(|put| put.key_is(&text)) {
+            Some(put) => put.value = value,
+            None => self.puts.push(Put { at, key: Key(Val::Str(text)), value }),
         }
     }
 
@@ -315,6 +383,9 @@ impl<'a> JMap<'a> {
         match made.map(unshared) {
             Some(values) => out.extend(keys.zip(values)),
             None => out.extend(keys.zip(m.values().map(Val::from_doc_copy))),
+        }
+        for put in &self.puts {
+            out.insert(put.key.clone(), put.value.clone());
         }
         out
     }
@@ -417,6 +488,7 @@ impl<'a> JMap<'a> {
     }
 
     fn drop_values(&mut self) {
+        drop(std::mem::take(&mut self.puts));
         drop(self.values.get_mut().take());
         if let Some(entries) = self.entries.get_mut() {
             drop(std::mem::take(entries));
@@ -426,10 +498,27 @@ impl<'a> JMap<'a> {
     /// Takes the values out, for a drop that does not recurse.
     fn take_values(&mut self) -> Vec<Val<'a>> {
         let mut values = self.values.get_mut().take().map(unshared).unwrap_or_default();
+        values.extend(self.puts.drain(..).map(|put| put.value));
         if let Some(entries) = self.entries.get_mut() {
             values.extend(entries.drain(..).map(|(_, v)| v));
         }
         values
+    }
+}
+
+/// An entry put into a map still to copy (see [`JMap::put`]).
+#[derive(Debug)]
+pub struct Put<'a> {
+    /// Where the key is in the document map; `None` for a key it lacks,
+    /// which the put adds after the document's entries.
+    pub at: Option<usize>,
+    pub key: Key<'a>,
+    pub value: Val<'a>,
+}
+
+impl Put<'_> {
+    fn key_is(&self, key: &str) -> bool {
+        matches!(&self.key.0, Val::Str(s) if **s == *key)
     }
 }
 
@@ -587,6 +676,7 @@ impl std::ops::DerefMut for JMap<'_> {
     /// the document's.
     fn deref_mut(&mut self) -> &mut Self::Target {
         self.entries();
+        self.puts.clear();
         self.copied_from = None;
         self.changes += 1;
         note_container_change();
@@ -1301,7 +1391,7 @@ fn drop_recursively(drop_now: impl FnOnce()) -> bool {
 
 impl Drop for JMap<'_> {
     fn drop(&mut self) {
-        let has_values = self.entries_mut().is_some_and(|entries| !entries.is_empty()) || self.values.get_mut().is_some();
+        let has_values = self.entries_mut().is_some_and(|entries| !entries.is_empty()) || self.values.get_mut().is_some() || !self.puts.is_empty();
         if !has_values || drop_recursively(|| self.drop_values()) {
             return;
         }
@@ -1452,6 +1542,54 @@ mod order_tests {
                 for (k, child) in doc.keys().zip(&children) {
                     assert_eq!(lazy.get(&StrKey(k)).and_then(|v| v.container_id()), *child, "{k}: one object once made");
                 }
+                assert_eq!(text(lazy.ordered()), text(eager.ordered()));
+            }
+        }
+    }
+
+    /// A map still to copy that puts were noted in answers as the map
+    /// copied whole with the same inserts: its size, lookups, iteration
+    /// order (insertion and Java's), before and after its entries are made,
+    /// and further puts after that.
+    #[test]
+    fn puts_into_uncopied_maps_answer_as_inserts() {
+        let texts = ["message", "é", "a", "Aa", "BB", "user", "", "z9"];
+        let text = |entries: Vec<(Val<'_>, Val<'_>)>| entries.iter().map(|(k, v)| format!("{}={}", k.to_java_string(), v.to_java_string())).collect::<Vec<_>>();
+        for n in 0..=texts.len() {
+            let mut doc = ValueMap::default();
+            for (i, key) in texts.iter().take(n).enumerate() {
+                let value = match i % 3 {
+                    0 => Value::Int(i as i32),
+                    1 => Value::String(key.to_string()),
+                    _ => Value::Map(ValueMap::from_iter([("in".to_string(), Value::Int(i as i32))])),
+                };
+                doc.insert(key.to_string(), value);
+            }
+            let puts: [(&str, Val<'_>); 5] = [("a", Val::Int(7)), ("new", Val::str("x")), ("Aa", Val::Null), ("new", Val::Int(1)), ("BB", Val::new_map(JMap::new(MapKind::Hash)))];
+            for (made_after, put_after_made) in [(0, false), (2, false), (5, false), (3, true)] {
+                let mut eager = map_from_value(&doc);
+                let mut lazy = map_from_doc(&doc);
+                for (i, (k, v)) in puts.iter().enumerate() {
+                    if i == made_after {
+                        assert_eq!(lazy.keys().count(), eager.len(), "made");
+                    }
+                    eager.insert(Key(Val::str(k)), v.clone());
+                    if put_after_made || i % 2 == 0 {
+                        lazy.put_str(k, v.clone());
+                    } else {
+                        lazy.put(Key(Val::str(k)), v.clone());
+                    }
+                    assert_eq!(lazy.len(), eager.len(), "{n} keys, {i} puts");
+                    for key in texts.iter().chain(&["new", "missing"]) {
+                        assert_eq!(lazy.get_str(key).map(|v| v.to_java_string()), eager.get(&StrKey(key)).map(Val::to_java_string), "{key}");
+                    }
+                    assert!(lazy.unchanged_copy_of().is_none());
+                }
+                assert_eq!(text(lazy.ordered()), text(eager.ordered()));
+                let keys = |m: &JMap<'_>| m.keys().map(|k| k.0.to_java_string()).collect::<Vec<_>>();
+                assert_eq!(keys(&lazy), keys(&eager));
+                lazy.kind = MapKind::Linked;
+                eager.kind = MapKind::Linked;
                 assert_eq!(text(lazy.ordered()), text(eager.ordered()));
             }
         }
