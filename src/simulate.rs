@@ -769,22 +769,17 @@ impl<'p> LineRunner<'p> {
 /// `_source` as compact JSON, written straight from the document's map
 /// (skipping metadata) rather than from a filtered copy.
 fn write_source_json(doc: &IngestDocument, out: &mut String) {
-    out.push('{');
     let mut first = true;
     for (k, v) in &doc.ctx {
         // Every metadata key starts with `_`; most fields do not.
         if k.starts_with('_') && METADATA_KEYS.contains(&k.as_str()) {
             continue;
         }
-        if !first {
-            out.push(',');
-        }
+        crate::value::write_json_member_name(first, k, out);
         first = false;
-        crate::value::write_json_string(k, out);
-        out.push(':');
         crate::value::write_json(v, out);
     }
-    out.push('}');
+    out.push_str(if first { "{}" } else { "}" });
 }
 
 fn trim_line_end(raw: &[u8]) -> &[u8] {

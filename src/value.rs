@@ -513,8 +513,8 @@ pub fn write_json(value: &Value, out: &mut String) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
-        Value::Long(l) => out.push_str(itoa::Buffer::new().format(*l)),
+        Value::Int(i) => append_framed(out, b"", itoa::Buffer::new().format(*i), b""),
+        Value::Long(l) => append_framed(out, b"", itoa::Buffer::new().format(*l), b""),
         Value::Float(f) => write_json_float(f.is_finite(), &java_float_to_string(*f), out),
         Value::Double(d) if d.is_finite() => write_java_double(*d, out),
         Value::Double(d) => write_json_float(false, &java_double_to_string(*d), out),
@@ -529,17 +529,29 @@ pub fn write_json(value: &Value, out: &mut String) {
             }
             out.push(']');
         }
+        Value::Map(map) if map.is_empty() => out.push_str("{}"),
         Value::Map(map) => {
-            out.push('{');
             for (i, (k, v)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json_string(k, out);
-                out.push(':');
+                write_json_member_name(i == 0, k, out);
                 write_json(v, out);
             }
             out.push('}');
+        }
+    }
+}
+
+/// Writes an object member's name and colon, opening the object (`{`) for
+/// its first member and separating it from the one before (`,`) otherwise:
+/// one capacity check for the whole of `,"name":` when the name needs no
+/// escaping, as most do.
+#[inline]
+pub fn write_json_member_name(first: bool, name: &str, out: &mut String) {
+    match next_escape(name.as_bytes(), 0) {
+        None => append_framed(out, if first { b"{\"" } else { b",\"" }, name, b"\":"),
+        Some(escape) => {
+            out.push_str(if first { "{\"" } else { ",\"" });
+            write_escaped_json_string(name, escape, out);
+            out.push(':');
         }
     }
 }
@@ -566,34 +578,89 @@ pub fn write_json_string(s: &str, out: &mut String) {
     // made once. This part is small enough to inline where documents are
     // written; the escaping is not.
     match next_escape(s.as_bytes(), 0) {
-        None => {
-            out.reserve(s.len() + 2);
+        None => append_framed(out, b"\"", s, b"\""),
+        Some(first) => {
             out.push('"');
-            out.push_str(s);
-            out.push('"');
+            write_escaped_json_string(s, first, out);
         }
-        Some(first) => write_escaped_json_string(s, first, out),
     }
 }
 
 /// [`write_json_string`] of a string whose first byte to escape is at
 /// `first`. Runs that need no escaping are copied in one go; only ASCII
 /// bytes ever need escaping, so splitting at them keeps UTF-8 whole.
+/// The opening quote is the caller's; the closing one is written here.
 #[inline(never)]
 fn write_escaped_json_string(s: &str, first: usize, out: &mut String) {
-    out.reserve(s.len() + 2);
-    out.push('"');
+    out.reserve(s.len() + 1);
     let bytes = s.as_bytes();
     let mut start = 0;
     let mut next = Some(first);
     while let Some(i) = next {
-        out.push_str(&s[start..i]);
-        write_escape(bytes[i], out);
+        append_framed(out, b"", &s[start..i], JsonEscape::of(bytes[i]).as_bytes());
         start = i + 1;
         next = next_escape(bytes, start);
     }
-    out.push_str(&s[start..]);
-    out.push('"');
+    append_framed(out, b"", &s[start..], b"\"");
+}
+
+/// Appends `prefix`, `text` and `suffix` (ASCII, a few bytes each) to `out`
+/// with one capacity check, and texts of up to 32 bytes (most keys and
+/// values) copied by a few word moves rather than a `memcpy` call each:
+/// those two, not the scan for escapes, were most of the cost of writing a
+/// document.
+#[inline(always)]
+fn append_framed(out: &mut String, prefix: &[u8], text: &str, suffix: &[u8]) {
+    assert!(prefix.is_ascii() && suffix.is_ascii());
+    let added = prefix.len() + text.len() + suffix.len();
+    out.reserve(added);
+    // SAFETY: `reserve` made room for the `added` bytes written after the
+    // string's end, and they are whole UTF-8 text (ASCII around a `str`),
+    // so the string stays valid UTF-8 when its length takes them in.
+    unsafe {
+        let bytes = out.as_mut_vec();
+        let end = bytes.as_mut_ptr().add(bytes.len());
+        copy_short(prefix, end);
+        copy_short(text.as_bytes(), end.add(prefix.len()));
+        copy_short(suffix, end.add(prefix.len() + text.len()));
+        bytes.set_len(bytes.len() + added);
+    }
+}
+
+/// Copies `src` to `dst` as two overlapping moves of the widest word that
+/// fits (the second ending where `src` ends), or with `memcpy` above 32
+/// bytes.
+///
+/// # Safety
+/// `dst` must be valid for writing `src.len()` bytes that do not overlap
+/// `src`.
+#[inline(always)]
+unsafe fn copy_short(src: &[u8], dst: *mut u8) {
+    /// The first and the last `size_of::<W>()` bytes of the `n` at `from`.
+    unsafe fn copy_ends<W>(from: *const u8, dst: *mut u8, n: usize) {
+        use std::ptr::{read_unaligned, write_unaligned};
+        let last = n - std::mem::size_of::<W>();
+        unsafe {
+            write_unaligned(dst.cast::<W>(), read_unaligned(from.cast::<W>()));
+            write_unaligned(dst.add(last).cast::<W>(), read_unaligned(from.add(last).cast::<W>()));
+        }
+    }
+    let n = src.len();
+    let from = src.as_ptr();
+    unsafe {
+        match n {
+            0 => {}
+            1..=3 => {
+                *dst = *from;
+                *dst.add(n / 2) = *from.add(n / 2);
+                *dst.add(n - 1) = *from.add(n - 1);
+            }
+            4..=7 => copy_ends::<u32>(from, dst, n),
+            8..=16 => copy_ends::<u64>(from, dst, n),
+            17..=32 => copy_ends::<u128>(from, dst, n),
+            _ => std::ptr::copy_nonoverlapping(from, dst, n),
+        }
+    }
 }
 
 /// The first byte at or after `from` that needs escaping. The text is
@@ -657,16 +724,33 @@ fn escape_mask(w: u64) -> u64 {
     below(w, 0x20) | below(quote, 1) | below(backslash, 1)
 }
 
-fn write_escape(b: u8, out: &mut String) {
-    match b {
-        b'"' => out.push_str("\\\""),
-        b'\\' => out.push_str("\\\\"),
-        b'\n' => out.push_str("\\n"),
-        b'\r' => out.push_str("\\r"),
-        b'\t' => out.push_str("\\t"),
-        0x08 => out.push_str("\\b"),
-        0x0c => out.push_str("\\f"),
-        _ => write!(out, "\\u{:04X}", b).unwrap(),
+/// How Jackson escapes a byte that needs it: the short forms where JSON
+/// has one, `\u00XX` (upper-case hex) for other control characters.
+struct JsonEscape {
+    text: [u8; 6],
+    len: usize,
+}
+
+impl JsonEscape {
+    fn of(b: u8) -> JsonEscape {
+        let short = |c: u8| JsonEscape { text: [b'\\', c, 0, 0, 0, 0], len: 2 };
+        match b {
+            b'"' => short(b'"'),
+            b'\\' => short(b'\\'),
+            b'\n' => short(b'n'),
+            b'\r' => short(b'r'),
+            b'\t' => short(b't'),
+            0x08 => short(b'b'),
+            0x0c => short(b'f'),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                JsonEscape { text: [b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 0xf) as usize]], len: 6 }
+            }
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.text[..self.len]
     }
 }
 
@@ -811,6 +895,77 @@ mod tests {
                 assert_eq!(out, bytewise(&text), "{text:?}");
             }
         }
+    }
+
+    /// Strings, member names and numbers are appended exactly as `push_str`
+    /// and `write!` append them, whatever the string holds (every control
+    /// character, quotes, backslashes, one- to four-byte characters), at
+    /// every length up to 64 and whether or not the buffer has room.
+    #[test]
+    fn json_text_is_appended_like_push_str_writes_it() {
+        fn pushed_string(s: &str, out: &mut String) {
+            out.push('"');
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    '\u{8}' => out.push_str("\\b"),
+                    '\u{c}' => out.push_str("\\f"),
+                    c if (c as u32) < 0x20 => write!(out, "\\u{:04X}", c as u32).unwrap(),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+        }
+        let mut alphabet: Vec<char> = (0u8..0x20).map(char::from).collect();
+        alphabet.extend(['"', '\\', 'a', 'Z', '0', ' ', '/', '\u{7f}', '\u{80}', 'é', '€', '\u{ffff}', '😀']);
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for len in 0..=64 {
+            for round in 0..200 {
+                // Mostly plain text, so that runs of every length sit between escapes.
+                let text: String = (0..len)
+                    .map(|_| match next() % 4 {
+                        0 => alphabet[(next() % alphabet.len() as u64) as usize],
+                        _ => char::from(b'a' + (next() % 26) as u8),
+                    })
+                    .collect();
+                let before = "x".repeat((next() % 40) as usize);
+                let fresh = |room: bool| {
+                    let mut out = String::with_capacity(before.len() + if room { 400 } else { 0 });
+                    out.push_str(&before);
+                    out
+                };
+                let room = round % 2 == 0;
+                let (mut got, mut expected) = (fresh(room), fresh(room));
+                write_json_string(&text, &mut got);
+                pushed_string(&text, &mut expected);
+                assert_eq!(got, expected, "{text:?}");
+                let first = round % 3 == 0;
+                let (mut got, mut expected) = (fresh(room), fresh(room));
+                write_json_member_name(first, &text, &mut got);
+                expected.push(if first { '{' } else { ',' });
+                pushed_string(&text, &mut expected);
+                expected.push(':');
+                assert_eq!(got, expected, "{text:?}");
+            }
+        }
+        for i in [0, -1, 7, 42, 1000, i32::MIN, i32::MAX] {
+            assert_eq!(Value::Int(i).to_json(), i.to_string());
+        }
+        for l in [0, -10_000_000_000, i64::MIN, i64::MAX] {
+            assert_eq!(Value::Long(l).to_json(), l.to_string());
+        }
+        let v = Value::from_json_str(r#"{"a":{},"b":[],"c":{"d\"":[1,{"e":null}],"f":"\u0001"},"":true}"#).unwrap();
+        assert_eq!(v.to_json(), r#"{"a":{},"b":[],"c":{"d\"":[1,{"e":null}],"f":"\u0001"},"":true}"#);
     }
 
     /// ryu's plain text is taken as is in Java's plain range: the same text
