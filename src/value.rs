@@ -857,50 +857,12 @@ impl<'de> serde::de::Visitor<'de> for ValueVisitor {
 mod tests {
     use super::*;
 
-    /// The word-at-a-time scan escapes exactly what a byte-by-byte one does.
-    #[test]
-    fn json_strings_escape_like_the_bytewise_rule() {
-        fn bytewise(s: &str) -> String {
-            let mut out = String::from("\"");
-            for c in s.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    '\t' => out.push_str("\\t"),
-                    '\u{8}' => out.push_str("\\b"),
-                    '\u{c}' => out.push_str("\\f"),
-                    c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04X}", c as u32)),
-                    c => out.push(c),
-                }
-            }
-            out.push('"');
-            out
-        }
-        let alphabet = ['a', '"', '\\', '\n', '\u{1}', '\u{1f}', ' ', '!', '#', '[', ']', 'é', '€', '\u{7f}', '\u{80}', '😀'];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        for len in 0..40 {
-            for _ in 0..50 {
-                let text: String = (0..len)
-                    .map(|_| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
-                        alphabet[(seed % alphabet.len() as u64) as usize]
-                    })
-                    .collect();
-                let mut out = String::new();
-                write_json_string(&text, &mut out);
-                assert_eq!(out, bytewise(&text), "{text:?}");
-            }
-        }
-    }
-
     /// Strings, member names and numbers are appended exactly as `push_str`
-    /// and `write!` append them, whatever the string holds (every control
-    /// character, quotes, backslashes, one- to four-byte characters), at
-    /// every length up to 64 and whether or not the buffer has room.
+    /// and `write!` append them, character by character, whatever the
+    /// string holds (every control character, quotes, backslashes, one- to
+    /// four-byte characters), at every length up to 64 and whether or not
+    /// the buffer has room: the word-at-a-time scan for escapes and the
+    /// word-wise copies included.
     #[test]
     fn json_text_is_appended_like_push_str_writes_it() {
         fn pushed_string(s: &str, out: &mut String) {
