@@ -5,8 +5,7 @@
 //! the `_ingest` metadata (timestamp, on-failure details, foreach's `_value`)
 //! lives in a second map reached through the `_ingest.` prefix.
 
-use crate::value::{same_key, scan, Map, Value, SCAN_LIMIT};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use crate::value::{scan, FieldName, Map, Value, SCAN_LIMIT};
 use indexmap::map::raw_entry_v1::RawEntryMut;
 use indexmap::map::RawEntryApiV1;
 
@@ -42,88 +41,7 @@ enum Root {
 pub struct FieldPath {
     original: String,
     root: Root,
-    elements: Vec<Element>,
-}
-
-/// One name of a [`FieldPath`], with the position its key was last found at.
-///
-/// The documents one pipeline sees have mostly the same shape, so a field
-/// is usually where it was in the previous document: comparing the key at
-/// that position (keys are unique) finds it for one string comparison
-/// instead of a hash or a scan, and a mismatch looks it up in full and
-/// remembers where it was. The position is only a guess checked on every
-/// use, so no answer depends on it; it is a relaxed atomic because
-/// pipelines are shared between threads, and it is no part of the path's
-/// identity (equality, debug output). Templates name their variables'
-/// segments with it too.
-pub(crate) struct Element {
-    name: String,
-    last_position: AtomicUsize,
-}
-
-impl Element {
-    pub(crate) fn new(name: &str) -> Element {
-        Element { name: name.to_string(), last_position: AtomicUsize::new(0) }
-    }
-
-    pub(crate) fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The position of this key in `map`, when the guess is right.
-    #[inline]
-    fn guessed_in(&self, map: &Map) -> Option<usize> {
-        let guess = self.last_position.load(Relaxed);
-        let (key, _) = map.get_index(guess)?;
-        same_key(key.as_bytes(), self.name.as_bytes()).then_some(guess)
-    }
-
-    /// The position of this key in `map`.
-    #[inline]
-    pub(crate) fn index_in(&self, map: &Map) -> Option<usize> {
-        self.guessed_in(map).or_else(|| self.found_in(map))
-    }
-
-    /// [`index_in`](Self::index_in) past a wrong guess, out of line: mostly
-    /// a field the map does not have. Up to sixteen keys, comparing them
-    /// costs less than hashing the name: a key of another length is passed
-    /// over for one comparison (keys are unique, so a scan finds the same
-    /// entry).
-    #[inline(never)]
-    fn found_in(&self, map: &Map) -> Option<usize> {
-        const SCAN_UP_TO: usize = 16;
-        let found = if map.len() <= SCAN_UP_TO {
-            map.keys().position(|k| same_key(k.as_bytes(), self.name.as_bytes()))?
-        } else {
-            map.get_index_of(self.name.as_str())?
-        };
-        self.remember(found);
-        Some(found)
-    }
-
-    fn remember(&self, position: usize) {
-        self.last_position.store(position, Relaxed);
-    }
-}
-
-impl Clone for Element {
-    fn clone(&self) -> Element {
-        Element { name: self.name.clone(), last_position: AtomicUsize::new(self.last_position.load(Relaxed)) }
-    }
-}
-
-impl PartialEq for Element {
-    fn eq(&self, other: &Element) -> bool {
-        self.name == other.name
-    }
-}
-
-impl Eq for Element {}
-
-impl std::fmt::Debug for Element {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.name.fmt(f)
-    }
+    elements: Vec<FieldName>,
 }
 
 /// The deepest field path accepted: Jackson's default maximum nesting depth
@@ -147,7 +65,7 @@ impl FieldPath {
         while names.last().is_some_and(|e| e.is_empty()) {
             names.pop();
         }
-        let elements: Vec<Element> = names.into_iter().map(Element::new).collect();
+        let elements: Vec<FieldName> = names.into_iter().map(FieldName::new).collect();
         if elements.is_empty() {
             return Err(format!("path [{path}] is not valid"));
         }
@@ -277,8 +195,8 @@ fn index_of(element: &str, len: usize, path: &str) -> Result<usize, String> {
 }
 
 /// One step of a read: the child `element` of `current`.
-fn step<'v, 'p>(current: &'v Value, element: &'p Element) -> Result<&'v Value, Miss<'p>> {
-    let name = element.name.as_str();
+fn step<'v, 'p>(current: &'v Value, element: &'p FieldName) -> Result<&'v Value, Miss<'p>> {
+    let name = element.name();
     match current {
         Value::Null => Err(Miss::FromNull(name)),
         Value::Map(map) => map_field(map, element),
@@ -287,8 +205,8 @@ fn step<'v, 'p>(current: &'v Value, element: &'p Element) -> Result<&'v Value, M
     }
 }
 
-fn step_mut<'v, 'p>(current: &'v mut Value, element: &'p Element) -> Result<&'v mut Value, Miss<'p>> {
-    let name = element.name.as_str();
+fn step_mut<'v, 'p>(current: &'v mut Value, element: &'p FieldName) -> Result<&'v mut Value, Miss<'p>> {
+    let name = element.name();
     match current {
         Value::Null => Err(Miss::FromNull(name)),
         Value::Map(map) => map_field_mut(map, element),
@@ -301,19 +219,19 @@ fn step_mut<'v, 'p>(current: &'v mut Value, element: &'p Element) -> Result<&'v 
 }
 
 #[inline]
-fn map_field<'v, 'p>(map: &'v Map, element: &'p Element) -> Result<&'v Value, Miss<'p>> {
-    element.index_in(map).map(|i| &map[i]).ok_or(Miss::NotPresent(&element.name))
+fn map_field<'v, 'p>(map: &'v Map, element: &'p FieldName) -> Result<&'v Value, Miss<'p>> {
+    element.value_in(map).ok_or(Miss::NotPresent(element.name()))
 }
 
 #[inline]
-fn map_field_mut<'v, 'p>(map: &'v mut Map, element: &'p Element) -> Result<&'v mut Value, Miss<'p>> {
+fn map_field_mut<'v, 'p>(map: &'v mut Map, element: &'p FieldName) -> Result<&'v mut Value, Miss<'p>> {
     match element.index_in(map) {
         Some(i) => Ok(&mut map[i]),
-        None => Err(Miss::NotPresent(&element.name)),
+        None => Err(Miss::NotPresent(element.name())),
     }
 }
 
-fn resolve_mut<'v, 'p>(root: &'v mut Map, elements: &'p [Element]) -> Result<&'v mut Value, Miss<'p>> {
+fn resolve_mut<'v, 'p>(root: &'v mut Map, elements: &'p [FieldName]) -> Result<&'v mut Value, Miss<'p>> {
     let (first, rest) = elements.split_first().expect("non-empty path");
     let mut current = map_field_mut(root, first)?;
     for element in rest {
@@ -429,7 +347,7 @@ impl IngestDocument {
     fn write(&mut self, path: &FieldPath, value: Value, mode: WriteMode) -> Result<(), (String, Value)> {
         let p = path.as_str();
         let (leaf_element, containers) = path.elements.split_last().expect("non-empty path");
-        let leaf = leaf_element.name.as_str();
+        let leaf = leaf_element.name();
         let root = self.root_mut(path.root);
         if containers.is_empty() {
             write_element(root, leaf_element, value, mode);
@@ -500,7 +418,7 @@ impl IngestDocument {
     pub fn remove(&mut self, path: &FieldPath) -> Result<Value, String> {
         let p = path.as_str();
         let (leaf_element, containers) = path.elements.split_last().expect("non-empty path");
-        let leaf = leaf_element.name.as_str();
+        let leaf = leaf_element.name();
         let root = self.root_mut(path.root);
         if containers.is_empty() {
             return remove_element(root, leaf_element)
@@ -538,13 +456,13 @@ pub enum MapRename {
 /// Walks to the container of the leaf, creating missing maps on the way.
 fn parent_for_write<'a>(
     root: &'a mut Map,
-    containers: &[Element],
+    containers: &[FieldName],
     p: &str,
 ) -> Result<&'a mut Value, String> {
     let (first, rest) = containers.split_first().expect("at least one container");
     let mut current = child_element_or_new_map(root, first);
     for container in rest {
-        let element = container.name.as_str();
+        let element = container.name();
         current = match current {
             Value::Null => {
                 return Err(format!(
@@ -588,11 +506,11 @@ fn child_or_new_map(map: &mut Map, key: &str) -> usize {
 }
 
 /// [`child_or_new_map`] for a path's element, starting from its guess.
-fn child_element_or_new_map<'a>(map: &'a mut Map, element: &Element) -> &'a mut Value {
+fn child_element_or_new_map<'a>(map: &'a mut Map, element: &FieldName) -> &'a mut Value {
     let i = match element.guessed_in(map) {
         Some(i) => i,
         None => {
-            let i = child_or_new_map(map, &element.name);
+            let i = child_or_new_map(map, element.name());
             element.remember(i);
             i
         }
@@ -641,10 +559,10 @@ fn write_into_map(map: &mut Map, leaf: &str, value: Value, mode: WriteMode) -> u
 }
 
 /// [`write_into_map`] for a path's element, starting from its guess.
-fn write_element(map: &mut Map, leaf: &Element, value: Value, mode: WriteMode) {
+fn write_element(map: &mut Map, leaf: &FieldName, value: Value, mode: WriteMode) {
     match leaf.guessed_in(map) {
         Some(i) => write_field(&mut map[i], value, mode),
-        None => leaf.remember(write_into_map(map, &leaf.name, value, mode)),
+        None => leaf.remember(write_into_map(map, leaf.name(), value, mode)),
     }
 }
 
@@ -668,7 +586,7 @@ fn new_field_value(value: Value, mode: WriteMode) -> Value {
 }
 
 /// `map.remove(key)`, keeping the order of the other fields.
-fn remove_element(map: &mut Map, leaf: &Element) -> Option<Value> {
+fn remove_element(map: &mut Map, leaf: &FieldName) -> Option<Value> {
     leaf.index_in(map).and_then(|i| map.shift_remove_index(i)).map(|(_, v)| v)
 }
 
@@ -823,7 +741,7 @@ mod tests {
             let keys: Vec<String> = base.keys().cloned().chain(["k".into(), "missing".into(), "".into()]).collect();
             for key in &keys {
                 assert_eq!(field(&base, key), base.get(key.as_str()), "{size} {key}");
-                assert_eq!(Element::new(key).found_in(&base), base.get_index_of(key.as_str()), "{size} {key}");
+                assert_eq!(FieldName::new(key).found_in(&base), base.get_index_of(key.as_str()), "{size} {key}");
                 let mut m = base.clone();
                 assert_eq!(field_mut(&mut m, key).cloned(), base.get(key.as_str()).cloned());
 
@@ -847,7 +765,7 @@ mod tests {
                 let mut expected = base.clone();
                 let removed = expected.shift_remove(key.as_str());
                 let mut m = base.clone();
-                assert_eq!(remove_element(&mut m, &Element::new(key)), removed);
+                assert_eq!(remove_element(&mut m, &FieldName::new(key)), removed);
                 assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "remove {size} {key}");
 
                 let mut expected = base.clone();

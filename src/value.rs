@@ -8,6 +8,7 @@
 
 use indexmap::IndexMap;
 use std::fmt::{self, Write as _};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 mod read;
 pub(crate) use read::Reader;
@@ -281,6 +282,100 @@ pub fn field_mut<'m>(map: &'m mut Map, key: &str) -> Option<&'m mut Value> {
         scan(map, key).map(|i| &mut map[i])
     } else {
         map.get_mut(key)
+    }
+}
+
+/// A field name that remembers the position its key was last found at in
+/// a map: one name of a `FieldPath`, of a template variable, of a
+/// condition's field chain.
+///
+/// The documents one pipeline sees have mostly the same shape, so a field
+/// is usually where it was in the previous document: comparing the key at
+/// that position (keys are unique) finds it for one string comparison
+/// instead of a hash or a scan, and a mismatch looks it up in full and
+/// remembers where it was. The position is only a guess checked on every
+/// use, so no answer depends on it; it is a relaxed atomic because
+/// pipelines are shared between threads, and it is no part of the path's
+/// identity (equality, debug output).
+pub struct FieldName {
+    name: String,
+    last_position: AtomicUsize,
+}
+
+impl FieldName {
+    pub(crate) fn new(name: &str) -> FieldName {
+        FieldName { name: name.to_string(), last_position: AtomicUsize::new(0) }
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The position of this key in `map`, when the guess is right.
+    #[inline]
+    pub(crate) fn guessed_in(&self, map: &Map) -> Option<usize> {
+        let guess = self.last_position.load(Relaxed);
+        let (key, _) = map.get_index(guess)?;
+        same_key(key.as_bytes(), self.name.as_bytes()).then_some(guess)
+    }
+
+    /// The position of this key in `map`.
+    #[inline]
+    pub(crate) fn index_in(&self, map: &Map) -> Option<usize> {
+        self.guessed_in(map).or_else(|| self.found_in(map))
+    }
+
+    /// `map`'s value under this key: on a right guess straight from the
+    /// entry compared, without indexing the map a second time.
+    #[inline(always)]
+    pub(crate) fn value_in<'m>(&self, map: &'m Map) -> Option<&'m Value> {
+        if let Some((key, value)) = map.get_index(self.last_position.load(Relaxed)) {
+            if same_key(key.as_bytes(), self.name.as_bytes()) {
+                return Some(value);
+            }
+        }
+        self.found_in(map).map(|i| &map[i])
+    }
+
+    /// [`index_in`](Self::index_in) past a wrong guess, out of line: mostly
+    /// a field the map does not have. Up to sixteen keys, comparing them
+    /// costs less than hashing the name: a key of another length is passed
+    /// over for one comparison (keys are unique, so a scan finds the same
+    /// entry).
+    #[inline(never)]
+    pub(crate) fn found_in(&self, map: &Map) -> Option<usize> {
+        const SCAN_UP_TO: usize = 16;
+        let found = if map.len() <= SCAN_UP_TO {
+            map.keys().position(|k| same_key(k.as_bytes(), self.name.as_bytes()))?
+        } else {
+            map.get_index_of(self.name.as_str())?
+        };
+        self.remember(found);
+        Some(found)
+    }
+
+    pub(crate) fn remember(&self, position: usize) {
+        self.last_position.store(position, Relaxed);
+    }
+}
+
+impl Clone for FieldName {
+    fn clone(&self) -> FieldName {
+        FieldName { name: self.name.clone(), last_position: AtomicUsize::new(self.last_position.load(Relaxed)) }
+    }
+}
+
+impl PartialEq for FieldName {
+    fn eq(&self, other: &FieldName) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for FieldName {}
+
+impl std::fmt::Debug for FieldName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.name.fmt(f)
     }
 }
 
@@ -856,6 +951,21 @@ impl<'de> serde::de::Visitor<'de> for ValueVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_compare_as_bytes_do() {
+        let text = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        for n in 0..text.len() {
+            let a = &text[..n];
+            assert!(same_key(a, a));
+            assert!(!same_key(a, &text[..n + 1]) && !same_key(&text[..n + 1], a));
+            for at in 0..n {
+                let mut b = a.to_vec();
+                b[at] ^= 0x20;
+                assert!(!same_key(a, &b), "{n} {at}");
+            }
+        }
+    }
 
     /// Strings, member names and numbers are appended exactly as `push_str`
     /// and `write!` append them, character by character, whatever the

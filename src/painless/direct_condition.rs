@@ -34,8 +34,7 @@ use super::interp::instance_of;
 use super::lib::string::java_len;
 use super::resolve::{CTX_SLOT, PARAMS_SLOT};
 use super::val::{ListRef, MapRef, Str, Val};
-use crate::value::{same_key, Map, Value};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use crate::value::{FieldName, Map, Value};
 use std::sync::Arc;
 
 mod ops;
@@ -82,15 +81,15 @@ enum Access {
     /// comes before a map's own entry.
     Empty,
     /// `.length`: a list's length, or a map's entry `length`.
-    Length(FieldKey),
+    Length(FieldName),
     /// `.name`: a map's entry, or a list shortcut (`x.0`).
     Field {
-        key: FieldKey,
+        key: FieldName,
         /// The name as a list shortcut, when it is a number.
         list_index: Option<i32>,
     },
     /// `['name']`: a map's entry (no getter shortcuts).
-    Entry(FieldKey),
+    Entry(FieldName),
     /// `[key]` with another literal key: a list's element (negative
     /// positions count from the end); a map has no such entry.
     Index(Literal),
@@ -100,14 +99,14 @@ impl Access {
     fn of_field(name: &str) -> Access {
         match name {
             "empty" => Access::Empty,
-            "length" => Access::Length(FieldKey::new(name)),
-            _ => Access::Field { key: FieldKey::new(name), list_index: name.parse().ok() },
+            "length" => Access::Length(FieldName::new(name)),
+            _ => Access::Field { key: FieldName::new(name), list_index: name.parse().ok() },
         }
     }
 
     fn of_index(key: Literal) -> Access {
         match key {
-            Literal::Str(name) => Access::Entry(FieldKey::new(&name)),
+            Literal::Str(name) => Access::Entry(FieldName::new(&name)),
             key => Access::Index(key),
         }
     }
@@ -118,31 +117,10 @@ impl Access {
         match self {
             Access::Empty => ".empty".to_string(),
             Access::Length(_) => ".length".to_string(),
-            Access::Field { key, .. } => format!(".{}", key.name),
-            Access::Entry(key) => format!("[{:?}]", key.name),
+            Access::Field { key, .. } => format!(".{}", key.name()),
+            Access::Entry(key) => format!("[{:?}]", key.name()),
             Access::Index(key) => format!("[{key:?}]"),
         }
-    }
-}
-
-/// A map key a chain looks up, and where it was last found.
-///
-/// The documents one pipeline sees have mostly the same shape, so a field
-/// is usually at the position it had in the previous document; comparing
-/// the key there (keys are unique) finds it for the price of one string
-/// comparison instead of a hash or a scan, and any mismatch looks it up in
-/// full. The position is only a guess checked on every use, so the answer
-/// never depends on it; it is a relaxed atomic because pipelines are shared
-/// between threads.
-#[derive(Debug)]
-struct FieldKey {
-    name: Box<str>,
-    last_position: AtomicUsize,
-}
-
-impl FieldKey {
-    fn new(name: &str) -> FieldKey {
-        FieldKey { name: name.into(), last_position: AtomicUsize::new(0) }
     }
 }
 
@@ -548,31 +526,8 @@ fn access<'a>(recv: Datum<'a>, access: &Access) -> Option<Datum<'a>> {
 /// A document map's field: at the position it was last found, or else
 /// looked up in full.
 #[inline(always)]
-fn lookup<'a>(m: &'a Map, key: &FieldKey) -> Option<&'a Value> {
-    if let Some((k, v)) = m.get_index(key.last_position.load(Relaxed)) {
-        if same_key(k.as_bytes(), key.name.as_bytes()) {
-            return Some(v);
-        }
-    }
-    find(m, key)
-}
-
-/// [`lookup`] past the guess: mostly a field the map does not have. Up to
-/// sixteen keys, comparing them costs less than hashing the name: a key of
-/// another length is passed over for one comparison (keys are unique, so a
-/// scan finds the same entry). Out of line, so that the hit stays small in
-/// its caller.
-#[inline(never)]
-fn find<'a>(m: &'a Map, key: &FieldKey) -> Option<&'a Value> {
-    const SCAN_UP_TO: usize = 16;
-    let name = &*key.name;
-    let (position, v) = if m.len() <= SCAN_UP_TO {
-        m.iter().enumerate().find(|(_, (k, _))| same_key(k.as_bytes(), name.as_bytes())).map(|(i, (_, v))| (i, v))?
-    } else {
-        m.get_full(name).map(|(i, _, v)| (i, v))?
-    };
-    key.last_position.store(position, Relaxed);
-    Some(v)
+fn lookup<'a>(m: &'a Map, key: &FieldName) -> Option<&'a Value> {
+    key.value_in(m)
 }
 
 /// A method of the library on a non-null receiver; `None` for the

@@ -12,10 +12,10 @@
 //! lists and are skipped for null, `false`, `""` and empty lists, and the
 //! custom sections `toJson`, `join` and `url` transform their content.
 
-use crate::document::{Element, FieldPath, IngestDocument};
+use crate::document::{FieldPath, IngestDocument};
 use std::borrow::Cow;
 use crate::error::EsError;
-use crate::value::{field, Map, Value};
+use crate::value::{field, FieldName, Map, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
@@ -78,14 +78,14 @@ enum Node {
 #[derive(Debug, Clone, PartialEq)]
 struct Name {
     text: String,
-    segments: Vec<Element>,
+    segments: Vec<FieldName>,
 }
 
 impl Name {
     fn new(text: &str) -> Name {
         Name {
             text: text.to_string(),
-            segments: text.split('.').map(Element::new).collect(),
+            segments: text.split('.').map(FieldName::new).collect(),
         }
     }
 }
@@ -109,7 +109,7 @@ impl<'s> Segment<'s> for &'s str {
     }
 }
 
-impl<'s> Segment<'s> for &'s Element {
+impl<'s> Segment<'s> for &'s FieldName {
     fn text(self) -> &'s str {
         self.name()
     }

@@ -150,21 +150,6 @@ fn chains_sharing_a_prefix_share_its_lookups() {
     assert_eq!(slots[2 * MAX_SHARED], vec![None]);
 }
 
-#[test]
-fn keys_compare_as_bytes_do() {
-    let text = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    for n in 0..text.len() {
-        let a = &text[..n];
-        assert!(same_key(a, a));
-        assert!(!same_key(a, &text[..n + 1]) && !same_key(&text[..n + 1], a));
-        for at in 0..n {
-            let mut b = a.to_vec();
-            b[at] ^= 0x20;
-            assert!(!same_key(a, &b), "{n} {at}");
-        }
-    }
-}
-
 // ---- answers ----
 
 /// The direct answer on `ctx` (no params), asserting it is the interpreter's.
