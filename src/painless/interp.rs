@@ -488,10 +488,10 @@ impl<'f, 'a> Callee<'f, 'a> {
 }
 
 impl<'a> Interp<'a> {
-    /// A field of a document map. Document maps hash their keys with
-    /// SipHash, which costs more than comparing the few keys a small map
-    /// has (a scan finds the same entry, keys being unique) or than
-    /// remembering the last field found in a large one.
+    /// A field of a document map. Hashing a key costs more than comparing
+    /// the few keys a small map has (a scan finds the same entry, keys
+    /// being unique) or than remembering the last field found in a large
+    /// one.
     fn doc_field(&mut self, m: &'a crate::value::Map, name: &'a str) -> Option<&'a crate::value::Value> {
         const SCAN_UP_TO: usize = 12;
         if m.len() <= SCAN_UP_TO {
