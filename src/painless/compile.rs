@@ -974,16 +974,21 @@ impl Compiler {
     /// operators that always give a boolean answer without one built and
     /// unboxed, and a variable is tested where it is.
     fn test(&mut self, e: &Expr, unbox_at: u32) -> Cond {
+        self.cond_tree(e, unbox_at).into_cond()
+    }
+
+    /// [`Compiler::test`] before the operators become branches.
+    fn cond_tree(&mut self, e: &Expr, unbox_at: u32) -> CondTree {
         match &e.kind {
-            ExprKind::And(a, b) => Cond::And(Box::new(self.test(a, a.span.start)), Box::new(self.test(b, b.span.start))),
-            ExprKind::Or(a, b) => Cond::Or(Box::new(self.test(a, a.span.start)), Box::new(self.test(b, b.span.start))),
+            ExprKind::And(a, b) => CondTree::And(Box::new(self.cond_tree(a, a.span.start)), Box::new(self.cond_tree(b, b.span.start))),
+            ExprKind::Or(a, b) => CondTree::Or(Box::new(self.cond_tree(a, a.span.start)), Box::new(self.cond_tree(b, b.span.start))),
             // `!x` unboxes `x` as the `!` node, where Painless fails.
-            ExprKind::Unary(UnOp::Not, x) => Cond::Not(Box::new(self.test(x, e.span.start))),
+            ExprKind::Unary(UnOp::Not, x) => CondTree::Not(Box::new(self.cond_tree(x, e.span.start))),
             ExprKind::InstanceOf(x, ty) => self.instance_of(x, ty),
             ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne | BinOp::RefEq | BinOp::RefNe), a, b) => self.equality(*op, a, b),
             _ => {
                 let v = self.expr(e);
-                Cond::Other(test(move |it, f| {
+                CondTree::other(test(move |it, f| {
                     let v = v(it, f)?;
                     if let Val::Bool(b) = v {
                         return Ok(b);
@@ -994,17 +999,17 @@ impl Compiler {
         }
     }
 
-    fn instance_of(&mut self, x: &Expr, ty: &Type) -> Cond {
+    fn instance_of(&mut self, x: &Expr, ty: &Type) -> CondTree {
         match (&x.kind, ty) {
-            (ExprKind::Local(v), Type::Class(class)) => Cond::Instance { slot: v.slot, class: class.clone() },
+            (ExprKind::Local(v), Type::Class(class)) => CondTree::Leaf(Leaf::Instance { slot: v.slot, class: class.clone() }),
             (ExprKind::Local(v), _) => {
                 let (slot, ty) = (v.slot, ty.clone());
-                Cond::Other(test(move |_, f| Ok(interp::instance_of(&f[slot], &ty))))
+                CondTree::other(test(move |_, f| Ok(interp::instance_of(&f[slot], &ty))))
             }
             _ => {
                 let x = self.expr(x);
                 let ty = ty.clone();
-                Cond::Other(test(move |it, f| {
+                CondTree::other(test(move |it, f| {
                     let v = x(it, f)?;
                     let is = interp::instance_of(&v, &ty);
                     v.discard();
@@ -1016,19 +1021,23 @@ impl Compiler {
 
     /// `a == b`, `a != b`, `a === b`, `a !== b`, which never fail; a
     /// variable compared with a variable or a constant where it is.
-    fn equality(&mut self, op: BinOp, a: &Expr, b: &Expr) -> Cond {
+    fn equality(&mut self, op: BinOp, a: &Expr, b: &Expr) -> CondTree {
         let (ca, cb) = (self.constant(a), self.constant(b));
         match (&a.kind, &b.kind, ca, cb) {
             (ExprKind::Local(x), ExprKind::Local(y), ..) => {
                 let (x, y) = (x.slot, y.slot);
-                Cond::Other(test(move |_, f| Ok(interp::equality(op, &f[x], &f[y]))))
+                CondTree::other(test(move |_, f| Ok(interp::equality(op, &f[x], &f[y]))))
             }
             // `x == null`: null equals only null, whatever `x` is.
-            (ExprKind::Local(x), _, _, Some(Const::Null)) if matches!(op, BinOp::Eq | BinOp::Ne) => Cond::Null { slot: x.slot, is_null: op == BinOp::Eq },
-            (ExprKind::Local(x), _, _, Some(c)) => Cond::EqualsConst { slot: x.slot, op, c },
+            (ExprKind::Local(x), _, _, Some(Const::Null)) if matches!(op, BinOp::Eq | BinOp::Ne) => CondTree::Leaf(Leaf::Null { slot: x.slot, is_null: op == BinOp::Eq }),
+            // `x == 'text'`: whatever the operator, only a string of that text is equal.
+            (ExprKind::Local(x), _, _, Some(Const::Str(text))) => {
+                CondTree::Leaf(Leaf::EqualsText { slot: x.slot, text, equal: matches!(op, BinOp::Eq | BinOp::RefEq) })
+            }
+            (ExprKind::Local(x), _, _, Some(c)) => CondTree::Leaf(Leaf::EqualsConst { slot: x.slot, op, c }),
             (_, ExprKind::Local(y), Some(c), _) => {
                 let y = y.slot;
-                Cond::Other(test(move |it, f| {
+                CondTree::other(test(move |it, f| {
                     let c = c.val(it);
                     let result = interp::equality(op, &c, &f[y]);
                     c.discard();
@@ -1037,7 +1046,7 @@ impl Compiler {
             }
             _ => {
                 let (a, b) = (self.expr(a), self.expr(b));
-                Cond::Other(test(move |it, f| {
+                CondTree::other(test(move |it, f| {
                     let x = a(it, f)?;
                     let y = b(it, f)?;
                     let result = interp::equality(op, &x, &y);
@@ -1051,61 +1060,139 @@ impl Compiler {
 }
 
 /// A condition. The tests of a variable that cannot fail (`x == null`,
-/// `x instanceof C`, `x == 'text'`) and the boolean operators over them are
-/// answered by [`Cond::holds`] itself, without a boxed call each.
+/// `x instanceof C`, `x == 'text'`) are answered by [`Cond::holds`]
+/// itself, without a boxed call; the boolean operators over tests are
+/// compiled to branches ([`Branch`]), which one loop runs.
 enum Cond {
+    Test(Leaf),
+    /// `&&`, `||` and `!` over tests, in evaluation order.
+    Branches(Box<[Branch]>),
+}
+
+/// A test a condition is made of.
+enum Leaf {
     /// `x == null` (`is_null`) or `x != null`.
     Null { slot: usize, is_null: bool },
     /// `x instanceof C` for a class `C`.
     Instance { slot: usize, class: Box<ClassType> },
     /// `x op c`, an equality operator with a constant on the right.
     EqualsConst { slot: usize, op: BinOp, c: Const },
-    And(Box<Cond>, Box<Cond>),
-    Or(Box<Cond>, Box<Cond>),
-    Not(Box<Cond>),
+    /// `x == 'text'` or `x === 'text'` (`equal`), or `!=`/`!==`: a string
+    /// constant ([`Code::strings`]) equals a string of its text and nothing else.
+    EqualsText { slot: usize, text: usize, equal: bool },
     /// Any other condition.
     Other(Test),
 }
 
-impl Cond {
-    /// Whether the condition holds. The tests of a variable are answered in
-    /// the caller's code, the boolean operators out of line.
+/// A test of a condition and where each answer leads: the next test to
+/// run (always a later one) or the condition's answer. Short-circuit
+/// operators are only such jumps: `a || b` goes to `b` when `a` fails,
+/// `!a` swaps the targets of `a`, so a condition runs as a loop over its
+/// tests rather than as calls nested by operator.
+struct Branch {
+    leaf: Leaf,
+    if_true: u32,
+    if_false: u32,
+}
+
+/// [`Branch`] targets that are the condition's answer.
+const ANSWER_TRUE: u32 = u32::MAX;
+const ANSWER_FALSE: u32 = u32::MAX - 1;
+
+/// A condition before its operators are compiled to branches.
+enum CondTree {
+    Leaf(Leaf),
+    And(Box<CondTree>, Box<CondTree>),
+    Or(Box<CondTree>, Box<CondTree>),
+    Not(Box<CondTree>),
+}
+
+impl CondTree {
+    fn other(t: Test) -> CondTree {
+        CondTree::Leaf(Leaf::Other(t))
+    }
+
+    fn into_cond(self) -> Cond {
+        match self {
+            CondTree::Leaf(leaf) => Cond::Test(leaf),
+            tree => {
+                let mut branches = Vec::with_capacity(tree.leaves());
+                tree.emit(ANSWER_TRUE, ANSWER_FALSE, &mut branches);
+                Cond::Branches(branches.into_boxed_slice())
+            }
+        }
+    }
+
+    fn leaves(&self) -> usize {
+        match self {
+            CondTree::Leaf(_) => 1,
+            CondTree::And(a, b) | CondTree::Or(a, b) => a.leaves() + b.leaves(),
+            CondTree::Not(x) => x.leaves(),
+        }
+    }
+
+    /// Appends the branches of this condition, whose answers lead to
+    /// `if_true` and `if_false`; its tests run in source order.
+    fn emit(self, if_true: u32, if_false: u32, out: &mut Vec<Branch>) {
+        match self {
+            CondTree::Leaf(leaf) => out.push(Branch { leaf, if_true, if_false }),
+            CondTree::And(a, b) => {
+                let b_starts = (out.len() + a.leaves()) as u32;
+                a.emit(b_starts, if_false, out);
+                b.emit(if_true, if_false, out);
+            }
+            CondTree::Or(a, b) => {
+                let b_starts = (out.len() + a.leaves()) as u32;
+                a.emit(if_true, b_starts, out);
+                b.emit(if_true, if_false, out);
+            }
+            CondTree::Not(x) => x.emit(if_false, if_true, out),
+        }
+    }
+}
+
+impl Leaf {
     #[inline(always)]
     fn holds<'a>(&self, it: &mut Interp<'a>, f: &mut [Val<'a>]) -> R<bool> {
         match self {
-            Cond::Null { slot, is_null } => Ok(f[*slot].is_null() == *is_null),
-            Cond::Instance { slot, class } => Ok(lib::is_instance(&f[*slot], class)),
-            Cond::EqualsConst { slot, op, c } => {
+            Leaf::Null { slot, is_null } => Ok(f[*slot].is_null() == *is_null),
+            Leaf::Instance { slot, class } => Ok(lib::is_instance(&f[*slot], class)),
+            Leaf::EqualsConst { slot, op, c } => {
                 let c = c.val(it);
                 let result = interp::equality(*op, &f[*slot], &c);
                 c.discard();
                 Ok(result)
             }
-            Cond::Other(t) => t(it, f),
-            Cond::And(..) | Cond::Or(..) | Cond::Not(_) => self.operator_holds(it, f),
+            Leaf::EqualsText { slot, text, equal } => Ok(matches!(&f[*slot], Val::Str(s) if **s == *string(it, *text)) == *equal),
+            Leaf::Other(t) => t(it, f),
         }
     }
+}
 
-    /// The boolean operators, with the operators among their operands
-    /// answered here too: `a || (b && c)` is one call.
-    #[inline(never)]
-    fn operator_holds<'a>(&self, it: &mut Interp<'a>, f: &mut [Val<'a>]) -> R<bool> {
-        match self {
-            Cond::And(a, b) => Ok(a.operand_holds(it, f)? && b.operand_holds(it, f)?),
-            Cond::Or(a, b) => Ok(a.operand_holds(it, f)? || b.operand_holds(it, f)?),
-            Cond::Not(x) => Ok(!x.operand_holds(it, f)?),
-            Cond::Null { .. } | Cond::Instance { .. } | Cond::EqualsConst { .. } | Cond::Other(_) => self.holds(it, f),
-        }
-    }
-
-    /// An operand of a boolean operator.
+impl Cond {
+    /// Whether the condition holds. A single test is answered in the
+    /// caller's code, branches out of line.
     #[inline(always)]
-    fn operand_holds<'a>(&self, it: &mut Interp<'a>, f: &mut [Val<'a>]) -> R<bool> {
+    fn holds<'a>(&self, it: &mut Interp<'a>, f: &mut [Val<'a>]) -> R<bool> {
         match self {
-            Cond::And(a, b) => Ok(a.holds(it, f)? && b.holds(it, f)?),
-            Cond::Or(a, b) => Ok(a.holds(it, f)? || b.holds(it, f)?),
-            Cond::Not(x) => Ok(!x.holds(it, f)?),
-            Cond::Null { .. } | Cond::Instance { .. } | Cond::EqualsConst { .. } | Cond::Other(_) => self.holds(it, f),
+            Cond::Test(leaf) => leaf.holds(it, f),
+            Cond::Branches(branches) => branches_hold(branches, it, f),
+        }
+    }
+}
+
+/// Runs a condition's branches from the first to an answer. Every jump
+/// goes forward, so the loop ends.
+#[inline(never)]
+fn branches_hold<'a>(branches: &[Branch], it: &mut Interp<'a>, f: &mut [Val<'a>]) -> R<bool> {
+    let mut at = 0;
+    loop {
+        let branch = &branches[at];
+        let next = if branch.leaf.holds(it, f)? { branch.if_true } else { branch.if_false };
+        match next {
+            ANSWER_TRUE => return Ok(true),
+            ANSWER_FALSE => return Ok(false),
+            next => at = next as usize,
         }
     }
 }

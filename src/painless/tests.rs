@@ -385,6 +385,57 @@ fn tests_of_a_variable_agree_with_the_general_path() {
     }
 }
 
+/// Conditions joined by `&&`, `||` and `!` run as branches over their
+/// tests; the same conditions written as nested `?:` (whose tests are
+/// answered one at a time) give the same answers and the same errors,
+/// over generated conditions of tests that hold, fail and throw.
+#[test]
+fn boolean_operators_agree_with_nested_conditionals() {
+    let tests = [
+        "v == null", "v != null", "v instanceof String", "v == ''", "v === 'a'", "w != 1", "w instanceof Map", "id(v) == 'a'",
+        "w.isEmpty()", "truth(w)", "v", "w == v",
+    ];
+    let values = ["null", "''", "'a'", "1", "true", "false", "[:]", "['a']"];
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut below = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    // A condition in both forms: with the operators, and as conditionals.
+    fn generate(below: &mut impl FnMut(usize) -> usize, tests: &[&str], depth: usize) -> (String, String) {
+        let pick = if depth == 0 { 0 } else { below(5) };
+        match pick {
+            1 | 2 => {
+                let (a, ra) = generate(below, tests, depth - 1);
+                let (b, rb) = generate(below, tests, depth - 1);
+                if pick == 1 {
+                    (format!("({a} && {b})"), format!("({ra} ? {rb} : false)"))
+                } else {
+                    (format!("({a} || {b})"), format!("({ra} ? true : {rb})"))
+                }
+            }
+            3 => {
+                let (x, rx) = generate(below, tests, depth - 1);
+                (format!("!{x}"), format!("({rx} ? false : true)"))
+            }
+            _ => {
+                let t = tests[below(tests.len())];
+                (format!("({t})"), format!("({t})"))
+            }
+        }
+    }
+    let functions = "def id(def x) { return x; } boolean truth(def x) { return x instanceof Boolean ? x : x != null; }";
+    for _ in 0..300 {
+        let (ops, nested) = generate(&mut below, &tests, 4);
+        let (v, w) = (values[below(values.len())], values[below(values.len())]);
+        let body = |c: &str| format!("{functions} def v = {v}; def w = {w}; def r = []; if ({c}) {{ r.add(1) }} else {{ r.add(0) }} r.add({c} ? 1 : 0); r.add({c}); ctx.r = r;");
+        let outcome = |src: &str| run_with(src, "{}", "{}").map(|m| json(&m)).map_err(|e| cause(&e));
+        assert_eq!(outcome(&body(&ops)), outcome(&body(&nested)), "{ops} with v = {v}, w = {w}");
+    }
+}
+
 /// A lambda that captures nothing is made once per run and shared by every
 /// evaluation, so equal to itself as Java's one instance of it is; one that
 /// captures is made at each, with what it captured then.
