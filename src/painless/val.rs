@@ -52,36 +52,83 @@ pub fn container_changes() -> u64 {
 
 /// A script list's items. Every change goes through `DerefMut`, which
 /// notes it (see [`container_changes`]); reading goes through `Deref`.
+///
+/// A list copied from the document is copied when first used: until
+/// then it holds exactly the document list's values, which a `removeIf`
+/// over strings and scalars goes through in place (see
+/// [`JList::uncopied`]), so walking such a list makes nothing. The items,
+/// once made, stay the list's, so aliases of the containers among them
+/// stay aliases.
 #[derive(Debug, Default)]
 pub struct JList<'a> {
-    items: Vec<Val<'a>>,
+    /// Unset only while `copied_from` holds the list still to copy.
+    items: OnceCell<Vec<Val<'a>>>,
+    /// The document list this one is a copy of.
+    copied_from: Option<&'a Vec<Value>>,
 }
 
 impl<'a> JList<'a> {
+    /// A copy of a document list, made when first used.
+    fn copy_of(l: &'a Vec<Value>) -> JList<'a> {
+        JList { items: OnceCell::new(), copied_from: Some(l) }
+    }
+
+    /// The document list still to copy, while the items are not made:
+    /// the list then holds exactly its values.
+    pub fn uncopied(&self) -> Option<&'a Vec<Value>> {
+        match self.items.get() {
+            None => self.copied_from,
+            Some(_) => None,
+        }
+    }
+
+    /// The number of items, without making them.
+    pub fn len(&self) -> usize {
+        match (self.items.get(), self.copied_from) {
+            (None, Some(doc)) => doc.len(),
+            _ => self.items().len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn items(&self) -> &Vec<Val<'a>> {
+        self.items.get_or_init(|| self.copied_from.map(|l| l.iter().map(Val::from_doc_copy).collect()).unwrap_or_default())
+    }
+
+    /// Whether there are no items of its own to drop (none made, or none).
+    fn owns_no_items(&self) -> bool {
+        self.items.get().is_none_or(Vec::is_empty)
+    }
+
     /// The items, taken out by a drop: the list is unreachable then, so
-    /// this changes nothing a script can see and is not noted.
+    /// this changes nothing a script can see and is not noted. A list
+    /// still to copy holds nothing of its own.
     fn take_for_drop(&mut self) -> Vec<Val<'a>> {
-        std::mem::take(&mut self.items)
+        self.items.take().unwrap_or_default()
     }
 }
 
 impl<'a> From<Vec<Val<'a>>> for JList<'a> {
     fn from(items: Vec<Val<'a>>) -> JList<'a> {
-        JList { items }
+        JList { items: OnceCell::from(items), copied_from: None }
     }
 }
 
 impl<'a> std::ops::Deref for JList<'a> {
     type Target = Vec<Val<'a>>;
     fn deref(&self) -> &Self::Target {
-        &self.items
+        self.items()
     }
 }
 
 impl std::ops::DerefMut for JList<'_> {
     fn deref_mut(&mut self) -> &mut Self::Target {
+        self.items();
         note_container_change();
-        &mut self.items
+        self.items.get_mut().expect("items made just now")
     }
 }
 
@@ -850,11 +897,12 @@ impl<'a> Val<'a> {
     }
 
     /// Copy a document value into shared, mutable objects whose strings
-    /// borrow the document's text: only the containers are new.
+    /// borrow the document's text: only the containers are new, and their
+    /// contents are copied when first used.
     pub fn from_doc_copy(v: &'a Value) -> Val<'a> {
         match v {
             Value::String(s) => Val::Str(Str::Doc(s)),
-            Value::List(l) => Val::new_list(l.iter().map(Val::from_doc_copy).collect()),
+            Value::List(l) => Val::List(ListRef::Own(Rc::new(RefCell::new(JList::copy_of(l))))),
             Value::Map(m) => Val::new_map(map_from_doc(m)),
             scalar => Val::from_doc(scalar),
         }
@@ -1415,7 +1463,7 @@ impl Drop for ListRef<'_> {
         if let ListRef::Own(rc) = self {
             if Rc::strong_count(rc) == 1 {
                 if let Ok(mut items) = rc.try_borrow_mut() {
-                    if items.is_empty() {
+                    if items.owns_no_items() {
                         return;
                     }
                     let taken = items.take_for_drop();
