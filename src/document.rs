@@ -5,9 +5,7 @@
 //! the `_ingest` metadata (timestamp, on-failure details, foreach's `_value`)
 //! lives in a second map reached through the `_ingest.` prefix.
 
-use crate::value::{scan, FieldName, Map, Value, SCAN_LIMIT};
-use indexmap::map::raw_entry_v1::RawEntryMut;
-use indexmap::map::RawEntryApiV1;
+use crate::value::{FieldName, Map, Value};
 
 /// Metadata keys that live beside the source but are not part of `_source`.
 pub const METADATA_KEYS: &[&str] = &[
@@ -489,19 +487,9 @@ fn parent_for_write<'a>(
 /// up once and only copied when it is inserted (`entry` would take an owned
 /// key every time).
 fn child_or_new_map(map: &mut Map, key: &str) -> usize {
-    if map.len() <= SCAN_LIMIT {
-        return match scan(map, key) {
-            Some(i) => i,
-            None => map.insert_full(key.to_owned(), Value::Map(new_object())).0,
-        };
-    }
-    match map.raw_entry_mut_v1().from_key(key) {
-        RawEntryMut::Occupied(entry) => entry.index(),
-        RawEntryMut::Vacant(entry) => {
-            let i = entry.index();
-            entry.insert(key.to_owned(), Value::Map(new_object()));
-            i
-        }
+    match map.get_index_of(key) {
+        Some(i) => i,
+        None => map.insert_full(key.to_owned(), Value::Map(new_object())).0,
     }
 }
 
@@ -523,7 +511,7 @@ fn child_element_or_new_map<'a>(map: &'a mut Map, element: &FieldName) -> &'a mu
 /// room for eight from the start saves a table rebuild or two; room for
 /// more measured slower.
 fn new_object() -> Map {
-    Map::with_capacity_and_hasher(8, Default::default())
+    Map::with_capacity(8)
 }
 
 #[derive(Clone, Copy)]
@@ -535,26 +523,12 @@ enum WriteMode {
 /// Writes `leaf` of `map`; the field's position.
 fn write_into_map(map: &mut Map, leaf: &str, value: Value, mode: WriteMode) -> usize {
     // Replacing keeps the key (and its place); only a new key is copied.
-    if map.len() <= SCAN_LIMIT {
-        return match scan(map, leaf) {
-            Some(i) => {
-                write_field(&mut map[i], value, mode);
-                i
-            }
-            None => map.insert_full(leaf.to_owned(), new_field_value(value, mode)).0,
-        };
-    }
-    match map.raw_entry_mut_v1().from_key(leaf) {
-        RawEntryMut::Occupied(entry) => {
-            let i = entry.index();
-            write_field(entry.into_mut(), value, mode);
+    match map.get_index_of(leaf) {
+        Some(i) => {
+            write_field(&mut map[i], value, mode);
             i
         }
-        RawEntryMut::Vacant(entry) => {
-            let i = entry.index();
-            entry.insert(leaf.to_owned(), new_field_value(value, mode));
-            i
-        }
+        None => map.insert_full(leaf.to_owned(), new_field_value(value, mode)).0,
     }
 }
 
@@ -616,7 +590,6 @@ pub fn append_values(target: &mut Value, value: Value, allow_duplicates: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::{field, field_mut};
 
     fn doc(json: &str) -> IngestDocument {
         match Value::from_json_str(json).unwrap() {
@@ -728,10 +701,10 @@ mod tests {
         }
     }
 
-    /// Small maps are searched by scanning, larger ones by hash: reads,
-    /// writes, appends and removals give the same documents either way.
+    /// Writes, appends, removals and child maps give the maps the map's own
+    /// operations give, in small maps and in large (hash-indexed) ones.
     #[test]
-    fn scanned_and_hashed_maps_agree() {
+    fn map_writes_are_map_operations() {
         for size in 0..20 {
             let mut base = Map::default();
             for i in 0..size {
@@ -740,10 +713,7 @@ mod tests {
             }
             let keys: Vec<String> = base.keys().cloned().chain(["k".into(), "missing".into(), "".into()]).collect();
             for key in &keys {
-                assert_eq!(field(&base, key), base.get(key.as_str()), "{size} {key}");
                 assert_eq!(FieldName::new(key).found_in(&base), base.get_index_of(key.as_str()), "{size} {key}");
-                let mut m = base.clone();
-                assert_eq!(field_mut(&mut m, key).cloned(), base.get(key.as_str()).cloned());
 
                 let mut expected = base.clone();
                 expected.insert(key.clone(), Value::from("new"));
