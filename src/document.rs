@@ -483,22 +483,13 @@ fn parent_for_write<'a>(
     Ok(current)
 }
 
-/// `map[key]`, inserting an empty map first when absent. The key is looked
-/// up once and only copied when it is inserted (`entry` would take an owned
-/// key every time).
-fn child_or_new_map(map: &mut Map, key: &str) -> usize {
-    match map.get_index_of(key) {
-        Some(i) => i,
-        None => map.insert_full(key.to_owned(), Value::Map(new_object())).0,
-    }
-}
-
-/// [`child_or_new_map`] for a path's element, starting from its guess.
+/// `map[element]`, inserting an empty map first when absent; starts from
+/// the element's guess. The key is only copied when it is inserted.
 fn child_element_or_new_map<'a>(map: &'a mut Map, element: &FieldName) -> &'a mut Value {
-    let i = match element.guessed_in(map) {
+    let i = match element.index_in(map) {
         Some(i) => i,
         None => {
-            let i = child_or_new_map(map, element.name());
+            let i = map.insert_absent(element.name(), element.digest(), Value::Map(new_object()));
             element.remember(i);
             i
         }
@@ -520,23 +511,12 @@ enum WriteMode {
     Append { allow_duplicates: bool },
 }
 
-/// Writes `leaf` of `map`; the field's position.
-fn write_into_map(map: &mut Map, leaf: &str, value: Value, mode: WriteMode) -> usize {
-    // Replacing keeps the key (and its place); only a new key is copied.
-    match map.get_index_of(leaf) {
-        Some(i) => {
-            write_field(&mut map[i], value, mode);
-            i
-        }
-        None => map.insert_full(leaf.to_owned(), new_field_value(value, mode)).0,
-    }
-}
-
-/// [`write_into_map`] for a path's element, starting from its guess.
+/// Writes `leaf` of `map`, starting from its guess. Replacing keeps the
+/// key (and its place); only a new key is copied.
 fn write_element(map: &mut Map, leaf: &FieldName, value: Value, mode: WriteMode) {
-    match leaf.guessed_in(map) {
+    match leaf.index_in(map) {
         Some(i) => write_field(&mut map[i], value, mode),
-        None => leaf.remember(write_into_map(map, leaf.name(), value, mode)),
+        None => leaf.remember(map.insert_absent(leaf.name(), leaf.digest(), new_field_value(value, mode))),
     }
 }
 
@@ -713,12 +693,13 @@ mod tests {
             }
             let keys: Vec<String> = base.keys().cloned().chain(["k".into(), "missing".into(), "".into()]).collect();
             for key in &keys {
+                let name = FieldName::new(key);
                 assert_eq!(FieldName::new(key).found_in(&base), base.get_index_of(key.as_str()), "{size} {key}");
 
                 let mut expected = base.clone();
                 expected.insert(key.clone(), Value::from("new"));
                 let mut m = base.clone();
-                write_into_map(&mut m, key, Value::from("new"), WriteMode::Set);
+                write_element(&mut m, &name, Value::from("new"), WriteMode::Set);
                 assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "set {size} {key}");
 
                 let mut expected = base.clone();
@@ -729,20 +710,19 @@ mod tests {
                     }
                 }
                 let mut m = base.clone();
-                write_into_map(&mut m, key, Value::from("new"), WriteMode::Append { allow_duplicates: false });
+                write_element(&mut m, &name, Value::from("new"), WriteMode::Append { allow_duplicates: false });
                 assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "append {size} {key}");
 
                 let mut expected = base.clone();
                 let removed = expected.shift_remove(key.as_str());
                 let mut m = base.clone();
-                assert_eq!(remove_element(&mut m, &FieldName::new(key)), removed);
+                assert_eq!(remove_element(&mut m, &name), removed);
                 assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "remove {size} {key}");
 
                 let mut expected = base.clone();
                 expected.entry(key.clone()).or_insert_with(|| Value::Map(Map::default()));
                 let mut m = base.clone();
-                let child_index = child_or_new_map(&mut m, key);
-                let child = m[child_index].clone();
+                let child = child_element_or_new_map(&mut m, &name).clone();
                 assert_eq!(&child, &expected[key.as_str()]);
                 assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "child {size} {key}");
             }

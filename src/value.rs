@@ -245,24 +245,29 @@ impl fmt::Display for Value {
 /// identity (equality, debug output).
 pub struct FieldName {
     name: String,
+    /// The name's [`map::digest`], which map lookups compare first.
+    digest: u32,
     last_position: AtomicUsize,
 }
 
 impl FieldName {
     pub(crate) fn new(name: &str) -> FieldName {
-        FieldName { name: name.to_string(), last_position: AtomicUsize::new(0) }
+        FieldName { name: name.to_string(), digest: map::digest(name), last_position: AtomicUsize::new(0) }
     }
 
     pub(crate) fn name(&self) -> &str {
         &self.name
     }
 
+    pub(crate) fn digest(&self) -> u32 {
+        self.digest
+    }
+
     /// The position of this key in `map`, when the guess is right.
     #[inline]
     pub(crate) fn guessed_in(&self, map: &Map) -> Option<usize> {
         let guess = self.last_position.load(Relaxed);
-        let (key, _) = map.get_index(guess)?;
-        same_key(key.as_bytes(), self.name.as_bytes()).then_some(guess)
+        map.key_at_is(guess, &self.name, self.digest).map(|_| guess)
     }
 
     /// The position of this key in `map`.
@@ -275,10 +280,8 @@ impl FieldName {
     /// entry compared, without indexing the map a second time.
     #[inline(always)]
     pub(crate) fn value_in<'m>(&self, map: &'m Map) -> Option<&'m Value> {
-        if let Some((key, value)) = map.get_index(self.last_position.load(Relaxed)) {
-            if same_key(key.as_bytes(), self.name.as_bytes()) {
-                return Some(value);
-            }
+        if let Some(value) = map.key_at_is(self.last_position.load(Relaxed), &self.name, self.digest) {
+            return Some(value);
         }
         self.found_in(map).map(|i| &map[i])
     }
@@ -287,7 +290,7 @@ impl FieldName {
     /// a field the map does not have.
     #[inline(never)]
     pub(crate) fn found_in(&self, map: &Map) -> Option<usize> {
-        let found = map.get_index_of(&self.name)?;
+        let found = map.find(&self.name, self.digest)?;
         self.remember(found);
         Some(found)
     }
@@ -299,7 +302,7 @@ impl FieldName {
 
 impl Clone for FieldName {
     fn clone(&self) -> FieldName {
-        FieldName { name: self.name.clone(), last_position: AtomicUsize::new(self.last_position.load(Relaxed)) }
+        FieldName { name: self.name.clone(), digest: self.digest, last_position: AtomicUsize::new(self.last_position.load(Relaxed)) }
     }
 }
 
@@ -462,12 +465,12 @@ fn format_java_decimal(shortest: &str, negative: bool, plain: bool) -> String {
 /// over a power-of-two table, at least 16, resized at 0.75 load) and keep
 /// insertion order within a bucket. A map that shrank may have a larger
 /// table in Java than its size implies; that history is not kept.
-pub fn java_hash_map_order(map: &Map) -> Vec<(&String, &Value)> {
+pub fn java_hash_map_order(map: &Map) -> Vec<(&Key, &Value)> {
     let mut capacity = 16usize;
     while map.len() * 4 > capacity * 3 {
         capacity *= 2;
     }
-    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    let mut entries: Vec<(&Key, &Value)> = map.iter().collect();
     entries.sort_by_cached_key(|(k, _)| java_hash_spread(k) as usize & (capacity - 1));
     entries
 }
