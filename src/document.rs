@@ -5,9 +5,7 @@
 //! the `_ingest` metadata (timestamp, on-failure details, foreach's `_value`)
 //! lives in a second map reached through the `_ingest.` prefix.
 
-use crate::value::{scan, FieldName, Map, Value, SCAN_LIMIT};
-use indexmap::map::raw_entry_v1::RawEntryMut;
-use indexmap::map::RawEntryApiV1;
+use crate::value::{FieldName, Map, Value};
 
 /// Metadata keys that live beside the source but are not part of `_source`.
 pub const METADATA_KEYS: &[&str] = &[
@@ -485,32 +483,13 @@ fn parent_for_write<'a>(
     Ok(current)
 }
 
-/// `map[key]`, inserting an empty map first when absent. The key is looked
-/// up once and only copied when it is inserted (`entry` would take an owned
-/// key every time).
-fn child_or_new_map(map: &mut Map, key: &str) -> usize {
-    if map.len() <= SCAN_LIMIT {
-        return match scan(map, key) {
-            Some(i) => i,
-            None => map.insert_full(key.to_owned(), Value::Map(new_object())).0,
-        };
-    }
-    match map.raw_entry_mut_v1().from_key(key) {
-        RawEntryMut::Occupied(entry) => entry.index(),
-        RawEntryMut::Vacant(entry) => {
-            let i = entry.index();
-            entry.insert(key.to_owned(), Value::Map(new_object()));
-            i
-        }
-    }
-}
-
-/// [`child_or_new_map`] for a path's element, starting from its guess.
+/// `map[element]`, inserting an empty map first when absent; starts from
+/// the element's guess. The key is only copied when it is inserted.
 fn child_element_or_new_map<'a>(map: &'a mut Map, element: &FieldName) -> &'a mut Value {
-    let i = match element.guessed_in(map) {
+    let i = match element.index_in(map) {
         Some(i) => i,
         None => {
-            let i = child_or_new_map(map, element.name());
+            let i = map.insert_absent(element.name(), element.digest(), Value::Map(new_object()));
             element.remember(i);
             i
         }
@@ -523,7 +502,7 @@ fn child_element_or_new_map<'a>(map: &'a mut Map, element: &FieldName) -> &'a mu
 /// room for eight from the start saves a table rebuild or two; room for
 /// more measured slower.
 fn new_object() -> Map {
-    Map::with_capacity_and_hasher(8, Default::default())
+    Map::with_capacity(8)
 }
 
 #[derive(Clone, Copy)]
@@ -532,37 +511,12 @@ enum WriteMode {
     Append { allow_duplicates: bool },
 }
 
-/// Writes `leaf` of `map`; the field's position.
-fn write_into_map(map: &mut Map, leaf: &str, value: Value, mode: WriteMode) -> usize {
-    // Replacing keeps the key (and its place); only a new key is copied.
-    if map.len() <= SCAN_LIMIT {
-        return match scan(map, leaf) {
-            Some(i) => {
-                write_field(&mut map[i], value, mode);
-                i
-            }
-            None => map.insert_full(leaf.to_owned(), new_field_value(value, mode)).0,
-        };
-    }
-    match map.raw_entry_mut_v1().from_key(leaf) {
-        RawEntryMut::Occupied(entry) => {
-            let i = entry.index();
-            write_field(entry.into_mut(), value, mode);
-            i
-        }
-        RawEntryMut::Vacant(entry) => {
-            let i = entry.index();
-            entry.insert(leaf.to_owned(), new_field_value(value, mode));
-            i
-        }
-    }
-}
-
-/// [`write_into_map`] for a path's element, starting from its guess.
+/// Writes `leaf` of `map`, starting from its guess. Replacing keeps the
+/// key (and its place); only a new key is copied.
 fn write_element(map: &mut Map, leaf: &FieldName, value: Value, mode: WriteMode) {
-    match leaf.guessed_in(map) {
+    match leaf.index_in(map) {
         Some(i) => write_field(&mut map[i], value, mode),
-        None => leaf.remember(write_into_map(map, leaf.name(), value, mode)),
+        None => leaf.remember(map.insert_absent(leaf.name(), leaf.digest(), new_field_value(value, mode))),
     }
 }
 
@@ -616,7 +570,6 @@ pub fn append_values(target: &mut Value, value: Value, allow_duplicates: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::{field, field_mut};
 
     fn doc(json: &str) -> IngestDocument {
         match Value::from_json_str(json).unwrap() {
@@ -728,10 +681,10 @@ mod tests {
         }
     }
 
-    /// Small maps are searched by scanning, larger ones by hash: reads,
-    /// writes, appends and removals give the same documents either way.
+    /// Writes, appends, removals and child maps give the maps the map's own
+    /// operations give, in small maps and in large (hash-indexed) ones.
     #[test]
-    fn scanned_and_hashed_maps_agree() {
+    fn map_writes_are_map_operations() {
         for size in 0..20 {
             let mut base = Map::default();
             for i in 0..size {
@@ -740,15 +693,13 @@ mod tests {
             }
             let keys: Vec<String> = base.keys().cloned().chain(["k".into(), "missing".into(), "".into()]).collect();
             for key in &keys {
-                assert_eq!(field(&base, key), base.get(key.as_str()), "{size} {key}");
+                let name = FieldName::new(key);
                 assert_eq!(FieldName::new(key).found_in(&base), base.get_index_of(key.as_str()), "{size} {key}");
-                let mut m = base.clone();
-                assert_eq!(field_mut(&mut m, key).cloned(), base.get(key.as_str()).cloned());
 
                 let mut expected = base.clone();
                 expected.insert(key.clone(), Value::from("new"));
                 let mut m = base.clone();
-                write_into_map(&mut m, key, Value::from("new"), WriteMode::Set);
+                write_element(&mut m, &name, Value::from("new"), WriteMode::Set);
                 assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "set {size} {key}");
 
                 let mut expected = base.clone();
@@ -759,20 +710,19 @@ mod tests {
                     }
                 }
                 let mut m = base.clone();
-                write_into_map(&mut m, key, Value::from("new"), WriteMode::Append { allow_duplicates: false });
+                write_element(&mut m, &name, Value::from("new"), WriteMode::Append { allow_duplicates: false });
                 assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "append {size} {key}");
 
                 let mut expected = base.clone();
                 let removed = expected.shift_remove(key.as_str());
                 let mut m = base.clone();
-                assert_eq!(remove_element(&mut m, &FieldName::new(key)), removed);
+                assert_eq!(remove_element(&mut m, &name), removed);
                 assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "remove {size} {key}");
 
                 let mut expected = base.clone();
                 expected.entry(key.clone()).or_insert_with(|| Value::Map(Map::default()));
                 let mut m = base.clone();
-                let child_index = child_or_new_map(&mut m, key);
-                let child = m[child_index].clone();
+                let child = child_element_or_new_map(&mut m, &name).clone();
                 assert_eq!(&child, &expected[key.as_str()]);
                 assert_eq!(m.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "child {size} {key}");
             }

@@ -6,23 +6,13 @@
 //! distinction, so [`Value`] keeps it instead of collapsing to one number type.
 //! Maps keep insertion order so output is deterministic.
 
-use indexmap::IndexMap;
 use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
+pub mod map;
 mod read;
+pub use map::{Key, Map};
 pub(crate) use read::Reader;
-
-/// A document map. Keys are field names hashed on every lookup, insert and
-/// copy; SipHash was a tenth of a pipeline's time. foldhash keeps a random
-/// per-process seed, and iteration order (insertion order) does not depend
-/// on the hasher, so output is unchanged.
-pub type Map = IndexMap<String, Value, MapHasher>;
-
-/// The hasher of [`Map`]. Maps are made with `Map::default()` (or
-/// `Map::with_capacity_and_hasher`): `IndexMap::new` exists only for std's
-/// `RandomState`.
-pub type MapHasher = foldhash::fast::RandomState;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
@@ -241,50 +231,6 @@ impl fmt::Display for Value {
     }
 }
 
-/// Maps up to this size are searched by comparing keys in order rather
-/// than by hashing the key and probing the table: most objects in a
-/// document have a handful of fields, and a key comparison that fails on
-/// the length costs a few instructions where hashing costs dozens.
-pub const SCAN_LIMIT: usize = 8;
-
-/// The position of `key` in `map`, found by comparing keys in order.
-#[inline]
-pub fn scan(map: &Map, key: &str) -> Option<usize> {
-    map.keys().position(|k| k.as_str() == key)
-}
-
-/// The position of `key` in `map`: by a scan for small maps, by hash for
-/// the others.
-#[inline]
-pub fn field_index(map: &Map, key: &str) -> Option<usize> {
-    if map.len() <= SCAN_LIMIT {
-        scan(map, key)
-    } else {
-        map.get_index_of(key)
-    }
-}
-
-/// `map[key]`, as [`field_index`] finds it (its own hashed lookup: going
-/// through the index costs the hot path measurably).
-#[inline]
-pub fn field<'m>(map: &'m Map, key: &str) -> Option<&'m Value> {
-    if map.len() <= SCAN_LIMIT {
-        scan(map, key).map(|i| &map[i])
-    } else {
-        map.get(key)
-    }
-}
-
-/// `map.get_mut(key)`, as [`field`] finds it.
-#[inline]
-pub fn field_mut<'m>(map: &'m mut Map, key: &str) -> Option<&'m mut Value> {
-    if map.len() <= SCAN_LIMIT {
-        scan(map, key).map(|i| &mut map[i])
-    } else {
-        map.get_mut(key)
-    }
-}
-
 /// A field name that remembers the position its key was last found at in
 /// a map: one name of a `FieldPath`, of a template variable, of a
 /// condition's field chain.
@@ -299,24 +245,29 @@ pub fn field_mut<'m>(map: &'m mut Map, key: &str) -> Option<&'m mut Value> {
 /// identity (equality, debug output).
 pub struct FieldName {
     name: String,
+    /// The name's [`map::digest`], which map lookups compare first.
+    digest: u32,
     last_position: AtomicUsize,
 }
 
 impl FieldName {
     pub(crate) fn new(name: &str) -> FieldName {
-        FieldName { name: name.to_string(), last_position: AtomicUsize::new(0) }
+        FieldName { name: name.to_string(), digest: map::digest(name), last_position: AtomicUsize::new(0) }
     }
 
     pub(crate) fn name(&self) -> &str {
         &self.name
     }
 
+    pub(crate) fn digest(&self) -> u32 {
+        self.digest
+    }
+
     /// The position of this key in `map`, when the guess is right.
     #[inline]
     pub(crate) fn guessed_in(&self, map: &Map) -> Option<usize> {
         let guess = self.last_position.load(Relaxed);
-        let (key, _) = map.get_index(guess)?;
-        same_key(key.as_bytes(), self.name.as_bytes()).then_some(guess)
+        map.key_at_is(guess, &self.name, self.digest).map(|_| guess)
     }
 
     /// The position of this key in `map`.
@@ -329,27 +280,17 @@ impl FieldName {
     /// entry compared, without indexing the map a second time.
     #[inline(always)]
     pub(crate) fn value_in<'m>(&self, map: &'m Map) -> Option<&'m Value> {
-        if let Some((key, value)) = map.get_index(self.last_position.load(Relaxed)) {
-            if same_key(key.as_bytes(), self.name.as_bytes()) {
-                return Some(value);
-            }
+        if let Some(value) = map.key_at_is(self.last_position.load(Relaxed), &self.name, self.digest) {
+            return Some(value);
         }
         self.found_in(map).map(|i| &map[i])
     }
 
     /// [`index_in`](Self::index_in) past a wrong guess, out of line: mostly
-    /// a field the map does not have. Up to sixteen keys, comparing them
-    /// costs less than hashing the name: a key of another length is passed
-    /// over for one comparison (keys are unique, so a scan finds the same
-    /// entry).
+    /// a field the map does not have.
     #[inline(never)]
     pub(crate) fn found_in(&self, map: &Map) -> Option<usize> {
-        const SCAN_UP_TO: usize = 16;
-        let found = if map.len() <= SCAN_UP_TO {
-            map.keys().position(|k| same_key(k.as_bytes(), self.name.as_bytes()))?
-        } else {
-            map.get_index_of(self.name.as_str())?
-        };
+        let found = map.find(&self.name, self.digest)?;
         self.remember(found);
         Some(found)
     }
@@ -361,7 +302,7 @@ impl FieldName {
 
 impl Clone for FieldName {
     fn clone(&self) -> FieldName {
-        FieldName { name: self.name.clone(), last_position: AtomicUsize::new(self.last_position.load(Relaxed)) }
+        FieldName { name: self.name.clone(), digest: self.digest, last_position: AtomicUsize::new(self.last_position.load(Relaxed)) }
     }
 }
 
@@ -524,12 +465,12 @@ fn format_java_decimal(shortest: &str, negative: bool, plain: bool) -> String {
 /// over a power-of-two table, at least 16, resized at 0.75 load) and keep
 /// insertion order within a bucket. A map that shrank may have a larger
 /// table in Java than its size implies; that history is not kept.
-pub fn java_hash_map_order(map: &Map) -> Vec<(&String, &Value)> {
+pub fn java_hash_map_order(map: &Map) -> Vec<(&Key, &Value)> {
     let mut capacity = 16usize;
     while map.len() * 4 > capacity * 3 {
         capacity *= 2;
     }
-    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    let mut entries: Vec<(&Key, &Value)> = map.iter().collect();
     entries.sort_by_cached_key(|(k, _)| java_hash_spread(k) as usize & (capacity - 1));
     entries
 }
@@ -562,7 +503,7 @@ pub fn java_hash_map_of(mut entries: Vec<(&'static str, Value)>, mut table: usiz
     // The sort is stable (the cached keys are sorted with their positions),
     // as a bucket's chain is.
     entries.sort_by_cached_key(|(k, _)| java_hash_spread(k) as usize & (table - 1));
-    let mut map = Map::with_capacity_and_hasher(entries.len(), MapHasher::default());
+    let mut map = Map::with_capacity(entries.len());
     map.extend(entries.into_iter().map(|(k, v)| (k.to_owned(), v)));
     map
 }
@@ -885,8 +826,7 @@ impl<'de> serde::Deserialize<'de> for Value {
 }
 
 /// Room made for an object's fields when the parser cannot say how many
-/// there are (serde_json never does): growing a map rebuilds its table and
-/// moves its entries, and a document's top-level object, or a record a
+/// there are (serde_json never does): growing a map moves its entries, and a document's top-level object, or a record a
 /// `json` processor parses, often holds more than eight fields (and gains
 /// more in the pipeline); a small object pays only a larger first
 /// allocation.
@@ -940,7 +880,7 @@ impl<'de> serde::de::Visitor<'de> for ValueVisitor {
         Ok(Value::List(items))
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut map = Map::with_capacity_and_hasher(access.size_hint().unwrap_or(PARSED_OBJECT_CAPACITY), MapHasher::default());
+        let mut map = Map::with_capacity(access.size_hint().unwrap_or(PARSED_OBJECT_CAPACITY));
         while let Some((k, v)) = access.next_entry::<String, Value>()? {
             map.insert(k, v);
         }

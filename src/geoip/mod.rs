@@ -630,7 +630,7 @@ impl Data {
                 const LAT_FIRST: bool = java_hash_spread("lat") & 15 <= java_hash_spread("lon") & 15;
                 let (lat, lon) = (("lat", Value::Double(lat)), ("lon", Value::Double(lon)));
                 let (first, second) = if LAT_FIRST { (lat, lon) } else { (lon, lat) };
-                let mut location = Map::with_capacity_and_hasher(2, Default::default());
+                let mut location = Map::with_capacity(2);
                 location.insert(first.0.to_owned(), first.1);
                 location.insert(second.0.to_owned(), second.1);
                 Some(Value::Map(location))
@@ -724,7 +724,7 @@ impl Data {
                 j -= 1;
             }
         }
-        let mut map = Map::with_capacity_and_hasher(self.entries.len(), Default::default());
+        let mut map = Map::with_capacity(self.entries.len());
         map.extend(self.entries.into_iter().map(|(p, v)| (p.key().to_owned(), v)));
         map
     }

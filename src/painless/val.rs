@@ -742,7 +742,7 @@ fn own_list_to_value(items: &[Val<'_>], path: &mut Vec<usize>) -> Value {
 /// read in place, keys straight from their text.
 #[inline(never)]
 fn own_map_to_value(m: &JMap<'_>, path: &mut Vec<usize>) -> Value {
-    let mut out = ValueMap::with_capacity_and_hasher(m.len(), Default::default());
+    let mut out = ValueMap::with_capacity(m.len());
     for (k, v) in m.iter() {
         let key = match &k.0 {
             Val::Str(s) => s.to_string(),

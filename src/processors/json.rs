@@ -7,7 +7,7 @@ use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
 use crate::value::{Map, Value};
-use indexmap::map::Entry;
+use crate::value::map::Entry;
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 
 pub const SPEC: ProcessorSpec = ProcessorSpec {
@@ -263,7 +263,7 @@ impl<'de> Visitor<'de> for JsonSeed {
         Ok(Value::List(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut map = Map::with_capacity_and_hasher(crate::value::PARSED_OBJECT_CAPACITY, Default::default());
+        let mut map = Map::with_capacity(crate::value::PARSED_OBJECT_CAPACITY);
         while let Some(key) = access.next_key::<std::string::String>()? {
             let value = access.next_value_seed(self)?;
             // A repeated key keeps its first place and takes the last value.

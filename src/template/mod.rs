@@ -15,7 +15,7 @@
 use crate::document::{FieldPath, IngestDocument};
 use std::borrow::Cow;
 use crate::error::EsError;
-use crate::value::{field, FieldName, Map, Value};
+use crate::value::{FieldName, Map, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
@@ -105,7 +105,7 @@ impl<'s> Segment<'s> for &'s str {
     }
 
     fn field_of(self, map: &Map) -> Option<&Value> {
-        field(map, self)
+        map.get(self)
     }
 }
 

@@ -10,7 +10,7 @@
 //! always gave. Numbers other than plain integers are read by serde_json
 //! from their own text.
 
-use super::{next_escape, Map, MapHasher, Value, PARSED_OBJECT_CAPACITY};
+use super::{next_escape, Map, Value, PARSED_OBJECT_CAPACITY};
 
 /// Nesting deeper than this is left to serde_json, which has its own limit
 /// (128) and error for it; the reader's recursion stays well inside it.
@@ -84,7 +84,7 @@ impl<'t> Reader<'t> {
 
     fn object(&mut self) -> Option<Value> {
         self.enter()?;
-        let mut map = Map::with_capacity_and_hasher(PARSED_OBJECT_CAPACITY, MapHasher::default());
+        let mut map = Map::with_capacity(PARSED_OBJECT_CAPACITY);
         if self.peek_past_whitespace()? == b'}' {
             self.pos += 1;
         } else {
