@@ -196,8 +196,8 @@ pub fn run_nested(
 
 // Inlined into the loops that call it: a processor that runs and succeeds
 // (nearly all of them) pays for the condition, the call and one test of
-// the trace; failures are handled out of line.
-#[inline]
+// the trace, without a call of its own; failures are handled out of line.
+#[inline(always)]
 fn run_one(
     p: &ConfiguredProcessor,
     index: usize,
