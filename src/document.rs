@@ -408,7 +408,13 @@ impl IngestDocument {
             return Some(MapRename::TargetExists);
         }
         let (_, value) = map.shift_remove_index(from_index).expect("found above");
-        write_element(map, to_key, value, WriteMode::Set);
+        if replace {
+            write_element(map, to_key, value, WriteMode::Set);
+        } else {
+            // `to` was looked for above and is not there: it goes at the end
+            // without being looked for again.
+            to_key.remember(map.insert_full(to_key.name().to_owned(), value).0);
+        }
         Some(MapRename::Renamed)
     }
 

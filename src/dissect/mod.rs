@@ -14,6 +14,7 @@ use crate::error::EsError;
 use crate::value::Value;
 use java_hash_map::JavaHashMap;
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// Java's `$` (no MULTILINE): the end, or a final line terminator before it.
@@ -334,13 +335,13 @@ impl DissectParser {
     /// came), or `Unable to find match for dissect pattern: ...`. A name
     /// can come twice (a reference named `null` beside one whose name never
     /// came); setting the fields in turn gives what Elasticsearch's map does.
-    pub fn parse(&self, input: &str) -> Result<Vec<(String, Value)>, EsError> {
+    pub fn parse(&self, input: &str) -> Result<Vec<(Cow<'_, str>, Value)>, EsError> {
         self.try_parse(input)
             .ok_or_else(|| find_match_error(&self.pattern, input))
     }
 
     /// `DissectParser.parse`: `None` when the input does not match.
-    pub fn try_parse(&self, input: &str) -> Option<Vec<(String, Value)>> {
+    pub fn try_parse(&self, input: &str) -> Option<Vec<(Cow<'_, str>, Value)>> {
         let spans = self.scan(input);
         match &self.simple_order {
             Some(order) => self.assemble_simple(input, &spans, order),
@@ -400,22 +401,23 @@ impl DissectParser {
     }
 
     /// The results of the matched `spans`, through `DissectMatch`.
-    fn assemble(&self, input: &str, spans: &[(usize, usize, usize)]) -> Option<Vec<(String, Value)>> {
+    fn assemble(&self, input: &str, spans: &[(usize, usize, usize)]) -> Option<Vec<(Cow<'_, str>, Value)>> {
         let mut m = DissectMatch::new(self);
         for &(index, start, end) in spans {
             m.add(&self.pairs[index].key, span_text(input, start, end));
         }
-        m.results()
+        let results = m.results()?;
+        Some(results.into_iter().map(|(name, value)| (Cow::Owned(name), value)).collect())
     }
 
     /// [`DissectParser::assemble`] for a pattern of plain keys: all of them
     /// must match, and each name takes its last value, in `order`.
-    fn assemble_simple(
+    fn assemble_simple<'o>(
         &self,
         input: &str,
         spans: &[(usize, usize, usize)],
-        order: &[(String, Vec<usize>)],
-    ) -> Option<Vec<(String, Value)>> {
+        order: &'o [(String, Vec<usize>)],
+    ) -> Option<Vec<(Cow<'o, str>, Value)>> {
         if spans.len() != self.max_matches {
             return None;
         }
@@ -423,7 +425,7 @@ impl DissectParser {
         let results = order.iter().map(|(name, pairs)| {
             let &last = pairs.last().expect("a name comes from a key");
             let (_, start, end) = spans[last];
-            (name.clone(), Value::String(span_text(input, start, end)))
+            (Cow::Borrowed(name.as_str()), Value::String(span_text(input, start, end)))
         });
         Some(results.collect())
     }
@@ -432,7 +434,12 @@ impl DissectParser {
 /// A value's text; a delimiter may split a character only in input that
 /// is not UTF-8 at the split, which Java decodes with replacements.
 fn span_text(input: &str, start: usize, end: usize) -> String {
-    String::from_utf8_lossy(&input.as_bytes()[start.min(end)..end]).into_owned()
+    let start = start.min(end);
+    match input.get(start..end) {
+        // Whole characters: the text as it is, without decoding it again.
+        Some(text) => text.to_owned(),
+        None => String::from_utf8_lossy(&input.as_bytes()[start..end]).into_owned(),
+    }
 }
 
 /// For a pattern of plain (and skipped) keys, the names its results come
@@ -450,7 +457,7 @@ fn simple_order(parser: &DissectParser) -> Option<Vec<(String, Vec<usize>)>> {
             let pairs = (0..parser.pairs.len())
                 .filter(|&i| !parser.pairs[i].key.skip && parser.pairs[i].key.name == name)
                 .collect();
-            (name, pairs)
+            (name.into_owned(), pairs)
         })
         .collect();
     Some(order)

@@ -9,7 +9,7 @@ fn ok(pattern: &str, input: &str, sep: &str) -> Vec<(String, String)> {
         .parse(input)
         .unwrap_or_else(|e| panic!("{pattern} on {input:?}: {}", e.reason))
         .into_iter()
-        .map(|(k, v)| (k, v.as_str().unwrap_or("<null>").to_string()))
+        .map(|(k, v)| (k.into_owned(), v.as_str().unwrap_or("<null>").to_string()))
         .collect()
 }
 
@@ -449,6 +449,19 @@ fn plain_key_patterns_assemble_as_dissect_match_does() {
         for input in &inputs {
             let general = parser.assemble(input, &parser.scan(input));
             assert_eq!(parser.try_parse(input), general, "{pattern} on {input:?}");
+        }
+    }
+}
+
+/// A span on character boundaries is taken as it is, one that splits a
+/// character is decoded with replacements: either way Java's text.
+#[test]
+fn span_text_is_the_lossy_decoding_of_the_bytes() {
+    let input = "aé€𝄞 b\u{85}";
+    for start in 0..=input.len() {
+        for end in 0..=input.len() {
+            let expected = String::from_utf8_lossy(&input.as_bytes()[start.min(end)..end]).into_owned();
+            assert_eq!(span_text(input, start, end), expected, "{start}..{end}");
         }
     }
 }

@@ -93,9 +93,7 @@ impl LazySplit {
     /// `Some(spans)` for a match, `Some(None)` for none, `None` when the
     /// text is left to Oniguruma.
     pub(super) fn find(&self, text: &str) -> Option<Option<Spans>> {
-        let has_line_terminator =
-            text.bytes().any(|b| b == b'\n' || b == b'\r') || text.contains(['\u{85}', '\u{2028}', '\u{2029}']);
-        if has_line_terminator || !self.within_retry_limits(text.len()) {
+        if has_line_terminator(text) || !self.within_retry_limits(text.len()) {
             return None;
         }
         let Some(mut at) = text.starts_with(&self.prefix).then_some(self.prefix.len()) else {
@@ -106,7 +104,7 @@ impl LazySplit {
             let end = if group.literal.is_empty() {
                 text.len()
             } else {
-                match text[at..].find(&group.literal) {
+                match find_literal(&text[at..], &group.literal) {
                     Some(offset) => at + offset,
                     None => return Some(None),
                 }
@@ -128,5 +126,24 @@ impl LazySplit {
             steps = steps.saturating_mul(positions);
         }
         steps <= MAX_STEPS
+    }
+}
+
+/// Whether `text` has one of Java's line terminators (`\n`, `\r`, U+0085,
+/// U+2028, U+2029). Each is encoded starting with one of four bytes, so a
+/// byte scan settles nearly every text; one with such a byte (`é` starts
+/// with 0xC3, not 0xC2) is checked character by character.
+fn has_line_terminator(text: &str) -> bool {
+    text.bytes().any(|b| matches!(b, b'\n' | b'\r' | 0xC2 | 0xE2))
+        && (text.bytes().any(|b| b == b'\n' || b == b'\r') || text.contains(['\u{85}', '\u{2028}', '\u{2029}']))
+}
+
+/// `haystack.find(literal)`. Most literals are one ASCII character (`@`,
+/// `.`), which in UTF-8 stands only for itself: a byte search finds it
+/// without setting up a substring search.
+fn find_literal(haystack: &str, literal: &str) -> Option<usize> {
+    match literal.as_bytes() {
+        [byte] => haystack.bytes().position(|b| b == *byte),
+        _ => haystack.find(literal),
     }
 }

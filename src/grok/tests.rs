@@ -676,6 +676,12 @@ fn lazy_splits_capture_what_oniguruma_captures() {
     texts.push(format!("{}@{}", "b".repeat(999), "c"));
     texts.push("x1--2".into());
     texts.push("é1 :22".into());
+    // Line terminators and other characters whose UTF-8 starts like theirs.
+    for odd in ["\u{85}", "\u{2029}", "\u{a0}", "€", "\u{2027}"] {
+        texts.push(format!("a{odd}@b"));
+        texts.push(format!("a@b{odd}"));
+        texts.push(format!("{odd}a@b.c"));
+    }
     for pattern in shapes.iter().chain(&others) {
         let g = compile(pattern);
         assert_eq!(g.lazy_split.is_some(), shapes.contains(pattern), "{pattern} is recognised: {}", g.expression());

@@ -194,6 +194,10 @@ pub fn run_nested(
     result
 }
 
+// Inlined into the loops that call it: a processor that runs and succeeds
+// (nearly all of them) pays for the condition, the call and one test of
+// the trace, without a call of its own; failures are handled out of line.
+#[inline(always)]
 fn run_one(
     p: &ConfiguredProcessor,
     index: usize,
@@ -201,13 +205,9 @@ fn run_one(
     run: &mut RunContext,
     top_level: bool,
 ) -> Result<Outcome, EsError> {
-    let mut condition_result = None;
-    let result = match &p.condition {
+    let condition = match &p.condition {
         Some(cond) => match cond.script.condition(&doc.ctx, &cond.params) {
-            Ok(true) => {
-                condition_result = Some((cond.source.as_str(), true));
-                p.processor.execute(doc, run)
-            }
+            Ok(true) => Some((cond.source.as_str(), true)),
             Ok(false) => {
                 record(
                     run,
@@ -220,71 +220,53 @@ fn run_one(
                 );
                 return Ok(Outcome::Kept);
             }
-            Err(e) => Err(e),
+            Err(e) => return failed(e, p, index, doc, run, top_level, None),
         },
-        None => p.processor.execute(doc, run),
+        None => None,
     };
-    match result {
+    match p.processor.execute(doc, run) {
         Ok(Flow::Continue) => {
-            record(
-                run,
-                p,
-                index,
-                TraceStatus::Success,
-                doc,
-                None,
-                condition_result,
-            );
+            record(run, p, index, TraceStatus::Success, doc, None, condition);
             Ok(Outcome::Kept)
         }
         Ok(Flow::Drop) => {
-            record(
-                run,
-                p,
-                index,
-                TraceStatus::Dropped,
-                doc,
-                None,
-                condition_result,
-            );
+            record(run, p, index, TraceStatus::Dropped, doc, None, condition);
             Ok(Outcome::Dropped)
         }
-        Err(e) => {
-            // A processor with handlers is wrapped in its own CompoundProcessor
-            // in Elasticsearch, which names the failing processor; so is every
-            // processor of a pipeline's list.
-            let e = if top_level || !p.on_failure.is_empty() {
-                located(e, p, run)
-            } else {
-                e
-            };
-            if p.ignore_failure || e.headers.contains_key(crate::processors::pipeline::IGNORED) {
-                record(
-                    run,
-                    p,
-                    index,
-                    TraceStatus::ErrorIgnored,
-                    doc,
-                    Some(&e),
-                    condition_result,
-                );
-                return Ok(Outcome::Kept);
-            }
-            record(
-                run,
-                p,
-                index,
-                TraceStatus::Error,
-                doc,
-                Some(&e),
-                condition_result,
-            );
-            if p.on_failure.is_empty() {
-                return Err(e);
-            }
-            run_handlers(&p.on_failure, &e, doc, run)
-        }
+        Err(e) => failed(e, p, index, doc, run, top_level, condition),
     }
+}
+
+/// A processor (or its condition) failed: the failure is ignored, handed to
+/// the processor's `on_failure` handlers, or returned.
+#[cold]
+#[inline(never)]
+fn failed(
+    e: EsError,
+    p: &ConfiguredProcessor,
+    index: usize,
+    doc: &mut IngestDocument,
+    run: &mut RunContext,
+    top_level: bool,
+    condition: Option<(&str, bool)>,
+) -> Result<Outcome, EsError> {
+    // A processor with handlers is wrapped in its own CompoundProcessor
+    // in Elasticsearch, which names the failing processor; so is every
+    // processor of a pipeline's list.
+    let e = if top_level || !p.on_failure.is_empty() {
+        located(e, p, run)
+    } else {
+        e
+    };
+    if p.ignore_failure || e.headers.contains_key(crate::processors::pipeline::IGNORED) {
+        record(run, p, index, TraceStatus::ErrorIgnored, doc, Some(&e), condition);
+        return Ok(Outcome::Kept);
+    }
+    record(run, p, index, TraceStatus::Error, doc, Some(&e), condition);
+    if p.on_failure.is_empty() {
+        return Err(e);
+    }
+    run_handlers(&p.on_failure, &e, doc, run)
 }
 
 /// Marks a failure with the processor it came from, unless a nested pipeline

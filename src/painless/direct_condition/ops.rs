@@ -86,7 +86,7 @@ pub(super) fn lower_test(node: Node) -> Box<dyn Test> {
         // Most calls in conditions are tests (`equals`, `contains`): their
         // boolean is taken without a `Datum` in between.
         Node::Call { receiver, method, arg, null_safe } => {
-            let arg = arg.map(|a| lower_boxed(*a));
+            let arg = Argument::lower(arg);
             on_operand!(lower(*receiver), Box<dyn Test>, r => Call { receiver: r, method, arg, null_safe })
         }
         other => Box::new(Boolean(lower_boxed(other))),
@@ -123,7 +123,7 @@ fn lower(node: Node) -> Lowered {
         Node::Choose { test, then, otherwise } => Box::new(Choose { test: lower_test(*test), then: lower_boxed(*then), otherwise: lower_boxed(*otherwise) }),
         Node::Elvis(a, b) => Box::new(Elvis(lower_boxed(*a), lower_boxed(*b))),
         Node::Call { receiver, method, arg, null_safe } => {
-            let arg = arg.map(|a| lower_boxed(*a));
+            let arg = Argument::lower(arg);
             return Lowered::Other(on_operand!(lower(*receiver), Box<dyn Operand>, r => Call { receiver: r, method, arg, null_safe }));
         }
         test => Box::new(BooleanValue(lower_test(test))),
@@ -330,8 +330,27 @@ impl Test for LiteralListContains {
 struct Call<R> {
     receiver: R,
     method: Method,
-    arg: Option<Box<dyn Operand>>,
+    arg: Argument,
     null_safe: bool,
+}
+
+/// A call's argument. Most are literals (`equals('')`, `contains('@')`),
+/// read in place rather than through an op.
+#[derive(Debug)]
+enum Argument {
+    None,
+    Literal(Literal),
+    Operand(Box<dyn Operand>),
+}
+
+impl Argument {
+    fn lower(arg: Option<Box<Node>>) -> Argument {
+        match arg.map(|a| *a) {
+            None => Argument::None,
+            Some(Node::Literal(literal)) => Argument::Literal(literal),
+            Some(node) => Argument::Operand(lower_boxed(node)),
+        }
+    }
 }
 
 impl<R: Operand> Call<R> {
@@ -343,8 +362,9 @@ impl<R: Operand> Call<R> {
             return self.null_safe.then_some(Datum::Null);
         }
         let arg = match &self.arg {
-            Some(a) => Some(a.value(e)?),
-            None => None,
+            Argument::None => None,
+            Argument::Literal(literal) => Some(literal.datum()),
+            Argument::Operand(a) => Some(a.value(e)?),
         };
         call(recv, self.method, arg)
     }
