@@ -413,7 +413,7 @@ impl IngestDocument {
         } else {
             // `to` was looked for above and is not there: it goes at the end
             // without being looked for again.
-            to_key.remember(map.insert_full(to_key.name().to_owned(), value).0);
+            to_key.remember(map.insert_absent(to_key.name(), to_key.digest(), value));
         }
         Some(MapRename::Renamed)
     }
