@@ -7,6 +7,9 @@ use std::net::IpAddr;
 /// Elasticsearch's `InetAddresses.forString`: dotted quads without leading
 /// zeros, IPv6 with an optional scope; an IPv4-mapped IPv6 address is IPv4.
 pub fn parse_ip(text: &str) -> Result<IpAddr, EsError> {
+    if let Some(v4) = plain_dotted_quad(text.as_bytes()) {
+        return Ok(IpAddr::V4(v4));
+    }
     let invalid = || EsError::illegal_argument(format!("'{text}' is not an IP string literal."));
     let unscoped = match text.split_once('%') {
         Some((addr, scope)) if addr.contains(':') && !scope.is_empty() => addr,
@@ -17,6 +20,38 @@ pub fn parse_ip(text: &str) -> Result<IpAddr, EsError> {
         IpAddr::V6(v6) => Ok(v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(IpAddr::V6(v6))),
         v4 => Ok(v4),
     }
+}
+
+/// A dotted quad as `Ipv4Addr`'s parser reads it (one to three digits a
+/// part, no leading zero, at most 255), read here without its general
+/// parser's machinery; `None` for any other text, which that parser then
+/// reads or refuses.
+fn plain_dotted_quad(text: &[u8]) -> Option<std::net::Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut at = 0;
+    for (i, octet) in octets.iter_mut().enumerate() {
+        if i > 0 {
+            if text.get(at) != Some(&b'.') {
+                return None;
+            }
+            at += 1;
+        }
+        let start = at;
+        let mut value = 0u32;
+        while let Some(&d) = text.get(at).filter(|b| b.is_ascii_digit()) {
+            value = value * 10 + (d - b'0') as u32;
+            at += 1;
+            if at - start > 3 {
+                return None;
+            }
+        }
+        let leading_zero = at - start > 1 && text[start] == b'0';
+        if at == start || leading_zero || value > 255 {
+            return None;
+        }
+        *octet = value as u8;
+    }
+    (at == text.len()).then_some(std::net::Ipv4Addr::from(octets))
 }
 
 /// `NetworkAddress.format`: RFC 5952 text for IPv6.
@@ -90,6 +125,31 @@ mod tests {
         assert_eq!(parse_ip("1.2.3.4%x").unwrap_err().reason, "'1.2.3.4%x' is not an IP string literal.");
         assert!(parse_ip("01.2.3.4").is_err(), "leading zeros are refused");
         assert!(parse_ip("").is_err());
+    }
+
+    /// Whatever the dotted-quad reading reads, the general parser reads
+    /// the same; it reads every address that parser reads as a dotted quad.
+    #[test]
+    fn plain_dotted_quads_read_as_the_parser_reads_them() {
+        let pieces = ["0", "1", "9", "00", "01", "10", "99", "100", "199", "255", "256", "300", "999", "1000", "", "a", "-1", "+1", " 1", "١"];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut read = 0;
+        for _ in 0..100_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let parts = 3 + (seed % 3) as usize;
+            let text = (0..parts).map(|i| pieces[(seed >> (8 + 5 * i)) as usize % pieces.len()]).collect::<Vec<_>>().join(".");
+            let general = text.parse::<std::net::Ipv4Addr>().ok();
+            let plain = plain_dotted_quad(text.as_bytes());
+            assert!(plain.is_none() || plain == general, "{text:?}: {plain:?} != {general:?}");
+            assert_eq!(plain.is_some(), general.is_some() && parts == 4, "{text:?}");
+            read += plain.is_some() as usize;
+        }
+        assert!(read > 500, "only {read} read");
+        for text in ["1.2.3.4", "255.255.255.255", "0.0.0.0", "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.4.", ".1.2.3.4", "", "::1"] {
+            assert_eq!(plain_dotted_quad(text.as_bytes()), text.parse().ok(), "{text:?}");
+        }
     }
 
     #[test]

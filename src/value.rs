@@ -623,21 +623,59 @@ pub fn write_json_string(s: &str, out: &mut String) {
 }
 
 /// [`write_json_string`] of a string whose first byte to escape is at
-/// `first`. Runs that need no escaping are copied in one go; only ASCII
-/// bytes ever need escaping, so splitting at them keeps UTF-8 whole.
-/// The opening quote is the caller's; the closing one is written here.
+/// `first`. Between escapes the text is read a word at a time and each word
+/// is written whole at the end of `out`, which keeps only the bytes before
+/// the word's first byte to escape: runs are copied without a call, and a
+/// string dense with escapes (a JSON document held as a string) costs a few
+/// instructions an escape. The opening quote is the caller's; the closing
+/// one is written here.
 #[inline(never)]
 fn write_escaped_json_string(s: &str, first: usize, out: &mut String) {
-    out.reserve(s.len() + 1);
     let bytes = s.as_bytes();
-    let mut start = 0;
-    let mut next = Some(first);
-    while let Some(i) = next {
-        append_framed(out, b"", &s[start..i], JsonEscape::of(bytes[i]).as_bytes());
-        start = i + 1;
-        next = next_escape(bytes, start);
+    // SAFETY: what is appended is the runs of `s` between bytes to escape
+    // (split at ASCII bytes, so at character boundaries) and ASCII
+    // escapes, so `out` is valid UTF-8 when this returns.
+    let out = unsafe { out.as_mut_vec() };
+    out.extend_from_slice(&bytes[..first]);
+    let mut read = first;
+    while read < bytes.len() {
+        // Room for a word holding the escape of `bytes[read]` (a byte to
+        // escape), then for the rest of the text and a word past it: what
+        // is kept of the words below is never more than the text read.
+        out.reserve(8 + bytes.len() - read + 8);
+        let escape = JsonEscape::of(bytes[read]);
+        // SAFETY: `reserve` made room for the word; its first `len` bytes
+        // are the escape, written just now.
+        unsafe {
+            std::ptr::write_unaligned(out.as_mut_ptr().add(out.len()).cast::<[u8; 8]>(), escape.text);
+            out.set_len(out.len() + escape.len);
+        }
+        read += 1;
+        while read + 8 <= bytes.len() {
+            let word: [u8; 8] = bytes[read..read + 8].try_into().expect("8 bytes");
+            let mask = escape_mask(u64::from_le_bytes(word));
+            let kept = if mask == 0 { 8 } else { (mask.trailing_zeros() / 8) as usize };
+            // SAFETY: `reserve` made room for 8 bytes past the escape and
+            // everything kept from the text read since; the bytes kept were
+            // written just now.
+            unsafe {
+                std::ptr::write_unaligned(out.as_mut_ptr().add(out.len()).cast::<[u8; 8]>(), word);
+                out.set_len(out.len() + kept);
+            }
+            read += kept;
+            if mask != 0 {
+                break;
+            }
+        }
+        if read + 8 > bytes.len() {
+            // The last few bytes, one at a time.
+            while read < bytes.len() && !needs_escape(bytes[read]) {
+                out.push(bytes[read]);
+                read += 1;
+            }
+        }
     }
-    append_framed(out, b"", &s[start..], b"\"");
+    out.push(b'"');
 }
 
 /// Appends `prefix`, `text` and `suffix` (ASCII, a few bytes each) to `out`
@@ -763,13 +801,15 @@ fn escape_mask(w: u64) -> u64 {
 /// How Jackson escapes a byte that needs it: the short forms where JSON
 /// has one, `\u00XX` (upper-case hex) for other control characters.
 struct JsonEscape {
-    text: [u8; 6],
+    /// The escape's text, then padding: a whole word is written and only
+    /// `len` bytes kept.
+    text: [u8; 8],
     len: usize,
 }
 
 impl JsonEscape {
     fn of(b: u8) -> JsonEscape {
-        let short = |c: u8| JsonEscape { text: [b'\\', c, 0, 0, 0, 0], len: 2 };
+        let short = |c: u8| JsonEscape { text: [b'\\', c, 0, 0, 0, 0, 0, 0], len: 2 };
         match b {
             b'"' => short(b'"'),
             b'\\' => short(b'\\'),
@@ -780,13 +820,10 @@ impl JsonEscape {
             0x0c => short(b'f'),
             _ => {
                 const HEX: &[u8; 16] = b"0123456789ABCDEF";
-                JsonEscape { text: [b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 0xf) as usize]], len: 6 }
+                let text = [b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 0xf) as usize], 0, 0];
+                JsonEscape { text, len: 6 }
             }
         }
-    }
-
-    fn as_bytes(&self) -> &[u8] {
-        &self.text[..self.len]
     }
 }
 

@@ -1504,9 +1504,11 @@ pub fn print_iso_millis_offset(zdt: &ZonedDateTime, out: &mut String) -> bool {
     // `yyyy-MM-dd'T'HH:mm:ss.SSS` has fixed positions: digits are written
     // into a template of its punctuation, which is copied out at once.
     let mut text = *b"0000-00-00T00:00:00.000";
-    let mut put = |at: usize, value: u32, width: u32| {
-        for i in 0..width {
-            text[at + i as usize] = b'0' + (value / 10u32.pow(width - 1 - i) % 10) as u8;
+    // Digits from the last, by constant divisions.
+    let mut put = |at: usize, mut value: u32, width: usize| {
+        for digit in text[at..at + width].iter_mut().rev() {
+            *digit = b'0' + (value % 10) as u8;
+            value /= 10;
         }
     };
     put(0, year as u32, 4);

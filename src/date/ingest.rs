@@ -118,6 +118,37 @@ pub struct CompiledFormat {
     min_chars: usize,
 }
 
+/// The plainest texts `iso8601` reads, `yyyy-MM-ddTHH:mm:ss[.S…]` with one
+/// to nine fraction digits and an optional `Z`, read straight to the local
+/// date and time and the zone the text gives (what the general parser and
+/// `from_accessor` make of them, with none of their machinery); `None` for
+/// any other text, which the general parser reads or refuses.
+fn plain_iso8601(text: &str) -> Option<(NaiveDateTime, Option<ZoneId>)> {
+    let (body, zone) = match text.strip_suffix('Z') {
+        Some(body) => (body.as_bytes(), Some(ZoneId::Offset(0))),
+        None => (text.as_bytes(), None),
+    };
+    let number = |from: usize, to: usize| -> Option<u32> {
+        body.get(from..to)?.iter().try_fold(0, |n, &d| d.is_ascii_digit().then(|| n * 10 + (d - b'0') as u32))
+    };
+    let punctuation = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if body.len() < 19 || punctuation.iter().any(|&(at, c)| body[at] != c) {
+        return None;
+    }
+    let nano = match body.len() {
+        19 => 0,
+        digits_end @ 21..=29 if body[19] == b'.' => number(20, digits_end)? * 10u32.pow((29 - digits_end) as u32),
+        _ => return None,
+    };
+    let date = NaiveDate::from_ymd_opt(number(0, 4)? as i32, number(5, 7)?, number(8, 10)?)?;
+    let (hour, minute, second) = (number(11, 13)?, number(14, 16)?, number(17, 19)?);
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nano)?;
+    Some((NaiveDateTime::new(date, time), zone))
+}
+
 fn iso8601() -> &'static DateFormatter {
     static ISO: std::sync::OnceLock<DateFormatter> = std::sync::OnceLock::new();
     ISO.get_or_init(|| DateFormatter::for_pattern("iso8601").expect("iso8601"))
@@ -215,6 +246,10 @@ impl DateFormat {
     ) -> Result<ZonedDateTime, DateError> {
         match self {
             DateFormat::Iso8601 => {
+                if let Some((local, text_zone)) = text.and_then(plain_iso8601) {
+                    let local_zone = text_zone.unwrap_or_else(|| zone.clone());
+                    return ZonedDateTime::of_local(local, local_zone).with_zone_same_instant(zone.clone());
+                }
                 let acc = iso8601().parse(text.unwrap_or(""))?;
                 from_accessor(&acc, &Locale::root(), zone)?.with_zone_same_instant(zone.clone())
             }
@@ -295,4 +330,56 @@ fn fill_current_year(acc: &super::Accessor, week: super::WeekDef, zone: &ZoneId)
     let utc = ZonedDateTime { local: NaiveDateTime::new(date, time), offset: 0, zone: ZoneId::Offset(0) };
     let local = utc.with_zone_same_local(zone.clone());
     local.with_zone_same_instant(zone.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever [`plain_iso8601`] reads, the general parser reads as the
+    /// same date, time and zone, in every zone a processor may ask for.
+    #[test]
+    fn plain_iso8601_texts_read_as_the_general_parser_reads_them() {
+        let years = ["2022", "0000", "0001", "9999", "1970", "2016", "1900", "20x2"];
+        let months = ["01", "02", "09", "12", "13", "00", "1"];
+        let days = ["01", "28", "29", "30", "31", "32", "00"];
+        let hours = ["00", "09", "23", "24"];
+        let minutes = ["00", "46", "59", "60"];
+        let fractions = ["", ".", ".5", ".570", ".5701370", ".123456789", ".1234567890", ",5", ".5x"];
+        let zones_in_text = ["", "", "Z", "+01:00", "z", "ZZ", " "];
+        let separators = ["T", "T", "T", "t", " "];
+        let zones = ["UTC", "Z", "+02:00", "Europe/Paris", "America/New_York"].map(|z| ZoneId::of(z).unwrap());
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut pick = |items: &[&'static str]| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            items[(seed >> 11) as usize % items.len()]
+        };
+        let mut read = 0;
+        for _ in 0..100_000 {
+            let text = format!(
+                "{}-{}-{}{}{}:{}:{}{}{}",
+                pick(&years),
+                pick(&months),
+                pick(&days),
+                pick(&separators),
+                pick(&hours),
+                pick(&minutes),
+                pick(&minutes),
+                pick(&fractions),
+                pick(&zones_in_text)
+            );
+            let Some((local, text_zone)) = plain_iso8601(&text) else { continue };
+            read += 1;
+            for zone in &zones {
+                let fast = ZonedDateTime::of_local(local, text_zone.clone().unwrap_or_else(|| zone.clone()))
+                    .with_zone_same_instant(zone.clone());
+                let acc = iso8601().parse(&text).unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
+                let general = from_accessor(&acc, &Locale::root(), zone).and_then(|z| z.with_zone_same_instant(zone.clone()));
+                assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{text:?} in {zone:?}");
+            }
+        }
+        assert!(read > 1_000, "only {read} read");
+    }
 }

@@ -363,9 +363,10 @@ pub struct Database {
 /// come from the record (not `ip` or `network`, which depend on the
 /// address): the file never changes under a `Database`, so a record at an
 /// offset always gives the same result. Many addresses share a record.
+/// Keys are hashed with foldhash: std's SipHash cost a fifth of a lookup.
 #[derive(Default)]
 struct RecordResults {
-    by_record: Mutex<HashMap<RecordKey, Map>>,
+    by_record: Mutex<HashMap<RecordKey, Map, foldhash::fast::RandomState>>,
 }
 
 /// The record's offset in the data section, the kind it is read as and the

@@ -139,10 +139,10 @@ fn tag_unavailable(doc: &mut IngestDocument, database_file: &str) -> Result<(), 
 impl Processor for GeoIp {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
         let name = self.field.as_str();
-        let ip = match doc.get(&self.field) {
+        let ip = match doc.resolve(&self.field) {
             Ok(v) => v,
             Err(_) if self.ignore_missing => &Value::Null,
-            Err(e) => return Err(EsError::illegal_argument(e)),
+            Err(miss) => return Err(EsError::illegal_argument(miss.message(name))),
         };
         let result = match ip {
             Value::Null if self.ignore_missing => return Ok(Flow::Continue),

@@ -14,6 +14,8 @@ use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
 use crate::value::Value;
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 pub const SPEC: ProcessorSpec = ProcessorSpec {
     name: "registered_domain",
@@ -84,6 +86,7 @@ struct RegisteredDomain {
     /// under the target field.
     targets: [FieldPath; 4],
     ignore_missing: bool,
+    readings: Readings,
 }
 
 fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
@@ -94,11 +97,41 @@ fn build(o: &mut Options, _ctx: &BuildContext) -> Result<Box<dyn Processor>, EsE
     let prefix = if target_field.is_empty() { target_field } else { format!("{target_field}.") };
     let target = |name: &str| FieldPath::parse(&format!("{prefix}{name}")).map_err(|e| o.error("target_field", &e));
     let targets = [target("domain")?, target("registered_domain")?, target("top_level_domain")?, target("subdomain")?];
-    Ok(Box::new(RegisteredDomain { field, targets, ignore_missing }))
+    Ok(Box::new(RegisteredDomain { field, targets, ignore_missing, readings: Readings::default() }))
+}
+
+/// The readings of names already seen. A name's reading depends on nothing
+/// but the name (the suffix list is built in), and a stream of events
+/// names the same few domains over and over: a lookup here costs a hash
+/// and a comparison where walking the name through the list costs over a
+/// thousand instructions.
+#[derive(Debug, Default)]
+struct Readings {
+    by_name: Mutex<HashMap<String, Option<DomainInfo>, foldhash::fast::RandomState>>,
+}
+
+/// Names remembered at most; the set starts over when full, which bounds
+/// the memory whatever the names.
+const MAX_READINGS: usize = 1024;
+
+impl Readings {
+    /// [`domain_info`] of `name`, remembered.
+    fn of(&self, name: &str) -> Option<DomainInfo> {
+        let mut by_name = self.by_name.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = by_name.get(name) {
+            return known.clone();
+        }
+        let info = domain_info(name);
+        if by_name.len() >= MAX_READINGS {
+            by_name.clear();
+        }
+        by_name.insert(name.to_string(), info.clone());
+        info
+    }
 }
 
 /// What gets written; `None` parts are left out.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 struct DomainInfo {
     domain: Option<String>,
     registered_domain: Option<String>,
@@ -110,7 +143,7 @@ impl Processor for RegisteredDomain {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
         // Read in place: the parts are copied out of the name.
         let info = match doc.get(&self.field) {
-            Ok(Value::String(name)) => domain_info(name),
+            Ok(Value::String(name)) => self.readings.of(name),
             Ok(Value::Null) => None,
             Ok(other) => {
                 return Err(EsError::illegal_argument(format!(
@@ -406,6 +439,25 @@ mod tests {
         ];
         for (name, root) in cases {
             assert_eq!(find_last_dot_label(name, root), name.rfind(&format!(".{root}")), "{name} {root}");
+        }
+    }
+
+    /// Remembered readings are the readings, the first time and after,
+    /// and when the set has started over.
+    #[test]
+    fn remembered_readings_are_the_readings() {
+        let alphabet = [".", "a", "B", "co", "uk", "com", "ck", "www", "blogspot", "é"];
+        let mut names = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = names.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            names.extend(longer);
+        }
+        assert!(names.len() > MAX_READINGS);
+        let readings = Readings::default();
+        for pass in 0..2 {
+            for name in names.iter().chain(names.iter().rev()) {
+                assert_eq!(readings.of(name), domain_info(name), "{name:?}, pass {pass}");
+            }
         }
     }
 

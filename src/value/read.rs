@@ -10,7 +10,7 @@
 //! always gave. Numbers other than plain integers are read by serde_json
 //! from their own text.
 
-use super::{next_escape, Map, Value, PARSED_OBJECT_CAPACITY};
+use super::{escape_mask, needs_escape, next_escape, Map, Value, PARSED_OBJECT_CAPACITY};
 
 /// Nesting deeper than this is left to serde_json, which has its own limit
 /// (128) and error for it; the reader's recursion stays well inside it.
@@ -30,13 +30,14 @@ pub(crate) struct Reader<'t> {
     refuse_duplicate_keys: bool,
     /// The text of a string with escapes, put together here and then copied
     /// into a string of its exact length: one allocation per string however
-    /// many runs and escapes it has.
-    scratch: String,
+    /// many runs and escapes it has. Room for the rest of the text is made
+    /// once, by the first such string.
+    scratch: Vec<u8>,
 }
 
 impl<'t> Reader<'t> {
     pub(crate) fn new(text: &'t str, refuse_duplicate_keys: bool) -> Reader<'t> {
-        Reader { text, pos: 0, depth: 0, refuse_duplicate_keys, scratch: String::new() }
+        Reader { text, pos: 0, depth: 0, refuse_duplicate_keys, scratch: Vec::new() }
     }
 
     /// The first value of the text, or `None` when serde_json is to read it.
@@ -149,73 +150,79 @@ impl<'t> Reader<'t> {
         (self.depth <= MAX_DEPTH).then_some(())
     }
 
-    /// The string whose opening quote was just read. Runs between escapes
-    /// are found a word at a time and copied whole; a string without
-    /// escapes is one run, copied straight into its own allocation.
+    /// The string whose opening quote was just read. A string without
+    /// escapes is one run, found a word at a time and copied straight into
+    /// its own allocation.
     fn string(&mut self) -> Option<String> {
         let bytes = self.text.as_bytes();
         let start = self.pos;
-        let mut at = next_escape(bytes, start)?;
+        let at = next_escape(bytes, start)?;
         if bytes[at] == b'"' {
             self.pos = at + 1;
             return Some(self.text[start..at].to_owned());
         }
-        self.scratch.clear();
-        let mut run = start;
+        self.escaped_string(start, at)
+    }
+
+    /// The string from `start` whose first byte to escape is at `first`,
+    /// unescaped in the scratch. Between escapes the text is read a word at
+    /// a time and each word is written whole after what the scratch holds,
+    /// which keeps only the bytes before the word's first byte to escape:
+    /// runs are copied without a call, and a string dense with escapes (a
+    /// JSON document held as a string) costs a few instructions an escape.
+    /// (The same loop as `write_escaped_json_string`'s: as one shared
+    /// function it cost a tenth more.)
+    #[inline(never)]
+    fn escaped_string(&mut self, start: usize, first: usize) -> Option<String> {
+        let bytes = self.text.as_bytes();
+        let out = &mut self.scratch;
+        out.clear();
+        // A string is never longer unescaped than escaped, so the scratch
+        // holds at most `read - start` bytes when the text has been read up
+        // to `read`: the rest of the text is room for every word written.
+        out.reserve(bytes.len() - start);
+        out.extend_from_slice(&bytes[start..first]);
+        let mut read = first;
         loop {
-            self.scratch.push_str(&self.text[run..at]);
-            match bytes[at] {
-                b'"' => {
-                    self.pos = at + 1;
-                    return Some(self.scratch.as_str().to_owned());
-                }
-                b'\\' => run = self.unescape(at + 1)?,
+            // `bytes[read]` is a byte to escape.
+            match bytes[read] {
+                b'"' => break,
+                b'\\' => read = unescape(bytes, read + 1, out)?,
                 // A control character, which JSON strings may not hold.
                 _ => return None,
             }
-            at = next_escape(bytes, run)?;
+            while read + 8 <= bytes.len() {
+                let word: [u8; 8] = bytes[read..read + 8].try_into().expect("8 bytes");
+                let mask = escape_mask(u64::from_le_bytes(word));
+                let kept = if mask == 0 { 8 } else { (mask.trailing_zeros() / 8) as usize };
+                // SAFETY: the scratch holds at most `read - start` bytes and
+                // has room for `bytes.len() - start`, so for the 8 written
+                // since `read + 8 <= bytes.len()`. The bytes kept were
+                // written just now.
+                unsafe {
+                    std::ptr::write_unaligned(out.as_mut_ptr().add(out.len()).cast::<[u8; 8]>(), word);
+                    out.set_len(out.len() + kept);
+                }
+                read += kept;
+                if mask != 0 {
+                    break;
+                }
+            }
+            if read + 8 > bytes.len() {
+                // The last few bytes of the text, one at a time.
+                while !needs_escape(*bytes.get(read)?) {
+                    out.push(bytes[read]);
+                    read += 1;
+                }
+            }
         }
-    }
-
-    /// Appends the character of the escape whose backslash is before `at`;
-    /// returns where the text goes on.
-    fn unescape(&mut self, at: usize) -> Option<usize> {
-        let c = match *self.text.as_bytes().get(at)? {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => return self.unescape_unicode(at + 1),
-            _ => return None,
-        };
-        self.scratch.push(c);
-        Some(at + 1)
-    }
-
-    /// A `\uXXXX` escape whose hex digits start at `at`: a character of the
-    /// Basic Multilingual Plane, or a surrogate pair as two escapes.
-    fn unescape_unicode(&mut self, at: usize) -> Option<usize> {
-        let bytes = self.text.as_bytes();
-        let unit = hex_unit(bytes.get(at..at + 4)?)?;
-        let (c, end) = if (0xD800..0xDC00).contains(&unit) {
-            if bytes.get(at + 4..at + 6)? != b"\\u" {
-                return None;
-            }
-            let low = hex_unit(bytes.get(at + 6..at + 10)?)?;
-            if !(0xDC00..0xE000).contains(&low) {
-                return None;
-            }
-            (char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))?, at + 10)
-        } else {
-            // A lone low surrogate is no character: `from_u32` refuses it.
-            (char::from_u32(unit)?, at + 4)
-        };
-        self.scratch.push(c);
-        Some(end)
+        self.pos = read + 1;
+        // SAFETY: the scratch holds the text's runs between escapes, split
+        // at ASCII bytes (so at character boundaries), and the characters
+        // of the escapes, each whole UTF-8: valid UTF-8 now that the
+        // string has ended at its closing quote.
+        debug_assert!(std::str::from_utf8(out).is_ok());
+        Some(unsafe { std::str::from_utf8_unchecked(out) }.to_owned())
     }
 
     /// A number as serde_json reads it into a [`Value`]: an integer that
@@ -263,6 +270,47 @@ impl<'t> Reader<'t> {
         self.pos = end;
         Some(value)
     }
+}
+
+/// Appends to `out` the character of the escape whose backslash is before
+/// `at`; returns where the text goes on.
+#[inline]
+fn unescape(bytes: &[u8], at: usize, out: &mut Vec<u8>) -> Option<usize> {
+    let c = match *bytes.get(at)? {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        b'/' => b'/',
+        b'b' => 0x08,
+        b'f' => 0x0c,
+        b'n' => b'\n',
+        b'r' => b'\r',
+        b't' => b'\t',
+        b'u' => return unescape_unicode(bytes, at + 1, out),
+        _ => return None,
+    };
+    out.push(c);
+    Some(at + 1)
+}
+
+/// A `\uXXXX` escape whose hex digits start at `at`: a character of the
+/// Basic Multilingual Plane, or a surrogate pair as two escapes.
+fn unescape_unicode(bytes: &[u8], at: usize, out: &mut Vec<u8>) -> Option<usize> {
+    let unit = hex_unit(bytes.get(at..at + 4)?)?;
+    let (c, end) = if (0xD800..0xDC00).contains(&unit) {
+        if bytes.get(at + 4..at + 6)? != b"\\u" {
+            return None;
+        }
+        let low = hex_unit(bytes.get(at + 6..at + 10)?)?;
+        if !(0xDC00..0xE000).contains(&low) {
+            return None;
+        }
+        (char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))?, at + 10)
+    } else {
+        // A lone low surrogate is no character: `from_u32` refuses it.
+        (char::from_u32(unit)?, at + 4)
+    };
+    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+    Some(end)
 }
 
 fn skip_digits(bytes: &[u8], from: usize) -> usize {
