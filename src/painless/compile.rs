@@ -4,7 +4,9 @@
 //! node (its kind, its variable slots, its literal values, the class an
 //! `instanceof` tests, a method bound at resolve time, the function a
 //! lambda forwards to, the offset an error is located at, whether an
-//! operand is tested in place) is decided here instead.
+//! operand is tested in place) is decided here instead; a small function
+//! also gets a body for each kind of argument its untyped parameter may
+//! have, in which the tests of that kind are decided too ([`Bodies`]).
 //!
 //! Closures run with the [`Interp`] as runtime state (loop budget, call
 //! depth, frames, the value being returned) and the library behind it
