@@ -314,3 +314,111 @@ pub enum FuncRef {
     /// `variable::method` bound to a captured receiver.
     Bound { receiver: Box<Expr>, method: String },
 }
+
+impl Expr {
+    /// Calls `f` on this expression and on every expression inside it,
+    /// the bodies of lambdas included, parents before children.
+    pub fn visit(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Null
+            | ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::Long(_)
+            | ExprKind::Float(_)
+            | ExprKind::Double(_)
+            | ExprKind::Str(_)
+            | ExprKind::Regex(_)
+            | ExprKind::Name(_)
+            | ExprKind::Local(_)
+            | ExprKind::Class(_) => {}
+            ExprKind::ListInit(items) | ExprKind::NewArrayInit { items, .. } => items.iter().for_each(|e| e.visit(f)),
+            ExprKind::New { args, .. } | ExprKind::LocalCall { args, .. } => args.iter().for_each(|e| e.visit(f)),
+            ExprKind::NewArray { dims, .. } => dims.iter().for_each(|e| e.visit(f)),
+            ExprKind::MapInit(entries) => {
+                for (k, v) in entries {
+                    k.visit(f);
+                    v.visit(f);
+                }
+            }
+            ExprKind::Field { obj, .. } => obj.visit(f),
+            ExprKind::Call { obj, args, .. } => {
+                obj.visit(f);
+                args.iter().for_each(|e| e.visit(f));
+            }
+            ExprKind::Unary(_, x) | ExprKind::InstanceOf(x, _) | ExprKind::Cast(_, x) | ExprKind::IncDec { target: x, .. } => x.visit(f),
+            ExprKind::Index { obj: a, index: b }
+            | ExprKind::Binary(_, a, b)
+            | ExprKind::And(a, b)
+            | ExprKind::Or(a, b)
+            | ExprKind::Elvis(a, b)
+            | ExprKind::Assign { target: a, value: b, .. } => {
+                a.visit(f);
+                b.visit(f);
+            }
+            ExprKind::Cond(c, a, b) => {
+                c.visit(f);
+                a.visit(f);
+                b.visit(f);
+            }
+            ExprKind::Lambda(l) => match &l.body {
+                LambdaBody::Expr(e) => e.visit(f),
+                LambdaBody::Block(stmts) => visit_exprs(stmts, f),
+            },
+            ExprKind::FuncRef(r) => {
+                if let FuncRef::Bound { receiver, .. } = &**r {
+                    receiver.visit(f);
+                }
+            }
+        }
+    }
+}
+
+/// Calls `f` on every expression of `stmts` (see [`Expr::visit`]).
+pub fn visit_exprs(stmts: &[Stmt], f: &mut dyn FnMut(&Expr)) {
+    for s in stmts {
+        s.visit_exprs(f);
+    }
+}
+
+impl Stmt {
+    fn visit_exprs(&self, f: &mut dyn FnMut(&Expr)) {
+        let inner = |s: &Option<Box<Stmt>>, f: &mut dyn FnMut(&Expr)| {
+            if let Some(s) = s {
+                s.visit_exprs(f);
+            }
+        };
+        match &self.kind {
+            StmtKind::Expr(e) | StmtKind::Throw(e) | StmtKind::Return(Some(e)) => e.visit(f),
+            StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue => {}
+            StmtKind::Decl(_, vars) => vars.iter().filter_map(|v| v.init.as_ref()).for_each(|e| e.visit(f)),
+            StmtKind::If(c, a, b) => {
+                c.visit(f);
+                a.visit_exprs(f);
+                inner(b, f);
+            }
+            StmtKind::While(c, body) => {
+                c.visit(f);
+                inner(body, f);
+            }
+            StmtKind::DoWhile(body, c) => {
+                body.visit_exprs(f);
+                c.visit(f);
+            }
+            StmtKind::For { init, cond, after, body } => {
+                inner(init, f);
+                cond.iter().chain(after).for_each(|e| e.visit(f));
+                inner(body, f);
+            }
+            StmtKind::ForEach { iter, body, .. } => {
+                iter.visit(f);
+                body.visit_exprs(f);
+            }
+            StmtKind::Block(stmts) => visit_exprs(stmts, f),
+            StmtKind::Try(body, catches) => {
+                body.visit_exprs(f);
+                catches.iter().for_each(|c| c.body.visit_exprs(f));
+            }
+        }
+    }
+}
