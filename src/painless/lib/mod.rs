@@ -104,8 +104,12 @@ pub fn call_method<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[
     if let (Val::Str(_), "equals", [other]) = (recv, name, args) {
         return Ok(Val::Bool(recv.java_equals(other)));
     }
+    // Object's `toString` of a string is the string itself, uncopied.
+    if let (Val::Str(_), "toString", []) = (recv, name, args) {
+        return Ok(recv.clone());
+    }
     let result = match recv {
-        Val::Str(s) => string::call(it, s, name, args),
+        Val::Str(s) => string::call_on(it, s, name, args),
         Val::List(_) | Val::Set(_) | Val::View(..) | Val::Map(_) | Val::Entry(_) | Val::Array(_) => collections::call(it, recv, name, args),
         Val::Obj(o) => match &**o {
             Obj::Pattern(_) | Obj::Matcher(_) => regex::call(it, o, name, args),

@@ -121,6 +121,33 @@ pub fn call<'a>(it: &mut Interp<'a>, s: &str, name: &str, args: &[Val<'a>]) -> O
     call_inner(it, s, name, args)
 }
 
+/// [`call`] on a string value. Java's `trim`, `toLowerCase` and
+/// `toUpperCase` return the string itself when they would change nothing,
+/// and so do these, with no copy (strings compare by value, even with
+/// `===`, so only the copy is saved); a document's string trimmed stays
+/// borrowed from the document.
+pub fn call_on<'a>(it: &mut Interp<'a>, recv: &Str<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    let unchanged = match (name, args.len()) {
+        ("trim", 0) => return Some(Ok(trimmed(recv))),
+        ("toLowerCase", 0 | 1) => recv.is_ascii() && !recv.bytes().any(|b| b.is_ascii_uppercase()),
+        ("toUpperCase", 0 | 1) => recv.is_ascii() && !recv.bytes().any(|b| b.is_ascii_lowercase()),
+        _ => false,
+    };
+    if unchanged {
+        return Some(Ok(Val::Str(recv.clone())));
+    }
+    call_inner(it, recv, name, args)
+}
+
+/// `recv.trim()`: `recv` itself when there is nothing to trim.
+fn trimmed<'a>(recv: &Str<'a>) -> Val<'a> {
+    match recv {
+        Str::Doc(s) => Val::Str(Str::Doc(trim(s))),
+        Str::Own(s) if trim(s).len() == s.len() => Val::Str(recv.clone()),
+        Str::Own(s) => Val::str(trim(s)),
+    }
+}
+
 fn call_inner<'a>(it: &mut Interp<'a>, s: &str, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
     let r = (|| -> R<Option<Val<'a>>> {
         Ok(Some(match (name, args.len()) {
@@ -477,4 +504,41 @@ fn group_thousands(n: &str) -> String {
         out.push(c);
     }
     format!("{sign}{out}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::{compile, interp::Interp, ScriptContext};
+    use super::*;
+
+    /// The methods that may return their receiver give the text the
+    /// general path makes, on document and owned strings alike, and a
+    /// document's string trimmed still borrows the document's text.
+    #[test]
+    fn receiver_returned_unchanged_is_what_the_general_path_makes() {
+        let script = compile("0", ScriptContext::Ingest).expect("compiles");
+        let mut it = Interp::new(&script.program, false);
+        let texts = [
+            "", " ", "abc", "ABC", "aBc", " abc ", "\t\n abc\u{1}", "abc\u{0}", "\u{a0}abc\u{a0}", "contoso.com", "CONTOSO.COM",
+            "Straße", "İstanbul", "ǅ", "ΣΑΣ", "ß", "ﬀ", "日本", " 日本 ", "a b", "123", "-_.@", "\u{20}\u{20}",
+        ];
+        let locale = Val::Null;
+        for text in texts {
+            for (name, args) in [("trim", &[][..]), ("toLowerCase", &[][..]), ("toUpperCase", &[][..]), ("toLowerCase", std::slice::from_ref(&locale)), ("toUpperCase", std::slice::from_ref(&locale))] {
+                let general = call(&mut it, text, name, args).expect("a string method").expect("no error");
+                let Val::Str(general) = general else { panic!("{name} of {text:?} is a string") };
+                for recv in [Str::Doc(text), Str::Own(std::rc::Rc::from(text))] {
+                    let fast = call_on(&mut it, &recv, name, args).expect("a string method").expect("no error");
+                    let Val::Str(fast) = fast else { panic!("{name} of {text:?} is a string") };
+                    assert_eq!(&*fast, &*general, "{name} of {text:?}");
+                    let as_object = Val::Str(recv.clone());
+                    let Ok(Val::Str(to_string)) = super::super::call_method(&mut it, &as_object, "toString", &[]) else { panic!("toString of {text:?}") };
+                    assert_eq!(&*to_string, as_object.to_java_string(), "toString of {text:?}");
+                    if let (Str::Doc(_), "trim") = (&recv, name) {
+                        assert!(matches!(fast, Str::Doc(t) if text.as_bytes().as_ptr_range().contains(&t.as_ptr()) || t.is_empty()), "{text:?}");
+                    }
+                }
+            }
+        }
+    }
 }
