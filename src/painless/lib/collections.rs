@@ -544,7 +544,7 @@ fn is_container(v: &crate::value::Value) -> bool {
 /// `removeIf` on `keySet()`, `values()` or `entrySet()`: the predicate sees
 /// the entries in the map's iteration order, as they were when the call
 /// began; the entries it picks leave the map.
-fn view_remove_if<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, pred: &Val<'a>) -> R<Val<'a>> {
+pub fn view_remove_if<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, pred: &Val<'a>) -> R<Val<'a>> {
     let pred = &remove_if_callee(pred);
     if let (MapRef::Own(map), false) = (m, general_path_only()) {
         let snapshot = map.try_borrow().ok().and_then(|map| Some((map.uncopied_snapshot()?, map.changes())));
