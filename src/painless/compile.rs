@@ -276,8 +276,9 @@ impl Bodies {
 
 /// The kinds of value a function body is specialised for: those whose
 /// answers to `== null`, `instanceof` and `== 'text'` (but for strings)
-/// follow from their variant alone. Views, entries, functions and library
-/// objects, whose class tests look further, run the general body.
+/// follow from their variant alone. Views, entries, functions, library
+/// objects and maps other than `HashMap`s, whose class tests look further,
+/// run the general body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Null,
@@ -313,7 +314,9 @@ impl Kind {
             Val::Double(_) => Kind::Double,
             Val::Str(_) => Kind::Str,
             Val::List(_) => Kind::List,
-            Val::Map(_) => Kind::Map,
+            // A `LinkedHashMap` or `TreeMap` answers class tests
+            // otherwise than the `HashMap` the Map body was folded for.
+            Val::Map(m) if matches!(m.kind(), MapKind::Hash | MapKind::Document) => Kind::Map,
             _ => return None,
         })
     }

@@ -1065,6 +1065,33 @@ fn outcome(src: &str, ctx: &str) -> String {
     }
 }
 
+/// Java's map classes: a `LinkedHashMap` is a `HashMap`, a `TreeMap` is
+/// not, and the document's maps are `HashMap`s; in place, through the
+/// general path, and inside a function specialised by argument kind.
+#[test]
+fn map_classes_answer_instanceof_as_java_does() {
+    let ctx = r#"{"m": {"a": 1}}"#;
+    // (value, class name, instanceof Map, HashMap, LinkedHashMap, TreeMap)
+    let cases = [
+        ("new HashMap()", "java.util.HashMap", [true, true, false, false]),
+        ("[:]", "java.util.HashMap", [true, true, false, false]),
+        ("ctx.m", "java.util.HashMap", [true, true, false, false]),
+        ("new LinkedHashMap()", "java.util.LinkedHashMap", [true, true, true, false]),
+        ("new TreeMap()", "java.util.TreeMap", [true, false, false, true]),
+    ];
+    for (value, class, expected) in cases {
+        for (t, want) in ["Map", "HashMap", "LinkedHashMap", "TreeMap"].into_iter().zip(expected) {
+            let want = want.to_string();
+            assert_eq!(outcome(&format!("def a = {value}; ctx.r = a instanceof {t}"), ctx), want, "{value} instanceof {t}");
+            assert_eq!(outcome(&format!("def a = {value}; ctx.r = [a][0] instanceof {t}"), ctx), want, "{value} instanceof {t}");
+            let function = format!("boolean f(def v) {{ if (v == null) {{ return false; }} if (v instanceof {t}) {{ return true; }} return false; }} ctx.r = f({value})");
+            assert_eq!(outcome(&function, ctx), want, "{function}");
+        }
+        let cast = outcome(&format!("def a = {value}; String s = (String) a; ctx.r = s"), ctx);
+        assert!(cast.contains(&format!("class {class} cannot be cast")), "{value}: {cast}");
+    }
+}
+
 /// The operators a condition answers without building values (`&&`, `||`,
 /// `!`, `instanceof`, the equality operators, with variables compared in
 /// place) agree with the same operators on operands that go through the
@@ -1074,6 +1101,7 @@ fn condition_operators_agree_with_the_general_path() {
     let ctx = r#"{"m": {"a": 1, "b": ""}, "l": ["x", null], "s": "x", "n": 1}"#;
     let values = [
         "null", "''", "'a'", "0", "1", "1L", "1.0", "1.0f", "(byte) 1", "(char) 97", "true", "false", "[]", "[1]", "[:]", "['a': 1]", "new HashSet()",
+        "new HashMap()", "new LinkedHashMap()", "new TreeMap()",
         "ctx", "ctx.m", "ctx.l", "ctx.s", "ctx.n", "ctx.missing", "x -> x", "ctx.m.values()", "ctx.m.keySet()", "ctx.m.entrySet()", "new StringBuilder()",
         "new IllegalArgumentException('x')", "ZonedDateTime.parse('2024-01-01T00:00:00Z')", "/a/",
     ];

@@ -769,6 +769,17 @@ pub enum MapRef<'a> {
     Doc(&'a ValueMap),
 }
 
+impl MapRef<'_> {
+    /// Which Java map class the map is, which its iteration rule follows
+    /// from (a document's maps are `HashMap`s in Elasticsearch).
+    pub fn kind(&self) -> MapKind {
+        match self {
+            MapRef::Own(m) => m.borrow().kind,
+            MapRef::Doc(_) => MapKind::Document,
+        }
+    }
+}
+
 /// A Java array: fixed length, with its element type for `instanceof` and defaults.
 #[derive(Debug)]
 pub struct JArray<'a> {
@@ -1096,8 +1107,12 @@ impl<'a> Val<'a> {
             Val::Double(_) => "java.lang.Double".into(),
             Val::Str(_) => "java.lang.String".into(),
             Val::List(_) => "java.util.ArrayList".into(),
-            Val::Map(MapRef::Own(_)) => "java.util.HashMap".into(),
-            Val::Map(MapRef::Doc(_)) => "java.util.HashMap".into(),
+            Val::Map(m) => match m.kind() {
+                MapKind::Linked => "java.util.LinkedHashMap",
+                MapKind::Tree => "java.util.TreeMap",
+                MapKind::Hash | MapKind::Document => "java.util.HashMap",
+            }
+            .into(),
             Val::Set(_) => "java.util.HashSet".into(),
             Val::Array(a) => format!("{}[]", class_of_type(&a.borrow().elem)),
             Val::View(_, ViewKind::Keys) => "java.util.HashMap$KeySet".into(),

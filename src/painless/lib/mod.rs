@@ -349,7 +349,11 @@ pub enum ClassTest {
     Collection,
     MapEntry,
     Function,
-    /// `TreeMap`, `LinkedList`: no value of this engine is one.
+    /// `HashMap`: every map but a `TreeMap` (a `LinkedHashMap` is one).
+    HashMap,
+    LinkedHashMap,
+    TreeMap,
+    /// `LinkedList`: no value of this engine is one.
     Never,
     ByName,
 }
@@ -369,8 +373,11 @@ impl ClassTest {
             "Boolean" => ClassTest::Boolean,
             "String" => ClassTest::String,
             "CharSequence" => ClassTest::CharSequence,
-            "Map" | "HashMap" | "LinkedHashMap" => ClassTest::Map,
-            "TreeMap" | "LinkedList" => ClassTest::Never,
+            "Map" => ClassTest::Map,
+            "HashMap" => ClassTest::HashMap,
+            "LinkedHashMap" => ClassTest::LinkedHashMap,
+            "TreeMap" => ClassTest::TreeMap,
+            "LinkedList" => ClassTest::Never,
             "List" | "ArrayList" => ClassTest::List,
             "Set" | "HashSet" | "LinkedHashSet" => ClassTest::Set,
             "Collection" | "Iterable" => ClassTest::Collection,
@@ -399,6 +406,9 @@ pub fn is_instance(v: &Val<'_>, class: &ClassType) -> bool {
         ClassTest::String => matches!(v, Val::Str(_)),
         ClassTest::CharSequence => matches!(v, Val::Str(_)) || matches!(v, Val::Obj(o) if matches!(&**o, Obj::StringBuilder(_))),
         ClassTest::Map => matches!(v, Val::Map(_)),
+        ClassTest::HashMap => matches!(v, Val::Map(m) if m.kind() != MapKind::Tree),
+        ClassTest::LinkedHashMap => matches!(v, Val::Map(m) if m.kind() == MapKind::Linked),
+        ClassTest::TreeMap => matches!(v, Val::Map(m) if m.kind() == MapKind::Tree),
         ClassTest::List => matches!(v, Val::List(_)),
         ClassTest::Set => matches!(v, Val::Set(_) | Val::View(_, ViewKind::Keys | ViewKind::Entries)),
         ClassTest::Collection => matches!(v, Val::List(_) | Val::Set(_) | Val::View(..)),
