@@ -756,13 +756,8 @@ mod tests {
             "l.5", "n.m", "s.t", "_ingest.x", "_ingest.y.z", "_source.a.b", "missing.x",
         ];
         let warm: Vec<FieldPath> = names.iter().map(|n| path(n)).collect();
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::xorshift::XorShift(0x9e37_79b9_7f4a_7c15);
+        let mut next = move |n: usize| (rng.next() % n as u64) as usize;
         let printed = |d: &IngestDocument| format!("{} {}", Value::Map(d.ctx.clone()).to_json(), Value::Map(d.ingest.clone()).to_json());
         let mut operations = 0;
         for round in 0..40 {

@@ -22,3 +22,5 @@ pub mod simulate;
 pub mod template;
 pub mod user_agent;
 pub mod value;
+#[cfg(test)]
+mod xorshift;

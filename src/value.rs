@@ -971,13 +971,8 @@ mod tests {
         }
         let mut alphabet: Vec<char> = (0u8..0x20).map(char::from).collect();
         alphabet.extend(['"', '\\', 'a', 'Z', '0', ' ', '/', '\u{7f}', '\u{80}', 'é', '€', '\u{ffff}', '😀']);
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::xorshift::XorShift(0x9e37_79b9_7f4a_7c15);
+        let mut next = move || rng.next();
         for len in 0..=64 {
             for round in 0..200 {
                 // Mostly plain text, so that runs of every length sit between escapes.
@@ -1021,13 +1016,8 @@ mod tests {
     /// as rebuilding it from the digits.
     #[test]
     fn plain_doubles_print_as_rebuilt_from_digits() {
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::xorshift::XorShift(0x9e37_79b9_7f4a_7c15);
+        let mut next = move || rng.next();
         for _ in 0..20_000 {
             let mantissa = (next() % 1_000_000_000) as f64;
             let scale = 10f64.powi((next() % 20) as i32 - 12);

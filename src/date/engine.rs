@@ -1583,13 +1583,10 @@ mod tests {
     /// The digit writers print what `format!` prints.
     #[test]
     fn digits_print_as_format_does() {
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rng = crate::xorshift::XorShift(0x9e37_79b9_7f4a_7c15);
         let mut nanos: Vec<u32> = vec![0, 1, 9, 10, 999_999_999, 1_000_000_000, 1_999_999_999, u32::MAX];
         for _ in 0..10_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            nanos.push((seed % 2_000_000_000) as u32);
+            nanos.push((rng.next() % 2_000_000_000) as u32);
         }
         for nano in nanos {
             let mut buf = [0; 10];

@@ -349,13 +349,8 @@ mod tests {
         let zones_in_text = ["", "", "Z", "+01:00", "z", "ZZ", " "];
         let separators = ["T", "T", "T", "t", " "];
         let zones = ["UTC", "Z", "+02:00", "Europe/Paris", "America/New_York"].map(|z| ZoneId::of(z).unwrap());
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut pick = |items: &[&'static str]| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            items[(seed >> 11) as usize % items.len()]
-        };
+        let mut rng = crate::xorshift::XorShift(0x2545_f491_4f6c_dd1d);
+        let mut pick = move |items: &[&'static str]| items[(rng.next() >> 11) as usize % items.len()];
         let mut read = 0;
         for _ in 0..100_000 {
             let text = format!(

@@ -619,21 +619,7 @@ fn date_error_indexes_count_chars_on_both_sides_of_the_stack_buffer() {
     assert_eq!(f.parse("").unwrap_err().reason, "cannot parse empty datetime");
 }
 
-/// A small deterministic generator for the equivalence tests below.
-struct Xorshift(u64);
-
-impl Xorshift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use crate::xorshift::XorShift as Xorshift;
 
 fn some_zones() -> Vec<ZoneId> {
     ["UTC", "Z", "+01:00", "-05:30", "+14:00", "-18:00", "+05:45:30", "Europe/Amsterdam", "America/New_York", "GMT+2"]
@@ -662,7 +648,7 @@ fn some_instants(rng: &mut Xorshift, count: usize) -> Vec<ZonedDateTime> {
             1 => rng.below(1000) as u32 * 1_000_000,
             _ => rng.below(1_000_000_000) as u32,
         };
-        let zone = zones[rng.below(zones.len() as u64) as usize].clone();
+        let zone = zones[rng.below(zones.len())].clone();
         out.push(ZonedDateTime::of_instant(seconds, nanos, zone).unwrap());
     }
     out

@@ -577,13 +577,8 @@ mod tests {
     /// Documents of nested maps and lists from a few keys and values.
     fn generated_documents(count: usize) -> Vec<Map> {
         // xorshift: the same documents on every run, without a dependency.
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut below = move |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut rng = crate::xorshift::XorShift(0x9E37_79B9_7F4A_7C15);
+        let mut below = move |n: u64| rng.next() % n;
         fn value(below: &mut dyn FnMut(u64) -> u64, depth: u32) -> Value {
             // Maps most often near the top, where the scripts look.
             match below(if depth < 3 { 12 } else { 6 }) {
@@ -705,13 +700,8 @@ mod tests {
     /// whose `{n}` is the statement's position and `{a}`, `{b}`, `{c}` keys
     /// of the generated documents; the same ones for the same `seed`.
     fn random_scripts(statements: &[&str], count: usize, most: usize, seed: u64) -> Vec<String> {
-        let mut state = seed;
-        let mut below = move |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut rng = crate::xorshift::XorShift(seed);
+        let mut below = move |n: usize| (rng.next() % n as u64) as usize;
         let keys = ["a", "b", "c", "x", "y"];
         (0..count)
             .map(|_| {

@@ -396,13 +396,8 @@ fn boolean_operators_agree_with_nested_conditionals() {
         "w.isEmpty()", "truth(w)", "v", "w == v",
     ];
     let values = ["null", "''", "'a'", "1", "true", "false", "[:]", "['a']"];
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut below = move |n: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % n as u64) as usize
-    };
+    let mut rng = crate::xorshift::XorShift(0x9E37_79B9_7F4A_7C15);
+    let mut below = move |n: usize| (rng.next() % n as u64) as usize;
     // A condition in both forms: with the operators, and as conditionals.
     fn generate(below: &mut impl FnMut(usize) -> usize, tests: &[&str], depth: usize) -> (String, String) {
         let pick = if depth == 0 { 0 } else { below(5) };
@@ -734,13 +729,8 @@ fn fuzz_never_panics() {
     ];
     let tokens = ["(", ")", "{", "}", "[", "]", ";", ".", "?.", "?:", "=", "==", "===", "+", "-", "/", "'", "\"", "/x/", "new", "def", "for", "in", "ctx", "null", "0", "1L", "->", "::", "instanceof", "Map", "int", ",", ":", "!", "++", "return", "\\"];
     let ctx = map(r#"{"s":"abbbc","n":1,"microsoft":{"online_message_trace":{"value":[]}},"_conf":{"local_domains":"x"},"a":{"b":[1,{"c":""}]}}"#);
-    let mut state: u64 = 0x9E3779B97F4A7C15;
-    let mut next = |n: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % n.max(1) as u64) as usize
-    };
+    let mut rng = crate::xorshift::XorShift(0x9E3779B97F4A7C15);
+    let mut next = move |n: usize| (rng.next() % n.max(1) as u64) as usize;
     for round in 0..5000 {
         let mut src: Vec<char> = seeds[round % seeds.len()].chars().collect();
         for _ in 0..1 + next(4) {

@@ -1721,13 +1721,8 @@ mod order_tests {
     /// hash codes: spread, colliding in a few buckets, or all in one.
     #[test]
     fn java_order_is_a_stable_sort_by_bucket() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut random = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::xorshift::XorShift(0x2545_f491_4f6c_dd1d);
+        let mut random = move || rng.next();
         for len in 0..=60 {
             for spread in [u32::MAX, 0xF_000F, 3, 0] {
                 let hashes: Vec<i32> = (0..len).map(|_| (random() as u32 & spread) as i32).collect();

@@ -295,14 +295,11 @@ mod tests {
             "{", "}", "[", "]", ",", ":", " ", "\"k\"", "\"a\\\"b\"", "\"\\u00e9\"", "\"x\\q\"", "0", "-0", "12",
             "1.25", "3e5", "00", "true", "null", "\"\"", "x", "\t",
         ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut rng = crate::xorshift::XorShift(0x2545_f491_4f6c_dd1d);
         for _ in 0..100_000 {
             let mut text = std::string::String::new();
-            for _ in 0..1 + seed % 10 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            for _ in 0..1 + rng.0 % 10 {
+                text.push_str(pieces[rng.below(pieces.len())]);
             }
             for (allow_duplicate_keys, strict) in [(false, true), (true, true), (false, false), (true, false)] {
                 let fast = parse(&text, allow_duplicate_keys, strict);

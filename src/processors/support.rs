@@ -113,13 +113,8 @@ mod robustness {
             ",",
             ":",
         ];
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::xorshift::XorShift(0x2545_f491_4f6c_dd1d);
+        let mut next = move || rng.next();
         (0..count)
             .map(|_| {
                 let len = (next() % 12) as usize;

@@ -582,16 +582,7 @@ mod tests {
     use super::*;
     use indexmap::IndexMap;
 
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-    }
+    use crate::xorshift::XorShift as Rng;
 
     fn same_entries(map: &Map, model: &IndexMap<String, Value>) -> bool {
         map.len() == model.len() && map.iter().zip(model).all(|((k, v), (mk, mv))| k.as_str() == mk.as_str() && v == mv)

@@ -406,15 +406,12 @@ mod tests {
             "0", "-0", "12", "-7", "1.25", "3e5", "2147483648", "-1e-2", "00", "true", "false", "null", "\"é\"",
             "\"\"", "\"\\\\\"", "\"\\/\"", "1234567890123456789", "\t", "\"",
         ];
-        let mut seed: u64 = 0x853c_49e6_748f_ea9b;
+        let mut rng = crate::xorshift::XorShift(0x853c_49e6_748f_ea9b);
         let mut read = 0;
         for _ in 0..200_000 {
             let mut text = String::new();
-            for _ in 0..1 + seed % 12 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            for _ in 0..1 + rng.0 % 12 {
+                text.push_str(pieces[rng.below(pieces.len())]);
             }
             read += check(&text) as usize;
         }
@@ -422,7 +419,7 @@ mod tests {
         // Well-formed documents of every shape, read in full.
         for _ in 0..2_000 {
             let mut text = String::new();
-            random_value(&mut seed, 0, &mut text);
+            random_value(&mut rng, 0, &mut text);
             assert!(check(&text), "{text:?} not read");
         }
     }
@@ -432,13 +429,8 @@ mod tests {
     #[test]
     fn escaped_strings_read_as_serde_json_reads_them() {
         let alphabet = ['a', 'b', '"', '\\', '/', '\n', '\t', '\u{1}', '\u{8}', '\u{c}', 'é', '€', '😀', ' ', '{', ':'];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::xorshift::XorShift(0x2545_f491_4f6c_dd1d);
+        let mut next = move || rng.next();
         for len in 0..70 {
             for _ in 0..60 {
                 let mut text = String::from("\"");
@@ -470,37 +462,35 @@ mod tests {
         }
     }
 
-    fn random_value(seed: &mut u64, depth: usize, out: &mut String) {
-        *seed ^= *seed << 13;
-        *seed ^= *seed >> 7;
-        *seed ^= *seed << 17;
+    fn random_value(rng: &mut crate::xorshift::XorShift, depth: usize, out: &mut String) {
+        rng.next();
         let strings = ["\"a\"", "\"k\\\"ey\"", "\"\\u20ac x\\t\"", "\"\"", "\"{\\\"m\\\":\\\"v\\\"}\""];
         let scalars = ["1", "-2", "0.5", "-0", "4294967296", "1e2", "true", "null"];
-        match (*seed % 4, depth < 4) {
+        match (rng.0 % 4, depth < 4) {
             (0, true) => {
                 out.push('{');
-                for i in 0..*seed % 5 {
+                for i in 0..rng.0 % 5 {
                     if i > 0 {
                         out.push(',');
                     }
-                    out.push_str(strings[(*seed >> (8 + i)) as usize % strings.len()]);
+                    out.push_str(strings[(rng.0 >> (8 + i)) as usize % strings.len()]);
                     out.push(':');
-                    random_value(seed, depth + 1, out);
+                    random_value(rng, depth + 1, out);
                 }
                 out.push('}');
             }
             (1, true) => {
                 out.push('[');
-                for i in 0..*seed % 4 {
+                for i in 0..rng.0 % 4 {
                     if i > 0 {
                         out.push_str(" , ");
                     }
-                    random_value(seed, depth + 1, out);
+                    random_value(rng, depth + 1, out);
                 }
                 out.push(']');
             }
-            (2, _) => out.push_str(strings[(*seed >> 20) as usize % strings.len()]),
-            _ => out.push_str(scalars[(*seed >> 20) as usize % scalars.len()]),
+            (2, _) => out.push_str(strings[(rng.0 >> 20) as usize % strings.len()]),
+            _ => out.push_str(scalars[(rng.0 >> 20) as usize % scalars.len()]),
         }
     }
 }
