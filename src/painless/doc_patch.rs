@@ -114,7 +114,11 @@ pub fn nesting_depth(value: &Value) -> usize {
 
 /// The deepest nesting among `values`.
 pub fn max_nesting_depth<'v>(values: impl Iterator<Item = &'v Value>) -> usize {
-    values.filter(is_container).map(|v| container_depth(v, RECURSION_BUDGET)).max().unwrap_or(0)
+    let mut deepest = 0;
+    for v in values {
+        deepest = deepest.max(depth_within(v, RECURSION_BUDGET));
+    }
+    deepest
 }
 
 fn is_container(v: &&Value) -> bool {
@@ -126,18 +130,41 @@ fn is_container(v: &&Value) -> bool {
 /// so a document 1,000 deep recurses no deeper than this.
 const RECURSION_BUDGET: u32 = 32;
 
+/// How many maps and lists deep `v` nests (0 for a scalar or string).
+/// A map or list holding no container, most of a document's, is answered
+/// by a look at its values, without a call; the others by
+/// [`container_depth`] with `budget`.
+#[inline]
+fn depth_within(v: &Value, budget: u32) -> usize {
+    match v {
+        Value::Map(m) if m.values().any(|c| is_container(&c)) => container_depth(v, budget),
+        Value::List(l) if l.iter().any(|c| is_container(&c)) => container_depth(v, budget),
+        Value::Map(_) | Value::List(_) => 1,
+        _ => 0,
+    }
+}
+
 /// How deep the map or list `v` nests (1 for one holding no container),
-/// recursing at most `budget` levels. Only containers are visited.
+/// recursing at most `budget` levels.
 fn container_depth(v: &Value, budget: u32) -> usize {
     if budget == 0 {
         return depth_with_stack(v);
     }
-    let inner = match v {
-        Value::Map(m) => m.values().filter(is_container).map(|c| container_depth(c, budget - 1)).max(),
-        Value::List(l) => l.iter().filter(is_container).map(|c| container_depth(c, budget - 1)).max(),
+    let mut inner = 0;
+    match v {
+        Value::Map(m) => {
+            for c in m.values() {
+                inner = inner.max(depth_within(c, budget - 1));
+            }
+        }
+        Value::List(l) => {
+            for c in l {
+                inner = inner.max(depth_within(c, budget - 1));
+            }
+        }
         _ => return 0,
-    };
-    1 + inner.unwrap_or(0)
+    }
+    1 + inner
 }
 
 /// How deep `v` nests, in one walk with one stack, without recursing.
