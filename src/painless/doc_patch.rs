@@ -559,7 +559,8 @@ mod tests {
             .unwrap();
     }
 
-    /// A document's depth measured by recursion, then by a stack past the
+    /// A document's depth measured by recursion (a map or list holding no
+    /// container answered without a call), then by a stack past the
     /// recursion budget, is the depth a stack alone measures, at every
     /// depth around the switch.
     #[test]
@@ -570,6 +571,11 @@ mod tests {
                 for document in generated_documents(300) {
                     let v = Value::Map(document);
                     assert_eq!(super::nesting_depth(&v), super::depth_with_stack(&v));
+                }
+                // Containers holding none, beside and below ones that do.
+                for json in [r#"{}"#, r#"[]"#, r#"{"a": {}, "b": [], "c": [1, "x"], "d": {"e": null}}"#, r#"[[{"a": 1}, [], {}], {"b": [[]]}, 2]"#] {
+                    let v = Value::from_json_str(json).unwrap();
+                    assert_eq!(super::nesting_depth(&v), super::depth_with_stack(&v), "{json}");
                 }
                 for depth in [0, 1, 2, 30, 31, 32, 33, 34, 64, 65, 1005] {
                     // Maps and lists in turn, a scalar beside each level.
