@@ -62,15 +62,6 @@ pub fn digest(key: &str) -> u32 {
     (mixed >> 32) as u32
 }
 
-/// The bit of a key with digest `key_digest` in a map's key filter. The
-/// digest's bits are mixed first (Fibonacci hashing: the top five bits of
-/// a multiple by 2^32 / phi), so that a digest whose entropy lies in its
-/// low bits or its high bits spreads as well.
-#[inline]
-fn filter_bit(key_digest: u32) -> u32 {
-    1 << (key_digest.wrapping_mul(0x9e37_79b9) >> 27)
-}
-
 /// A document map: entries in insertion order.
 #[derive(Clone, Default)]
 pub struct Map {
@@ -95,6 +86,15 @@ struct Slot {
     /// entry before, and a removal or a move sets it again for the entries
     /// from there to the end, which it shifts anyway.
     keys_so_far: u32,
+}
+
+/// The bit of a key with digest `key_digest` in a map's key filter. The
+/// digest's bits are mixed first (Fibonacci hashing: the top five bits of
+/// a multiple by 2^32 / phi), so that a digest whose entropy lies in its
+/// low bits or its high bits spreads as well.
+#[inline]
+fn filter_bit(key_digest: u32) -> u32 {
+    1 << (key_digest.wrapping_mul(0x9e37_79b9) >> 27)
 }
 
 impl Slot {
