@@ -273,7 +273,7 @@ impl FieldName {
     /// The position of this key in `map`.
     #[inline]
     pub(crate) fn index_in(&self, map: &Map) -> Option<usize> {
-        self.guessed_in(map).or_else(|| self.found_in(map))
+        self.guessed_in(map).or_else(|| self.looked_up_in(map))
     }
 
     /// `map`'s value under this key: on a right guess straight from the
@@ -283,11 +283,21 @@ impl FieldName {
         if let Some(value) = map.key_at_is(self.last_position.load(Relaxed), &self.name, self.digest) {
             return Some(value);
         }
-        self.found_in(map).map(|i| &map[i])
+        self.looked_up_in(map).map(|i| &map[i])
     }
 
-    /// [`index_in`](Self::index_in) past a wrong guess, out of line: mostly
-    /// a field the map does not have.
+    /// Past a wrong guess: a key the map's filter rules out (mostly a
+    /// field the map does not have) is answered in line, without the call.
+    #[inline(always)]
+    fn looked_up_in(&self, map: &Map) -> Option<usize> {
+        if !map.may_hold(self.digest) {
+            return None;
+        }
+        self.found_in(map)
+    }
+
+    /// [`index_in`](Self::index_in) past a wrong guess and the key filter,
+    /// out of line.
     #[inline(never)]
     pub(crate) fn found_in(&self, map: &Map) -> Option<usize> {
         let found = map.find(&self.name, self.digest)?;

@@ -10,6 +10,12 @@
 //! [`INDEXED_FROM`] entries the map keeps a table of positions by key hash,
 //! so that no input (an object of ten thousand fields) makes lookups slow.
 //!
+//! Many lookups are of keys a map does not hold: a write of a new field,
+//! a condition or a `rename` testing a field that is not there. A scan
+//! finds those absent only at its end, so every map also keeps a one-word
+//! filter of its keys (see [`Slot::keys_so_far`]): a key whose bit is not
+//! in it is absent for one test, with no scan.
+//!
 //! The interface is the part of `IndexMap`'s the code uses, with the same
 //! meaning: insertion order everywhere, a replaced key keeps its place,
 //! `shift_remove` keeps the order of the others, and `==` compares entries
@@ -72,6 +78,30 @@ struct Slot {
     value: Value,
     /// [`digest`] of `key`.
     digest: u32,
+    /// The [`filter_bit`]s of this key and of every key before it: the
+    /// last entry's is the map's filter, which a key the map holds always
+    /// passes. Kept per entry because it fits in the slot's padding (an
+    /// entry is 64 bytes with it or without it), where a field of the map
+    /// would make every `Value` 8 bytes larger; a push sets it from the
+    /// entry before, and a removal or a move sets it again for the entries
+    /// from there to the end, which it shifts anyway.
+    keys_so_far: u32,
+}
+
+/// The bit of a key with digest `key_digest` in a map's key filter. The
+/// digest's bits are mixed first (Fibonacci hashing: the top five bits of
+/// a multiple by 2^32 / phi), so that a digest whose entropy lies in its
+/// low bits or its high bits spreads as well.
+#[inline]
+fn filter_bit(key_digest: u32) -> u32 {
+    1 << (key_digest.wrapping_mul(0x9e37_79b9) >> 27)
+}
+
+impl Slot {
+    /// An entry yet to be placed: [`Map::push`] sets its filter.
+    fn new(key: Key, value: Value, digest: u32) -> Slot {
+        Slot { key, value, digest, keys_so_far: 0 }
+    }
 }
 
 /// The hash index of a large map.
@@ -170,10 +200,21 @@ impl Map {
     /// caller that looks the same name up many times.
     #[inline]
     pub fn find(&self, key: &str, key_digest: u32) -> Option<usize> {
+        if !self.may_hold(key_digest) {
+            return None;
+        }
         match &self.index {
             None => self.entries.iter().position(|e| e.digest == key_digest && same_key(e.key.as_bytes(), key.as_bytes())),
             Some(index) => index.find(&self.entries, key),
         }
+    }
+
+    /// False when the map certainly lacks every key whose [`digest`] is
+    /// `key_digest`: one test of the key filter, for a caller that can
+    /// skip its lookup then.
+    #[inline]
+    pub fn may_hold(&self, key_digest: u32) -> bool {
+        self.entries.last().is_some_and(|last| last.keys_so_far & filter_bit(key_digest) != 0)
     }
 
     #[inline]
@@ -240,7 +281,7 @@ impl Map {
         let key_digest = digest(&key);
         match self.find(&key, key_digest) {
             Some(i) => (i, Some(std::mem::replace(&mut self.entries[i].value, value))),
-            None => (self.push(Slot { key, value, digest: key_digest }), None),
+            None => (self.push(Slot::new(key, value, key_digest)), None),
         }
     }
 
@@ -248,13 +289,14 @@ impl Map {
     /// caller that just found the map without it; the new entry's position.
     pub fn insert_absent(&mut self, key: &str, key_digest: u32, value: Value) -> usize {
         debug_assert!(self.find(key, key_digest).is_none(), "{key} is in the map");
-        self.push(Slot { key: Key::from(key), value, digest: key_digest })
+        self.push(Slot::new(Key::from(key), value, key_digest))
     }
 
     /// Adds an entry whose key the map does not have, at the end; its
     /// position.
-    fn push(&mut self, slot: Slot) -> usize {
+    fn push(&mut self, mut slot: Slot) -> usize {
         let position = self.entries.len();
+        slot.keys_so_far = filter_bit(slot.digest) | self.entries.last().map_or(0, |e| e.keys_so_far);
         self.entries.push(slot);
         match &mut self.index {
             Some(index) => index.add(&self.entries, position),
@@ -280,6 +322,7 @@ impl Map {
             index.close_gap(position);
         }
         let e = self.entries.remove(position);
+        self.refilter_from(position);
         Some((e.key, e.value))
     }
 
@@ -299,6 +342,7 @@ impl Map {
                 index.add(&self.entries, i);
             }
         }
+        self.refilter_from(i);
         Some(e.value)
     }
 
@@ -306,6 +350,7 @@ impl Map {
     pub fn move_index(&mut self, from: usize, to: usize) {
         let entry = self.entries.remove(from);
         self.entries.insert(to, entry);
+        self.refilter_from(from.min(to));
         self.reindex();
     }
 
@@ -314,7 +359,21 @@ impl Map {
         let len = self.entries.len();
         self.entries.retain_mut(|e| keep(&e.key, &mut e.value));
         if self.entries.len() != len {
+            self.refilter_from(0);
             self.reindex();
+        }
+    }
+
+    /// Sets the key filters of the entries from `start` on, after entries
+    /// there were removed or moved.
+    fn refilter_from(&mut self, start: usize) {
+        let mut keys = match start.checked_sub(1) {
+            Some(before) => self.entries[before].keys_so_far,
+            None => 0,
+        };
+        for e in &mut self.entries[start..] {
+            keys |= filter_bit(e.digest);
+            e.keys_so_far = keys;
         }
     }
 
@@ -426,7 +485,7 @@ impl<'m> VacantEntry<'m> {
     }
 
     pub fn insert(self, value: Value) -> &'m mut Value {
-        let position = self.map.push(Slot { key: self.key, value, digest: self.digest });
+        let position = self.map.push(Slot::new(self.key, value, self.digest));
         &mut self.map.entries[position].value
     }
 
@@ -671,6 +730,43 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The key filter is a fast path of every lookup: after any sequence of
+    /// pushes, removals (shifting and swapping), moves and retains it
+    /// rules out no key the map holds, so lookups answer as a plain scan of
+    /// the entries does; and it rules out most absent keys of a map of a
+    /// document object's size, for which it is kept.
+    #[test]
+    fn key_filter_never_hides_a_key() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let names: Vec<String> = (0..80).map(|i| if i % 3 == 0 { format!("field_{i}") } else { format!("{}{i}", ["a", "ecs", "user.name", "x"][i % 4]) }).collect();
+        let (mut absent, mut ruled_out) = (0, 0);
+        for round in 0..400 {
+            let mut map = Map::default();
+            for _ in 0..rng.below(40) {
+                map.insert(names[rng.below(names.len())].clone(), Value::Null);
+            }
+            for _ in 0..rng.below(4) {
+                match rng.below(4) {
+                    0 => drop(map.shift_remove_index(rng.below(map.len() + 1))),
+                    1 => drop(map.swap_remove(&names[rng.below(names.len())])),
+                    2 if !map.is_empty() => map.move_index(rng.below(map.len()), rng.below(map.len())),
+                    _ => map.retain(|k, _| k.len() % 3 != round % 3),
+                }
+            }
+            for name in &names {
+                let scanned = map.keys().position(|k| k == name);
+                assert_eq!(map.get_index_of(name), scanned, "round {round}: {name} in {map:?}");
+                if scanned.is_some() {
+                    assert!(map.may_hold(digest(name)), "round {round}: {name} ruled out of {map:?}");
+                } else if (8..=16).contains(&map.len()) {
+                    absent += 1;
+                    ruled_out += usize::from(!map.may_hold(digest(name)));
+                }
+            }
+        }
+        assert!(ruled_out * 2 > absent, "{ruled_out} of {absent} absent keys ruled out");
     }
 
     /// Maps are equal when they hold the same entries, in any order.
