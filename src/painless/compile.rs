@@ -313,10 +313,11 @@ impl Kind {
             Val::Float(_) => Kind::Float,
             Val::Double(_) => Kind::Double,
             Val::Str(_) => Kind::Str,
-            Val::List(_) => Kind::List,
-            // A `LinkedHashMap` or `TreeMap` answers class tests
-            // otherwise than the `HashMap` the Map body was folded for.
-            Val::Map(m) if matches!(m.kind(), MapKind::Hash | MapKind::Document) => Kind::Map,
+            // A borrowed document list or map (a condition's), a
+            // `LinkedHashMap` or a `TreeMap` answers class tests otherwise
+            // than the `ArrayList` or `HashMap` the bodies were folded for.
+            Val::List(ListRef::Own(_)) => Kind::List,
+            Val::Map(m @ MapRef::Own(_)) if matches!(m.kind(), MapKind::Hash | MapKind::Document) => Kind::Map,
             _ => return None,
         })
     }

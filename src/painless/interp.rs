@@ -563,8 +563,15 @@ pub(super) fn new_array<'a>(elem: &Type, sizes: &[usize]) -> Val<'a> {
     Val::Array(Rc::new(RefCell::new(JArray { elem: elem.clone(), items })))
 }
 
-fn jvm_cast_error(from: &str, to: &str) -> Exc {
-    Exc::class_cast(format!("class {from} cannot be cast to class {to} ({from} and {to} are in module java.base of loader 'bootstrap')"))
+pub(super) fn jvm_cast_error(from: &str, to: &str) -> Exc {
+    if from.starts_with("org.elasticsearch.") {
+        // An Elasticsearch class (a condition's read-only document
+        // wrappers): the JVM names its module and loader, which depend on
+        // the node's build; the message stops before them.
+        Exc::class_cast(format!("class {from} cannot be cast to class {to}"))
+    } else {
+        Exc::class_cast(format!("class {from} cannot be cast to class {to} ({from} and {to} are in module java.base of loader 'bootstrap')"))
+    }
 }
 
 /// Converts a value for a declared type: implicit (assignment) or explicit (cast).

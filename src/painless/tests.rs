@@ -216,6 +216,50 @@ fn conditions_cannot_mutate() {
     assert_eq!(cause(&e), ("unsupported_operation_exception".into(), "Mutating ingest documents in conditionals is not supported".into()));
 }
 
+/// A condition sees the document through Elasticsearch's read-only
+/// wrappers (ConditionalProcessor's `UnmodifiableIngestData implements Map`
+/// and `UnmodifiableIngestList implements List`): a `Map` and a `List`, but
+/// no `HashMap` or `ArrayList`, whichever path answers (direct condition,
+/// interpreter, a function's body chosen by the kind of its argument).
+/// Maps and lists the condition makes itself, and the document's in an
+/// ingest script, are `HashMap`s and `ArrayList`s.
+#[test]
+fn conditions_see_the_document_wrapped_read_only() {
+    let ctx = r#"{"m": {"a": 1}, "l": ["x"]}"#;
+    let cases = [
+        ("ctx", "Map", true),
+        ("ctx", "HashMap", false),
+        ("ctx.m", "Map", true),
+        ("ctx.m", "HashMap", false),
+        ("ctx.m", "LinkedHashMap", false),
+        ("ctx.m", "TreeMap", false),
+        ("ctx.l", "List", true),
+        ("ctx.l", "Collection", true),
+        ("ctx.l", "ArrayList", false),
+        ("[ctx.l][0]", "ArrayList", false),
+        ("[:]", "HashMap", true),
+        ("[]", "ArrayList", true),
+        ("new ArrayList()", "ArrayList", true),
+        ("new HashMap()", "HashMap", true),
+    ];
+    for (value, class, want) in cases {
+        assert_eq!(cond(&format!("{value} instanceof {class}"), ctx), want, "{value} instanceof {class}");
+        assert_eq!(cond(&format!("def v = {value}; return v instanceof {class}"), ctx), want, "def v = {value}; v instanceof {class}");
+        let function = format!("boolean f(def v) {{ if (v == null) {{ return false; }} if (v instanceof {class}) {{ return true; }} return false; }} return f({value})");
+        assert_eq!(cond(&function, ctx), want, "{function}");
+    }
+    for (value, class) in [("ctx.m", "HashMap"), ("ctx.l", "ArrayList")] {
+        let script = format!("def v = {value}; ctx.r = v instanceof {class}");
+        assert_eq!(run(&script, ctx)["r"], Value::Bool(true), "{script}");
+    }
+    let e = cond_err("HashMap h = (HashMap) ctx.m; return true", ctx);
+    let wrapper = "org.elasticsearch.ingest.ConditionalProcessor$UnmodifiableIngestData";
+    assert_eq!(cause(&e), ("class_cast_exception".into(), format!("class {wrapper} cannot be cast to class java.util.HashMap")));
+    let e = cond_err("String s = ctx.l; return true", ctx);
+    let wrapper = "org.elasticsearch.ingest.ConditionalProcessor$UnmodifiableIngestList";
+    assert_eq!(cause(&e), ("class_cast_exception".into(), format!("class {wrapper} cannot be cast to class java.lang.String")));
+}
+
 #[test]
 fn hash_maps_iterate_in_java_order() {
     // Java: banana and date share bucket 0, apple and cherry bucket 1, kiwi 2.

@@ -1106,7 +1106,11 @@ impl<'a> Val<'a> {
             Val::Float(_) => "java.lang.Float".into(),
             Val::Double(_) => "java.lang.Double".into(),
             Val::Str(_) => "java.lang.String".into(),
-            Val::List(_) => "java.util.ArrayList".into(),
+            // Borrowed document containers are the read-only wrappers a
+            // condition sees (see `lib::is_instance`).
+            Val::List(ListRef::Doc(_)) => "org.elasticsearch.ingest.ConditionalProcessor$UnmodifiableIngestList".into(),
+            Val::List(ListRef::Own(_)) => "java.util.ArrayList".into(),
+            Val::Map(MapRef::Doc(_)) => "org.elasticsearch.ingest.ConditionalProcessor$UnmodifiableIngestData".into(),
             Val::Map(m) => match m.kind() {
                 MapKind::Linked => "java.util.LinkedHashMap",
                 MapKind::Tree => "java.util.TreeMap",

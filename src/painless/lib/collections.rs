@@ -119,13 +119,7 @@ pub fn natural_cmp<'a>(a: &Val<'a>, b: &Val<'a>) -> R<Ordering> {
             _ => Err(Exc::class_cast(format!("class {} cannot be cast to class java.lang.Comparable", a.class_name()))),
         },
         (Val::Null, _) | (_, Val::Null) => Err(Exc::npe("Cannot invoke \"java.lang.Comparable.compareTo(Object)\" because \"a[runHi]\" is null")),
-        _ => Err(Exc::class_cast(format!(
-            "class {} cannot be cast to class {} ({} and {} are in module java.base of loader 'bootstrap')",
-            a.class_name(),
-            b.class_name(),
-            a.class_name(),
-            b.class_name()
-        ))),
+        _ => Err(super::super::interp::jvm_cast_error(&a.class_name(), &b.class_name())),
     }
 }
 

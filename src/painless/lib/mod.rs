@@ -349,10 +349,14 @@ pub enum ClassTest {
     Collection,
     MapEntry,
     Function,
-    /// `HashMap`: every map but a `TreeMap` (a `LinkedHashMap` is one).
+    /// `HashMap`: every map but a `TreeMap` (a `LinkedHashMap` is one)
+    /// and the document's maps as a condition sees them.
     HashMap,
     LinkedHashMap,
     TreeMap,
+    /// `ArrayList`: every list but the document's lists as a condition
+    /// sees them.
+    ArrayList,
     /// `LinkedList`: no value of this engine is one.
     Never,
     ByName,
@@ -378,7 +382,8 @@ impl ClassTest {
             "LinkedHashMap" => ClassTest::LinkedHashMap,
             "TreeMap" => ClassTest::TreeMap,
             "LinkedList" => ClassTest::Never,
-            "List" | "ArrayList" => ClassTest::List,
+            "List" => ClassTest::List,
+            "ArrayList" => ClassTest::ArrayList,
             "Set" | "HashSet" | "LinkedHashSet" => ClassTest::Set,
             "Collection" | "Iterable" => ClassTest::Collection,
             "Map.Entry" => ClassTest::MapEntry,
@@ -406,10 +411,17 @@ pub fn is_instance(v: &Val<'_>, class: &ClassType) -> bool {
         ClassTest::String => matches!(v, Val::Str(_)),
         ClassTest::CharSequence => matches!(v, Val::Str(_)) || matches!(v, Val::Obj(o) if matches!(&**o, Obj::StringBuilder(_))),
         ClassTest::Map => matches!(v, Val::Map(_)),
-        ClassTest::HashMap => matches!(v, Val::Map(m) if m.kind() != MapKind::Tree),
-        ClassTest::LinkedHashMap => matches!(v, Val::Map(m) if m.kind() == MapKind::Linked),
-        ClassTest::TreeMap => matches!(v, Val::Map(m) if m.kind() == MapKind::Tree),
+        // A borrowed document map or list (`MapRef::Doc`, `ListRef::Doc`) is
+        // what a condition reads from `ctx` (and `params` itself):
+        // Elasticsearch hands conditions the document wrapped read-only
+        // (ConditionalProcessor's `UnmodifiableIngestData implements Map`,
+        // `UnmodifiableIngestList implements List`), and `params` is a
+        // `Collections.unmodifiableMap`: none is a `HashMap` or `ArrayList`.
+        ClassTest::HashMap => matches!(v, Val::Map(m @ MapRef::Own(_)) if m.kind() != MapKind::Tree),
+        ClassTest::LinkedHashMap => matches!(v, Val::Map(m @ MapRef::Own(_)) if m.kind() == MapKind::Linked),
+        ClassTest::TreeMap => matches!(v, Val::Map(m @ MapRef::Own(_)) if m.kind() == MapKind::Tree),
         ClassTest::List => matches!(v, Val::List(_)),
+        ClassTest::ArrayList => matches!(v, Val::List(ListRef::Own(_))),
         ClassTest::Set => matches!(v, Val::Set(_) | Val::View(_, ViewKind::Keys | ViewKind::Entries)),
         ClassTest::Collection => matches!(v, Val::List(_) | Val::Set(_) | Val::View(..)),
         ClassTest::MapEntry => matches!(v, Val::Entry(_)),
@@ -468,11 +480,7 @@ pub fn arg_str<'v, 'a>(args: &'v [Val<'a>], i: usize, method: &str) -> R<&'v str
     match args.get(i) {
         Some(Val::Str(s)) => Ok(s),
         Some(Val::Null) => Err(Exc::npe(format!("Cannot invoke \"String.length()\" because the argument of [{method}] is null"))),
-        Some(other) => Err(Exc::class_cast(format!(
-            "class {} cannot be cast to class java.lang.String ({} and java.lang.String are in module java.base of loader 'bootstrap')",
-            other.class_name(),
-            other.class_name()
-        ))),
+        Some(other) => Err(super::interp::jvm_cast_error(&other.class_name(), "java.lang.String")),
         None => Err(Exc::illegal_arg(format!("missing argument to [{method}]"))),
     }
 }
