@@ -777,7 +777,7 @@ fn write_source_json(doc: &IngestDocument, out: &mut String) {
         }
         crate::value::write_json_member_name(first, k, out);
         first = false;
-        crate::value::write_json(v, out);
+        crate::value::write_json_element(v, out);
     }
     out.push_str(if first { "{}" } else { "}" });
 }

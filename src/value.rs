@@ -14,7 +14,7 @@ mod read;
 pub use map::{Key, Map};
 pub(crate) use read::Reader;
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, PartialEq, Default)]
 pub enum Value {
     #[default]
     Null,
@@ -26,6 +26,25 @@ pub enum Value {
     String(String),
     List(Vec<Value>),
     Map(Map),
+}
+
+/// A string is copied as [`owned_text`] copies it, without a `memcpy`
+/// call for a short one: values are copied whole by `set`'s `copy_from`,
+/// GeoIP's kept results and scripts.
+impl Clone for Value {
+    fn clone(&self) -> Value {
+        match self {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Long(l) => Value::Long(*l),
+            Value::Float(f) => Value::Float(*f),
+            Value::Double(d) => Value::Double(*d),
+            Value::String(s) => Value::String(owned_text(s)),
+            Value::List(items) => Value::List(items.clone()),
+            Value::Map(map) => Value::Map(map.clone()),
+        }
+    }
 }
 
 impl Value {
@@ -571,7 +590,7 @@ pub fn write_json(value: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_json(item, out);
+                write_json_element(item, out);
             }
             out.push(']');
         }
@@ -579,10 +598,21 @@ pub fn write_json(value: &Value, out: &mut String) {
         Value::Map(map) => {
             for (i, (k, v)) in map.iter().enumerate() {
                 write_json_member_name(i == 0, k, out);
-                write_json(v, out);
+                write_json_element(v, out);
             }
             out.push('}');
         }
+    }
+}
+
+/// [`write_json`] of a member's value or a list's item, with a string (most
+/// of them) written in place: a call of `write_json` for each string cost
+/// more, in saving and restoring registers, than writing the string.
+#[inline(always)]
+pub fn write_json_element(value: &Value, out: &mut String) {
+    match value {
+        Value::String(s) => write_json_string(s, out),
+        other => write_json(other, out),
     }
 }
 
@@ -617,7 +647,7 @@ fn write_json_float(finite: bool, text: &str, out: &mut String) {
 
 /// JSON string escaping as Jackson does it: control characters as `\uXXXX`
 /// except the short forms, everything else (including non-ASCII) literal.
-#[inline]
+#[inline(always)]
 pub fn write_json_string(s: &str, out: &mut String) {
     // Most strings (every key of a typical document, most values) need no
     // escaping: they are copied whole, with room for them and their quotes
@@ -633,10 +663,9 @@ pub fn write_json_string(s: &str, out: &mut String) {
 }
 
 /// [`write_json_string`] of a string whose first byte to escape is at
-/// `first`. Between escapes the text is read a word at a time and each word
-/// is written whole at the end of `out`, which keeps only the bytes before
-/// the word's first byte to escape: runs are copied without a call, and a
-/// string dense with escapes (a JSON document held as a string) costs a few
+/// `first`. Between escapes the text is copied by [`copy_run`], sixteen
+/// bytes at a time: runs are copied without a call, and a string dense
+/// with escapes (a JSON document held as a string) costs a few
 /// instructions an escape. The opening quote is the caller's; the closing
 /// one is written here.
 #[inline(never)]
@@ -650,42 +679,64 @@ fn write_escaped_json_string(s: &str, first: usize, out: &mut String) {
     let mut read = first;
     while read < bytes.len() {
         // Room for a word holding the escape of `bytes[read]` (a byte to
-        // escape), then for the rest of the text and a word past it: what
-        // is kept of the words below is never more than the text read.
-        out.reserve(8 + bytes.len() - read + 8);
+        // escape), then for what `copy_run` needs: the rest of the text and
+        // a block past it.
+        out.reserve(8 + bytes.len() - read + 16);
         let escape = JsonEscape::of(bytes[read]);
         // SAFETY: `reserve` made room for the word; its first `len` bytes
-        // are the escape, written just now.
+        // are the escape, written just now. It keeps at most 6 of the 8
+        // bytes made room for while reading one, so `copy_run` has the
+        // room it needs.
         unsafe {
             std::ptr::write_unaligned(out.as_mut_ptr().add(out.len()).cast::<[u8; 8]>(), escape.text);
             out.set_len(out.len() + escape.len);
-        }
-        read += 1;
-        while read + 8 <= bytes.len() {
-            let word: [u8; 8] = bytes[read..read + 8].try_into().expect("8 bytes");
-            let mask = escape_mask(u64::from_le_bytes(word));
-            let kept = if mask == 0 { 8 } else { (mask.trailing_zeros() / 8) as usize };
-            // SAFETY: `reserve` made room for 8 bytes past the escape and
-            // everything kept from the text read since; the bytes kept were
-            // written just now.
-            unsafe {
-                std::ptr::write_unaligned(out.as_mut_ptr().add(out.len()).cast::<[u8; 8]>(), word);
-                out.set_len(out.len() + kept);
-            }
-            read += kept;
-            if mask != 0 {
-                break;
-            }
-        }
-        if read + 8 > bytes.len() {
-            // The last few bytes, one at a time.
-            while read < bytes.len() && !needs_escape(bytes[read]) {
-                out.push(bytes[read]);
-                read += 1;
-            }
+            read = copy_run(bytes, read + 1, out);
         }
     }
     out.push(b'"');
+}
+
+/// Copies `bytes` from `from` up to the next byte to escape (or the end)
+/// to the end of `out`, and returns where it stopped. Each block of 16 is
+/// written whole and `out` keeps only the bytes before the block's first
+/// byte to escape; fewer than 16 left are copied one at a time.
+///
+/// # Safety
+/// `out` must have room for `bytes.len() - from + 16` more bytes.
+#[inline(always)]
+unsafe fn copy_run(bytes: &[u8], from: usize, out: &mut Vec<u8>) -> usize {
+    let mut read = from;
+    while read + 16 <= bytes.len() {
+        let block: &[u8; 16] = bytes[read..read + 16].try_into().expect("16 bytes");
+        let marks = escape_marks(block);
+        let kept = if marks == 0 { 16 } else { marks.trailing_zeros() as usize };
+        // SAFETY: the caller made room for 16 bytes past the rest of the
+        // text, and what is kept is never more than the text read, so the
+        // room for a block stays; the bytes kept were written just now.
+        unsafe {
+            std::ptr::write_unaligned(out.as_mut_ptr().add(out.len()).cast::<[u8; 16]>(), *block);
+            out.set_len(out.len() + kept);
+        }
+        read += kept;
+        if marks != 0 {
+            return read;
+        }
+    }
+    while read < bytes.len() && !needs_escape(bytes[read]) {
+        out.push(bytes[read]);
+        read += 1;
+    }
+    read
+}
+
+/// `text` in a string of its own, copied as [`append_framed`] copies it:
+/// most of a document's strings are short, and `to_owned` copies with a
+/// `memcpy` call.
+#[inline]
+pub(crate) fn owned_text(text: &str) -> String {
+    let mut owned = String::with_capacity(text.len());
+    append_framed(&mut owned, b"", text, b"");
+    owned
 }
 
 /// Appends `prefix`, `text` and `suffix` (ASCII, a few bytes each) to `out`
@@ -747,15 +798,15 @@ unsafe fn copy_short(src: &[u8], dst: *mut u8) {
     }
 }
 
-/// The first byte at or after `from` that needs escaping. The text is
-/// scanned eight bytes at a time. What is left after the whole words is
-/// read as one word that ends where the text ends: it overlaps bytes this
-/// call already scanned, and those add no mark since none of them needs
-/// escaping. Fewer than eight bytes from `from` are read as two
-/// overlapping four-byte halves, the same way; fewer than four go byte by
-/// byte. Most strings a document holds are short: a call is a handful of
-/// word tests, inlined where strings are written and read (as a call, saving
-/// and restoring registers cost a quarter of it).
+/// The first byte at or after `from` that needs escaping. Up to 16 bytes
+/// from `from` are read as two overlapping words (the second ending where
+/// the text ends: the bytes it reads again add no mark, since none of them
+/// needs escaping); fewer than eight as two overlapping four-byte halves,
+/// the same way; fewer than four byte by byte. A longer text is scanned
+/// sixteen bytes at a time ([`next_escape_in_long`]). Most strings a
+/// document holds are short: a call is a handful of word tests, inlined
+/// where strings are written and read (as a call, saving and restoring
+/// registers cost a quarter of it).
 #[inline(always)]
 fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
     let rest = &bytes[from..];
@@ -774,20 +825,73 @@ fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
         };
     }
     let word_at = |i: usize| escape_mask(u64::from_le_bytes(rest[i..i + 8].try_into().expect("8 bytes")));
-    let mut i = 0;
-    while i + 8 <= rest.len() {
-        let mask = word_at(i);
-        if mask != 0 {
-            return Some(from + i + first_mark(mask));
+    if rest.len() <= 16 {
+        let last = rest.len() - 8;
+        let head = word_at(0);
+        if head != 0 {
+            return Some(from + first_mark(head));
         }
-        i += 8;
+        let tail = word_at(last);
+        return (tail != 0).then(|| from + last + first_mark(tail));
+    }
+    next_escape_in_long(rest).map(|i| from + i)
+}
+
+/// [`next_escape`] in a text of more than 16 bytes, sixteen at a time.
+/// What is left after the whole blocks is read as one block that ends
+/// where the text ends, as `next_escape` does with words.
+#[inline(always)]
+fn next_escape_in_long(rest: &[u8]) -> Option<usize> {
+    debug_assert!(rest.len() > 16);
+    let block_at = |i: usize| escape_marks(rest[i..i + 16].try_into().expect("16 bytes"));
+    let mut i = 0;
+    while i + 16 <= rest.len() {
+        let marks = block_at(i);
+        if marks != 0 {
+            return Some(i + marks.trailing_zeros() as usize);
+        }
+        i += 16;
     }
     if i == rest.len() {
         return None;
     }
-    let last = rest.len() - 8;
-    let mask = word_at(last);
-    (mask != 0).then(|| from + last + first_mark(mask))
+    let last = rest.len() - 16;
+    let marks = block_at(last);
+    (marks != 0).then(|| last + marks.trailing_zeros() as usize)
+}
+
+/// A bit for each byte of `block` that needs escaping (bit `i` for byte
+/// `i`), with SSE2 (part of every x86-64 processor): a quote, a backslash
+/// or a byte of at most 0x1f. Callers use only the lowest bit.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn escape_marks(block: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY: the load reads the 16 bytes of `block`, unaligned; the other
+    // intrinsics only compute on registers (SSE2 is always there on x86-64).
+    unsafe {
+        let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+        // `min(b, 0x1f) == b` exactly when `b <= 0x1f`, unsigned.
+        let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)) as u32
+    }
+}
+
+/// [`escape_marks`] a word at a time: only the lowest bit, which is all
+/// callers use.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn escape_marks(block: &[u8; 16]) -> u32 {
+    let word = |at: usize| escape_mask(u64::from_le_bytes(block[at..at + 8].try_into().expect("8 bytes")));
+    match (word(0), word(8)) {
+        (0, 0) => 0,
+        (0, high) => 1 << (8 + high.trailing_zeros() / 8),
+        (low, _) => 1 << (low.trailing_zeros() / 8),
+    }
 }
 
 fn needs_escape(b: u8) -> bool {
@@ -1020,6 +1124,57 @@ mod tests {
         }
         let v = Value::from_json_str(r#"{"a":{},"b":[],"c":{"d\"":[1,{"e":null}],"f":"\u0001"},"":true}"#).unwrap();
         assert_eq!(v.to_json(), r#"{"a":{},"b":[],"c":{"d\"":[1,{"e":null}],"f":"\u0001"},"":true}"#);
+    }
+
+    /// The scan for the next byte to escape (words, halves, 16-byte blocks)
+    /// finds what a byte-by-byte search finds, at every start in texts of
+    /// every length up to 80 with escapes at random places, none, or only
+    /// bytes on either side of the ones that need escaping.
+    #[test]
+    fn next_escape_finds_what_a_byte_search_finds() {
+        let mut rng = crate::xorshift::XorShift(0x2545_f491_4f6c_dd1d);
+        let mut next = move || rng.next();
+        let bytes_to_escape = [0u8, 0x1f, b'"', b'\\', b'\n'];
+        let near_misses = [0x20u8, b'!', b'#', b'[', b']', 0x7f, 0x80, 0x9f, 0xdc, 0xff, b'a'];
+        for len in 0..=80usize {
+            for round in 0..100 {
+                let escapes = match round % 4 {
+                    0 => 0,
+                    1 => 1,
+                    _ => 1 + (next() % 4) as usize,
+                };
+                let mut text: Vec<u8> = (0..len).map(|_| near_misses[(next() % near_misses.len() as u64) as usize]).collect();
+                for _ in 0..escapes.min(len) {
+                    let at = (next() % len as u64) as usize;
+                    text[at] = bytes_to_escape[(next() % bytes_to_escape.len() as u64) as usize];
+                }
+                for from in 0..=len {
+                    let expected = text[from..].iter().position(|&b| needs_escape(b)).map(|i| from + i);
+                    assert_eq!(next_escape(&text, from), expected, "{text:?} from {from}");
+                }
+            }
+        }
+    }
+
+    /// Maps free their entries themselves: maps holding every kind of
+    /// value, nested in maps and lists, dropped whole, emptied through
+    /// `into_iter` (whose entries come out intact) or after removals.
+    #[test]
+    fn maps_drop_every_kind_of_value() {
+        let text = r#"{"s":"text","e":"","n":null,"b":true,"i":1,"l":12345678901,"d":1.5,
+            "list":["a",{"m":{"x":"y"}},[],[1,"b"]],"map":{"a":{"b":["c"]},"s":"t"},"empty":{}}"#;
+        let value = Value::from_json_str(text).unwrap();
+        for _ in 0..100 {
+            drop(value.clone());
+            let Value::Map(map) = value.clone() else { panic!("a map") };
+            let entries: Vec<(Key, Value)> = map.into_iter().collect();
+            assert_eq!(Value::Map(entries.into_iter().collect()), value);
+            let Value::Map(mut map) = value.clone() else { panic!("a map") };
+            map.shift_remove("list");
+            map.swap_remove("s");
+            map.insert("new".into(), value.clone());
+            drop(map);
+        }
     }
 
     /// ryu's plain text is taken as is in Java's plain range: the same text
