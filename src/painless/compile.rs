@@ -1204,6 +1204,9 @@ impl Compiler {
         if let Some(fused) = self.view_remove_if_on_local(at, obj, name, args, null_safe, bound) {
             return fused;
         }
+        if let Some(fused) = self.list_remove_if_on_local(at, obj, name, args, null_safe, bound) {
+            return fused;
+        }
         self.method_call_unfused(at, obj, name, args, null_safe, bound)
     }
 
@@ -1213,6 +1216,9 @@ impl Compiler {
     /// call rather than two; any other value of `m` takes the general path,
     /// compiled alongside. A Map's view method cannot fail, so errors come
     /// from the predicate or `removeIf`, at the same position either way.
+    /// A predicate that captures nothing and only forwards its parameter
+    /// to a script function (`x -> f(x)`) is called as that function,
+    /// without the lambda's value made (made once per run, and unseen here).
     fn view_remove_if_on_local(&mut self, at: u32, obj: &Expr, name: &str, args: &[Expr], null_safe: bool, bound: Option<BoundMethod>) -> Option<Eval> {
         let ExprKind::Call { obj: map, args: view_args, bound: Some(view), .. } = &obj.kind else { return None };
         let kind = match view {
@@ -1227,14 +1233,49 @@ impl Compiler {
         }
         let slot = map.slot;
         let general = self.method_call_unfused(at, obj, name, args, null_safe, bound);
+        let forward = self.forwarding_lambda(pred);
         let pred = self.expr(pred);
         Some(eval(move |it, f| {
             let Val::Map(map) = &f[slot] else { return general(it, f) };
             // Held as the view would hold it while the call runs.
             let map = map.clone();
+            if let Some(callee) = forward.and_then(|index| interp::Callee::forwarding(&it.program().code.lambdas[index])) {
+                return lib::collections::view_remove_if_with(it, &map, kind, &callee).map_err(|x| x.at(at));
+            }
             let pred = pred(it, f).map_err(|x| x.at(at))?;
             lib::collections::view_remove_if(it, &map, kind, &pred).map_err(|x| x.at(at))
         }))
+    }
+
+    /// `l.removeIf(x -> f(x))` where `l` is a variable and the lambda
+    /// captures nothing and only forwards its parameter to a script
+    /// function: on a List, the predicate is called as that function,
+    /// without the lambda's value made; any other value of `l` takes the
+    /// general path, compiled alongside. Evaluating the lambda cannot fail,
+    /// so errors come from `removeIf` or the function, at the same position
+    /// either way.
+    fn list_remove_if_on_local(&mut self, at: u32, obj: &Expr, name: &str, args: &[Expr], null_safe: bool, bound: Option<BoundMethod>) -> Option<Eval> {
+        let (ExprKind::Local(list), Some(BoundMethod::RemoveIf), [pred]) = (&obj.kind, bound, args) else { return None };
+        if general_bodies_only() {
+            return None;
+        }
+        let forward = self.forwarding_lambda(pred)?;
+        let slot = list.slot;
+        let general = self.method_call_unfused(at, obj, name, args, null_safe, bound);
+        Some(eval(move |it, f| {
+            let Val::List(list) = &f[slot] else { return general(it, f) };
+            let Some(callee) = interp::Callee::forwarding(&it.program().code.lambdas[forward]) else { return general(it, f) };
+            lib::collections::list_remove_if_with(it, list, &callee).map_err(|x| x.at(at))
+        }))
+    }
+
+    /// The index of lambda `e` when it captures nothing and only forwards
+    /// its parameters to a script function.
+    fn forwarding_lambda(&mut self, e: &Expr) -> Option<usize> {
+        match &e.kind {
+            ExprKind::Lambda(l) if l.captures.is_empty() && l.forwards_to.is_some() => Some(self.lambda(l)),
+            _ => None,
+        }
     }
 
     fn method_call_unfused(&mut self, at: u32, obj: &Expr, name: &str, args: &[Expr], null_safe: bool, bound: Option<BoundMethod>) -> Eval {
@@ -1726,10 +1767,12 @@ mod specialised_body_tests {
         Some(format!("{result} {}", Value::Map(doc).to_json()))
     }
 
-    /// `m.values().removeIf(p)`, `m.keySet()...`, `m.entrySet()...` on a
-    /// variable give what the view made and called gives, for receivers of
-    /// every kind and predicates that pick, fail, change the map or are no
-    /// function: results, errors and positions, the document after.
+    /// `m.values().removeIf(p)`, `m.keySet()...`, `m.entrySet()...` and
+    /// `m.removeIf(p)` on a variable give what the view made and called
+    /// (and the lambda made) gives, for receivers of every kind and
+    /// predicates that pick, fail, change the map, are no function or only
+    /// forward to a script function: results, errors and positions, the
+    /// document after.
     #[test]
     fn fused_view_remove_if_agrees_with_the_view_called() {
         let doc = match Value::from_json_str(r#"{"m": {"a": "", "b": [null, "x", {}], "c": 1, "d": null}, "l": ["", 1], "s": "z"}"#).unwrap() {
@@ -1737,7 +1780,10 @@ mod specialised_body_tests {
             _ => unreachable!(),
         };
         let receivers = ["ctx.m", "[:]", "['a': '', 'b': 1, 'c': null]", "new HashMap(ctx.m)", "null", "ctx.l", "ctx.s", "ctx.m.values()", "ctx.missing", "1", "[1, '']"];
-        let views = ["values()", "keySet()", "entrySet()"];
+        let views = [".values()", ".keySet()", ".entrySet()", ""];
+        let functions = "boolean f(def x) { return x == null || x == '' || (x instanceof List && x.isEmpty()) } \
+                         def g(def x) { if (x == 1) { throw new IllegalArgumentException('g') } return x instanceof Map } \
+                         int k(def x) { return 1 } ";
         let preds = [
             "x -> x == ''",
             "x -> x == null",
@@ -1753,11 +1799,16 @@ mod specialised_body_tests {
             "null",
             "m",
             "log",
+            "x -> f(x)",
+            "x -> g(x)",
+            "x -> k(x)",
+            "(String x) -> f(x)",
+            "(def x) -> g(x)",
         ];
         for receiver in receivers {
             for view in views {
                 for pred in preds {
-                    let source = format!("def log = []; def m = {receiver}; ctx.r = m.{view}.removeIf({pred}); ctx.after = m; ctx.log = log;");
+                    let source = format!("{functions}def log = []; def m = {receiver}; ctx.r = m{view}.removeIf({pred}); ctx.after = m; ctx.log = log;");
                     let general = outcome(&source, &doc, true);
                     assert!(general.is_some(), "{source}");
                     assert_eq!(general, outcome(&source, &doc, false), "{source}");

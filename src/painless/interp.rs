@@ -478,12 +478,21 @@ impl<'f, 'a> Callee<'f, 'a> {
     pub fn of(func: &'f Val<'a>) -> Callee<'f, 'a> {
         if let Val::Func(c) = func {
             if let Closure::Lambda { lambda, .. } = &**c {
-                if let LambdaBodyCode::Forward { function, at, convert } = lambda.body {
-                    return Callee::Forward { lambda, function, at, convert };
+                if let Some(forward) = Callee::forwarding(lambda) {
+                    return forward;
                 }
             }
         }
         Callee::Value(func)
+    }
+
+    /// The call of `lambda` when it only forwards its parameters to a
+    /// script function.
+    pub fn forwarding(lambda: &'a LambdaCode) -> Option<Callee<'f, 'a>> {
+        match lambda.body {
+            LambdaBodyCode::Forward { function, at, convert } => Some(Callee::Forward { lambda, function, at, convert }),
+            _ => None,
+        }
     }
 }
 

@@ -620,12 +620,13 @@ impl JavaOrder {
         }
     }
 
-    /// The order of a document map's keys. One key needs no hash.
+    /// The order of a document map's keys, from the digests it keeps of
+    /// them, which are their `String.hashCode`s.
     pub fn of_doc(doc: &ValueMap) -> JavaOrder {
         if doc.len() < 2 {
             return JavaOrder::Inline(doc.len() as u8, [0; 24]);
         }
-        JavaOrder::of(doc.keys().map(|k| ascii_hash_code(k).unwrap_or_else(|| super::lib::misc::hash_code(&Val::Str(Str::Doc(k))))), doc.len())
+        JavaOrder::of(doc.digests().map(|d| d as i32), doc.len())
     }
 
     pub fn len(&self) -> usize {
@@ -676,7 +677,7 @@ fn java_bucket(k: &Val<'_>, capacity: usize) -> usize {
 /// `k.hashCode()`, ASCII strings without decoding them.
 fn java_hash_code(k: &Val<'_>) -> i32 {
     match k {
-        Val::Str(s) => ascii_hash_code(s).unwrap_or_else(|| super::lib::misc::hash_code(k)),
+        Val::Str(s) => crate::value::map::digest(s) as i32,
         other => super::lib::misc::hash_code(other),
     }
 }
@@ -685,30 +686,6 @@ fn java_hash_code(k: &Val<'_>) -> i32 {
 fn java_hash_bucket(h: i32, capacity: usize) -> usize {
     let h = h as u32;
     ((h ^ (h >> 16)) as usize) & (capacity - 1)
-}
-
-/// `String.hashCode` of ASCII text, which is its own UTF-16, in one pass
-/// without decoding; `None` for other text. Four characters at a time:
-/// `h * 31^4 + c0 * 31^3 + c1 * 31^2 + c2 * 31 + c3` is four steps of
-/// `h * 31 + c`.
-fn ascii_hash_code(s: &str) -> Option<i32> {
-    let mut h = 0i32;
-    let mut words = s.as_bytes().chunks_exact(4);
-    for word in words.by_ref() {
-        let word = [word[0], word[1], word[2], word[3]];
-        if u32::from_ne_bytes(word) & 0x8080_8080 != 0 {
-            return None;
-        }
-        let [c0, c1, c2, c3] = word.map(i32::from);
-        h = h.wrapping_mul(923_521).wrapping_add(c0 * 29_791 + c1 * 961 + c2 * 31 + c3);
-    }
-    for &b in words.remainder() {
-        if !b.is_ascii() {
-            return None;
-        }
-        h = h.wrapping_mul(31).wrapping_add(b as i32);
-    }
-    Some(h)
 }
 
 impl<'a> std::ops::Deref for JMap<'a> {
@@ -1703,9 +1680,11 @@ mod order_tests {
     }
 
     /// The four-at-a-time hash is `String.hashCode` for every length and
-    /// refuses text that is not ASCII wherever it starts.
+    /// refuses text that is not ASCII wherever it starts; a document map's
+    /// key digest is `String.hashCode`, ASCII or not.
     #[test]
     fn ascii_hash_code_is_string_hash_code() {
+        use crate::value::map::{ascii_hash_code, digest};
         let text = "abcdefghijklmnopqrstuvwxyz0123456789_.@ ~\u{7f}";
         for start in 0..8 {
             for end in start..text.len() {
@@ -1713,9 +1692,12 @@ mod order_tests {
                 let expected = s.bytes().fold(0i32, |h, b| h.wrapping_mul(31).wrapping_add(b as i32));
                 assert_eq!(ascii_hash_code(s), Some(expected), "{s:?}");
                 assert_eq!(ascii_hash_code(s), Some(crate::painless::lib::misc::hash_code(&Val::str(s))), "{s:?}");
-                for odd in ["é", "日"] {
-                    assert_eq!(ascii_hash_code(&format!("{s}{odd}")), None);
-                    assert_eq!(ascii_hash_code(&format!("{odd}{s}")), None);
+                assert_eq!(digest(s) as i32, expected, "{s:?}");
+                for odd in ["é", "日", "😀"] {
+                    for t in [format!("{s}{odd}"), format!("{odd}{s}")] {
+                        assert_eq!(ascii_hash_code(&t), None);
+                        assert_eq!(digest(&t) as i32, crate::painless::lib::misc::hash_code(&Val::str(&t)), "{t:?}");
+                    }
                 }
             }
         }

@@ -38,28 +38,45 @@ pub type Key = String;
 /// entries 2.5% more, than from 33.
 const INDEXED_FROM: usize = 33;
 
-/// A 32-bit digest of a key: its length and its first and last (up to)
-/// eight bytes, mixed. Equal keys have equal digests; keys that differ
-/// mostly differ in length or at an end, so a scan comparing digests
-/// seldom compares the text of a key that is not the one sought. It is
-/// not the hash of the index: keys that differ only in the middle share a
-/// digest, which costs a scan a text comparison but would cost a table
-/// its speed.
+/// A 32-bit digest of a key: Java's `String.hashCode` of it. Equal keys
+/// have equal digests and keys that differ seldom share one, so a scan
+/// comparing digests seldom compares the text of a key that is not the one
+/// sought. Being Java's hash, it is also what places the key in a Java
+/// `HashMap`'s iteration order, which scripts iterating a document map
+/// follow (`painless::val::JavaOrder::of_doc` reads it from [`Map::digests`]
+/// instead of hashing every key again). It is not the hash of the index,
+/// whose low bits must be well mixed.
 #[inline]
 pub fn digest(key: &str) -> u32 {
-    fn word<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
-        b[at..at + N].try_into().expect("N bytes")
+    match ascii_hash_code(key) {
+        Some(h) => h as u32,
+        None => key.encode_utf16().fold(0i32, |h, unit| h.wrapping_mul(31).wrapping_add(unit as i32)) as u32,
     }
-    let b = key.as_bytes();
-    let n = b.len();
-    let (head, tail) = match n {
-        8.. => (u64::from_le_bytes(word(b, 0)), u64::from_le_bytes(word(b, n - 8))),
-        4..=7 => (u32::from_le_bytes(word(b, 0)) as u64, u32::from_le_bytes(word(b, n - 4)) as u64),
-        1..=3 => (b[0] as u64 | (b[n / 2] as u64) << 8 | (b[n - 1] as u64) << 16, 0),
-        0 => (0, 0),
-    };
-    let mixed = (head ^ tail.rotate_left(29) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    (mixed >> 32) as u32
+}
+
+/// `String.hashCode` of ASCII text, which is its own UTF-16, in one pass
+/// without decoding; `None` for other text. Four characters at a time:
+/// `h * 31^4 + c0 * 31^3 + c1 * 31^2 + c2 * 31 + c3` is four steps of
+/// `h * 31 + c`.
+#[inline]
+pub fn ascii_hash_code(s: &str) -> Option<i32> {
+    let mut h = 0i32;
+    let mut words = s.as_bytes().chunks_exact(4);
+    for word in words.by_ref() {
+        let word = [word[0], word[1], word[2], word[3]];
+        if u32::from_ne_bytes(word) & 0x8080_8080 != 0 {
+            return None;
+        }
+        let [c0, c1, c2, c3] = word.map(i32::from);
+        h = h.wrapping_mul(923_521).wrapping_add(c0 * 29_791 + c1 * 961 + c2 * 31 + c3);
+    }
+    for &b in words.remainder() {
+        if !b.is_ascii() {
+            return None;
+        }
+        h = h.wrapping_mul(31).wrapping_add(b as i32);
+    }
+    Some(h)
 }
 
 /// A document map: entries in insertion order.
@@ -406,6 +423,11 @@ impl Map {
         Keys(self.entries.iter())
     }
 
+    /// The keys' [`digest`]s (their `String.hashCode`s), in order.
+    pub fn digests(&self) -> impl ExactSizeIterator<Item = u32> + '_ {
+        self.entries.iter().map(|e| e.digest)
+    }
+
     pub fn values(&self) -> Values<'_> {
         Values(self.entries.iter())
     }
@@ -678,8 +700,9 @@ mod tests {
     #[test]
     fn behaves_as_index_map() {
         // Keys of equal lengths and shared prefixes, an empty one, long
-        // ones, and ones that differ only in the middle (one digest).
-        let keys: Vec<String> = (0..50)
+        // ones, ones that differ only in the middle, and two that share a
+        // digest (`String.hashCode`: "Aa" and "BB").
+        let mut keys: Vec<String> = (0..50)
             .map(|i| match i % 5 {
                 0 => format!("k{i}"),
                 1 => format!("key_{}", i % 10),
@@ -688,6 +711,7 @@ mod tests {
                 _ => format!("the_same_{:02}_at_the_ends", i),
             })
             .collect();
+        (keys[4], keys[9]) = ("Aa".to_string(), "BB".to_string());
         assert_eq!(digest(&keys[4]), digest(&keys[9]));
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         for round in 0..300 {

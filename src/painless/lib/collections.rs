@@ -489,15 +489,19 @@ fn view_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, name: &str
 /// scalars (no identity to keep) hands them over from the document, so
 /// going through it makes nothing.
 fn list_remove_if<'a>(it: &mut Interp<'a>, l: &ListRef<'a>, pred: &Val<'a>) -> R<Val<'a>> {
+    list_remove_if_with(it, l, &remove_if_callee(pred))
+}
+
+/// [`list_remove_if`] with the predicate's call.
+pub fn list_remove_if_with<'a>(it: &mut Interp<'a>, l: &ListRef<'a>, pred: &Callee<'_, 'a>) -> R<Val<'a>> {
     let v = own_list(it, l)?.clone();
-    let pred = remove_if_callee(pred);
     let scalars = v.try_borrow().ok().and_then(|list| list.uncopied()).filter(|doc| !general_path_only() && !doc.iter().any(is_container));
     let (doomed, len) = match scalars {
-        Some(doc) => (picked(it, &pred, doc.iter().map(Val::from_doc), doc.len())?, doc.len()),
+        Some(doc) => (picked(it, pred, doc.iter().map(Val::from_doc), doc.len())?, doc.len()),
         None => {
             let items = v.borrow().clone();
             let len = items.len();
-            (picked(it, &pred, items.into_iter(), len)?, len)
+            (picked(it, pred, items.into_iter(), len)?, len)
         }
     };
     let removed = !doomed.is_empty();
@@ -539,7 +543,11 @@ fn is_container(v: &crate::value::Value) -> bool {
 /// the entries in the map's iteration order, as they were when the call
 /// began; the entries it picks leave the map.
 pub fn view_remove_if<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, pred: &Val<'a>) -> R<Val<'a>> {
-    let pred = &remove_if_callee(pred);
+    view_remove_if_with(it, m, kind, &remove_if_callee(pred))
+}
+
+/// [`view_remove_if`] with the predicate's call.
+pub fn view_remove_if_with<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, pred: &Callee<'_, 'a>) -> R<Val<'a>> {
     if let (MapRef::Own(map), false) = (m, general_path_only()) {
         let snapshot = map.try_borrow().ok().and_then(|map| Some((map.uncopied_snapshot()?, map.changes())));
         if let Some(((doc, values), changes)) = snapshot {
