@@ -647,7 +647,11 @@ fn write_json_float(finite: bool, text: &str, out: &mut String) {
 
 /// JSON string escaping as Jackson does it: control characters as `\uXXXX`
 /// except the short forms, everything else (including non-ASCII) literal.
-#[inline(always)]
+// Inlined in release builds only: in a debug build its locals would
+// enlarge every frame of `write_json`'s recursion, and a document nested
+// as deep as Elasticsearch allows (1,000) would overflow a test thread's
+// stack.
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn write_json_string(s: &str, out: &mut String) {
     // Most strings (every key of a typical document, most values) need no
     // escaping: they are copied whole, with room for them and their quotes
