@@ -95,31 +95,64 @@ pub fn is_checked_key(key: &str) -> bool {
     property(key).is_some()
 }
 
+/// A value as `FieldProperty.check` sees it: its class and `toString`,
+/// and for a `Float` or `Double` its `doubleValue()`.
+pub struct JavaValue<'c> {
+    /// `getClass().getName()`; `null` for null.
+    pub class: &'c str,
+    pub text: String,
+    pub fraction: Option<f64>,
+}
+
+impl JavaValue<'static> {
+    pub fn of(value: &Value) -> JavaValue<'static> {
+        let fraction = match value {
+            Value::Float(f) => Some(f64::from(*f)),
+            Value::Double(d) => Some(*d),
+            _ => None,
+        };
+        JavaValue { class: value.java_class(), text: value.to_java_string(), fraction }
+    }
+}
+
 /// `Metadata.put`'s check of `value` for `key`; `Ok` for any other key.
 pub fn check_put(key: &str, value: &Value) -> Result<(), String> {
-    let Some(property) = property(key) else {
-        return Ok(());
-    };
+    match property(key) {
+        Some(property) => check_property_put(key, property, &JavaValue::of(value)),
+        None => Ok(()),
+    }
+}
+
+/// [`check_put`] of a value seen through its Java class (a script's
+/// `Character`, `Short`, `TreeMap`, ...).
+pub fn check_java_put(key: &str, value: &JavaValue<'_>) -> Result<(), String> {
+    match property(key) {
+        Some(property) => check_property_put(key, property, value),
+        None => Ok(()),
+    }
+}
+
+fn check_property_put(key: &str, property: &Property, value: &JavaValue<'_>) -> Result<(), String> {
     if !property.writable {
         return Err(format!("{key} cannot be updated"));
     }
-    if value.is_null() {
+    if value.class == "null" {
         return match property.nullable {
             true => Ok(()),
             false => Err(format!("{key} cannot be null")),
         };
     }
     let assignable = match property.type_name {
-        "java.lang.String" => matches!(value, Value::String(_)),
-        "java.lang.Number" => matches!(value, Value::Int(_) | Value::Long(_) | Value::Float(_) | Value::Double(_)),
-        _ => matches!(value, Value::Map(_)),
+        "java.lang.String" => value.class == "java.lang.String",
+        "java.lang.Number" => value.class.strip_prefix("java.lang.").is_some_and(|c| {
+            matches!(c, "Byte" | "Short" | "Integer" | "Long" | "Float" | "Double")
+        }),
+        _ => matches!(value.class, "java.util.HashMap" | "java.util.LinkedHashMap" | "java.util.TreeMap"),
     };
     if !assignable {
         return Err(format!(
             "{key} [{}] is wrong type, expected assignable to [{}], not [{}]",
-            value.to_java_string(),
-            property.type_name,
-            value.java_class()
+            value.text, property.type_name, value.class
         ));
     }
     match property.validation {
@@ -139,32 +172,25 @@ pub fn check_remove(key: &str) -> Result<(), String> {
 
 /// `FieldProperty.LONGABLE_NUMBER`: the number's `doubleValue()` equals
 /// its `longValue()` (Java's saturating cast, NaN to 0) compared as a double.
-fn check_long_valued(key: &str, value: &Value) -> Result<(), String> {
-    let as_double = match value {
-        Value::Float(f) => f64::from(*f),
-        Value::Double(d) => *d,
-        // Every int and long passes: the long, widened, is its own double.
-        _ => return Ok(()),
-    };
-    if as_double == (as_double as i64) as f64 {
-        return Ok(());
+/// Every integral number passes: its long, widened, is its own double.
+fn check_long_valued(key: &str, value: &JavaValue<'_>) -> Result<(), String> {
+    match value.fraction {
+        Some(d) if d != (d as i64) as f64 => Err(format!(
+            "{key} may only be set to an int or a long but was [{}] with type [{}]",
+            value.text, value.class
+        )),
+        _ => Ok(()),
     }
-    Err(format!(
-        "{key} may only be set to an int or a long but was [{}] with type [{}]",
-        value.to_java_string(),
-        value.java_class()
-    ))
 }
 
 /// `IngestDocMetadata.versionTypeValidator`: `VersionType.fromString`
 /// accepts `external_gt` too, which `VersionType.values()` does not list.
-fn check_version_type(key: &str, value: &Value) -> Result<(), String> {
-    match value.as_str() {
-        Some("internal" | "external" | "external_gt" | "external_gte") => Ok(()),
-        _ => Err(format!(
-            "{key} must be a null or one of [internal, external, external_gte] but was [{}] with type [{}]",
-            value.to_java_string(),
-            value.java_class()
+fn check_version_type(key: &str, value: &JavaValue<'_>) -> Result<(), String> {
+    match value.text.as_str() {
+        "internal" | "external" | "external_gt" | "external_gte" => Ok(()),
+        other => Err(format!(
+            "{key} must be a null or one of [internal, external, external_gte] but was [{other}] with type [{}]",
+            value.class
         )),
     }
 }
@@ -341,6 +367,79 @@ mod tests {
                 r#"{"doc":{"_dynamic_templates":"{f=t}","_version_type":"external_gt","_id":"_id","_index":"x","#,
                 r#""_version":"5","_source":{"a":"x","_versions":"ordinary"}"#
             ),
+        );
+    }
+
+    fn script(source: &str) -> String {
+        let processor = Value::Map([("source".to_string(), Value::from(source))].into_iter().collect());
+        simulate(&format!(r#"[{{"script":{}}}]"#, processor.to_json()), DOC)
+    }
+
+    /// A script's write goes through the same checks, which throw at the
+    /// write: the script's failure, caught by `try` like any exception.
+    #[test]
+    fn scripts_writing_metadata_fail_as_in_elasticsearch() {
+        let out = script("ctx.a = 2; ctx._version = 'x'; ctx.b = 3");
+        assert_eq!(
+            out,
+            concat!(
+                r#"{"error":{"root_cause":[{"type":"script_exception","reason":"runtime error","#,
+                r#""script_stack":["ctx._version = 'x'; ","   ^---- HERE"],"script":"ctx.a = 2; ctx._version = 'x'; ctx.b = 3","#,
+                r#""lang":"painless","position":{"offset":14,"start":11,"end":31}}],"type":"script_exception","#,
+                r#""reason":"runtime error","script_stack":["ctx._version = 'x'; ","   ^---- HERE"],"#,
+                r#""script":"ctx.a = 2; ctx._version = 'x'; ctx.b = 3","lang":"painless","#,
+                r#""position":{"offset":14,"start":11,"end":31},"caused_by":{"type":"illegal_argument_exception","#,
+                r#""reason":"_version [x] is wrong type, expected assignable to [java.lang.Number], not [java.lang.String]"}}}"#
+            )
+        );
+        let cause = |source: &str| {
+            let out = script(source);
+            let reason = out.split(r#""caused_by":{"type":"illegal_argument_exception","reason":""#).nth(1).unwrap_or_else(|| panic!("{out}"));
+            reason[..reason.find('"').unwrap()].to_string()
+        };
+        assert_eq!(cause("ctx.remove('_version')"), "_version cannot be removed");
+        assert_eq!(cause("ctx.remove('_type')"), "_type cannot be removed");
+        assert_eq!(cause("ctx._version = null"), "_version cannot be null");
+        assert_eq!(cause("ctx._type = 'doc'"), "_type cannot be updated");
+        assert_eq!(cause("ctx['_routing'] = 5"), "_routing [5] is wrong type, expected assignable to [java.lang.String], not [java.lang.Integer]");
+        assert_eq!(cause("ctx.put('_if_seq_no', 1.5)"), "_if_seq_no may only be set to an int or a long but was [1.5] with type [java.lang.Double]");
+        assert_eq!(
+            cause("ctx.putIfAbsent('_if_primary_term', 'p')"),
+            "_if_primary_term [p] is wrong type, expected assignable to [java.lang.Number], not [java.lang.String]"
+        );
+        assert_eq!(
+            cause("ctx.putAll(['_version_type': 'bad'])"),
+            "_version_type must be a null or one of [internal, external, external_gte] but was [bad] with type [java.lang.String]"
+        );
+        assert_eq!(
+            cause("ctx._id = 'ab'.charAt(0)"),
+            "_id [a] is wrong type, expected assignable to [java.lang.String], not [java.lang.Character]"
+        );
+        // Routes checked when the script ends: the refused value never
+        // reaches the document.
+        assert_eq!(
+            cause("ctx.compute('_dynamic_templates', (k, v) -> 'x')"),
+            "_dynamic_templates [x] is wrong type, expected assignable to [java.util.Map], not [java.lang.String]"
+        );
+        let processor = r#"[{"script":{"source":"ctx.compute('_version', (k, v) -> 'x')","ignore_failure":true}}]"#;
+        assert!(simulate(processor, DOC).contains(r#""_version":"-3","_source":{"a":"x","n":1}"#), "{}", simulate(processor, DOC));
+        assert!(script("try { ctx.remove('_version') } catch (IllegalArgumentException e) { ctx.m = e.getMessage() }")
+            .contains(r#""m":"_version cannot be removed""#));
+    }
+
+    #[test]
+    fn scripts_write_valid_metadata() {
+        let out = script(
+            "ctx._version = (short) 3; ctx._version = 7L; ctx._index = 'i'; ctx.put('_version_type', 'external'); ctx.remove('_routing'); \
+             ctx._dynamic_templates = ['f': 't']; ctx._dynamic_templates.g = 1; ctx._if_seq_no = 2.0; ctx._foo = 'ordinary'",
+        );
+        let out = out.split(r#","_ingest""#).next().unwrap();
+        assert_eq!(
+            out,
+            concat!(
+                r#"{"doc":{"_dynamic_templates":"{f=t, g=1}","_version_type":"external","_id":"_id","_index":"i","#,
+                r#""_version":"7","_if_seq_no":"2.0","_source":{"a":"x","n":1,"_foo":"ordinary"}"#
+            )
         );
     }
 }
