@@ -42,6 +42,10 @@ pub struct FieldPath {
     original: String,
     root: Root,
     elements: Vec<FieldName>,
+    /// Whether the path starts at a metadata key of `ctx`, whose writes
+    /// and removals are checked (`metadata`): known when parsed, so that
+    /// other paths pay one test of this flag.
+    at_metadata: bool,
 }
 
 /// The deepest field path accepted: Jackson's default maximum nesting depth
@@ -78,10 +82,12 @@ impl FieldPath {
                 "path [{shown}...] is nested more than {MAX_PATH_DEPTH} levels deep; a document nested that deeply cannot be written"
             ));
         }
+        let at_metadata = root == Root::Ctx && metadata::is_checked_key(elements[0].name());
         Ok(FieldPath {
             original: path.to_string(),
             root,
             elements,
+            at_metadata,
         })
     }
 
@@ -348,22 +354,18 @@ impl IngestDocument {
         let p = path.as_str();
         let (leaf_element, containers) = path.elements.split_last().expect("non-empty path");
         let leaf = leaf_element.name();
-        let checked = path.root == Root::Ctx;
         let root = self.root_mut(path.root);
         if containers.is_empty() {
-            if checked && metadata::is_checked_key(leaf) {
+            if path.at_metadata {
                 return write_metadata(root, leaf_element, value, mode);
             }
             write_element(root, leaf_element, value, mode);
             return Ok(());
         }
-        if checked {
-            let first = containers[0].name();
-            if metadata::is_checked_key(first) && containers[0].index_in(root).is_none() {
-                // Elasticsearch puts a new map under the key first.
-                if let Err(e) = metadata::check_put(first, &Value::Map(Map::default())) {
-                    return Err((e, value));
-                }
+        if path.at_metadata && containers[0].index_in(root).is_none() {
+            // Elasticsearch puts a new map under the key first.
+            if let Err(e) = metadata::check_put(containers[0].name(), &Value::Map(Map::default())) {
+                return Err((e, value));
             }
         }
         let parent = match parent_for_write(root, containers, p) {
@@ -411,10 +413,7 @@ impl IngestDocument {
             return None;
         }
         // Writes and removals of metadata keys are checked on the general path.
-        if from.root == Root::Ctx
-            && containers.is_empty()
-            && (metadata::is_checked_key(from_key.name()) || metadata::is_checked_key(to_key.name()))
-        {
+        if containers.is_empty() && (from.at_metadata || to.at_metadata) {
             return None;
         }
         let root = self.root_mut(from.root);
@@ -447,7 +446,7 @@ impl IngestDocument {
         let leaf = leaf_element.name();
         let root = self.root_mut(path.root);
         if containers.is_empty() {
-            if path.root == Root::Ctx && metadata::is_checked_key(leaf) && leaf_element.index_in(root).is_some() {
+            if path.at_metadata && leaf_element.index_in(root).is_some() {
                 metadata::check_remove(leaf)?;
             }
             return remove_element(root, leaf_element)

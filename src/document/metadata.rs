@@ -69,12 +69,8 @@ const WRITABLE_NULLABLE_STRING: Property =
 const WRITABLE_NULLABLE_LONG: Property =
     Property { type_name: "java.lang.Number", nullable: true, writable: true, validation: Validation::LongValued };
 
-/// The property of `key`, if it is a metadata key. Every one starts with
-/// `_`, which most fields do not: that one test is all an ordinary field pays.
+/// The property of `key`, if it is a metadata key.
 fn property(key: &str) -> Option<&'static Property> {
-    if !key.starts_with('_') {
-        return None;
-    }
     Some(match key {
         "_index" | "_id" | "_routing" => &WRITABLE_NULLABLE_STRING,
         "_version_type" => &Property { validation: Validation::VersionType, ..WRITABLE_NULLABLE_STRING },
@@ -91,8 +87,23 @@ fn property(key: &str) -> Option<&'static Property> {
 }
 
 /// Whether a write of `key` is checked: a metadata key, or `_type`.
+/// Answered in line by the key's first two bytes and length for almost
+/// every other key (most fields lack the `_`; scratch fields such as
+/// `_tmp` or `_conf` fail on the length).
+#[inline]
 pub fn is_checked_key(key: &str) -> bool {
-    property(key).is_some()
+    let bytes = key.as_bytes();
+    let candidate = bytes.len() >= 3
+        && bytes[0] == b'_'
+        && match bytes[1] {
+            b'i' => matches!(bytes.len(), 3 | 6 | 10 | 16),
+            b'r' => bytes.len() == 8,
+            b'v' => matches!(bytes.len(), 8 | 13),
+            b'd' => bytes.len() == 18,
+            b't' => bytes.len() == 5,
+            _ => false,
+        };
+    candidate && property(key).is_some()
 }
 
 /// A value as `FieldProperty.check` sees it: its class and `toString`,

@@ -40,6 +40,9 @@ fn metadata_before<'k>(ctx: &Map, touched: impl Iterator<Item = &'k str>) -> Vec
 /// once it has run: a refused change is undone, and the first refusal is
 /// the script's failure.
 fn refuse_metadata_writes(ctx: &mut Map, before: Vec<(String, Option<Value>)>) -> Option<String> {
+    if before.is_empty() {
+        return None;
+    }
     let mut first = None;
     for (key, old) in before {
         let refusal = match ctx.get(key.as_str()) {
@@ -430,6 +433,7 @@ impl Script {
         // Elasticsearch mutates the document in place, so changes made before
         // an exception stay (visible with `ignore_failure` or `on_failure`).
         let (depth, metadata) = match patch {
+            Ok((p, depth)) if p.is_empty() => (depth, Vec::new()),
             Ok((p, depth)) => {
                 let touched = p.changed.iter().map(|(i, _)| *i).chain(p.removed.iter().copied());
                 let touched = touched.map(|i| ctx.get_index(i).map(|(k, _)| k.as_str()).expect("index in range"));
