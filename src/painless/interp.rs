@@ -230,14 +230,18 @@ impl<'a> Interp<'a> {
 
     /// `CtxMap.put`'s check when `map` is the script's `ctx` and `key` a
     /// metadata key (see `document::metadata`). Other routes into `ctx`
-    /// (`putAll`, `compute`, views, ...) are checked when the script ends.
+    /// (`compute`, `merge`, views, ...) are checked when the script ends.
+    #[inline]
     pub fn check_ctx_put(&self, map: &Shared<JMap<'a>>, key: &str, value: &Val<'a>) -> R<()> {
-        if !key.starts_with('_') || !std::ptr::eq(Rc::as_ptr(map).cast(), self.ctx_map) {
+        if !metadata::is_checked_key(key) || !std::ptr::eq(Rc::as_ptr(map).cast(), self.ctx_map) {
             return Ok(());
         }
-        if !metadata::is_checked_key(key) {
-            return Ok(());
-        }
+        Self::check_metadata_put(key, value)
+    }
+
+    /// The check itself, out of line: the value seen as Java sees it.
+    #[inline(never)]
+    fn check_metadata_put(key: &str, value: &Val<'a>) -> R<()> {
         let fraction = match value {
             Val::Float(f) => Some(f64::from(*f)),
             Val::Double(d) => Some(*d),

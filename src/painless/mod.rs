@@ -27,44 +27,6 @@ pub mod parser;
 pub mod resolve;
 pub mod val;
 
-
-/// The metadata keys of `ctx` (see `document::metadata`) among the keys a
-/// script's write-back changes, adds or removes, with their values before.
-fn metadata_before<'k>(ctx: &Map, touched: impl Iterator<Item = &'k str>) -> Vec<(String, Option<Value>)> {
-    touched.filter(|k| metadata::is_checked_key(k)).map(|k| (k.to_string(), ctx.get(k).cloned())).collect()
-}
-
-/// Elasticsearch's `ctx` checks each write of a metadata key as the script
-/// makes it (`CtxMap.put`, `CtxMap.remove`) and throws at a refused one,
-/// which never reaches the document. Here the script's changes are checked
-/// once it has run: a refused change is undone, and the first refusal is
-/// the script's failure.
-fn refuse_metadata_writes(ctx: &mut Map, before: Vec<(String, Option<Value>)>) -> Option<String> {
-    if before.is_empty() {
-        return None;
-    }
-    let mut first = None;
-    for (key, old) in before {
-        let refusal = match ctx.get(key.as_str()) {
-            Some(new) if old.as_ref() != Some(new) => metadata::check_put(&key, new).err(),
-            Some(_) => None,
-            None => old.as_ref().and_then(|_| metadata::check_remove(&key).err()),
-        };
-        if let Some(message) = refusal {
-            match old {
-                Some(value) => {
-                    ctx.insert(key, value);
-                }
-                None => {
-                    ctx.shift_remove(key.as_str());
-                }
-            }
-            first.get_or_insert(message);
-        }
-    }
-    first
-}
-
 #[cfg(test)]
 mod tests;
 
@@ -487,4 +449,41 @@ impl Script {
         }
         script_exception(base, source, vec![snippet, pointer], offset, start, end).caused_by(cause)
     }
+}
+
+/// The metadata keys of `ctx` (see `document::metadata`) among the keys a
+/// script's write-back changes, adds or removes, with their values before.
+fn metadata_before<'k>(ctx: &Map, touched: impl Iterator<Item = &'k str>) -> Vec<(String, Option<Value>)> {
+    touched.filter(|k| metadata::is_checked_key(k)).map(|k| (k.to_string(), ctx.get(k).cloned())).collect()
+}
+
+/// Elasticsearch's `ctx` checks each write of a metadata key as the script
+/// makes it (`CtxMap.put`, `CtxMap.remove`) and throws at a refused one,
+/// which never reaches the document. Here the script's changes are checked
+/// once it has run: a refused change is undone, and the first refusal is
+/// the script's failure.
+fn refuse_metadata_writes(ctx: &mut Map, before: Vec<(String, Option<Value>)>) -> Option<String> {
+    if before.is_empty() {
+        return None;
+    }
+    let mut first = None;
+    for (key, old) in before {
+        let refusal = match ctx.get(key.as_str()) {
+            Some(new) if old.as_ref() != Some(new) => metadata::check_put(&key, new).err(),
+            Some(_) => None,
+            None => old.as_ref().and_then(|_| metadata::check_remove(&key).err()),
+        };
+        if let Some(message) = refusal {
+            match old {
+                Some(value) => {
+                    ctx.insert(key, value);
+                }
+                None => {
+                    ctx.shift_remove(key.as_str());
+                }
+            }
+            first.get_or_insert(message);
+        }
+    }
+    first
 }
