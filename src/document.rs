@@ -7,6 +7,8 @@
 
 use crate::value::{FieldName, Map, Value};
 
+pub mod metadata;
+
 /// Metadata keys that live beside the source but are not part of `_source`.
 pub const METADATA_KEYS: &[&str] = &[
     "_index",
@@ -40,6 +42,10 @@ pub struct FieldPath {
     original: String,
     root: Root,
     elements: Vec<FieldName>,
+    /// Whether the path starts at a metadata key of `ctx`, whose writes
+    /// and removals are checked (`metadata`): known when parsed, so that
+    /// other paths pay one test of this flag.
+    at_metadata: bool,
 }
 
 /// The deepest field path accepted: Jackson's default maximum nesting depth
@@ -76,10 +82,12 @@ impl FieldPath {
                 "path [{shown}...] is nested more than {MAX_PATH_DEPTH} levels deep; a document nested that deeply cannot be written"
             ));
         }
+        let at_metadata = root == Root::Ctx && metadata::is_checked_key(elements[0].name());
         Ok(FieldPath {
             original: path.to_string(),
             root,
             elements,
+            at_metadata,
         })
     }
 
@@ -348,8 +356,17 @@ impl IngestDocument {
         let leaf = leaf_element.name();
         let root = self.root_mut(path.root);
         if containers.is_empty() {
+            if path.at_metadata {
+                return write_metadata(root, leaf_element, value, mode);
+            }
             write_element(root, leaf_element, value, mode);
             return Ok(());
+        }
+        if path.at_metadata && containers[0].index_in(root).is_none() {
+            // Elasticsearch puts a new map under the key first.
+            if let Err(e) = metadata::check_put(containers[0].name(), &Value::Map(Map::default())) {
+                return Err((e, value));
+            }
         }
         let parent = match parent_for_write(root, containers, p) {
             Ok(parent) => parent,
@@ -395,6 +412,10 @@ impl IngestDocument {
         if from.root != to.root || containers != to_containers {
             return None;
         }
+        // Writes and removals of metadata keys are checked on the general path.
+        if containers.is_empty() && (from.at_metadata || to.at_metadata) {
+            return None;
+        }
         let root = self.root_mut(from.root);
         let map = if containers.is_empty() {
             root
@@ -425,6 +446,9 @@ impl IngestDocument {
         let leaf = leaf_element.name();
         let root = self.root_mut(path.root);
         if containers.is_empty() {
+            if path.at_metadata && leaf_element.index_in(root).is_some() {
+                metadata::check_remove(leaf)?;
+            }
             return remove_element(root, leaf_element)
                 .ok_or_else(|| format!("field [{leaf}] not present as part of path [{p}]"));
         }
@@ -524,6 +548,34 @@ fn write_element(map: &mut Map, leaf: &FieldName, value: Value, mode: WriteMode)
         Some(i) => write_field(&mut map[i], value, mode),
         None => leaf.remember(map.insert_absent(leaf.name(), leaf.digest(), new_field_value(value, mode))),
     }
+}
+
+/// [`write_element`] of a metadata key of `ctx`, with the check
+/// Elasticsearch's `CtxMap.put` makes of the value it puts: the value set,
+/// or the list an append makes. An append that changes a list in place or
+/// adds nothing puts nothing, so it is not checked.
+fn write_metadata(map: &mut Map, leaf: &FieldName, value: Value, mode: WriteMode) -> Result<(), (String, Value)> {
+    let key = leaf.name();
+    let put = match (leaf.index_in(map), mode) {
+        (Some(i), WriteMode::Append { .. }) if matches!(map[i], Value::List(_)) => {
+            write_field(&mut map[i], value, mode);
+            return Ok(());
+        }
+        (Some(i), WriteMode::Append { .. }) => {
+            let mut appended = map[i].clone();
+            write_field(&mut appended, value, mode);
+            if !matches!(appended, Value::List(_)) {
+                return Ok(());
+            }
+            appended
+        }
+        (_, mode) => new_field_value(value, mode),
+    };
+    if let Err(e) = metadata::check_put(key, &put) {
+        return Err((e, put));
+    }
+    write_element(map, leaf, put, WriteMode::Set);
+    Ok(())
 }
 
 /// A write to a field that is there.

@@ -14,6 +14,7 @@ use super::lib;
 use super::resolve::{CTX_SLOT, PARAMS_SLOT};
 use super::val::*;
 use super::Exc;
+use crate::document::metadata;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -41,6 +42,10 @@ pub struct Interp<'a> {
     /// non-capturing lambda, so that a lambda evaluated once per call of
     /// its function is not allocated and freed each time.
     capture_free_lambdas: Vec<Option<Rc<Closure<'a>>>>,
+    /// The script's top-level `ctx` map (its address, only compared):
+    /// Elasticsearch's `IngestCtxMap` checks the metadata keys put into
+    /// it or removed from it as the script does so.
+    ctx_map: *const (),
 }
 
 type R<T> = Result<T, Exc>;
@@ -60,12 +65,15 @@ pub fn to_boolean(v: &Val<'_>) -> R<bool> {
 
 impl<'a> Interp<'a> {
     pub fn new(prog: &'a Program, read_only: bool) -> Interp<'a> {
-        Interp { prog, read_only, budget: MAX_LOOP_ITERATIONS, depth: 0, spare_frames: Vec::new(), last_doc_field: None, returned: Val::Null, capture_free_lambdas: Vec::new() }
+        Interp { prog, read_only, budget: MAX_LOOP_ITERATIONS, depth: 0, spare_frames: Vec::new(), last_doc_field: None, returned: Val::Null, capture_free_lambdas: Vec::new(), ctx_map: std::ptr::null() }
     }
 
     /// Runs the main body; the value of a trailing expression statement is
     /// the script's result, as Painless returns it implicitly.
     pub fn run(&mut self, ctx: Val<'a>, params: Val<'a>) -> R<Val<'a>> {
+        if let Val::Map(MapRef::Own(m)) = &ctx {
+            self.ctx_map = Rc::as_ptr(m).cast();
+        }
         // Conditions rarely need more than ctx and params: keep those on the stack.
         let size = self.prog.frame_size.max(2);
         if size == 2 {
@@ -193,6 +201,7 @@ impl<'a> Interp<'a> {
         match recv {
             Val::Null => Err(null_access(name)),
             Val::Map(MapRef::Own(m)) => {
+                self.check_ctx_put(m, name, &value)?;
                 m.borrow_mut().put_str(name, value);
                 Ok(())
             }
@@ -216,6 +225,41 @@ impl<'a> Interp<'a> {
                 Ok(())
             }
             other => Err(Exc::illegal_arg(format!("dynamic setter [{}, {name}] not found", other.class_name()))),
+        }
+    }
+
+    /// `CtxMap.put`'s check when `map` is the script's `ctx` and `key` a
+    /// metadata key (see `document::metadata`). Other routes into `ctx`
+    /// (`compute`, `merge`, views, ...) are checked when the script ends.
+    #[inline]
+    pub fn check_ctx_put(&self, map: &Shared<JMap<'a>>, key: &str, value: &Val<'a>) -> R<()> {
+        if !metadata::is_checked_key(key) || !std::ptr::eq(Rc::as_ptr(map).cast(), self.ctx_map) {
+            return Ok(());
+        }
+        Self::check_metadata_put(key, value)
+    }
+
+    /// The check itself, out of line: the value seen as Java sees it.
+    #[inline(never)]
+    fn check_metadata_put(key: &str, value: &Val<'a>) -> R<()> {
+        let fraction = match value {
+            Val::Float(f) => Some(f64::from(*f)),
+            Val::Double(d) => Some(*d),
+            _ => None,
+        };
+        let class = value.class_name();
+        let value = metadata::JavaValue { class: &class, text: value.to_java_string(), fraction };
+        metadata::check_java_put(key, &value).map_err(Exc::illegal_arg)
+    }
+
+    /// `CtxMap.remove`'s check, as [`check_ctx_put`](Self::check_ctx_put):
+    /// made whether the key is there or not.
+    pub fn check_ctx_remove(&self, map: &Shared<JMap<'a>>, key: &Val<'a>) -> R<()> {
+        match key.as_str() {
+            Some(key) if key.starts_with('_') && std::ptr::eq(Rc::as_ptr(map).cast(), self.ctx_map) => {
+                metadata::check_remove(key).map_err(Exc::illegal_arg)
+            }
+            _ => Ok(()),
         }
     }
 
@@ -259,6 +303,9 @@ impl<'a> Interp<'a> {
             // `x[i]` on def first normalises the index through a call site of that name.
             Val::Null => Err(null_access("normalizeIndex")),
             Val::Map(MapRef::Own(m)) => {
+                if let Some(key) = idx.as_str() {
+                    self.check_ctx_put(m, key, &value)?;
+                }
                 m.borrow_mut().put(Key(idx), value);
                 Ok(())
             }

@@ -30,6 +30,7 @@ pub mod val;
 #[cfg(test)]
 mod tests;
 
+use crate::document::metadata;
 use crate::error::EsError;
 use crate::value::{Map, Value};
 use std::sync::Arc;
@@ -339,6 +340,9 @@ impl Script {
         if patch.added.iter().any(|(k, _)| removed_key(k)) {
             return None;
         }
+        let touched = patch.changed.iter().map(|(i, _)| *i).chain(patch.removed.iter().copied());
+        let touched = touched.map(|i| ctx.get_index(present[i]).map(|(k, _)| k.as_str()).expect("index in range"));
+        let metadata = metadata_before(ctx, touched.chain(patch.added.iter().map(|(k, _)| k.as_str())));
         // Changes made before an exception stay, as with the whole ctx.
         for (i, p) in patch.changed {
             if let Some((_, v)) = ctx.get_index_mut(present[i]) {
@@ -351,8 +355,12 @@ impl Script {
         for (k, v) in patch.added {
             ctx.insert(k, v);
         }
+        let refused = refuse_metadata_writes(ctx, metadata);
         if let Err(e) = outcome {
             return Some(Err(self.runtime_error(&e)));
+        }
+        if let Some(message) = refused {
+            return Some(Err(self.runtime_error(&Exc::illegal_arg(message))));
         }
         // The same check as after a run on the whole ctx.
         let depth = walk.deepest().max(1 + untouched);
@@ -386,19 +394,28 @@ impl Script {
         };
         // Elasticsearch mutates the document in place, so changes made before
         // an exception stay (visible with `ignore_failure` or `on_failure`).
-        let depth = match patch {
+        let (depth, metadata) = match patch {
+            Ok((p, depth)) if p.is_empty() => (depth, Vec::new()),
             Ok((p, depth)) => {
+                let touched = p.changed.iter().map(|(i, _)| *i).chain(p.removed.iter().copied());
+                let touched = touched.map(|i| ctx.get_index(i).map(|(k, _)| k.as_str()).expect("index in range"));
+                let metadata = metadata_before(ctx, touched.chain(p.added.iter().map(|(k, _)| k.as_str())));
                 p.apply(ctx);
-                depth
+                (depth, metadata)
             }
             Err(value) => {
+                let metadata = metadata_before(ctx, crate::document::METADATA_KEYS.iter().chain(&["_type"]).copied());
                 if let Value::Map(m) = value {
                     *ctx = m;
                 }
-                map_nesting_depth(ctx)
+                (map_nesting_depth(ctx), metadata)
             }
         };
+        let refused = refuse_metadata_writes(ctx, metadata);
         result.map_err(|e| self.runtime_error(&e))?;
+        if let Some(message) = refused {
+            return Err(self.runtime_error(&Exc::illegal_arg(message)));
+        }
         if depth > val::MAX_DOCUMENT_DEPTH {
             return Err(document_too_deep(depth));
         }
@@ -432,4 +449,41 @@ impl Script {
         }
         script_exception(base, source, vec![snippet, pointer], offset, start, end).caused_by(cause)
     }
+}
+
+/// The metadata keys of `ctx` (see `document::metadata`) among the keys a
+/// script's write-back changes, adds or removes, with their values before.
+fn metadata_before<'k>(ctx: &Map, touched: impl Iterator<Item = &'k str>) -> Vec<(String, Option<Value>)> {
+    touched.filter(|k| metadata::is_checked_key(k)).map(|k| (k.to_string(), ctx.get(k).cloned())).collect()
+}
+
+/// Elasticsearch's `ctx` checks each write of a metadata key as the script
+/// makes it (`CtxMap.put`, `CtxMap.remove`) and throws at a refused one,
+/// which never reaches the document. Here the script's changes are checked
+/// once it has run: a refused change is undone, and the first refusal is
+/// the script's failure.
+fn refuse_metadata_writes(ctx: &mut Map, before: Vec<(String, Option<Value>)>) -> Option<String> {
+    if before.is_empty() {
+        return None;
+    }
+    let mut first = None;
+    for (key, old) in before {
+        let refusal = match ctx.get(key.as_str()) {
+            Some(new) if old.as_ref() != Some(new) => metadata::check_put(&key, new).err(),
+            Some(_) => None,
+            None => old.as_ref().and_then(|_| metadata::check_remove(&key).err()),
+        };
+        if let Some(message) = refusal {
+            match old {
+                Some(value) => {
+                    ctx.insert(key, value);
+                }
+                None => {
+                    ctx.shift_remove(key.as_str());
+                }
+            }
+            first.get_or_insert(message);
+        }
+    }
+    first
 }

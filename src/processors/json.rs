@@ -3,7 +3,7 @@
 
 use super::support::{get_field, set_field};
 use super::{Example, Flow, OptionKind::*, OptionSpec, Options, Processor, ProcessorSpec};
-use crate::document::{FieldPath, IngestDocument};
+use crate::document::{metadata, FieldPath, IngestDocument};
 use crate::error::EsError;
 use crate::pipeline::{BuildContext, RunContext};
 use crate::value::{Map, Value};
@@ -158,9 +158,13 @@ impl Processor for Json {
                     "cannot add non-map fields to root of document",
                 ));
             };
+            let (parsed, refused) = stop_at_refused_metadata(&doc.ctx, parsed, self.conflict);
             match self.conflict {
                 Conflict::Replace => doc.ctx.extend(parsed),
                 Conflict::Merge => merge(&mut doc.ctx, parsed),
+            }
+            if let Some(message) = refused {
+                return Err(EsError::illegal_argument(message));
             }
         } else {
             let text = get_field(doc, &self.path, false)?.map(Value::java_text).unwrap_or_default();
@@ -169,6 +173,34 @@ impl Processor for Json {
         }
         Ok(Flow::Continue)
     }
+}
+
+/// Elasticsearch puts the parsed entries into the document one by one, in
+/// the parsed `HashMap`'s order, and the document map checks each metadata
+/// key it puts (`CtxMap.put`, see `document::metadata`): a refused one
+/// stops the processor with the entries before it already in. The entries
+/// to add, and the refusal if there is one. Merging a map into a map puts
+/// nothing at the top, so it is not checked.
+fn stop_at_refused_metadata(ctx: &Map, parsed: Map, conflict: Conflict) -> (Map, Option<std::string::String>) {
+    if !parsed.keys().any(|k| metadata::is_checked_key(k)) {
+        return (parsed, None);
+    }
+    let merged_in_place = |key: &str, value: &Value| {
+        conflict == Conflict::Merge && matches!((ctx.get(key), value), (Some(Value::Map(_)), Value::Map(_)))
+    };
+    let in_java_order = crate::value::java_hash_map_order(&parsed);
+    let refused = in_java_order.iter().enumerate().find_map(|(i, (key, value))| {
+        if merged_in_place(key, value) {
+            return None;
+        }
+        metadata::check_put(key, value).err().map(|message| (i, message))
+    });
+    let Some((stop, message)) = refused else {
+        return (parsed, None);
+    };
+    let put: Vec<std::string::String> = in_java_order[..stop].iter().map(|(k, _)| k.to_string()).collect();
+    let parsed = parsed.into_iter().filter(|(k, _)| put.iter().any(|p| p == k.as_str())).collect();
+    (parsed, Some(message))
 }
 
 fn merge(target: &mut Map, from: Map) {

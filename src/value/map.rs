@@ -215,7 +215,7 @@ impl Map {
 
     /// The position of `key`, whose [`digest`] is `key_digest`: for a
     /// caller that looks the same name up many times.
-    #[inline]
+    #[inline(always)]
     pub fn find(&self, key: &str, key_digest: u32) -> Option<usize> {
         if !self.may_hold(key_digest) {
             return None;

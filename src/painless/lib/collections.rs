@@ -717,13 +717,22 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
             ("keySet", 0) => Val::View(m.clone(), ViewKind::Keys),
             ("values", 0) => Val::View(m.clone(), ViewKind::Values),
             ("entrySet", 0) => Val::View(m.clone(), ViewKind::Entries),
-            ("put", 2) => own_map(it, m)?.borrow_mut().insert(Key(args[0].clone()), args[1].clone().owned()).unwrap_or_else(|| Val::Null),
+            ("put", 2) => {
+                let map = own_map(it, m)?;
+                if let Some(key) = args[0].as_str() {
+                    it.check_ctx_put(map, key, &args[1])?;
+                }
+                map.borrow_mut().insert(Key(args[0].clone()), args[1].clone().owned()).unwrap_or_else(|| Val::Null)
+            }
             ("putIfAbsent", 2) => {
                 let map = own_map(it, m)?;
                 let existing = map.borrow().get(&Key(args[0].clone())).cloned();
                 match existing {
                     Some(v) if !v.is_null() => v,
                     _ => {
+                        if let Some(key) = args[0].as_str() {
+                            it.check_ctx_put(map, key, &args[1])?;
+                        }
                         map.borrow_mut().insert(Key(args[0].clone()), args[1].clone().owned());
                         Val::Null
                     }
@@ -734,14 +743,21 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
                     Val::Map(o) => map_entries(o),
                     other => return Err(Exc::class_cast(format!("Cannot cast [{}] to [java.util.Map]", other.class_name()))),
                 };
-                let map = own_map(it, m)?;
-                let mut map = map.borrow_mut();
+                let shared = own_map(it, m)?;
                 for (k, v) in entries {
-                    map.insert(Key(k), v);
+                    // Each entry is put, and checked, in turn: a refused one leaves those before it in.
+                    if let Some(key) = k.as_str() {
+                        it.check_ctx_put(shared, key, &v)?;
+                    }
+                    shared.borrow_mut().insert(Key(k), v);
                 }
                 Val::Null
             }
-            ("remove", 1) => own_map(it, m)?.borrow_mut().shift_remove(&Key(args[0].clone())).unwrap_or_else(|| Val::Null),
+            ("remove", 1) => {
+                let map = own_map(it, m)?;
+                it.check_ctx_remove(map, &args[0])?;
+                map.borrow_mut().shift_remove(&Key(args[0].clone())).unwrap_or_else(|| Val::Null)
+            }
             ("clear", 0) => {
                 own_map(it, m)?.borrow_mut().clear();
                 Val::Null
