@@ -111,7 +111,15 @@ struct Slot {
 /// low bits or its high bits spreads as well.
 #[inline]
 fn filter_bit(key_digest: u32) -> u32 {
-    1 << (key_digest.wrapping_mul(0x9e37_79b9) >> 27)
+    1 << (mixed(key_digest) >> 27)
+}
+
+/// A key digest with its bits mixed (multiplied by 2^32 / phi), for
+/// callers that pick a few top bits of it: a Java hash code of a short key
+/// has none of them set.
+#[inline]
+pub fn mixed(key_digest: u32) -> u32 {
+    key_digest.wrapping_mul(0x9e37_79b9)
 }
 
 impl Slot {

@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use super::map::digest;
+use super::map::{digest, mixed};
 use super::{copy_run, next_escape, owned_text, Map, Value, PARSED_OBJECT_CAPACITY};
 
 /// Nesting deeper than this is left to serde_json, which has its own limit
@@ -94,9 +94,8 @@ impl<'t> Reader<'t> {
     fn object(&mut self) -> Option<Value> {
         self.enter()?;
         let mut map = Map::with_capacity(PARSED_OBJECT_CAPACITY);
-        // A bit for each key read, chosen by the top bits of its digest
-        // mixed (a Java hash code of a short key has none set): a
-        // key whose bit is clear is not in the map yet, which spares the
+        // A bit for each key read, chosen by the top bits of its mixed
+        // digest: a key whose bit is clear is not in the map yet, which spares the
         // scan of the keys before it that a lookup makes (most objects
         // repeat no key, and a scan for each key is quadratic).
         let mut keys_read: u64 = 0;
@@ -115,7 +114,7 @@ impl<'t> Reader<'t> {
                 self.pos += 1;
                 let value = self.value()?;
                 let key_digest = digest(&key);
-                let bit = 1u64 << (key_digest.wrapping_mul(0x9e37_79b9) >> 26);
+                let bit = 1u64 << (mixed(key_digest) >> 26);
                 let repeated = if keys_read & bit == 0 { None } else { map.find(&key, key_digest) };
                 keys_read |= bit;
                 match repeated {
