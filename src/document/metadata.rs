@@ -216,6 +216,21 @@ mod tests {
         Value::from_json_str(text).unwrap()
     }
 
+    /// The in-line test by first bytes and length lets through every key
+    /// that has a property, and keys that differ from one only slightly
+    /// are not checked.
+    #[test]
+    fn the_key_prefilter_passes_every_property_key() {
+        let keys = ["_index", "_id", "_routing", "_version_type", "_version", "_if_seq_no", "_if_primary_term", "_dynamic_templates", "_type"];
+        for key in keys {
+            assert!(property(key).is_some(), "{key}");
+            assert!(is_checked_key(key), "{key}");
+        }
+        for key in ["_indexx", "_Index", "index", "_ids", "_tmp", "_conf", "_versions", "_"] {
+            assert!(!is_checked_key(key), "{key}");
+        }
+    }
+
     /// The messages of IngestCtxMapTests.testValidators and testRemove.
     #[test]
     fn checks_give_elasticsearch_messages() {
