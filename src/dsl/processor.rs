@@ -76,6 +76,10 @@ impl Processor {
             p.errors.push(format!(
                 "processor [{kind}] is not an ingest processor ingot knows"
             ));
+        } else if processors::pending::OUTSIDE_PACKAGE_SPEC.contains(&kind) {
+            p.errors.push(format!(
+                "processor [{kind}] is not allowed in an integration's pipelines by the package spec (elasticsearch/pipeline.spec.yml)"
+            ));
         }
         p
     }
@@ -308,6 +312,8 @@ mod tests {
         assert!(Processor::new("frobnicate").option_errors()[0]
             .contains("not an ingest processor ingot knows"));
         assert!(Processor::new("frobnicate").is_unregistered());
+        // Elasticsearch has it, but a package may not use it.
+        assert!(Processor::new("reroute").option_errors()[0].contains("not allowed in an integration's pipelines"));
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub mod java_regex;
 mod join;
 mod json;
 mod lowercase;
-mod pending;
+pub(crate) mod pending;
 pub mod pipeline;
 mod remove;
 mod rename;
