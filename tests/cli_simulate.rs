@@ -218,6 +218,28 @@ fn a_refused_pipeline_exits_1_with_location_and_elasticsearch_error() {
     );
     assert!(stderr.contains("bad.yml: processors[2] (frobnicate): No processor type exists with name [frobnicate]"), "{stderr}");
     assert!(stderr.contains(r#"{"error":{"root_cause":[{"type":"parse_exception""#), "{stderr}");
+    assert!(stderr.starts_with("ingot: Elasticsearch would refuse pipeline"), "{stderr}");
+}
+
+/// A processor Elasticsearch has and ingot cannot run yet: the run stops
+/// as for a refused pipeline, but the message puts the fault on ingot.
+#[test]
+fn a_pipeline_with_a_processor_not_supported_yet_says_it_is_ingots_limit() {
+    let dir = scratch("pending");
+    let pipeline = write(&dir, "reroute.yml", "processors:\n  - reroute:\n      dataset: other\n");
+    let out = run_with_stdin(
+        {
+            let mut c = ingot();
+            c.args(["simulate", "--pipeline"]).arg(&pipeline);
+            c
+        },
+        "{}\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.starts_with("ingot: cannot run pipeline"), "{stderr}");
+    assert!(stderr.contains("Elasticsearch would accept it"), "{stderr}");
+    assert!(stderr.contains("reroute.yml: processors[0] (reroute): processor [reroute] is not supported yet"), "{stderr}");
 }
 
 #[test]

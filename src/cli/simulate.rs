@@ -25,7 +25,7 @@ the document was dropped. Counts go to stderr.\n\n\
 Request (--request): the file is a _simulate request body ({\"pipeline\":{...},\"docs\":[...]}); the \
 response is printed as Elasticsearch sends it. With --pipeline FILE or --id ID the request's docs run \
 through that pipeline instead, as `POST _ingest/pipeline/<id>/_simulate` does.\n\n\
-Exit status: 0 when the run completed, 1 when Elasticsearch would refuse the pipeline or the request, \
+Exit status: 0 when the run completed, 1 when Elasticsearch would refuse the pipeline or the request (or ingot cannot run a processor of it yet), \
 2 when a file cannot be read."
 )]
 pub struct Args {
@@ -127,7 +127,13 @@ fn refused_pipeline_file(path: &Path, e: &EsError, ctx: &BuildContext) -> ExitCo
 /// Says on stderr what Elasticsearch would refuse and where: the located
 /// problems, or the error itself when none could be located.
 fn report_problems(what: &str, problems: &[lint::Problem], path: &Path, e: &EsError) {
-    eprintln!("ingot: Elasticsearch would refuse {what}:");
+    // A processor Elasticsearch has but ingot cannot run yet is ingot's
+    // limit, not the pipeline's fault.
+    if e.root().reason.ends_with("is not supported yet") {
+        eprintln!("ingot: cannot run {what} (Elasticsearch would accept it, ingot does not support all of it yet):");
+    } else {
+        eprintln!("ingot: Elasticsearch would refuse {what}:");
+    }
     if problems.is_empty() {
         eprintln!("  {}: {}", path.display(), lint::message(e));
     }
