@@ -5,6 +5,7 @@
 
 use super::ast::*;
 use super::lib;
+use super::types;
 use super::{CompileError, ScriptContext};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,6 +30,7 @@ impl Frame {
 
 struct Resolver<'s> {
     source: &'s str,
+    context: ScriptContext,
     frames: Vec<Frame>,
     functions: Vec<(String, usize)>,
 }
@@ -46,7 +48,7 @@ pub fn resolve(program: &mut Program, source: &str, context: ScriptContext) -> R
             });
         }
     }
-    let mut r = Resolver { source, frames: Vec::new(), functions };
+    let mut r = Resolver { source, context, frames: Vec::new(), functions };
     for f in &mut program.functions {
         r.frames.push(Frame::new(false));
         r.check_type(&f.ret, f.span)?;
@@ -72,7 +74,7 @@ pub fn resolve(program: &mut Program, source: &str, context: ScriptContext) -> R
         check_statements(&f.body)?;
     }
     program.frame_size = r.frames.pop().unwrap().max;
-    Ok(())
+    types::check(program, source, context)
 }
 
 /// Painless refuses expression statements whose result is unused
@@ -253,6 +255,7 @@ impl Resolver<'_> {
                 for v in vars {
                     if let Some(init) = &mut v.init {
                         self.expr(init)?;
+                        types::narrow_int_constant(ty, init);
                     }
                     v.var.slot = self.declare(&v.var.name, ty, v.span)?;
                     v.var.ty = ty.clone();
@@ -403,6 +406,8 @@ impl Resolver<'_> {
                     if !lib::known_static(c, name, args.len()) {
                         return Err(self.unsupported(span, format!("static method [{c}.{name}/{}]", args.len())));
                     }
+                } else if let Some(missing) = types::missing_member(obj, name, args.len(), span, self.context) {
+                    return Err(missing);
                 } else if !lib::known_method(name, args.len()) {
                     return Err(self.unsupported(span, format!("method [{name}/{}]", args.len())));
                 } else {
@@ -435,9 +440,12 @@ impl Resolver<'_> {
                 self.check_type(ty, span)?;
                 self.expr(x)
             }
-            ExprKind::Assign { target, value, .. } => {
+            ExprKind::Assign { target, value, op } => {
                 self.expr(value)?;
                 self.expr(target)?;
+                if let (None, ExprKind::Local(v)) = (op, &target.kind) {
+                    types::narrow_int_constant(&v.ty, value);
+                }
                 if let ExprKind::Field { obj, .. } = &target.kind {
                     if let ExprKind::Class(c) = &obj.kind {
                         return Err(self.error(span, format!("invalid assignment: cannot assign a value to a static field of [{c}]")));
