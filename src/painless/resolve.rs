@@ -1,7 +1,9 @@
 //! The check pass: binds names to frame slots, script functions and classes,
 //! computes lambda captures, and refuses at compile time every construct
 //! the library does not implement (`unsupported Painless feature ...`), so
-//! that nothing unsupported is discovered halfway through a document.
+//! that nothing unsupported is discovered halfway through a document. It
+//! ends with the type pass (`types`), which refuses what Painless's static
+//! types refuse.
 
 use super::ast::*;
 use super::lib;
