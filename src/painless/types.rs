@@ -332,8 +332,15 @@ impl Checker<'_> {
             },
             ExprKind::Call { obj, name, args, .. } => {
                 let receiver = self.expr(obj)?;
-                for a in args {
-                    self.expr(a)?;
+                let params = match &receiver {
+                    Some(ty) if is_class(ty, "String") => string_method_params(name, args.len()),
+                    _ => None,
+                };
+                for (i, a) in args.iter().enumerate() {
+                    match params.and_then(|p| p.get(i)) {
+                        Some(param) => self.expr_to(a, Want::internal(&param.ty()))?,
+                        None => self.expr(a)?,
+                    };
                 }
                 match (&obj.kind, receiver) {
                     (ExprKind::Class(class), _) => static_method(class, name, args.len()),
@@ -637,6 +644,41 @@ fn string_method(name: &str, arity: usize, context: ScriptContext) -> Option<Opt
     })
 }
 
+/// A parameter type of a `String` method.
+#[derive(Clone, Copy)]
+enum Param {
+    Int,
+    String,
+    CharSequence,
+}
+
+impl Param {
+    fn ty(self) -> Type {
+        match self {
+            Param::Int => INT.clone(),
+            Param::String => Type::class("String"),
+            Param::CharSequence => Type::class("CharSequence"),
+        }
+    }
+}
+
+/// The parameter types of the `String` methods that take only ints,
+/// Strings and CharSequences (`java.lang.txt`; `compareTo` is String's own
+/// `compareTo(String)`, which hides Comparable's); their arguments are cast
+/// to them as returned values are (`visitCall`, internal casts).
+fn string_method_params(name: &str, arity: usize) -> Option<&'static [Param]> {
+    use Param::*;
+    Some(match (name, arity) {
+        ("charAt" | "codePointAt" | "codePointBefore" | "substring", 1) => &[Int],
+        ("codePointCount" | "offsetByCodePoints" | "substring" | "subSequence", 2) => &[Int, Int],
+        ("indexOf" | "lastIndexOf" | "startsWith" | "endsWith" | "equalsIgnoreCase" | "concat" | "compareTo" | "compareToIgnoreCase" | "splitOnToken", 1) => &[String],
+        ("indexOf" | "lastIndexOf" | "startsWith" | "splitOnToken", 2) => &[String, Int],
+        ("contains" | "contentEquals", 1) => &[CharSequence],
+        ("replace", 2) => &[CharSequence, CharSequence],
+        _ => return None,
+    })
+}
+
 /// Result types of common static methods, from lang-painless's `java.lang.txt`.
 fn static_method(class: &str, name: &str, arity: usize) -> Option<Type> {
     let prim = |p: Prim| Some(Type::Prim(p));
@@ -801,6 +843,15 @@ mod tests {
         assert_eq!(reason, "member method [java.lang.String, add/1] not found");
         let (_, reason, _) = refused("String s = 'a'; ctx.a = s.trim().substring(1, 2, 3)", ScriptContext::Ingest);
         assert_eq!(reason, "member method [java.lang.String, substring/3] not found");
+        // Arguments are cast to the parameters' types (lang-painless's
+        // unit test testIllegalCastInMethodArgument).
+        assert_eq!(cast_error("ctx.a = 'a'.charAt(0L)", ScriptContext::Ingest), ("Cannot cast from [long] to [int].".to_string(), 19));
+        assert_eq!(cast_error("ctx.a = 'a'.charAt(0.0f)", ScriptContext::Ingest).0, "Cannot cast from [float] to [int].");
+        let (reason, _) = cast_error("char c = 65; ctx.a = 'abc'.indexOf(c)", ScriptContext::Ingest);
+        assert_eq!(reason, "Cannot cast from [char] to [java.lang.String].");
+        let (reason, _) = cast_error("ctx.a = 'abc'.contains(1)", ScriptContext::Ingest);
+        assert_eq!(reason, "Cannot cast from [int] to [java.lang.CharSequence].");
+        assert!(compile("ctx.a = 'abc'.substring((byte) 1, 'abc'.length()) + 'abc'.contains('b') + 'x'.equals(1)", ScriptContext::Ingest).is_ok());
         // The ingest context whitelists sha1/sha256/sha512; conditions do not.
         let (_, reason, _) = refused("'a'.sha256() == 'x'", ScriptContext::Condition);
         assert_eq!(reason, "member method [java.lang.String, sha256/0] not found");
