@@ -257,7 +257,6 @@ impl Resolver<'_> {
                 for v in vars {
                     if let Some(init) = &mut v.init {
                         self.expr(init)?;
-                        types::narrow_int_constant(ty, init);
                     }
                     v.var.slot = self.declare(&v.var.name, ty, v.span)?;
                     v.var.ty = ty.clone();
@@ -442,12 +441,9 @@ impl Resolver<'_> {
                 self.check_type(ty, span)?;
                 self.expr(x)
             }
-            ExprKind::Assign { target, value, op } => {
+            ExprKind::Assign { target, value, .. } => {
                 self.expr(value)?;
                 self.expr(target)?;
-                if let (None, ExprKind::Local(v)) = (op, &target.kind) {
-                    types::narrow_int_constant(&v.ty, value);
-                }
                 if let ExprKind::Field { obj, .. } = &target.kind {
                     if let ExprKind::Class(c) = &obj.kind {
                         return Err(self.error(span, format!("invalid assignment: cannot assign a value to a static field of [{c}]")));

@@ -13,18 +13,24 @@
 use super::ast::*;
 use super::lib;
 use super::{CompileError, ScriptContext};
+use std::sync::Arc;
 
 type R<T> = Result<T, CompileError>;
 
 /// Checks the types of a resolved program.
-pub fn check(program: &Program, source: &str, context: ScriptContext) -> R<()> {
-    let checker = Checker { functions: &program.functions, source, context };
-    for f in &program.functions {
-        checker.stmts(&f.body, Returns::To(&f.ret))?;
+///
+/// An int constant Painless types as a byte, short or char (its target's
+/// type, when it fits: `visitNumeric`) becomes the explicit cast giving
+/// that value, which the interpreter would otherwise refuse as an int.
+pub fn check(program: &mut Program, source: &str, context: ScriptContext) -> R<()> {
+    let signatures: Vec<Signature> = program.functions.iter().map(|f| Signature { ret: f.ret.clone(), params: f.params.iter().map(|(t, _)| t.clone()).collect() }).collect();
+    let checker = Checker { functions: &signatures, source, context };
+    for Function { body, ret, .. } in &mut program.functions {
+        checker.stmts(body, Returns::To(ret))?;
         // A function's last expression statement is its returned value
         // (`visitExpression` under `LastSource`), unless it returns void.
-        if let (false, Some(Stmt { kind: StmtKind::Expr(e), .. })) = (f.ret == *VOID, f.body.last()) {
-            checker.expr_to(e, Want::internal(&f.ret))?;
+        if let (false, Some(Stmt { kind: StmtKind::Expr(e), .. })) = (*ret == *VOID, body.last_mut()) {
+            checker.expr_to(e, Want::internal(ret))?;
         }
     }
     // The script's own method: `IngestScript.execute` returns void,
@@ -33,11 +39,11 @@ pub fn check(program: &Program, source: &str, context: ScriptContext) -> R<()> {
         ScriptContext::Ingest => Returns::To(&VOID),
         ScriptContext::Condition => Returns::To(&BOOLEAN),
     };
-    checker.stmts(&program.body, main)?;
+    checker.stmts(&mut program.body, main)?;
     // Painless returns a condition's last expression statement: it is cast
     // to boolean as a returned value (`visitExpression`, `LastSource`).
     if context == ScriptContext::Condition {
-        if let Some(Stmt { kind: StmtKind::Expr(e), .. }) = program.body.last() {
+        if let Some(Stmt { kind: StmtKind::Expr(e), .. }) = program.body.last_mut() {
             checker.expr_to(e, Want { ty: &BOOLEAN, explicit: false, internal: true })?;
         }
     }
@@ -64,24 +70,6 @@ fn is_string(e: &Expr, context: ScriptContext) -> bool {
             is_string(obj, context) && matches!(string_method(name, args.len(), context), Some(Some(ty)) if is_class(&ty, "String"))
         }
         _ => false,
-    }
-}
-
-/// An int constant whose target type is byte, short or char and which fits
-/// is a constant of that type in Painless (`visitNumeric`), where the
-/// interpreter would refuse an int: it is made the explicit cast that gives
-/// the same value.
-pub fn narrow_int_constant(target: &Type, value: &mut Expr) {
-    let ExprKind::Int(i) = value.kind else { return };
-    let fits = match target {
-        Type::Prim(Prim::Byte) => i8::try_from(i).is_ok(),
-        Type::Prim(Prim::Short) => i16::try_from(i).is_ok(),
-        Type::Prim(Prim::Char) => u16::try_from(i).is_ok(),
-        _ => false,
-    };
-    if fits {
-        let literal = Expr { kind: ExprKind::Int(i), span: value.span };
-        value.kind = ExprKind::Cast(target.clone(), Box::new(literal));
     }
 }
 
@@ -129,23 +117,30 @@ impl Want<'_> {
     }
 }
 
+/// What a call of a script function needs to know of it.
+struct Signature {
+    ret: Type,
+    params: Vec<Type>,
+}
+
 struct Checker<'p> {
-    functions: &'p [Function],
+    functions: &'p [Signature],
     source: &'p str,
     context: ScriptContext,
 }
 
 impl Checker<'_> {
-    fn stmts(&self, stmts: &[Stmt], ret: Returns) -> R<()> {
-        stmts.iter().try_for_each(|s| self.stmt(s, ret))
+    fn stmts(&self, stmts: &mut [Stmt], ret: Returns) -> R<()> {
+        stmts.iter_mut().try_for_each(|s| self.stmt(s, ret))
     }
 
-    fn stmt(&self, s: &Stmt, ret: Returns) -> R<()> {
-        match &s.kind {
+    fn stmt(&self, s: &mut Stmt, ret: Returns) -> R<()> {
+        let at = s.span.start as usize;
+        match &mut s.kind {
             StmtKind::Expr(e) | StmtKind::Throw(e) => self.expr(e).map(drop),
             StmtKind::Decl(ty, vars) => {
                 for v in vars {
-                    if let Some(init) = &v.init {
+                    if let Some(init) = &mut v.init {
                         self.expr_to(init, Want::implicit(ty))?;
                     }
                 }
@@ -154,11 +149,11 @@ impl Checker<'_> {
             StmtKind::If(c, a, b) => {
                 self.condition(c)?;
                 self.stmt(a, ret)?;
-                b.as_ref().map_or(Ok(()), |b| self.stmt(b, ret))
+                b.as_mut().map_or(Ok(()), |b| self.stmt(b, ret))
             }
             StmtKind::While(c, body) => {
                 self.condition(c)?;
-                body.as_ref().map_or(Ok(()), |b| self.stmt(b, ret))
+                body.as_mut().map_or(Ok(()), |b| self.stmt(b, ret))
             }
             StmtKind::DoWhile(body, c) => {
                 self.stmt(body, ret)?;
@@ -174,13 +169,13 @@ impl Checker<'_> {
                 if let Some(a) = after {
                     self.expr(a)?;
                 }
-                body.as_ref().map_or(Ok(()), |b| self.stmt(b, ret))
+                body.as_mut().map_or(Ok(()), |b| self.stmt(b, ret))
             }
             StmtKind::ForEach { ty, iter, body, .. } => {
                 // An array's elements are cast to the variable's type
                 // explicitly (`visitEach`); an Iterable's come as `def`.
                 if let Some(Type::Array(elem)) = self.expr(iter)? {
-                    self.cast(&elem, Want { ty, explicit: true, internal: true }, s.span.start as usize)?;
+                    self.cast(&elem, Want { ty, explicit: true, internal: true }, at)?;
                 }
                 self.stmt(body, ret)
             }
@@ -189,7 +184,7 @@ impl Checker<'_> {
             StmtKind::Return(value) => match (ret, value) {
                 (Returns::To(ty), Some(e)) => self.expr_to(e, Want::internal(ty)).map(drop),
                 (Returns::To(ty), None) if *ty != *VOID => Err(CompileError {
-                    offset: s.span.start as usize,
+                    offset: at,
                     kind: "class_cast_exception",
                     message: format!("cannot cast from [{}] to [void]", canonical(ty)),
                 }),
@@ -198,28 +193,38 @@ impl Checker<'_> {
             },
             StmtKind::Try(body, catches) => {
                 self.stmt(body, ret)?;
-                catches.iter().try_for_each(|c| self.stmt(&c.body, ret))
+                catches.iter_mut().try_for_each(|c| self.stmt(&mut c.body, ret))
             }
         }
     }
 
     /// The condition of `if`, `while`, `do` and `for`: cast to boolean.
-    fn condition(&self, c: &Expr) -> R<()> {
+    fn condition(&self, c: &mut Expr) -> R<()> {
         self.expr_to(c, Want::implicit(&BOOLEAN)).map(drop)
     }
 
     /// Types `e` where the context wants `want`, and checks the cast, at
     /// `e` as Painless reports it. Returns the type after the cast.
-    fn expr_to(&self, e: &Expr, want: Want) -> R<Option<Type>> {
-        let ty = match &e.kind {
+    fn expr_to(&self, e: &mut Expr, want: Want) -> R<Option<Type>> {
+        let ty = match &mut e.kind {
             // The target reaches the literal itself (`visitNumeric`): an
             // int constant that fits is a byte, short or char constant.
-            ExprKind::Int(i) => Some(match want.ty {
-                Type::Prim(Prim::Byte) if i8::try_from(*i).is_ok() => Type::Prim(Prim::Byte),
-                Type::Prim(Prim::Short) if i16::try_from(*i).is_ok() => Type::Prim(Prim::Short),
-                Type::Prim(Prim::Char) if u16::try_from(*i).is_ok() => Type::Prim(Prim::Char),
-                _ => INT.clone(),
-            }),
+            ExprKind::Int(i) => {
+                // (Under an explicit cast the cast converts it already.)
+                let fits = !want.explicit
+                    && match want.ty {
+                        Type::Prim(Prim::Byte) => i8::try_from(*i).is_ok(),
+                        Type::Prim(Prim::Short) => i16::try_from(*i).is_ok(),
+                        Type::Prim(Prim::Char) => u16::try_from(*i).is_ok(),
+                        _ => false,
+                    };
+                if fits {
+                    let literal = Expr { kind: ExprKind::Int(*i), span: e.span };
+                    e.kind = ExprKind::Cast(want.ty.clone(), Box::new(literal));
+                    return Ok(Some(want.ty.clone()));
+                }
+                Some(INT.clone())
+            }
             // `visitNull`: null takes the target type, unless primitive.
             ExprKind::Null => {
                 if let Type::Prim(p) = want.ty {
@@ -274,8 +279,8 @@ impl Checker<'_> {
 
     /// The static type of `e` with no target (`None`: not certain), after
     /// checking what is inside it.
-    fn expr(&self, e: &Expr) -> R<Option<Type>> {
-        Ok(match &e.kind {
+    fn expr(&self, e: &mut Expr) -> R<Option<Type>> {
+        Ok(match &mut e.kind {
             ExprKind::Null | ExprKind::Name(_) | ExprKind::Class(_) => None,
             ExprKind::Bool(_) => Some(BOOLEAN.clone()),
             ExprKind::Int(_) => Some(INT.clone()),
@@ -336,7 +341,7 @@ impl Checker<'_> {
                     Some(ty) if is_class(ty, "String") => string_method_params(name, args.len()),
                     _ => None,
                 };
-                for (i, a) in args.iter().enumerate() {
+                for (i, a) in args.iter_mut().enumerate() {
                     match params.and_then(|p| p.get(i)) {
                         Some(param) => self.expr_to(a, Want::internal(&param.ty()))?,
                         None => self.expr(a)?,
@@ -350,9 +355,9 @@ impl Checker<'_> {
             }
             ExprKind::LocalCall { index, args, .. } => {
                 let f = self.functions.get(*index);
-                for (i, a) in args.iter().enumerate() {
+                for (i, a) in args.iter_mut().enumerate() {
                     match f.and_then(|f| f.params.get(i)) {
-                        Some((ty, _)) => self.expr_to(a, Want::internal(ty))?,
+                        Some(ty) => self.expr_to(a, Want::internal(ty))?,
                         None => self.expr(a)?,
                     };
                 }
@@ -416,7 +421,7 @@ impl Checker<'_> {
                 None
             }
             ExprKind::Lambda(l) => {
-                match &l.body {
+                match &mut Arc::make_mut(l).body {
                     LambdaBody::Expr(x) => {
                         self.expr(x)?;
                     }
@@ -425,7 +430,7 @@ impl Checker<'_> {
                 None
             }
             ExprKind::FuncRef(f) => {
-                if let FuncRef::Bound { receiver, .. } = &**f {
+                if let FuncRef::Bound { receiver, .. } = Arc::make_mut(f) {
                     self.expr(receiver)?;
                 }
                 None
@@ -782,6 +787,17 @@ mod tests {
         ";
         let out = run(src).unwrap();
         assert_eq!(out["r"].to_json(), r#"[1,1.0,2.0,97,98.0,3,"x","A","str","q",1,-300,"B",5,[1,2],{"a":1},2,2,"1a"]"#);
+    }
+
+    // visitNumeric: an int constant with a byte, short or char target is of
+    // that type, wherever the target comes from.
+    #[test]
+    fn int_constants_take_a_narrow_target_type() {
+        let src = "
+            byte f() { return 1 } def g(short x) { return x } byte b = true ? 2 : 3; char[] cs = new char[] {65};
+            short s; s = -300; ctx.r = [f(), g(4), b, cs[0], s, (byte) 5];
+        ";
+        assert_eq!(run(src).unwrap()["r"].to_json(), r#"[1,4,2,"A",-300,5]"#);
     }
 
     // visitIf, visitWhile, visitDo, visitFor, visitUnary (`!`), visitBooleanComp.
