@@ -236,6 +236,21 @@ impl Checker<'_> {
                 }
                 return Ok(Some(want.ty.clone()));
             }
+            // `visitElvis`: a primitive target is refused before anything
+            // else; otherwise each side is cast to the target.
+            ExprKind::Elvis(a, b) => {
+                if let Type::Prim(_) = want.ty {
+                    return Err(CompileError { offset: e.span.start as usize, kind: "illegal_argument_exception", message: "Elvis operator cannot return primitives".into() });
+                }
+                let (ta, tb) = (self.expr(a)?, self.expr(b)?);
+                self.elvis_operands(e.span, a, ta.as_ref(), b)?;
+                for (side, ty) in [(&**a, ta), (&**b, tb)] {
+                    if let (Some(ty), false) = (ty, matches!(side.kind, ExprKind::Null)) {
+                        self.cast(&ty, want, self.location(side))?;
+                    }
+                }
+                return Ok(Some(want.ty.clone()));
+            }
             // `visitConditional`: with a target, each branch is cast to it.
             ExprKind::Cond(c, a, b) => {
                 self.condition(c)?;
@@ -249,6 +264,25 @@ impl Checker<'_> {
             self.cast(ty, want, self.location(e))?;
         }
         Ok(Some(want.ty.clone()))
+    }
+
+    /// `visitElvis`'s refusals of operands that make `?:` pointless.
+    fn elvis_operands(&self, at: Span, a: &Expr, ta: Option<&Type>, b: &Expr) -> R<()> {
+        let negative = matches!(a.kind, ExprKind::Int(_) | ExprKind::Long(_) | ExprKind::Float(_) | ExprKind::Double(_)) && self.location(a) != a.span.start as usize;
+        let refusal = match &a.kind {
+            ExprKind::Null => Some("Extraneous elvis operator. LHS is null."),
+            // A negative number is a minus applied to a constant: a primitive, not a constant.
+            ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Long(_) | ExprKind::Float(_) | ExprKind::Double(_) | ExprKind::Str(_) if !negative => {
+                Some("Extraneous elvis operator. LHS is a constant.")
+            }
+            _ if matches!(ta, Some(Type::Prim(_))) => Some("Extraneous elvis operator. LHS is a primitive."),
+            _ if matches!(b.kind, ExprKind::Null) => Some("Extraneous elvis operator. RHS is null."),
+            _ => None,
+        };
+        match refusal {
+            Some(message) => Err(CompileError { offset: at.start as usize, kind: "illegal_argument_exception", message: message.into() }),
+            None => Ok(()),
+        }
     }
 
     /// Where Painless locates an error about `e`: its span's start, but a
@@ -390,9 +424,9 @@ impl Checker<'_> {
                 }
             }
             ExprKind::Elvis(a, b) => {
-                self.expr(a)?;
-                self.expr(b)?;
-                None
+                let (ta, tb) = (self.expr(a)?, self.expr(b)?);
+                self.elvis_operands(e.span, a, ta.as_ref(), b)?;
+                ta.filter(|ta| Some(ta) == tb.as_ref())
             }
             ExprKind::InstanceOf(x, _) => {
                 self.expr(x)?;
@@ -403,14 +437,25 @@ impl Checker<'_> {
                 self.expr_to(x, Want { ty, explicit: true, internal: false })?;
                 Some(ty.clone())
             }
-            ExprKind::Assign { target, op: None, value } => match &target.kind {
-                ExprKind::Local(v) if !is_script_variable(v) => self.expr_to(value, Want::implicit(&v.ty))?,
-                _ => {
-                    self.expr(target)?;
-                    self.expr(value)?;
-                    None
+            // `visitAssignment`: the value is cast to the type of what it
+            // is stored in, when known (a typed local, an array's element).
+            ExprKind::Assign { target, op: None, value } => {
+                let slot = match &target.kind {
+                    ExprKind::Local(v) => (!is_script_variable(v)).then(|| v.ty.clone()),
+                    ExprKind::Index { .. } => self.expr(target)?,
+                    _ => {
+                        self.expr(target)?;
+                        None
+                    }
+                };
+                match slot {
+                    Some(ty) => self.expr_to(value, Want::implicit(&ty))?,
+                    None => {
+                        self.expr(value)?;
+                        None
+                    }
                 }
-            },
+            }
             ExprKind::Assign { target, value, .. } => {
                 self.expr(target)?;
                 self.expr(value)?;
@@ -764,6 +809,8 @@ mod tests {
             // A negative constant is a minus applied to the number, which the error names.
             ("int x = -1L;", "Cannot cast from [long] to [int].", 9),
             ("int x; x = 2.0;", "Cannot cast from [double] to [int].", 11),
+            ("int[] a = new int[1]; a[0] = 1L;", "Cannot cast from [long] to [int].", 29),
+            ("String[] a = new String[] {1};", "Cannot cast from [int] to [java.lang.String].", 27),
             // String is final: no other class converts to it, even explicitly.
             ("def m = (Map) 'x';", "Cannot cast from [java.lang.String] to [java.util.Map].", 14),
             ("def s = (String) new ArrayList();", "Cannot cast from [java.util.ArrayList] to [java.lang.String].", 17),
@@ -795,9 +842,29 @@ mod tests {
     fn int_constants_take_a_narrow_target_type() {
         let src = "
             byte f() { return 1 } def g(short x) { return x } byte b = true ? 2 : 3; char[] cs = new char[] {65};
-            short s; s = -300; ctx.r = [f(), g(4), b, cs[0], s, (byte) 5];
+            short s; s = -300; byte[] bs = new byte[1]; bs[0] = 7; ctx.r = [f(), g(4), b, cs[0], s, (byte) 5, bs[0]];
         ";
-        assert_eq!(run(src).unwrap()["r"].to_json(), r#"[1,4,2,"A",-300,5]"#);
+        assert_eq!(run(src).unwrap()["r"].to_json(), r#"[1,4,2,"A",-300,5,7]"#);
+    }
+
+    // visitElvis: `?:` takes no primitive target and no pointless operand.
+    #[test]
+    fn elvis_refusals() {
+        let cases: &[(&str, &str, i64)] = &[
+            ("int n = ctx.count ?: 0;", "Elvis operator cannot return primitives", 8),
+            ("if (ctx.flag ?: false) { ctx.a = 1 }", "Elvis operator cannot return primitives", 4),
+            ("def x = null ?: 1;", "Extraneous elvis operator. LHS is null.", 8),
+            ("def x = 'a' ?: 'b';", "Extraneous elvis operator. LHS is a constant.", 8),
+            ("def x = -1 ?: 2;", "Extraneous elvis operator. LHS is a primitive.", 8),
+            ("int i = 1; def x = i ?: 2;", "Extraneous elvis operator. LHS is a primitive.", 19),
+            ("def x = ctx.a ?: null;", "Extraneous elvis operator. RHS is null.", 8),
+        ];
+        for (src, reason, offset) in cases {
+            let (kind, got, at) = refused(src, ScriptContext::Ingest);
+            assert_eq!((kind.as_str(), got.as_str(), at), ("illegal_argument_exception", *reason, *offset), "{src}");
+        }
+        assert_eq!(cast_error("String s = ctx.a ?: 1;", ScriptContext::Ingest), ("Cannot cast from [int] to [java.lang.String].".to_string(), 20));
+        assert_eq!(run("String s = ctx.a ?: 'none'; def d = ctx.b ?: 2; ctx.r = [s, d]").unwrap()["r"].to_json(), r#"["none",2]"#);
     }
 
     // visitIf, visitWhile, visitDo, visitFor, visitUnary (`!`), visitBooleanComp.
