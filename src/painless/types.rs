@@ -26,28 +26,15 @@ pub fn check(program: &mut Program, source: &str, context: ScriptContext) -> R<(
     let signatures: Vec<Signature> = program.functions.iter().map(|f| Signature { ret: f.ret.clone(), params: f.params.iter().map(|(t, _)| t.clone()).collect() }).collect();
     let checker = Checker { functions: &signatures, source, context };
     for Function { body, ret, .. } in &mut program.functions {
-        checker.stmts(body, Returns::To(ret))?;
-        // A function's last expression statement is its returned value
-        // (`visitExpression` under `LastSource`), unless it returns void.
-        if let (false, Some(Stmt { kind: StmtKind::Expr(e), .. })) = (*ret == *VOID, body.last_mut()) {
-            checker.expr_to(e, Want::internal(ret))?;
-        }
+        checker.body(body, ret)?;
     }
     // The script's own method: `IngestScript.execute` returns void,
     // `IngestConditionalScript.execute` a boolean.
-    let main = match context {
-        ScriptContext::Ingest => Returns::To(&VOID),
-        ScriptContext::Condition => Returns::To(&BOOLEAN),
+    let main: &Type = match context {
+        ScriptContext::Ingest => &VOID,
+        ScriptContext::Condition => &BOOLEAN,
     };
-    checker.stmts(&mut program.body, main)?;
-    // Painless returns a condition's last expression statement: it is cast
-    // to boolean as a returned value (`visitExpression`, `LastSource`).
-    if context == ScriptContext::Condition {
-        if let Some(Stmt { kind: StmtKind::Expr(e), .. }) = program.body.last_mut() {
-            checker.expr_to(e, Want { ty: &BOOLEAN, explicit: false, internal: true })?;
-        }
-    }
-    Ok(())
+    checker.body(&mut program.body, main)
 }
 
 /// The error Elasticsearch gives for a method a `String` does not have,
@@ -130,6 +117,23 @@ struct Checker<'p> {
 }
 
 impl Checker<'_> {
+    /// A function's body (the script's own included). Its last expression
+    /// statement, unless it returns void, is its returned value
+    /// (`visitExpression` under `LastSource`): typed without a target, then
+    /// cast as a returned value (`int get() {5L}` is refused).
+    fn body(&self, stmts: &mut [Stmt], ret: &Type) -> R<()> {
+        match stmts.split_last_mut() {
+            Some((Stmt { kind: StmtKind::Expr(e), .. }, before)) if *ret != *VOID => {
+                self.stmts(before, Returns::To(ret))?;
+                if let Some(ty) = self.expr(e)? {
+                    self.cast(&ty, Want::internal(ret), self.location(e))?;
+                }
+                Ok(())
+            }
+            _ => self.stmts(stmts, Returns::To(ret)),
+        }
+    }
+
     fn stmts(&self, stmts: &mut [Stmt], ret: Returns) -> R<()> {
         stmts.iter_mut().try_for_each(|s| self.stmt(s, ret))
     }
@@ -902,6 +906,8 @@ mod tests {
             // A condition returns a boolean.
             ("return 'yes'", ScriptContext::Condition, "Cannot cast from [java.lang.String] to [boolean].", 7),
             ("1", ScriptContext::Condition, "Cannot cast from [int] to [boolean].", 0),
+            // Typed before it is cast: an int constant stays an int.
+            ("byte get() {1} ctx.a = get()", ScriptContext::Ingest, "Cannot cast from [int] to [byte].", 12),
             // Arguments of script functions are cast to the parameters' types.
             ("int f(int x) { return x } ctx.a = f(1L)", ScriptContext::Ingest, "Cannot cast from [long] to [int].", 36),
         ];
@@ -914,6 +920,8 @@ mod tests {
         let out = run("Integer boxed() { return 1 } long wide() { return 1 } def any() { return 'x' } ctx.r = [boxed(), wide(), any()]; return;").unwrap();
         assert_eq!(out["r"].to_json(), r#"[1,1,"x"]"#);
         assert!(compile("return ctx.a == 1", ScriptContext::Condition).is_ok());
+        // The last expression is typed without the boolean target: no elvis refusal.
+        assert!(compile("ctx.a?.enabled ?: false", ScriptContext::Condition).is_ok());
     }
 
     // visitCall: a statically typed receiver's method is looked up when compiling.
