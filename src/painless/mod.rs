@@ -25,6 +25,7 @@ pub mod lexer;
 pub mod lib;
 pub mod parser;
 pub mod resolve;
+pub mod types;
 pub mod val;
 
 #[cfg(test)]

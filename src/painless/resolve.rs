@@ -1,10 +1,13 @@
 //! The check pass: binds names to frame slots, script functions and classes,
 //! computes lambda captures, and refuses at compile time every construct
 //! the library does not implement (`unsupported Painless feature ...`), so
-//! that nothing unsupported is discovered halfway through a document.
+//! that nothing unsupported is discovered halfway through a document. It
+//! ends with the type pass (`types`), which refuses what Painless's static
+//! types refuse.
 
 use super::ast::*;
 use super::lib;
+use super::types;
 use super::{CompileError, ScriptContext};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,6 +32,7 @@ impl Frame {
 
 struct Resolver<'s> {
     source: &'s str,
+    context: ScriptContext,
     frames: Vec<Frame>,
     functions: Vec<(String, usize)>,
 }
@@ -46,7 +50,7 @@ pub fn resolve(program: &mut Program, source: &str, context: ScriptContext) -> R
             });
         }
     }
-    let mut r = Resolver { source, frames: Vec::new(), functions };
+    let mut r = Resolver { source, context, frames: Vec::new(), functions };
     for f in &mut program.functions {
         r.frames.push(Frame::new(false));
         r.check_type(&f.ret, f.span)?;
@@ -72,7 +76,7 @@ pub fn resolve(program: &mut Program, source: &str, context: ScriptContext) -> R
         check_statements(&f.body)?;
     }
     program.frame_size = r.frames.pop().unwrap().max;
-    Ok(())
+    types::check(program, source, context)
 }
 
 /// Painless refuses expression statements whose result is unused
@@ -403,6 +407,8 @@ impl Resolver<'_> {
                     if !lib::known_static(c, name, args.len()) {
                         return Err(self.unsupported(span, format!("static method [{c}.{name}/{}]", args.len())));
                     }
+                } else if let Some(missing) = types::missing_member(obj, name, args.len(), span, self.context) {
+                    return Err(missing);
                 } else if !lib::known_method(name, args.len()) {
                     return Err(self.unsupported(span, format!("method [{name}/{}]", args.len())));
                 } else {

@@ -659,7 +659,7 @@ fn every_error_class() {
     let cases: &[(&str, &str, &str)] = &[
         ("def a = new int[2]; a[2] = 1", "array_index_out_of_bounds_exception", "Index 2 out of bounds for length 2"),
         ("def a = new int[-1]", "negative_array_size_exception", "-1"),
-        ("def m = (Map) 'x'", "class_cast_exception", "class java.lang.String cannot be cast to class java.util.Map (java.lang.String and java.util.Map are in module java.base of loader 'bootstrap')"),
+        ("def s = 'x'; def m = (Map) s", "class_cast_exception", "class java.lang.String cannot be cast to class java.util.Map (java.lang.String and java.util.Map are in module java.base of loader 'bootstrap')"),
         ("ctx.s.add(1)", "illegal_argument_exception", "dynamic method [java.lang.String, add/1] not found"),
         ("ctx.l.foo", "illegal_argument_exception", "Illegal list shortcut value [foo]."),
         ("ctx.s[0]", "illegal_argument_exception", "Attempting to address a non-array-like type [java.lang.String] as an array."),
@@ -746,7 +746,7 @@ fn deep_nesting_compiles_or_is_refused_without_crashing() {
     let blocks = format!("{}ctx.x = 1;{}", "if (true) { ".repeat(80), "}".repeat(80));
     assert_eq!(run(&blocks, "{}")["x"], Value::Int(1));
     assert_eq!(eval("1 + 2 * 3 - 4 / 2 % 3 << 1 >> 1 & 7 | 8 ^ 1"), Value::Int(13));
-    assert_eq!(eval("null ?: null ?: 3"), Value::Int(3));
+    assert_eq!(eval("ctx.a ?: ctx.b ?: 3"), Value::Int(3));
     assert_eq!(eval("true ? false ? 1 : 2 : 3"), Value::Int(2));
     assert_eq!(eval("1 < 2 == true && !(3 >= 4) || false"), Value::Bool(true));
 }
@@ -901,10 +901,11 @@ fn function_frames_of_every_size_convert_and_return_alike() {
         touch(ctx);
     ";
     assert_eq!(json(&run(src, "{}")), r#"{"r":[7,"x",3,6,15,1.0,2,true,false],"touched":true}"#);
-    // A typed parameter refuses what it cannot take, with a small frame or a large one.
+    // A typed parameter refuses what it cannot take, with a small frame or
+    // a large one (a `def` argument: a String one is a compile error).
     for params in ["int a", "int a, def b, def c, def d, def e"] {
-        let args = if params.contains(',') { "'s', 1, 2, 3, 4" } else { "'s'" };
-        let src = format!("def f({params}) {{ return a; }} ctx.r = f({args});");
+        let args = if params.contains(',') { "s, 1, 2, 3, 4" } else { "s" };
+        let src = format!("def f({params}) {{ return a; }} def s = 's'; ctx.r = f({args});");
         let e = run_err(&src, "{}");
         assert_eq!(cause(&e).0, "class_cast_exception", "{params}");
         let at = src.find("= f(").unwrap() + 2;
@@ -1428,7 +1429,8 @@ fn bound_methods_agree_with_calls_by_name() {
 
 /// A method called on a variable with arguments that cannot change it gets
 /// the variable's value in place; it answers as the call on a copy (the
-/// receiver `(v ?: null)`, the same value, evaluated as any expression):
+/// receiver `(v ?: v)`, the same value, evaluated as any expression;
+/// Painless refuses a `null` right of `?:`):
 /// results, changes, null receivers (null-safe or not) and errors.
 #[test]
 fn method_calls_on_variables_agree_with_calls_on_copies() {
@@ -1469,7 +1471,7 @@ fn method_calls_on_variables_agree_with_calls_on_copies() {
                     }
                 };
                 let in_place = run("v");
-                assert_eq!(in_place, run("(v ?: null)"), "{receiver}{dot}{call}");
+                assert_eq!(in_place, run("(v ?: v)"), "{receiver}{dot}{call}");
                 outcomes.insert(in_place);
             }
         }
