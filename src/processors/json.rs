@@ -238,6 +238,14 @@ fn parse_with_serde_json(text: &str, allow_duplicate_keys: bool, strict: bool) -
             "The input {text} is not valid JSON and the strict_json_parsing parameter is true"
         )));
     }
+    // serde_json rounds an integer beyond 64 bits to a double, where
+    // Jackson keeps a BigInteger: such a text (the reader leaves serde_json
+    // only what it cannot read, here one nested too deep) is refused.
+    if crate::value::integer_beyond_u64_in(text) {
+        return Err(EsError::illegal_argument(
+            "an integer beyond 64 bits in a document nested deeper than 100 levels is not supported",
+        ));
+    }
     Ok(value)
 }
 
@@ -274,9 +282,7 @@ impl<'de> Visitor<'de> for JsonSeed {
         Ok(Value::integer(v))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(i64::try_from(v)
-            .map(Value::integer)
-            .unwrap_or(Value::Double(v as f64)))
+        Ok(Value::wide_integer(v as i128))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
         Ok(Value::Double(v))
