@@ -1046,6 +1046,19 @@ pub const PARSED_OBJECT_CAPACITY: usize = 16;
 
 struct ValueVisitor;
 
+/// What Elasticsearch reads from a whole float64 as Go's encoding/json
+/// writes it: its shortest digits padded with zeros (Rust's `Display`
+/// writes the same) below 10^21, an integer read as Jackson boxes it;
+/// from 10^21 an exponent form, read as a Double.
+fn go_float64_as_json_number(f: f64) -> Value {
+    if f.abs() < 1e21 {
+        if let Some(value) = Value::integer_of_text(&format!("{f}")) {
+            return value;
+        }
+    }
+    Value::Double(f)
+}
+
 impl<'de> serde::de::Visitor<'de> for ValueVisitor {
     type Value = Value;
 
@@ -1061,13 +1074,22 @@ impl<'de> serde::de::Visitor<'de> for ValueVisitor {
     fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
         Ok(Value::wide_integer(v as i128))
     }
+    // Only YAML (serde_yaml_ng) gives integers beyond 64 bits here. A YAML
+    // document reaches Elasticsearch through elastic-package, whose Go
+    // yaml.v3 holds such an integer as a float64 and sends it as
+    // encoding/json writes that float: shortest digits padded with zeros
+    // below 10^21 (which Elasticsearch reads as a BigInteger), an exponent
+    // from there (a Double).
     fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
-        Ok(Value::wide_integer(v))
+        Ok(match i64::try_from(v) {
+            Ok(i) => Value::integer(i),
+            Err(_) => go_float64_as_json_number(v as f64),
+        })
     }
     fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
-        Ok(match i128::try_from(v) {
-            Ok(v) => Value::wide_integer(v),
-            Err(_) => Value::BigInteger(BigInteger::from_u128(v)),
+        Ok(match i64::try_from(v) {
+            Ok(i) => Value::integer(i),
+            Err(_) => go_float64_as_json_number(v as f64),
         })
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
@@ -1373,9 +1395,10 @@ mod tests {
         let long = format!("-{}", "9".repeat(999));
         assert_eq!(Value::from_json_str(&long).unwrap().to_json(), long);
         assert!(Value::from_json_str(&"9".repeat(1001)).is_err());
-        // YAML's 128-bit integers too.
-        let yaml: Value = serde_yaml_ng::from_str("[170141183460469231731687303715884105727, -9223372036854775809]").unwrap();
-        assert_eq!(yaml.to_json(), "[170141183460469231731687303715884105727,-9223372036854775809]");
+        // YAML's, as elastic-package sends them: up to 2^64 - 1 exactly (a
+        // uint64 in Go), beyond as a float64 written by encoding/json.
+        let yaml: Value = serde_yaml_ng::from_str("[18446744073709551615, 12345678901234567890123, 123456789012345678901, -9223372036854775809]").unwrap();
+        assert_eq!(yaml.to_json(), "[18446744073709551615,1.2345678901234568E22,123456789012345680000,-9223372036854776000]");
         // Written through serde (package files) while it fits 128 bits.
         assert_eq!(serde_json::to_string(&m["b"]).unwrap(), "-9223372036854775809");
         assert_eq!(serde_json::to_string(&m["c"]).unwrap(), "[9223372036854775808,-99999999999999999999999999999]");

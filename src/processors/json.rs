@@ -51,6 +51,12 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
             output: Ok(r#"{"s": "{\"a\": {\"x\": 1}}", "a": {"y": 2, "x": 1}}"#),
         },
         Example {
+            title: "integers beyond a long are BigIntegers, kept whole",
+            config: r#"{"field": "s", "add_to_root": true}"#,
+            input: r#"{"s": "{\"id\": 12345678901234567890, \"ids\": [-9223372036854775809, 1]}"}"#,
+            output: Ok(r#"{"s": "{\"id\": 12345678901234567890, \"ids\": [-9223372036854775809, 1]}", "id": 12345678901234567890, "ids": [-9223372036854775809, 1]}"#),
+        },
+        Example {
             title: "only a map can go to the root",
             config: r#"{"field": "s", "add_to_root": true}"#,
             input: r#"{"s": "[1]"}"#,
