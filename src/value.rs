@@ -242,7 +242,7 @@ impl Value {
     /// and texts it cannot read, and holding a rounded number where Jackson
     /// keeps a `BigInteger` would be silently wrong.
     #[cold]
-    pub(crate) fn from_json_str_by_serde(text: &str) -> Result<Value, serde_json::Error> {
+    fn from_json_str_by_serde(text: &str) -> Result<Value, serde_json::Error> {
         let value = serde_json::from_str(text)?;
         if read::integer_beyond_u64_in(text) {
             return Err(serde::de::Error::custom(

@@ -384,7 +384,7 @@ impl Validator {
                     if self.strict && def.field_type == "long" && n.parse::<i64>().is_err() {
                         let value = n.parse::<f64>().unwrap_or(f64::NAN);
                         let integral = !n.contains(['.', 'e', 'E']);
-                        if integral || (value.fract() == 0.0 && value.abs() >= 9.223372036854775807E18) {
+                        if integral || (value.fract() == 0.0 && value.abs() >= -(i64::MIN as f64)) {
                             f.warnings.push(format!(
                                 "field {} is a long but holds {n}, beyond a long's range; Elasticsearch would refuse to index it",
                                 go_quote(key)
