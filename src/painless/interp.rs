@@ -1099,6 +1099,20 @@ pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
     })
 }
 
+/// `x op= v`, `x++`, `x--`: [`binary`], whose result a `def` target casts
+/// back to the class `x` held (`DefMath.dynamicReceiverCast`). Only a
+/// `BigInteger` receiver is checked here: no operator gives one, and
+/// `Class.cast` refuses the result.
+#[inline]
+pub fn compound<'a>(op: BinOp, old: Val<'a>, rhs: Val<'a>) -> R<Val<'a>> {
+    let big_receiver = old.is_big_integer();
+    let new = binary(op, old, rhs)?;
+    if big_receiver {
+        return Err(Exc::class_cast(format!("Cannot cast {} to java.math.BigInteger", new.class_name())));
+    }
+    Ok(new)
+}
+
 /// The equality operators (`op` is one of `==`, `!=`, `===`, `!==`).
 #[inline(always)]
 pub fn equality<'a>(op: BinOp, a: &Val<'a>, b: &Val<'a>) -> bool {

@@ -1582,6 +1582,12 @@ fn big_integer_def_arithmetic_follows_def_math() {
     ] {
         assert_eq!(big_err(src), ("class_cast_exception".into(), message.into()), "{src}");
     }
+    // A compound assignment casts its result back to the receiver's class
+    // (DefMath.dynamicReceiverCast), which no operator's result is.
+    for src in ["ctx.n += 1", "ctx.n++", "def x = ctx.n; x -= 1L", "ctx.n += 'x'"] {
+        assert!(big_err(src).1.starts_with("Cannot cast java.lang."), "{src}: {:?}", big_err(src));
+    }
+    assert_eq!(big_err("ctx.n *= 2.0").1, "Cannot cast java.lang.Double to java.math.BigInteger");
     // Def.defTolongExplicit takes the boxes only.
     assert!(big_err("ctx.r = (long) ctx.n").1.contains("java.math.BigInteger"));
 }
