@@ -1,8 +1,8 @@
 //! The value model shared by documents, pipeline configuration and Painless.
 //!
 //! Elasticsearch parses JSON with Jackson into Java objects: integers become
-//! `Integer` when they fit 32 bits and `Long` when they fit 64, other numbers
-//! become `Double`. Painless arithmetic and `instanceof` depend on that
+//! `Integer` when they fit 32 bits, `Long` when they fit 64 and `BigInteger`
+//! beyond, other numbers become `Double`. Painless arithmetic and `instanceof` depend on that
 //! distinction, so [`Value`] keeps it instead of collapsing to one number type.
 //! Maps keep insertion order so output is deterministic.
 
