@@ -14,7 +14,7 @@ pub mod map;
 mod read;
 pub use big_integer::{BigInteger, MAX_NUMBER_LENGTH};
 pub use map::{Key, Map};
-pub(crate) use read::{integer_beyond_u64_in, Reader};
+pub(crate) use read::{integer_beyond_u64_in, integer_too_long_in, Reader};
 
 #[derive(Debug, PartialEq, Default)]
 pub enum Value {
@@ -243,7 +243,13 @@ impl Value {
     /// keeps a `BigInteger` would be silently wrong.
     #[cold]
     fn from_json_str_by_serde(text: &str) -> Result<Value, serde_json::Error> {
-        let value = serde_json::from_str(text)?;
+        let value = serde_json::from_str(text).map_err(|e| match read::integer_too_long_in(text) {
+            // Jackson's StreamReadConstraints refuse the number first.
+            Some(digits) => serde::de::Error::custom(format_args!(
+                "Number value length ({digits}) exceeds the maximum allowed ({MAX_NUMBER_LENGTH}, from `StreamReadConstraints.getMaxNumberLength()`)"
+            )),
+            None => e,
+        })?;
         if read::integer_beyond_u64_in(text) {
             return Err(serde::de::Error::custom(
                 "an integer beyond 64 bits in a document nested deeper than 100 levels is not supported",
@@ -1391,10 +1397,11 @@ mod tests {
         assert_eq!(Value::from_json_str(&deep("18446744073709551615")).unwrap().to_json(), deep("18446744073709551615"));
         let refused = Value::from_json_str(&deep("18446744073709551616")).unwrap_err().to_string();
         assert!(refused.starts_with("an integer beyond 64 bits in a document nested deeper than 100 levels is not supported"), "{refused}");
-        // Up to Jackson's 1000 characters; beyond, serde_json refuses it.
-        let long = format!("-{}", "9".repeat(999));
+        // Up to Jackson's 1000 digits; beyond, refused with its message.
+        let long = format!("-{}", "9".repeat(1000));
         assert_eq!(Value::from_json_str(&long).unwrap().to_json(), long);
-        assert!(Value::from_json_str(&"9".repeat(1001)).is_err());
+        let refused = Value::from_json_str(&format!("[-{}]", "9".repeat(1001))).unwrap_err().to_string();
+        assert_eq!(refused, "Number value length (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNumberLength()`)");
         // YAML's, as elastic-package sends them: up to 2^64 - 1 exactly (a
         // uint64 in Go), beyond as a float64 written by encoding/json.
         let yaml: Value = serde_yaml_ng::from_str("[18446744073709551615, 12345678901234567890123, 123456789012345678901, -9223372036854775809]").unwrap();

@@ -238,7 +238,7 @@ fn parse_with_serde_json(text: &str, allow_duplicate_keys: bool, strict: bool) -
         allow_duplicate_keys,
     }
     .deserialize(&mut de)
-    .map_err(|e| EsError::illegal_argument(parse_error_message(&e)))?;
+    .map_err(|e| EsError::illegal_argument(parse_error_message(&e, text)))?;
     if strict && de.end().is_err() {
         return Err(EsError::illegal_argument(format!(
             "The input {text} is not valid JSON and the strict_json_parsing parameter is true"
@@ -255,7 +255,15 @@ fn parse_with_serde_json(text: &str, allow_duplicate_keys: bool, strict: bool) -
     Ok(value)
 }
 
-fn parse_error_message(e: &serde_json::Error) -> std::string::String {
+fn parse_error_message(e: &serde_json::Error, text: &str) -> std::string::String {
+    // Jackson's StreamReadConstraints refuse an integer of more than 1000
+    // digits before anything else is said of it.
+    if let Some(digits) = crate::value::integer_too_long_in(text) {
+        return format!(
+            "Number value length ({digits}) exceeds the maximum allowed ({}, from `StreamReadConstraints.getMaxNumberLength()`)",
+            crate::value::MAX_NUMBER_LENGTH
+        );
+    }
     let message = e.to_string();
     // serde_json appends " at line L column C"; the duplicate-key message is ours.
     match message.find(" at line ") {
@@ -330,6 +338,16 @@ impl<'de> Visitor<'de> for JsonSeed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An integer of up to 1000 digits is a BigInteger; a longer one is
+    /// refused as Jackson's StreamReadConstraints refuse it.
+    #[test]
+    fn integers_up_to_jacksons_limit() {
+        let text = format!("{{\"n\": -{}}}", "9".repeat(1000));
+        assert_eq!(parse(&text, false, true).unwrap().to_json(), text.replace(' ', ""));
+        let e = parse(&format!("[{}]", "9".repeat(1001)), false, true).unwrap_err();
+        assert_eq!(e.reason, "Number value length (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNumberLength()`)");
+    }
 
     /// Whatever the reader reads, with each option, is what serde_json
     /// gives; what it leaves gets serde_json's value or error.

@@ -275,14 +275,14 @@ impl Reader<'_> {
     /// An integer of more digits than surely fit a `long`, as Jackson
     /// boxes it: a `Long` when it fits, else a `BigInteger` with all its
     /// digits (serde_json would round one beyond 64 bits to a double). One
-    /// longer than Jackson reads (`MAX_NUMBER_LENGTH` characters) is left
-    /// to serde_json, which refuses it or reads a double; see
-    /// [`integer_beyond_u64_in`].
+    /// longer than Jackson reads (`MAX_NUMBER_LENGTH` digits) is left to
+    /// serde_json, whose caller reports Jackson's error for it (see
+    /// [`integer_too_long_in`]).
     #[cold]
     #[inline(never)]
     fn long_integer(&mut self, start: usize, end: usize) -> Option<Value> {
         let text = &self.text[start..end];
-        if text.len() > MAX_NUMBER_LENGTH {
+        if text.trim_start_matches('-').len() > MAX_NUMBER_LENGTH {
             return None;
         }
         let value = Value::integer_of_text(text)?;
@@ -294,9 +294,22 @@ impl Reader<'_> {
 /// Whether a JSON text holds an integer literal beyond 64 bits (more than
 /// 19 digits, no fraction or exponent), which serde_json reads as a double:
 /// a caller that had to leave the text to serde_json refuses it rather
-/// than hold a rounded number where Jackson keeps a `BigInteger`. Strings
-/// are stepped over, escapes included.
+/// than hold a rounded number where Jackson keeps a `BigInteger`.
 pub(crate) fn integer_beyond_u64_in(text: &str) -> bool {
+    first_integer_literal(text, |digits| digits.len() > 19 && digits.parse::<u64>().is_err()).is_some()
+}
+
+/// The number of digits of the first integer literal of a JSON text longer
+/// than Jackson reads (`MAX_NUMBER_LENGTH` digits, the sign not counted, as
+/// `ParserBase.resetInt` validates the integer's length).
+pub(crate) fn integer_too_long_in(text: &str) -> Option<usize> {
+    first_integer_literal(text, |digits| digits.len() > MAX_NUMBER_LENGTH).map(str::len)
+}
+
+/// The digits (without their sign) of the first integer literal (no
+/// fraction or exponent) of a JSON text that `pick` picks. Strings are
+/// stepped over, escapes included.
+fn first_integer_literal(text: &str, pick: impl Fn(&str) -> bool) -> Option<&str> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -311,8 +324,8 @@ pub(crate) fn integer_beyond_u64_in(text: &str) -> bool {
             b'0'..=b'9' => {
                 let end = skip_digits(bytes, i);
                 let integral = !matches!(bytes.get(end), Some(b'.' | b'e' | b'E'));
-                if integral && end - i > 19 && text[i..end].parse::<u64>().is_err() {
-                    return true;
+                if integral && pick(&text[i..end]) {
+                    return Some(&text[i..end]);
                 }
                 // A fraction's or an exponent's digits are no integer.
                 i = end;
@@ -323,7 +336,7 @@ pub(crate) fn integer_beyond_u64_in(text: &str) -> bool {
             _ => i += 1,
         }
     }
-    false
+    None
 }
 
 /// Appends to `out` the character of the escape whose backslash is before
@@ -428,6 +441,9 @@ mod tests {
         ] {
             assert_eq!(integer_beyond_u64_in(text), found, "{text}");
         }
+        let long = format!("[1.{0},-{0}]", "9".repeat(1001));
+        assert_eq!(integer_too_long_in(&long), Some(1001));
+        assert_eq!(integer_too_long_in(&format!("-{}", "9".repeat(1000))), None);
     }
 
     #[test]
