@@ -716,6 +716,19 @@ mod tests {
         );
     }
 
+    /// `allow_duplicates: false` tests with `List.contains`, so `equals`: a
+    /// BigInteger is a duplicate only of a BigInteger of the same value,
+    /// never of a Long or Double, even one it narrows or rounds to.
+    #[test]
+    fn append_compares_big_integers_by_equals() {
+        let mut d = doc(r#"{"a":[12345678901234567890]}"#);
+        let big = Value::integer_of_text("12345678901234567890").unwrap();
+        d.append(&path("a"), big, false).unwrap();
+        d.append(&path("a"), Value::Long(-6101065172474983726), false).unwrap();
+        d.append(&path("a"), Value::Double(1.2345678901234567E19), false).unwrap();
+        assert_eq!(Value::Map(d.ctx).to_json(), r#"{"a":[12345678901234567890,-6101065172474983726,1.2345678901234567E19]}"#);
+    }
+
     #[test]
     fn ingest_timestamp_prints_like_zoned_date_time() {
         use chrono::TimeZone;

@@ -815,6 +815,18 @@ mod tests {
         Pipeline::from_value(SIMULATED_PIPELINE_ID, &json(text), &BuildContext::default()).unwrap()
     }
 
+    /// A `_simulate` body's integers beyond a long, in the pipeline and in
+    /// the documents, are BigIntegers Elasticsearch writes back whole.
+    #[test]
+    fn request_integers_beyond_a_long_stay_whole() {
+        let req = json(
+            r#"{"pipeline":{"processors":[{"set":{"field":"s","value":-99999999999999999999}}]},"docs":[{"_source":{"a":18446744073709551616}}]}"#,
+        );
+        let req = parse_request(&req, None, false, &BuildContext::default()).unwrap();
+        let text = execute(&req).to_json();
+        assert!(text.contains(r#""_source":{"a":18446744073709551616,"s":-99999999999999999999}"#), "{text}");
+    }
+
     #[test]
     fn timestamps_print_nine_fraction_digits() {
         let t = SystemTime::UNIX_EPOCH + std::time::Duration::new(1_700_000_000, 123_000_000);

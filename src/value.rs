@@ -1,18 +1,20 @@
 //! The value model shared by documents, pipeline configuration and Painless.
 //!
 //! Elasticsearch parses JSON with Jackson into Java objects: integers become
-//! `Integer` when they fit 32 bits and `Long` when they fit 64, other numbers
-//! become `Double`. Painless arithmetic and `instanceof` depend on that
+//! `Integer` when they fit 32 bits, `Long` when they fit 64 and `BigInteger`
+//! beyond, other numbers become `Double`. Painless arithmetic and `instanceof` depend on that
 //! distinction, so [`Value`] keeps it instead of collapsing to one number type.
 //! Maps keep insertion order so output is deterministic.
 
 use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
+mod big_integer;
 pub mod map;
 mod read;
+pub use big_integer::{BigInteger, MAX_NUMBER_LENGTH};
 pub use map::{Key, Map};
-pub(crate) use read::Reader;
+pub(crate) use read::{integer_beyond_u64_in, integer_too_long_in, Reader};
 
 #[derive(Debug, PartialEq, Default)]
 pub enum Value {
@@ -23,6 +25,9 @@ pub enum Value {
     Long(i64),
     Float(f32),
     Double(f64),
+    /// An integer beyond a `long`, read from JSON or YAML as Jackson
+    /// reads one: a `java.math.BigInteger`.
+    BigInteger(BigInteger),
     String(String),
     List(Vec<Value>),
     Map(Map),
@@ -40,6 +45,7 @@ impl Clone for Value {
             Value::Long(l) => Value::Long(*l),
             Value::Float(f) => Value::Float(*f),
             Value::Double(d) => Value::Double(*d),
+            Value::BigInteger(n) => Value::BigInteger(n.clone()),
             Value::String(s) => Value::String(owned_text(s)),
             Value::List(items) => Value::List(items.clone()),
             Value::Map(map) => Value::Map(map.clone()),
@@ -57,6 +63,7 @@ impl Value {
             Value::Long(_) => "java.lang.Long",
             Value::Float(_) => "java.lang.Float",
             Value::Double(_) => "java.lang.Double",
+            Value::BigInteger(_) => "java.math.BigInteger",
             Value::String(_) => "java.lang.String",
             Value::List(_) => "java.util.ArrayList",
             Value::Map(_) => "java.util.HashMap",
@@ -111,20 +118,23 @@ impl Value {
         }
     }
 
+    /// `Number.doubleValue()` of any number.
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Value::Int(i) => Some(*i as f64),
             Value::Long(l) => Some(*l as f64),
             Value::Float(f) => Some(*f as f64),
             Value::Double(d) => Some(*d),
+            Value::BigInteger(n) => Some(n.double_value()),
             _ => None,
         }
     }
 
+    /// `instanceof Number`.
     pub fn is_number(&self) -> bool {
         matches!(
             self,
-            Value::Int(_) | Value::Long(_) | Value::Float(_) | Value::Double(_)
+            Value::Int(_) | Value::Long(_) | Value::Float(_) | Value::Double(_) | Value::BigInteger(_)
         )
     }
 
@@ -134,6 +144,25 @@ impl Value {
             Ok(small) => Value::Int(small),
             Err(_) => Value::Long(i),
         }
+    }
+
+    /// A 128-bit integer as Jackson would box it: beyond a `long`, a
+    /// `BigInteger`.
+    pub fn wide_integer(i: i128) -> Value {
+        match i64::try_from(i) {
+            Ok(i) => Value::integer(i),
+            Err(_) => Value::BigInteger(BigInteger::from_i128(i)),
+        }
+    }
+
+    /// The integer of a decimal text (an optional sign, then digits) as
+    /// Jackson boxes a JSON integer: `Integer`, `Long` or `BigInteger`.
+    pub fn integer_of_text(text: &str) -> Option<Value> {
+        let n = BigInteger::parse(text)?;
+        Some(match n.to_i64() {
+            Some(i) => Value::integer(i),
+            None => Value::BigInteger(n),
+        })
     }
 
     /// Java's `String.valueOf(Object)` / `Objects.toString`, which is what
@@ -164,6 +193,7 @@ impl Value {
             Value::Long(l) => write!(out, "{l}").unwrap(),
             Value::Float(f) => out.push_str(&java_float_to_string(*f)),
             Value::Double(d) => out.push_str(&java_double_to_string(*d)),
+            Value::BigInteger(n) => out.push_str(n.text()),
             Value::String(s) => out.push_str(s),
             Value::List(items) => {
                 out.push('[');
@@ -203,8 +233,29 @@ impl Value {
         let mut reader = Reader::new(text, false);
         match reader.value() {
             Some(value) if reader.at_end() => Ok(value),
-            _ => serde_json::from_str(text),
+            _ => Value::from_json_str_by_serde(text),
         }
+    }
+
+    /// What serde_json reads, refusing a text whose integers it would
+    /// round: the reader leaves it only texts nested deeper than it reads
+    /// and texts it cannot read, and holding a rounded number where Jackson
+    /// keeps a `BigInteger` would be silently wrong.
+    #[cold]
+    fn from_json_str_by_serde(text: &str) -> Result<Value, serde_json::Error> {
+        let value = serde_json::from_str(text).map_err(|e| match read::integer_too_long_in(text) {
+            // Jackson's StreamReadConstraints refuse the number first.
+            Some(digits) => serde::de::Error::custom(format_args!(
+                "Number value length ({digits}) exceeds the maximum allowed ({MAX_NUMBER_LENGTH}, from `StreamReadConstraints.getMaxNumberLength()`)"
+            )),
+            None => e,
+        })?;
+        if read::integer_beyond_u64_in(text) {
+            return Err(serde::de::Error::custom(
+                "an integer beyond 64 bits in a document nested deeper than 100 levels is not supported",
+            ));
+        }
+        Ok(value)
     }
 }
 
@@ -583,6 +634,7 @@ pub fn write_json(value: &Value, out: &mut String) {
         Value::Float(f) => write_json_float(f.is_finite(), &java_float_to_string(*f), out),
         Value::Double(d) if d.is_finite() => write_java_double(*d, out),
         Value::Double(d) => write_json_float(false, &java_double_to_string(*d), out),
+        Value::BigInteger(n) => out.push_str(n.text()),
         Value::String(s) => write_json_string(s, out),
         Value::List(items) => {
             out.push('[');
@@ -955,6 +1007,17 @@ impl serde::Serialize for Value {
             Value::Long(l) => serializer.serialize_i64(*l),
             Value::Float(f) => serializer.serialize_f32(*f),
             Value::Double(d) => serializer.serialize_f64(*d),
+            Value::BigInteger(n) => {
+                // serde's data model has integers up to 128 bits; a wider
+                // one cannot be written as a number through it.
+                if let Ok(wide) = n.text().parse::<i128>() {
+                    serializer.serialize_i128(wide)
+                } else if let Ok(wide) = n.text().parse::<u128>() {
+                    serializer.serialize_u128(wide)
+                } else {
+                    Err(serde::ser::Error::custom(format_args!("the integer {} is beyond 128 bits and cannot be written as a number here", n.text())))
+                }
+            }
             Value::String(s) => serializer.serialize_str(s),
             Value::List(items) => {
                 let mut seq = serializer.serialize_seq(Some(items.len()))?;
@@ -989,6 +1052,19 @@ pub const PARSED_OBJECT_CAPACITY: usize = 16;
 
 struct ValueVisitor;
 
+/// What Elasticsearch reads from a whole float64 as Go's encoding/json
+/// writes it: its shortest digits padded with zeros (Rust's `Display`
+/// writes the same) below 10^21, an integer read as Jackson boxes it;
+/// from 10^21 an exponent form, read as a Double.
+fn go_float64_as_json_number(f: f64) -> Value {
+    if f.abs() < 1e21 {
+        if let Some(value) = Value::integer_of_text(&format!("{f}")) {
+            return value;
+        }
+    }
+    Value::Double(f)
+}
+
 impl<'de> serde::de::Visitor<'de> for ValueVisitor {
     type Value = Value;
 
@@ -1002,11 +1078,24 @@ impl<'de> serde::de::Visitor<'de> for ValueVisitor {
         Ok(Value::integer(v))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        // Jackson would produce a BigInteger above Long.MAX_VALUE; the closest
-        // faithful thing we hold is a double, which is what it prints as.
+        Ok(Value::wide_integer(v as i128))
+    }
+    // Only YAML (serde_yaml_ng) gives integers beyond 64 bits here. A YAML
+    // document reaches Elasticsearch through elastic-package, whose Go
+    // yaml.v3 holds such an integer as a float64 and sends it as
+    // encoding/json writes that float: shortest digits padded with zeros
+    // below 10^21 (which Elasticsearch reads as a BigInteger), an exponent
+    // from there (a Double).
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
         Ok(match i64::try_from(v) {
             Ok(i) => Value::integer(i),
-            Err(_) => Value::Double(v as f64),
+            Err(_) => go_float64_as_json_number(v as f64),
+        })
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(match i64::try_from(v) {
+            Ok(i) => Value::integer(i),
+            Err(_) => go_float64_as_json_number(v as f64),
         })
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
@@ -1275,6 +1364,57 @@ mod tests {
         assert_eq!(m["b"], Value::Long(9007199254740993));
         assert_eq!(m["c"], Value::Double(1.0));
         assert_eq!(v.to_json(), r#"{"a":1,"b":9007199254740993,"c":1.0}"#);
+    }
+
+    /// Jackson boxes a JSON integer in the smallest of Integer, Long and
+    /// BigInteger that holds it, and XContentBuilder writes a BigInteger
+    /// back with all its digits: beyond a long, positive or negative,
+    /// whether the reader reads the text or serde_json does (beyond 100
+    /// levels of nesting, only up to 64 bits; wider ones are refused).
+    #[test]
+    fn integers_beyond_a_long_keep_their_digits() {
+        let text = r#"{"a":12345678901234567890,"b":-9223372036854775809,"c":[9223372036854775808,-99999999999999999999999999999],"d":9223372036854775807,"e":1.2345678901234567890e19}"#;
+        let v = Value::from_json_str(text).unwrap();
+        let m = v.as_map().unwrap();
+        assert_eq!(m["a"], Value::BigInteger(BigInteger::parse("12345678901234567890").unwrap()));
+        assert_eq!(m["a"].java_class(), "java.math.BigInteger");
+        assert_eq!(m["b"].java_class(), "java.math.BigInteger");
+        assert_eq!(m["d"], Value::Long(i64::MAX));
+        assert_eq!(m["e"], Value::Double(1.2345678901234567E19));
+        assert_eq!(v.to_json(), r#"{"a":12345678901234567890,"b":-9223372036854775809,"c":[9223372036854775808,-99999999999999999999999999999],"d":9223372036854775807,"e":1.2345678901234567E19}"#);
+        assert_eq!(m["c"].to_java_string(), "[9223372036854775808, -99999999999999999999999999999]");
+        assert_eq!(to_json_java_order(&m["c"]), "[9223372036854775808,-99999999999999999999999999999]");
+        // BigInteger.equals: equal only to a BigInteger of the same value.
+        assert_eq!(Value::from_json_str("12345678901234567890").unwrap(), m["a"]);
+        assert_ne!(m["a"], Value::Double(1.2345678901234567E19));
+        assert!(m["a"].is_number() && m["a"].as_i64().is_none());
+        assert_eq!(m["a"].as_f64(), Some(1.2345678901234567E19));
+        // The same through serde_json's visitor, which reads 64-bit
+        // unsigned integers exactly.
+        let by_serde: Value = serde_json::from_str("[18446744073709551615,9223372036854775808]").unwrap();
+        assert_eq!(by_serde.to_json(), "[18446744073709551615,9223372036854775808]");
+        let deep = |n: &str| format!("{}{n}{}", "[".repeat(110), "]".repeat(110));
+        assert_eq!(Value::from_json_str(&deep("18446744073709551615")).unwrap().to_json(), deep("18446744073709551615"));
+        let refused = Value::from_json_str(&deep("18446744073709551616")).unwrap_err().to_string();
+        assert!(refused.starts_with("an integer beyond 64 bits in a document nested deeper than 100 levels is not supported"), "{refused}");
+        // Up to Jackson's 1000 digits; beyond, refused with its message.
+        let long = format!("-{}", "9".repeat(1000));
+        assert_eq!(Value::from_json_str(&long).unwrap().to_json(), long);
+        let refused = Value::from_json_str(&format!("[-{}]", "9".repeat(1001))).unwrap_err().to_string();
+        assert_eq!(refused, "Number value length (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNumberLength()`)");
+        // YAML's, as elastic-package sends them: up to 2^64 - 1 exactly (a
+        // uint64 in Go), beyond as a float64 written by encoding/json.
+        let yaml: Value = serde_yaml_ng::from_str("[18446744073709551615, 12345678901234567890123, 123456789012345678901, -9223372036854775809]").unwrap();
+        assert_eq!(yaml.to_json(), "[18446744073709551615,1.2345678901234568E22,123456789012345680000,-9223372036854776000]");
+        // Written through serde (package files) while it fits 128 bits.
+        assert_eq!(serde_json::to_string(&m["b"]).unwrap(), "-9223372036854775809");
+        assert_eq!(serde_json::to_string(&m["c"]).unwrap(), "[9223372036854775808,-99999999999999999999999999999]");
+        assert!(serde_json::to_string(&Value::integer_of_text(&"9".repeat(40)).unwrap()).is_err());
+    }
+
+    #[test]
+    fn value_keeps_its_size() {
+        assert_eq!(std::mem::size_of::<Value>(), 32);
     }
 
     #[test]

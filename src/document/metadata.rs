@@ -107,23 +107,31 @@ pub fn is_checked_key(key: &str) -> bool {
 }
 
 /// A value as `FieldProperty.check` sees it: its class and `toString`,
-/// and for a `Float` or `Double` its `doubleValue()`.
+/// and for a number whose `longValue()` may not be its value (a `Float`,
+/// a `Double`, a `BigInteger`) its `doubleValue()` and `longValue()`.
 pub struct JavaValue<'c> {
     /// `getClass().getName()`; `null` for null.
     pub class: &'c str,
     pub text: String,
-    pub fraction: Option<f64>,
+    pub narrowed: Option<(f64, i64)>,
 }
 
 impl JavaValue<'static> {
     pub fn of(value: &Value) -> JavaValue<'static> {
-        let fraction = match value {
-            Value::Float(f) => Some(f64::from(*f)),
-            Value::Double(d) => Some(*d),
+        let narrowed = match value {
+            Value::Float(f) => Some(narrowed_float(f64::from(*f))),
+            Value::Double(d) => Some(narrowed_float(*d)),
+            Value::BigInteger(n) => Some((n.double_value(), n.long_value())),
             _ => None,
         };
-        JavaValue { class: value.java_class(), text: value.to_java_string(), fraction }
+        JavaValue { class: value.java_class(), text: value.to_java_string(), narrowed }
     }
+}
+
+/// A `Float`'s or `Double`'s `doubleValue()` and `longValue()` (Java's
+/// saturating cast, NaN to 0, as Rust's `as`).
+pub fn narrowed_float(d: f64) -> (f64, i64) {
+    (d, d as i64)
 }
 
 /// `Metadata.put`'s check of `value` for `key`; `Ok` for any other key.
@@ -155,9 +163,12 @@ fn check_property_put(key: &str, property: &Property, value: &JavaValue<'_>) -> 
     }
     let assignable = match property.type_name {
         "java.lang.String" => value.class == "java.lang.String",
-        "java.lang.Number" => value.class.strip_prefix("java.lang.").is_some_and(|c| {
-            matches!(c, "Byte" | "Short" | "Integer" | "Long" | "Float" | "Double")
-        }),
+        "java.lang.Number" => {
+            value.class == "java.math.BigInteger"
+                || value.class.strip_prefix("java.lang.").is_some_and(|c| {
+                    matches!(c, "Byte" | "Short" | "Integer" | "Long" | "Float" | "Double")
+                })
+        }
         _ => matches!(value.class, "java.util.HashMap" | "java.util.LinkedHashMap" | "java.util.TreeMap"),
     };
     if !assignable {
@@ -182,11 +193,12 @@ pub fn check_remove(key: &str) -> Result<(), String> {
 }
 
 /// `FieldProperty.LONGABLE_NUMBER`: the number's `doubleValue()` equals
-/// its `longValue()` (Java's saturating cast, NaN to 0) compared as a double.
-/// Every integral number passes: its long, widened, is its own double.
+/// its `longValue()` compared as a double. Every int and long passes: its
+/// long, widened, is its own double; a `BigInteger` beyond a long never
+/// does (its `longValue()` keeps only the low 64 bits).
 fn check_long_valued(key: &str, value: &JavaValue<'_>) -> Result<(), String> {
-    match value.fraction {
-        Some(d) if d != (d as i64) as f64 => Err(format!(
+    match value.narrowed {
+        Some((d, l)) if d != l as f64 => Err(format!(
             "{key} may only be set to an int or a long but was [{}] with type [{}]",
             value.text, value.class
         )),
@@ -301,6 +313,15 @@ mod tests {
         // Every int and long is long-valued; a double is when it rounds to one.
         assert_eq!(check_put("_version", &Value::Long(i64::MAX)), Ok(()));
         assert_eq!(check_put("_version", &Value::Double(9.223372036854776E18)), Ok(()));
+        // A BigInteger is a Number, but its longValue() is not its value:
+        // 2^63 narrows to Long.MIN_VALUE.
+        for big in ["9223372036854775808", "-12345678901234567890"] {
+            let value = Value::integer_of_text(big).unwrap();
+            assert_eq!(
+                check_put("_if_seq_no", &value).unwrap_err(),
+                format!("_if_seq_no may only be set to an int or a long but was [{big}] with type [java.math.BigInteger]")
+            );
+        }
         for key in ["_source", "_ingest", "_versions", "version", "index", "_Index", "_"] {
             assert_eq!(check_put(key, &json(r#""x""#)), Ok(()), "{key} is an ordinary field");
             assert_eq!(check_remove(key), Ok(()));

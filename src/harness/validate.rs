@@ -377,10 +377,19 @@ impl Validator {
                 }
             },
             "float" | "long" | "double" => match value {
+                // elastic-package takes any number here, whatever its
+                // range (a float64 or json.Number in Go): an integer beyond
+                // a long (a BigInteger in the pipeline) passes.
                 Json::Number(n) => {
                     if self.strict && def.field_type == "long" && n.parse::<i64>().is_err() {
-                        let whole = n.parse::<f64>().is_ok_and(|x| x.fract() == 0.0);
-                        if !whole {
+                        let value = n.parse::<f64>().unwrap_or(f64::NAN);
+                        let integral = !n.contains(['.', 'e', 'E']);
+                        if integral || (value.fract() == 0.0 && value.abs() >= -(i64::MIN as f64)) {
+                            f.warnings.push(format!(
+                                "field {} is a long but holds {n}, beyond a long's range; Elasticsearch would refuse to index it",
+                                go_quote(key)
+                            ));
+                        } else if value.fract() != 0.0 {
                             f.warnings.push(format!(
                                 "field {} is a long but holds {n}; Elasticsearch would truncate it",
                                 go_quote(key)
@@ -409,6 +418,9 @@ impl Validator {
         for item in items {
             let ok = match (def.field_type.as_str(), item) {
                 (_, Json::Null) => false,
+                // An unsigned long holds 0 to 2^64 - 1; an integer literal
+                // outside that would be refused when indexed.
+                ("unsigned_long", Json::Number(n)) if !n.contains(['.', 'e', 'E']) => n.parse::<u64>().is_ok(),
                 (
                     "integer" | "short" | "byte" | "unsigned_long" | "scaled_float" | "half_float",
                     Json::Number(_),
@@ -771,6 +783,30 @@ mod tests {
         assert!(is_allowed_ip("255.255.255.255"));
         assert!(!is_allowed_ip("8.8.8.8"));
         assert!(!is_allowed_ip("nope"));
+    }
+
+    /// elastic-package accepts any JSON number for a `long` (and makes no
+    /// check of an `unsigned_long`): an integer beyond a long's range, as a
+    /// pipeline's BigInteger writes it, passes; `--strict` warns of what
+    /// Elasticsearch would refuse to index.
+    #[test]
+    fn integers_beyond_a_long_pass_as_elastic_package_passes_them() {
+        let mut v = validator("- name: n\n  type: long\n- name: u\n  type: unsigned_long\n");
+        let doc = r#"{"n":12345678901234567890,"u":[18446744073709551615,18446744073709551616,-1]}"#;
+        assert!(errors(&v, doc).is_empty());
+        assert!(v.validate(&Json::parse(doc).unwrap()).warnings.is_empty());
+        v.strict = true;
+        let warnings = v.validate(&Json::parse(doc).unwrap()).warnings;
+        assert_eq!(
+            warnings,
+            [
+                "field \"n\" is a long but holds 12345678901234567890, beyond a long's range; Elasticsearch would refuse to index it",
+                "field \"u\" holds float64 1.8446744073709552e+19, which does not fit its type unsigned_long (elastic-package does not check this)",
+                "field \"u\" holds float64 -1, which does not fit its type unsigned_long (elastic-package does not check this)",
+            ]
+        );
+        let within = r#"{"n":9223372036854775807,"u":[0,18446744073709551615]}"#;
+        assert!(v.validate(&Json::parse(within).unwrap()).warnings.is_empty());
     }
 
     #[test]

@@ -1112,7 +1112,7 @@ impl Compiler {
                     let rhs = value(it, f)?;
                     let new = match op {
                         None => interp::coerce(&ty, rhs, false),
-                        Some(op) => interp::binary(op, f[slot].clone(), rhs).and_then(|v| interp::coerce(&ty, v, true)),
+                        Some(op) => interp::compound(op, f[slot].clone(), rhs).and_then(|v| interp::coerce(&ty, v, true)),
                     }
                     .map_err(|x| x.at(at))?;
                     f[slot] = new.clone();
@@ -1130,7 +1130,7 @@ impl Compiler {
                         None => rhs,
                         Some(op) => {
                             let old = it.get_field(&recv, name).map_err(|x| x.at(target_at))?;
-                            interp::binary(op, old, rhs).map_err(|x| x.at(at))?
+                            interp::compound(op, old, rhs).map_err(|x| x.at(at))?
                         }
                     };
                     it.set_field(&recv, name, new.clone()).map_err(|x| x.at(target_at))?;
@@ -1147,7 +1147,7 @@ impl Compiler {
                         None => rhs,
                         Some(op) => {
                             let old = it.get_index(&recv, &idx).map_err(|x| x.at(target_at))?;
-                            interp::binary(op, old, rhs).map_err(|x| x.at(at))?
+                            interp::compound(op, old, rhs).map_err(|x| x.at(at))?
                         }
                     };
                     it.set_index(&recv, idx, new.clone()).map_err(|x| x.at(target_at))?;
@@ -1166,7 +1166,7 @@ impl Compiler {
                 let (slot, ty) = (var.slot, var.ty.clone());
                 eval(move |_, f| {
                     let old = f[slot].clone();
-                    let new = interp::binary(BinOp::Add, old.clone(), Val::Int(one)).and_then(|v| interp::coerce(&ty, v, true)).map_err(|x| x.at(at))?;
+                    let new = interp::compound(BinOp::Add, old.clone(), Val::Int(one)).and_then(|v| interp::coerce(&ty, v, true)).map_err(|x| x.at(at))?;
                     f[slot] = new.clone();
                     Ok(if pre { new } else { old })
                 })
@@ -1178,7 +1178,7 @@ impl Compiler {
                     let recv = obj(it, f)?;
                     let name = string(it, name);
                     let old = it.get_field(&recv, name).map_err(|x| x.at(at))?;
-                    let new = interp::binary(BinOp::Add, old.clone(), Val::Int(one)).map_err(|x| x.at(at))?;
+                    let new = interp::compound(BinOp::Add, old.clone(), Val::Int(one)).map_err(|x| x.at(at))?;
                     it.set_field(&recv, name, new.clone()).map_err(|x| x.at(at))?;
                     Ok(if pre { new } else { old })
                 })
@@ -1189,7 +1189,7 @@ impl Compiler {
                     let recv = obj(it, f)?;
                     let idx = index(it, f)?;
                     let old = it.get_index(&recv, &idx).map_err(|x| x.at(at))?;
-                    let new = interp::binary(BinOp::Add, old.clone(), Val::Int(one)).map_err(|x| x.at(at))?;
+                    let new = interp::compound(BinOp::Add, old.clone(), Val::Int(one)).map_err(|x| x.at(at))?;
                     it.set_index(&recv, idx, new.clone()).map_err(|x| x.at(at))?;
                     Ok(if pre { new } else { old })
                 })

@@ -211,6 +211,9 @@ enum Datum<'a> {
     Str(&'a str),
     List(&'a [Value]),
     Map(&'a Map),
+    /// A value this tree does not model (a `BigInteger`): every test of
+    /// it is left to the interpreter.
+    Other,
 }
 
 impl<'a> Datum<'a> {
@@ -225,11 +228,12 @@ impl<'a> Datum<'a> {
             Value::String(s) => Datum::Str(s),
             Value::List(l) => Datum::List(l),
             Value::Map(m) => Datum::Map(m),
+            Value::BigInteger(_) => Datum::Other,
         }
     }
 
-    fn kind(self) -> Kind {
-        match self {
+    fn kind(self) -> Option<Kind> {
+        Some(match self {
             Datum::Null => Kind::Null,
             Datum::Bool(_) => Kind::Bool,
             Datum::Int(_) => Kind::Int,
@@ -239,7 +243,8 @@ impl<'a> Datum<'a> {
             Datum::Str(_) => Kind::Str,
             Datum::List(_) => Kind::List,
             Datum::Map(_) => Kind::Map,
-        }
+            Datum::Other => return None,
+        })
     }
 }
 
@@ -586,6 +591,7 @@ fn call<'a>(recv: Datum<'a>, method: Method, arg: Option<Datum<'a>>) -> Option<D
 fn java_equals(a: Datum<'_>, b: Datum<'_>) -> Option<bool> {
     use Datum::*;
     Some(match (a, b) {
+        (Other, _) | (_, Other) => return None,
         (Null, Null) => true,
         (Bool(x), Bool(y)) => x == y,
         (Int(x), Int(y)) => x == y,

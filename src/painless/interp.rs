@@ -242,13 +242,13 @@ impl<'a> Interp<'a> {
     /// The check itself, out of line: the value seen as Java sees it.
     #[inline(never)]
     fn check_metadata_put(key: &str, value: &Val<'a>) -> R<()> {
-        let fraction = match value {
-            Val::Float(f) => Some(f64::from(*f)),
-            Val::Double(d) => Some(*d),
-            _ => None,
+        let narrowed = match value {
+            Val::Float(f) => Some(metadata::narrowed_float(f64::from(*f))),
+            Val::Double(d) => Some(metadata::narrowed_float(*d)),
+            other => other.as_big_integer().map(|n| (n.double_value(), n.long_value())),
         };
         let class = value.class_name();
-        let value = metadata::JavaValue { class: &class, text: value.to_java_string(), fraction };
+        let value = metadata::JavaValue { class: &class, text: value.to_java_string(), narrowed };
         metadata::check_java_put(key, &value).map_err(Exc::illegal_arg)
     }
 
@@ -845,6 +845,92 @@ fn promote(a: &Val<'_>, b: &Val<'_>) -> Option<Num> {
     })
 }
 
+/// DefMath's generic operators (`DefMath.java`: `add(Object, Object)`,
+/// `lt`, `and`, ...) when an operand is a `BigInteger`, a `Number` that is
+/// none of the boxes: with a `Double` both operands are taken as
+/// `doubleValue()`, else with a `Float` as `floatValue()`, else with a
+/// `Long` as `longValue()`, else as `intValue()` (two `BigInteger`s
+/// included), a `Character` as its code; the bitwise operators refuse it
+/// (`intIntegralValue`/`longIntegralValue`). `None` when no operand is a
+/// `BigInteger` or the pair is one DefMath refuses as a whole, which
+/// `op_error` reports.
+#[cold]
+#[inline(never)]
+fn promote_big_integer<'a>(op: BinOp, a: &Val<'a>, b: &Val<'a>) -> Option<R<Num>> {
+    if !a.is_big_integer() && !b.is_big_integer() {
+        return None;
+    }
+    if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::Xor) {
+        let long_path = matches!(a, Val::Long(_)) || matches!(b, Val::Long(_));
+        let integral = |v: &Val<'_>| int_of(v).is_some() || (long_path && matches!(v, Val::Long(_)));
+        let refused = if integral(a) { b } else { a };
+        return Some(Err(Exc::class_cast(format!("Cannot convert [{}] to an integral value.", refused.class_name()))));
+    }
+    let is_number = |v: &Val<'_>| (v.is_numeric() && !matches!(v, Val::Char(_))) || v.is_big_integer();
+    let double_of = |v: &Val<'_>| match (v, v.as_big_integer()) {
+        (_, Some(n)) => n.double_value(),
+        (Val::Float(x), _) => *x as f64,
+        (Val::Double(x), _) => *x,
+        (Val::Long(x), _) => *x as f64,
+        (other, _) => int_of(other).unwrap_or(0) as f64,
+    };
+    let float_of = |v: &Val<'_>| match v.as_big_integer() {
+        Some(n) => n.float_value(),
+        None => double_of(v) as f32,
+    };
+    let long_of = |v: &Val<'_>| match (v, v.as_big_integer()) {
+        (_, Some(n)) => n.long_value(),
+        (Val::Long(x), _) => *x,
+        (other, _) => int_of(other).unwrap_or(0) as i64,
+    };
+    let int_of = |v: &Val<'_>| match v.as_big_integer() {
+        Some(n) => n.int_value(),
+        None => int_of(v).unwrap_or(0),
+    };
+    let either = |test: fn(&Val<'_>) -> bool| test(a) || test(b);
+    Some(Ok(match (a, b) {
+        (x, y) if is_number(x) && is_number(y) => {
+            if either(|v| matches!(v, Val::Double(_))) {
+                Num::D(double_of(a), double_of(b))
+            } else if either(|v| matches!(v, Val::Float(_))) {
+                Num::F(float_of(a), float_of(b))
+            } else if either(|v| matches!(v, Val::Long(_))) {
+                Num::L(long_of(a), long_of(b))
+            } else {
+                Num::I(int_of(a), int_of(b))
+            }
+        }
+        // The other operand is a `Character`: with a `BigInteger`, `intValue()`.
+        (Val::Char(c), y) if y.is_big_integer() => Num::I(*c as i32, int_of(y)),
+        (x, Val::Char(c)) if x.is_big_integer() => Num::I(int_of(x), *c as i32),
+        _ => return None,
+    }))
+}
+
+/// `DefMath.eq(Object, Object)` when an operand is a `BigInteger`: another
+/// `BigInteger` by `equals`, a `Double`, `Float` or `Long` by the
+/// `BigInteger`'s `doubleValue()`, `floatValue()`, `longValue()`, any other
+/// box or a `Character` by its `intValue()`; anything else is not equal.
+#[cold]
+#[inline(never)]
+fn big_integer_equals<'a>(a: &Val<'a>, b: &Val<'a>) -> Option<bool> {
+    let (n, other) = match (a.as_big_integer(), b.as_big_integer()) {
+        (Some(x), Some(y)) => return Some(x == y),
+        (Some(n), None) => (n, b),
+        (None, Some(n)) => (n, a),
+        (None, None) => return None,
+    };
+    Some(match other {
+        Val::Double(d) => n.double_value() == *d,
+        Val::Float(f) => n.float_value() == *f,
+        Val::Long(l) => n.long_value() == *l,
+        v => match int_of(v) {
+            Some(i) => n.int_value() == i,
+            None => false,
+        },
+    })
+}
+
 fn op_error(op: BinOp, a: &Val<'_>, b: &Val<'_>) -> Exc {
     if a.is_null() || b.is_null() {
         let which = if a.is_null() { "leftObject" } else { "rightObject" };
@@ -918,6 +1004,9 @@ pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
             let dist = match (&b, int_of(&b)) {
                 (Val::Long(l), _) => *l,
                 (_, Some(i)) => i as i64,
+                _ if b.is_big_integer() => {
+                    return Err(Exc::painless_error(format!("a shift by a java.math.BigInteger ([{}]) is not supported by this engine", op.symbol())))
+                }
                 _ => return Err(op_error(op, &a, &b)),
             };
             return Ok(match (&a, int_of(&a)) {
@@ -937,13 +1026,19 @@ pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
                         _ => ((i as u32) >> d) as i32,
                     })
                 }
+                // `DefMath.lsh(Object, long)` and friends: `intIntegralValue`.
+                _ if a.is_big_integer() => return Err(Exc::class_cast("Cannot convert [java.math.BigInteger] to an integral value.")),
                 _ => return Err(op_error(op, &a, &b)),
             });
         }
         _ => {}
     }
-    let Some(n) = promote(&a, &b) else {
-        return Err(op_error(op, &a, &b));
+    let n = match promote(&a, &b) {
+        Some(n) => n,
+        None => match promote_big_integer(op, &a, &b) {
+            Some(n) => n?,
+            None => return Err(op_error(op, &a, &b)),
+        },
     };
     let div_zero = || Exc::new("ArithmeticException", "/ by zero");
     Ok(match n {
@@ -1004,6 +1099,20 @@ pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
     })
 }
 
+/// `x op= v`, `x++`, `x--`: [`binary`], whose result a `def` target casts
+/// back to the class `x` held (`DefMath.dynamicReceiverCast`). Only a
+/// `BigInteger` receiver is checked here: no operator gives one, and
+/// `Class.cast` refuses the result.
+#[inline]
+pub fn compound<'a>(op: BinOp, old: Val<'a>, rhs: Val<'a>) -> R<Val<'a>> {
+    let big_receiver = old.is_big_integer();
+    let new = binary(op, old, rhs)?;
+    if big_receiver {
+        return Err(Exc::class_cast(format!("Cannot cast {} to java.math.BigInteger", new.class_name())));
+    }
+    Ok(new)
+}
+
 /// The equality operators (`op` is one of `==`, `!=`, `===`, `!==`).
 #[inline(always)]
 pub fn equality<'a>(op: BinOp, a: &Val<'a>, b: &Val<'a>) -> bool {
@@ -1032,6 +1141,11 @@ pub fn def_equals<'a>(a: &Val<'a>, b: &Val<'a>) -> bool {
             Some(Num::D(x, y)) => x == y,
             None => false,
         };
+    }
+    if matches!(a, Val::Obj(_)) || matches!(b, Val::Obj(_)) {
+        if let Some(equal) = big_integer_equals(a, b) {
+            return equal;
+        }
     }
     a.java_equals(b)
 }

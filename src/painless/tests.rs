@@ -1479,3 +1479,117 @@ fn method_calls_on_variables_agree_with_calls_on_copies() {
     let errors = outcomes.iter().filter(|o| o.starts_with("Some(")).count();
     assert!(errors > 10 && outcomes.len() > errors + 30, "{errors} errors in {} outcomes", outcomes.len());
 }
+
+// ---- java.math.BigInteger: a document's integer beyond a long ----
+
+/// 12345678901234567890: `intValue()` -350287150, `longValue()`
+/// -6101065172474983726, `doubleValue()` 1.2345678901234567E19.
+const BIG: &str = r#"{"n": 12345678901234567890, "m": 12345678901234567890, "k": -99999999999999999999}"#;
+
+fn big_eval(expr: &str) -> Value {
+    run(&format!("ctx.r = {expr}"), BIG).get("r").cloned().unwrap_or(Value::Null)
+}
+
+fn big_err(src: &str) -> (String, String) {
+    cause(&run_with(src, BIG, "{}").unwrap_err())
+}
+
+#[test]
+fn big_integers_are_java_math_big_integers() {
+    for (test, holds) in [
+        ("ctx.n instanceof Number", true),
+        ("ctx.n instanceof BigInteger", true),
+        ("ctx.n instanceof Long", false),
+        ("ctx.n instanceof Integer", false),
+        ("ctx.n instanceof Double", false),
+        ("ctx.n == null", false),
+        ("ctx.n != null", true),
+        ("ctx.n == 'x'", false),
+        ("ctx.n == ctx.m", true),
+        ("ctx.n == ctx.k", false),
+        ("ctx.n.equals(ctx.m)", true),
+        ("ctx.n.equals(-350287150)", false),
+        ("[ctx.n].contains(ctx.m)", true),
+    ] {
+        assert_eq!(cond(test, BIG), holds, "{test}");
+        assert_eq!(big_eval(test), Value::Bool(holds), "{test}");
+    }
+    assert_eq!(big_eval("ctx.n"), Value::integer_of_text("12345678901234567890").unwrap());
+    assert_eq!(json(&run("ctx.copy = ctx.k; ctx.list = [ctx.n, 1]", BIG)), r#"{"n":12345678901234567890,"m":12345678901234567890,"k":-99999999999999999999,"copy":-99999999999999999999,"list":[12345678901234567890,1]}"#);
+    assert_eq!(big_eval("ctx.n.toString()"), Value::from("12345678901234567890"));
+    assert_eq!(big_eval("'n=' + ctx.k"), Value::from("n=-99999999999999999999"));
+    assert_eq!(big_eval("String.valueOf(ctx.n)"), Value::from("12345678901234567890"));
+    assert_eq!(big_eval("ctx.n.hashCode()"), Value::Int(0xAB54A98Cu32.wrapping_mul(31).wrapping_add(0xEB1F0AD2) as i32));
+}
+
+/// Number's narrowing as Java's BigInteger does it, and the methods of
+/// `java.math.BigInteger` the library has.
+#[test]
+fn big_integer_methods() {
+    assert_eq!(big_eval("ctx.n.intValue()"), Value::Int(-350287150));
+    assert_eq!(big_eval("ctx.n.longValue()"), Value::Long(-6101065172474983726));
+    assert_eq!(big_eval("ctx.n.doubleValue()"), Value::Double(1.2345678901234567E19));
+    assert_eq!(big_eval("ctx.n.floatValue()"), Value::Float(1.2345679E19));
+    assert_eq!(big_eval("ctx.n.shortValue()"), Value::Int(-350287150i32 as i16 as i32));
+    assert_eq!(big_eval("ctx.n.compareTo(ctx.k)"), Value::Int(1));
+    assert_eq!(big_eval("ctx.k.compareTo(ctx.n)"), Value::Int(-1));
+    assert_eq!(big_eval("ctx.n.compareTo(ctx.m)"), Value::Int(0));
+    assert_eq!(big_eval("ctx.k.signum()"), Value::Int(-1));
+    let sorted = run("ctx.s = [ctx.n, ctx.k]; Collections.sort(ctx.s)", BIG);
+    assert_eq!(sorted["s"].to_json(), "[-99999999999999999999,12345678901234567890]");
+    assert_eq!(big_eval("ctx.k.abs()"), Value::integer_of_text("99999999999999999999").unwrap());
+    assert_eq!(big_eval("ctx.n.negate()"), Value::integer_of_text("-12345678901234567890").unwrap());
+    assert_eq!(big_eval("ctx.n.max(ctx.k)"), Value::integer_of_text("12345678901234567890").unwrap());
+    assert_eq!(big_eval("ctx.n.min(ctx.k)"), Value::integer_of_text("-99999999999999999999").unwrap());
+    let e = big_err("ctx.r = ctx.n.longValueExact()");
+    assert_eq!(e, ("arithmetic_exception".into(), "BigInteger out of long range".into()));
+    let e = big_err("ctx.r = ctx.n.compareTo(1)");
+    assert_eq!(e.1, "class java.lang.Integer cannot be cast to class java.math.BigInteger (java.lang.Integer and java.math.BigInteger are in module java.base of loader 'bootstrap')");
+    // Whitelisted but not implemented here: named, and no script can catch it.
+    let e = run_with("try { ctx.r = ctx.n.add(ctx.m) } catch (Exception e) { ctx.r = 0 }", BIG, "{}").unwrap_err();
+    assert_eq!(cause(&e).1, "the method [java.math.BigInteger, add/1] is not supported by this engine");
+    // Not in the whitelist at all: refused when the script compiles.
+    let e = run_with("ctx.r = new BigInteger('1')", BIG, "{}").unwrap_err();
+    assert!(cause(&e).1.starts_with("unsupported Painless feature constructor [BigInteger/1]"), "{:?}", cause(&e));
+}
+
+/// `DefMath`'s generic operators: a BigInteger is a Number none of the
+/// boxes, so beside an Integer (or another BigInteger) it is taken as
+/// `intValue()`, beside a Long as `longValue()`, beside a Double as
+/// `doubleValue()`; negation and the bitwise operators refuse it.
+#[test]
+fn big_integer_def_arithmetic_follows_def_math() {
+    assert_eq!(big_eval("ctx.n + 1"), Value::Int(-350287149));
+    assert_eq!(big_eval("ctx.n * ctx.m"), Value::Int(726733892));
+    assert_eq!(big_eval("ctx.n + 1L"), Value::Long(-6101065172474983725));
+    assert_eq!(big_eval("ctx.n + 1.0"), Value::Double(1.2345678901234567E19));
+    assert_eq!(big_eval("ctx.n + 1.0f"), Value::Float(1.2345679E19));
+    assert_eq!(big_eval("ctx.n / 2"), Value::Int(-175143575));
+    assert_eq!(big_eval("ctx.n + (char) 1"), Value::Int(-350287149));
+    // Comparisons narrow the same way: the int value is negative.
+    assert_eq!(big_eval("ctx.n < 0"), Value::Bool(true));
+    assert_eq!(big_eval("ctx.n > 0L"), Value::Bool(false));
+    assert_eq!(big_eval("ctx.n > 0.0"), Value::Bool(true));
+    assert!(cond("ctx.n == -350287150", BIG));
+    assert!(cond("ctx.n == -6101065172474983726L", BIG));
+    assert!(cond("ctx.n == 1.2345678901234567E19", BIG));
+    assert!(!cond("ctx.n == 12345", BIG));
+    for (src, message) in [
+        ("ctx.r = -ctx.n", "Cannot apply [-] operation to type [java.math.BigInteger]."),
+        ("ctx.r = ~ctx.n", "Cannot apply [~] operation to type [java.math.BigInteger]."),
+        ("ctx.r = ctx.n & 1", "Cannot convert [java.math.BigInteger] to an integral value."),
+        ("ctx.r = 1L | ctx.n", "Cannot convert [java.math.BigInteger] to an integral value."),
+        ("ctx.r = ctx.n << 1", "Cannot convert [java.math.BigInteger] to an integral value."),
+        ("ctx.r = ctx.n + true", "Cannot apply [+] operation to types [java.math.BigInteger] and [java.lang.Boolean]."),
+    ] {
+        assert_eq!(big_err(src), ("class_cast_exception".into(), message.into()), "{src}");
+    }
+    // A compound assignment casts its result back to the receiver's class
+    // (DefMath.dynamicReceiverCast), which no operator's result is.
+    for src in ["ctx.n += 1", "ctx.n++", "def x = ctx.n; x -= 1L", "ctx.n += 'x'"] {
+        assert!(big_err(src).1.starts_with("Cannot cast java.lang."), "{src}: {:?}", big_err(src));
+    }
+    assert_eq!(big_err("ctx.n *= 2.0").1, "Cannot cast java.lang.Double to java.math.BigInteger");
+    // Def.defTolongExplicit takes the boxes only.
+    assert!(big_err("ctx.r = (long) ctx.n").1.contains("java.math.BigInteger"));
+}

@@ -832,6 +832,27 @@ impl<'a> Val<'a> {
     pub fn str(s: &str) -> Val<'a> {
         Val::Str(Str::Own(Rc::from(s)))
     }
+
+    /// A document's integer beyond a `long`: a `java.math.BigInteger`.
+    #[cold]
+    pub fn big_integer(n: &crate::value::BigInteger) -> Val<'a> {
+        Val::Obj(Rc::new(Obj::BigInteger(n.clone())))
+    }
+
+    /// The `java.math.BigInteger` this value is, if it is one.
+    pub fn as_big_integer(&self) -> Option<&crate::value::BigInteger> {
+        match self {
+            Val::Obj(o) => match &**o {
+                Obj::BigInteger(n) => Some(n),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    pub fn is_big_integer(&self) -> bool {
+        self.as_big_integer().is_some()
+    }
     pub fn string(s: String) -> Val<'a> {
         Val::Str(Str::Own(Rc::from(s)))
     }
@@ -863,6 +884,7 @@ impl<'a> Val<'a> {
             Value::Long(l) => Val::Long(*l),
             Value::Float(f) => Val::Float(*f),
             Value::Double(d) => Val::Double(*d),
+            Value::BigInteger(n) => Val::big_integer(n),
             Value::String(s) => Val::Str(Str::Doc(s)),
             Value::List(l) => Val::List(ListRef::Doc(l)),
             Value::Map(m) => Val::Map(MapRef::Doc(m)),
@@ -878,6 +900,7 @@ impl<'a> Val<'a> {
             Value::Long(l) => Val::Long(*l),
             Value::Float(f) => Val::Float(*f),
             Value::Double(d) => Val::Double(*d),
+            Value::BigInteger(n) => Val::big_integer(n),
             Value::String(s) => Val::str(s),
             Value::List(l) => Val::new_list(l.iter().map(Val::from_value).collect()),
             Value::Map(m) => Val::new_map(map_from_value(m)),
@@ -981,6 +1004,7 @@ impl<'a> Val<'a> {
             Val::View(m, kind) => Value::List(view_items(m, *kind).iter().map(|v| v.to_value_in(path)).collect()),
             Val::Obj(o) => match &**o {
                 Obj::Time(t) => Value::String(t.to_xcontent_string()),
+                Obj::BigInteger(n) => Value::BigInteger(n.clone()),
                 _ => Value::String(o.to_java_string()),
             },
             other => Value::String(other.to_java_string()),

@@ -142,7 +142,8 @@ pub fn parse_document(path: &Path, text: &str) -> Result<Value, EsError> {
     let text = resolve_ingest_pipeline_refs(text);
     let is_json = path.extension().is_some_and(|e| e == "json");
     if is_json {
-        serde_json::from_str(&text).map_err(|e| {
+        // Integers beyond 64 bits kept whole, as Elasticsearch keeps them.
+        Value::from_json_str(&text).map_err(|e| {
             EsError::parse(format!(
                 "{}:{}:{}: invalid JSON: {e}",
                 path.display(),

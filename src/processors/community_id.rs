@@ -212,6 +212,7 @@ fn int_value(v: &Value) -> i32 {
         Value::Long(l) => *l as i32,
         Value::Float(f) => *f as i32,
         Value::Double(d) => *d as i32,
+        Value::BigInteger(n) => n.int_value(),
         _ => 0,
     }
 }

@@ -69,6 +69,18 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
             output: Err("'1.2.3.256' is not an IP string literal."),
         },
         Example {
+            title: "an integer beyond a long (a BigInteger) converts through its text",
+            config: r#"{"field": "n", "type": "double", "target_field": "d"}"#,
+            input: r#"{"n": 12345678901234567890}"#,
+            output: Ok(r#"{"n": 12345678901234567890, "d": 1.2345678901234567E19}"#),
+        },
+        Example {
+            title: "which Long.parseLong refuses",
+            config: r#"{"field": "n", "type": "long"}"#,
+            input: r#"{"n": -12345678901234567890}"#,
+            output: Err("For input string: \"-12345678901234567890\""),
+        },
+        Example {
             title: "null fails",
             config: r#"{"field": "v", "type": "long"}"#,
             input: r#"{"v": null}"#,
@@ -365,6 +377,18 @@ mod tests {
         assert_eq!(e.root().reason, "For input string: \"ZZ\" under radix 16");
         let e = convert(Type::Integer, &Value::from("3000000000")).unwrap_err();
         assert_eq!(e.reason, "unable to convert [3000000000] to integer");
+        // ConvertProcessor converts `value.toString()`: a BigInteger's digits.
+        let big = Value::integer_of_text("12345678901234567890").unwrap();
+        let e = convert(Type::Long, &big).unwrap_err();
+        assert_eq!(e.reason, "unable to convert [12345678901234567890] to long");
+        assert_eq!(e.root().reason, "For input string: \"12345678901234567890\"");
+        assert_eq!(convert(Type::String, &big).unwrap(), Value::from("12345678901234567890"));
+        assert_eq!(convert(Type::Float, &big).unwrap(), Value::Float(1.2345679E19));
+        assert_eq!(convert(Type::Auto, &big).unwrap(), big);
+        let e = convert(Type::Boolean, &big).unwrap_err();
+        assert_eq!(e.reason, "[12345678901234567890] is not a boolean value, cannot convert to boolean");
+        let e = convert(Type::Ip, &big).unwrap_err();
+        assert!(e.reason.starts_with("class java.math.BigInteger cannot be cast to class java.lang.String"), "{}", e.reason);
     }
 
     #[test]

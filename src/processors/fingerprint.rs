@@ -136,11 +136,16 @@ impl Processor for Fingerprint {
         let mut bytes = Vec::with_capacity(self.salt.len() + 256);
         bytes.extend_from_slice(&self.salt);
         let mut any = false;
+        // Elasticsearch gathers every field before hashing any, so a
+        // missing field is reported before a value it cannot hash.
+        let mut unhashable = None;
         for (name, path) in &self.fields {
             match doc.get(path) {
                 Ok(v) if !v.is_null() => {
                     any = true;
-                    feed(v, &mut bytes);
+                    if unhashable.is_none() {
+                        unhashable = feed(v, &mut bytes).err();
+                    }
                 }
                 _ if self.ignore_missing => continue,
                 _ => {
@@ -149,6 +154,9 @@ impl Processor for Fingerprint {
                     )))
                 }
             }
+        }
+        if let Some(class) = unhashable {
+            return Err(EsError::illegal_argument(format!("cannot convert object of type [{class}] to bytes")));
         }
         if any {
             let digest = hash(self.method, &bytes);
@@ -159,19 +167,23 @@ impl Processor for Fingerprint {
     }
 }
 
-/// Appends a value's bytes in Elasticsearch's traversal order.
-fn feed(value: &Value, out: &mut Vec<u8>) {
+/// Appends a value's bytes in Elasticsearch's traversal order; the Java
+/// class of the first value `FingerprintProcessor.toBytes` has no bytes for
+/// (a `BigInteger`) fails it.
+fn feed(value: &Value, out: &mut Vec<u8>) -> Result<(), &'static str> {
     match value {
-        Value::List(items) => items.iter().for_each(|v| feed(v, out)),
+        Value::List(items) => items.iter().try_for_each(|v| feed(v, out)),
         Value::Map(map) => {
             let mut entries: Vec<_> = map.iter().collect();
             entries.sort_by(|a, b| java_cmp(a.0, b.0));
             for (k, v) in entries {
                 out.push(0);
                 out.extend_from_slice(k.as_bytes());
-                feed(v, out);
+                feed(v, out)?;
             }
+            Ok(())
         }
+        Value::BigInteger(_) => Err(value.java_class()),
         leaf => {
             out.push(0);
             match leaf {
@@ -184,6 +196,7 @@ fn feed(value: &Value, out: &mut Vec<u8>) {
                 Value::Bool(false) => out.push(2),
                 _ => {}
             }
+            Ok(())
         }
     }
 }
@@ -260,13 +273,27 @@ mod tests {
     fn bytes_follow_the_traversal_order() {
         let mut out = Vec::new();
         let v = Value::from_json_str(r#"{"b": [1, 2147483648, 1.5, true, null], "a": {"z": false, "y": "s"}}"#).unwrap();
-        feed(&v, &mut out);
+        feed(&v, &mut out).unwrap();
         let mut want = vec![0, b'a', 0, b'y', 0, b's', 0, b'z', 0, 2, 0, b'b', 0, 1, 0, 0, 0, 0];
         want.extend_from_slice(&2147483648i64.to_le_bytes());
         want.push(0);
         want.extend_from_slice(&1.5f64.to_le_bytes());
         want.extend_from_slice(&[0, 1, 0]);
         assert_eq!(out, want);
+    }
+
+    /// `FingerprintProcessor.toBytes` lists no `BigInteger`: an integer
+    /// beyond a `long`, even deep in a list or map, fails the processor
+    /// with its exception, after any missing field is reported.
+    #[test]
+    fn a_big_integer_has_no_bytes() {
+        for input in [r#"{"a": 12345678901234567890}"#, r#"{"a": {"b": [1, -99999999999999999999]}}"#] {
+            let err = fingerprint(r#"{"fields": ["a"]}"#, input).unwrap_err();
+            assert_eq!(err, "cannot convert object of type [java.math.BigInteger] to bytes", "{input}");
+        }
+        let err = fingerprint(r#"{"fields": ["a", "z"]}"#, r#"{"a": 12345678901234567890}"#).unwrap_err();
+        assert_eq!(err, "missing field [z] when calculating fingerprint");
+        assert!(fingerprint(r#"{"fields": ["a"]}"#, r#"{"a": 9223372036854775807}"#).is_ok());
     }
 
     #[test]

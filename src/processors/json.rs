@@ -51,6 +51,12 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
             output: Ok(r#"{"s": "{\"a\": {\"x\": 1}}", "a": {"y": 2, "x": 1}}"#),
         },
         Example {
+            title: "integers beyond a long are BigIntegers, kept whole",
+            config: r#"{"field": "s", "add_to_root": true}"#,
+            input: r#"{"s": "{\"id\": 12345678901234567890, \"ids\": [-9223372036854775809, 1]}"}"#,
+            output: Ok(r#"{"s": "{\"id\": 12345678901234567890, \"ids\": [-9223372036854775809, 1]}", "id": 12345678901234567890, "ids": [-9223372036854775809, 1]}"#),
+        },
+        Example {
             title: "only a map can go to the root",
             config: r#"{"field": "s", "add_to_root": true}"#,
             input: r#"{"s": "[1]"}"#,
@@ -232,16 +238,32 @@ fn parse_with_serde_json(text: &str, allow_duplicate_keys: bool, strict: bool) -
         allow_duplicate_keys,
     }
     .deserialize(&mut de)
-    .map_err(|e| EsError::illegal_argument(parse_error_message(&e)))?;
+    .map_err(|e| EsError::illegal_argument(parse_error_message(&e, text)))?;
     if strict && de.end().is_err() {
         return Err(EsError::illegal_argument(format!(
             "The input {text} is not valid JSON and the strict_json_parsing parameter is true"
         )));
     }
+    // serde_json rounds an integer beyond 64 bits to a double, where
+    // Jackson keeps a BigInteger: such a text (the reader leaves serde_json
+    // only what it cannot read, here one nested too deep) is refused.
+    if crate::value::integer_beyond_u64_in(text) {
+        return Err(EsError::illegal_argument(
+            "an integer beyond 64 bits in a document nested deeper than 100 levels is not supported",
+        ));
+    }
     Ok(value)
 }
 
-fn parse_error_message(e: &serde_json::Error) -> std::string::String {
+fn parse_error_message(e: &serde_json::Error, text: &str) -> std::string::String {
+    // Jackson's StreamReadConstraints refuse an integer of more than 1000
+    // digits before anything else is said of it.
+    if let Some(digits) = crate::value::integer_too_long_in(text) {
+        return format!(
+            "Number value length ({digits}) exceeds the maximum allowed ({}, from `StreamReadConstraints.getMaxNumberLength()`)",
+            crate::value::MAX_NUMBER_LENGTH
+        );
+    }
     let message = e.to_string();
     // serde_json appends " at line L column C"; the duplicate-key message is ours.
     match message.find(" at line ") {
@@ -274,9 +296,7 @@ impl<'de> Visitor<'de> for JsonSeed {
         Ok(Value::integer(v))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(i64::try_from(v)
-            .map(Value::integer)
-            .unwrap_or(Value::Double(v as f64)))
+        Ok(Value::wide_integer(v as i128))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
         Ok(Value::Double(v))
@@ -318,6 +338,16 @@ impl<'de> Visitor<'de> for JsonSeed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An integer of up to 1000 digits is a BigInteger; a longer one is
+    /// refused as Jackson's StreamReadConstraints refuse it.
+    #[test]
+    fn integers_up_to_jacksons_limit() {
+        let text = format!("{{\"n\": -{}}}", "9".repeat(1000));
+        assert_eq!(parse(&text, false, true).unwrap().to_json(), text.replace(' ', ""));
+        let e = parse(&format!("[{}]", "9".repeat(1001)), false, true).unwrap_err();
+        assert_eq!(e.reason, "Number value length (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNumberLength()`)");
+    }
 
     /// Whatever the reader reads, with each option, is what serde_json
     /// gives; what it leaves gets serde_json's value or error.

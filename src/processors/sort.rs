@@ -42,6 +42,18 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
             output: Err("class java.lang.Integer cannot be cast to class java.lang.Long (java.lang.Integer and java.lang.Long are in module java.base of loader 'bootstrap')"),
         },
         Example {
+            title: "integers beyond a long (BigInteger) sort by value, written with all their digits",
+            config: r#"{"field": "l", "order": "desc"}"#,
+            input: r#"{"l": [-99999999999999999999, 12345678901234567890, 9223372036854775808]}"#,
+            output: Ok(r#"{"l": [12345678901234567890, 9223372036854775808, -99999999999999999999]}"#),
+        },
+        Example {
+            title: "a BigInteger and a Long are different types to Java",
+            config: r#"{"field": "l"}"#,
+            input: r#"{"l": [12345678901, 99999999999999999999]}"#,
+            output: Err("class java.lang.Long cannot be cast to class java.math.BigInteger (java.lang.Long and java.math.BigInteger are in module java.base of loader 'bootstrap')"),
+        },
+        Example {
             title: "a string is not a list",
             config: r#"{"field": "l"}"#,
             input: r#"{"l": "a"}"#,
@@ -127,6 +139,11 @@ fn compare(receiver: &Value, other: &Value) -> Result<Ordering, EsError> {
             receiver.java_class(),
             "java.lang.Comparable",
         )),
+        // `BigInteger.compareTo` reads `val.signum` first.
+        (BigInteger(_), Null) => Err(EsError::new(
+            "null_pointer_exception",
+            "Cannot read field \"signum\" because \"val\" is null",
+        )),
         (_, Null) => Err(EsError::new(
             "null_pointer_exception",
             "Cannot read field \"value\" because \"anotherValue\" is null",
@@ -137,6 +154,7 @@ fn compare(receiver: &Value, other: &Value) -> Result<Ordering, EsError> {
         (Bool(a), Bool(b)) => Ok(a.cmp(b)),
         (Double(a), Double(b)) => Ok(java_double_compare(*a, *b)),
         (Float(a), Float(b)) => Ok(java_double_compare(*a as f64, *b as f64)),
+        (BigInteger(a), BigInteger(b)) => Ok(a.cmp(b)),
         _ => Err(bootstrap_cast(other.java_class(), receiver.java_class())),
     }
 }

@@ -668,6 +668,17 @@ mod tests {
         Template::compile(t).unwrap().render(&doc(json))
     }
 
+    /// A BigInteger renders as `toString()` writes it, all its digits;
+    /// inside a map or list too (`toString`), and `toJson` writes it whole.
+    #[test]
+    fn big_integers_render_whole() {
+        let json = r#"{"n": 12345678901234567890, "l": [-99999999999999999999], "m": {"k": 18446744073709551616}}"#;
+        assert_eq!(render("{{n}}", json), "12345678901234567890");
+        assert_eq!(render("{{l}} {{m}}", json), "[-99999999999999999999] {k=18446744073709551616}");
+        assert_eq!(render("{{#toJson}}m{{/toJson}}", json), r#"{"k":18446744073709551616}"#);
+        assert_eq!(render("{{#n}}yes{{/n}}", json), "yes");
+    }
+
     /// Deeply nested sections are a compile error, not a stack overflow.
     #[test]
     fn deeply_nested_sections_are_refused() {

@@ -683,7 +683,7 @@ impl Drop for Map {
                 std::ptr::drop_in_place(&mut slot.key);
                 match &mut slot.value {
                     Value::String(text) => std::ptr::drop_in_place(text),
-                    Value::List(_) | Value::Map(_) => std::ptr::drop_in_place(&mut slot.value),
+                    Value::List(_) | Value::Map(_) | Value::BigInteger(_) => std::ptr::drop_in_place(&mut slot.value),
                     Value::Null | Value::Bool(_) | Value::Int(_) | Value::Long(_) | Value::Float(_) | Value::Double(_) => {}
                 }
             }

@@ -13,14 +13,14 @@
 use std::borrow::Cow;
 
 use super::map::{digest, mixed};
-use super::{copy_run, next_escape, owned_text, Map, Value, PARSED_OBJECT_CAPACITY};
+use super::{copy_run, next_escape, owned_text, Map, Value, MAX_NUMBER_LENGTH, PARSED_OBJECT_CAPACITY};
 
 /// Nesting deeper than this is left to serde_json, which has its own limit
 /// (128) and error for it; the reader's recursion stays well inside it.
 const MAX_DEPTH: usize = 100;
 
 /// Integers of up to this many digits cannot overflow an `i64`; longer ones
-/// (`u64`, or beyond, read as doubles) are left to serde_json.
+/// are read by [`Reader::long_integer`].
 const PLAIN_INTEGER_DIGITS: usize = 18;
 
 pub(crate) struct Reader<'t> {
@@ -247,6 +247,9 @@ impl<'t> Reader<'t> {
                 (true, n) => Value::integer(-n),
             });
         }
+        if !fraction_or_exponent {
+            return self.long_integer(start, end);
+        }
         if bytes.get(end) == Some(&b'.') {
             let fraction_start = end + 1;
             end = skip_digits(bytes, fraction_start);
@@ -266,6 +269,74 @@ impl<'t> Reader<'t> {
         self.pos = end;
         Some(value)
     }
+}
+
+impl Reader<'_> {
+    /// An integer of more digits than surely fit a `long`, as Jackson
+    /// boxes it: a `Long` when it fits, else a `BigInteger` with all its
+    /// digits (serde_json would round one beyond 64 bits to a double). One
+    /// longer than Jackson reads (`MAX_NUMBER_LENGTH` digits) is left to
+    /// serde_json, whose caller reports Jackson's error for it (see
+    /// [`integer_too_long_in`]).
+    #[cold]
+    #[inline(never)]
+    fn long_integer(&mut self, start: usize, end: usize) -> Option<Value> {
+        let text = &self.text[start..end];
+        if text.trim_start_matches('-').len() > MAX_NUMBER_LENGTH {
+            return None;
+        }
+        let value = Value::integer_of_text(text)?;
+        self.pos = end;
+        Some(value)
+    }
+}
+
+/// Whether a JSON text holds an integer literal beyond 64 bits (more than
+/// 19 digits, no fraction or exponent), which serde_json reads as a double:
+/// a caller that had to leave the text to serde_json refuses it rather
+/// than hold a rounded number where Jackson keeps a `BigInteger`.
+pub(crate) fn integer_beyond_u64_in(text: &str) -> bool {
+    first_integer_literal(text, |digits| digits.len() > 19 && digits.parse::<u64>().is_err()).is_some()
+}
+
+/// The number of digits of the first integer literal of a JSON text longer
+/// than Jackson reads (`MAX_NUMBER_LENGTH` digits, the sign not counted, as
+/// `ParserBase.resetInt` validates the integer's length).
+pub(crate) fn integer_too_long_in(text: &str) -> Option<usize> {
+    first_integer_literal(text, |digits| digits.len() > MAX_NUMBER_LENGTH).map(str::len)
+}
+
+/// The digits (without their sign) of the first integer literal (no
+/// fraction or exponent) of a JSON text that `pick` picks. Strings are
+/// stepped over, escapes included.
+fn first_integer_literal(text: &str, pick: impl Fn(&str) -> bool) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'0'..=b'9' => {
+                let end = skip_digits(bytes, i);
+                let integral = !matches!(bytes.get(end), Some(b'.' | b'e' | b'E'));
+                if integral && pick(&text[i..end]) {
+                    return Some(&text[i..end]);
+                }
+                // A fraction's or an exponent's digits are no integer.
+                i = end;
+                while i < bytes.len() && matches!(bytes[i], b'.' | b'e' | b'E' | b'+' | b'-' | b'0'..=b'9') {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Appends to `out` the character of the escape whose backslash is before
@@ -332,10 +403,13 @@ mod tests {
     }
 
     /// `Value`'s `PartialEq` has `NaN != NaN` and `0.0 == -0.0`; the reader
-    /// must match bit for bit, so compare the JSON text and the types.
+    /// must match bit for bit, so compare the JSON text and the types. An
+    /// integer beyond 64 bits, which serde_json rounds to a double, the
+    /// reader keeps whole, as Jackson does.
     fn same(a: &Value, b: &Value) -> bool {
         match (a, b) {
             (Value::Double(x), Value::Double(y)) => x.to_bits() == y.to_bits(),
+            (Value::BigInteger(n), Value::Double(y)) => n.double_value() == *y && n.to_i64().is_none(),
             (Value::List(x), Value::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
             (Value::Map(x), Value::Map(y)) => {
                 x.len() == y.len() && x.iter().zip(y).all(|((ka, a), (kb, b))| ka == kb && same(a, b))
@@ -351,6 +425,25 @@ mod tests {
             assert!(same(fast, &general), "{text:?}: {fast:?} != {general:?}");
         }
         fast.is_some()
+    }
+
+    /// Only an integer literal beyond 64 bits counts: not a fraction's or
+    /// an exponent's digits, not digits inside a string.
+    #[test]
+    fn integers_beyond_u64_are_found_where_serde_json_would_round_them() {
+        for (text, found) in [
+            ("[18446744073709551616]", true),
+            ("{\"a\":-99999999999999999999}", true),
+            ("[18446744073709551615,-9223372036854775808]", false),
+            ("[1.18446744073709551616,1e18446744073709551616,0.5E-18446744073709551616]", false),
+            (r#"["18446744073709551616","a\"18446744073709551616"]"#, false),
+            (r#"["a\\",18446744073709551616]"#, true),
+        ] {
+            assert_eq!(integer_beyond_u64_in(text), found, "{text}");
+        }
+        let long = format!("[1.{0},-{0}]", "9".repeat(1001));
+        assert_eq!(integer_too_long_in(&long), Some(1001));
+        assert_eq!(integer_too_long_in(&format!("-{}", "9".repeat(1000))), None);
     }
 
     #[test]

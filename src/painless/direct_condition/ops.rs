@@ -231,7 +231,7 @@ struct InstanceOf<V> {
 
 impl<V: Operand> Test for InstanceOf<V> {
     fn test<'a>(&'a self, e: &mut Evaluation<'a>) -> Option<bool> {
-        Some(self.kinds.contains(self.value.value(e)?.kind()))
+        Some(self.kinds.contains(self.value.value(e)?.kind()?))
     }
 }
 

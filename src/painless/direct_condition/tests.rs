@@ -534,6 +534,9 @@ fn comparisons_of_every_pair_of_scalars() {
         Value::Double(16_777_217.0),
         Value::Double(9.223372036854776e18),
         Value::Double(f64::NAN),
+        // BigIntegers, which the tree leaves to the interpreter.
+        Value::integer_of_text("12345678901234567890").unwrap(),
+        Value::integer_of_text("-18446744073709551616").unwrap(),
         Value::String(String::new()),
         Value::String("x".into()),
         Value::String("X".into()),

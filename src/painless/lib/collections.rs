@@ -116,6 +116,7 @@ pub fn natural_cmp<'a>(a: &Val<'a>, b: &Val<'a>) -> R<Ordering> {
         (Val::Bool(x), Val::Bool(y)) => Ok(x.cmp(y)),
         (Val::Obj(x), Val::Obj(y)) => match (&**x, &**y) {
             (Obj::Time(p), Obj::Time(q)) => Ok(p.compare(q)),
+            (Obj::BigInteger(p), Obj::BigInteger(q)) => Ok(p.cmp(q)),
             _ => Err(Exc::class_cast(format!("class {} cannot be cast to class java.lang.Comparable", a.class_name()))),
         },
         (Val::Null, _) | (_, Val::Null) => Err(Exc::npe("Cannot invoke \"java.lang.Comparable.compareTo(Object)\" because \"a[runHi]\" is null")),

@@ -139,6 +139,10 @@ fn hash_code_depth(v: &Val<'_>, depth: usize) -> i32 {
         Val::Str(s) => s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)),
         Val::List(_) | Val::Array(_) => iter_items(v).unwrap_or_default().iter().fold(1i32, |h, x| h.wrapping_mul(31).wrapping_add(hash_code(x))),
         Val::Map(m) => map_entries(m).iter().fold(0i32, |h, (k, x)| h.wrapping_add(hash_code(k) ^ hash_code(x))),
+        Val::Obj(o) => match &**o {
+            super::Obj::BigInteger(n) => n.hash_code(),
+            _ => 0,
+        },
         _ => 0,
     }
 }

@@ -41,6 +41,8 @@ pub enum Obj<'a> {
     Base64(&'static str),
     /// A `java.util.Locale` constant (its language tag); case mapping ignores it.
     Locale(&'static str),
+    /// A document's integer beyond a `long` (see [`crate::value::BigInteger`]).
+    BigInteger(crate::value::BigInteger),
 }
 
 impl<'a> Obj<'a> {
@@ -58,6 +60,7 @@ impl<'a> Obj<'a> {
             Obj::Base64(kind) if kind.ends_with("encoder") => "java.util.Base64$Encoder",
             Obj::Base64(_) => "java.util.Base64$Decoder",
             Obj::Locale(_) => "java.util.Locale",
+            Obj::BigInteger(_) => "java.math.BigInteger",
         }
     }
 
@@ -73,6 +76,7 @@ impl<'a> Obj<'a> {
             Obj::StringBuilder(s) => s.borrow().clone(),
             Obj::Time(t) => t.to_java_string(),
             Obj::Locale(tag) => tag.to_string(),
+            Obj::BigInteger(n) => n.text().to_string(),
             other => format!("{}@1", other.class_name()),
         }
     }
@@ -80,6 +84,7 @@ impl<'a> Obj<'a> {
     pub fn equals(&self, other: &Obj<'a>) -> bool {
         match (self, other) {
             (Obj::Time(a), Obj::Time(b)) => a == b,
+            (Obj::BigInteger(a), Obj::BigInteger(b)) => a == b,
             (Obj::Optional(a), Obj::Optional(b)) => match (a, b) {
                 (Some(x), Some(y)) => x.java_equals(y),
                 (None, None) => true,
@@ -117,6 +122,7 @@ pub fn call_method<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[
             Obj::Time(t) => time::call(t, name, args),
             Obj::StringBuilder(_) | Obj::Exception { .. } | Obj::Base64(_) | Obj::Locale(_) => misc::call(it, o, name, args),
             Obj::Collector(..) => None,
+            Obj::BigInteger(n) => number::call_big_integer(n, name, args),
         },
         Val::Func(_) => match name {
             "apply" | "accept" | "test" | "compare" | "get" | "applyAsInt" | "applyAsLong" | "applyAsDouble" => Some(it.call_func(recv, &mut args.to_vec())),
@@ -174,6 +180,7 @@ const CLASSES: &[(&str, &str)] = &[
     ("String", "java.lang.String"),
     ("CharSequence", "java.lang.CharSequence"),
     ("Number", "java.lang.Number"),
+    ("BigInteger", "java.math.BigInteger"),
     ("Integer", "java.lang.Integer"),
     ("Long", "java.lang.Long"),
     ("Double", "java.lang.Double"),
@@ -399,7 +406,7 @@ impl ClassTest {
 pub fn is_instance(v: &Val<'_>, class: &ClassType) -> bool {
     match class.test {
         ClassTest::Object => !v.is_null(),
-        ClassTest::Number => v.is_numeric() && !matches!(v, Val::Char(_)),
+        ClassTest::Number => (v.is_numeric() && !matches!(v, Val::Char(_))) || v.is_big_integer(),
         ClassTest::Integer => matches!(v, Val::Int(_)),
         ClassTest::Long => matches!(v, Val::Long(_)),
         ClassTest::Double => matches!(v, Val::Double(_)),

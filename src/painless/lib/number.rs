@@ -5,13 +5,25 @@
 
 use super::super::val::*;
 use super::super::Exc;
+use crate::value::BigInteger;
 use super::arg_str;
 
 type R<T> = Result<T, Exc>;
 
 pub const METHODS: &[&str] = &[
     "intValue", "longValue", "doubleValue", "floatValue", "shortValue", "byteValue", "booleanValue", "charValue", "compareTo", "isNaN",
-    "isInfinite",
+    "isInfinite", "signum", "intValueExact", "longValueExact", "shortValueExact", "byteValueExact", "negate", "abs",
+];
+
+/// The methods Painless whitelists on `java.math.BigInteger` beyond
+/// Number's and Object's (`java.math.txt`). Those
+/// [`call_big_integer`] does not implement fail by name when called,
+/// rather than as methods the class lacks.
+const BIG_INTEGER_METHODS: &[&str] = &[
+    "abs", "add", "and", "andNot", "bitCount", "bitLength", "byteValueExact", "clearBit", "compareTo", "divide", "divideAndRemainder",
+    "flipBit", "gcd", "getLowestSetBit", "intValueExact", "longValueExact", "max", "min", "mod", "modInverse", "modPow", "multiply",
+    "negate", "not", "or", "pow", "remainder", "setBit", "shiftLeft", "shiftRight", "shortValueExact", "signum", "subtract", "testBit",
+    "toByteArray", "toString", "xor",
 ];
 
 pub const STATICS: &[(&str, &str)] = &[
@@ -545,4 +557,56 @@ pub fn call<'a>(recv: &Val<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a
         }
         _ => return None,
     }))
+}
+
+/// A method of `java.math.BigInteger` (Number's narrowing, `compareTo`,
+/// the exact conversions, `signum`, `abs`, `negate`, `max`, `min`);
+/// `toString()`, `equals` and `hashCode` are Object's. Its other
+/// whitelisted methods (arithmetic, bits, `toString(radix)`) fail as not
+/// supported.
+pub fn call_big_integer<'a>(n: &BigInteger, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    let other = |args: &[Val<'a>]| match &args[0] {
+        Val::Obj(o) => match &**o {
+            super::Obj::BigInteger(m) => Ok(m.clone()),
+            _ => Err(super::super::interp::jvm_cast_error(&args[0].class_name(), "java.math.BigInteger")),
+        },
+        Val::Null => Err(Exc::npe("Cannot read field \"signum\" because \"val\" is null")),
+        other => Err(super::super::interp::jvm_cast_error(&other.class_name(), "java.math.BigInteger")),
+    };
+    let exact = |fits: bool, range: &str, value: Val<'a>| {
+        if fits {
+            Ok(value)
+        } else {
+            Err(Exc::new("ArithmeticException", format!("BigInteger out of {range} range")))
+        }
+    };
+    let long = n.long_value();
+    let exactly_long = n.to_i64();
+    Some(match (name, args.len()) {
+        ("intValue", 0) => Ok(Val::Int(n.int_value())),
+        ("longValue", 0) => Ok(Val::Long(long)),
+        ("shortValue", 0) => Ok(Val::Short(long as i16)),
+        ("byteValue", 0) => Ok(Val::Byte(long as i8)),
+        ("doubleValue", 0) => Ok(Val::Double(n.double_value())),
+        ("floatValue", 0) => Ok(Val::Float(n.float_value())),
+        ("signum", 0) => Ok(Val::Int(n.signum())),
+        ("longValueExact", 0) => exact(exactly_long.is_some(), "long", Val::Long(long)),
+        ("intValueExact", 0) => exact(exactly_long.is_some_and(|l| i32::try_from(l).is_ok()), "int", Val::Int(long as i32)),
+        ("shortValueExact", 0) => exact(exactly_long.is_some_and(|l| i16::try_from(l).is_ok()), "short", Val::Short(long as i16)),
+        ("byteValueExact", 0) => exact(exactly_long.is_some_and(|l| i8::try_from(l).is_ok()), "byte", Val::Byte(long as i8)),
+        ("compareTo", 1) => other(args).map(|m| Val::Int(n.cmp(&m) as i32)),
+        ("max", 1) => other(args).map(|m| big_integer_val(std::cmp::max(n.clone(), m))),
+        ("min", 1) => other(args).map(|m| big_integer_val(std::cmp::min(n.clone(), m))),
+        ("abs", 0) => Ok(big_integer_val(n.abs())),
+        ("negate", 0) => Ok(big_integer_val(n.negate())),
+        ("toString", 0) | ("equals", 1) | ("hashCode", 0) => return None,
+        (name, arity) if BIG_INTEGER_METHODS.contains(&name) => {
+            Err(Exc::painless_error(format!("the method [java.math.BigInteger, {name}/{arity}] is not supported by this engine")))
+        }
+        _ => return None,
+    })
+}
+
+fn big_integer_val<'a>(n: BigInteger) -> Val<'a> {
+    Val::Obj(std::rc::Rc::new(super::Obj::BigInteger(n)))
 }
