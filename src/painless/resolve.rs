@@ -409,7 +409,9 @@ impl Resolver<'_> {
                     }
                 } else if let Some(missing) = types::missing_member(obj, name, args.len(), span, self.context) {
                     return Err(missing);
-                } else if !lib::known_method(name, args.len()) {
+                } else if !lib::known_method(name, args.len())
+                    && !(self.context == ScriptContext::Ingest && lib::string::INGEST_METHODS.contains(&name.as_str()))
+                {
                     return Err(self.unsupported(span, format!("method [{name}/{}]", args.len())));
                 } else {
                     *bound = lib::collections::BoundMethod::of(name, args.len());

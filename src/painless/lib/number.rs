@@ -67,6 +67,7 @@ pub const STATICS: &[(&str, &str)] = &[
     ("StrictMath", "round"),
     ("Integer", "parseInt"),
     ("Integer", "valueOf"),
+    ("Integer", "decode"),
     ("Integer", "toString"),
     ("Integer", "toHexString"),
     ("Integer", "toBinaryString"),
@@ -77,6 +78,7 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Integer", "signum"),
     ("Long", "parseLong"),
     ("Long", "valueOf"),
+    ("Long", "decode"),
     ("Long", "toString"),
     ("Long", "toHexString"),
     ("Long", "compare"),
@@ -225,6 +227,47 @@ pub fn parse_long(s: &str, radix: u32, min: i64, max: i64) -> R<i64> {
     }
 }
 
+/// Java `Integer.decode`/`Long.decode`: an optional sign, then `0x`, `0X`
+/// or `#` for hexadecimal, a leading `0` followed by more for octal, else
+/// decimal. The digits are parsed and then negated; when that fails (the
+/// minimum value, whose magnitude does not fit, or a bad digit) they are
+/// parsed again with their sign, which gives the value or the error Java
+/// reports (`For input string: "-zz" under radix 16`).
+pub fn decode(s: &str, min: i64, max: i64) -> R<i64> {
+    if s.is_empty() {
+        return Err(Exc::new("NumberFormatException", "Zero length string"));
+    }
+    let (negative, rest) = match s.as_bytes()[0] {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (radix, digits) = if let Some(d) = rest.strip_prefix("0x").or_else(|| rest.strip_prefix("0X")).or_else(|| rest.strip_prefix('#')) {
+        (16, d)
+    } else if rest.starts_with('0') && rest.len() > 1 {
+        (8, &rest[1..])
+    } else {
+        (10, rest)
+    };
+    if digits.starts_with(['-', '+']) {
+        return Err(Exc::new("NumberFormatException", "Sign character in wrong position"));
+    }
+    match parse_long(digits, radix, min, max) {
+        Ok(v) => Ok(if negative { -v } else { v }),
+        Err(_) if negative => parse_long(&format!("-{digits}"), radix, min, max),
+        Err(e) => Err(e),
+    }
+}
+
+/// The string `decode` takes. A null one fails in Java on its first use,
+/// with a message this engine does not reproduce, so it says so.
+fn decode_arg<'v>(args: &'v [Val<'_>], class: &str) -> R<&'v str> {
+    match args.first() {
+        Some(Val::Null) => Err(Exc::painless_error(format!("{class}.decode(null) is not supported by this engine"))),
+        _ => arg_str(args, 0, "decode"),
+    }
+}
+
 /// Java `Double.parseDouble`: trims, accepts a trailing d/f and the words
 /// NaN and Infinity, but not Rust's `inf`/`nan`.
 pub fn parse_double(s: &str) -> R<f64> {
@@ -362,6 +405,8 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
                 let radix = if args.len() == 2 { int_arg(args, 1)? as u32 } else { 10 };
                 Val::Long(parse_long(s, radix.clamp(2, 36), i64::MIN, i64::MAX)?)
             }
+            ("Integer", "decode", 1) => Val::Int(decode(decode_arg(args, "Integer")?, i32::MIN as i64, i32::MAX as i64)? as i32),
+            ("Long", "decode", 1) => Val::Long(decode(decode_arg(args, "Long")?, i64::MIN, i64::MAX)?),
             ("Long", "valueOf", 1) => match &args[0] {
                 Val::Str(s) => Val::Long(parse_long(s, 10, i64::MIN, i64::MAX)?),
                 _ => Val::Long(long_arg(args, 0)?),
@@ -609,4 +654,70 @@ pub fn call_big_integer<'a>(n: &BigInteger, name: &str, args: &[Val<'a>]) -> Opt
 
 fn big_integer_val<'a>(n: BigInteger) -> Val<'a> {
     Val::Obj(std::rc::Rc::new(super::Obj::BigInteger(n)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::{compile, ScriptContext};
+    use crate::value::{Map, Value};
+
+    /// `ctx.r = <expr>` in an ingest script: the value stored, or the
+    /// exception's class and message.
+    fn decoded(expr: &str) -> Result<Value, (String, String)> {
+        let source = match expr.rsplit_once("; ") {
+            Some((statements, last)) => format!("{statements}; ctx.r = {last}"),
+            None => format!("ctx.r = {expr}"),
+        };
+        let script = compile(&source, ScriptContext::Ingest).expect("compiles");
+        let mut ctx = Map::default();
+        match script.execute(&mut ctx, &Map::default()) {
+            Ok(()) => Ok(ctx.get("r").cloned().unwrap_or(Value::Null)),
+            Err(e) => {
+                let cause = e.caused_by.expect("a cause");
+                Err((cause.kind, cause.reason))
+            }
+        }
+    }
+
+    fn nfe(message: &str) -> Result<Value, (String, String)> {
+        Err(("number_format_exception".into(), message.into()))
+    }
+
+    /// Java's `Long.decode` and `Integer.decode`, case by case from the
+    /// JDK's code: the radix prefixes after an optional sign, the minimum
+    /// value whose magnitude does not fit, and each error's message.
+    #[test]
+    fn decode_reads_radix_prefixes_as_java_does() {
+        let cases: &[(&str, Result<Value, (String, String)>)] = &[
+            ("Long.decode('0x1F')", Ok(Value::Long(31))),
+            ("Long.decode('0X1f')", Ok(Value::Long(31))),
+            ("Long.decode('-#ff')", Ok(Value::Long(-255))),
+            ("Long.decode('+010')", Ok(Value::Long(8))),
+            ("Long.decode('0')", Ok(Value::Long(0))),
+            ("Long.decode('-0')", Ok(Value::Long(0))),
+            ("Long.decode('1234')", Ok(Value::Long(1234))),
+            ("Long.decode('-9223372036854775808')", Ok(Value::Long(i64::MIN))),
+            ("Long.decode('-0x8000000000000000')", Ok(Value::Long(i64::MIN))),
+            ("Long.decode('9223372036854775808')", nfe("For input string: \"9223372036854775808\"")),
+            ("Long.decode('')", nfe("Zero length string")),
+            ("Long.decode('+-1')", nfe("Sign character in wrong position")),
+            ("Long.decode('0x-1')", nfe("Sign character in wrong position")),
+            ("Long.decode('0x')", nfe("For input string: \"\" under radix 16")),
+            ("Long.decode('-0x')", nfe("For input string: \"-\" under radix 16")),
+            ("Long.decode('-')", nfe("For input string: \"-\"")),
+            ("Long.decode('08')", nfe("For input string: \"8\" under radix 8")),
+            ("Long.decode('-0xzz')", nfe("For input string: \"-zz\" under radix 16")),
+            ("Long.decode(' 1')", nfe("For input string: \" 1\"")),
+            ("Integer.decode('0x7fffffff')", Ok(Value::Int(i32::MAX))),
+            ("Integer.decode('-2147483648')", Ok(Value::Int(i32::MIN))),
+            ("Integer.decode('2147483648')", nfe("For input string: \"2147483648\"")),
+            ("Integer.decode('#')", nfe("For input string: \"\" under radix 16")),
+        ];
+        for (expr, want) in cases {
+            assert_eq!(&decoded(expr), want, "{expr}");
+        }
+        // As the Windows Security integration uses it.
+        assert_eq!(decoded("Long x = Long.decode('0x100081'); x"), Ok(Value::Long(0x100081)));
+        assert_eq!(decoded("Long.decode(null)").unwrap_err().1, "Long.decode(null) is not supported by this engine");
+    }
 }

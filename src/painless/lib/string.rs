@@ -1,6 +1,7 @@
 //! java.lang.String as Painless whitelists it, with the Augmentation
 //! methods `splitOnToken`, `encodeBase64`, `decodeBase64`, `replaceAll` and
-//! `replaceFirst` (Pattern + Function). Indices count UTF-16 code units as in
+//! `replaceFirst` (Pattern + Function), and in ingest scripts only
+//! `sha1`, `sha256` and `sha512` (`org.elasticsearch.script.ingest.txt`). Indices count UTF-16 code units as in
 //! Java. There is no `split(String)` or `matches(String)`: Painless does not
 //! whitelist them; regex work goes through regex literals.
 
@@ -10,6 +11,10 @@ use super::super::Exc;
 use super::{arg_int, arg_str, Obj};
 
 type R<T> = Result<T, Exc>;
+
+/// Methods the ingest context's whitelist adds to `String`
+/// (`org.elasticsearch.script.ingest.txt`); conditions do not have them.
+pub const INGEST_METHODS: &[&str] = &["sha1", "sha256", "sha512"];
 
 pub const METHODS: &[&str] = &[
     "length",
@@ -152,6 +157,8 @@ fn call_inner<'a>(it: &mut Interp<'a>, s: &str, name: &str, args: &[Val<'a>]) ->
     let r = (|| -> R<Option<Val<'a>>> {
         Ok(Some(match (name, args.len()) {
             ("length", 0) => Val::Int(java_len(s) as i32),
+            // Conditions are read-only: only ingest scripts have these.
+            ("sha1" | "sha256" | "sha512", 0) if !it.read_only => Val::string(hex_digest(name, s)),
             ("isEmpty", 0) => Val::Bool(s.is_empty()),
             ("charAt", 1) => {
                 let i = arg_int(args, 0)?;
@@ -506,10 +513,42 @@ fn group_thousands(n: &str) -> String {
     format!("{sign}{out}")
 }
 
+/// `Augmentation.sha1`/`sha256`/`sha512`: the digest of the string's UTF-8
+/// bytes in lowercase hexadecimal (`MessageDigests.toHexString`).
+fn hex_digest(algorithm: &str, s: &str) -> String {
+    use sha2::Digest;
+    let bytes = match algorithm {
+        "sha1" => sha1::Sha1::digest(s.as_bytes()).to_vec(),
+        "sha256" => sha2::Sha256::digest(s.as_bytes()).to_vec(),
+        _ => sha2::Sha512::digest(s.as_bytes()).to_vec(),
+    };
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::super::{compile, interp::Interp, ScriptContext};
     use super::*;
+
+    /// `Augmentation.sha1`/`sha256`/`sha512` in ingest scripts: the UTF-8
+    /// bytes' digest in lowercase hexadecimal; conditions' whitelist has no
+    /// such methods, so there they are refused at load.
+    #[test]
+    fn sha_digests_in_ingest_scripts_only() {
+        use crate::value::{Map, Value};
+        let script = compile("ctx.a = ctx.s.sha1(); ctx.b = ctx.s.sha256(); ctx.c = 'héllo'.sha512()", ScriptContext::Ingest).expect("compiles");
+        let mut ctx = Map::default();
+        ctx.insert("s".into(), Value::from("héllo"));
+        script.execute(&mut ctx, &Map::default()).expect("runs");
+        assert_eq!(ctx.get("a"), Some(&Value::from("35b5ea45c5e41f78b46a937cc74d41dfea920890")));
+        assert_eq!(ctx.get("b"), Some(&Value::from("3c48591d8d098a4538f5e013dfcf406e948eac4d3277b10bf614e295d6068179")));
+        assert_eq!(
+            ctx.get("c"),
+            Some(&Value::from("a67e831011aa41ebb2a218c8ff727f1c60d62f06e1681678d176a81cd72ee69e7250c4c943cacbab28e42768615a5c41b6b0d42591d2c26a65670b38e97306dc"))
+        );
+        let e = compile("ctx.s.sha1() == 'x'", ScriptContext::Condition).err().expect("refused in a condition");
+        assert!(e.caused_by.expect("a cause").reason.contains("sha1"));
+    }
 
     /// The methods that may return their receiver give the text the
     /// general path makes, on document and owned strings alike, and a
