@@ -317,9 +317,10 @@ impl Kind {
             Val::Double(_) => Kind::Double,
             Val::Str(_) => Kind::Str,
             // A borrowed document list or map (a condition's), a
-            // `LinkedHashMap` or a `TreeMap` answers class tests otherwise
-            // than the `ArrayList` or `HashMap` the bodies were folded for.
-            Val::List(ListRef::Own(_)) => Kind::List,
+            // `LinkedList`, a `LinkedHashMap`, a `TreeMap` or the script's
+            // `ctx` answers class tests otherwise than the `ArrayList` or
+            // `HashMap` the bodies were folded for.
+            Val::List(ListRef::Own(l)) if l.try_borrow().is_ok_and(|l| !l.linked) => Kind::List,
             Val::Map(m @ MapRef::Own(_)) if matches!(m.kind(), MapKind::Hash | MapKind::Document) => Kind::Map,
             _ => return None,
         })

@@ -27,6 +27,9 @@ pub const METHODS: &[&str] = &[
     "mapToDouble", "mapToObj", "boxed", "sum", "max", "min", "toArray", "reduce", "flatMap", "isPresent", "orElse", "orElseGet",
     "ifPresent", "orElseThrow", "any", "every", "each", "find", "findAll", "join", "getLength", "retainAll", "removeAll", "asList",
     "average", "getAsInt", "getAsDouble", "getAsLong", "replaceAll", "merge", "compute", "asCollection", "replace", "computeIfPresent",
+    // LinkedList's Deque and Queue methods.
+    "addFirst", "addLast", "offerFirst", "offerLast", "offer", "push", "getFirst", "getLast", "element", "peek", "peekFirst", "peekLast",
+    "poll", "pollFirst", "pollLast", "pop", "removeFirst", "removeLast", "removeFirstOccurrence", "removeLastOccurrence",
 ];
 
 pub const STATICS: &[(&str, &str)] = &[
@@ -266,7 +269,9 @@ fn collection_common<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: 
 
 pub fn call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
     match recv {
-        Val::List(l) => list_call(it, recv, l, name, args).or_else(|| collection_common(it, recv, name, args)),
+        Val::List(l) => list_call(it, recv, l, name, args)
+            .or_else(|| linked_list_call(l, name, args))
+            .or_else(|| collection_common(it, recv, name, args)),
         Val::Set(s) => set_call(it, s, name, args).or_else(|| collection_common(it, recv, name, args)),
         Val::View(m, kind) => view_call(it, m, *kind, name, args).or_else(|| collection_common(it, recv, name, args)),
         Val::Map(m) => map_call(it, m, name, args),
@@ -393,6 +398,70 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
         Ok(None) => None,
         Err(e) => Some(Err(e)),
     }
+}
+
+/// The `Deque` and `Queue` methods Painless whitelists for a `LinkedList`
+/// (modules/lang-painless/src/main/resources/org/elasticsearch/painless/java.util.txt),
+/// with `java.util.LinkedList`'s semantics: the `get`/`remove`/`element`/`pop`
+/// forms throw `NoSuchElementException` on an empty list, the `peek`/`poll`
+/// forms give null. `remove(x)` is not among them: Painless binds `remove/1`
+/// on a `LinkedList` to `List.remove(int)`, as on every List (its lookup
+/// builder copies `List`'s methods in before `Deque`'s and keeps the first).
+/// `None` for any other list, which lacks them.
+fn linked_list_call<'a>(l: &ListRef<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    let ListRef::Own(list) = l else { return None };
+    if !list.try_borrow().is_ok_and(|list| list.linked) {
+        return None;
+    }
+    let no_such_element = || Exc::bare("NoSuchElementException");
+    let len = list.borrow().len();
+    Some(Ok(match (name, args) {
+        ("addFirst" | "push", [item]) => {
+            list.borrow_mut().insert(0, item.clone().owned());
+            Val::Null
+        }
+        ("offerFirst", [item]) => {
+            list.borrow_mut().insert(0, item.clone().owned());
+            Val::Bool(true)
+        }
+        ("addLast", [item]) => {
+            list.borrow_mut().push(item.clone().owned());
+            Val::Null
+        }
+        ("offer" | "offerLast", [item]) => {
+            list.borrow_mut().push(item.clone().owned());
+            Val::Bool(true)
+        }
+        ("getFirst" | "element", []) => match list.borrow().first() {
+            Some(first) => first.clone(),
+            None => return Some(Err(no_such_element())),
+        },
+        ("getLast", []) => match list.borrow().last() {
+            Some(last) => last.clone(),
+            None => return Some(Err(no_such_element())),
+        },
+        ("peek" | "peekFirst", []) => list.borrow().first().cloned().unwrap_or(Val::Null),
+        ("peekLast", []) => list.borrow().last().cloned().unwrap_or(Val::Null),
+        ("removeFirst" | "remove" | "pop", []) if len == 0 => return Some(Err(no_such_element())),
+        ("removeLast", []) if len == 0 => return Some(Err(no_such_element())),
+        ("poll" | "pollFirst" | "pollLast", []) if len == 0 => Val::Null,
+        ("removeFirst" | "remove" | "pop" | "poll" | "pollFirst", []) => list.borrow_mut().remove(0),
+        ("removeLast" | "pollLast", []) => list.borrow_mut().pop().unwrap_or(Val::Null),
+        ("removeFirstOccurrence" | "removeLastOccurrence", [item]) => {
+            let found = {
+                let items = list.borrow();
+                match name {
+                    "removeFirstOccurrence" => items.iter().position(|v| item.java_equals(v)),
+                    _ => items.iter().rposition(|v| item.java_equals(v)),
+                }
+            };
+            if let Some(i) = found {
+                list.borrow_mut().remove(i);
+            }
+            Val::Bool(found.is_some())
+        }
+        _ => return None,
+    }))
 }
 
 type SetRef<'a> = Shared<indexmap::IndexMap<Key<'a>, ()>>;
@@ -549,9 +618,13 @@ pub fn view_remove_if<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, p
 /// [`view_remove_if`] with the predicate's call.
 pub fn view_remove_if_with<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, pred: &Callee<'_, 'a>) -> R<Val<'a>> {
     if let (MapRef::Own(map), false) = (m, general_path_only()) {
-        let snapshot = map.try_borrow().ok().and_then(|map| Some((map.uncopied_snapshot()?, map.changes())));
-        if let Some(((doc, values), changes)) = snapshot {
-            return remove_if_uncopied(it, map, kind, pred, doc, values.as_deref().map(Vec::as_slice), changes);
+        let snapshot = map.try_borrow().ok().and_then(|map| Some((map.uncopied_snapshot()?, map.changes(), map.kind)));
+        if let Some(((doc, values), changes, map_kind)) = snapshot {
+            let order = match map_kind {
+                MapKind::Ctx => JavaOrder::of_ctx_doc(doc),
+                _ => JavaOrder::of_doc(doc),
+            };
+            return remove_if_uncopied(it, map, kind, pred, (doc, order), values.as_deref().map(Vec::as_slice), changes);
         }
     }
     let entries = map_entries(m);
@@ -596,7 +669,7 @@ fn general_path_only() -> bool {
 /// [`view_remove_if`] on a map still to copy from the document map `doc`:
 /// what it held when the call began is `doc` and, when `doc` holds a
 /// container, `values` (shared with the map), so nothing is copied to go
-/// through it; the predicate sees the entries in Java's order by their
+/// through it; the predicate sees the entries in Java's `order`, by their
 /// positions. The picked entries leave in one pass when the predicate
 /// changed nothing (`changes`), else by key, one at a time, as the general
 /// path removes them.
@@ -605,11 +678,10 @@ fn remove_if_uncopied<'a>(
     map: &Shared<JMap<'a>>,
     kind: ViewKind,
     pred: &Callee<'_, 'a>,
-    doc: &'a crate::value::Map,
+    (doc, order): (&'a crate::value::Map, JavaOrder),
     values: Option<&[Val<'a>]>,
     changes: u64,
 ) -> R<Val<'a>> {
-    let order = JavaOrder::of_doc(doc);
     let mut doomed: Vec<usize> = Vec::new();
     for i in order.positions() {
         let (key, value) = doc.get_index(i).expect("a position of the map");
@@ -759,7 +831,9 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
                 map.borrow_mut().shift_remove(&Key(args[0].clone())).unwrap_or_else(|| Val::Null)
             }
             ("clear", 0) => {
-                own_map(it, m)?.borrow_mut().clear();
+                let map = own_map(it, m)?;
+                it.clear_ctx_metadata(map)?;
+                map.borrow_mut().clear();
                 Val::Null
             }
             ("computeIfAbsent", 2) => {
@@ -1261,7 +1335,12 @@ pub fn construct<'a>(_it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> Opt
         }
     };
     Some(match class {
-        "ArrayList" | "LinkedList" => copy_items().map(Val::new_list),
+        "ArrayList" => copy_items().map(Val::new_list),
+        "LinkedList" => copy_items().map(|items| {
+            let mut list = JList::from(items);
+            list.linked = true;
+            Val::List(ListRef::Own(Rc::new(RefCell::new(list))))
+        }),
         "HashSet" | "LinkedHashSet" | "TreeSet" => copy_items().map(new_set),
         "HashMap" | "LinkedHashMap" | "TreeMap" => {
             let kind = match class {

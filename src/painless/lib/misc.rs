@@ -55,6 +55,8 @@ pub const CONSTRUCTORS: &[&str] = &[
     "ArrayIndexOutOfBoundsException",
     "StringIndexOutOfBoundsException",
     "UnsupportedOperationException",
+    "NoSuchElementException",
+    "ConcurrentModificationException",
 ];
 
 pub const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -138,6 +140,19 @@ fn hash_code_depth(v: &Val<'_>, depth: usize) -> i32 {
         Val::Str(s) if s.is_ascii() => s.bytes().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)),
         Val::Str(s) => s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)),
         Val::List(_) | Val::Array(_) => iter_items(v).unwrap_or_default().iter().fold(1i32, |h, x| h.wrapping_mul(31).wrapping_add(hash_code(x))),
+        // `CtxMap.hashCode`: `Objects.hash(source, metadata)`, the metadata's
+        // own `Objects.hash(map)`.
+        Val::Map(m) if m.kind() == MapKind::Ctx => {
+            let (mut source, mut metadata) = (0i32, 0i32);
+            for (k, x) in map_entries(m) {
+                let entry = hash_code(&k) ^ hash_code(&x);
+                match k.as_str().and_then(crate::document::metadata::iteration_rank) {
+                    Some(_) => metadata = metadata.wrapping_add(entry),
+                    None => source = source.wrapping_add(entry),
+                }
+            }
+            (31 + source).wrapping_mul(31).wrapping_add(31i32.wrapping_add(metadata))
+        }
         Val::Map(m) => map_entries(m).iter().fold(0i32, |h, (k, x)| h.wrapping_add(hash_code(k) ^ hash_code(x))),
         _ => 0,
     }
