@@ -1571,10 +1571,11 @@ fn ctx_equals_and_hashes_as_a_ctx_map() {
          def source = new HashMap(); def metadata = new HashMap(); \
          for (def e : ctx.entrySet()) { if (e.getKey().startsWith('_')) { metadata.put(e.getKey(), e.getValue()) } else { source.put(e.getKey(), e.getValue()) } } \
          int expected = 31 * (31 + source.hashCode()) + (31 + metadata.hashCode()); \
-         ctx.r = [same, toCopy, fromCopy, ctx == copy, copy == ctx, ctx.hashCode() == expected, ctx.hashCode() == copy.hashCode()]",
+         def copies = [copy]; def selves = [ctx];          ctx.r = [same, toCopy, fromCopy, ctx == copy, copy == ctx, ctx.hashCode() == expected, ctx.hashCode() == copy.hashCode(),                   copies.contains(ctx), copies.indexOf(ctx), selves.contains(copy), selves.contains(ctx)]",
         CTX_DOC,
     );
-    assert_eq!(out["r"].to_json(), "[true,false,true,false,true,true,false]");
+    // `list.contains(x)` asks `x.equals(item)`.
+    assert_eq!(out["r"].to_json(), "[true,false,true,false,true,true,false,false,-1,true,true]");
 }
 
 /// `CtxMap.clear()` removes each metadata key, checked, while iterating

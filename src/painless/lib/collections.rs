@@ -100,8 +100,11 @@ fn callee_predicate<'a>(it: &mut Interp<'a>, f: &Callee<'_, 'a>, args: &mut [Val
     it.callee_holds(f, args)
 }
 
+/// `Collection.contains(x)`: `x.equals(item)` for some item, the argument
+/// the receiver of `equals` as in Java's collections (which matters for
+/// `ctx`, whose `equals` is its own).
 fn contains<'a>(items: &[Val<'a>], x: &Val<'a>) -> bool {
-    items.iter().any(|v| v.java_equals(x))
+    items.iter().any(|v| x.java_equals(v))
 }
 
 /// Natural ordering (`Comparable`): numbers by value, strings by UTF-16.
@@ -303,10 +306,10 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
             ("isEmpty", 0) => Val::Bool(list_len(l) == 0),
             ("contains", 1) => Val::Bool(match l {
                 ListRef::Own(v) => v.try_borrow().map(|v| contains(&v, &args[0])).unwrap_or(false),
-                ListRef::Doc(v) => v.iter().any(|item| Val::from_doc(item).java_equals(&args[0])),
+                ListRef::Doc(v) => v.iter().any(|item| args[0].java_equals(&Val::from_doc(item))),
             }),
-            ("indexOf", 1) => Val::Int(list_items(l).iter().position(|v| v.java_equals(&args[0])).map(|i| i as i32).unwrap_or(-1)),
-            ("lastIndexOf", 1) => Val::Int(list_items(l).iter().rposition(|v| v.java_equals(&args[0])).map(|i| i as i32).unwrap_or(-1)),
+            ("indexOf", 1) => Val::Int(list_items(l).iter().position(|v| args[0].java_equals(v)).map(|i| i as i32).unwrap_or(-1)),
+            ("lastIndexOf", 1) => Val::Int(list_items(l).iter().rposition(|v| args[0].java_equals(v)).map(|i| i as i32).unwrap_or(-1)),
             ("subList", 2) => {
                 let items = list_items(l);
                 let (from, to) = (as_index(&args[0])?, as_index(&args[1])?);
@@ -523,7 +526,7 @@ fn view_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, name: &str
             ("remove", 1) => {
                 let key = match kind {
                     ViewKind::Keys => Some(args[0].clone()),
-                    ViewKind::Values => map_entries(m).into_iter().find(|(_, v)| v.java_equals(&args[0])).map(|(k, _)| k),
+                    ViewKind::Values => map_entries(m).into_iter().find(|(_, v)| args[0].java_equals(v)).map(|(k, _)| k),
                     ViewKind::Entries => match &args[0] {
                         Val::Entry(e) => Some(e.0.clone()),
                         _ => None,
@@ -783,7 +786,7 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
             ("get", 1) => map_get(m, &args[0]).unwrap_or_else(|| Val::Null),
             ("getOrDefault", 2) => map_get(m, &args[0]).unwrap_or_else(|| args[1].clone()),
             ("containsKey", 1) => Val::Bool(map_get(m, &args[0]).is_some()),
-            ("containsValue", 1) => Val::Bool(map_entries(m).iter().any(|(_, v)| v.java_equals(&args[0]))),
+            ("containsValue", 1) => Val::Bool(map_entries(m).iter().any(|(_, v)| args[0].java_equals(v))),
             ("size", 0) => Val::Int(map_len(m) as i32),
             ("isEmpty", 0) => Val::Bool(map_len(m) == 0),
             ("keySet", 0) => Val::View(m.clone(), ViewKind::Keys),
