@@ -1576,6 +1576,11 @@ fn ctx_equals_and_hashes_as_a_ctx_map() {
     );
     // `list.contains(x)` asks `x.equals(item)`.
     assert_eq!(out["r"].to_json(), "[true,false,true,false,true,true,false,false,-1,true,true]");
+    // Compared as a key while it takes a put, or a key of a map that is
+    // its own key: an answer, neither a panic nor a recursion without end.
+    for src in ["def m = [:]; ctx.put(m, 1); ctx.put(ctx, 2)", "def m = [:]; m.put(ctx, 1); ctx.put(m, 2); m.put(ctx, 3)"] {
+        assert!(run_with(src, CTX_DOC, "{}").is_ok(), "{src}");
+    }
 }
 
 /// `CtxMap.clear()` removes each metadata key, checked, while iterating

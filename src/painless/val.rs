@@ -831,6 +831,12 @@ impl MapRef<'_> {
             MapRef::Doc(_) => MapKind::Document,
         }
     }
+
+    /// Whether the map is a script's `ctx`; asked where the map may be
+    /// borrowed for change (a key compared while its map takes a put).
+    pub fn is_ctx(&self) -> bool {
+        matches!(self, MapRef::Own(m) if m.try_borrow().is_ok_and(|m| m.kind == MapKind::Ctx))
+    }
 }
 
 /// A Java array: fixed length, with its element type for `instanceof` and defaults.
@@ -1176,7 +1182,7 @@ impl<'a> Val<'a> {
             Val::Array(a) => format!("{}[]", class_of_type(&a.borrow().elem)),
             // `IngestCtxMap` has AbstractMap's `keySet()` and `values()`
             // (anonymous classes) and CtxMap's own `entrySet()`.
-            Val::View(m, kind) if m.kind() == MapKind::Ctx => match kind {
+            Val::View(m, kind) if m.is_ctx() => match kind {
                 ViewKind::Keys => "java.util.AbstractMap$1",
                 ViewKind::Values => "java.util.AbstractMap$2",
                 ViewKind::Entries => "org.elasticsearch.script.CtxMap$EntrySet",
@@ -1246,7 +1252,7 @@ impl<'a> Val<'a> {
                 }
                 // `CtxMap.equals` wants another `CtxMap`, and a script has
                 // only the one (another map may still equal it).
-                if a.kind() == MapKind::Ctx {
+                if a.is_ctx() {
                     return false;
                 }
                 let (x, y) = (map_entries(a), map_entries(b));
