@@ -106,6 +106,26 @@ pub fn is_checked_key(key: &str) -> bool {
     candidate && property(key).is_some()
 }
 
+/// The order the metadata keys of `ctx` are iterated in, after its source
+/// entries. `CtxMap.entrySet()` iterates a copy of the metadata's keys,
+/// `new HashSet<>(metadata.keySet())` (server/src/main/java/org/elasticsearch/script/CtxMap.java),
+/// whose table has 16 buckets for up to 12 keys (`HashSet(Collection)`:
+/// at least 16); each of these keys' `hashCode`s, spread as `HashMap`
+/// spreads them, falls in a bucket of its own (0, 2, 3, 4, 8, 11, 13,
+/// 15), so whichever of them are present come in this order. `_type` is
+/// never present: it cannot be written.
+pub const ITERATION_ORDER: [&str; 8] =
+    ["_routing", "_dynamic_templates", "_version_type", "_index", "_if_primary_term", "_id", "_version", "_if_seq_no"];
+
+/// The place of `key` in [`ITERATION_ORDER`], if it is a metadata key.
+#[inline]
+pub fn iteration_rank(key: &str) -> Option<usize> {
+    if !is_checked_key(key) {
+        return None;
+    }
+    ITERATION_ORDER.iter().position(|k| *k == key)
+}
+
 /// A value as `FieldProperty.check` sees it: its class and `toString`,
 /// and for a number whose `longValue()` may not be its value (a `Float`,
 /// a `Double`, a `BigInteger`) its `doubleValue()` and `longValue()`.
@@ -240,6 +260,32 @@ mod tests {
         }
         for key in ["_indexx", "_Index", "index", "_ids", "_tmp", "_conf", "_versions", "_"] {
             assert!(!is_checked_key(key), "{key}");
+        }
+    }
+
+    /// `ITERATION_ORDER` is the bucket order of the metadata keys in a
+    /// 16-bucket `HashSet`: `String.hashCode`, spread as `HashMap.hash`
+    /// spreads it, one bucket per key, ascending.
+    #[test]
+    fn metadata_iterates_in_bucket_order() {
+        let buckets: Vec<u32> = ITERATION_ORDER
+            .iter()
+            .map(|k| {
+                let h = crate::value::map::digest(k);
+                (h ^ (h >> 16)) & 15
+            })
+            .collect();
+        assert_eq!(buckets, [0, 2, 3, 4, 8, 11, 13, 15]);
+        let mut keys: Vec<&str> = ITERATION_ORDER.to_vec();
+        keys.sort_unstable();
+        let mut metadata_keys = crate::document::METADATA_KEYS.to_vec();
+        metadata_keys.sort_unstable();
+        assert_eq!(keys, metadata_keys);
+        for (rank, key) in ITERATION_ORDER.iter().enumerate() {
+            assert_eq!(iteration_rank(key), Some(rank));
+        }
+        for key in ["_type", "_source", "a", "_indexx", ""] {
+            assert_eq!(iteration_rank(key), None, "{key}");
         }
     }
 
@@ -472,6 +518,17 @@ mod tests {
         assert!(simulate(processor, DOC).contains(r#""_version":"-3","_source":{"a":"x","n":1}"#), "{}", simulate(processor, DOC));
         assert!(script("try { ctx.remove('_version') } catch (IllegalArgumentException e) { ctx.m = e.getMessage() }")
             .contains(r#""m":"_version cannot be removed""#));
+    }
+
+    /// A script sees `ctx` as Elasticsearch's `IngestCtxMap`: source
+    /// entries, then the metadata (CtxMap.entrySet), a `Map` but not a `HashMap`.
+    #[test]
+    fn scripts_see_ctx_as_an_ingest_ctx_map() {
+        let out = script("ctx.s = ctx.toString(); ctx.h = ctx instanceof HashMap");
+        assert!(
+            out.contains(r#""s":"{a=x, n=1, _routing=r, _index=_index, _id=_id, _version=-3}","h":false"#),
+            "{out}"
+        );
     }
 
     #[test]

@@ -254,7 +254,7 @@ pub fn diff_map<'o>(
     enter(v, path, |path| {
         let map = m.try_borrow().ok()?;
         // Other kinds are written in their iteration order, not entry order.
-        if !matches!(map.kind, MapKind::Linked | MapKind::Document) {
+        if !matches!(map.kind, MapKind::Linked | MapKind::Document | MapKind::Ctx) {
             return None;
         }
         if let (Some((doc, puts)), Some(orig_map)) = (map.puts_into_copy(), orig_map) {

@@ -263,6 +263,32 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// `CtxMap.clear()` (server/src/main/java/org/elasticsearch/script/CtxMap.java)
+    /// before it clears the source, when `map` is the script's `ctx`: it
+    /// removes each metadata key in turn, checked, while iterating the
+    /// metadata map's own key set, a `HashMap` of 16 buckets
+    /// (`IngestDocMetadata.metadataMap`), so in `metadata::ITERATION_ORDER`.
+    /// The first key's check refuses it (`_version cannot be removed`), or
+    /// it leaves and the iteration's next step, if there is another key,
+    /// fails fast with a `ConcurrentModificationException`: the source is
+    /// cleared only when the one metadata key left could be removed.
+    pub fn clear_ctx_metadata(&self, map: &Shared<JMap<'a>>) -> R<()> {
+        if !std::ptr::eq(Rc::as_ptr(map).cast(), self.ctx_map) {
+            return Ok(());
+        }
+        let present: Vec<&str> = {
+            let ctx = map.borrow();
+            metadata::ITERATION_ORDER.iter().copied().filter(|key| ctx.get_str(key).is_some()).collect()
+        };
+        let Some(first) = present.first() else { return Ok(()) };
+        metadata::check_remove(first).map_err(Exc::illegal_arg)?;
+        map.borrow_mut().shift_remove(&StrKey(first));
+        match present.len() {
+            1 => Ok(()),
+            _ => Err(Exc::bare("ConcurrentModificationException")),
+        }
+    }
+
     /// The exception a write to a borrowed (read-only) document raises.
     pub fn doc_mutation(&self) -> Exc {
         if self.read_only {

@@ -282,7 +282,7 @@ impl Script {
     /// A condition evaluated by the interpreter.
     fn interpret_condition(&self, ctx: &Map, params: &Map) -> Result<bool, EsError> {
         let mut it = interp::Interp::new(&self.program, true);
-        let result = it.run(val::Val::Map(val::MapRef::Doc(ctx)), val::Val::Map(val::MapRef::Doc(params)));
+        let result = val::with_condition_ctx(ctx, || it.run(val::Val::Map(val::MapRef::Doc(ctx)), val::Val::Map(val::MapRef::Doc(params))));
         match result.and_then(|v| interp::to_boolean(&v).map_err(|e| e.at(0))) {
             Ok(b) => Ok(b),
             Err(e) => Err(self.runtime_error(&e)),
@@ -314,7 +314,7 @@ impl Script {
         let untouched = doc_patch::max_nesting_depth(ctx.values().enumerate().filter(|(i, _)| reachable.next_if_eq(&i).is_none()).map(|(_, v)| v));
         let mut walk = doc_patch::Walk::default();
         let (patch, outcome) = {
-            let mut part = val::JMap::with_capacity(val::MapKind::Document, present.len());
+            let mut part = val::JMap::with_capacity(val::MapKind::Ctx, present.len());
             for &i in &present {
                 let (k, v) = ctx.get_index(i).expect("index in range");
                 part.insert(val::Key(val::Val::Str(val::Str::Doc(k))), val::Val::from_doc_copy(v));
@@ -374,7 +374,7 @@ impl Script {
     /// Runs an ingest script on all of `ctx`.
     pub fn interpret(&self, ctx: &mut Map, params: &Map) -> Result<(), EsError> {
         let (patch, result) = {
-            let shared = val::Val::new_map(val::map_from_doc(ctx));
+            let shared = val::Val::new_map(val::ctx_from_doc(ctx));
             let mut it = interp::Interp::new(&self.program, false);
             let changes_before = val::container_changes();
             let result = it.run(shared.clone(), val::Val::Map(val::MapRef::Doc(params))).map(drop);

@@ -1592,4 +1592,187 @@ fn big_integer_def_arithmetic_follows_def_math() {
     assert_eq!(big_err("ctx.n *= 2.0").1, "Cannot cast java.lang.Double to java.math.BigInteger");
     // Def.defTolongExplicit takes the boxes only.
     assert!(big_err("ctx.r = (long) ctx.n").1.contains("java.math.BigInteger"));
+
+// ---- ctx: Elasticsearch's IngestCtxMap ----
+
+/// A document with metadata as the simulator builds it (`_routing` given).
+const CTX_DOC: &str = r#"{"o":1,"a":2,"_index":"i","_id":"x","_version":-3,"_routing":"r"}"#;
+
+/// `CtxMap.entrySet()` (server/src/main/java/org/elasticsearch/script/CtxMap.java)
+/// iterates the source map, then the metadata keys through a
+/// `new HashSet<>(metadata.keySet())`; `AbstractMap`'s `toString`,
+/// `keySet`, `values` and `forEach` go through it. Elasticsearch gives
+/// `{a=2, o=1, _routing=r, _index=i, _id=x, _version=-3}`; one `HashMap`
+/// of all six keys would give `{_routing=r, a=2, _index=i, _id=x, _version=-3, o=1}`.
+#[test]
+fn ctx_iterates_its_source_then_its_metadata() {
+    let src = "def keys = []; for (def k : ctx.keySet()) { keys.add(k) } \
+               def values = []; for (def v : ctx.values()) { values.add(v) } \
+               def entries = []; for (def e : ctx.entrySet()) { entries.add(e.getKey() + '=' + e.getValue()) } \
+               def each = []; ctx.forEach((k, v) -> each.add(k)); \
+               def seenKeys = []; ctx.keySet().removeIf(k -> { seenKeys.add(k); return false }); \
+               def seenValues = []; ctx.values().removeIf(v -> { seenValues.add(v); return false }); \
+               def it = ctx.keySet().iterator(); def iterated = []; while (it.hasNext()) { iterated.add(it.next()) } \
+               String text = ctx.toString(); \
+               ctx.r = [text, keys, values, entries, each, seenKeys, seenValues, iterated, ctx.size(), ctx.isEmpty()]";
+    let out = run(src, CTX_DOC);
+    assert_eq!(
+        out["r"].to_json(),
+        concat!(
+            r#"["{a=2, o=1, _routing=r, _index=i, _id=x, _version=-3}","#,
+            r#"["a","o","_routing","_index","_id","_version"],[2,1,"r","i","x",-3],"#,
+            r#"["a=2","o=1","_routing=r","_index=i","_id=x","_version=-3"],"#,
+            r#"["a","o","_routing","_index","_id","_version"],["a","o","_routing","_index","_id","_version"],"#,
+            r#"[2,1,"r","i","x",-3],["a","o","_routing","_index","_id","_version"],6,false]"#
+        )
+    );
+    // After a put (entries made from the puts): still the source first,
+    // `zz` in bucket 0 of the source's table.
+    let out = run("ctx.zz = 1; ctx.r = ctx.toString()", CTX_DOC);
+    assert_eq!(out["r"], Value::from("{zz=1, a=2, o=1, _routing=r, _index=i, _id=x, _version=-3}"));
+    // The source's table is sized for its own 12 keys (16 buckets, `q`
+    // before `a` in bucket 1), not for 15 with the metadata (32 buckets).
+    let doc = r#"{"q":0,"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"_index":"i","_id":"x","_version":-3}"#;
+    assert_eq!(
+        run("ctx.r = ctx.keySet().toString()", doc)["r"],
+        Value::from("[q, a, b, c, d, e, f, g, h, i, j, k, _index, _id, _version]")
+    );
+}
+
+/// A condition's `ctx` is the same `IngestCtxMap` behind
+/// ConditionalProcessor's read-only wrapper, whose `keySet()` and
+/// `values()` go through it.
+#[test]
+fn a_conditions_ctx_iterates_as_a_scripts() {
+    let keys = "def l = []; for (def k : ctx.keySet()) { l.add(k) } return l.toString() == '[a, o, _routing, _index, _id, _version]'";
+    assert!(cond(keys, CTX_DOC));
+    let values = "def l = []; for (def v : ctx.values()) { l.add(v) } return l.toString() == '[2, 1, r, i, x, -3]'";
+    assert!(cond(values, CTX_DOC));
+    // Maps inside it are HashMaps.
+    assert!(cond("def l = []; for (def k : ctx.m.keySet()) { l.add(k) } return l.toString() == '[_id, o]'", r#"{"m":{"o":1,"_id":2}}"#));
+}
+
+/// `ctx` is an `IngestCtxMap`: a `Map` and an `AbstractMap`, not a
+/// `HashMap`; its views are `AbstractMap`'s and CtxMap's own classes.
+#[test]
+fn ctx_is_an_ingest_ctx_map() {
+    assert_eq!(
+        eval("[ctx instanceof Map, ctx instanceof AbstractMap, ctx instanceof HashMap, ctx instanceof LinkedHashMap, ctx.keySet() instanceof Set]").to_json(),
+        "[true,true,false,false,true]"
+    );
+    // A function whose body is folded for a HashMap argument is not used for it.
+    let out = run("boolean f(def v) { return v instanceof HashMap } ctx.r = [f(ctx), f(new HashMap()), f(ctx.keySet())]", "{}");
+    assert_eq!(out["r"].to_json(), "[false,true,false]");
+    let e = run_err("HashMap m = (HashMap) ctx", "{}");
+    assert_eq!(cause(&e), ("class_cast_exception".into(), "class org.elasticsearch.ingest.IngestCtxMap cannot be cast to class java.util.HashMap".into()));
+    let e = run_err("def c = ctx; c.substring(1)", "{}");
+    assert_eq!(cause(&e).1, "dynamic method [org.elasticsearch.ingest.IngestCtxMap, substring/1] not found");
+    // The JVM's class names (`Class.getName`) in a failed cast of its views.
+    for (view, message) in [
+        ("keySet", "class java.util.AbstractMap$1 cannot be cast to class java.util.List (java.util.AbstractMap$1 and java.util.List are in module java.base of loader 'bootstrap')"),
+        ("values", "class java.util.AbstractMap$2 cannot be cast to class java.util.List (java.util.AbstractMap$2 and java.util.List are in module java.base of loader 'bootstrap')"),
+        ("entrySet", "class org.elasticsearch.script.CtxMap$EntrySet cannot be cast to class java.util.List"),
+    ] {
+        let e = run_err(&format!("def v = ctx.{view}(); List l = (List) v"), "{}");
+        assert_eq!(cause(&e).1, message, "{view}");
+    }
+    // A copy of it is an ordinary HashMap.
+    assert_eq!(eval("new HashMap(ctx) instanceof HashMap"), Value::Bool(true));
+}
+
+/// `CtxMap.equals` wants another `CtxMap` (a script has only its own);
+/// `AbstractMap.equals` of another map compares the entries.
+/// `CtxMap.hashCode` is `Objects.hash(source, metadata)`, the metadata's
+/// being `Objects.hash(map)` (server/src/main/java/org/elasticsearch/script/Metadata.java).
+#[test]
+fn ctx_equals_and_hashes_as_a_ctx_map() {
+    let out = run(
+        "def copy = new HashMap(ctx); boolean same = ctx == ctx; boolean toCopy = ctx.equals(copy); boolean fromCopy = copy.equals(ctx); \
+         def source = new HashMap(); def metadata = new HashMap(); \
+         for (def e : ctx.entrySet()) { if (e.getKey().startsWith('_')) { metadata.put(e.getKey(), e.getValue()) } else { source.put(e.getKey(), e.getValue()) } } \
+         int expected = 31 * (31 + source.hashCode()) + (31 + metadata.hashCode()); \
+         def copies = [copy]; def selves = [ctx];          ctx.r = [same, toCopy, fromCopy, ctx == copy, copy == ctx, ctx.hashCode() == expected, ctx.hashCode() == copy.hashCode(),                   copies.contains(ctx), copies.indexOf(ctx), selves.contains(copy), selves.contains(ctx)]",
+        CTX_DOC,
+    );
+    // `list.contains(x)` asks `x.equals(item)`.
+    assert_eq!(out["r"].to_json(), "[true,false,true,false,true,true,false,false,-1,true,true]");
+    // Compared as a key while it takes a put, or a key of a map that is
+    // its own key: an answer, neither a panic nor a recursion without end.
+    for src in ["def m = [:]; ctx.put(m, 1); ctx.put(ctx, 2)", "def m = [:]; m.put(ctx, 1); ctx.put(m, 2); m.put(ctx, 3)"] {
+        assert!(run_with(src, CTX_DOC, "{}").is_ok(), "{src}");
+    }
+}
+
+/// `CtxMap.clear()` removes each metadata key, checked, while iterating
+/// the metadata `HashMap`'s own key set: after the first removal the
+/// iteration fails fast, before the source is cleared; `_version` cannot
+/// be removed at all.
+#[test]
+fn clearing_ctx_fails_as_in_elasticsearch() {
+    let out = run("try { ctx.clear() } catch (ConcurrentModificationException e) { ctx.caught = e.toString() }", CTX_DOC);
+    assert_eq!(json(&out), r#"{"o":1,"a":2,"_index":"i","_id":"x","_version":-3,"caught":"java.util.ConcurrentModificationException"}"#);
+    let out = run("try { ctx.clear() } catch (Exception e) { ctx.caught = e.getMessage() }", r#"{"a":1,"_index":"i","_id":"x","_version":-3}"#);
+    assert_eq!(json(&out), r#"{"a":1,"_id":"x","_version":-3,"caught":null}"#);
+    let e = run_err("ctx.remove('_index'); ctx.remove('_id'); ctx.clear()", r#"{"a":1,"_index":"i","_id":"x","_version":-3}"#);
+    assert_eq!(cause(&e), ("illegal_argument_exception".into(), "_version cannot be removed".into()));
+    // Any other map clears.
+    assert_eq!(eval("def m = ['_version': 1, 'a': 2]; m.clear(); m").to_json(), "{}");
+}
+
+// ---- LinkedList ----
+
+/// `new LinkedList()` is a `java.util.LinkedList`: a List (equal to an
+/// ArrayList of the same items, as AbstractList.equals has it), a Deque and
+/// a Queue, not an ArrayList.
+#[test]
+fn linked_lists_are_their_own_class() {
+    assert_eq!(
+        eval("def l = new LinkedList([1, 2]); [l instanceof LinkedList, l instanceof List, l instanceof Collection, l instanceof Deque, l instanceof Queue, l instanceof ArrayList, new ArrayList() instanceof LinkedList, new ArrayList() instanceof Deque]").to_json(),
+        "[true,true,true,true,true,false,false,false]"
+    );
+    assert_eq!(
+        eval("def l = new LinkedList([1, 2]); [l == [1, 2], [1, 2] == l, l.equals([1, 2]), l.hashCode() == [1, 2].hashCode(), l.toString(), new ArrayList(l) instanceof ArrayList]").to_json(),
+        r#"[true,true,true,true,"[1, 2]",true]"#
+    );
+    let out = run("boolean f(def v) { return v instanceof ArrayList } ctx.r = [f(new LinkedList()), f(new ArrayList())]", "{}");
+    assert_eq!(out["r"].to_json(), "[false,true]");
+    let e = run_err("def l = new LinkedList(); ArrayList a = (ArrayList) l", "{}");
+    assert_eq!(
+        cause(&e).1,
+        "class java.util.LinkedList cannot be cast to class java.util.ArrayList (java.util.LinkedList and java.util.ArrayList are in module java.base of loader 'bootstrap')"
+    );
+    assert_eq!(cause(&run_err("def l = new LinkedList(); l.substring(1)", "{}")).1, "dynamic method [java.util.LinkedList, substring/1] not found");
+    // Stored in the document it is a list.
+    assert_eq!(json(&run("def l = new LinkedList(); l.add('a'); ctx.l = l", "{}")), r#"{"l":["a"]}"#);
+}
+
+/// The Deque and Queue methods java.util.txt gives a LinkedList, with
+/// `java.util.LinkedList`'s semantics.
+#[test]
+fn linked_lists_are_deques() {
+    assert_eq!(eval("def l = new LinkedList(); l.add(1); l.addFirst(0); l.addLast(2); l.push(-1); [l.offer(3), l.offerFirst(-2), l.offerLast(4), l]").to_json(), "[true,true,true,[-2,-1,0,1,2,3,4]]");
+    assert_eq!(
+        eval("def l = new LinkedList([1, 2, 3, 4, 5]); [l.peek(), l.peekFirst(), l.peekLast(), l.getFirst(), l.getLast(), l.element(), l.poll(), l.pollLast(), l.pop(), l.removeFirst(), l.remove(), l.size()]").to_json(),
+        "[1,1,5,1,5,1,1,5,2,3,4,0]"
+    );
+    assert_eq!(eval("def l = new LinkedList([1, 2, 3]); [l.removeLast(), l.pollFirst(), l]").to_json(), "[3,1,[2]]");
+    assert_eq!(eval("def l = new LinkedList(); [l.peek(), l.peekFirst(), l.peekLast(), l.poll(), l.pollFirst(), l.pollLast()]").to_json(), "[null,null,null,null,null,null]");
+    assert_eq!(
+        eval("def l = new LinkedList([1, 2, 1, 3, 1]); [l.removeLastOccurrence(1), l.removeFirstOccurrence(1), l.removeFirstOccurrence(9), l]").to_json(),
+        "[true,true,false,[2,1,3]]"
+    );
+    // `remove/1` is List.remove(int), as on every List.
+    assert_eq!(eval("def l = new LinkedList(['a', 'b']); [l.remove(1), l]").to_json(), r#"["b",["a"]]"#);
+    for method in ["getFirst", "getLast", "element", "removeFirst", "removeLast", "remove", "pop"] {
+        let e = run_err(&format!("new LinkedList().{method}()"), "{}");
+        assert_eq!(cause(&e), ("no_such_element_exception".into(), String::new()), "{method}");
+    }
+    let out = run("try { new LinkedList().pop() } catch (NoSuchElementException e) { ctx.r = e.toString() }", "{}");
+    assert_eq!(out["r"], Value::from("java.util.NoSuchElementException"));
+    // Not an ArrayList's methods; whitelisted ones this engine lacks fail at load.
+    assert_eq!(cause(&run_err("def l = new ArrayList(); l.addFirst(1)", "{}")).1, "dynamic method [java.util.ArrayList, addFirst/1] not found");
+    for unsupported in ["new LinkedList().descendingIterator()", "new LinkedList().clone()"] {
+        let e = compile(unsupported, ScriptContext::Ingest).unwrap_err();
+        assert!(e.caused_by.as_ref().unwrap().reason.contains("unsupported Painless feature"), "{unsupported}: {}", e.to_value().to_json());
+    }
 }

@@ -9,6 +9,7 @@
 
 use super::compile::LambdaCode;
 use super::lib::Obj;
+use crate::document::metadata;
 use crate::value::{Map as ValueMap, Value};
 use indexmap::{Equivalent, IndexMap};
 use std::cell::{OnceCell, RefCell};
@@ -65,12 +66,16 @@ pub struct JList<'a> {
     items: OnceCell<Vec<Val<'a>>>,
     /// The document list this one is a copy of.
     copied_from: Option<&'a Vec<Value>>,
+    /// A `java.util.LinkedList` (`new LinkedList()`) rather than an
+    /// `ArrayList`: the same items and list methods, another class (its
+    /// name, `instanceof`, casts) and the `Deque` methods besides.
+    pub linked: bool,
 }
 
 impl<'a> JList<'a> {
     /// A copy of a document list, made when first used.
     fn copy_of(l: &'a Vec<Value>) -> JList<'a> {
-        JList { items: OnceCell::new(), copied_from: Some(l) }
+        JList { items: OnceCell::new(), copied_from: Some(l), linked: false }
     }
 
     /// The document list still to copy, while the items are not made:
@@ -113,7 +118,7 @@ impl<'a> JList<'a> {
 
 impl<'a> From<Vec<Val<'a>>> for JList<'a> {
     fn from(items: Vec<Val<'a>>) -> JList<'a> {
-        JList { items: OnceCell::from(items), copied_from: None }
+        JList { items: OnceCell::from(items), copied_from: None, linked: false }
     }
 }
 
@@ -208,6 +213,11 @@ pub enum MapKind {
     Document,
     /// `TreeMap`: natural key order.
     Tree,
+    /// The ingest script's `ctx`: Elasticsearch's `IngestCtxMap`, an
+    /// `AbstractMap` over the source map and the metadata (see
+    /// [`JavaOrder::of_ctx`] for its iteration order). It goes back into the
+    /// document as a `Document` map does.
+    Ctx,
 }
 
 pub type Entries<'a> = IndexMap<Key<'a>, Val<'a>, FastHash>;
@@ -452,6 +462,11 @@ impl<'a> JMap<'a> {
                 let entries = self.entries();
                 in_java_order(entries.keys().map(|k| java_hash_code(&k.0)), entries.len(), |i| entries.get_index(i).map(entry))
             }
+            MapKind::Ctx => {
+                let entries = self.entries();
+                let order = JavaOrder::of_ctx(entries.keys().map(|k| (k.0.as_str(), java_hash_code(&k.0))));
+                order.positions().filter_map(|i| entries.get_index(i).map(entry)).collect()
+            }
             MapKind::Tree => {
                 let mut out: Vec<(Val<'a>, Val<'a>)> = self.iter().map(entry).collect();
                 out.sort_by(|(a, _), (b, _)| super::lib::collections::natural_cmp(a, b).unwrap_or(std::cmp::Ordering::Equal));
@@ -474,15 +489,14 @@ impl<'a> JMap<'a> {
             };
             Some((Val::Str(Str::Doc(k)), v))
         };
-        match self.kind {
-            MapKind::Hash | MapKind::Document if doc.len() > 1 => {
-                let order = JavaOrder::of_doc(doc);
-                let mut out = Vec::with_capacity(order.len());
-                out.extend(order.positions().filter_map(entry));
-                out
-            }
-            _ => (0..doc.len()).filter_map(entry).collect(),
-        }
+        let order = match self.kind {
+            MapKind::Hash | MapKind::Document if doc.len() > 1 => JavaOrder::of_doc(doc),
+            MapKind::Ctx => JavaOrder::of_ctx_doc(doc),
+            _ => return (0..doc.len()).filter_map(entry).collect(),
+        };
+        let mut out = Vec::with_capacity(order.len());
+        out.extend(order.positions().filter_map(entry));
+        out
     }
 
     /// For a map still to copy: the document map and, when it holds a
@@ -585,7 +599,10 @@ fn in_java_order<T>(hashes: impl Iterator<Item = i32>, len: usize, item: impl Fn
 /// 32): those are ordered on the stack and kept in bytes.
 pub enum JavaOrder {
     Inline(u8, [u8; 24]),
-    Spilled(Vec<u32>),
+    /// Each position in the low 32 bits of a word whose high bits held
+    /// what it was sorted by: sorting words is cheaper than pairs, and
+    /// the words are kept as they were sorted.
+    Spilled(Vec<u64>),
 }
 
 impl JavaOrder {
@@ -613,10 +630,9 @@ impl JavaOrder {
             }
             JavaOrder::Inline(n as u8, positions)
         } else {
-            // Bucket and position in one word: sorting words is cheaper than pairs.
             let mut slots: Vec<u64> = hashes.enumerate().map(|(i, h)| (java_hash_bucket(h, capacity) as u64) << 32 | i as u64).collect();
             slots.sort_unstable();
-            JavaOrder::Spilled(slots.into_iter().map(|slot| slot as u32).collect())
+            JavaOrder::Spilled(slots)
         }
     }
 
@@ -629,10 +645,70 @@ impl JavaOrder {
         JavaOrder::of(doc.digests().map(|d| d as i32), doc.len())
     }
 
+    /// The order `CtxMap.entrySet()` iterates an ingest document's `ctx`
+    /// in (server/src/main/java/org/elasticsearch/script/CtxMap.java): the
+    /// source map's entries first, in that `HashMap`'s order (a table sized
+    /// for the source keys alone), then the metadata keys present, in
+    /// `document::metadata::ITERATION_ORDER`. `keys` gives each key of the
+    /// map, by position, with its `hashCode`.
+    pub fn of_ctx<'k>(keys: impl ExactSizeIterator<Item = (Option<&'k str>, i32)>) -> JavaOrder {
+        let len = keys.len();
+        let mut metadata = [u32::MAX; metadata::ITERATION_ORDER.len()];
+        let present = |metadata: [u32; 8]| metadata.into_iter().filter(|&p| p != u32::MAX);
+        if len <= 24 {
+            let mut hashes = [0i32; 24];
+            let mut positions = [0u8; 24];
+            let mut sources = 0;
+            for (i, (key, hash)) in keys.enumerate().take(24) {
+                match key.and_then(metadata::iteration_rank) {
+                    Some(rank) => metadata[rank] = i as u32,
+                    None => {
+                        hashes[sources] = hash;
+                        positions[sources] = i as u8;
+                        sources += 1;
+                    }
+                }
+            }
+            let source = JavaOrder::of(hashes[..sources].iter().copied(), sources);
+            let mut order = [0u8; 24];
+            let mut n = 0;
+            for p in source.positions().map(|k| positions[k]).chain(present(metadata).map(|p| p as u8)) {
+                order[n] = p;
+                n += 1;
+            }
+            return JavaOrder::Inline(n as u8, order);
+        }
+        // The source keys' hashes first, then, once their number (and so
+        // the table's) is known, their buckets.
+        let mut slots = Vec::with_capacity(len);
+        for (i, (key, hash)) in keys.enumerate() {
+            match key.and_then(metadata::iteration_rank) {
+                Some(rank) => metadata[rank] = i as u32,
+                None => slots.push((hash as u32 as u64) << 32 | i as u64),
+            }
+        }
+        let capacity = java_table_capacity(slots.len());
+        for slot in &mut slots {
+            let bucket = java_hash_bucket((*slot >> 32) as u32 as i32, capacity);
+            *slot = (bucket as u64) << 32 | (*slot & u64::from(u32::MAX));
+        }
+        slots.sort_unstable();
+        slots.extend(present(metadata).map(u64::from));
+        JavaOrder::Spilled(slots)
+    }
+
+    /// [`JavaOrder::of_ctx`] of a document map, from the digests it keeps.
+    /// Out of line: one call per script's walk of `ctx`, kept out of the
+    /// `removeIf` it serves.
+    #[inline(never)]
+    pub fn of_ctx_doc(doc: &ValueMap) -> JavaOrder {
+        JavaOrder::of_ctx(doc.keys().map(|k| Some(k.as_str())).zip(doc.digests().map(|d| d as i32)))
+    }
+
     pub fn len(&self) -> usize {
         match self {
             JavaOrder::Inline(n, _) => *n as usize,
-            JavaOrder::Spilled(positions) => positions.len(),
+            JavaOrder::Spilled(slots) => slots.len(),
         }
     }
 
@@ -644,7 +720,7 @@ impl JavaOrder {
     pub fn get(&self, k: usize) -> usize {
         match self {
             JavaOrder::Inline(_, positions) => positions[k] as usize,
-            JavaOrder::Spilled(positions) => positions[k] as usize,
+            JavaOrder::Spilled(slots) => slots[k] as u32 as usize,
         }
     }
 
@@ -754,6 +830,12 @@ impl MapRef<'_> {
             MapRef::Own(m) => m.borrow().kind,
             MapRef::Doc(_) => MapKind::Document,
         }
+    }
+
+    /// Whether the map is a script's `ctx`; asked where the map may be
+    /// borrowed for change (a key compared while its map takes a put).
+    pub fn is_ctx(&self) -> bool {
+        matches!(self, MapRef::Own(m) if m.try_borrow().is_ok_and(|m| m.kind == MapKind::Ctx))
     }
 }
 
@@ -985,12 +1067,12 @@ impl<'a> Val<'a> {
             Val::Array(a) => Value::List(a.borrow().items.iter().map(|v| v.to_value_in(path)).collect()),
             Val::Set(_) => Value::List(iter_items(self).unwrap_or_default().iter().map(|k| k.to_value_in(path)).collect()),
             // Insertion order: written as they are, keys straight from their text.
-            Val::Map(MapRef::Own(m)) if m.try_borrow().is_ok_and(|j| matches!(j.kind, MapKind::Linked | MapKind::Document)) => {
+            Val::Map(MapRef::Own(m)) if m.try_borrow().is_ok_and(|j| matches!(j.kind, MapKind::Linked | MapKind::Document | MapKind::Ctx)) => {
                 own_map_to_value(&m.borrow(), path)
             }
             Val::Map(m) => {
                 let entries = match m {
-                    MapRef::Own(own) if own.try_borrow().is_ok_and(|j| j.kind == MapKind::Document) => {
+                    MapRef::Own(own) if own.try_borrow().is_ok_and(|j| matches!(j.kind, MapKind::Document | MapKind::Ctx)) => {
                         own.borrow().iter().map(|(k, v)| (k.0.clone(), v.clone())).collect()
                     }
                     _ => map_entries(m),
@@ -1110,16 +1192,26 @@ impl<'a> Val<'a> {
             // Borrowed document containers are the read-only wrappers a
             // condition sees (see `lib::is_instance`).
             Val::List(ListRef::Doc(_)) => "org.elasticsearch.ingest.ConditionalProcessor$UnmodifiableIngestList".into(),
+            Val::List(ListRef::Own(l)) if l.try_borrow().is_ok_and(|l| l.linked) => "java.util.LinkedList".into(),
             Val::List(ListRef::Own(_)) => "java.util.ArrayList".into(),
             Val::Map(MapRef::Doc(_)) => "org.elasticsearch.ingest.ConditionalProcessor$UnmodifiableIngestData".into(),
             Val::Map(m) => match m.kind() {
                 MapKind::Linked => "java.util.LinkedHashMap",
                 MapKind::Tree => "java.util.TreeMap",
                 MapKind::Hash | MapKind::Document => "java.util.HashMap",
+                MapKind::Ctx => "org.elasticsearch.ingest.IngestCtxMap",
             }
             .into(),
             Val::Set(_) => "java.util.HashSet".into(),
             Val::Array(a) => format!("{}[]", class_of_type(&a.borrow().elem)),
+            // `IngestCtxMap` has AbstractMap's `keySet()` and `values()`
+            // (anonymous classes) and CtxMap's own `entrySet()`.
+            Val::View(m, kind) if m.is_ctx() => match kind {
+                ViewKind::Keys => "java.util.AbstractMap$1",
+                ViewKind::Values => "java.util.AbstractMap$2",
+                ViewKind::Entries => "org.elasticsearch.script.CtxMap$EntrySet",
+            }
+            .into(),
             Val::View(_, ViewKind::Keys) => "java.util.HashMap$KeySet".into(),
             Val::View(_, ViewKind::Values) => "java.util.HashMap$Values".into(),
             Val::View(_, ViewKind::Entries) => "java.util.HashMap$EntrySet".into(),
@@ -1182,6 +1274,11 @@ impl<'a> Val<'a> {
                         return true;
                     }
                 }
+                // `CtxMap.equals` wants another `CtxMap`, and a script has
+                // only the one (another map may still equal it).
+                if a.is_ctx() {
+                    return false;
+                }
                 let (x, y) = (map_entries(a), map_entries(b));
                 x.len() == y.len()
                     && x.iter().all(|(k, v)| y.iter().any(|(k2, v2)| k.equals_depth(k2, d) && v.equals_depth(v2, d)))
@@ -1243,6 +1340,14 @@ pub fn map_from_doc<'a>(m: &'a ValueMap) -> JMap<'a> {
     JMap::copy_of(m)
 }
 
+/// The ingest script's `ctx` over the document map `m` (see [`MapKind::Ctx`]),
+/// copied as [`map_from_doc`] copies.
+pub fn ctx_from_doc<'a>(m: &'a ValueMap) -> JMap<'a> {
+    let mut ctx = JMap::copy_of(m);
+    ctx.kind = MapKind::Ctx;
+    ctx
+}
+
 pub fn list_items<'a>(l: &ListRef<'a>) -> Vec<Val<'a>> {
     match l {
         ListRef::Own(v) => v.try_borrow().map(|v| v.clone()).unwrap_or_default(),
@@ -1267,8 +1372,34 @@ pub fn list_get<'a>(l: &ListRef<'a>, i: usize) -> Option<Val<'a>> {
 pub fn map_entries<'a>(m: &MapRef<'a>) -> Vec<(Val<'a>, Val<'a>)> {
     match m {
         MapRef::Own(map) => map.try_borrow().map(|m| m.ordered()).unwrap_or_default(),
+        MapRef::Doc(map) if is_condition_ctx(map) => {
+            let order = JavaOrder::of_ctx_doc(map);
+            order.positions().filter_map(|i| map.get_index(i)).map(|(k, v)| (Val::Str(Str::Doc(k)), Val::from_doc(v))).collect()
+        }
         MapRef::Doc(map) => crate::value::java_hash_map_order(map).into_iter().map(|(k, v)| (Val::Str(Str::Doc(k)), Val::from_doc(v))).collect(),
     }
+}
+
+thread_local! {
+    /// The document map a condition running on this thread reads as `ctx`
+    /// (its address, only compared; null when none runs).
+    static CONDITION_CTX: std::cell::Cell<*const ValueMap> = const { std::cell::Cell::new(std::ptr::null()) };
+}
+
+/// Runs `f`, a condition reading `ctx`. A condition's `ctx` is the
+/// document's `IngestCtxMap` behind ConditionalProcessor's read-only
+/// wrapper, whose `keySet()` and `values()` go through the `IngestCtxMap`:
+/// it iterates as a script's `ctx` does ([`JavaOrder::of_ctx`]), its maps
+/// inside as `HashMap`s.
+pub fn with_condition_ctx<T>(ctx: &ValueMap, f: impl FnOnce() -> T) -> T {
+    let outer = CONDITION_CTX.with(|c| c.replace(ctx));
+    let result = f();
+    CONDITION_CTX.with(|c| c.set(outer));
+    result
+}
+
+fn is_condition_ctx(map: &ValueMap) -> bool {
+    CONDITION_CTX.with(|c| std::ptr::eq(c.get(), map))
 }
 
 pub fn map_len(m: &MapRef<'_>) -> usize {
@@ -1567,6 +1698,40 @@ mod order_tests {
             ((h ^ (h >> 16)) as usize) & (capacity - 1)
         });
         out
+    }
+
+    /// `ctx` iterates its source keys in the order of a `HashMap` of them
+    /// alone, then the metadata keys present in `ITERATION_ORDER`, wherever
+    /// they sit in the document map; still to copy, made whole, and past
+    /// the 24 keys ordered on the stack.
+    #[test]
+    fn ctx_orders_its_source_then_its_metadata() {
+        let metadata = ["_version", "_index", "_dynamic_templates", "_id", "_routing", "_if_seq_no", "_version_type", "_if_primary_term"];
+        for n in 0..40 {
+            for (m, every) in [(0, 1), (3, 1), (3, 7), (8, 3), (8, 5)] {
+                let mut doc = ValueMap::default();
+                let mut source = Vec::new();
+                let mut placed = 0;
+                for i in 0..n + m {
+                    if placed < m && i % every == 0 {
+                        doc.insert(metadata[placed].to_string(), Value::Int(i as i32));
+                        placed += 1;
+                    } else {
+                        let key = format!("f{i}");
+                        source.push(Val::str(&key));
+                        doc.insert(key, Value::Int(i as i32));
+                    }
+                }
+                let mut expected: Vec<String> = reference_order(&source).iter().map(Val::to_java_string).collect();
+                let present: Vec<&str> = metadata.iter().copied().filter(|k| doc.contains_key(*k)).collect();
+                expected.extend(crate::document::metadata::ITERATION_ORDER.iter().filter(|k| present.contains(k)).map(|k| k.to_string()));
+                let keys = |ctx: &JMap<'_>| ctx.ordered().iter().map(|(k, _)| k.to_java_string()).collect::<Vec<_>>();
+                let ctx = ctx_from_doc(&doc);
+                assert_eq!(keys(&ctx), expected, "{n} source keys, {m} metadata keys");
+                assert_eq!(ctx.keys().count(), doc.len(), "made whole");
+                assert_eq!(keys(&ctx), expected, "{n} source keys, {m} metadata keys, made whole");
+            }
+        }
     }
 
     /// A map copied from the document answers its size, lookups and

@@ -27,6 +27,9 @@ pub const METHODS: &[&str] = &[
     "mapToDouble", "mapToObj", "boxed", "sum", "max", "min", "toArray", "reduce", "flatMap", "isPresent", "orElse", "orElseGet",
     "ifPresent", "orElseThrow", "any", "every", "each", "find", "findAll", "join", "getLength", "retainAll", "removeAll", "asList",
     "average", "getAsInt", "getAsDouble", "getAsLong", "replaceAll", "merge", "compute", "asCollection", "replace", "computeIfPresent",
+    // LinkedList's Deque and Queue methods.
+    "addFirst", "addLast", "offerFirst", "offerLast", "offer", "push", "getFirst", "getLast", "element", "peek", "peekFirst", "peekLast",
+    "poll", "pollFirst", "pollLast", "pop", "removeFirst", "removeLast", "removeFirstOccurrence", "removeLastOccurrence",
 ];
 
 pub const STATICS: &[(&str, &str)] = &[
@@ -97,8 +100,11 @@ fn callee_predicate<'a>(it: &mut Interp<'a>, f: &Callee<'_, 'a>, args: &mut [Val
     it.callee_holds(f, args)
 }
 
+/// `Collection.contains(x)`: `x.equals(item)` for some item, the argument
+/// the receiver of `equals` as in Java's collections (which matters for
+/// `ctx`, whose `equals` is its own).
 fn contains<'a>(items: &[Val<'a>], x: &Val<'a>) -> bool {
-    items.iter().any(|v| v.java_equals(x))
+    items.iter().any(|v| x.java_equals(v))
 }
 
 /// Natural ordering (`Comparable`): numbers by value, strings by UTF-16.
@@ -267,7 +273,9 @@ fn collection_common<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: 
 
 pub fn call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
     match recv {
-        Val::List(l) => list_call(it, recv, l, name, args).or_else(|| collection_common(it, recv, name, args)),
+        Val::List(l) => list_call(it, recv, l, name, args)
+            .or_else(|| linked_list_call(l, name, args))
+            .or_else(|| collection_common(it, recv, name, args)),
         Val::Set(s) => set_call(it, s, name, args).or_else(|| collection_common(it, recv, name, args)),
         Val::View(m, kind) => view_call(it, m, *kind, name, args).or_else(|| collection_common(it, recv, name, args)),
         Val::Map(m) => map_call(it, m, name, args),
@@ -299,10 +307,10 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
             ("isEmpty", 0) => Val::Bool(list_len(l) == 0),
             ("contains", 1) => Val::Bool(match l {
                 ListRef::Own(v) => v.try_borrow().map(|v| contains(&v, &args[0])).unwrap_or(false),
-                ListRef::Doc(v) => v.iter().any(|item| Val::from_doc(item).java_equals(&args[0])),
+                ListRef::Doc(v) => v.iter().any(|item| args[0].java_equals(&Val::from_doc(item))),
             }),
-            ("indexOf", 1) => Val::Int(list_items(l).iter().position(|v| v.java_equals(&args[0])).map(|i| i as i32).unwrap_or(-1)),
-            ("lastIndexOf", 1) => Val::Int(list_items(l).iter().rposition(|v| v.java_equals(&args[0])).map(|i| i as i32).unwrap_or(-1)),
+            ("indexOf", 1) => Val::Int(list_items(l).iter().position(|v| args[0].java_equals(v)).map(|i| i as i32).unwrap_or(-1)),
+            ("lastIndexOf", 1) => Val::Int(list_items(l).iter().rposition(|v| args[0].java_equals(v)).map(|i| i as i32).unwrap_or(-1)),
             ("subList", 2) => {
                 let items = list_items(l);
                 let (from, to) = (as_index(&args[0])?, as_index(&args[1])?);
@@ -396,6 +404,70 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
     }
 }
 
+/// The `Deque` and `Queue` methods Painless whitelists for a `LinkedList`
+/// (modules/lang-painless/src/main/resources/org/elasticsearch/painless/java.util.txt),
+/// with `java.util.LinkedList`'s semantics: the `get`/`remove`/`element`/`pop`
+/// forms throw `NoSuchElementException` on an empty list, the `peek`/`poll`
+/// forms give null. `remove(x)` is not among them: Painless binds `remove/1`
+/// on a `LinkedList` to `List.remove(int)`, as on every List (its lookup
+/// builder copies `List`'s methods in before `Deque`'s and keeps the first).
+/// `None` for any other list, which lacks them.
+fn linked_list_call<'a>(l: &ListRef<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    let ListRef::Own(list) = l else { return None };
+    if !list.try_borrow().is_ok_and(|list| list.linked) {
+        return None;
+    }
+    let no_such_element = || Exc::bare("NoSuchElementException");
+    let len = list.borrow().len();
+    Some(Ok(match (name, args) {
+        ("addFirst" | "push", [item]) => {
+            list.borrow_mut().insert(0, item.clone().owned());
+            Val::Null
+        }
+        ("offerFirst", [item]) => {
+            list.borrow_mut().insert(0, item.clone().owned());
+            Val::Bool(true)
+        }
+        ("addLast", [item]) => {
+            list.borrow_mut().push(item.clone().owned());
+            Val::Null
+        }
+        ("offer" | "offerLast", [item]) => {
+            list.borrow_mut().push(item.clone().owned());
+            Val::Bool(true)
+        }
+        ("getFirst" | "element", []) => match list.borrow().first() {
+            Some(first) => first.clone(),
+            None => return Some(Err(no_such_element())),
+        },
+        ("getLast", []) => match list.borrow().last() {
+            Some(last) => last.clone(),
+            None => return Some(Err(no_such_element())),
+        },
+        ("peek" | "peekFirst", []) => list.borrow().first().cloned().unwrap_or(Val::Null),
+        ("peekLast", []) => list.borrow().last().cloned().unwrap_or(Val::Null),
+        ("removeFirst" | "remove" | "pop", []) if len == 0 => return Some(Err(no_such_element())),
+        ("removeLast", []) if len == 0 => return Some(Err(no_such_element())),
+        ("poll" | "pollFirst" | "pollLast", []) if len == 0 => Val::Null,
+        ("removeFirst" | "remove" | "pop" | "poll" | "pollFirst", []) => list.borrow_mut().remove(0),
+        ("removeLast" | "pollLast", []) => list.borrow_mut().pop().unwrap_or(Val::Null),
+        ("removeFirstOccurrence" | "removeLastOccurrence", [item]) => {
+            let found = {
+                let items = list.borrow();
+                match name {
+                    "removeFirstOccurrence" => items.iter().position(|v| item.java_equals(v)),
+                    _ => items.iter().rposition(|v| item.java_equals(v)),
+                }
+            };
+            if let Some(i) = found {
+                list.borrow_mut().remove(i);
+            }
+            Val::Bool(found.is_some())
+        }
+        _ => return None,
+    }))
+}
+
 type SetRef<'a> = Shared<indexmap::IndexMap<Key<'a>, ()>>;
 
 fn set_call<'a>(it: &mut Interp<'a>, s: &SetRef<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
@@ -455,7 +527,7 @@ fn view_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, name: &str
             ("remove", 1) => {
                 let key = match kind {
                     ViewKind::Keys => Some(args[0].clone()),
-                    ViewKind::Values => map_entries(m).into_iter().find(|(_, v)| v.java_equals(&args[0])).map(|(k, _)| k),
+                    ViewKind::Values => map_entries(m).into_iter().find(|(_, v)| args[0].java_equals(v)).map(|(k, _)| k),
                     ViewKind::Entries => match &args[0] {
                         Val::Entry(e) => Some(e.0.clone()),
                         _ => None,
@@ -550,9 +622,13 @@ pub fn view_remove_if<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, p
 /// [`view_remove_if`] with the predicate's call.
 pub fn view_remove_if_with<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, kind: ViewKind, pred: &Callee<'_, 'a>) -> R<Val<'a>> {
     if let (MapRef::Own(map), false) = (m, general_path_only()) {
-        let snapshot = map.try_borrow().ok().and_then(|map| Some((map.uncopied_snapshot()?, map.changes())));
-        if let Some(((doc, values), changes)) = snapshot {
-            return remove_if_uncopied(it, map, kind, pred, doc, values.as_deref().map(Vec::as_slice), changes);
+        let snapshot = map.try_borrow().ok().and_then(|map| Some((map.uncopied_snapshot()?, map.changes(), map.kind)));
+        if let Some(((doc, values), changes, map_kind)) = snapshot {
+            let order = match map_kind {
+                MapKind::Ctx => JavaOrder::of_ctx_doc(doc),
+                _ => JavaOrder::of_doc(doc),
+            };
+            return remove_if_uncopied(it, map, kind, pred, (doc, order), values.as_deref().map(Vec::as_slice), changes);
         }
     }
     let entries = map_entries(m);
@@ -597,7 +673,7 @@ fn general_path_only() -> bool {
 /// [`view_remove_if`] on a map still to copy from the document map `doc`:
 /// what it held when the call began is `doc` and, when `doc` holds a
 /// container, `values` (shared with the map), so nothing is copied to go
-/// through it; the predicate sees the entries in Java's order by their
+/// through it; the predicate sees the entries in Java's `order`, by their
 /// positions. The picked entries leave in one pass when the predicate
 /// changed nothing (`changes`), else by key, one at a time, as the general
 /// path removes them.
@@ -606,11 +682,10 @@ fn remove_if_uncopied<'a>(
     map: &Shared<JMap<'a>>,
     kind: ViewKind,
     pred: &Callee<'_, 'a>,
-    doc: &'a crate::value::Map,
+    (doc, order): (&'a crate::value::Map, JavaOrder),
     values: Option<&[Val<'a>]>,
     changes: u64,
 ) -> R<Val<'a>> {
-    let order = JavaOrder::of_doc(doc);
     let mut doomed: Vec<usize> = Vec::new();
     for i in order.positions() {
         let (key, value) = doc.get_index(i).expect("a position of the map");
@@ -712,7 +787,7 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
             ("get", 1) => map_get(m, &args[0]).unwrap_or_else(|| Val::Null),
             ("getOrDefault", 2) => map_get(m, &args[0]).unwrap_or_else(|| args[1].clone()),
             ("containsKey", 1) => Val::Bool(map_get(m, &args[0]).is_some()),
-            ("containsValue", 1) => Val::Bool(map_entries(m).iter().any(|(_, v)| v.java_equals(&args[0]))),
+            ("containsValue", 1) => Val::Bool(map_entries(m).iter().any(|(_, v)| args[0].java_equals(v))),
             ("size", 0) => Val::Int(map_len(m) as i32),
             ("isEmpty", 0) => Val::Bool(map_len(m) == 0),
             ("keySet", 0) => Val::View(m.clone(), ViewKind::Keys),
@@ -760,7 +835,9 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
                 map.borrow_mut().shift_remove(&Key(args[0].clone())).unwrap_or_else(|| Val::Null)
             }
             ("clear", 0) => {
-                own_map(it, m)?.borrow_mut().clear();
+                let map = own_map(it, m)?;
+                it.clear_ctx_metadata(map)?;
+                map.borrow_mut().clear();
                 Val::Null
             }
             ("computeIfAbsent", 2) => {
@@ -1262,7 +1339,12 @@ pub fn construct<'a>(_it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> Opt
         }
     };
     Some(match class {
-        "ArrayList" | "LinkedList" => copy_items().map(Val::new_list),
+        "ArrayList" => copy_items().map(Val::new_list),
+        "LinkedList" => copy_items().map(|items| {
+            let mut list = JList::from(items);
+            list.linked = true;
+            Val::List(ListRef::Own(Rc::new(RefCell::new(list))))
+        }),
         "HashSet" | "LinkedHashSet" | "TreeSet" => copy_items().map(new_set),
         "HashMap" | "LinkedHashMap" | "TreeMap" => {
             let kind = match class {

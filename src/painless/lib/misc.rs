@@ -55,6 +55,8 @@ pub const CONSTRUCTORS: &[&str] = &[
     "ArrayIndexOutOfBoundsException",
     "StringIndexOutOfBoundsException",
     "UnsupportedOperationException",
+    "NoSuchElementException",
+    "ConcurrentModificationException",
 ];
 
 pub const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -105,9 +107,31 @@ pub fn base64_decode(s: &str, alphabet: &[u8; 64]) -> R<Vec<u8>> {
     Ok(out)
 }
 
+thread_local! {
+    /// The containers whose [`hash_code`] is under way on this thread.
+    /// Ordering a map hashes its keys, and a key that is a map is ordered
+    /// to be hashed: maps that hold each other as keys would recurse
+    /// through fresh calls without end (Java overflows its stack there).
+    static HASHING: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
 /// Java `hashCode()` for the common types (String's is the classic 31·h + c).
+/// A container reached again while its own hash is under way hashes as 0.
 pub fn hash_code(v: &Val<'_>) -> i32 {
-    hash_code_depth(v, 0)
+    let Some(id) = v.container_id() else { return hash_code_depth(v, 0) };
+    let entered = HASHING.with(|h| match h.try_borrow_mut() {
+        Ok(mut under_way) if !under_way.contains(&id) => {
+            under_way.push(id);
+            true
+        }
+        _ => false,
+    });
+    if !entered {
+        return 0;
+    }
+    let h = hash_code_depth(v, 0);
+    HASHING.with(|h| h.borrow_mut().pop());
+    h
 }
 
 fn hash_code_depth(v: &Val<'_>, depth: usize) -> i32 {
@@ -138,6 +162,19 @@ fn hash_code_depth(v: &Val<'_>, depth: usize) -> i32 {
         Val::Str(s) if s.is_ascii() => s.bytes().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)),
         Val::Str(s) => s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)),
         Val::List(_) | Val::Array(_) => iter_items(v).unwrap_or_default().iter().fold(1i32, |h, x| h.wrapping_mul(31).wrapping_add(hash_code(x))),
+        // `CtxMap.hashCode`: `Objects.hash(source, metadata)`, the metadata's
+        // own `Objects.hash(map)`.
+        Val::Map(m) if m.is_ctx() => {
+            let (mut source, mut metadata) = (0i32, 0i32);
+            for (k, x) in map_entries(m) {
+                let entry = hash_code(&k) ^ hash_code(&x);
+                match k.as_str().and_then(crate::document::metadata::iteration_rank) {
+                    Some(_) => metadata = metadata.wrapping_add(entry),
+                    None => source = source.wrapping_add(entry),
+                }
+            }
+            (31 + source).wrapping_mul(31).wrapping_add(31i32.wrapping_add(metadata))
+        }
         Val::Map(m) => map_entries(m).iter().fold(0i32, |h, (k, x)| h.wrapping_add(hash_code(k) ^ hash_code(x))),
         Val::Obj(o) => match &**o {
             super::Obj::BigInteger(n) => n.hash_code(),

@@ -197,7 +197,10 @@ const CLASSES: &[(&str, &str)] = &[
     ("List", "java.util.List"),
     ("ArrayList", "java.util.ArrayList"),
     ("LinkedList", "java.util.LinkedList"),
+    ("Deque", "java.util.Deque"),
+    ("Queue", "java.util.Queue"),
     ("Map", "java.util.Map"),
+    ("AbstractMap", "java.util.AbstractMap"),
     ("HashMap", "java.util.HashMap"),
     ("LinkedHashMap", "java.util.LinkedHashMap"),
     ("TreeMap", "java.util.TreeMap"),
@@ -247,6 +250,8 @@ const CLASSES: &[(&str, &str)] = &[
     ("DateTimeParseException", "java.time.format.DateTimeParseException"),
     ("DateTimeException", "java.time.DateTimeException"),
     ("PatternSyntaxException", "java.util.regex.PatternSyntaxException"),
+    ("NoSuchElementException", "java.util.NoSuchElementException"),
+    ("ConcurrentModificationException", "java.util.ConcurrentModificationException"),
 ];
 
 /// Classes usable as a static receiver (`Math.max`, `Collectors.toList()`).
@@ -279,6 +284,8 @@ const EXCEPTIONS: &[&str] = &[
     "DateTimeParseException",
     "DateTimeException",
     "PatternSyntaxException",
+    "NoSuchElementException",
+    "ConcurrentModificationException",
     "NegativeArraySizeException",
     "StackOverflowError",
     "PainlessError",
@@ -356,16 +363,18 @@ pub enum ClassTest {
     Collection,
     MapEntry,
     Function,
-    /// `HashMap`: every map but a `TreeMap` (a `LinkedHashMap` is one)
-    /// and the document's maps as a condition sees them.
+    /// `HashMap`: every map but a `TreeMap` (a `LinkedHashMap` is one),
+    /// a script's `ctx` and the document's maps as a condition sees them.
     HashMap,
     LinkedHashMap,
     TreeMap,
-    /// `ArrayList`: every list but the document's lists as a condition
-    /// sees them.
+    /// `AbstractMap`: `HashMap`, `TreeMap` and the `IngestCtxMap` extend it.
+    AbstractMap,
+    /// `ArrayList`: every list but a `LinkedList` and the document's lists
+    /// as a condition sees them.
     ArrayList,
-    /// `LinkedList`: no value of this engine is one.
-    Never,
+    /// `LinkedList`, and the `Deque` and `Queue` it is the only one of.
+    LinkedList,
     ByName,
 }
 
@@ -388,7 +397,8 @@ impl ClassTest {
             "HashMap" => ClassTest::HashMap,
             "LinkedHashMap" => ClassTest::LinkedHashMap,
             "TreeMap" => ClassTest::TreeMap,
-            "LinkedList" => ClassTest::Never,
+            "AbstractMap" => ClassTest::AbstractMap,
+            "LinkedList" | "Deque" | "Queue" => ClassTest::LinkedList,
             "List" => ClassTest::List,
             "ArrayList" => ClassTest::ArrayList,
             "Set" | "HashSet" | "LinkedHashSet" => ClassTest::Set,
@@ -424,16 +434,17 @@ pub fn is_instance(v: &Val<'_>, class: &ClassType) -> bool {
         // (ConditionalProcessor's `UnmodifiableIngestData implements Map`,
         // `UnmodifiableIngestList implements List`), and `params` is a
         // `Collections.unmodifiableMap`: none is a `HashMap` or `ArrayList`.
-        ClassTest::HashMap => matches!(v, Val::Map(m @ MapRef::Own(_)) if m.kind() != MapKind::Tree),
+        ClassTest::HashMap => matches!(v, Val::Map(m @ MapRef::Own(_)) if !matches!(m.kind(), MapKind::Tree | MapKind::Ctx)),
         ClassTest::LinkedHashMap => matches!(v, Val::Map(m @ MapRef::Own(_)) if m.kind() == MapKind::Linked),
         ClassTest::TreeMap => matches!(v, Val::Map(m @ MapRef::Own(_)) if m.kind() == MapKind::Tree),
         ClassTest::List => matches!(v, Val::List(_)),
-        ClassTest::ArrayList => matches!(v, Val::List(ListRef::Own(_))),
+        ClassTest::AbstractMap => matches!(v, Val::Map(MapRef::Own(_))),
+        ClassTest::ArrayList => matches!(v, Val::List(ListRef::Own(l)) if l.try_borrow().is_ok_and(|l| !l.linked)),
+        ClassTest::LinkedList => matches!(v, Val::List(ListRef::Own(l)) if l.try_borrow().is_ok_and(|l| l.linked)),
         ClassTest::Set => matches!(v, Val::Set(_) | Val::View(_, ViewKind::Keys | ViewKind::Entries)),
         ClassTest::Collection => matches!(v, Val::List(_) | Val::Set(_) | Val::View(..)),
         ClassTest::MapEntry => matches!(v, Val::Entry(_)),
         ClassTest::Function => matches!(v, Val::Func(_)),
-        ClassTest::Never => false,
         ClassTest::ByName => is_instance_by_name(v, class),
     }
 }
