@@ -1592,6 +1592,7 @@ fn big_integer_def_arithmetic_follows_def_math() {
     assert_eq!(big_err("ctx.n *= 2.0").1, "Cannot cast java.lang.Double to java.math.BigInteger");
     // Def.defTolongExplicit takes the boxes only.
     assert!(big_err("ctx.r = (long) ctx.n").1.contains("java.math.BigInteger"));
+}
 
 // ---- ctx: Elasticsearch's IngestCtxMap ----
 
