@@ -205,7 +205,7 @@ fn deep_nesting_in_the_source_is_an_error_not_a_crash() {
         format!("ctx.x = ctx{}", "[0]".repeat(n)),
         format!("ctx.x = 1{}", " ?: 1".repeat(n)),
         format!("ctx.a{}", " = ctx.a".repeat(n)),
-        format!("{}ctx.a = 1", "if (true) ".repeat(n)),
+        format!("{}ctx.a = 1", "if (ctx.a == null) ".repeat(n)),
         format!("{}", "ctx.a = 1;".repeat(n)),
         format!("ctx.x = ['a': {}1{}]", "['a': ".repeat(n), "]".repeat(n)),
         format!("ctx.x = {}1", "x -> ".repeat(n)),
@@ -271,7 +271,9 @@ fn deeply_nested_values_built_by_a_script_do_not_overflow() {
 #[test]
 fn the_loop_limit_stops_endless_loops() {
     run_bounded("loops", Duration::from_secs(60), || {
-        for source in ["while (true) {}", "for (;;) {}", "do {} while (true)", "for (int i = 0; i >= 0; i += 0) {}"] {
+        // `while (true) {}` and `do {} while (true)` are refused at load, as
+        // Painless refuses them ("no paths escape from while loop").
+        for source in ["while (ctx.a == null) {}", "for (;;) {}", "do { ctx.n = 1 } while (ctx.a == null)", "for (int i = 0; i >= 0; i += 0) {}"] {
             let script = compile(source, ScriptContext::Ingest).expect(source);
             let mut c = Map::default();
             assert!(script.execute(&mut c, &Map::default()).is_err(), "{source}");

@@ -47,7 +47,7 @@ const DOC_FIELDS: &[&str] = &["message", "a", "x", "list", "num", "ip", "url", "
 const SCRIPTS: &[&str] = &[
     "ctx.a = 1", "ctx.x = ctx.message?.length()", "ctx.list?.add(1)", "if (ctx.a == null) { ctx.a = [:] }",
     "ctx.remove('message')", "ctx.y = params.p", "for (def k : ctx.keySet()) { ctx.z = k }",
-    "ctx.n = Integer.parseInt(ctx.message)", "ctx.x = ctx.num / 0", "while (true) {}", "throw new Exception('x')",
+    "ctx.n = Integer.parseInt(ctx.message)", "ctx.x = ctx.num / 0", "while (ctx.q == null) {}", "throw new Exception('x')",
     "ctx._index = 'i'", "ctx.s = String.valueOf(ctx.a).substring(1)", "def m = [:]; for (int i = 0; i < 200; i++) { m = ['a': m] } ctx.m = m",
     "ctx.l = new ArrayList(); ctx.l.add(ctx.l)", "ctx.x = ctx", "return", "ctx.a.b.c = 1",
 ];

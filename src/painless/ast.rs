@@ -140,6 +140,11 @@ pub enum StmtKind {
     Break,
     Continue,
     Return(Option<Expr>),
+    /// An expression statement whose value its function returns: the last
+    /// one of a function that returns a value, as the flow pass finds it
+    /// (Painless's `visitExpression` under `LastSource`). Unlike a `return`,
+    /// its value is typed without the return type as a target.
+    ImplicitReturn(Expr),
     Throw(Expr),
     Try(Box<Stmt>, Vec<Catch>),
 }
@@ -389,7 +394,7 @@ impl Stmt {
             }
         };
         match &self.kind {
-            StmtKind::Expr(e) | StmtKind::Throw(e) | StmtKind::Return(Some(e)) => e.visit(f),
+            StmtKind::Expr(e) | StmtKind::Throw(e) | StmtKind::Return(Some(e)) | StmtKind::ImplicitReturn(e) => e.visit(f),
             StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue => {}
             StmtKind::Decl(_, vars) => vars.iter().filter_map(|v| v.init.as_ref()).for_each(|e| e.visit(f)),
             StmtKind::If(c, a, b) => {

@@ -26,7 +26,7 @@ pub fn top_level_keys(program: &Program) -> Option<Vec<String>> {
 
 fn stmt(s: &Stmt, keys: &mut Vec<String>) -> Option<()> {
     match &s.kind {
-        StmtKind::Expr(e) | StmtKind::Throw(e) => expr(e, keys),
+        StmtKind::Expr(e) | StmtKind::Throw(e) | StmtKind::ImplicitReturn(e) => expr(e, keys),
         StmtKind::Decl(_, vars) => {
             for v in vars {
                 if let Some(init) = &v.init {

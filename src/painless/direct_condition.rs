@@ -345,7 +345,7 @@ impl DirectCondition {
 fn tree(program: &Program) -> Option<Node> {
     let [statement] = &program.body[..] else { return None };
     let expr = match &statement.kind {
-        StmtKind::Expr(e) | StmtKind::Return(Some(e)) => e,
+        StmtKind::ImplicitReturn(e) | StmtKind::Return(Some(e)) => e,
         _ => return None,
     };
     let mut root = node(expr)?;

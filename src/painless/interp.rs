@@ -68,9 +68,10 @@ impl<'a> Interp<'a> {
         Interp { prog, read_only, budget: MAX_LOOP_ITERATIONS, depth: 0, spare_frames: Vec::new(), last_doc_field: None, returned: Val::Null, capture_free_lambdas: Vec::new(), ctx_map: std::ptr::null() }
     }
 
-    /// Runs the main body; the value of a trailing expression statement is
-    /// the script's result, as Painless returns it implicitly.
-    pub fn run(&mut self, ctx: Val<'a>, params: Val<'a>) -> R<Val<'a>> {
+    /// Runs the main body: the value it returns (a condition's last
+    /// expression statement returns its value, as the flow pass marks it),
+    /// `None` when it ends without returning one.
+    pub fn run(&mut self, ctx: Val<'a>, params: Val<'a>) -> R<Option<Val<'a>>> {
         if let Val::Map(MapRef::Own(m)) = &ctx {
             self.ctx_map = Rc::as_ptr(m).cast();
         }
@@ -95,13 +96,12 @@ impl<'a> Interp<'a> {
         self.run_body(frame)
     }
 
-    /// Runs the compiled main body; a trailing expression statement
-    /// returns its value.
-    fn run_body(&mut self, frame: &mut [Val<'a>]) -> R<Val<'a>> {
+    /// Runs the compiled main body: the value it returns, if it returns one.
+    fn run_body(&mut self, frame: &mut [Val<'a>]) -> R<Option<Val<'a>>> {
         let prog = self.prog;
         match (prog.code.main)(self, frame)? {
-            Step::Return => Ok(self.take_returned()),
-            Step::Next | Step::Break | Step::Continue => Ok(Val::Null),
+            Step::Return => Ok(Some(self.take_returned())),
+            Step::Next | Step::Break | Step::Continue => Ok(None),
         }
     }
 

@@ -20,6 +20,7 @@ pub mod compile;
 pub mod ctx_keys;
 pub mod direct_condition;
 pub mod doc_patch;
+pub mod flow;
 pub mod interp;
 pub mod lexer;
 pub mod lib;
@@ -283,7 +284,11 @@ impl Script {
     fn interpret_condition(&self, ctx: &Map, params: &Map) -> Result<bool, EsError> {
         let mut it = interp::Interp::new(&self.program, true);
         let result = val::with_condition_ctx(ctx, || it.run(val::Val::Map(val::MapRef::Doc(ctx)), val::Val::Map(val::MapRef::Doc(params))));
-        match result.and_then(|v| interp::to_boolean(&v).map_err(|e| e.at(0))) {
+        // A condition that ends without returning answers false: Painless
+        // ends an `execute` that may end so with a return of its type's
+        // default (`PainlessUserTreeToIRTreePhase.visitFunction`).
+        let answer = |returned: Option<val::Val>| returned.map_or(Ok(false), |v| interp::to_boolean(&v).map_err(|e| e.at(0)));
+        match result.and_then(answer) {
             Ok(b) => Ok(b),
             Err(e) => Err(self.runtime_error(&e)),
         }

@@ -2,10 +2,12 @@
 //! computes lambda captures, and refuses at compile time every construct
 //! the library does not implement (`unsupported Painless feature ...`), so
 //! that nothing unsupported is discovered halfway through a document. It
-//! ends with the type pass (`types`), which refuses what Painless's static
-//! types refuse.
+//! ends with the control-flow pass (`flow`), which finds the values bodies
+//! return and refuses what Painless refuses of how statements end, and the
+//! type pass (`types`), which refuses what Painless's static types refuse.
 
 use super::ast::*;
+use super::flow;
 use super::lib;
 use super::types;
 use super::{CompileError, ScriptContext};
@@ -65,17 +67,14 @@ pub fn resolve(program: &mut Program, source: &str, context: ScriptContext) -> R
     r.declare("params", &Type::class("Map"), Span::default())?;
     r.declare("ctx", &Type::class("Map"), Span::default())?;
     r.stmts(&mut program.body)?;
-    // A condition returns its last expression; everything else must have an effect.
-    let n = program.body.len();
-    for (i, stmt) in program.body.iter().enumerate() {
-        if !(context == ScriptContext::Condition && i + 1 == n) {
-            check_statements(std::slice::from_ref(stmt))?;
-        }
-    }
+    program.frame_size = r.frames.pop().unwrap().max;
+    // A condition's `execute` returns a boolean, an ingest script's nothing.
+    flow::check(program, context == ScriptContext::Condition)?;
+    // Returned values excepted, expression statements must have an effect.
+    check_statements(&program.body)?;
     for f in &program.functions {
         check_statements(&f.body)?;
     }
-    program.frame_size = r.frames.pop().unwrap().max;
     types::check(program, source, context)
 }
 
@@ -321,7 +320,7 @@ impl Resolver<'_> {
                 r
             }
             StmtKind::Break | StmtKind::Continue | StmtKind::Return(None) => Ok(()),
-            StmtKind::Return(Some(e)) | StmtKind::Throw(e) => self.expr(e),
+            StmtKind::Return(Some(e)) | StmtKind::Throw(e) | StmtKind::ImplicitReturn(e) => self.expr(e),
             StmtKind::Try(body, catches) => {
                 self.scoped(body)?;
                 for c in catches {

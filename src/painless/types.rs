@@ -117,21 +117,9 @@ struct Checker<'p> {
 }
 
 impl Checker<'_> {
-    /// A function's body (the script's own included). Its last expression
-    /// statement, unless it returns void, is its returned value
-    /// (`visitExpression` under `LastSource`): typed without a target, then
-    /// cast as a returned value (`int get() {5L}` is refused).
+    /// A function's body (the script's own included).
     fn body(&self, stmts: &mut [Stmt], ret: &Type) -> R<()> {
-        match stmts.split_last_mut() {
-            Some((Stmt { kind: StmtKind::Expr(e), .. }, before)) if *ret != *VOID => {
-                self.stmts(before, Returns::To(ret))?;
-                if let Some(ty) = self.expr(e)? {
-                    self.cast(&ty, Want::internal(ret), self.location(e))?;
-                }
-                Ok(())
-            }
-            _ => self.stmts(stmts, Returns::To(ret)),
-        }
+        self.stmts(stmts, Returns::To(ret))
     }
 
     fn stmts(&self, stmts: &mut [Stmt], ret: Returns) -> R<()> {
@@ -194,6 +182,13 @@ impl Checker<'_> {
                 }),
                 (_, Some(e)) => self.expr(e).map(drop),
                 (_, None) => Ok(()),
+            },
+            // The value of an expression statement a function returns
+            // (`visitExpression` under `LastSource`) is typed without a
+            // target, then cast as a returned value (`int get() {5L}` is refused).
+            StmtKind::ImplicitReturn(e) => match (self.expr(e)?, ret) {
+                (Some(ty), Returns::To(ret)) => self.cast(&ty, Want::internal(ret), self.location(e)),
+                _ => Ok(()),
             },
             StmtKind::Try(body, catches) => {
                 self.stmt(body, ret)?;
