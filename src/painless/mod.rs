@@ -493,3 +493,14 @@ fn refuse_metadata_writes(ctx: &mut Map, before: Vec<(String, Option<Value>)>) -
     }
     first
 }
+
+/// The cause (its type and message) and the offset of the compile error
+/// Elasticsearch would report for `src`, for the load-time passes' tests.
+#[cfg(test)]
+pub(crate) fn compile_refusal(src: &str, context: ScriptContext) -> (String, String, i64) {
+    let e = compile(src, context).err().unwrap_or_else(|| panic!("{src}: compiled"));
+    assert_eq!((e.kind.as_str(), e.reason.as_str()), ("script_exception", "compile error"), "{src}");
+    let cause = e.caused_by.as_ref().expect("a cause");
+    let offset = e.extra["position"].as_map().unwrap()["offset"].as_i64().unwrap();
+    (cause.kind.clone(), cause.reason.clone(), offset)
+}

@@ -754,14 +754,7 @@ mod tests {
     use crate::error::EsError;
     use crate::value::Map;
 
-    /// The cause of the compile error of `src` and its offset.
-    fn refused(src: &str, context: ScriptContext) -> (String, String, i64) {
-        let e = compile(src, context).err().unwrap_or_else(|| panic!("{src}: compiled"));
-        assert_eq!((e.kind.as_str(), e.reason.as_str()), ("script_exception", "compile error"), "{src}");
-        let cause = e.caused_by.as_ref().expect("a cause");
-        let offset = e.extra["position"].as_map().unwrap()["offset"].as_i64().unwrap();
-        (cause.kind.clone(), cause.reason.clone(), offset)
-    }
+    use super::super::compile_refusal as refused;
 
     fn cast_error(src: &str, context: ScriptContext) -> (String, i64) {
         let (kind, reason, offset) = refused(src, context);
