@@ -698,6 +698,9 @@ fn coerce_typed<'a>(ty: &Type, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
                 if explicit && v.is_numeric() {
                     return coerce_prim(p, v, true);
                 }
+                if !explicit && widens_to_box(&v, p) {
+                    return coerce_prim(p, v, false);
+                }
             }
             if c.test == lib::ClassTest::String && explicit {
                 if let Val::Char(ch) = v {
@@ -713,6 +716,31 @@ fn coerce_typed<'a>(ty: &Type, v: Val<'a>, explicit: bool) -> R<Val<'a>> {
                 Err(jvm_cast_error(&v.class_name(), &class_of_type(ty)))
             }
         }
+    }
+}
+
+/// Whether an implicit cast of `v` to the box of `p` widens it, as
+/// Painless's `Def.defTo<Box>Implicit` do (`Long` takes a byte, short,
+/// char or int; `Integer` a byte, short or char; `Short` a byte; `Double`
+/// and `Float` every narrower number) and as the compiler's boxing casts
+/// for arguments and returned values do (`Long f() { return 1 }`).
+fn widens_to_box(v: &Val<'_>, p: Prim) -> bool {
+    let rank = |v: &Val<'_>| match v {
+        Val::Byte(_) => Some(0),
+        Val::Short(_) => Some(1),
+        Val::Char(_) => Some(2),
+        Val::Int(_) => Some(3),
+        Val::Long(_) => Some(4),
+        Val::Float(_) => Some(5),
+        _ => None,
+    };
+    match (rank(v), p) {
+        (Some(0), Prim::Short) => true,
+        (Some(r), Prim::Int) => r <= 2,
+        (Some(r), Prim::Long) => r <= 3,
+        (Some(r), Prim::Float) => r <= 4,
+        (Some(_), Prim::Double) => true,
+        _ => false,
     }
 }
 

@@ -654,6 +654,22 @@ fn runtime_errors_render_like_elasticsearch() {
     assert_eq!(e.extra["position"].to_json(), r#"{"offset":17,"start":0,"end":33}"#);
 }
 
+/// A boxed target widens a narrower number implicitly, as Painless's
+/// `Def.defTo<Box>Implicit` and its compile-time boxing casts do; it never
+/// narrows, nor crosses from a char-less box to `Character`.
+#[test]
+fn boxed_targets_widen_as_def_casts_do() {
+    assert_eq!(run("Long f() { return 1 } ctx.r = f()", "{}")["r"], Value::Long(1));
+    assert_eq!(eval("def i = 7; Long x = i; x"), Value::Long(7));
+    assert_eq!(eval("def c = (char) 65; Integer x = c; x"), Value::Int(65));
+    assert_eq!(eval("def l = 3L; Double x = l; x"), Value::Double(3.0));
+    assert_eq!(eval("def f = 1.5f; Double x = f; x"), Value::Double(1.5));
+    assert_eq!(eval("def b = (byte) 2; Short x = b; x"), Value::Int(2));
+    for narrowing in ["def l = 3L; Integer x = l", "def d = 1.0; Long x = d", "def i = 1; Short x = i", "def i = 65; Character x = i"] {
+        assert_eq!(cause(&run_err(narrowing, "{}")).0, "class_cast_exception", "{narrowing}");
+    }
+}
+
 #[test]
 fn every_error_class() {
     let cases: &[(&str, &str, &str)] = &[
