@@ -116,7 +116,8 @@ thread_local! {
 }
 
 /// Java `hashCode()` for the common types (String's is the classic 31·h + c).
-/// A container reached again while its own hash is under way hashes as 0.
+/// A container reached again while its own hash is under way hashes as 0
+/// (Java overflows its stack there; listed in the README's known differences).
 pub fn hash_code(v: &Val<'_>) -> i32 {
     let Some(id) = v.container_id() else { return hash_code_depth(v, 0) };
     let entered = HASHING.with(|h| match h.try_borrow_mut() {
