@@ -675,6 +675,17 @@ fn compound_assignments_cast_back_to_the_targets_class() {
     assert_eq!(eval("def b = (byte) 127; b += 1; b"), Value::Int(-128));
     assert_eq!(eval("def c = 'a'.charAt(0); c += 1; c instanceof Character && c == (char) 98"), Value::Bool(true));
     assert_eq!(eval("def s = 'a'; s += 1; s"), Value::String("a1".into()));
+    // lang-painless AdditionTests.testDefCompoundAssignmentLHS.
+    for (src, class, value) in [
+        ("def x = (byte)5; x += -10", "Byte", "-5"),
+        ("def x = (short)5; x += 10", "Short", "15"),
+        ("def x = (char)10; x += -5", "Character", "5"),
+        ("def x = 5L; x += -10", "Long", "-5"),
+        ("def x = 5f; x += 10", "Float", "15.0"),
+    ] {
+        let probe = format!("{src}; ctx.r = [x instanceof {class}, x instanceof Character ? (int) x : x]");
+        assert_eq!(run(&probe, "{}")["r"].to_json(), format!("[true,{value}]"), "{src}");
+    }
     // A typed operand leaves Java's own cast back to the declared type.
     assert_eq!(eval("double d = 1; d += 1; d"), Value::Double(2.0));
     assert_eq!(eval("int i = 1; def y = 2.9; i += y; i"), Value::Int(3));
