@@ -1153,18 +1153,89 @@ pub fn binary<'a>(op: BinOp, a: Val<'a>, b: Val<'a>) -> R<Val<'a>> {
     })
 }
 
-/// `x op= v`, `x++`, `x--`: [`binary`], whose result a `def` target casts
-/// back to the class `x` held (`DefMath.dynamicReceiverCast`). Only a
-/// `BigInteger` receiver is checked here: no operator gives one, and
-/// `Class.cast` refuses the result.
+/// `x op= v`, `x++`, `x--`: [`binary`], whose result is cast back to the
+/// class `x` held. Painless flags every compound assignment's operation
+/// `DefBootstrap.OPERATOR_COMPOUND_ASSIGNMENT`; when the operation is on
+/// `def` (a `def` target, a map field, a list element, or a `def` operand)
+/// its result goes through `DefMath.dynamicReceiverCast`
+/// (modules/lang-painless/.../DefMath.java), so `ctx.n = 1; ctx.n += 1.5`
+/// leaves the Integer 2. On typed operands Java's compound assignment casts
+/// the result to the target's type the same way, which the caller's
+/// conversion to the declared type repeats.
 #[inline]
 pub fn compound<'a>(op: BinOp, old: Val<'a>, rhs: Val<'a>) -> R<Val<'a>> {
-    let big_receiver = old.is_big_integer();
+    let receiver = Receiver::of(&old);
     let new = binary(op, old, rhs)?;
-    if big_receiver {
-        return Err(Exc::class_cast(format!("Cannot cast {} to java.math.BigInteger", new.class_name())));
+    receiver.cast(new)
+}
+
+/// The class of a compound assignment's target, as `DefMath.dynamicCast`
+/// treats it.
+enum Receiver {
+    /// `null`: the result is kept as it is.
+    Null,
+    /// A box or a `Character`: the result's `Number` value of that type
+    /// (`intValue()`, `(char) intValue()`, ...).
+    Number(Prim),
+    /// A `String`, a `Boolean` or any other class (named): the result must
+    /// be one (`Class.cast`).
+    Str,
+    Bool,
+    Other(String),
+}
+
+impl Receiver {
+    #[inline(always)]
+    fn of(v: &Val<'_>) -> Receiver {
+        match v {
+            Val::Null => Receiver::Null,
+            Val::Int(_) => Receiver::Number(Prim::Int),
+            Val::Long(_) => Receiver::Number(Prim::Long),
+            Val::Double(_) => Receiver::Number(Prim::Double),
+            Val::Str(_) => Receiver::Str,
+            Val::Byte(_) => Receiver::Number(Prim::Byte),
+            Val::Short(_) => Receiver::Number(Prim::Short),
+            Val::Char(_) => Receiver::Number(Prim::Char),
+            Val::Float(_) => Receiver::Number(Prim::Float),
+            Val::Bool(_) => Receiver::Bool,
+            other => Receiver::Other(other.class_name()),
+        }
     }
-    Ok(new)
+
+    #[inline(always)]
+    fn cast<'a>(self, new: Val<'a>) -> R<Val<'a>> {
+        match (self, &new) {
+            (Receiver::Null, _)
+            | (Receiver::Number(Prim::Int), Val::Int(_))
+            | (Receiver::Number(Prim::Long), Val::Long(_))
+            | (Receiver::Number(Prim::Double), Val::Double(_))
+            | (Receiver::Str, Val::Str(_))
+            | (Receiver::Bool, Val::Bool(_)) => Ok(new),
+            (Receiver::Number(p), _) => {
+                if new.is_numeric() {
+                    coerce_prim(p, new, true)
+                } else {
+                    // DefMath.getNumber
+                    Err(Exc::class_cast(format!("Cannot convert [class {}] to a Number", new.class_name())))
+                }
+            }
+            (Receiver::Str, _) => Err(class_cast_refused(&new, "java.lang.String")),
+            (Receiver::Bool, _) => Err(class_cast_refused(&new, "java.lang.Boolean")),
+            (Receiver::Other(class), _) => {
+                if new.class_name() == class {
+                    Ok(new)
+                } else {
+                    Err(class_cast_refused(&new, &class))
+                }
+            }
+        }
+    }
+}
+
+/// `Class.cast`'s refusal.
+#[cold]
+fn class_cast_refused(v: &Val<'_>, class: &str) -> Exc {
+    Exc::class_cast(format!("Cannot cast {} to {class}", v.class_name()))
 }
 
 /// The equality operators (`op` is one of `==`, `!=`, `===`, `!==`).

@@ -657,6 +657,47 @@ fn runtime_errors_render_like_elasticsearch() {
 /// A boxed target widens a narrower number implicitly, as Painless's
 /// `Def.defTo<Box>Implicit` and its compile-time boxing casts do; it never
 /// narrows, nor crosses from a char-less box to `Character`.
+/// A compound assignment on `def` casts its result back to the class the
+/// target held: DefBootstrap's OPERATOR_COMPOUND_ASSIGNMENT flag and
+/// `DefMath.dynamicReceiverCast`/`dynamicCast` (lang-painless DefMath.java):
+/// a box or `Character` takes the result's `Number` value of its type, any
+/// other class must be the result's (`Class.cast`).
+#[test]
+fn compound_assignments_cast_back_to_the_targets_class() {
+    let doc = r#"{"n":1,"l":[1.5,2],"m":{"k":10}}"#;
+    let out = run("ctx.n += 1.5; ctx.l[0] += 1; ctx.l[1] *= 2.5; ctx.m.k /= 4.0; ctx.m.j = 10; ctx.m.j *= 1000000000000L", doc);
+    assert_eq!(json(&out), r#"{"n":2,"l":[2.5,5],"m":{"k":2,"j":1316134912}}"#);
+    assert_eq!(eval("def x = 1; x += 1.5; x"), Value::Int(2));
+    assert_eq!(eval("def x = 1L; x -= 0.5; x"), Value::Long(0));
+    assert_eq!(eval("def x = 2.5; x += 1; x"), Value::Double(3.5));
+    assert_eq!(eval("def x = 1.5f; x += 1.25; x"), Value::Float(2.75));
+    assert_eq!(eval("def s = (short) 1; s++; s instanceof Short"), Value::Bool(true));
+    assert_eq!(eval("def b = (byte) 127; b += 1; b"), Value::Int(-128));
+    assert_eq!(eval("def c = 'a'.charAt(0); c += 1; c instanceof Character && c == (char) 98"), Value::Bool(true));
+    assert_eq!(eval("def s = 'a'; s += 1; s"), Value::String("a1".into()));
+    // lang-painless AdditionTests.testDefCompoundAssignmentLHS.
+    for (src, class, value) in [
+        ("def x = (byte)5; x += -10", "Byte", "-5"),
+        ("def x = (short)5; x += 10", "Short", "15"),
+        ("def x = (char)10; x += -5", "Character", "5"),
+        ("def x = 5L; x += -10", "Long", "-5"),
+        ("def x = 5f; x += 10", "Float", "15.0"),
+    ] {
+        let probe = format!("{src}; ctx.r = [x instanceof {class}, x instanceof Character ? (int) x : x]");
+        assert_eq!(run(&probe, "{}")["r"].to_json(), format!("[true,{value}]"), "{src}");
+    }
+    // A typed operand leaves Java's own cast back to the declared type.
+    assert_eq!(eval("double d = 1; d += 1; d"), Value::Double(2.0));
+    assert_eq!(eval("int i = 1; def y = 2.9; i += y; i"), Value::Int(3));
+    for (src, message) in [
+        ("def n = 1; n += 'x'", "Cannot convert [class java.lang.String] to a Number"),
+        ("def c = 'a'.charAt(0); c += 'x'", "Cannot convert [class java.lang.String] to a Number"),
+        ("def b = true; b += 'x'", "Cannot cast java.lang.String to java.lang.Boolean"),
+    ] {
+        assert_eq!(cause(&run_err(src, "{}")), ("class_cast_exception".into(), message.into()), "{src}");
+    }
+}
+
 #[test]
 fn boxed_targets_widen_as_def_casts_do() {
     assert_eq!(run("Long f() { return 1 } ctx.r = f()", "{}")["r"], Value::Long(1));
