@@ -736,7 +736,7 @@ fn static_method(class: &str, name: &str, arity: usize) -> Option<Type> {
         ("Math" | "StrictMath", "random", 0) => prim(Prim::Double),
         ("Math" | "StrictMath", "abs" | "ceil" | "floor" | "sqrt" | "cbrt" | "exp" | "log" | "log10" | "signum" | "rint", 1) => prim(Prim::Double),
         ("Math" | "StrictMath", "max" | "min" | "pow" | "atan2" | "hypot", 2) => prim(Prim::Double),
-        ("Integer", "parseInt", 1 | 2) => prim(Prim::Int),
+        ("Integer", "parseInt" | "parseUnsignedInt", 1 | 2) => prim(Prim::Int),
         ("Long", "parseLong", 1 | 2) => prim(Prim::Long),
         ("Double", "parseDouble", 1) => prim(Prim::Double),
         ("Float", "parseFloat", 1) => prim(Prim::Float),

@@ -66,6 +66,7 @@ pub const STATICS: &[(&str, &str)] = &[
     ("StrictMath", "ceil"),
     ("StrictMath", "round"),
     ("Integer", "parseInt"),
+    ("Integer", "parseUnsignedInt"),
     ("Integer", "valueOf"),
     ("Integer", "decode"),
     ("Integer", "toString"),
@@ -213,6 +214,36 @@ fn number_format(s: &str, radix: u32) -> Exc {
     } else {
         Exc::new("NumberFormatException", format!("For input string: \"{s}\" under radix {radix}"))
     }
+}
+
+/// The radix of Java's `Integer.parseInt(s, radix)` and its kin, which
+/// refuse one outside `Character.MIN_RADIX..=MAX_RADIX` by name.
+fn radix_arg(args: &[Val<'_>], i: usize) -> R<u32> {
+    if args.len() <= i {
+        return Ok(10);
+    }
+    match int_arg(args, i)? {
+        r if r < 2 => Err(Exc::new("NumberFormatException", format!("radix {r} less than Character.MIN_RADIX"))),
+        r if r > 36 => Err(Exc::new("NumberFormatException", format!("radix {r} greater than Character.MAX_RADIX"))),
+        r => Ok(r as u32),
+    }
+}
+
+/// Java `Integer.parseUnsignedInt(s, radix)` for a non-empty `s`: a
+/// leading minus is refused by name; otherwise the value
+/// is read as `Long.parseLong` reads it and must fit in 32 unsigned bits,
+/// which are returned as an `int`. (Java reads short strings with
+/// `parseInt` instead; no string gives a different value or message
+/// that way, as none of them can leave `int`'s range.)
+fn parse_unsigned_int(s: &str, radix: u32) -> R<i32> {
+    if s.starts_with('-') {
+        return Err(Exc::new("NumberFormatException", format!("Illegal leading minus sign on unsigned string {s}.")));
+    }
+    let value = parse_long(s, radix, i64::MIN, i64::MAX)?;
+    if value >> 32 != 0 {
+        return Err(Exc::new("NumberFormatException", format!("String value {s} exceeds range of unsigned int.")));
+    }
+    Ok(value as u32 as i32)
 }
 
 /// Java `Long.parseLong(s, radix)`: optional sign, digits only, no spaces.
@@ -393,8 +424,18 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
             }
             ("Integer", "parseInt", 1 | 2) | ("Integer", "valueOf", 2) => {
                 let s = str_arg(args, 0, "int")?;
-                let radix = if args.len() == 2 { int_arg(args, 1)? as u32 } else { 10 };
-                Val::Int(parse_long(s, radix.clamp(2, 36), i32::MIN as i64, i32::MAX as i64)? as i32)
+                Val::Int(parse_long(s, radix_arg(args, 1)?, i32::MIN as i64, i32::MAX as i64)? as i32)
+            }
+            ("Integer", "parseUnsignedInt", 1 | 2) => {
+                let s = str_arg(args, 0, "int")?;
+                // Java checks the sign and the length before the radix.
+                if s.is_empty() {
+                    let radix = if args.len() == 2 { int_arg(args, 1)? } else { 10 };
+                    let under = if radix == 10 { String::new() } else { format!(" under radix {radix}") };
+                    return Err(Exc::new("NumberFormatException", format!("For input string: \"\"{under}")));
+                }
+                let radix = if s.starts_with('-') { 10 } else { radix_arg(args, 1)? };
+                Val::Int(parse_unsigned_int(s, radix)?)
             }
             ("Integer", "valueOf", 1) => match &args[0] {
                 Val::Str(s) => Val::Int(parse_long(s, 10, i32::MIN as i64, i32::MAX as i64)? as i32),
@@ -402,8 +443,7 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
             },
             ("Long", "parseLong", 1 | 2) | ("Long", "valueOf", 2) => {
                 let s = str_arg(args, 0, "long")?;
-                let radix = if args.len() == 2 { int_arg(args, 1)? as u32 } else { 10 };
-                Val::Long(parse_long(s, radix.clamp(2, 36), i64::MIN, i64::MAX)?)
+                Val::Long(parse_long(s, radix_arg(args, 1)?, i64::MIN, i64::MAX)?)
             }
             ("Integer", "decode", 1) => Val::Int(decode(decode_arg(args, "Integer")?, i32::MIN as i64, i32::MAX as i64)? as i32),
             ("Long", "decode", 1) => Val::Long(decode(decode_arg(args, "Long")?, i64::MIN, i64::MAX)?),
@@ -719,5 +759,40 @@ mod tests {
         // As the Windows Security integration uses it.
         assert_eq!(decoded("Long x = Long.decode('0x100081'); x"), Ok(Value::Long(0x100081)));
         assert_eq!(decoded("Long.decode(null)").unwrap_err().1, "Long.decode(null) is not supported by this engine");
+    }
+
+    /// Java's `Integer.parseUnsignedInt`, which lang-painless's
+    /// `java.lang.txt` whitelists: the 32 bits of an unsigned value as an
+    /// `int`, a leading minus refused by name, a value past 32 bits refused
+    /// after `Long.parseLong` read it, and the radix checks it shares with
+    /// `parseInt` and `parseLong`.
+    #[test]
+    fn parse_unsigned_int_reads_unsigned_values_as_java_does() {
+        let cases: &[(&str, Result<Value, (String, String)>)] = &[
+            ("Integer.parseUnsignedInt('1')", Ok(Value::Int(1))),
+            ("Integer.parseUnsignedInt('+7')", Ok(Value::Int(7))),
+            ("Integer.parseUnsignedInt('2147483648')", Ok(Value::Int(i32::MIN))),
+            ("Integer.parseUnsignedInt('4294967295')", Ok(Value::Int(-1))),
+            ("Integer.parseUnsignedInt('ffffffff', 16)", Ok(Value::Int(-1))),
+            ("Integer.parseUnsignedInt('zz', 36)", Ok(Value::Int(1295))),
+            ("Integer.parseUnsignedInt('4294967296')", nfe("String value 4294967296 exceeds range of unsigned int.")),
+            ("Integer.parseUnsignedInt('-1')", nfe("Illegal leading minus sign on unsigned string -1.")),
+            ("Integer.parseUnsignedInt('-')", nfe("Illegal leading minus sign on unsigned string -.")),
+            ("Integer.parseUnsignedInt('')", nfe("For input string: \"\"")),
+            ("Integer.parseUnsignedInt('', 16)", nfe("For input string: \"\" under radix 16")),
+            ("Integer.parseUnsignedInt('1x')", nfe("For input string: \"1x\"")),
+            ("Integer.parseUnsignedInt('99999999999999999999')", nfe("For input string: \"99999999999999999999\"")),
+            ("Integer.parseUnsignedInt(' 1')", nfe("For input string: \" 1\"")),
+            ("Integer.parseUnsignedInt('1', 1)", nfe("radix 1 less than Character.MIN_RADIX")),
+            ("Integer.parseUnsignedInt('1', 37)", nfe("radix 37 greater than Character.MAX_RADIX")),
+            ("Integer.parseUnsignedInt(null)", nfe("Cannot parse null string: null")),
+            ("Integer.parseInt('1', 37)", nfe("radix 37 greater than Character.MAX_RADIX")),
+            ("Long.parseLong('1', 0)", nfe("radix 0 less than Character.MIN_RADIX")),
+        ];
+        for (expr, want) in cases {
+            assert_eq!(&decoded(expr), want, "{expr}");
+        }
+        // As the AWS VPC Flow Logs integration reads tcp_flags, with a static type of int.
+        assert_eq!(decoded("int flags = Integer.parseUnsignedInt('19'); (flags & 0x10) != 0"), Ok(Value::Bool(true)));
     }
 }
