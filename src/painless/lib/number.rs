@@ -67,6 +67,11 @@ pub const STATICS: &[(&str, &str)] = &[
     ("StrictMath", "round"),
     ("Integer", "parseInt"),
     ("Integer", "parseUnsignedInt"),
+    ("Integer", "toUnsignedLong"),
+    ("Integer", "toUnsignedString"),
+    ("Integer", "compareUnsigned"),
+    ("Integer", "divideUnsigned"),
+    ("Integer", "remainderUnsigned"),
     ("Integer", "valueOf"),
     ("Integer", "decode"),
     ("Integer", "toString"),
@@ -479,6 +484,19 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
                 Val::string(to_radix(v, radix))
             }
             ("Integer", "toHexString", 1) => Val::string(format!("{:x}", int_arg(args, 0)? as u32)),
+            // The unsigned views of an int (java.lang.Integer): its 32 bits
+            // read as a value from 0 to 2^32 - 1.
+            ("Integer", "toUnsignedLong", 1) => Val::Long(int_arg(args, 0)? as u32 as i64),
+            ("Integer", "toUnsignedString", 1) => Val::string((int_arg(args, 0)? as u32).to_string()),
+            ("Integer", "toUnsignedString", 2) => Val::string(to_radix(int_arg(args, 0)? as u32 as i64, int_arg(args, 1)? as u32)),
+            ("Integer", "compareUnsigned", 2) => Val::Int((int_arg(args, 0)? as u32).cmp(&(int_arg(args, 1)? as u32)) as i32),
+            ("Integer", "divideUnsigned" | "remainderUnsigned", 2) => {
+                let (x, y) = (int_arg(args, 0)? as u32, int_arg(args, 1)? as u32);
+                if y == 0 {
+                    return Err(Exc::new("ArithmeticException", "/ by zero"));
+                }
+                Val::Int(if name == "divideUnsigned" { x / y } else { x % y } as i32)
+            }
             ("Integer", "toBinaryString", 1) => Val::string(format!("{:b}", int_arg(args, 0)? as u32)),
             ("Long", "toHexString", 1) => Val::string(format!("{:x}", long_arg(args, 0)? as u64)),
             ("Integer", "compare", 2) => Val::Int(int_arg(args, 0)?.cmp(&int_arg(args, 1)?) as i32),
@@ -765,7 +783,9 @@ mod tests {
     /// `java.lang.txt` whitelists: the 32 bits of an unsigned value as an
     /// `int`, a leading minus refused by name, a value past 32 bits refused
     /// after `Long.parseLong` read it, and the radix checks it shares with
-    /// `parseInt` and `parseLong`.
+    /// `parseInt` and `parseLong`; and its unsigned kin (`toUnsignedLong`,
+    /// `toUnsignedString`, `compareUnsigned`, `divideUnsigned`,
+    /// `remainderUnsigned`).
     #[test]
     fn parse_unsigned_int_reads_unsigned_values_as_java_does() {
         let cases: &[(&str, Result<Value, (String, String)>)] = &[
@@ -790,6 +810,22 @@ mod tests {
             ("Long.parseLong('1', 0)", nfe("radix 0 less than Character.MIN_RADIX")),
         ];
         for (expr, want) in cases {
+            assert_eq!(&decoded(expr), want, "{expr}");
+        }
+        let helpers: &[(&str, Result<Value, (String, String)>)] = &[
+            ("Integer.toUnsignedLong(-1)", Ok(Value::Long(4294967295))),
+            ("Integer.toUnsignedLong(7)", Ok(Value::Long(7))),
+            ("Integer.toUnsignedString(-2)", Ok(Value::String("4294967294".into()))),
+            ("Integer.toUnsignedString(-1, 16)", Ok(Value::String("ffffffff".into()))),
+            ("Integer.toUnsignedString(255, 99)", Ok(Value::String("255".into()))),
+            ("Integer.compareUnsigned(-1, 1)", Ok(Value::Int(1))),
+            ("Integer.compareUnsigned(1, 2)", Ok(Value::Int(-1))),
+            ("Integer.divideUnsigned(-1, 2)", Ok(Value::Int(i32::MAX))),
+            ("Integer.remainderUnsigned(-1, 10)", Ok(Value::Int(5))),
+            ("Integer.divideUnsigned(1, 0)", Err(("arithmetic_exception".into(), "/ by zero".into()))),
+            ("long l = Integer.toUnsignedLong(-1); l", Ok(Value::Long(4294967295))),
+        ];
+        for (expr, want) in helpers {
             assert_eq!(&decoded(expr), want, "{expr}");
         }
         // As the AWS VPC Flow Logs integration reads tcp_flags, with a static type of int.
