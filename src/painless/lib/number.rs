@@ -234,19 +234,29 @@ fn radix_arg(args: &[Val<'_>], i: usize) -> R<u32> {
     }
 }
 
-/// Java `Integer.parseUnsignedInt(s, radix)` for a non-empty `s`: a
-/// leading minus is refused by name; otherwise the value
-/// is read as `Long.parseLong` reads it and must fit in 32 unsigned bits,
-/// which are returned as an `int`. (Java reads short strings with
-/// `parseInt` instead; no string gives a different value or message
-/// that way, as none of them can leave `int`'s range.)
+/// Java `Integer.parseUnsignedInt(s, radix)` once the radix is checked
+/// (OpenJDK 22 and later, `java.lang.Integer`): an empty string and a bad
+/// digit fail as `parseInt` does, a leading minus is refused by name, an
+/// optional `+`, then digits accumulated until the value passes 2^32 - 1,
+/// which fails as out of range whatever follows. The 32 bits are returned
+/// as an `int`. Digits are ASCII, as `parse_long` reads them.
 fn parse_unsigned_int(s: &str, radix: u32) -> R<i32> {
     if s.starts_with('-') {
         return Err(Exc::new("NumberFormatException", format!("Illegal leading minus sign on unsigned string {s}.")));
     }
-    let value = parse_long(s, radix, i64::MIN, i64::MAX)?;
-    if value >> 32 != 0 {
-        return Err(Exc::new("NumberFormatException", format!("String value {s} exceeds range of unsigned int.")));
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    if digits.is_empty() {
+        return Err(number_format(s, radix));
+    }
+    let mut value: u64 = 0;
+    for c in digits.chars() {
+        let Some(digit) = c.to_digit(radix) else {
+            return Err(number_format(s, radix));
+        };
+        value = value * radix as u64 + digit as u64;
+        if value > u32::MAX as u64 {
+            return Err(Exc::new("NumberFormatException", format!("String value {s} exceeds range of unsigned int.")));
+        }
     }
     Ok(value as u32 as i32)
 }
@@ -432,15 +442,12 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
                 Val::Int(parse_long(s, radix_arg(args, 1)?, i32::MIN as i64, i32::MAX as i64)? as i32)
             }
             ("Integer", "parseUnsignedInt", 1 | 2) => {
-                let s = str_arg(args, 0, "int")?;
-                // Java checks the sign and the length before the radix.
-                if s.is_empty() {
-                    let radix = if args.len() == 2 { int_arg(args, 1)? } else { 10 };
-                    let under = if radix == 10 { String::new() } else { format!(" under radix {radix}") };
-                    return Err(Exc::new("NumberFormatException", format!("For input string: \"\"{under}")));
-                }
-                let radix = if s.starts_with('-') { 10 } else { radix_arg(args, 1)? };
-                Val::Int(parse_unsigned_int(s, radix)?)
+                // Java checks null, then the radix, then the string.
+                let s = match args.first() {
+                    Some(Val::Null) => return Err(Exc::new("NumberFormatException", "Cannot parse null string")),
+                    _ => arg_str(args, 0, "parseUnsignedInt")?,
+                };
+                Val::Int(parse_unsigned_int(s, radix_arg(args, 1)?)?)
             }
             ("Integer", "valueOf", 1) => match &args[0] {
                 Val::Str(s) => Val::Int(parse_long(s, 10, i32::MIN as i64, i32::MAX as i64)? as i32),
@@ -780,9 +787,10 @@ mod tests {
     }
 
     /// Java's `Integer.parseUnsignedInt`, which lang-painless's
-    /// `java.lang.txt` whitelists: the 32 bits of an unsigned value as an
-    /// `int`, a leading minus refused by name, a value past 32 bits refused
-    /// after `Long.parseLong` read it, and the radix checks it shares with
+    /// `java.lang.txt` whitelists, as OpenJDK's `java.lang.Integer` reads:
+    /// the 32 bits of an unsigned value as an `int`, a leading minus
+    /// refused by name, a value past 2^32 - 1 refused as soon as it is
+    /// reached, and the radix checks it shares with
     /// `parseInt` and `parseLong`; and its unsigned kin (`toUnsignedLong`,
     /// `toUnsignedString`, `compareUnsigned`, `divideUnsigned`,
     /// `remainderUnsigned`).
@@ -801,11 +809,14 @@ mod tests {
             ("Integer.parseUnsignedInt('')", nfe("For input string: \"\"")),
             ("Integer.parseUnsignedInt('', 16)", nfe("For input string: \"\" under radix 16")),
             ("Integer.parseUnsignedInt('1x')", nfe("For input string: \"1x\"")),
-            ("Integer.parseUnsignedInt('99999999999999999999')", nfe("For input string: \"99999999999999999999\"")),
+            ("Integer.parseUnsignedInt('99999999999999999999')", nfe("String value 99999999999999999999 exceeds range of unsigned int.")),
+            ("Integer.parseUnsignedInt('42949672951x')", nfe("String value 42949672951x exceeds range of unsigned int.")),
+            ("Integer.parseUnsignedInt('+')", nfe("For input string: \"+\"")),
+            ("Integer.parseUnsignedInt('', 1)", nfe("radix 1 less than Character.MIN_RADIX")),
             ("Integer.parseUnsignedInt(' 1')", nfe("For input string: \" 1\"")),
             ("Integer.parseUnsignedInt('1', 1)", nfe("radix 1 less than Character.MIN_RADIX")),
             ("Integer.parseUnsignedInt('1', 37)", nfe("radix 37 greater than Character.MAX_RADIX")),
-            ("Integer.parseUnsignedInt(null)", nfe("Cannot parse null string: null")),
+            ("Integer.parseUnsignedInt(null)", nfe("Cannot parse null string")),
             ("Integer.parseInt('1', 37)", nfe("radix 37 greater than Character.MAX_RADIX")),
             ("Long.parseLong('1', 0)", nfe("radix 0 less than Character.MIN_RADIX")),
         ];
