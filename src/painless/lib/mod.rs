@@ -3,10 +3,12 @@
 //! One file per family: [`string`], [`collections`] (List, Map, Set, views,
 //! iterators, streams), [`number`] (Math and the boxes), [`regex`] (Pattern,
 //! Matcher), [`time`] (java.time), [`misc`] (Base64, Objects, StringBuilder,
-//! Processors, exceptions), [`tokenizer`] (StringTokenizer). Each file lists the names it implements; the
+//! Processors, exceptions), [`tokenizer`] (StringTokenizer), [`cidr`]
+//! (Elasticsearch's CIDR). Each file lists the names it implements; the
 //! resolve pass consults those lists so a script that calls anything else is
 //! refused at compile time.
 
+pub mod cidr;
 pub mod collections;
 pub mod misc;
 pub mod number;
@@ -37,6 +39,7 @@ pub enum Obj<'a> {
     Collector(&'static str, Vec<Val<'a>>),
     StringBuilder(RefCell<String>),
     StringTokenizer(RefCell<tokenizer::Tokenizer>),
+    Cidr(cidr::Cidr),
     Iterator(RefCell<(Vec<Val<'a>>, usize)>),
     Time(time::Time),
     /// `Base64.getEncoder()` and friends: `encoder`, `decoder`, `url-encoder`, `url-decoder`.
@@ -58,6 +61,7 @@ impl<'a> Obj<'a> {
             Obj::Collector(..) => "java.util.stream.Collectors$CollectorImpl",
             Obj::StringBuilder(_) => "java.lang.StringBuilder",
             Obj::StringTokenizer(_) => "java.util.StringTokenizer",
+            Obj::Cidr(_) => "org.elasticsearch.painless.api.CIDR",
             Obj::Iterator(_) => "java.util.ArrayList$Itr",
             Obj::Time(t) => t.class_name(),
             Obj::Base64(kind) if kind.ends_with("encoder") => "java.util.Base64$Encoder",
@@ -127,6 +131,7 @@ pub fn call_method<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[
             Obj::Collector(..) => None,
             Obj::BigInteger(n) => number::call_big_integer(n, name, args),
             Obj::StringTokenizer(t) => tokenizer::call(t, name, args),
+            Obj::Cidr(c) => cidr::call(c, name, args),
         },
         Val::Func(_) => match name {
             "apply" | "accept" | "test" | "compare" | "get" | "applyAsInt" | "applyAsLong" | "applyAsDouble" => Some(it.call_func(recv, &mut args.to_vec())),
@@ -169,6 +174,9 @@ pub fn construct<'a>(it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> R<Va
     }
     if class == "StringTokenizer" {
         return tokenizer::construct(args);
+    }
+    if class == "CIDR" {
+        return cidr::construct(args);
     }
     Err(Exc::illegal_arg(format!("constructor [{class}/{}] not found", args.len())))
 }
@@ -218,6 +226,7 @@ const CLASSES: &[(&str, &str)] = &[
     ("TreeSet", "java.util.TreeSet"),
     ("Iterator", "java.util.Iterator"),
     ("StringTokenizer", "java.util.StringTokenizer"),
+    ("CIDR", "org.elasticsearch.painless.api.CIDR"),
     ("Collections", "java.util.Collections"),
     ("Arrays", "java.util.Arrays"),
     ("Objects", "java.util.Objects"),
@@ -499,7 +508,7 @@ pub fn known_static_field(class: &str, name: &str) -> bool {
 }
 
 pub fn known_constructor(class: &str, _arity: usize) -> bool {
-    collections::CONSTRUCTORS.contains(&class) || misc::CONSTRUCTORS.contains(&class) || class == "StringTokenizer"
+    collections::CONSTRUCTORS.contains(&class) || misc::CONSTRUCTORS.contains(&class) || matches!(class, "StringTokenizer" | "CIDR")
 }
 
 /// A Java-typed argument check used by the library files.
