@@ -38,7 +38,7 @@ pub fn construct<'a>(args: &[Val<'a>]) -> R<Val<'a>> {
         return Err(Exc::painless_error("new CIDR(null) is not supported by this engine"));
     }
     let (lower, upper) = cidr_bounds(arg_str(args, 0, "CIDR")?).map_err(thrown)?;
-    Ok(Val::Obj(Rc::new(Obj::Cidr(Cidr { lower, upper }))))
+    Ok(Val::Obj(Rc::new(Obj::Cidr(Box::new(Cidr { lower, upper })))))
 }
 
 pub fn call<'a>(cidr: &Cidr, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {

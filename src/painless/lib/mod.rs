@@ -38,8 +38,9 @@ pub enum Obj<'a> {
     /// A `Collector`: its kind and the arguments it was built with.
     Collector(&'static str, Vec<Val<'a>>),
     StringBuilder(RefCell<String>),
-    StringTokenizer(RefCell<tokenizer::Tokenizer>),
-    Cidr(cidr::Cidr),
+    // Boxed: these rarely used objects would otherwise widen every `Obj`.
+    StringTokenizer(Box<RefCell<tokenizer::Tokenizer>>),
+    Cidr(Box<cidr::Cidr>),
     Iterator(RefCell<(Vec<Val<'a>>, usize)>),
     Time(time::Time),
     /// `Base64.getEncoder()` and friends: `encoder`, `decoder`, `url-encoder`, `url-decoder`.

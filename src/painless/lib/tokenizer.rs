@@ -114,14 +114,14 @@ pub fn construct<'a>(args: &[Val<'a>]) -> R<Val<'a>> {
         Some(Val::Bool(b)) => *b,
         Some(other) => return Err(super::super::interp::jvm_cast_error(&other.class_name(), "java.lang.Boolean")),
     };
-    Ok(Val::Obj(Rc::new(Obj::StringTokenizer(RefCell::new(Tokenizer {
+    Ok(Val::Obj(Rc::new(Obj::StringTokenizer(Box::new(RefCell::new(Tokenizer {
         text: text.chars().collect(),
         delimiters: delimiters.chars().collect(),
         return_delimiters,
         position: 0,
         next_start: None,
         delimiters_changed: false,
-    })))))
+    }))))))
 }
 
 pub fn call<'a>(tokenizer: &RefCell<Tokenizer>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
