@@ -1,7 +1,8 @@
 //! `java.util.StringTokenizer`, which lang-painless's `java.util.txt`
 //! whitelists: the constructors `(String)`, `(String,String)` and
 //! `(String,String,boolean)`, `countTokens`, `hasMoreTokens`, `nextToken()`
-//! and `nextToken(String)`. The Nginx access pipeline's private-address
+//! and `nextToken(String)`, and `Enumeration`'s `hasMoreElements` and
+//! `nextElement`, which the class implements with them. The Nginx access pipeline's private-address
 //! check reads an IP's first bytes with it.
 //!
 //! The state and its steps follow the JDK's class: a position, the position
@@ -18,7 +19,7 @@ use std::rc::Rc;
 
 type R<T> = Result<T, Exc>;
 
-pub const METHODS: &[&str] = &["countTokens", "hasMoreTokens", "nextToken"];
+pub const METHODS: &[&str] = &["countTokens", "hasMoreTokens", "nextToken", "hasMoreElements", "nextElement"];
 
 /// `new StringTokenizer(str)` splits on the JDK's default delimiters:
 /// space, tab, newline, carriage return and form feed.
@@ -126,8 +127,8 @@ pub fn construct<'a>(args: &[Val<'a>]) -> R<Val<'a>> {
 
 pub fn call<'a>(tokenizer: &RefCell<Tokenizer>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
     Some(match (name, args.len()) {
-        ("hasMoreTokens", 0) => Ok(Val::Bool(tokenizer.borrow_mut().has_more_tokens())),
-        ("nextToken", 0) => tokenizer.borrow_mut().next_token().map(Val::string),
+        ("hasMoreTokens" | "hasMoreElements", 0) => Ok(Val::Bool(tokenizer.borrow_mut().has_more_tokens())),
+        ("nextToken" | "nextElement", 0) => tokenizer.borrow_mut().next_token().map(Val::string),
         ("nextToken", 1) => text_arg(args, 0, "delimiter set").and_then(|delimiters| {
             let mut t = tokenizer.borrow_mut();
             t.delimiters = delimiters.chars().collect();
@@ -188,6 +189,9 @@ mod tests {
         assert_eq!(run("def t = new StringTokenizer(',x,y', ','); t.hasMoreTokens();", "t.nextToken('y')"), Ok(Value::from(",x,")));
         assert_eq!(run("def t = new StringTokenizer(' a'); t.nextToken();", "t.nextToken()"), Err(("no_such_element_exception".into(), String::new())));
         assert_eq!(run("def t = new StringTokenizer('a');", "t instanceof StringTokenizer"), Ok(Value::Bool(true)));
+        // Enumeration's methods, as the class implements them.
+        let elements = "def t = new StringTokenizer('x y'); List out = new ArrayList(); while (t.hasMoreElements()) { out.add(t.nextElement()) }";
+        assert_eq!(run(elements, "out"), Ok(strings(&["x", "y"])));
     }
 
     /// As the Nginx access pipeline reads an address's first two bytes.
