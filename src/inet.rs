@@ -22,6 +22,77 @@ pub fn parse_ip(text: &str) -> Result<IpAddr, EsError> {
     }
 }
 
+/// An address's bytes (`InetAddress.getAddress()`): 4 for IPv4, 16 for IPv6.
+pub fn ip_bytes(ip: IpAddr) -> Vec<u8> {
+    match ip {
+        IpAddr::V4(v4) => v4.octets().to_vec(),
+        IpAddr::V6(v6) => v6.octets().to_vec(),
+    }
+}
+
+/// The first and last address of a CIDR range, as `InetAddresses.parseCidr`
+/// and `CIDRUtils.getLowerUpper` compute them (with `parseCidr`'s errors);
+/// an address without a prefix is a range of its own.
+pub fn cidr_bounds(cidr: &str) -> Result<(Vec<u8>, Vec<u8>), EsError> {
+    Ok(match cidr.split_once('/') {
+        None => {
+            let b = ip_bytes(parse_ip(cidr)?);
+            (b.clone(), b)
+        }
+        Some((addr_text, prefix_text)) => {
+            if prefix_text.contains('/') {
+                return Err(EsError::illegal_argument(format!("Expected [ip/prefix] but was [{cidr}]")));
+            }
+            let addr = parse_ip(addr_text)?;
+            if addr_text.contains(':') && addr.is_ipv4() {
+                return Err(EsError::illegal_argument(format!(
+                    "CIDR notation is not allowed with IPv6-mapped IPv4 address [{addr_text} as it introduces \
+                     ambiguity as to whether the prefix length should be interpreted as a v4 prefix length or a v6 \
+                     prefix length"
+                )));
+            }
+            let prefix: i32 = prefix_text.parse().map_err(|_| {
+                EsError::new("number_format_exception", format!("For input string: \"{prefix_text}\""))
+            })?;
+            let bytes = ip_bytes(addr);
+            let bits = 8 * bytes.len() as i32;
+            if prefix < 0 || prefix > bits {
+                return Err(EsError::illegal_argument(format!(
+                    "illegal prefixLength '{prefix}'. Must be 0-32 for IPv4 ranges, 0-128 for IPv6 ranges"
+                )));
+            }
+            let (mut lower, mut upper) = (bytes.clone(), bytes);
+            for i in prefix as usize..bits as usize {
+                let m = 1u8 << (7 - (i & 7));
+                lower[i >> 3] &= !m;
+                upper[i >> 3] |= m;
+            }
+            (lower, upper)
+        }
+    })
+}
+
+/// `CIDRUtils.isBetween`: whether an address lies in `lower..=upper`; IPv4
+/// and IPv6 compare in the IPv4-mapped IPv6 space (`CIDRUtils.encode`).
+pub fn in_bounds(addr: &[u8], lower: &[u8], upper: &[u8]) -> bool {
+    if addr.len() != lower.len() {
+        let (addr, lower, upper) = (mapped(addr), mapped(lower), mapped(upper));
+        return lower <= addr && addr <= upper;
+    }
+    lower <= addr && addr <= upper
+}
+
+fn mapped(bytes: &[u8]) -> Vec<u8> {
+    if bytes.len() == 4 {
+        let mut m = vec![0u8; 10];
+        m.extend_from_slice(&[0xff, 0xff]);
+        m.extend_from_slice(bytes);
+        m
+    } else {
+        bytes.to_vec()
+    }
+}
+
 /// A dotted quad as `Ipv4Addr`'s parser reads it (one to three digits a
 /// part, no leading zero, at most 255), read here without its general
 /// parser's machinery; `None` for any other text, which that parser then

@@ -5,7 +5,7 @@ use super::field_values::{cast_error, get_string, get_value};
 use super::{Example, Flow, OptionKind, OptionSpec, Options, Processor, ProcessorSpec};
 use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
-use crate::inet::parse_ip;
+use crate::inet::{cidr_bounds, in_bounds, ip_bytes, parse_ip};
 use crate::pipeline::{BuildContext, RunContext};
 use crate::template::Template;
 use crate::value::Value;
@@ -178,13 +178,6 @@ fn in_network(ip_text: &str, network: &str) -> Result<bool, EsError> {
     })
 }
 
-fn ip_bytes(ip: IpAddr) -> Vec<u8> {
-    match ip {
-        IpAddr::V4(v4) => v4.octets().to_vec(),
-        IpAddr::V6(v6) => v6.octets().to_vec(),
-    }
-}
-
 // Java's `InetAddress` predicates, which the named networks use.
 
 fn is_loopback(ip: IpAddr) -> bool {
@@ -253,64 +246,10 @@ fn is_local_or_private(ip: IpAddr) -> Result<bool, EsError> {
         || is_broadcast(ip))
 }
 
-/// `CIDRUtils.isInRange`: a CIDR range or a single address; IPv4 and IPv6
-/// compare in the IPv4-mapped IPv6 space.
+/// `CIDRUtils.isInRange`: a CIDR range or a single address.
 fn in_range(ip: IpAddr, cidr: &str) -> Result<bool, EsError> {
-    let (lower, upper) = match cidr.split_once('/') {
-        None => {
-            let b = ip_bytes(parse_ip(cidr)?);
-            (b.clone(), b)
-        }
-        Some((addr_text, prefix_text)) => {
-            if prefix_text.contains('/') {
-                return Err(EsError::illegal_argument(format!("Expected [ip/prefix] but was [{cidr}]")));
-            }
-            let addr = parse_ip(addr_text)?;
-            if addr_text.contains(':') && addr.is_ipv4() {
-                return Err(EsError::illegal_argument(format!(
-                    "CIDR notation is not allowed with IPv6-mapped IPv4 address [{addr_text} as it introduces \
-                     ambiguity as to whether the prefix length should be interpreted as a v4 prefix length or a v6 \
-                     prefix length"
-                )));
-            }
-            let prefix: i32 = prefix_text.parse().map_err(|_| {
-                EsError::new("number_format_exception", format!("For input string: \"{prefix_text}\""))
-            })?;
-            let bytes = ip_bytes(addr);
-            let bits = 8 * bytes.len() as i32;
-            if prefix < 0 || prefix > bits {
-                return Err(EsError::illegal_argument(format!(
-                    "illegal prefixLength '{prefix}'. Must be 0-32 for IPv4 ranges, 0-128 for IPv6 ranges"
-                )));
-            }
-            let (mut lower, mut upper) = (bytes.clone(), bytes);
-            for i in prefix as usize..bits as usize {
-                let m = 1u8 << (7 - (i & 7));
-                lower[i >> 3] &= !m;
-                upper[i >> 3] |= m;
-            }
-            (lower, upper)
-        }
-    };
-    let mut addr = ip_bytes(ip);
-    let (mut lower, mut upper) = (lower, upper);
-    if addr.len() != lower.len() {
-        addr = mapped(addr);
-        lower = mapped(lower);
-        upper = mapped(upper);
-    }
-    Ok(lower <= addr && addr <= upper)
-}
-
-fn mapped(bytes: Vec<u8>) -> Vec<u8> {
-    if bytes.len() == 4 {
-        let mut m = vec![0u8; 10];
-        m.extend_from_slice(&[0xff, 0xff]);
-        m.extend_from_slice(&bytes);
-        m
-    } else {
-        bytes
-    }
+    let (lower, upper) = cidr_bounds(cidr)?;
+    Ok(in_bounds(&ip_bytes(ip), &lower, &upper))
 }
 
 #[cfg(test)]

@@ -3,16 +3,19 @@
 //! One file per family: [`string`], [`collections`] (List, Map, Set, views,
 //! iterators, streams), [`number`] (Math and the boxes), [`regex`] (Pattern,
 //! Matcher), [`time`] (java.time), [`misc`] (Base64, Objects, StringBuilder,
-//! Processors, exceptions). Each file lists the names it implements; the
+//! Processors, exceptions), [`tokenizer`] (StringTokenizer), [`cidr`]
+//! (Elasticsearch's CIDR). Each file lists the names it implements; the
 //! resolve pass consults those lists so a script that calls anything else is
 //! refused at compile time.
 
+pub mod cidr;
 pub mod collections;
 pub mod misc;
 pub mod number;
 pub mod regex;
 pub mod string;
 pub mod time;
+pub mod tokenizer;
 
 use super::ast::{ClassType, Prim, RegexLit};
 use super::interp::Interp;
@@ -35,6 +38,9 @@ pub enum Obj<'a> {
     /// A `Collector`: its kind and the arguments it was built with.
     Collector(&'static str, Vec<Val<'a>>),
     StringBuilder(RefCell<String>),
+    // Boxed: these rarely used objects would otherwise widen every `Obj`.
+    StringTokenizer(Box<RefCell<tokenizer::Tokenizer>>),
+    Cidr(Box<cidr::Cidr>),
     Iterator(RefCell<(Vec<Val<'a>>, usize)>),
     Time(time::Time),
     /// `Base64.getEncoder()` and friends: `encoder`, `decoder`, `url-encoder`, `url-decoder`.
@@ -55,6 +61,8 @@ impl<'a> Obj<'a> {
             Obj::Stream(_) => "java.util.stream.ReferencePipeline",
             Obj::Collector(..) => "java.util.stream.Collectors$CollectorImpl",
             Obj::StringBuilder(_) => "java.lang.StringBuilder",
+            Obj::StringTokenizer(_) => "java.util.StringTokenizer",
+            Obj::Cidr(_) => "org.elasticsearch.painless.api.CIDR",
             Obj::Iterator(_) => "java.util.ArrayList$Itr",
             Obj::Time(t) => t.class_name(),
             Obj::Base64(kind) if kind.ends_with("encoder") => "java.util.Base64$Encoder",
@@ -123,6 +131,8 @@ pub fn call_method<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[
             Obj::StringBuilder(_) | Obj::Exception { .. } | Obj::Base64(_) | Obj::Locale(_) => misc::call(it, o, name, args),
             Obj::Collector(..) => None,
             Obj::BigInteger(n) => number::call_big_integer(n, name, args),
+            Obj::StringTokenizer(t) => tokenizer::call(t, name, args),
+            Obj::Cidr(c) => cidr::call(c, name, args),
         },
         Val::Func(_) => match name {
             "apply" | "accept" | "test" | "compare" | "get" | "applyAsInt" | "applyAsLong" | "applyAsDouble" => Some(it.call_func(recv, &mut args.to_vec())),
@@ -162,6 +172,12 @@ pub fn construct<'a>(it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> R<Va
     }
     if let Some(r) = misc::construct(class, args) {
         return r;
+    }
+    if class == "StringTokenizer" {
+        return tokenizer::construct(args);
+    }
+    if class == "CIDR" {
+        return cidr::construct(args);
     }
     Err(Exc::illegal_arg(format!("constructor [{class}/{}] not found", args.len())))
 }
@@ -210,6 +226,8 @@ const CLASSES: &[(&str, &str)] = &[
     ("LinkedHashSet", "java.util.LinkedHashSet"),
     ("TreeSet", "java.util.TreeSet"),
     ("Iterator", "java.util.Iterator"),
+    ("StringTokenizer", "java.util.StringTokenizer"),
+    ("CIDR", "org.elasticsearch.painless.api.CIDR"),
     ("Collections", "java.util.Collections"),
     ("Arrays", "java.util.Arrays"),
     ("Objects", "java.util.Objects"),
@@ -473,6 +491,7 @@ pub fn known_method_any(name: &str) -> bool {
         || regex::METHODS.contains(&name)
         || time::METHODS.contains(&name)
         || misc::METHODS.contains(&name)
+        || tokenizer::METHODS.contains(&name)
 }
 
 pub fn known_static(class: &str, name: &str, _arity: usize) -> bool {
@@ -490,7 +509,7 @@ pub fn known_static_field(class: &str, name: &str) -> bool {
 }
 
 pub fn known_constructor(class: &str, _arity: usize) -> bool {
-    collections::CONSTRUCTORS.contains(&class) || misc::CONSTRUCTORS.contains(&class)
+    collections::CONSTRUCTORS.contains(&class) || misc::CONSTRUCTORS.contains(&class) || matches!(class, "StringTokenizer" | "CIDR")
 }
 
 /// A Java-typed argument check used by the library files.

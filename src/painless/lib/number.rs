@@ -66,6 +66,12 @@ pub const STATICS: &[(&str, &str)] = &[
     ("StrictMath", "ceil"),
     ("StrictMath", "round"),
     ("Integer", "parseInt"),
+    ("Integer", "parseUnsignedInt"),
+    ("Integer", "toUnsignedLong"),
+    ("Integer", "toUnsignedString"),
+    ("Integer", "compareUnsigned"),
+    ("Integer", "divideUnsigned"),
+    ("Integer", "remainderUnsigned"),
     ("Integer", "valueOf"),
     ("Integer", "decode"),
     ("Integer", "toString"),
@@ -213,6 +219,46 @@ fn number_format(s: &str, radix: u32) -> Exc {
     } else {
         Exc::new("NumberFormatException", format!("For input string: \"{s}\" under radix {radix}"))
     }
+}
+
+/// The radix of Java's `Integer.parseInt(s, radix)` and its kin, which
+/// refuse one outside `Character.MIN_RADIX..=MAX_RADIX` by name.
+fn radix_arg(args: &[Val<'_>], i: usize) -> R<u32> {
+    if args.len() <= i {
+        return Ok(10);
+    }
+    match int_arg(args, i)? {
+        r if r < 2 => Err(Exc::new("NumberFormatException", format!("radix {r} less than Character.MIN_RADIX"))),
+        r if r > 36 => Err(Exc::new("NumberFormatException", format!("radix {r} greater than Character.MAX_RADIX"))),
+        r => Ok(r as u32),
+    }
+}
+
+/// Java `Integer.parseUnsignedInt(s, radix)` once the radix is checked
+/// (OpenJDK 22 and later, `java.lang.Integer`): an empty string and a bad
+/// digit fail as `parseInt` does, a leading minus is refused by name, an
+/// optional `+`, then digits accumulated until the value passes 2^32 - 1,
+/// which fails as out of range whatever follows. The 32 bits are returned
+/// as an `int`. Digits are ASCII, as `parse_long` reads them.
+fn parse_unsigned_int(s: &str, radix: u32) -> R<i32> {
+    if s.starts_with('-') {
+        return Err(Exc::new("NumberFormatException", format!("Illegal leading minus sign on unsigned string {s}.")));
+    }
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    if digits.is_empty() {
+        return Err(number_format(s, radix));
+    }
+    let mut value: u64 = 0;
+    for c in digits.chars() {
+        let Some(digit) = c.to_digit(radix) else {
+            return Err(number_format(s, radix));
+        };
+        value = value * radix as u64 + digit as u64;
+        if value > u32::MAX as u64 {
+            return Err(Exc::new("NumberFormatException", format!("String value {s} exceeds range of unsigned int.")));
+        }
+    }
+    Ok(value as u32 as i32)
 }
 
 /// Java `Long.parseLong(s, radix)`: optional sign, digits only, no spaces.
@@ -393,8 +439,15 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
             }
             ("Integer", "parseInt", 1 | 2) | ("Integer", "valueOf", 2) => {
                 let s = str_arg(args, 0, "int")?;
-                let radix = if args.len() == 2 { int_arg(args, 1)? as u32 } else { 10 };
-                Val::Int(parse_long(s, radix.clamp(2, 36), i32::MIN as i64, i32::MAX as i64)? as i32)
+                Val::Int(parse_long(s, radix_arg(args, 1)?, i32::MIN as i64, i32::MAX as i64)? as i32)
+            }
+            ("Integer", "parseUnsignedInt", 1 | 2) => {
+                // Java checks null, then the radix, then the string.
+                let s = match args.first() {
+                    Some(Val::Null) => return Err(Exc::new("NumberFormatException", "Cannot parse null string")),
+                    _ => arg_str(args, 0, "parseUnsignedInt")?,
+                };
+                Val::Int(parse_unsigned_int(s, radix_arg(args, 1)?)?)
             }
             ("Integer", "valueOf", 1) => match &args[0] {
                 Val::Str(s) => Val::Int(parse_long(s, 10, i32::MIN as i64, i32::MAX as i64)? as i32),
@@ -402,8 +455,7 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
             },
             ("Long", "parseLong", 1 | 2) | ("Long", "valueOf", 2) => {
                 let s = str_arg(args, 0, "long")?;
-                let radix = if args.len() == 2 { int_arg(args, 1)? as u32 } else { 10 };
-                Val::Long(parse_long(s, radix.clamp(2, 36), i64::MIN, i64::MAX)?)
+                Val::Long(parse_long(s, radix_arg(args, 1)?, i64::MIN, i64::MAX)?)
             }
             ("Integer", "decode", 1) => Val::Int(decode(decode_arg(args, "Integer")?, i32::MIN as i64, i32::MAX as i64)? as i32),
             ("Long", "decode", 1) => Val::Long(decode(decode_arg(args, "Long")?, i64::MIN, i64::MAX)?),
@@ -439,6 +491,19 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
                 Val::string(to_radix(v, radix))
             }
             ("Integer", "toHexString", 1) => Val::string(format!("{:x}", int_arg(args, 0)? as u32)),
+            // The unsigned views of an int (java.lang.Integer): its 32 bits
+            // read as a value from 0 to 2^32 - 1.
+            ("Integer", "toUnsignedLong", 1) => Val::Long(int_arg(args, 0)? as u32 as i64),
+            ("Integer", "toUnsignedString", 1) => Val::string((int_arg(args, 0)? as u32).to_string()),
+            ("Integer", "toUnsignedString", 2) => Val::string(to_radix(int_arg(args, 0)? as u32 as i64, int_arg(args, 1)? as u32)),
+            ("Integer", "compareUnsigned", 2) => Val::Int((int_arg(args, 0)? as u32).cmp(&(int_arg(args, 1)? as u32)) as i32),
+            ("Integer", "divideUnsigned" | "remainderUnsigned", 2) => {
+                let (x, y) = (int_arg(args, 0)? as u32, int_arg(args, 1)? as u32);
+                if y == 0 {
+                    return Err(Exc::new("ArithmeticException", "/ by zero"));
+                }
+                Val::Int(if name == "divideUnsigned" { x / y } else { x % y } as i32)
+            }
             ("Integer", "toBinaryString", 1) => Val::string(format!("{:b}", int_arg(args, 0)? as u32)),
             ("Long", "toHexString", 1) => Val::string(format!("{:x}", long_arg(args, 0)? as u64)),
             ("Integer", "compare", 2) => Val::Int(int_arg(args, 0)?.cmp(&int_arg(args, 1)?) as i32),
@@ -719,5 +784,62 @@ mod tests {
         // As the Windows Security integration uses it.
         assert_eq!(decoded("Long x = Long.decode('0x100081'); x"), Ok(Value::Long(0x100081)));
         assert_eq!(decoded("Long.decode(null)").unwrap_err().1, "Long.decode(null) is not supported by this engine");
+    }
+
+    /// Java's `Integer.parseUnsignedInt`, which lang-painless's
+    /// `java.lang.txt` whitelists, as OpenJDK's `java.lang.Integer` reads:
+    /// the 32 bits of an unsigned value as an `int`, a leading minus
+    /// refused by name, a value past 2^32 - 1 refused as soon as it is
+    /// reached, and the radix checks it shares with
+    /// `parseInt` and `parseLong`; and its unsigned kin (`toUnsignedLong`,
+    /// `toUnsignedString`, `compareUnsigned`, `divideUnsigned`,
+    /// `remainderUnsigned`).
+    #[test]
+    fn parse_unsigned_int_reads_unsigned_values_as_java_does() {
+        let cases: &[(&str, Result<Value, (String, String)>)] = &[
+            ("Integer.parseUnsignedInt('1')", Ok(Value::Int(1))),
+            ("Integer.parseUnsignedInt('+7')", Ok(Value::Int(7))),
+            ("Integer.parseUnsignedInt('2147483648')", Ok(Value::Int(i32::MIN))),
+            ("Integer.parseUnsignedInt('4294967295')", Ok(Value::Int(-1))),
+            ("Integer.parseUnsignedInt('ffffffff', 16)", Ok(Value::Int(-1))),
+            ("Integer.parseUnsignedInt('zz', 36)", Ok(Value::Int(1295))),
+            ("Integer.parseUnsignedInt('4294967296')", nfe("String value 4294967296 exceeds range of unsigned int.")),
+            ("Integer.parseUnsignedInt('-1')", nfe("Illegal leading minus sign on unsigned string -1.")),
+            ("Integer.parseUnsignedInt('-')", nfe("Illegal leading minus sign on unsigned string -.")),
+            ("Integer.parseUnsignedInt('')", nfe("For input string: \"\"")),
+            ("Integer.parseUnsignedInt('', 16)", nfe("For input string: \"\" under radix 16")),
+            ("Integer.parseUnsignedInt('1x')", nfe("For input string: \"1x\"")),
+            ("Integer.parseUnsignedInt('99999999999999999999')", nfe("String value 99999999999999999999 exceeds range of unsigned int.")),
+            ("Integer.parseUnsignedInt('42949672951x')", nfe("String value 42949672951x exceeds range of unsigned int.")),
+            ("Integer.parseUnsignedInt('+')", nfe("For input string: \"+\"")),
+            ("Integer.parseUnsignedInt('', 1)", nfe("radix 1 less than Character.MIN_RADIX")),
+            ("Integer.parseUnsignedInt(' 1')", nfe("For input string: \" 1\"")),
+            ("Integer.parseUnsignedInt('1', 1)", nfe("radix 1 less than Character.MIN_RADIX")),
+            ("Integer.parseUnsignedInt('1', 37)", nfe("radix 37 greater than Character.MAX_RADIX")),
+            ("Integer.parseUnsignedInt(null)", nfe("Cannot parse null string")),
+            ("Integer.parseInt('1', 37)", nfe("radix 37 greater than Character.MAX_RADIX")),
+            ("Long.parseLong('1', 0)", nfe("radix 0 less than Character.MIN_RADIX")),
+        ];
+        for (expr, want) in cases {
+            assert_eq!(&decoded(expr), want, "{expr}");
+        }
+        let helpers: &[(&str, Result<Value, (String, String)>)] = &[
+            ("Integer.toUnsignedLong(-1)", Ok(Value::Long(4294967295))),
+            ("Integer.toUnsignedLong(7)", Ok(Value::Long(7))),
+            ("Integer.toUnsignedString(-2)", Ok(Value::String("4294967294".into()))),
+            ("Integer.toUnsignedString(-1, 16)", Ok(Value::String("ffffffff".into()))),
+            ("Integer.toUnsignedString(255, 99)", Ok(Value::String("255".into()))),
+            ("Integer.compareUnsigned(-1, 1)", Ok(Value::Int(1))),
+            ("Integer.compareUnsigned(1, 2)", Ok(Value::Int(-1))),
+            ("Integer.divideUnsigned(-1, 2)", Ok(Value::Int(i32::MAX))),
+            ("Integer.remainderUnsigned(-1, 10)", Ok(Value::Int(5))),
+            ("Integer.divideUnsigned(1, 0)", Err(("arithmetic_exception".into(), "/ by zero".into()))),
+            ("long l = Integer.toUnsignedLong(-1); l", Ok(Value::Long(4294967295))),
+        ];
+        for (expr, want) in helpers {
+            assert_eq!(&decoded(expr), want, "{expr}");
+        }
+        // As the AWS VPC Flow Logs integration reads tcp_flags, with a static type of int.
+        assert_eq!(decoded("int flags = Integer.parseUnsignedInt('19'); (flags & 0x10) != 0"), Ok(Value::Bool(true)));
     }
 }
