@@ -138,11 +138,7 @@ pub fn sort_values<'a>(it: &mut Interp<'a>, items: &mut Vec<Val<'a>>, cmp: Optio
             return Ordering::Equal;
         }
         let r = match cmp {
-            Some(f) if !f.is_null() => it.call_func(f, &mut [a.clone(), b.clone()]).and_then(|v| match v {
-                Val::Int(i) => Ok(i.cmp(&0)),
-                Val::Long(i) => Ok(i.cmp(&0)),
-                other => Err(Exc::class_cast(format!("cannot cast def [{}] to int", other.unboxed_name()))),
-            }),
+            Some(f) if !f.is_null() => super::comparator::compare(it, f, a, b).map(|i| i.cmp(&0)),
             _ => natural_cmp(a, b),
         };
         match r {
@@ -1133,10 +1129,9 @@ fn stream_call<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, name: &str, args: &
                     None => i,
                     Some(b) => {
                         let ord = match args.first() {
-                            Some(f) => match it.call_func(f, &mut [i.clone(), b.clone()])? {
-                                Val::Int(x) => x.cmp(&0),
-                                _ => Ordering::Equal,
-                            },
+                            // `BinaryOperator.maxBy`/`minBy`: `compare(best, next)`,
+                            // the best kept on a tie.
+                            Some(f) => super::comparator::compare(it, f, &b, &i)?.cmp(&0).reverse(),
                             None => natural_cmp(&i, &b)?,
                         };
                         if (name == "max" && ord == Ordering::Greater) || (name == "min" && ord == Ordering::Less) {
@@ -1271,14 +1266,18 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
                 own_list(it, l)?.borrow_mut().reverse();
                 Val::Null
             }
-            ("Collections", "max" | "min", 1) => {
+            ("Collections", "max" | "min", 1 | 2) => {
                 let items = iter_items(&args[0]).ok_or_else(|| Exc::class_cast("argument is not a Collection"))?;
                 let mut best: Option<Val<'a>> = None;
                 for i in items {
                     best = Some(match best {
                         None => i,
                         Some(b) => {
-                            let o = natural_cmp(&i, &b)?;
+                            let o = match args.get(1) {
+                                // `max(coll, null)` is `max(coll)`.
+                                Some(c) if !c.is_null() => super::comparator::compare(it, c, &i, &b)?.cmp(&0),
+                                _ => natural_cmp(&i, &b)?,
+                            };
                             if (name == "max" && o == Ordering::Greater) || (name == "min" && o == Ordering::Less) {
                                 i
                             } else {

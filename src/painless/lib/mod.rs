@@ -8,6 +8,7 @@
 //! refused at compile time.
 
 pub mod collections;
+pub mod comparator;
 pub mod misc;
 pub mod number;
 pub mod regex;
@@ -43,6 +44,8 @@ pub enum Obj<'a> {
     Locale(&'static str),
     /// A document's integer beyond a `long` (see [`crate::value::BigInteger`]).
     BigInteger(crate::value::BigInteger),
+    /// A comparator the library built (`Comparator.naturalOrder()`, ...).
+    Comparator(comparator::Comparator<'a>),
 }
 
 impl<'a> Obj<'a> {
@@ -61,6 +64,7 @@ impl<'a> Obj<'a> {
             Obj::Base64(_) => "java.util.Base64$Decoder",
             Obj::Locale(_) => "java.util.Locale",
             Obj::BigInteger(_) => "java.math.BigInteger",
+            Obj::Comparator(c) => c.class_name(),
         }
     }
 
@@ -85,6 +89,7 @@ impl<'a> Obj<'a> {
         match (self, other) {
             (Obj::Time(a), Obj::Time(b)) => a == b,
             (Obj::BigInteger(a), Obj::BigInteger(b)) => a == b,
+            (Obj::Comparator(a), Obj::Comparator(b)) => a.equals(b),
             (Obj::Optional(a), Obj::Optional(b)) => match (a, b) {
                 (Some(x), Some(y)) => x.java_equals(y),
                 (None, None) => true,
@@ -123,10 +128,12 @@ pub fn call_method<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[
             Obj::StringBuilder(_) | Obj::Exception { .. } | Obj::Base64(_) | Obj::Locale(_) => misc::call(it, o, name, args),
             Obj::Collector(..) => None,
             Obj::BigInteger(n) => number::call_big_integer(n, name, args),
+            Obj::Comparator(_) => comparator::call(it, recv, name, args),
         },
         Val::Func(_) => match name {
             "apply" | "accept" | "test" | "compare" | "get" | "applyAsInt" | "applyAsLong" | "applyAsDouble" => Some(it.call_func(recv, &mut args.to_vec())),
-            _ => None,
+            // Comparator's default methods, on a lambda standing for one.
+            _ => comparator::call(it, recv, name, args),
         },
         _ => number::call(recv, name, args),
     };
@@ -147,6 +154,8 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
         "Math" | "StrictMath" | "Integer" | "Long" | "Double" | "Float" | "Boolean" | "Character" | "Short" | "Byte" => number::call_static(class, name, args),
         "String" => string::call_static(class, name, args),
         "Pattern" => regex::call_static(name, args),
+        "Comparator" => comparator::call_static(class, name, args),
+        "Collections" if name == "reverseOrder" => comparator::call_static(class, name, args),
         "Collections" | "Arrays" | "Collectors" | "List" | "Map" | "Set" | "Optional" => collections::call_static(it, class, name, args),
         "ZonedDateTime" | "Instant" | "LocalDateTime" | "LocalDate" | "LocalTime" | "Duration" | "ChronoUnit" | "DateTimeFormatter" | "ZoneId" | "ZoneOffset" | "OffsetDateTime" => {
             time::call_static(class, name, args)
@@ -193,6 +202,8 @@ const CLASSES: &[(&str, &str)] = &[
     ("StrictMath", "java.lang.StrictMath"),
     ("StringBuilder", "java.lang.StringBuilder"),
     ("Iterable", "java.lang.Iterable"),
+    ("Comparable", "java.lang.Comparable"),
+    ("Comparator", "java.util.Comparator"),
     ("Collection", "java.util.Collection"),
     ("List", "java.util.List"),
     ("ArrayList", "java.util.ArrayList"),
@@ -451,6 +462,11 @@ pub fn is_instance(v: &Val<'_>, class: &ClassType) -> bool {
 
 #[inline(never)]
 fn is_instance_by_name(v: &Val<'_>, class: &ClassType) -> bool {
+    match class.name.as_str() {
+        "Comparable" => return comparator::is_comparable(v),
+        "Comparator" => return comparator::is_comparator(v),
+        _ => {}
+    }
     match v {
         Val::Obj(o) => match &**o {
             Obj::Exception { class: thrown, .. } => exception_is_a(thrown, &class.name),
@@ -473,6 +489,7 @@ pub fn known_method_any(name: &str) -> bool {
         || regex::METHODS.contains(&name)
         || time::METHODS.contains(&name)
         || misc::METHODS.contains(&name)
+        || comparator::METHODS.contains(&name)
 }
 
 pub fn known_static(class: &str, name: &str, _arity: usize) -> bool {
@@ -480,7 +497,7 @@ pub fn known_static(class: &str, name: &str, _arity: usize) -> bool {
 }
 
 pub fn known_static_any(class: &str, name: &str) -> bool {
-    [number::STATICS, string::STATICS, regex::STATICS, collections::STATICS, time::STATICS, misc::STATICS]
+    [number::STATICS, string::STATICS, regex::STATICS, collections::STATICS, time::STATICS, misc::STATICS, comparator::STATICS]
         .iter()
         .any(|list| list.iter().any(|(c, m)| *c == class && *m == name))
 }
