@@ -742,7 +742,10 @@ fn static_method(class: &str, name: &str, arity: usize) -> Option<Type> {
         ("Float", "parseFloat", 1) => prim(Prim::Float),
         ("Boolean", "parseBoolean", 1) => prim(Prim::Boolean),
         ("String", "valueOf", 1) | ("String", "join", 2) => Some(Type::class("String")),
-        ("Integer" | "Long", "toString", 1) => Some(Type::class("String")),
+        ("Integer" | "Long", "toString" | "toHexString" | "toOctalString" | "toBinaryString", 1) => Some(Type::class("String")),
+        ("Integer" | "Long" | "Double" | "Float" | "Short" | "Byte" | "Boolean" | "Character", "hashCode", 1) => prim(Prim::Int),
+        ("Integer" | "Long", "bitCount" | "signum", 1) => prim(Prim::Int),
+        ("Boolean", "logicalAnd" | "logicalOr" | "logicalXor", 2) => prim(Prim::Boolean),
         _ => None,
     }
 }

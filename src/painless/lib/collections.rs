@@ -159,7 +159,7 @@ pub fn sort_values<'a>(it: &mut Interp<'a>, items: &mut Vec<Val<'a>>, cmp: Optio
     }
 }
 
-fn new_stream<'a>(items: Vec<Val<'a>>) -> Val<'a> {
+pub fn new_stream<'a>(items: Vec<Val<'a>>) -> Val<'a> {
     Val::Obj(Rc::new(Obj::Stream(RefCell::new(items))))
 }
 

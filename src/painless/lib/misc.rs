@@ -30,7 +30,7 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Objects", "toString"),
     ("Objects", "hash"),
     ("Objects", "hashCode"),
-    ("Objects", "requireNonNullElse"),
+    ("Objects", "compare"),
     ("Processors", "lowercase"),
     ("Processors", "uppercase"),
     ("Processors", "json"),
@@ -42,6 +42,7 @@ pub const STATICS: &[(&str, &str)] = &[
 pub const FIELDS: &[(&str, &str)] = &[("Locale", "ROOT"), ("Locale", "ENGLISH"), ("Locale", "US"), ("Locale", "UK")];
 
 pub const CONSTRUCTORS: &[&str] = &[
+    "String",
     "StringBuilder",
     "Exception",
     "RuntimeException",
@@ -158,7 +159,14 @@ fn hash_code_depth(v: &Val<'_>, depth: usize) -> i32 {
             let bits = if d.is_nan() { 0x7ff8000000000000u64 } else { d.to_bits() };
             (bits ^ (bits >> 32)) as i32
         }
-        Val::Float(f) => f.to_bits() as i32,
+        // `floatToIntBits`: every NaN hashes as the canonical one.
+        Val::Float(f) => {
+            if f.is_nan() {
+                0x7fc00000
+            } else {
+                f.to_bits() as i32
+            }
+        }
         // ASCII text is its own UTF-16: one code unit per byte.
         Val::Str(s) if s.is_ascii() => s.bytes().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)),
         Val::Str(s) => s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)),
@@ -237,7 +245,7 @@ fn parse_bytes(s: &str) -> R<i64> {
     ))
 }
 
-pub fn call_static<'a>(_it: &mut Interp<'a>, class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
     let encoder = |kind: &'static str| Val::Obj(Rc::new(Obj::Base64(kind)));
     Some(match (class, name, args.len()) {
         ("Base64", "getEncoder", 0) => Ok(encoder("encoder")),
@@ -254,7 +262,17 @@ pub fn call_static<'a>(_it: &mut Interp<'a>, class: &str, name: &str, args: &[Va
                 Ok(args[0].clone())
             }
         }
-        ("Objects", "requireNonNullElse", 2) => Ok(if args[0].is_null() { args[1].clone() } else { args[0].clone() }),
+        // `a == b ? 0 : c.compare(a, b)`: two nulls or one object compare
+        // equal without the comparator (equal boxes and strings are taken
+        // as one object here, which only a comparator finding them unequal
+        // could tell apart).
+        ("Objects", "compare", 3) => {
+            if args[0].identical(&args[1]) {
+                Ok(Val::Int(0))
+            } else {
+                super::comparator::compare(it, &args[2], &args[0], &args[1]).map(Val::Int)
+            }
+        }
         ("Objects", "toString", 1) => Ok(Val::string(args[0].to_java_string())),
         ("Objects", "toString", 2) => Ok(if args[0].is_null() { args[1].clone() } else { Val::string(args[0].to_java_string()) }),
         ("Objects", "hashCode", 1) => Ok(Val::Int(hash_code(&args[0]))),
@@ -293,6 +311,10 @@ pub fn static_field<'a>(class: &str, name: &str) -> Option<R<Val<'a>>> {
 }
 
 pub fn construct<'a>(class: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    // java.lang.txt gives String only its no-argument constructor.
+    if class == "String" {
+        return args.is_empty().then(|| Ok(Val::str("")));
+    }
     if class == "StringBuilder" {
         let init = match args.first() {
             None | Some(Val::Int(_)) => String::new(),

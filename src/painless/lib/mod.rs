@@ -506,7 +506,11 @@ pub fn known_static_field(class: &str, name: &str) -> bool {
     [number::FIELDS, time::FIELDS, misc::FIELDS].iter().any(|list| list.iter().any(|(c, m)| *c == class && *m == name))
 }
 
-pub fn known_constructor(class: &str, _arity: usize) -> bool {
+pub fn known_constructor(class: &str, arity: usize) -> bool {
+    // java.lang.txt whitelists only `String()`.
+    if class == "String" {
+        return arity == 0;
+    }
     collections::CONSTRUCTORS.contains(&class) || misc::CONSTRUCTORS.contains(&class)
 }
 

@@ -76,6 +76,9 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Integer", "min"),
     ("Integer", "sum"),
     ("Integer", "signum"),
+    ("Integer", "hashCode"),
+    ("Integer", "bitCount"),
+    ("Integer", "toOctalString"),
     ("Long", "parseLong"),
     ("Long", "valueOf"),
     ("Long", "decode"),
@@ -85,6 +88,11 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Long", "max"),
     ("Long", "min"),
     ("Long", "sum"),
+    ("Long", "signum"),
+    ("Long", "hashCode"),
+    ("Long", "bitCount"),
+    ("Long", "toBinaryString"),
+    ("Long", "toOctalString"),
     ("Double", "parseDouble"),
     ("Double", "valueOf"),
     ("Double", "toString"),
@@ -95,6 +103,15 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Double", "max"),
     ("Double", "min"),
     ("Double", "sum"),
+    ("Double", "hashCode"),
+    ("Float", "hashCode"),
+    ("Short", "hashCode"),
+    ("Byte", "hashCode"),
+    ("Boolean", "hashCode"),
+    ("Boolean", "logicalAnd"),
+    ("Boolean", "logicalOr"),
+    ("Boolean", "logicalXor"),
+    ("Character", "hashCode"),
     ("Float", "parseFloat"),
     ("Float", "valueOf"),
     ("Float", "toString"),
@@ -203,6 +220,29 @@ fn int_arg(args: &[Val<'_>], i: usize) -> R<i32> {
         Some(Val::Byte(x)) => Ok(*x as i32),
         Some(Val::Char(x)) => Ok(*x as i32),
         Some(v) => Err(Exc::class_cast(format!("cannot cast def [{}] to int", v.unboxed_name()))),
+        None => Err(Exc::illegal_arg("missing argument")),
+    }
+}
+
+/// A `float` parameter: the integral boxes and Float widen to it, a
+/// Double does not (Painless casts `def` to `float` only from those).
+fn float_arg(args: &[Val<'_>], i: usize) -> R<f32> {
+    match args.get(i) {
+        Some(Val::Float(x)) => Ok(*x),
+        Some(Val::Int(x)) => Ok(*x as f32),
+        Some(Val::Long(x)) => Ok(*x as f32),
+        Some(Val::Short(x)) => Ok(*x as f32),
+        Some(Val::Byte(x)) => Ok(*x as f32),
+        Some(Val::Char(x)) => Ok(*x as f32),
+        Some(v) => Err(Exc::class_cast(format!("cannot cast def [{}] to float", v.unboxed_name()))),
+        None => Err(Exc::illegal_arg("missing argument")),
+    }
+}
+
+fn bool_arg(args: &[Val<'_>], i: usize) -> R<bool> {
+    match args.get(i) {
+        Some(Val::Bool(b)) => Ok(*b),
+        Some(v) => Err(Exc::class_cast(format!("cannot cast def [{}] to boolean", v.unboxed_name()))),
         None => Err(Exc::illegal_arg("missing argument")),
     }
 }
@@ -438,6 +478,25 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
                 let radix = int_arg(args, 1)? as u32;
                 Val::string(to_radix(v, radix))
             }
+            // The boxes' static `hashCode(x)`: the hash of `x` boxed, after
+            // the argument is cast to the parameter's type.
+            ("Integer", "hashCode", 1) => Val::Int(int_arg(args, 0)?),
+            ("Short", "hashCode", 1) => Val::Int(int_arg(args, 0)? as i16 as i32),
+            ("Byte", "hashCode", 1) => Val::Int(int_arg(args, 0)? as i8 as i32),
+            ("Character", "hashCode", 1) => Val::Int(char_arg(args, 0)? as u16 as i32),
+            ("Long", "hashCode", 1) => Val::Int(super::misc::hash_code(&Val::Long(long_arg(args, 0)?))),
+            ("Double", "hashCode", 1) => Val::Int(super::misc::hash_code(&Val::Double(num_arg(args, 0)?))),
+            ("Float", "hashCode", 1) => Val::Int(super::misc::hash_code(&Val::Float(float_arg(args, 0)?))),
+            ("Boolean", "hashCode", 1) => Val::Int(if bool_arg(args, 0)? { 1231 } else { 1237 }),
+            ("Boolean", "logicalAnd", 2) => Val::Bool(bool_arg(args, 0)? & bool_arg(args, 1)?),
+            ("Boolean", "logicalOr", 2) => Val::Bool(bool_arg(args, 0)? | bool_arg(args, 1)?),
+            ("Boolean", "logicalXor", 2) => Val::Bool(bool_arg(args, 0)? ^ bool_arg(args, 1)?),
+            ("Integer", "bitCount", 1) => Val::Int(int_arg(args, 0)?.count_ones() as i32),
+            ("Long", "bitCount", 1) => Val::Int(long_arg(args, 0)?.count_ones() as i32),
+            ("Long", "signum", 1) => Val::Int(long_arg(args, 0)?.signum() as i32),
+            ("Integer", "toOctalString", 1) => Val::string(format!("{:o}", int_arg(args, 0)? as u32)),
+            ("Long", "toOctalString", 1) => Val::string(format!("{:o}", long_arg(args, 0)? as u64)),
+            ("Long", "toBinaryString", 1) => Val::string(format!("{:b}", long_arg(args, 0)? as u64)),
             ("Integer", "toHexString", 1) => Val::string(format!("{:x}", int_arg(args, 0)? as u32)),
             ("Integer", "toBinaryString", 1) => Val::string(format!("{:b}", int_arg(args, 0)? as u32)),
             ("Long", "toHexString", 1) => Val::string(format!("{:x}", long_arg(args, 0)? as u64)),
@@ -719,5 +778,57 @@ mod tests {
         // As the Windows Security integration uses it.
         assert_eq!(decoded("Long x = Long.decode('0x100081'); x"), Ok(Value::Long(0x100081)));
         assert_eq!(decoded("Long.decode(null)").unwrap_err().1, "Long.decode(null) is not supported by this engine");
+    }
+
+    /// The boxes' static `hashCode(x)` and the other statics java.lang.txt
+    /// whitelists that pipelines use, with the JDK's values: `Long.hashCode`
+    /// folds the halves, `Double.hashCode` hashes `doubleToLongBits`
+    /// (every NaN alike), `Boolean.hashCode` is 1231 or 1237; the
+    /// argument is cast to the parameter first (`Double.hashCode(1)` is
+    /// the hash of 1.0).
+    #[test]
+    fn box_statics_give_the_jdk_values() {
+        let cases: &[(&str, Value)] = &[
+            ("Integer.hashCode(-7)", Value::Int(-7)),
+            ("Long.hashCode(1L << 32)", Value::Int(1)),
+            ("Long.hashCode(-1L)", Value::Int(0)),
+            ("Long.hashCode(5)", Value::Int(5)),
+            ("Double.hashCode(1)", Value::Int(1072693248)),
+            ("Double.hashCode(1.5)", Value::Int(1073217536)),
+            ("Double.hashCode(0.0/0.0) == Double.hashCode(Double.NaN)", Value::Bool(true)),
+            ("Float.hashCode(1)", Value::Int(1065353216)),
+            ("Boolean.hashCode(true)", Value::Int(1231)),
+            ("Boolean.hashCode(false)", Value::Int(1237)),
+            ("Character.hashCode((char) 'a')", Value::Int(97)),
+            ("Integer.hashCode(5) == Integer.valueOf(5).hashCode()", Value::Bool(true)),
+            ("Long.hashCode(123456789012L) == Long.valueOf(123456789012L).hashCode()", Value::Bool(true)),
+            ("Boolean.logicalXor(true, false)", Value::Bool(true)),
+            ("Boolean.logicalAnd(true, false)", Value::Bool(false)),
+            ("Boolean.logicalOr(false, true)", Value::Bool(true)),
+            ("Integer.bitCount(-1)", Value::Int(32)),
+            ("Long.bitCount(255L)", Value::Int(8)),
+            ("Long.signum(-9L)", Value::Int(-1)),
+            ("Integer.toOctalString(-8)", Value::String("37777777770".into())),
+            ("Long.toOctalString(8L)", Value::String("10".into())),
+            ("Long.toBinaryString(-1L).length()", Value::Int(64)),
+            ("Integer.toHexString(-1)", Value::String("ffffffff".into())),
+            ("Long.toHexString(255L)", Value::String("ff".into())),
+        ];
+        for (expr, want) in cases {
+            assert_eq!(decoded(expr).as_ref(), Ok(want), "{expr}");
+        }
+        // A Double is not cast to `float` implicitly.
+        assert_eq!(decoded("def d = 1.5; Float.hashCode(d)").unwrap_err().0, "class_cast_exception");
+    }
+
+    /// What java.lang.txt's Math does not whitelist (only its `double`
+    /// overloads, no `floorMod`/`floorDiv`) is refused when the script loads.
+    #[test]
+    fn math_members_painless_lacks_are_refused() {
+        for src in ["ctx.r = Math.floorMod(-7, 3)", "ctx.r = Math.floorDiv(7L, 2L)", "ctx.r = Math.addExact(1, 2)"] {
+            let (kind, reason, _) = super::super::super::compile_refusal(src, ScriptContext::Ingest);
+            assert_eq!(kind, "illegal_argument_exception", "{src}");
+            assert!(reason.starts_with("unsupported Painless feature static method [Math."), "{src}: {reason}");
+        }
     }
 }
