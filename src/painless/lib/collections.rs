@@ -1337,6 +1337,9 @@ pub fn construct<'a>(_it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> Opt
             Some(v) => iter_items(v).ok_or_else(|| Exc::class_cast(format!("Cannot cast [{}] to [java.util.Collection]", v.class_name()))),
         }
     };
+    if matches!(class, "TreeMap" | "TreeSet") && args.first().is_some_and(super::comparator::is_comparator) {
+        return Some(Err(Exc::painless_error(format!("new {class}(Comparator) is not supported by this engine"))));
+    }
     Some(match class {
         "ArrayList" => copy_items().map(Val::new_list),
         "LinkedList" => copy_items().map(|items| {

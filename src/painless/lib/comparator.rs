@@ -490,6 +490,11 @@ mod tests {
         );
         assert_eq!(run("Comparator.comparing(null)").unwrap_err().0, "null_pointer_exception");
         assert_eq!(run("Comparator.naturalOrder().thenComparing(null)").unwrap_err().0, "null_pointer_exception");
+        // Sorted collections ordered by a comparator are not implemented: said so, not ignored.
+        assert_eq!(
+            run("new TreeMap(Comparator.reverseOrder())"),
+            Err(("painless_error".into(), "new TreeMap(Comparator) is not supported by this engine".into()))
+        );
         // Nesting is bounded, with a clear error rather than a deep recursion.
         let deep = run("def c = Comparator.naturalOrder(); for (int i = 0; i < 100; i++) { c = c.thenComparing(Comparator.naturalOrder()) } c.compare('a', 'b')");
         assert_eq!(deep, Err(("painless_error".into(), "comparators nested more than 64 deep are not supported by this engine".into())));
