@@ -193,9 +193,23 @@ impl Analysis<'_> {
         Ok(escapes)
     }
 
-    /// Whether `e` certainly has no value: a call of a void script function.
+    /// Whether `e` certainly has no value: a call of a void script
+    /// function, or of a method the whitelist declares void on a receiver
+    /// whose class is certain (a typed local, `ctx`, `new X(..)`, a string
+    /// literal, a static call). A `def` receiver's call has a value to
+    /// Painless whatever the method.
     fn is_void(&self, e: &Expr) -> bool {
-        matches!(&e.kind, ExprKind::LocalCall { index, .. } if self.void_functions.get(*index).copied().unwrap_or(false))
+        match &e.kind {
+            ExprKind::LocalCall { index, .. } => self.void_functions.get(*index).copied().unwrap_or(false),
+            ExprKind::Call { obj, name, args, .. } => match &obj.kind {
+                ExprKind::Class(class) => super::lib::void_static(class, name, args.len()),
+                ExprKind::Local(Var { ty: Type::Class(c), .. }) => super::lib::void_method(&c.name, name, args.len()),
+                ExprKind::New { class, .. } => super::lib::void_method(class, name, args.len()),
+                ExprKind::Str(_) => super::lib::void_method("String", name, args.len()),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     fn stmt(&self, s: &mut Stmt, place: Place) -> R<Escapes> {
@@ -482,6 +496,34 @@ mod tests {
         for src in ["def l = [1]; l.removeIf(x -> { if (x == 1) { return true } else { throw new IllegalStateException() } })", "[1].forEach(x -> { while (true) { if (x == 1) { return 1 } } })"] {
             compile(src, ScriptContext::Ingest).unwrap_or_else(|e| panic!("{src}: {}", e.to_value().to_json()));
         }
+    }
+
+    // visitExpression returns the last statement's value only when its type
+    // is not void: a method the whitelist declares void, called on a
+    // receiver of a certain class, leaves the function (or lambda) without
+    // a returned value on that path; on a `def` receiver the call's value
+    // is `def`, which is returned.
+    #[test]
+    fn void_method_calls_return_no_value() {
+        let cases: &[(&str, &str, i64)] = &[
+            ("int f(List l) { l.clear() } ctx.a = f([])", "invalid function definition: not all paths provide a return value for function [f] with [1] parameters", 0),
+            ("def f(Map m) { m.putAll(['a': 1]) } ctx.a = f([:])", "invalid function definition: not all paths provide a return value for function [f] with [1] parameters", 0),
+            ("def f(List l) { if (l.isEmpty()) { return 0 } else { l.add(0, 1) } } ctx.a = f([])", "invalid function definition: not all paths provide a return value for function [f] with [1] parameters", 0),
+            ("def f() { Collections.sort([2, 1]) } ctx.a = f()", "invalid function definition: not all paths provide a return value for function [f] with [0] parameters", 0),
+            ("def f() { new StringBuilder().setLength(0) } ctx.a = f()", "invalid function definition: not all paths provide a return value for function [f] with [0] parameters", 0),
+            ("def f(Map m) { m.forEach((k, v) -> 1) } ctx.a = f([:])", "invalid function definition: not all paths provide a return value for function [f] with [1] parameters", 0),
+            ("[1].forEach(x -> { ctx.clear() })", "not all paths return a value for lambda", 12),
+            ("List out = []; [1].forEach(x -> { out.clear() })", "not all paths return a value for lambda", 27),
+        ];
+        for (src, message, offset) in cases {
+            assert_eq!(refused(src, ScriptContext::Ingest), ("illegal_argument_exception".into(), message.to_string(), *offset), "{src}");
+        }
+        // A `def` receiver's call, or a method with a value, is returned.
+        assert_eq!(run("def f(def l) { l.clear() } ctx.a = f([1])"), r#"{"a":null}"#);
+        assert_eq!(run("def f(List l) { l.add(1) } ctx.a = f([])"), r#"{"a":true}"#);
+        assert_eq!(run("def f(Map m) { m.put('k', 1) } ctx.a = f(['k': 0])"), r#"{"a":0}"#);
+        // A condition ending in a void call returns execute's default, false.
+        assert!(!condition("List l = new ArrayList(); l.add(1); l.clear()", "{}"));
     }
 
     #[test]

@@ -514,6 +514,42 @@ pub fn known_constructor(class: &str, arity: usize) -> bool {
     collections::CONSTRUCTORS.contains(&class) || misc::CONSTRUCTORS.contains(&class)
 }
 
+/// Whether the method `name/arity` of a value of class `class` returns
+/// void, from the whitelist (java.lang.txt, java.util.txt,
+/// java.util.stream.txt): Iterable's `forEach`, Collection's `clear`,
+/// List's `add(int,def)`, `replaceAll`, `sort`, Deque's `addFirst`,
+/// `addLast`, `push`, Map's `clear`, `forEach`, `putAll`, `replaceAll`,
+/// Iterator's `remove`, `forEachRemaining`, Optional's `ifPresent`,
+/// Stream's `forEach`, StringBuilder's `setLength`, `setCharAt`,
+/// `getChars`, String's `getChars`.
+pub fn void_method(class: &str, name: &str, arity: usize) -> bool {
+    let iterable = matches!((name, arity), ("forEach", 1));
+    let collection = iterable || matches!((name, arity), ("clear", 0));
+    let list = collection || matches!((name, arity), ("add", 2) | ("replaceAll" | "sort", 1));
+    let deque = collection || matches!((name, arity), ("addFirst" | "addLast" | "push", 1));
+    match class {
+        "Iterable" => iterable,
+        "Collection" | "Set" | "HashSet" | "LinkedHashSet" | "TreeSet" | "Queue" => collection,
+        "List" | "ArrayList" => list,
+        "Deque" => deque,
+        "LinkedList" => list || deque,
+        "Map" | "HashMap" | "LinkedHashMap" | "TreeMap" | "AbstractMap" => matches!((name, arity), ("clear", 0) | ("forEach" | "putAll" | "replaceAll", 1)),
+        "Iterator" => matches!((name, arity), ("remove", 0) | ("forEachRemaining", 1)),
+        "Optional" => matches!((name, arity), ("ifPresent", 1)),
+        "Stream" => matches!((name, arity), ("forEach" | "forEachOrdered", 1)),
+        "StringBuilder" => matches!((name, arity), ("setLength", 1) | ("setCharAt", 2) | ("getChars", 4)),
+        "String" => matches!((name, arity), ("getChars", 4)),
+        _ => false,
+    }
+}
+
+/// Whether the static method `class.name/arity` returns void
+/// (java.util.txt's `Collections`).
+pub fn void_static(class: &str, name: &str, arity: usize) -> bool {
+    class == "Collections"
+        && matches!((name, arity), ("sort", 1 | 2) | ("reverse", 1) | ("shuffle", 1 | 2) | ("swap", 3) | ("fill" | "copy" | "rotate", 2))
+}
+
 /// A Java-typed argument check used by the library files.
 pub fn arg_str<'v, 'a>(args: &'v [Val<'a>], i: usize, method: &str) -> R<&'v str> {
     match args.get(i) {
