@@ -121,7 +121,7 @@ pub fn natural_cmp<'a>(a: &Val<'a>, b: &Val<'a>) -> R<Ordering> {
         (Val::Str(x), Val::Str(y)) => Ok(super::string::compare_to(x, y).cmp(&0)),
         (Val::Bool(x), Val::Bool(y)) => Ok(x.cmp(y)),
         (Val::Obj(x), Val::Obj(y)) => match (&**x, &**y) {
-            (Obj::Time(p), Obj::Time(q)) => Ok(p.compare(q)),
+            (Obj::Time(p), Obj::Time(q)) => Ok(super::time::compare_to(p, q).cmp(&0)),
             (Obj::BigInteger(p), Obj::BigInteger(q)) => Ok(p.cmp(q)),
             _ => Err(Exc::class_cast(format!("class {} cannot be cast to class java.lang.Comparable", a.class_name()))),
         },

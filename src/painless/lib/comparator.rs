@@ -508,5 +508,9 @@ mod tests {
         assert_eq!(run("'a' instanceof Comparable && 1 instanceof Comparable && 2.0 instanceof Comparable"), Ok(Value::Bool(true)));
         assert_eq!(run("def l = []; l instanceof Comparable"), Ok(Value::Bool(false)));
         assert_eq!(run("ZonedDateTime.parse('2024-01-01T00:00:00Z') instanceof Comparable"), Ok(Value::Bool(true)));
+        // Enums compare by ordinal (`Enum.compareTo`: their difference).
+        let days = "def fri = ZonedDateTime.parse('2024-01-05T00:00:00Z').getDayOfWeek(); def mon = ZonedDateTime.parse('2024-01-01T00:00:00Z').getDayOfWeek()";
+        assert_eq!(run(&format!("{days}; Comparator.naturalOrder().compare(fri, mon)")), Ok(Value::Int(4)));
+        assert_eq!(run(&format!("{days}; def l = [fri, mon]; l.sort(null); l[0].toString()")), Ok(Value::String("MONDAY".into())));
     }
 }
