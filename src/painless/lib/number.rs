@@ -3,6 +3,7 @@
 //! `double` overloads of Math (`Math.max(1, 2)` is `2.0`), and `round`
 //! returns a `long`.
 
+use super::super::ast::{Prim, Type};
 use super::super::val::*;
 use super::super::Exc;
 use crate::value::BigInteger;
@@ -436,10 +437,13 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
                 let radix = if args.len() == 2 { int_arg(args, 1)? as u32 } else { 10 };
                 Val::Int(parse_long(s, radix.clamp(2, 36), i32::MIN as i64, i32::MAX as i64)? as i32)
             }
-            ("Integer", "valueOf", 1) => match &args[0] {
-                Val::Str(s) => Val::Int(parse_long(s, 10, i32::MIN as i64, i32::MAX as i64)? as i32),
-                _ => Val::Int(int_arg(args, 0)?),
-            },
+            // java.lang.txt's one-argument `valueOf` of each box takes its
+            // primitive (there is no `valueOf(String)`): the argument is cast
+            // to it as Painless casts a `def` argument.
+            ("Integer" | "Long" | "Short" | "Byte" | "Double" | "Float" | "Boolean", "valueOf", 1) => {
+                let prim = super::boxed_prim(class).unwrap_or(Prim::Int);
+                super::super::interp::coerce(&Type::Prim(prim), args[0].clone(), false)?
+            }
             ("Long", "parseLong", 1 | 2) | ("Long", "valueOf", 2) => {
                 let s = str_arg(args, 0, "long")?;
                 let radix = if args.len() == 2 { int_arg(args, 1)? as u32 } else { 10 };
@@ -447,28 +451,18 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
             }
             ("Integer", "decode", 1) => Val::Int(decode(decode_arg(args, "Integer")?, i32::MIN as i64, i32::MAX as i64)? as i32),
             ("Long", "decode", 1) => Val::Long(decode(decode_arg(args, "Long")?, i64::MIN, i64::MAX)?),
-            ("Long", "valueOf", 1) => match &args[0] {
-                Val::Str(s) => Val::Long(parse_long(s, 10, i64::MIN, i64::MAX)?),
-                _ => Val::Long(long_arg(args, 0)?),
-            },
-            ("Short", "parseShort" | "valueOf", 1) => match &args[0] {
+            ("Short", "parseShort", 1) => match &args[0] {
                 Val::Str(s) => Val::Short(parse_long(s, 10, i16::MIN as i64, i16::MAX as i64)? as i16),
                 _ => Val::Short(int_arg(args, 0)? as i16),
             },
-            ("Byte", "parseByte" | "valueOf", 1) => match &args[0] {
+            ("Byte", "parseByte", 1) => match &args[0] {
                 Val::Str(s) => Val::Byte(parse_long(s, 10, i8::MIN as i64, i8::MAX as i64)? as i8),
                 _ => Val::Byte(int_arg(args, 0)? as i8),
             },
             ("Double", "parseDouble", 1) => Val::Double(parse_double(str_arg(args, 0, "double")?)?),
-            ("Double", "valueOf", 1) => match &args[0] {
-                Val::Str(s) => Val::Double(parse_double(s)?),
-                _ => Val::Double(num_arg(args, 0)?),
-            },
+
             ("Float", "parseFloat", 1) => Val::Float(parse_double(str_arg(args, 0, "double")?)? as f32),
-            ("Float", "valueOf", 1) => match &args[0] {
-                Val::Str(s) => Val::Float(parse_double(s)? as f32),
-                _ => Val::Float(num_arg(args, 0)? as f32),
-            },
+
             // The argument widens to the parameter type first: `Double.toString(100)` is "100.0".
             ("Double", "toString", 1) => Val::string(Val::Double(num_arg(args, 0)?).to_java_string()),
             ("Float", "toString", 1) => Val::string(Val::Float(num_arg(args, 0)? as f32).to_java_string()),
@@ -517,11 +511,7 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
             ("Double", "isInfinite", 1) => Val::Bool(num_arg(args, 0)?.is_infinite()),
             ("Double", "isFinite", 1) => Val::Bool(num_arg(args, 0)?.is_finite()),
             ("Boolean", "parseBoolean", 1) => Val::Bool(matches!(&args[0], Val::Str(s) if s.eq_ignore_ascii_case("true"))),
-            ("Boolean", "valueOf", 1) => match &args[0] {
-                Val::Bool(b) => Val::Bool(*b),
-                Val::Str(s) => Val::Bool(s.eq_ignore_ascii_case("true")),
-                _ => Val::Bool(false),
-            },
+
             ("Boolean", "compare", 2) => match (&args[0], &args[1]) {
                 (Val::Bool(a), Val::Bool(b)) => Val::Int(a.cmp(b) as i32),
                 _ => return Err(Exc::class_cast("cannot cast def to boolean")),
