@@ -47,9 +47,6 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Collections", "min"),
     ("Collections", "frequency"),
     ("Arrays", "asList"),
-    ("Arrays", "sort"),
-    ("Arrays", "toString"),
-    ("Arrays", "stream"),
     ("Collectors", "toList"),
     ("Collectors", "toSet"),
     ("Collectors", "joining"),
@@ -1299,19 +1296,6 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
                 [Val::Array(a)] => Val::new_list(a.borrow().items.clone()),
                 _ => Val::new_list(args.to_vec()),
             },
-            ("Arrays", "stream", 1) => new_stream(iter_items(&args[0]).unwrap_or_default()),
-            ("Arrays", "toString", 1) => match &args[0] {
-                Val::Null => Val::str("null"),
-                v => Val::string(format!("[{}]", iter_items(v).unwrap_or_default().iter().map(|x| x.to_java_string()).collect::<Vec<_>>().join(", "))),
-            },
-            ("Arrays", "sort", 1) => {
-                if let Val::Array(a) = &args[0] {
-                    let mut items = a.borrow().items.clone();
-                    sort_values(it, &mut items, None)?;
-                    a.borrow_mut().items = items;
-                }
-                Val::Null
-            }
             ("Optional", "of", 1) => {
                 if args[0].is_null() {
                     return Err(Exc::bare("NullPointerException"));

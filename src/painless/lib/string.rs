@@ -565,13 +565,17 @@ mod tests {
 
     /// What java.lang.txt does not give String (`getBytes`, constructors
     /// with arguments) and java.util.txt does not give Objects
-    /// (`requireNonNullElse`) is refused when the script loads.
+    /// (`requireNonNullElse`) or Arrays (only `asList`, `deepEquals`,
+    /// `deepHashCode`, `deepToString`) is refused when the script loads.
     #[test]
     fn members_painless_lacks_are_refused() {
         for (src, what) in [
             ("def s = 'a'; ctx.r = s.getBytes()", "method [getBytes/0]"),
             ("ctx.r = new String('abc')", "constructor [String/1]"),
             ("ctx.r = Objects.requireNonNullElse(ctx.a, 'x')", "static method [Objects.requireNonNullElse/2]"),
+            ("def a = new int[] {2, 1}; Arrays.sort(a)", "static method [Arrays.sort/1]"),
+            ("ctx.r = Arrays.toString(new int[] {1})", "static method [Arrays.toString/1]"),
+            ("ctx.r = Arrays.stream(new int[] {1}).count()", "static method [Arrays.stream/1]"),
         ] {
             let (kind, reason, _) = super::super::super::compile_refusal(src, ScriptContext::Ingest);
             assert_eq!(kind, "illegal_argument_exception", "{src}");
