@@ -315,10 +315,15 @@ pub fn construct<'a>(class: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
     if class == "String" {
         return args.is_empty().then(|| Ok(Val::str("")));
     }
+    // java.lang.txt gives StringBuilder `()` and `(CharSequence)` only: no
+    // capacity; the argument is cast to CharSequence.
     if class == "StringBuilder" {
         let init = match args.first() {
-            None | Some(Val::Int(_)) => String::new(),
-            Some(v) => v.to_java_string(),
+            None => String::new(),
+            Some(Val::Str(s)) => s.to_string(),
+            Some(Val::Obj(o)) if matches!(&**o, Obj::StringBuilder(_)) => o.to_java_string(),
+            Some(Val::Null) => return Some(Err(Exc::npe("Cannot invoke \"java.lang.CharSequence.length()\" because \"seq\" is null"))),
+            Some(v) => return Some(Err(super::super::interp::jvm_cast_error(&v.class_name(), "java.lang.CharSequence"))),
         };
         return Some(Ok(Val::Obj(Rc::new(Obj::StringBuilder(RefCell::new(init))))));
     }
@@ -545,6 +550,15 @@ mod tests {
         for (src, want) in cases {
             assert_eq!(run(src), want, "{src}");
         }
+        // Constructed from a CharSequence only (no capacity constructor).
+        assert_eq!(run("new StringBuilder(new StringBuilder('ab')).append('c').toString()"), text("abc"));
+        assert_eq!(
+            run("def n = 16; new StringBuilder(n)"),
+            Err((
+                "class_cast_exception".to_string(),
+                "class java.lang.Integer cannot be cast to class java.lang.CharSequence (java.lang.Integer and java.lang.CharSequence are in module java.base of loader 'bootstrap')".to_string()
+            ))
+        );
         let half = run("StringBuilder b = new StringBuilder('\u{1f600}'); b.deleteCharAt(0)");
         assert_eq!(half.unwrap_err().0, "painless_error");
     }
