@@ -1321,9 +1321,17 @@ pub fn construct<'a>(_it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> Opt
             Some(v) => iter_items(v).ok_or_else(|| Exc::class_cast(format!("Cannot cast [{}] to [java.util.Collection]", v.class_name()))),
         }
     };
-    if matches!(class, "TreeMap" | "TreeSet") && args.first().is_some_and(super::comparator::is_comparator) {
-        return Some(Err(Exc::painless_error(format!("new {class}(Comparator) is not supported by this engine"))));
-    }
+    // java.util.txt gives TreeMap and TreeSet `()` and `(Comparator)` only:
+    // a null comparator is natural order, any other argument is cast to
+    // Comparator; ordering by a comparator is not implemented.
+    let args = match (class, args.first()) {
+        ("TreeMap" | "TreeSet", Some(Val::Null)) => &[][..],
+        ("TreeMap" | "TreeSet", Some(c)) if super::comparator::is_comparator(c) => {
+            return Some(Err(Exc::painless_error(format!("new {class}(Comparator) is not supported by this engine"))));
+        }
+        ("TreeMap" | "TreeSet", Some(other)) => return Some(Err(super::super::interp::jvm_cast_error(&other.class_name(), "java.util.Comparator"))),
+        _ => args,
+    };
     Some(match class {
         "ArrayList" => copy_items().map(Val::new_list),
         "LinkedList" => copy_items().map(|items| {
@@ -1409,7 +1417,7 @@ mod remove_if_tests {
     /// change the map, every kind of map.
     #[test]
     fn remove_if_on_views_agrees_with_the_general_path() {
-        let maps = ["ctx.m", "new HashMap(ctx.m)", "new LinkedHashMap(ctx.m)", "new TreeMap(ctx.m)", "['x': null, 1: '', 2L: 3, 'Aa': [], 'BB': 'v']"];
+        let maps = ["ctx.m", "new HashMap(ctx.m)", "new LinkedHashMap(ctx.m)", "tree(ctx.m)", "['x': null, 1: '', 2L: 3, 'Aa': [], 'BB': 'v']"];
         let predicates = [
             "x -> x == null",
             "x -> x == '' || x == null",
@@ -1436,6 +1444,7 @@ mod remove_if_tests {
                                 "boolean isEmpty(def v) {{ if (v == null || (v instanceof String && v == '')) {{ return true; }} \
                                  if (v instanceof Map) {{ v.values().removeIf(x -> isEmpty(x)); return v.isEmpty(); }} \
                                  if (v instanceof List) {{ v.removeIf(x -> isEmpty(x)); return v.isEmpty(); }} return false; }} \
+                                 def tree(def m) {{ def t = new TreeMap(); t.putAll(m); return t; }} \
                                  ctx.seen = []; def m = {map}; ctx.r = m.{view}().removeIf({predicate}); ctx.after = m; ctx.n2 = isEmpty(ctx.n)"
                             );
                             let expected = outcome(&source, &doc, true);

@@ -490,6 +490,15 @@ mod tests {
         );
         assert_eq!(run("Comparator.comparing(null)").unwrap_err().0, "null_pointer_exception");
         assert_eq!(run("Comparator.naturalOrder().thenComparing(null)").unwrap_err().0, "null_pointer_exception");
+        // TreeMap and TreeSet take a comparator, not a map or collection to copy.
+        assert_eq!(run("new TreeMap(null).size()"), Ok(Value::Int(0)));
+        assert_eq!(
+            run("new TreeMap(['a': 1])"),
+            Err((
+                "class_cast_exception".into(),
+                "class java.util.HashMap cannot be cast to class java.util.Comparator (java.util.HashMap and java.util.Comparator are in module java.base of loader 'bootstrap')".into()
+            ))
+        );
         // Sorted collections ordered by a comparator are not implemented: said so, not ignored.
         assert_eq!(
             run("new TreeMap(Comparator.reverseOrder())"),
