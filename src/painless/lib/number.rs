@@ -337,6 +337,33 @@ fn str_arg<'v>(args: &'v [Val<'_>], i: usize, what: &str) -> R<&'v str> {
     }
 }
 
+/// Java `Math.max(double, double)` (which `Double.max` calls): NaN if
+/// either is, and 0.0 above -0.0 (Rust's `max` may answer either).
+fn java_max(a: f64, b: f64) -> f64 {
+    if a.is_nan() {
+        a
+    } else if a == 0.0 && b == 0.0 && a.is_sign_negative() {
+        b
+    } else if a >= b {
+        a
+    } else {
+        b
+    }
+}
+
+/// Java `Math.min(double, double)`: NaN if either is, -0.0 below 0.0.
+fn java_min(a: f64, b: f64) -> f64 {
+    if a.is_nan() {
+        a
+    } else if a == 0.0 && b == 0.0 && b.is_sign_negative() {
+        b
+    } else if a <= b {
+        a
+    } else {
+        b
+    }
+}
+
 /// Java `Math.round(double)`.
 fn java_round(d: f64) -> i64 {
     if d.is_nan() {
@@ -370,22 +397,8 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
                 let a = |i| num_arg(args, i);
                 Val::Double(match (name, args.len()) {
                     ("abs", 1) => a(0)?.abs(),
-                    ("max", 2) => {
-                        let (x, y) = (a(0)?, a(1)?);
-                        if x.is_nan() || y.is_nan() {
-                            f64::NAN
-                        } else {
-                            x.max(y)
-                        }
-                    }
-                    ("min", 2) => {
-                        let (x, y) = (a(0)?, a(1)?);
-                        if x.is_nan() || y.is_nan() {
-                            f64::NAN
-                        } else {
-                            x.min(y)
-                        }
-                    }
+                    ("max", 2) => java_max(a(0)?, a(1)?),
+                    ("min", 2) => java_min(a(0)?, a(1)?),
                     ("pow", 2) => a(0)?.powf(a(1)?),
                     ("sqrt", 1) => a(0)?.sqrt(),
                     ("cbrt", 1) => a(0)?.cbrt(),
@@ -502,8 +515,8 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
             ("Long", "max", 2) => Val::Long(long_arg(args, 0)?.max(long_arg(args, 1)?)),
             ("Long", "min", 2) => Val::Long(long_arg(args, 0)?.min(long_arg(args, 1)?)),
             ("Long", "sum", 2) => Val::Long(long_arg(args, 0)?.wrapping_add(long_arg(args, 1)?)),
-            ("Double", "max", 2) => Val::Double(num_arg(args, 0)?.max(num_arg(args, 1)?)),
-            ("Double", "min", 2) => Val::Double(num_arg(args, 0)?.min(num_arg(args, 1)?)),
+            ("Double", "max", 2) => Val::Double(java_max(num_arg(args, 0)?, num_arg(args, 1)?)),
+            ("Double", "min", 2) => Val::Double(java_min(num_arg(args, 0)?, num_arg(args, 1)?)),
             ("Double", "sum", 2) => Val::Double(num_arg(args, 0)? + num_arg(args, 1)?),
             ("Double", "isNaN", 1) => Val::Bool(num_arg(args, 0)?.is_nan()),
             ("Double", "isInfinite", 1) => Val::Bool(num_arg(args, 0)?.is_infinite()),
@@ -801,6 +814,12 @@ mod tests {
             ("Long.toBinaryString(-1L).length()", Value::Int(64)),
             ("Integer.toHexString(-1)", Value::String("ffffffff".into())),
             ("Long.toHexString(255L)", Value::String("ff".into())),
+            // Math.max/min (and Double's, which call them): NaN wins, 0.0 is above -0.0.
+            ("1 / Math.max(-0.0, 0.0)", Value::Double(f64::INFINITY)),
+            ("1 / Math.min(0.0, -0.0)", Value::Double(f64::NEG_INFINITY)),
+            ("1 / Double.max(-0.0, 0.0)", Value::Double(f64::INFINITY)),
+            ("Double.isNaN(Double.max(1.0, Double.NaN))", Value::Bool(true)),
+            ("Double.isNaN(Double.min(Double.NaN, 1.0))", Value::Bool(true)),
         ];
         for (expr, want) in cases {
             assert_eq!(decoded(expr).as_ref(), Ok(want), "{expr}");
