@@ -1,7 +1,8 @@
 //! The part of Painless's Java class library that ingest scripts use.
 //!
 //! One file per family: [`string`], [`collections`] (List, Map, Set, views,
-//! iterators, streams), [`number`] (Math and the boxes), [`regex`] (Pattern,
+//! iterators, streams), [`comparator`] (Comparator, Comparable), [`number`]
+//! (Math and the boxes), [`regex`] (Pattern,
 //! Matcher), [`time`] (java.time), [`misc`] (Base64, Objects, StringBuilder,
 //! Processors, exceptions). Each file lists the names it implements; the
 //! resolve pass consults those lists so a script that calls anything else is
