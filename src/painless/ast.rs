@@ -301,6 +301,9 @@ pub struct Lambda {
     /// order (`x -> f(x)`), found by the resolve pass: a call goes straight
     /// to the function, without a frame of the lambda's own.
     pub forwards_to: Option<usize>,
+    /// Where Painless locates the body's block (`Walker.visitLambda`): a
+    /// block body's `{`; an expression body's block is the lambda's own.
+    pub body_at: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -373,6 +376,61 @@ impl Expr {
             ExprKind::FuncRef(r) => {
                 if let FuncRef::Bound { receiver, .. } = &**r {
                     receiver.visit(f);
+                }
+            }
+        }
+    }
+}
+
+impl Expr {
+    /// Calls `f` on each expression directly inside this one, in source
+    /// order; a lambda's body is not among them.
+    pub fn children_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+        match &mut self.kind {
+            ExprKind::Null
+            | ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::Long(_)
+            | ExprKind::Float(_)
+            | ExprKind::Double(_)
+            | ExprKind::Str(_)
+            | ExprKind::Regex(_)
+            | ExprKind::Name(_)
+            | ExprKind::Local(_)
+            | ExprKind::Class(_)
+            | ExprKind::Lambda(_) => {}
+            ExprKind::ListInit(items) | ExprKind::NewArrayInit { items, .. } => items.iter_mut().for_each(f),
+            ExprKind::New { args, .. } | ExprKind::LocalCall { args, .. } => args.iter_mut().for_each(f),
+            ExprKind::NewArray { dims, .. } => dims.iter_mut().for_each(f),
+            ExprKind::MapInit(entries) => {
+                for (k, v) in entries {
+                    f(k);
+                    f(v);
+                }
+            }
+            ExprKind::Field { obj, .. } => f(obj),
+            ExprKind::Call { obj, args, .. } => {
+                f(obj);
+                args.iter_mut().for_each(f);
+            }
+            ExprKind::Unary(_, x) | ExprKind::InstanceOf(x, _) | ExprKind::Cast(_, x) | ExprKind::IncDec { target: x, .. } => f(x),
+            ExprKind::Index { obj: a, index: b }
+            | ExprKind::Binary(_, a, b)
+            | ExprKind::And(a, b)
+            | ExprKind::Or(a, b)
+            | ExprKind::Elvis(a, b)
+            | ExprKind::Assign { target: a, value: b, .. } => {
+                f(a);
+                f(b);
+            }
+            ExprKind::Cond(c, a, b) => {
+                f(c);
+                f(a);
+                f(b);
+            }
+            ExprKind::FuncRef(r) => {
+                if let FuncRef::Bound { receiver, .. } = Arc::make_mut(r) {
+                    f(receiver);
                 }
             }
         }

@@ -19,11 +19,19 @@
 //! empty statement `;` of a loop, no block at all: the parser here keeps it
 //! as an empty `Block` or `None`, which this pass treats alike.
 //!
-//! Lambda bodies are not analysed here: whether one returns a value depends
-//! on the interface it implements, which is not tracked.
+//! A lambda's body is analysed as a function's that returns a value
+//! (`visitLambda`: its return type is its interface method's, `def` when
+//! that is void, never void itself): an expression body is a `return`
+//! (`Walker.visitLambda` wraps it in one), a block body's last expression
+//! statement returns its value, and a block with a path that returns
+//! nothing is refused ("not all paths return a value for lambda", at the
+//! lambda). Its statements are refused as a function's are, located as
+//! Painless locates them (the body's block at its `{`); `break` and
+//! `continue` inside it belong to no loop around it.
 
 use super::ast::*;
 use super::CompileError;
+use std::sync::Arc;
 
 type R<T> = Result<T, CompileError>;
 
@@ -185,12 +193,27 @@ impl Analysis<'_> {
         Ok(escapes)
     }
 
-    /// Whether `e` certainly has no value: a call of a void script function.
+    /// Whether `e` certainly has no value: a call of a void script
+    /// function, or of a method the whitelist declares void on a receiver
+    /// whose class is certain (a typed local, `ctx`, `new X(..)`, a string
+    /// literal, a static call). A `def` receiver's call has a value to
+    /// Painless whatever the method.
     fn is_void(&self, e: &Expr) -> bool {
-        matches!(&e.kind, ExprKind::LocalCall { index, .. } if self.void_functions.get(*index).copied().unwrap_or(false))
+        match &e.kind {
+            ExprKind::LocalCall { index, .. } => self.void_functions.get(*index).copied().unwrap_or(false),
+            ExprKind::Call { obj, name, args, .. } => match &obj.kind {
+                ExprKind::Class(class) => super::lib::void_static(class, name, args.len()),
+                ExprKind::Local(Var { ty: Type::Class(c), .. }) => super::lib::void_method(&c.name, name, args.len()),
+                ExprKind::New { class, .. } => super::lib::void_method(class, name, args.len()),
+                ExprKind::Str(_) => super::lib::void_method("String", name, args.len()),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     fn stmt(&self, s: &mut Stmt, place: Place) -> R<Escapes> {
+        self.own_lambdas(s)?;
         // Statements are located at their first token (`Walker`'s `location(ctx)`).
         let at = s.span.start as usize;
         Ok(match &mut s.kind {
@@ -305,6 +328,61 @@ impl Analysis<'_> {
     }
 }
 
+impl Analysis<'_> {
+    /// Analyses the lambdas in the expressions of `s` itself (those in the
+    /// statements it holds are analysed with them).
+    fn own_lambdas(&self, s: &mut Stmt) -> R<()> {
+        match &mut s.kind {
+            StmtKind::Expr(e) | StmtKind::Throw(e) | StmtKind::Return(Some(e)) | StmtKind::ImplicitReturn(e) => self.lambdas(e),
+            StmtKind::Decl(_, vars) => vars.iter_mut().filter_map(|v| v.init.as_mut()).try_for_each(|e| self.lambdas(e)),
+            StmtKind::If(c, ..) | StmtKind::While(c, _) | StmtKind::DoWhile(_, c) | StmtKind::ForEach { iter: c, .. } => self.lambdas(c),
+            StmtKind::For { init, cond, after, .. } => {
+                if let Some(init) = init {
+                    self.own_lambdas(init)?;
+                }
+                cond.iter_mut().chain(after.iter_mut()).try_for_each(|e| self.lambdas(e))
+            }
+            StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue | StmtKind::Block(_) | StmtKind::Try(..) => Ok(()),
+        }
+    }
+
+    /// Analyses every lambda in `e`, in source order.
+    fn lambdas(&self, e: &mut Expr) -> R<()> {
+        if let ExprKind::Lambda(l) = &mut e.kind {
+            return self.lambda(Arc::make_mut(l), e.span.start as usize);
+        }
+        let mut result = Ok(());
+        e.children_mut(&mut |child| {
+            if result.is_ok() {
+                result = self.lambdas(child);
+            }
+        });
+        result
+    }
+
+    /// `visitLambda`: the body returns a value on every path. `at` is the
+    /// lambda's first token, where its own refusals are located.
+    fn lambda(&self, l: &mut Lambda, at: usize) -> R<()> {
+        let stmts = match &mut l.body {
+            LambdaBody::Expr(e) => return self.lambdas(e),
+            LambdaBody::Block(stmts) => stmts,
+        };
+        if stmts.is_empty() {
+            // Painless's parser makes `{}` no block at all, and `ELambda`'s
+            // constructor requires one (`Objects.requireNonNull`): the
+            // compilation ends in a NullPointerException without a message,
+            // before "cannot generate empty lambda" could be reached.
+            return Err(CompileError { offset: at, kind: "null_pointer_exception", message: String::new() });
+        }
+        let lambda = Analysis { returns_value: true, void_functions: self.void_functions };
+        let escapes = lambda.block(stmts, l.body_at as usize, Place { last_source: true, ..Place::default() })?;
+        if !escapes.method {
+            return Err(refusal(at, "not all paths return a value for lambda".into()));
+        }
+        Ok(())
+    }
+}
+
 /// A loop whose condition is the constant `true` (or absent, for `for`)
 /// leaves the function on every path unless its body breaks out.
 fn endless(continuous: bool, body: Escapes) -> Escapes {
@@ -369,6 +447,83 @@ mod tests {
         assert_eq!(run(&format!("{first} ctx.a = [first([7]), first([])];")), r#"{"a":[7,"none"]}"#);
         // A `return` elsewhere and the returned last statement together.
         assert_eq!(run("int f(int x) { if (x > 0) { return 1 } 2 } ctx.a = [f(1), f(0)];"), r#"{"a":[1,2]}"#);
+    }
+
+    // visitLambda: a lambda's return type is never void, so a block body's
+    // last expression statement returns its value, through `if`/`else`
+    // and `try`/`catch` as a function's does.
+    #[test]
+    fn block_lambdas_return_their_last_expression() {
+        // LambdaTests.testUnneededCurlyStatements and testMultipleStatements.
+        assert_eq!(run("int applyOne(Function arg) { arg.apply(1) } ctx.a = applyOne(x -> { x + 1 })"), r#"{"a":2}"#);
+        assert_eq!(run("int applyOne(Function arg) { arg.apply(1) } ctx.a = applyOne(x -> { x = x + 1; return x })"), r#"{"a":2}"#);
+        assert_eq!(run("def l = [1, 2, 1, 3]; l.removeIf(x -> { x == 1 }); ctx.a = l"), r#"{"a":[2,3]}"#);
+        assert_eq!(run("ctx.a = [1, 5].stream().map(x -> { if (x > 2) { 'big' } else { 'small' } }).collect(Collectors.toList())"), r#"{"a":["small","big"]}"#);
+        assert_eq!(run("ctx.a = ['1', 'x'].stream().map(s -> { try { Integer.parseInt(s) } catch (NumberFormatException e) { -1 } }).collect(Collectors.toList())"), r#"{"a":[1,-1]}"#);
+        assert_eq!(run("def l = [3, 1, 2]; l.sort((a, b) -> { def d = a - b; d }); ctx.a = l"), r#"{"a":[1,2,3]}"#);
+        // A `forEach` lambda's value is dropped (Consumer.accept is void: the lambda returns def).
+        assert_eq!(run("def out = []; [1, 2].forEach(x -> { out.add(x * 2) }); ctx.a = out"), r#"{"a":[2,4]}"#);
+        // Lambdas within lambdas, and within a function's body.
+        assert_eq!(run("def f(def l) { l.stream().map(x -> { [x].stream().map(y -> { y + 1 }).findFirst().get() }).collect(Collectors.toList()) } ctx.a = f([1, 2])"), r#"{"a":[2,3]}"#);
+    }
+
+    // visitLambda's refusals and those of the statements in its body, at
+    // Painless's locations: the lambda's own at its first token, its block's
+    // at the `{`, a statement's at its first token.
+    #[test]
+    fn lambda_control_flow_refusals() {
+        let cases: &[(&str, &str, i64)] = &[
+            ("def l = [1]; l.removeIf(x -> { if (x == 1) { return true } })", "not all paths return a value for lambda", 24),
+            ("def l = [1]; l.removeIf((def x) -> { def y = x; })", "not all paths return a value for lambda", 24),
+            ("void f(def x) { x.clear() } def l = [[1]]; l.forEach(x -> { f(x) })", "not all paths return a value for lambda", 53),
+            ("def l = [1]; l.removeIf(x -> { return true; x == 2 })", "invalid block: unreachable statement", 29),
+            ("def l = [1]; l.removeIf(x -> { if (true) { return true } false })", "extraneous if block", 31),
+            ("for (int i = 0; i < 2; i++) { [1].forEach(x -> { break; }) }", "invalid break statement: not inside loop", 49),
+            ("def l = [1]; l.forEach(x -> { while (true) { } })", "no paths escape from while loop", 30),
+            // Nested: the inner lambda's refusal.
+            ("def l = [[1]]; l.forEach(x -> { x.removeIf(y -> { if (y == 1) { return true } }) })", "not all paths return a value for lambda", 43),
+        ];
+        for (src, message, offset) in cases {
+            assert_eq!(refused(src, ScriptContext::Ingest), ("illegal_argument_exception".into(), message.to_string(), *offset), "{src}");
+        }
+        // visitExpression in a lambda's body: an unused value is no statement.
+        let unused = "def l = [1]; l.removeIf(x -> { x + 1; true })";
+        assert_eq!(refused(unused, ScriptContext::Ingest), ("illegal_argument_exception".into(), "not a statement: result not used from addition operation [+]".into(), 31));
+        // `x -> {}`: Painless's parser gives ELambda no block, whose
+        // constructor's requireNonNull throws a NullPointerException.
+        assert_eq!(refused("def l = [1]; l.removeIf(x -> {})", ScriptContext::Ingest), ("null_pointer_exception".into(), String::new(), 24));
+        // A block lambda whose every path returns, or throws, is accepted.
+        for src in ["def l = [1]; l.removeIf(x -> { if (x == 1) { return true } else { throw new IllegalStateException() } })", "[1].forEach(x -> { while (true) { if (x == 1) { return 1 } } })"] {
+            compile(src, ScriptContext::Ingest).unwrap_or_else(|e| panic!("{src}: {}", e.to_value().to_json()));
+        }
+    }
+
+    // visitExpression returns the last statement's value only when its type
+    // is not void: a method the whitelist declares void, called on a
+    // receiver of a certain class, leaves the function (or lambda) without
+    // a returned value on that path; on a `def` receiver the call's value
+    // is `def`, which is returned.
+    #[test]
+    fn void_method_calls_return_no_value() {
+        let cases: &[(&str, &str, i64)] = &[
+            ("int f(List l) { l.clear() } ctx.a = f([])", "invalid function definition: not all paths provide a return value for function [f] with [1] parameters", 0),
+            ("def f(Map m) { m.putAll(['a': 1]) } ctx.a = f([:])", "invalid function definition: not all paths provide a return value for function [f] with [1] parameters", 0),
+            ("def f(List l) { if (l.isEmpty()) { return 0 } else { l.add(0, 1) } } ctx.a = f([])", "invalid function definition: not all paths provide a return value for function [f] with [1] parameters", 0),
+            ("def f() { Collections.sort([2, 1]) } ctx.a = f()", "invalid function definition: not all paths provide a return value for function [f] with [0] parameters", 0),
+            ("def f() { new StringBuilder().setLength(0) } ctx.a = f()", "invalid function definition: not all paths provide a return value for function [f] with [0] parameters", 0),
+            ("def f(Map m) { m.forEach((k, v) -> 1) } ctx.a = f([:])", "invalid function definition: not all paths provide a return value for function [f] with [1] parameters", 0),
+            ("[1].forEach(x -> { ctx.clear() })", "not all paths return a value for lambda", 12),
+            ("List out = []; [1].forEach(x -> { out.clear() })", "not all paths return a value for lambda", 27),
+        ];
+        for (src, message, offset) in cases {
+            assert_eq!(refused(src, ScriptContext::Ingest), ("illegal_argument_exception".into(), message.to_string(), *offset), "{src}");
+        }
+        // A `def` receiver's call, or a method with a value, is returned.
+        assert_eq!(run("def f(def l) { l.clear() } ctx.a = f([1])"), r#"{"a":null}"#);
+        assert_eq!(run("def f(List l) { l.add(1) } ctx.a = f([])"), r#"{"a":true}"#);
+        assert_eq!(run("def f(Map m) { m.put('k', 1) } ctx.a = f(['k': 0])"), r#"{"a":0}"#);
+        // A condition ending in a void call returns execute's default, false.
+        assert!(!condition("List l = new ArrayList(); l.add(1); l.clear()", "{}"));
     }
 
     #[test]

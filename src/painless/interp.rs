@@ -146,6 +146,16 @@ impl<'a> Interp<'a> {
         result
     }
 
+    /// Runs `code` one call level deeper for a library method that
+    /// recurses (a comparator made of comparators), failing as a script
+    /// call that deep does.
+    pub(super) fn nested<T>(&mut self, code: impl FnOnce(&mut Self) -> R<T>) -> R<T> {
+        if self.depth >= MAX_CALL_DEPTH {
+            return Err(Exc::bare("StackOverflowError"));
+        }
+        self.deeper(code)
+    }
+
     /// A frame of `size` null slots, from a returned call when there is one.
     pub(super) fn take_frame(&mut self, size: usize) -> Vec<Val<'a>> {
         let mut frame = self.spare_frames.pop().unwrap_or_default();

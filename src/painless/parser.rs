@@ -834,15 +834,16 @@ impl<'t> Parser<'t> {
             params.push((Type::Def, Var { name, slot: 0, ty: Type::Def }));
         }
         self.expect_punct("->")?;
-        let body = if self.is_punct("{") {
-            match self.block()?.kind {
-                StmtKind::Block(b) => LambdaBody::Block(b),
+        let (body, body_at) = if self.is_punct("{") {
+            let block = self.block()?;
+            match block.kind {
+                StmtKind::Block(b) => (LambdaBody::Block(b), block.span.start),
                 _ => unreachable!(),
             }
         } else {
-            LambdaBody::Expr(self.expr()?)
+            (LambdaBody::Expr(self.expr()?), start.start)
         };
-        let lambda = Lambda { params, body, captures: Vec::new(), frame_size: 0, forwards_to: None };
+        let lambda = Lambda { params, body, captures: Vec::new(), frame_size: 0, forwards_to: None, body_at };
         Ok(Expr { kind: ExprKind::Lambda(Arc::new(lambda)), span: start.to(self.prev_span()) })
     }
 

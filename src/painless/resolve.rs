@@ -70,10 +70,13 @@ pub fn resolve(program: &mut Program, source: &str, context: ScriptContext) -> R
     program.frame_size = r.frames.pop().unwrap().max;
     // A condition's `execute` returns a boolean, an ingest script's nothing.
     flow::check(program, context == ScriptContext::Condition)?;
-    // Returned values excepted, expression statements must have an effect.
+    // Returned values excepted, expression statements must have an effect,
+    // lambdas' bodies included.
     check_statements(&program.body)?;
+    check_lambda_statements(&program.body)?;
     for f in &program.functions {
         check_statements(&f.body)?;
+        check_lambda_statements(&f.body)?;
     }
     types::check(program, source, context)
 }
@@ -108,6 +111,20 @@ fn check_statements(stmts: &[Stmt]) -> R<()> {
         }
     }
     Ok(())
+}
+
+/// [`check_statements`] for the block bodies of the lambdas in `stmts`,
+/// at every depth.
+fn check_lambda_statements(stmts: &[Stmt]) -> R<()> {
+    let mut result = Ok(());
+    visit_exprs(stmts, &mut |e| {
+        if let (Ok(()), ExprKind::Lambda(l)) = (&result, &e.kind) {
+            if let LambdaBody::Block(body) = &l.body {
+                result = check_statements(body);
+            }
+        }
+    });
+    result
 }
 
 fn operation_name(op: BinOp) -> &'static str {

@@ -374,10 +374,15 @@ impl Checker<'_> {
                     Some(ty) if is_class(ty, "String") => string_method_params(name, args.len()),
                     _ => None,
                 };
+                let box_param = match (&obj.kind, args.len()) {
+                    (ExprKind::Class(class), 1) => box_static_param(class, name).map(Type::Prim),
+                    _ => None,
+                };
                 for (i, a) in args.iter_mut().enumerate() {
-                    match params.and_then(|p| p.get(i)) {
-                        Some(param) => self.expr_to(a, Want::internal(&param.ty()))?,
-                        None => self.expr(a)?,
+                    match (params.and_then(|p| p.get(i)), &box_param) {
+                        (Some(param), _) => self.expr_to(a, Want::internal(&param.ty()))?,
+                        (None, Some(param)) => self.expr_to(a, Want::internal(param))?,
+                        (None, None) => self.expr(a)?,
                     };
                 }
                 match (&obj.kind, receiver) {
@@ -728,6 +733,17 @@ fn string_method_params(name: &str, arity: usize) -> Option<&'static [Param]> {
     })
 }
 
+/// The parameter of a box's one-argument `valueOf` and `hashCode`
+/// (java.lang.txt: `Integer valueOf(int)`, `int hashCode(int)`, ...;
+/// there is no `valueOf(String)`, so a String argument is refused as a
+/// cast to the primitive).
+fn box_static_param(class: &str, name: &str) -> Option<Prim> {
+    match name {
+        "valueOf" | "hashCode" => lib::boxed_prim(class),
+        _ => None,
+    }
+}
+
 /// Result types of common static methods, from lang-painless's `java.lang.txt`.
 fn static_method(class: &str, name: &str, arity: usize) -> Option<Type> {
     let prim = |p: Prim| Some(Type::Prim(p));
@@ -745,7 +761,10 @@ fn static_method(class: &str, name: &str, arity: usize) -> Option<Type> {
         ("Float", "parseFloat", 1) => prim(Prim::Float),
         ("Boolean", "parseBoolean", 1) => prim(Prim::Boolean),
         ("String", "valueOf", 1) | ("String", "join", 2) => Some(Type::class("String")),
-        ("Integer" | "Long", "toString", 1) => Some(Type::class("String")),
+        ("Integer" | "Long", "toString" | "toHexString" | "toOctalString" | "toBinaryString", 1) => Some(Type::class("String")),
+        ("Integer" | "Long" | "Double" | "Float" | "Short" | "Byte" | "Boolean" | "Character", "hashCode", 1) => prim(Prim::Int),
+        ("Integer" | "Long", "bitCount" | "signum", 1) => prim(Prim::Int),
+        ("Boolean", "logicalAnd" | "logicalOr" | "logicalXor", 2) => prim(Prim::Boolean),
         _ => None,
     }
 }
@@ -772,6 +791,30 @@ mod tests {
     fn run(src: &str) -> Result<Map, EsError> {
         let mut ctx = Map::default();
         ingest(src).execute(&mut ctx, &Map::default()).map(|_| ctx)
+    }
+
+    // java.lang.txt's boxes have `valueOf(prim)` and `valueOf(String,int)`,
+    // no `valueOf(String)`: a String argument is cast to the primitive
+    // (visitCall's internal casts) and refused.
+    #[test]
+    fn box_value_of_takes_its_primitive() {
+        let cases: &[(&str, &str, i64)] = &[
+            ("ctx.a = Integer.valueOf('12')", "Cannot cast from [java.lang.String] to [int].", 24),
+            ("ctx.a = Long.valueOf('12')", "Cannot cast from [java.lang.String] to [long].", 21),
+            ("ctx.a = Double.valueOf('1.5')", "Cannot cast from [java.lang.String] to [double].", 23),
+            ("ctx.a = Boolean.valueOf('true')", "Cannot cast from [java.lang.String] to [boolean].", 24),
+            ("ctx.a = Integer.valueOf(1L)", "Cannot cast from [long] to [int].", 24),
+            ("ctx.a = Integer.hashCode('x')", "Cannot cast from [java.lang.String] to [int].", 25),
+        ];
+        for (src, message, offset) in cases {
+            assert_eq!(cast_error(src, ScriptContext::Ingest), (message.to_string(), *offset), "{src}");
+        }
+        // The one- and two-argument forms that exist.
+        let ctx = run("ctx.a = Integer.valueOf(12); ctx.b = Integer.valueOf('ff', 16); ctx.c = Long.valueOf(3); ctx.d = Boolean.valueOf(true)").unwrap();
+        assert_eq!(crate::value::Value::Map(ctx).to_json(), r#"{"a":12,"b":255,"c":3,"d":true}"#);
+        // A `def` holding a String fails when the call runs, as the cast from def does.
+        let e = run("def s = '12'; ctx.a = Integer.valueOf(s)").unwrap_err();
+        assert_eq!(e.caused_by.unwrap().reason, "cannot cast def [java.lang.String] to int");
     }
 
     // AnalyzerCaster.getLegalCast: implicit numeric casts only widen; the

@@ -47,9 +47,6 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Collections", "min"),
     ("Collections", "frequency"),
     ("Arrays", "asList"),
-    ("Arrays", "sort"),
-    ("Arrays", "toString"),
-    ("Arrays", "stream"),
     ("Collectors", "toList"),
     ("Collectors", "toSet"),
     ("Collectors", "joining"),
@@ -121,7 +118,7 @@ pub fn natural_cmp<'a>(a: &Val<'a>, b: &Val<'a>) -> R<Ordering> {
         (Val::Str(x), Val::Str(y)) => Ok(super::string::compare_to(x, y).cmp(&0)),
         (Val::Bool(x), Val::Bool(y)) => Ok(x.cmp(y)),
         (Val::Obj(x), Val::Obj(y)) => match (&**x, &**y) {
-            (Obj::Time(p), Obj::Time(q)) => Ok(p.compare(q)),
+            (Obj::Time(p), Obj::Time(q)) => Ok(super::time::compare_to(p, q).cmp(&0)),
             (Obj::BigInteger(p), Obj::BigInteger(q)) => Ok(p.cmp(q)),
             _ => Err(Exc::class_cast(format!("class {} cannot be cast to class java.lang.Comparable", a.class_name()))),
         },
@@ -138,11 +135,7 @@ pub fn sort_values<'a>(it: &mut Interp<'a>, items: &mut Vec<Val<'a>>, cmp: Optio
             return Ordering::Equal;
         }
         let r = match cmp {
-            Some(f) if !f.is_null() => it.call_func(f, &mut [a.clone(), b.clone()]).and_then(|v| match v {
-                Val::Int(i) => Ok(i.cmp(&0)),
-                Val::Long(i) => Ok(i.cmp(&0)),
-                other => Err(Exc::class_cast(format!("cannot cast def [{}] to int", other.unboxed_name()))),
-            }),
+            Some(f) if !f.is_null() => super::comparator::compare(it, f, a, b).map(|i| i.cmp(&0)),
             _ => natural_cmp(a, b),
         };
         match r {
@@ -163,7 +156,7 @@ pub fn sort_values<'a>(it: &mut Interp<'a>, items: &mut Vec<Val<'a>>, cmp: Optio
     }
 }
 
-fn new_stream<'a>(items: Vec<Val<'a>>) -> Val<'a> {
+pub fn new_stream<'a>(items: Vec<Val<'a>>) -> Val<'a> {
     Val::Obj(Rc::new(Obj::Stream(RefCell::new(items))))
 }
 
@@ -1133,10 +1126,9 @@ fn stream_call<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, name: &str, args: &
                     None => i,
                     Some(b) => {
                         let ord = match args.first() {
-                            Some(f) => match it.call_func(f, &mut [i.clone(), b.clone()])? {
-                                Val::Int(x) => x.cmp(&0),
-                                _ => Ordering::Equal,
-                            },
+                            // `BinaryOperator.maxBy`/`minBy`: `compare(best, next)`,
+                            // the best kept on a tie.
+                            Some(f) => super::comparator::compare(it, f, &b, &i)?.cmp(&0).reverse(),
                             None => natural_cmp(&i, &b)?,
                         };
                         if (name == "max" && ord == Ordering::Greater) || (name == "min" && ord == Ordering::Less) {
@@ -1271,14 +1263,18 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
                 own_list(it, l)?.borrow_mut().reverse();
                 Val::Null
             }
-            ("Collections", "max" | "min", 1) => {
+            ("Collections", "max" | "min", 1 | 2) => {
                 let items = iter_items(&args[0]).ok_or_else(|| Exc::class_cast("argument is not a Collection"))?;
                 let mut best: Option<Val<'a>> = None;
                 for i in items {
                     best = Some(match best {
                         None => i,
                         Some(b) => {
-                            let o = natural_cmp(&i, &b)?;
+                            let o = match args.get(1) {
+                                // `max(coll, null)` is `max(coll)`.
+                                Some(c) if !c.is_null() => super::comparator::compare(it, c, &i, &b)?.cmp(&0),
+                                _ => natural_cmp(&i, &b)?,
+                            };
                             if (name == "max" && o == Ordering::Greater) || (name == "min" && o == Ordering::Less) {
                                 i
                             } else {
@@ -1300,19 +1296,6 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
                 [Val::Array(a)] => Val::new_list(a.borrow().items.clone()),
                 _ => Val::new_list(args.to_vec()),
             },
-            ("Arrays", "stream", 1) => new_stream(iter_items(&args[0]).unwrap_or_default()),
-            ("Arrays", "toString", 1) => match &args[0] {
-                Val::Null => Val::str("null"),
-                v => Val::string(format!("[{}]", iter_items(v).unwrap_or_default().iter().map(|x| x.to_java_string()).collect::<Vec<_>>().join(", "))),
-            },
-            ("Arrays", "sort", 1) => {
-                if let Val::Array(a) = &args[0] {
-                    let mut items = a.borrow().items.clone();
-                    sort_values(it, &mut items, None)?;
-                    a.borrow_mut().items = items;
-                }
-                Val::Null
-            }
             ("Optional", "of", 1) => {
                 if args[0].is_null() {
                     return Err(Exc::bare("NullPointerException"));
@@ -1337,6 +1320,17 @@ pub fn construct<'a>(_it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> Opt
             None => Ok(Vec::new()),
             Some(v) => iter_items(v).ok_or_else(|| Exc::class_cast(format!("Cannot cast [{}] to [java.util.Collection]", v.class_name()))),
         }
+    };
+    // java.util.txt gives TreeMap and TreeSet `()` and `(Comparator)` only:
+    // a null comparator is natural order, any other argument is cast to
+    // Comparator; ordering by a comparator is not implemented.
+    let args = match (class, args.first()) {
+        ("TreeMap" | "TreeSet", Some(Val::Null)) => &[][..],
+        ("TreeMap" | "TreeSet", Some(c)) if super::comparator::is_comparator(c) => {
+            return Some(Err(Exc::painless_error(format!("new {class}(Comparator) is not supported by this engine"))));
+        }
+        ("TreeMap" | "TreeSet", Some(other)) => return Some(Err(super::super::interp::jvm_cast_error(&other.class_name(), "java.util.Comparator"))),
+        _ => args,
     };
     Some(match class {
         "ArrayList" => copy_items().map(Val::new_list),
@@ -1423,7 +1417,7 @@ mod remove_if_tests {
     /// change the map, every kind of map.
     #[test]
     fn remove_if_on_views_agrees_with_the_general_path() {
-        let maps = ["ctx.m", "new HashMap(ctx.m)", "new LinkedHashMap(ctx.m)", "new TreeMap(ctx.m)", "['x': null, 1: '', 2L: 3, 'Aa': [], 'BB': 'v']"];
+        let maps = ["ctx.m", "new HashMap(ctx.m)", "new LinkedHashMap(ctx.m)", "tree(ctx.m)", "['x': null, 1: '', 2L: 3, 'Aa': [], 'BB': 'v']"];
         let predicates = [
             "x -> x == null",
             "x -> x == '' || x == null",
@@ -1450,6 +1444,7 @@ mod remove_if_tests {
                                 "boolean isEmpty(def v) {{ if (v == null || (v instanceof String && v == '')) {{ return true; }} \
                                  if (v instanceof Map) {{ v.values().removeIf(x -> isEmpty(x)); return v.isEmpty(); }} \
                                  if (v instanceof List) {{ v.removeIf(x -> isEmpty(x)); return v.isEmpty(); }} return false; }} \
+                                 def tree(def m) {{ def t = new TreeMap(); t.putAll(m); return t; }} \
                                  ctx.seen = []; def m = {map}; ctx.r = m.{view}().removeIf({predicate}); ctx.after = m; ctx.n2 = isEmpty(ctx.n)"
                             );
                             let expected = outcome(&source, &doc, true);

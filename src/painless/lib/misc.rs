@@ -13,7 +13,7 @@ use std::rc::Rc;
 type R<T> = Result<T, Exc>;
 
 pub const METHODS: &[&str] = &[
-    "append", "insert", "reverse", "setLength", "deleteCharAt", "delete", "getMessage", "getLocalizedMessage", "encodeToString", "decode",
+    "append", "insert", "reverse", "setLength", "deleteCharAt", "delete", "setCharAt", "getMessage", "getLocalizedMessage", "encodeToString", "decode",
     "encode", "getEncoder", "getDecoder", "getUrlEncoder", "getUrlDecoder", "getMimeDecoder",
 ];
 
@@ -30,7 +30,7 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Objects", "toString"),
     ("Objects", "hash"),
     ("Objects", "hashCode"),
-    ("Objects", "requireNonNullElse"),
+    ("Objects", "compare"),
     ("Processors", "lowercase"),
     ("Processors", "uppercase"),
     ("Processors", "json"),
@@ -42,6 +42,7 @@ pub const STATICS: &[(&str, &str)] = &[
 pub const FIELDS: &[(&str, &str)] = &[("Locale", "ROOT"), ("Locale", "ENGLISH"), ("Locale", "US"), ("Locale", "UK")];
 
 pub const CONSTRUCTORS: &[&str] = &[
+    "String",
     "StringBuilder",
     "Exception",
     "RuntimeException",
@@ -158,7 +159,14 @@ fn hash_code_depth(v: &Val<'_>, depth: usize) -> i32 {
             let bits = if d.is_nan() { 0x7ff8000000000000u64 } else { d.to_bits() };
             (bits ^ (bits >> 32)) as i32
         }
-        Val::Float(f) => f.to_bits() as i32,
+        // `floatToIntBits`: every NaN hashes as the canonical one.
+        Val::Float(f) => {
+            if f.is_nan() {
+                0x7fc00000
+            } else {
+                f.to_bits() as i32
+            }
+        }
         // ASCII text is its own UTF-16: one code unit per byte.
         Val::Str(s) if s.is_ascii() => s.bytes().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)),
         Val::Str(s) => s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32)),
@@ -237,7 +245,7 @@ fn parse_bytes(s: &str) -> R<i64> {
     ))
 }
 
-pub fn call_static<'a>(_it: &mut Interp<'a>, class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
     let encoder = |kind: &'static str| Val::Obj(Rc::new(Obj::Base64(kind)));
     Some(match (class, name, args.len()) {
         ("Base64", "getEncoder", 0) => Ok(encoder("encoder")),
@@ -254,7 +262,17 @@ pub fn call_static<'a>(_it: &mut Interp<'a>, class: &str, name: &str, args: &[Va
                 Ok(args[0].clone())
             }
         }
-        ("Objects", "requireNonNullElse", 2) => Ok(if args[0].is_null() { args[1].clone() } else { args[0].clone() }),
+        // `a == b ? 0 : c.compare(a, b)`: two nulls or one object compare
+        // equal without the comparator (equal boxes and strings are taken
+        // as one object here, which only a comparator finding them unequal
+        // could tell apart).
+        ("Objects", "compare", 3) => {
+            if args[0].identical(&args[1]) {
+                Ok(Val::Int(0))
+            } else {
+                super::comparator::compare(it, &args[2], &args[0], &args[1]).map(Val::Int)
+            }
+        }
         ("Objects", "toString", 1) => Ok(Val::string(args[0].to_java_string())),
         ("Objects", "toString", 2) => Ok(if args[0].is_null() { args[1].clone() } else { Val::string(args[0].to_java_string()) }),
         ("Objects", "hashCode", 1) => Ok(Val::Int(hash_code(&args[0]))),
@@ -293,10 +311,19 @@ pub fn static_field<'a>(class: &str, name: &str) -> Option<R<Val<'a>>> {
 }
 
 pub fn construct<'a>(class: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    // java.lang.txt gives String only its no-argument constructor.
+    if class == "String" {
+        return args.is_empty().then(|| Ok(Val::str("")));
+    }
+    // java.lang.txt gives StringBuilder `()` and `(CharSequence)` only: no
+    // capacity; the argument is cast to CharSequence.
     if class == "StringBuilder" {
         let init = match args.first() {
-            None | Some(Val::Int(_)) => String::new(),
-            Some(v) => v.to_java_string(),
+            None => String::new(),
+            Some(Val::Str(s)) => s.to_string(),
+            Some(Val::Obj(o)) if matches!(&**o, Obj::StringBuilder(_)) => o.to_java_string(),
+            Some(Val::Null) => return Some(Err(Exc::npe("Cannot invoke \"java.lang.CharSequence.length()\" because \"seq\" is null"))),
+            Some(v) => return Some(Err(super::super::interp::jvm_cast_error(&v.class_name(), "java.lang.CharSequence"))),
         };
         return Some(Ok(Val::Obj(Rc::new(Obj::StringBuilder(RefCell::new(init))))));
     }
@@ -344,6 +371,61 @@ pub fn call<'a>(_it: &mut Interp<'a>, o: &Rc<Obj<'a>>, name: &str, args: &[Val<'
                 *s = cut + &"\u{0}".repeat(pad);
                 Val::Null
             }
+            ("delete", 2) | ("replace", 3) => {
+                let replacement = match args.get(2) {
+                    None => String::new(),
+                    Some(Val::Null) => return Some(Err(Exc::npe("Cannot invoke \"String.length()\" because \"str\" is null"))),
+                    Some(_) => match arg_str(args, 2, name) {
+                        Ok(r) => r.to_string(),
+                        Err(e) => return Some(Err(e)),
+                    },
+                };
+                let edited = int_args(args).and_then(|(start, end)| {
+                    edit_utf16(sb, |units| {
+                        let count = units.len() as i64;
+                        let end = end.min(count);
+                        check_from_to_index(start, end, count)?;
+                        let with: Vec<u16> = replacement.encode_utf16().collect();
+                        Exc::check_size(units.len() - (end - start) as usize + with.len())?;
+                        units.splice(start as usize..end as usize, with);
+                        Ok(())
+                    })
+                });
+                if let Err(e) = edited {
+                    return Some(Err(e));
+                }
+                Val::Obj(o.clone())
+            }
+            ("deleteCharAt", 1) => {
+                let edited = super::arg_int(args, 0).and_then(|i| {
+                    edit_utf16(sb, |units| {
+                        check_index(i, units.len() as i64)?;
+                        units.remove(i as usize);
+                        Ok(())
+                    })
+                });
+                if let Err(e) = edited {
+                    return Some(Err(e));
+                }
+                Val::Obj(o.clone())
+            }
+            ("setCharAt", 2) => {
+                let c = match &args[1] {
+                    Val::Char(c) => *c,
+                    other => return Some(Err(Exc::class_cast(format!("cannot cast def [{}] to char", other.unboxed_name())))),
+                };
+                let edited = super::arg_int(args, 0).and_then(|i| {
+                    edit_utf16(sb, |units| {
+                        check_index(i, units.len() as i64)?;
+                        units[i as usize] = c;
+                        Ok(())
+                    })
+                });
+                if let Err(e) = edited {
+                    return Some(Err(e));
+                }
+                Val::Null
+            }
             ("toString", 0) => Val::string(sb.borrow().clone()),
             _ => {
                 let s = sb.borrow().clone();
@@ -370,6 +452,39 @@ pub fn call<'a>(_it: &mut Interp<'a>, o: &Rc<Obj<'a>>, name: &str, args: &[Val<'
     }
 }
 
+fn int_args(args: &[Val<'_>]) -> R<(i64, i64)> {
+    Ok((super::arg_int(args, 0)?, super::arg_int(args, 1)?))
+}
+
+/// `Preconditions.checkFromToIndex` with the `StringIndexOutOfBoundsException`
+/// formatter, as `AbstractStringBuilder.delete` and `replace` call it
+/// (openjdk's AbstractStringBuilder.java, jdk.internal.util.Preconditions).
+fn check_from_to_index(from: i64, to: i64, length: i64) -> R<()> {
+    if from < 0 || from > to || to > length {
+        return Err(Exc::new("StringIndexOutOfBoundsException", format!("Range [{from}, {to}) out of bounds for length {length}")));
+    }
+    Ok(())
+}
+
+/// `Preconditions.checkIndex`, as `deleteCharAt` and `setCharAt` call it.
+fn check_index(index: i64, length: i64) -> R<()> {
+    if index < 0 || index >= length {
+        return Err(Exc::new("StringIndexOutOfBoundsException", format!("Index {index} out of bounds for length {length}")));
+    }
+    Ok(())
+}
+
+/// Edits a StringBuilder's text as Java does, in UTF-16 units. A result
+/// holding half of a surrogate pair, which this engine's strings cannot
+/// hold, fails saying so.
+fn edit_utf16(sb: &RefCell<String>, edit: impl FnOnce(&mut Vec<u16>) -> R<()>) -> R<()> {
+    let mut units: Vec<u16> = sb.borrow().encode_utf16().collect();
+    edit(&mut units)?;
+    let text = String::from_utf16(&units).map_err(|_| Exc::painless_error("a StringBuilder holding half of a surrogate pair is not supported by this engine"))?;
+    *sb.borrow_mut() = text;
+    Ok(())
+}
+
 /// A `byte[]`, as `String.getBytes()`-style APIs hand them around.
 fn bytes_val<'a>(bytes: Vec<u8>) -> Val<'a> {
     Val::Array(Rc::new(RefCell::new(JArray {
@@ -383,5 +498,68 @@ fn bytes_arg(v: &Val<'_>) -> R<Vec<u8>> {
         Val::Array(a) => Ok(a.borrow().items.iter().map(|b| if let Val::Byte(x) = b { *x as u8 } else { 0 }).collect()),
         Val::Str(s) => Ok(s.as_bytes().to_vec()),
         other => Err(Exc::class_cast(format!("Cannot cast [{}] to [byte[]]", other.class_name()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::{compile, ScriptContext};
+    use crate::value::{Map, Value};
+
+    /// `ctx.r = <last>` after the statements before it: the value stored,
+    /// or the exception's class and message.
+    fn run(source: &str) -> Result<Value, (String, String)> {
+        let source = match source.rsplit_once("; ") {
+            Some((statements, last)) => format!("{statements}; ctx.r = {last}"),
+            None => format!("ctx.r = {source}"),
+        };
+        let script = compile(&source, ScriptContext::Ingest).unwrap_or_else(|e| panic!("{source}: {e:?}"));
+        let mut ctx = Map::default();
+        match script.execute(&mut ctx, &Map::default()) {
+            Ok(()) => Ok(ctx.get("r").cloned().unwrap_or(Value::Null)),
+            Err(e) => {
+                let cause = e.caused_by.expect("a cause");
+                Err((cause.kind, cause.reason))
+            }
+        }
+    }
+
+    /// StringBuilder's `delete`, `deleteCharAt`, `replace(int,int,String)`
+    /// and `setCharAt` (java.lang.txt) as openjdk's AbstractStringBuilder:
+    /// UTF-16 indices, an end past the length clamped, and
+    /// `Preconditions`' `StringIndexOutOfBoundsException` messages.
+    #[test]
+    fn string_builder_edits_as_java() {
+        let text = |v: &str| Ok(Value::String(v.into()));
+        let sioobe = |m: &str| Err(("string_index_out_of_bounds_exception".to_string(), m.to_string()));
+        let cases = [
+            ("StringBuilder b = new StringBuilder('abcdef'); b.delete(1, 3).toString()", text("adef")),
+            ("StringBuilder b = new StringBuilder('abc'); b.delete(1, 99).toString()", text("a")),
+            ("StringBuilder b = new StringBuilder('abc'); b.delete(2, 2).toString()", text("abc")),
+            ("StringBuilder b = new StringBuilder('abc'); b.delete(2, 1)", sioobe("Range [2, 1) out of bounds for length 3")),
+            ("StringBuilder b = new StringBuilder('abc'); b.delete(4, 5)", sioobe("Range [4, 3) out of bounds for length 3")),
+            ("StringBuilder b = new StringBuilder('abc'); b.deleteCharAt(1).toString()", text("ac")),
+            ("StringBuilder b = new StringBuilder('abc'); b.deleteCharAt(3)", sioobe("Index 3 out of bounds for length 3")),
+            ("StringBuilder b = new StringBuilder('abcdef'); b.replace(1, 3, 'XYZ').toString()", text("aXYZdef")),
+            ("StringBuilder b = new StringBuilder('abc'); b.replace(1, 9, '').toString()", text("a")),
+            ("StringBuilder b = new StringBuilder('abc'); b.replace(-1, 1, 'x')", sioobe("Range [-1, 1) out of bounds for length 3")),
+            ("StringBuilder b = new StringBuilder('\u{e9}\u{1f600}z'); b.delete(1, 3).toString()", text("\u{e9}z")),
+            ("StringBuilder b = new StringBuilder('abc'); b.setCharAt(1, (char) 'Z'); b.toString()", text("aZc")),
+            ("StringBuilder b = new StringBuilder('abc'); b.setCharAt(-1, (char) 'Z')", sioobe("Index -1 out of bounds for length 3")),
+        ];
+        for (src, want) in cases {
+            assert_eq!(run(src), want, "{src}");
+        }
+        // Constructed from a CharSequence only (no capacity constructor).
+        assert_eq!(run("new StringBuilder(new StringBuilder('ab')).append('c').toString()"), text("abc"));
+        assert_eq!(
+            run("def n = 16; new StringBuilder(n)"),
+            Err((
+                "class_cast_exception".to_string(),
+                "class java.lang.Integer cannot be cast to class java.lang.CharSequence (java.lang.Integer and java.lang.CharSequence are in module java.base of loader 'bootstrap')".to_string()
+            ))
+        );
+        let half = run("StringBuilder b = new StringBuilder('\u{1f600}'); b.deleteCharAt(0)");
+        assert_eq!(half.unwrap_err().0, "painless_error");
     }
 }

@@ -1,7 +1,8 @@
 //! The part of Painless's Java class library that ingest scripts use.
 //!
 //! One file per family: [`string`], [`collections`] (List, Map, Set, views,
-//! iterators, streams), [`number`] (Math and the boxes), [`regex`] (Pattern,
+//! iterators, streams), [`comparator`] (Comparator, Comparable), [`number`]
+//! (Math and the boxes), [`regex`] (Pattern,
 //! Matcher), [`time`] (java.time), [`misc`] (Base64, Objects, StringBuilder,
 //! Processors, exceptions), [`tokenizer`] (StringTokenizer), [`cidr`]
 //! (Elasticsearch's CIDR). Each file lists the names it implements; the
@@ -10,6 +11,7 @@
 
 pub mod cidr;
 pub mod collections;
+pub mod comparator;
 pub mod misc;
 pub mod number;
 pub mod regex;
@@ -49,6 +51,8 @@ pub enum Obj<'a> {
     Locale(&'static str),
     /// A document's integer beyond a `long` (see [`crate::value::BigInteger`]).
     BigInteger(crate::value::BigInteger),
+    /// A comparator the library built (`Comparator.naturalOrder()`, ...).
+    Comparator(comparator::Comparator<'a>),
 }
 
 impl<'a> Obj<'a> {
@@ -69,6 +73,7 @@ impl<'a> Obj<'a> {
             Obj::Base64(_) => "java.util.Base64$Decoder",
             Obj::Locale(_) => "java.util.Locale",
             Obj::BigInteger(_) => "java.math.BigInteger",
+            Obj::Comparator(c) => c.class_name(),
         }
     }
 
@@ -93,6 +98,7 @@ impl<'a> Obj<'a> {
         match (self, other) {
             (Obj::Time(a), Obj::Time(b)) => a == b,
             (Obj::BigInteger(a), Obj::BigInteger(b)) => a == b,
+            (Obj::Comparator(a), Obj::Comparator(b)) => a.equals(b),
             (Obj::Optional(a), Obj::Optional(b)) => match (a, b) {
                 (Some(x), Some(y)) => x.java_equals(y),
                 (None, None) => true,
@@ -133,10 +139,12 @@ pub fn call_method<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[
             Obj::BigInteger(n) => number::call_big_integer(n, name, args),
             Obj::StringTokenizer(t) => tokenizer::call(t, name, args),
             Obj::Cidr(c) => cidr::call(c, name, args),
+            Obj::Comparator(_) => comparator::call(it, recv, name, args),
         },
         Val::Func(_) => match name {
             "apply" | "accept" | "test" | "compare" | "get" | "applyAsInt" | "applyAsLong" | "applyAsDouble" => Some(it.call_func(recv, &mut args.to_vec())),
-            _ => None,
+            // Comparator's default methods, on a lambda standing for one.
+            _ => comparator::call(it, recv, name, args),
         },
         _ => number::call(recv, name, args),
     };
@@ -157,6 +165,8 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
         "Math" | "StrictMath" | "Integer" | "Long" | "Double" | "Float" | "Boolean" | "Character" | "Short" | "Byte" => number::call_static(class, name, args),
         "String" => string::call_static(class, name, args),
         "Pattern" => regex::call_static(name, args),
+        "Comparator" => comparator::call_static(class, name, args),
+        "Collections" if name == "reverseOrder" => comparator::call_static(class, name, args),
         "Collections" | "Arrays" | "Collectors" | "List" | "Map" | "Set" | "Optional" => collections::call_static(it, class, name, args),
         "ZonedDateTime" | "Instant" | "LocalDateTime" | "LocalDate" | "LocalTime" | "Duration" | "ChronoUnit" | "DateTimeFormatter" | "ZoneId" | "ZoneOffset" | "OffsetDateTime" => {
             time::call_static(class, name, args)
@@ -209,6 +219,8 @@ const CLASSES: &[(&str, &str)] = &[
     ("StrictMath", "java.lang.StrictMath"),
     ("StringBuilder", "java.lang.StringBuilder"),
     ("Iterable", "java.lang.Iterable"),
+    ("Comparable", "java.lang.Comparable"),
+    ("Comparator", "java.util.Comparator"),
     ("Collection", "java.util.Collection"),
     ("List", "java.util.List"),
     ("ArrayList", "java.util.ArrayList"),
@@ -469,6 +481,11 @@ pub fn is_instance(v: &Val<'_>, class: &ClassType) -> bool {
 
 #[inline(never)]
 fn is_instance_by_name(v: &Val<'_>, class: &ClassType) -> bool {
+    match class.name.as_str() {
+        "Comparable" => return comparator::is_comparable(v),
+        "Comparator" => return comparator::is_comparator(v),
+        _ => {}
+    }
     match v {
         Val::Obj(o) => match &**o {
             Obj::Exception { class: thrown, .. } => exception_is_a(thrown, &class.name),
@@ -492,6 +509,7 @@ pub fn known_method_any(name: &str) -> bool {
         || time::METHODS.contains(&name)
         || misc::METHODS.contains(&name)
         || tokenizer::METHODS.contains(&name)
+        || comparator::METHODS.contains(&name)
 }
 
 pub fn known_static(class: &str, name: &str, _arity: usize) -> bool {
@@ -499,7 +517,7 @@ pub fn known_static(class: &str, name: &str, _arity: usize) -> bool {
 }
 
 pub fn known_static_any(class: &str, name: &str) -> bool {
-    [number::STATICS, string::STATICS, regex::STATICS, collections::STATICS, time::STATICS, misc::STATICS]
+    [number::STATICS, string::STATICS, regex::STATICS, collections::STATICS, time::STATICS, misc::STATICS, comparator::STATICS]
         .iter()
         .any(|list| list.iter().any(|(c, m)| *c == class && *m == name))
 }
@@ -508,8 +526,48 @@ pub fn known_static_field(class: &str, name: &str) -> bool {
     [number::FIELDS, time::FIELDS, misc::FIELDS].iter().any(|list| list.iter().any(|(c, m)| *c == class && *m == name))
 }
 
-pub fn known_constructor(class: &str, _arity: usize) -> bool {
+pub fn known_constructor(class: &str, arity: usize) -> bool {
+    // java.lang.txt whitelists only `String()`.
+    if class == "String" {
+        return arity == 0;
+    }
     collections::CONSTRUCTORS.contains(&class) || misc::CONSTRUCTORS.contains(&class) || matches!(class, "StringTokenizer" | "CIDR")
+}
+
+/// Whether the method `name/arity` of a value of class `class` returns
+/// void, from the whitelist (java.lang.txt, java.util.txt,
+/// java.util.stream.txt): Iterable's `forEach`, Collection's `clear`,
+/// List's `add(int,def)`, `replaceAll`, `sort`, Deque's `addFirst`,
+/// `addLast`, `push`, Map's `clear`, `forEach`, `putAll`, `replaceAll`,
+/// Iterator's `remove`, `forEachRemaining`, Optional's `ifPresent`,
+/// Stream's `forEach`, StringBuilder's `setLength`, `setCharAt`,
+/// `getChars`, String's `getChars`.
+pub fn void_method(class: &str, name: &str, arity: usize) -> bool {
+    let iterable = matches!((name, arity), ("forEach", 1));
+    let collection = iterable || matches!((name, arity), ("clear", 0));
+    let list = collection || matches!((name, arity), ("add", 2) | ("replaceAll" | "sort", 1));
+    let deque = collection || matches!((name, arity), ("addFirst" | "addLast" | "push", 1));
+    match class {
+        "Iterable" => iterable,
+        "Collection" | "Set" | "HashSet" | "LinkedHashSet" | "TreeSet" | "Queue" => collection,
+        "List" | "ArrayList" => list,
+        "Deque" => deque,
+        "LinkedList" => list || deque,
+        "Map" | "HashMap" | "LinkedHashMap" | "TreeMap" | "AbstractMap" => matches!((name, arity), ("clear", 0) | ("forEach" | "putAll" | "replaceAll", 1)),
+        "Iterator" => matches!((name, arity), ("remove", 0) | ("forEachRemaining", 1)),
+        "Optional" => matches!((name, arity), ("ifPresent", 1)),
+        "Stream" => matches!((name, arity), ("forEach" | "forEachOrdered", 1)),
+        "StringBuilder" => matches!((name, arity), ("setLength", 1) | ("setCharAt", 2) | ("getChars", 4)),
+        "String" => matches!((name, arity), ("getChars", 4)),
+        _ => false,
+    }
+}
+
+/// Whether the static method `class.name/arity` returns void
+/// (java.util.txt's `Collections`).
+pub fn void_static(class: &str, name: &str, arity: usize) -> bool {
+    class == "Collections"
+        && matches!((name, arity), ("sort", 1 | 2) | ("reverse", 1) | ("shuffle", 1 | 2) | ("swap", 3) | ("fill" | "copy" | "rotate", 2))
 }
 
 /// A Java-typed argument check used by the library files.

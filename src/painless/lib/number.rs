@@ -3,6 +3,7 @@
 //! `double` overloads of Math (`Math.max(1, 2)` is `2.0`), and `round`
 //! returns a `long`.
 
+use super::super::ast::{Prim, Type};
 use super::super::val::*;
 use super::super::Exc;
 use crate::value::BigInteger;
@@ -80,8 +81,10 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Integer", "compare"),
     ("Integer", "max"),
     ("Integer", "min"),
-    ("Integer", "sum"),
     ("Integer", "signum"),
+    ("Integer", "hashCode"),
+    ("Integer", "bitCount"),
+    ("Integer", "toOctalString"),
     ("Long", "parseLong"),
     ("Long", "valueOf"),
     ("Long", "decode"),
@@ -91,6 +94,11 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Long", "max"),
     ("Long", "min"),
     ("Long", "sum"),
+    ("Long", "signum"),
+    ("Long", "hashCode"),
+    ("Long", "bitCount"),
+    ("Long", "toBinaryString"),
+    ("Long", "toOctalString"),
     ("Double", "parseDouble"),
     ("Double", "valueOf"),
     ("Double", "toString"),
@@ -101,6 +109,15 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Double", "max"),
     ("Double", "min"),
     ("Double", "sum"),
+    ("Double", "hashCode"),
+    ("Float", "hashCode"),
+    ("Short", "hashCode"),
+    ("Byte", "hashCode"),
+    ("Boolean", "hashCode"),
+    ("Boolean", "logicalAnd"),
+    ("Boolean", "logicalOr"),
+    ("Boolean", "logicalXor"),
+    ("Character", "hashCode"),
     ("Float", "parseFloat"),
     ("Float", "valueOf"),
     ("Float", "toString"),
@@ -209,6 +226,29 @@ fn int_arg(args: &[Val<'_>], i: usize) -> R<i32> {
         Some(Val::Byte(x)) => Ok(*x as i32),
         Some(Val::Char(x)) => Ok(*x as i32),
         Some(v) => Err(Exc::class_cast(format!("cannot cast def [{}] to int", v.unboxed_name()))),
+        None => Err(Exc::illegal_arg("missing argument")),
+    }
+}
+
+/// A `float` parameter: the integral boxes and Float widen to it, a
+/// Double does not (Painless casts `def` to `float` only from those).
+fn float_arg(args: &[Val<'_>], i: usize) -> R<f32> {
+    match args.get(i) {
+        Some(Val::Float(x)) => Ok(*x),
+        Some(Val::Int(x)) => Ok(*x as f32),
+        Some(Val::Long(x)) => Ok(*x as f32),
+        Some(Val::Short(x)) => Ok(*x as f32),
+        Some(Val::Byte(x)) => Ok(*x as f32),
+        Some(Val::Char(x)) => Ok(*x as f32),
+        Some(v) => Err(Exc::class_cast(format!("cannot cast def [{}] to float", v.unboxed_name()))),
+        None => Err(Exc::illegal_arg("missing argument")),
+    }
+}
+
+fn bool_arg(args: &[Val<'_>], i: usize) -> R<bool> {
+    match args.get(i) {
+        Some(Val::Bool(b)) => Ok(*b),
+        Some(v) => Err(Exc::class_cast(format!("cannot cast def [{}] to boolean", v.unboxed_name()))),
         None => Err(Exc::illegal_arg("missing argument")),
     }
 }
@@ -343,6 +383,33 @@ fn str_arg<'v>(args: &'v [Val<'_>], i: usize, what: &str) -> R<&'v str> {
     }
 }
 
+/// Java `Math.max(double, double)` (which `Double.max` calls): NaN if
+/// either is, and 0.0 above -0.0 (Rust's `max` may answer either).
+fn java_max(a: f64, b: f64) -> f64 {
+    if a.is_nan() {
+        a
+    } else if a == 0.0 && b == 0.0 && a.is_sign_negative() {
+        b
+    } else if a >= b {
+        a
+    } else {
+        b
+    }
+}
+
+/// Java `Math.min(double, double)`: NaN if either is, -0.0 below 0.0.
+fn java_min(a: f64, b: f64) -> f64 {
+    if a.is_nan() {
+        a
+    } else if a == 0.0 && b == 0.0 && b.is_sign_negative() {
+        b
+    } else if a <= b {
+        a
+    } else {
+        b
+    }
+}
+
 /// Java `Math.round(double)`.
 fn java_round(d: f64) -> i64 {
     if d.is_nan() {
@@ -376,22 +443,8 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
                 let a = |i| num_arg(args, i);
                 Val::Double(match (name, args.len()) {
                     ("abs", 1) => a(0)?.abs(),
-                    ("max", 2) => {
-                        let (x, y) = (a(0)?, a(1)?);
-                        if x.is_nan() || y.is_nan() {
-                            f64::NAN
-                        } else {
-                            x.max(y)
-                        }
-                    }
-                    ("min", 2) => {
-                        let (x, y) = (a(0)?, a(1)?);
-                        if x.is_nan() || y.is_nan() {
-                            f64::NAN
-                        } else {
-                            x.min(y)
-                        }
-                    }
+                    ("max", 2) => java_max(a(0)?, a(1)?),
+                    ("min", 2) => java_min(a(0)?, a(1)?),
                     ("pow", 2) => a(0)?.powf(a(1)?),
                     ("sqrt", 1) => a(0)?.sqrt(),
                     ("cbrt", 1) => a(0)?.cbrt(),
@@ -449,38 +502,31 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
                 };
                 Val::Int(parse_unsigned_int(s, radix_arg(args, 1)?)?)
             }
-            ("Integer", "valueOf", 1) => match &args[0] {
-                Val::Str(s) => Val::Int(parse_long(s, 10, i32::MIN as i64, i32::MAX as i64)? as i32),
-                _ => Val::Int(int_arg(args, 0)?),
-            },
+            // java.lang.txt's one-argument `valueOf` of each box takes its
+            // primitive (there is no `valueOf(String)`): the argument is cast
+            // to it as Painless casts a `def` argument.
+            ("Integer" | "Long" | "Short" | "Byte" | "Double" | "Float" | "Boolean", "valueOf", 1) => {
+                let prim = super::boxed_prim(class).unwrap_or(Prim::Int);
+                super::super::interp::coerce(&Type::Prim(prim), args[0].clone(), false)?
+            }
             ("Long", "parseLong", 1 | 2) | ("Long", "valueOf", 2) => {
                 let s = str_arg(args, 0, "long")?;
                 Val::Long(parse_long(s, radix_arg(args, 1)?, i64::MIN, i64::MAX)?)
             }
             ("Integer", "decode", 1) => Val::Int(decode(decode_arg(args, "Integer")?, i32::MIN as i64, i32::MAX as i64)? as i32),
             ("Long", "decode", 1) => Val::Long(decode(decode_arg(args, "Long")?, i64::MIN, i64::MAX)?),
-            ("Long", "valueOf", 1) => match &args[0] {
-                Val::Str(s) => Val::Long(parse_long(s, 10, i64::MIN, i64::MAX)?),
-                _ => Val::Long(long_arg(args, 0)?),
-            },
-            ("Short", "parseShort" | "valueOf", 1) => match &args[0] {
+            ("Short", "parseShort", 1) => match &args[0] {
                 Val::Str(s) => Val::Short(parse_long(s, 10, i16::MIN as i64, i16::MAX as i64)? as i16),
                 _ => Val::Short(int_arg(args, 0)? as i16),
             },
-            ("Byte", "parseByte" | "valueOf", 1) => match &args[0] {
+            ("Byte", "parseByte", 1) => match &args[0] {
                 Val::Str(s) => Val::Byte(parse_long(s, 10, i8::MIN as i64, i8::MAX as i64)? as i8),
                 _ => Val::Byte(int_arg(args, 0)? as i8),
             },
             ("Double", "parseDouble", 1) => Val::Double(parse_double(str_arg(args, 0, "double")?)?),
-            ("Double", "valueOf", 1) => match &args[0] {
-                Val::Str(s) => Val::Double(parse_double(s)?),
-                _ => Val::Double(num_arg(args, 0)?),
-            },
+
             ("Float", "parseFloat", 1) => Val::Float(parse_double(str_arg(args, 0, "double")?)? as f32),
-            ("Float", "valueOf", 1) => match &args[0] {
-                Val::Str(s) => Val::Float(parse_double(s)? as f32),
-                _ => Val::Float(num_arg(args, 0)? as f32),
-            },
+
             // The argument widens to the parameter type first: `Double.toString(100)` is "100.0".
             ("Double", "toString", 1) => Val::string(Val::Double(num_arg(args, 0)?).to_java_string()),
             ("Float", "toString", 1) => Val::string(Val::Float(num_arg(args, 0)? as f32).to_java_string()),
@@ -490,6 +536,25 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
                 let radix = int_arg(args, 1)? as u32;
                 Val::string(to_radix(v, radix))
             }
+            // The boxes' static `hashCode(x)`: the hash of `x` boxed, after
+            // the argument is cast to the parameter's type.
+            ("Integer", "hashCode", 1) => Val::Int(int_arg(args, 0)?),
+            ("Short", "hashCode", 1) => Val::Int(int_arg(args, 0)? as i16 as i32),
+            ("Byte", "hashCode", 1) => Val::Int(int_arg(args, 0)? as i8 as i32),
+            ("Character", "hashCode", 1) => Val::Int(char_arg(args, 0)? as u16 as i32),
+            ("Long", "hashCode", 1) => Val::Int(super::misc::hash_code(&Val::Long(long_arg(args, 0)?))),
+            ("Double", "hashCode", 1) => Val::Int(super::misc::hash_code(&Val::Double(num_arg(args, 0)?))),
+            ("Float", "hashCode", 1) => Val::Int(super::misc::hash_code(&Val::Float(float_arg(args, 0)?))),
+            ("Boolean", "hashCode", 1) => Val::Int(if bool_arg(args, 0)? { 1231 } else { 1237 }),
+            ("Boolean", "logicalAnd", 2) => Val::Bool(bool_arg(args, 0)? & bool_arg(args, 1)?),
+            ("Boolean", "logicalOr", 2) => Val::Bool(bool_arg(args, 0)? | bool_arg(args, 1)?),
+            ("Boolean", "logicalXor", 2) => Val::Bool(bool_arg(args, 0)? ^ bool_arg(args, 1)?),
+            ("Integer", "bitCount", 1) => Val::Int(int_arg(args, 0)?.count_ones() as i32),
+            ("Long", "bitCount", 1) => Val::Int(long_arg(args, 0)?.count_ones() as i32),
+            ("Long", "signum", 1) => Val::Int(long_arg(args, 0)?.signum() as i32),
+            ("Integer", "toOctalString", 1) => Val::string(format!("{:o}", int_arg(args, 0)? as u32)),
+            ("Long", "toOctalString", 1) => Val::string(format!("{:o}", long_arg(args, 0)? as u64)),
+            ("Long", "toBinaryString", 1) => Val::string(format!("{:b}", long_arg(args, 0)? as u64)),
             ("Integer", "toHexString", 1) => Val::string(format!("{:x}", int_arg(args, 0)? as u32)),
             // The unsigned views of an int (java.lang.Integer): its 32 bits
             // read as a value from 0 to 2^32 - 1.
@@ -511,23 +576,18 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
             ("Double", "compare", 2) => Val::Int(num_arg(args, 0)?.total_cmp(&num_arg(args, 1)?) as i32),
             ("Integer", "max", 2) => Val::Int(int_arg(args, 0)?.max(int_arg(args, 1)?)),
             ("Integer", "min", 2) => Val::Int(int_arg(args, 0)?.min(int_arg(args, 1)?)),
-            ("Integer", "sum", 2) => Val::Int(int_arg(args, 0)?.wrapping_add(int_arg(args, 1)?)),
             ("Integer", "signum", 1) => Val::Int(int_arg(args, 0)?.signum()),
             ("Long", "max", 2) => Val::Long(long_arg(args, 0)?.max(long_arg(args, 1)?)),
             ("Long", "min", 2) => Val::Long(long_arg(args, 0)?.min(long_arg(args, 1)?)),
             ("Long", "sum", 2) => Val::Long(long_arg(args, 0)?.wrapping_add(long_arg(args, 1)?)),
-            ("Double", "max", 2) => Val::Double(num_arg(args, 0)?.max(num_arg(args, 1)?)),
-            ("Double", "min", 2) => Val::Double(num_arg(args, 0)?.min(num_arg(args, 1)?)),
+            ("Double", "max", 2) => Val::Double(java_max(num_arg(args, 0)?, num_arg(args, 1)?)),
+            ("Double", "min", 2) => Val::Double(java_min(num_arg(args, 0)?, num_arg(args, 1)?)),
             ("Double", "sum", 2) => Val::Double(num_arg(args, 0)? + num_arg(args, 1)?),
             ("Double", "isNaN", 1) => Val::Bool(num_arg(args, 0)?.is_nan()),
             ("Double", "isInfinite", 1) => Val::Bool(num_arg(args, 0)?.is_infinite()),
             ("Double", "isFinite", 1) => Val::Bool(num_arg(args, 0)?.is_finite()),
             ("Boolean", "parseBoolean", 1) => Val::Bool(matches!(&args[0], Val::Str(s) if s.eq_ignore_ascii_case("true"))),
-            ("Boolean", "valueOf", 1) => match &args[0] {
-                Val::Bool(b) => Val::Bool(*b),
-                Val::Str(s) => Val::Bool(s.eq_ignore_ascii_case("true")),
-                _ => Val::Bool(false),
-            },
+
             ("Boolean", "compare", 2) => match (&args[0], &args[1]) {
                 (Val::Bool(a), Val::Bool(b)) => Val::Int(a.cmp(b) as i32),
                 _ => return Err(Exc::class_cast("cannot cast def to boolean")),
@@ -841,5 +901,64 @@ mod tests {
         }
         // As the AWS VPC Flow Logs integration reads tcp_flags, with a static type of int.
         assert_eq!(decoded("int flags = Integer.parseUnsignedInt('19'); (flags & 0x10) != 0"), Ok(Value::Bool(true)));
+    }
+
+    /// The boxes' static `hashCode(x)` and the other statics java.lang.txt
+    /// whitelists that pipelines use, with the JDK's values: `Long.hashCode`
+    /// folds the halves, `Double.hashCode` hashes `doubleToLongBits`
+    /// (every NaN alike), `Boolean.hashCode` is 1231 or 1237; the
+    /// argument is cast to the parameter first (`Double.hashCode(1)` is
+    /// the hash of 1.0).
+    #[test]
+    fn box_statics_give_the_jdk_values() {
+        let cases: &[(&str, Value)] = &[
+            ("Integer.hashCode(-7)", Value::Int(-7)),
+            ("Long.hashCode(1L << 32)", Value::Int(1)),
+            ("Long.hashCode(-1L)", Value::Int(0)),
+            ("Long.hashCode(5)", Value::Int(5)),
+            ("Double.hashCode(1)", Value::Int(1072693248)),
+            ("Double.hashCode(1.5)", Value::Int(1073217536)),
+            ("Double.hashCode(0.0/0.0) == Double.hashCode(Double.NaN)", Value::Bool(true)),
+            ("Float.hashCode(1)", Value::Int(1065353216)),
+            ("Boolean.hashCode(true)", Value::Int(1231)),
+            ("Boolean.hashCode(false)", Value::Int(1237)),
+            ("Character.hashCode((char) 'a')", Value::Int(97)),
+            ("Integer.hashCode(5) == Integer.valueOf(5).hashCode()", Value::Bool(true)),
+            ("Long.hashCode(123456789012L) == Long.valueOf(123456789012L).hashCode()", Value::Bool(true)),
+            ("Boolean.logicalXor(true, false)", Value::Bool(true)),
+            ("Boolean.logicalAnd(true, false)", Value::Bool(false)),
+            ("Boolean.logicalOr(false, true)", Value::Bool(true)),
+            ("Integer.bitCount(-1)", Value::Int(32)),
+            ("Long.bitCount(255L)", Value::Int(8)),
+            ("Long.signum(-9L)", Value::Int(-1)),
+            ("Integer.toOctalString(-8)", Value::String("37777777770".into())),
+            ("Long.toOctalString(8L)", Value::String("10".into())),
+            ("Long.toBinaryString(-1L).length()", Value::Int(64)),
+            ("Integer.toHexString(-1)", Value::String("ffffffff".into())),
+            ("Long.toHexString(255L)", Value::String("ff".into())),
+            // Math.max/min (and Double's, which call them): NaN wins, 0.0 is above -0.0.
+            ("1 / Math.max(-0.0, 0.0)", Value::Double(f64::INFINITY)),
+            ("1 / Math.min(0.0, -0.0)", Value::Double(f64::NEG_INFINITY)),
+            ("1 / Double.max(-0.0, 0.0)", Value::Double(f64::INFINITY)),
+            ("Double.isNaN(Double.max(1.0, Double.NaN))", Value::Bool(true)),
+            ("Double.isNaN(Double.min(Double.NaN, 1.0))", Value::Bool(true)),
+        ];
+        for (expr, want) in cases {
+            assert_eq!(decoded(expr).as_ref(), Ok(want), "{expr}");
+        }
+        // A Double is not cast to `float` implicitly.
+        assert_eq!(decoded("def d = 1.5; Float.hashCode(d)").unwrap_err().0, "class_cast_exception");
+    }
+
+    /// What java.lang.txt's Math does not whitelist (only its `double`
+    /// overloads, no `floorMod`/`floorDiv`) is refused when the script loads.
+    #[test]
+    fn math_members_painless_lacks_are_refused() {
+        // Nor has Integer a `sum` (Long and Double have).
+        for src in ["ctx.r = Math.floorMod(-7, 3)", "ctx.r = Math.floorDiv(7L, 2L)", "ctx.r = Math.addExact(1, 2)", "ctx.r = Integer.sum(1, 2)"] {
+            let (kind, reason, _) = super::super::super::compile_refusal(src, ScriptContext::Ingest);
+            assert_eq!(kind, "illegal_argument_exception", "{src}");
+            assert!(reason.starts_with("unsupported Painless feature static method ["), "{src}: {reason}");
+        }
     }
 }

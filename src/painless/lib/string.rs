@@ -43,6 +43,8 @@ pub const METHODS: &[&str] = &[
     "contentEquals",
     "codePointAt",
     "subSequence",
+    "chars",
+    "codePoints",
 ];
 
 pub const STATICS: &[(&str, &str)] = &[("String", "valueOf"), ("String", "join"), ("String", "format"), ("String", "copyValueOf")];
@@ -251,6 +253,17 @@ fn call_inner<'a>(it: &mut Interp<'a>, s: &str, name: &str, args: &[Val<'a>]) ->
                     other => return Err(Exc::class_cast(format!("Cannot cast [{}] to [java.util.regex.Pattern]", other.class_name()))),
                 };
                 return super::regex::replace_with_function(it, &pattern, s, &args[1], name == "replaceAll").map(Some);
+            }
+            // CharSequence's `IntStream chars()` (UTF-16 units) and
+            // `codePoints()` (java.lang.txt), as this engine's eager streams.
+            ("chars", 0) => {
+                let units = utf16(s);
+                Exc::check_len(units.len())?;
+                super::collections::new_stream(units.into_iter().map(|u| Val::Int(u as i32)).collect())
+            }
+            ("codePoints", 0) => {
+                Exc::check_len(s.len())?;
+                super::collections::new_stream(s.chars().map(|c| Val::Int(c as i32)).collect())
             }
             ("toCharArray", 0) => {
                 let items = utf16(s).into_iter().map(Val::Char).collect();
@@ -529,6 +542,49 @@ fn hex_digest(algorithm: &str, s: &str) -> String {
 mod tests {
     use super::super::super::{compile, interp::Interp, ScriptContext};
     use super::*;
+
+    /// CharSequence's `chars()` (UTF-16 units) and `codePoints()` as
+    /// streams of ints, and `new String()`, the one String constructor
+    /// java.lang.txt whitelists.
+    #[test]
+    fn chars_code_points_and_the_empty_constructor() {
+        use crate::value::{Map, Value};
+        let run = |src: &str| {
+            let script = compile(src, ScriptContext::Ingest).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+            let mut ctx = Map::default();
+            script.execute(&mut ctx, &Map::default()).expect("runs");
+            ctx.get("r").cloned()
+        };
+        assert_eq!(run("ctx.r = 'a1b2'.chars().filter(c -> Character.isDigit(c)).count()"), Some(Value::Long(2)));
+        assert_eq!(run("ctx.r = 'h\u{e9}'.chars().sum()"), Some(Value::Int(104 + 233)));
+        assert_eq!(run("ctx.r = '\u{1f600}'.chars().count() + ':' + '\u{1f600}'.codePoints().count()"), Some(Value::from("2:1")));
+        assert_eq!(run("ctx.r = '\u{1f600}'.codePoints().findFirst().getAsInt()"), Some(Value::Int(0x1f600)));
+        assert_eq!(run("StringBuilder b = new StringBuilder('ab'); ctx.r = b.chars().count()"), Some(Value::Long(2)));
+        assert_eq!(run("ctx.r = new String() + 'x'"), Some(Value::from("x")));
+    }
+
+    /// What java.lang.txt does not give String (`getBytes`, constructors
+    /// with arguments) and java.util.txt does not give Objects
+    /// (`requireNonNullElse`) or Arrays (only `asList`, `deepEquals`,
+    /// `deepHashCode`, `deepToString`) is refused when the script loads.
+    #[test]
+    fn members_painless_lacks_are_refused() {
+        for (src, what) in [
+            ("def s = 'a'; ctx.r = s.getBytes()", "method [getBytes/0]"),
+            ("ctx.r = new String('abc')", "constructor [String/1]"),
+            ("ctx.r = Objects.requireNonNullElse(ctx.a, 'x')", "static method [Objects.requireNonNullElse/2]"),
+            ("def a = new int[] {2, 1}; Arrays.sort(a)", "static method [Arrays.sort/1]"),
+            ("ctx.r = Arrays.toString(new int[] {1})", "static method [Arrays.toString/1]"),
+            ("ctx.r = Arrays.stream(new int[] {1}).count()", "static method [Arrays.stream/1]"),
+        ] {
+            let (kind, reason, _) = super::super::super::compile_refusal(src, ScriptContext::Ingest);
+            assert_eq!(kind, "illegal_argument_exception", "{src}");
+            assert!(reason.starts_with(&format!("unsupported Painless feature {what}")), "{src}: {reason}");
+        }
+        // On a receiver certainly a String, the type pass names the method as Painless does.
+        let (_, reason, _) = super::super::super::compile_refusal("ctx.r = 'abc'.getBytes()", ScriptContext::Ingest);
+        assert_eq!(reason, "member method [java.lang.String, getBytes/0] not found");
+    }
 
     /// `Augmentation.sha1`/`sha256`/`sha512` in ingest scripts: the UTF-8
     /// bytes' digest in lowercase hexadecimal; conditions' whitelist has no

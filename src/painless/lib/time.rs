@@ -512,6 +512,19 @@ fn zone_arg(v: &Val<'_>) -> R<Zone> {
     }
 }
 
+/// `compareTo`: an enum's (`DayOfWeek`, `Month`, `ChronoUnit`) is
+/// `Enum.compareTo`, the difference of the ordinals; `ZoneOffset`'s orders
+/// by offset descending (`other.totalSeconds - totalSeconds`); the others
+/// answer the order's sign.
+pub fn compare_to(t: &Time, other: &Time) -> i32 {
+    match (t, other) {
+        (Time::DayOfWeek(a), Time::DayOfWeek(b)) | (Time::Month(a), Time::Month(b)) => *a as i32 - *b as i32,
+        (Time::Unit(a), Time::Unit(b)) => *a as i32 - *b as i32,
+        (Time::Zone(Zone::Offset(a)), Time::Zone(Zone::Offset(b))) => b - a,
+        _ => t.compare(other) as i32,
+    }
+}
+
 fn time_arg<'v>(v: &'v Val<'_>) -> R<&'v Time> {
     match v {
         Val::Obj(o) => match &**o {
@@ -1189,7 +1202,7 @@ pub fn call<'a>(t: &Time, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
                     _ => ord == Ordering::Equal,
                 })
             }
-            ("compareTo", 1) => Val::Int(t.compare(time_arg(&args[0])?) as i32),
+            ("compareTo", 1) => Val::Int(compare_to(t, time_arg(&args[0])?)),
             // `formatter.format(temporal)` is the same as `temporal.format(formatter)`.
             ("format", 1) => match t {
                 Time::Formatter(f, z) => Val::string(format_with(time_arg(&args[0])?, f, z.as_ref())?),
