@@ -25,7 +25,14 @@
 //! Not implemented, with an error naming them: the pad modifier `p`, the
 //! letters `W F g B v`, full zone names (`zzzz`), and locales other than ROOT
 //! and English. Approximations: `z` prints the tz database abbreviation and
-//! parses zone ids plus a table of English short names.
+//! parses zone ids plus a table of English short names (`SHORT_ZONE_NAMES`
+//! in `engine`), whatever the locale. The JDK's own answer depends on its
+//! version, its CLDR data and the locale: checked against JDK 17 and 25
+//! (`DateTimeFormatter.ofPattern("... zz")`), English reads `EST`, `MST`,
+//! `HST` as America/New_York, America/Denver, Pacific/Honolulu (daylight
+//! saving applies, where ingot takes the fixed offsets of the ids `EST`,
+//! `MST`, `HST`: an hour apart in summer), and ROOT, the date processor's
+//! default, accepts few short names or none, where ingot accepts the table.
 
 pub mod engine;
 pub mod fast_iso;
