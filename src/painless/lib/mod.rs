@@ -4,7 +4,8 @@
 //! iterators, streams), [`comparator`] (Comparator, Comparable), [`number`]
 //! (Math and the boxes), [`regex`] (Pattern,
 //! Matcher), [`time`] (java.time), [`misc`] (Base64, Objects, StringBuilder,
-//! Processors, exceptions), [`tokenizer`] (StringTokenizer), [`cidr`]
+//! Processors, exceptions), [`tokenizer`] (StringTokenizer), [`joiner`]
+//! (StringJoiner), [`cidr`]
 //! (Elasticsearch's CIDR). Each file lists the names it implements; the
 //! resolve pass consults those lists so a script that calls anything else is
 //! refused at compile time.
@@ -12,6 +13,7 @@
 pub mod cidr;
 pub mod collections;
 pub mod comparator;
+pub mod joiner;
 pub mod misc;
 pub mod number;
 pub mod regex;
@@ -42,6 +44,7 @@ pub enum Obj<'a> {
     StringBuilder(RefCell<String>),
     // Boxed: these rarely used objects would otherwise widen every `Obj`.
     StringTokenizer(Box<RefCell<tokenizer::Tokenizer>>),
+    StringJoiner(Box<RefCell<joiner::Joiner>>),
     Cidr(Box<cidr::Cidr>),
     Iterator(RefCell<(Vec<Val<'a>>, usize)>),
     Time(time::Time),
@@ -66,6 +69,7 @@ impl<'a> Obj<'a> {
             Obj::Collector(..) => "java.util.stream.Collectors$CollectorImpl",
             Obj::StringBuilder(_) => "java.lang.StringBuilder",
             Obj::StringTokenizer(_) => "java.util.StringTokenizer",
+            Obj::StringJoiner(_) => "java.util.StringJoiner",
             Obj::Cidr(_) => "org.elasticsearch.painless.api.CIDR",
             Obj::Iterator(_) => "java.util.ArrayList$Itr",
             Obj::Time(t) => t.class_name(),
@@ -87,6 +91,7 @@ impl<'a> Obj<'a> {
             Obj::Optional(Some(v)) => format!("Optional[{}]", v.to_java_string()),
             Obj::Optional(None) => "Optional.empty".into(),
             Obj::StringBuilder(s) => s.borrow().clone(),
+            Obj::StringJoiner(j) => j.borrow().to_java_string(),
             Obj::Time(t) => t.to_java_string(),
             Obj::Locale(tag) => tag.to_string(),
             Obj::BigInteger(n) => n.text().to_string(),
@@ -138,6 +143,7 @@ pub fn call_method<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[
             Obj::Collector(..) => None,
             Obj::BigInteger(n) => number::call_big_integer(n, name, args),
             Obj::StringTokenizer(t) => tokenizer::call(t, name, args),
+            Obj::StringJoiner(j) => joiner::call(recv, j, name, args),
             Obj::Cidr(c) => cidr::call(c, name, args),
             Obj::Comparator(_) => comparator::call(it, recv, name, args),
         },
@@ -185,6 +191,9 @@ pub fn construct<'a>(it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> R<Va
     }
     if class == "StringTokenizer" {
         return tokenizer::construct(args);
+    }
+    if class == "StringJoiner" {
+        return joiner::construct(args);
     }
     if class == "CIDR" {
         return cidr::construct(args);
@@ -239,6 +248,7 @@ const CLASSES: &[(&str, &str)] = &[
     ("TreeSet", "java.util.TreeSet"),
     ("Iterator", "java.util.Iterator"),
     ("StringTokenizer", "java.util.StringTokenizer"),
+    ("StringJoiner", "java.util.StringJoiner"),
     ("CIDR", "org.elasticsearch.painless.api.CIDR"),
     ("Collections", "java.util.Collections"),
     ("Arrays", "java.util.Arrays"),
@@ -509,6 +519,7 @@ pub fn known_method_any(name: &str) -> bool {
         || time::METHODS.contains(&name)
         || misc::METHODS.contains(&name)
         || tokenizer::METHODS.contains(&name)
+        || joiner::METHODS.contains(&name)
         || comparator::METHODS.contains(&name)
 }
 
@@ -530,6 +541,11 @@ pub fn known_constructor(class: &str, arity: usize) -> bool {
     // java.lang.txt whitelists only `String()`.
     if class == "String" {
         return arity == 0;
+    }
+    // java.util.txt gives StringJoiner `(CharSequence)` and
+    // `(CharSequence,CharSequence,CharSequence)` only.
+    if class == "StringJoiner" {
+        return matches!(arity, 1 | 3);
     }
     collections::CONSTRUCTORS.contains(&class) || misc::CONSTRUCTORS.contains(&class) || matches!(class, "StringTokenizer" | "CIDR")
 }

@@ -73,6 +73,32 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Integer", "compareUnsigned"),
     ("Integer", "divideUnsigned"),
     ("Integer", "remainderUnsigned"),
+    ("Long", "parseUnsignedLong"),
+    ("Long", "toUnsignedString"),
+    ("Long", "compareUnsigned"),
+    ("Long", "divideUnsigned"),
+    ("Long", "remainderUnsigned"),
+    ("Integer", "reverse"),
+    ("Integer", "reverseBytes"),
+    ("Integer", "numberOfLeadingZeros"),
+    ("Integer", "numberOfTrailingZeros"),
+    ("Integer", "highestOneBit"),
+    ("Integer", "lowestOneBit"),
+    ("Integer", "rotateLeft"),
+    ("Integer", "rotateRight"),
+    ("Long", "reverse"),
+    ("Long", "reverseBytes"),
+    ("Long", "numberOfLeadingZeros"),
+    ("Long", "numberOfTrailingZeros"),
+    ("Long", "highestOneBit"),
+    ("Long", "lowestOneBit"),
+    ("Long", "rotateLeft"),
+    ("Long", "rotateRight"),
+    ("Short", "reverseBytes"),
+    ("Short", "toUnsignedInt"),
+    ("Short", "toUnsignedLong"),
+    ("Byte", "toUnsignedInt"),
+    ("Byte", "toUnsignedLong"),
     ("Integer", "valueOf"),
     ("Integer", "decode"),
     ("Integer", "toString"),
@@ -274,13 +300,16 @@ fn radix_arg(args: &[Val<'_>], i: usize) -> R<u32> {
     }
 }
 
-/// Java `Integer.parseUnsignedInt(s, radix)` once the radix is checked
-/// (OpenJDK 22 and later, `java.lang.Integer`): an empty string and a bad
-/// digit fail as `parseInt` does, a leading minus is refused by name, an
-/// optional `+`, then digits accumulated until the value passes 2^32 - 1,
-/// which fails as out of range whatever follows. The 32 bits are returned
-/// as an `int`. Digits are ASCII, as `parse_long` reads them.
-fn parse_unsigned_int(s: &str, radix: u32) -> R<i32> {
+/// Java `Integer.parseUnsignedInt(s, radix)` and `Long.parseUnsignedLong(s,
+/// radix)` once the radix is checked (OpenJDK 22 and later,
+/// `java.lang.Integer` and `java.lang.Long`, which read both alike): an
+/// empty string and a bad digit fail as `parseInt` does, a leading minus
+/// is refused by name, an optional `+`, then digits accumulated until the
+/// value passes `max` (2^32 - 1 or 2^64 - 1), which fails as out of range
+/// ("unsigned int" or "unsigned long", `width`) whatever follows. The
+/// caller keeps the low 32 or 64 bits. Digits are ASCII, as `parse_long`
+/// reads them.
+fn parse_unsigned(s: &str, radix: u32, max: u64, width: &str) -> R<u64> {
     if s.starts_with('-') {
         return Err(Exc::new("NumberFormatException", format!("Illegal leading minus sign on unsigned string {s}.")));
     }
@@ -288,17 +317,26 @@ fn parse_unsigned_int(s: &str, radix: u32) -> R<i32> {
     if digits.is_empty() {
         return Err(number_format(s, radix));
     }
-    let mut value: u64 = 0;
+    let mut value: u128 = 0;
     for c in digits.chars() {
         let Some(digit) = c.to_digit(radix) else {
             return Err(number_format(s, radix));
         };
-        value = value * radix as u64 + digit as u64;
-        if value > u32::MAX as u64 {
-            return Err(Exc::new("NumberFormatException", format!("String value {s} exceeds range of unsigned int.")));
+        value = value * radix as u128 + digit as u128;
+        if value > max as u128 {
+            return Err(Exc::new("NumberFormatException", format!("String value {s} exceeds range of unsigned {width}.")));
         }
     }
-    Ok(value as u32 as i32)
+    Ok(value as u64)
+}
+
+/// The string an unsigned parse reads: Java checks it for null (with its
+/// own message) before the radix.
+fn unsigned_parse_arg<'v>(args: &'v [Val<'_>], name: &str) -> R<&'v str> {
+    match args.first() {
+        Some(Val::Null) => Err(Exc::new("NumberFormatException", "Cannot parse null string")),
+        _ => arg_str(args, 0, name),
+    }
 }
 
 /// Java `Long.parseLong(s, radix)`: optional sign, digits only, no spaces.
@@ -494,13 +532,14 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
                 let s = str_arg(args, 0, "int")?;
                 Val::Int(parse_long(s, radix_arg(args, 1)?, i32::MIN as i64, i32::MAX as i64)? as i32)
             }
+            // Java checks null, then the radix, then the string.
             ("Integer", "parseUnsignedInt", 1 | 2) => {
-                // Java checks null, then the radix, then the string.
-                let s = match args.first() {
-                    Some(Val::Null) => return Err(Exc::new("NumberFormatException", "Cannot parse null string")),
-                    _ => arg_str(args, 0, "parseUnsignedInt")?,
-                };
-                Val::Int(parse_unsigned_int(s, radix_arg(args, 1)?)?)
+                let s = unsigned_parse_arg(args, name)?;
+                Val::Int(parse_unsigned(s, radix_arg(args, 1)?, u32::MAX as u64, "int")? as u32 as i32)
+            }
+            ("Long", "parseUnsignedLong", 1 | 2) => {
+                let s = unsigned_parse_arg(args, name)?;
+                Val::Long(parse_unsigned(s, radix_arg(args, 1)?, u64::MAX, "long")? as i64)
             }
             // java.lang.txt's one-argument `valueOf` of each box takes its
             // primitive (there is no `valueOf(String)`): the argument is cast
@@ -569,6 +608,48 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
                 }
                 Val::Int(if name == "divideUnsigned" { x / y } else { x % y } as i32)
             }
+            // Long's unsigned views: its 64 bits read from 0 to 2^64 - 1.
+            ("Long", "toUnsignedString", 1) => Val::string((long_arg(args, 0)? as u64).to_string()),
+            ("Long", "toUnsignedString", 2) => Val::string(unsigned_to_radix(long_arg(args, 0)? as u64, int_arg(args, 1)? as u32)),
+            ("Long", "compareUnsigned", 2) => Val::Int((long_arg(args, 0)? as u64).cmp(&(long_arg(args, 1)? as u64)) as i32),
+            ("Long", "divideUnsigned" | "remainderUnsigned", 2) => {
+                let (x, y) = (long_arg(args, 0)? as u64, long_arg(args, 1)? as u64);
+                if y == 0 {
+                    return Err(Exc::new("ArithmeticException", "/ by zero"));
+                }
+                Val::Long(if name == "divideUnsigned" { x / y } else { x % y } as i64)
+            }
+            // The bit methods of Integer and Long (and Short's
+            // `reverseBytes`), on the two's complement bits; a rotation's
+            // distance counts modulo the width, as Java's shifts do.
+            ("Integer", "reverse", 1) => Val::Int(int_arg(args, 0)?.reverse_bits()),
+            ("Long", "reverse", 1) => Val::Long(long_arg(args, 0)?.reverse_bits()),
+            ("Integer", "reverseBytes", 1) => Val::Int(int_arg(args, 0)?.swap_bytes()),
+            ("Long", "reverseBytes", 1) => Val::Long(long_arg(args, 0)?.swap_bytes()),
+            ("Short", "reverseBytes", 1) => Val::Short((int_arg(args, 0)? as i16).swap_bytes()),
+            ("Integer", "numberOfLeadingZeros", 1) => Val::Int(int_arg(args, 0)?.leading_zeros() as i32),
+            ("Long", "numberOfLeadingZeros", 1) => Val::Int(long_arg(args, 0)?.leading_zeros() as i32),
+            ("Integer", "numberOfTrailingZeros", 1) => Val::Int(int_arg(args, 0)?.trailing_zeros() as i32),
+            ("Long", "numberOfTrailingZeros", 1) => Val::Int(long_arg(args, 0)?.trailing_zeros() as i32),
+            ("Integer", "highestOneBit", 1) => Val::Int(highest_one_bit(int_arg(args, 0)? as u32 as u64) as u32 as i32),
+            ("Long", "highestOneBit", 1) => Val::Long(highest_one_bit(long_arg(args, 0)? as u64) as i64),
+            ("Integer", "lowestOneBit", 1) => {
+                let i = int_arg(args, 0)?;
+                Val::Int(i & i.wrapping_neg())
+            }
+            ("Long", "lowestOneBit", 1) => {
+                let i = long_arg(args, 0)?;
+                Val::Long(i & i.wrapping_neg())
+            }
+            ("Integer", "rotateLeft", 2) => Val::Int(int_arg(args, 0)?.rotate_left((int_arg(args, 1)? & 31) as u32)),
+            ("Integer", "rotateRight", 2) => Val::Int(int_arg(args, 0)?.rotate_right((int_arg(args, 1)? & 31) as u32)),
+            ("Long", "rotateLeft", 2) => Val::Long(long_arg(args, 0)?.rotate_left((int_arg(args, 1)? & 63) as u32)),
+            ("Long", "rotateRight", 2) => Val::Long(long_arg(args, 0)?.rotate_right((int_arg(args, 1)? & 63) as u32)),
+            // Short's and Byte's unsigned views: their 16 or 8 bits.
+            ("Short", "toUnsignedInt", 1) => Val::Int(int_arg(args, 0)? as u16 as i32),
+            ("Short", "toUnsignedLong", 1) => Val::Long(int_arg(args, 0)? as u16 as i64),
+            ("Byte", "toUnsignedInt", 1) => Val::Int(int_arg(args, 0)? as u8 as i32),
+            ("Byte", "toUnsignedLong", 1) => Val::Long(int_arg(args, 0)? as u8 as i64),
             ("Integer", "toBinaryString", 1) => Val::string(format!("{:b}", int_arg(args, 0)? as u32)),
             ("Long", "toHexString", 1) => Val::string(format!("{:x}", long_arg(args, 0)? as u64)),
             ("Integer", "compare", 2) => Val::Int(int_arg(args, 0)?.cmp(&int_arg(args, 1)?) as i32),
@@ -647,6 +728,30 @@ fn to_radix(v: i64, radix: u32) -> String {
         digits.push('-');
     }
     digits.iter().rev().collect()
+}
+
+/// Java `Long.toUnsignedString(v, radix)`: the 64 bits as an unsigned
+/// value, a radix outside 2..36 read as 10 (as `toString(v, radix)`).
+fn unsigned_to_radix(mut n: u64, radix: u32) -> String {
+    let radix = if (2..=36).contains(&radix) { radix } else { 10 };
+    if n == 0 {
+        return "0".into();
+    }
+    let mut digits = Vec::new();
+    while n > 0 {
+        digits.push(std::char::from_digit((n % radix as u64) as u32, radix).unwrap_or('0'));
+        n /= radix as u64;
+    }
+    digits.iter().rev().collect()
+}
+
+/// Java `highestOneBit`: the value's top set bit alone, 0 for 0.
+fn highest_one_bit(v: u64) -> u64 {
+    if v == 0 {
+        0
+    } else {
+        1 << (63 - v.leading_zeros())
+    }
 }
 
 pub fn static_field<'a>(class: &str, name: &str) -> Option<R<Val<'a>>> {
@@ -901,6 +1006,90 @@ mod tests {
         }
         // As the AWS VPC Flow Logs integration reads tcp_flags, with a static type of int.
         assert_eq!(decoded("int flags = Integer.parseUnsignedInt('19'); (flags & 0x10) != 0"), Ok(Value::Bool(true)));
+    }
+
+    /// Java's `Long.parseUnsignedLong` and Long's unsigned kin, as
+    /// java.lang.txt whitelists them and OpenJDK's `java.lang.Long` reads
+    /// them: the 64 unsigned bits as a `long`, Integer's checks and
+    /// messages with "unsigned long".
+    #[test]
+    fn long_unsigned_members_read_64_unsigned_bits_as_java_does() {
+        let cases: &[(&str, Result<Value, (String, String)>)] = &[
+            ("Long.parseUnsignedLong('1')", Ok(Value::Long(1))),
+            ("Long.parseUnsignedLong('+7')", Ok(Value::Long(7))),
+            ("Long.parseUnsignedLong('9223372036854775808')", Ok(Value::Long(i64::MIN))),
+            ("Long.parseUnsignedLong('18446744073709551615')", Ok(Value::Long(-1))),
+            ("Long.parseUnsignedLong('ffffffffffffffff', 16)", Ok(Value::Long(-1))),
+            ("Long.parseUnsignedLong('3w5e11264sgsf', 36)", Ok(Value::Long(-1))),
+            ("Long.parseUnsignedLong('18446744073709551616')", nfe("String value 18446744073709551616 exceeds range of unsigned long.")),
+            ("Long.parseUnsignedLong('3w5e11264sgsg', 36)", nfe("String value 3w5e11264sgsg exceeds range of unsigned long.")),
+            ("Long.parseUnsignedLong('184467440737095516150x')", nfe("String value 184467440737095516150x exceeds range of unsigned long.")),
+            ("Long.parseUnsignedLong('-1')", nfe("Illegal leading minus sign on unsigned string -1.")),
+            ("Long.parseUnsignedLong('')", nfe("For input string: \"\"")),
+            ("Long.parseUnsignedLong('+')", nfe("For input string: \"+\"")),
+            ("Long.parseUnsignedLong('12g', 16)", nfe("For input string: \"12g\" under radix 16")),
+            ("Long.parseUnsignedLong('1', 37)", nfe("radix 37 greater than Character.MAX_RADIX")),
+            ("Long.parseUnsignedLong(null)", nfe("Cannot parse null string")),
+            ("Long.toUnsignedString(-1L)", Ok(Value::String("18446744073709551615".into()))),
+            ("Long.toUnsignedString(-1L, 16)", Ok(Value::String("ffffffffffffffff".into()))),
+            ("Long.toUnsignedString(-1L, 36)", Ok(Value::String("3w5e11264sgsf".into()))),
+            ("Long.toUnsignedString(255L, 99)", Ok(Value::String("255".into()))),
+            ("Long.compareUnsigned(-1L, 1L)", Ok(Value::Int(1))),
+            ("Long.compareUnsigned(1L, 2L)", Ok(Value::Int(-1))),
+            ("Long.divideUnsigned(-1L, 2L)", Ok(Value::Long(i64::MAX))),
+            ("Long.remainderUnsigned(-1L, 10L)", Ok(Value::Long(5))),
+            ("Long.divideUnsigned(1L, 0L)", Err(("arithmetic_exception".into(), "/ by zero".into()))),
+            ("long l = Long.parseUnsignedLong('42'); l", Ok(Value::Long(42))),
+        ];
+        for (expr, want) in cases {
+            assert_eq!(&decoded(expr), want, "{expr}");
+        }
+    }
+
+    /// The bit methods java.lang.txt whitelists on Integer and Long
+    /// (`reverse reverseBytes numberOfLeadingZeros numberOfTrailingZeros
+    /// highestOneBit lowestOneBit rotateLeft rotateRight`), Short's
+    /// `reverseBytes` and Short's and Byte's `toUnsignedInt`/`toUnsignedLong`,
+    /// with the values the JDK's javadoc gives (a rotation's distance taken
+    /// modulo the width, a negative one rotating the other way).
+    #[test]
+    fn bit_methods_give_the_jdk_values() {
+        let cases: &[(&str, Value)] = &[
+            ("Integer.reverse(1)", Value::Int(i32::MIN)),
+            ("Integer.reverseBytes(0x01020304)", Value::Int(0x04030201)),
+            ("Long.reverse(1L)", Value::Long(i64::MIN)),
+            ("Long.reverseBytes(0x0102030405060708L)", Value::Long(0x0807060504030201)),
+            ("(int) Short.reverseBytes((short) 0x0102)", Value::Int(0x0201)),
+            ("(int) Short.reverseBytes((short) 0x00ff)", Value::Int(-256)),
+            ("Integer.numberOfLeadingZeros(0)", Value::Int(32)),
+            ("Integer.numberOfLeadingZeros(-1)", Value::Int(0)),
+            ("Integer.numberOfTrailingZeros(0)", Value::Int(32)),
+            ("Integer.numberOfTrailingZeros(8)", Value::Int(3)),
+            ("Long.numberOfLeadingZeros(1L)", Value::Int(63)),
+            ("Long.numberOfTrailingZeros(0L)", Value::Int(64)),
+            ("Integer.highestOneBit(100)", Value::Int(64)),
+            ("Integer.highestOneBit(-1)", Value::Int(i32::MIN)),
+            ("Integer.highestOneBit(0)", Value::Int(0)),
+            ("Long.highestOneBit(-1L)", Value::Long(i64::MIN)),
+            ("Integer.lowestOneBit(12)", Value::Int(4)),
+            ("Integer.lowestOneBit(0)", Value::Int(0)),
+            ("Long.lowestOneBit(Long.MIN_VALUE)", Value::Long(i64::MIN)),
+            ("Integer.rotateLeft(1, 33)", Value::Int(2)),
+            ("Integer.rotateLeft(1, -1)", Value::Int(i32::MIN)),
+            ("Integer.rotateRight(1, 1)", Value::Int(i32::MIN)),
+            ("Long.rotateLeft(1L, 65)", Value::Long(2)),
+            ("Long.rotateRight(1L, -1)", Value::Long(2)),
+            ("Short.toUnsignedInt((short) -1)", Value::Int(65535)),
+            ("Short.toUnsignedLong((short) -2)", Value::Long(65534)),
+            ("Byte.toUnsignedInt((byte) -1)", Value::Int(255)),
+            ("Byte.toUnsignedLong((byte) -128)", Value::Long(128)),
+            // Their static types: an int and a long.
+            ("int n = Integer.numberOfLeadingZeros(1); n", Value::Int(31)),
+            ("long r = Long.rotateLeft(1L, 1); r", Value::Long(2)),
+        ];
+        for (expr, want) in cases {
+            assert_eq!(decoded(expr).as_ref(), Ok(want), "{expr}");
+        }
     }
 
     /// The boxes' static `hashCode(x)` and the other statics java.lang.txt

@@ -42,6 +42,10 @@ pub const METHODS: &[&str] = &[
     "toCharArray",
     "contentEquals",
     "codePointAt",
+    "codePointBefore",
+    "codePointCount",
+    "offsetByCodePoints",
+    "regionMatches",
     "subSequence",
     "chars",
     "codePoints",
@@ -178,6 +182,42 @@ fn call_inner<'a>(it: &mut Interp<'a>, s: &str, name: &str, args: &[Val<'a>]) ->
                     None => return Err(string_oob(format!("Index {i} out of bounds for length {}", u.len()))),
                 }
             }
+            // OpenJDK's String.codePointBefore: `checkIndex(index - 1,
+            // length())`, then a low surrogate preceded by a high one reads
+            // as their pair.
+            ("codePointBefore", 1) => {
+                let i = arg_int(args, 0)? - 1;
+                let u = utf16(s);
+                match usize::try_from(i).ok().filter(|i| *i < u.len()) {
+                    Some(i) => {
+                        let low = u[i];
+                        let pair = i.checked_sub(1).map(|h| u[h]).filter(|h| is_high_surrogate(*h) && is_low_surrogate(low));
+                        Val::Int(pair.map_or(low as i32, |high| code_point(high, low)))
+                    }
+                    None => return Err(string_oob(format!("Index {i} out of bounds for length {}", u.len()))),
+                }
+            }
+            // String.codePointCount: `Objects.checkFromToIndex` (a plain
+            // IndexOutOfBoundsException), then a paired surrogate counts once.
+            ("codePointCount", 2) => {
+                let (begin, end) = (arg_int(args, 0)?, arg_int(args, 1)?);
+                let u = utf16(s);
+                if begin < 0 || begin > end || end > u.len() as i64 {
+                    return Err(Exc::new("IndexOutOfBoundsException", format!("Range [{begin}, {end}) out of bounds for length {}", u.len())));
+                }
+                Val::Int(char::decode_utf16(u[begin as usize..end as usize].iter().copied()).count() as i32)
+            }
+            ("offsetByCodePoints", 2) => Val::Int(offset_by_code_points(&utf16(s), arg_int(args, 0)?, arg_int(args, 1)?)?),
+            ("regionMatches", 4 | 5) => {
+                let (ignore_case, rest) = match args.len() {
+                    5 => match &args[0] {
+                        Val::Bool(b) => (*b, &args[1..]),
+                        other => return Err(Exc::class_cast(format!("cannot cast def [{}] to boolean", other.unboxed_name()))),
+                    },
+                    _ => (false, args),
+                };
+                Val::Bool(region_matches(s, ignore_case, arg_int(rest, 0)?, rest, arg_int(rest, 2)?, arg_int(rest, 3)?)?)
+            }
             ("substring" | "subSequence", 1 | 2) => {
                 let len = java_len(s) as i64;
                 let begin = arg_int(args, 0)?;
@@ -284,14 +324,84 @@ pub fn array_of_strings<'a>(parts: Vec<String>) -> Val<'a> {
     Val::Array(std::rc::Rc::new(std::cell::RefCell::new(JArray { elem: super::super::ast::Type::class("String"), items })))
 }
 
+fn is_high_surrogate(unit: u16) -> bool {
+    (0xd800..0xdc00).contains(&unit)
+}
+
+fn is_low_surrogate(unit: u16) -> bool {
+    (0xdc00..0xe000).contains(&unit)
+}
+
+/// Java `Character.toCodePoint(high, low)`.
+fn code_point(high: u16, low: u16) -> i32 {
+    0x10000 + ((high as i32 - 0xd800) << 10) + (low as i32 - 0xdc00)
+}
+
+/// Java `Character.offsetByCodePoints(seq, index, codePointOffset)`, which
+/// `String.offsetByCodePoints` calls: steps over code points forwards or
+/// backwards (a surrogate pair is one, an unpaired surrogate one too) and
+/// throws a bare IndexOutOfBoundsException when the index is outside the
+/// string or the string runs out first.
+fn offset_by_code_points(units: &[u16], index: i64, offset: i64) -> R<i32> {
+    let out_of_bounds = || Exc::bare("IndexOutOfBoundsException");
+    let len = units.len();
+    let mut x = usize::try_from(index).ok().filter(|i| *i <= len).ok_or_else(out_of_bounds)?;
+    if offset >= 0 {
+        for _ in 0..offset {
+            if x >= len {
+                return Err(out_of_bounds());
+            }
+            x += 1;
+            if is_high_surrogate(units[x - 1]) && x < len && is_low_surrogate(units[x]) {
+                x += 1;
+            }
+        }
+    } else {
+        for _ in offset..0 {
+            if x == 0 {
+                return Err(out_of_bounds());
+            }
+            x -= 1;
+            if is_low_surrogate(units[x]) && x > 0 && is_high_surrogate(units[x - 1]) {
+                x -= 1;
+            }
+        }
+    }
+    Ok(x as i32)
+}
+
+/// Java `String.regionMatches([ignoreCase,] toffset, other, ooffset, len)`
+/// (OpenJDK's String.java): false when an offset is negative or a region
+/// runs past its string (checked before `other` is read, so a null `other`
+/// with a negative offset is false); a negative `len` compares nothing.
+/// Ignoring case, units compare as `equalsIgnoreCase` compares them.
+fn region_matches(s: &str, ignore_case: bool, toffset: i64, rest: &[Val<'_>], ooffset: i64, len: i64) -> R<bool> {
+    if toffset < 0 || ooffset < 0 {
+        return Ok(false);
+    }
+    let other = arg_str(rest, 1, "regionMatches")?;
+    let (this, other) = (utf16(s), utf16(other));
+    if toffset > this.len() as i64 - len || ooffset > other.len() as i64 - len {
+        return Ok(false);
+    }
+    let len = len.max(0) as usize;
+    let (a, b) = (&this[toffset as usize..toffset as usize + len], &other[ooffset as usize..ooffset as usize + len]);
+    Ok(if ignore_case { units_equal_ignore_case(a, b) } else { a == b })
+}
+
 fn equals_ignore_case(a: &str, b: &str) -> bool {
     // ASCII characters change case only among themselves.
     if a.is_ascii() && b.is_ascii() {
         return a.eq_ignore_ascii_case(b);
     }
-    let (a, b) = (utf16(a), utf16(b));
+    units_equal_ignore_case(&utf16(a), &utf16(b))
+}
+
+/// Java's case-insensitive comparison of UTF-16 units: equal, or equal
+/// once upper-cased, or once upper- then lower-cased.
+fn units_equal_ignore_case(a: &[u16], b: &[u16]) -> bool {
     a.len() == b.len()
-        && a.iter().zip(&b).all(|(x, y)| {
+        && a.iter().zip(b).all(|(x, y)| {
             if x == y {
                 return true;
             }
@@ -561,6 +671,71 @@ mod tests {
         assert_eq!(run("ctx.r = '\u{1f600}'.codePoints().findFirst().getAsInt()"), Some(Value::Int(0x1f600)));
         assert_eq!(run("StringBuilder b = new StringBuilder('ab'); ctx.r = b.chars().count()"), Some(Value::Long(2)));
         assert_eq!(run("ctx.r = new String() + 'x'"), Some(Value::from("x")));
+    }
+
+    /// java.lang.txt's `codePointBefore codePointCount offsetByCodePoints
+    /// regionMatches` on String, in UTF-16 units as OpenJDK's String.java
+    /// and Character.offsetByCodePoints read them: a surrogate pair is one
+    /// code point, an unpaired surrogate one too; each method's exception
+    /// as the JDK throws it (String's `checkIndex`, `Objects.checkFromToIndex`,
+    /// a bare IndexOutOfBoundsException); `regionMatches` false on a
+    /// negative offset or a region past the end, true for a negative length.
+    #[test]
+    fn code_point_and_region_methods_read_utf16_as_java_does() {
+        use crate::value::{Map, Value};
+        let run = |expr: &str| -> Result<Value, (String, String)> {
+            let src = match expr.rsplit_once("; ") {
+                Some((statements, last)) => format!("String s = 'a\u{1f600}b'; {statements}; ctx.r = {last}"),
+                None => format!("String s = 'a\u{1f600}b'; ctx.r = {expr}"),
+            };
+            let script = compile(&src, ScriptContext::Ingest).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+            let mut ctx = Map::default();
+            match script.execute(&mut ctx, &Map::default()) {
+                Ok(()) => Ok(ctx.get("r").cloned().unwrap_or(Value::Null)),
+                Err(e) => {
+                    let cause = e.caused_by.expect("a cause");
+                    Err((cause.kind, cause.reason))
+                }
+            }
+        };
+        let cases: &[(&str, Value)] = &[
+            ("s.codePointBefore(1)", Value::Int('a' as i32)),
+            ("s.codePointBefore(3)", Value::Int(0x1f600)),
+            ("s.codePointBefore(2)", Value::Int(0xd83d)),
+            ("s.codePointCount(0, 4)", Value::Int(3)),
+            ("s.codePointCount(0, 2)", Value::Int(2)),
+            ("s.codePointCount(2, 2)", Value::Int(0)),
+            ("s.offsetByCodePoints(0, 2)", Value::Int(3)),
+            ("s.offsetByCodePoints(4, -2)", Value::Int(1)),
+            ("s.offsetByCodePoints(2, 1)", Value::Int(3)),
+            ("s.offsetByCodePoints(1, 0)", Value::Int(1)),
+            ("'Hello World'.regionMatches(6, 'World', 0, 5)", Value::Bool(true)),
+            ("'Hello World'.regionMatches(6, 'world', 0, 5)", Value::Bool(false)),
+            ("'Hello World'.regionMatches(true, 6, 'wORLD', 0, 5)", Value::Bool(true)),
+            ("'Hello World'.regionMatches(false, 6, 'wORLD', 0, 5)", Value::Bool(false)),
+            ("'Hello World'.regionMatches(7, 'World', 0, 5)", Value::Bool(false)),
+            ("'Hello'.regionMatches(-1, 'Hello', 0, 1)", Value::Bool(false)),
+            ("'Hello'.regionMatches(-1, null, 0, 1)", Value::Bool(false)),
+            ("'Hello'.regionMatches(9, 'x', 9, -1)", Value::Bool(false)),
+            ("'Hello'.regionMatches(5, 'x', 1, -1)", Value::Bool(true)),
+            ("boolean b = s.regionMatches(1, '\u{1f600}', 0, 2); b", Value::Bool(true)),
+        ];
+        for (expr, want) in cases {
+            assert_eq!(run(expr).as_ref(), Ok(want), "{expr}");
+        }
+        let errors: &[(&str, &str, &str)] = &[
+            ("s.codePointBefore(0)", "string_index_out_of_bounds_exception", "Index -1 out of bounds for length 4"),
+            ("s.codePointBefore(5)", "string_index_out_of_bounds_exception", "Index 4 out of bounds for length 4"),
+            ("s.codePointCount(3, 2)", "index_out_of_bounds_exception", "Range [3, 2) out of bounds for length 4"),
+            ("s.codePointCount(0, 5)", "index_out_of_bounds_exception", "Range [0, 5) out of bounds for length 4"),
+        ];
+        for (expr, kind, reason) in errors {
+            assert_eq!(run(expr), Err((kind.to_string(), reason.to_string())), "{expr}");
+        }
+        for expr in ["s.offsetByCodePoints(5, 0)", "s.offsetByCodePoints(0, 4)", "s.offsetByCodePoints(4, -4)", "s.offsetByCodePoints(-1, 0)"] {
+            assert_eq!(run(expr).unwrap_err().0, "index_out_of_bounds_exception", "{expr}");
+        }
+        assert_eq!(run("'Hello'.regionMatches(0, null, 0, 1)").unwrap_err().0, "null_pointer_exception");
     }
 
     /// What java.lang.txt does not give String (`getBytes`, constructors
