@@ -504,3 +504,30 @@ pub(crate) fn compile_refusal(src: &str, context: ScriptContext) -> (String, Str
     let offset = e.extra["position"].as_map().unwrap()["offset"].as_i64().unwrap();
     (cause.kind.clone(), cause.reason.clone(), offset)
 }
+
+/// Runs `statements` then `ctx.r = expr` as an ingest script on an empty
+/// document: the value stored in `r`, or the type and message of the
+/// exception that ended the script, for the library's tests.
+#[cfg(test)]
+pub(crate) fn script_result(statements: &str, expr: &str) -> Result<Value, (String, String)> {
+    let source = format!("{statements} ctx.r = {expr}");
+    let script = compile(&source, ScriptContext::Ingest).unwrap_or_else(|e| panic!("{source}: {e:?}"));
+    let mut ctx = Map::default();
+    match script.execute(&mut ctx, &Map::default()) {
+        Ok(()) => Ok(ctx.get("r").cloned().unwrap_or(Value::Null)),
+        Err(e) => {
+            let cause = e.caused_by.expect("a cause");
+            Err((cause.kind, cause.reason))
+        }
+    }
+}
+
+/// [`script_result`] of `"s1; s2; expr"`: what comes after the last `; `
+/// is the expression stored.
+#[cfg(test)]
+pub(crate) fn script_result_of(source: &str) -> Result<Value, (String, String)> {
+    match source.rsplit_once("; ") {
+        Some((statements, expr)) => script_result(&format!("{statements};"), expr),
+        None => script_result("", source),
+    }
+}

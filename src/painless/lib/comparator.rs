@@ -364,25 +364,11 @@ fn compare_to<'a>(it: &mut Interp<'a>, a: &Val<'a>, b: &Val<'a>, receiver: &str)
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::{compile, ScriptContext};
-    use crate::value::{Map, Value};
+    use super::super::super::script_result_of;
+    use crate::value::Value;
 
-    /// `ctx.r = <last>` after the statements before it: the value stored,
-    /// or the exception's class and message.
     fn run(source: &str) -> Result<Value, (String, String)> {
-        let source = match source.rsplit_once("; ") {
-            Some((statements, last)) => format!("{statements}; ctx.r = {last}"),
-            None => format!("ctx.r = {source}"),
-        };
-        let script = compile(&source, ScriptContext::Ingest).unwrap_or_else(|e| panic!("{source}: {e:?}"));
-        let mut ctx = Map::default();
-        match script.execute(&mut ctx, &Map::default()) {
-            Ok(()) => Ok(ctx.get("r").cloned().unwrap_or(Value::Null)),
-            Err(e) => {
-                let cause = e.caused_by.expect("a cause");
-                Err((cause.kind, cause.reason))
-            }
-        }
+        script_result_of(source)
     }
 
     fn text(source: &str) -> String {

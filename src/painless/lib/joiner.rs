@@ -124,19 +124,11 @@ pub fn call<'a>(recv: &Val<'a>, joiner: &RefCell<Joiner>, name: &str, args: &[Va
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::{compile, ScriptContext};
-    use crate::value::{Map, Value};
+    use super::super::super::{script_result, ScriptContext};
+    use crate::value::Value;
 
     fn run(setup: &str, expr: &str) -> Result<Value, (String, String)> {
-        let script = compile(&format!("{setup} ctx.r = {expr}"), ScriptContext::Ingest).expect("compiles");
-        let mut ctx = Map::default();
-        match script.execute(&mut ctx, &Map::default()) {
-            Ok(()) => Ok(ctx.get("r").cloned().unwrap_or(Value::Null)),
-            Err(e) => {
-                let cause = e.caused_by.expect("a cause");
-                Err((cause.kind, cause.reason))
-            }
-        }
+        script_result(setup, expr)
     }
 
     /// StringJoiner as OpenJDK's class joins: the prefix and suffix around

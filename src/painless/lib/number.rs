@@ -888,25 +888,11 @@ fn big_integer_val<'a>(n: BigInteger) -> Val<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::{compile, ScriptContext};
-    use crate::value::{Map, Value};
+    use super::super::super::{script_result_of, ScriptContext};
+    use crate::value::Value;
 
-    /// `ctx.r = <expr>` in an ingest script: the value stored, or the
-    /// exception's class and message.
-    fn decoded(expr: &str) -> Result<Value, (String, String)> {
-        let source = match expr.rsplit_once("; ") {
-            Some((statements, last)) => format!("{statements}; ctx.r = {last}"),
-            None => format!("ctx.r = {expr}"),
-        };
-        let script = compile(&source, ScriptContext::Ingest).expect("compiles");
-        let mut ctx = Map::default();
-        match script.execute(&mut ctx, &Map::default()) {
-            Ok(()) => Ok(ctx.get("r").cloned().unwrap_or(Value::Null)),
-            Err(e) => {
-                let cause = e.caused_by.expect("a cause");
-                Err((cause.kind, cause.reason))
-            }
-        }
+    fn decoded(source: &str) -> Result<Value, (String, String)> {
+        script_result_of(source)
     }
 
     fn nfe(message: &str) -> Result<Value, (String, String)> {

@@ -682,22 +682,8 @@ mod tests {
     /// negative offset or a region past the end, true for a negative length.
     #[test]
     fn code_point_and_region_methods_read_utf16_as_java_does() {
-        use crate::value::{Map, Value};
-        let run = |expr: &str| -> Result<Value, (String, String)> {
-            let src = match expr.rsplit_once("; ") {
-                Some((statements, last)) => format!("String s = 'a\u{1f600}b'; {statements}; ctx.r = {last}"),
-                None => format!("String s = 'a\u{1f600}b'; ctx.r = {expr}"),
-            };
-            let script = compile(&src, ScriptContext::Ingest).unwrap_or_else(|e| panic!("{src}: {e:?}"));
-            let mut ctx = Map::default();
-            match script.execute(&mut ctx, &Map::default()) {
-                Ok(()) => Ok(ctx.get("r").cloned().unwrap_or(Value::Null)),
-                Err(e) => {
-                    let cause = e.caused_by.expect("a cause");
-                    Err((cause.kind, cause.reason))
-                }
-            }
-        };
+        use crate::value::Value;
+        let run = |expr: &str| -> Result<Value, (String, String)> { crate::painless::script_result_of(&format!("String s = 'a\u{1f600}b'; {expr}")) };
         let cases: &[(&str, Value)] = &[
             ("s.codePointBefore(1)", Value::Int('a' as i32)),
             ("s.codePointBefore(3)", Value::Int(0x1f600)),

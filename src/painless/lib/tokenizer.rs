@@ -142,21 +142,11 @@ pub fn call<'a>(tokenizer: &RefCell<Tokenizer>, name: &str, args: &[Val<'a>]) ->
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::{compile, ScriptContext};
-    use crate::value::{Map, Value};
+    use super::super::super::script_result;
+    use crate::value::Value;
 
-    /// `ctx.r = <expr>` in an ingest script after `setup`: the value
-    /// stored, or the exception's class and message.
     fn run(setup: &str, expr: &str) -> Result<Value, (String, String)> {
-        let script = compile(&format!("{setup} ctx.r = {expr}"), ScriptContext::Ingest).expect("compiles");
-        let mut ctx = Map::default();
-        match script.execute(&mut ctx, &Map::default()) {
-            Ok(()) => Ok(ctx.get("r").cloned().unwrap_or(Value::Null)),
-            Err(e) => {
-                let cause = e.caused_by.expect("a cause");
-                Err((cause.kind, cause.reason))
-            }
-        }
+        script_result(setup, expr)
     }
 
     fn strings(items: &[&str]) -> Value {
