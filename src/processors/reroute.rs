@@ -106,9 +106,9 @@ impl Part {
 #[derive(Debug)]
 enum ValueSource {
     Field(FieldPath),
-    /// `{{}}`: Elasticsearch accepts it, and reading the empty path fails,
-    /// which `resolve` turns into "no value".
-    EmptyField,
+    /// A reference no field path can name (`{{}}`): Elasticsearch accepts
+    /// it, and reading it fails, which `resolve` turns into "no value".
+    Unreadable,
     Static(String),
 }
 
@@ -127,7 +127,7 @@ impl ValueSource {
             if inner.contains(['{', '}']) {
                 return Err(invalid_reference());
             }
-            return Ok(FieldPath::parse(inner).map_or(ValueSource::EmptyField, ValueSource::Field));
+            return Ok(FieldPath::parse(inner).map_or(ValueSource::Unreadable, ValueSource::Field));
         }
         match part.sanitize(value) {
             Ok(clean) if clean == value => Ok(ValueSource::Static(clean)),
@@ -142,7 +142,7 @@ impl ValueSource {
     fn resolve(&self, doc: &IngestDocument, part: Part) -> Result<Option<String>, EsError> {
         match self {
             ValueSource::Static(s) => Ok(Some(s.clone())),
-            ValueSource::EmptyField => Ok(None),
+            ValueSource::Unreadable => Ok(None),
             ValueSource::Field(path) => match get_string(doc, path, true) {
                 Ok(Some(s)) => part.sanitize(s).map(Some),
                 Ok(None) | Err(_) => Ok(None),
@@ -379,6 +379,9 @@ mod tests {
         assert_eq!(build_error(r#"{"dataset":"my-service"}"#), "[dataset] 'my-service' contains disallowed characters");
         assert_eq!(build_error(r#"{"namespace":"Foo"}"#), "[namespace] 'Foo' contains disallowed characters");
         assert_eq!(build_error(r#"{"namespace":["ok","a b"]}"#), "[namespace] 'a b' contains disallowed characters");
+        // `{{}}` is accepted and resolves to nothing.
+        let (index, _) = routed(r#"[{"reroute":{"dataset":["{{}}","x"]}}]"#, "logs-generic-default", "{}");
+        assert_eq!(index, r#""logs-x-default""#);
         // A dash is allowed in a static namespace.
         let body = Value::from_json_str(r#"{"pipeline":{"processors":[{"reroute":{"namespace":"my-ns"}}]},"docs":[{"_source":{}}]}"#).unwrap();
         assert!(parse_request(&body, None, false, &BuildContext::default()).is_ok());
