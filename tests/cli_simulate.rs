@@ -226,7 +226,7 @@ fn a_refused_pipeline_exits_1_with_location_and_elasticsearch_error() {
 #[test]
 fn a_pipeline_with_a_processor_not_supported_yet_says_it_is_ingots_limit() {
     let dir = scratch("pending");
-    let pipeline = write(&dir, "reroute.yml", "processors:\n  - reroute:\n      dataset: other\n");
+    let pipeline = write(&dir, "attachment.yml", "processors:\n  - attachment:\n      field: data\n");
     let out = run_with_stdin(
         {
             let mut c = ingot();
@@ -239,7 +239,7 @@ fn a_pipeline_with_a_processor_not_supported_yet_says_it_is_ingots_limit() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.starts_with("ingot: cannot run pipeline"), "{stderr}");
     assert!(stderr.contains("Elasticsearch would accept it"), "{stderr}");
-    assert!(stderr.contains("reroute.yml: processors[0] (reroute): processor [reroute] is not supported yet"), "{stderr}");
+    assert!(stderr.contains("attachment.yml: processors[0] (attachment): processor [attachment] is not supported yet"), "{stderr}");
 }
 
 #[test]

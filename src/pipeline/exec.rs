@@ -64,6 +64,11 @@ pub struct RunContext {
     pub pipeline_stack: Vec<String>,
     /// Set by the `terminate` processor: the current pipeline stops.
     pub terminated: bool,
+    /// Set by the `reroute` processor (`IngestDocument.reroute`): unlike
+    /// `terminate`, it is never reset, so every pipeline the document is
+    /// in stops, the calling ones too (`CompoundProcessor.innerExecute`
+    /// checks `isReroute()` before each processor).
+    pub rerouted: bool,
     /// When set, every processor run is recorded here.
     pub trace: Option<Vec<TraceEntry>>,
     /// Record the document after each processor in the trace (verbose simulate).
@@ -147,7 +152,7 @@ fn run_list(
 ) -> Result<Outcome, EsError> {
     for (index, processor) in list.iter().enumerate() {
         // Checked before each processor, as CompoundProcessor does.
-        if run.terminated {
+        if run.terminated || run.rerouted {
             break;
         }
         if run_one(processor, index, doc, run, true)? == Outcome::Dropped {
@@ -631,6 +636,34 @@ mod tests {
         let (result, doc) = run(&outer, r#"{"steps": []}"#);
         result.unwrap();
         assert_eq!(source(&doc), r#"{"steps":["before","outer"]}"#);
+    }
+
+    /// `reroute` sets a flag that is never reset (IngestDocument.reroute):
+    /// CompoundProcessor stops before the next processor of every pipeline
+    /// the document is in, the calling one included.
+    #[test]
+    fn reroute_stops_the_calling_pipeline_too() {
+        let ctx = context();
+        add(
+            &ctx,
+            "inner",
+            r#"{"processors": [
+            {"append": {"field": "steps", "value": "before"}},
+            {"reroute": {"destination": "elsewhere"}},
+            {"append": {"field": "steps", "value": "after"}}
+        ]}"#,
+        );
+        let outer = add(
+            &ctx,
+            "outer",
+            r#"{"processors": [
+            {"pipeline": {"name": "inner"}},
+            {"append": {"field": "steps", "value": "outer"}}
+        ]}"#,
+        );
+        let (result, doc) = run(&outer, r#"{"steps": []}"#);
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"steps":["before"]}"#);
     }
 
     #[test]

@@ -44,6 +44,7 @@ pub(crate) mod pending;
 pub mod pipeline;
 mod remove;
 mod rename;
+mod reroute;
 mod script;
 mod set;
 mod sort;
@@ -196,6 +197,7 @@ pub fn registry() -> &'static [ProcessorSpec] {
             registered_domain::SPEC,
             remove::SPEC,
             rename::SPEC,
+            reroute::SPEC,
             script::SPEC,
             set::SPEC,
             sort::SPEC,
