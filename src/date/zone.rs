@@ -208,6 +208,21 @@ fn range_err() -> DateError {
     dt_err("Instant exceeds minimum or maximum instant")
 }
 
+/// `Instant.MIN` and `Instant.MAX` in epoch seconds (years -1,000,000,000 and
+/// 1,000,000,000).
+const JAVA_INSTANT_SECONDS: std::ops::RangeInclusive<i64> = -31_557_014_167_219_200..=31_556_889_864_403_199;
+
+/// Java holds every instant up to year ±1,000,000,000, chrono stops near year
+/// ±262,000: an instant between the two is a date Elasticsearch has (any
+/// `UNIX_MS` long is one) and ingot cannot hold, so it must not get the message
+/// Java gives past its own limits.
+fn beyond_chrono() -> DateError {
+    DateError::new(
+        "illegal_argument_exception",
+        "dates beyond year 262142 or before year -262143 are not supported yet",
+    )
+}
+
 impl ZonedDateTime {
     /// `ZonedDateTime.of(local, zone)`: a local time in a gap moves forward by
     /// the gap's length, in an overlap the earlier offset wins.
@@ -235,9 +250,12 @@ impl ZonedDateTime {
     }
 
     pub fn of_instant(seconds: i64, nanos: u32, zone: ZoneId) -> Result<ZonedDateTime, DateError> {
+        if !JAVA_INSTANT_SECONDS.contains(&seconds) {
+            return Err(range_err());
+        }
         let off = zone.offset_at(seconds);
-        let utc = chrono::DateTime::from_timestamp(seconds, nanos).ok_or_else(range_err)?.naive_utc();
-        let local = utc.checked_add_signed(Duration::seconds(off as i64)).ok_or_else(range_err)?;
+        let utc = chrono::DateTime::from_timestamp(seconds, nanos).ok_or_else(beyond_chrono)?.naive_utc();
+        let local = utc.checked_add_signed(Duration::seconds(off as i64)).ok_or_else(beyond_chrono)?;
         Ok(ZonedDateTime { local, offset: off, zone })
     }
 

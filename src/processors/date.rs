@@ -275,6 +275,23 @@ mod tests {
         let out = run(r#"{"field": "d", "formats": ["UNIX_MS"]}"#, r#"{"d": 1000500}"#).unwrap();
         assert_eq!(out.to_json(), r#"{"d":1000500,"@timestamp":"1970-01-01T00:16:40.500Z"}"#);
     }
+
+    #[test]
+    fn epoch_millis_far_from_1970() {
+        // DateFormat.UnixMs is Instant.ofEpochMilli(Long.parseLong(text)).atZone(zone): any long is a
+        // date. Outputs observed on JDK 17 with the processor's default output format.
+        let out = run(r#"{"field": "d", "formats": ["UNIX_MS"]}"#, r#"{"d": "253402300800000"}"#).unwrap();
+        assert_eq!(out.to_json(), r#"{"d":"253402300800000","@timestamp":"+10000-01-01T00:00:00.000Z"}"#);
+        let out = run(r#"{"field": "d", "formats": ["UNIX_MS"]}"#, r#"{"d": "8210266876799999"}"#).unwrap();
+        assert_eq!(out.to_json(), r#"{"d":"8210266876799999","@timestamp":"+262142-12-31T23:59:59.999Z"}"#);
+        // Java gives +262143-01-01T00:00:00.000Z and, for nanosecond epochs read as milliseconds,
+        // +52401106-06-17T05:20:00.000Z; ingot names the limit instead of Java's out-of-range message
+        for d in ["8210266876800000", "1653557034000000000"] {
+            let e = run(r#"{"field": "d", "formats": ["UNIX_MS"]}"#, &format!(r#"{{"d": "{d}"}}"#)).unwrap_err();
+            let cause = e.root();
+            assert_eq!(cause.reason, "dates beyond year 262142 or before year -262143 are not supported yet", "{d}");
+        }
+    }
 }
 
 #[cfg(test)]
