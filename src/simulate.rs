@@ -1033,6 +1033,58 @@ mod tests {
         assert_eq!(counts, StreamCounts { input: 2, output: 1, dropped: 1, failed: 0, malformed: 0 });
     }
 
+    /// The processor results of a verbose run, as `type:status` (with the
+    /// tag when there is one).
+    fn verbose_shape(p: &Pipeline, source: &str) -> Vec<String> {
+        let doc = Metadata::default().document(json(source).as_map().unwrap().clone(), SystemTime::now());
+        let out = simulate_verbose(p, doc);
+        out.as_map().unwrap()["processor_results"]
+            .as_list()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let r = r.as_map().unwrap();
+                let tag = r.get("tag").map(|t| format!("#{}", t.as_str().unwrap())).unwrap_or_default();
+                format!("{}{tag}:{}", r["processor_type"].as_str().unwrap(), r["status"].as_str().unwrap())
+            })
+            .collect()
+    }
+
+    /// After a reroute or `terminate`, `TrackingResultProcessor` records
+    /// nothing for the processors that do not run: the later processors of
+    /// the pipeline, and the handlers with their own failure handling that
+    /// `decorate` turns into CompoundProcessors, whose `innerExecute` checks
+    /// the flags before their condition is even evaluated. Plain handlers
+    /// still run and are recorded.
+    #[test]
+    fn verbose_results_leave_out_what_a_reroute_or_terminate_stopped() {
+        for stop in [r#"{"reroute":{"destination":"elsewhere","tag":"stop"}}"#, r#"{"terminate":{"tag":"stop"}}"#] {
+            let p = pipeline(&format!(
+                r#"{{"processors":[
+                {{"fail":{{"message":"x","tag":"f","on_failure":[
+                    {stop},
+                    {{"set":{{"field":"a","value":1,"tag":"wrapped","if":"true","on_failure":[{{"set":{{"field":"h","value":1}}}}]}}}},
+                    {{"set":{{"field":"b","value":1,"tag":"ignoring","if":"false","ignore_failure":true}}}},
+                    {{"set":{{"field":"c","value":1,"tag":"plain"}}}},
+                    {{"set":{{"field":"d","value":1,"tag":"plain_skipped","if":"false"}}}}
+                ]}}}},
+                {{"set":{{"field":"after","value":1,"tag":"after"}}}}
+            ]}}"#
+            ));
+            let kind = if stop.contains("reroute") { "reroute" } else { "terminate" };
+            assert_eq!(
+                verbose_shape(&p, "{}"),
+                ["fail#f:error".to_string(), format!("{kind}#stop:success"), "set#plain:success".into(), "set#plain_skipped:skipped".into()],
+                "{stop}"
+            );
+        }
+        // In the main list, nothing after the reroute is recorded.
+        let p = pipeline(
+            r#"{"processors":[{"set":{"field":"a","value":1}},{"reroute":{"destination":"x"}},{"set":{"field":"b","value":1,"if":"false"}}]}"#,
+        );
+        assert_eq!(verbose_shape(&p, "{}"), ["set:success", "reroute:success"]);
+    }
+
     #[test]
     fn ndjson_streams_documents_errors_and_malformed_lines() {
         let p = pipeline(r#"{"processors":[{"set":{"field":"b","copy_from":"a"}}]}"#);

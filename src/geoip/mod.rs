@@ -180,6 +180,55 @@ impl Kind {
     }
 }
 
+/// The IPinfo databases Elasticsearch's `ip_location` reads (its `Database`
+/// values `AsnV2`, `CountryV2`, `CityV2`, `PrivacyDetection`). ingot reads
+/// none of them yet; knowing which types Elasticsearch accepts lets a
+/// pipeline be refused as not supported rather than as an unsupported type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpinfoKind {
+    Asn,
+    Country,
+    Geolocation,
+    PrivacyDetection,
+}
+
+impl IpinfoKind {
+    /// `IpDataLookupFactories.getDatabase`: a database type starting with
+    /// `ipinfo`, in any case, is an IPinfo database.
+    pub fn is_ipinfo(database_type: &str) -> bool {
+        database_type.to_lowercase().starts_with("ipinfo")
+    }
+
+    /// `IpinfoIpDataLookups.getIpinfoDatabase` over the lowercased type:
+    /// `extended` and `country_asn` databases are refused, then the first of
+    /// `asn`, `country`, `location` (also `geolocation`), `privacy` found in
+    /// the cleaned-up type decides.
+    pub fn from_database_type(database_type: &str) -> Option<IpinfoKind> {
+        let lower = database_type.to_lowercase();
+        let cleaned = ipinfo_type_cleanup(&lower);
+        if lower.contains("extended") || cleaned.contains("country_asn") {
+            return None;
+        }
+        [("asn", IpinfoKind::Asn), ("country", IpinfoKind::Country), ("location", IpinfoKind::Geolocation), ("privacy", IpinfoKind::PrivacyDetection)]
+            .into_iter()
+            .find(|(word, _)| cleaned.contains(word))
+            .map(|(_, kind)| kind)
+    }
+}
+
+/// `IpinfoIpDataLookups.ipinfoTypeCleanup`: split on space, `_` and `.`
+/// (Java's `split`, which drops trailing empty parts), leave out the stop
+/// words, join with `_`.
+fn ipinfo_type_cleanup(database_type: &str) -> String {
+    const STOP_WORDS: [&str; 8] = ["ipinfo", "extended", "free", "generic", "ip", "sample", "standard", "mmdb"];
+    let mut parts: Vec<&str> = database_type.split([' ', '_', '.']).collect();
+    while parts.len() > 1 && parts.last() == Some(&"") {
+        parts.pop();
+    }
+    parts.retain(|p| !STOP_WORDS.contains(p));
+    parts.join("_")
+}
+
 /// `Database.Property`, in Elasticsearch's declaration order (which orders
 /// the list of valid values in error messages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -759,7 +808,9 @@ pub(crate) mod testdata {
     use std::sync::OnceLock;
 
     /// A directory holding `GeoLite2-City.mmdb`, `GeoLite2-Country.mmdb`,
-    /// `GeoLite2-ASN.mmdb` and `GeoIP2-Anonymous-IP.mmdb` test databases.
+    /// `GeoLite2-ASN.mmdb` and `GeoIP2-Anonymous-IP.mmdb` test databases,
+    /// and two IPinfo-typed ones (`ip_asn_sample.mmdb`, which Elasticsearch
+    /// reads, and `ip_country_asn_sample.mmdb`, which it refuses).
     pub fn dir() -> PathBuf {
         static DIR: OnceLock<PathBuf> = OnceLock::new();
         DIR.get_or_init(|| {
@@ -800,6 +851,8 @@ pub(crate) mod testdata {
                 ("192.0.2.128/25", json!({"is_anonymous": true, "is_tor_exit_node": true})),
             ]);
             write(&dir, "Custom-Thing.mmdb", "Custom-Thing", &[("192.0.2.0/24", json!({"x": 1}))]);
+            write(&dir, "ip_asn_sample.mmdb", "ipinfo ip_asn_sample.mmdb", &[("192.0.2.0/24", json!({"asn": "AS64500"}))]);
+            write(&dir, "ip_country_asn_sample.mmdb", "ipinfo ip_country_asn_sample.mmdb", &[("192.0.2.0/24", json!({"asn": "AS64500"}))]);
             write(&dir, "GeoIP2-ISP.mmdb", "GeoIP2-ISP", &[(
                 "198.51.100.0/24",
                 json!({"autonomous_system_number": 64510, "autonomous_system_organization": "Transit Org",
@@ -861,6 +914,40 @@ mod tests {
         let err = Database::open_shared(&dir, "GeoLite2-City.mmdb").unwrap_err();
         assert!(err.contains("is not a network in CIDR notation"), "{err}");
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    // IpinfoIpDataLookupsTests.testIpinfoTypeCleanup and
+    // testDatabaseTypeParsing.
+    #[test]
+    fn ipinfo_types_are_sniffed_as_elasticsearch_does() {
+        for (t, cleaned) in [
+            ("ipinfo standard_abuse_mmdb_v4.mmdb", "abuse_v4"),
+            ("ipinfo generic_asn_mmdb_v4.mmdb", "asn_v4"),
+            ("ipinfo extended_location_v2.mmdb", "location_v2"),
+            ("ipinfo standard_ip_hosted_domains_sample.mmdb", "hosted_domains"),
+            ("ipinfo ip_country_asn_sample.mmdb", "country_asn"),
+            ("ipinfo ip_geolocation_extended_ipv4_sample.mmdb", "geolocation_ipv4"),
+            ("ipinfo generic_country_free_country_asn.mmdb", "country_country_asn"),
+        ] {
+            assert_eq!(ipinfo_type_cleanup(t), cleaned, "{t}");
+        }
+        use IpinfoKind::*;
+        for (t, kind) in [
+            ("ipinfo ip_asn_sample.mmdb", Some(Asn)),
+            ("ipinfo asn_sample.mmdb", Some(Asn)),
+            ("ipinfo ip_geolocation_standard_sample.mmdb", Some(Geolocation)),
+            ("ipinfo standard_location.mmdb", Some(Geolocation)),
+            ("ipinfo ip_country_sample.mmdb", Some(Country)),
+            ("ipinfo privacy_detection_sample.mmdb", Some(PrivacyDetection)),
+            ("IPinfo generic_country_free.mmdb", Some(Country)),
+            ("ipinfo ip_country_asn_sample.mmdb", None),
+            ("ipinfo privacy_detection_extended_sample.mmdb", None),
+            ("ipinfo standard_company.mmdb", None),
+        ] {
+            assert_eq!(IpinfoKind::from_database_type(t), kind, "{t}");
+        }
+        assert!(IpinfoKind::is_ipinfo("IPinfo x"));
+        assert!(!IpinfoKind::is_ipinfo("GeoLite2-ASN"));
     }
 
     #[test]

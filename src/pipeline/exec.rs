@@ -164,7 +164,9 @@ fn run_list(
 
 /// `on_failure` handlers: they see the failure in `_ingest.on_failure_*`,
 /// which is removed (not restored) when they finish or fail, as
-/// CompoundProcessor does. `terminate` does not stop a handler list.
+/// CompoundProcessor does. A reroute or `terminate` does not stop a handler
+/// list (`executeOnFailure` does not look at them), but see
+/// [`stopped_wrapper`].
 fn run_handlers(
     handlers: &[ConfiguredProcessor],
     e: &EsError,
@@ -174,6 +176,9 @@ fn run_handlers(
     put_failure_metadata(doc, e);
     let mut outcome = Ok(Outcome::Kept);
     for (index, handler) in handlers.iter().enumerate() {
+        if stopped_wrapper(handler, run) {
+            continue;
+        }
         match run_one(handler, index, doc, run, true) {
             Ok(Outcome::Kept) => {}
             other => {
@@ -186,6 +191,21 @@ fn run_handlers(
     outcome
 }
 
+/// A processor with its own `on_failure` or `ignore_failure` that does not
+/// run because the document was rerouted or terminated.
+/// `ConfigurationUtils.readProcessor` wraps such a processor in a
+/// CompoundProcessor of its own (`OnFailureProcessor`), whose
+/// `innerExecute` checks `isReroute()`/`isTerminate()` before its one
+/// processor; a plain processor has no such check, so in a handler list or
+/// under `foreach` it still runs. The wrapper's `if` is not evaluated
+/// either: verbose simulate (`TrackingResultProcessor.decorate`) moves the
+/// condition inside the wrapper, so it records nothing for it; a plain run
+/// evaluates the condition first, which only shows when the condition
+/// itself fails.
+fn stopped_wrapper(p: &ConfiguredProcessor, run: &RunContext) -> bool {
+    (run.rerouted || run.terminated) && (p.ignore_failure || !p.on_failure.is_empty())
+}
+
 /// Runs a processor that another processor owns (`foreach`'s): its own
 /// errors are left for the owner to locate, and it is not traced on its own.
 pub fn run_nested(
@@ -193,6 +213,9 @@ pub fn run_nested(
     doc: &mut IngestDocument,
     run: &mut RunContext,
 ) -> Result<Outcome, EsError> {
+    if stopped_wrapper(p, run) {
+        return Ok(Outcome::Kept);
+    }
     let trace = run.trace.take();
     let result = run_one(p, 0, doc, run, false);
     run.trace = trace;
@@ -680,6 +703,59 @@ mod tests {
         let (result, doc) = run(&p, "{}");
         result.unwrap();
         assert_eq!(source(&doc), r#"{"handler":2}"#);
+    }
+
+    /// After a reroute or `terminate` in a handler list, a later handler
+    /// with its own `on_failure` or `ignore_failure` is a CompoundProcessor
+    /// of its own (ConfigurationUtils.readProcessor) whose `innerExecute`
+    /// checks the flags first, so it does nothing; plain handlers still run
+    /// (CompoundProcessor.executeOnFailure has no check).
+    #[test]
+    fn a_stopped_document_skips_handlers_that_have_their_own_failure_handling() {
+        let ctx = context();
+        for stop in [r#"{"reroute": {"destination": "elsewhere"}}"#, r#"{"terminate": {}}"#] {
+            let p = add(
+                &ctx,
+                "p",
+                &format!(
+                    r#"{{"processors": [
+                {{"fail": {{"message": "x", "on_failure": [
+                    {stop},
+                    {{"set": {{"field": "with_on_failure", "value": 1, "on_failure": [{{"set": {{"field": "h", "value": 1}}}}]}}}},
+                    {{"set": {{"field": "ignoring_failure", "value": 1, "ignore_failure": true}}}},
+                    {{"set": {{"field": "conditional", "value": 1, "if": "true", "ignore_failure": true}}}},
+                    {{"set": {{"field": "plain", "value": 1}}}},
+                    {{"set": {{"field": "plain_conditional", "value": 1, "if": "true"}}}}
+                ]}}}},
+                {{"set": {{"field": "after", "value": 1}}}}
+            ]}}"#
+                ),
+            );
+            let (result, doc) = run(&p, "{}");
+            result.unwrap();
+            assert_eq!(source(&doc), r#"{"plain":1,"plain_conditional":1}"#, "{stop}");
+        }
+    }
+
+    /// The same holds for the processor `foreach` runs: once an element's
+    /// run rerouted the document, a wrapped inner processor does nothing.
+    #[test]
+    fn a_stopped_document_skips_a_wrapped_foreach_processor() {
+        let ctx = context();
+        let p = add(
+            &ctx,
+            "p",
+            r#"{"processors": [
+            {"fail": {"message": "x", "on_failure": [
+                {"reroute": {"destination": "elsewhere"}},
+                {"foreach": {"field": "list", "processor": {"uppercase": {"field": "_ingest._value", "ignore_failure": true}}}},
+                {"foreach": {"field": "other", "processor": {"uppercase": {"field": "_ingest._value"}}}}
+            ]}}
+        ]}"#,
+        );
+        let (result, doc) = run(&p, r#"{"list": ["a"], "other": ["b"]}"#);
+        result.unwrap();
+        assert_eq!(source(&doc), r#"{"list":["a"],"other":["B"]}"#);
     }
 
     #[test]

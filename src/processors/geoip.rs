@@ -1,21 +1,26 @@
 //! `geoip`: adds where an IP address is, from a MaxMind database.
+//!
+//! Elasticsearch registers one factory (`GeoIpProcessor.Factory`) under two
+//! names, `geoip` and `ip_location` (`IngestGeoIpPlugin`); they differ only
+//! in the name, which is also the default `target_field` and the prefix of
+//! the tags they add, and in `geoip` refusing IPinfo databases. This file
+//! holds that processor for both; `ip_location.rs` declares the other name.
 
 use super::{Example, Flow, OptionKind::*, OptionSpec, Options, Processor, ProcessorSpec};
 use crate::document::{FieldPath, IngestDocument};
 use crate::error::EsError;
-use crate::geoip::{Database, Kind, Property};
+use crate::geoip::{Database, IpinfoKind, Kind, Property};
 use crate::pipeline::{BuildContext, RunContext};
 use crate::value::Value;
 use std::sync::Arc;
 
-pub const SPEC: ProcessorSpec = ProcessorSpec {
-    name: "geoip",
-    description: "Adds information about the geographical location of an IPv4 or IPv6 address, from a MaxMind \
-                  database found in the GeoIP directory (--geoip-dir or INGOT_GEOIP_DIR).",
-    options: &[
+/// The options of the factory under the name `processor`, which is also the
+/// default target field.
+pub(super) const fn options(processor: &'static str) -> [OptionSpec; 7] {
+    [
         OptionSpec::required("field", String, "The field to get the IP address from."),
         OptionSpec::optional("target_field", String, "The field that will hold the geographical information.")
-            .default("geoip"),
+            .default(processor),
         OptionSpec::optional("database_file", String, "The database file name in the GeoIP directory.")
             .default("GeoLite2-City.mmdb"),
         OptionSpec::optional(
@@ -32,7 +37,16 @@ pub const SPEC: ProcessorSpec = ProcessorSpec {
             "Validated and otherwise ignored: no database is downloaded.",
         )
         .default("true"),
-    ],
+    ]
+}
+
+const OPTIONS: [OptionSpec; 7] = options("geoip");
+
+pub const SPEC: ProcessorSpec = ProcessorSpec {
+    name: "geoip",
+    description: "Adds information about the geographical location of an IPv4 or IPv6 address, from a MaxMind \
+                  database found in the GeoIP directory (--geoip-dir or INGOT_GEOIP_DIR).",
+    options: &OPTIONS,
     examples: &[
         Example {
             title: "city database, default properties",
@@ -92,12 +106,22 @@ struct GeoIp {
 /// file, every document is tagged, whatever its fields.
 #[derive(Debug)]
 struct DatabaseUnavailable {
+    processor: &'static str,
     database_file: std::string::String,
 }
 
 fn build(o: &mut Options, ctx: &BuildContext) -> Result<Box<dyn Processor>, EsError> {
+    build_as("geoip", o, ctx)
+}
+
+/// `GeoIpProcessor.Factory.create` for the factory registered as `processor`.
+pub(super) fn build_as(
+    processor: &'static str,
+    o: &mut Options,
+    ctx: &BuildContext,
+) -> Result<Box<dyn Processor>, EsError> {
     let field = o.string("field")?;
-    let target_field = o.opt_string("target_field")?.unwrap_or_else(|| "geoip".into());
+    let target_field = o.opt_string("target_field")?.unwrap_or_else(|| processor.into());
     let database_file = o.opt_string("database_file")?.unwrap_or_else(|| "GeoLite2-City.mmdb".into());
     let properties = o.opt_string_list("properties")?;
     let ignore_missing = o.bool_or("ignore_missing", false)?;
@@ -109,14 +133,24 @@ fn build(o: &mut Options, ctx: &BuildContext) -> Result<Box<dyn Processor>, EsEr
         Some(dir) => Database::open_shared(dir, &database_file).map_err(|e| o.error("database_file", &e))?,
     };
     let Some(database) = database else {
-        return Ok(Box::new(DatabaseUnavailable { database_file }));
+        return Ok(Box::new(DatabaseUnavailable { processor, database_file }));
     };
-    let kind = Kind::from_database_type(&database.database_type).ok_or_else(|| {
-        o.error(
+    let database_type = database.database_type.as_str();
+    let unsupported = || {
+        o.error("database_file", &format!("Unsupported database type [{database_type}] for file [{database_file}]"))
+    };
+    // IpDataLookupFactories.get takes an IPinfo type by its prefix, whatever
+    // its suffix; the `geoip` name then refuses every IPinfo database.
+    if IpinfoKind::is_ipinfo(database_type) {
+        if processor == "geoip" || IpinfoKind::from_database_type(database_type).is_none() {
+            return Err(unsupported());
+        }
+        return Err(o.error(
             "database_file",
-            &format!("Unsupported database type [{}] for file [{database_file}]", database.database_type),
-        )
-    })?;
+            &format!("IPinfo database type [{database_type}] of file [{database_file}] is not supported yet"),
+        ));
+    }
+    let kind = Kind::from_database_type(database_type).ok_or_else(unsupported)?;
     let properties = kind.parse_properties(properties.as_deref()).map_err(|e| o.error("properties", &e))?;
     let field = FieldPath::parse(&field).map_err(|e| o.error("field", &e))?;
     let target_field = FieldPath::parse(&target_field).map_err(|e| o.error("target_field", &e))?;
@@ -125,15 +159,11 @@ fn build(o: &mut Options, ctx: &BuildContext) -> Result<Box<dyn Processor>, EsEr
 
 impl Processor for DatabaseUnavailable {
     fn execute(&self, doc: &mut IngestDocument, _run: &mut RunContext) -> Result<Flow, EsError> {
-        tag_unavailable(doc, &self.database_file)?;
+        let tags = FieldPath::parse("tags").expect("static path");
+        let tag = Value::String(format!("_{}_database_unavailable_{}", self.processor, self.database_file));
+        doc.append(&tags, tag, true).map_err(EsError::illegal_argument)?;
         Ok(Flow::Continue)
     }
-}
-
-fn tag_unavailable(doc: &mut IngestDocument, database_file: &str) -> Result<(), EsError> {
-    let tags = FieldPath::parse("tags").expect("static path");
-    let tag = Value::String(format!("_geoip_database_unavailable_{database_file}"));
-    doc.append(&tags, tag, true).map_err(EsError::illegal_argument)
 }
 
 impl Processor for GeoIp {
@@ -272,6 +302,13 @@ mod tests {
         assert!(e.reason.starts_with("[properties] illegal property value [asn]. valid values are [IP, "), "{}", e.reason);
         let e = run(r#"{"field": "ip", "database_file": "Custom-Thing.mmdb"}"#, "{}", true).unwrap_err();
         assert_eq!(e.reason, "[database_file] Unsupported database type [Custom-Thing] for file [Custom-Thing.mmdb]");
+        // GeoIpProcessor.Factory: the `geoip` name refuses IPinfo databases
+        // that `ip_location` reads.
+        let e = run(r#"{"field": "ip", "database_file": "ip_asn_sample.mmdb"}"#, "{}", true).unwrap_err();
+        assert_eq!(
+            e.reason,
+            "[database_file] Unsupported database type [ipinfo ip_asn_sample.mmdb] for file [ip_asn_sample.mmdb]"
+        );
         let e = run(r#"{"field": "ip", "first_only": "yes"}"#, "{}", true).unwrap_err();
         assert_eq!(e.kind, "parse_exception");
         let e = run(r#"{"field": "ip", "nope": 1}"#, "{}", true).unwrap_err();

@@ -20,6 +20,7 @@ mod csv;
 pub mod field_values;
 mod fingerprint;
 mod geoip;
+mod ip_location;
 mod java_split;
 mod java_url;
 mod kv;
@@ -187,6 +188,7 @@ pub fn registry() -> &'static [ProcessorSpec] {
             grok::SPEC,
             gsub::SPEC,
             html_strip::SPEC,
+            ip_location::SPEC,
             join::SPEC,
             json::SPEC,
             kv::SPEC,

@@ -84,16 +84,6 @@ pub const SPECS: &[ProcessorSpec] = &[
         IGNORE_MISSING,
         O::optional("target_format", String, "Which format to save the generated polygon in: WKT or GeoJSON.").default("GeoJSON"),
     ]),
-    // modules/ingest-geoip: the geoip processor's factory under its newer name.
-    pending("ip_location", "Adds information about the geographical location of an IPv4 or IPv6 address.", &[
-        O::required("field", String, "The field to get the IP address from for the geographical lookup."),
-        O::optional("target_field", String, "The field that will hold the geographical information looked up from the database.").default("ip_location"),
-        O::optional("database_file", String, "The database filename referring to one of the automatically downloaded databases or a custom database.").default("GeoLite2-City.mmdb"),
-        O::optional("properties", StringList, "Controls what properties are added to the target_field based on the lookup."),
-        IGNORE_MISSING,
-        O::optional("first_only", Bool, "If true, only the first found lookup is returned, even if the field contains an array.").default("true"),
-        O::optional("download_database_on_pipeline_creation", Bool, "If true, the database is downloaded when the pipeline is created; else when it is first used.").default("true"),
-    ]),
     // x-pack/plugin/security: SetSecurityUserProcessor.
     pending("set_security_user", "Sets user-related details (such as username, roles, email, full_name, metadata, api_key, realm and authentication_type) from the current authenticated user to the current document.", &[
         O::required("field", String, "The field to store the user information into."),

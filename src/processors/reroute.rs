@@ -107,8 +107,8 @@ impl Part {
 enum ValueSource {
     Field(FieldPath),
     /// A reference no field path can name (`{{}}`): Elasticsearch accepts
-    /// it, and reading it fails, which `resolve` turns into "no value".
-    Unreadable,
+    /// it, and reading it fails the document with this message.
+    Unreadable(String),
     Static(String),
 }
 
@@ -127,7 +127,7 @@ impl ValueSource {
             if inner.contains(['{', '}']) {
                 return Err(invalid_reference());
             }
-            return Ok(FieldPath::parse(inner).map_or(ValueSource::Unreadable, ValueSource::Field));
+            return Ok(FieldPath::parse(inner).map_or_else(ValueSource::Unreadable, ValueSource::Field));
         }
         match part.sanitize(value) {
             Ok(clean) if clean == value => Ok(ValueSource::Static(clean)),
@@ -136,16 +136,20 @@ impl ValueSource {
         }
     }
 
-    /// `resolve`: a field that is missing, null or not a string gives `None`
-    /// (RerouteProcessor's `resolve` catches the failed cast; versions
-    /// before that change failed the document instead).
+    /// `resolve`: a field that is missing or null gives `None`, so the next
+    /// value is tried; a value that is not a string fails the document with
+    /// the cast error (`getFieldValue(ref, String.class, true)` uncaught).
+    /// Versions of RerouteProcessor.java before the `DataStreamValueSource`
+    /// rewrite caught that failure and went on to the next value; the newest
+    /// stored version does not, and RerouteProcessorTests'
+    /// `testRouteOnNonStringFieldFails` expects the failure.
     fn resolve(&self, doc: &IngestDocument, part: Part) -> Result<Option<String>, EsError> {
         match self {
             ValueSource::Static(s) => Ok(Some(s.clone())),
-            ValueSource::Unreadable => Ok(None),
-            ValueSource::Field(path) => match get_string(doc, path, true) {
-                Ok(Some(s)) => part.sanitize(s).map(Some),
-                Ok(None) | Err(_) => Ok(None),
+            ValueSource::Unreadable(message) => Err(EsError::illegal_argument(message.as_str())),
+            ValueSource::Field(path) => match get_string(doc, path, true)? {
+                Some(s) => part.sanitize(s).map(Some),
+                None => Ok(None),
             },
         }
     }
@@ -312,7 +316,7 @@ mod tests {
     }
 
     // testDataStreamFieldReference, testDatasetFieldReferenceMissingValue,
-    // testFallbackToValuesFrom_index; a non-string value is skipped too.
+    // testFallbackToValuesFrom_index.
     #[test]
     fn unresolved_references_fall_through_to_the_index() {
         let p = r#"[{"reroute":{"dataset":["{{{data_stream.dataset}}}","fallback"],"namespace":["{{data_stream.namespace}}","fallback"]}}]"#;
@@ -322,7 +326,20 @@ mod tests {
             r#""logs-a-b""#
         );
         let p = r#"[{"reroute":{"dataset":"{{foo}}","namespace":"{{bar}}"}}]"#;
-        assert_eq!(routed(p, "logs-generic-default", r#"{"foo":42,"bar":null}"#).0, r#""logs-generic-default""#);
+        assert_eq!(routed(p, "logs-generic-default", r#"{"bar":null}"#).0, r#""logs-generic-default""#);
+    }
+
+    // testRouteOnNonStringFieldFails: a value that is not a string fails the
+    // document rather than falling through to the next value.
+    #[test]
+    fn a_reference_to_a_value_that_is_not_a_string_fails() {
+        let p = r#"[{"reroute":{"dataset":["{{numeric_field}}","fallback"]}}]"#;
+        let out = simulate(p, &doc("logs-generic-default", r#"{"numeric_field":42}"#));
+        assert!(
+            out.contains(r#""reason":"field [numeric_field] of type [java.lang.Integer] cannot be cast to [java.lang.String]""#),
+            "{out}"
+        );
+        assert!(!out.contains(r#""doc""#), "{out}");
     }
 
     // testEventDataset / testNoDataset: event.dataset is only overwritten.
@@ -379,9 +396,9 @@ mod tests {
         assert_eq!(build_error(r#"{"dataset":"my-service"}"#), "[dataset] 'my-service' contains disallowed characters");
         assert_eq!(build_error(r#"{"namespace":"Foo"}"#), "[namespace] 'Foo' contains disallowed characters");
         assert_eq!(build_error(r#"{"namespace":["ok","a b"]}"#), "[namespace] 'a b' contains disallowed characters");
-        // `{{}}` is accepted and resolves to nothing.
-        let (index, _) = routed(r#"[{"reroute":{"dataset":["{{}}","x"]}}]"#, "logs-generic-default", "{}");
-        assert_eq!(index, r#""logs-x-default""#);
+        // `{{}}` is accepted; reading it fails as reading an empty path does.
+        let out = simulate(r#"[{"reroute":{"dataset":["{{}}","x"]}}]"#, &doc("logs-generic-default", "{}"));
+        assert!(out.contains(r#""reason":"path cannot be null nor empty""#), "{out}");
         // A dash is allowed in a static namespace.
         let body = Value::from_json_str(r#"{"pipeline":{"processors":[{"reroute":{"namespace":"my-ns"}}]},"docs":[{"_source":{}}]}"#).unwrap();
         assert!(parse_request(&body, None, false, &BuildContext::default()).is_ok());
