@@ -223,7 +223,7 @@ fn navigate<'a>(it: &mut Interp<'a>, tree: &impl Keys<'a>, nav: Nav, key: &Val<'
 /// is checked as `NavigableSubMap`'s constructor checks it:
 /// `compare(lo, hi) > 0` is "fromKey > toKey", a lone bound is compared
 /// with itself.
-fn range<'a>(it: &mut Interp<'a>, tree: &impl Keys<'a>, lo: Option<(&Val<'a>, bool)>, hi: Option<(&Val<'a>, bool)>) -> R<(usize, usize)> {
+fn range<'a>(it: &mut Interp<'a>, tree: &impl Keys<'a>, lo: Bound<'_, 'a>, hi: Bound<'_, 'a>) -> R<(usize, usize)> {
     let comparator = tree.comparator();
     let cmp = comparator.as_ref();
     match (lo, hi) {
@@ -255,10 +255,13 @@ fn range<'a>(it: &mut Interp<'a>, tree: &impl Keys<'a>, lo: Option<(&Val<'a>, bo
     Ok((from, to.max(from)))
 }
 
+/// A bound of a sub-map or sub-set: the key, and whether it is inside.
+type Bound<'v, 'a> = Option<(&'v Val<'a>, bool)>;
+
 /// The bounds of `headMap`/`tailMap`/`subMap` (and the set's) from their
 /// arguments: the one-bound SortedMap forms exclude their upper bound and
 /// include their lower one; the NavigableMap forms say.
-fn bounds<'v, 'a>(name: &str, args: &'v [Val<'a>]) -> Option<(Option<(&'v Val<'a>, bool)>, Option<(&'v Val<'a>, bool)>)> {
+fn bounds<'v, 'a>(name: &str, args: &'v [Val<'a>]) -> Option<(Bound<'v, 'a>, Bound<'v, 'a>)> {
     let flag = |v: &Val<'a>| matches!(v, Val::Bool(true));
     Some(match (name, args) {
         ("headMap" | "headSet", [hi]) => (None, Some((hi, false))),
