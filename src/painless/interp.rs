@@ -178,7 +178,10 @@ impl<'a> Interp<'a> {
             // Painless tries the class's getters before the map shortcut: `isEmpty()` is `.empty`.
             Val::Map(m) if name == "empty" => Ok(Val::Bool(map_len(m) == 0)),
             Val::Map(MapRef::Doc(m)) => Ok(self.doc_field(m, name).map_or_else(|| Val::Null, Val::from_doc)),
-            Val::Map(m) => Ok(map_get_str(m, name).unwrap_or_else(|| Val::Null)),
+            Val::Map(m) => match map_get_str(m, name) {
+                Some(v) => Ok(v),
+                None => lib::sorted::missed(self, m, || Val::str(name)),
+            },
             Val::List(l) => match name {
                 "length" => Ok(Val::Int(list_len(l) as i32)),
                 "empty" => Ok(Val::Bool(list_len(l) == 0)),
@@ -212,7 +215,12 @@ impl<'a> Interp<'a> {
             Val::Null => Err(null_access(name)),
             Val::Map(MapRef::Own(m)) => {
                 self.check_ctx_put(m, name, &value)?;
-                m.borrow_mut().put_str(name, value);
+                let mut map = m.borrow_mut();
+                if map.kind == MapKind::Tree {
+                    drop(map);
+                    return lib::sorted::put(self, m, Val::str(name), value).map(drop);
+                }
+                map.put_str(name, value);
                 Ok(())
             }
             Val::Map(MapRef::Doc(_)) | Val::List(ListRef::Doc(_)) => Err(self.doc_mutation()),
@@ -312,7 +320,10 @@ impl<'a> Interp<'a> {
         match recv {
             // `x[i]` on def first normalises the index through a call site of that name.
             Val::Null => Err(null_access("normalizeIndex")),
-            Val::Map(m) => Ok(map_get(m, idx).unwrap_or_else(|| Val::Null)),
+            Val::Map(m) => match map_get(m, idx) {
+                Some(v) => Ok(v),
+                None => lib::sorted::missed(self, m, || idx.clone()),
+            },
             Val::List(l) => {
                 let len = list_len(l);
                 let i = normalize_index(as_index(idx)?, len);
@@ -342,7 +353,12 @@ impl<'a> Interp<'a> {
                 if let Some(key) = idx.as_str() {
                     self.check_ctx_put(m, key, &value)?;
                 }
-                m.borrow_mut().put(Key(idx), value);
+                let mut map = m.borrow_mut();
+                if map.kind == MapKind::Tree {
+                    drop(map);
+                    return lib::sorted::put(self, m, idx, value).map(drop);
+                }
+                map.put(Key(idx), value);
                 Ok(())
             }
             Val::Map(MapRef::Doc(_)) | Val::List(ListRef::Doc(_)) => Err(self.doc_mutation()),

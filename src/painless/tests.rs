@@ -1827,10 +1827,21 @@ fn linked_lists_are_deques() {
     }
     let out = run("try { new LinkedList().pop() } catch (NoSuchElementException e) { ctx.r = e.toString() }", "{}");
     assert_eq!(out["r"], Value::from("java.util.NoSuchElementException"));
-    // Not an ArrayList's methods; whitelisted ones this engine lacks fail at load.
+    // Not an ArrayList's methods.
     assert_eq!(cause(&run_err("def l = new ArrayList(); l.addFirst(1)", "{}")).1, "dynamic method [java.util.ArrayList, addFirst/1] not found");
-    for unsupported in ["new LinkedList().descendingIterator()", "new LinkedList().clone()"] {
-        let e = compile(unsupported, ScriptContext::Ingest).unwrap_err();
-        assert!(e.caused_by.as_ref().unwrap().reason.contains("unsupported Painless feature"), "{unsupported}: {}", e.to_value().to_json());
-    }
+    assert_eq!(eval("def l = new LinkedList([1, 2]); def c = l.clone(); c.push(0); [l, c, c instanceof LinkedList]").to_json(), "[[1,2],[0,1,2],true]");
+}
+
+/// Map's `replace(k, old, new)`, `remove(k, v)` and `replaceAll(f)`
+/// (java.util.txt), as JDK 17's HashMap and TreeMap answer them (the
+/// expected values are what a small Java program printed).
+#[test]
+fn maps_replace_and_remove_conditionally() {
+    let m = "def m = new HashMap(); m.a = 1; m.b = null; m.c = 3";
+    assert_eq!(eval(&format!("{m}; [m.replace('a', 2, 5), m.replace('a', 1, 5), m.replace('b', null, 7), m.replace('z', null, 1), m.toString()]")).to_json(), r#"[false,true,true,false,"{a=5, b=7, c=3}"]"#);
+    assert_eq!(eval(&format!("{m}; [m.remove('a', 2), m.remove('a', 1), m.remove('z', null), m.toString()]")).to_json(), r#"[false,true,false,"{b=null, c=3}"]"#);
+    assert_eq!(eval(&format!("{m}; m.replaceAll((k, v) -> k + '=' + v); m.toString()")).to_json(), r#""{a=a=1, b=b=null, c=c=3}""#);
+    let t = "def t = new TreeMap((x, y) -> x.compareToIgnoreCase(y)); t.a = 1; t.B = 2";
+    assert_eq!(eval(&format!("{t}; [t.replace('A', 1, 9), t.remove('b', 2), t.remove('b', 2), t.toString()]")).to_json(), r#"[true,true,false,"{a=9}"]"#);
+    assert_eq!(eval(&format!("{t}; t.replaceAll((k, v) -> v + '!'); t.toString()")).to_json(), r#""{a=1!, B=2!}""#);
 }

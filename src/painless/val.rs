@@ -211,7 +211,9 @@ pub enum MapKind {
     /// scripts iterate it in bucket order, but it goes back into the document
     /// with its keys where they were (key order means nothing to a verdict).
     Document,
-    /// `TreeMap`: natural key order.
+    /// `TreeMap`: its entries kept in key order, natural or its
+    /// comparator's ([`JMap::comparator`]), by `lib::sorted`, which every
+    /// put into one goes through.
     Tree,
     /// The ingest script's `ctx`: Elasticsearch's `IngestCtxMap`, an
     /// `AbstractMap` over the source map and the metadata (see
@@ -262,6 +264,9 @@ pub struct JMap<'a> {
     /// [`JMap::remove_at`]): positions noted before a call back into the
     /// script still hold after it if this has not moved.
     changes: u64,
+    /// A `TreeMap`'s comparator (`new TreeMap(Comparator)`); none for
+    /// natural order and every other map. Boxed: most maps never have one.
+    pub comparator: Option<Box<Val<'a>>>,
 }
 
 impl<'a> JMap<'a> {
@@ -272,12 +277,12 @@ impl<'a> JMap<'a> {
     /// An empty map with room for `capacity` entries.
     pub fn with_capacity(kind: MapKind, capacity: usize) -> JMap<'a> {
         let entries = OnceCell::from(IndexMap::with_capacity_and_hasher(capacity, FastHash::default()));
-        JMap { entries, puts: Vec::new(), values: RefCell::new(None), kind, copied_from: None, changes: 0 }
+        JMap { entries, puts: Vec::new(), values: RefCell::new(None), kind, copied_from: None, changes: 0, comparator: None }
     }
 
     /// A copy of a document map, made when first used.
     fn copy_of(m: &'a ValueMap) -> JMap<'a> {
-        JMap { entries: OnceCell::new(), puts: Vec::new(), values: RefCell::new(None), kind: MapKind::Document, copied_from: Some(m), changes: 0 }
+        JMap { entries: OnceCell::new(), puts: Vec::new(), values: RefCell::new(None), kind: MapKind::Document, copied_from: Some(m), changes: 0, comparator: None }
     }
 
     /// The document map whose entries this map still holds, in its order,
@@ -466,11 +471,6 @@ impl<'a> JMap<'a> {
                 let entries = self.entries();
                 let order = JavaOrder::of_ctx(entries.keys().map(|k| (k.0.as_str(), java_hash_code(&k.0))));
                 order.positions().filter_map(|i| entries.get_index(i).map(entry)).collect()
-            }
-            MapKind::Tree => {
-                let mut out: Vec<(Val<'a>, Val<'a>)> = self.iter().map(entry).collect();
-                out.sort_by(|(a, _), (b, _)| super::lib::collections::natural_cmp(a, b).unwrap_or(std::cmp::Ordering::Equal));
-                out
             }
             _ => self.iter().map(entry).collect(),
         }
@@ -846,6 +846,47 @@ pub struct JArray<'a> {
     pub items: Vec<Val<'a>>,
 }
 
+/// Which `java.util.Set` a script's set is, which decides how it iterates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetKind {
+    /// `HashSet` (`new HashSet()`, `Collectors.toSet()`, ...): Java's bucket order.
+    Hash,
+    /// `LinkedHashSet`: insertion order.
+    Linked,
+    /// `TreeSet`: its elements kept in order, natural or its comparator's,
+    /// by `lib::sorted`, which every add to one goes through.
+    Tree,
+}
+
+/// A script's set: its elements in insertion order (kept sorted for a
+/// `TreeSet`), with Java's `equals` as their identity.
+#[derive(Debug)]
+pub struct JSet<'a> {
+    items: IndexMap<Key<'a>, ()>,
+    pub kind: SetKind,
+    /// A `TreeSet`'s comparator (`new TreeSet(Comparator)`); none for natural order.
+    pub comparator: Option<Box<Val<'a>>>,
+}
+
+impl<'a> JSet<'a> {
+    pub fn new(kind: SetKind) -> JSet<'a> {
+        JSet { items: IndexMap::new(), kind, comparator: None }
+    }
+}
+
+impl<'a> std::ops::Deref for JSet<'a> {
+    type Target = IndexMap<Key<'a>, ()>;
+    fn deref(&self) -> &Self::Target {
+        &self.items
+    }
+}
+
+impl std::ops::DerefMut for JSet<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.items
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ViewKind {
     Keys,
@@ -867,7 +908,7 @@ pub enum Val<'a> {
     Str(Str<'a>),
     List(ListRef<'a>),
     Map(MapRef<'a>),
-    Set(Shared<IndexMap<Key<'a>, ()>>),
+    Set(Shared<JSet<'a>>),
     Array(Shared<JArray<'a>>),
     /// `keySet()`, `values()`, `entrySet()`: live views of a map.
     View(MapRef<'a>, ViewKind),
@@ -1025,6 +1066,7 @@ impl<'a> Val<'a> {
             Val::Map(MapRef::Own(m)) | Val::View(MapRef::Own(m), _) => Rc::as_ptr(m) as *const () as usize,
             Val::Set(s) => Rc::as_ptr(s) as *const () as usize,
             Val::Array(a) => Rc::as_ptr(a) as *const () as usize,
+            Val::Obj(o) if matches!(&**o, Obj::ArrayDeque(_)) => Rc::as_ptr(o) as *const () as usize,
             _ => return None,
         })
     }
@@ -1087,6 +1129,8 @@ impl<'a> Val<'a> {
             Val::Obj(o) => match &**o {
                 Obj::Time(t) => Value::String(t.to_xcontent_string()),
                 Obj::BigInteger(n) => Value::BigInteger(n.clone()),
+                // XContent writes any Iterable as an array.
+                Obj::ArrayDeque(d) => Value::List(d.borrow().iter().map(|v| v.to_value_in(path)).collect()),
                 _ => Value::String(o.to_java_string()),
             },
             other => Value::String(other.to_java_string()),
@@ -1114,6 +1158,18 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// `AbstractCollection.toString`: `[a, b]`.
+    fn write_items(&self, out: &mut String, path: &mut Vec<usize>) {
+        out.push('[');
+        for (i, item) in iter_items(self).unwrap_or_default().iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            item.write_java_string(out, path);
+        }
+        out.push(']');
+    }
+
     fn write_java_string_inner(&self, out: &mut String, path: &mut Vec<usize>) {
         use std::fmt::Write;
         match self {
@@ -1127,16 +1183,8 @@ impl<'a> Val<'a> {
             Val::Float(f) => out.push_str(&crate::value::java_float_to_string(*f)),
             Val::Double(d) => out.push_str(&crate::value::java_double_to_string(*d)),
             Val::Str(s) => out.push_str(s),
-            Val::List(_) | Val::Set(_) | Val::View(_, ViewKind::Keys | ViewKind::Values | ViewKind::Entries) => {
-                out.push('[');
-                for (i, item) in iter_items(self).unwrap_or_default().iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    item.write_java_string(out, path);
-                }
-                out.push(']');
-            }
+            Val::List(_) | Val::Set(_) | Val::View(_, ViewKind::Keys | ViewKind::Values | ViewKind::Entries) => self.write_items(out, path),
+            Val::Obj(o) if matches!(&**o, Obj::ArrayDeque(_)) => self.write_items(out, path),
             Val::Array(a) => {
                 let code = match &a.borrow().elem {
                     super::ast::Type::Prim(p) => match p {
@@ -1202,7 +1250,12 @@ impl<'a> Val<'a> {
                 MapKind::Ctx => "org.elasticsearch.ingest.IngestCtxMap",
             }
             .into(),
-            Val::Set(_) => "java.util.HashSet".into(),
+            Val::Set(s) => match s.try_borrow().map_or(SetKind::Hash, |s| s.kind) {
+                SetKind::Hash => "java.util.HashSet",
+                SetKind::Linked => "java.util.LinkedHashSet",
+                SetKind::Tree => "java.util.TreeSet",
+            }
+            .into(),
             Val::Array(a) => format!("{}[]", class_of_type(&a.borrow().elem)),
             // `IngestCtxMap` has AbstractMap's `keySet()` and `values()`
             // (anonymous classes) and CtxMap's own `entrySet()`.
@@ -1461,7 +1514,14 @@ pub fn hash_set_order(items: Vec<Val<'_>>) -> Vec<Val<'_>> {
 pub fn iter_items<'a>(v: &Val<'a>) -> Option<Vec<Val<'a>>> {
     Some(match v {
         Val::List(l) => list_items(l),
-        Val::Set(s) => hash_set_order(s.borrow().keys().map(|k| k.0.clone()).collect()),
+        Val::Set(s) => {
+            let s = s.borrow();
+            let items = s.keys().map(|k| k.0.clone()).collect();
+            match s.kind {
+                SetKind::Hash => hash_set_order(items),
+                SetKind::Linked | SetKind::Tree => items,
+            }
+        }
         Val::Array(a) => a.borrow().items.clone(),
         Val::View(m, kind) => view_items(m, *kind),
         Val::Obj(o) => return o.iter_items(),

@@ -27,9 +27,7 @@ pub const METHODS: &[&str] = &[
     "mapToDouble", "mapToObj", "boxed", "sum", "max", "min", "toArray", "reduce", "flatMap", "isPresent", "orElse", "orElseGet",
     "ifPresent", "orElseThrow", "any", "every", "each", "find", "findAll", "join", "getLength", "retainAll", "removeAll", "asList",
     "average", "getAsInt", "getAsDouble", "getAsLong", "replaceAll", "merge", "compute", "asCollection", "replace", "computeIfPresent",
-    // LinkedList's Deque and Queue methods.
-    "addFirst", "addLast", "offerFirst", "offerLast", "offer", "push", "getFirst", "getLast", "element", "peek", "peekFirst", "peekLast",
-    "poll", "pollFirst", "pollLast", "pop", "removeFirst", "removeLast", "removeFirstOccurrence", "removeLastOccurrence",
+    "clone",
 ];
 
 pub const STATICS: &[(&str, &str)] = &[
@@ -78,7 +76,7 @@ fn own_map<'a, 'b>(it: &Interp<'a>, m: &'b MapRef<'a>) -> R<&'b Shared<JMap<'a>>
     }
 }
 
-fn predicate<'a>(it: &mut Interp<'a>, f: &Val<'a>, args: &mut [Val<'a>]) -> R<bool> {
+pub(super) fn predicate<'a>(it: &mut Interp<'a>, f: &Val<'a>, args: &mut [Val<'a>]) -> R<bool> {
     callee_predicate(it, &Callee::of(f), args)
 }
 
@@ -160,8 +158,9 @@ pub fn new_stream<'a>(items: Vec<Val<'a>>) -> Val<'a> {
     Val::Obj(Rc::new(Obj::Stream(RefCell::new(items))))
 }
 
-fn new_set<'a>(items: Vec<Val<'a>>) -> Val<'a> {
-    let mut s = indexmap::IndexMap::new();
+/// A `HashSet` (or `LinkedHashSet`) of `items`.
+fn new_set<'a>(kind: SetKind, items: Vec<Val<'a>>) -> Val<'a> {
+    let mut s = JSet::new(kind);
     for i in items {
         s.insert(Key(i), ());
     }
@@ -184,7 +183,7 @@ pub fn entry_set_value<'a>(it: &Interp<'a>, e: &Rc<(Val<'a>, RefCell<Val<'a>>, O
 
 /// Methods shared by every Collection (List, Set, views): read-only ones
 /// work on a copy of the elements.
-fn collection_common<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+pub(super) fn collection_common<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
     let items = iter_items(recv)?;
     let r = (|| -> R<Option<Val<'a>>> {
         Ok(Some(match (name, args.len()) {
@@ -387,6 +386,17 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
                 Val::Null
             }
             ("equals", 1) => Val::Bool(recv.java_equals(&args[0])),
+            // `ArrayList.clone()`, `LinkedList.clone()`: shallow copies of
+            // the same class. A condition's read-only list has none.
+            ("clone", 0) => match l {
+                ListRef::Own(v) => {
+                    let v = v.borrow();
+                    let mut copy = JList::from(v.to_vec());
+                    copy.linked = v.linked;
+                    Val::List(ListRef::Own(Rc::new(RefCell::new(copy))))
+                }
+                ListRef::Doc(_) => return Ok(None),
+            },
             _ => return Ok(None),
         }))
     })();
@@ -398,10 +408,7 @@ fn list_call<'a>(it: &mut Interp<'a>, recv: &Val<'a>, l: &ListRef<'a>, name: &st
 }
 
 /// The `Deque` and `Queue` methods Painless whitelists for a `LinkedList`
-/// (modules/lang-painless/src/main/resources/org/elasticsearch/painless/java.util.txt),
-/// with `java.util.LinkedList`'s semantics: the `get`/`remove`/`element`/`pop`
-/// forms throw `NoSuchElementException` on an empty list, the `peek`/`poll`
-/// forms give null. `remove(x)` is not among them: Painless binds `remove/1`
+/// (see `deque`). `remove(x)` is not among them: Painless binds `remove/1`
 /// on a `LinkedList` to `List.remove(int)`, as on every List (its lookup
 /// builder copies `List`'s methods in before `Deque`'s and keeps the first).
 /// `None` for any other list, which lacks them.
@@ -410,60 +417,15 @@ fn linked_list_call<'a>(l: &ListRef<'a>, name: &str, args: &[Val<'a>]) -> Option
     if !list.try_borrow().is_ok_and(|list| list.linked) {
         return None;
     }
-    let no_such_element = || Exc::bare("NoSuchElementException");
-    let len = list.borrow().len();
-    Some(Ok(match (name, args) {
-        ("addFirst" | "push", [item]) => {
-            list.borrow_mut().insert(0, item.clone().owned());
-            Val::Null
-        }
-        ("offerFirst", [item]) => {
-            list.borrow_mut().insert(0, item.clone().owned());
-            Val::Bool(true)
-        }
-        ("addLast", [item]) => {
-            list.borrow_mut().push(item.clone().owned());
-            Val::Null
-        }
-        ("offer" | "offerLast", [item]) => {
-            list.borrow_mut().push(item.clone().owned());
-            Val::Bool(true)
-        }
-        ("getFirst" | "element", []) => match list.borrow().first() {
-            Some(first) => first.clone(),
-            None => return Some(Err(no_such_element())),
-        },
-        ("getLast", []) => match list.borrow().last() {
-            Some(last) => last.clone(),
-            None => return Some(Err(no_such_element())),
-        },
-        ("peek" | "peekFirst", []) => list.borrow().first().cloned().unwrap_or(Val::Null),
-        ("peekLast", []) => list.borrow().last().cloned().unwrap_or(Val::Null),
-        ("removeFirst" | "remove" | "pop", []) if len == 0 => return Some(Err(no_such_element())),
-        ("removeLast", []) if len == 0 => return Some(Err(no_such_element())),
-        ("poll" | "pollFirst" | "pollLast", []) if len == 0 => Val::Null,
-        ("removeFirst" | "remove" | "pop" | "poll" | "pollFirst", []) => list.borrow_mut().remove(0),
-        ("removeLast" | "pollLast", []) => list.borrow_mut().pop().unwrap_or(Val::Null),
-        ("removeFirstOccurrence" | "removeLastOccurrence", [item]) => {
-            let found = {
-                let items = list.borrow();
-                match name {
-                    "removeFirstOccurrence" => items.iter().position(|v| item.java_equals(v)),
-                    _ => items.iter().rposition(|v| item.java_equals(v)),
-                }
-            };
-            if let Some(i) = found {
-                list.borrow_mut().remove(i);
-            }
-            Val::Bool(found.is_some())
-        }
-        _ => return None,
-    }))
+    super::deque::deque_call(list, false, name, args)
 }
 
-type SetRef<'a> = Shared<indexmap::IndexMap<Key<'a>, ()>>;
-
-fn set_call<'a>(it: &mut Interp<'a>, s: &SetRef<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+fn set_call<'a>(it: &mut Interp<'a>, s: &Shared<JSet<'a>>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    if s.try_borrow().is_ok_and(|s| s.kind == SetKind::Tree) {
+        if let Some(r) = super::sorted::set_call(it, s, name, args) {
+            return Some(r);
+        }
+    }
     let r = (|| -> R<Option<Val<'a>>> {
         Ok(Some(match (name, args.len()) {
             ("add", 1) => Val::Bool(s.borrow_mut().insert(Key(args[0].clone()), ()).is_none()),
@@ -494,6 +456,15 @@ fn set_call<'a>(it: &mut Interp<'a>, s: &SetRef<'a>, name: &str, args: &[Val<'a>
                     }
                 }
                 Val::Bool(removed)
+            }
+            // `HashSet.clone()` (a `LinkedHashSet`'s too), `TreeSet.clone()`:
+            // a shallow copy of the same class and order.
+            ("clone", 0) => {
+                let s = s.borrow();
+                let mut copy = JSet::new(s.kind);
+                copy.comparator = s.comparator.clone();
+                copy.extend(s.keys().map(|k| (k.clone(), ())));
+                Val::Set(Rc::new(RefCell::new(copy)))
             }
             ("removeAll" | "retainAll", 1) => {
                 let other = iter_items(&args[0]).ok_or_else(|| Exc::class_cast("argument is not a Collection"))?;
@@ -775,6 +746,13 @@ pub fn call_bound<'a>(it: &mut Interp<'a>, recv: &Val<'a>, method: BoundMethod, 
 }
 
 fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+    if let MapRef::Own(tree) = m {
+        if tree.try_borrow().is_ok_and(|t| t.kind == MapKind::Tree) {
+            if let Some(r) = super::sorted::map_call(it, tree, name, args) {
+                return Some(r);
+            }
+        }
+    }
     let r = (|| -> R<Option<Val<'a>>> {
         Ok(Some(match (name, args.len()) {
             ("get", 1) => map_get(m, &args[0]).unwrap_or_else(|| Val::Null),
@@ -933,6 +911,42 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
                     None => Val::Null,
                 }
             }
+            // `Map.replace(key, oldValue, newValue)`: only while the key maps
+            // to `oldValue` (`Objects.equals`).
+            ("replace", 3) => {
+                let map = own_map(it, m)?;
+                let mut map = map.borrow_mut();
+                match map.get_mut(&Key(args[0].clone())) {
+                    Some(slot) if args[1].java_equals(slot) => {
+                        *slot = args[2].clone().owned();
+                        Val::Bool(true)
+                    }
+                    _ => Val::Bool(false),
+                }
+            }
+            // `Map.remove(key, value)`: only while the key maps to `value`.
+            ("remove", 2) => {
+                let map = own_map(it, m)?;
+                let key = Key(args[0].clone());
+                let matches = map.borrow().get(&key).is_some_and(|v| args[1].java_equals(v));
+                if matches {
+                    it.check_ctx_remove(map, &args[0])?;
+                    map.borrow_mut().shift_remove(&key);
+                }
+                Val::Bool(matches)
+            }
+            // `Map.replaceAll(f)`: each value becomes `f(key, value)`, in the
+            // map's iteration order.
+            ("replaceAll", 1) => {
+                let map = own_map(it, m)?.clone();
+                for (k, v) in map_entries(m) {
+                    let new = it.call_func(&args[0], &mut [k.clone(), v])?.owned();
+                    if let Some(slot) = map.borrow_mut().get_mut(&Key(k)) {
+                        *slot = new;
+                    }
+                }
+                Val::Null
+            }
             ("computeIfPresent", 2) => {
                 let map = own_map(it, m)?.clone();
                 let old = map.borrow().get(&Key(args[0].clone())).cloned();
@@ -950,6 +964,24 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
                 }
             }
             ("equals", 1) => Val::Bool(Val::Map(m.clone()).java_equals(&args[0])),
+            // `HashMap.clone()` (a `LinkedHashMap`'s too), `TreeMap.clone()`:
+            // a shallow copy of the same class and order. Neither `ctx` nor
+            // a condition's read-only map has one.
+            ("clone", 0) => {
+                let (kind, comparator) = match m {
+                    MapRef::Own(own) if own.borrow().kind != MapKind::Ctx => {
+                        let own = own.borrow();
+                        (if own.kind == MapKind::Document { MapKind::Hash } else { own.kind }, own.comparator.clone())
+                    }
+                    _ => return Ok(None),
+                };
+                let mut copy = JMap::new(kind);
+                copy.comparator = comparator;
+                for (k, v) in map_entries(m) {
+                    copy.insert(Key(k), v);
+                }
+                Val::new_map(copy)
+            }
             _ => return Ok(None),
         }))
     })();
@@ -1175,7 +1207,7 @@ fn collect<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, collector: &Val<'a>) ->
     let spec: Vec<Val<'a>> = std::iter::once(Val::Null).chain(spec.iter().cloned()).collect();
     Ok(match kind {
         "toList" => Val::new_list(items),
-        "toSet" => new_set(items),
+        "toSet" => new_set(SetKind::Hash, items),
         "counting" => Val::Long(items.len() as i64),
         "joining" => {
             let s = |i: usize| spec.get(i).map(|v| v.to_java_string()).unwrap_or_default();
@@ -1237,9 +1269,9 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
             ("Collectors", "groupingBy", 1) => collector("groupingBy", args),
             ("Collections", "emptyList", 0) => Val::new_list(vec![]),
             ("Collections", "emptyMap", 0) => Val::new_map(JMap::new(MapKind::Hash)),
-            ("Collections", "emptySet", 0) => new_set(vec![]),
+            ("Collections", "emptySet", 0) => new_set(SetKind::Hash, vec![]),
             ("Collections", "singletonList", 1) => Val::new_list(vec![args[0].clone()]),
-            ("Collections", "singleton", 1) => new_set(vec![args[0].clone()]),
+            ("Collections", "singleton", 1) => new_set(SetKind::Hash, vec![args[0].clone()]),
             ("Collections", "singletonMap", 2) => {
                 let mut m = JMap::new(MapKind::Hash);
                 m.insert(Key(args[0].clone()), args[1].clone());
@@ -1323,15 +1355,14 @@ pub fn construct<'a>(_it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> Opt
     };
     // java.util.txt gives TreeMap and TreeSet `()` and `(Comparator)` only:
     // a null comparator is natural order, any other argument is cast to
-    // Comparator; ordering by a comparator is not implemented.
-    let args = match (class, args.first()) {
-        ("TreeMap" | "TreeSet", Some(Val::Null)) => &[][..],
-        ("TreeMap" | "TreeSet", Some(c)) if super::comparator::is_comparator(c) => {
-            return Some(Err(Exc::painless_error(format!("new {class}(Comparator) is not supported by this engine"))));
-        }
-        ("TreeMap" | "TreeSet", Some(other)) => return Some(Err(super::super::interp::jvm_cast_error(&other.class_name(), "java.util.Comparator"))),
-        _ => args,
-    };
+    // Comparator.
+    if let "TreeMap" | "TreeSet" = class {
+        return Some(match args.first() {
+            Some(c) if !c.is_null() && !super::comparator::is_comparator(c) => Err(super::super::interp::jvm_cast_error(&c.class_name(), "java.util.Comparator")),
+            c if class == "TreeMap" => Ok(super::sorted::new_map(c.cloned())),
+            c => Ok(super::sorted::new_set(c.cloned())),
+        });
+    }
     Some(match class {
         "ArrayList" => copy_items().map(Val::new_list),
         "LinkedList" => copy_items().map(|items| {
@@ -1339,13 +1370,10 @@ pub fn construct<'a>(_it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> Opt
             list.linked = true;
             Val::List(ListRef::Own(Rc::new(RefCell::new(list))))
         }),
-        "HashSet" | "LinkedHashSet" | "TreeSet" => copy_items().map(new_set),
-        "HashMap" | "LinkedHashMap" | "TreeMap" => {
-            let kind = match class {
-                "HashMap" => MapKind::Hash,
-                "TreeMap" => MapKind::Tree,
-                _ => MapKind::Linked,
-            };
+        "HashSet" => copy_items().map(|items| new_set(SetKind::Hash, items)),
+        "LinkedHashSet" => copy_items().map(|items| new_set(SetKind::Linked, items)),
+        "HashMap" | "LinkedHashMap" => {
+            let kind = if class == "HashMap" { MapKind::Hash } else { MapKind::Linked };
             match args.first() {
             Some(Val::Map(m)) => {
                 let mut out = JMap::new(kind);

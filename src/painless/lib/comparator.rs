@@ -353,6 +353,14 @@ fn comparable(v: &Val<'_>) -> R<()> {
     }
 }
 
+/// `a.compareTo(b)` with `a` cast to `Comparable` first, as a
+/// natural-order `TreeMap` compares keys; `receiver` names `a` in the
+/// `NullPointerException` when it is null.
+pub fn natural_compare<'a>(it: &mut Interp<'a>, a: &Val<'a>, b: &Val<'a>, receiver: &str) -> R<i32> {
+    comparable(a)?;
+    compare_to(it, a, b, receiver)
+}
+
 /// `a.compareTo(b)` on an `a` already cast to `Comparable`; `receiver`
 /// names `a` in the `NullPointerException` when it is null.
 fn compare_to<'a>(it: &mut Interp<'a>, a: &Val<'a>, b: &Val<'a>, receiver: &str) -> R<i32> {
@@ -485,11 +493,8 @@ mod tests {
                 "class java.util.HashMap cannot be cast to class java.util.Comparator (java.util.HashMap and java.util.Comparator are in module java.base of loader 'bootstrap')".into()
             ))
         );
-        // Sorted collections ordered by a comparator are not implemented: said so, not ignored.
-        assert_eq!(
-            run("new TreeMap(Comparator.reverseOrder())"),
-            Err(("painless_error".into(), "new TreeMap(Comparator) is not supported by this engine".into()))
-        );
+        // A TreeMap's comparator fails as the comparator does, at the put.
+        assert_eq!(run("def m = new TreeMap(Comparator.reverseOrder()); m.put([], 1); m").unwrap_err().0, "class_cast_exception");
         // Nesting is bounded, with a clear error rather than a deep recursion.
         let deep = run("def c = Comparator.naturalOrder(); for (int i = 0; i < 100; i++) { c = c.thenComparing(Comparator.naturalOrder()) } c.compare('a', 'b')");
         assert_eq!(deep, Err(("painless_error".into(), "comparators nested more than 64 deep are not supported by this engine".into())));

@@ -1,7 +1,9 @@
 //! The part of Painless's Java class library that ingest scripts use.
 //!
 //! One file per family: [`string`], [`collections`] (List, Map, Set, views,
-//! iterators, streams), [`comparator`] (Comparator, Comparable), [`number`]
+//! iterators, streams), [`deque`] (Deque and Queue: ArrayDeque, and
+//! LinkedList's), [`sorted`] (TreeMap and TreeSet: SortedMap, NavigableMap,
+//! SortedSet, NavigableSet), [`comparator`] (Comparator, Comparable), [`number`]
 //! (Math and the boxes), [`regex`] (Pattern,
 //! Matcher), [`time`] (java.time), [`misc`] (Base64, Objects, StringBuilder,
 //! Processors, exceptions), [`tokenizer`] (StringTokenizer), [`joiner`]
@@ -13,10 +15,12 @@
 pub mod cidr;
 pub mod collections;
 pub mod comparator;
+pub mod deque;
 pub mod joiner;
 pub mod misc;
 pub mod number;
 pub mod regex;
+pub mod sorted;
 pub mod string;
 pub mod time;
 pub mod tokenizer;
@@ -56,6 +60,8 @@ pub enum Obj<'a> {
     BigInteger(crate::value::BigInteger),
     /// A comparator the library built (`Comparator.naturalOrder()`, ...).
     Comparator(comparator::Comparator<'a>),
+    /// A `java.util.ArrayDeque`, head first: a `Deque`, not a `List`.
+    ArrayDeque(RefCell<JList<'a>>),
 }
 
 impl<'a> Obj<'a> {
@@ -78,6 +84,7 @@ impl<'a> Obj<'a> {
             Obj::Locale(_) => "java.util.Locale",
             Obj::BigInteger(_) => "java.math.BigInteger",
             Obj::Comparator(c) => c.class_name(),
+            Obj::ArrayDeque(_) => "java.util.ArrayDeque",
         }
     }
 
@@ -116,6 +123,7 @@ impl<'a> Obj<'a> {
     pub fn iter_items(&self) -> Option<Vec<Val<'a>>> {
         match self {
             Obj::Stream(s) => Some(s.borrow().clone()),
+            Obj::ArrayDeque(d) => Some(d.borrow().to_vec()),
             _ => None,
         }
     }
@@ -146,6 +154,7 @@ pub fn call_method<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[
             Obj::StringJoiner(j) => joiner::call(recv, j, name, args),
             Obj::Cidr(c) => cidr::call(c, name, args),
             Obj::Comparator(_) => comparator::call(it, recv, name, args),
+            Obj::ArrayDeque(d) => deque::call_array_deque(it, recv, d, name, args),
         },
         Val::Func(_) => match name {
             "apply" | "accept" | "test" | "compare" | "get" | "applyAsInt" | "applyAsLong" | "applyAsDouble" => Some(it.call_func(recv, &mut args.to_vec())),
@@ -198,6 +207,9 @@ pub fn construct<'a>(it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> R<Va
     if class == "CIDR" {
         return cidr::construct(args);
     }
+    if class == "ArrayDeque" {
+        return deque::construct(args);
+    }
     Err(Exc::illegal_arg(format!("constructor [{class}/{}] not found", args.len())))
 }
 
@@ -236,16 +248,21 @@ const CLASSES: &[(&str, &str)] = &[
     ("LinkedList", "java.util.LinkedList"),
     ("Deque", "java.util.Deque"),
     ("Queue", "java.util.Queue"),
+    ("ArrayDeque", "java.util.ArrayDeque"),
     ("Map", "java.util.Map"),
     ("AbstractMap", "java.util.AbstractMap"),
     ("HashMap", "java.util.HashMap"),
     ("LinkedHashMap", "java.util.LinkedHashMap"),
     ("TreeMap", "java.util.TreeMap"),
+    ("SortedMap", "java.util.SortedMap"),
+    ("NavigableMap", "java.util.NavigableMap"),
     ("Map.Entry", "java.util.Map$Entry"),
     ("Set", "java.util.Set"),
     ("HashSet", "java.util.HashSet"),
     ("LinkedHashSet", "java.util.LinkedHashSet"),
     ("TreeSet", "java.util.TreeSet"),
+    ("SortedSet", "java.util.SortedSet"),
+    ("NavigableSet", "java.util.NavigableSet"),
     ("Iterator", "java.util.Iterator"),
     ("StringTokenizer", "java.util.StringTokenizer"),
     ("StringJoiner", "java.util.StringJoiner"),
@@ -413,8 +430,10 @@ pub enum ClassTest {
     /// `ArrayList`: every list but a `LinkedList` and the document's lists
     /// as a condition sees them.
     ArrayList,
-    /// `LinkedList`, and the `Deque` and `Queue` it is the only one of.
+    /// `LinkedList`.
     LinkedList,
+    /// `Deque` and `Queue`: a `LinkedList` or an `ArrayDeque`.
+    Deque,
     ByName,
 }
 
@@ -438,10 +457,11 @@ impl ClassTest {
             "LinkedHashMap" => ClassTest::LinkedHashMap,
             "TreeMap" => ClassTest::TreeMap,
             "AbstractMap" => ClassTest::AbstractMap,
-            "LinkedList" | "Deque" | "Queue" => ClassTest::LinkedList,
+            "LinkedList" => ClassTest::LinkedList,
+            "Deque" | "Queue" => ClassTest::Deque,
             "List" => ClassTest::List,
             "ArrayList" => ClassTest::ArrayList,
-            "Set" | "HashSet" | "LinkedHashSet" => ClassTest::Set,
+            "Set" => ClassTest::Set,
             "Collection" | "Iterable" => ClassTest::Collection,
             "Map.Entry" => ClassTest::MapEntry,
             "Function" | "Predicate" => ClassTest::Function,
@@ -482,7 +502,16 @@ pub fn is_instance(v: &Val<'_>, class: &ClassType) -> bool {
         ClassTest::ArrayList => matches!(v, Val::List(ListRef::Own(l)) if l.try_borrow().is_ok_and(|l| !l.linked)),
         ClassTest::LinkedList => matches!(v, Val::List(ListRef::Own(l)) if l.try_borrow().is_ok_and(|l| l.linked)),
         ClassTest::Set => matches!(v, Val::Set(_) | Val::View(_, ViewKind::Keys | ViewKind::Entries)),
-        ClassTest::Collection => matches!(v, Val::List(_) | Val::Set(_) | Val::View(..)),
+        ClassTest::Collection => match v {
+            Val::List(_) | Val::Set(_) | Val::View(..) => true,
+            Val::Obj(o) => matches!(&**o, Obj::ArrayDeque(_)),
+            _ => false,
+        },
+        ClassTest::Deque => match v {
+            Val::List(ListRef::Own(l)) => l.try_borrow().is_ok_and(|l| l.linked),
+            Val::Obj(o) => matches!(&**o, Obj::ArrayDeque(_)),
+            _ => false,
+        },
         ClassTest::MapEntry => matches!(v, Val::Entry(_)),
         ClassTest::Function => matches!(v, Val::Func(_)),
         ClassTest::ByName => is_instance_by_name(v, class),
@@ -494,6 +523,21 @@ fn is_instance_by_name(v: &Val<'_>, class: &ClassType) -> bool {
     match class.name.as_str() {
         "Comparable" => return comparator::is_comparable(v),
         "Comparator" => return comparator::is_comparator(v),
+        "SortedMap" | "NavigableMap" => return matches!(v, Val::Map(m @ MapRef::Own(_)) if m.kind() == MapKind::Tree),
+        // A `LinkedHashSet` is a `HashSet`.
+        "HashSet" | "LinkedHashSet" | "TreeSet" | "SortedSet" | "NavigableSet" => {
+            let Some(kind) = (match v {
+                Val::Set(s) => s.try_borrow().ok().map(|s| s.kind),
+                _ => None,
+            }) else {
+                return false;
+            };
+            return match class.name.as_str() {
+                "HashSet" => kind != SetKind::Tree,
+                "LinkedHashSet" => kind == SetKind::Linked,
+                _ => kind == SetKind::Tree,
+            };
+        }
         _ => {}
     }
     match v {
@@ -521,6 +565,8 @@ pub fn known_method_any(name: &str) -> bool {
         || tokenizer::METHODS.contains(&name)
         || joiner::METHODS.contains(&name)
         || comparator::METHODS.contains(&name)
+        || deque::METHODS.contains(&name)
+        || sorted::METHODS.contains(&name)
 }
 
 pub fn known_static(class: &str, name: &str, _arity: usize) -> bool {
@@ -547,7 +593,7 @@ pub fn known_constructor(class: &str, arity: usize) -> bool {
     if class == "StringJoiner" {
         return matches!(arity, 1 | 3);
     }
-    collections::CONSTRUCTORS.contains(&class) || misc::CONSTRUCTORS.contains(&class) || matches!(class, "StringTokenizer" | "CIDR")
+    collections::CONSTRUCTORS.contains(&class) || misc::CONSTRUCTORS.contains(&class) || matches!(class, "StringTokenizer" | "CIDR" | "ArrayDeque")
 }
 
 /// Whether the method `name/arity` of a value of class `class` returns
@@ -565,11 +611,11 @@ pub fn void_method(class: &str, name: &str, arity: usize) -> bool {
     let deque = collection || matches!((name, arity), ("addFirst" | "addLast" | "push", 1));
     match class {
         "Iterable" => iterable,
-        "Collection" | "Set" | "HashSet" | "LinkedHashSet" | "TreeSet" | "Queue" => collection,
+        "Collection" | "Set" | "HashSet" | "LinkedHashSet" | "TreeSet" | "SortedSet" | "NavigableSet" | "Queue" => collection,
         "List" | "ArrayList" => list,
-        "Deque" => deque,
+        "Deque" | "ArrayDeque" => deque,
         "LinkedList" => list || deque,
-        "Map" | "HashMap" | "LinkedHashMap" | "TreeMap" | "AbstractMap" => matches!((name, arity), ("clear", 0) | ("forEach" | "putAll" | "replaceAll", 1)),
+        "Map" | "HashMap" | "LinkedHashMap" | "TreeMap" | "SortedMap" | "NavigableMap" | "AbstractMap" => matches!((name, arity), ("clear", 0) | ("forEach" | "putAll" | "replaceAll", 1)),
         "Iterator" => matches!((name, arity), ("remove", 0) | ("forEachRemaining", 1)),
         "Optional" => matches!((name, arity), ("ifPresent", 1)),
         "Stream" => matches!((name, arity), ("forEach" | "forEachOrdered", 1)),
