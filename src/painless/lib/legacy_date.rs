@@ -4,7 +4,7 @@
 //! `parse(String)`, `format(Object)`, `getTimeZone`, `setTimeZone`,
 //! `isLenient`, `setLenient`, `toPattern`, `applyPattern`), `Date`
 //! (`()`, `(long)`, `getTime`, `setTime`, `before`, `after`, `compareTo`,
-//! `clone`, `Date.from(Instant)`, Object's `toString`/`equals`/`hashCode`),
+//! `Date.from(Instant)`, Object's `toString`/`equals`/`hashCode`),
 //! `TimeZone` (`getTimeZone(String)`, `getDefault()`, `getID`,
 //! `getRawOffset`, `getOffset(long)`, `getDisplayName()`, `useDaylightTime`,
 //! `inDaylightTime`, `toZoneId`) and the `ParseException` that `parse`
@@ -26,7 +26,9 @@
 //! Zone names (`z`) come from [`super::zone_names`], generated from that JDK.
 //! Not here: parsing the week fields `Y w W F` and a day of week without a
 //! day of month or year (they fail naming themselves), other locales, and
-//! `DateFormatSymbols`/`Calendar`/`ParsePosition`.
+//! `DateFormatSymbols`/`Calendar`/`ParsePosition`. `clone` is left out:
+//! methods resolve by name, and a `clone` here would let every receiver
+//! compile one (`LinkedList.clone()` is refused at load).
 
 use super::super::val::*;
 use super::super::Exc;
@@ -41,7 +43,7 @@ type R<T> = Result<T, Exc>;
 
 pub const METHODS: &[&str] = &[
     "parse", "format", "getTimeZone", "setTimeZone", "isLenient", "setLenient", "toPattern", "applyPattern", "getTime", "setTime", "before",
-    "after", "compareTo", "clone", "getID", "getRawOffset", "getOffset", "getDisplayName", "useDaylightTime", "inDaylightTime", "toZoneId",
+    "after", "compareTo", "getID", "getRawOffset", "getOffset", "getDisplayName", "useDaylightTime", "inDaylightTime", "toZoneId",
 ];
 
 pub const STATICS: &[(&str, &str)] = &[("TimeZone", "getTimeZone"), ("TimeZone", "getDefault"), ("Date", "from")];
@@ -1158,7 +1160,6 @@ fn call_date<'a>(ms: &Cell<i64>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'
         ("before", 1) => date_arg(args.first(), name).map(|t| Val::Bool(ms.get() < t)),
         ("after", 1) => date_arg(args.first(), name).map(|t| Val::Bool(ms.get() > t)),
         ("compareTo", 1) => date_arg(args.first(), name).map(|t| Val::Int(ms.get().cmp(&t) as i32)),
-        ("clone", 0) => Ok(date_val(ms.get())),
         _ => return None,
     })
 }
@@ -1172,7 +1173,6 @@ fn call_zone<'a>(zone: &TimeZone, name: &str, args: &[Val<'a>]) -> Option<R<Val<
         ("useDaylightTime", 0) => Ok(Val::Bool(zone.uses_daylight_time())),
         ("inDaylightTime", 1) => date_arg(args.first(), name).map(|t| Val::Bool(zone.offsets_at(t).1 != 0)),
         ("toZoneId", 0) => zone.to_zone_id().map(|z| Val::Obj(Rc::new(Obj::Time(super::time::Time::Zone(z))))),
-        ("clone", 0) => Ok(zone_val(zone.clone())),
         _ => return None,
     })
 }
