@@ -1128,6 +1128,8 @@ impl<'a> Val<'a> {
             Val::View(m, kind) => Value::List(view_items(m, *kind).iter().map(|v| v.to_value_in(path)).collect()),
             Val::Obj(o) => match &**o {
                 Obj::Time(t) => Value::String(t.to_xcontent_string()),
+                // XContentElasticsearchExtension writes a Date as its Instant.
+                Obj::Date(ms) => Value::String(super::lib::legacy_date::date_xcontent(ms.get())),
                 Obj::BigInteger(n) => Value::BigInteger(n.clone()),
                 // XContent writes any Iterable as an array.
                 Obj::ArrayDeque(d) => Value::List(d.borrow().iter().map(|v| v.to_value_in(path)).collect()),

@@ -187,6 +187,7 @@ fn hash_code_depth(v: &Val<'_>, depth: usize) -> i32 {
         Val::Map(m) => map_entries(m).iter().fold(0i32, |h, (k, x)| h.wrapping_add(hash_code(k) ^ hash_code(x))),
         Val::Obj(o) => match &**o {
             super::Obj::BigInteger(n) => n.hash_code(),
+            super::Obj::Date(ms) => super::legacy_date::date_hash(ms.get()),
             _ => 0,
         },
         _ => 0,

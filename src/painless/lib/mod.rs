@@ -8,7 +8,8 @@
 //! Matcher), [`time`] (java.time), [`misc`] (Base64, Objects, StringBuilder,
 //! Processors, exceptions), [`tokenizer`] (StringTokenizer), [`joiner`]
 //! (StringJoiner), [`cidr`]
-//! (Elasticsearch's CIDR). Each file lists the names it implements; the
+//! (Elasticsearch's CIDR), [`legacy_date`] (SimpleDateFormat, Date,
+//! TimeZone, with the zone names of [`zone_names`]). Each file lists the names it implements; the
 //! resolve pass consults those lists so a script that calls anything else is
 //! refused at compile time.
 
@@ -17,6 +18,7 @@ pub mod collections;
 pub mod comparator;
 pub mod deque;
 pub mod joiner;
+pub mod legacy_date;
 pub mod misc;
 pub mod number;
 pub mod regex;
@@ -24,12 +26,13 @@ pub mod sorted;
 pub mod string;
 pub mod time;
 pub mod tokenizer;
+pub mod zone_names;
 
 use super::ast::{ClassType, Prim, RegexLit};
 use super::interp::Interp;
 use super::val::*;
 use super::Exc;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 type R<T> = Result<T, Exc>;
@@ -62,6 +65,10 @@ pub enum Obj<'a> {
     Comparator(comparator::Comparator<'a>),
     /// A `java.util.ArrayDeque`, head first: a `Deque`, not a `List`.
     ArrayDeque(RefCell<JList<'a>>),
+    SimpleDateFormat(Box<RefCell<legacy_date::SimpleDateFormat>>),
+    /// A `java.util.Date`: milliseconds since the epoch (`setTime` changes it).
+    Date(Cell<i64>),
+    TimeZone(Box<legacy_date::TimeZone>),
 }
 
 impl<'a> Obj<'a> {
@@ -85,6 +92,9 @@ impl<'a> Obj<'a> {
             Obj::BigInteger(_) => "java.math.BigInteger",
             Obj::Comparator(c) => c.class_name(),
             Obj::ArrayDeque(_) => "java.util.ArrayDeque",
+            Obj::SimpleDateFormat(_) => "java.text.SimpleDateFormat",
+            Obj::Date(_) => "java.util.Date",
+            Obj::TimeZone(_) => "sun.util.calendar.ZoneInfo",
         }
     }
 
@@ -102,6 +112,7 @@ impl<'a> Obj<'a> {
             Obj::Time(t) => t.to_java_string(),
             Obj::Locale(tag) => tag.to_string(),
             Obj::BigInteger(n) => n.text().to_string(),
+            Obj::Date(ms) => legacy_date::date_to_string(ms.get()),
             other => format!("{}@1", other.class_name()),
         }
     }
@@ -111,6 +122,8 @@ impl<'a> Obj<'a> {
             (Obj::Time(a), Obj::Time(b)) => a == b,
             (Obj::BigInteger(a), Obj::BigInteger(b)) => a == b,
             (Obj::Comparator(a), Obj::Comparator(b)) => a.equals(b),
+            (Obj::Date(a), Obj::Date(b)) => a.get() == b.get(),
+            (Obj::TimeZone(a), Obj::TimeZone(b)) => a == b,
             (Obj::Optional(a), Obj::Optional(b)) => match (a, b) {
                 (Some(x), Some(y)) => x.java_equals(y),
                 (None, None) => true,
@@ -155,6 +168,7 @@ pub fn call_method<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &str, args: &[
             Obj::Cidr(c) => cidr::call(c, name, args),
             Obj::Comparator(_) => comparator::call(it, recv, name, args),
             Obj::ArrayDeque(d) => deque::call_array_deque(it, recv, d, name, args),
+            Obj::SimpleDateFormat(_) | Obj::Date(_) | Obj::TimeZone(_) => legacy_date::call(o, name, args),
         },
         Val::Func(_) => match name {
             "apply" | "accept" | "test" | "compare" | "get" | "applyAsInt" | "applyAsLong" | "applyAsDouble" => Some(it.call_func(recv, &mut args.to_vec())),
@@ -186,6 +200,7 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
         "ZonedDateTime" | "Instant" | "LocalDateTime" | "LocalDate" | "LocalTime" | "Duration" | "ChronoUnit" | "DateTimeFormatter" | "ZoneId" | "ZoneOffset" | "OffsetDateTime" => {
             time::call_static(class, name, args)
         }
+        "TimeZone" | "Date" => legacy_date::call_static(class, name, args),
         _ => misc::call_static(it, class, name, args),
     };
     r.unwrap_or_else(|| Err(Exc::illegal_arg(format!("static method [{class}, {name}/{}] not found", args.len()))))
@@ -209,6 +224,9 @@ pub fn construct<'a>(it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> R<Va
     }
     if class == "ArrayDeque" {
         return deque::construct(args);
+    }
+    if let Some(r) = legacy_date::construct(class, args) {
+        return r;
     }
     Err(Exc::illegal_arg(format!("constructor [{class}/{}] not found", args.len())))
 }
@@ -292,6 +310,11 @@ const CLASSES: &[(&str, &str)] = &[
     ("ZoneOffset", "java.time.ZoneOffset"),
     ("ChronoUnit", "java.time.temporal.ChronoUnit"),
     ("DateTimeFormatter", "java.time.format.DateTimeFormatter"),
+    ("SimpleDateFormat", "java.text.SimpleDateFormat"),
+    ("DateFormat", "java.text.DateFormat"),
+    ("Date", "java.util.Date"),
+    ("TimeZone", "java.util.TimeZone"),
+    ("ParseException", "java.text.ParseException"),
     ("Exception", "java.lang.Exception"),
     ("RuntimeException", "java.lang.RuntimeException"),
     ("IllegalArgumentException", "java.lang.IllegalArgumentException"),
@@ -343,6 +366,7 @@ const EXCEPTIONS: &[&str] = &[
     "PatternSyntaxException",
     "NoSuchElementException",
     "ConcurrentModificationException",
+    "ParseException",
     "NegativeArraySizeException",
     "StackOverflowError",
     "PainlessError",
@@ -375,7 +399,9 @@ pub fn exception_is_a(thrown: &str, class: &str) -> bool {
         return true;
     }
     match class {
-        "Exception" | "RuntimeException" => !thrown.ends_with("Error"),
+        // ParseException is a checked exception, no RuntimeException.
+        "Exception" => !thrown.ends_with("Error"),
+        "RuntimeException" => !thrown.ends_with("Error") && thrown != "ParseException",
         "IllegalArgumentException" => matches!(thrown, "NumberFormatException" | "PatternSyntaxException"),
         "IndexOutOfBoundsException" => matches!(thrown, "ArrayIndexOutOfBoundsException" | "StringIndexOutOfBoundsException"),
         "DateTimeException" => thrown == "DateTimeParseException",
@@ -523,6 +549,8 @@ fn is_instance_by_name(v: &Val<'_>, class: &ClassType) -> bool {
     match class.name.as_str() {
         "Comparable" => return comparator::is_comparable(v),
         "Comparator" => return comparator::is_comparator(v),
+        "DateFormat" => return matches!(v, Val::Obj(o) if matches!(&**o, Obj::SimpleDateFormat(_))),
+        "TimeZone" => return matches!(v, Val::Obj(o) if matches!(&**o, Obj::TimeZone(_))),
         "SortedMap" | "NavigableMap" => return matches!(v, Val::Map(m @ MapRef::Own(_)) if m.kind() == MapKind::Tree),
         // A `LinkedHashSet` is a `HashSet`.
         "HashSet" | "LinkedHashSet" | "TreeSet" | "SortedSet" | "NavigableSet" => {
@@ -567,6 +595,7 @@ pub fn known_method_any(name: &str) -> bool {
         || comparator::METHODS.contains(&name)
         || deque::METHODS.contains(&name)
         || sorted::METHODS.contains(&name)
+        || legacy_date::METHODS.contains(&name)
 }
 
 pub fn known_static(class: &str, name: &str, _arity: usize) -> bool {
@@ -574,7 +603,7 @@ pub fn known_static(class: &str, name: &str, _arity: usize) -> bool {
 }
 
 pub fn known_static_any(class: &str, name: &str) -> bool {
-    [number::STATICS, string::STATICS, regex::STATICS, collections::STATICS, time::STATICS, misc::STATICS, comparator::STATICS]
+    [number::STATICS, string::STATICS, regex::STATICS, collections::STATICS, time::STATICS, misc::STATICS, comparator::STATICS, legacy_date::STATICS]
         .iter()
         .any(|list| list.iter().any(|(c, m)| *c == class && *m == name))
 }
@@ -592,6 +621,13 @@ pub fn known_constructor(class: &str, arity: usize) -> bool {
     // `(CharSequence,CharSequence,CharSequence)` only.
     if class == "StringJoiner" {
         return matches!(arity, 1 | 3);
+    }
+    // java.text.txt: `SimpleDateFormat()`, `(String)`, `(String,Locale)`;
+    // java.util.txt: `Date()`, `Date(long)`.
+    match class {
+        "SimpleDateFormat" => return arity <= 2,
+        "Date" => return arity <= 1,
+        _ => {}
     }
     collections::CONSTRUCTORS.contains(&class) || misc::CONSTRUCTORS.contains(&class) || matches!(class, "StringTokenizer" | "CIDR" | "ArrayDeque")
 }
@@ -621,6 +657,8 @@ pub fn void_method(class: &str, name: &str, arity: usize) -> bool {
         "Stream" => matches!((name, arity), ("forEach" | "forEachOrdered", 1)),
         "StringBuilder" => matches!((name, arity), ("setLength", 1) | ("setCharAt", 2) | ("getChars", 4)),
         "String" => matches!((name, arity), ("getChars", 4)),
+        "SimpleDateFormat" | "DateFormat" => matches!((name, arity), ("setTimeZone" | "setLenient" | "applyPattern", 1)),
+        "Date" => matches!((name, arity), ("setTime", 1)),
         _ => false,
     }
 }

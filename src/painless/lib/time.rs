@@ -57,6 +57,7 @@ pub const STATICS: &[(&str, &str)] = &[
 
 pub const FIELDS: &[(&str, &str)] = &[
     ("ZoneOffset", "UTC"),
+    ("ZoneId", "SHORT_IDS"),
     ("Instant", "EPOCH"),
     ("Duration", "ZERO"),
     ("ChronoUnit", "NANOS"),
@@ -487,7 +488,7 @@ fn iso_offset(c: &mut Cursor<'_>) -> Option<i32> {
     Some(sign * (h * 3600 + m * 60 + s))
 }
 
-fn zone_of(id: &str) -> R<Zone> {
+pub fn zone_of(id: &str) -> R<Zone> {
     if id == "Z" {
         return Ok(Zone::Offset(0));
     }
@@ -1414,6 +1415,22 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
                 }
                 time_val(Time::Zone(z))
             }
+            // java.time.txt's `of(String,Map)`: an id the map holds is
+            // replaced by its value first (the pipelines pass SHORT_IDS).
+            ("ZoneId", "of", 2) => {
+                let id = arg_str(args, 0, name)?;
+                let aliased = match &args[1] {
+                    Val::Map(m) => map_get_str(m, id),
+                    Val::Null => return Err(Exc::npe("aliasMap")),
+                    other => return Err(Exc::class_cast(format!("Cannot cast [{}] to [java.util.Map]", other.class_name()))),
+                };
+                let id = match aliased {
+                    Some(Val::Str(s)) => s.to_string(),
+                    Some(other) => return Err(Exc::class_cast(format!("Cannot cast [{}] to [java.lang.String]", other.class_name()))),
+                    None => id.to_string(),
+                };
+                time_val(Time::Zone(zone_of(&id)?))
+            }
             ("ZoneOffset", "ofHours", 1) => time_val(Time::Zone(Zone::Offset(int(0)? as i32 * 3600))),
             ("ZoneOffset", "ofHoursMinutes", 2) => time_val(Time::Zone(Zone::Offset(int(0)? as i32 * 3600 + int(1)? as i32 * 60))),
             ("DateTimeFormatter", "ofPattern", 1) => {
@@ -1433,6 +1450,13 @@ pub fn call_static<'a>(class: &str, name: &str, args: &[Val<'a>]) -> Option<R<Va
 }
 
 pub fn static_field<'a>(class: &str, name: &str) -> Option<R<Val<'a>>> {
+    if (class, name) == ("ZoneId", "SHORT_IDS") {
+        let mut map = JMap::new(MapKind::Hash);
+        for (k, v) in super::legacy_date::SHORT_IDS {
+            map.put_str(k, Val::str(v));
+        }
+        return Some(Ok(Val::new_map(map)));
+    }
     let t = match (class, name) {
         ("ZoneOffset", "UTC") => Time::Zone(Zone::Offset(0)),
         ("Instant", "EPOCH") => Time::Instant(DateTime::from_timestamp(0, 0).unwrap().naive_utc()),
@@ -1472,3 +1496,11 @@ pub fn static_field<'a>(class: &str, name: &str) -> Option<R<Val<'a>>> {
 }
 
 
+
+/// `Date.from(instant)`: the instant's milliseconds (an Instant only).
+pub fn instant_epoch_millis(t: &Time) -> R<i64> {
+    match t {
+        Time::Instant(utc) => Ok(utc.and_utc().timestamp_millis()),
+        other => Err(super::super::interp::jvm_cast_error(other.class_name(), "java.time.Instant")),
+    }
+}
