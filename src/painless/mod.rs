@@ -531,3 +531,13 @@ pub(crate) fn script_result_of(source: &str) -> Result<Value, (String, String)> 
         None => script_result("", source),
     }
 }
+
+/// [`script_result_of`] as one string: the value stored, as JSON, or the
+/// error's type and reason.
+#[cfg(test)]
+pub(crate) fn script_outcome(source: &str) -> String {
+    match script_result_of(source) {
+        Ok(v) => v.to_json(),
+        Err((kind, reason)) => format!("{kind}: {reason}"),
+    }
+}

@@ -178,15 +178,7 @@ fn remove_where<'a>(it: &mut Interp<'a>, items: &RefCell<JList<'a>>, name: &str,
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::script_result_of;
-
-    /// The value stored, as JSON, or the error's type and reason.
-    fn run(source: &str) -> String {
-        match script_result_of(source) {
-            Ok(v) => v.to_json(),
-            Err((kind, reason)) => format!("{kind}: {reason}"),
-        }
-    }
+    use super::super::super::script_outcome as run;
 
     const NPE: &str = "null_pointer_exception: ";
     const NO_SUCH_ELEMENT: &str = "no_such_element_exception: ";

@@ -551,15 +551,7 @@ pub fn set_call<'a>(it: &mut Interp<'a>, set: &Shared<JSet<'a>>, name: &str, arg
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::script_result_of;
-
-    /// The value stored, as JSON, or the error's type and reason.
-    fn run(source: &str) -> String {
-        match script_result_of(source) {
-            Ok(v) => v.to_json(),
-            Err((kind, reason)) => format!("{kind}: {reason}"),
-        }
-    }
+    use super::super::super::script_outcome as run;
 
     fn cast(from: &str, to: &str) -> String {
         format!("class_cast_exception: class {from} cannot be cast to class {to} ({from} and {to} are in module java.base of loader 'bootstrap')")
