@@ -642,9 +642,15 @@ fn parse_offset(text: &[char], position: usize, kind: usize, no_offset: &str) ->
     Err(position)
 }
 
-/// English short zone names that are not zone ids themselves, with the
-/// region Java's zone-name tree resolves them to.
+/// English short zone names, with the region Java's zone-name tree resolves
+/// them to. `EST`, `MST` and `HST` are zone ids too (fixed offsets), but
+/// the tree adds the display names after the ids, so the name wins: JDK 17
+/// (English) and JDK 25 (CLDR, ROOT) both read `EST` as America/New_York,
+/// daylight saving included.
 const SHORT_ZONE_NAMES: &[(&str, &str)] = &[
+    ("EST", "America/New_York"),
+    ("MST", "America/Denver"),
+    ("HST", "Pacific/Honolulu"),
     ("AKST", "America/Anchorage"),
     ("AKDT", "America/Anchorage"),
     ("PST", "America/Los_Angeles"),

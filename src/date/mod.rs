@@ -27,12 +27,15 @@
 //! and English. Approximations: `z` prints the tz database abbreviation and
 //! parses zone ids plus a table of English short names (`SHORT_ZONE_NAMES`
 //! in `engine`), whatever the locale. The JDK's own answer depends on its
-//! version, its CLDR data and the locale: checked against JDK 17 and 25
-//! (`DateTimeFormatter.ofPattern("... zz")`), English reads `EST`, `MST`,
-//! `HST` as America/New_York, America/Denver, Pacific/Honolulu (daylight
-//! saving applies, where ingot takes the fixed offsets of the ids `EST`,
-//! `MST`, `HST`: an hour apart in summer), and ROOT, the date processor's
-//! default, accepts few short names or none, where ingot accepts the table.
+//! version, its CLDR data and the locale. Observed with
+//! `DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", locale)` on JDK
+//! 17.0.15 and 25.0.3: `EST` reads with daylight saving everywhere
+//! (America/New_York, or SystemV/EST5EDT under JDK 17's ROOT), as here;
+//! English reads `MST` and `HST` as America/Denver and Pacific/Honolulu, as
+//! here; ROOT, the date processor's default, accepts them on JDK 17 and
+//! refuses them on JDK 25 (Elasticsearch 8.16 and later bundle JDK 23 or
+//! later with CLDR data), and refuses most of the table there, where ingot
+//! accepts it.
 
 pub mod engine;
 pub mod fast_iso;

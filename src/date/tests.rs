@@ -237,6 +237,21 @@ fn date_locales_and_zone_names() {
         run("EEE MMM dd HH:mm:ss z yyyy", "Mon Jul 11 10:00:00 PDT 2022", "UTC").unwrap(),
         "2022-07-11T17:00:00.000Z"
     );
+    // A short name that is also a fixed-offset id reads as its region, so
+    // summer time applies (observed on JDK 17 and 25): 10:00 EST in July is
+    // 10:00-04:00, not -05:00.
+    assert_eq!(
+        run("yyyy-MM-dd HH:mm:ss z", "2022-07-11 10:00:00 EST", "UTC").unwrap(),
+        "2022-07-11T14:00:00.000Z"
+    );
+    assert_eq!(
+        run("yyyy-MM-dd HH:mm:ss z", "2022-01-11 10:00:00 EST", "UTC").unwrap(),
+        "2022-01-11T15:00:00.000Z"
+    );
+    assert_eq!(
+        run("yyyy-MM-dd HH:mm:ss z", "2022-07-11 10:00:00 MST", "UTC").unwrap(),
+        "2022-07-11T16:00:00.000Z"
+    );
     assert_eq!(
         run("yyyy-MM-dd HH:mm:ss VV", "2022-07-11 10:00:00 Europe/Berlin", "UTC").unwrap(),
         "2022-07-11T08:00:00.000Z"
