@@ -53,13 +53,20 @@ const MS_PER_DAY: i64 = 86_400_000;
 /// earlier dates are Julian.
 const CUTOVER_DAY: i64 = -141_427;
 
-const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const SHORT_MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-/// Indexed by Calendar's DAY_OF_WEEK minus one (Sunday first).
-const WEEKDAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const SHORT_WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const ERAS: [&str; 2] = ["BC", "AD"];
-const AM_PM: [&str; 2] = ["AM", "PM"];
+// English names, shared with java.time's (`crate::date::fields`), whose
+// weeks start on Monday where Calendar's DAY_OF_WEEK starts on Sunday (1).
+use crate::date::fields::{AMPM as AM_PM, DAYS_FULL, DAYS_SHORT, ERAS_SHORT as ERAS, MONTHS_FULL as MONTHS, MONTHS_SHORT as SHORT_MONTHS};
+
+/// The name of Calendar's DAY_OF_WEEK `dow` (1 for Sunday) in `names`
+/// (Monday first).
+fn weekday_name(names: &'static [&'static str; 7], dow: i64) -> &'static str {
+    names[(dow + 5).rem_euclid(7) as usize]
+}
+
+/// Calendar's DAY_OF_WEEK of the day at `index` of a Monday-first list.
+fn calendar_day_of_week(index: usize) -> i64 {
+    (index as i64 + 1) % 7 + 1
+}
 
 /// `new SimpleDateFormat()`'s pattern: CLDR's English short date and time,
 /// with the narrow no-break space CLDR 42 (JDK 20) put before the AM/PM
@@ -563,8 +570,8 @@ impl SimpleDateFormat {
                 p.month = Some(i as i64);
                 end
             })),
-            'E' => Ok(match_names(text, pos, &WEEKDAYS).or_else(|| match_names(text, pos, &SHORT_WEEKDAYS)).map(|(i, end)| {
-                p.day_of_week = Some(i as i64 + 1);
+            'E' => Ok(match_names(text, pos, &DAYS_FULL).or_else(|| match_names(text, pos, &DAYS_SHORT)).map(|(i, end)| {
+                p.day_of_week = Some(calendar_day_of_week(i));
                 end
             })),
             'a' => Ok(match_names(text, pos, &AM_PM).map(|(i, end)| {
@@ -928,8 +935,8 @@ fn format_field(out: &mut String, c: char, count: usize, f: &Fields, zone: &Time
         'M' | 'L' => pad(out, f.month, count),
         'd' => pad(out, f.day, count),
         'D' => pad(out, f.day_of_year, count),
-        'E' if count >= 4 => out.push_str(WEEKDAYS[f.day_of_week as usize - 1]),
-        'E' => out.push_str(SHORT_WEEKDAYS[f.day_of_week as usize - 1]),
+        'E' if count >= 4 => out.push_str(weekday_name(&DAYS_FULL, f.day_of_week)),
+        'E' => out.push_str(weekday_name(&DAYS_SHORT, f.day_of_week)),
         'u' => pad(out, if f.day_of_week == 1 { 7 } else { f.day_of_week - 1 }, count),
         'F' => pad(out, (f.day - 1) / 7 + 1, count),
         'w' => pad(out, f.week_of_year, count),
@@ -977,7 +984,7 @@ pub fn date_to_string(utc_ms: i64) -> String {
     let year = if f.year <= 0 { 1 - f.year } else { f.year };
     format!(
         "{} {} {:02} {:02}:{:02}:{:02} {} {}",
-        SHORT_WEEKDAYS[f.day_of_week as usize - 1],
+        weekday_name(&DAYS_SHORT, f.day_of_week),
         SHORT_MONTHS[f.month as usize - 1],
         f.day,
         f.time / 3_600_000,
