@@ -236,10 +236,12 @@ fn conditions_see_the_document_wrapped_read_only() {
         ("ctx.l", "List", true),
         ("ctx.l", "Collection", true),
         ("ctx.l", "ArrayList", false),
+        ("ctx.l", "AbstractList", false),
         ("[ctx.l][0]", "ArrayList", false),
         ("[:]", "HashMap", true),
         ("[]", "ArrayList", true),
         ("new ArrayList()", "ArrayList", true),
+        ("new ArrayList()", "AbstractList", true),
         ("new HashMap()", "HashMap", true),
     ];
     for (value, class, want) in cases {
@@ -248,7 +250,7 @@ fn conditions_see_the_document_wrapped_read_only() {
         let function = format!("boolean f(def v) {{ if (v == null) {{ return false; }} if (v instanceof {class}) {{ return true; }} return false; }} return f({value})");
         assert_eq!(cond(&function, ctx), want, "{function}");
     }
-    for (value, class) in [("ctx.m", "HashMap"), ("ctx.l", "ArrayList")] {
+    for (value, class) in [("ctx.m", "HashMap"), ("ctx.l", "ArrayList"), ("ctx.l", "AbstractList")] {
         let script = format!("def v = {value}; ctx.r = v instanceof {class}");
         assert_eq!(run(&script, ctx)["r"], Value::Bool(true), "{script}");
     }
@@ -1198,7 +1200,7 @@ fn condition_operators_agree_with_the_general_path() {
         "new IllegalArgumentException('x')", "ZonedDateTime.parse('2024-01-01T00:00:00Z')", "/a/",
     ];
     let types = [
-        "def", "Object", "String", "CharSequence", "Map", "HashMap", "LinkedHashMap", "TreeMap", "List", "ArrayList", "LinkedList", "Set", "HashSet",
+        "def", "Object", "String", "CharSequence", "Map", "HashMap", "LinkedHashMap", "TreeMap", "List", "AbstractList", "ArrayList", "LinkedList", "Set", "HashSet",
         "Collection", "Iterable", "Map.Entry", "Number", "Integer", "Long", "Double", "Float", "Short", "Byte", "Character", "Boolean", "Function",
         "Predicate", "ZonedDateTime", "Pattern", "StringBuilder", "Exception", "RuntimeException", "IllegalArgumentException", "NumberFormatException",
         "def[]",
@@ -1708,6 +1710,30 @@ fn a_conditions_ctx_iterates_as_a_scripts() {
     assert!(cond(values, CTX_DOC));
     // Maps inside it are HashMaps.
     assert!(cond("def l = []; for (def k : ctx.m.keySet()) { l.add(k) } return l.toString() == '[_id, o]'", r#"{"m":{"o":1,"_id":2}}"#));
+}
+
+/// `AbstractList` (java.util.txt whitelists the class, with no members of
+/// its own): `ArrayList`, `LinkedList` and the lists `Arrays.asList`,
+/// `Collections.emptyList` and `singletonList` return extend it; sets,
+/// maps and strings do not (JDK 17 `instanceof`, observed). A variable of
+/// the type has List's methods; a failed cast is the JVM's message.
+#[test]
+fn abstract_list_is_every_list_a_script_holds() {
+    assert_eq!(
+        eval("[[] instanceof AbstractList, new LinkedList() instanceof AbstractList, Arrays.asList(1) instanceof AbstractList, Collections.emptyList() instanceof AbstractList, Collections.singletonList(1) instanceof AbstractList, new HashSet() instanceof AbstractList, 'x' instanceof AbstractList, [:] instanceof AbstractList, null instanceof AbstractList]").to_json(),
+        "[true,true,true,true,true,false,false,false,false]"
+    );
+    let out = run("AbstractList l = new ArrayList(); l.add('a'); l.add(0, 'b'); ctx.r = [l.size(), l.get(0), l instanceof List]", "{}");
+    assert_eq!(out["r"].to_json(), r#"[2,"b",true]"#);
+    // A list or a string by its size, as the cisco_asa pipeline measures a
+    // key-value pair's value (a repeated key gives a list).
+    let size = "boolean empty(def v) { return (v instanceof AbstractList ? v.size() : v.length()) == 0 } ctx.r = [empty(ctx.s), empty(ctx.l), empty(''), empty([])]";
+    assert_eq!(run(size, r#"{"s": "ab", "l": ["x"]}"#)["r"].to_json(), "[false,false,true,true]");
+    for (value, class) in [("'x'", "java.lang.String"), ("new HashSet()", "java.util.HashSet")] {
+        let e = run_err(&format!("def v = {value}; AbstractList l = (AbstractList) v"), "{}");
+        let message = format!("class {class} cannot be cast to class java.util.AbstractList ({class} and java.util.AbstractList are in module java.base of loader 'bootstrap')");
+        assert_eq!(cause(&e), ("class_cast_exception".into(), message), "{value}");
+    }
 }
 
 /// `ctx` is an `IngestCtxMap`: a `Map` and an `AbstractMap`, not a

@@ -262,6 +262,7 @@ const CLASSES: &[(&str, &str)] = &[
     ("Comparator", "java.util.Comparator"),
     ("Collection", "java.util.Collection"),
     ("List", "java.util.List"),
+    ("AbstractList", "java.util.AbstractList"),
     ("ArrayList", "java.util.ArrayList"),
     ("LinkedList", "java.util.LinkedList"),
     ("Deque", "java.util.Deque"),
@@ -453,6 +454,10 @@ pub enum ClassTest {
     TreeMap,
     /// `AbstractMap`: `HashMap`, `TreeMap` and the `IngestCtxMap` extend it.
     AbstractMap,
+    /// `AbstractList`: every list a script holds (`ArrayList` and
+    /// `LinkedList` extend it), not the document's lists as a condition
+    /// sees them (`UnmodifiableIngestList implements List` directly).
+    AbstractList,
     /// `ArrayList`: every list but a `LinkedList` and the document's lists
     /// as a condition sees them.
     ArrayList,
@@ -487,6 +492,7 @@ impl ClassTest {
             "Deque" | "Queue" => ClassTest::Deque,
             "List" => ClassTest::List,
             "ArrayList" => ClassTest::ArrayList,
+            "AbstractList" => ClassTest::AbstractList,
             "Set" => ClassTest::Set,
             "Collection" | "Iterable" => ClassTest::Collection,
             "Map.Entry" => ClassTest::MapEntry,
@@ -525,6 +531,7 @@ pub fn is_instance(v: &Val<'_>, class: &ClassType) -> bool {
         ClassTest::TreeMap => matches!(v, Val::Map(m @ MapRef::Own(_)) if m.kind() == MapKind::Tree),
         ClassTest::List => matches!(v, Val::List(_)),
         ClassTest::AbstractMap => matches!(v, Val::Map(MapRef::Own(_))),
+        ClassTest::AbstractList => matches!(v, Val::List(ListRef::Own(_))),
         ClassTest::ArrayList => matches!(v, Val::List(ListRef::Own(l)) if l.try_borrow().is_ok_and(|l| !l.linked)),
         ClassTest::LinkedList => matches!(v, Val::List(ListRef::Own(l)) if l.try_borrow().is_ok_and(|l| l.linked)),
         ClassTest::Set => matches!(v, Val::Set(_) | Val::View(_, ViewKind::Keys | ViewKind::Entries)),
@@ -648,7 +655,7 @@ pub fn void_method(class: &str, name: &str, arity: usize) -> bool {
     match class {
         "Iterable" => iterable,
         "Collection" | "Set" | "HashSet" | "LinkedHashSet" | "TreeSet" | "SortedSet" | "NavigableSet" | "Queue" => collection,
-        "List" | "ArrayList" => list,
+        "List" | "AbstractList" | "ArrayList" => list,
         "Deque" | "ArrayDeque" => deque,
         "LinkedList" => list || deque,
         "Map" | "HashMap" | "LinkedHashMap" | "TreeMap" | "SortedMap" | "NavigableMap" | "AbstractMap" => matches!((name, arity), ("clear", 0) | ("forEach" | "putAll" | "replaceAll", 1)),
