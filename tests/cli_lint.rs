@@ -93,3 +93,14 @@ fn a_called_pipeline_must_exist_beside_the_caller() {
         "{stdout}"
     );
 }
+
+/// A pipeline named without a directory looks for the pipelines it calls in
+/// the current directory, as `simulate --pipeline` does.
+#[test]
+fn a_bare_file_name_searches_the_current_directory() {
+    let dir = scratch("bare");
+    std::fs::write(dir.join("child.yml"), "processors:\n  - set:\n      field: c\n      value: 1\n").unwrap();
+    std::fs::write(dir.join("default.yml"), "processors:\n  - pipeline:\n      name: '{{ IngestPipeline \"child\" }}'\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ingot")).current_dir(&dir).args(["lint", "default.yml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}

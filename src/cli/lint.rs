@@ -1,6 +1,6 @@
 //! `ingot lint`: report everything Elasticsearch would refuse in pipelines.
 
-use super::{build_context, GlobalArgs, EXIT_OK, EXIT_REFUSED};
+use super::{build_context, search_dir, GlobalArgs, EXIT_OK, EXIT_REFUSED};
 use ingot::lint::{self, Problem};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,9 +31,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> ExitCode {
             Err(problem) => vec![problem.clone()],
             Ok(path) => {
                 let mut dirs = args.pipelines_dir.clone();
-                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    dirs.push(parent.to_path_buf());
-                }
+                dirs.push(search_dir(path));
                 lint::lint_file(path, &build_context(global, dirs))
             }
         };

@@ -7,7 +7,7 @@ pub mod test;
 
 use ingot::pipeline::{BuildContext, PipelineRegistry};
 use ingot::value::{write_json, write_json_string, Value};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -36,6 +36,15 @@ pub fn build_context(global: &GlobalArgs, dirs: Vec<PathBuf>) -> BuildContext {
 pub fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
     eprintln!("ingot: {message}");
     ExitCode::from(code)
+}
+
+/// The directory `pipeline` processors in a pipeline file look in first:
+/// the file's own, the current one for a bare file name.
+pub fn search_dir(pipeline_path: &Path) -> PathBuf {
+    match pipeline_path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 /// JSON the way Elasticsearch's `?pretty` prints it: two-space indent,

@@ -4,7 +4,7 @@
 //! in, one result a line out. `--request FILE` answers a whole `_simulate`
 //! request body with the response Elasticsearch would send.
 
-use super::{build_context, fail, to_pretty_json, GlobalArgs, EXIT_ERROR, EXIT_OK, EXIT_REFUSED};
+use super::{build_context, fail, search_dir, to_pretty_json, GlobalArgs, EXIT_ERROR, EXIT_OK, EXIT_REFUSED};
 use ingot::error::EsError;
 use ingot::lint;
 use ingot::pipeline::definition::parse_document;
@@ -139,14 +139,6 @@ fn report_problems(what: &str, problems: &[lint::Problem], path: &Path, e: &EsEr
     }
     for p in problems {
         eprintln!("  {p}");
-    }
-}
-
-/// The directory `pipeline` processors in a pipeline file look in first.
-fn search_dir(pipeline_path: &Path) -> PathBuf {
-    match pipeline_path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
     }
 }
 

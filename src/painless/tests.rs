@@ -1871,3 +1871,38 @@ fn maps_replace_and_remove_conditionally() {
     assert_eq!(eval(&format!("{t}; [t.replace('A', 1, 9), t.remove('b', 2), t.remove('b', 2), t.toString()]")).to_json(), r#"[true,true,false,"{a=9}"]"#);
     assert_eq!(eval(&format!("{t}; t.replaceAll((k, v) -> v + '!'); t.toString()")).to_json(), r#""{a=1!, B=2!}""#);
 }
+
+/// gcp's pipelines (audit, firewall, vpcflow, ... `default.yml`) end with a
+/// script that walks the document with `entrySet().iterator()` and drops
+/// empty values and keys made only of dots with `Iterator.remove()`: the
+/// removals reach the document's nested maps and `ctx` itself.
+#[test]
+fn iterator_remove_drops_entries_of_the_document() {
+    let src = r"
+        boolean drop(Object o) {
+          if (o == null || o == '') {
+            return true;
+          } else if (o instanceof Map) {
+            def m = ((Map) o);
+            def it = m.entrySet().iterator();
+            while (it.hasNext()) {
+              def e = ((Map.Entry) it.next());
+              def key = ((String) e.getKey());
+              def value = e.getValue();
+              Pattern onlyDotsRegex = /^\.+$/;
+              if (onlyDotsRegex.matcher(key).matches() || drop(value)) {
+                it.remove();
+              }
+            }
+            return (m.size() == 0);
+          } else if (o instanceof List) {
+            def l = ((List) o);
+            l.removeIf(v -> drop(v));
+            return (l.length == 0);
+          }
+          return false;
+        }
+        drop(ctx);";
+    let out = run(src, r#"{"a": "", "..": 1, "b": {"c": null, "...": {"x": 1}, "d": [{"e": ""}, 2]}, "f": {"g": ""}, "h": 3}"#);
+    assert_eq!(Value::Map(out).to_json(), r#"{"b":{"d":[2]},"h":3}"#);
+}

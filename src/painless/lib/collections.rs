@@ -27,7 +27,7 @@ pub const METHODS: &[&str] = &[
     "mapToDouble", "mapToObj", "boxed", "sum", "max", "min", "toArray", "reduce", "flatMap", "isPresent", "orElse", "orElseGet",
     "ifPresent", "orElseThrow", "any", "every", "each", "find", "findAll", "join", "getLength", "retainAll", "removeAll", "asList",
     "average", "getAsInt", "getAsDouble", "getAsLong", "replaceAll", "merge", "compute", "asCollection", "replace", "computeIfPresent",
-    "clone",
+    "clone", "forEachRemaining",
 ];
 
 pub const STATICS: &[(&str, &str)] = &[
@@ -194,7 +194,16 @@ pub(super) fn collection_common<'a>(it: &mut Interp<'a>, recv: &Val<'a>, name: &
                 let other = iter_items(&args[0]).ok_or_else(|| Exc::class_cast("argument is not a Collection"))?;
                 Val::Bool(other.iter().all(|x| contains(&items, x)))
             }
-            ("iterator", 0) => Val::Obj(Rc::new(Obj::Iterator(RefCell::new((items, 0))))),
+            ("iterator", 0) => {
+                let from = match recv {
+                    Val::Set(_) => IterFrom::Element(recv.clone()),
+                    Val::View(m, ViewKind::Keys) => IterFrom::Key(m.clone(), items.clone()),
+                    Val::View(m, _) => IterFrom::Key(m.clone(), map_entries(m).into_iter().map(|(k, _)| k).collect()),
+                    // A list or an `ArrayDeque`, the other collections that come here.
+                    _ => IterFrom::Forward(recv.clone(), 0),
+                };
+                new_iterator(items, from)
+            }
             ("stream", 0) => new_stream(items),
             ("forEach" | "each", 1) => {
                 for i in items {
@@ -417,7 +426,7 @@ fn linked_list_call<'a>(l: &ListRef<'a>, name: &str, args: &[Val<'a>]) -> Option
     if !list.try_borrow().is_ok_and(|list| list.linked) {
         return None;
     }
-    super::deque::deque_call(list, false, name, args)
+    super::deque::deque_call(&Val::List(l.clone()), list, false, name, args)
 }
 
 fn set_call<'a>(it: &mut Interp<'a>, s: &Shared<JSet<'a>>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
@@ -992,6 +1001,84 @@ fn map_call<'a>(it: &mut Interp<'a>, m: &MapRef<'a>, name: &str, args: &[Val<'a>
     }
 }
 
+/// An `Iterator` over its collection's elements as they were when
+/// `iterator()` was called (a change made to the collection meanwhile is
+/// not seen, where Java's fail-fast iterators throw
+/// `ConcurrentModificationException`), whose `remove()` takes the element
+/// `next()` last returned out of that collection.
+#[derive(Debug)]
+pub struct IterState<'a> {
+    items: Vec<Val<'a>>,
+    pos: usize,
+    /// The index in `items` of the element `next()` last returned, until
+    /// `remove()` takes it: Java's `lastRet`, whose absence makes `remove()`
+    /// an `IllegalStateException`.
+    last: Option<usize>,
+    from: IterFrom<'a>,
+}
+
+/// Where an iterator's `remove()` removes from, and how it finds the element there.
+#[derive(Debug)]
+pub enum IterFrom<'a> {
+    /// A list or deque read head first, and how many elements `remove()`
+    /// took out of it: they stood before the cursor, so `items`' index `k`
+    /// is the collection's `k - removed`.
+    Forward(Val<'a>, usize),
+    /// A deque read tail first (`descendingIterator`), and its length then:
+    /// removals stand behind the cursor, so `items`' index `k` stays the
+    /// collection's `len - 1 - k`.
+    Backward(Val<'a>, usize),
+    /// A set: its elements are unique, so one leaves by its value.
+    Element(Val<'a>),
+    /// A map's `keySet()`, `values()` or `entrySet()`: the entry leaves by
+    /// its key (the map's keys in `items`' order).
+    Key(MapRef<'a>, Vec<Val<'a>>),
+}
+
+pub fn new_iterator<'a>(items: Vec<Val<'a>>, from: IterFrom<'a>) -> Val<'a> {
+    Val::Obj(Rc::new(Obj::Iterator(Box::new(RefCell::new(IterState { items, pos: 0, last: None, from })))))
+}
+
+fn iterator_next<'a>(state: &RefCell<IterState<'a>>) -> Option<Val<'a>> {
+    let mut s = state.borrow_mut();
+    let i = s.pos;
+    let v = s.items.get(i).cloned()?;
+    s.pos += 1;
+    s.last = Some(i);
+    Some(v)
+}
+
+/// `Iterator.remove()`: the collection's own `remove` (by index, value or
+/// key) does the removal, so a document's map or list and `ctx`'s metadata
+/// checks behave as when the script calls it; the state is released first.
+fn iterator_remove<'a>(it: &mut Interp<'a>, state: &RefCell<IterState<'a>>) -> R<()> {
+    let (target, arg) = {
+        let mut s = state.borrow_mut();
+        let Some(k) = s.last.take() else {
+            return Err(Exc::bare("IllegalStateException"));
+        };
+        let element = s.items[k].clone();
+        match &mut s.from {
+            IterFrom::Forward(source, removed) => {
+                let index = k - *removed;
+                *removed += 1;
+                (source.clone(), Val::Int(index as i32))
+            }
+            IterFrom::Backward(source, len) => (source.clone(), Val::Int((*len - 1 - k) as i32)),
+            IterFrom::Element(source) => (source.clone(), element),
+            IterFrom::Key(map, keys) => (Val::Map(map.clone()), keys[k].clone()),
+        }
+    };
+    // An `ArrayDeque`'s own `remove(x)` is by value: by index here.
+    if let (Val::Obj(o), Val::Int(i)) = (&target, &arg) {
+        if let Obj::ArrayDeque(items) = &**o {
+            items.borrow_mut().remove(*i as usize);
+            return Ok(());
+        }
+    }
+    super::call_method(it, &target, "remove", &[arg]).map(|_| ())
+}
+
 /// Streams, Optionals and Iterators.
 pub fn call_obj<'a>(it: &mut Interp<'a>, o: &Rc<Obj<'a>>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
     let r = (|| -> R<Option<Val<'a>>> {
@@ -999,18 +1086,21 @@ pub fn call_obj<'a>(it: &mut Interp<'a>, o: &Rc<Obj<'a>>, name: &str, args: &[Va
             Obj::Iterator(state) => match (name, args.len()) {
                 ("hasNext", 0) => {
                     let s = state.borrow();
-                    Val::Bool(s.1 < s.0.len())
+                    Val::Bool(s.pos < s.items.len())
                 }
-                ("next", 0) => {
-                    let mut s = state.borrow_mut();
-                    let i = s.1;
-                    match s.0.get(i).cloned() {
-                        Some(v) => {
-                            s.1 += 1;
-                            v
-                        }
-                        None => return Err(Exc::bare("NoSuchElementException")),
+                ("next", 0) => match iterator_next(state) {
+                    Some(v) => v,
+                    None => return Err(Exc::bare("NoSuchElementException")),
+                },
+                ("remove", 0) => {
+                    iterator_remove(it, state)?;
+                    Val::Null
+                }
+                ("forEachRemaining", 1) => {
+                    while let Some(v) = iterator_next(state) {
+                        it.call_func(&args[0], &mut [v])?;
                     }
+                    Val::Null
                 }
                 _ => return Ok(None),
             },
@@ -1577,5 +1667,49 @@ mod remove_if_tests {
         }
         let errors = seen.iter().filter(|o| o.starts_with("{\"root_cause\"")).count();
         assert!(errors > 10 && seen.len() > errors + 30, "{errors} errors in {} outcomes", seen.len());
+    }
+}
+
+#[cfg(test)]
+mod iterator_tests {
+    use super::super::super::script_outcome as run;
+
+    /// `Iterator.remove()` (java.util.txt's `void remove()`) takes the
+    /// element `next()` last returned out of the collection the iterator
+    /// came from. Each expected value is what a small Java program printed
+    /// for the same calls on JDK 17.
+    #[test]
+    fn remove_takes_the_last_returned_element_out_of_its_collection() {
+        for (source, expected) in [
+            ("def l = [1, 2, 2, 3, 4, 5, 6]; def i = l.iterator(); while (i.hasNext()) { if (i.next() % 2 == 0) { i.remove() } } def r = l; r", "[1,3,5]"),
+            (
+                "def m = new HashMap(); m.a = 1; m.b = 2; m.c = 3; def v = m.values().iterator(); while (v.hasNext()) { if (v.next() == 2) { v.remove() } } def k = m.keySet().iterator(); k.next(); k.remove(); m",
+                r#"{"c":3}"#,
+            ),
+            ("def m = ['x': 1, '..': 2, 'y': 3]; def i = m.entrySet().iterator(); while (i.hasNext()) { if (i.next().getKey() == '..') { i.remove() } } def r = m; r", r#"{"x":1,"y":3}"#),
+            ("def s = new HashSet([1, 2, 3, 4]); def i = s.iterator(); while (i.hasNext()) { if (i.next() > 2) { i.remove() } } def r = s; r", "[1,2]"),
+            ("def d = new ArrayDeque([1, 2, 3, 4]); def i = d.descendingIterator(); i.next(); i.next(); i.remove(); d", "[1,2,4]"),
+            ("def d = new ArrayDeque([1, 2, 4]); def i = d.iterator(); i.next(); i.remove(); i.next(); i.remove(); d", "[4]"),
+            ("def l = new LinkedList([1, 2, 3, 4]); def i = l.descendingIterator(); i.next(); i.remove(); l", "[1,2,3]"),
+            ("def t = new TreeSet(); t.addAll([3, 1, 2]); def i = t.descendingIterator(); i.next(); i.remove(); t", "[1,2]"),
+            // `forEachRemaining` leaves the last element as the one `remove()` takes.
+            ("def out = []; def l = [3, 1, 2]; def i = l.iterator(); i.next(); i.forEachRemaining(x -> out.add(x)); i.remove(); [out, l]", "[[1,2],[3,1]]"),
+        ] {
+            assert_eq!(run(source), expected, "{source}");
+        }
+    }
+
+    /// Before any `next()`, and a second time after one, `remove()` throws
+    /// `IllegalStateException` without a message, as `ArrayList$Itr` and
+    /// `HashMap$HashIterator` do (observed on JDK 17).
+    #[test]
+    fn remove_without_a_new_element_is_an_illegal_state() {
+        for source in [
+            "def i = [1].iterator(); i.remove(); 0",
+            "def i = [1].iterator(); i.next(); i.remove(); i.remove(); 0",
+            "def i = ['a': 'b'].keySet().iterator(); i.remove(); 0",
+        ] {
+            assert_eq!(run(source), "illegal_state_exception: ", "{source}");
+        }
     }
 }

@@ -22,13 +22,13 @@ pub const METHODS: &[&str] = &[
 ];
 
 /// The `Deque` and `Queue` methods of java.util.txt on the elements
-/// `items` (head first), with the JDK's semantics (`LinkedList`'s and
+/// `items` (head first) of `deque`, with the JDK's semantics (`LinkedList`'s and
 /// `ArrayDeque`'s agree on them): the `get`/`remove`/`element`/`pop` forms
 /// throw `NoSuchElementException` on an empty deque, the `peek`/`poll`
 /// forms give null. `refuse_null`: `ArrayDeque`'s `NullPointerException`
 /// (without a message, as OpenJDK 17's `addFirst`/`addLast` throw it) for a
 /// null element. `None` for a method that is none of these.
-pub fn deque_call<'a, L: DerefMut<Target = Vec<Val<'a>>>>(items: &RefCell<L>, refuse_null: bool, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
+pub fn deque_call<'a, L: DerefMut<Target = Vec<Val<'a>>>>(deque: &Val<'a>, items: &RefCell<L>, refuse_null: bool, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
     let no_such_element = || Exc::bare("NoSuchElementException");
     if let ("addFirst" | "push" | "offerFirst" | "addLast" | "offer" | "offerLast", [item]) = (name, args) {
         if refuse_null && item.is_null() {
@@ -82,7 +82,8 @@ pub fn deque_call<'a, L: DerefMut<Target = Vec<Val<'a>>>>(items: &RefCell<L>, re
         }
         ("descendingIterator", []) => {
             let reversed: Vec<Val<'a>> = items.borrow().iter().rev().cloned().collect();
-            Val::Obj(Rc::new(Obj::Iterator(RefCell::new((reversed, 0)))))
+            let len = reversed.len();
+            super::collections::new_iterator(reversed, super::collections::IterFrom::Backward(deque.clone(), len))
         }
         _ => return None,
     }))
@@ -114,7 +115,7 @@ fn new_array_deque<'a>(items: Vec<Val<'a>>) -> Val<'a> {
 /// `remove(Object)`), `clone`; Object's `equals` and `hashCode` are left to
 /// the caller, as identity.
 pub fn call_array_deque<'a>(it: &mut Interp<'a>, recv: &Val<'a>, items: &RefCell<JList<'a>>, name: &str, args: &[Val<'a>]) -> Option<R<Val<'a>>> {
-    if let Some(r) = deque_call(items, true, name, args) {
+    if let Some(r) = deque_call(recv, items, true, name, args) {
         return Some(r);
     }
     let r = match (name, args) {
@@ -136,7 +137,7 @@ pub fn call_array_deque<'a>(it: &mut Interp<'a>, recv: &Val<'a>, items: &RefCell
             }
             Ok(Val::Bool(changed))
         })(),
-        ("remove", [item]) => deque_call(items, true, "removeFirstOccurrence", std::slice::from_ref(item))?,
+        ("remove", [item]) => deque_call(recv, items, true, "removeFirstOccurrence", std::slice::from_ref(item))?,
         ("clear", []) => {
             items.borrow_mut().clear();
             Ok(Val::Null)

@@ -53,7 +53,7 @@ pub enum Obj<'a> {
     StringTokenizer(Box<RefCell<tokenizer::Tokenizer>>),
     StringJoiner(Box<RefCell<joiner::Joiner>>),
     Cidr(Box<cidr::Cidr>),
-    Iterator(RefCell<(Vec<Val<'a>>, usize)>),
+    Iterator(Box<RefCell<collections::IterState<'a>>>),
     Time(time::Time),
     /// `Base64.getEncoder()` and friends: `encoder`, `decoder`, `url-encoder`, `url-decoder`.
     Base64(&'static str),

@@ -22,7 +22,6 @@
 use super::super::interp::Interp;
 use super::super::val::*;
 use super::super::Exc;
-use super::Obj;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -541,7 +540,7 @@ pub fn set_call<'a>(it: &mut Interp<'a>, set: &Shared<JSet<'a>>, name: &str, arg
             }
             ("descendingIterator", []) => {
                 let items: Vec<Val<'a>> = set.borrow().keys().rev().map(|k| k.0.clone()).collect();
-                Val::Obj(Rc::new(Obj::Iterator(RefCell::new((items, 0)))))
+                super::collections::new_iterator(items, super::collections::IterFrom::Element(Val::Set(set.clone())))
             }
             _ => return Ok(None),
         }))
