@@ -168,6 +168,21 @@ fn instanceof_checks() {
     assert_eq!(eval("null instanceof Object"), Value::Bool(false));
 }
 
+/// java.util.txt whitelists `Iterator` as a class: what `iterator()`
+/// returns (a JDK class implementing it) is one, a collection is not
+/// (the auditd log pipeline declares `Iterator entries = m.entrySet().iterator()`).
+#[test]
+fn iterators_are_iterators() {
+    let src = "Iterator it = ctx.m.entrySet().iterator(); def keys = []; while (it.hasNext()) { def e = it.next(); keys.add(e.getKey()) } ctx.keys = keys; \
+               ctx.list = [1].iterator() instanceof Iterator; ctx.set = new HashSet().iterator() instanceof Iterator; \
+               ctx.notList = [1] instanceof Iterator; ctx.notIterable = [1].iterator() instanceof Iterable; \
+               Object o = ctx.m.keySet().iterator(); Iterator cast = (Iterator) o; ctx.next = cast.next()";
+    let out = run(src, r#"{"m": {"b": 1, "a": 2}}"#);
+    assert_eq!(json(&out), r#"{"m":{"b":1,"a":2},"keys":["a","b"],"list":true,"set":true,"notList":false,"notIterable":false,"next":"a"}"#);
+    let e = run_err("Iterator it = ctx.m", r#"{"m": {}}"#);
+    assert_eq!(cause(&e).0, "class_cast_exception");
+}
+
 #[test]
 fn aliases_mutate_the_document() {
     assert_eq!(json(&run("def m = ctx.user; m.name = 'x'; m.put('id', 1)", r#"{"user":{}}"#)), r#"{"user":{"name":"x","id":1}}"#);

@@ -558,6 +558,9 @@ fn is_instance_by_name(v: &Val<'_>, class: &ClassType) -> bool {
         "Comparator" => return comparator::is_comparator(v),
         "DateFormat" => return matches!(v, Val::Obj(o) if matches!(&**o, Obj::SimpleDateFormat(_))),
         "TimeZone" => return matches!(v, Val::Obj(o) if matches!(&**o, Obj::TimeZone(_))),
+        // An iterator's class is the collection's own (`ArrayList$Itr`,
+        // `HashMap$EntryIterator`, ...), which implements `Iterator`.
+        "Iterator" => return matches!(v, Val::Obj(o) if matches!(&**o, Obj::Iterator(_))),
         "SortedMap" | "NavigableMap" => return matches!(v, Val::Map(m @ MapRef::Own(_)) if m.kind() == MapKind::Tree),
         // A `LinkedHashSet` is a `HashSet`.
         "HashSet" | "LinkedHashSet" | "TreeSet" | "SortedSet" | "NavigableSet" => {
