@@ -1218,6 +1218,10 @@ fn collect<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, collector: &Val<'a>) ->
             for i in items {
                 let k = it.call_func(&spec[1], &mut [i.clone()])?;
                 let v = it.call_func(&spec[2], &mut [i])?;
+                // The JDK's accumulator requires a value (`Objects.requireNonNull`).
+                if v.is_null() {
+                    return Err(Exc::bare("NullPointerException"));
+                }
                 if m.contains_key(&Key(k.clone())) {
                     return Err(Exc::new("IllegalStateException", format!("Duplicate key {} (attempted merging values {} and {})", k.to_java_string(), m[&Key(k.clone())].to_java_string(), v.to_java_string())));
                 }
