@@ -394,6 +394,23 @@ fn functions_lambdas_and_refs() {
     );
 }
 
+/// `Stream.of(def[])` (java.util.stream.txt), as the ti_anomali
+/// threatstream pipeline turns `",123,,45,"` into a list; the argument is
+/// cast to `Object[]`, with the JVM's messages (observed with a Java
+/// program on JDK 17) for a list, a primitive array and null.
+#[test]
+fn stream_of_an_array() {
+    let src = "def lst = Stream.of(ctx.ids.splitOnToken(',')).filter(s -> !s.isEmpty()).collect(Collectors.toList()); ctx.ids = lst; ctx.none = Stream.empty().count();";
+    assert_eq!(json(&run(src, r#"{"ids":",123,,45,"}"#)), r#"{"ids":["123","45"],"none":0}"#);
+    let cast = |from: &str| ("class_cast_exception".to_string(), format!("class {from} cannot be cast to class [Ljava.lang.Object; ({from} and [Ljava.lang.Object; are in module java.base of loader 'bootstrap')"));
+    assert_eq!(cause(&run_err("def x = ['a']; ctx.r = Stream.of(x).count()", "{}")), cast("java.util.ArrayList"));
+    assert_eq!(cause(&run_err("def x = new int[] {1}; ctx.r = Stream.of(x).count()", "{}")), cast("[I"));
+    assert_eq!(
+        cause(&run_err("def x = null; ctx.r = Stream.of(x).count()", "{}")),
+        ("null_pointer_exception".to_string(), "Cannot read the array length because \"array\" is null".to_string())
+    );
+}
+
 /// Method references on a nested type name, as the oracle database_audit
 /// pipeline lowercases its keys (`Collectors.toMap(e -> ..., Map.Entry::getValue)`;
 /// PainlessParser.g4's `decltype REF ID` takes `Map.Entry`). The reference
