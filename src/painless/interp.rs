@@ -549,6 +549,13 @@ impl<'a> Interp<'a> {
                     if recv.is_null() {
                         return Err(null_access(method));
                     }
+                    // The reference's generated function casts its receiver
+                    // to the class named (`Map.Entry::getValue` on an Integer
+                    // is a ClassCastException, as a JVM checkcast words it).
+                    let class_type = ClassType { name: class.to_string(), test: lib::ClassTest::of(class) };
+                    if !lib::is_instance(recv, &class_type) {
+                        return Err(jvm_cast_error(&recv.class_name(), &lib::qualified_class(class)));
+                    }
                     let recv = std::mem::replace(recv, Val::Null);
                     lib::call_method(self, &recv, method, rest)
                 }

@@ -496,7 +496,10 @@ impl Resolver<'_> {
                 let mut fr = (**f).clone();
                 match &mut fr {
                     FuncRef::Method { class, method } => {
-                        if !lib::is_class(class) || !(lib::known_static_any(class, method) || lib::known_method_any(method)) {
+                        // `Map.Entry` names a type (`Map.Entry::getValue`) but
+                        // no static receiver: `Map.Entry.x` reads a field of `Map`.
+                        let class_known = lib::is_class(class) || class == "Map.Entry";
+                        if !class_known || !(lib::known_static_any(class, method) || lib::known_method_any(method)) {
                             return Err(self.unsupported(span, format!("method reference [{class}::{method}]")));
                         }
                     }

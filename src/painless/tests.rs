@@ -411,6 +411,48 @@ fn functions_lambdas_and_refs() {
     );
 }
 
+/// `Stream.of(def[])` (java.util.stream.txt), as the ti_anomali
+/// threatstream pipeline turns `",123,,45,"` into a list; the argument is
+/// cast to `Object[]`, with the JVM's messages (observed with a Java
+/// program on JDK 17) for a list, a primitive array and null.
+#[test]
+fn stream_of_an_array() {
+    let src = "def lst = Stream.of(ctx.ids.splitOnToken(',')).filter(s -> !s.isEmpty()).collect(Collectors.toList()); ctx.ids = lst; ctx.none = Stream.empty().count();";
+    assert_eq!(json(&run(src, r#"{"ids":",123,,45,"}"#)), r#"{"ids":["123","45"],"none":0}"#);
+    let cast = |from: &str| ("class_cast_exception".to_string(), format!("class {from} cannot be cast to class [Ljava.lang.Object; ({from} and [Ljava.lang.Object; are in module java.base of loader 'bootstrap')"));
+    assert_eq!(cause(&run_err("def x = ['a']; ctx.r = Stream.of(x).count()", "{}")), cast("java.util.ArrayList"));
+    assert_eq!(cause(&run_err("def x = new int[] {1}; ctx.r = Stream.of(x).count()", "{}")), cast("[I"));
+    assert_eq!(
+        cause(&run_err("def x = null; ctx.r = Stream.of(x).count()", "{}")),
+        ("null_pointer_exception".to_string(), "Cannot read the array length because \"array\" is null".to_string())
+    );
+}
+
+/// Method references on a nested type name, as the oracle database_audit
+/// pipeline lowercases its keys (`Collectors.toMap(e -> ..., Map.Entry::getValue)`;
+/// PainlessParser.g4's `decltype REF ID` takes `Map.Entry`). The reference
+/// casts its receiver to the class named, as the JVM's checkcast in the
+/// generated function does (messages observed with a Java program on JDK 17),
+/// and `toMap` refuses a null value as the JDK's accumulator does; the
+/// map iterates as the JDK's HashMap did for these keys.
+#[test]
+fn method_references_on_nested_types_and_receiver_casts() {
+    let src = r#"
+        def m = ['DB USER': 'x', 'Action': 'CONNECT'];
+        ctx.lower = m.entrySet().stream().collect(Collectors.toMap(entry -> entry.getKey().toLowerCase(), Map.Entry::getValue));
+        ctx.keys = m.entrySet().stream().map(Map.Entry::getKey).sorted().collect(Collectors.toList());
+        ctx.lengths = ['ab', new StringBuilder('xyz')].stream().map(CharSequence::length).collect(Collectors.toList());
+    "#;
+    assert_eq!(json(&run(src, "{}")), r#"{"lower":{"action":"CONNECT","db user":"x"},"keys":["Action","DB USER"],"lengths":[2,3]}"#);
+    let cast = |from: &str, to: &str| {
+        ("class_cast_exception".to_string(), format!("class {from} cannot be cast to class {to} ({from} and {to} are in module java.base of loader 'bootstrap')"))
+    };
+    assert_eq!(cause(&run_err("ctx.r = [1].stream().map(Map.Entry::getValue).collect(Collectors.toList())", "{}")), cast("java.lang.Integer", "java.util.Map$Entry"));
+    assert_eq!(cause(&run_err("ctx.r = [1].stream().map(String::length).collect(Collectors.toList())", "{}")), cast("java.lang.Integer", "java.lang.String"));
+    let null_value = run_err("ctx.r = ['k': null].entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))", "{}");
+    assert_eq!(cause(&null_value), ("null_pointer_exception".to_string(), String::new()));
+}
+
 /// The tests of a variable answered in place (`== null`, `instanceof` a
 /// class, `==` a constant, and `&&`, `||`, `!` over them) agree with the
 /// same tests of a call's value, which take the general path.

@@ -54,6 +54,8 @@ pub const STATICS: &[(&str, &str)] = &[
     ("Optional", "of"),
     ("Optional", "ofNullable"),
     ("Optional", "empty"),
+    ("Stream", "of"),
+    ("Stream", "empty"),
 ];
 
 pub const CONSTRUCTORS: &[&str] = &["ArrayList", "HashMap", "LinkedHashMap", "HashSet", "LinkedHashSet", "TreeMap", "TreeSet", "LinkedList"];
@@ -1308,6 +1310,10 @@ fn collect<'a>(it: &mut Interp<'a>, items: Vec<Val<'a>>, collector: &Val<'a>) ->
             for i in items {
                 let k = it.call_func(&spec[1], &mut [i.clone()])?;
                 let v = it.call_func(&spec[2], &mut [i])?;
+                // The JDK's accumulator requires a value (`Objects.requireNonNull`).
+                if v.is_null() {
+                    return Err(Exc::bare("NullPointerException"));
+                }
                 if m.contains_key(&Key(k.clone())) {
                     return Err(Exc::new("IllegalStateException", format!("Duplicate key {} (attempted merging values {} and {})", k.to_java_string(), m[&Key(k.clone())].to_java_string(), v.to_java_string())));
                 }
@@ -1426,6 +1432,21 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
             }
             ("Optional", "ofNullable", 1) => optional(if args[0].is_null() { None } else { Some(args[0].clone()) }),
             ("Optional", "empty", 0) => optional(None),
+            // java.util.stream.txt: `Stream of(def[])`, the varargs method
+            // taking one array; the argument is cast to `Object[]` first.
+            ("Stream", "of", 1) => match &args[0] {
+                Val::Array(a) => {
+                    let a = a.borrow();
+                    if let Type::Prim(p) = &a.elem {
+                        return Err(super::super::interp::jvm_cast_error(&format!("[{}", jvm_descriptor(*p)), "[Ljava.lang.Object;"));
+                    }
+                    new_stream(a.items.clone())
+                }
+                // JDK 17's helpful message from `Arrays.stream(array)`.
+                Val::Null => return Err(Exc::npe("Cannot read the array length because \"array\" is null")),
+                other => return Err(super::super::interp::jvm_cast_error(&other.class_name(), "[Ljava.lang.Object;")),
+            },
+            ("Stream", "empty", 0) => new_stream(Vec::new()),
             _ => return Ok(None),
         }))
     })();
@@ -1480,6 +1501,21 @@ pub fn construct<'a>(_it: &mut Interp<'a>, class: &str, args: &[Val<'a>]) -> Opt
     })
 }
 
+/// The JVM's descriptor letter of a primitive, as array class names use it
+/// (`[I` for `int[]`).
+fn jvm_descriptor(p: super::super::ast::Prim) -> char {
+    use super::super::ast::Prim;
+    match p {
+        Prim::Boolean => 'Z',
+        Prim::Byte => 'B',
+        Prim::Short => 'S',
+        Prim::Char => 'C',
+        Prim::Int => 'I',
+        Prim::Long => 'J',
+        Prim::Float => 'F',
+        Prim::Double => 'D',
+    }
+}
 
 #[cfg(test)]
 mod remove_if_tests {

@@ -196,7 +196,7 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
         "Pattern" => regex::call_static(name, args),
         "Comparator" => comparator::call_static(class, name, args),
         "Collections" if name == "reverseOrder" => comparator::call_static(class, name, args),
-        "Collections" | "Arrays" | "Collectors" | "List" | "Map" | "Set" | "Optional" => collections::call_static(it, class, name, args),
+        "Collections" | "Arrays" | "Collectors" | "List" | "Map" | "Set" | "Optional" | "Stream" => collections::call_static(it, class, name, args),
         "ZonedDateTime" | "Instant" | "LocalDateTime" | "LocalDate" | "LocalTime" | "Duration" | "ChronoUnit" | "DateTimeFormatter" | "ZoneId" | "ZoneOffset" | "OffsetDateTime" => {
             time::call_static(class, name, args)
         }

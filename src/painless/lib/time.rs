@@ -7,6 +7,8 @@
 //! Not here: `now()` (Painless does not whitelist it either), locales,
 //! week-based fields, `TemporalAdjusters`, `Period`.
 
+mod rfc1123;
+
 use super::super::val::*;
 use super::super::Exc;
 use super::{arg_int, arg_str, Obj};
@@ -80,6 +82,7 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("DateTimeFormatter", "ISO_DATE_TIME"),
     ("DateTimeFormatter", "ISO_DATE"),
     ("DateTimeFormatter", "BASIC_ISO_DATE"),
+    ("DateTimeFormatter", "RFC_1123_DATE_TIME"),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -188,6 +191,7 @@ pub enum Format {
     IsoDateTime,
     IsoDate,
     BasicIsoDate,
+    Rfc1123,
     Pattern(String),
 }
 
@@ -858,6 +862,14 @@ fn format_with(t: &Time, f: &Format, fz: Option<&Zone>) -> R<String> {
             }
             s
         }
+        Format::Rfc1123 => {
+            let field = |name: &str| Exc::new("UnsupportedTemporalTypeException", format!("Unsupported field: {name}"));
+            let l = local.ok_or_else(|| field("DayOfMonth"))?;
+            if matches!(t, Time::Date(_)) {
+                return Err(field("HourOfDay"));
+            }
+            rfc1123::format(&l, offset.ok_or_else(|| field("OffsetSeconds"))?)?
+        }
         Format::Pattern(p) => {
             let l = local.ok_or_else(|| Exc::new("UnsupportedTemporalTypeException", "Unsupported field: YearOfEra"))?;
             format_pattern(p, &l, offset, zone.as_ref())?
@@ -891,6 +903,10 @@ fn parse_with(text: &str, f: &Format) -> R<(NaiveDate, Option<NaiveTime>, Option
             (l.date(), Some(l.time()), Some(zone))
         }
         Format::IsoLocalTime => return Err(Exc::new("DateTimeParseException", format!("Text '{text}' could not be parsed: Unable to obtain a date"))),
+        Format::Rfc1123 => {
+            let (d, t, off) = rfc1123::parse(text)?;
+            (d, Some(t), Some(Zone::Offset(off)))
+        }
         Format::Pattern(p) => {
             let (d, t, off) = parse_pattern(text, p)?;
             (d, t, off.map(Zone::Offset))
@@ -1486,6 +1502,7 @@ pub fn static_field<'a>(class: &str, name: &str) -> Option<R<Val<'a>>> {
                 "ISO_DATE_TIME" => Format::IsoDateTime,
                 "ISO_DATE" => Format::IsoDate,
                 "BASIC_ISO_DATE" => Format::BasicIsoDate,
+                "RFC_1123_DATE_TIME" => Format::Rfc1123,
                 _ => return None,
             },
             None,
