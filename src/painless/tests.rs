@@ -1963,3 +1963,26 @@ fn iterator_remove_drops_entries_of_the_document() {
     let out = run(src, r#"{"a": "", "..": 1, "b": {"c": null, "...": {"x": 1}, "d": [{"e": ""}, 2]}, "f": {"g": ""}, "h": 3}"#);
     assert_eq!(Value::Map(out).to_json(), r#"{"b":{"d":[2]},"h":3}"#);
 }
+
+/// A set placed in the document prints as Elasticsearch's simulate response
+/// prints it: `IngestDocument.deepCopy` copies it, in its own order, into
+/// `Sets.newHashSetWithExpectedSize(size)`, so it comes out in the bucket
+/// order of that table whatever set it was. Expected orders from a JDK 17
+/// program doing that copy; inside the script the set keeps its own order.
+#[test]
+fn sets_in_the_document_print_in_deep_copy_order() {
+    let tree = "def t = new TreeSet(); t.addAll(['user:zed@example.org', 'roles/owner', 'roles/viewer', 'group:ops@example.org', 'projects/p1'])";
+    let out = run(&format!("{tree}; ctx.r = t; ctx.s = t.toString()"), "{}");
+    assert_eq!(out["r"].to_json(), r#"["group:ops@example.org","roles/owner","user:zed@example.org","roles/viewer","projects/p1"]"#);
+    assert_eq!(out["s"], Value::from("[group:ops@example.org, projects/p1, roles/owner, roles/viewer, user:zed@example.org]"));
+    // Three elements: the set's table has 16 buckets, the copy's 8.
+    let out = run("def h = new HashSet(); h.addAll(['alpha', 'bravo', 'delta']); ctx.r = h; ctx.s = h.toString()", "{}");
+    assert_eq!(out["r"].to_json(), r#"["bravo","delta","alpha"]"#);
+    assert_eq!(out["s"], Value::from("[bravo, alpha, delta]"));
+    let out = run("def l = new LinkedHashSet(); l.add('zz'); l.add('aa'); l.add(42); l.add('mm'); ctx.a = [l]; ctx.b = ['k': l]", "{}");
+    assert_eq!(out["a"].to_json(), r#"[["zz","aa","mm",42]]"#);
+    assert_eq!(out["b"].to_json(), r#"{"k":["zz","aa","mm",42]}"#);
+    // `Processors.json` writes the set itself, in its own order.
+    let out = run("def t = new TreeSet(); t.addAll(['c', 'a', 'b']); ctx.r = Processors.json(['k': t])", "{}");
+    assert_eq!(out["r"], Value::from(r#"{"k":["a","b","c"]}"#));
+}

@@ -787,21 +787,21 @@ impl std::ops::DerefMut for JMap<'_> {
 /// A script-owned list back to the document model, read in place. Kept out
 /// of `to_value_inner` so its stack frame, paid once per nesting level, stays small.
 #[inline(never)]
-fn own_list_to_value(items: &[Val<'_>], path: &mut Vec<usize>) -> Value {
-    Value::List(items.iter().map(|v| v.to_value_in(path)).collect())
+fn own_list_to_value<const COPY: bool>(items: &[Val<'_>], path: &mut Vec<usize>) -> Value {
+    Value::List(items.iter().map(|v| v.convert::<COPY>(path)).collect())
 }
 
 /// A script map iterated in insertion order back to the document model,
 /// read in place, keys straight from their text.
 #[inline(never)]
-fn own_map_to_value(m: &JMap<'_>, path: &mut Vec<usize>) -> Value {
+fn own_map_to_value<const COPY: bool>(m: &JMap<'_>, path: &mut Vec<usize>) -> Value {
     let mut out = ValueMap::with_capacity(m.len());
     for (k, v) in m.iter() {
         let key = match &k.0 {
             Val::Str(s) => s.to_string(),
             other => other.to_java_string(),
         };
-        out.insert(key, v.to_value_in(path));
+        out.insert(key, v.convert::<COPY>(path));
     }
     Value::Map(out)
 }
@@ -1053,10 +1053,17 @@ impl<'a> Val<'a> {
     }
 
     /// Back to the document model. Objects without a JSON form become their
-    /// Java `toString`, as XContent writes them.
+    /// Java `toString`, as XContent writes them; a set becomes a list in the
+    /// order the simulate response prints it ([`deep_copied_set_order`]).
     /// Containers deeper than [`MAX_DOCUMENT_DEPTH`] end as a marker.
     pub fn to_value(&self) -> Value {
-        self.to_value_in(&mut Vec::new())
+        self.convert::<true>(&mut Vec::new())
+    }
+
+    /// As XContent writes the value itself, not a document copy of it: sets
+    /// in their own iteration order (`Processors.json`).
+    pub fn to_value_as_written(&self) -> Value {
+        self.convert::<false>(&mut Vec::new())
     }
 
     /// Identity of a shared container, to stop at cycles.
@@ -1074,6 +1081,11 @@ impl<'a> Val<'a> {
     /// `path` holds the containers being converted, so a collection that
     /// contains itself ends as Java's `(this Collection)` instead of looping.
     pub(super) fn to_value_in(&self, path: &mut Vec<usize>) -> Value {
+        self.convert::<true>(path)
+    }
+
+    /// `COPY`: sets ordered as `IngestDocument.deepCopy` leaves them.
+    fn convert<const COPY: bool>(&self, path: &mut Vec<usize>) -> Value {
         let id = self.container_id();
         if let Some(id) = id {
             // Past the depth a document can be written at, stop: the caller
@@ -1083,14 +1095,14 @@ impl<'a> Val<'a> {
             }
             path.push(id);
         }
-        let v = self.to_value_inner(path);
+        let v = self.to_value_inner::<COPY>(path);
         if id.is_some() {
             path.pop();
         }
         v
     }
 
-    fn to_value_inner(&self, path: &mut Vec<usize>) -> Value {
+    fn to_value_inner<const COPY: bool>(&self, path: &mut Vec<usize>) -> Value {
         match self {
             Val::Null => Value::Null,
             Val::Bool(b) => Value::Bool(*b),
@@ -1104,13 +1116,17 @@ impl<'a> Val<'a> {
             Val::Str(s) => Value::String(s.to_string()),
             // Containers are read in place (a cycle never reaches here:
             // `to_value_in` stops at it before borrowing again).
-            Val::List(ListRef::Own(l)) if l.try_borrow().is_ok() => own_list_to_value(&l.borrow(), path),
-            Val::List(l) => Value::List(list_items(l).iter().map(|v| v.to_value_in(path)).collect()),
-            Val::Array(a) => Value::List(a.borrow().items.iter().map(|v| v.to_value_in(path)).collect()),
-            Val::Set(_) => Value::List(iter_items(self).unwrap_or_default().iter().map(|k| k.to_value_in(path)).collect()),
+            Val::List(ListRef::Own(l)) if l.try_borrow().is_ok() => own_list_to_value::<COPY>(&l.borrow(), path),
+            Val::List(l) => Value::List(list_items(l).iter().map(|v| v.convert::<COPY>(path)).collect()),
+            Val::Array(a) => Value::List(a.borrow().items.iter().map(|v| v.convert::<COPY>(path)).collect()),
+            Val::Set(_) => {
+                let items = iter_items(self).unwrap_or_default();
+                let items = if COPY { deep_copied_set_order(items) } else { items };
+                Value::List(items.iter().map(|k| k.convert::<COPY>(path)).collect())
+            }
             // Insertion order: written as they are, keys straight from their text.
             Val::Map(MapRef::Own(m)) if m.try_borrow().is_ok_and(|j| matches!(j.kind, MapKind::Linked | MapKind::Document | MapKind::Ctx)) => {
-                own_map_to_value(&m.borrow(), path)
+                own_map_to_value::<COPY>(&m.borrow(), path)
             }
             Val::Map(m) => {
                 let entries = match m {
@@ -1121,18 +1137,18 @@ impl<'a> Val<'a> {
                 };
                 let mut out = ValueMap::default();
                 for (k, v) in entries {
-                    out.insert(k.to_java_string(), v.to_value_in(path));
+                    out.insert(k.to_java_string(), v.convert::<COPY>(path));
                 }
                 Value::Map(out)
             }
-            Val::View(m, kind) => Value::List(view_items(m, *kind).iter().map(|v| v.to_value_in(path)).collect()),
+            Val::View(m, kind) => Value::List(view_items(m, *kind).iter().map(|v| v.convert::<COPY>(path)).collect()),
             Val::Obj(o) => match &**o {
                 Obj::Time(t) => Value::String(t.to_xcontent_string()),
                 // XContentElasticsearchExtension writes a Date as its Instant.
                 Obj::Date(ms) => Value::String(super::lib::legacy_date::date_xcontent(ms.get())),
                 Obj::BigInteger(n) => Value::BigInteger(n.clone()),
                 // XContent writes any Iterable as an array.
-                Obj::ArrayDeque(d) => Value::List(d.borrow().iter().map(|v| v.to_value_in(path)).collect()),
+                Obj::ArrayDeque(d) => Value::List(d.borrow().iter().map(|v| v.convert::<COPY>(path)).collect()),
                 _ => Value::String(o.to_java_string()),
             },
             other => Value::String(other.to_java_string()),
@@ -1504,6 +1520,26 @@ pub fn hash_set_order(items: Vec<Val<'_>>) -> Vec<Val<'_>> {
     let capacity = java_table_capacity(items.len());
     let mut keyed: Vec<(usize, Val<'_>)> = items.into_iter().map(|k| (java_bucket(&k, capacity), k)).collect();
     // Stable: keys sharing a bucket stay in insertion order.
+    keyed.sort_by_key(|(bucket, _)| *bucket);
+    keyed.into_iter().map(|(_, k)| k).collect()
+}
+
+/// The order a set placed in the document comes out in. Elasticsearch's
+/// simulate response renders a copy of the document (`IngestDocument.deepCopy`),
+/// which copies a set, whatever its class, into
+/// `Sets.newHashSetWithExpectedSize(size)`: a `HashSet` whose table is the
+/// power of two at least `size < 2 ? size + 1 : (int) (size / 0.75 + 1.0)`,
+/// filled in the set's own order. So a `TreeSet` or `LinkedHashSet` prints
+/// in bucket order, and a `HashSet` in that of the copy's table, which may
+/// be smaller or larger than the one the set grew to; elements sharing a
+/// bucket keep the set's order.
+pub fn deep_copied_set_order(items: Vec<Val<'_>>) -> Vec<Val<'_>> {
+    let n = items.len();
+    if n < 2 {
+        return items;
+    }
+    let table = ((n as f64 / 0.75 + 1.0) as usize).next_power_of_two();
+    let mut keyed: Vec<(usize, Val<'_>)> = items.into_iter().map(|k| (java_bucket(&k, table), k)).collect();
     keyed.sort_by_key(|(bucket, _)| *bucket);
     keyed.into_iter().map(|(_, k)| k).collect()
 }

@@ -293,7 +293,7 @@ pub fn call_static<'a>(it: &mut Interp<'a>, class: &str, name: &str, args: &[Val
                 Ok(v) => Ok(Val::from_value(&v)),
                 Err(e) => Err(Exc::illegal_arg(format!("{e}"))),
             },
-            Val::Map(m) => Ok(Val::string(Val::Map(m.clone()).to_value().to_json())),
+            Val::Map(m) => Ok(Val::string(Val::Map(m.clone()).to_value_as_written().to_json())),
             other => Err(Exc::class_cast(format!("Cannot cast [{}] to [java.lang.Object]", other.class_name()))),
         },
         _ => return None,
