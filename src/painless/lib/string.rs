@@ -612,7 +612,7 @@ pub fn java_format(fmt: &str, args: &[Val<'_>]) -> R<String> {
             if flags.contains('-') {
                 out.push_str(&body);
                 out.extend(std::iter::repeat_n(' ', pad));
-            } else if flags.contains('0') && !(is_float && !body.trim_start_matches(['-', '+', ' ', '(']).starts_with(|c: char| c.is_ascii_digit())) {
+            } else if flags.contains('0') && (!is_float || body.trim_start_matches(['-', '+', ' ', '(']).starts_with(|c: char| c.is_ascii_digit())) {
                 // Zeros go after the sign; NaN, Infinity and null are padded with spaces.
                 let sign_len = if is_float { body.len() - body.trim_start_matches(['-', '+', ' ', '(']).len() } else { usize::from(body.starts_with('-')) };
                 let (sign, digits) = body.split_at(sign_len);
@@ -916,9 +916,9 @@ mod tests {
             ("%+e", f64::NEG_INFINITY, "-Infinity"),
             ("%+e", 1.0, "+1.000000e+00"),
             ("% e", 1.0, " 1.000000e+00"),
-            ("%12.2e", 3.14159, "    3.14e+00"),
-            ("%-12.2e|", 3.14159, "3.14e+00    |"),
-            ("%012.2e", -3.14159, "-0003.14e+00"),
+            ("%12.2e", 4.14159, "    4.14e+00"),
+            ("%-12.2e|", 4.14159, "4.14e+00    |"),
+            ("%012.2e", -4.14159, "-0004.14e+00"),
             ("%.20e", 0.1, "1.00000000000000000000e-01"),
             ("%#.0e", 1.0, "1.e+00"),
             ("%e", 5e-324, "4.900000e-324"),
