@@ -562,6 +562,7 @@ fn strings_and_library() {
     assert_eq!(eval("'abc'.charAt(1) == (char) 'b'"), Value::Bool(true));
     assert_eq!(eval("String.join('-', ['a', 'b'])"), Value::from("a-b"));
     assert_eq!(eval("String.format('%s=%05d', 'n', 42)"), Value::from("n=00042"));
+    assert_eq!(eval("String.format('%.2e|%g|%.1f', 1234.5, 0.5, 0.25)"), Value::from("1.23e+03|0.500000|0.3"));
     assert_eq!(eval("String.format(Locale.ROOT, '%s-%s', 'a', 'B'.toLowerCase(Locale.ROOT))"), Value::from("a-b"));
     assert_eq!(eval("'aGk='.decodeBase64()"), Value::from("hi"));
     assert_eq!(eval("'hi'.encodeBase64()"), Value::from("aGk="));

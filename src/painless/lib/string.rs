@@ -506,8 +506,9 @@ pub fn call_static<'a>(_class: &str, name: &str, args: &[Val<'a>]) -> Option<R<V
     })
 }
 
-/// A subset of `java.util.Formatter`: `%s %d %f %.Nf %x %n %%` with widths,
-/// `-` and `0` flags.
+/// A subset of `java.util.Formatter`: `%s %d %x %b %n %%` and the
+/// floating-point `%f %e %E %g %G`, with widths, precisions and the `-` and
+/// `0` flags (plus `+ ( , #` on the floating-point conversions).
 pub fn java_format(fmt: &str, args: &[Val<'_>]) -> R<String> {
     let mut out = String::new();
     let mut chars = fmt.chars().peekable();
@@ -519,7 +520,7 @@ pub fn java_format(fmt: &str, args: &[Val<'_>]) -> R<String> {
         }
         let mut flags = String::new();
         while let Some(&f) = chars.peek() {
-            if "-0+, #".contains(f) {
+            if "-0+, #(".contains(f) {
                 flags.push(f);
                 chars.next();
             } else {
@@ -588,10 +589,12 @@ pub fn java_format(fmt: &str, args: &[Val<'_>]) -> R<String> {
                 Val::Long(l) => format!("{:x}", l as u64),
                 v => return Err(Exc::new("IllegalFormatConversionException", format!("x != {}", v.class_name()))),
             },
-            'f' => match take()? {
-                Val::Double(d) => format!("{:.*}", precision.unwrap_or(6), d),
-                Val::Float(f) => format!("{:.*}", precision.unwrap_or(6), f),
-                v => return Err(Exc::new("IllegalFormatConversionException", format!("f != {}", v.class_name()))),
+            'f' | 'e' | 'E' | 'g' | 'G' => match take()? {
+                Val::Double(d) => format_float(d, conv, precision, &flags)?,
+                // Formatter widens a float to double before formatting it.
+                Val::Float(f) => format_float(f64::from(f), conv, precision, &flags)?,
+                Val::Null => "null".into(),
+                v => return Err(Exc::new("IllegalFormatConversionException", format!("{conv} != {}", v.class_name()))),
             },
             'b' => match take()? {
                 Val::Null => "false".into(),
@@ -601,6 +604,7 @@ pub fn java_format(fmt: &str, args: &[Val<'_>]) -> R<String> {
             other => return Err(Exc::new("UnknownFormatConversionException", format!("Conversion = '{other}'"))),
         };
         let body = if conv == 'X' { body.to_uppercase() } else { body };
+        let is_float = matches!(conv, 'f' | 'e' | 'E' | 'g' | 'G');
         let w: usize = width.parse::<usize>().unwrap_or(0).min(1 << 16);
         let len = body.chars().count();
         if len < w {
@@ -608,8 +612,10 @@ pub fn java_format(fmt: &str, args: &[Val<'_>]) -> R<String> {
             if flags.contains('-') {
                 out.push_str(&body);
                 out.extend(std::iter::repeat_n(' ', pad));
-            } else if flags.contains('0') {
-                let (sign, digits) = if let Some(d) = body.strip_prefix('-') { ("-", d) } else { ("", body.as_str()) };
+            } else if flags.contains('0') && (!is_float || body.trim_start_matches(['-', '+', ' ', '(']).starts_with(|c: char| c.is_ascii_digit())) {
+                // Zeros go after the sign; NaN, Infinity and null are padded with spaces.
+                let sign_len = if is_float { body.len() - body.trim_start_matches(['-', '+', ' ', '(']).len() } else { usize::from(body.starts_with('-')) };
+                let (sign, digits) = body.split_at(sign_len);
                 out.push_str(sign);
                 out.extend(std::iter::repeat_n('0', pad));
                 out.push_str(digits);
@@ -622,6 +628,145 @@ pub fn java_format(fmt: &str, args: &[Val<'_>]) -> R<String> {
         }
     }
     Ok(out)
+}
+
+/// Formatter's `%f`, `%e` and `%g` of a double: the shortest decimal digits
+/// that identify the double (as `Double.toString`), rounded HALF_UP to the
+/// precision and padded with zeros, never the binary value's exact expansion
+/// (JDK 17, observed: `%.2f` of 0.125 is `0.13`, `%.20f` of 0.1 is
+/// `0.10000000000000000000`, `%.2e` of 1.125 is `1.13e+00`).
+fn format_float(v: f64, conv: char, precision: Option<usize>, flags: &str) -> R<String> {
+    let lower = conv.to_ascii_lowercase();
+    let mismatch = match lower {
+        'e' => ','.to_string(),
+        'g' => '#'.to_string(),
+        _ => String::new(),
+    };
+    if !mismatch.is_empty() && flags.contains(&*mismatch) {
+        return Err(Exc::new("FormatFlagsConversionMismatchException", format!("Conversion = {conv}, Flags = {mismatch}")));
+    }
+    let neg = v.is_sign_negative() && !v.is_nan();
+    let magnitude = if v.is_nan() {
+        "NaN".to_string()
+    } else if v.is_infinite() {
+        "Infinity".to_string()
+    } else {
+        let precision = precision.unwrap_or(6).min(1 << 16);
+        let (digits, exp) = shortest_digits(v.abs());
+        let body = match lower {
+            'f' => fixed(&digits, exp, precision, flags),
+            'e' => scientific(&digits, exp, precision, flags),
+            _ => {
+                let sig = precision.max(1);
+                // The choice of notation looks at the value rounded to `sig` digits.
+                let rounded_exp = if v == 0.0 { 0 } else { round_sig(&digits, exp, sig as i64).1 };
+                if v != 0.0 && (rounded_exp < -4 || rounded_exp >= sig as i64) {
+                    scientific(&digits, exp, sig - 1, flags)
+                } else {
+                    fixed(&digits, exp, (sig as i64 - 1 - rounded_exp) as usize, flags)
+                }
+            }
+        };
+        if conv.is_ascii_uppercase() {
+            body.to_uppercase()
+        } else {
+            body
+        }
+    };
+    let (lead, trail) = match (neg, flags.contains('(')) {
+        (true, true) => ("(", ")"),
+        (true, false) => ("-", ""),
+        (false, _) if flags.contains('+') => ("+", ""),
+        (false, _) if flags.contains(' ') => (" ", ""),
+        _ => ("", ""),
+    };
+    Ok(format!("{lead}{magnitude}{trail}"))
+}
+
+/// The shortest digits of a finite non-negative double and the decimal
+/// exponent of the first one: value = d1.d2d3... x 10^exp. Java keeps at
+/// least two digits, the pair nearest the double where one digit would do
+/// (`Double.MIN_VALUE` is 4.9E-324, not 5E-324).
+fn shortest_digits(v: f64) -> (Vec<u8>, i64) {
+    let mut s = format!("{v:e}");
+    if !s.contains('.') {
+        let two = format!("{v:.1e}");
+        if two.parse::<f64>() == Ok(v) {
+            s = two;
+        }
+    }
+    let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let digits = mantissa.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
+    (digits, exp.parse().unwrap_or(0))
+}
+
+/// Rounds to `n` significant digits HALF_UP (n may be zero or negative: the
+/// rounding position is then left of the first digit). Returns the digits
+/// (at least one) and the exponent of the first.
+fn round_sig(digits: &[u8], exp: i64, n: i64) -> (Vec<u8>, i64) {
+    if n < 0 || (n == 0 && digits[0] < 5) {
+        return (vec![0], exp - n);
+    }
+    if n == 0 {
+        return (vec![1], exp + 1);
+    }
+    let n = n as usize;
+    if digits.len() <= n {
+        return (digits.to_vec(), exp);
+    }
+    let mut kept = digits[..n].to_vec();
+    if digits[n] >= 5 {
+        let mut i = n;
+        loop {
+            if i == 0 {
+                kept.insert(0, 1);
+                kept.pop();
+                return (kept, exp + 1);
+            }
+            i -= 1;
+            if kept[i] == 9 {
+                kept[i] = 0;
+            } else {
+                kept[i] += 1;
+                break;
+            }
+        }
+    }
+    (kept, exp)
+}
+
+fn digit_at(digits: &[u8], i: i64) -> char {
+    if i >= 0 && (i as usize) < digits.len() {
+        char::from(b'0' + digits[i as usize])
+    } else {
+        '0'
+    }
+}
+
+/// `%f`: `precision` digits after the point, integer part grouped by `,`.
+fn fixed(digits: &[u8], exp: i64, precision: usize, flags: &str) -> String {
+    let (digits, exp) = round_sig(digits, exp, exp + 1 + precision as i64);
+    // Digit i of `digits` has weight 10^(exp - i).
+    let int_part: String = if exp < 0 { "0".into() } else { (0..=exp).map(|i| digit_at(&digits, i)).collect() };
+    let int_part = if flags.contains(',') { group_thousands(&int_part) } else { int_part };
+    let frac: String = (1..=precision as i64).map(|k| digit_at(&digits, exp + k)).collect();
+    if precision > 0 {
+        format!("{int_part}.{frac}")
+    } else if flags.contains('#') {
+        format!("{int_part}.")
+    } else {
+        int_part
+    }
+}
+
+/// `%e`: one digit, the point, `precision` digits, and an exponent of at
+/// least two digits.
+fn scientific(digits: &[u8], exp: i64, precision: usize, flags: &str) -> String {
+    let (digits, exp) = if digits.iter().all(|&d| d == 0) { (vec![0], 0) } else { round_sig(digits, exp, 1 + precision as i64) };
+    let frac: String = (1..=precision as i64).map(|i| digit_at(&digits, i)).collect();
+    let point = if precision > 0 || flags.contains('#') { "." } else { "" };
+    let sign = if exp < 0 { '-' } else { '+' };
+    format!("{}{point}{frac}e{sign}{:02}", digit_at(&digits, 0), exp.abs())
 }
 
 fn group_thousands(n: &str) -> String {
@@ -750,6 +895,87 @@ mod tests {
     /// `Augmentation.sha1`/`sha256`/`sha512` in ingest scripts: the UTF-8
     /// bytes' digest in lowercase hexadecimal; conditions' whitelist has no
     /// such methods, so there they are refused at load.
+    /// Floating-point conversions, each expected text observed with JDK 17's
+    /// `String.format` (/tmp program, see the report of this change).
+    #[test]
+    fn float_conversions_round_the_shortest_digits_half_up() {
+        let d = |f: &str, v: f64| java_format(f, &[Val::Double(v)]).unwrap();
+        for (f, v, want) in [
+            ("%e", 12345.678, "1.234568e+04"),
+            ("%e", 0.0, "0.000000e+00"),
+            ("%e", -0.0, "-0.000000e+00"),
+            ("%E", 1.5e-300, "1.500000E-300"),
+            ("%.2e", 1.125, "1.13e+00"),
+            ("%.2e", 1.135, "1.14e+00"),
+            ("%.0e", 2.5, "3e+00"),
+            ("%.0e", 9.5, "1e+01"),
+            ("%.3e", 9.9996, "1.000e+01"),
+            ("%e", 1e100, "1.000000e+100"),
+            ("%e", f64::NAN, "NaN"),
+            ("%e", f64::INFINITY, "Infinity"),
+            ("%+e", f64::NEG_INFINITY, "-Infinity"),
+            ("%+e", 1.0, "+1.000000e+00"),
+            ("% e", 1.0, " 1.000000e+00"),
+            ("%12.2e", 4.14159, "    4.14e+00"),
+            ("%-12.2e|", 4.14159, "4.14e+00    |"),
+            ("%012.2e", -4.14159, "-0004.14e+00"),
+            ("%.20e", 0.1, "1.00000000000000000000e-01"),
+            ("%#.0e", 1.0, "1.e+00"),
+            ("%e", 5e-324, "4.900000e-324"),
+            ("%e", f64::MAX, "1.797693e+308"),
+            ("%(e", -1.0, "(1.000000e+00)"),
+            ("%08e", f64::NAN, "     NaN"),
+            ("%010e", f64::NEG_INFINITY, " -Infinity"),
+            ("% 08.1e", 2.25, " 2.3e+00"),
+            ("%.1e", 9.96e-5, "1.0e-04"),
+            ("%g", 12345.678, "12345.7"),
+            ("%g", 0.0001, "0.000100000"),
+            ("%g", 0.00001, "1.00000e-05"),
+            ("%g", 123456.0, "123456"),
+            ("%g", 1234567.0, "1.23457e+06"),
+            ("%g", 999999.5, "1.00000e+06"),
+            ("%.0g", 1.5, "2"),
+            ("%.3g", 999.9, "1.00e+03"),
+            ("%.3g", 0.0, "0.00"),
+            ("%g", 0.0, "0.00000"),
+            ("%G", 1e-10, "1.00000E-10"),
+            ("%,g", 12345.678, "12,345.7"),
+            ("%.2g", 99.5, "1.0e+02"),
+            ("%.2f", 0.125, "0.13"),
+            ("%.1f", 0.15, "0.2"),
+            ("%.2f", 1.005, "1.01"),
+            ("%.20f", 0.1, "0.10000000000000000000"),
+            ("%f", 1e20, "100000000000000000000.000000"),
+            ("%.1f", 0.05, "0.1"),
+            ("%.0f", 0.5, "1"),
+            ("%.0f", 2.5, "3"),
+            ("%+f", 1.5, "+1.500000"),
+            ("%f", -0.0, "-0.000000"),
+            ("%.3f", 1e-10, "0.000"),
+            ("%,.2f", 1234567.891, "1,234,567.89"),
+            ("%010.2f", -1.5, "-000001.50"),
+            ("%.1f", 9.96, "10.0"),
+            ("%.2f", 123456789.125, "123456789.13"),
+            ("%#.0f", 1.0, "1."),
+            ("%(,.2f", -1234.5, "(1,234.50)"),
+            ("%+08.1f", 2.25, "+00002.3"),
+            ("%(08.1f", -2.25, "(0002.3)"),
+            ("%,012.1f", 1234567.0, "01,234,567.0"),
+        ] {
+            assert_eq!(d(f, v), want, "{f} of {v}");
+        }
+        assert_eq!(java_format("%e", &[Val::Float(0.1)]).unwrap(), "1.000000e-01");
+        assert_eq!(java_format("%10f", &[Val::Null]).unwrap(), "      null");
+        for (f, v, class, message) in [
+            ("%e", Val::Int(5), "IllegalFormatConversionException", "e != java.lang.Integer"),
+            ("%,e", Val::Double(1.0), "FormatFlagsConversionMismatchException", "Conversion = e, Flags = ,"),
+            ("%#g", Val::Double(1.0), "FormatFlagsConversionMismatchException", "Conversion = g, Flags = #"),
+        ] {
+            let e = java_format(f, &[v]).unwrap_err();
+            assert_eq!((e.class, e.message.as_deref()), (class, Some(message)), "{f}");
+        }
+    }
+
     #[test]
     fn sha_digests_in_ingest_scripts_only() {
         use crate::value::{Map, Value};
