@@ -17,8 +17,9 @@
 use super::{date_string, Exc, R};
 use chrono::{Datelike, Duration as Delta, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+// RFC 1123's names are the English short ones whatever the locale, as the
+// JDK's formatter fixes them.
+use crate::date::fields::{DAYS_SHORT as DAYS, MONTHS_SHORT as MONTHS};
 
 /// Lenient parsing reads at most this many digits of a number.
 const LENIENT_MAX_DIGITS: usize = 9;
